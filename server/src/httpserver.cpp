@@ -1,0 +1,143 @@
+#include "httpserver.h"
+
+#include "util/version.h"
+
+// Boost 1.74 asio uses std::exchange without including <utility> (fixed upstream later).
+#include <optional>
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace kairos::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+http::response<http::string_body> handle(const http::request<http::string_body>& req) {
+    http::response<http::string_body> res;
+    res.version(req.version());
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::server, "kairosd/" + versionString());
+    res.set(http::field::content_type, "application/json");
+    if (req.target() == "/health") {
+        if (req.method() != http::verb::get && req.method() != http::verb::head) {
+            res.result(http::status::method_not_allowed);
+            res.body() = R"({"error":"use GET /health"})";
+        } else {
+            res.result(http::status::ok);
+            res.body() = R"({"status":"ok","version":")" + versionString() + R"("})";
+        }
+    } else {
+        res.result(http::status::not_found);
+        res.body() = R"({"error":"no such endpoint"})";
+    }
+    res.prepare_payload();
+    return res;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, const ServerOptions& o) : m_stream(std::move(socket)), m_options(o) {}
+    void run() { read(); }
+
+private:
+    void read() {
+        m_parser.emplace();
+        m_parser->body_limit(m_options.bodyLimitBytes);
+        m_stream.expires_after(std::chrono::milliseconds(m_options.requestTimeoutMs));
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    }
+    void onRead(beast::error_code ec) {
+        if (ec == http::error::body_limit) {
+            http::response<http::string_body> res{http::status::payload_too_large, 11};
+            res.set(http::field::content_type, "application/json");
+            res.body() = R"({"error":"request body too large"})";
+            res.keep_alive(false);
+            res.prepare_payload();
+            write(std::move(res));
+            return;
+        }
+        if (ec) return close();
+        write(handle(m_parser->get()));
+    }
+    void write(http::response<http::string_body> res) {
+        auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
+        http::async_write(m_stream, *sp, [self = shared_from_this(), sp](beast::error_code ec, std::size_t) {
+            if (ec || !sp->keep_alive()) return self->close();
+            self->read();
+        });
+    }
+    void close() {
+        beast::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    beast::tcp_stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    const ServerOptions& m_options;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    ServerOptions options;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    std::vector<std::thread> threads;
+    std::uint16_t port = 0;
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
+            if (ec) return;  // acceptor closed
+            std::make_shared<Session>(std::move(s), options)->run();
+            accept();
+        });
+    }
+};
+
+HttpServer::HttpServer(ServerOptions options) : d(std::make_unique<Impl>()) { d->options = std::move(options); }
+HttpServer::~HttpServer() { stop(); }
+
+std::string HttpServer::start() {
+    beast::error_code ec;
+    const auto addr = asio::ip::make_address(d->options.bindAddress, ec);
+    if (ec) return "invalid bind address \"" + d->options.bindAddress + "\": " + ec.message();
+    const tcp::endpoint ep{addr, d->options.port};
+    d->acceptor.open(ep.protocol(), ec);
+    if (!ec) d->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) d->acceptor.bind(ep, ec);
+    if (!ec) d->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return "cannot listen on " + d->options.bindAddress + ":" + std::to_string(d->options.port) + ": " + ec.message();
+    d->port = d->acceptor.local_endpoint().port();
+    d->accept();
+    for (int i = 0; i < std::max(1, d->options.threads); ++i) d->threads.emplace_back([this] { d->io.run(); });
+    return {};
+}
+
+std::uint16_t HttpServer::port() const { return d->port; }
+
+void HttpServer::stop() {
+    if (d->threads.empty()) return;
+    asio::post(d->io, [this] {
+        beast::error_code ignored;
+        d->acceptor.close(ignored);
+    });
+    d->io.stop();
+    for (auto& t : d->threads) t.join();
+    d->threads.clear();
+}
+
+}  // namespace kairos::server

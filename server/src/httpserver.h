@@ -1,0 +1,38 @@
+#pragma once
+// The companion server's HTTP front door (Boost.Beast): one port, body limits, per-connection
+// timeouts. First endpoint: GET /health. Accounts, signals, payments come with their issues.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace kairos::server {
+
+struct ServerOptions {
+    std::string bindAddress = "127.0.0.1";
+    std::uint16_t port = 8787;        ///< 0 picks a free port (tests)
+    std::size_t bodyLimitBytes = 64 * 1024;
+    int requestTimeoutMs = 15000;
+    int threads = 1;
+};
+
+class HttpServer {
+public:
+    explicit HttpServer(ServerOptions options);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Binds and starts serving on background threads. Returns an error text, or "" on success.
+    std::string start();
+    /// The bound port (after start()).
+    std::uint16_t port() const;
+    /// Stops accepting, closes connections and joins the threads.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace kairos::server
