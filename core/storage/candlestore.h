@@ -1,0 +1,61 @@
+#pragma once
+// CandleStore: the candle cache/history per instrument and timeframe, in the profile database.
+
+#include "domain/bar.h"
+#include "domain/instrument.h"
+#include "domain/timeframe.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace kairos::storage {
+
+class Database;
+
+/// A run of missing bars: every bucket start t with fromMs <= t < toMs is missing.
+struct Gap {
+    std::int64_t fromMs = 0;
+    std::int64_t toMs = 0;
+    std::int64_t missingBars = 0;
+    friend bool operator==(const Gap&, const Gap&) = default;
+};
+
+/// What the store holds for one instrument and timeframe.
+struct SeriesInfo {
+    InstrumentId instrument;
+    Timeframe timeframe = Timeframe::M1;
+    std::int64_t barCount = 0;
+    std::int64_t firstOpenMs = 0;
+    std::int64_t lastOpenMs = 0;
+};
+
+class CandleStore {
+public:
+    /// The store works on `db`, which must outlive it.
+    explicit CandleStore(Database& db);
+    ~CandleStore();
+
+    /// Inserts or replaces `bars` (same open time = replace) in one transaction: either all
+    /// are stored or none (the previous data stays as it was). Bars must be validated by the caller.
+    Status upsert(const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars);
+    /// Bars with fromMs <= openTime < toMs in time order.
+    Result<std::vector<Bar>> range(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const;
+    /// The most recent stored bar, or nullopt when the series is empty.
+    Result<std::optional<Bar>> latest(const InstrumentId& id, Timeframe tf) const;
+    /// Missing bucket starts between fromMs (inclusive) and toMs (exclusive), as runs. Bucket
+    /// starts follow bucketStart/nextBucketStart (calendar months for 1M).
+    Result<std::vector<Gap>> gaps(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const;
+    /// Every stored series with its count and first/last open time.
+    Result<std::vector<SeriesInfo>> series() const;
+    /// Deletes a series; returns the number of bars removed.
+    Result<std::int64_t> remove(const InstrumentId& id, Timeframe tf);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace kairos::storage

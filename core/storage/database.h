@@ -1,0 +1,51 @@
+#pragma once
+// One SQLite database per profile (shared/DESIGN.md "Storage"): WAL mode, versioned migrations
+// applied in one transaction at start-up; a database written by a newer Kairos is refused, not
+// modified.
+
+#include "util/result.h"
+
+#include <QString>
+
+#include <memory>
+
+struct sqlite3;
+
+namespace kairos::storage {
+
+/// Resolves the profile directory: `cliDir` (--profile DIR) when given, else $KAIROS_HOME,
+/// else QStandardPaths::AppDataLocation. The directory is created when missing.
+Result<QString> resolveProfileDir(const QString& cliDir = {});
+
+/// An open profile database. Not thread-safe: use one Database per thread.
+class Database {
+public:
+    /// The schema version this build writes.
+    static int currentSchemaVersion();
+
+    /// Opens (creating if needed) `path`, enables WAL and foreign keys, applies pending
+    /// migrations in one transaction. Errors: unreadable/corrupt file ("file is not a database"),
+    /// a schema newer than this build ("was written by a newer Kairos (schema N > M)").
+    static Result<std::unique_ptr<Database>> open(const QString& path);
+    /// open(<profileDir>/kairos.sqlite).
+    static Result<std::unique_ptr<Database>> openProfile(const QString& profileDir);
+
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    QString path() const;
+    int schemaVersion() const;
+    /// The raw handle, for the storage module's own statements.
+    sqlite3* handle() const;
+
+    /// Runs SQL with no result rows; Error carries SQLite's message.
+    Status exec(const char* sql);
+
+private:
+    Database() = default;
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace kairos::storage
