@@ -27,6 +27,7 @@ struct CsvBars {
     std::vector<Bar> bars;   ///< in file order (validated: increasing open time)
     int priceScale = 0;      ///< largest number of decimals seen in prices; all prices carry it
     int volumeScale = 0;     ///< same for volumes
+    int quoteVolumeScale = 0;  ///< same for quote volumes (archive format only)
 };
 
 /// Reads and validates a whole file. Errors name file, line and reason.

@@ -1,0 +1,297 @@
+#include "marketdata/csvimport.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace kairos::marketdata {
+
+namespace {
+
+std::vector<std::string_view> splitCsv(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= line.size(); ++i) {
+        if (i == line.size() || line[i] == ',') {
+            out.push_back(line.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string r(s);
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return r;
+}
+
+bool isInteger(std::string_view s) {
+    if (s.empty()) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+struct Layout {
+    CsvFormat format;
+    bool hasHeader;
+    // Column indexes.
+    int time = 0, date = -1, clock = -1, open = 1, high = 2, low = 3, close = 4, volume = 5;
+    int quoteVolume = -1, trades = -1;
+    std::size_t fields = 6;        // fields per data row
+    std::size_t altFields = 0;     // backtrader files whose header lacks "Time": rows have one more field
+};
+
+Result<Layout> detectLayout(std::string_view first, const std::string& name) {
+    const auto cols = splitCsv(first);
+    std::vector<std::string> names;
+    for (auto c : cols) names.push_back(lower(c));
+    auto is = [&](std::initializer_list<const char*> want) {
+        if (names.size() != want.size()) return false;
+        std::size_t i = 0;
+        for (const char* w : want)
+            if (names[i++] != w) return false;
+        return true;
+    };
+    if (is({"open_time", "open", "high", "low", "close", "volume"})) {
+        return Layout{CsvFormat::BinanceKline, true};
+    }
+    if (names.size() == 12 && names[0] == "open_time" && names[6] == "close_time") {
+        Layout l{CsvFormat::BinanceArchive, true};
+        l.fields = 12;
+        l.quoteVolume = 7;
+        l.trades = 8;
+        return l;
+    }
+    if (cols.size() == 12 && isInteger(cols[0])) {
+        Layout l{CsvFormat::BinanceArchive, false};
+        l.fields = 12;
+        l.quoteVolume = 7;
+        l.trades = 8;
+        return l;
+    }
+    if (cols.size() == 6 && isInteger(cols[0])) return Layout{CsvFormat::BinanceKline, false};
+    if (is({"date", "open", "high", "low", "close", "adj close", "volume"})) {
+        Layout l{CsvFormat::Yahoo, true};
+        l.time = -1;
+        l.date = 0;
+        l.volume = 6;
+        l.fields = 7;
+        return l;
+    }
+    if (is({"date", "open", "high", "low", "close", "volume", "openinterest"}) ||
+        is({"datetime", "open", "high", "low", "close", "volume", "openinterest"})) {
+        Layout l{CsvFormat::OhlcvOi, true};
+        l.time = -1;
+        l.date = 0;
+        l.fields = 7;
+        l.altFields = 8;  // "Date,Time,..." rows under a header without Time (backtrader sample)
+        return l;
+    }
+    if (is({"date", "time", "open", "high", "low", "close", "volume", "openinterest"})) {
+        Layout l{CsvFormat::OhlcvOi, true};
+        l.time = -1;
+        l.date = 0;
+        l.clock = 1;
+        l.open = 2;
+        l.high = 3;
+        l.low = 4;
+        l.close = 5;
+        l.volume = 6;
+        l.fields = 8;
+        return l;
+    }
+    return makeError(name + ":1: unrecognised header \"" + std::string(first.substr(0, 120)) +
+                     "\"; expected a Binance kline CSV (open_time,open,high,low,close,volume), a Binance 12-column "
+                     "archive, a Yahoo CSV (Date,Open,High,Low,Close,Adj Close,Volume) or "
+                     "Date[,Time],Open,High,Low,Close,Volume,OpenInterest");
+}
+
+struct RawRow {
+    std::int64_t time;
+    Price o, h, l, c;
+    Quantity v, qv;
+    std::int64_t trades;
+};
+
+}  // namespace
+
+Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
+    CsvBars out;
+    std::vector<RawRow> rows;
+    std::string_view all(text);
+    if (all.size() >= 3 && static_cast<unsigned char>(all[0]) == 0xEF && static_cast<unsigned char>(all[1]) == 0xBB &&
+        static_cast<unsigned char>(all[2]) == 0xBF)
+        all.remove_prefix(3);  // UTF-8 BOM
+    std::optional<Layout> layout;
+    std::size_t pos = 0;
+    long lineNo = 0;
+    std::int64_t prevTime = 0;
+    bool havePrev = false;
+    int ps = 0, vs = 0, qs = 0;
+    rows.reserve(all.size() / 48);
+    while (pos < all.size()) {
+        std::size_t end = all.find('\n', pos);
+        if (end == std::string_view::npos) end = all.size();
+        std::string_view line = all.substr(pos, end - pos);
+        pos = end + 1;
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        auto at = [&](const std::string& why) { return makeError(name + ":" + std::to_string(lineNo) + ": " + why); };
+        if (!layout) {
+            auto l = detectLayout(line, name);
+            if (!l) return l.error();
+            layout = *l;
+            out.format = layout->format;
+            if (layout->hasHeader) continue;
+        }
+        const auto f = splitCsv(line);
+        Layout L = *layout;
+        if (L.altFields && f.size() == L.altFields) {
+            L.clock = 1;
+            L.open = 2;
+            L.high = 3;
+            L.low = 4;
+            L.close = 5;
+            L.volume = 6;
+        } else if (f.size() != L.fields) {
+            return at("expected " + std::to_string(L.fields) + " fields, found " + std::to_string(f.size()));
+        }
+        RawRow r{};
+        if (L.time >= 0) {
+            const auto t = f[static_cast<std::size_t>(L.time)];
+            if (!isInteger(t) || t.size() > 16) return at("open time \"" + std::string(t) + "\" is not a millisecond timestamp");
+            r.time = std::stoll(std::string(t));
+        } else {
+            std::string when(f[static_cast<std::size_t>(L.date)]);
+            if (L.clock >= 0) when += "T" + std::string(f[static_cast<std::size_t>(L.clock)]);
+            auto t = parseUtc(when);
+            if (!t) return at("date \"" + when + "\" is not a date (YYYY-MM-DD[ HH:MM:SS])");
+            r.time = *t;
+        }
+        auto price = [&](int idx, const char* what, Price& dst) -> Status {
+            auto p = Price::parse(f[static_cast<std::size_t>(idx)]);
+            if (!p) return at(std::string(what) + ": " + p.message());
+            dst = *p;
+            ps = std::max(ps, dst.scale());
+            return {};
+        };
+        if (auto s = price(L.open, "open", r.o); !s) return s.error();
+        if (auto s = price(L.high, "high", r.h); !s) return s.error();
+        if (auto s = price(L.low, "low", r.l); !s) return s.error();
+        if (auto s = price(L.close, "close", r.c); !s) return s.error();
+        auto v = Quantity::parse(f[static_cast<std::size_t>(L.volume)]);
+        if (!v) return at("volume: " + v.message());
+        r.v = *v;
+        vs = std::max(vs, r.v.scale());
+        if (L.quoteVolume >= 0) {
+            auto q = Quantity::parse(f[static_cast<std::size_t>(L.quoteVolume)]);
+            if (!q) return at("quote volume: " + q.message());
+            r.qv = *q;
+            qs = std::max(qs, r.qv.scale());
+        }
+        if (L.trades >= 0) {
+            const auto t = f[static_cast<std::size_t>(L.trades)];
+            if (!isInteger(t) || t.size() > 18) return at("trade count \"" + std::string(t) + "\" is not a whole number");
+            r.trades = std::stoll(std::string(t));
+        }
+        Bar b;
+        b.openTimeMs = r.time;
+        b.open = r.o;
+        b.high = r.h;
+        b.low = r.l;
+        b.close = r.c;
+        b.volume = r.v;
+        b.quoteVolume = r.qv;
+        b.tradeCount = r.trades;
+        if (auto s = b.validate(); !s) return at(s.message());
+        if (havePrev && r.time <= prevTime)
+            return at("time " + formatUtc(r.time) + " is not after the previous row's " + formatUtc(prevTime) +
+                      " (rows must be in increasing time order without duplicates)");
+        prevTime = r.time;
+        havePrev = true;
+        rows.push_back(r);
+    }
+    if (!layout) return makeError(name + ": the file is empty");
+    out.priceScale = ps;
+    out.volumeScale = vs;
+    out.quoteVolumeScale = qs;
+    out.bars.reserve(rows.size());
+    // Bring every value to the file's largest scale; this is exact (only adds zeros).
+    for (const RawRow& r : rows) {
+        Bar b;
+        b.openTimeMs = r.time;
+        b.open = *r.o.rescaled(ps, RoundingMode::Exact);
+        b.high = *r.h.rescaled(ps, RoundingMode::Exact);
+        b.low = *r.l.rescaled(ps, RoundingMode::Exact);
+        b.close = *r.c.rescaled(ps, RoundingMode::Exact);
+        auto vol = r.v.rescaled(vs, RoundingMode::Exact);
+        auto qvol = r.qv.rescaled(qs, RoundingMode::Exact);
+        if (!vol || !qvol) return makeError(name + ": a volume does not fit 64 bits at " + std::to_string(vs) + " decimals");
+        b.volume = *vol;
+        b.quoteVolume = *qvol;
+        b.tradeCount = r.trades;
+        b.closed = true;
+        out.bars.push_back(b);
+    }
+    return out;
+}
+
+Result<CsvBars> readBarsCsv(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError(path + ": cannot open the file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return makeError(path + ": read error");
+    return parseBarsCsv(ss.str(), path);
+}
+
+FileNameHints inferFromFileName(const std::string& path) {
+    FileNameHints h;
+    std::string base = path.substr(path.find_last_of("/\\") + 1);
+    if (auto dot = base.find('.'); dot != std::string::npos) base.resize(dot);
+    std::vector<std::string> tok;
+    std::string cur;
+    for (char c : base) {
+        if (c == '_' || c == '-') {
+            tok.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    tok.push_back(cur);
+    auto isSymbol = [](const std::string& s) {
+        return s.size() >= 4 && std::all_of(s.begin(), s.end(), [](char c) {
+                   return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+               });
+    };
+    std::size_t i = 0;
+    std::string venue;
+    if (!tok.empty() && lower(tok[0]) == "binance") {
+        venue = "BINANCE";
+        i = 1;
+        if (i < tok.size()) {
+            const std::string m = lower(tok[i]);
+            if (m == "spot") ++i;
+            else if (m == "um" || m == "cm") {
+                venue += "_" + std::string(m == "um" ? "UM" : "CM");
+                ++i;
+            }
+        }
+    }
+    if (i < tok.size() && isSymbol(tok[i])) {
+        // Without a "binance" prefix only the data.binance.vision pattern SYMBOL-TF-DATE counts.
+        const bool archiveName = venue.empty() && i + 1 < tok.size() && parseTimeframe(tok[i + 1]).ok();
+        if (!venue.empty() || archiveName) {
+            h.instrument = InstrumentId{venue.empty() ? "BINANCE" : venue, tok[i]};
+            if (i + 1 < tok.size())
+                if (auto tf = parseTimeframe(tok[i + 1]); tf.ok()) h.timeframe = *tf;
+        }
+    }
+    return h;
+}
+
+}  // namespace kairos::marketdata
