@@ -1,0 +1,442 @@
+#include "marketdata/exchangefeed.h"
+
+#include "marketdata/detail/jsonscan.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QPointer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcFeed, "kairos.marketdata")
+
+namespace kairos::marketdata {
+
+struct ExchangeFeed::BarsFetch {
+    quint64 id = 0;
+    InstrumentId instrument;
+    Timeframe tf = Timeframe::M1;
+    std::int64_t fromMs = 0;
+    std::int64_t toMs = 0;
+    std::int64_t cursor = 0;
+    BarsCallbacks callbacks;
+    bool cancelled = false;
+};
+
+namespace {
+QStringList sorted(const QSet<QString>& s) {
+    QStringList l(s.begin(), s.end());
+    l.sort();
+    return l;
+}
+
+/// End of a page window starting at `from` holding at most `bars` buckets.
+std::int64_t windowEnd(Timeframe tf, std::int64_t from, int bars) {
+    if (auto d = fixedDurationMs(tf)) return from + *d * bars;
+    std::int64_t t = from;
+    for (int i = 0; i < bars; ++i) t = nextBucketStart(tf, t);
+    return t;
+}
+}  // namespace
+
+ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent)
+    : MarketDataFeed(parent),
+      m_config(std::move(config)),
+      m_venue(std::move(venue)),
+      m_venueStd(m_venue.toStdString()),
+      m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
+    qRegisterMetaType<kairos::InstrumentId>();
+    qRegisterMetaType<kairos::Trade>();
+    qRegisterMetaType<kairos::Quote>();
+    qRegisterMetaType<kairos::Bar>();
+    qRegisterMetaType<kairos::Timeframe>();
+    qRegisterMetaType<kairos::marketdata::FeedStatus>();
+    qRegisterMetaType<kairos::marketdata::Ticker24h>();
+    qRegisterMetaType<kairos::marketdata::BookTop>();
+    qRegisterMetaType<std::vector<kairos::Bar>>();
+    m_rest = new RestClient(m_config.restUrl, std::move(restPolicy), m_config.rest, this);
+    connect(m_rest, &RestClient::rateLimited, this, &ExchangeFeed::rateLimited);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ExchangeFeed::flushPending);
+    m_status.state = FeedState::Disconnected;
+}
+
+ExchangeFeed::~ExchangeFeed() {
+    for (auto& s : m_shards) s->conn->disconnect(this);
+}
+
+int ExchangeFeed::maxTopics() const {
+    return m_config.maxTopicsPerConnection > 0 ? m_config.maxTopicsPerConnection : defaultMaxTopicsPerConnection();
+}
+
+QString ExchangeFeed::endpointFor(const Subscription&) const { return {}; }
+
+QUrl ExchangeFeed::connectUrl(const QString&, const QStringList& topics, QStringList* viaMessages) const {
+    *viaMessages = topics;
+    return m_config.wsUrl;
+}
+
+void ExchangeFeed::onConnectionOpened(Shard&) {}
+void ExchangeFeed::onConnectionLost(Shard&) {}
+void ExchangeFeed::onSubscribed(const Subscription&) {}
+void ExchangeFeed::onUnsubscribed(const Subscription&) {}
+const OrderBook* ExchangeFeed::orderBook(const InstrumentId&) const { return nullptr; }
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions and connections
+
+void ExchangeFeed::subscribe(const Subscription& s) {
+    if (s.instrument.venue != m_venueStd) {
+        reportVenueError(QStringLiteral("%1 cannot subscribe to %2: it belongs to another venue")
+                             .arg(m_venue, QString::fromStdString(s.instrument.toString())));
+        return;
+    }
+    if (s.channel == Channel::Bars && !supportsTimeframe(s.timeframe)) {
+        reportVenueError(QStringLiteral("%1 has no %2 candles").arg(m_venue, QString::fromStdString(toString(s.timeframe))));
+        return;
+    }
+    if (!m_subs.insert(s).second) return;
+    onSubscribed(s);
+    const QString topic = topicFor(s);
+    if (++m_topicRefs[topic] == 1) addTopic(endpointFor(s), topic);
+}
+
+void ExchangeFeed::unsubscribe(const Subscription& s) {
+    if (m_subs.erase(s) == 0) return;
+    onUnsubscribed(s);
+    if (s.channel == Channel::Bars) m_barTracks.erase({s.instrument, s.timeframe});
+    const QString topic = topicFor(s);
+    auto it = m_topicRefs.find(topic);
+    if (it == m_topicRefs.end()) return;
+    if (--it.value() <= 0) {
+        m_topicRefs.erase(it);
+        removeTopic(topic);
+    }
+}
+
+void ExchangeFeed::stop() {
+    for (auto& s : m_shards) {
+        s->conn->disconnect(this);
+        s->conn->close();
+        s->conn->deleteLater();
+    }
+    m_shards.clear();
+    for (const auto& s : m_subs) onUnsubscribed(s);
+    m_subs.clear();
+    m_topicRefs.clear();
+    m_barTracks.clear();
+    updateStatus();
+}
+
+ExchangeFeed::Shard* ExchangeFeed::shardForTopic(const QString& topic) const {
+    for (const auto& s : m_shards)
+        if (s->topics.contains(topic)) return s.get();
+    return nullptr;
+}
+
+void ExchangeFeed::addTopic(const QString& endpoint, const QString& topic) {
+    Shard* shard = nullptr;
+    for (auto& s : m_shards) {
+        if (s->endpoint == endpoint && s->topics.size() < maxTopics()) {
+            shard = s.get();
+            break;
+        }
+    }
+    if (!shard) {
+        auto owned = std::make_unique<Shard>();
+        shard = owned.get();
+        shard->index = m_nextShardIndex++;
+        shard->endpoint = endpoint;
+        shard->conn = new WsConnection(m_config.ws, this);
+        connect(shard->conn, &WsConnection::opened, this, [this, shard] { onShardOpened(shard); });
+        connect(shard->conn, &WsConnection::closed, this,
+                [this, shard](const QString& reason, int retryInMs) { onShardClosed(shard, reason, retryInMs); });
+        connect(shard->conn, &WsConnection::stateChanged, this, [this] { updateStatus(); });
+        connect(shard->conn, &WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
+        m_shards.push_back(std::move(owned));
+    }
+    shard->topics.insert(topic);
+    shard->pendingUnsub.removeAll(topic);
+    shard->pendingSub.append(topic);
+    // Coalesce: subscribing 500 symbols in one go becomes a few batched messages.
+    if (!m_flushTimer.isActive()) m_flushTimer.start(0);
+}
+
+void ExchangeFeed::removeTopic(const QString& topic) {
+    Shard* shard = shardForTopic(topic);
+    if (!shard) return;
+    shard->topics.remove(topic);
+    shard->pendingSub.removeAll(topic);
+    shard->pendingUnsub.append(topic);
+    if (!m_flushTimer.isActive()) m_flushTimer.start(0);
+}
+
+void ExchangeFeed::flushPending() {
+    for (auto it = m_shards.begin(); it != m_shards.end();) {
+        Shard* s = it->get();
+        if (s->topics.isEmpty()) {
+            // Nothing left on this connection: close it rather than unsubscribing topic by topic.
+            s->conn->disconnect(this);
+            s->conn->close();
+            s->conn->deleteLater();
+            it = m_shards.erase(it);
+            continue;
+        }
+        WsConnection* c = s->conn;
+        if (c->state() == WsConnection::State::Open) {
+            if (!s->pendingSub.isEmpty())
+                for (const auto& m : subscribeMessages(s->endpoint, s->pendingSub)) c->sendText(m);
+            if (!s->pendingUnsub.isEmpty())
+                for (const auto& m : unsubscribeMessages(s->endpoint, s->pendingUnsub)) c->sendText(m);
+            s->pendingSub.clear();
+            s->pendingUnsub.clear();
+        } else if (c->state() == WsConnection::State::Idle || c->state() == WsConnection::State::Failed) {
+            s->pendingSub.clear();
+            s->pendingUnsub.clear();
+            c->open([this, s] {
+                QStringList via;
+                const QStringList all = sorted(s->topics);
+                const QUrl url = connectUrl(s->endpoint, all, &via);
+                s->urlTopics = s->topics;
+                for (const auto& t : via) s->urlTopics.remove(t);
+                return url;
+            });
+        }
+        // Connecting or waiting to reconnect: onShardOpened() subscribes everything.
+        ++it;
+    }
+    updateStatus();
+}
+
+void ExchangeFeed::onShardOpened(Shard* shard) {
+    shard->pendingSub.clear();
+    shard->pendingUnsub.clear();
+    QSet<QString> toSub = shard->topics;
+    toSub.subtract(shard->urlTopics);
+    QSet<QString> toUnsub = shard->urlTopics;
+    toUnsub.subtract(shard->topics);
+    if (!toSub.isEmpty())
+        for (const auto& m : subscribeMessages(shard->endpoint, sorted(toSub))) shard->conn->sendText(m);
+    if (!toUnsub.isEmpty())
+        for (const auto& m : unsubscribeMessages(shard->endpoint, sorted(toUnsub))) shard->conn->sendText(m);
+    onConnectionOpened(*shard);
+    updateStatus();
+}
+
+void ExchangeFeed::onShardClosed(Shard* shard, const QString& reason, int retryInMs) {
+    if (retryInMs >= 0) ++m_reconnects;
+    qCInfo(lcFeed).noquote() << m_venue << "connection" << shard->index << "lost:" << reason
+                             << (retryInMs >= 0 ? QStringLiteral("; reconnecting in %1 ms").arg(retryInMs)
+                                                : QStringLiteral("; giving up"));
+    onConnectionLost(*shard);
+    updateStatus();
+}
+
+void ExchangeFeed::reconnectTopic(const QString& topic, const QString& reason) {
+    if (Shard* s = shardForTopic(topic)) s->conn->reconnectNow(reason);
+}
+
+void ExchangeFeed::sendOnTopicConnection(const QString& topic, const QByteArray& message) {
+    Shard* s = shardForTopic(topic);
+    if (s && s->conn->isOpen()) s->conn->sendText(message);
+}
+
+void ExchangeFeed::updateStatus() {
+    FeedStatus st;
+    if (m_shards.empty()) {
+        st.state = FeedState::Disconnected;
+    } else {
+        bool anyFailed = false, anyWaiting = false, anyConnecting = false;
+        int retry = INT32_MAX;
+        QString why;
+        for (const auto& s : m_shards) {
+            switch (s->conn->state()) {
+            case WsConnection::State::Failed:
+                anyFailed = true;
+                why = s->conn->lastError();
+                break;
+            case WsConnection::State::WaitingToReconnect:
+                anyWaiting = true;
+                if (s->conn->retryInMs() < retry) {
+                    retry = s->conn->retryInMs();
+                    if (!anyFailed) why = s->conn->lastError();
+                }
+                break;
+            case WsConnection::State::Connecting:
+            case WsConnection::State::Idle: anyConnecting = true; break;
+            case WsConnection::State::Open: break;
+            }
+        }
+        if (anyFailed) {
+            st.state = FeedState::Down;
+            st.detail = why;
+        } else if (anyWaiting) {
+            st.state = FeedState::Reconnecting;
+            st.retryInMs = retry;
+            st.detail = why;
+        } else if (anyConnecting) {
+            st.state = FeedState::Connecting;
+        } else {
+            st.state = FeedState::Live;
+        }
+    }
+    if (st.state == m_status.state && st.detail == m_status.detail && st.retryInMs == m_status.retryInMs) return;
+    m_status = st;
+    Q_EMIT statusChanged(m_status);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery helpers
+
+void ExchangeFeed::reportMalformed(const QString& kind, std::string_view message, const QString& why) {
+    ++m_malformedTotal;
+    if (++m_malformed[kind] != 1) return;
+    const QString text = QStringLiteral("%1: skipped a malformed %2 message (%3): %4")
+                             .arg(m_venue, kind, why, QString::fromStdString(detail::excerpt(message)));
+    qCWarning(lcFeed).noquote() << text;
+    Q_EMIT errorOccurred(text);
+}
+
+void ExchangeFeed::reportVenueError(const QString& text) {
+    qCWarning(lcFeed).noquote() << m_venue << text;
+    Q_EMIT errorOccurred(m_venue + QStringLiteral(": ") + text);
+}
+
+void ExchangeFeed::noteBookResync(const InstrumentId& id, const QString& reason) {
+    ++m_bookResyncs;
+    qCInfo(lcFeed).noquote() << m_venue << QString::fromStdString(id.symbol) << "book resync:" << reason;
+    Q_EMIT bookResynced(id, reason);
+}
+
+void ExchangeFeed::deliverBook(const InstrumentId& id, const OrderBook& book, std::int64_t timeMs) {
+    Q_EMIT bookUpdated(id, book.top(static_cast<std::size_t>(std::max(1, m_config.bookSignalLevels)), timeMs));
+}
+
+void ExchangeFeed::setLastClosedBar(const InstrumentId& id, Timeframe tf, std::int64_t openTimeMs) {
+    auto& t = m_barTracks[{id, tf}];
+    t.lastClosedOpenMs = std::max(t.lastClosedOpenMs, openTimeMs);
+}
+
+void ExchangeFeed::deliverBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
+    Q_EMIT barUpdated(id, tf, bar);
+    auto& t = m_barTracks[{id, tf}];
+    if (t.lastClosedOpenMs >= 0) {
+        const std::int64_t expected = nextBucketStart(tf, t.lastClosedOpenMs);
+        if (bar.openTimeMs > expected) {
+            // Bars between the last closed one and this one never came (a drop, a reconnect,
+            // a lost closing update): fetch them. Mark them as handled so the next update of
+            // this bar does not ask again.
+            t.lastClosedOpenMs = bucketStart(tf, bar.openTimeMs - 1);
+            startBackfill(id, tf, expected, bar.openTimeMs, 1);
+        }
+    }
+    if (bar.closed && bar.openTimeMs > t.lastClosedOpenMs) t.lastClosedOpenMs = bar.openTimeMs;
+}
+
+void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt) {
+    if (attempt == 1) {
+        qCInfo(lcFeed).noquote() << m_venue << QString::fromStdString(id.symbol) << QString::fromStdString(toString(tf))
+                                 << "gap" << QString::fromStdString(formatUtc(fromMs)) << "->"
+                                 << QString::fromStdString(formatUtc(toMs)) << "; backfilling over REST";
+        Q_EMIT gapDetected(id, tf, fromMs, toMs);
+    }
+    auto bars = std::make_shared<std::vector<Bar>>();
+    BarsCallbacks cb;
+    cb.onPage = [bars](const std::vector<Bar>& page) { bars->insert(bars->end(), page.begin(), page.end()); };
+    QPointer<ExchangeFeed> self(this);
+    cb.onDone = [self, bars, id, tf, fromMs, toMs, attempt](Status st) {
+        if (!self) return;
+        if (st) {
+            if (!self->isSubscribed({Channel::Bars, id, tf})) return;
+            Q_EMIT self->barsBackfilled(id, tf, *bars);
+            return;
+        }
+        if (attempt >= self->m_config.backfillMaxAttempts) {
+            self->reportVenueError(QStringLiteral("backfill of %1 %2 failed: %3")
+                                       .arg(QString::fromStdString(id.symbol), QString::fromStdString(toString(tf)),
+                                            QString::fromStdString(st.message())));
+            return;
+        }
+        Backoff b(Backoff::Policy{2000, 120'000, 2.0, 0.5});
+        int delay = 0;
+        for (int i = 0; i < attempt; ++i) delay = b.nextDelayMs();
+        QTimer::singleShot(delay, self, [self, id, tf, fromMs, toMs, attempt] {
+            if (self && self->isSubscribed({Channel::Bars, id, tf})) self->startBackfill(id, tf, fromMs, toMs, attempt + 1);
+        });
+    };
+    fetchBars(id, tf, fromMs, toMs, std::move(cb));
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+quint64 ExchangeFeed::fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsCallbacks callbacks) {
+    auto f = std::make_shared<BarsFetch>();
+    f->id = m_nextFetchId++;
+    f->instrument = id;
+    f->tf = tf;
+    f->fromMs = bucketStart(tf, fromMs);
+    f->toMs = toMs;
+    f->cursor = f->fromMs;
+    f->callbacks = std::move(callbacks);
+    m_fetches[f->id] = f;
+    QPointer<ExchangeFeed> self(this);
+    QTimer::singleShot(0, this, [self, f] {
+        if (self && !f->cancelled) self->nextPage(f);
+    });
+    return f->id;
+}
+
+void ExchangeFeed::cancelFetch(quint64 fetchId) {
+    auto it = m_fetches.find(fetchId);
+    if (it == m_fetches.end()) return;
+    it->second->cancelled = true;
+    m_fetches.erase(it);
+}
+
+void ExchangeFeed::nextPage(const std::shared_ptr<BarsFetch>& f) {
+    auto finish = [this, f](Status st) {
+        m_fetches.erase(f->id);
+        if (f->callbacks.onDone) f->callbacks.onDone(std::move(st));
+    };
+    if (f->instrument.venue != m_venueStd) {
+        finish(makeError(f->instrument.toString() + " is not a " + m_venueStd + " instrument"));
+        return;
+    }
+    if (!supportsTimeframe(f->tf)) {
+        finish(makeError(m_venueStd + " has no " + toString(f->tf) + " candles"));
+        return;
+    }
+    if (f->cursor >= f->toMs) {
+        finish({});
+        return;
+    }
+    const std::int64_t winEnd = std::min(f->toMs, windowEnd(f->tf, f->cursor, maxBarsPerRequest()));
+    QPointer<ExchangeFeed> self(this);
+    fetchBarsPage(f->instrument, f->tf, f->cursor, winEnd, [self, f, winEnd, finish](Result<std::vector<Bar>> r) {
+        if (!self || f->cancelled) return;
+        if (!r) {
+            finish(r.error());
+            return;
+        }
+        std::vector<Bar>& bars = *r;
+        const std::int64_t now = self->nowMs();
+        std::erase_if(bars, [&](const Bar& b) {
+            return b.openTimeMs < f->cursor || b.openTimeMs >= winEnd || nextBucketStart(f->tf, b.openTimeMs) > now;
+        });
+        std::sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.openTimeMs < b.openTimeMs; });
+        bars.erase(std::unique(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.openTimeMs == b.openTimeMs; }),
+                   bars.end());
+        for (auto& b : bars) b.closed = true;
+        f->cursor = winEnd;
+        if (!bars.empty() && f->callbacks.onPage) f->callbacks.onPage(bars);
+        if (f->cancelled || !self) return;
+        if (f->callbacks.onProgress) f->callbacks.onProgress(f->cursor, f->fromMs, f->toMs);
+        if (f->cancelled || !self) return;
+        // Stop at "now": windows in the future hold nothing yet.
+        if (f->cursor > now) f->cursor = std::max(f->cursor, f->toMs);
+        self->nextPage(f);
+    });
+}
+
+}  // namespace kairos::marketdata

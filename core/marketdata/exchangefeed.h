@@ -1,0 +1,269 @@
+#pragma once
+// ExchangeFeed: what every exchange adapter shares, on top of the MarketDataFeed port.
+//
+// * Subscriptions (trades, quotes, 24 h ticker, bars per timeframe, L2 book) are a set; each maps
+//   to a venue topic ("btcusdt@trade", "publicTrade.BTCUSDT", ...). Topics are spread over as many
+//   WebSocket connections ("shards") as the venue's per-connection limit needs; connections open
+//   lazily with the first subscription and close with the last. After every (re)connect all
+//   topics of the connection are subscribed again.
+// * Status: connecting / live / reconnecting in N s / down, aggregated over the connections.
+// * Malformed or unexpected messages are counted per kind, logged once per kind with the venue and
+//   a short excerpt, and skipped; the stream continues.
+// * Bars: a closed bar whose open time is past the bucket after the last closed bar means bars
+//   were missed (a drop, a reconnect); the missing range is fetched over REST and delivered via
+//   barsBackfilled(), so a CandleRecorder can keep the store without holes.
+// * History: fetchBars() pages through any range within the venue's per-request limit, through
+//   the venue's RestClient (which obeys its rate limits), with progress and cancel.
+//
+// A venue implements the protected hooks (topic names, subscribe messages, decoding, one page of
+// REST bars, instruments).
+
+#include "marketdata/marketdatafeed.h"
+#include "marketdata/marketdatatypes.h"
+#include "marketdata/orderbook.h"
+#include "marketdata/restclient.h"
+#include "marketdata/wsconnection.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QMap>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string_view>
+#include <vector>
+
+namespace kairos::marketdata {
+
+enum class Channel : std::uint8_t { Trades = 1, Quotes, Ticker, Bars, Book };
+
+/// One subscription of a feed. `timeframe` matters for Channel::Bars only.
+struct Subscription {
+    Channel channel = Channel::Trades;
+    InstrumentId instrument;
+    Timeframe timeframe = Timeframe::M1;
+
+    friend bool operator==(const Subscription&, const Subscription&) = default;
+    friend auto operator<=>(const Subscription&, const Subscription&) = default;
+};
+
+/// Where a venue adapter connects and how it behaves. Defaults come from the venue
+/// (defaultFeedConfig in feedfactory.h); URLs can be overridden for test servers.
+struct FeedConfig {
+    QUrl restUrl;                  ///< "https://api.binance.com"
+    QUrl wsUrl;                    ///< "wss://stream.binance.com:9443"
+    QUrl wsUrl2;                   ///< second WebSocket endpoint where a venue has one (OKX business)
+    WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
+    RestClient::Options rest;      ///< timeouts, retries
+    int maxTopicsPerConnection = 0;  ///< 0: the venue's default
+    int bookDepth = 0;             ///< REST snapshot / subscribed depth; 0: the venue's default
+    int bookSignalLevels = 10;     ///< levels per side carried by bookUpdated()
+    int backfillMaxAttempts = 5;   ///< REST attempts for one gap before giving up
+    bool aggregatedTrades = false; ///< Binance: aggTrade instead of trade
+};
+
+class ExchangeFeed : public MarketDataFeed {
+    Q_OBJECT
+public:
+    using InstrumentsCallback = std::function<void(Result<std::vector<Instrument>>)>;
+    using BarsPageCallback = std::function<void(Result<std::vector<Bar>>)>;
+
+    /// Callbacks of a history download. All optional; run on the feed's thread.
+    struct BarsCallbacks {
+        /// Closed bars of one page, ascending, no duplicates (may be empty pages skipped).
+        std::function<void(const std::vector<Bar>&)> onPage;
+        /// Progress: the range [fromMs, doneMs) has been fetched.
+        std::function<void(std::int64_t doneMs, std::int64_t fromMs, std::int64_t toMs)> onProgress;
+        /// The end: ok, or the error that stopped it. Not called after cancelFetch().
+        std::function<void(Status)> onDone;
+    };
+
+    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent = nullptr);
+    ~ExchangeFeed() override;
+
+    QString name() const override { return m_venue; }
+    FeedStatus status() const override { return m_status; }
+
+    void subscribeTrades(const InstrumentId& id) override { subscribe({Channel::Trades, id, Timeframe::M1}); }
+    void unsubscribeTrades(const InstrumentId& id) override { unsubscribe({Channel::Trades, id, Timeframe::M1}); }
+    void subscribeQuotes(const InstrumentId& id) override { subscribe({Channel::Quotes, id, Timeframe::M1}); }
+    void unsubscribeQuotes(const InstrumentId& id) override { unsubscribe({Channel::Quotes, id, Timeframe::M1}); }
+    void subscribeBars(const InstrumentId& id, Timeframe tf) override { subscribe({Channel::Bars, id, tf}); }
+    void unsubscribeBars(const InstrumentId& id, Timeframe tf) override { unsubscribe({Channel::Bars, id, tf}); }
+    /// Rolling 24 h statistics (tickerReceived).
+    void subscribeTicker(const InstrumentId& id) { subscribe({Channel::Ticker, id, Timeframe::M1}); }
+    void unsubscribeTicker(const InstrumentId& id) { unsubscribe({Channel::Ticker, id, Timeframe::M1}); }
+    /// L2 order book kept in sync (bookUpdated, orderBook()).
+    void subscribeBook(const InstrumentId& id) { subscribe({Channel::Book, id, Timeframe::M1}); }
+    void unsubscribeBook(const InstrumentId& id) { unsubscribe({Channel::Book, id, Timeframe::M1}); }
+
+    /// Adds a subscription (idempotent). Connects when needed. The instrument's venue must be
+    /// this feed's (errorOccurred otherwise).
+    void subscribe(const Subscription& s);
+    /// Removes a subscription; unknown ones are ignored.
+    void unsubscribe(const Subscription& s);
+    const std::set<Subscription>& subscriptions() const { return m_subs; }
+    /// Closes every connection and forgets every subscription.
+    void stop();
+
+    /// Whether `tf` has a live candle stream and REST candles on this venue.
+    virtual bool supportsTimeframe(Timeframe tf) const = 0;
+    /// The venue's instruments with tick size, lot size, minimum notional and precisions.
+    virtual void fetchInstruments(InstrumentsCallback callback) = 0;
+    /// Closed bars with fromMs <= open time < toMs, paged within the venue's limits. Returns an id
+    /// for cancelFetch(). Bars the venue does not have are simply absent.
+    quint64 fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsCallbacks callbacks);
+    void cancelFetch(quint64 fetchId);
+    /// Rows the venue returns per candle request at most.
+    virtual int maxBarsPerRequest() const = 0;
+
+    /// The synchronised book of `id`, or nullptr when not subscribed or not in sync yet.
+    virtual const OrderBook* orderBook(const InstrumentId& id) const;
+
+    /// Seeds gap detection with the last closed bar already known (the store's latest), so a
+    /// hole between it and the first live bar is backfilled too.
+    void setLastClosedBar(const InstrumentId& id, Timeframe tf, std::int64_t openTimeMs);
+
+    /// Malformed/unexpected messages skipped so far, in total and per kind.
+    quint64 malformedCount() const { return m_malformedTotal; }
+    QMap<QString, quint64> malformedByKind() const { return m_malformed; }
+    /// Connection drops followed by a reconnect, over all connections.
+    int reconnectCount() const { return m_reconnects; }
+    /// Book resynchronisations (sequence breaks, checksum mismatches, reconnects).
+    int bookResyncCount() const { return m_bookResyncs; }
+    /// WebSocket connections currently held.
+    int connectionCount() const { return static_cast<int>(m_shards.size()); }
+    RestClient& rest() { return *m_rest; }
+    const FeedConfig& config() const { return m_config; }
+
+    /// Clock deciding whether a bar is closed (tests pin it); wall clock by default.
+    void setClock(std::function<std::int64_t()> nowMs) { m_now = std::move(nowMs); }
+    std::int64_t nowMs() const { return m_now(); }
+
+Q_SIGNALS:
+    void tickerReceived(const kairos::InstrumentId& id, const kairos::marketdata::Ticker24h& ticker);
+    /// The book changed; `top` holds FeedConfig::bookSignalLevels levels per side.
+    void bookUpdated(const kairos::InstrumentId& id, const kairos::marketdata::BookTop& top);
+    /// The book was discarded and is being rebuilt (why: "update id gap 120 -> 125").
+    void bookResynced(const kairos::InstrumentId& id, const QString& reason);
+    /// Bars [fromMs, toMs) were missed by the stream; a REST backfill has started.
+    void gapDetected(const kairos::InstrumentId& id, kairos::Timeframe tf, qint64 fromMs, qint64 toMs);
+    /// Closed bars fetched over REST to fill a gap, ascending.
+    void barsBackfilled(const kairos::InstrumentId& id, kairos::Timeframe tf, const std::vector<kairos::Bar>& bars);
+    /// REST requests are held back by a rate limit.
+    void rateLimited(qint64 waitMs, const QString& reason);
+
+protected:
+    /// One WebSocket connection and the topics it carries.
+    struct Shard {
+        int index = 0;
+        QString endpoint;
+        WsConnection* conn = nullptr;
+        QSet<QString> topics;     ///< wanted on this connection
+        QSet<QString> urlTopics;  ///< subscribed through the URL of the current connect
+        QStringList pendingSub;
+        QStringList pendingUnsub;
+    };
+
+    // ---- venue hooks ----
+    /// The venue topic of a subscription. Several subscriptions may share one topic.
+    virtual QString topicFor(const Subscription& s) const = 0;
+    /// Which WebSocket endpoint carries the subscription (OKX: public or business).
+    virtual QString endpointFor(const Subscription& s) const;
+    /// URL to connect `endpoint` with `topics` wanted; topics the URL does not carry go to
+    /// `viaMessages` (default: the endpoint URL, everything via messages).
+    virtual QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const;
+    /// Messages that subscribe/unsubscribe `topics` (the venue batches as it allows).
+    virtual QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
+    virtual QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
+    /// Decodes and dispatches one message (call the deliver* helpers, reportMalformed()).
+    virtual void handleMessage(Shard& shard, const QByteArray& message) = 0;
+    /// One page of bars: every bar with fromMs <= open < toMs the venue has (the window holds at
+    /// most maxBarsPerRequest() buckets). Any order; the base sorts, de-duplicates and drops
+    /// bars that are not closed yet.
+    virtual void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                               BarsPageCallback callback) = 0;
+    /// A connection (re)opened and its subscriptions were sent.
+    virtual void onConnectionOpened(Shard& shard);
+    /// A connection dropped (books on it are no longer in sync).
+    virtual void onConnectionLost(Shard& shard);
+    /// A subscription was added / removed (books: create or drop the sync state).
+    virtual void onSubscribed(const Subscription& s);
+    virtual void onUnsubscribed(const Subscription& s);
+    virtual int defaultMaxTopicsPerConnection() const { return 200; }
+
+    // ---- helpers for venues ----
+    void deliverTrade(const InstrumentId& id, const Trade& t) { Q_EMIT tradeReceived(id, t); }
+    void deliverQuote(const InstrumentId& id, const Quote& q) { Q_EMIT quoteReceived(id, q); }
+    void deliverTicker(const InstrumentId& id, const Ticker24h& t) { Q_EMIT tickerReceived(id, t); }
+    /// Emits barUpdated and runs gap detection on it.
+    void deliverBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
+    /// Emits bookUpdated with the top of `book`.
+    void deliverBook(const InstrumentId& id, const OrderBook& book, std::int64_t timeMs);
+    /// Counts a skipped message; logs and emits errorOccurred the first time per `kind`.
+    void reportMalformed(const QString& kind, std::string_view message, const QString& why);
+    /// A venue-reported problem (subscription rejected, ...): logged and errorOccurred.
+    void reportVenueError(const QString& text);
+    /// Counts a book resync and emits bookResynced.
+    void noteBookResync(const InstrumentId& id, const QString& reason);
+    /// The shard carrying `topic`, or nullptr.
+    Shard* shardForTopic(const QString& topic) const;
+    /// Drops and reopens the connection carrying `topic` at once (a forced fresh snapshot).
+    void reconnectTopic(const QString& topic, const QString& reason);
+    /// Sends one message on the connection carrying `topic` (re-subscribing a book).
+    void sendOnTopicConnection(const QString& topic, const QByteArray& message);
+    InstrumentId instrument(std::string_view venueSymbol) const {
+        return InstrumentId{m_venueStd, std::string(venueSymbol)};
+    }
+    bool isSubscribed(const Subscription& s) const { return m_subs.count(s) != 0; }
+    const QString& venue() const { return m_venue; }
+
+    FeedConfig m_config;
+
+private:
+    struct BarsFetch;
+    struct BarTrack {
+        std::int64_t lastClosedOpenMs = -1;
+    };
+    using BarKey = std::pair<InstrumentId, Timeframe>;
+
+    void addTopic(const QString& endpoint, const QString& topic);
+    void removeTopic(const QString& topic);
+    void flushPending();
+    void onShardOpened(Shard* shard);
+    void onShardClosed(Shard* shard, const QString& reason, int retryInMs);
+    void updateStatus();
+    void nextPage(const std::shared_ptr<BarsFetch>& f);
+    void startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt);
+    int maxTopics() const;
+
+    QString m_venue;
+    std::string m_venueStd;
+    RestClient* m_rest = nullptr;
+    std::set<Subscription> m_subs;
+    QHash<QString, int> m_topicRefs;
+    std::vector<std::unique_ptr<Shard>> m_shards;
+    int m_nextShardIndex = 0;
+    QTimer m_flushTimer;
+    FeedStatus m_status;
+    QMap<QString, quint64> m_malformed;
+    quint64 m_malformedTotal = 0;
+    int m_reconnects = 0;
+    int m_bookResyncs = 0;
+    std::map<BarKey, BarTrack> m_barTracks;
+    std::map<quint64, std::shared_ptr<BarsFetch>> m_fetches;
+    quint64 m_nextFetchId = 1;
+    std::function<std::int64_t()> m_now;
+};
+
+}  // namespace kairos::marketdata
+
+Q_DECLARE_METATYPE(std::vector<kairos::Bar>)

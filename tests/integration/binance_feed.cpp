@@ -1,0 +1,464 @@
+// BinanceFeed end to end against FakeBinance (a local REST + combined-stream server fed with real
+// payloads): every channel, many symbols per connection, reconnect with resubscription verified
+// on the server side, serverShutdown and the connection lifetime, malformed messages, kline gaps
+// backfilled over REST, kline pagination, rate limits, and the L2 book synced from the recorded
+// stream and snapshot.
+#include "marketdata/binancefeed.h"
+
+#include "fakebinance.h"
+#include "testdata.h"
+
+#include <QSignalSpy>
+
+#include <gtest/gtest.h>
+
+using namespace kairos;
+using namespace kairos::marketdata;
+using kairos::test::FakeBinance;
+using kairos::test::waitUntil;
+
+namespace {
+
+const InstrumentId kBtc{"BINANCE", "BTCUSDT"};
+
+std::string docExample(const std::string& name) {
+    return test::readFile(test::fixture("feeds/binance/docs-examples/" + name));
+}
+
+std::vector<Bar> realBars() { return test::readKlineCsv(test::fixture("feeds/binance/BTCUSDT_1m_2025-05-20_3000rows.csv")); }
+
+QByteArray klinePayload(const Bar& b, bool closed) {
+    return QByteArray(R"({"e":"kline","E":)") + QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 60'000)) +
+           R"(,"s":"BTCUSDT","k":{"t":)" + QByteArray::number(static_cast<qlonglong>(b.openTimeMs)) + R"(,"T":)" +
+           QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 59'999)) + R"(,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":")" +
+           QByteArray::fromStdString(b.open.toString()) + R"(","c":")" + QByteArray::fromStdString(b.close.toString()) +
+           R"(","h":")" + QByteArray::fromStdString(b.high.toString()) + R"(","l":")" + QByteArray::fromStdString(b.low.toString()) +
+           R"(","v":")" + QByteArray::fromStdString(b.volume.toString()) + R"(","n":10,"x":)" + (closed ? "true" : "false") +
+           R"(,"q":"0","V":"0","Q":"0","B":"0"}})";
+}
+
+struct Fixture : ::testing::Test {
+    FakeBinance fake;
+    std::unique_ptr<BinanceFeed> feed;
+
+    void SetUp() override { feed = std::make_unique<BinanceFeed>(fake.config()); }
+    void makeFeed(FeedConfig c) { feed = std::make_unique<BinanceFeed>(std::move(c)); }
+    bool waitStreams(const QSet<QString>& want) {
+        return waitUntil([&] { return fake.liveStreams().contains(want); });
+    }
+};
+
+TEST_F(Fixture, SubscribesOverTheCombinedStreamAndDeliversEveryChannel) {
+    const InstrumentId bnb{"BINANCE", "BNBBTC"};
+    const InstrumentId bnbusdt{"BINANCE", "BNBUSDT"};
+    QSignalSpy trades(feed.get(), &MarketDataFeed::tradeReceived);
+    QSignalSpy quotes(feed.get(), &MarketDataFeed::quoteReceived);
+    QSignalSpy bars(feed.get(), &MarketDataFeed::barUpdated);
+    QSignalSpy tickers(feed.get(), &ExchangeFeed::tickerReceived);
+    feed->subscribeTrades(bnb);
+    feed->subscribeBars(bnb, Timeframe::M1);
+    feed->subscribeTicker(bnb);
+    feed->subscribeQuotes(bnbusdt);
+    EXPECT_EQ(feed->status().state, FeedState::Disconnected);  // connects on the next turn of the loop
+    ASSERT_TRUE(waitStreams({"bnbbtc@trade", "bnbbtc@kline_1m", "bnbbtc@ticker", "bnbusdt@bookTicker"}));
+    ASSERT_TRUE(waitUntil([&] { return feed->status().state == FeedState::Live; }));
+    ASSERT_EQ(fake.ws.connectionCount(), 1);
+    const QUrl url = fake.ws.clients()[0]->requestUrl;
+    EXPECT_EQ(url.path(), QStringLiteral("/stream"));
+    EXPECT_TRUE(url.query().startsWith(QStringLiteral("streams=")));
+    EXPECT_EQ(fake.subscribeMessages(), 0);  // all four fit into the URL
+
+    fake.publish("bnbbtc@trade", QByteArray::fromStdString(docExample("trade.json")));
+    fake.publish("bnbusdt@bookTicker", QByteArray::fromStdString(docExample("bookTicker.json")));
+    fake.publish("bnbbtc@kline_1m", QByteArray::fromStdString(docExample("kline.json")));
+    fake.publish("bnbbtc@ticker", QByteArray::fromStdString(docExample("ticker.json")));
+    ASSERT_TRUE(waitUntil([&] { return trades.size() == 1 && quotes.size() == 1 && bars.size() == 1 && tickers.size() == 1; }));
+
+    EXPECT_EQ(trades[0][0].value<InstrumentId>(), bnb);
+    const Trade t = trades[0][1].value<Trade>();
+    EXPECT_EQ(t.price.toString(), "0.001");
+    EXPECT_EQ(t.quantity.toString(), "100");
+    EXPECT_EQ(t.tradeId, "12345");
+    EXPECT_EQ(t.aggressor, Side::Sell);
+    const Quote q = quotes[0][1].value<Quote>();
+    EXPECT_EQ(quotes[0][0].value<InstrumentId>(), bnbusdt);
+    EXPECT_EQ(q.bid.toString(), "25.35190000");
+    EXPECT_EQ(q.askSize.toString(), "40.66000000");
+    EXPECT_GT(q.timeMs, 0);  // stamped on receipt: spot bookTicker carries no time
+    EXPECT_EQ(bars[0][1].value<Timeframe>(), Timeframe::M1);
+    const Bar b = bars[0][2].value<Bar>();
+    EXPECT_EQ(b.openTimeMs, 1672515780000);
+    EXPECT_EQ(b.close.toString(), "0.0020");
+    EXPECT_FALSE(b.closed);
+    const Ticker24h tk = tickers[0][1].value<Ticker24h>();
+    EXPECT_EQ(tk.lastPrice.toString(), "0.0025");
+    EXPECT_EQ(tk.volume.toString(), "10000");
+    EXPECT_EQ(feed->malformedCount(), 0u);
+}
+
+TEST_F(Fixture, ManySymbolsShareOneConnectionAndSubscribeInBatches) {
+    QSet<QString> want;
+    for (int i = 0; i < 300; ++i) {
+        const InstrumentId id{"BINANCE", "SYM" + std::to_string(i) + "USDT"};
+        feed->subscribeTrades(id);
+        feed->subscribeTicker(id);
+        want << QStringLiteral("sym%1usdt@trade").arg(i) << QStringLiteral("sym%1usdt@ticker").arg(i);
+    }
+    ASSERT_TRUE(waitStreams(want));
+    EXPECT_EQ(fake.ws.connectionCount(), 1);
+    EXPECT_EQ(feed->connectionCount(), 1);
+    EXPECT_EQ(fake.liveStreams().size(), 600);
+    // 50 streams in the URL, the other 550 in SUBSCRIBE messages of at most 200 streams each.
+    EXPECT_EQ(fake.subscribeMessages(), 3);
+}
+
+TEST_F(Fixture, MoreStreamsThanOneConnectionAllowsOpenASecondConnection) {
+    FeedConfig c = fake.config();
+    c.maxTopicsPerConnection = 10;
+    makeFeed(c);
+    for (int i = 0; i < 15; ++i) feed->subscribeTrades({"BINANCE", "S" + std::to_string(i) + "USDT"});
+    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams().size() == 15; }));
+    EXPECT_EQ(feed->connectionCount(), 2);
+    EXPECT_EQ(fake.ws.openClients().size(), 2);
+}
+
+TEST_F(Fixture, UnsubscribeSendsUnsubscribeAndTheLastOneClosesTheConnection) {
+    feed->subscribeTrades(kBtc);
+    feed->subscribeQuotes(kBtc);
+    ASSERT_TRUE(waitStreams({"btcusdt@trade", "btcusdt@bookTicker"}));
+    feed->unsubscribeQuotes(kBtc);
+    feed->unsubscribeQuotes(kBtc);  // unknown now: a no-op
+    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams() == QSet<QString>{"btcusdt@trade"}; }));
+    feed->unsubscribeTrades(kBtc);
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.openClients().isEmpty(); }));
+    EXPECT_EQ(feed->connectionCount(), 0);
+    EXPECT_EQ(feed->status().state, FeedState::Disconnected);
+}
+
+TEST_F(Fixture, ReconnectsAfterTheServerDropsTheSocketAndResubscribes) {
+    QSet<QString> want;
+    for (int i = 0; i < 60; ++i) {  // more than fit in the URL: resubscription uses messages too
+        feed->subscribeTrades({"BINANCE", "R" + std::to_string(i) + "USDT"});
+        want << QStringLiteral("r%1usdt@trade").arg(i);
+    }
+    feed->subscribeBars(kBtc, Timeframe::M1);
+    want << QStringLiteral("btcusdt@kline_1m");
+    QSignalSpy status(feed.get(), &MarketDataFeed::statusChanged);
+    ASSERT_TRUE(waitStreams(want));
+    ASSERT_TRUE(waitUntil([&] { return feed->status().state == FeedState::Live; }));
+
+    fake.ws.dropAll();
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() == 2 && fake.liveStreams() == want; }));
+    // Verified on the server side: the second connection carries exactly the same streams.
+    EXPECT_EQ(fake.streamsOf(*fake.ws.clients()[1]), want);
+    ASSERT_TRUE(waitUntil([&] { return feed->status().state == FeedState::Live; }));
+    EXPECT_EQ(feed->reconnectCount(), 1);
+    bool sawReconnecting = false;
+    for (const auto& args : status) {
+        const auto st = args[0].value<FeedStatus>();
+        if (st.state == FeedState::Reconnecting) {
+            sawReconnecting = true;
+            EXPECT_GT(st.retryInMs, 0);
+            EXPECT_FALSE(st.detail.isEmpty());
+            EXPECT_TRUE(st.toString().startsWith(QStringLiteral("reconnecting in")));
+        }
+    }
+    EXPECT_TRUE(sawReconnecting);
+
+    // Data flows on the new connection.
+    QSignalSpy trades(feed.get(), &MarketDataFeed::tradeReceived);
+    fake.publish("r7usdt@trade", R"({"e":"trade","E":1,"s":"R7USDT","t":5,"p":"1.5","q":"2","T":1,"m":false,"M":true})");
+    ASSERT_TRUE(waitUntil([&] { return trades.size() == 1; }));
+}
+
+TEST_F(Fixture, ServerShutdownEventReconnectsAtOnce) {
+    feed->subscribeTrades(kBtc);
+    ASSERT_TRUE(waitStreams({"btcusdt@trade"}));
+    fake.ws.sendToAll(QString::fromStdString(docExample("serverShutdown-combined.json")));
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() == 2 && fake.liveStreams().contains("btcusdt@trade"); }));
+    EXPECT_EQ(feed->malformedCount(), 0u);
+}
+
+TEST_F(Fixture, ConnectionLifetimeLimitRenewsTheConnectionProactively) {
+    FeedConfig c = fake.config();
+    c.ws.maxLifetimeMs = 300;  // Binance: 24 h; shortened here
+    makeFeed(c);
+    feed->subscribeTrades(kBtc);
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() >= 3; }));
+    ASSERT_TRUE(waitStreams({"btcusdt@trade"}));
+    for (const auto& client : fake.ws.clients()) EXPECT_EQ(fake.streamsOf(*client), QSet<QString>{"btcusdt@trade"});
+}
+
+TEST_F(Fixture, MalformedMessageIsSkippedCountedAndTheNextGoodOneDelivered) {
+    feed->subscribeTrades(kBtc);
+    ASSERT_TRUE(waitStreams({"btcusdt@trade"}));
+    QSignalSpy trades(feed.get(), &MarketDataFeed::tradeReceived);
+    QSignalSpy errors(feed.get(), &MarketDataFeed::errorOccurred);
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"6O000.1","q":"1","T":1,"m":true})");
+    fake.ws.sendToAll(QStringLiteral(R"({"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCU)"));
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":2,"p":"60000.10","q":"0.5","T":2,"m":false})");
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":3,"p":"","q":"1","T":3,"m":true})");
+    fake.ws.sendToAll(QStringLiteral(R"({"stream":"btcusdt@avgPrice","data":{"e":"avgPrice","s":"BTCUSDT"}})"));
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":4,"p":"60000.20","q":"0.25","T":4,"m":false})");
+    ASSERT_TRUE(waitUntil([&] { return trades.size() == 2; }));
+    EXPECT_EQ(trades[0][1].value<Trade>().tradeId, "2");
+    EXPECT_EQ(trades[0][1].value<Trade>().price.toString(), "60000.10");
+    EXPECT_EQ(trades[1][1].value<Trade>().tradeId, "4");
+    EXPECT_EQ(feed->malformedCount(), 4u);
+    const auto byKind = feed->malformedByKind();
+    EXPECT_EQ(byKind.value(QStringLiteral("trade")), 3u);
+    EXPECT_EQ(byKind.value(QStringLiteral("unrecognised")), 1u);
+    // Logged once per kind, with the venue and an excerpt.
+    ASSERT_EQ(errors.size(), 2);
+    const QString first = errors[0][0].toString();
+    EXPECT_TRUE(first.startsWith(QStringLiteral("BINANCE:"))) << first.toStdString();
+    EXPECT_TRUE(first.contains(QStringLiteral("6O000.1"))) << first.toStdString();
+    EXPECT_EQ(feed->status().state, FeedState::Live);
+}
+
+TEST_F(Fixture, ClosedKlineGapIsBackfilledOverRest) {
+    const auto bars = realBars();
+    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
+    QSignalSpy gaps(feed.get(), &ExchangeFeed::gapDetected);
+    QSignalSpy filled(feed.get(), &ExchangeFeed::barsBackfilled);
+    feed->subscribeBars(kBtc, Timeframe::M1);
+    ASSERT_TRUE(waitStreams({"btcusdt@kline_1m"}));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[10], false));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[10], true));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[11], false));
+    // The stream loses bars 11 (its close) to 14; the next message is bar 15 forming.
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[15], false));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[15], true));
+    ASSERT_TRUE(waitUntil([&] { return filled.size() == 1; }));
+    ASSERT_EQ(gaps.size(), 1);
+    EXPECT_EQ(gaps[0][2].toLongLong(), bars[11].openTimeMs);
+    EXPECT_EQ(gaps[0][3].toLongLong(), bars[15].openTimeMs);
+    const auto got = filled[0][2].value<std::vector<Bar>>();
+    ASSERT_EQ(got.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(got[i].openTimeMs, bars[11 + i].openTimeMs);
+        EXPECT_EQ(got[i].close.toString(), bars[11 + i].close.toString());
+        EXPECT_EQ(got[i].volume.toString(), bars[11 + i].volume.toString());
+        EXPECT_TRUE(got[i].closed);
+    }
+    EXPECT_EQ(fake.http.requestCount("/api/v3/klines"), 1);
+    // No gap, no request: the next bar follows on.
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[16], true));
+    QSignalSpy bars16(feed.get(), &MarketDataFeed::barUpdated);
+    ASSERT_TRUE(bars16.wait(5000));
+    EXPECT_EQ(gaps.size(), 1);
+}
+
+TEST_F(Fixture, GapAcrossAReconnectIsBackfilled) {
+    const auto bars = realBars();
+    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
+    QSignalSpy filled(feed.get(), &ExchangeFeed::barsBackfilled);
+    feed->subscribeBars(kBtc, Timeframe::M1);
+    ASSERT_TRUE(waitStreams({"btcusdt@kline_1m"}));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[100], true));
+    QSignalSpy barSpy(feed.get(), &MarketDataFeed::barUpdated);
+    ASSERT_TRUE(barSpy.wait(5000));
+    fake.ws.dropAll();
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() == 2 && fake.liveStreams().contains("btcusdt@kline_1m"); }));
+    fake.publish("btcusdt@kline_1m", klinePayload(bars[103], false));
+    ASSERT_TRUE(waitUntil([&] { return filled.size() == 1; }));
+    const auto got = filled[0][2].value<std::vector<Bar>>();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].openTimeMs, bars[101].openTimeMs);
+    EXPECT_EQ(got[1].openTimeMs, bars[102].openTimeMs);
+}
+
+TEST_F(Fixture, KlineHistoryPagesAcrossSeveralRequests) {
+    const auto bars = realBars();
+    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
+    std::vector<Bar> got;
+    std::vector<std::int64_t> progress;
+    std::optional<Status> done;
+    ExchangeFeed::BarsCallbacks cb;
+    cb.onPage = [&](const std::vector<Bar>& page) { got.insert(got.end(), page.begin(), page.end()); };
+    cb.onProgress = [&](std::int64_t doneMs, std::int64_t, std::int64_t) { progress.push_back(doneMs); };
+    cb.onDone = [&](Status st) { done = st; };
+    const std::int64_t from = bars[5].openTimeMs;
+    const std::int64_t to = bars[2505].openTimeMs;  // 2500 bars: three requests of at most 1000
+    feed->fetchBars(kBtc, Timeframe::M1, from, to, cb);
+    ASSERT_TRUE(waitUntil([&] { return done.has_value(); }));
+    ASSERT_TRUE(done->ok()) << done->message();
+    ASSERT_EQ(got.size(), 2500u);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i].openTimeMs, bars[5 + i].openTimeMs);
+        ASSERT_EQ(got[i].open, bars[5 + i].open);
+        ASSERT_EQ(got[i].high.toString(), bars[5 + i].high.toString());
+        ASSERT_EQ(got[i].volume.toString(), bars[5 + i].volume.toString());
+    }
+    const auto reqs = fake.http.requests("/api/v3/klines");
+    ASSERT_EQ(reqs.size(), 3);
+    EXPECT_EQ(reqs[0].query.queryItemValue("startTime").toLongLong(), from);
+    EXPECT_EQ(reqs[1].query.queryItemValue("startTime").toLongLong(), from + 1000 * 60'000);
+    EXPECT_EQ(reqs[2].query.queryItemValue("startTime").toLongLong(), from + 2000 * 60'000);
+    EXPECT_EQ(reqs[0].query.queryItemValue("limit"), QStringLiteral("1000"));
+    EXPECT_EQ(reqs[0].query.queryItemValue("interval"), QStringLiteral("1m"));
+    EXPECT_EQ(progress.size(), 3u);
+    EXPECT_EQ(progress.back(), to);
+}
+
+TEST_F(Fixture, RateLimitedHistoryBacksOffInsteadOfLooping) {
+    const auto bars = realBars();
+    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
+    test::HttpReply limited = test::HttpReply::json(R"({"code":-1003,"msg":"Too many requests."})", 429);
+    limited.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
+    fake.http.queueReply("/api/v3/klines", limited);
+    QSignalSpy rate(feed.get(), &ExchangeFeed::rateLimited);
+    std::size_t n = 0;
+    std::optional<Status> done;
+    ExchangeFeed::BarsCallbacks cb;
+    cb.onPage = [&](const std::vector<Bar>& page) { n += page.size(); };
+    cb.onDone = [&](Status st) { done = st; };
+    feed->fetchBars(kBtc, Timeframe::M1, bars[0].openTimeMs, bars[1500].openTimeMs, cb);
+    ASSERT_TRUE(waitUntil([&] { return done.has_value(); }));
+    ASSERT_TRUE(done->ok());
+    EXPECT_EQ(n, 1500u);
+    EXPECT_EQ(fake.http.requestCount("/api/v3/klines"), 3);  // 2 pages + the one rejected attempt
+    ASSERT_EQ(rate.size(), 1);
+    EXPECT_EQ(rate[0][0].toLongLong(), 1000);
+}
+
+TEST_F(Fixture, InstrumentsComeFromExchangeInfo) {
+    fake.setExchangeInfo(R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
+      "symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","baseAssetPrecision":8,"quoteAsset":"USDT","quoteAssetPrecision":8,
+      "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01000000","maxPrice":"1000000.00000000","tickSize":"0.01000000"},
+      {"filterType":"LOT_SIZE","minQty":"0.00001000","maxQty":"9000.00000000","stepSize":"0.00001000"},
+      {"filterType":"NOTIONAL","minNotional":"5.00000000","applyMinToMarket":true,"maxNotional":"9000000.00000000","applyMaxToMarket":false,"avgPriceMins":5}]}]})");
+    std::optional<Result<std::vector<Instrument>>> got;
+    feed->fetchInstruments([&](Result<std::vector<Instrument>> r) { got = std::move(r); });
+    ASSERT_TRUE(waitUntil([&] { return got.has_value(); }));
+    ASSERT_TRUE(got->ok()) << got->message();
+    ASSERT_EQ((*got)->size(), 1u);
+    const Instrument& i = (**got)[0];
+    EXPECT_EQ(i.displayName(), "BTC/USDT");
+    EXPECT_EQ(i.tickSize.toTrimmedString(), "0.01");
+    EXPECT_EQ(i.lotSize.toTrimmedString(), "0.00001");
+    EXPECT_EQ(i.minNotional.toTrimmedString(), "5");
+    EXPECT_EQ(i.pricePrecision, 2);
+    EXPECT_EQ(i.quantityPrecision, 5);
+    EXPECT_EQ(feed->rateLimitPolicy().weightLimitPerMinute(), 1200);
+    EXPECT_EQ(feed->instruments().count("BTCUSDT"), 1u);
+}
+
+// ---- order book from the recorded NKNUSDT stream and snapshot ----
+
+struct Recorded {
+    QList<QByteArray> events;  // combined-stream messages, in arrival order
+    QByteArray snapshot;
+};
+
+Recorded recordedNkn() {
+    Recorded r;
+    for (const auto& l : test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_ws_2021-10-12.cryptofeed.log")))
+        if (l.json.contains("\"nknusdt@depth@100ms\"")) r.events.append(l.json);
+    for (const auto& l : test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_rest_depth_2021-10-12.cryptofeed.log")))
+        if (l.url.contains(QLatin1String("NKNUSDT"))) r.snapshot = l.json;
+    return r;
+}
+
+TEST_F(Fixture, OrderBookSyncsFromTheRecordedStreamAndSnapshot) {
+    const Recorded rec = recordedNkn();
+    ASSERT_GT(rec.events.size(), 10);
+    fake.setDepthSnapshot("NKNUSDT", rec.snapshot);
+    const InstrumentId nkn{"BINANCE", "NKNUSDT"};
+    QSignalSpy books(feed.get(), &ExchangeFeed::bookUpdated);
+    feed->subscribeBook(nkn);
+    ASSERT_TRUE(waitStreams({"nknusdt@depth@100ms"}));
+    for (const auto& e : rec.events) fake.ws.sendToAll(QString::fromUtf8(e));
+    binance::Event last;
+    ASSERT_TRUE(binance::decode(rec.events.back().toStdString(), last).ok());
+    const std::int64_t lastU = last.depth.finalUpdateId;
+    ASSERT_TRUE(waitUntil([&] { return feed->orderBook(nkn) && feed->orderBook(nkn)->updateId() == lastU; }));
+    EXPECT_EQ(fake.http.requestCount("/api/v3/depth"), 1);
+    EXPECT_EQ(fake.http.requests("/api/v3/depth")[0].query.queryItemValue("limit"), QStringLiteral("1000"));
+
+    // Reference: snapshot, then every event with u > lastUpdateId.
+    binance::BookSync ref;
+    auto snap = binance::parseDepthSnapshot(rec.snapshot.toStdString());
+    OrderBook expected;
+    expected.setSnapshot(snap->bids, snap->asks, snap->lastUpdateId);
+    for (const auto& e : rec.events) {
+        binance::Event ev;
+        ASSERT_TRUE(binance::decode(e.toStdString(), ev).ok());
+        if (ev.depth.finalUpdateId <= snap->lastUpdateId) continue;
+        expected.apply(ev.depth.bids, ev.depth.asks);
+        expected.setUpdateId(ev.depth.finalUpdateId);
+    }
+    EXPECT_EQ(*feed->orderBook(nkn), expected);
+    ASSERT_FALSE(books.isEmpty());
+    const BookTop top = books.last()[1].value<BookTop>();
+    EXPECT_EQ(top.updateId, lastU);
+    EXPECT_EQ(top.bids.front().price, expected.bestBid()->price);
+    EXPECT_EQ(top.bids.size(), 10u);
+    EXPECT_EQ(feed->bookResyncCount(), 0);
+}
+
+TEST_F(Fixture, OrderBookGapTriggersAResyncWithAFreshSnapshot) {
+    const Recorded rec = recordedNkn();
+    fake.setDepthSnapshot("NKNUSDT", rec.snapshot);
+    const InstrumentId nkn{"BINANCE", "NKNUSDT"};
+    QSignalSpy resyncs(feed.get(), &ExchangeFeed::bookResynced);
+    feed->subscribeBook(nkn);
+    ASSERT_TRUE(waitStreams({"nknusdt@depth@100ms"}));
+    for (int i = 0; i < 10; ++i) fake.ws.sendToAll(QString::fromUtf8(rec.events[i]));
+    binance::Event ev9;
+    ASSERT_TRUE(binance::decode(rec.events[9].toStdString(), ev9).ok());
+    ASSERT_TRUE(waitUntil([&] { return feed->orderBook(nkn) && feed->orderBook(nkn)->updateId() == ev9.depth.finalUpdateId; }));
+
+    // Event 10 is lost; event 11 reveals the gap. Serve a snapshot that covers event 10 so the
+    // resync can complete.
+    binance::Event ev10, ev11;
+    ASSERT_TRUE(binance::decode(rec.events[10].toStdString(), ev10).ok());
+    ASSERT_TRUE(binance::decode(rec.events[11].toStdString(), ev11).ok());
+    OrderBook atTen = *feed->orderBook(nkn);
+    atTen.apply(ev10.depth.bids, ev10.depth.asks);
+    QByteArray fresh = "{\"lastUpdateId\":" + QByteArray::number(static_cast<qlonglong>(ev10.depth.finalUpdateId)) + ",\"bids\":[";
+    bool firstLevel = true;
+    for (const auto& [p, q] : atTen.bids()) {
+        fresh += (firstLevel ? "" : ",") + QByteArray("[\"") + QByteArray::fromStdString(p.toString()) + "\",\"" +
+                 QByteArray::fromStdString(q.toString()) + "\"]";
+        firstLevel = false;
+    }
+    fresh += "],\"asks\":[";
+    firstLevel = true;
+    for (const auto& [p, q] : atTen.asks()) {
+        fresh += (firstLevel ? "" : ",") + QByteArray("[\"") + QByteArray::fromStdString(p.toString()) + "\",\"" +
+                 QByteArray::fromStdString(q.toString()) + "\"]";
+        firstLevel = false;
+    }
+    fresh += "]}";
+    fake.setDepthSnapshot("NKNUSDT", fresh);
+    fake.ws.sendToAll(QString::fromUtf8(rec.events[11]));
+    ASSERT_TRUE(waitUntil([&] { return resyncs.size() == 1; }));
+    EXPECT_TRUE(resyncs[0][1].toString().contains(QStringLiteral("gap"))) << resyncs[0][1].toString().toStdString();
+    ASSERT_TRUE(waitUntil([&] { return feed->orderBook(nkn) && feed->orderBook(nkn)->updateId() == ev11.depth.finalUpdateId; }));
+    EXPECT_EQ(fake.http.requestCount("/api/v3/depth"), 2);
+    OrderBook expected = atTen;
+    expected.apply(ev11.depth.bids, ev11.depth.asks);
+    expected.setUpdateId(ev11.depth.finalUpdateId);
+    EXPECT_EQ(*feed->orderBook(nkn), expected);
+}
+
+TEST_F(Fixture, BookResyncsAfterAReconnect) {
+    const Recorded rec = recordedNkn();
+    fake.setDepthSnapshot("NKNUSDT", rec.snapshot);
+    const InstrumentId nkn{"BINANCE", "NKNUSDT"};
+    QSignalSpy resyncs(feed.get(), &ExchangeFeed::bookResynced);
+    feed->subscribeBook(nkn);
+    ASSERT_TRUE(waitStreams({"nknusdt@depth@100ms"}));
+    for (int i = 0; i < 5; ++i) fake.ws.sendToAll(QString::fromUtf8(rec.events[i]));
+    ASSERT_TRUE(waitUntil([&] { return feed->orderBook(nkn) != nullptr; }));
+    fake.ws.dropAll();
+    ASSERT_TRUE(waitUntil([&] { return resyncs.size() == 1; }));
+    EXPECT_EQ(feed->orderBook(nkn), nullptr);  // not in sync until a new snapshot
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() == 2 && fake.liveStreams().contains("nknusdt@depth@100ms"); }));
+    for (int i = 0; i < 5; ++i) fake.ws.sendToAll(QString::fromUtf8(rec.events[i]));
+    ASSERT_TRUE(waitUntil([&] { return feed->orderBook(nkn) != nullptr; }));
+    EXPECT_EQ(fake.http.requestCount("/api/v3/depth"), 2);
+}
+
+}  // namespace
