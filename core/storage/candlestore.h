@@ -15,7 +15,9 @@ namespace kairos::storage {
 
 class Database;
 
-/// A run of missing bars: every bucket start t with fromMs <= t < toMs is missing.
+/// A run of missing bars: every bucket start t with fromMs <= t < toMs is missing. fromMs is the
+/// first missing bucket start; toMs is the open time of the next stored bar, or the end of the
+/// range asked for when the run reaches it.
 struct Gap {
     std::int64_t fromMs = 0;
     std::int64_t toMs = 0;
@@ -32,6 +34,9 @@ struct SeriesInfo {
     std::int64_t lastOpenMs = 0;
 };
 
+/// Bars are stored exactly (each price/volume as int64 raw + its own scale), keyed by instrument,
+/// timeframe and open time. Not thread-safe (like Database): one store per Database, used on the
+/// thread that owns it. Errors name the series and the database file.
 class CandleStore {
 public:
     /// The store works on `db`, which must outlive it.
@@ -40,6 +45,8 @@ public:
 
     /// Inserts or replaces `bars` (same open time = replace) in one transaction: either all
     /// are stored or none (the previous data stays as it was). Bars must be validated by the caller.
+    /// Inside a transaction the caller opened on the Database, it runs as a savepoint of it. An
+    /// empty `bars` does nothing (and creates no series).
     Status upsert(const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars);
     /// Bars with fromMs <= openTime < toMs in time order.
     Result<std::vector<Bar>> range(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const;
@@ -48,9 +55,12 @@ public:
     /// Missing bucket starts between fromMs (inclusive) and toMs (exclusive), as runs. Bucket
     /// starts follow bucketStart/nextBucketStart (calendar months for 1M).
     Result<std::vector<Gap>> gaps(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const;
-    /// Every stored series with its count and first/last open time.
+    /// Gaps between the series' first and last stored bar (none for an empty series).
+    Result<std::vector<Gap>> gaps(const InstrumentId& id, Timeframe tf) const;
+    /// Every stored series with its count and first/last open time, sorted by instrument then
+    /// timeframe length. Counting scans the bars (about a second per ten million bars).
     Result<std::vector<SeriesInfo>> series() const;
-    /// Deletes a series; returns the number of bars removed.
+    /// Deletes a series; returns the number of bars removed (0 when there was no such series).
     Result<std::int64_t> remove(const InstrumentId& id, Timeframe tf);
 
 private:

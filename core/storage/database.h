@@ -8,13 +8,24 @@
 #include <QString>
 
 #include <memory>
+#include <span>
 
 struct sqlite3;
 
 namespace kairos::storage {
 
+class Database;
+
+namespace detail {
+struct Migration;
+/// Database::open with an explicit migration list (tests of the migration runner).
+Result<std::unique_ptr<Database>> openWithMigrations(const QString& path, std::span<const Migration> steps);
+}  // namespace detail
+
 /// Resolves the profile directory: `cliDir` (--profile DIR) when given, else $KAIROS_HOME,
-/// else QStandardPaths::AppDataLocation. The directory is created when missing.
+/// else QStandardPaths::AppDataLocation. The directory is created when missing. Returns an
+/// absolute path. Errors: the path exists but is not a directory, or it cannot be created (the
+/// message says which of the three sources the path came from).
 Result<QString> resolveProfileDir(const QString& cliDir = {});
 
 /// An open profile database. Not thread-safe: use one Database per thread.
@@ -25,10 +36,14 @@ public:
 
     /// Opens (creating if needed) `path`, enables WAL and foreign keys, applies pending
     /// migrations in one transaction. Errors: unreadable/corrupt file ("file is not a database"),
-    /// a schema newer than this build ("was written by a newer Kairos (schema N > M)").
+    /// a schema newer than this build ("was written by a newer Kairos (schema N > M)"), a SQLite
+    /// file of another application. A refused file is left byte-for-byte unchanged. Waits up to
+    /// busyTimeoutMs() for another process that holds the write lock.
     static Result<std::unique_ptr<Database>> open(const QString& path);
-    /// open(<profileDir>/kairos.sqlite).
+    /// open(<profileDir>/kairos.sqlite); creates profileDir when missing.
     static Result<std::unique_ptr<Database>> openProfile(const QString& profileDir);
+    /// How long a statement waits for a lock held by another connection before failing (ms).
+    static int busyTimeoutMs();
 
     ~Database();
     Database(const Database&) = delete;
@@ -43,7 +58,9 @@ public:
     Status exec(const char* sql);
 
 private:
-    Database() = default;
+    friend Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path,
+                                                                        std::span<const detail::Migration> steps);
+    Database();
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -1,0 +1,82 @@
+#include "storage/detail/migrations.h"
+
+#include <array>
+
+namespace kairos::storage::detail {
+
+// Rules for this list:
+// - Append only. A step that has shipped is never edited or removed (users' databases already
+//   ran it); a change to an existing table is a new step (ALTER TABLE, or create-copy-drop-rename).
+// - Each step's version is the previous one + 1. Database::currentSchemaVersion() is the last one.
+// - All pending steps run in one transaction at open, so a step may rely on earlier ones and a
+//   failing step leaves the database exactly as it was.
+// - Tables are STRICT (SQLite >= 3.37) so that a wrongly typed value is an error, not a silent
+//   conversion. Timestamps are INTEGER ms since the epoch, UTC. Fixed-point values are stored as
+//   INTEGER raw + INTEGER scale (never REAL), so they read back exactly.
+namespace {
+constexpr std::array kMigrations = {
+    Migration{1, "candle cache",
+              R"sql(
+-- One row per (instrument, timeframe). timeframe is the Binance spelling ("1m", "1h", "1M" = month;
+-- compared case-sensitively, so "1m" and "1M" are different series).
+CREATE TABLE candle_series (
+    series_id INTEGER PRIMARY KEY,
+    venue     TEXT NOT NULL,
+    symbol    TEXT NOT NULL,
+    timeframe TEXT NOT NULL,
+    UNIQUE (venue, symbol, timeframe)
+) STRICT;
+
+-- One row per bar. Each price/volume is raw / 10^scale with its own scale, so that a bar reads
+-- back equal to the one written, down to its text form ("0.10" stays "0.10").
+CREATE TABLE candles (
+    series_id          INTEGER NOT NULL REFERENCES candle_series (series_id) ON DELETE CASCADE,
+    open_time          INTEGER NOT NULL,
+    open_raw           INTEGER NOT NULL,
+    high_raw           INTEGER NOT NULL,
+    low_raw            INTEGER NOT NULL,
+    close_raw          INTEGER NOT NULL,
+    volume_raw         INTEGER NOT NULL,
+    quote_volume_raw   INTEGER NOT NULL,
+    open_scale         INTEGER NOT NULL CHECK (open_scale BETWEEN 0 AND 18),
+    high_scale         INTEGER NOT NULL CHECK (high_scale BETWEEN 0 AND 18),
+    low_scale          INTEGER NOT NULL CHECK (low_scale BETWEEN 0 AND 18),
+    close_scale        INTEGER NOT NULL CHECK (close_scale BETWEEN 0 AND 18),
+    volume_scale       INTEGER NOT NULL CHECK (volume_scale BETWEEN 0 AND 18),
+    quote_volume_scale INTEGER NOT NULL CHECK (quote_volume_scale BETWEEN 0 AND 18),
+    trade_count        INTEGER NOT NULL CHECK (trade_count >= 0),
+    closed             INTEGER NOT NULL CHECK (closed IN (0, 1)),
+    PRIMARY KEY (series_id, open_time)
+) STRICT, WITHOUT ROWID;
+)sql"},
+    Migration{2, "watchlists",
+              R"sql(
+-- Named watchlists, in creation order.
+CREATE TABLE watchlists (
+    watchlist_id INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0)
+) STRICT;
+
+-- The instruments of each list, in display order, with the favourite star.
+CREATE TABLE watchlist_items (
+    watchlist_id INTEGER NOT NULL REFERENCES watchlists (watchlist_id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    venue        TEXT NOT NULL,
+    symbol       TEXT NOT NULL,
+    favourite    INTEGER NOT NULL CHECK (favourite IN (0, 1)),
+    PRIMARY KEY (watchlist_id, venue, symbol)
+) STRICT;
+
+-- Small UI state per key (watchlist column layout, current list, view mode).
+CREATE TABLE ui_state (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+)sql"},
+    // Next: layouts, alerts, orders, fills, journal, signal history... append here.
+};
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace kairos::storage::detail
