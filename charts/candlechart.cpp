@@ -1,14 +1,34 @@
 #include "candlechart.h"
 
+#include <QDateTime>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kairos::charts {
 
 namespace {
+/// Labels a bar-index axis with the bars' UTC open times, so that gaps in time leave no holes.
+class BarTimeTicker : public QCPAxisTicker {
+public:
+    explicit BarTimeTicker(const std::vector<std::int64_t>* times) : m_times(times) {}
+
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+        const auto i = static_cast<long long>(std::llround(tick));
+        if (i < 0 || i >= static_cast<long long>(m_times->size())) return {};
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch((*m_times)[static_cast<std::size_t>(i)], QTimeZone::utc());
+        return t.time() == QTime(0, 0) ? t.toString(QStringLiteral("dd MMM yy")) : t.toString(QStringLiteral("dd MMM HH:mm"));
+    }
+
+private:
+    const std::vector<std::int64_t>* m_times;
+};
+
 // TradingView's chart defaults (shared/reference/UX.md).
 const QColor kUp(0x26, 0xa6, 0x9a);
 const QColor kDown(0xef, 0x53, 0x50);
@@ -26,6 +46,7 @@ CandleChart::CandleChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     m_candles->setPenPositive(QPen(kUp));
     m_candles->setPenNegative(QPen(kDown));
     m_candles->setWidth(0.7);
+    m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new BarTimeTicker(&m_times)));
     m_plot->yAxis->setVisible(false);
     m_plot->yAxis2->setVisible(true);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);

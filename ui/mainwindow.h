@@ -1,18 +1,63 @@
 #pragma once
-// MainWindow only assembles docks (shared/STYLE.md: no global lookups of the window).
+// MainWindow only assembles docks, menus and the status bar (shared/STYLE.md: no global lookups
+// of the window). Layout (geometry + dock state) is saved in the profile's settings on close and
+// restored on the next start; View > Reset layout brings back the default.
+
+#include "domain/instrument.h"
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QDockWidget;
+class QLabel;
+
+namespace kairos::charts {
+class CandleChart;
+}
 
 namespace kairos::ui {
+
+class TerminalSession;
+class WatchlistWidget;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(TerminalSession& session, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
+    /// The dock with this object name ("WatchlistDock", "ChartDock", "OrdersDock", "AlertsDock",
+    /// "BacktestDock", "MarketplaceDock"), or nullptr.
     QDockWidget* dock(const QString& objectName) const;
+    WatchlistWidget* watchlist() const { return m_watchlist; }
+    charts::CandleChart* chart() const { return m_chart; }
+    /// Shows this instrument's 1h bars in the chart dock.
+    void showInstrument(const InstrumentId& id);
+
+    void saveLayout();
+    bool restoreLayout();
+    void resetLayout();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QDockWidget* addDock(const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area);
+    QWidget* placeholder(const QString& what, const QString& issue);
+    void buildMenus();
+    void buildStatusBar();
+    void wireFeed();
+
+    TerminalSession& m_session;
+    WatchlistWidget* m_watchlist = nullptr;
+    charts::CandleChart* m_chart = nullptr;
+    InstrumentId m_chartInstrument;
+    QLabel* m_feedLabel = nullptr;
+    QLabel* m_clockLabel = nullptr;
+    QLabel* m_utcLabel = nullptr;
+    QLabel* m_serverLabel = nullptr;
+    QByteArray m_defaultState;
 };
 
 }  // namespace kairos::ui

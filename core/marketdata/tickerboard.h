@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +25,11 @@ struct TickerSignal {
     SignalSide side = SignalSide::None;
     int confidence = 0;           ///< 0..100
     std::int64_t timeMs = 0;
+    // Levels and reasons, when the signal engine gives them (prices as doubles: display only).
+    std::optional<double> entry;
+    std::optional<double> stopLoss;
+    std::vector<double> takeProfits;   ///< TP1..TP3
+    std::vector<std::string> reasons;  ///< what contributed, e.g. "RSI(14) 28 < 30"
 };
 
 /// A venue's own 24h statistics (e.g. Binance 24hrTicker), when the feed provides them.

@@ -15,6 +15,14 @@ using namespace kairos;
 using namespace kairos::ui;
 
 namespace {
+
+kairos::marketdata::TickerSignal makeSignal(kairos::marketdata::SignalSide side, int confidence, std::int64_t timeMs) {
+    kairos::marketdata::TickerSignal s;
+    s.side = side;
+    s.confidence = confidence;
+    s.timeMs = timeMs;
+    return s;
+}
 const InstrumentId kBtc{"BINANCE", "BTCUSDT"};
 const InstrumentId kEth{"BINANCE", "ETHUSDT"};
 const InstrumentId kSol{"BINANCE", "SOLUSDT"};
@@ -173,8 +181,8 @@ private Q_SLOTS:
         proxy.setTextFilter(QStringLiteral("eth"));
         QCOMPARE(proxy.rowCount(), 1);
         proxy.setTextFilter({});
-        model.onSignal(kEth, {marketdata::SignalSide::Long, 80, 1});
-        model.onSignal(kSol, {marketdata::SignalSide::Short, 60, 1});
+        model.onSignal(kEth, makeSignal(marketdata::SignalSide::Long, 80, 1));
+        model.onSignal(kSol, makeSignal(marketdata::SignalSide::Short, 60, 1));
         model.flush();
         proxy.setSignalFilter({marketdata::SignalSide::Long});
         QCOMPARE(proxy.rowCount(), 1);

@@ -12,6 +12,14 @@ using namespace kairos;
 using namespace kairos::marketdata;
 
 namespace {
+
+kairos::marketdata::TickerSignal makeSignal(kairos::marketdata::SignalSide side, int confidence, std::int64_t timeMs) {
+    kairos::marketdata::TickerSignal s;
+    s.side = side;
+    s.confidence = confidence;
+    s.timeMs = timeMs;
+    return s;
+}
 const InstrumentId kEth{"BINANCE", "ETHUSDT"};
 const InstrumentId kSol{"BINANCE", "SOLUSDT"};
 
@@ -89,7 +97,7 @@ TEST(TickerBoard, QuotesSignalsAndVenueStats) {
     q.ask = *Price::parse("2275.73");
     board.onQuote(kEth, q);
     EXPECT_NEAR(*board.at(0).spread(), 0.01, 1e-9);
-    board.onSignal(kEth, {SignalSide::Long, 72, 2});
+    board.onSignal(kEth, makeSignal(SignalSide::Long, 72, 2));
     EXPECT_EQ(board.at(0).signal.side, SignalSide::Long);
     EXPECT_EQ(board.at(0).signal.confidence, 72);
     Stats24h s{*Price::parse("2200"), *Price::parse("2300"), *Price::parse("2150"), *Quantity::parse("10"), *Quantity::parse("22000")};
