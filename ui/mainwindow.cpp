@@ -16,6 +16,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -48,6 +49,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
             statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
         });
     }
+    m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
     m_chartInstrument = session.instruments().front();
 
     m_chart = new charts::CandleChart;
@@ -135,6 +137,16 @@ void MainWindow::buildMenus() {
         speeds->addAction(a);
         connect(a, &QAction::triggered, this, [this, speed = speed] { m_session.feed()->setSpeed(speed); });
     }
+
+    tools->addAction(tr("Watchlist: mark stale after…"), this, [this] {
+        bool ok = false;
+        const int secs = QInputDialog::getInt(this, tr("Stale data"), tr("Grey out a symbol after this many seconds without an update:"),
+                                              m_session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt(), 5,
+                                              86400, 5, &ok);
+        if (!ok) return;
+        m_session.settings().setValue(QStringLiteral("watchlist/staleAfterSec"), secs);
+        m_watchlist->model()->setStaleAfterMs(secs * 1000);
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Kairos"), this, [this] {

@@ -10,6 +10,9 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QFile>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMessageBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -46,13 +49,35 @@ WatchlistWidget::WatchlistWidget(storage::WatchlistStore* store, QWidget* parent
     m_listMenu->setText(tr("Lists"));
     m_listMenu->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(m_listMenu);
-    menu->addAction(tr("New…"), this, [this] { createList(tr("Watchlist %1").arg(m_lists->count() + 1)); });
-    menu->addAction(tr("Rename to symbol filter text"), this, [this] {
-        if (!m_filter->text().trimmed().isEmpty()) renameList(m_filter->text().trimmed());
-        else showStatus(tr("Type the new name in the filter box first."), true);
+    auto askName = [this](const QString& title, const QString& initial) {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, title, tr("Name:"), QLineEdit::Normal, initial, &ok).trimmed();
+        return ok ? name : QString();
+    };
+    menu->addAction(tr("New…"), this, [this, askName] {
+        if (const QString n = askName(tr("New watchlist"), tr("Watchlist %1").arg(m_lists->count() + 1)); !n.isEmpty()) createList(n);
     });
-    menu->addAction(tr("Duplicate"), this, [this] { duplicateList(currentList() + tr(" copy")); });
-    menu->addAction(tr("Delete"), this, [this] { deleteList(); });
+    menu->addAction(tr("Rename…"), this, [this, askName] {
+        if (const QString n = askName(tr("Rename watchlist"), currentList()); !n.isEmpty()) renameList(n);
+    });
+    menu->addAction(tr("Duplicate…"), this, [this, askName] {
+        if (const QString n = askName(tr("Duplicate watchlist"), currentList() + tr(" copy")); !n.isEmpty()) duplicateList(n);
+    });
+    menu->addAction(tr("Delete"), this, [this] {
+        if (QMessageBox::question(this, tr("Delete watchlist"), tr("Delete the watchlist \"%1\"?").arg(currentList())) ==
+            QMessageBox::Yes)
+            deleteList();
+    });
+    menu->addSeparator();
+    menu->addAction(tr("Import…"), this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Import watchlist"), {}, tr("Watchlists (*.csv *.json)"));
+        if (!f.isEmpty()) importFile(f);
+    });
+    menu->addAction(tr("Export…"), this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Export watchlist"), currentList() + QStringLiteral(".csv"),
+                                                       tr("CSV (*.csv);;JSON (*.json)"));
+        if (!f.isEmpty() && exportFile(f)) showStatus(tr("Exported to %1").arg(f));
+    });
     m_listMenu->setMenu(menu);
 
     m_search = new QLineEdit;
