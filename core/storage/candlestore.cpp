@@ -12,22 +12,19 @@ namespace kairos::storage {
 namespace {
 
 // Column lists shared by the statements below; readBar() depends on this order.
-#define KAIROS_CANDLE_VALUE_COLUMNS                                                                  \
-    "open_time, open_raw, high_raw, low_raw, close_raw, volume_raw, quote_volume_raw, open_scale, " \
-    "high_scale, low_scale, close_scale, volume_scale, quote_volume_scale, trade_count, closed"
+#define KAIROS_CANDLE_VALUE_COLUMNS \
+    "open_time, open_raw, high_raw, low_raw, close_raw, volume_raw, quote_volume_raw, scales, trade_count"
 #define KAIROS_SERIES_ID_OF_PARAMS "(SELECT series_id FROM candle_series WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3)"
 
 constexpr const char* kFindSeriesSql = "SELECT series_id FROM candle_series WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3";
 constexpr const char* kInsertSeriesSql = "INSERT INTO candle_series (venue, symbol, timeframe) VALUES (?1, ?2, ?3)";
 constexpr const char* kUpsertBarSql =
     "INSERT INTO candles (series_id, " KAIROS_CANDLE_VALUE_COLUMNS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT (series_id, open_time) DO UPDATE SET "
     "open_raw = excluded.open_raw, high_raw = excluded.high_raw, low_raw = excluded.low_raw, "
     "close_raw = excluded.close_raw, volume_raw = excluded.volume_raw, quote_volume_raw = excluded.quote_volume_raw, "
-    "open_scale = excluded.open_scale, high_scale = excluded.high_scale, low_scale = excluded.low_scale, "
-    "close_scale = excluded.close_scale, volume_scale = excluded.volume_scale, "
-    "quote_volume_scale = excluded.quote_volume_scale, trade_count = excluded.trade_count, closed = excluded.closed";
+    "scales = excluded.scales, trade_count = excluded.trade_count";
 constexpr const char* kRangeSql =
     "SELECT " KAIROS_CANDLE_VALUE_COLUMNS " FROM candles WHERE series_id = " KAIROS_SERIES_ID_OF_PARAMS
     " AND open_time >= ?4 AND open_time < ?5 ORDER BY open_time";
@@ -52,18 +49,41 @@ constexpr const char* kDeleteSeriesSql = "DELETE FROM candle_series WHERE series
 // over a sparse series must not reserve gigabytes up front.
 constexpr std::int64_t kMaxReserveBars = std::int64_t{1} << 17;
 
-Bar readBar(const detail::Statement& st) {
-    Bar b;
+// The six decimal scales (0..18, five bits each) and the closed flag share one column, `scales`:
+// bits 0-4 open, 5-9 high, 10-14 low, 15-19 close, 20-24 volume, 25-29 quote volume, 30 closed.
+// One integer instead of seven keeps the row small, which is most of the cost of writing and
+// reading millions of bars.
+constexpr int kClosedBit = 30;
+
+std::int64_t packScales(const Bar& b) {
+    return static_cast<std::int64_t>(b.open.scale()) | static_cast<std::int64_t>(b.high.scale()) << 5 |
+           static_cast<std::int64_t>(b.low.scale()) << 10 | static_cast<std::int64_t>(b.close.scale()) << 15 |
+           static_cast<std::int64_t>(b.volume.scale()) << 20 | static_cast<std::int64_t>(b.quoteVolume.scale()) << 25 |
+           static_cast<std::int64_t>(b.closed ? 1 : 0) << kClosedBit;
+}
+
+bool scalesValid(const Bar& b) {
+    for (int s : {b.open.scale(), b.high.scale(), b.low.scale(), b.close.scale(), b.volume.scale(), b.quoteVolume.scale()})
+        if (s < 0 || s > 18) return false;
+    return true;
+}
+
+/// Reads the row the statement is on; false when its scales are out of range (a damaged row).
+bool readBar(const detail::Statement& st, Bar& b) {
+    const auto packed = static_cast<std::uint64_t>(st.columnInt64(7));
+    auto scale = [packed](int shift) { return static_cast<int>((packed >> shift) & 31u); };
+    for (int shift = 0; shift < 30; shift += 5)
+        if (scale(shift) > 18) return false;
     b.openTimeMs = st.columnInt64(0);
-    b.open = Price::fromRaw(st.columnInt64(1), st.columnInt(7));
-    b.high = Price::fromRaw(st.columnInt64(2), st.columnInt(8));
-    b.low = Price::fromRaw(st.columnInt64(3), st.columnInt(9));
-    b.close = Price::fromRaw(st.columnInt64(4), st.columnInt(10));
-    b.volume = Quantity::fromRaw(st.columnInt64(5), st.columnInt(11));
-    b.quoteVolume = Quantity::fromRaw(st.columnInt64(6), st.columnInt(12));
-    b.tradeCount = st.columnInt64(13);
-    b.closed = st.columnInt64(14) != 0;
-    return b;
+    b.open = Price::fromRaw(st.columnInt64(1), scale(0));
+    b.high = Price::fromRaw(st.columnInt64(2), scale(5));
+    b.low = Price::fromRaw(st.columnInt64(3), scale(10));
+    b.close = Price::fromRaw(st.columnInt64(4), scale(15));
+    b.volume = Quantity::fromRaw(st.columnInt64(5), scale(20));
+    b.quoteVolume = Quantity::fromRaw(st.columnInt64(6), scale(25));
+    b.tradeCount = st.columnInt64(8);
+    b.closed = ((packed >> kClosedBit) & 1u) != 0;
+    return true;
 }
 
 void bindSeriesKey(detail::Statement& st, const InstrumentId& id, Timeframe tf) {
@@ -139,7 +159,10 @@ struct CandleStore::Impl {
         for (;;) {
             const int rc = st.step();
             if (rc == SQLITE_ROW) {
-                out.push_back(readBar(st));
+                if (!readBar(st, out.emplace_back())) {
+                    return makeError("a stored bar at " + formatUtc(st.columnInt64(0)) +
+                                     " has an impossible decimal scale; the database is damaged");
+                }
                 continue;
             }
             if (rc == SQLITE_DONE) return {};
@@ -171,6 +194,7 @@ Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vect
     // The series id is the same for every row; bindings survive sqlite3_reset.
     sqlite3_bind_int64(raw, 1, *seriesId);
     for (const Bar& b : bars) {
+        if (!scalesValid(b)) return fail("bar at " + formatUtc(b.openTimeMs) + " has a decimal scale outside 0..18");
         sqlite3_bind_int64(raw, 2, b.openTimeMs);
         sqlite3_bind_int64(raw, 3, b.open.raw());
         sqlite3_bind_int64(raw, 4, b.high.raw());
@@ -178,14 +202,8 @@ Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vect
         sqlite3_bind_int64(raw, 6, b.close.raw());
         sqlite3_bind_int64(raw, 7, b.volume.raw());
         sqlite3_bind_int64(raw, 8, b.quoteVolume.raw());
-        sqlite3_bind_int(raw, 9, b.open.scale());
-        sqlite3_bind_int(raw, 10, b.high.scale());
-        sqlite3_bind_int(raw, 11, b.low.scale());
-        sqlite3_bind_int(raw, 12, b.close.scale());
-        sqlite3_bind_int(raw, 13, b.volume.scale());
-        sqlite3_bind_int(raw, 14, b.quoteVolume.scale());
-        sqlite3_bind_int64(raw, 15, b.tradeCount);
-        sqlite3_bind_int(raw, 16, b.closed ? 1 : 0);
+        sqlite3_bind_int64(raw, 9, packScales(b));
+        sqlite3_bind_int64(raw, 10, b.tradeCount);
         if (sqlite3_step(raw) != SQLITE_DONE)
             return fail("bar at " + formatUtc(b.openTimeMs) + ": " + detail::sqliteMessage(d->db.handle()));
         sqlite3_reset(raw);

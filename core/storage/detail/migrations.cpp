@@ -28,9 +28,13 @@ CREATE TABLE candle_series (
 ) STRICT;
 
 -- One row per bar. Each price/volume is raw / 10^scale with its own scale, so that a bar reads
--- back equal to the one written, down to its text form ("0.10" stays "0.10").
+-- back equal to the one written, down to its text form ("0.10" stays "0.10"). The six scales and
+-- the closed flag are packed into `scales` (5 bits each: open, high, low, close, volume, quote
+-- volume; bit 30 closed; see candlestore.cpp). There is deliberately no foreign key to
+-- candle_series: it would cost a parent lookup per inserted bar, and CandleStore::remove()
+-- deletes a series' bars itself.
 CREATE TABLE candles (
-    series_id          INTEGER NOT NULL REFERENCES candle_series (series_id) ON DELETE CASCADE,
+    series_id          INTEGER NOT NULL,
     open_time          INTEGER NOT NULL,
     open_raw           INTEGER NOT NULL,
     high_raw           INTEGER NOT NULL,
@@ -38,14 +42,8 @@ CREATE TABLE candles (
     close_raw          INTEGER NOT NULL,
     volume_raw         INTEGER NOT NULL,
     quote_volume_raw   INTEGER NOT NULL,
-    open_scale         INTEGER NOT NULL CHECK (open_scale BETWEEN 0 AND 18),
-    high_scale         INTEGER NOT NULL CHECK (high_scale BETWEEN 0 AND 18),
-    low_scale          INTEGER NOT NULL CHECK (low_scale BETWEEN 0 AND 18),
-    close_scale        INTEGER NOT NULL CHECK (close_scale BETWEEN 0 AND 18),
-    volume_scale       INTEGER NOT NULL CHECK (volume_scale BETWEEN 0 AND 18),
-    quote_volume_scale INTEGER NOT NULL CHECK (quote_volume_scale BETWEEN 0 AND 18),
+    scales             INTEGER NOT NULL CHECK (scales BETWEEN 0 AND 2147483647),
     trade_count        INTEGER NOT NULL CHECK (trade_count >= 0),
-    closed             INTEGER NOT NULL CHECK (closed IN (0, 1)),
     PRIMARY KEY (series_id, open_time)
 ) STRICT, WITHOUT ROWID;
 )sql"},
