@@ -1,0 +1,24 @@
+#pragma once
+// Batch indicators over arrays of doubles. Each output array has the input's length, NaN before
+// the first defined value (see indicators.h for conventions and warm-ups). The results are
+// bitwise identical to the streaming classes' values fed the same inputs one by one.
+
+#include "indicators/indicators.h"
+
+#include <span>
+
+namespace kairos::indicators {
+
+void sma(std::span<const double> in, int period, std::span<double> out);
+void ema(std::span<const double> in, int period, std::span<double> out, Seed seed = Seed::Sma);
+void rsi(std::span<const double> in, int period, std::span<double> out);
+void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close,
+               std::span<double> out);
+void atr(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+         std::span<double> out, AtrSeed seed = AtrSeed::SkipFirstBar);
+void macd(std::span<const double> in, int fast, int slow, int signal, std::span<double> line, std::span<double> signalOut,
+          std::span<double> histogram, MacdVariant variant = MacdVariant::Standard);
+void bollinger(std::span<const double> in, int period, double k, std::span<double> lower, std::span<double> middle,
+               std::span<double> upper);
+
+}  // namespace kairos::indicators

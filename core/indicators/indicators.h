@@ -1,0 +1,400 @@
+#pragma once
+// Streaming indicators: one bar at a time, O(1) per update, no allocation after construction.
+//
+// Every class has the same shape:
+//   push(...)        a new bar;
+//   updateLast(...)  revise the last bar (the forming bar), as often as it changes;
+//   value()          the current value, NaN until warmup() bars have been pushed beyond the first;
+//   warmup()         index (0-based) of the first bar that has a value.
+// The batch functions in batch.h run exactly these computations over arrays, so streaming and
+// batch results are bitwise identical (tests/core/indicators check it on real data).
+//
+// Conventions (TA-Lib/backtrader, the defaults; Tulip Indicators' variants by parameter):
+// - SMA: arithmetic mean of the last N values. Window sums are running sums recomputed exactly from
+//   the window every kRecomputeEvery updates, so they do not drift on long series.
+// - EMA: alpha = 2/(N+1); seeded with the simple mean of the first N inputs, first value at index
+//   N-1 (Seed::Sma). Seed::FirstValue is Tulip's: seeded with the first input, first value at 0.
+// - RSI: Wilder smoothing (alpha = 1/N) of gains and losses, seeded with their simple means over the
+//   first N changes; first value at index N. A flat window (no gain, no loss) gives 50; no loss 100.
+// - True range: max(high-low, |high-prevClose|, |low-prevClose|); the first bar's is high-low.
+// - ATR: Wilder smoothing of the true range seeded with the mean of the first N true ranges that
+//   have a previous close (bars 1..N), first value at index N (TA-Lib). AtrSeed::IncludeFirstBar is
+//   Tulip's: bars 0..N-1 (bar 0's true range is high-low), first value at index N-1.
+// - MACD: EMA(fast) - EMA(slow) of close (both Seed::Sma), line from index slow-1; the signal is an
+//   EMA(signal) of the line seeded the same way (from index slow+signal-2, i.e. 33 for 12/26/9);
+//   histogram = line - signal. MacdVariant::Tulip: every EMA seeded with its first input, all three
+//   outputs from index slow-1, and Tulip's fixed alphas 0.15/0.075 when fast/slow are 12/26.
+// - Bollinger bands: SMA(N) +/- k * population standard deviation over the same N values; a flat
+//   window gives zero width. Sums are kept around a reference value (recentred at each exact
+//   recomputation) so that the variance does not cancel catastrophically at high prices.
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace kairos::indicators {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// Window sums are recomputed exactly every this many updates (a power of two).
+inline constexpr std::int64_t kRecomputeEvery = 1024;
+
+// ---------------------------------------------------------------------------------------------
+/// Simple moving average.
+class Sma {
+public:
+    explicit Sma(int period) : m_period(period), m_inv(1.0 / period), m_ring(static_cast<std::size_t>(period), 0.0) {
+        assert(period >= 1);
+    }
+    int warmup() const { return m_period - 1; }
+    bool ready() const { return m_n >= m_period; }
+    void push(double x) {
+        m_saved = {m_sum, m_ring[m_head]};
+        step(x);
+    }
+    void updateLast(double x) {
+        assert(m_n > 0);
+        --m_n;
+        m_head = m_head == 0 ? m_period - 1 : m_head - 1;
+        m_ring[static_cast<std::size_t>(m_head)] = m_saved.overwritten;
+        m_sum = m_saved.sum;
+        step(x);
+    }
+    double value() const { return ready() ? m_sum * m_inv : kNaN; }
+    /// Advances without keeping what updateLast() needs (the batch path).
+    void step(double x) {
+        double& slot = m_ring[static_cast<std::size_t>(m_head)];
+        const double old = m_n >= m_period ? slot : 0.0;
+        m_sum += x - old;
+        slot = x;
+        m_head = m_head + 1 == m_period ? 0 : m_head + 1;
+        ++m_n;
+        if ((m_n & (kRecomputeEvery - 1)) == 0 && m_n >= m_period) recompute();
+    }
+
+private:
+    void recompute() {
+        // Oldest to newest: after a step, m_head points at the oldest value.
+        double s = 0;
+        for (int k = 0; k < m_period; ++k) {
+            int idx = m_head + k;
+            if (idx >= m_period) idx -= m_period;
+            s += m_ring[static_cast<std::size_t>(idx)];
+        }
+        m_sum = s;
+    }
+    struct Saved {
+        double sum = 0;
+        double overwritten = 0;
+    };
+    int m_period;
+    double m_inv;
+    std::vector<double> m_ring;
+    int m_head = 0;
+    std::int64_t m_n = 0;
+    double m_sum = 0;
+    Saved m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+enum class Seed : std::uint8_t { Sma = 1, FirstValue };
+
+/// Exponential moving average.
+class Ema {
+public:
+    explicit Ema(int period, Seed seed = Seed::Sma)
+        : Ema(period, 2.0 / (period + 1.0), seed) {}
+    /// With an explicit smoothing factor (Tulip's MACD 12/26 uses 0.15 and 0.075).
+    Ema(int period, double alpha, Seed seed) : m_period(period), m_alpha(alpha), m_seedMode(seed) { assert(period >= 1); }
+    int warmup() const { return m_seedMode == Seed::Sma ? m_period - 1 : 0; }
+    bool ready() const { return m_s.n > warmup(); }
+    void push(double x) {
+        m_saved = m_s;
+        step(x);
+    }
+    void updateLast(double x) {
+        m_s = m_saved;
+        step(x);
+    }
+    double value() const { return ready() ? m_s.ema : kNaN; }
+    void step(double x) {
+        ++m_s.n;
+        if (m_seedMode == Seed::FirstValue) {
+            m_s.ema = m_s.n == 1 ? x : (x - m_s.ema) * m_alpha + m_s.ema;
+            return;
+        }
+        if (m_s.n < m_period) {
+            m_s.seed += x;
+        } else if (m_s.n == m_period) {
+            m_s.seed += x;
+            m_s.ema = m_s.seed / m_period;
+        } else {
+            m_s.ema = (x - m_s.ema) * m_alpha + m_s.ema;
+        }
+    }
+
+private:
+    struct State {
+        double ema = 0;
+        double seed = 0;
+        std::int64_t n = 0;
+    };
+    int m_period;
+    double m_alpha;
+    Seed m_seedMode;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Relative strength index (Wilder).
+class Rsi {
+public:
+    explicit Rsi(int period) : m_period(period), m_inv(1.0 / period) { assert(period >= 1); }
+    int warmup() const { return m_period; }
+    bool ready() const { return m_s.n > m_period; }
+    void push(double x) {
+        m_saved = m_s;
+        step(x);
+    }
+    void updateLast(double x) {
+        m_s = m_saved;
+        step(x);
+    }
+    double value() const {
+        if (!ready()) return kNaN;
+        const double sum = m_s.avgGain + m_s.avgLoss;
+        return sum > 0 ? 100.0 * m_s.avgGain / sum : 50.0;
+    }
+    void step(double x) {
+        ++m_s.n;
+        if (m_s.n == 1) {
+            m_s.prev = x;
+            return;
+        }
+        const double change = x - m_s.prev;
+        m_s.prev = x;
+        const double gain = change > 0 ? change : 0.0;
+        const double loss = change < 0 ? -change : 0.0;
+        const std::int64_t k = m_s.n - 1;  // number of changes so far
+        if (k < m_period) {
+            m_s.avgGain += gain;
+            m_s.avgLoss += loss;
+        } else if (k == m_period) {
+            m_s.avgGain = (m_s.avgGain + gain) / m_period;
+            m_s.avgLoss = (m_s.avgLoss + loss) / m_period;
+        } else {
+            m_s.avgGain = (gain - m_s.avgGain) * m_inv + m_s.avgGain;
+            m_s.avgLoss = (loss - m_s.avgLoss) * m_inv + m_s.avgLoss;
+        }
+    }
+
+private:
+    struct State {
+        double prev = 0, avgGain = 0, avgLoss = 0;
+        std::int64_t n = 0;
+    };
+    int m_period;
+    double m_inv;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// True range of one bar given the previous close (NaN: none, the first bar).
+inline double trueRange(double high, double low, double prevClose) {
+    const double hl = high - low;
+    if (std::isnan(prevClose)) return hl;
+    return std::max({hl, std::fabs(high - prevClose), std::fabs(low - prevClose)});
+}
+
+enum class AtrSeed : std::uint8_t { SkipFirstBar = 1, IncludeFirstBar };
+
+/// Average true range (Wilder).
+class Atr {
+public:
+    explicit Atr(int period, AtrSeed seed = AtrSeed::SkipFirstBar)
+        : m_period(period), m_inv(1.0 / period), m_skipFirst(seed == AtrSeed::SkipFirstBar) {
+        assert(period >= 1);
+    }
+    int warmup() const { return m_skipFirst ? m_period : m_period - 1; }
+    bool ready() const { return m_s.n > warmup(); }
+    void push(double high, double low, double close) {
+        m_saved = m_s;
+        step(high, low, close);
+    }
+    void updateLast(double high, double low, double close) {
+        m_s = m_saved;
+        step(high, low, close);
+    }
+    double value() const { return ready() ? m_s.atr : kNaN; }
+    void step(double high, double low, double close) {
+        const double tr = trueRange(high, low, m_s.n == 0 ? kNaN : m_s.prevClose);
+        ++m_s.n;
+        m_s.prevClose = close;
+        const std::int64_t k = m_skipFirst ? m_s.n - 1 : m_s.n;  // true ranges that count so far
+        if (k <= 0) return;
+        if (k < m_period) {
+            m_s.atr += tr;
+        } else if (k == m_period) {
+            m_s.atr = (m_s.atr + tr) / m_period;
+        } else {
+            m_s.atr = (tr - m_s.atr) * m_inv + m_s.atr;
+        }
+    }
+
+private:
+    struct State {
+        double prevClose = 0, atr = 0;
+        std::int64_t n = 0;
+    };
+    int m_period;
+    double m_inv;
+    bool m_skipFirst;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct MacdValue {
+    double line = kNaN, signal = kNaN, histogram = kNaN;
+};
+
+enum class MacdVariant : std::uint8_t { Standard = 1, Tulip };
+
+/// Moving average convergence/divergence.
+class Macd {
+public:
+    Macd(int fast = 12, int slow = 26, int signal = 9, MacdVariant variant = MacdVariant::Standard)
+        : m_slow(slow), m_signalPeriod(signal), m_tulip(variant == MacdVariant::Tulip),
+          m_fast(fast, m_tulip && fast == 12 && slow == 26 ? 0.15 : 2.0 / (fast + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma),
+          m_slowEma(slow, m_tulip && fast == 12 && slow == 26 ? 0.075 : 2.0 / (slow + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma),
+          m_signal(signal, m_tulip ? Seed::FirstValue : Seed::Sma) {}
+    int warmupLine() const { return m_slow - 1; }
+    int warmup() const { return m_tulip ? m_slow - 1 : m_slow + m_signalPeriod - 2; }
+    void push(double x) {
+        m_savedN = m_n;
+        m_fast.push(x);
+        m_slowEma.push(x);
+        ++m_n;
+        if (m_n > m_slow - 1) m_signal.push(m_fast.value() - m_slowEma.value());
+    }
+    void updateLast(double x) {
+        m_n = m_savedN;
+        m_fast.updateLast(x);
+        m_slowEma.updateLast(x);
+        ++m_n;
+        if (m_n > m_slow - 1) {
+            // The signal EMA's last input is this bar's line: revise it (it was pushed in push()).
+            m_signal.updateLast(m_fast.value() - m_slowEma.value());
+        }
+    }
+    void step(double x) {
+        m_fast.step(x);
+        m_slowEma.step(x);
+        ++m_n;
+        if (m_n > m_slow - 1) m_signal.step(m_fast.value() - m_slowEma.value());
+    }
+    MacdValue value() const {
+        MacdValue v;
+        if (m_n <= m_slow - 1) return v;
+        const double line = m_fast.value() - m_slowEma.value();
+        v.line = line;
+        if (m_signal.ready() && m_n > warmup()) {
+            v.signal = m_signal.value();
+            v.histogram = line - v.signal;
+        }
+        return v;
+    }
+
+private:
+    int m_slow;
+    int m_signalPeriod;
+    bool m_tulip;
+    Ema m_fast;
+    Ema m_slowEma;
+    Ema m_signal;
+    std::int64_t m_n = 0, m_savedN = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct BandsValue {
+    double lower = kNaN, middle = kNaN, upper = kNaN;
+};
+
+/// Bollinger bands (population standard deviation).
+class Bollinger {
+public:
+    Bollinger(int period = 20, double k = 2.0)
+        : m_period(period), m_k(k), m_inv(1.0 / period), m_ring(static_cast<std::size_t>(period), 0.0) {
+        assert(period >= 1);
+    }
+    int warmup() const { return m_period - 1; }
+    bool ready() const { return m_n >= m_period; }
+    void push(double x) {
+        m_saved = {m_s1, m_s2, m_ref, m_ring[static_cast<std::size_t>(m_head)]};
+        step(x);
+    }
+    void updateLast(double x) {
+        assert(m_n > 0);
+        --m_n;
+        m_head = m_head == 0 ? m_period - 1 : m_head - 1;
+        m_ring[static_cast<std::size_t>(m_head)] = m_saved.overwritten;
+        m_s1 = m_saved.s1;
+        m_s2 = m_saved.s2;
+        m_ref = m_saved.ref;
+        step(x);
+    }
+    BandsValue value() const {
+        if (!ready()) return {};
+        const double m = m_s1 * m_inv;
+        const double var = m_s2 * m_inv - m * m;
+        const double sd = var > 0 ? std::sqrt(var) : 0.0;
+        const double mid = m_ref + m;
+        return {mid - m_k * sd, mid, mid + m_k * sd};
+    }
+    void step(double x) {
+        if (m_n == 0) m_ref = x;  // centre the sums on the data from the start
+        double& slot = m_ring[static_cast<std::size_t>(m_head)];
+        const double d = x - m_ref;
+        if (m_n >= m_period) {
+            const double o = slot - m_ref;
+            m_s1 += d - o;
+            m_s2 += d * d - o * o;
+        } else {
+            m_s1 += d;
+            m_s2 += d * d;
+        }
+        slot = x;
+        m_head = m_head + 1 == m_period ? 0 : m_head + 1;
+        ++m_n;
+        if ((m_n & (kRecomputeEvery - 1)) == 0 && m_n >= m_period) recompute(x);
+    }
+
+private:
+    void recompute(double newRef) {
+        m_ref = newRef;
+        double s1 = 0, s2 = 0;
+        for (int k = 0; k < m_period; ++k) {
+            int idx = m_head + k;
+            if (idx >= m_period) idx -= m_period;
+            const double d = m_ring[static_cast<std::size_t>(idx)] - m_ref;
+            s1 += d;
+            s2 += d * d;
+        }
+        m_s1 = s1;
+        m_s2 = s2;
+    }
+    struct Saved {
+        double s1 = 0, s2 = 0, ref = 0, overwritten = 0;
+    };
+    int m_period;
+    double m_k;
+    double m_inv;
+    std::vector<double> m_ring;
+    int m_head = 0;
+    std::int64_t m_n = 0;
+    double m_s1 = 0, m_s2 = 0, m_ref = 0;
+    Saved m_saved;
+};
+
+}  // namespace kairos::indicators

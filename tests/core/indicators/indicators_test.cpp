@@ -1,0 +1,215 @@
+// Streaming == batch (bitwise) on real data, forming-bar revisions, conventions and warm-ups,
+// drift-free long windows, flat windows.
+#include "indicators/batch.h"
+#include "indicators/columns.h"
+#include "indicators/indicators.h"
+
+#include "marketdata/csvimport.h"
+#include "testdata.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace kairos;
+using namespace kairos::indicators;
+
+namespace {
+Columns real(const char* file) {
+    auto r = marketdata::readBarsCsv(test::realData(file));
+    EXPECT_TRUE(r.ok()) << r.message();
+    return toColumns(r->bars);
+}
+Columns btc1h() { return real("candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"); }
+
+// Bitwise equality that treats NaN == NaN.
+bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
+
+std::size_t firstDefined(const std::vector<double>& v) {
+    std::size_t i = 0;
+    while (i < v.size() && std::isnan(v[i])) ++i;
+    return i;
+}
+}  // namespace
+
+TEST(Indicators, StreamingEqualsBatchBitwiseOnRealData) {
+    // 43,803 real BTCUSDT hours (includes the zero-volume flat bars and outage gaps).
+    const Columns c = btc1h();
+    const std::size_t n = c.size();
+    ASSERT_GT(n, 40000u);
+    std::vector<double> b1(n), b2(n), b3(n);
+
+    sma(c.close, 30, b1);
+    Sma s(30);
+    for (std::size_t i = 0; i < n; ++i) {
+        s.push(c.close[i]);
+        ASSERT_TRUE(same(s.value(), b1[i])) << "sma " << i;
+    }
+    for (Seed seed : {Seed::Sma, Seed::FirstValue}) {
+        ema(c.close, 30, b1, seed);
+        Ema e(30, seed);
+        for (std::size_t i = 0; i < n; ++i) {
+            e.push(c.close[i]);
+            ASSERT_TRUE(same(e.value(), b1[i])) << "ema " << i;
+        }
+    }
+    rsi(c.close, 14, b1);
+    Rsi r(14);
+    for (std::size_t i = 0; i < n; ++i) {
+        r.push(c.close[i]);
+        ASSERT_TRUE(same(r.value(), b1[i])) << "rsi " << i;
+    }
+    for (AtrSeed seed : {AtrSeed::SkipFirstBar, AtrSeed::IncludeFirstBar}) {
+        atr(c.high, c.low, c.close, 14, b1, seed);
+        Atr a(14, seed);
+        for (std::size_t i = 0; i < n; ++i) {
+            a.push(c.high[i], c.low[i], c.close[i]);
+            ASSERT_TRUE(same(a.value(), b1[i])) << "atr " << i;
+        }
+    }
+    for (MacdVariant v : {MacdVariant::Standard, MacdVariant::Tulip}) {
+        macd(c.close, 12, 26, 9, b1, b2, b3, v);
+        Macd m(12, 26, 9, v);
+        for (std::size_t i = 0; i < n; ++i) {
+            m.push(c.close[i]);
+            const MacdValue x = m.value();
+            ASSERT_TRUE(same(x.line, b1[i]) && same(x.signal, b2[i]) && same(x.histogram, b3[i])) << "macd " << i;
+        }
+    }
+    bollinger(c.close, 20, 2.0, b1, b2, b3);
+    Bollinger bb(20, 2.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        bb.push(c.close[i]);
+        const BandsValue x = bb.value();
+        ASSERT_TRUE(same(x.lower, b1[i]) && same(x.middle, b2[i]) && same(x.upper, b3[i])) << "bbands " << i;
+    }
+}
+
+TEST(Indicators, FormingBarRevisionsEndWhereTheClosedBarWould) {
+    // GIVEN real 1m bars whose last bar is revised several times before it closes
+    const Columns c = real("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");
+    Sma s(30);
+    Rsi r(14);
+    Atr a(14);
+    Macd m;
+    Bollinger b;
+    Ema e(9);
+    std::vector<double> sRef(c.size()), rRef(c.size()), aRef(c.size()), eRef(c.size());
+    sma(c.close, 30, sRef);
+    rsi(c.close, 14, rRef);
+    atr(c.high, c.low, c.close, 14, aRef);
+    ema(c.close, 9, eRef);
+    std::vector<double> l(c.size()), sig(c.size()), h(c.size()), lo(c.size()), mid(c.size()), up(c.size());
+    macd(c.close, 12, 26, 9, l, sig, h);
+    bollinger(c.close, 20, 2.0, lo, mid, up);
+    for (std::size_t i = 0; i < 3000; ++i) {
+        // The forming bar is first seen at its open, then at its low and high, then closes.
+        s.push(c.open[i]);
+        r.push(c.open[i]);
+        a.push(c.open[i], c.open[i], c.open[i]);
+        m.push(c.open[i]);
+        b.push(c.open[i]);
+        e.push(c.open[i]);
+        for (double p : {c.low[i], c.high[i], c.close[i]}) {
+            s.updateLast(p);
+            r.updateLast(p);
+            a.updateLast(c.high[i], std::min(p, c.low[i]), p);
+            m.updateLast(p);
+            b.updateLast(p);
+            e.updateLast(p);
+        }
+        a.updateLast(c.high[i], c.low[i], c.close[i]);
+        // THEN after the last revision every value equals the closed-bar computation, bitwise
+        ASSERT_TRUE(same(s.value(), sRef[i])) << i;
+        ASSERT_TRUE(same(r.value(), rRef[i])) << i;
+        ASSERT_TRUE(same(a.value(), aRef[i])) << i;
+        ASSERT_TRUE(same(e.value(), eRef[i])) << i;
+        ASSERT_TRUE(same(m.value().line, l[i]) && same(m.value().signal, sig[i])) << i;
+        ASSERT_TRUE(same(b.value().upper, up[i]) && same(b.value().lower, lo[i])) << i;
+    }
+}
+
+TEST(Indicators, ConventionsAndWarmups) {
+    const Columns c = btc1h();
+    const std::size_t n = 500;
+    std::span<const double> close(c.close.data(), n), high(c.high.data(), n), low(c.low.data(), n);
+    std::vector<double> o(n), o2(n), o3(n);
+    sma(close, 30, o);
+    EXPECT_EQ(firstDefined(o), 29u);
+    // EMA(30) seeded with the simple mean of the first 30 closes, first value at index 29
+    ema(close, 30, o);
+    EXPECT_EQ(firstDefined(o), 29u);
+    double mean = 0;
+    for (int i = 0; i < 30; ++i) mean += close[static_cast<std::size_t>(i)];
+    EXPECT_DOUBLE_EQ(o[29], mean / 30);
+    EXPECT_DOUBLE_EQ(o[30], (close[30] - o[29]) * (2.0 / 31) + o[29]);
+    rsi(close, 14, o);
+    EXPECT_EQ(firstDefined(o), 14u);  // the first change needs a previous close
+    atr(high, low, close, 14, o);
+    EXPECT_EQ(firstDefined(o), 14u);
+    // ATR seed: mean of true ranges 1..14, each with its previous close
+    double tr = 0;
+    for (std::size_t i = 1; i <= 14; ++i)
+        tr += std::max({high[i] - low[i], std::fabs(high[i] - close[i - 1]), std::fabs(low[i] - close[i - 1])});
+    EXPECT_DOUBLE_EQ(o[14], tr / 14);
+    macd(close, 12, 26, 9, o, o2, o3);
+    EXPECT_EQ(firstDefined(o), 25u);   // line
+    EXPECT_EQ(firstDefined(o2), 33u);  // signal
+    EXPECT_EQ(firstDefined(o3), 33u);  // histogram
+    bollinger(close, 20, 2.0, o, o2, o3);
+    EXPECT_EQ(firstDefined(o2), 19u);
+    // Population standard deviation of the first 20 closes
+    double m = 0, v = 0;
+    for (int i = 0; i < 20; ++i) m += close[static_cast<std::size_t>(i)];
+    m /= 20;
+    for (int i = 0; i < 20; ++i) v += (close[static_cast<std::size_t>(i)] - m) * (close[static_cast<std::size_t>(i)] - m);
+    EXPECT_NEAR(o2[19], m, 1e-9);
+    EXPECT_NEAR(o3[19] - o2[19], 2 * std::sqrt(v / 20), 1e-6);
+    EXPECT_EQ(Sma(30).warmup(), 29);
+    EXPECT_EQ(Rsi(14).warmup(), 14);
+    EXPECT_EQ(Atr(14).warmup(), 14);
+    EXPECT_EQ(Macd().warmup(), 33);
+}
+
+TEST(Indicators, MillionBarSmaDoesNotDrift) {
+    // 1,000,000 real closes (the BTCUSDT hours tiled): the last SMA(30) equals the exact mean of
+    // its window to 1e-12 relative, where a plain running sum has drifted.
+    const Columns c = btc1h();
+    std::vector<double> in(1'000'000);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = c.close[i % c.size()];
+    std::vector<double> out(in.size());
+    sma(in, 30, out);
+    for (std::size_t end : {std::size_t{999'999}, std::size_t{654'321}}) {
+        long double exact = 0;
+        for (std::size_t i = end - 29; i <= end; ++i) exact += in[i];
+        exact /= 30;
+        EXPECT_LE(std::fabs(static_cast<double>(out[end] - exact)) / static_cast<double>(exact), 1e-12) << end;
+    }
+    // Bollinger's middle band on the same series stays exact too, and its width non-negative.
+    std::vector<double> lo(in.size()), mid(in.size()), up(in.size());
+    bollinger(in, 20, 2.0, lo, mid, up);
+    long double exact = 0;
+    for (std::size_t i = in.size() - 20; i < in.size(); ++i) exact += in[i];
+    exact /= 20;
+    EXPECT_LE(std::fabs(static_cast<double>(mid.back() - exact)) / static_cast<double>(exact), 1e-12);
+    for (std::size_t i = 19; i < in.size(); i += 9973) EXPECT_GE(up[i], lo[i]);
+}
+
+TEST(Indicators, SyntheticFlatWindowsHaveDefinedValues) {
+    // Edge case, synthetic: a flat price (like Binance's zero-volume maintenance bars).
+    const std::vector<double> flat(100, 42.5);
+    std::vector<double> o(100), o2(100), o3(100);
+    rsi(flat, 14, o);
+    EXPECT_EQ(o[14], 50.0);
+    EXPECT_EQ(o[99], 50.0);
+    atr(flat, flat, flat, 14, o);
+    EXPECT_EQ(o[99], 0.0);
+    bollinger(flat, 20, 2.0, o, o2, o3);
+    EXPECT_EQ(o[99], 42.5);
+    EXPECT_EQ(o3[99], 42.5);
+    std::vector<double> rising(100);
+    for (std::size_t i = 0; i < rising.size(); ++i) rising[i] = 100 + static_cast<double>(i);
+    rsi(rising, 14, o);
+    EXPECT_EQ(o[99], 100.0);  // no losses
+}
