@@ -1,5 +1,6 @@
 #include "indicators/batch.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace kairos::indicators {
@@ -9,11 +10,45 @@ namespace kairos::indicators {
 
 void sma(std::span<const double> in, int period, std::span<double> out) {
     assert(out.size() >= in.size());
-    Sma s(period);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        s.step(in[i]);
-        out[i] = s.value();
+    // Sma::step()'s additions in the same order (bitwise-equal results), with the leaving value
+    // read from the input and the steady state unrolled by pairs, free of per-value branches.
+    const std::size_t n = in.size();
+    const auto p = static_cast<std::size_t>(period);
+    const double inv = 1.0 / period;
+    double base = 0, pending = 0, sum = 0;
+    auto leaving = [&](std::size_t i) { return i >= p ? in[i - p] : 0.0; };
+    auto recompute = [&](std::size_t last) {
+        double e = 0;
+        for (std::size_t k = last + 1 - p; k <= last; ++k) e += in[k];
+        sum = base = e;
+    };
+    std::size_t i = 0;
+    // Warm-up (and any odd leftovers): exactly Sma::step().
+    auto one = [&](std::size_t j) {
+        const double d = in[j] - leaving(j);
+        if ((j & 1) == 0) {
+            sum = base + d;
+            pending = d;
+        } else {
+            sum = base + (pending + d);
+            base = sum;
+        }
+        if (((j + 1) & (kRecomputeEvery - 1)) == 0 && j + 1 >= p) recompute(j);
+        out[j] = j + 1 >= p ? sum * inv : kNaN;
+    };
+    for (; i < n && (i < p || (i & 1) != 0); ++i) one(i);
+    // Steady state: i is even and past the warm-up; pairs (i, i+1).
+    while (i + 1 < n) {
+        const double d0 = in[i] - in[i - p];
+        const double d1 = in[i + 1] - in[i + 1 - p];
+        out[i] = (base + d0) * inv;
+        base = base + (d0 + d1);
+        sum = base;
+        if (((i + 2) & (kRecomputeEvery - 1)) == 0) recompute(i + 1);
+        out[i + 1] = sum * inv;
+        i += 2;
     }
+    for (; i < n; ++i) one(i);
 }
 
 void ema(std::span<const double> in, int period, std::span<double> out, Seed seed) {
