@@ -107,4 +107,33 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
     }
 }
 
+namespace {
+template <class Indicator>
+void run1(Indicator ind, std::span<const double> in, std::span<double> out) {
+    assert(out.size() >= in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        ind.step(in[i]);
+        out[i] = ind.value();
+    }
+}
+}  // namespace
+
+void wma(std::span<const double> in, int period, std::span<double> out) { run1(Wma(period), in, out); }
+void dema(std::span<const double> in, int period, std::span<double> out, Seed seed) { run1(MultiEma(period, 2, seed), in, out); }
+void tema(std::span<const double> in, int period, std::span<double> out, Seed seed) { run1(MultiEma(period, 3, seed), in, out); }
+void roc(std::span<const double> in, int period, std::span<double> out, RocUnit unit) {
+    run1(Change(period, Change::Kind::Roc, unit), in, out);
+}
+void momentum(std::span<const double> in, int period, std::span<double> out) {
+    run1(Change(period, Change::Kind::Momentum), in, out);
+}
+void stddev(std::span<const double> in, int period, std::span<double> out) { run1(StdDev(period), in, out); }
+void obv(std::span<const double> close, std::span<const double> volume, std::span<double> out) {
+    Obv o;
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        o.step(close[i], volume[i]);
+        out[i] = o.value();
+    }
+}
+
 }  // namespace kairos::indicators

@@ -21,4 +21,12 @@ void macd(std::span<const double> in, int fast, int slow, int signal, std::span<
 void bollinger(std::span<const double> in, int period, double k, std::span<double> lower, std::span<double> middle,
                std::span<double> upper);
 
+void wma(std::span<const double> in, int period, std::span<double> out);
+void dema(std::span<const double> in, int period, std::span<double> out, Seed seed = Seed::Sma);
+void tema(std::span<const double> in, int period, std::span<double> out, Seed seed = Seed::Sma);
+void roc(std::span<const double> in, int period, std::span<double> out, RocUnit unit = RocUnit::Percent);
+void momentum(std::span<const double> in, int period, std::span<double> out);
+void stddev(std::span<const double> in, int period, std::span<double> out);
+void obv(std::span<const double> close, std::span<const double> volume, std::span<double> out);
+
 }  // namespace kairos::indicators

@@ -24,6 +24,13 @@
 //   EMA(signal) of the line seeded the same way (from index slow+signal-2, i.e. 33 for 12/26/9);
 //   histogram = line - signal. MacdVariant::Tulip: every EMA seeded with its first input, all three
 //   outputs from index slow-1, and Tulip's fixed alphas 0.15/0.075 when fast/slow are 12/26.
+// - WMA: weights 1..N (newest heaviest), first value at N-1; running sums recomputed like SMA's.
+// - DEMA = 2*EMA - EMA(EMA), TEMA = 3*EMA - 3*EMA(EMA) + EMA(EMA(EMA)), each EMA seeded as Seed says
+//   (the inner EMAs start when the outer one has its first value); first values at 2N-2 and 3N-3.
+// - ROC: percent change over N bars, (x - x[N ago]) / x[N ago] * 100 (RocUnit::Ratio: Tulip's, without
+//   the * 100); Momentum: x - x[N ago]; both first at index N.
+// - Standard deviation: population, over N values (as Bollinger's), first at N-1.
+// - OBV: cumulative volume, added on an up close and subtracted on a down close; 0 at the first bar.
 // - Bollinger bands: SMA(N) +/- k * population standard deviation over the same N values; a flat
 //   window gives zero width. Sums are kept around a reference value (recentred at each exact
 //   recomputation) so that the variance does not cancel catastrophically at high prices.
@@ -360,11 +367,16 @@ public:
     }
     BandsValue value() const {
         if (!ready()) return {};
+        const double sd = stddev();
+        const double mid = m_ref + m_s1 * m_inv;
+        return {mid - m_k * sd, mid, mid + m_k * sd};
+    }
+    /// Population standard deviation of the window (NaN until ready).
+    double stddev() const {
+        if (!ready()) return kNaN;
         const double m = m_s1 * m_inv;
         const double var = m_s2 * m_inv - m * m;
-        const double sd = var > 0 ? std::sqrt(var) : 0.0;
-        const double mid = m_ref + m;
-        return {mid - m_k * sd, mid, mid + m_k * sd};
+        return var > 0 ? std::sqrt(var) : 0.0;
     }
     void step(double x) {
         if (m_n == 0) m_ref = x;  // centre the sums on the data from the start
@@ -409,6 +421,205 @@ private:
     std::int64_t m_n = 0;
     double m_s1 = 0, m_s2 = 0, m_ref = 0;
     Saved m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Weighted moving average (linear weights 1..N).
+class Wma {
+public:
+    explicit Wma(int period)
+        : m_period(period), m_div(period * (period + 1) / 2.0), m_ring(static_cast<std::size_t>(period), 0.0) {
+        assert(period >= 1);
+    }
+    int warmup() const { return m_period - 1; }
+    bool ready() const { return m_n >= m_period; }
+    void push(double x) {
+        m_saved = {m_sum, m_weighted, m_ring[static_cast<std::size_t>(m_head)]};
+        step(x);
+    }
+    void updateLast(double x) {
+        assert(m_n > 0);
+        --m_n;
+        m_head = m_head == 0 ? m_period - 1 : m_head - 1;
+        m_ring[static_cast<std::size_t>(m_head)] = m_saved.overwritten;
+        m_sum = m_saved.sum;
+        m_weighted = m_saved.weighted;
+        step(x);
+    }
+    double value() const { return ready() ? m_weighted / m_div : kNaN; }
+    void step(double x) {
+        double& slot = m_ring[static_cast<std::size_t>(m_head)];
+        if (m_n >= m_period) {
+            // Every weight drops by one (minus the window sum), the new value enters with weight N.
+            m_weighted += m_period * x - m_sum;
+            m_sum += x - slot;
+        } else {
+            m_weighted += static_cast<double>(m_n + 1) * x;
+            m_sum += x;
+        }
+        slot = x;
+        m_head = m_head + 1 == m_period ? 0 : m_head + 1;
+        ++m_n;
+        if ((m_n & (kRecomputeEvery - 1)) == 0 && m_n >= m_period) recompute();
+    }
+
+private:
+    void recompute() {
+        double s = 0, w = 0;
+        for (int k = 0; k < m_period; ++k) {
+            int idx = m_head + k;
+            if (idx >= m_period) idx -= m_period;
+            s += m_ring[static_cast<std::size_t>(idx)];
+            w += (k + 1) * m_ring[static_cast<std::size_t>(idx)];
+        }
+        m_sum = s;
+        m_weighted = w;
+    }
+    struct Saved {
+        double sum = 0, weighted = 0, overwritten = 0;
+    };
+    int m_period;
+    double m_div;
+    std::vector<double> m_ring;
+    int m_head = 0;
+    std::int64_t m_n = 0;
+    double m_sum = 0, m_weighted = 0;
+    Saved m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Double and triple exponential moving averages (depth 2 or 3 of chained EMAs).
+class MultiEma {
+public:
+    MultiEma(int period, int depth, Seed seed = Seed::Sma)
+        : m_period(period), m_depth(depth), m_e{Ema(period, seed), Ema(period, seed), Ema(period, seed)} {
+        assert(depth == 2 || depth == 3);
+    }
+    int warmup() const { return (m_period - 1) * m_depth; }
+    bool ready() const { return m_e[static_cast<std::size_t>(m_depth - 1)].ready() && m_n > warmup(); }
+    void push(double x) { feed(x, false); }
+    void updateLast(double x) { feed(x, true); }
+    void step(double x) { feed(x, false); }
+    double value() const {
+        if (!ready()) return kNaN;
+        const double e1 = m_e[0].value(), e2 = m_e[1].value();
+        return m_depth == 2 ? 2 * e1 - e2 : 3 * e1 - 3 * e2 + m_e[2].value();
+    }
+
+private:
+    // Each inner EMA starts once the EMA before it has a value (Tulip does the same).
+    void feed(double x, bool revise) {
+        if (revise) m_n = m_savedN;
+        m_savedN = m_n;
+        ++m_n;
+        double v = x;
+        for (int k = 0; k < m_depth; ++k) {
+            Ema& e = m_e[static_cast<std::size_t>(k)];
+            const std::int64_t startsAt = static_cast<std::int64_t>(m_period - 1) * k;  // index of its first input
+            if (m_n - 1 < startsAt) break;
+            if (revise) e.updateLast(v);
+            else e.push(v);
+            if (!e.ready()) break;
+            v = e.value();
+        }
+    }
+    int m_period;
+    int m_depth;
+    Ema m_e[3];
+    std::int64_t m_n = 0, m_savedN = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+enum class RocUnit : std::uint8_t { Percent = 1, Ratio };
+
+/// Rate of change and momentum over N bars (Kind chooses which).
+class Change {
+public:
+    enum class Kind : std::uint8_t { Roc = 1, Momentum };
+    Change(int period, Kind kind, RocUnit unit = RocUnit::Percent)
+        : m_period(period), m_kind(kind), m_unit(unit), m_ring(static_cast<std::size_t>(period) + 1, 0.0) {
+        assert(period >= 1);
+    }
+    int warmup() const { return m_period; }
+    bool ready() const { return m_n > m_period; }
+    void push(double x) {
+        m_savedSlot = m_ring[static_cast<std::size_t>(m_head)];
+        step(x);
+    }
+    void updateLast(double x) {
+        --m_n;
+        m_head = m_head == 0 ? m_period : m_head - 1;
+        m_ring[static_cast<std::size_t>(m_head)] = m_savedSlot;
+        step(x);
+    }
+    void step(double x) {
+        m_ring[static_cast<std::size_t>(m_head)] = x;
+        m_last = x;
+        m_head = m_head == m_period ? 0 : m_head + 1;
+        ++m_n;
+    }
+    double value() const {
+        if (!ready()) return kNaN;
+        const double then = m_ring[static_cast<std::size_t>(m_head)];  // oldest of the N+1 kept
+        if (m_kind == Kind::Momentum) return m_last - then;
+        const double r = (m_last - then) / then;
+        return m_unit == RocUnit::Percent ? r * 100.0 : r;
+    }
+
+private:
+    int m_period;
+    Kind m_kind;
+    RocUnit m_unit;
+    std::vector<double> m_ring;
+    int m_head = 0;
+    std::int64_t m_n = 0;
+    double m_last = 0, m_savedSlot = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Population standard deviation over N values (Bollinger's width without the multiplier).
+class StdDev {
+public:
+    explicit StdDev(int period) : m_b(period, 1.0) {}
+    int warmup() const { return m_b.warmup(); }
+    void push(double x) { m_b.push(x); }
+    void updateLast(double x) { m_b.updateLast(x); }
+    void step(double x) { m_b.step(x); }
+    double value() const { return m_b.stddev(); }
+
+private:
+    Bollinger m_b;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// On-balance volume.
+class Obv {
+public:
+    int warmup() const { return 0; }
+    void push(double close, double volume) {
+        m_saved = m_s;
+        step(close, volume);
+    }
+    void updateLast(double close, double volume) {
+        m_s = m_saved;
+        step(close, volume);
+    }
+    void step(double close, double volume) {
+        if (m_s.n > 0) {
+            if (close > m_s.prev) m_s.obv += volume;
+            else if (close < m_s.prev) m_s.obv -= volume;
+        }
+        m_s.prev = close;
+        ++m_s.n;
+    }
+    double value() const { return m_s.n > 0 ? m_s.obv : kNaN; }
+
+private:
+    struct State {
+        double obv = 0, prev = 0;
+        std::int64_t n = 0;
+    };
+    State m_s, m_saved;
 };
 
 }  // namespace kairos::indicators

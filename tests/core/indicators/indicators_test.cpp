@@ -86,6 +86,46 @@ TEST(Indicators, StreamingEqualsBatchBitwiseOnRealData) {
     }
 }
 
+TEST(Indicators, MoreIndicatorsStreamingEqualsBatchWithRevisions) {
+    // Real BTCUSDT hours; each bar is first seen at its open and revised to its close.
+    const Columns c = btc1h();
+    const std::size_t n = 20000;
+    std::span<const double> close(c.close.data(), n), open(c.open.data(), n), vol(c.volume.data(), n);
+    std::vector<double> ref(n);
+    auto check = [&](auto ind, auto batchFn, const char* name) {
+        batchFn(ref);
+        for (std::size_t i = 0; i < n; ++i) {
+            ind.push(open[i]);
+            ind.updateLast(close[i]);
+            ASSERT_TRUE(same(ind.value(), ref[i])) << name << " " << i;
+        }
+    };
+    check(Wma(20), [&](std::span<double> o) { wma(close, 20, o); }, "wma");
+    check(MultiEma(10, 2), [&](std::span<double> o) { dema(close, 10, o); }, "dema");
+    check(MultiEma(10, 3), [&](std::span<double> o) { tema(close, 10, o); }, "tema");
+    check(MultiEma(10, 3, Seed::FirstValue), [&](std::span<double> o) { tema(close, 10, o, Seed::FirstValue); }, "tema tulip");
+    check(Change(12, Change::Kind::Roc), [&](std::span<double> o) { roc(close, 12, o); }, "roc");
+    check(Change(10, Change::Kind::Momentum), [&](std::span<double> o) { momentum(close, 10, o); }, "mom");
+    check(StdDev(20), [&](std::span<double> o) { stddev(close, 20, o); }, "stddev");
+    obv(close, vol, ref);
+    Obv o;
+    for (std::size_t i = 0; i < n; ++i) {
+        o.push(open[i], 0);
+        o.updateLast(close[i], vol[i]);
+        ASSERT_TRUE(same(o.value(), ref[i])) << "obv " << i;
+    }
+    // Warm-ups
+    wma(close, 20, ref);
+    EXPECT_EQ(firstDefined(ref), 19u);
+    dema(close, 10, ref);
+    EXPECT_EQ(firstDefined(ref), 18u);
+    tema(close, 10, ref);
+    EXPECT_EQ(firstDefined(ref), 27u);
+    roc(close, 12, ref);
+    EXPECT_EQ(firstDefined(ref), 12u);
+    EXPECT_DOUBLE_EQ(ref[12], (close[12] - close[0]) / close[0] * 100);
+}
+
 TEST(Indicators, FormingBarRevisionsEndWhereTheClosedBarWould) {
     // GIVEN real 1m bars whose last bar is revised several times before it closes
     const Columns c = real("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");

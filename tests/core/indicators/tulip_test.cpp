@@ -88,6 +88,41 @@ std::map<std::string, std::pair<int, std::function<Outputs(const Case&)>>> ours(
                   o[0], o[1], o[2], MacdVariant::Tulip);
              return o;
          }}},
+        {"wma", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             wma(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"dema", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             dema(c.arrays[0], static_cast<int>(c.options[0]), o[0], Seed::FirstValue);
+             return o;
+         }}},
+        {"tema", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             tema(c.arrays[0], static_cast<int>(c.options[0]), o[0], Seed::FirstValue);
+             return o;
+         }}},
+        {"roc", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             roc(c.arrays[0], static_cast<int>(c.options[0]), o[0], RocUnit::Ratio);
+             return o;
+         }}},
+        {"mom", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             momentum(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"stddev", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             stddev(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"obv", {2, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             obv(c.arrays[0], c.arrays[1], o[0]);
+             return o;
+         }}},
         {"bbands", {1, [n](const Case& c) {
              Outputs o(3, std::vector<double>(n(c)));
              bollinger(c.arrays[0], static_cast<int>(c.options[0]), c.options[1], o[0], o[1], o[2]);
