@@ -27,7 +27,10 @@ std::string sharedData(const std::string& relative) {
 std::string realData(const std::string& relative) {
     const std::string shared = sharedData(relative);
     if (!shared.empty() && std::filesystem::exists(shared)) return shared;
-    return resourcesData(relative);
+    // The bundled copies keep their file names but sit at the top of resources/data.
+    const std::string bundled = resourcesData(relative);
+    if (std::filesystem::exists(bundled)) return bundled;
+    return resourcesData(std::filesystem::path(relative).filename().string());
 }
 
 std::string fixture(const std::string& relative) { return join(KAIROS_TEST_FIXTURES, relative); }

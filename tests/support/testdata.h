@@ -9,7 +9,8 @@ namespace kairos::test {
 std::string resourcesData(const std::string& relative = {});
 /// ../shared/data beside the repo, or "" when the checkout has none.
 std::string sharedData(const std::string& relative = {});
-/// The shared file when ../shared/data has it, else the bundled copy with the same relative path.
+/// The shared file when ../shared/data has it, else the bundled copy (same relative path, or the
+/// same file name at the top of resources/data).
 std::string realData(const std::string& relative);
 /// tests/data (fixtures written for tests, each with its provenance).
 std::string fixture(const std::string& relative);
