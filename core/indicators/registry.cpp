@@ -1,0 +1,95 @@
+#include "indicators/registry.h"
+
+#include "indicators/batch.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace kairos::indicators {
+
+namespace {
+using Out = std::vector<std::vector<double>>;
+int I(double v) { return static_cast<int>(v); }
+
+std::vector<IndicatorSpec> build() {
+    std::vector<IndicatorSpec> v = {
+        {"atr", "Average True Range", {"high", "low", "close"}, {{"period", 14}}, {"atr"},
+         "Wilder smoothing seeded with the mean of true ranges 1..N (TA-Lib); first value at N",
+         [](const Columns& c, std::span<const double> o, Out& out) { atr(c.high, c.low, c.close, I(o[0]), out[0]); }},
+        {"bbands", "Bollinger Bands", {"close"}, {{"period", 20}, {"stddev", 2, false}}, {"bbands_lower", "bbands_middle", "bbands_upper"},
+         "SMA +/- k population standard deviations",
+         [](const Columns& c, std::span<const double> o, Out& out) { bollinger(c.close, I(o[0]), o[1], out[0], out[1], out[2]); }},
+        {"dema", "Double Exponential Moving Average", {"close"}, {{"period", 20}}, {"dema"},
+         "2*EMA - EMA(EMA), EMAs seeded with simple means; first value at 2N-2",
+         [](const Columns& c, std::span<const double> o, Out& out) { dema(c.close, I(o[0]), out[0]); }},
+        {"ema", "Exponential Moving Average", {"close"}, {{"period", 20}}, {"ema"},
+         "alpha 2/(N+1), seeded with the mean of the first N inputs; first value at N-1",
+         [](const Columns& c, std::span<const double> o, Out& out) { ema(c.close, I(o[0]), out[0]); }},
+        {"macd", "Moving Average Convergence/Divergence", {"close"}, {{"short_period", 12}, {"long_period", 26}, {"signal_period", 9}},
+         {"macd", "macd_signal", "macd_histogram"},
+         "EMA(short) - EMA(long), signal EMA of the line; line from long-1, signal/histogram from long+signal-2",
+         [](const Columns& c, std::span<const double> o, Out& out) { macd(c.close, I(o[0]), I(o[1]), I(o[2]), out[0], out[1], out[2]); }},
+        {"mom", "Momentum", {"close"}, {{"period", 10}}, {"mom"}, "close - close N bars ago",
+         [](const Columns& c, std::span<const double> o, Out& out) { momentum(c.close, I(o[0]), out[0]); }},
+        {"obv", "On Balance Volume", {"close", "volume"}, {}, {"obv"}, "cumulative signed volume, 0 at the first bar",
+         [](const Columns& c, std::span<const double>, Out& out) { obv(c.close, c.volume, out[0]); }},
+        {"roc", "Rate of Change", {"close"}, {{"period", 10}}, {"roc"}, "percent change over N bars",
+         [](const Columns& c, std::span<const double> o, Out& out) { roc(c.close, I(o[0]), out[0]); }},
+        {"rsi", "Relative Strength Index", {"close"}, {{"period", 14}}, {"rsi"},
+         "Wilder smoothing seeded with simple means; first value at N; flat window 50",
+         [](const Columns& c, std::span<const double> o, Out& out) { rsi(c.close, I(o[0]), out[0]); }},
+        {"sma", "Simple Moving Average", {"close"}, {{"period", 20}}, {"sma"}, "arithmetic mean of the last N",
+         [](const Columns& c, std::span<const double> o, Out& out) { sma(c.close, I(o[0]), out[0]); }},
+        {"stddev", "Standard Deviation Over Period", {"close"}, {{"period", 20}}, {"stddev"}, "population standard deviation",
+         [](const Columns& c, std::span<const double> o, Out& out) { stddev(c.close, I(o[0]), out[0]); }},
+        {"tema", "Triple Exponential Moving Average", {"close"}, {{"period", 20}}, {"tema"},
+         "3*EMA - 3*EMA(EMA) + EMA(EMA(EMA)), seeded with simple means; first value at 3N-3",
+         [](const Columns& c, std::span<const double> o, Out& out) { tema(c.close, I(o[0]), out[0]); }},
+        {"tr", "True Range", {"high", "low", "close"}, {}, {"tr"}, "max(high-low, |high-prev close|, |low-prev close|)",
+         [](const Columns& c, std::span<const double>, Out& out) { trueRange(c.high, c.low, c.close, out[0]); }},
+        {"wma", "Weighted Moving Average", {"close"}, {{"period", 20}}, {"wma"}, "linear weights 1..N",
+         [](const Columns& c, std::span<const double> o, Out& out) { wma(c.close, I(o[0]), out[0]); }},
+    };
+    std::sort(v.begin(), v.end(), [](const IndicatorSpec& a, const IndicatorSpec& b) { return a.name < b.name; });
+    return v;
+}
+}  // namespace
+
+const std::vector<IndicatorSpec>& catalogue() {
+    static const std::vector<IndicatorSpec> all = build();
+    return all;
+}
+
+const IndicatorSpec* findIndicator(const std::string& name) {
+    std::string lower = name;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const auto& s : catalogue())
+        if (s.name == lower) return &s;
+    return nullptr;
+}
+
+Status validateOptions(const IndicatorSpec& spec, std::span<const double> values) {
+    if (values.size() != spec.options.size())
+        return makeError(spec.name + " takes " + std::to_string(spec.options.size()) + " option(s), got " +
+                         std::to_string(values.size()));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const OptionSpec& o = spec.options[i];
+        const double v = values[i];
+        if (!std::isfinite(v)) return makeError(spec.name + ": " + o.name + " must be a number");
+        if (o.integer && (v != std::floor(v) || v < 1 || v > 100000))
+            return makeError(spec.name + ": " + o.name + " must be a whole number from 1 to 100000, not " + std::to_string(v));
+    }
+    if (spec.name == "macd" && values[0] >= values[1])
+        return makeError("macd: short_period must be smaller than long_period");
+    return {};
+}
+
+Result<std::vector<std::vector<double>>> compute(const IndicatorSpec& spec, const Columns& cols, std::span<const double> values) {
+    if (auto s = validateOptions(spec, values); !s) return s.error();
+    std::vector<std::vector<double>> out(spec.outputs.size(), std::vector<double>(cols.size()));
+    spec.compute(cols, values, out);
+    return out;
+}
+
+}  // namespace kairos::indicators
