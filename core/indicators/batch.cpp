@@ -136,4 +136,46 @@ void obv(std::span<const double> close, std::span<const double> volume, std::spa
     }
 }
 
+void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
+                int slowing, int dPeriod, std::span<double> k, std::span<double> d) {
+    Stochastic s(kPeriod, slowing, dPeriod);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        s.step(high[i], low[i], close[i]);
+        const StochValue v = s.value();
+        k[i] = v.k;
+        d[i] = v.d;
+    }
+}
+
+void williamsR(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+               std::span<double> out) {
+    WilliamsR w(period);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        w.step(high[i], low[i], close[i]);
+        out[i] = w.value();
+    }
+}
+
+void aroon(std::span<const double> high, std::span<const double> low, int period, std::span<double> down, std::span<double> up) {
+    Aroon a(period);
+    for (std::size_t i = 0; i < high.size(); ++i) {
+        a.step(high[i], low[i]);
+        const AroonValue v = a.value();
+        down[i] = v.down;
+        up[i] = v.up;
+    }
+}
+
+void donchian(std::span<const double> high, std::span<const double> low, int period, std::span<double> lower,
+              std::span<double> middle, std::span<double> upper) {
+    Donchian dc(period);
+    for (std::size_t i = 0; i < high.size(); ++i) {
+        dc.step(high[i], low[i]);
+        const BandsValue v = dc.value();
+        lower[i] = v.lower;
+        middle[i] = v.middle;
+        upper[i] = v.upper;
+    }
+}
+
 }  // namespace kairos::indicators

@@ -29,4 +29,12 @@ void momentum(std::span<const double> in, int period, std::span<double> out);
 void stddev(std::span<const double> in, int period, std::span<double> out);
 void obv(std::span<const double> close, std::span<const double> volume, std::span<double> out);
 
+void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
+                int slowing, int dPeriod, std::span<double> k, std::span<double> d);
+void williamsR(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+               std::span<double> out);
+void aroon(std::span<const double> high, std::span<const double> low, int period, std::span<double> down, std::span<double> up);
+void donchian(std::span<const double> high, std::span<const double> low, int period, std::span<double> lower,
+              std::span<double> middle, std::span<double> upper);
+
 }  // namespace kairos::indicators

@@ -31,6 +31,13 @@
 //   the * 100); Momentum: x - x[N ago]; both first at index N.
 // - Standard deviation: population, over N values (as Bollinger's), first at N-1.
 // - OBV: cumulative volume, added on an up close and subtracted on a down close; 0 at the first bar.
+// - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
+//   push can be undone for a forming bar); ties go to the most recent bar.
+// - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
+//   SMA(slowing) of raw %K (from index K+slowing-2), %D = SMA(D) of %K (from K+slowing+D-3); a flat
+//   window gives raw %K 50. Williams %R = -100*(HH - close)/(HH - LL), flat -50, from N-1.
+// - Aroon over N: up = 100*(N - bars since the highest high of the last N+1 bars)/N, down likewise
+//   with the lowest low; from index N. Donchian: HH and LL of N bars and their midpoint, from N-1.
 // - Bollinger bands: SMA(N) +/- k * population standard deviation over the same N values; a flat
 //   window gives zero width. Sums are kept around a reference value (recentred at each exact
 //   recomputation) so that the variance does not cancel catastrophically at high prices.
@@ -620,6 +627,209 @@ private:
         std::int64_t n = 0;
     };
     State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Highest (IsMax) or lowest value of the last `window` pushes, as a monotonic deque over a fixed
+/// ring (no allocation after construction). undo() takes back the last push exactly.
+template <bool IsMax>
+class RollingExtreme {
+public:
+    explicit RollingExtreme(int window)
+        : m_window(window), m_cap(window + 1), m_idx(static_cast<std::size_t>(m_cap)), m_val(static_cast<std::size_t>(m_cap)),
+          m_poppedIdx(static_cast<std::size_t>(m_cap)), m_poppedVal(static_cast<std::size_t>(m_cap)) {}
+    void push(double x) {
+        const std::int64_t i = m_next++;
+        m_undo = {};
+        if (m_size > 0 && m_idx[static_cast<std::size_t>(m_front)] <= i - m_window) {
+            m_undo.expired = true;
+            m_undo.expiredIdx = m_idx[static_cast<std::size_t>(m_front)];
+            m_undo.expiredVal = m_val[static_cast<std::size_t>(m_front)];
+            m_front = (m_front + 1) % m_cap;
+            --m_size;
+        }
+        while (m_size > 0 && dominated(back(), x)) {
+            m_poppedIdx[static_cast<std::size_t>(m_undo.popped)] = m_idx[static_cast<std::size_t>(backPos())];
+            m_poppedVal[static_cast<std::size_t>(m_undo.popped)] = back();
+            ++m_undo.popped;
+            --m_size;
+        }
+        const int pos = (m_front + m_size) % m_cap;
+        m_idx[static_cast<std::size_t>(pos)] = i;
+        m_val[static_cast<std::size_t>(pos)] = x;
+        ++m_size;
+    }
+    void undo() {
+        --m_size;  // the pushed value
+        for (int k = m_undo.popped - 1; k >= 0; --k) {
+            const int pos = (m_front + m_size) % m_cap;
+            m_idx[static_cast<std::size_t>(pos)] = m_poppedIdx[static_cast<std::size_t>(k)];
+            m_val[static_cast<std::size_t>(pos)] = m_poppedVal[static_cast<std::size_t>(k)];
+            ++m_size;
+        }
+        if (m_undo.expired) {
+            m_front = (m_front - 1 + m_cap) % m_cap;
+            m_idx[static_cast<std::size_t>(m_front)] = m_undo.expiredIdx;
+            m_val[static_cast<std::size_t>(m_front)] = m_undo.expiredVal;
+            ++m_size;
+        }
+        --m_next;
+    }
+    double value() const { return m_val[static_cast<std::size_t>(m_front)]; }
+    /// Pushes since the extreme was pushed (0: the last push).
+    std::int64_t age() const { return m_next - 1 - m_idx[static_cast<std::size_t>(m_front)]; }
+    std::int64_t count() const { return m_next; }
+
+private:
+    static bool dominated(double old, double x) { return IsMax ? old <= x : old >= x; }
+    int backPos() const { return (m_front + m_size - 1) % m_cap; }
+    double back() const { return m_val[static_cast<std::size_t>(backPos())]; }
+    struct Undo {
+        bool expired = false;
+        std::int64_t expiredIdx = 0;
+        double expiredVal = 0;
+        int popped = 0;
+    };
+    int m_window, m_cap;
+    std::vector<std::int64_t> m_idx;
+    std::vector<double> m_val;
+    std::vector<std::int64_t> m_poppedIdx;
+    std::vector<double> m_poppedVal;
+    int m_front = 0, m_size = 0;
+    std::int64_t m_next = 0;
+    Undo m_undo;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct StochValue {
+    double k = kNaN, d = kNaN;
+};
+
+/// Stochastic oscillator (slow by default: K 14, slowing 3, D 3; slowing 1 is the fast stochastic).
+class Stochastic {
+public:
+    Stochastic(int kPeriod = 14, int slowing = 3, int dPeriod = 3)
+        : m_kPeriod(kPeriod), m_hh(kPeriod), m_ll(kPeriod), m_k(slowing), m_d(dPeriod) {}
+    int warmupK() const { return m_kPeriod + m_k.warmup() - 1; }
+    int warmup() const { return warmupK() + m_d.warmup(); }
+    void push(double high, double low, double close) { feed(high, low, close, false); }
+    void updateLast(double high, double low, double close) { feed(high, low, close, true); }
+    void step(double high, double low, double close) { feed(high, low, close, false); }
+    StochValue value() const { return {m_k.value(), m_d.value()}; }
+
+private:
+    void feed(double high, double low, double close, bool revise) {
+        if (revise) {
+            m_hh.undo();
+            m_ll.undo();
+        }
+        m_hh.push(high);
+        m_ll.push(low);
+        if (m_hh.count() < m_kPeriod) return;
+        const double range = m_hh.value() - m_ll.value();
+        const double raw = range > 0 ? 100.0 * (close - m_ll.value()) / range : 50.0;
+        if (revise) m_k.updateLast(raw);
+        else m_k.push(raw);
+        if (!m_k.ready()) return;
+        if (revise) m_d.updateLast(m_k.value());
+        else m_d.push(m_k.value());
+    }
+    int m_kPeriod;
+    RollingExtreme<true> m_hh;
+    RollingExtreme<false> m_ll;
+    Sma m_k, m_d;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Williams %R.
+class WilliamsR {
+public:
+    explicit WilliamsR(int period = 14) : m_period(period), m_hh(period), m_ll(period) {}
+    int warmup() const { return m_period - 1; }
+    void push(double high, double low, double close) { feed(high, low, close, false); }
+    void updateLast(double high, double low, double close) { feed(high, low, close, true); }
+    void step(double high, double low, double close) { feed(high, low, close, false); }
+    double value() const {
+        if (m_hh.count() < m_period) return kNaN;
+        const double range = m_hh.value() - m_ll.value();
+        return range > 0 ? -100.0 * (m_hh.value() - m_close) / range : -50.0;
+    }
+
+private:
+    void feed(double high, double low, double close, bool revise) {
+        if (revise) {
+            m_hh.undo();
+            m_ll.undo();
+        }
+        m_hh.push(high);
+        m_ll.push(low);
+        m_close = close;
+    }
+    int m_period;
+    RollingExtreme<true> m_hh;
+    RollingExtreme<false> m_ll;
+    double m_close = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct AroonValue {
+    double down = kNaN, up = kNaN;
+};
+
+/// Aroon up/down over N bars (the extremes of the last N+1 bars).
+class Aroon {
+public:
+    explicit Aroon(int period = 25) : m_period(period), m_hh(period + 1), m_ll(period + 1) {}
+    int warmup() const { return m_period; }
+    void push(double high, double low) { feed(high, low, false); }
+    void updateLast(double high, double low) { feed(high, low, true); }
+    void step(double high, double low) { feed(high, low, false); }
+    AroonValue value() const {
+        if (m_hh.count() <= m_period) return {};
+        const double n = m_period;
+        return {100.0 * (n - static_cast<double>(m_ll.age())) / n, 100.0 * (n - static_cast<double>(m_hh.age())) / n};
+    }
+
+private:
+    void feed(double high, double low, bool revise) {
+        if (revise) {
+            m_hh.undo();
+            m_ll.undo();
+        }
+        m_hh.push(high);
+        m_ll.push(low);
+    }
+    int m_period;
+    RollingExtreme<true> m_hh;
+    RollingExtreme<false> m_ll;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Donchian channel: highest high, lowest low of N bars and their midpoint.
+class Donchian {
+public:
+    explicit Donchian(int period = 20) : m_period(period), m_hh(period), m_ll(period) {}
+    int warmup() const { return m_period - 1; }
+    void push(double high, double low) { feed(high, low, false); }
+    void updateLast(double high, double low) { feed(high, low, true); }
+    void step(double high, double low) { feed(high, low, false); }
+    BandsValue value() const {
+        if (m_hh.count() < m_period) return {};
+        return {m_ll.value(), (m_hh.value() + m_ll.value()) / 2.0, m_hh.value()};
+    }
+
+private:
+    void feed(double high, double low, bool revise) {
+        if (revise) {
+            m_hh.undo();
+            m_ll.undo();
+        }
+        m_hh.push(high);
+        m_ll.push(low);
+    }
+    int m_period;
+    RollingExtreme<true> m_hh;
+    RollingExtreme<false> m_ll;
 };
 
 }  // namespace kairos::indicators

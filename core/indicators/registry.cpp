@@ -14,6 +14,19 @@ int I(double v) { return static_cast<int>(v); }
 
 std::vector<IndicatorSpec> build() {
     std::vector<IndicatorSpec> v = {
+        {"aroon", "Aroon", {"high", "low"}, {{"period", 25}}, {"aroon_down", "aroon_up"},
+         "100*(N - bars since the extreme of the last N+1 bars)/N; from index N",
+         [](const Columns& c, std::span<const double> o, Out& out) { aroon(c.high, c.low, I(o[0]), out[0], out[1]); }},
+        {"donchian", "Donchian Channel", {"high", "low"}, {{"period", 20}}, {"donchian_lower", "donchian_middle", "donchian_upper"},
+         "lowest low, midpoint, highest high of N bars",
+         [](const Columns& c, std::span<const double> o, Out& out) { donchian(c.high, c.low, I(o[0]), out[0], out[1], out[2]); }},
+        {"stoch", "Stochastic Oscillator", {"high", "low", "close"}, {{"k_period", 14}, {"k_slowing", 3}, {"d_period", 3}},
+         {"stoch_k", "stoch_d"}, "slow: %K = SMA(slowing) of raw %K, %D = SMA(D) of %K; flat window raw %K 50",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             stochastic(c.high, c.low, c.close, I(o[0]), I(o[1]), I(o[2]), out[0], out[1]);
+         }},
+        {"willr", "Williams %R", {"high", "low", "close"}, {{"period", 14}}, {"willr"}, "-100*(HH - close)/(HH - LL); flat -50",
+         [](const Columns& c, std::span<const double> o, Out& out) { williamsR(c.high, c.low, c.close, I(o[0]), out[0]); }},
         {"atr", "Average True Range", {"high", "low", "close"}, {{"period", 14}}, {"atr"},
          "Wilder smoothing seeded with the mean of true ranges 1..N (TA-Lib); first value at N",
          [](const Columns& c, std::span<const double> o, Out& out) { atr(c.high, c.low, c.close, I(o[0]), out[0]); }},

@@ -126,6 +126,54 @@ TEST(Indicators, MoreIndicatorsStreamingEqualsBatchWithRevisions) {
     EXPECT_DOUBLE_EQ(ref[12], (close[12] - close[0]) / close[0] * 100);
 }
 
+TEST(Indicators, RollingExtremesStreamingEqualsBatchWithRevisions) {
+    // Real BTCUSDT hours; each bar is first seen as a flat bar at its open, then revised.
+    const Columns c = btc1h();
+    const std::size_t n = 20000;
+    std::span<const double> h(c.high.data(), n), l(c.low.data(), n), cl(c.close.data(), n);
+    std::vector<double> a(n), b(n), m(n);
+    stochastic(h, l, cl, 14, 3, 3, a, b);
+    Stochastic st(14, 3, 3);
+    for (std::size_t i = 0; i < n; ++i) {
+        st.push(c.open[i], c.open[i], c.open[i]);
+        st.updateLast(h[i], l[i], cl[i]);
+        ASSERT_TRUE(same(st.value().k, a[i]) && same(st.value().d, b[i])) << "stoch " << i;
+    }
+    EXPECT_EQ(firstDefined(a), 15u);  // %K from K+slowing-2
+    EXPECT_EQ(firstDefined(b), 17u);  // %D from K+slowing+D-3
+    williamsR(h, l, cl, 14, a);
+    WilliamsR w(14);
+    for (std::size_t i = 0; i < n; ++i) {
+        w.push(c.open[i], c.open[i], c.open[i]);
+        w.updateLast(h[i], l[i], cl[i]);
+        ASSERT_TRUE(same(w.value(), a[i])) << "willr " << i;
+    }
+    aroon(h, l, 25, a, b);
+    Aroon ar(25);
+    for (std::size_t i = 0; i < n; ++i) {
+        ar.push(c.open[i], c.open[i]);
+        ar.updateLast(h[i], l[i]);
+        ASSERT_TRUE(same(ar.value().down, a[i]) && same(ar.value().up, b[i])) << "aroon " << i;
+    }
+    donchian(h, l, 20, a, m, b);
+    Donchian dc(20);
+    for (std::size_t i = 0; i < n; ++i) {
+        dc.push(c.open[i], c.open[i]);
+        dc.updateLast(h[i], l[i]);
+        ASSERT_TRUE(same(dc.value().lower, a[i]) && same(dc.value().upper, b[i])) << "donchian " << i;
+    }
+    // Donchian's bands are the window's true extremes (checked by brute force).
+    for (std::size_t i = 19; i < n; i += 997) {
+        double hi = h[i], lo = l[i];
+        for (std::size_t k = i - 19; k <= i; ++k) {
+            hi = std::max(hi, h[k]);
+            lo = std::min(lo, l[k]);
+        }
+        EXPECT_EQ(b[i], hi);
+        EXPECT_EQ(a[i], lo);
+    }
+}
+
 TEST(Indicators, FormingBarRevisionsEndWhereTheClosedBarWould) {
     // GIVEN real 1m bars whose last bar is revised several times before it closes
     const Columns c = real("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");

@@ -123,6 +123,24 @@ std::map<std::string, std::pair<int, std::function<Outputs(const Case&)>>> ours(
              obv(c.arrays[0], c.arrays[1], o[0]);
              return o;
          }}},
+        {"stoch", {3, [n](const Case& c) {
+             Outputs o(2, std::vector<double>(n(c)));
+             const int k = static_cast<int>(c.options[0]), slow = static_cast<int>(c.options[1]), d = static_cast<int>(c.options[2]);
+             stochastic(c.arrays[0], c.arrays[1], c.arrays[2], k, slow, d, o[0], o[1]);
+             // Tulip reports %K only from %D's first index; ours starts earlier (K+slowing-2).
+             for (int i = 0; i < k + slow + d - 3 && i < static_cast<int>(n(c)); ++i) o[0][static_cast<std::size_t>(i)] = kNaN;
+             return o;
+         }}},
+        {"willr", {3, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             williamsR(c.arrays[0], c.arrays[1], c.arrays[2], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"aroon", {2, [n](const Case& c) {
+             Outputs o(2, std::vector<double>(n(c)));
+             aroon(c.arrays[0], c.arrays[1], static_cast<int>(c.options[0]), o[0], o[1]);
+             return o;
+         }}},
         {"bbands", {1, [n](const Case& c) {
              Outputs o(3, std::vector<double>(n(c)));
              bollinger(c.arrays[0], static_cast<int>(c.options[0]), c.options[1], o[0], o[1], o[2]);
