@@ -136,6 +136,24 @@ void obv(std::span<const double> close, std::span<const double> volume, std::spa
     }
 }
 
+void hma(std::span<const double> in, int period, std::span<double> out) { run1(Hma(period), in, out); }
+void linreg(std::span<const double> in, int period, std::span<double> out) { run1(LinReg(period), in, out); }
+void vwma(std::span<const double> close, std::span<const double> volume, int period, std::span<double> out) {
+    Vwma v(period);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        v.step(close[i], volume[i]);
+        out[i] = v.value();
+    }
+}
+void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close,
+         std::span<const double> volume, int period, std::span<double> out) {
+    Mfi m(period);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        m.step(high[i], low[i], close[i], volume[i]);
+        out[i] = m.value();
+    }
+}
+
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d) {
     Stochastic s(kPeriod, slowing, dPeriod);

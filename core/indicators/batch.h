@@ -29,6 +29,11 @@ void momentum(std::span<const double> in, int period, std::span<double> out);
 void stddev(std::span<const double> in, int period, std::span<double> out);
 void obv(std::span<const double> close, std::span<const double> volume, std::span<double> out);
 
+void hma(std::span<const double> in, int period, std::span<double> out);
+void vwma(std::span<const double> close, std::span<const double> volume, int period, std::span<double> out);
+void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close,
+         std::span<const double> volume, int period, std::span<double> out);
+void linreg(std::span<const double> in, int period, std::span<double> out);
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d);
 void williamsR(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,

@@ -31,6 +31,12 @@
 //   the * 100); Momentum: x - x[N ago]; both first at index N.
 // - Standard deviation: population, over N values (as Bollinger's), first at N-1.
 // - OBV: cumulative volume, added on an up close and subtracted on a down close; 0 at the first bar.
+// - HMA(N) = WMA(2*WMA(N/2) - WMA(N), floor(sqrt(N))), first value at N-1 + floor(sqrt(N))-1.
+// - VWMA: sum(close*volume)/sum(volume) over N, from N-1. MFI: typical price (h+l+c)/3 times volume,
+//   positive on a higher typical price, negative on a lower; 100*pos/(pos+neg) over N, from index N
+//   (no flow at all: 50).
+// - Linear regression: least-squares line through the last N values (x = 1..N), its value at x = N;
+//   from N-1.
 // - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
 //   push can be undone for a forming bar); ties go to the most recent bar.
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
@@ -454,6 +460,9 @@ public:
         step(x);
     }
     double value() const { return ready() ? m_weighted / m_div : kNaN; }
+    /// Sum of the window and sum of k*value (k = 1 for the oldest); linear regression uses them.
+    double windowSum() const { return m_sum; }
+    double weightedSum() const { return m_weighted; }
     void step(double x) {
         double& slot = m_ring[static_cast<std::size_t>(m_head)];
         if (m_n >= m_period) {
@@ -627,6 +636,138 @@ private:
         std::int64_t n = 0;
     };
     State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Hull moving average.
+class Hma {
+public:
+    explicit Hma(int period)
+        : m_period(period), m_half(std::max(1, period / 2)), m_full(period),
+          m_final(std::max(1, static_cast<int>(std::sqrt(static_cast<double>(period))))) {}
+    int warmup() const { return m_period - 1 + m_final.warmup(); }
+    void push(double x) { feed(x, false); }
+    void updateLast(double x) { feed(x, true); }
+    void step(double x) { feed(x, false); }
+    double value() const { return m_final.value(); }
+
+private:
+    void feed(double x, bool revise) {
+        if (revise) {
+            m_half.updateLast(x);
+            m_full.updateLast(x);
+        } else {
+            m_half.push(x);
+            m_full.push(x);
+        }
+        if (!m_full.ready()) return;
+        const double diff = 2 * m_half.value() - m_full.value();
+        if (revise) m_final.updateLast(diff);
+        else m_final.push(diff);
+    }
+    int m_period;
+    Wma m_half, m_full, m_final;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Volume-weighted moving average.
+class Vwma {
+public:
+    explicit Vwma(int period) : m_pv(period), m_v(period) {}
+    int warmup() const { return m_pv.warmup(); }
+    void push(double close, double volume) {
+        m_pv.push(close * volume);
+        m_v.push(volume);
+    }
+    void updateLast(double close, double volume) {
+        m_pv.updateLast(close * volume);
+        m_v.updateLast(volume);
+    }
+    void step(double close, double volume) {
+        m_pv.step(close * volume);
+        m_v.step(volume);
+    }
+    double value() const {
+        if (!m_v.ready()) return kNaN;
+        const double v = m_v.value();
+        return v > 0 ? m_pv.value() / v : kNaN;  // no volume in the window: undefined
+    }
+
+private:
+    Sma m_pv, m_v;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Money flow index.
+class Mfi {
+public:
+    explicit Mfi(int period) : m_period(period), m_pos(period), m_neg(period) {}
+    int warmup() const { return m_period; }
+    void push(double high, double low, double close, double volume) { feed(high, low, close, volume, false); }
+    void updateLast(double high, double low, double close, double volume) { feed(high, low, close, volume, true); }
+    void step(double high, double low, double close, double volume) { feed(high, low, close, volume, false); }
+    double value() const {
+        if (!m_pos.ready()) return kNaN;
+        const double p = m_pos.value(), n = m_neg.value();
+        return p + n > 0 ? 100.0 * p / (p + n) : 50.0;
+    }
+
+private:
+    void feed(double high, double low, double close, double volume, bool revise) {
+        if (revise) {
+            m_n = m_savedN;
+            m_prevTp = m_savedPrevTp;
+        }
+        m_savedN = m_n;
+        m_savedPrevTp = m_prevTp;
+        const double tp = (high + low + close) / 3.0;
+        if (m_n > 0) {
+            const double flow = tp * volume;
+            const double pos = tp > m_prevTp ? flow : 0.0;
+            const double neg = tp < m_prevTp ? flow : 0.0;
+            if (revise) {
+                m_pos.updateLast(pos);
+                m_neg.updateLast(neg);
+            } else {
+                m_pos.push(pos);
+                m_neg.push(neg);
+            }
+        }
+        m_prevTp = tp;
+        ++m_n;
+    }
+    int m_period;
+    Sma m_pos, m_neg;
+    double m_prevTp = 0, m_savedPrevTp = 0;
+    std::int64_t m_n = 0, m_savedN = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Linear regression value (end point of the least-squares line over N values).
+class LinReg {
+public:
+    explicit LinReg(int period) : m_period(period), m_w(period) {
+        const double n = period;
+        m_sumX = n * (n + 1) / 2;
+        m_denom = n * (n * (n + 1) * (2 * n + 1) / 6) - m_sumX * m_sumX;
+    }
+    int warmup() const { return m_period - 1; }
+    void push(double x) { m_w.push(x); }
+    void updateLast(double x) { m_w.updateLast(x); }
+    void step(double x) { m_w.step(x); }
+    double value() const {
+        if (!m_w.ready()) return kNaN;
+        const double n = m_period;
+        if (m_period == 1) return m_w.windowSum();
+        const double slope = (n * m_w.weightedSum() - m_sumX * m_w.windowSum()) / m_denom;
+        const double intercept = (m_w.windowSum() - slope * m_sumX) / n;
+        return intercept + slope * n;
+    }
+
+private:
+    int m_period;
+    Wma m_w;
+    double m_sumX = 0, m_denom = 0;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -107,6 +107,26 @@ TEST(Indicators, MoreIndicatorsStreamingEqualsBatchWithRevisions) {
     check(Change(12, Change::Kind::Roc), [&](std::span<double> o) { roc(close, 12, o); }, "roc");
     check(Change(10, Change::Kind::Momentum), [&](std::span<double> o) { momentum(close, 10, o); }, "mom");
     check(StdDev(20), [&](std::span<double> o) { stddev(close, 20, o); }, "stddev");
+    check(Hma(16), [&](std::span<double> o) { hma(close, 16, o); }, "hma");
+    check(LinReg(14), [&](std::span<double> o) { linreg(close, 14, o); }, "linreg");
+    {
+        std::span<const double> hi(c.high.data(), n), lo(c.low.data(), n);
+        vwma(close, vol, 20, ref);
+        Vwma vw(20);
+        for (std::size_t i = 0; i < n; ++i) {
+            vw.push(open[i], vol[i] / 2);
+            vw.updateLast(close[i], vol[i]);
+            ASSERT_TRUE(same(vw.value(), ref[i])) << "vwma " << i;
+        }
+        mfi(hi, lo, close, vol, 14, ref);
+        Mfi mf(14);
+        for (std::size_t i = 0; i < n; ++i) {
+            mf.push(open[i], open[i], open[i], 0);
+            mf.updateLast(hi[i], lo[i], close[i], vol[i]);
+            ASSERT_TRUE(same(mf.value(), ref[i])) << "mfi " << i;
+        }
+        EXPECT_EQ(firstDefined(ref), 14u);
+    }
     obv(close, vol, ref);
     Obv o;
     for (std::size_t i = 0; i < n; ++i) {

@@ -123,6 +123,26 @@ std::map<std::string, std::pair<int, std::function<Outputs(const Case&)>>> ours(
              obv(c.arrays[0], c.arrays[1], o[0]);
              return o;
          }}},
+        {"hma", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             hma(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"linreg", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             linreg(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"vwma", {2, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             vwma(c.arrays[0], c.arrays[1], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
+        {"mfi", {4, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             mfi(c.arrays[0], c.arrays[1], c.arrays[2], c.arrays[3], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
         {"stoch", {3, [n](const Case& c) {
              Outputs o(2, std::vector<double>(n(c)));
              const int k = static_cast<int>(c.options[0]), slow = static_cast<int>(c.options[1]), d = static_cast<int>(c.options[2]);
