@@ -140,6 +140,9 @@ FakeWsServer::FakeWsServer(QObject* parent)
     : QObject(parent), m_server(new QWebSocketServer(QStringLiteral("fake"), QWebSocketServer::NonSecureMode, this)) {
     connect(m_server, &QWebSocketServer::newConnection, this, [this] {
         while (QWebSocket* s = m_server->nextPendingConnection()) {
+            // The caller owns accepted sockets (Qt gives them no parent): tie them to the server so
+            // that those still open when a test ends are freed with it (LeakSanitizer found them).
+            s->setParent(this);
             auto c = std::make_unique<Client>();
             c->socket = s;
             c->index = static_cast<int>(m_clients.size());

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include <map>
 
 using namespace kairos;
@@ -22,7 +24,12 @@ namespace {
 
 std::string doc(const std::string& name) { return test::readFile(test::fixture("feeds/binance/docs-examples/" + name)); }
 
-bn::Event decodeOk(const std::string& json) {
+bn::Event decodeOk(std::string text) {
+    // An Event holds views into the JSON it was decoded from: keep every decoded text alive for the
+    // whole test run (found by the asan preset: the temporary died before the assertions).
+    static std::deque<std::string> keep;
+    keep.push_back(std::move(text));
+    const std::string& json = keep.back();
     bn::Event ev;
     const Status st = bn::decode(json, ev);
     EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.message()) << " in " << json.substr(0, 200);
