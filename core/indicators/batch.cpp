@@ -154,6 +154,20 @@ void mfi(std::span<const double> high, std::span<const double> low, std::span<co
     }
 }
 
+void directionalMovement(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+                         std::span<double> plusDi, std::span<double> minusDi, std::span<double> dx, std::span<double> adx,
+                         DmVariant variant) {
+    DirectionalMovement d(period, variant);
+    for (std::size_t i = 0; i < high.size(); ++i) {
+        d.step(high[i], low[i], close[i]);
+        const DmValue v = d.value();
+        if (!plusDi.empty()) plusDi[i] = v.plusDi;
+        if (!minusDi.empty()) minusDi[i] = v.minusDi;
+        if (!dx.empty()) dx[i] = v.dx;
+        if (!adx.empty()) adx[i] = v.adx;
+    }
+}
+
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d) {
     Stochastic s(kPeriod, slowing, dPeriod);

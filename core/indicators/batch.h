@@ -34,6 +34,10 @@ void vwma(std::span<const double> close, std::span<const double> volume, int per
 void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close,
          std::span<const double> volume, int period, std::span<double> out);
 void linreg(std::span<const double> in, int period, std::span<double> out);
+/// +DI, -DI, DX and ADX (any output span may be empty to skip it).
+void directionalMovement(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+                         std::span<double> plusDi, std::span<double> minusDi, std::span<double> dx, std::span<double> adx,
+                         DmVariant variant = DmVariant::Standard);
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d);
 void williamsR(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,

@@ -37,6 +37,11 @@
 //   (no flow at all: 50).
 // - Linear regression: least-squares line through the last N values (x = 1..N), its value at x = N;
 //   from N-1.
+// - Directional movement (Wilder): +DM/-DM and true range from bar 1, Wilder sums (first the plain
+//   sum of N-1 values, then S = S*(N-1)/N + x); +DI/-DI = 100*S(+DM)/S(TR), DX = 100*|+DI - -DI| /
+//   (+DI + -DI), ADX = mean of the first N DX then Wilder-averaged. Standard (TA-Lib): DI/DX from
+//   index N, ADX from 2N-1. DmVariant::Tulip also outputs the unsmoothed first sums at index N-1,
+//   so DX starts at N-1 and ADX at 2N-2. No movement at all gives DI and DX 0.
 // - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
 //   push can be undone for a forming bar); ties go to the most recent bar.
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
@@ -768,6 +773,84 @@ private:
     int m_period;
     Wma m_w;
     double m_sumX = 0, m_denom = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct DmValue {
+    double plusDi = kNaN, minusDi = kNaN, dx = kNaN, adx = kNaN;
+};
+enum class DmVariant : std::uint8_t { Standard = 1, Tulip };
+
+/// Directional movement system: +DI, -DI, DX and ADX.
+class DirectionalMovement {
+public:
+    explicit DirectionalMovement(int period = 14, DmVariant variant = DmVariant::Standard)
+        : m_period(period), m_per((period - 1.0) / period), m_tulip(variant == DmVariant::Tulip) {}
+    int warmupDi() const { return m_tulip ? m_period - 1 : m_period; }
+    int warmup() const { return warmupDi() + m_period - 1; }  // ADX
+    void push(double high, double low, double close) {
+        m_saved = m_s;
+        step(high, low, close);
+    }
+    void updateLast(double high, double low, double close) {
+        m_s = m_saved;
+        step(high, low, close);
+    }
+    DmValue value() const { return m_s.out; }
+    void step(double high, double low, double close) {
+        State& s = m_s;
+        ++s.n;
+        if (s.n == 1) {
+            s.prevH = high;
+            s.prevL = low;
+            s.prevC = close;
+            return;
+        }
+        const double up = high - s.prevH, down = s.prevL - low;
+        const double dp = up > down && up > 0 ? up : 0.0;
+        const double dm = down > up && down > 0 ? down : 0.0;
+        const double tr = trueRange(high, low, s.prevC);
+        s.prevH = high;
+        s.prevL = low;
+        s.prevC = close;
+        const std::int64_t k = s.n - 1;  // movements so far
+        if (k < m_period) {
+            s.plus += dp;
+            s.minus += dm;
+            s.tr += tr;
+        } else {
+            s.plus = s.plus * m_per + dp;
+            s.minus = s.minus * m_per + dm;
+            s.tr = s.tr * m_per + tr;
+        }
+        if (k < m_period - (m_tulip ? 1 : 0)) return;
+        DmValue& o = s.out;
+        o.plusDi = s.tr > 0 ? 100.0 * s.plus / s.tr : 0.0;
+        o.minusDi = s.tr > 0 ? 100.0 * s.minus / s.tr : 0.0;
+        const double sum = s.plus + s.minus;
+        o.dx = sum > 0 ? 100.0 * std::fabs(s.plus - s.minus) / sum : 0.0;
+        ++s.dxCount;
+        if (s.dxCount < m_period) {
+            s.adx += o.dx;
+        } else if (s.dxCount == m_period) {
+            s.adx = (s.adx + o.dx) / m_period;
+            o.adx = s.adx;
+        } else {
+            s.adx = (s.adx * (m_period - 1) + o.dx) / m_period;
+            o.adx = s.adx;
+        }
+    }
+
+private:
+    struct State {
+        double prevH = 0, prevL = 0, prevC = 0, plus = 0, minus = 0, tr = 0, adx = 0;
+        std::int64_t n = 0, dxCount = 0;
+        DmValue out;
+    };
+    int m_period;
+    double m_per;
+    bool m_tulip;
+    State m_s, m_saved;
 };
 
 // ---------------------------------------------------------------------------------------------

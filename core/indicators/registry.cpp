@@ -14,6 +14,21 @@ int I(double v) { return static_cast<int>(v); }
 
 std::vector<IndicatorSpec> build() {
     std::vector<IndicatorSpec> v = {
+        {"adx", "Average Directional Movement Index", {"high", "low", "close"}, {{"period", 14}}, {"adx"},
+         "Wilder: DX averaged over N, then Wilder-smoothed; from 2N-1 (TA-Lib)",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             directionalMovement(c.high, c.low, c.close, I(o[0]), {}, {}, {}, out[0]);
+         }},
+        {"di", "Directional Indicator", {"high", "low", "close"}, {{"period", 14}}, {"plus_di", "minus_di"},
+         "Wilder sums of +DM/-DM over the Wilder sum of true range; from index N",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             directionalMovement(c.high, c.low, c.close, I(o[0]), out[0], out[1], {}, {});
+         }},
+        {"dx", "Directional Movement Index", {"high", "low", "close"}, {{"period", 14}}, {"dx"},
+         "100*|+DI - -DI|/(+DI + -DI); from index N",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             directionalMovement(c.high, c.low, c.close, I(o[0]), {}, {}, out[0], {});
+         }},
         {"aroon", "Aroon", {"high", "low"}, {{"period", 25}}, {"aroon_down", "aroon_up"},
          "100*(N - bars since the extreme of the last N+1 bars)/N; from index N",
          [](const Columns& c, std::span<const double> o, Out& out) { aroon(c.high, c.low, I(o[0]), out[0], out[1]); }},

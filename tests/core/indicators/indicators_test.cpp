@@ -175,6 +175,23 @@ TEST(Indicators, RollingExtremesStreamingEqualsBatchWithRevisions) {
         ar.updateLast(h[i], l[i]);
         ASSERT_TRUE(same(ar.value().down, a[i]) && same(ar.value().up, b[i])) << "aroon " << i;
     }
+    {
+        std::vector<double> pdi(n), mdi(n), dx(n), adx(n);
+        directionalMovement(h, l, cl, 14, pdi, mdi, dx, adx);
+        DirectionalMovement dm(14);
+        for (std::size_t i = 0; i < n; ++i) {
+            dm.push(c.open[i], c.open[i], c.open[i]);
+            dm.updateLast(h[i], l[i], cl[i]);
+            const DmValue v = dm.value();
+            ASSERT_TRUE(same(v.plusDi, pdi[i]) && same(v.minusDi, mdi[i]) && same(v.dx, dx[i]) && same(v.adx, adx[i])) << "dm " << i;
+        }
+        EXPECT_EQ(firstDefined(pdi), 14u);  // TA-Lib: DI and DX from index N
+        EXPECT_EQ(firstDefined(adx), 27u);  // ADX from 2N-1
+        for (std::size_t i = 27; i < n; i += 1009) {
+            EXPECT_GE(adx[i], 0.0);
+            EXPECT_LE(adx[i], 100.0);
+        }
+    }
     donchian(h, l, 20, a, m, b);
     Donchian dc(20);
     for (std::size_t i = 0; i < n; ++i) {

@@ -143,6 +143,23 @@ std::map<std::string, std::pair<int, std::function<Outputs(const Case&)>>> ours(
              mfi(c.arrays[0], c.arrays[1], c.arrays[2], c.arrays[3], static_cast<int>(c.options[0]), o[0]);
              return o;
          }}},
+        // Tulip's adx and dx take high and low only (the true range cancels out of DX); we pass the
+        // low as the close, which only the DI outputs would use.
+        {"adx", {2, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             directionalMovement(c.arrays[0], c.arrays[1], c.arrays[1], static_cast<int>(c.options[0]), {}, {}, {}, o[0], DmVariant::Tulip);
+             return o;
+         }}},
+        {"dx", {2, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             directionalMovement(c.arrays[0], c.arrays[1], c.arrays[1], static_cast<int>(c.options[0]), {}, {}, o[0], {}, DmVariant::Tulip);
+             return o;
+         }}},
+        {"di", {3, [n](const Case& c) {
+             Outputs o(2, std::vector<double>(n(c)));
+             directionalMovement(c.arrays[0], c.arrays[1], c.arrays[2], static_cast<int>(c.options[0]), o[0], o[1], {}, {}, DmVariant::Tulip);
+             return o;
+         }}},
         {"stoch", {3, [n](const Case& c) {
              Outputs o(2, std::vector<double>(n(c)));
              const int k = static_cast<int>(c.options[0]), slow = static_cast<int>(c.options[1]), d = static_cast<int>(c.options[2]);
