@@ -168,6 +168,25 @@ void directionalMovement(std::span<const double> high, std::span<const double> l
     }
 }
 
+void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out) {
+    Psar p(step, maximum);
+    for (std::size_t i = 0; i < high.size(); ++i) {
+        p.step(high[i], low[i]);
+        out[i] = p.value();
+    }
+}
+
+void cci(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+         std::span<double> out) {
+    Cci c(period);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        c.step(high[i], low[i], close[i]);
+        out[i] = c.value();
+    }
+}
+
+void stochRsi(std::span<const double> in, int period, std::span<double> out) { run1(StochRsi(period), in, out); }
+
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d) {
     Stochastic s(kPeriod, slowing, dPeriod);

@@ -38,6 +38,10 @@ void linreg(std::span<const double> in, int period, std::span<double> out);
 void directionalMovement(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
                          std::span<double> plusDi, std::span<double> minusDi, std::span<double> dx, std::span<double> adx,
                          DmVariant variant = DmVariant::Standard);
+void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out);
+void cci(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
+         std::span<double> out);
+void stochRsi(std::span<const double> in, int period, std::span<double> out);
 void stochastic(std::span<const double> high, std::span<const double> low, std::span<const double> close, int kPeriod,
                 int slowing, int dPeriod, std::span<double> k, std::span<double> d);
 void williamsR(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,

@@ -42,6 +42,14 @@
 //   (+DI + -DI), ADX = mean of the first N DX then Wilder-averaged. Standard (TA-Lib): DI/DX from
 //   index N, ADX from 2N-1. DmVariant::Tulip also outputs the unsmoothed first sums at index N-1,
 //   so DX starts at N-1 and ADX at 2N-2. No movement at all gives DI and DX 0.
+// - Parabolic SAR (Wilder; step 0.02, maximum 0.2): the trend starts long when bar 1's high+low is at
+//   least bar 0's; the SAR never enters the previous two bars' range; a bar crossing it reverses the
+//   trend with the SAR at the extreme point. First value at index 1.
+// - CCI: typical price (h+l+c)/3 minus its SMA(N), over 0.015 times the mean absolute deviation of
+//   the window's typical prices from that SMA; from N-1; a flat window gives 0. The mean deviation
+//   is O(N) per update by its definition (the window mean moves every bar).
+// - Stochastic RSI: (RSI - lowest RSI) / (highest RSI - lowest RSI) over the last N RSI values, as a
+//   fraction 0..1 (Tulip's scale); from 2N-1; a flat RSI window gives 0.5.
 // - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
 //   push can be undone for a forming bar); ties go to the most recent bar.
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
@@ -776,6 +784,109 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+/// Parabolic stop and reverse.
+class Psar {
+public:
+    explicit Psar(double step = 0.02, double maximum = 0.2) : m_step(step), m_max(maximum) {}
+    int warmup() const { return 1; }
+    void push(double high, double low) {
+        m_saved = m_s;
+        step(high, low);
+    }
+    void updateLast(double high, double low) {
+        m_s = m_saved;
+        step(high, low);
+    }
+    double value() const { return m_s.n >= 2 ? m_s.sar : kNaN; }
+    /// True while the trend is up (valid once value() is).
+    bool isLong() const { return m_s.lng; }
+    void step(double high, double low) {
+        State& s = m_s;
+        ++s.n;
+        if (s.n == 1) {
+            s.h1 = high;
+            s.l1 = low;
+            return;
+        }
+        if (s.n == 2) {
+            s.lng = s.h1 + s.l1 <= high + low;
+            s.extreme = s.lng ? s.h1 : s.l1;
+            s.sar = s.lng ? s.l1 : s.h1;
+            s.accel = m_step;
+        }
+        s.sar = (s.extreme - s.sar) * s.accel + s.sar;
+        if (s.lng) {
+            if (s.n >= 3 && s.sar > s.l2) s.sar = s.l2;
+            if (s.sar > s.l1) s.sar = s.l1;
+            if (s.accel < m_max && high > s.extreme) s.accel = std::min(m_max, s.accel + m_step);
+            if (high > s.extreme) s.extreme = high;
+        } else {
+            if (s.n >= 3 && s.sar < s.h2) s.sar = s.h2;
+            if (s.sar < s.h1) s.sar = s.h1;
+            if (s.accel < m_max && low < s.extreme) s.accel = std::min(m_max, s.accel + m_step);
+            if (low < s.extreme) s.extreme = low;
+        }
+        if ((s.lng && low < s.sar) || (!s.lng && high > s.sar)) {
+            s.accel = m_step;
+            s.sar = s.extreme;
+            s.lng = !s.lng;
+            s.extreme = s.lng ? high : low;
+        }
+        s.h2 = s.h1;
+        s.l2 = s.l1;
+        s.h1 = high;
+        s.l1 = low;
+    }
+
+private:
+    struct State {
+        double sar = 0, extreme = 0, accel = 0, h1 = 0, l1 = 0, h2 = 0, l2 = 0;
+        bool lng = true;
+        std::int64_t n = 0;
+    };
+    double m_step, m_max;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Commodity channel index.
+class Cci {
+public:
+    explicit Cci(int period = 20) : m_period(period), m_tp(period), m_ring(static_cast<std::size_t>(period), 0.0) {}
+    int warmup() const { return m_period - 1; }
+    void push(double high, double low, double close) { feed(high, low, close, false); }
+    void updateLast(double high, double low, double close) { feed(high, low, close, true); }
+    void step(double high, double low, double close) { feed(high, low, close, false); }
+    double value() const {
+        if (!m_tp.ready()) return kNaN;
+        const double mean = m_tp.value();
+        double dev = 0;
+        for (double v : m_ring) dev += std::fabs(v - mean);
+        dev /= m_period;
+        return dev > 0 ? (m_last - mean) / (0.015 * dev) : 0.0;
+    }
+
+private:
+    void feed(double high, double low, double close, bool revise) {
+        const double tp = (high + low + close) / 3.0;
+        if (revise) {
+            m_tp.updateLast(tp);
+            m_head = m_head == 0 ? m_period - 1 : m_head - 1;
+        } else {
+            m_tp.push(tp);
+        }
+        m_ring[static_cast<std::size_t>(m_head)] = tp;
+        m_head = m_head + 1 == m_period ? 0 : m_head + 1;
+        m_last = tp;
+    }
+    int m_period;
+    Sma m_tp;
+    std::vector<double> m_ring;  // the window's typical prices (order does not matter)
+    int m_head = 0;
+    double m_last = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
 struct DmValue {
     double plusDi = kNaN, minusDi = kNaN, dx = kNaN, adx = kNaN;
 };
@@ -962,6 +1073,46 @@ private:
     RollingExtreme<true> m_hh;
     RollingExtreme<false> m_ll;
     Sma m_k, m_d;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Stochastic RSI (0..1).
+class StochRsi {
+public:
+    explicit StochRsi(int period = 14) : m_period(period), m_rsi(period), m_hi(period), m_lo(period) {}
+    int warmup() const { return 2 * m_period - 1; }
+    void push(double x) { feed(x, false); }
+    void updateLast(double x) { feed(x, true); }
+    void step(double x) { feed(x, false); }
+    double value() const { return m_value; }
+
+private:
+    void feed(double x, bool revise) {
+        if (revise) {
+            m_rsi.updateLast(x);
+            if (m_pushedLast) {
+                m_hi.undo();
+                m_lo.undo();
+            }
+        } else {
+            m_rsi.push(x);
+        }
+        m_pushedLast = m_rsi.ready();
+        m_value = kNaN;
+        if (!m_pushedLast) return;
+        const double r = m_rsi.value();
+        m_hi.push(r);
+        m_lo.push(r);
+        if (m_hi.count() < m_period) return;
+        const double range = m_hi.value() - m_lo.value();
+        m_value = range > 0 ? (r - m_lo.value()) / range : 0.5;
+    }
+    int m_period;
+    Rsi m_rsi;
+    RollingExtreme<true> m_hi;
+    RollingExtreme<false> m_lo;
+    bool m_pushedLast = false;
+    double m_value = kNaN;
 };
 
 // ---------------------------------------------------------------------------------------------

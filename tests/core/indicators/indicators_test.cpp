@@ -192,6 +192,33 @@ TEST(Indicators, RollingExtremesStreamingEqualsBatchWithRevisions) {
             EXPECT_LE(adx[i], 100.0);
         }
     }
+    psar(h, l, 0.02, 0.2, a);
+    Psar ps;
+    for (std::size_t i = 0; i < n; ++i) {
+        ps.push(c.open[i], c.open[i]);
+        ps.updateLast(h[i], l[i]);
+        ASSERT_TRUE(same(ps.value(), a[i])) << "psar " << i;
+        // The SAR is below the bar in an uptrend and above it in a downtrend.
+        if (i > 0) {
+            ASSERT_TRUE(ps.isLong() ? a[i] <= l[i] : a[i] >= h[i]) << "psar side " << i;
+        }
+    }
+    cci(h, l, cl, 20, a);
+    Cci cc(20);
+    for (std::size_t i = 0; i < n; ++i) {
+        cc.push(c.open[i], c.open[i], c.open[i]);
+        cc.updateLast(h[i], l[i], cl[i]);
+        ASSERT_TRUE(same(cc.value(), a[i])) << "cci " << i;
+    }
+    EXPECT_EQ(firstDefined(a), 19u);
+    stochRsi(cl, 14, a);
+    StochRsi sr(14);
+    for (std::size_t i = 0; i < n; ++i) {
+        sr.push(c.open[i]);
+        sr.updateLast(cl[i]);
+        ASSERT_TRUE(same(sr.value(), a[i])) << "stochrsi " << i;
+    }
+    EXPECT_EQ(firstDefined(a), 27u);
     donchian(h, l, 20, a, m, b);
     Donchian dc(20);
     for (std::size_t i = 0; i < n; ++i) {

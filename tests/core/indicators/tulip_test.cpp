@@ -160,6 +160,24 @@ std::map<std::string, std::pair<int, std::function<Outputs(const Case&)>>> ours(
              directionalMovement(c.arrays[0], c.arrays[1], c.arrays[2], static_cast<int>(c.options[0]), o[0], o[1], {}, {}, DmVariant::Tulip);
              return o;
          }}},
+        {"psar", {2, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             psar(c.arrays[0], c.arrays[1], c.options[0], c.options[1], o[0]);
+             return o;
+         }}},
+        {"cci", {3, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             const int p = static_cast<int>(c.options[0]);
+             cci(c.arrays[0], c.arrays[1], c.arrays[2], p, o[0]);
+             // Tulip starts CCI at 2N-2 although it is defined from N-1.
+             for (int i = 0; i < 2 * p - 2 && i < static_cast<int>(n(c)); ++i) o[0][static_cast<std::size_t>(i)] = kNaN;
+             return o;
+         }}},
+        {"stochrsi", {1, [n](const Case& c) {
+             Outputs o(1, std::vector<double>(n(c)));
+             stochRsi(c.arrays[0], static_cast<int>(c.options[0]), o[0]);
+             return o;
+         }}},
         {"stoch", {3, [n](const Case& c) {
              Outputs o(2, std::vector<double>(n(c)));
              const int k = static_cast<int>(c.options[0]), slow = static_cast<int>(c.options[1]), d = static_cast<int>(c.options[2]);
