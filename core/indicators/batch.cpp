@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <vector>
 
 namespace kairos::indicators {
 
@@ -54,10 +55,7 @@ void sma(std::span<const double> in, int period, std::span<double> out) {
 void ema(std::span<const double> in, int period, std::span<double> out, Seed seed) {
     assert(out.size() >= in.size());
     Ema e(period, seed);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        e.step(in[i]);
-        out[i] = e.value();
-    }
+    e.run(in.data(), out.data(), in.size());
 }
 
 void rsi(std::span<const double> in, int period, std::span<double> out) {
@@ -86,13 +84,7 @@ void atr(std::span<const double> high, std::span<const double> low, std::span<co
 void macd(std::span<const double> in, int fast, int slow, int signal, std::span<double> line, std::span<double> signalOut,
           std::span<double> histogram, MacdVariant variant) {
     Macd m(fast, slow, signal, variant);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        m.step(in[i]);
-        const MacdValue v = m.value();
-        line[i] = v.line;
-        signalOut[i] = v.signal;
-        histogram[i] = v.histogram;
-    }
+    m.run(in.data(), in.size(), line.data(), signalOut.data(), histogram.data());
 }
 
 void bollinger(std::span<const double> in, int period, double k, std::span<double> lower, std::span<double> middle,

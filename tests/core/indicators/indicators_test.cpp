@@ -295,7 +295,7 @@ TEST(Indicators, ConventionsAndWarmups) {
     double mean = 0;
     for (int i = 0; i < 30; ++i) mean += close[static_cast<std::size_t>(i)];
     EXPECT_DOUBLE_EQ(o[29], mean / 30);
-    EXPECT_DOUBLE_EQ(o[30], (close[30] - o[29]) * (2.0 / 31) + o[29]);
+    EXPECT_NEAR(o[30], (close[30] - o[29]) * (2.0 / 31) + o[29], 1e-12 * o[29]);
     rsi(close, 14, o);
     EXPECT_EQ(firstDefined(o), 14u);  // the first change needs a previous close
     atr(high, low, close, 14, o);
