@@ -160,6 +160,61 @@ void directionalMovement(std::span<const double> high, std::span<const double> l
     }
 }
 
+void keltner(std::span<const double> high, std::span<const double> low, std::span<const double> close, int emaPeriod,
+             int atrPeriod, double multiplier, std::span<double> lower, std::span<double> middle, std::span<double> upper) {
+    Keltner k(emaPeriod, atrPeriod, multiplier);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        k.step(high[i], low[i], close[i]);
+        const BandsValue v = k.value();
+        lower[i] = v.lower;
+        middle[i] = v.middle;
+        upper[i] = v.upper;
+    }
+}
+
+void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close,
+         std::span<const double> volume, int period, std::span<double> out) {
+    Cmf c(period);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        c.step(high[i], low[i], close[i], volume[i]);
+        out[i] = c.value();
+    }
+}
+
+void vwap(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
+          std::span<const double> close, std::span<const double> volume, std::span<double> out, std::int64_t sessionMs) {
+    Vwap v(sessionMs);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        v.step(timeMs[i], high[i], low[i], close[i], volume[i]);
+        out[i] = v.value();
+    }
+}
+
+void heikinAshi(std::span<const double> open, std::span<const double> high, std::span<const double> low,
+                std::span<const double> close, std::span<double> haOpen, std::span<double> haHigh, std::span<double> haLow,
+                std::span<double> haClose) {
+    HeikinAshi h;
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        h.step(open[i], high[i], low[i], close[i]);
+        const CandleValue v = h.value();
+        haOpen[i] = v.open;
+        haHigh[i] = v.high;
+        haLow[i] = v.low;
+        haClose[i] = v.close;
+    }
+}
+
+void pivots(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
+            std::span<const double> close, PivotKind kind, std::span<double> out[7], std::int64_t sessionMs) {
+    Pivots p(kind, sessionMs);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        p.step(timeMs[i], high[i], low[i], close[i]);
+        const PivotValue v = p.value();
+        const double vals[7] = {v.pivot, v.r1, v.r2, v.r3, v.s1, v.s2, v.s3};
+        for (int k = 0; k < 7; ++k) out[k][i] = vals[k];
+    }
+}
+
 void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out) {
     Psar p(step, maximum);
     for (std::size_t i = 0; i < high.size(); ++i) {

@@ -38,6 +38,19 @@ void linreg(std::span<const double> in, int period, std::span<double> out);
 void directionalMovement(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
                          std::span<double> plusDi, std::span<double> minusDi, std::span<double> dx, std::span<double> adx,
                          DmVariant variant = DmVariant::Standard);
+void keltner(std::span<const double> high, std::span<const double> low, std::span<const double> close, int emaPeriod,
+             int atrPeriod, double multiplier, std::span<double> lower, std::span<double> middle, std::span<double> upper);
+void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close,
+         std::span<const double> volume, int period, std::span<double> out);
+void vwap(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
+          std::span<const double> close, std::span<const double> volume, std::span<double> out,
+          std::int64_t sessionMs = 86400000);
+void heikinAshi(std::span<const double> open, std::span<const double> high, std::span<const double> low,
+                std::span<const double> close, std::span<double> haOpen, std::span<double> haHigh, std::span<double> haLow,
+                std::span<double> haClose);
+/// Seven outputs: pivot, r1, r2, r3, s1, s2, s3.
+void pivots(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
+            std::span<const double> close, PivotKind kind, std::span<double> out[7], std::int64_t sessionMs = 86400000);
 void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out);
 void cci(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
          std::span<double> out);

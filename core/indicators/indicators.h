@@ -50,6 +50,17 @@
 //   is O(N) per update by its definition (the window mean moves every bar).
 // - Stochastic RSI: (RSI - lowest RSI) / (highest RSI - lowest RSI) over the last N RSI values, as a
 //   fraction 0..1 (Tulip's scale); from 2N-1; a flat RSI window gives 0.5.
+// - Keltner channel: EMA(20) of close +/- 2 * ATR(10) (Chester Keltner as revised by Linda Raschke,
+//   the TradingView/StockCharts default); from the later of the two warm-ups.
+// - Chaikin money flow: sum over N of ((close-low)-(high-close))/(high-low) * volume, over the sum of
+//   volume; a bar with high == low contributes 0; from N-1; no volume in the window gives 0.
+// - VWAP: cumulative typical price * volume over cumulative volume since the session start (the UTC
+//   day by default); a session without volume so far gives its typical price.
+// - Heikin-Ashi: close = (o+h+l+c)/4, open = (previous HA open + previous HA close)/2 (the first bar's
+//   (o+c)/2), high/low = the extremes of the bar's high/low and the HA open/close.
+// - Pivot points from the previous session's (UTC day's) high, low and close: classic (P, R1-3, S1-3),
+//   Fibonacci (P +/- 0.382, 0.618, 1.0 range) and Camarilla (close +/- range*1.1/12, /6, /4); from the
+//   first bar of the second session.
 // - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
 //   push can be undone for a forming bar); ties go to the most recent bar.
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
@@ -857,6 +868,224 @@ private:
     int m_period;
     Wma m_w;
     double m_sumX = 0, m_denom = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Keltner channel.
+class Keltner {
+public:
+    Keltner(int emaPeriod = 20, int atrPeriod = 10, double multiplier = 2.0)
+        : m_ema(emaPeriod), m_atr(atrPeriod), m_mult(multiplier) {}
+    int warmup() const { return std::max(m_ema.warmup(), m_atr.warmup()); }
+    void push(double high, double low, double close) {
+        m_ema.push(close);
+        m_atr.push(high, low, close);
+    }
+    void updateLast(double high, double low, double close) {
+        m_ema.updateLast(close);
+        m_atr.updateLast(high, low, close);
+    }
+    void step(double high, double low, double close) {
+        m_ema.step(close);
+        m_atr.step(high, low, close);
+    }
+    BandsValue value() const {
+        if (!m_ema.ready() || !m_atr.ready()) return {};
+        const double mid = m_ema.value(), w = m_mult * m_atr.value();
+        return {mid - w, mid, mid + w};
+    }
+
+private:
+    Ema m_ema;
+    Atr m_atr;
+    double m_mult;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Chaikin money flow.
+class Cmf {
+public:
+    explicit Cmf(int period = 20) : m_mfv(period), m_vol(period) {}
+    int warmup() const { return m_mfv.warmup(); }
+    void push(double high, double low, double close, double volume) {
+        m_mfv.push(flow(high, low, close, volume));
+        m_vol.push(volume);
+    }
+    void updateLast(double high, double low, double close, double volume) {
+        m_mfv.updateLast(flow(high, low, close, volume));
+        m_vol.updateLast(volume);
+    }
+    void step(double high, double low, double close, double volume) {
+        m_mfv.step(flow(high, low, close, volume));
+        m_vol.step(volume);
+    }
+    double value() const {
+        if (!m_vol.ready()) return kNaN;
+        const double v = m_vol.value();
+        return v > 0 ? m_mfv.value() / v : 0.0;
+    }
+
+private:
+    static double flow(double high, double low, double close, double volume) {
+        const double range = high - low;
+        return range > 0 ? ((close - low) - (high - close)) / range * volume : 0.0;
+    }
+    Sma m_mfv, m_vol;
+};
+
+// ---------------------------------------------------------------------------------------------
+/// Volume-weighted average price, anchored to a session (the UTC day by default).
+class Vwap {
+public:
+    /// `sessionMs`: session length from the epoch in ms (86,400,000 = UTC days).
+    explicit Vwap(std::int64_t sessionMs = 86400000) : m_sessionMs(sessionMs) {}
+    int warmup() const { return 0; }
+    void push(std::int64_t timeMs, double high, double low, double close, double volume) {
+        m_saved = m_s;
+        step(timeMs, high, low, close, volume);
+    }
+    void updateLast(std::int64_t timeMs, double high, double low, double close, double volume) {
+        m_s = m_saved;
+        step(timeMs, high, low, close, volume);
+    }
+    void step(std::int64_t timeMs, double high, double low, double close, double volume) {
+        const std::int64_t session = timeMs >= 0 ? timeMs / m_sessionMs : (timeMs - m_sessionMs + 1) / m_sessionMs;
+        if (!m_s.started || session != m_s.session) {
+            m_s = {};
+            m_s.started = true;
+            m_s.session = session;
+        }
+        const double tp = (high + low + close) / 3.0;
+        m_s.pv += tp * volume;
+        m_s.v += volume;
+        m_s.value = m_s.v > 0 ? m_s.pv / m_s.v : tp;
+    }
+    double value() const { return m_s.started ? m_s.value : kNaN; }
+
+private:
+    struct State {
+        bool started = false;
+        std::int64_t session = 0;
+        double pv = 0, v = 0, value = 0;
+    };
+    std::int64_t m_sessionMs;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct CandleValue {
+    double open = kNaN, high = kNaN, low = kNaN, close = kNaN;
+};
+
+/// Heikin-Ashi candles.
+class HeikinAshi {
+public:
+    int warmup() const { return 0; }
+    void push(double o, double h, double l, double c) {
+        m_saved = m_s;
+        step(o, h, l, c);
+    }
+    void updateLast(double o, double h, double l, double c) {
+        m_s = m_saved;
+        step(o, h, l, c);
+    }
+    void step(double o, double h, double l, double c) {
+        CandleValue v;
+        v.close = (o + h + l + c) / 4.0;
+        v.open = m_s.n == 0 ? (o + c) / 2.0 : (m_s.last.open + m_s.last.close) / 2.0;
+        v.high = std::max({h, v.open, v.close});
+        v.low = std::min({l, v.open, v.close});
+        m_s.last = v;
+        ++m_s.n;
+    }
+    CandleValue value() const { return m_s.n > 0 ? m_s.last : CandleValue{}; }
+
+private:
+    struct State {
+        CandleValue last;
+        std::int64_t n = 0;
+    };
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
+enum class PivotKind : std::uint8_t { Classic = 1, Fibonacci, Camarilla };
+struct PivotValue {
+    double pivot = kNaN, r1 = kNaN, r2 = kNaN, r3 = kNaN, s1 = kNaN, s2 = kNaN, s3 = kNaN;
+};
+
+/// Pivot points from the previous session's high, low and close.
+class Pivots {
+public:
+    explicit Pivots(PivotKind kind = PivotKind::Classic, std::int64_t sessionMs = 86400000) : m_kind(kind), m_sessionMs(sessionMs) {}
+    void push(std::int64_t timeMs, double high, double low, double close) {
+        m_saved = m_s;
+        step(timeMs, high, low, close);
+    }
+    void updateLast(std::int64_t timeMs, double high, double low, double close) {
+        m_s = m_saved;
+        step(timeMs, high, low, close);
+    }
+    void step(std::int64_t timeMs, double high, double low, double close) {
+        const std::int64_t session = timeMs >= 0 ? timeMs / m_sessionMs : (timeMs - m_sessionMs + 1) / m_sessionMs;
+        if (m_s.started && session != m_s.session) {
+            m_s.levels = levels(m_s.high, m_s.low, m_s.close);
+            m_s.started = false;
+        }
+        if (!m_s.started) {
+            m_s.started = true;
+            m_s.session = session;
+            m_s.high = high;
+            m_s.low = low;
+        }
+        m_s.high = std::max(m_s.high, high);
+        m_s.low = std::min(m_s.low, low);
+        m_s.close = close;
+    }
+    PivotValue value() const { return m_s.levels; }
+
+private:
+    PivotValue levels(double h, double l, double c) const {
+        PivotValue v;
+        const double range = h - l;
+        v.pivot = (h + l + c) / 3.0;
+        switch (m_kind) {
+        case PivotKind::Classic:
+            v.r1 = 2 * v.pivot - l;
+            v.s1 = 2 * v.pivot - h;
+            v.r2 = v.pivot + range;
+            v.s2 = v.pivot - range;
+            v.r3 = h + 2 * (v.pivot - l);
+            v.s3 = l - 2 * (h - v.pivot);
+            break;
+        case PivotKind::Fibonacci:
+            v.r1 = v.pivot + 0.382 * range;
+            v.s1 = v.pivot - 0.382 * range;
+            v.r2 = v.pivot + 0.618 * range;
+            v.s2 = v.pivot - 0.618 * range;
+            v.r3 = v.pivot + range;
+            v.s3 = v.pivot - range;
+            break;
+        case PivotKind::Camarilla:
+            v.r1 = c + range * 1.1 / 12;
+            v.s1 = c - range * 1.1 / 12;
+            v.r2 = c + range * 1.1 / 6;
+            v.s2 = c - range * 1.1 / 6;
+            v.r3 = c + range * 1.1 / 4;
+            v.s3 = c - range * 1.1 / 4;
+            break;
+        }
+        return v;
+    }
+    struct State {
+        bool started = false;
+        std::int64_t session = 0;
+        double high = 0, low = 0, close = 0;
+        PivotValue levels;
+    };
+    PivotKind m_kind;
+    std::int64_t m_sessionMs;
+    State m_s, m_saved;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -60,6 +60,38 @@ std::vector<IndicatorSpec> build() {
         {"bbands", "Bollinger Bands", {"close"}, {{"period", 20}, {"stddev", 2, false}}, {"bbands_lower", "bbands_middle", "bbands_upper"},
          "SMA +/- k population standard deviations",
          [](const Columns& c, std::span<const double> o, Out& out) { bollinger(c.close, I(o[0]), o[1], out[0], out[1], out[2]); }},
+        {"cmf", "Chaikin Money Flow", {"high", "low", "close", "volume"}, {{"period", 20}}, {"cmf"},
+         "sum of money-flow volume over sum of volume, N bars",
+         [](const Columns& c, std::span<const double> o, Out& out) { cmf(c.high, c.low, c.close, c.volume, I(o[0]), out[0]); }},
+        {"ha", "Heikin-Ashi Candles", {"open", "high", "low", "close"}, {}, {"ha_open", "ha_high", "ha_low", "ha_close"},
+         "close=(o+h+l+c)/4, open=(prev HA open+prev HA close)/2",
+         [](const Columns& c, std::span<const double>, Out& out) { heikinAshi(c.open, c.high, c.low, c.close, out[0], out[1], out[2], out[3]); }},
+        {"keltner", "Keltner Channel", {"high", "low", "close"}, {{"ema_period", 20}, {"atr_period", 10}, {"multiplier", 2, false}},
+         {"keltner_lower", "keltner_middle", "keltner_upper"}, "EMA(close) +/- multiplier * ATR",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             keltner(c.high, c.low, c.close, I(o[0]), I(o[1]), o[2], out[0], out[1], out[2]);
+         }},
+        {"pivots", "Pivot Points (classic)", {"high", "low", "close"}, {}, {"pivot", "r1", "r2", "r3", "s1", "s2", "s3"},
+         "from the previous UTC day's high, low and close",
+         [](const Columns& c, std::span<const double>, Out& out) {
+             std::span<double> o7[7] = {out[0], out[1], out[2], out[3], out[4], out[5], out[6]};
+             pivots(c.timeMs, c.high, c.low, c.close, PivotKind::Classic, o7);
+         }},
+        {"pivots_camarilla", "Pivot Points (Camarilla)", {"high", "low", "close"}, {}, {"pivot", "r1", "r2", "r3", "s1", "s2", "s3"},
+         "previous UTC day's close +/- range*1.1/12, /6, /4",
+         [](const Columns& c, std::span<const double>, Out& out) {
+             std::span<double> o7[7] = {out[0], out[1], out[2], out[3], out[4], out[5], out[6]};
+             pivots(c.timeMs, c.high, c.low, c.close, PivotKind::Camarilla, o7);
+         }},
+        {"pivots_fib", "Pivot Points (Fibonacci)", {"high", "low", "close"}, {}, {"pivot", "r1", "r2", "r3", "s1", "s2", "s3"},
+         "previous UTC day's pivot +/- 0.382, 0.618, 1.0 x range",
+         [](const Columns& c, std::span<const double>, Out& out) {
+             std::span<double> o7[7] = {out[0], out[1], out[2], out[3], out[4], out[5], out[6]};
+             pivots(c.timeMs, c.high, c.low, c.close, PivotKind::Fibonacci, o7);
+         }},
+        {"vwap", "Volume Weighted Average Price", {"high", "low", "close", "volume"}, {}, {"vwap"},
+         "cumulative typical price*volume / volume since the UTC day's start",
+         [](const Columns& c, std::span<const double>, Out& out) { vwap(c.timeMs, c.high, c.low, c.close, c.volume, out[0]); }},
         {"cci", "Commodity Channel Index", {"high", "low", "close"}, {{"period", 20}}, {"cci"},
          "(TP - SMA(TP)) / (0.015 * mean absolute deviation from the window mean); from N-1",
          [](const Columns& c, std::span<const double> o, Out& out) { cci(c.high, c.low, c.close, I(o[0]), out[0]); }},

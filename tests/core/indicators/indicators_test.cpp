@@ -238,6 +238,102 @@ TEST(Indicators, RollingExtremesStreamingEqualsBatchWithRevisions) {
     }
 }
 
+TEST(Indicators, ChannelsSessionsAndCandlesMatchTheirDefinitions) {
+    // Real BTCUSDT hours; each check recomputes the textbook definition by brute force.
+    const Columns c = btc1h();
+    const std::size_t n = 5000;
+    std::span<const double> o(c.open.data(), n), h(c.high.data(), n), l(c.low.data(), n), cl(c.close.data(), n),
+        v(c.volume.data(), n);
+    std::span<const std::int64_t> t(c.timeMs.data(), n);
+    std::vector<double> a(n), b(n), m(n), d(n);
+    // Keltner = EMA(20) +/- 2 ATR(10), and streaming with revisions equals batch
+    keltner(h, l, cl, 20, 10, 2.0, a, m, b);
+    std::vector<double> e(n), at(n);
+    ema(cl, 20, e);
+    atr(h, l, cl, 10, at);
+    EXPECT_EQ(firstDefined(m), 19u);
+    for (std::size_t i = 19; i < n; i += 97) {
+        EXPECT_EQ(m[i], e[i]);
+        EXPECT_EQ(b[i], e[i] + 2.0 * at[i]);
+    }
+    Keltner kc;
+    for (std::size_t i = 0; i < n; ++i) {
+        kc.push(o[i], o[i], o[i]);
+        kc.updateLast(h[i], l[i], cl[i]);
+        ASSERT_TRUE(same(kc.value().upper, b[i]) && same(kc.value().lower, a[i])) << "keltner " << i;
+    }
+    // Chaikin money flow over 20 bars
+    cmf(h, l, cl, v, 20, a);
+    for (std::size_t i = 19; i < n; i += 101) {
+        double mfv = 0, vol = 0;
+        for (std::size_t k = i - 19; k <= i; ++k) {
+            const double r = h[k] - l[k];
+            mfv += r > 0 ? ((cl[k] - l[k]) - (h[k] - cl[k])) / r * v[k] : 0.0;
+            vol += v[k];
+        }
+        EXPECT_NEAR(a[i], mfv / vol, 1e-9);
+    }
+    Cmf cf(20);
+    for (std::size_t i = 0; i < n; ++i) {
+        cf.push(o[i], o[i], o[i], v[i] / 3);
+        cf.updateLast(h[i], l[i], cl[i], v[i]);
+        ASSERT_TRUE(same(cf.value(), a[i])) << "cmf " << i;
+    }
+    // VWAP anchored to the UTC day
+    vwap(t, h, l, cl, v, a);
+    for (std::size_t i = 0; i < n; i += 53) {
+        const std::int64_t day = t[i] / 86400000;
+        double pv = 0, vol = 0;
+        for (std::size_t k = 0; k <= i; ++k)
+            if (t[k] / 86400000 == day) {
+                pv += (h[k] + l[k] + cl[k]) / 3.0 * v[k];
+                vol += v[k];
+            }
+        EXPECT_NEAR(a[i], vol > 0 ? pv / vol : (h[i] + l[i] + cl[i]) / 3.0, 1e-9 * a[i]) << i;
+    }
+    Vwap vw;
+    for (std::size_t i = 0; i < n; ++i) {
+        vw.push(t[i], o[i], o[i], o[i], 0);
+        vw.updateLast(t[i], h[i], l[i], cl[i], v[i]);
+        ASSERT_TRUE(same(vw.value(), a[i])) << "vwap " << i;
+    }
+    // Heikin-Ashi
+    heikinAshi(o, h, l, cl, a, b, m, d);
+    double haO = (o[0] + cl[0]) / 2, haC = (o[0] + h[0] + l[0] + cl[0]) / 4;
+    EXPECT_EQ(a[0], haO);
+    for (std::size_t i = 1; i < n; ++i) {
+        const double nextO = (haO + haC) / 2;
+        haC = (o[i] + h[i] + l[i] + cl[i]) / 4;
+        haO = nextO;
+        ASSERT_EQ(a[i], haO) << i;
+        ASSERT_EQ(d[i], haC) << i;
+        ASSERT_EQ(b[i], std::max({h[i], haO, haC})) << i;
+        ASSERT_EQ(m[i], std::min({l[i], haO, haC})) << i;
+    }
+    // Classic pivots: levels from the previous UTC day's high, low, close
+    std::vector<std::vector<double>> pv(7, std::vector<double>(n));
+    std::span<double> outs[7] = {pv[0], pv[1], pv[2], pv[3], pv[4], pv[5], pv[6]};
+    pivots(t, h, l, cl, PivotKind::Classic, outs);
+    for (std::size_t i = 0; i < n; i += 61) {
+        const std::int64_t day = t[i] / 86400000;
+        double H = -1, L = 1e300, C = 0;
+        bool any = false;
+        for (std::size_t k = 0; k < i; ++k)
+            if (t[k] / 86400000 == day - 1) {
+                H = std::max(H, h[k]);
+                L = std::min(L, l[k]);
+                C = cl[k];
+                any = true;
+            }
+        if (!any || t[0] / 86400000 == day) continue;  // no complete previous day (or a missing one)
+        const double P = (H + L + C) / 3;
+        EXPECT_DOUBLE_EQ(pv[0][i], P) << i;
+        EXPECT_DOUBLE_EQ(pv[1][i], 2 * P - L) << i;
+        EXPECT_DOUBLE_EQ(pv[4][i], 2 * P - H) << i;
+        EXPECT_DOUBLE_EQ(pv[2][i], P + (H - L)) << i;
+    }
+}
+
 TEST(Indicators, FormingBarRevisionsEndWhereTheClosedBarWould) {
     // GIVEN real 1m bars whose last bar is revised several times before it closes
     const Columns c = real("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");
