@@ -215,6 +215,33 @@ void pivots(std::span<const std::int64_t> timeMs, std::span<const double> high, 
     }
 }
 
+void superTrend(std::span<const double> high, std::span<const double> low, std::span<const double> close, int atrPeriod,
+                double multiplier, std::span<double> line, std::span<double> direction) {
+    SuperTrend st(atrPeriod, multiplier);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        st.step(high[i], low[i], close[i]);
+        line[i] = st.value().line;
+        direction[i] = st.value().direction;
+    }
+}
+
+void ichimoku(std::span<const double> high, std::span<const double> low, std::span<const double> close, int tenkan, int kijun,
+              int senkouB, int displacement, std::span<double> tenkanOut, std::span<double> kijunOut,
+              std::span<double> senkouAOut, std::span<double> senkouBOut, std::span<double> chikouOut) {
+    Ichimoku ich(tenkan, kijun, senkouB, displacement);
+    const auto d = static_cast<std::size_t>(displacement);
+    for (std::size_t i = 0; i < close.size(); ++i) {
+        ich.step(high[i], low[i], close[i]);
+        const IchimokuValue v = ich.value();
+        tenkanOut[i] = v.tenkan;
+        kijunOut[i] = v.kijun;
+        senkouAOut[i] = v.senkouA;
+        senkouBOut[i] = v.senkouB;
+        chikouOut[i] = kNaN;
+        if (i >= d) chikouOut[i - d] = ich.chikou();
+    }
+}
+
 void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out) {
     Psar p(step, maximum);
     for (std::size_t i = 0; i < high.size(); ++i) {

@@ -51,6 +51,13 @@ void heikinAshi(std::span<const double> open, std::span<const double> high, std:
 /// Seven outputs: pivot, r1, r2, r3, s1, s2, s3.
 void pivots(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
             std::span<const double> close, PivotKind kind, std::span<double> out[7], std::int64_t sessionMs = 86400000);
+void superTrend(std::span<const double> high, std::span<const double> low, std::span<const double> close, int atrPeriod,
+                double multiplier, std::span<double> line, std::span<double> direction);
+/// Outputs aligned to the bars they are plotted at: senkou spans computed `displacement` bars
+/// earlier; chikou[i] = close[i + displacement] (NaN for the last `displacement` bars).
+void ichimoku(std::span<const double> high, std::span<const double> low, std::span<const double> close, int tenkan, int kijun,
+              int senkouB, int displacement, std::span<double> tenkanOut, std::span<double> kijunOut,
+              std::span<double> senkouAOut, std::span<double> senkouBOut, std::span<double> chikouOut);
 void psar(std::span<const double> high, std::span<const double> low, double step, double maximum, std::span<double> out);
 void cci(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
          std::span<double> out);

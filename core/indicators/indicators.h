@@ -61,6 +61,16 @@
 // - Pivot points from the previous session's (UTC day's) high, low and close: classic (P, R1-3, S1-3),
 //   Fibonacci (P +/- 0.382, 0.618, 1.0 range) and Camarilla (close +/- range*1.1/12, /6, /4); from the
 //   first bar of the second session.
+// - SuperTrend(10, 3): bands at (high+low)/2 +/- 3*ATR(10) (Wilder ATR as above); the final upper
+//   band only falls (or resets when the close was above it), the final lower band only rises (or
+//   resets when the close was below it); the line follows the upper band in a downtrend until a
+//   close above it, the lower band in an uptrend until a close below it. Starts in a downtrend at the
+//   ATR's first value. Outputs the line and the direction (+1 up, -1 down).
+// - Ichimoku (9, 26, 52): tenkan = midpoint of the 9-bar high/low, kijun = of 26 bars; senkou A =
+//   (tenkan+kijun)/2 and senkou B = the 52-bar midpoint, both computed at a bar and plotted 26 bars
+//   later (so a bar's senkou values were computed 26 bars before it); chikou = the close, plotted 26
+//   bars back (the batch output puts close[i] at i-26; streaming gives the latest close, which
+//   belongs 26 bars back, through chikouForBarsAgo()).
 // - Highest high / lowest low over N bars come from monotonic deques (O(1) amortised, and the last
 //   push can be undone for a forming bar); ties go to the most recent bar.
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
@@ -1192,6 +1202,65 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+struct SuperTrendValue {
+    double line = kNaN, direction = kNaN;
+};
+
+/// SuperTrend.
+class SuperTrend {
+public:
+    SuperTrend(int atrPeriod = 10, double multiplier = 3.0) : m_atr(atrPeriod), m_mult(multiplier) {}
+    int warmup() const { return m_atr.warmup(); }
+    void push(double high, double low, double close) {
+        m_saved = m_s;
+        m_atr.push(high, low, close);
+        update(high, low, close);
+    }
+    void updateLast(double high, double low, double close) {
+        m_s = m_saved;
+        m_atr.updateLast(high, low, close);
+        update(high, low, close);
+    }
+    void step(double high, double low, double close) {
+        m_atr.step(high, low, close);
+        update(high, low, close);
+    }
+    SuperTrendValue value() const { return m_s.value; }
+
+private:
+    void update(double high, double low, double close) {
+        State& s = m_s;
+        if (!m_atr.ready()) {
+            s.prevClose = close;
+            return;
+        }
+        const double mid = (high + low) / 2.0, w = m_mult * m_atr.value();
+        double upper = mid + w, lower = mid - w;
+        if (s.started) {
+            if (!(upper < s.upper || s.prevClose > s.upper)) upper = s.upper;
+            if (!(lower > s.lower || s.prevClose < s.lower)) lower = s.lower;
+            if (s.up) s.up = close >= lower;
+            else s.up = close > upper;
+        } else {
+            s.up = false;
+            s.started = true;
+        }
+        s.upper = upper;
+        s.lower = lower;
+        s.prevClose = close;
+        s.value = {s.up ? lower : upper, s.up ? 1.0 : -1.0};
+    }
+    struct State {
+        bool started = false, up = false;
+        double upper = 0, lower = 0, prevClose = 0;
+        SuperTrendValue value;
+    };
+    Atr m_atr;
+    double m_mult;
+    State m_s, m_saved;
+};
+
+// ---------------------------------------------------------------------------------------------
 struct DmValue {
     double plusDi = kNaN, minusDi = kNaN, dx = kNaN, adx = kNaN;
 };
@@ -1418,6 +1487,73 @@ private:
     RollingExtreme<false> m_lo;
     bool m_pushedLast = false;
     double m_value = kNaN;
+};
+
+// ---------------------------------------------------------------------------------------------
+struct IchimokuValue {
+    double tenkan = kNaN, kijun = kNaN, senkouA = kNaN, senkouB = kNaN;
+};
+
+/// Ichimoku Kinko Hyo. value() holds the lines that belong to the latest bar (senkou spans as
+/// computed `displacement` bars earlier); leadingA()/leadingB() are the spans computed now.
+class Ichimoku {
+public:
+    Ichimoku(int tenkan = 9, int kijun = 26, int senkouB = 52, int displacement = 26)
+        : m_tHi(tenkan), m_tLo(tenkan), m_kHi(kijun), m_kLo(kijun), m_bHi(senkouB), m_bLo(senkouB),
+          m_t(tenkan), m_k(kijun), m_b(senkouB), m_disp(displacement),
+          m_leadA(static_cast<std::size_t>(displacement) + 1, kNaN), m_leadB(static_cast<std::size_t>(displacement) + 1, kNaN) {}
+    int displacement() const { return m_disp; }
+    void push(double high, double low, double close) { feed(high, low, close, false); }
+    void updateLast(double high, double low, double close) { feed(high, low, close, true); }
+    void step(double high, double low, double close) { feed(high, low, close, false); }
+    IchimokuValue value() const {
+        IchimokuValue v = m_lines;
+        // The spans computed `displacement` bars ago (the ring keeps displacement+1 entries).
+        const std::size_t oldest = static_cast<std::size_t>((m_head + 1) % (m_disp + 1));
+        v.senkouA = m_n > m_disp ? m_leadA[oldest] : kNaN;
+        v.senkouB = m_n > m_disp ? m_leadB[oldest] : kNaN;
+        return v;
+    }
+    double leadingA() const { return m_leadA[static_cast<std::size_t>(m_head)]; }
+    double leadingB() const { return m_leadB[static_cast<std::size_t>(m_head)]; }
+    /// The chikou span value of the bar `displacement` bars back (the latest close).
+    double chikou() const { return m_close; }
+
+private:
+    static double mid(double hi, double lo) { return (hi + lo) / 2.0; }
+    void feed(double high, double low, double close, bool revise) {
+        if (revise) {
+            for (auto* r : {&m_tHi, &m_kHi, &m_bHi}) r->undo();
+            for (auto* r : {&m_tLo, &m_kLo, &m_bLo}) r->undo();
+            --m_n;
+            m_head = m_head == 0 ? m_disp : m_head - 1;
+        }
+        m_tHi.push(high);
+        m_kHi.push(high);
+        m_bHi.push(high);
+        m_tLo.push(low);
+        m_kLo.push(low);
+        m_bLo.push(low);
+        ++m_n;
+        m_head = m_head == m_disp ? 0 : m_head + 1;
+        m_close = close;
+        m_lines.tenkan = m_n >= m_t ? mid(m_tHi.value(), m_tLo.value()) : kNaN;
+        m_lines.kijun = m_n >= m_k ? mid(m_kHi.value(), m_kLo.value()) : kNaN;
+        m_leadA[static_cast<std::size_t>(m_head)] = m_n >= std::max(m_t, m_k) ? (m_lines.tenkan + m_lines.kijun) / 2.0 : kNaN;
+        m_leadB[static_cast<std::size_t>(m_head)] = m_n >= m_b ? mid(m_bHi.value(), m_bLo.value()) : kNaN;
+    }
+    RollingExtreme<true> m_tHi;
+    RollingExtreme<false> m_tLo;
+    RollingExtreme<true> m_kHi;
+    RollingExtreme<false> m_kLo;
+    RollingExtreme<true> m_bHi;
+    RollingExtreme<false> m_bLo;
+    int m_t, m_k, m_b, m_disp;
+    std::vector<double> m_leadA, m_leadB;  // spans computed at the last displacement+1 bars
+    int m_head = 0;
+    std::int64_t m_n = 0;
+    double m_close = kNaN;
+    IchimokuValue m_lines;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -66,6 +66,13 @@ std::vector<IndicatorSpec> build() {
         {"ha", "Heikin-Ashi Candles", {"open", "high", "low", "close"}, {}, {"ha_open", "ha_high", "ha_low", "ha_close"},
          "close=(o+h+l+c)/4, open=(prev HA open+prev HA close)/2",
          [](const Columns& c, std::span<const double>, Out& out) { heikinAshi(c.open, c.high, c.low, c.close, out[0], out[1], out[2], out[3]); }},
+        {"ichimoku", "Ichimoku Kinko Hyo", {"high", "low", "close"},
+         {{"tenkan_period", 9}, {"kijun_period", 26}, {"senkou_b_period", 52}, {"displacement", 26}},
+         {"tenkan", "kijun", "senkou_a", "senkou_b", "chikou"},
+         "midpoints of 9/26/52-bar ranges; senkou spans plotted 26 bars ahead, chikou 26 bars back",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             ichimoku(c.high, c.low, c.close, I(o[0]), I(o[1]), I(o[2]), I(o[3]), out[0], out[1], out[2], out[3], out[4]);
+         }},
         {"keltner", "Keltner Channel", {"high", "low", "close"}, {{"ema_period", 20}, {"atr_period", 10}, {"multiplier", 2, false}},
          {"keltner_lower", "keltner_middle", "keltner_upper"}, "EMA(close) +/- multiplier * ATR",
          [](const Columns& c, std::span<const double> o, Out& out) {
@@ -121,6 +128,11 @@ std::vector<IndicatorSpec> build() {
          [](const Columns& c, std::span<const double> o, Out& out) { sma(c.close, I(o[0]), out[0]); }},
         {"stddev", "Standard Deviation Over Period", {"close"}, {{"period", 20}}, {"stddev"}, "population standard deviation",
          [](const Columns& c, std::span<const double> o, Out& out) { stddev(c.close, I(o[0]), out[0]); }},
+        {"supertrend", "SuperTrend", {"high", "low", "close"}, {{"atr_period", 10}, {"multiplier", 3, false}},
+         {"supertrend", "supertrend_direction"}, "(high+low)/2 +/- multiplier*ATR with ratcheting bands; direction +1/-1",
+         [](const Columns& c, std::span<const double> o, Out& out) {
+             superTrend(c.high, c.low, c.close, I(o[0]), o[1], out[0], out[1]);
+         }},
         {"tema", "Triple Exponential Moving Average", {"close"}, {{"period", 20}}, {"tema"},
          "3*EMA - 3*EMA(EMA) + EMA(EMA(EMA)), seeded with simple means; first value at 3N-3",
          [](const Columns& c, std::span<const double> o, Out& out) { tema(c.close, I(o[0]), out[0]); }},

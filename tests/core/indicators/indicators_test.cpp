@@ -334,6 +334,60 @@ TEST(Indicators, ChannelsSessionsAndCandlesMatchTheirDefinitions) {
     }
 }
 
+TEST(Indicators, IchimokuAndSuperTrendOnRealBars) {
+    const Columns c = btc1h();
+    const std::size_t n = 5000;
+    std::span<const double> o(c.open.data(), n), h(c.high.data(), n), l(c.low.data(), n), cl(c.close.data(), n);
+    std::vector<double> tk(n), kj(n), sa(n), sb(n), ch(n);
+    ichimoku(h, l, cl, 9, 26, 52, 26, tk, kj, sa, sb, ch);
+    auto midpoint = [&](std::size_t end, std::size_t len) {
+        double hi = h[end], lo = l[end];
+        for (std::size_t k = end + 1 - len; k <= end; ++k) {
+            hi = std::max(hi, h[k]);
+            lo = std::min(lo, l[k]);
+        }
+        return (hi + lo) / 2;
+    };
+    EXPECT_EQ(firstDefined(tk), 8u);
+    EXPECT_EQ(firstDefined(kj), 25u);
+    EXPECT_EQ(firstDefined(sa), 25u + 26u);
+    EXPECT_EQ(firstDefined(sb), 51u + 26u);
+    for (std::size_t i = 100; i < n - 26; i += 89) {
+        EXPECT_EQ(tk[i], midpoint(i, 9));
+        EXPECT_EQ(kj[i], midpoint(i, 26));
+        EXPECT_EQ(sa[i], (midpoint(i - 26, 9) + midpoint(i - 26, 26)) / 2);
+        EXPECT_EQ(sb[i], midpoint(i - 26, 52));
+        EXPECT_EQ(ch[i], cl[i + 26]);
+    }
+    EXPECT_TRUE(std::isnan(ch[n - 1]));
+    Ichimoku ich;
+    for (std::size_t i = 0; i < n; ++i) {
+        ich.push(o[i], o[i], o[i]);
+        ich.updateLast(h[i], l[i], cl[i]);
+        const IchimokuValue v = ich.value();
+        ASSERT_TRUE(same(v.tenkan, tk[i]) && same(v.kijun, kj[i]) && same(v.senkouA, sa[i]) && same(v.senkouB, sb[i])) << i;
+        if (i >= 26) {
+            ASSERT_EQ(ich.chikou(), ch[i - 26]) << i;
+        }
+    }
+    std::vector<double> line(n), dir(n);
+    superTrend(h, l, cl, 10, 3.0, line, dir);
+    EXPECT_EQ(firstDefined(line), 10u);
+    int flips = 0;
+    for (std::size_t i = 10; i < n; ++i) {
+        // In an uptrend the line is at or below the close, in a downtrend at or above it.
+        ASSERT_TRUE(dir[i] > 0 ? line[i] <= cl[i] : line[i] >= cl[i]) << i;
+        if (i > 10 && dir[i] != dir[i - 1]) ++flips;
+    }
+    EXPECT_GT(flips, 10);  // 5,000 real hours of BTC trend both ways
+    SuperTrend st;
+    for (std::size_t i = 0; i < n; ++i) {
+        st.push(o[i], o[i], o[i]);
+        st.updateLast(h[i], l[i], cl[i]);
+        ASSERT_TRUE(same(st.value().line, line[i]) && same(st.value().direction, dir[i])) << "supertrend " << i;
+    }
+}
+
 TEST(Indicators, FormingBarRevisionsEndWhereTheClosedBarWould) {
     // GIVEN real 1m bars whose last bar is revised several times before it closes
     const Columns c = real("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");
