@@ -122,17 +122,29 @@ int runImport(Context& ctx) {
     return kOk;
 }
 
-int runBars(Context& ctx) {
-    const char* cmd = "bars";
+struct SeriesQuery {
+    InstrumentId id;
+    Timeframe tf = Timeframe::M1;
+    std::int64_t from = std::numeric_limits<std::int64_t>::min();
+    std::int64_t to = std::numeric_limits<std::int64_t>::max();
+};
+/// Reads INSTRUMENT TIMEFRAME [--from T] [--to T], shared by `bars` and `gaps`. Returns kOk, or the
+/// exit code of the usage error it printed.
+int readSeriesQuery(const char* cmd, const Context& ctx, SeriesQuery& q) {
     Args a(ctx.args);
-    std::int64_t from = std::numeric_limits<std::int64_t>::min(), to = std::numeric_limits<std::int64_t>::max();
     int code = kOk;
-    if (!readTime(cmd, a, "--from", from, code) || !readTime(cmd, a, "--to", to, code)) return code;
+    if (!readTime(cmd, a, "--from", q.from, code) || !readTime(cmd, a, "--to", q.to, code)) return code;
     if (!a.error.isEmpty()) return fail(cmd, a.error, kUsageError);
     if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
-    InstrumentId id;
-    Timeframe tf;
-    if (!readSeries(cmd, a, id, tf, code)) return code;
+    if (!readSeries(cmd, a, q.id, q.tf, code)) return code;
+    return kOk;
+}
+
+int runBars(Context& ctx) {
+    const char* cmd = "bars";
+    SeriesQuery q;
+    if (const int code = readSeriesQuery(cmd, ctx, q); code != kOk) return code;
+    const auto& [id, tf, from, to] = q;
     auto store = openStore(cmd, ctx);
     if (!store) return kDataError;
     auto bars = store->candles->range(id, tf, from, to);
@@ -147,15 +159,9 @@ int runBars(Context& ctx) {
 
 int runGaps(Context& ctx) {
     const char* cmd = "gaps";
-    Args a(ctx.args);
-    std::int64_t from = std::numeric_limits<std::int64_t>::min(), to = std::numeric_limits<std::int64_t>::max();
-    int code = kOk;
-    if (!readTime(cmd, a, "--from", from, code) || !readTime(cmd, a, "--to", to, code)) return code;
-    if (!a.error.isEmpty()) return fail(cmd, a.error, kUsageError);
-    if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
-    InstrumentId id;
-    Timeframe tf;
-    if (!readSeries(cmd, a, id, tf, code)) return code;
+    SeriesQuery q;
+    if (const int code = readSeriesQuery(cmd, ctx, q); code != kOk) return code;
+    auto& [id, tf, from, to] = q;
     auto store = openStore(cmd, ctx);
     if (!store) return kDataError;
     // Without a range, look between the first and the last stored bar.

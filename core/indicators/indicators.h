@@ -1410,6 +1410,32 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+/// Highest high and lowest low of the last N bars; feed(..., revise = true) replaces the last bar.
+class HighLowWindow {
+public:
+    explicit HighLowWindow(int bars) : m_hi(bars), m_lo(bars) {}
+    void feed(double high, double low, bool revise) {
+        if (revise) {
+            m_hi.undo();
+            m_lo.undo();
+        }
+        m_hi.push(high);
+        m_lo.push(low);
+    }
+    double high() const { return m_hi.value(); }
+    double low() const { return m_lo.value(); }
+    double midpoint() const { return (m_hi.value() + m_lo.value()) / 2.0; }
+    /// Bars since the highest high / lowest low (0: the last bar).
+    std::int64_t highAge() const { return m_hi.age(); }
+    std::int64_t lowAge() const { return m_lo.age(); }
+    std::int64_t count() const { return m_hi.count(); }
+
+private:
+    RollingExtreme<true> m_hi;
+    RollingExtreme<false> m_lo;
+};
+
+// ---------------------------------------------------------------------------------------------
 struct StochValue {
     double k = kNaN, d = kNaN;
 };
@@ -1418,7 +1444,7 @@ struct StochValue {
 class Stochastic {
 public:
     Stochastic(int kPeriod = 14, int slowing = 3, int dPeriod = 3)
-        : m_kPeriod(kPeriod), m_hh(kPeriod), m_ll(kPeriod), m_k(slowing), m_d(dPeriod) {}
+        : m_kPeriod(kPeriod), m_hl(kPeriod), m_k(slowing), m_d(dPeriod) {}
     int warmupK() const { return m_kPeriod + m_k.warmup() - 1; }
     int warmup() const { return warmupK() + m_d.warmup(); }
     void push(double high, double low, double close) { feed(high, low, close, false); }
@@ -1428,15 +1454,10 @@ public:
 
 private:
     void feed(double high, double low, double close, bool revise) {
-        if (revise) {
-            m_hh.undo();
-            m_ll.undo();
-        }
-        m_hh.push(high);
-        m_ll.push(low);
-        if (m_hh.count() < m_kPeriod) return;
-        const double range = m_hh.value() - m_ll.value();
-        const double raw = range > 0 ? 100.0 * (close - m_ll.value()) / range : 50.0;
+        m_hl.feed(high, low, revise);
+        if (m_hl.count() < m_kPeriod) return;
+        const double range = m_hl.high() - m_hl.low();
+        const double raw = range > 0 ? 100.0 * (close - m_hl.low()) / range : 50.0;
         if (revise) m_k.updateLast(raw);
         else m_k.push(raw);
         if (!m_k.ready()) return;
@@ -1444,8 +1465,7 @@ private:
         else m_d.push(m_k.value());
     }
     int m_kPeriod;
-    RollingExtreme<true> m_hh;
-    RollingExtreme<false> m_ll;
+    HighLowWindow m_hl;
     Sma m_k, m_d;
 };
 
@@ -1499,8 +1519,7 @@ struct IchimokuValue {
 class Ichimoku {
 public:
     Ichimoku(int tenkan = 9, int kijun = 26, int senkouB = 52, int displacement = 26)
-        : m_tHi(tenkan), m_tLo(tenkan), m_kHi(kijun), m_kLo(kijun), m_bHi(senkouB), m_bLo(senkouB),
-          m_t(tenkan), m_k(kijun), m_b(senkouB), m_disp(displacement),
+        : m_tHl(tenkan), m_kHl(kijun), m_bHl(senkouB), m_t(tenkan), m_k(kijun), m_b(senkouB), m_disp(displacement),
           m_leadA(static_cast<std::size_t>(displacement) + 1, kNaN), m_leadB(static_cast<std::size_t>(displacement) + 1, kNaN) {}
     int displacement() const { return m_disp; }
     void push(double high, double low, double close) { feed(high, low, close, false); }
@@ -1520,34 +1539,23 @@ public:
     double chikou() const { return m_close; }
 
 private:
-    static double mid(double hi, double lo) { return (hi + lo) / 2.0; }
     void feed(double high, double low, double close, bool revise) {
         if (revise) {
-            for (auto* r : {&m_tHi, &m_kHi, &m_bHi}) r->undo();
-            for (auto* r : {&m_tLo, &m_kLo, &m_bLo}) r->undo();
             --m_n;
             m_head = m_head == 0 ? m_disp : m_head - 1;
         }
-        m_tHi.push(high);
-        m_kHi.push(high);
-        m_bHi.push(high);
-        m_tLo.push(low);
-        m_kLo.push(low);
-        m_bLo.push(low);
+        m_tHl.feed(high, low, revise);
+        m_kHl.feed(high, low, revise);
+        m_bHl.feed(high, low, revise);
         ++m_n;
         m_head = m_head == m_disp ? 0 : m_head + 1;
         m_close = close;
-        m_lines.tenkan = m_n >= m_t ? mid(m_tHi.value(), m_tLo.value()) : kNaN;
-        m_lines.kijun = m_n >= m_k ? mid(m_kHi.value(), m_kLo.value()) : kNaN;
+        m_lines.tenkan = m_n >= m_t ? m_tHl.midpoint() : kNaN;
+        m_lines.kijun = m_n >= m_k ? m_kHl.midpoint() : kNaN;
         m_leadA[static_cast<std::size_t>(m_head)] = m_n >= std::max(m_t, m_k) ? (m_lines.tenkan + m_lines.kijun) / 2.0 : kNaN;
-        m_leadB[static_cast<std::size_t>(m_head)] = m_n >= m_b ? mid(m_bHi.value(), m_bLo.value()) : kNaN;
+        m_leadB[static_cast<std::size_t>(m_head)] = m_n >= m_b ? m_bHl.midpoint() : kNaN;
     }
-    RollingExtreme<true> m_tHi;
-    RollingExtreme<false> m_tLo;
-    RollingExtreme<true> m_kHi;
-    RollingExtreme<false> m_kLo;
-    RollingExtreme<true> m_bHi;
-    RollingExtreme<false> m_bLo;
+    HighLowWindow m_tHl, m_kHl, m_bHl;
     int m_t, m_k, m_b, m_disp;
     std::vector<double> m_leadA, m_leadB;  // spans computed at the last displacement+1 bars
     int m_head = 0;
@@ -1560,30 +1568,24 @@ private:
 /// Williams %R.
 class WilliamsR {
 public:
-    explicit WilliamsR(int period = 14) : m_period(period), m_hh(period), m_ll(period) {}
+    explicit WilliamsR(int period = 14) : m_period(period), m_hl(period) {}
     int warmup() const { return m_period - 1; }
     void push(double high, double low, double close) { feed(high, low, close, false); }
     void updateLast(double high, double low, double close) { feed(high, low, close, true); }
     void step(double high, double low, double close) { feed(high, low, close, false); }
     double value() const {
-        if (m_hh.count() < m_period) return kNaN;
-        const double range = m_hh.value() - m_ll.value();
-        return range > 0 ? -100.0 * (m_hh.value() - m_close) / range : -50.0;
+        if (m_hl.count() < m_period) return kNaN;
+        const double range = m_hl.high() - m_hl.low();
+        return range > 0 ? -100.0 * (m_hl.high() - m_close) / range : -50.0;
     }
 
 private:
     void feed(double high, double low, double close, bool revise) {
-        if (revise) {
-            m_hh.undo();
-            m_ll.undo();
-        }
-        m_hh.push(high);
-        m_ll.push(low);
+        m_hl.feed(high, low, revise);
         m_close = close;
     }
     int m_period;
-    RollingExtreme<true> m_hh;
-    RollingExtreme<false> m_ll;
+    HighLowWindow m_hl;
     double m_close = 0;
 };
 
@@ -1595,57 +1597,39 @@ struct AroonValue {
 /// Aroon up/down over N bars (the extremes of the last N+1 bars).
 class Aroon {
 public:
-    explicit Aroon(int period = 25) : m_period(period), m_hh(period + 1), m_ll(period + 1) {}
+    explicit Aroon(int period = 25) : m_period(period), m_hl(period + 1) {}
     int warmup() const { return m_period; }
-    void push(double high, double low) { feed(high, low, false); }
-    void updateLast(double high, double low) { feed(high, low, true); }
-    void step(double high, double low) { feed(high, low, false); }
+    void push(double high, double low) { m_hl.feed(high, low, false); }
+    void updateLast(double high, double low) { m_hl.feed(high, low, true); }
+    void step(double high, double low) { m_hl.feed(high, low, false); }
     AroonValue value() const {
-        if (m_hh.count() <= m_period) return {};
+        if (m_hl.count() <= m_period) return {};
         const double n = m_period;
-        return {100.0 * (n - static_cast<double>(m_ll.age())) / n, 100.0 * (n - static_cast<double>(m_hh.age())) / n};
+        return {100.0 * (n - static_cast<double>(m_hl.lowAge())) / n, 100.0 * (n - static_cast<double>(m_hl.highAge())) / n};
     }
 
 private:
-    void feed(double high, double low, bool revise) {
-        if (revise) {
-            m_hh.undo();
-            m_ll.undo();
-        }
-        m_hh.push(high);
-        m_ll.push(low);
-    }
     int m_period;
-    RollingExtreme<true> m_hh;
-    RollingExtreme<false> m_ll;
+    HighLowWindow m_hl;
 };
 
 // ---------------------------------------------------------------------------------------------
 /// Donchian channel: highest high, lowest low of N bars and their midpoint.
 class Donchian {
 public:
-    explicit Donchian(int period = 20) : m_period(period), m_hh(period), m_ll(period) {}
+    explicit Donchian(int period = 20) : m_period(period), m_hl(period) {}
     int warmup() const { return m_period - 1; }
-    void push(double high, double low) { feed(high, low, false); }
-    void updateLast(double high, double low) { feed(high, low, true); }
-    void step(double high, double low) { feed(high, low, false); }
+    void push(double high, double low) { m_hl.feed(high, low, false); }
+    void updateLast(double high, double low) { m_hl.feed(high, low, true); }
+    void step(double high, double low) { m_hl.feed(high, low, false); }
     BandsValue value() const {
-        if (m_hh.count() < m_period) return {};
-        return {m_ll.value(), (m_hh.value() + m_ll.value()) / 2.0, m_hh.value()};
+        if (m_hl.count() < m_period) return {};
+        return {m_hl.low(), m_hl.midpoint(), m_hl.high()};
     }
 
 private:
-    void feed(double high, double low, bool revise) {
-        if (revise) {
-            m_hh.undo();
-            m_ll.undo();
-        }
-        m_hh.push(high);
-        m_ll.push(low);
-    }
     int m_period;
-    RollingExtreme<true> m_hh;
-    RollingExtreme<false> m_ll;
+    HighLowWindow m_hl;
 };
 
 }  // namespace kairos::indicators
