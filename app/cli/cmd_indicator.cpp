@@ -1,6 +1,7 @@
 // kairos-cli indicator / indicators: library indicators over a candle file.
 #include "command.h"
 
+#include "indicators/formula.h"
 #include "indicators/registry.h"
 #include "marketdata/csvimport.h"
 
@@ -10,6 +11,33 @@
 namespace kairos::cli {
 namespace {
 
+void printRows(const indicators::Columns& cols, const std::vector<std::vector<double>>& outs) {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        std::printf("%s", formatUtc(cols.timeMs[i]).c_str());
+        for (const auto& series : outs) {
+            if (std::isnan(series[i])) std::printf(",NaN");
+            else std::printf(",%.17g", series[i]);
+        }
+        std::printf("\n");
+    }
+}
+
+/// `indicator formula "EXPR" --input FILE`: a user-defined formula (core/indicators/formula.h).
+int runFormula(Args& a, const std::optional<QString>& input) {
+    const char* cmd = "indicator";
+    if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
+    if (a.rest.size() != 1) return fail(cmd, QStringLiteral("formula takes one expression, e.g. \"ema(close,9) - ema(close,21)\""), kUsageError);
+    auto f = indicators::Formula::parse(a.rest.first().toStdString());
+    if (!f) return fail(cmd, QStringLiteral("formula: %1").arg(QString::fromStdString(f.message())), kUsageError);
+    if (!input) return fail(cmd, QStringLiteral("needs --input FILE (a candle CSV)"), kUsageError);
+    auto csv = marketdata::readBarsCsv(input->toStdString());
+    if (!csv) return fail(cmd, QString::fromStdString(csv.message()), kDataError);
+    const indicators::Columns cols = indicators::toColumns(csv->bars);
+    std::printf("time,formula\n");
+    printRows(cols, {f->evaluate(cols)});
+    return kOk;
+}
+
 int runIndicator(Context& ctx) {
     const char* cmd = "indicator";
     Args a(ctx.args);
@@ -17,6 +45,7 @@ int runIndicator(Context& ctx) {
     if (!a.error.isEmpty()) return fail(cmd, a.error, kUsageError);
     if (a.rest.isEmpty()) return fail(cmd, QStringLiteral("needs an indicator NAME (see 'kairos-cli indicators')"), kUsageError);
     const std::string name = a.rest.takeFirst().toStdString();
+    if (name == "formula") return runFormula(a, input);
     const indicators::IndicatorSpec* spec = indicators::findIndicator(name);
     if (!spec)
         return fail(cmd, QStringLiteral("unknown indicator \"%1\"; 'kairos-cli indicators' lists them").arg(QString::fromStdString(name)),
@@ -58,14 +87,7 @@ int runIndicator(Context& ctx) {
     std::printf("time");
     for (const auto& o : spec->outputs) std::printf(",%s", o.c_str());
     std::printf("\n");
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        std::printf("%s", formatUtc(cols.timeMs[i]).c_str());
-        for (const auto& series : *out) {
-            if (std::isnan(series[i])) std::printf(",NaN");
-            else std::printf(",%.17g", series[i]);
-        }
-        std::printf("\n");
-    }
+    printRows(cols, *out);
     return kOk;
 }
 
@@ -92,7 +114,12 @@ const CommandRegistration kIndicator{{"indicator", "compute an indicator over a 
     "'bbands 20 2', 'atr 14'; named options such as --period 30 work too; missing ones take their\n"
     "defaults ('kairos-cli indicators' lists them). FILE is any candle CSV kairos-cli reads. Prints one CSV\n"
     "row per bar: the bar's open time (UTC) and the outputs in Tulip's order at full precision (%.17g),\n"
-    "NaN before the first defined value.",
+    "NaN before the first defined value.\n"
+    "       kairos-cli indicator formula \"EXPR\" --input FILE\n"
+    "EXPR is a formula over open high low close volume hl2 hlc3 ohlc4 and indicators, e.g.\n"
+    "\"ema(close, 9) - ema(close, 21)\" or \"(close - sma(close, 20)) / stddev(close, 20)\"; functions:\n"
+    "sma ema wma hma rsi stddev linreg stochrsi (series, period), atr adx cci willr mfi (period),\n"
+    "tr() obv() vwap(), abs(x) min(a, b) max(a, b). A syntax error names its column.",
     runIndicator}};
 const CommandRegistration kIndicators{{"indicators", "list the indicators with their options and outputs",
     "Usage: kairos-cli indicators\nLists every indicator: name, inputs, options with defaults, outputs and convention.",

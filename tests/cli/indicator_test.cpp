@@ -74,3 +74,16 @@ TEST(CliIndicator, ErrorsAndListing) {
         EXPECT_TRUE(list.out.contains(QLatin1String(name))) << name;
     EXPECT_TRUE(list.out.contains(QStringLiteral("outputs: bbands_lower,bbands_middle,bbands_upper")));
 }
+
+TEST(CliIndicator, FormulaAndItsErrors) {
+    Out f = cli({QStringLiteral("indicator"), QStringLiteral("formula"), QStringLiteral("sma(close, 30) - sma(close, 30)"),
+                 QStringLiteral("--input"), daily()});
+    ASSERT_EQ(f.code, 0) << f.err.toStdString();
+    const QStringList lines = f.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    EXPECT_EQ(lines[0], QStringLiteral("time,formula"));
+    EXPECT_TRUE(lines[29].endsWith(QStringLiteral(",NaN")));
+    EXPECT_TRUE(lines[30].endsWith(QStringLiteral(",0"))) << lines[30].toStdString();
+    Out bad = cli({QStringLiteral("indicator"), QStringLiteral("formula"), QStringLiteral("ema(close 9)"), QStringLiteral("--input"), daily()});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_TRUE(bad.err.contains(QStringLiteral("formula: column 11: expected ','"))) << bad.err.toStdString();
+}

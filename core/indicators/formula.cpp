@@ -1,0 +1,380 @@
+#include "indicators/formula.h"
+
+#include "indicators/indicators.h"
+
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <map>
+
+namespace kairos::indicators {
+
+namespace detail {
+
+/// A node of the formula tree: fed every bar (or its revision), it holds its current value.
+struct FormulaNode {
+    virtual ~FormulaNode() = default;
+    virtual void step(const FormulaBar& b, bool revise) = 0;
+    virtual double value() const = 0;
+    /// A fresh copy with no state (for batch evaluation of a const formula).
+    virtual std::unique_ptr<FormulaNode> clone() const = 0;
+};
+
+}  // namespace detail
+
+namespace {
+using detail::FormulaNode;
+using NodePtr = std::unique_ptr<FormulaNode>;
+
+struct Const : FormulaNode {
+    double v;
+    explicit Const(double x) : v(x) {}
+    void step(const FormulaBar&, bool) override {}
+    double value() const override { return v; }
+    NodePtr clone() const override { return std::make_unique<Const>(v); }
+};
+
+enum class Field { Open, High, Low, Close, Volume, Hl2, Hlc3, Ohlc4 };
+struct FieldNode : FormulaNode {
+    Field f;
+    double v = kNaN;
+    explicit FieldNode(Field x) : f(x) {}
+    void step(const FormulaBar& b, bool) override {
+        switch (f) {
+        case Field::Open: v = b.open; break;
+        case Field::High: v = b.high; break;
+        case Field::Low: v = b.low; break;
+        case Field::Close: v = b.close; break;
+        case Field::Volume: v = b.volume; break;
+        case Field::Hl2: v = (b.high + b.low) / 2; break;
+        case Field::Hlc3: v = (b.high + b.low + b.close) / 3; break;
+        case Field::Ohlc4: v = (b.open + b.high + b.low + b.close) / 4; break;
+        }
+    }
+    double value() const override { return v; }
+    NodePtr clone() const override { return std::make_unique<FieldNode>(f); }
+};
+
+struct Binary : FormulaNode {
+    char op;
+    NodePtr l, r;
+    double v = kNaN;
+    Binary(char o, NodePtr a, NodePtr b) : op(o), l(std::move(a)), r(std::move(b)) {}
+    void step(const FormulaBar& b, bool revise) override {
+        l->step(b, revise);
+        r->step(b, revise);
+        const double x = l->value(), y = r->value();
+        switch (op) {
+        case '+': v = x + y; break;
+        case '-': v = x - y; break;
+        case '*': v = x * y; break;
+        case '/': v = y != 0 ? x / y : kNaN; break;
+        case 'n': v = std::min(x, y); break;
+        case 'x': v = std::max(x, y); break;
+        }
+    }
+    double value() const override { return v; }
+    NodePtr clone() const override { return std::make_unique<Binary>(op, l->clone(), r->clone()); }
+};
+
+struct Unary : FormulaNode {
+    char op;  // '-' negate, 'a' abs
+    NodePtr c;
+    explicit Unary(char o, NodePtr x) : op(o), c(std::move(x)) {}
+    void step(const FormulaBar& b, bool revise) override { c->step(b, revise); }
+    double value() const override { return op == '-' ? -c->value() : std::fabs(c->value()); }
+    NodePtr clone() const override { return std::make_unique<Unary>(op, c->clone()); }
+};
+
+/// A library indicator over a sub-series: fed only from the child's first defined value.
+template <class Ind>
+struct SeriesFn : FormulaNode {
+    int n;
+    NodePtr c;
+    Ind ind;
+    bool fedLast = false;
+    SeriesFn(int period, NodePtr x) : n(period), c(std::move(x)), ind(period) {}
+    void step(const FormulaBar& b, bool revise) override {
+        c->step(b, revise);
+        const double x = c->value();
+        if (revise && fedLast) {
+            ind.updateLast(std::isnan(x) ? 0.0 : x);
+            return;
+        }
+        fedLast = !std::isnan(x);
+        if (fedLast) ind.push(x);
+    }
+    double value() const override { return fedLast ? ind.value() : kNaN; }
+    NodePtr clone() const override { return std::make_unique<SeriesFn>(n, c->clone()); }
+};
+
+/// A library indicator over the bar itself.
+template <class Ind, class Feed, class Read>
+struct BarFn : FormulaNode {
+    int n;
+    Ind ind;
+    BarFn(int period, Ind i) : n(period), ind(std::move(i)) {}
+    void step(const FormulaBar& b, bool revise) override {
+        if (revise) Feed::update(ind, b);
+        else Feed::push(ind, b);
+    }
+    double value() const override { return Read::get(ind); }
+    NodePtr clone() const override;
+};
+
+struct HlcFeed {
+    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.high, b.low, b.close); }
+    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.high, b.low, b.close); }
+};
+struct HlcvFeed {
+    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.high, b.low, b.close, b.volume); }
+    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.high, b.low, b.close, b.volume); }
+};
+struct CvFeed {
+    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.close, b.volume); }
+    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.close, b.volume); }
+};
+struct TimedFeed {
+    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.timeMs, b.high, b.low, b.close, b.volume); }
+    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.timeMs, b.high, b.low, b.close, b.volume); }
+};
+struct PlainRead {
+    template <class I> static double get(const I& i) { return i.value(); }
+};
+struct AdxRead {
+    static double get(const DirectionalMovement& i) { return i.value().adx; }
+};
+
+/// True range as a streaming "indicator" (previous close kept for revisions).
+struct TrueRangeInd {
+    double prev = kNaN, savedPrev = kNaN, v = kNaN;
+    explicit TrueRangeInd(int) {}
+    void push(double h, double l, double c) {
+        savedPrev = prev;
+        v = trueRange(h, l, prev);
+        prev = c;
+    }
+    void updateLast(double h, double l, double c) {
+        prev = savedPrev;
+        push(h, l, c);
+    }
+    double value() const { return v; }
+};
+
+template <class Ind, class Feed, class Read>
+NodePtr BarFn<Ind, Feed, Read>::clone() const {
+    if constexpr (std::is_same_v<Ind, Obv>) return std::make_unique<BarFn>(n, Obv());
+    else if constexpr (std::is_same_v<Ind, Vwap>) return std::make_unique<BarFn>(n, Vwap());
+    else return std::make_unique<BarFn>(n, Ind(n));
+}
+
+// ---------------------------------------------------------------------------------------------
+class Parser {
+public:
+    explicit Parser(std::string_view t) : m_t(t) {}
+
+    Result<NodePtr> parse() {
+        auto e = expr();
+        if (!e) return e;
+        skip();
+        if (m_pos < m_t.size()) return err("unexpected '" + std::string(1, m_t[m_pos]) + "'");
+        return e;
+    }
+
+private:
+    Error err(const std::string& what) const { return makeError("column " + std::to_string(m_pos + 1) + ": " + what); }
+    void skip() {
+        while (m_pos < m_t.size() && std::isspace(static_cast<unsigned char>(m_t[m_pos]))) ++m_pos;
+    }
+    bool eat(char c) {
+        skip();
+        if (m_pos < m_t.size() && m_t[m_pos] == c) {
+            ++m_pos;
+            return true;
+        }
+        return false;
+    }
+    Result<NodePtr> expr() {
+        auto l = term();
+        if (!l) return l;
+        NodePtr left = std::move(*l);
+        for (;;) {
+            char op = 0;
+            if (eat('+')) op = '+';
+            else if (eat('-')) op = '-';
+            else return left;
+            auto r = term();
+            if (!r) return r;
+            left = std::make_unique<Binary>(op, std::move(left), std::move(*r));
+        }
+    }
+    Result<NodePtr> term() {
+        auto l = unary();
+        if (!l) return l;
+        NodePtr left = std::move(*l);
+        for (;;) {
+            char op = 0;
+            if (eat('*')) op = '*';
+            else if (eat('/')) op = '/';
+            else return left;
+            auto r = unary();
+            if (!r) return r;
+            left = std::make_unique<Binary>(op, std::move(left), std::move(*r));
+        }
+    }
+    Result<NodePtr> unary() {
+        if (eat('-')) {
+            auto u = unary();
+            if (!u) return u;
+            return NodePtr(std::make_unique<Unary>('-', std::move(*u)));
+        }
+        return primary();
+    }
+    Result<NodePtr> primary() {
+        skip();
+        if (m_pos >= m_t.size()) return err("expected a number, a field, a function or '('");
+        const char c = m_t[m_pos];
+        if (eat('(')) {
+            auto e = expr();
+            if (!e) return e;
+            if (!eat(')')) return err("expected ')'");
+            return e;
+        }
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+            const std::size_t start = m_pos;
+            while (m_pos < m_t.size() && (std::isdigit(static_cast<unsigned char>(m_t[m_pos])) || m_t[m_pos] == '.')) ++m_pos;
+            const std::string num(m_t.substr(start, m_pos - start));
+            char* end = nullptr;
+            const double v = std::strtod(num.c_str(), &end);
+            if (end != num.c_str() + num.size()) {
+                m_pos = start;
+                return err("\"" + num + "\" is not a number");
+            }
+            return NodePtr(std::make_unique<Const>(v));
+        }
+        if (!std::isalpha(static_cast<unsigned char>(c))) return err("unexpected '" + std::string(1, c) + "'");
+        const std::size_t start = m_pos;
+        while (m_pos < m_t.size() && (std::isalnum(static_cast<unsigned char>(m_t[m_pos])) || m_t[m_pos] == '_')) ++m_pos;
+        std::string name(m_t.substr(start, m_pos - start));
+        for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        static const std::map<std::string, Field> fields = {{"open", Field::Open},   {"high", Field::High},   {"low", Field::Low},
+                                                            {"close", Field::Close}, {"volume", Field::Volume}, {"hl2", Field::Hl2},
+                                                            {"hlc3", Field::Hlc3},   {"ohlc4", Field::Ohlc4}};
+        skip();
+        if (m_pos >= m_t.size() || m_t[m_pos] != '(') {
+            if (auto f = fields.find(name); f != fields.end()) return NodePtr(std::make_unique<FieldNode>(f->second));
+            m_pos = start;
+            return err("unknown name \"" + name + "\" (fields: open high low close volume hl2 hlc3 ohlc4)");
+        }
+        return call(name, start);
+    }
+    Result<int> period() {
+        skip();
+        const std::size_t at = m_pos;
+        auto e = expr();
+        if (!e) return e.error();
+        auto* k = dynamic_cast<Const*>(e->get());
+        if (!k || k->v != std::floor(k->v) || k->v < 1 || k->v > 100000) {
+            m_pos = at;
+            return err("a period must be a whole number from 1 to 100000");
+        }
+        return static_cast<int>(k->v);
+    }
+    Result<NodePtr> call(const std::string& name, std::size_t start) {
+        eat('(');
+        using SeriesMaker = std::function<NodePtr(int, NodePtr)>;
+        static const std::map<std::string, SeriesMaker> series = {
+            {"sma", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<Sma>>(n, std::move(x))); }},
+            {"ema", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<Ema>>(n, std::move(x))); }},
+            {"wma", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<Wma>>(n, std::move(x))); }},
+            {"hma", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<Hma>>(n, std::move(x))); }},
+            {"rsi", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<Rsi>>(n, std::move(x))); }},
+            {"stddev", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<StdDev>>(n, std::move(x))); }},
+            {"linreg", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<LinReg>>(n, std::move(x))); }},
+            {"stochrsi", [](int n, NodePtr x) { return NodePtr(std::make_unique<SeriesFn<StochRsi>>(n, std::move(x))); }},
+        };
+        if (auto s = series.find(name); s != series.end()) {
+            auto x = expr();
+            if (!x) return x;
+            if (!eat(',')) return err("expected ',' and a period: " + name + "(series, period)");
+            auto n = period();
+            if (!n) return n.error();
+            if (!eat(')')) return err("expected ')'");
+            return s->second(*n, std::move(*x));
+        }
+        if (name == "abs") {
+            auto x = expr();
+            if (!x) return x;
+            if (!eat(')')) return err("expected ')'");
+            return NodePtr(std::make_unique<Unary>('a', std::move(*x)));
+        }
+        if (name == "min" || name == "max") {
+            auto a = expr();
+            if (!a) return a;
+            if (!eat(',')) return err("expected ',': " + name + "(a, b)");
+            auto b = expr();
+            if (!b) return b;
+            if (!eat(')')) return err("expected ')'");
+            return NodePtr(std::make_unique<Binary>(name == "min" ? 'n' : 'x', std::move(*a), std::move(*b)));
+        }
+        using BarMaker = std::function<NodePtr(int)>;
+        static const std::map<std::string, BarMaker> bars = {
+            {"atr", [](int n) { return NodePtr(std::make_unique<BarFn<Atr, HlcFeed, PlainRead>>(n, Atr(n))); }},
+            {"adx", [](int n) { return NodePtr(std::make_unique<BarFn<DirectionalMovement, HlcFeed, AdxRead>>(n, DirectionalMovement(n))); }},
+            {"cci", [](int n) { return NodePtr(std::make_unique<BarFn<Cci, HlcFeed, PlainRead>>(n, Cci(n))); }},
+            {"willr", [](int n) { return NodePtr(std::make_unique<BarFn<WilliamsR, HlcFeed, PlainRead>>(n, WilliamsR(n))); }},
+            {"mfi", [](int n) { return NodePtr(std::make_unique<BarFn<Mfi, HlcvFeed, PlainRead>>(n, Mfi(n))); }},
+        };
+        if (auto b = bars.find(name); b != bars.end()) {
+            auto n = period();
+            if (!n) return n.error();
+            if (!eat(')')) return err("expected ')'");
+            return b->second(*n);
+        }
+        if (name == "tr" || name == "obv" || name == "vwap") {
+            if (!eat(')')) return err(name + "() takes no arguments");
+            if (name == "tr") return NodePtr(std::make_unique<BarFn<TrueRangeInd, HlcFeed, PlainRead>>(1, TrueRangeInd(1)));
+            if (name == "obv") return NodePtr(std::make_unique<BarFn<Obv, CvFeed, PlainRead>>(1, Obv()));
+            return NodePtr(std::make_unique<BarFn<Vwap, TimedFeed, PlainRead>>(1, Vwap()));
+        }
+        m_pos = start;
+        return err("unknown function \"" + name + "\"");
+    }
+
+    std::string_view m_t;
+    std::size_t m_pos = 0;
+};
+}  // namespace
+
+Formula::Formula(Formula&&) noexcept = default;
+Formula& Formula::operator=(Formula&&) noexcept = default;
+Formula::~Formula() = default;
+
+Result<Formula> Formula::parse(std::string_view text) {
+    if (text.size() > 4096) return makeError("column 4097: a formula may have at most 4096 characters");
+    Parser p(text);
+    auto root = p.parse();
+    if (!root) return root.error();
+    Formula f;
+    f.m_text = std::string(text);
+    f.m_root = std::move(*root);
+    return f;
+}
+
+void Formula::push(const FormulaBar& bar) { m_root->step(bar, false); }
+void Formula::updateLast(const FormulaBar& bar) { m_root->step(bar, true); }
+double Formula::value() const { return m_root->value(); }
+
+std::vector<double> Formula::evaluate(const Columns& cols) const {
+    NodePtr root = m_root->clone();
+    std::vector<double> out(cols.size());
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        const FormulaBar b{cols.timeMs.empty() ? 0 : cols.timeMs[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i],
+                           cols.volume[i]};
+        root->step(b, false);
+        out[i] = root->value();
+    }
+    return out;
+}
+
+}  // namespace kairos::indicators

@@ -1,0 +1,96 @@
+#include "indicators/batch.h"
+#include "indicators/formula.h"
+
+#include "marketdata/csvimport.h"
+#include "testdata.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace kairos;
+using namespace kairos::indicators;
+
+namespace {
+Columns eth() {
+    auto r = marketdata::readBarsCsv(test::resourcesData("binance_spot_ETHUSDT_1h_2025-06-21_2025-09-19.csv"));
+    EXPECT_TRUE(r.ok());
+    return toColumns(r->bars);
+}
+double eval1(const char* text) {
+    auto f = Formula::parse(text);
+    EXPECT_TRUE(f.ok()) << text << ": " << (f.ok() ? "" : f.message());
+    FormulaBar b{0, 1, 2, 0.5, 1.5, 10};
+    f->push(b);
+    return f->value();
+}
+std::string error(const char* text) {
+    auto f = Formula::parse(text);
+    return f.ok() ? std::string("(parsed)") : f.message();
+}
+}  // namespace
+
+TEST(Formula, EmaDifferenceEqualsTheLibraryExactly) {
+    const Columns c = eth();
+    auto f = Formula::parse("ema(close, 9) - ema(close, 21)");
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto got = f->evaluate(c);
+    std::vector<double> e9(c.size()), e21(c.size());
+    ema(c.close, 9, e9);
+    ema(c.close, 21, e21);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        if (i < 20) {
+            ASSERT_TRUE(std::isnan(got[i])) << i;
+        } else {
+            ASSERT_EQ(got[i], e9[i] - e21[i]) << i;
+        }
+    }
+}
+
+TEST(Formula, NestedIndicatorsComposeTheirWarmups) {
+    // EMA(9) of RSI(14) starts where RSI has 9 values: index 14 + 8.
+    const Columns c = eth();
+    auto f = Formula::parse("ema(rsi(close, 14), 9)");
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto got = f->evaluate(c);
+    std::vector<double> r(c.size());
+    rsi(c.close, 14, r);
+    std::vector<double> tail(r.begin() + 14, r.end()), e(tail.size());
+    ema(tail, 9, e);
+    for (std::size_t i = 0; i < 22; ++i) ASSERT_TRUE(std::isnan(got[i])) << i;
+    for (std::size_t i = 22; i < c.size(); ++i) ASSERT_EQ(got[i], e[i - 14]) << i;
+}
+
+TEST(Formula, StreamingWithRevisionsEqualsBatch) {
+    const Columns c = eth();
+    const char* text = "(close - sma(close, 20)) / stddev(close, 20) + adx(14) / 100 - atr(14) * 0 + willr(14) / cci(20)";
+    auto f = Formula::parse(text);
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto batch = f->evaluate(c);
+    auto live = Formula::parse(text);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        live->push({c.timeMs[i], c.open[i], c.open[i], c.open[i], c.open[i], 0});
+        live->updateLast({c.timeMs[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]});
+        const double v = live->value();
+        ASSERT_TRUE((std::isnan(v) && std::isnan(batch[i])) || v == batch[i]) << i;
+    }
+}
+
+TEST(Formula, ArithmeticAndSafety) {
+    EXPECT_EQ(eval1("1 + 2 * 3"), 7.0);
+    EXPECT_EQ(eval1("-(1 - 3)"), 2.0);
+    EXPECT_EQ(eval1("abs(-2) + max(1, 3) - min(4, 2)"), 3.0);
+    EXPECT_EQ(eval1("hl2 + hlc3 * 0 + ohlc4 * 0"), 1.25);
+    EXPECT_TRUE(std::isnan(eval1("close / (high - high)")));  // division by zero is NaN, not a trap
+}
+
+TEST(Formula, SyntaxErrorsNameTheColumn) {
+    EXPECT_EQ(error("ema(close 9)"), "column 11: expected ',' and a period: ema(series, period)");
+    EXPECT_EQ(error("sma(close, 2.5)"), "column 12: a period must be a whole number from 1 to 100000");
+    EXPECT_EQ(error("foo(close)"), "column 1: unknown function \"foo\"");
+    EXPECT_EQ(error("closes"), "column 1: unknown name \"closes\" (fields: open high low close volume hl2 hlc3 ohlc4)");
+    EXPECT_EQ(error("close +"), "column 8: expected a number, a field, a function or '('");
+    EXPECT_EQ(error("(close"), "column 7: expected ')'");
+    EXPECT_EQ(error("close $ 1"), "column 7: unexpected '$'");
+    EXPECT_EQ(error("sma(close, close)"), "column 12: a period must be a whole number from 1 to 100000");
+}
