@@ -61,10 +61,7 @@ void ema(std::span<const double> in, int period, std::span<double> out, Seed see
 void rsi(std::span<const double> in, int period, std::span<double> out) {
     assert(out.size() >= in.size());
     Rsi r(period);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        r.step(in[i]);
-        out[i] = r.value();
-    }
+    r.run(in.data(), out.data(), in.size());
 }
 
 void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close,
@@ -75,10 +72,7 @@ void trueRange(std::span<const double> high, std::span<const double> low, std::s
 void atr(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
          std::span<double> out, AtrSeed seed) {
     Atr a(period, seed);
-    for (std::size_t i = 0; i < close.size(); ++i) {
-        a.step(high[i], low[i], close[i]);
-        out[i] = a.value();
-    }
+    a.run(high.data(), low.data(), close.data(), out.data(), close.size());
 }
 
 void macd(std::span<const double> in, int fast, int slow, int signal, std::span<double> line, std::span<double> signalOut,

@@ -16,6 +16,7 @@
 //   N-1 (Seed::Sma). Seed::FirstValue is Tulip's: seeded with the first input, first value at 0.
 // - RSI: Wilder smoothing (alpha = 1/N) of gains and losses, seeded with their simple means over the
 //   first N changes; first value at index N. A flat window (no gain, no loss) gives 50; no loss 100.
+//   The smoothing is evaluated with an anchor every fourth step (see Ema), like EMA's.
 // - True range: max(high-low, |high-prevClose|, |low-prevClose|); the first bar's is high-low.
 // - ATR: Wilder smoothing of the true range seeded with the mean of the first N true ranges that
 //   have a previous close (bars 1..N), first value at index N (TA-Lib). AtrSeed::IncludeFirstBar is
@@ -267,10 +268,38 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+/// Wilder smoothing (alpha = 1/N) after a seed, with the same every-fourth-step anchor as Ema: the
+/// serial chain is four times shorter and streaming and batch stay bitwise equal.
+struct WilderSmoother {
+    double a = 0, b = 0, b4 = 0;
+    double y = 0, anchor = 0;
+    double xs[3] = {0, 0, 0};
+    int phase = 0;
+    explicit WilderSmoother(int period = 1)
+        : a(1.0 / period), b(1.0 - 1.0 / period), b4((1.0 - 1.0 / period) * (1.0 - 1.0 / period) * ((1.0 - 1.0 / period) * (1.0 - 1.0 / period))) {}
+    void seed(double v) {
+        y = anchor = v;
+        phase = 0;
+    }
+    void step(double x) {
+        if (phase == 3) {
+            y = anchor = b4 * anchor + a * (x + b * (xs[2] + b * (xs[1] + b * xs[0])));
+            phase = 0;
+        } else {
+            y = b * y + a * x;
+            xs[phase++] = x;
+        }
+    }
+};
+
 /// Relative strength index (Wilder).
 class Rsi {
 public:
-    explicit Rsi(int period) : m_period(period), m_inv(1.0 / period) { assert(period >= 1); }
+    explicit Rsi(int period) : m_period(period) {
+        assert(period >= 1);
+        m_s.gain = WilderSmoother(period);
+        m_s.loss = WilderSmoother(period);
+    }
     int warmup() const { return m_period; }
     bool ready() const { return m_s.n > m_period; }
     void push(double x) {
@@ -281,11 +310,7 @@ public:
         m_s = m_saved;
         step(x);
     }
-    double value() const {
-        if (!ready()) return kNaN;
-        const double sum = m_s.avgGain + m_s.avgLoss;
-        return sum > 0 ? 100.0 * m_s.avgGain / sum : 50.0;
-    }
+    double value() const { return ready() ? rsiOf(m_s.gain.y, m_s.loss.y) : kNaN; }
     void step(double x) {
         ++m_s.n;
         if (m_s.n == 1) {
@@ -298,24 +323,70 @@ public:
         const double loss = change < 0 ? -change : 0.0;
         const std::int64_t k = m_s.n - 1;  // number of changes so far
         if (k < m_period) {
-            m_s.avgGain += gain;
-            m_s.avgLoss += loss;
+            m_s.seedGain += gain;
+            m_s.seedLoss += loss;
         } else if (k == m_period) {
-            m_s.avgGain = (m_s.avgGain + gain) / m_period;
-            m_s.avgLoss = (m_s.avgLoss + loss) / m_period;
+            m_s.gain.seed((m_s.seedGain + gain) / m_period);
+            m_s.loss.seed((m_s.seedLoss + loss) / m_period);
         } else {
-            m_s.avgGain = (gain - m_s.avgGain) * m_inv + m_s.avgGain;
-            m_s.avgLoss = (loss - m_s.avgLoss) * m_inv + m_s.avgLoss;
+            m_s.gain.step(gain);
+            m_s.loss.step(loss);
+        }
+    }
+    /// step() over x[0..n) writing value() to y[0..n), unrolled between anchors.
+    void run(const double* x, double* y, std::size_t n) {
+        std::size_t i = 0;
+        for (; i < n && (!ready() || m_s.gain.phase != 0); ++i) {
+            step(x[i]);
+            y[i] = value();
+        }
+        WilderSmoother& G = m_s.gain;
+        WilderSmoother& L = m_s.loss;
+        const double a = G.a, b = G.b, b4 = G.b4;
+        double ga = G.anchor, la = L.anchor, prev = m_s.prev;
+        const std::size_t start = i;
+        for (; i + 4 <= n; i += 4) {
+            double g[4], l[4];
+            for (int k = 0; k < 4; ++k) {
+                const double c = x[i + static_cast<std::size_t>(k)] - prev;
+                prev = x[i + static_cast<std::size_t>(k)];
+                g[k] = c > 0 ? c : 0.0;
+                l[k] = c < 0 ? -c : 0.0;
+            }
+            const double g1 = b * ga + a * g[0], l1 = b * la + a * l[0];
+            const double g2 = b * g1 + a * g[1], l2 = b * l1 + a * l[1];
+            const double g3 = b * g2 + a * g[2], l3 = b * l2 + a * l[2];
+            ga = b4 * ga + a * (g[3] + b * (g[2] + b * (g[1] + b * g[0])));
+            la = b4 * la + a * (l[3] + b * (l[2] + b * (l[1] + b * l[0])));
+            y[i] = rsiOf(g1, l1);
+            y[i + 1] = rsiOf(g2, l2);
+            y[i + 2] = rsiOf(g3, l3);
+            y[i + 3] = rsiOf(ga, la);
+        }
+        if (i > start) {
+            m_s.n += static_cast<std::int64_t>(i - start);
+            m_s.prev = prev;
+            G.y = G.anchor = ga;
+            L.y = L.anchor = la;
+            G.phase = L.phase = 0;
+        }
+        for (; i < n; ++i) {
+            step(x[i]);
+            y[i] = value();
         }
     }
 
 private:
+    static double rsiOf(double g, double l) {
+        const double sum = g + l;
+        return sum > 0 ? 100.0 * g / sum : 50.0;
+    }
     struct State {
-        double prev = 0, avgGain = 0, avgLoss = 0;
+        double prev = 0, seedGain = 0, seedLoss = 0;
+        WilderSmoother gain, loss;
         std::int64_t n = 0;
     };
     int m_period;
-    double m_inv;
     State m_s, m_saved;
 };
 
@@ -333,8 +404,9 @@ enum class AtrSeed : std::uint8_t { SkipFirstBar = 1, IncludeFirstBar };
 class Atr {
 public:
     explicit Atr(int period, AtrSeed seed = AtrSeed::SkipFirstBar)
-        : m_period(period), m_inv(1.0 / period), m_skipFirst(seed == AtrSeed::SkipFirstBar) {
+        : m_period(period), m_skipFirst(seed == AtrSeed::SkipFirstBar) {
         assert(period >= 1);
+        m_s.smooth = WilderSmoother(period);
     }
     int warmup() const { return m_skipFirst ? m_period : m_period - 1; }
     bool ready() const { return m_s.n > warmup(); }
@@ -346,29 +418,62 @@ public:
         m_s = m_saved;
         step(high, low, close);
     }
-    double value() const { return ready() ? m_s.atr : kNaN; }
+    double value() const { return ready() ? m_s.smooth.y : kNaN; }
     void step(double high, double low, double close) {
         const double tr = trueRange(high, low, m_s.n == 0 ? kNaN : m_s.prevClose);
         ++m_s.n;
         m_s.prevClose = close;
         const std::int64_t k = m_skipFirst ? m_s.n - 1 : m_s.n;  // true ranges that count so far
         if (k <= 0) return;
-        if (k < m_period) {
-            m_s.atr += tr;
-        } else if (k == m_period) {
-            m_s.atr = (m_s.atr + tr) / m_period;
-        } else {
-            m_s.atr = (tr - m_s.atr) * m_inv + m_s.atr;
+        if (k < m_period) m_s.seed += tr;
+        else if (k == m_period) m_s.smooth.seed((m_s.seed + tr) / m_period);
+        else m_s.smooth.step(tr);
+    }
+    /// step() over the arrays writing value() to out, unrolled between anchors.
+    void run(const double* high, const double* low, const double* close, double* out, std::size_t n) {
+        std::size_t i = 0;
+        for (; i < n && (!ready() || m_s.smooth.phase != 0); ++i) {
+            step(high[i], low[i], close[i]);
+            out[i] = value();
+        }
+        WilderSmoother& S = m_s.smooth;
+        const double a = S.a, b = S.b, b4 = S.b4;
+        double anchor = S.anchor, prev = m_s.prevClose;
+        const std::size_t start = i;
+        for (; i + 4 <= n; i += 4) {
+            double tr[4];
+            for (std::size_t k = 0; k < 4; ++k) {
+                tr[k] = trueRange(high[i + k], low[i + k], prev);
+                prev = close[i + k];
+            }
+            const double y1 = b * anchor + a * tr[0];
+            const double y2 = b * y1 + a * tr[1];
+            const double y3 = b * y2 + a * tr[2];
+            anchor = b4 * anchor + a * (tr[3] + b * (tr[2] + b * (tr[1] + b * tr[0])));
+            out[i] = y1;
+            out[i + 1] = y2;
+            out[i + 2] = y3;
+            out[i + 3] = anchor;
+        }
+        if (i > start) {
+            m_s.n += static_cast<std::int64_t>(i - start);
+            m_s.prevClose = prev;
+            S.y = S.anchor = anchor;
+            S.phase = 0;
+        }
+        for (; i < n; ++i) {
+            step(high[i], low[i], close[i]);
+            out[i] = value();
         }
     }
 
 private:
     struct State {
-        double prevClose = 0, atr = 0;
+        double prevClose = 0, seed = 0;
+        WilderSmoother smooth;
         std::int64_t n = 0;
     };
     int m_period;
-    double m_inv;
     bool m_skipFirst;
     State m_s, m_saved;
 };
