@@ -213,6 +213,12 @@ void MainWindow::wireFeed() {
             const auto history = m_session.feed()->closedBars(id, Timeframe::H1);
             for (std::size_t i = history.size() > 48 ? history.size() - 48 : 0; i < history.size(); ++i)
                 model->onBar(id, Timeframe::H1, history[i]);
+            // Warm the signal engine on the history (at most the last 500 bars: enough for every rule).
+            signal::SignalEngine& engine = m_signalEngines.try_emplace(id).first->second;
+            std::optional<signal::Signal> last;
+            for (std::size_t i = history.size() > 500 ? history.size() - 500 : 0; i < history.size(); ++i)
+                if (auto sig = engine.onBar(history[i], nextBucketStart(Timeframe::H1, history[i].openTimeMs))) last = sig;
+            if (last) publishSignal(id, *last);
             m_session.feed()->subscribeTrades(id);
             m_session.feed()->subscribeBars(id, Timeframe::H1);
         }
@@ -224,6 +230,11 @@ void MainWindow::wireFeed() {
     connect(feed, &marketdata::MarketDataFeed::barUpdated, this, [this, wl](const InstrumentId& id, Timeframe tf, const Bar& b) {
         wl->onBar(id, tf, b);
         if (id == m_chartInstrument) m_chart->updateLastBar(b);
+        if (b.closed && tf == Timeframe::H1) {
+            auto it = m_signalEngines.find(id);
+            if (it != m_signalEngines.end())
+                if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) publishSignal(id, *sig);
+        }
     });
     connect(feed, &marketdata::MarketDataFeed::statusChanged, this, [this](const marketdata::FeedStatus& s) {
         m_feedLabel->setText(tr("Feed: %1").arg(s.toString()));
@@ -233,6 +244,22 @@ void MainWindow::wireFeed() {
                                   .arg(QString::fromStdString(formatUtc(ms)).left(16).replace(QLatin1Char('T'), QLatin1Char(' ')) +
                                        QStringLiteral(" UTC")));
     });
+}
+
+void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) {
+    marketdata::TickerSignal t;
+    t.side = s.side == signal::Direction::Long    ? marketdata::SignalSide::Long
+             : s.side == signal::Direction::Short ? marketdata::SignalSide::Short
+                                                   : marketdata::SignalSide::Hold;
+    t.confidence = s.confidence;
+    t.timeMs = s.timeMs;
+    if (s.side != signal::Direction::Hold) {
+        t.entry = s.entry;
+        t.stopLoss = s.stopLoss;
+        t.takeProfits.assign(s.takeProfits.begin(), s.takeProfits.end());
+    }
+    t.reasons = s.reasons;
+    m_watchlist->model()->onSignal(id, t);
 }
 
 void MainWindow::showInstrument(const InstrumentId& id) {

@@ -4,9 +4,11 @@
 // restored on the next start; View > Reset layout brings back the default.
 
 #include "domain/instrument.h"
+#include "signals/signalengine.h"
 
 #include <QMainWindow>
 
+#include <map>
 #include <memory>
 
 class QDockWidget;
@@ -53,6 +55,9 @@ private:
     WatchlistWidget* m_watchlist = nullptr;
     charts::CandleChart* m_chart = nullptr;
     InstrumentId m_chartInstrument;
+    /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
+    std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
+    void publishSignal(const InstrumentId& id, const signal::Signal& s);
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;

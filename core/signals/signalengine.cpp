@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace kairos::signals {
+namespace kairos::signal {
 
 namespace {
 std::string fmt(const char* f, double a, double b = 0, double c = 0) {
@@ -133,4 +133,4 @@ std::vector<Signal> generateSignals(const std::vector<Bar>& bars, Timeframe tf, 
     return out;
 }
 
-}  // namespace kairos::signals
+}  // namespace kairos::signal

@@ -12,6 +12,8 @@
 // - volume: MFI beyond 20/80 (1), OBV above/below its own SMA confirming the trend vote (1).
 // The net score over the maximum possible gives the confidence; |score| >= minScore gives LONG or
 // SHORT, otherwise HOLD. The engine only ever sees bars up to the one it signals (no lookahead).
+// The namespace is kairos::signal, not ::signals: Qt's `signals` keyword macro would break it in
+// every file that includes Qt (keywords stay on because QCustomPlot's header needs them).
 
 #include "domain/bar.h"
 #include "domain/timeframe.h"
@@ -23,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace kairos::signals {
+namespace kairos::signal {
 
 enum class Direction : std::uint8_t { Long = 1, Short, Hold };
 
@@ -90,4 +92,4 @@ std::vector<Signal> generateSignals(const std::vector<Bar>& bars, Timeframe tf, 
 
 std::string toString(Direction d);
 
-}  // namespace kairos::signals
+}  // namespace kairos::signal

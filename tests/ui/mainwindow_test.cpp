@@ -7,6 +7,7 @@
 #include "watchlistwidget.h"
 
 #include "marketdata/csvimport.h"
+#include "signals/signalengine.h"
 #include "testdata.h"
 
 #include <QDockWidget>
@@ -66,6 +67,18 @@ private Q_SLOTS:
         QCOMPARE(session.feed()->clockMs(), firstEth.openTimeMs);
         // The chart already shows BTCUSDT's history before the replay start (five years of 1h bars).
         QVERIFY(w.chart()->barCount() > 40000);
+        // The watchlist shows the signal engine's verdict on that history (its last 500 bars).
+        {
+            const auto history = session.feed()->closedBars(InstrumentId{"BINANCE", "BTCUSDT"}, Timeframe::H1);
+            const auto sigs = signal::generateSignals({history.end() - 500, history.end()}, Timeframe::H1);
+            QVERIFY(!sigs.empty());
+            WatchlistModel* wm = w.watchlist()->model();
+            wm->flush();
+            const int btcRow = wm->rowOf(InstrumentId{"BINANCE", "BTCUSDT"});
+            QCOMPARE(wm->index(btcRow, WatchlistModel::Signal).data().toString(),
+                     QString::fromStdString(signal::toString(sigs.back().side)));
+            QCOMPARE(wm->index(btcRow, WatchlistModel::Confidence).data().toString(), QString::number(sigs.back().confidence));
+        }
 
         // WHEN the replay clock passes the first bar's close
         session.feed()->advanceTo(firstEth.openTimeMs + 3600000 - 1);

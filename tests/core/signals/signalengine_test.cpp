@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 using namespace kairos;
-using namespace kairos::signals;
+using namespace kairos::signal;
 
 namespace {
 std::vector<Bar> btc1h() {
