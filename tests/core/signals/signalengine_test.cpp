@@ -85,3 +85,33 @@ TEST(SignalEngine, ThresholdDecidesBetweenHoldAndADirection) {
         directional += s.side != Direction::Hold;
     EXPECT_GT(directional, 1000);
 }
+
+#include "signals/batchsignals.h"
+
+TEST(SignalBatch, ParallelResultsEqualSequentialOnesInOrder) {
+    const auto bars = btc1h();
+    std::vector<SeriesInput> in;
+    for (int k = 0; k < 12; ++k) {
+        const auto from = bars.begin() + k * 3000;
+        in.push_back({InstrumentId{"BINANCE", std::string("BTCUSDT_").append(std::to_string(k))}, Timeframe::H1, {from, from + 1000}});
+    }
+    std::atomic<int> calls{0};
+    auto all = generateAll(in, {}, nullptr, [&](int, int total) {
+        EXPECT_EQ(total, 12);
+        ++calls;
+    });
+    ASSERT_TRUE(all.ok()) << all.message();
+    ASSERT_EQ(all->size(), in.size());
+    EXPECT_EQ(calls.load(), 12);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        EXPECT_EQ((*all)[i].id, in[i].id);
+        const auto seq = generateSignals(in[i].bars, Timeframe::H1);
+        ASSERT_EQ((*all)[i].list.size(), seq.size());
+        for (std::size_t j = 0; j < seq.size(); ++j) ASSERT_TRUE(sameSignal((*all)[i].list[j], seq[j])) << i << " " << j;
+    }
+    // Cancelled before it starts: a clear error, no results.
+    std::atomic<bool> cancel{true};
+    auto cancelled = generateAll(in, {}, &cancel);
+    ASSERT_FALSE(cancelled.ok());
+    EXPECT_NE(cancelled.message().find("cancelled after 0 of 12 series"), std::string::npos) << cancelled.message();
+}
