@@ -71,7 +71,36 @@ CREATE TABLE ui_state (
     value BLOB NOT NULL
 ) STRICT;
 )sql"},
-    // Next: layouts, alerts, orders, fills, journal, signal history... append here.
+    Migration{3, "signal history",
+              R"sql(
+-- Every signal the engine produced, with its outcome once known. Levels are REAL: signals are
+-- analytics, not money (orders and fills use exact decimals).
+CREATE TABLE signal_history (
+    signal_id   INTEGER PRIMARY KEY,
+    venue       TEXT NOT NULL,
+    symbol      TEXT NOT NULL,
+    timeframe   TEXT NOT NULL,
+    bar_open    INTEGER NOT NULL,
+    known_at    INTEGER NOT NULL,
+    side        TEXT NOT NULL CHECK (side IN ('LONG', 'SHORT', 'HOLD')),
+    confidence  INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),
+    score       INTEGER NOT NULL,
+    entry       REAL NOT NULL,
+    stop_loss   REAL NOT NULL,
+    tp1         REAL NOT NULL,
+    tp2         REAL NOT NULL,
+    tp3         REAL NOT NULL,
+    reward_risk REAL NOT NULL,
+    reasons     TEXT NOT NULL,  -- one reason per line
+    exit        TEXT NOT NULL CHECK (exit IN ('open', 'stop', 'tp3', 'expired')),
+    tp_reached  INTEGER NOT NULL CHECK (tp_reached BETWEEN 0 AND 3),
+    r           REAL NOT NULL,
+    bars_held   INTEGER NOT NULL,
+    resolved_at INTEGER,
+    UNIQUE (venue, symbol, timeframe, bar_open)
+) STRICT;
+)sql"},
+    // Next: layouts, alerts, orders, fills, journal... append here.
 };
 }  // namespace
 
