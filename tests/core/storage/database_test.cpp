@@ -7,6 +7,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QStandardPaths>
 
 #include <gtest/gtest.h>
 
@@ -37,8 +38,11 @@ void writeRawDatabase(const QString& path, const char* sql) {
 }  // namespace
 
 TEST(Database, NewProfileIsWalWithCurrentSchema) {
+    // GIVEN a profile folder that does not exist yet
     const QString dir = QString::fromStdString(test::tempDir()) + QStringLiteral("/profile");
+    // WHEN its database is opened
     auto db = Database::openProfile(dir);
+    // THEN it is created in WAL mode, with foreign keys on and every migration applied
     ASSERT_TRUE(db.ok()) << db.message();
     EXPECT_EQ((*db)->path(), QDir(dir).filePath(QStringLiteral("kairos.sqlite")));
     EXPECT_EQ((*db)->schemaVersion(), Database::currentSchemaVersion());
@@ -72,6 +76,7 @@ TEST(Database, NewerSchemaIsRefusedAndLeftUntouched) {
 }
 
 TEST(Database, NotADatabaseIsAClearErrorAndUntouched) {
+    // GIVEN a profile database file that is not SQLite at all
     const QString path = QString::fromStdString(test::tempDir()) + QStringLiteral("/kairos.sqlite");
     QFile f(path);
     ASSERT_TRUE(f.open(QIODevice::WriteOnly));
@@ -79,6 +84,7 @@ TEST(Database, NotADatabaseIsAClearErrorAndUntouched) {
     f.write(QByteArray::fromStdString(test::readFile(test::resourcesData("binance_spot_BTCUSDT_1d_2020-09-20_2025-09-18.csv")).substr(0, 8192)));
     f.close();
     const QByteArray before = fileHash(path);
+    // WHEN it is opened THEN the error says what is wrong and the file is not touched
     auto db = Database::open(path);
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.message().find("file is not a database, or it is damaged"), std::string::npos) << db.message();
@@ -86,9 +92,11 @@ TEST(Database, NotADatabaseIsAClearErrorAndUntouched) {
 }
 
 TEST(Database, ForeignSqliteDatabaseIsRefusedUntouched) {
+    // GIVEN another program's SQLite file
     const QString path = QString::fromStdString(test::tempDir()) + QStringLiteral("/other.sqlite");
     writeRawDatabase(path, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES ('mine');");
     const QByteArray before = fileHash(path);
+    // WHEN it is opened as a profile THEN it is refused and not migrated
     auto db = Database::open(path);
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.message().find("not a Kairos profile"), std::string::npos) << db.message();
@@ -96,6 +104,7 @@ TEST(Database, ForeignSqliteDatabaseIsRefusedUntouched) {
 }
 
 TEST(Database, FailingMigrationLeavesTheDatabaseAsItWas) {
+    // GIVEN a database at schema 1 with a row in it
     using detail::Migration;
     const QString path = QString::fromStdString(test::tempDir()) + QStringLiteral("/kairos.sqlite");
     const Migration v1[] = {{1, "first", "CREATE TABLE a (x INTEGER) STRICT;"}};
@@ -104,7 +113,8 @@ TEST(Database, FailingMigrationLeavesTheDatabaseAsItWas) {
         ASSERT_TRUE(db.ok()) << db.message();
         ASSERT_TRUE((*db)->exec("INSERT INTO a VALUES (42)").ok());
     }
-    // Step 2 is fine on its own but step 3 fails: both run in one transaction, so neither sticks.
+    // WHEN a build with steps 2 and 3 opens it, and step 3 fails
+    // THEN step 2 (fine on its own) is undone too: all pending steps are one transaction
     const Migration v3[] = {{1, "first", "CREATE TABLE a (x INTEGER) STRICT;"},
                             {2, "second", "CREATE TABLE b (y INTEGER) STRICT; INSERT INTO a VALUES (7);"},
                             {3, "broken", "CREATE TABLE c (z NOT_A_TYPE) STRICT;"}};
@@ -119,25 +129,115 @@ TEST(Database, FailingMigrationLeavesTheDatabaseAsItWas) {
     EXPECT_EQ(pragma(**db, "SELECT count(*) FROM a"), 1);
 }
 
+namespace {
+/// Sets (or unsets, for a null value) an environment variable for one scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const QByteArray& value) : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    }
+    ~ScopedEnv() {
+        if (m_had)
+            qputenv(m_name, m_old);
+        else
+            qunsetenv(m_name);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    bool m_had;
+    QByteArray m_old;
+};
+}  // namespace
+
 TEST(Database, ProfileDirectoryResolution) {
+    // GIVEN both --profile and KAIROS_HOME
     const QString base = QString::fromStdString(test::tempDir());
-    // --profile DIR wins and is created
-    auto explicitDir = resolveProfileDir(base + QStringLiteral("/cli/p"));
-    ASSERT_TRUE(explicitDir.ok()) << explicitDir.message();
-    EXPECT_TRUE(QDir(*explicitDir).exists());
-    EXPECT_TRUE(explicitDir->endsWith(QStringLiteral("/cli/p")));
-    // then $KAIROS_HOME
-    qputenv("KAIROS_HOME", (base + QStringLiteral("/home")).toUtf8());
-    auto env = resolveProfileDir();
-    qunsetenv("KAIROS_HOME");
-    ASSERT_TRUE(env.ok());
-    EXPECT_TRUE(env->endsWith(QStringLiteral("/home")));
-    EXPECT_TRUE(QDir(*env).exists());
-    // and a profile that cannot be created is a clear error
+    {
+        ScopedEnv home("KAIROS_HOME", (base + QStringLiteral("/home")).toUtf8());
+        // WHEN --profile DIR is given THEN it wins, and it is created
+        auto explicitDir = resolveProfileDir(base + QStringLiteral("/cli/p"));
+        ASSERT_TRUE(explicitDir.ok()) << explicitDir.message();
+        EXPECT_EQ(*explicitDir, base + QStringLiteral("/cli/p"));
+        EXPECT_TRUE(QDir(*explicitDir).exists());
+        // WHEN it is not THEN $KAIROS_HOME is used
+        auto env = resolveProfileDir();
+        ASSERT_TRUE(env.ok()) << env.message();
+        EXPECT_EQ(*env, base + QStringLiteral("/home"));
+        EXPECT_TRUE(QDir(*env).exists());
+    }
+    {
+        // WHEN neither is set THEN the system's application data folder is used (pointed at a
+        // temporary folder here through XDG_DATA_HOME, which Qt reads on Linux)
+        ScopedEnv home("KAIROS_HOME", QByteArray());
+        ScopedEnv xdg("XDG_DATA_HOME", (base + QStringLiteral("/xdg")).toUtf8());
+        auto fallback = resolveProfileDir();
+        ASSERT_TRUE(fallback.ok()) << fallback.message();
+        EXPECT_EQ(*fallback, QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+        EXPECT_TRUE(QDir(*fallback).exists());
+#ifdef Q_OS_LINUX
+        EXPECT_TRUE(fallback->startsWith(base + QStringLiteral("/xdg/"))) << fallback->toStdString();
+#endif
+    }
+    // AND a profile that cannot be created is a clear error
     QFile blocker(base + QStringLiteral("/file"));
     ASSERT_TRUE(blocker.open(QIODevice::WriteOnly));
     blocker.close();
     auto bad = Database::openProfile(base + QStringLiteral("/file/sub"));
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.message().find("cannot create the profile directory"), std::string::npos) << bad.message();
+    auto notDir = resolveProfileDir(base + QStringLiteral("/file"));
+    ASSERT_FALSE(notDir.ok());
+    EXPECT_NE(notDir.message().find("(from --profile) exists but is not a directory"), std::string::npos) << notDir.message();
+}
+
+TEST(Database, DamagedDatabaseIsAClearErrorAndUntouched) {
+    // GIVEN a Kairos profile database whose first page (the schema) was overwritten
+    const QString path = QString::fromStdString(test::tempDir()) + QStringLiteral("/kairos.sqlite");
+    {
+        auto db = Database::open(path);
+        ASSERT_TRUE(db.ok()) << db.message();
+    }
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(f.seek(100));  // just past the 100-byte file header
+    f.write(QByteArray(4000, '\xA5'));
+    f.close();
+    const QByteArray before = fileHash(path);
+    // WHEN it is opened THEN the error says so plainly and the file is not touched
+    auto db = Database::open(path);
+    ASSERT_FALSE(db.ok());
+    EXPECT_NE(db.message().find("file is not a database, or it is damaged"), std::string::npos) << db.message();
+    EXPECT_NE(db.message().find("restore it from a backup"), std::string::npos) << db.message();
+    EXPECT_EQ(fileHash(path), before);
+}
+
+TEST(Database, MigrationStepsAreNumberedWithoutHoles) {
+    // The list is append-only and versions are 1, 2, 3, ...: a hole or a repeat would make some
+    // databases skip or re-run a step.
+    const auto steps = detail::migrations();
+    ASSERT_FALSE(steps.empty());
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        EXPECT_EQ(steps[i].version, static_cast<int>(i + 1));
+        EXPECT_NE(std::string(steps[i].name), "");
+    }
+    EXPECT_EQ(Database::currentSchemaVersion(), steps.back().version);
+}
+
+TEST(Database, SecondConnectionOpensAnUpToDateProfile) {
+    // GIVEN a profile open in one connection (the terminal)
+    const QString dir = QString::fromStdString(test::tempDir());
+    auto first = Database::openProfile(dir);
+    ASSERT_TRUE(first.ok()) << first.message();
+    // WHEN another one (kairos-cli) opens it at the same time
+    auto second = Database::openProfile(dir);
+    // THEN it opens at the same version without migrating again
+    ASSERT_TRUE(second.ok()) << second.message();
+    EXPECT_EQ((*second)->schemaVersion(), Database::currentSchemaVersion());
+    EXPECT_EQ(pragma(**second, "SELECT count(*) FROM sqlite_schema WHERE name = 'candles'"), 1);
 }
