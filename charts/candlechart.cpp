@@ -1,101 +1,1060 @@
 #include "candlechart.h"
 
+#include "bartimeticker.h"
+#include "chartseries.h"
+#include "ohlcaggregate.h"
+
+#include "indicators/indicators.h"
+
 #include <QDateTime>
-#include <QTimeZone>
+#include <QElapsedTimer>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 #include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace kairos::charts {
 
-namespace {
-/// Labels a bar-index axis with the bars' UTC open times, so that gaps in time leave no holes.
-class BarTimeTicker : public QCPAxisTicker {
-public:
-    explicit BarTimeTicker(const std::vector<std::int64_t>* times) : m_times(times) {}
-
-protected:
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
-        const auto i = static_cast<long long>(std::llround(tick));
-        if (i < 0 || i >= static_cast<long long>(m_times->size())) return {};
-        const QDateTime t = QDateTime::fromMSecsSinceEpoch((*m_times)[static_cast<std::size_t>(i)], QTimeZone::utc());
-        return t.time() == QTime(0, 0) ? t.toString(QStringLiteral("dd MMM yy")) : t.toString(QStringLiteral("dd MMM HH:mm"));
+QString toString(ChartType type) {
+    switch (type) {
+    case ChartType::Bars: return QStringLiteral("bars");
+    case ChartType::Candles: return QStringLiteral("candles");
+    case ChartType::Line: return QStringLiteral("line");
+    case ChartType::HeikinAshi: return QStringLiteral("heikin-ashi");
     }
-
-private:
-    const std::vector<std::int64_t>* m_times;
-};
-
-// TradingView's chart defaults (shared/reference/UX.md).
-const QColor kUp(0x26, 0xa6, 0x9a);
-const QColor kDown(0xef, 0x53, 0x50);
-}  // namespace
-
-CandleChart::CandleChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
-    m_candles = new QCPFinancial(m_plot->xAxis, m_plot->yAxis2);
-    m_candles->setChartStyle(QCPFinancial::csCandlestick);
-    m_candles->setTwoColored(true);
-    m_candles->setBrushPositive(kUp);
-    m_candles->setBrushNegative(kDown);
-    m_candles->setPenPositive(QPen(kUp));
-    m_candles->setPenNegative(QPen(kDown));
-    m_candles->setWidth(0.7);
-    m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new BarTimeTicker(&m_times)));
-    m_plot->yAxis->setVisible(false);
-    m_plot->yAxis2->setVisible(true);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
-    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    return {};
 }
 
-void CandleChart::setTitle(const QString& title) { setWindowTitle(title); }
+namespace {
+
+constexpr int kFrameMs = 16;              // at most one replot per 60 Hz frame
+constexpr double kAutoScalePadding = 0.08;
+constexpr double kMinVisibleBars = 8;
+constexpr double kRightMarginBars = 4;
+constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar slot
+const QString kOverlayLayer = QStringLiteral("overlay");
+
+/// A QCPLayerable that paints through a callback (crosshair, legend, price marker).
+class PaintHook : public QCPLayerable {
+public:
+    PaintHook(QCustomPlot* plot, const QString& layer, std::function<void(QCPPainter*)> paint)
+        : QCPLayerable(plot, layer), m_paint(std::move(paint)) {}
+
+protected:
+    void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
+        painter->setRenderHint(QPainter::Antialiasing, false);
+    }
+    void draw(QCPPainter* painter) override { m_paint(painter); }
+    QRect clipRect() const override { return mParentPlot->viewport(); }
+
+private:
+    std::function<void(QCPPainter*)> m_paint;
+};
+
+/// Volume-style labels: 1.2K, 3.4M, 5.6B.
+QString compactNumber(double v) {
+    const double a = std::fabs(v);
+    if (a >= 1e9) return QString::number(v / 1e9, 'f', 2) + QLatin1Char('B');
+    if (a >= 1e6) return QString::number(v / 1e6, 'f', 2) + QLatin1Char('M');
+    if (a >= 1e3) return QString::number(v / 1e3, 'f', 2) + QLatin1Char('K');
+    return QString::number(v, 'f', a >= 100 ? 0 : 2);
+}
+
+class CompactTicker : public QCPAxisTicker {
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return compactNumber(tick); }
+};
+
+QString countdownText(std::int64_t ms) {
+    const std::int64_t s = std::max<std::int64_t>(0, ms / 1000);
+    const std::int64_t days = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60, sec = s % 60;
+    auto two = [](std::int64_t v) { return QStringLiteral("%1").arg(v, 2, 10, QLatin1Char('0')); };
+    if (days > 0) return QStringLiteral("%1d %2h").arg(days).arg(h);
+    if (h > 0) return two(h) + QLatin1Char(':') + two(m) + QLatin1Char(':') + two(sec);
+    return two(m) + QLatin1Char(':') + two(sec);
+}
+
+}  // namespace
+
+// =============================================================================================
+struct CandleChart::Private {
+    enum class PaneKind : std::uint8_t { Price = 1, Volume };
+    struct Pane {
+        QCPAxisRect* rect = nullptr;
+        PaneKind kind = PaneKind::Price;
+        double stretch = 1;
+    };
+    enum Dirty : int { DirtyOverlay = 1, DirtyFull = 2 };
+    enum class Drag : std::uint8_t { None = 1, Pan, PriceScale, TimeScale };
+    enum class Zone : std::uint8_t { None = 1, Plot, PriceAxis, TimeAxis };
+
+    CandleChart* q;
+    QCustomPlot* plot;
+    ChartSeries series;
+    // Heikin-Ashi columns (kept in step with the series while the type is Heikin-Ashi).
+    std::vector<double> haOpen, haHigh, haLow, haClose;
+    indicators::HeikinAshi haStream;
+    bool haValid = false;
+
+    ChartType type = ChartType::Candles;
+    ChartTheme theme = ChartTheme::dark();
+    Timeframe tf = Timeframe::H1;
+    InstrumentId instrument;
+    QString title;
+    bool volumeVisible = true;
+
+    // View, in logical bar indices.
+    double left = -1, right = 120;
+    bool autoScale = true;
+    int defaultVisible = 120;
+    bool historyRequested = false;
+
+    std::vector<Pane> panes;  // panes[0] is the price pane
+    QCPMarginGroup* marginGroup = nullptr;
+    QSharedPointer<BarTimeTicker> timeTicker;
+    QCPFinancial* candles = nullptr;
+    QCPGraph* line = nullptr;
+    QCPBars* volUp = nullptr;
+    QCPBars* volDown = nullptr;
+    PaintHook* overlay = nullptr;
+
+    // What is drawn: aggregated (or 1:1) candles over the window [winFrom, winTo].
+    std::vector<OhlcBucket> display;
+    std::int32_t bucket = 1;
+    std::int64_t winFrom = 0, winTo = -1;
+    bool displayValid = false;
+
+    // Frames.
+    QTimer frameTimer;
+    QElapsedTimer sinceFrame;
+    int dirty = 0;
+    int frames = 0;
+    QTimer countdownTimer;
+    std::function<std::int64_t()> clock = [] { return QDateTime::currentMSecsSinceEpoch(); };
+
+    // Mouse.
+    bool mouseInside = false;
+    QPointF mouse;
+    std::int64_t syncedCrosshairMs = -1;
+    Drag drag = Drag::None;
+    QPointF pressPos;
+    double pressLeft = 0, pressRight = 0;
+    QCPRange pressY;
+
+    explicit Private(CandleChart* chart) : q(chart), plot(new QCustomPlot(chart)) {}
+
+    // ---- construction --------------------------------------------------------------------
+    void setupPlot() {
+        plot->setObjectName(QStringLiteral("ChartPlot"));
+        plot->setFocusPolicy(Qt::NoFocus);
+        plot->setMouseTracking(true);
+        plot->setInteractions({});
+        plot->setPlottingHint(QCP::phFastPolylines, true);
+        plot->setPlottingHint(QCP::phCacheLabels, true);
+        plot->setNoAntialiasingOnDrag(true);
+        plot->installEventFilter(q);
+        plot->layer(kOverlayLayer)->setMode(QCPLayer::lmBuffered);
+
+        timeTicker.reset(new BarTimeTicker(&series, &tf));
+        // The default axis rect becomes the price pane.
+        QCPAxisRect* price = plot->axisRect();
+        plot->plotLayout()->setRowSpacing(0);
+        marginGroup = new QCPMarginGroup(plot);
+        setupRect(price);
+        panes.push_back({price, PaneKind::Price, 4});
+
+        candles = new QCPFinancial(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
+        candles->setChartStyle(QCPFinancial::csCandlestick);
+        candles->setTwoColored(true);
+        candles->setAntialiased(false);
+        candles->setWidthType(QCPFinancial::wtPlotCoords);
+        line = new QCPGraph(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
+        line->setAntialiased(true);
+        line->setVisible(false);
+        timeTicker->setAxis(price->axis(QCPAxis::atBottom));
+
+        overlay = new PaintHook(plot, kOverlayLayer, [this](QCPPainter* p) { drawOverlay(p); });
+
+        setVolumeVisible(true);
+        applyTheme();
+    }
+
+    void setupRect(QCPAxisRect* r) {
+        r->setMarginGroup(QCP::msRight, marginGroup);
+        r->setAutoMargins(QCP::msRight | QCP::msBottom);
+        r->setMinimumMargins(QMargins(0, 0, 0, 0));
+        r->setMargins(QMargins(0, 0, 0, 0));
+        r->axis(QCPAxis::atLeft)->setVisible(false);
+        r->axis(QCPAxis::atLeft)->grid()->setVisible(false);
+        r->axis(QCPAxis::atRight)->setVisible(true);
+        r->axis(QCPAxis::atRight)->grid()->setVisible(true);
+        r->axis(QCPAxis::atRight)->setPadding(6);
+        r->axis(QCPAxis::atRight)->setTickLength(0, 4);
+        r->axis(QCPAxis::atRight)->setSubTicks(false);
+        r->axis(QCPAxis::atBottom)->setTicker(timeTicker);
+        r->axis(QCPAxis::atBottom)->setSubTicks(false);
+        r->axis(QCPAxis::atBottom)->setTickLength(0, 4);
+        r->axis(QCPAxis::atTop)->setTicks(false);
+        r->axis(QCPAxis::atTop)->setTickLabels(false);
+        r->setRangeDrag({});
+        r->setRangeZoom({});
+    }
+
+    QCPAxisRect* priceRect() const { return panes.front().rect; }
+    QCPAxis* xAxis(const QCPAxisRect* r) const { return r->axis(QCPAxis::atBottom); }
+    QCPAxis* yAxis(const QCPAxisRect* r) const { return r->axis(QCPAxis::atRight); }
+    QCPAxisRect* volumeRect() const {
+        for (const Pane& p : panes)
+            if (p.kind == PaneKind::Volume) return p.rect;
+        return nullptr;
+    }
+
+    void setVolumeVisible(bool on) {
+        volumeVisible = on;
+        QCPAxisRect* existing = volumeRect();
+        if (on && existing == nullptr) {
+            auto* r = new QCPAxisRect(plot, true);
+            setupRect(r);
+            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new CompactTicker));
+            yAxis(r)->ticker()->setTickCount(3);
+            volUp = new QCPBars(xAxis(r), yAxis(r));
+            volDown = new QCPBars(xAxis(r), yAxis(r));
+            for (QCPBars* b : {volUp, volDown}) {
+                b->setAntialiased(false);
+                b->setWidthType(QCPBars::wtPlotCoords);
+            }
+            panes.insert(panes.begin() + 1, Pane{r, PaneKind::Volume, 1});
+        } else if (!on && existing != nullptr) {
+            plot->removePlottable(volUp);
+            plot->removePlottable(volDown);
+            volUp = volDown = nullptr;
+            panes.erase(std::remove_if(panes.begin(), panes.end(), [](const Pane& p) { return p.kind == PaneKind::Volume; }),
+                        panes.end());
+            plot->plotLayout()->remove(existing);
+        }
+        relayoutPanes();
+        applyTheme();
+        displayValid = false;
+    }
+
+    void relayoutPanes() {
+        QCPLayoutGrid* grid = plot->plotLayout();
+        for (const Pane& p : panes)
+            if (p.rect->layout() == grid) grid->take(p.rect);
+        grid->simplify();
+        for (std::size_t i = 0; i < panes.size(); ++i) {
+            QCPAxisRect* r = panes[i].rect;
+            grid->addElement(static_cast<int>(i), 0, r);
+            grid->setRowStretchFactor(static_cast<int>(i), panes[i].stretch);
+            const bool bottom = i + 1 == panes.size();
+            r->setAutoMargins(bottom ? QCP::msRight | QCP::msBottom : QCP::msRight);
+            r->setMargins(QMargins(0, 0, 0, 0));
+            xAxis(r)->setTickLabels(bottom);
+            xAxis(r)->setTicks(true);
+            xAxis(r)->setTickLength(0, bottom ? 4 : 0);
+            // The top axis line of lower panes is the separator between panes.
+            r->axis(QCPAxis::atTop)->setVisible(i > 0);
+        }
+        grid->simplify();
+    }
+
+    void applyTheme() {
+        plot->setBackground(theme.background);
+        const QPen sep(theme.paneSeparator, 1);
+        for (const Pane& p : panes) {
+            for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
+                QCPAxis* a = p.rect->axis(type);
+                a->setBasePen(sep);
+                a->setTickPen(sep);
+                a->setSubTickPen(Qt::NoPen);
+                a->setTickLabelColor(theme.text);
+                a->setLabelColor(theme.text);
+                a->grid()->setPen(QPen(theme.grid, 1));
+                a->grid()->setZeroLinePen(Qt::NoPen);
+            }
+        }
+        candles->setBrushPositive(theme.up);
+        candles->setBrushNegative(theme.down);
+        candles->setPenPositive(QPen(theme.up, 1));
+        candles->setPenNegative(QPen(theme.down, 1));
+        line->setPen(QPen(theme.line, 2));
+        if (volUp != nullptr) {
+            volUp->setBrush(theme.volumeUp);
+            volUp->setPen(Qt::NoPen);
+            volDown->setBrush(theme.volumeDown);
+            volDown->setPen(Qt::NoPen);
+        }
+        requestFrame(DirtyFull);
+    }
+
+    // ---- frames ---------------------------------------------------------------------------
+    void requestFrame(int what) {
+        dirty |= what;
+        if (frameTimer.isActive()) return;
+        const qint64 since = sinceFrame.isValid() ? sinceFrame.elapsed() : kFrameMs;
+        frameTimer.start(static_cast<int>(std::max<qint64>(0, kFrameMs - since)));
+    }
+
+    void frame(QCustomPlot::RefreshPriority refresh) {
+        frameTimer.stop();
+        if ((dirty & DirtyFull) != 0) {
+            syncDisplay();
+            applyRanges();
+            plot->replot(refresh);
+        } else if ((dirty & DirtyOverlay) != 0) {
+            plot->layer(kOverlayLayer)->replot();
+            if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
+        } else {
+            return;
+        }
+        dirty = 0;
+        sinceFrame.restart();
+        ++frames;
+        Q_EMIT q->frameRendered();
+    }
+
+    // ---- data -> what is drawn ------------------------------------------------------------
+    double plotWidthPx() const {
+        const int w = priceRect()->width();
+        if (w >= 20) return w;
+        return std::max(100, plot->width() - 70);  // before the first layout pass
+    }
+
+    OhlcColumns columns() const {
+        const bool ha = type == ChartType::HeikinAshi && haValid;
+        OhlcColumns c;
+        c.origin = series.firstIndex();
+        c.open = ha ? std::span<const double>(haOpen) : std::span<const double>(series.open());
+        c.high = ha ? std::span<const double>(haHigh) : std::span<const double>(series.high());
+        c.low = ha ? std::span<const double>(haLow) : std::span<const double>(series.low());
+        c.close = ha ? std::span<const double>(haClose) : std::span<const double>(series.close());
+        c.volume = series.volume();
+        return c;
+    }
+
+    void rebuildHeikinAshi() {
+        haValid = false;
+        haOpen.clear();
+        haHigh.clear();
+        haLow.clear();
+        haClose.clear();
+        if (type != ChartType::HeikinAshi) return;
+        haStream = indicators::HeikinAshi();
+        const std::size_t n = series.size();
+        for (auto* v : {&haOpen, &haHigh, &haLow, &haClose}) v->reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            haStream.push(series.open()[i], series.high()[i], series.low()[i], series.close()[i]);
+            const auto v = haStream.value();
+            haOpen.push_back(v.open);
+            haHigh.push_back(v.high);
+            haLow.push_back(v.low);
+            haClose.push_back(v.close);
+        }
+        haValid = true;
+    }
+
+    void updateHeikinAshi(ChartSeries::Update u) {
+        if (type != ChartType::HeikinAshi || !haValid) return;
+        const std::size_t i = series.size() - 1;
+        const double o = series.open()[i], h = series.high()[i], l = series.low()[i], c = series.close()[i];
+        if (u == ChartSeries::Update::Appended) {
+            haStream.push(o, h, l, c);
+            const auto v = haStream.value();
+            haOpen.push_back(v.open);
+            haHigh.push_back(v.high);
+            haLow.push_back(v.low);
+            haClose.push_back(v.close);
+        } else {
+            haStream.updateLast(o, h, l, c);
+            const auto v = haStream.value();
+            haOpen.back() = v.open;
+            haHigh.back() = v.high;
+            haLow.back() = v.low;
+            haClose.back() = v.close;
+        }
+    }
+
+    double keyOf(const OhlcBucket& b) const {
+        const std::int64_t start = floorDiv(b.firstIndex, bucket) * bucket;
+        return static_cast<double>(start) + (bucket - 1) / 2.0;
+    }
+
+    void syncDisplay() {
+        if (series.empty()) {
+            display.clear();
+            fillPlottables();
+            displayValid = true;
+            return;
+        }
+        const std::int32_t n = bucketBarsFor(right - left, plotWidthPx());
+        const std::int64_t needL = std::max(static_cast<std::int64_t>(std::floor(left)), series.firstIndex());
+        const std::int64_t needR = std::min(static_cast<std::int64_t>(std::ceil(right)), series.lastIndex());
+        if (displayValid && n == bucket && needL >= winFrom && needR <= winTo) return;
+        bucket = n;
+        const double span = right - left;
+        const auto from = static_cast<std::int64_t>(std::floor(left - span));
+        const auto to = static_cast<std::int64_t>(std::ceil(right + span));
+        display.clear();
+        aggregateOhlc(columns(), from, to, n, display);
+        winFrom = std::max(series.firstIndex(), floorDiv(from, n) * n);
+        winTo = std::min(series.lastIndex(), floorDiv(to, n) * n + n - 1);
+        fillPlottables();
+        displayValid = true;
+    }
+
+    void fillPlottables() {
+        const double width = bucket * kCandleWidth;
+        const bool ohlc = type != ChartType::Line;
+        candles->setVisible(ohlc);
+        line->setVisible(!ohlc);
+        candles->setChartStyle(type == ChartType::Bars ? QCPFinancial::csOhlc : QCPFinancial::csCandlestick);
+        candles->setWidth(width);
+        if (ohlc) {
+            QVector<QCPFinancialData> v;
+            v.reserve(static_cast<int>(display.size()));
+            for (const OhlcBucket& b : display) v.append(QCPFinancialData(keyOf(b), b.open, b.high, b.low, b.close));
+            candles->data()->set(v, true);
+            line->data()->clear();
+        } else {
+            QVector<QCPGraphData> v;
+            v.reserve(static_cast<int>(display.size()));
+            for (const OhlcBucket& b : display) v.append(QCPGraphData(keyOf(b), b.close));
+            line->data()->set(v, true);
+            candles->data()->clear();
+        }
+        if (volUp != nullptr) {
+            QVector<QCPBarsData> up, down;
+            for (const OhlcBucket& b : display) (b.close >= b.open ? up : down).append(QCPBarsData(keyOf(b), b.volume));
+            volUp->data()->set(up, true);
+            volDown->data()->set(down, true);
+            volUp->setWidth(width);
+            volDown->setWidth(width);
+        }
+    }
+
+    /// The newest bar changed (revised or appended): patch what is drawn without a rebuild.
+    void patchLast() {
+        if (!displayValid || series.empty()) return;
+        const std::int64_t last = series.lastIndex();
+        if (winTo < last - 1 || display.empty()) return;  // the window does not reach the data's end
+        const OhlcBucket b = aggregateBucketAt(columns(), last, bucket);
+        const double key = keyOf(b);
+        if (display.back().firstIndex == b.firstIndex) {
+            display.back() = b;
+        } else {
+            display.push_back(b);
+        }
+        winTo = last;
+        if (type != ChartType::Line) {
+            auto data = candles->data();
+            if (!data->isEmpty() && (data->end() - 1)->key == key) {
+                auto it = data->end() - 1;
+                it->open = b.open;
+                it->high = b.high;
+                it->low = b.low;
+                it->close = b.close;
+            } else {
+                data->add(QCPFinancialData(key, b.open, b.high, b.low, b.close));
+            }
+        } else {
+            auto data = line->data();
+            if (!data->isEmpty() && (data->end() - 1)->key == key) (data->end() - 1)->value = b.close;
+            else data->add(QCPGraphData(key, b.close));
+        }
+        if (volUp != nullptr) {
+            volUp->data()->remove(key);
+            volDown->data()->remove(key);
+            (b.close >= b.open ? volUp : volDown)->data()->add(QCPBarsData(key, b.volume));
+        }
+    }
+
+    /// Display entries that intersect the visible bars [ceil(left), floor(right)].
+    std::pair<std::size_t, std::size_t> visibleDisplay() const {
+        const auto a = static_cast<std::int64_t>(std::ceil(left)), b = static_cast<std::int64_t>(std::floor(right));
+        auto lo = std::lower_bound(display.begin(), display.end(), a,
+                                   [](const OhlcBucket& x, std::int64_t v) { return x.firstIndex + x.count - 1 < v; });
+        auto hi = std::upper_bound(lo, display.end(), b, [](std::int64_t v, const OhlcBucket& x) { return v < x.firstIndex; });
+        return {static_cast<std::size_t>(lo - display.begin()), static_cast<std::size_t>(hi - display.begin())};
+    }
+
+    void applyRanges() {
+        for (const Pane& p : panes) xAxis(p.rect)->setRange(left, right);
+        const auto [from, to] = visibleDisplay();
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo, vmax = 0;
+        for (std::size_t i = from; i < to; ++i) {
+            const OhlcBucket& b = display[i];
+            if (type == ChartType::Line) {
+                lo = std::min(lo, b.close);
+                hi = std::max(hi, b.close);
+            } else {
+                lo = std::min(lo, b.low);
+                hi = std::max(hi, b.high);
+            }
+            vmax = std::max(vmax, b.volume);
+        }
+        QCPAxis* py = yAxis(priceRect());
+        py->setNumberFormat(QStringLiteral("f"));
+        py->setNumberPrecision(series.priceDecimals());
+        if (autoScale && lo <= hi) {
+            double pad = (hi - lo) * kAutoScalePadding;
+            if (pad <= 0) pad = std::max(std::fabs(hi) * 0.01, 1e-8);
+            py->setRange(lo - pad, hi + pad);
+        }
+        if (QCPAxisRect* v = volumeRect()) yAxis(v)->setRange(0, vmax > 0 ? vmax * 1.15 : 1);
+    }
+
+    // ---- view -----------------------------------------------------------------------------
+    void clampView() {
+        double span = right - left;
+        const double total = std::max<double>(static_cast<double>(series.size()), 50);
+        span = std::clamp(span, kMinVisibleBars, total * 1.25 + kRightMarginBars);
+        if (right - left != span) {
+            const double mid = (left + right) / 2;
+            left = mid - span / 2;
+            right = mid + span / 2;
+        }
+        if (!series.empty()) {
+            // Keep at least a few bars in view on either side.
+            const double first = static_cast<double>(series.firstIndex()), last = static_cast<double>(series.lastIndex());
+            const double keep = std::min(span * 0.2, 5.0);
+            if (right < first + keep) {
+                right = first + keep;
+                left = right - span;
+            }
+            if (left > last - keep) {
+                left = last - keep;
+                right = left + span;
+            }
+        }
+    }
+
+    void viewChanged() {
+        clampView();
+        requestFrame(DirtyFull);
+        Q_EMIT q->visibleRangeChanged(left, right);
+        if (!series.empty() && left < static_cast<double>(series.firstIndex()) && !historyRequested) {
+            historyRequested = true;
+            Q_EMIT q->historyNeeded(series.time().front());
+        }
+    }
+
+    bool atLatest() const { return right >= static_cast<double>(series.lastIndex()) + 0.5; }
+
+    // ---- mouse ----------------------------------------------------------------------------
+    int paneAt(const QPointF& pos, bool includeAxis) const {
+        for (std::size_t i = 0; i < panes.size(); ++i) {
+            const QRect r = panes[i].rect->rect();
+            const bool inY = pos.y() >= r.top() && pos.y() <= r.bottom();
+            if (inY && (r.contains(pos.toPoint()) || (includeAxis && pos.x() > r.right()))) return static_cast<int>(i);
+        }
+        return -1;
+    }
+
+    Zone zoneAt(const QPointF& pos) const {
+        for (const Pane& p : panes) {
+            const QRect r = p.rect->rect();
+            if (r.contains(pos.toPoint())) return Zone::Plot;
+            if (pos.y() >= r.top() && pos.y() <= r.bottom() && pos.x() > r.right()) return Zone::PriceAxis;
+        }
+        if (!panes.empty() && pos.y() > panes.back().rect->rect().bottom()) return Zone::TimeAxis;
+        return Zone::None;
+    }
+
+    double indexAtPixel(double x) const { return xAxis(priceRect())->pixelToCoord(x); }
+    double barsPerPixel() const { return (right - left) / plotWidthPx(); }
+
+    /// The drawn candle under logical index x (a bucket when aggregated), or nullptr.
+    const OhlcBucket* displayAt(double x) const {
+        const auto i = static_cast<std::int64_t>(std::llround(x));
+        auto it = std::upper_bound(display.begin(), display.end(), i,
+                                   [](std::int64_t v, const OhlcBucket& b) { return v < b.firstIndex; });
+        if (it == display.begin()) return nullptr;
+        --it;
+        return i < it->firstIndex + it->count ? &*it : nullptr;
+    }
+
+    bool handleMouse(QEvent* event) {
+        switch (event->type()) {
+        case QEvent::MouseButtonPress: {
+            auto* e = static_cast<QMouseEvent*>(event);
+            q->setFocus(Qt::MouseFocusReason);
+            if (e->button() != Qt::LeftButton) return false;
+            pressPos = e->position();
+            pressLeft = left;
+            pressRight = right;
+            const Zone z = zoneAt(pressPos);
+            const int pane = paneAt(pressPos, true);
+            if (z == Zone::PriceAxis && pane == 0) {
+                drag = Drag::PriceScale;
+                pressY = yAxis(priceRect())->range();
+            } else if (z == Zone::TimeAxis) {
+                drag = Drag::TimeScale;
+            } else if (z == Zone::Plot) {
+                drag = Drag::Pan;
+                pressY = yAxis(priceRect())->range();
+                plot->setCursor(Qt::ClosedHandCursor);
+            }
+            return true;
+        }
+        case QEvent::MouseMove: {
+            auto* e = static_cast<QMouseEvent*>(event);
+            const QPointF pos = e->position();
+            mouse = pos;
+            mouseInside = zoneAt(pos) == Zone::Plot;
+            if (drag == Drag::Pan) {
+                const double dx = pos.x() - pressPos.x();
+                const double shift = dx * (pressRight - pressLeft) / plotWidthPx();
+                left = pressLeft - shift;
+                right = pressRight - shift;
+                if (!autoScale) {
+                    QCPAxis* py = yAxis(priceRect());
+                    const double perPx = pressY.size() / std::max(1, priceRect()->height());
+                    const double dy = (pos.y() - pressPos.y()) * perPx;
+                    py->setRange(pressY.lower + dy, pressY.upper + dy);
+                }
+                viewChanged();
+            } else if (drag == Drag::PriceScale) {
+                const double factor = std::exp((pos.y() - pressPos.y()) * 0.006);
+                const double mid = pressY.center(), half = pressY.size() / 2 * factor;
+                autoScale = false;
+                yAxis(priceRect())->setRange(mid - half, mid + half);
+                requestFrame(DirtyFull);
+            } else if (drag == Drag::TimeScale) {
+                const double factor = std::exp(-(pos.x() - pressPos.x()) * 0.006);
+                const double span = (pressRight - pressLeft) * factor;
+                right = pressRight;
+                left = pressRight - span;
+                viewChanged();
+            } else {
+                const Zone z = zoneAt(pos);
+                plot->setCursor(z == Zone::PriceAxis ? Qt::SizeVerCursor
+                                : z == Zone::TimeAxis ? Qt::SizeHorCursor
+                                : z == Zone::Plot     ? Qt::CrossCursor
+                                                      : Qt::ArrowCursor);
+            }
+            syncedCrosshairMs = -1;
+            requestFrame(DirtyOverlay);
+            emitCrosshair();
+            return true;
+        }
+        case QEvent::MouseButtonRelease:
+            if (drag != Drag::None) {
+                drag = Drag::None;
+                plot->setCursor(Qt::CrossCursor);
+            }
+            return true;
+        case QEvent::MouseButtonDblClick: {
+            auto* e = static_cast<QMouseEvent*>(event);
+            const Zone z = zoneAt(e->position());
+            if (z == Zone::PriceAxis) {
+                autoScale = true;
+                requestFrame(DirtyFull);
+            } else if (z == Zone::Plot || z == Zone::TimeAxis) {
+                q->resetView();
+            }
+            return true;
+        }
+        case QEvent::Wheel: {
+            auto* e = static_cast<QWheelEvent*>(event);
+            const QPoint delta = e->angleDelta();
+            if (std::abs(delta.x()) > std::abs(delta.y())) {
+                q->scrollBars(-delta.x() / 120.0 * std::max(1.0, (right - left) / 20));
+            } else if (delta.y() != 0) {
+                const double factor = std::pow(0.88, delta.y() / 120.0);
+                q->zoomTime(factor, indexAtPixel(e->position().x()));
+            }
+            return true;
+        }
+        case QEvent::Leave:
+            mouseInside = false;
+            requestFrame(DirtyOverlay);
+            Q_EMIT q->crosshairMoved(-1, 0);
+            return false;
+        default:
+            return false;
+        }
+    }
+
+    void emitCrosshair() {
+        if (!mouseInside || series.empty()) {
+            Q_EMIT q->crosshairMoved(-1, 0);
+            return;
+        }
+        const auto idx = static_cast<std::int64_t>(std::llround(indexAtPixel(mouse.x())));
+        Q_EMIT q->crosshairMoved(series.timeOfIndex(idx, tf), yAxis(priceRect())->pixelToCoord(mouse.y()));
+    }
+
+    // ---- painting (overlay layer: crosshair, legend, last-price marker) -------------------
+    QString formatPrice(double v) const { return QString::number(v, 'f', series.priceDecimals()); }
+
+    void drawAxisLabel(QCPPainter* p, const QRectF& box, const QString& text, const QColor& bg, const QColor& fg) const {
+        p->setPen(Qt::NoPen);
+        p->setBrush(bg);
+        p->drawRect(box);
+        p->setPen(fg);
+        p->drawText(box, Qt::AlignCenter, text);
+    }
+
+    void drawOverlay(QCPPainter* p) {
+        if (panes.empty()) return;
+        p->save();
+        QFont font = q->font();
+        p->setFont(font);
+        const QFontMetricsF fm(font);
+        drawPriceMarker(p, fm);
+        drawCrosshair(p, fm);
+        drawLegend(p, fm);
+        p->restore();
+    }
+
+    void drawPriceMarker(QCPPainter* p, const QFontMetricsF& fm) const {
+        if (series.empty()) return;
+        const QCPAxisRect* r = priceRect();
+        const QRect inner = r->rect();
+        const std::size_t last = series.size() - 1;
+        const bool ha = type == ChartType::HeikinAshi && haValid;
+        const double close = series.close()[last];
+        const double open = ha ? haOpen[last] : series.open()[last];
+        const double refClose = ha ? haClose[last] : close;
+        const QColor colour = refClose >= open ? theme.up : theme.down;
+        const double y = yAxis(r)->coordToPixel(close);
+        if (y >= inner.top() && y <= inner.bottom()) {
+            QPen pen(colour, 1, Qt::DotLine);
+            p->setPen(pen);
+            p->drawLine(QPointF(inner.left(), y), QPointF(inner.right(), y));
+        }
+        // Label on the price axis; with a countdown under the price while the bar forms.
+        const std::int64_t closesAt = nextBucketStart(tf, series.time().back());
+        const std::int64_t remaining = closesAt - clock();
+        const bool countdown = remaining > 0 && remaining <= nominalDurationMs(tf);
+        const double h = fm.height() + 4;
+        const double boxH = countdown ? 2 * h - 2 : h;
+        const double x0 = inner.right() + 1, w = r->outerRect().right() - inner.right();
+        const double yc = std::clamp(y, static_cast<double>(inner.top()) + boxH / 2, static_cast<double>(inner.bottom()) - boxH / 2);
+        const QRectF box(x0, yc - h / 2, w, boxH);
+        p->setPen(Qt::NoPen);
+        p->setBrush(colour);
+        p->drawRect(box);
+        p->setPen(Qt::white);
+        p->drawText(QRectF(x0, yc - h / 2, w, h), Qt::AlignCenter, formatPrice(close));
+        if (countdown) p->drawText(QRectF(x0, yc + h / 2 - 2, w, h - 2), Qt::AlignCenter, countdownText(remaining));
+    }
+
+    void drawCrosshair(QCPPainter* p, const QFontMetricsF& fm) const {
+        double x = std::numeric_limits<double>::quiet_NaN();
+        if (mouseInside) {
+            x = snappedX(indexAtPixel(mouse.x()));
+        } else if (syncedCrosshairMs >= 0 && !series.empty()) {
+            x = snappedX(static_cast<double>(series.indexAtOrBefore(syncedCrosshairMs)));
+        }
+        if (std::isnan(x)) return;
+        const QCPAxis* px = xAxis(priceRect());
+        const double xp = std::round(px->coordToPixel(x)) + 0.5;
+        const QRect top = priceRect()->rect(), bottom = panes.back().rect->rect();
+        QPen pen(theme.crosshair, 1, Qt::DashLine);
+        p->setPen(pen);
+        p->drawLine(QPointF(xp, top.top()), QPointF(xp, bottom.bottom()));
+        // Time label on the time axis.
+        const auto idx = static_cast<std::int64_t>(std::llround(x));
+        const QString t = formatBarTime(series.timeOfIndex(idx, tf), tf);
+        const double tw = fm.horizontalAdvance(t) + 12, th = fm.height() + 4;
+        drawAxisLabel(p, QRectF(xp - tw / 2, bottom.bottom() + 1, tw, th), t, theme.crosshairLabel, theme.crosshairLabelText);
+        if (!mouseInside) return;
+        const int pane = paneAt(mouse, false);
+        if (pane < 0) return;
+        const QCPAxisRect* r = panes[static_cast<std::size_t>(pane)].rect;
+        const double yp = std::round(mouse.y()) + 0.5;
+        p->setPen(pen);
+        p->drawLine(QPointF(r->rect().left(), yp), QPointF(r->rect().right(), yp));
+        const double value = yAxis(r)->pixelToCoord(mouse.y());
+        const QString text = pane == 0 ? formatPrice(value) : compactNumber(value);
+        const double w = r->outerRect().right() - r->rect().right();
+        drawAxisLabel(p, QRectF(r->rect().right() + 1, yp - th / 2, w, th), text, theme.crosshairLabel, theme.crosshairLabelText);
+    }
+
+    double snappedX(double x) const {
+        const auto i = static_cast<std::int64_t>(std::llround(x));
+        if (bucket <= 1) return static_cast<double>(i);
+        return static_cast<double>(floorDiv(i, bucket) * bucket) + (bucket - 1) / 2.0;
+    }
+
+    /// Segments of text drawn left to right in their colours.
+    struct Segment {
+        QString text;
+        QColor colour;
+        bool bold = false;
+    };
+    void drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) const {
+        for (const Segment& s : segs) {
+            QFont f = p->font();
+            f.setBold(s.bold);
+            p->setFont(f);
+            p->setPen(s.colour);
+            const QFontMetricsF fm(f);
+            p->drawText(at + QPointF(0, fm.ascent()), s.text);
+            at.rx() += fm.horizontalAdvance(s.text);
+        }
+        QFont f = p->font();
+        f.setBold(false);
+        p->setFont(f);
+    }
+
+    void drawLegend(QCPPainter* p, const QFontMetricsF& fm) const {
+        const QRect inner = priceRect()->rect();
+        QPointF at(inner.left() + 8, inner.top() + 6);
+        std::vector<Segment> head;
+        const QString sym = instrument.symbol.empty() ? title : QString::fromStdString(instrument.symbol);
+        head.push_back({sym + QStringLiteral(" · ") + QString::fromStdString(toString(tf)) +
+                            (instrument.venue.empty() ? QString() : QStringLiteral(" · ") + QString::fromStdString(instrument.venue)) +
+                            QStringLiteral("   "),
+                        theme.text, true});
+        if (!series.empty() && !display.empty()) {
+            const OhlcBucket* b = nullptr;
+            if (mouseInside) b = displayAt(indexAtPixel(mouse.x()));
+            else if (syncedCrosshairMs >= 0) b = displayAt(static_cast<double>(series.indexAtOrBefore(syncedCrosshairMs)));
+            OhlcBucket lastBucket;
+            if (b == nullptr) {
+                lastBucket = aggregateBucketAt(columns(), series.lastIndex(), 1);
+                b = &lastBucket;
+            }
+            const QColor c = b->close >= b->open ? theme.up : theme.down;
+            const double prevClose = b->firstIndex > series.firstIndex() ? columns().close[series.slot(b->firstIndex - 1)] : b->open;
+            const double change = prevClose != 0 ? (b->close - prevClose) / prevClose * 100 : 0;
+            auto add = [&](const QString& k, const QString& v) {
+                head.push_back({k, theme.mutedText});
+                head.push_back({v + QStringLiteral("  "), c});
+            };
+            add(QStringLiteral("O "), formatPrice(b->open));
+            add(QStringLiteral("H "), formatPrice(b->high));
+            add(QStringLiteral("L "), formatPrice(b->low));
+            add(QStringLiteral("C "), formatPrice(b->close));
+            head.push_back({(change >= 0 ? QStringLiteral("+") : QStringLiteral("−")) + QString::number(std::fabs(change), 'f', 2) +
+                                QStringLiteral("%  "),
+                            c});
+            add(QStringLiteral("Vol "), compactNumber(b->volume));
+            if (b->count > 1) head.push_back({QStringLiteral("(%1 bars)").arg(b->count), theme.mutedText});
+        }
+        drawSegments(p, at, head);
+        (void)fm;
+    }
+};
+
+// =============================================================================================
+CandleChart::CandleChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->plot);
+    setFocusPolicy(Qt::StrongFocus);
+    d->frameTimer.setSingleShot(true);
+    d->frameTimer.setTimerType(Qt::PreciseTimer);
+    connect(&d->frameTimer, &QTimer::timeout, this, [this] { d->frame(QCustomPlot::rpQueuedRefresh); });
+    d->countdownTimer.setInterval(1000);
+    connect(&d->countdownTimer, &QTimer::timeout, this, [this] { d->requestFrame(Private::DirtyOverlay); });
+    d->countdownTimer.start();
+    d->setupPlot();
+    resetView();
+}
+
+CandleChart::~CandleChart() = default;
 
 void CandleChart::setBars(const std::vector<Bar>& bars) {
-    QSharedPointer<QCPFinancialDataContainer> data(new QCPFinancialDataContainer);
-    QVector<QCPFinancialData> v;
-    v.reserve(static_cast<int>(bars.size()));
-    m_times.clear();
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-        const Bar& b = bars[i];
-        v.append(QCPFinancialData(static_cast<double>(i), b.open.toDouble(), b.high.toDouble(), b.low.toDouble(),
-                                  b.close.toDouble()));
-        m_times.push_back(b.openTimeMs);
+    d->series.assign(bars);
+    d->rebuildHeikinAshi();
+    d->displayValid = false;
+    d->historyRequested = false;
+    resetView();
+}
+
+std::size_t CandleChart::prependBars(const std::vector<Bar>& bars) {
+    const std::size_t added = d->series.prepend(bars);
+    d->historyRequested = false;
+    if (added > 0) {
+        d->rebuildHeikinAshi();
+        d->displayValid = false;
+        d->requestFrame(Private::DirtyFull);
     }
-    data->set(v, true);
-    m_candles->setData(data);
-    fitVisible();
+    return added;
 }
 
 void CandleChart::updateLastBar(const Bar& bar) {
-    const QCPFinancialData d(0, bar.open.toDouble(), bar.high.toDouble(), bar.low.toDouble(), bar.close.toDouble());
-    if (!m_times.empty() && m_times.back() == bar.openTimeMs) {
-        auto it = m_candles->data()->end() - 1;
-        it->open = d.open;
-        it->high = d.high;
-        it->low = d.low;
-        it->close = d.close;
-    } else {
-        m_times.push_back(bar.openTimeMs);
-        m_candles->addData(static_cast<double>(m_times.size() - 1), d.open, d.high, d.low, d.close);
+    const bool follow = d->atLatest();
+    const auto u = d->series.updateLast(bar);
+    if (u == ChartSeries::Update::Ignored) return;
+    d->updateHeikinAshi(u);
+    d->patchLast();
+    if (u == ChartSeries::Update::Appended && follow) {
+        d->left += 1;
+        d->right += 1;
+        Q_EMIT visibleRangeChanged(d->left, d->right);
     }
-    fitVisible();
+    d->requestFrame(Private::DirtyFull);
 }
 
-void CandleChart::fitVisible() {
-    const int n = barCount();
-    const double right = n + 2;
-    const double left = std::max(-1.0, right - m_visibleBars);
-    m_plot->xAxis->setRange(left, right);
-    bool found = false;
-    const QCPRange y = m_candles->getValueRange(found, QCP::sdBoth, QCPRange(left, right));
-    if (found) m_plot->yAxis2->setRange(y.lower - y.size() * 0.05, y.upper + y.size() * 0.05);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+int CandleChart::barCount() const { return static_cast<int>(d->series.size()); }
+const ChartSeries& CandleChart::series() const { return d->series; }
+
+void CandleChart::setInstrument(const InstrumentId& id) {
+    d->instrument = id;
+    d->requestFrame(Private::DirtyOverlay);
+}
+InstrumentId CandleChart::instrument() const { return d->instrument; }
+void CandleChart::setTimeframe(Timeframe tf) {
+    d->tf = tf;
+    d->requestFrame(Private::DirtyFull);
+}
+Timeframe CandleChart::timeframe() const { return d->tf; }
+void CandleChart::setTitle(const QString& title) {
+    d->title = title;
+    setWindowTitle(title);
+    d->requestFrame(Private::DirtyOverlay);
+}
+
+void CandleChart::setChartType(ChartType type) {
+    if (d->type == type) return;
+    d->type = type;
+    d->rebuildHeikinAshi();
+    d->displayValid = false;
+    d->requestFrame(Private::DirtyFull);
+    Q_EMIT chartTypeChanged(type);
+}
+ChartType CandleChart::chartType() const { return d->type; }
+
+void CandleChart::setTheme(const ChartTheme& theme) {
+    d->theme = theme;
+    d->applyTheme();
+}
+const ChartTheme& CandleChart::theme() const { return d->theme; }
+
+void CandleChart::setVolumeVisible(bool visible) {
+    if (visible == d->volumeVisible) return;
+    d->setVolumeVisible(visible);
+}
+bool CandleChart::isVolumeVisible() const { return d->volumeVisible; }
+
+void CandleChart::setVisibleRange(double left, double right) {
+    if (right <= left) return;
+    d->left = left;
+    d->right = right;
+    d->viewChanged();
+}
+double CandleChart::visibleLeft() const { return d->left; }
+double CandleChart::visibleRight() const { return d->right; }
+
+void CandleChart::resetView() {
+    d->autoScale = true;
+    const double right = d->series.empty() ? d->defaultVisible : static_cast<double>(d->series.lastIndex()) + kRightMarginBars;
+    d->right = right;
+    d->left = right - d->defaultVisible - kRightMarginBars;
+    d->viewChanged();
+}
+int CandleChart::defaultVisibleBars() const { return d->defaultVisible; }
+void CandleChart::setDefaultVisibleBars(int bars) { d->defaultVisible = std::max(static_cast<int>(kMinVisibleBars), bars); }
+
+void CandleChart::scrollBars(double bars) {
+    d->left += bars;
+    d->right += bars;
+    d->viewChanged();
+}
+
+void CandleChart::zoomTime(double factor, double anchor) {
+    const double l = anchor - (anchor - d->left) * factor, r = anchor + (d->right - anchor) * factor;
+    d->left = l;
+    d->right = r;
+    d->viewChanged();
+}
+void CandleChart::zoomTime(double factor) { zoomTime(factor, d->right); }
+
+void CandleChart::setAutoScale(bool on) {
+    d->autoScale = on;
+    d->requestFrame(Private::DirtyFull);
+}
+bool CandleChart::autoScale() const { return d->autoScale; }
+double CandleChart::autoScalePadding() { return kAutoScalePadding; }
+int CandleChart::barsPerCandle() const { return d->bucket; }
+
+void CandleChart::setClock(std::function<std::int64_t()> nowMs) {
+    d->clock = std::move(nowMs);
+    d->requestFrame(Private::DirtyOverlay);
+}
+
+void CandleChart::renderNow() {
+    d->dirty |= Private::DirtyFull;
+    d->frame(QCustomPlot::rpImmediateRefresh);
+}
+int CandleChart::frameCount() const { return d->frames; }
+
+QCustomPlot* CandleChart::plot() const { return d->plot; }
+QCPAxisRect* CandleChart::priceRect() const { return d->priceRect(); }
+QCPAxis* CandleChart::priceAxis() const { return d->yAxis(d->priceRect()); }
+QCPAxis* CandleChart::timeAxis() const { return d->xAxis(d->priceRect()); }
+QCPAxisRect* CandleChart::volumeRect() const { return d->volumeRect(); }
+
+void CandleChart::showCrosshairAt(std::int64_t timeMs) {
+    if (d->mouseInside) return;  // the user's own mouse wins
+    d->syncedCrosshairMs = timeMs;
+    d->requestFrame(Private::DirtyOverlay);
+}
+
+void CandleChart::keyPressEvent(QKeyEvent* event) {
+    const Qt::KeyboardModifiers mods = event->modifiers();
+    const bool ctrl = (mods & Qt::ControlModifier) != 0, alt = (mods & Qt::AltModifier) != 0;
+    const double span = d->right - d->left;
+    switch (event->key()) {
+    case Qt::Key_Left: scrollBars(ctrl ? -std::max(1.0, span / 4) : -1); break;
+    case Qt::Key_Right: scrollBars(ctrl ? std::max(1.0, span / 4) : 1); break;
+    case Qt::Key_Up: zoomTime(1 / 1.25); break;
+    case Qt::Key_Down: zoomTime(1.25); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomTime(1 / 1.25); break;
+    case Qt::Key_Minus:
+    case Qt::Key_Underscore: zoomTime(1.25); break;
+    case Qt::Key_Home:
+        if (!d->series.empty()) setVisibleRange(d->series.firstIndex() - 1.0, d->series.firstIndex() - 1.0 + span);
+        break;
+    case Qt::Key_End:
+        if (!d->series.empty()) {
+            const double r = static_cast<double>(d->series.lastIndex()) + kRightMarginBars;
+            setVisibleRange(r - span, r);
+        }
+        break;
+    case Qt::Key_1:
+        if (!alt) return QWidget::keyPressEvent(event);
+        setChartType(ChartType::Bars);
+        break;
+    case Qt::Key_2:
+        if (!alt) return QWidget::keyPressEvent(event);
+        setChartType(ChartType::Candles);
+        break;
+    case Qt::Key_3:
+        if (!alt) return QWidget::keyPressEvent(event);
+        setChartType(ChartType::Line);
+        break;
+    case Qt::Key_4:
+        if (!alt) return QWidget::keyPressEvent(event);
+        setChartType(ChartType::HeikinAshi);
+        break;
+    case Qt::Key_R:
+        if (!alt) return QWidget::keyPressEvent(event);
+        resetView();
+        break;
+    default: return QWidget::keyPressEvent(event);
+    }
+    event->accept();
+}
+
+bool CandleChart::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == d->plot) {
+        if (event->type() == QEvent::Resize) d->requestFrame(Private::DirtyFull);
+        if (d->handleMouse(event)) return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace kairos::charts

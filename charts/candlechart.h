@@ -1,39 +1,141 @@
 #pragma once
-// CandleChart: candlesticks on QCustomPlot with the x axis by bar index, so weekends and
-// exchange outages leave no holes. First version: candles and a price axis on the right;
-// volume, overlays, panes and drawing tools come with the charts issue.
+// CandleChart: the price chart widget, on QCustomPlot.
+//
+// - x axis by bar index (weekends and outages leave no holes) with UTC time labels at round
+//   times; price axis on the right with the last-price marker and a countdown to the bar's close.
+// - candles, OHLC bars, line or Heikin-Ashi; a volume pane; y auto-scales to the visible bars.
+// - When bars outnumber pixel columns they are drawn as exact OHLC aggregates, one candle per
+//   column (ohlcaggregate.h), so a million bars draw as fast as a thousand.
+// - Live: updateLastBar() changes only the data; the picture is redrawn at most once per frame
+//   (16 ms) however many ticks arrive.
+// - Mouse: wheel zooms at the cursor, drag pans, drag on the price axis scales prices, drag on
+//   the time axis zooms time, double-click resets (on the price axis: back to auto-scale).
+//   Keyboard: see keyPressEvent in the .cpp and README ("Chart controls").
+//
+// Bars are addressed by logical index (chartseries.h): older history loaded later gets negative
+// indices, so the view does not jump when it arrives.
 
+#include "charttheme.h"
 #include "domain/bar.h"
+#include "domain/instrument.h"
+#include "domain/timeframe.h"
 
 #include <QWidget>
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 class QCustomPlot;
-class QCPFinancial;
+class QCPAxis;
+class QCPAxisRect;
 
 namespace kairos::charts {
+
+class ChartSeries;
+
+/// How bars are drawn. Alt+1 / Alt+2 / Alt+3 / Alt+4 (MetaTrader's keys, plus Heikin-Ashi).
+enum class ChartType : std::uint8_t { Bars = 1, Candles, Line, HeikinAshi };
+QString toString(ChartType type);
 
 class CandleChart : public QWidget {
     Q_OBJECT
 public:
     explicit CandleChart(QWidget* parent = nullptr);
+    ~CandleChart() override;
 
-    /// Replaces the series; the view shows the last `visibleBars` bars.
+    // ---- data ------------------------------------------------------------------------------
+    /// Replaces the series (bars in increasing open time) and resets the view to the latest bars.
     void setBars(const std::vector<Bar>& bars);
-    /// Updates the last bar in place when it has the same open time, else appends it.
+    /// Adds older history in front without moving the view (bars not older than the loaded
+    /// ones are skipped). Returns how many bars were added.
+    std::size_t prependBars(const std::vector<Bar>& bars);
+    /// A live update: the same open time as the last bar revises it in place (the forming bar);
+    /// a later open time appends a bar. The data changes at once; the picture on the next frame.
     void updateLastBar(const Bar& bar);
+    int barCount() const;
+    const ChartSeries& series() const;
+
+    /// What the chart shows (for the legend, the drawings and the countdown to bar close).
+    void setInstrument(const InstrumentId& id);
+    InstrumentId instrument() const;
+    void setTimeframe(Timeframe tf);
+    Timeframe timeframe() const;
     void setTitle(const QString& title);
-    int barCount() const { return static_cast<int>(m_times.size()); }
-    QCustomPlot* plot() const { return m_plot; }
+
+    // ---- look ------------------------------------------------------------------------------
+    void setChartType(ChartType type);
+    ChartType chartType() const;
+    void setTheme(const ChartTheme& theme);
+    const ChartTheme& theme() const;
+    void setVolumeVisible(bool visible);
+    bool isVolumeVisible() const;
+
+    // ---- view ------------------------------------------------------------------------------
+    /// Shows logical bar indices [left, right] (fractions allowed); clamped to sensible limits.
+    void setVisibleRange(double left, double right);
+    double visibleLeft() const;
+    double visibleRight() const;
+    /// The latest `defaultVisibleBars()` bars with a small right margin, prices auto-scaled.
+    void resetView();
+    int defaultVisibleBars() const;
+    void setDefaultVisibleBars(int bars);
+    /// Moves the view by `bars` (positive: towards newer bars).
+    void scrollBars(double bars);
+    /// Zooms time by `factor` (< 1 zooms in) keeping logical index `anchor` at its pixel.
+    void zoomTime(double factor, double anchor);
+    /// Zooms around the view's right edge (keyboard +/-).
+    void zoomTime(double factor);
+    /// Auto-scale prices to the visible bars (on by default; a drag on the price axis turns it off).
+    void setAutoScale(bool on);
+    bool autoScale() const;
+    /// Fraction of the visible price span added above and below by auto-scale.
+    static double autoScalePadding();
+    /// Bars per drawn candle in the current view (1 unless zoomed out past one bar per pixel).
+    int barsPerCandle() const;
+
+    /// Replaces the clock used for the countdown to bar close (UTC ms); default: the wall clock.
+    /// The replay feed's clock goes here when replaying.
+    void setClock(std::function<std::int64_t()> nowMs);
+
+    // ---- rendering -------------------------------------------------------------------------
+    /// Does the pending frame now (data sync, auto-scale, replot with an immediate repaint).
+    /// Normal use never needs it; tests and benchmarks do.
+    void renderNow();
+    /// Frames drawn so far (each is one QCustomPlot replot).
+    int frameCount() const;
+
+    // ---- access for tests, benchmarks and integrators --------------------------------------
+    QCustomPlot* plot() const;
+    QCPAxisRect* priceRect() const;
+    QCPAxis* priceAxis() const;   ///< the right axis of the price pane
+    QCPAxis* timeAxis() const;    ///< the bottom axis of the price pane (shares every pane's range)
+    QCPAxisRect* volumeRect() const;  ///< nullptr while the volume pane is hidden
+
+Q_SIGNALS:
+    /// A frame was drawn.
+    void frameRendered();
+    /// The visible bar range changed (by the user or programmatically).
+    void visibleRangeChanged(double left, double right);
+    /// The view reached past the oldest loaded bar: load history older than `oldestOpenMs`.
+    void historyNeeded(std::int64_t oldestOpenMs);
+    /// The crosshair moved to a bar (UTC open time) and price; timeMs < 0 when it left the chart.
+    void crosshairMoved(std::int64_t timeMs, double price);
+    void chartTypeChanged(kairos::charts::ChartType type);
+
+public Q_SLOTS:
+    /// Shows the crosshair at a bar time (synchronised crosshairs in multi-chart layouts);
+    /// timeMs < 0 hides it.
+    void showCrosshairAt(std::int64_t timeMs);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void fitVisible();
-
-    QCustomPlot* m_plot = nullptr;
-    QCPFinancial* m_candles = nullptr;
-    std::vector<std::int64_t> m_times;
-    int m_visibleBars = 120;
+    struct Private;
+    std::unique_ptr<Private> d;
 };
 
 }  // namespace kairos::charts
