@@ -1,0 +1,137 @@
+// kairos-cli feed / history against the local fake Binance (the fake runs in this process; the
+// CLI runs as a separate process, as a user runs it).
+#include "fakebinance.h"
+#include "testdata.h"
+
+#include "domain/timeframe.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using kairos::test::FakeBinance;
+using kairos::test::waitUntil;
+
+namespace {
+
+struct Cli {
+    QProcess p;
+    QString out, err;
+
+    void start(const QStringList& args, const QProcessEnvironment& env) {
+        p.setProcessEnvironment(env);
+        QObject::connect(&p, &QProcess::readyReadStandardOutput, [this] { out += QString::fromUtf8(p.readAllStandardOutput()); });
+        QObject::connect(&p, &QProcess::readyReadStandardError, [this] { err += QString::fromUtf8(p.readAllStandardError()); });
+        p.start(QStringLiteral(KAIROS_CLI_PATH), args);
+        ASSERT_TRUE(p.waitForStarted(10'000));
+    }
+    /// Waits (running the event loop, so the in-process fake server keeps serving) for the exit.
+    int finish(int timeoutMs = 60'000) {
+        if (!waitUntil([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            ADD_FAILURE() << "kairos-cli did not finish; stderr: " << err.toStdString();
+            return -1;
+        }
+        out += QString::fromUtf8(p.readAllStandardOutput());
+        err += QString::fromUtf8(p.readAllStandardError());
+        return p.exitCode();
+    }
+    QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+};
+
+struct CliFeed : ::testing::Test {
+    FakeBinance fake;
+    QTemporaryDir home;
+    QProcessEnvironment env() const {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());  // no user settings
+        e.insert(QStringLiteral("HOME"), home.path());
+        e.remove(QStringLiteral("KAIROS_BINANCE_REST_URL"));
+        e.remove(QStringLiteral("KAIROS_BINANCE_WS_URL"));
+        return e;
+    }
+    QStringList urls() const {
+        return {QStringLiteral("--rest-url"), fake.http.url().toString(), QStringLiteral("--ws-url"), fake.ws.url().toString()};
+    }
+    QByteArray doc(const char* name) const {
+        return QByteArray::fromStdString(kairos::test::readFile(kairos::test::fixture(std::string("feeds/binance/docs-examples/") + name)));
+    }
+};
+
+TEST_F(CliFeed, PrintsLiveTradesAndCandlesWithExactDecimals) {
+    Cli cli;
+    cli.start(QStringList{"feed", "BINANCE", "BNBBTC", "--channels", "trades,bars,quotes", "--count", "3"} + urls(), env());
+    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams().contains(QSet<QString>{"bnbbtc@trade", "bnbbtc@kline_1m", "bnbbtc@bookTicker"}); }, 30'000))
+        << cli.err.toStdString();
+    fake.publish("bnbbtc@trade", doc("trade.json"));
+    fake.publish("bnbbtc@kline_1m", doc("kline.json"));
+    QByteArray quote = doc("bookTicker.json").replace("BNBUSDT", "BNBBTC");
+    fake.publish("bnbbtc@bookTicker", quote);
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    const QStringList lines = cli.lines();
+    ASSERT_EQ(lines.size(), 3) << cli.out.toStdString();
+    EXPECT_EQ(lines[0], QStringLiteral("trade %1 BINANCE:BNBBTC sell 0.001 x 100 id=12345")
+                            .arg(QString::fromStdString(kairos::formatUtc(1672515782136))));
+    EXPECT_EQ(lines[1], QStringLiteral("bar %1 BINANCE:BNBBTC 1m open 0.0010 high 0.0025 low 0.0015 close 0.0020 volume 1000 forming")
+                            .arg(QString::fromStdString(kairos::formatUtc(1672515780000))));
+    EXPECT_TRUE(lines[2].endsWith(QStringLiteral("BINANCE:BNBBTC bid 25.35190000 x 31.21000000 ask 25.36520000 x 40.66000000")))
+        << lines[2].toStdString();
+    EXPECT_TRUE(cli.err.contains(QStringLiteral("live"))) << cli.err.toStdString();
+}
+
+TEST_F(CliFeed, EnvironmentUrlsAndReconnectWithResubscription) {
+    QProcessEnvironment e = env();
+    e.insert(QStringLiteral("KAIROS_BINANCE_REST_URL"), fake.http.url().toString());
+    e.insert(QStringLiteral("KAIROS_BINANCE_WS_URL"), fake.ws.url().toString());
+    Cli cli;
+    cli.start({"feed", "BINANCE", "BTCUSDT", "--channels", "trades", "--count", "2"}, e);
+    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams().contains("btcusdt@trade"); }, 30'000)) << cli.err.toStdString();
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"60000.10","q":"0.5","T":1700000000000,"m":false})");
+    ASSERT_TRUE(waitUntil([&] { return cli.out.contains(QStringLiteral("id=1")); }, 30'000));
+    fake.ws.dropAll();
+    // The CLI's feed reconnects and subscribes again: verified on the server.
+    ASSERT_TRUE(waitUntil([&] { return fake.ws.connectionCount() == 2 && fake.liveStreams().contains("btcusdt@trade"); }, 30'000))
+        << cli.err.toStdString();
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":2,"s":"BTCUSDT","t":2,"p":"60000.20","q":"0.25","T":1700000000001,"m":true})");
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    ASSERT_EQ(cli.lines().size(), 2);
+    EXPECT_TRUE(cli.lines()[1].contains(QStringLiteral("BINANCE:BTCUSDT sell 60000.20 x 0.25 id=2"))) << cli.out.toStdString();
+    EXPECT_TRUE(cli.err.contains(QStringLiteral("reconnecting in"))) << cli.err.toStdString();
+    EXPECT_TRUE(cli.err.contains(QStringLiteral("1 reconnects"))) << cli.err.toStdString();
+}
+
+TEST_F(CliFeed, MalformedMessagesAreReportedOnStderrAndSkipped) {
+    Cli cli;
+    cli.start(QStringList{"feed", "BINANCE", "BTCUSDT", "--channels", "trades", "--count", "1"} + urls(), env());
+    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams().contains("btcusdt@trade"); }, 30'000));
+    fake.ws.sendToAll(QStringLiteral(R"({"stream":"btcusdt@trade","data":{"e":"trade","p":)"));
+    fake.publish("btcusdt@trade", R"({"e":"trade","E":1,"s":"BTCUSDT","t":7,"p":"1.5","q":"2","T":1700000000000,"m":false})");
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    EXPECT_EQ(cli.lines().size(), 1);
+    EXPECT_TRUE(cli.err.contains(QStringLiteral("skipped a malformed trade message"))) << cli.err.toStdString();
+    EXPECT_TRUE(cli.err.contains(QStringLiteral("1 malformed messages skipped"))) << cli.err.toStdString();
+}
+
+TEST_F(CliFeed, UsageErrors) {
+    Cli a;
+    a.start({"feed", "NOWHERE", "BTCUSDT"}, env());
+    EXPECT_EQ(a.finish(), 2);
+    EXPECT_TRUE(a.err.contains(QStringLiteral("unknown venue"))) << a.err.toStdString();
+    Cli b;
+    b.start({"feed", "BINANCE", "BTCUSDT", "--ws-url", "not a url"}, env());
+    EXPECT_EQ(b.finish(), 2);
+    EXPECT_TRUE(b.err.contains(QStringLiteral("--ws-url"))) << b.err.toStdString();
+    Cli c;
+    c.start({"feed", "BINANCE", "BTCUSDT", "--timeframe", "7m"}, env());
+    EXPECT_EQ(c.finish(), 2);
+    Cli d;
+    QProcessEnvironment e = env();
+    e.insert(QStringLiteral("KAIROS_BINANCE_WS_URL"), QStringLiteral("nonsense"));
+    d.start({"feed", "BINANCE", "BTCUSDT"}, e);
+    EXPECT_EQ(d.finish(), 2);
+    EXPECT_TRUE(d.err.contains(QStringLiteral("KAIROS_BINANCE_WS_URL"))) << d.err.toStdString();
+}
+
+}  // namespace
