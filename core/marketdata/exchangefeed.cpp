@@ -104,7 +104,10 @@ void ExchangeFeed::subscribe(const Subscription& s) {
 void ExchangeFeed::unsubscribe(const Subscription& s) {
     if (m_subs.erase(s) == 0) return;
     onUnsubscribed(s);
-    if (s.channel == Channel::Bars) m_barTracks.erase({s.instrument, s.timeframe});
+    if (s.channel == Channel::Bars) {
+        m_barTracks.erase({s.instrument, s.timeframe});
+        m_formingBars.erase({s.instrument, s.timeframe});
+    }
     const QString topic = topicFor(s);
     auto it = m_topicRefs.find(topic);
     if (it == m_topicRefs.end()) return;
@@ -125,6 +128,7 @@ void ExchangeFeed::stop() {
     m_subs.clear();
     m_topicRefs.clear();
     m_barTracks.clear();
+    m_formingBars.clear();
     updateStatus();
 }
 
@@ -241,6 +245,13 @@ void ExchangeFeed::sendOnTopicConnection(const QString& topic, const QByteArray&
     if (s && s->conn->isOpen()) s->conn->sendText(message);
 }
 
+void ExchangeFeed::resubscribeTopic(const QString& topic) {
+    Shard* s = shardForTopic(topic);
+    if (!s || !s->conn->isOpen()) return;  // a reconnect subscribes everything anyway
+    for (const auto& m : unsubscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
+    for (const auto& m : subscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
+}
+
 void ExchangeFeed::updateStatus() {
     FeedStatus st;
     if (m_shards.empty()) {
@@ -331,6 +342,23 @@ void ExchangeFeed::deliverBar(const InstrumentId& id, Timeframe tf, const Bar& b
         }
     }
     if (bar.closed && bar.openTimeMs > t.lastClosedOpenMs) t.lastClosedOpenMs = bar.openTimeMs;
+}
+
+void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar) {
+    bar.closed = false;
+    auto it = m_formingBars.find({id, tf});
+    if (it != m_formingBars.end()) {
+        if (bar.openTimeMs < it->second.openTimeMs) return;  // a late update of a bar already closed
+        if (bar.openTimeMs > it->second.openTimeMs) {
+            Bar done = it->second;
+            done.closed = true;
+            deliverBar(id, tf, done);
+        }
+        it->second = bar;
+    } else {
+        m_formingBars.emplace(BarKey{id, tf}, bar);
+    }
+    deliverBar(id, tf, bar);
 }
 
 void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt) {

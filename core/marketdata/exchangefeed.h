@@ -218,8 +218,15 @@ protected:
     Shard* shardForTopic(const QString& topic) const;
     /// Drops and reopens the connection carrying `topic` at once (a forced fresh snapshot).
     void reconnectTopic(const QString& topic, const QString& reason);
-    /// Sends one message on the connection carrying `topic` (re-subscribing a book).
+    /// Sends one message on the connection carrying `topic`.
     void sendOnTopicConnection(const QString& topic, const QByteArray& message);
+    /// Unsubscribes and subscribes `topic` again on its connection: venues answer with a fresh
+    /// snapshot (Bybit, OKX, Kraken, Coinbase book resync).
+    void resubscribeTopic(const QString& topic);
+    /// For venues whose candles carry no closed flag (Kraken, Coinbase Advanced Trade): a bar
+    /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
+    /// then `bar` as forming; an update older than the current bar is ignored.
+    void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
     InstrumentId instrument(std::string_view venueSymbol) const {
         return InstrumentId{m_venueStd, std::string(venueSymbol)};
     }
@@ -259,6 +266,7 @@ private:
     int m_reconnects = 0;
     int m_bookResyncs = 0;
     std::map<BarKey, BarTrack> m_barTracks;
+    std::map<BarKey, Bar> m_formingBars;  // deliverUnflaggedBar
     std::map<quint64, std::shared_ptr<BarsFetch>> m_fetches;
     quint64 m_nextFetchId = 1;
     std::function<std::int64_t()> m_now;

@@ -1,6 +1,7 @@
 #include "marketdata/feedfactory.h"
 
 #include "marketdata/binancefeed.h"
+#include "marketdata/bybitfeed.h"
 
 #include <QProcessEnvironment>
 
@@ -21,6 +22,7 @@ std::unique_ptr<ExchangeFeed> make(FeedConfig c, QObject* parent) {
 const std::vector<VenueEntry>& venues() {
     static const std::vector<VenueEntry> v = {
         {"BINANCE", &BinanceFeed::defaultConfig, &make<BinanceFeed>},
+        {"BYBIT", &BybitFeed::defaultConfig, &make<BybitFeed>},
     };
     return v;
 }

@@ -1,0 +1,262 @@
+#include "marketdata/bybitfeed.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace kairos::marketdata {
+
+namespace {
+constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
+
+std::string restError(const HttpResponse& r) {
+    QString t = QString::fromUtf8(r.body.left(200)).simplified();
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
+}
+
+QString kindName(bybit::EventKind k) {
+    switch (k) {
+    case bybit::EventKind::Trades: return QStringLiteral("publicTrade");
+    case bybit::EventKind::Book: return QStringLiteral("orderbook");
+    case bybit::EventKind::Ticker: return QStringLiteral("tickers");
+    case bybit::EventKind::Kline: return QStringLiteral("kline");
+    case bybit::EventKind::Control: return QStringLiteral("control reply");
+    case bybit::EventKind::Unknown: break;
+    }
+    return QStringLiteral("unrecognised");
+}
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+std::int64_t BybitRateLimitPolicy::delayBeforeMs(int, std::int64_t nowMs) {
+    return m_blockedUntilMs > nowMs ? m_blockedUntilMs - nowMs : 0;
+}
+
+void BybitRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs) {
+    // Per-UID budget headers (mostly private endpoints): none left means wait for the reset.
+    const QByteArray status = r.header("X-Bapi-Limit-Status");
+    const QByteArray reset = r.header("X-Bapi-Limit-Reset-Timestamp");
+    if (!status.isEmpty() && !reset.isEmpty() && status.trimmed().toLongLong() <= 0) {
+        const std::int64_t until = reset.trimmed().toLongLong();
+        if (until > nowMs) m_blockedUntilMs = until;
+    }
+}
+
+std::optional<RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const HttpResponse& r) const {
+    if (r.status == 403) {
+        // "access too frequent": Bybit asks to stop for at least 10 minutes (EXCHANGES.md §2.2).
+        return Rejection{600'000, QStringLiteral("HTTP 403: access too frequent (Bybit IP rate limit); waiting 10 minutes")};
+    }
+    if (r.status == 200) {
+        const auto code = bybit::retCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
+        if (code && (*code == 10006 || *code == 10018)) {
+            Rejection rej;
+            rej.reason = QStringLiteral("Bybit retCode %1: too many visits").arg(*code);
+            const std::int64_t reset = r.header("X-Bapi-Limit-Reset-Timestamp").trimmed().toLongLong();
+            const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+            rej.waitMs = reset > now ? reset - now : -1;
+            return rej;
+        }
+    }
+    return RateLimitPolicy::rejection(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+FeedConfig BybitFeed::defaultConfig() {
+    FeedConfig c;
+    c.restUrl = QUrl(QStringLiteral("https://api.bybit.com"));
+    c.wsUrl = QUrl(QStringLiteral("wss://stream.bybit.com/v5/public/spot"));
+    c.ws.pingIntervalMs = 20'000;
+    c.ws.pingText = R"({"req_id":"ping","op":"ping"})";
+    c.ws.idleTimeoutMs = 60'000;
+    c.ws.maxControlPerSecond = 0;
+    c.bookDepth = 50;
+    return c;
+}
+
+BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("BYBIT"), std::move(config), std::make_unique<BybitRateLimitPolicy>(), parent) {}
+
+bool BybitFeed::supportsTimeframe(Timeframe tf) const { return bybit::intervalFor(tf).has_value(); }
+
+int BybitFeed::bookDepth() const {
+    const int d = m_config.bookDepth;
+    // Spot depths are 1 / 50 / 200 / 1000 (1 is the quote topic); other values are passed through
+    // for the derivatives streams that share the format (the recorded orderbook.500 fixture).
+    return d > 1 ? d : 50;
+}
+
+QString BybitFeed::topicFor(const Subscription& s) const {
+    const QString sym = QString::fromStdString(s.instrument.symbol);
+    switch (s.channel) {
+    case Channel::Trades: return QStringLiteral("publicTrade.") + sym;
+    case Channel::Quotes: return QStringLiteral("orderbook.1.") + sym;
+    case Channel::Ticker: return QStringLiteral("tickers.") + sym;
+    case Channel::Bars: {
+        const auto iv = bybit::intervalFor(s.timeframe).value_or("1");
+        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') + sym;
+    }
+    case Channel::Book: return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
+    }
+    return {};
+}
+
+QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
+    QList<QByteArray> out;
+    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
+        QByteArray m = "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
+        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
+        for (qsizetype j = i; j < end; ++j) {
+            if (j > i) m += ',';
+            m += '"' + topics[j].toUtf8() + '"';
+        }
+        m += "]}";
+        out.append(m);
+    }
+    return out;
+}
+
+QList<QByteArray> BybitFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
+QList<QByteArray> BybitFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+
+void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
+    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
+    bybit::Event& ev = m_event;
+    if (auto st = bybit::decode(text, ev); !st) {
+        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
+        return;
+    }
+    switch (ev.kind) {
+    case bybit::EventKind::Trades: {
+        const InstrumentId id = instrument(ev.symbol);
+        for (const Trade& t : ev.trades) deliverTrade(id, t);
+        break;
+    }
+    case bybit::EventKind::Book:
+        if (ev.bookDepth == 1) {
+            if (ev.bids.empty() || ev.asks.empty()) break;  // one side empty: no quote to give
+            Quote q;
+            q.timeMs = ev.timeMs;
+            q.bid = ev.bids.front().price;
+            q.bidSize = ev.bids.front().quantity;
+            q.ask = ev.asks.front().price;
+            q.askSize = ev.asks.front().quantity;
+            deliverQuote(instrument(ev.symbol), q);
+        } else {
+            onBook(ev);
+        }
+        break;
+    case bybit::EventKind::Ticker:
+        ev.ticker.timeMs = ev.timeMs;
+        deliverTicker(instrument(ev.symbol), ev.ticker);
+        break;
+    case bybit::EventKind::Kline: {
+        const InstrumentId id = instrument(ev.symbol);
+        for (const Bar& b : ev.bars) deliverBar(id, ev.timeframe, b);
+        break;
+    }
+    case bybit::EventKind::Control:
+        if (!ev.success)
+            reportVenueError(QStringLiteral("%1 rejected: %2")
+                                 .arg(QString::fromUtf8(ev.op.data(), static_cast<qsizetype>(ev.op.size())),
+                                      QString::fromUtf8(ev.message.data(), static_cast<qsizetype>(ev.message.size()))));
+        break;
+    case bybit::EventKind::Unknown:
+        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown topic or message"));
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Books
+
+void BybitFeed::onSubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
+}
+
+void BybitFeed::onUnsubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
+}
+
+const OrderBook* BybitFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+void BybitFeed::onConnectionLost(Shard& shard) {
+    for (auto& [sym, b] : m_books) {
+        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
+}
+
+void BybitFeed::resync(BookState& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void BybitFeed::onBook(const bybit::Event& ev) {
+    if (ev.bookDepth != bookDepth()) return;
+    auto it = m_books.find(std::string(ev.symbol));
+    if (it == m_books.end()) return;
+    BookState& b = it->second;
+    if (ev.snapshot) {
+        b.book.setSnapshot(ev.bids, ev.asks, ev.updateId);
+        b.synced = true;
+    } else {
+        if (!b.synced) return;  // deltas before the (re)subscription's snapshot
+        const std::int64_t at = b.book.updateId();
+        if (ev.updateId <= at) return;  // old news
+        if (ev.updateId != at + 1) {
+            resync(b, QStringLiteral("update id gap: book at %1, delta %2").arg(at).arg(ev.updateId));
+            return;
+        }
+        b.book.apply(ev.bids, ev.asks);
+        b.book.setUpdateId(ev.updateId);
+    }
+    if (b.book.isCrossed()) {
+        resync(b, QStringLiteral("crossed book at update %1").arg(ev.updateId));
+        return;
+    }
+    deliverBook(b.id, b.book, ev.timeMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST
+
+void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
+    QPointer<BybitFeed> self(this);
+    rest().get(QStringLiteral("/v5/market/instruments-info"), q, 1, [self, callback](Result<HttpResponse> r) {
+        if (!self) return;
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("instruments-info: " + restError(*r)));
+        callback(bybit::parseInstruments(r->body, self->venue().toStdString()));
+    });
+}
+
+void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+    const auto iv = bybit::intervalFor(tf);
+    if (!iv) return callback(makeError("Bybit has no " + toString(tf) + " klines"));
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));  // the default would be linear
+    q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(id.symbol));
+    q.addQueryItem(QStringLiteral("interval"), QString::fromLatin1(iv->data(), static_cast<qsizetype>(iv->size())));
+    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
+    q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
+    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
+    rest().get(QStringLiteral("/v5/market/kline"), q, 1, [callback](Result<HttpResponse> r) {
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("kline: " + restError(*r)));
+        callback(bybit::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));
+    });
+}
+
+}  // namespace kairos::marketdata
