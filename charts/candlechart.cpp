@@ -2,13 +2,17 @@
 
 #include "bartimeticker.h"
 #include "chartseries.h"
+#include "indicatordialog.h"
+#include "indicatorpicker.h"
 #include "ohlcaggregate.h"
 
 #include "indicators/indicators.h"
 
+#include <QContextMenuEvent>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -19,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 namespace kairos::charts {
 
@@ -72,6 +77,15 @@ protected:
     QString getTickLabel(double tick, const QLocale&, QChar, int) override { return compactNumber(tick); }
 };
 
+/// Indicator panes: plain numbers, large ones compact (OBV in millions).
+class ValueTicker : public QCPAxisTicker {
+protected:
+    QString getTickLabel(double tick, const QLocale& locale, QChar formatChar, int precision) override {
+        if (std::fabs(tick) >= 1e4) return compactNumber(tick);
+        return QCPAxisTicker::getTickLabel(tick, locale, formatChar, precision);
+    }
+};
+
 QString countdownText(std::int64_t ms) {
     const std::int64_t s = std::max<std::int64_t>(0, ms / 1000);
     const std::int64_t days = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60, sec = s % 60;
@@ -85,11 +99,33 @@ QString countdownText(std::int64_t ms) {
 
 // =============================================================================================
 struct CandleChart::Private {
-    enum class PaneKind : std::uint8_t { Price = 1, Volume };
+    enum class PaneKind : std::uint8_t { Price = 1, Volume, Indicator };
     struct Pane {
         QCPAxisRect* rect = nullptr;
         PaneKind kind = PaneKind::Price;
         double stretch = 1;
+        int indicatorId = 0;
+    };
+    /// One QCustomPlot plottable fed from an indicator: a graph (line, dots, or an invisible
+    /// edge of a filled area) or a pair of bar series (histogram coloured by sign). `sample`
+    /// gives its value for display bucket k (bars [k*n, k*n+n)).
+    struct Binding {
+        QCPGraph* graph = nullptr;
+        QCPBars* pos = nullptr;
+        QCPBars* neg = nullptr;
+        int output = -1;        ///< the output drawn (-1: a fill edge)
+        bool autoScale = true;  ///< counts for the pane's auto-scale
+        std::function<double(std::int64_t)> sample;
+    };
+    struct ChartIndicator {
+        int id = 0;
+        IndicatorValues values;
+        QCPAxisRect* rect = nullptr;
+        std::vector<Binding> bindings;
+        std::vector<QCPItemStraightLine*> levels;
+        explicit ChartIndicator(const IndicatorConfig& c) : values(c) {}
+        const IndicatorInfo& info() const { return *values.config().info(); }
+        bool isOverlay() const { return info().placement == IndicatorPlacement::Overlay; }
     };
     enum Dirty : int { DirtyOverlay = 1, DirtyFull = 2 };
     enum class Drag : std::uint8_t { None = 1, Pan, PriceScale, TimeScale };
@@ -124,6 +160,10 @@ struct CandleChart::Private {
     QCPBars* volUp = nullptr;
     QCPBars* volDown = nullptr;
     PaintHook* overlay = nullptr;
+    std::vector<std::unique_ptr<ChartIndicator>> indicators;
+    int nextIndicatorId = 1;
+    // Legend entries' rectangles from the last paint, for double-click editing.
+    std::vector<std::pair<int, QRectF>> legendHits;
 
     // What is drawn: aggregated (or 1:1) candles over the window [winFrom, winTo].
     std::vector<OhlcBucket> display;
@@ -265,21 +305,23 @@ struct CandleChart::Private {
         grid->simplify();
     }
 
+    void styleRect(QCPAxisRect* r) const {
+        const QPen sep(theme.paneSeparator, 1);
+        for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
+            QCPAxis* a = r->axis(type);
+            a->setBasePen(sep);
+            a->setTickPen(sep);
+            a->setSubTickPen(Qt::NoPen);
+            a->setTickLabelColor(theme.text);
+            a->setLabelColor(theme.text);
+            a->grid()->setPen(QPen(theme.grid, 1));
+            a->grid()->setZeroLinePen(Qt::NoPen);
+        }
+    }
+
     void applyTheme() {
         plot->setBackground(theme.background);
-        const QPen sep(theme.paneSeparator, 1);
-        for (const Pane& p : panes) {
-            for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
-                QCPAxis* a = p.rect->axis(type);
-                a->setBasePen(sep);
-                a->setTickPen(sep);
-                a->setSubTickPen(Qt::NoPen);
-                a->setTickLabelColor(theme.text);
-                a->setLabelColor(theme.text);
-                a->grid()->setPen(QPen(theme.grid, 1));
-                a->grid()->setZeroLinePen(Qt::NoPen);
-            }
-        }
+        for (const Pane& p : panes) styleRect(p.rect);
         candles->setBrushPositive(theme.up);
         candles->setBrushNegative(theme.down);
         candles->setPenPositive(QPen(theme.up, 1));
@@ -437,6 +479,7 @@ struct CandleChart::Private {
             volUp->setWidth(width);
             volDown->setWidth(width);
         }
+        fillIndicators();
     }
 
     /// The newest bar changed (revised or appended): patch what is drawn without a rebuild.
@@ -473,6 +516,244 @@ struct CandleChart::Private {
             volDown->data()->remove(key);
             (b.close >= b.open ? volUp : volDown)->data()->add(QCPBarsData(key, b.volume));
         }
+        patchIndicators();
+    }
+
+
+    // ---- indicators -----------------------------------------------------------------------
+    ChartIndicator* findIndicator(int id) const {
+        for (const auto& i : indicators)
+            if (i->id == id) return i.get();
+        return nullptr;
+    }
+
+    /// The last defined value of an output inside display bucket k.
+    double sampleOutput(const IndicatorValues& v, std::size_t output, std::int64_t k) const {
+        const std::int64_t a = k * bucket;
+        for (std::int64_t i = a + bucket - 1; i >= a; --i) {
+            const double x = v.value(output, i);
+            if (!std::isnan(x)) return x;
+        }
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+
+    QCPGraph* newGraph(QCPAxisRect* r) {
+        auto* g = new QCPGraph(xAxis(r), yAxis(r));
+        g->setAntialiased(true);
+        g->setAdaptiveSampling(false);  // already one point per display bucket
+        return g;
+    }
+
+    /// Creates the pane (for non-overlays), plottables and level lines of an indicator.
+    void buildIndicator(ChartIndicator& ci) {
+        const IndicatorInfo& info = ci.info();
+        const IndicatorConfig& cfg = ci.values.config();
+        if (info.placement == IndicatorPlacement::Pane) {
+            auto* r = new QCPAxisRect(plot, true);
+            setupRect(r);
+            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new ValueTicker));
+            yAxis(r)->ticker()->setTickCount(3);
+            styleRect(r);
+            panes.push_back(Pane{r, PaneKind::Indicator, 1.3, ci.id});
+            ci.rect = r;
+            relayoutPanes();
+        } else {
+            ci.rect = priceRect();
+        }
+        QCPAxisRect* r = ci.rect;
+        const IndicatorValues* values = &ci.values;
+        // Filled areas first, so that the lines draw over them.
+        for (const IndicatorFill& f : info.fills) {
+            const auto up = static_cast<std::size_t>(f.upper), lo = static_cast<std::size_t>(f.lower);
+            if (!f.colourBelow.isValid()) {
+                QCPGraph* top = newGraph(r);
+                QCPGraph* bottom = newGraph(r);
+                top->setPen(Qt::NoPen);
+                bottom->setPen(Qt::NoPen);
+                top->setBrush(f.colour);
+                top->setChannelFillGraph(bottom);
+                ci.bindings.push_back({top, nullptr, nullptr, -1, false, [this, values, up](std::int64_t k) { return sampleOutput(*values, up, k); }});
+                ci.bindings.push_back({bottom, nullptr, nullptr, -1, false, [this, values, lo](std::int64_t k) { return sampleOutput(*values, lo, k); }});
+                continue;
+            }
+            // Two tones: the area where upper >= lower in one colour, the rest in the other;
+            // each side reaches one bucket past a crossing so that the two meet.
+            for (bool above : {true, false}) {
+                auto side = [this, values, up, lo, above](std::int64_t k) {
+                    const double a = sampleOutput(*values, up, k), b = sampleOutput(*values, lo, k);
+                    return !std::isnan(a) && !std::isnan(b) && (a >= b) == above;
+                };
+                auto inSide = [side](std::int64_t k) { return side(k) || side(k - 1) || side(k + 1); };
+                QCPGraph* top = newGraph(r);
+                QCPGraph* bottom = newGraph(r);
+                top->setPen(Qt::NoPen);
+                bottom->setPen(Qt::NoPen);
+                top->setBrush(above ? f.colour : f.colourBelow);
+                top->setChannelFillGraph(bottom);
+                const double nan = std::numeric_limits<double>::quiet_NaN();
+                ci.bindings.push_back({top, nullptr, nullptr, -1, false,
+                                       [this, values, up, inSide, nan](std::int64_t k) { return inSide(k) ? sampleOutput(*values, up, k) : nan; }});
+                ci.bindings.push_back({bottom, nullptr, nullptr, -1, false,
+                                       [this, values, lo, inSide, nan](std::int64_t k) { return inSide(k) ? sampleOutput(*values, lo, k) : nan; }});
+            }
+        }
+        for (std::size_t j = 0; j < info.outputs.size(); ++j) {
+            const IndicatorOutput& o = info.outputs[j];
+            const QColor colour = j < cfg.colours.size() ? cfg.colours[j] : o.colour;
+            auto sample = [this, values, j](std::int64_t k) { return sampleOutput(*values, j, k); };
+            if (o.style == PlotStyle::Histogram) {
+                auto* pos = new QCPBars(xAxis(r), yAxis(r));
+                auto* neg = new QCPBars(xAxis(r), yAxis(r));
+                QColor up = theme.up, down = theme.down;
+                up.setAlpha(170);
+                down.setAlpha(170);
+                pos->setBrush(up);
+                neg->setBrush(down);
+                for (QCPBars* b : {pos, neg}) {
+                    b->setPen(Qt::NoPen);
+                    b->setAntialiased(false);
+                    b->setWidthType(QCPBars::wtPlotCoords);
+                }
+                ci.bindings.push_back({nullptr, pos, neg, static_cast<int>(j), true, sample});
+                continue;
+            }
+            QCPGraph* g = newGraph(r);
+            if (o.style == PlotStyle::Dots) {
+                g->setLineStyle(QCPGraph::lsNone);
+                g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 3));
+                g->setPen(QPen(colour));
+            } else {
+                g->setPen(QPen(colour, cfg.lineWidth));
+            }
+            ci.bindings.push_back({g, nullptr, nullptr, static_cast<int>(j), true, sample});
+        }
+        for (double level : info.levels) {
+            auto* line = new QCPItemStraightLine(plot);
+            line->point1->setAxes(xAxis(r), yAxis(r));
+            line->point2->setAxes(xAxis(r), yAxis(r));
+            line->point1->setCoords(0, level);
+            line->point2->setCoords(1, level);
+            line->setClipAxisRect(r);
+            line->setPen(QPen(theme.crosshair, 1, Qt::DashLine));
+            ci.levels.push_back(line);
+        }
+    }
+
+    void destroyIndicator(ChartIndicator& ci) {
+        for (Binding& b : ci.bindings) {
+            if (b.graph != nullptr) plot->removePlottable(b.graph);
+            if (b.pos != nullptr) plot->removePlottable(b.pos);
+            if (b.neg != nullptr) plot->removePlottable(b.neg);
+        }
+        ci.bindings.clear();
+        for (QCPItemStraightLine* l : ci.levels) plot->removeItem(l);
+        ci.levels.clear();
+        if (!ci.isOverlay() && ci.rect != nullptr) {
+            panes.erase(std::remove_if(panes.begin(), panes.end(), [&](const Pane& p) { return p.indicatorId == ci.id; }), panes.end());
+            plot->plotLayout()->remove(ci.rect);
+            ci.rect = nullptr;
+            relayoutPanes();
+        }
+    }
+
+    double bucketKey(std::int64_t k) const { return static_cast<double>(k * bucket) + (bucket - 1) / 2.0; }
+
+    void setBinding(Binding& b, std::int64_t k) {
+        const double key = bucketKey(k), v = b.sample(k);
+        if (b.graph != nullptr) {
+            auto data = b.graph->data();
+            auto it = data->findBegin(key, false);
+            if (it != data->constEnd() && it->key == key) (data->begin() + (it - data->constBegin()))->value = v;
+            else if (!std::isnan(v)) data->add(QCPGraphData(key, v));
+        } else {
+            b.pos->data()->remove(key);
+            b.neg->data()->remove(key);
+            if (!std::isnan(v)) (v >= 0 ? b.pos : b.neg)->data()->add(QCPBarsData(key, v));
+        }
+    }
+
+    /// Refills every indicator plottable over the display window.
+    void fillIndicators() {
+        if (indicators.empty()) return;
+        for (auto& ci : indicators) {
+            const int fwd = winTo >= series.lastIndex() ? ci->values.maxForwardOffset() : 0;
+            const std::int64_t k0 = floorDiv(winFrom, bucket), k1 = floorDiv(winTo + fwd, bucket);
+            for (Binding& b : ci->bindings) {
+                if (b.graph != nullptr) {
+                    QVector<QCPGraphData> v;
+                    v.reserve(static_cast<int>(k1 - k0 + 1));
+                    if (!series.empty())
+                        for (std::int64_t k = k0; k <= k1; ++k) v.append(QCPGraphData(bucketKey(k), b.sample(k)));
+                    b.graph->data()->set(v, true);
+                } else {
+                    QVector<QCPBarsData> up, down;
+                    if (!series.empty())
+                        for (std::int64_t k = k0; k <= k1; ++k) {
+                            const double x = b.sample(k);
+                            if (!std::isnan(x)) (x >= 0 ? up : down).append(QCPBarsData(bucketKey(k), x));
+                        }
+                    b.pos->data()->set(up, true);
+                    b.neg->data()->set(down, true);
+                    b.pos->setWidth(bucket * kCandleWidth);
+                    b.neg->setWidth(bucket * kCandleWidth);
+                }
+            }
+        }
+    }
+
+    /// After the newest bar changed: the buckets whose plotted values may have moved.
+    void patchIndicators() {
+        const std::int64_t last = series.lastIndex();
+        for (auto& ci : indicators) {
+            std::set<std::int64_t> ks;
+            for (std::size_t j = 0; j < ci->values.outputCount(); ++j) {
+                const std::int64_t k = floorDiv(last + ci->values.offset(j), bucket);
+                ks.insert({k - 1, k, k + 1});
+            }
+            for (Binding& b : ci->bindings)
+                for (std::int64_t k : ks) setBinding(b, k);
+        }
+    }
+
+    /// Value range of an indicator's plottables over the visible bars.
+    void indicatorRange(const ChartIndicator& ci, double& lo, double& hi) const {
+        const QCPRange keys(left, right);
+        for (const Binding& b : ci.bindings) {
+            if (!b.autoScale) continue;
+            bool found = false;
+            for (QCPAbstractPlottable* p : {static_cast<QCPAbstractPlottable*>(b.graph), static_cast<QCPAbstractPlottable*>(b.pos),
+                                            static_cast<QCPAbstractPlottable*>(b.neg)}) {
+                if (p == nullptr) continue;
+                const QCPRange r = p->getValueRange(found, QCP::sdBoth, keys);
+                if (found) {
+                    lo = std::min(lo, r.lower);
+                    hi = std::max(hi, r.upper);
+                }
+            }
+        }
+    }
+
+    void applyIndicatorRanges() {
+        for (const auto& ci : indicators) {
+            if (ci->isOverlay()) continue;
+            const IndicatorInfo& info = ci->info();
+            QCPAxis* y = yAxis(ci->rect);
+            if (!std::isnan(info.rangeMin)) {
+                const double pad = (info.rangeMax - info.rangeMin) * 0.05;
+                y->setRange(info.rangeMin - pad, info.rangeMax + pad);
+                continue;
+            }
+            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+            indicatorRange(*ci, lo, hi);
+            for (double l : info.levels) {
+                lo = std::min(lo, l);
+                hi = std::max(hi, l);
+            }
+            if (lo > hi) continue;
+            double pad = (hi - lo) * kAutoScalePadding;
+            if (pad <= 0) pad = std::max(std::fabs(hi) * 0.01, 1e-8);
+            y->setRange(lo - pad, hi + pad);
+        }
     }
 
     /// Display entries that intersect the visible bars [ceil(left), floor(right)].
@@ -499,6 +780,9 @@ struct CandleChart::Private {
             }
             vmax = std::max(vmax, b.volume);
         }
+        for (const auto& ci : indicators)
+            if (ci->isOverlay()) indicatorRange(*ci, lo, hi);
+        applyIndicatorRanges();
         QCPAxis* py = yAxis(priceRect());
         py->setNumberFormat(QStringLiteral("f"));
         py->setNumberPrecision(series.priceDecimals());
@@ -652,6 +936,12 @@ struct CandleChart::Private {
             return true;
         case QEvent::MouseButtonDblClick: {
             auto* e = static_cast<QMouseEvent*>(event);
+            for (const auto& [id, rect] : legendHits)
+                if (rect.contains(e->position())) {
+                    const int which = id;
+                    QTimer::singleShot(0, q, [this, which] { q->editIndicator(which); });
+                    return true;
+                }
             const Zone z = zoneAt(e->position());
             if (z == Zone::PriceAxis) {
                 autoScale = true;
@@ -791,7 +1081,8 @@ struct CandleChart::Private {
         QColor colour;
         bool bold = false;
     };
-    void drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) const {
+    /// Draws the segments from `at`; returns the x after the last one.
+    double drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) const {
         for (const Segment& s : segs) {
             QFont f = p->font();
             f.setBold(s.bold);
@@ -804,9 +1095,40 @@ struct CandleChart::Private {
         QFont f = p->font();
         f.setBold(false);
         p->setFont(f);
+        return at.x();
     }
 
-    void drawLegend(QCPPainter* p, const QFontMetricsF& fm) const {
+    /// The bar the legend describes: under the mouse, at the synchronised crosshair, else the last.
+    std::int64_t legendIndex() const {
+        if (mouseInside) return static_cast<std::int64_t>(std::llround(indexAtPixel(mouse.x())));
+        if (syncedCrosshairMs >= 0) return series.indexAtOrBefore(syncedCrosshairMs);
+        return series.lastIndex();
+    }
+
+    static QString formatValue(double v) {
+        if (std::isnan(v)) return QStringLiteral("—");
+        if (std::fabs(v) >= 1e5) return compactNumber(v);
+        return QString::number(v, 'f', std::fabs(v) < 10 ? 4 : 2);
+    }
+
+    /// "EMA 20  2345.67" for one indicator at the legend's bar; records where it was drawn.
+    void drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx) {
+        const IndicatorConfig& cfg = ci.values.config();
+        const IndicatorInfo& info = ci.info();
+        std::vector<Segment> segs{{cfg.label() + QStringLiteral("  "), theme.text, false}};
+        for (std::size_t j = 0; j < info.outputs.size(); ++j) {
+            const double v = ci.values.value(j, idx);
+            if (std::isnan(v) && info.outputs.size() > 1) continue;  // e.g. the inactive SuperTrend side
+            const QColor colour = j < cfg.colours.size() ? cfg.colours[j] : info.outputs[j].colour;
+            segs.push_back({(ci.isOverlay() ? (std::isnan(v) ? QStringLiteral("—") : formatPrice(v)) : formatValue(v)) + QStringLiteral("  "),
+                            info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? theme.up : theme.down) : colour, false});
+        }
+        const double endX = drawSegments(p, at, segs);
+        legendHits.push_back({ci.id, QRectF(at.x(), at.y(), endX - at.x(), QFontMetricsF(p->font()).height())});
+    }
+
+    void drawLegend(QCPPainter* p, const QFontMetricsF& fm) {
+        legendHits.clear();
         const QRect inner = priceRect()->rect();
         QPointF at(inner.left() + 8, inner.top() + 6);
         std::vector<Segment> head;
@@ -842,7 +1164,17 @@ struct CandleChart::Private {
             if (b->count > 1) head.push_back({QStringLiteral("(%1 bars)").arg(b->count), theme.mutedText});
         }
         drawSegments(p, at, head);
-        (void)fm;
+        if (series.empty()) return;
+        const std::int64_t idx = legendIndex();
+        const double lineH = fm.height() + 2;
+        for (const auto& ci : indicators) {
+            if (ci->isOverlay()) {
+                at.ry() += lineH;
+                drawIndicatorLegend(p, at, *ci, idx);
+            } else if (ci->rect != nullptr) {
+                drawIndicatorLegend(p, QPointF(ci->rect->rect().left() + 8, ci->rect->rect().top() + 4), *ci, idx);
+            }
+        }
     }
 };
 
@@ -867,6 +1199,7 @@ CandleChart::~CandleChart() = default;
 void CandleChart::setBars(const std::vector<Bar>& bars) {
     d->series.assign(bars);
     d->rebuildHeikinAshi();
+    for (auto& ci : d->indicators) ci->values.recompute(d->series);
     d->displayValid = false;
     d->historyRequested = false;
     resetView();
@@ -877,6 +1210,7 @@ std::size_t CandleChart::prependBars(const std::vector<Bar>& bars) {
     d->historyRequested = false;
     if (added > 0) {
         d->rebuildHeikinAshi();
+        for (auto& ci : d->indicators) ci->values.recompute(d->series);
         d->displayValid = false;
         d->requestFrame(Private::DirtyFull);
     }
@@ -888,6 +1222,7 @@ void CandleChart::updateLastBar(const Bar& bar) {
     const auto u = d->series.updateLast(bar);
     if (u == ChartSeries::Update::Ignored) return;
     d->updateHeikinAshi(u);
+    for (auto& ci : d->indicators) ci->values.onLastBar(d->series, u);
     d->patchLast();
     if (u == ChartSeries::Update::Appended && follow) {
         d->left += 1;
@@ -929,6 +1264,9 @@ ChartType CandleChart::chartType() const { return d->type; }
 void CandleChart::setTheme(const ChartTheme& theme) {
     d->theme = theme;
     d->applyTheme();
+    // Histogram and level colours come from the theme.
+    const std::vector<int> ids = indicatorIds();
+    for (int id : ids) updateIndicator(id, indicatorConfig(id));
 }
 const ChartTheme& CandleChart::theme() const { return d->theme; }
 
@@ -937,6 +1275,112 @@ void CandleChart::setVolumeVisible(bool visible) {
     d->setVolumeVisible(visible);
 }
 bool CandleChart::isVolumeVisible() const { return d->volumeVisible; }
+
+
+// ---- indicators ------------------------------------------------------------------------------
+int CandleChart::addIndicator(const IndicatorConfig& config) {
+    if (config.info() == nullptr) return 0;
+    auto ci = std::make_unique<Private::ChartIndicator>(config);
+    ci->id = d->nextIndicatorId++;
+    ci->values.recompute(d->series);
+    d->buildIndicator(*ci);
+    const int id = ci->id;
+    d->indicators.push_back(std::move(ci));
+    d->displayValid = false;
+    d->requestFrame(Private::DirtyFull);
+    Q_EMIT indicatorsChanged();
+    return id;
+}
+
+bool CandleChart::updateIndicator(int id, const IndicatorConfig& config) {
+    Private::ChartIndicator* ci = d->findIndicator(id);
+    if (ci == nullptr || config.info() == nullptr) return false;
+    // Rebuild in place, keeping the id and the position among panes.
+    std::size_t paneIndex = 0;
+    for (std::size_t i = 0; i < d->panes.size(); ++i)
+        if (d->panes[i].indicatorId == id) paneIndex = i;
+    d->destroyIndicator(*ci);
+    ci->values = IndicatorValues(config);
+    ci->values.recompute(d->series);
+    d->buildIndicator(*ci);
+    if (paneIndex > 0 && !ci->isOverlay()) {
+        // buildIndicator appended the pane; move it back where it was.
+        auto it = std::find_if(d->panes.begin(), d->panes.end(), [id](const auto& p) { return p.indicatorId == id; });
+        auto pane = *it;
+        d->panes.erase(it);
+        d->panes.insert(d->panes.begin() + static_cast<std::ptrdiff_t>(std::min(paneIndex, d->panes.size())), pane);
+        d->relayoutPanes();
+    }
+    d->displayValid = false;
+    d->requestFrame(Private::DirtyFull);
+    Q_EMIT indicatorsChanged();
+    return true;
+}
+
+bool CandleChart::removeIndicator(int id) {
+    auto it = std::find_if(d->indicators.begin(), d->indicators.end(), [id](const auto& ci) { return ci->id == id; });
+    if (it == d->indicators.end()) return false;
+    d->destroyIndicator(**it);
+    d->indicators.erase(it);
+    d->requestFrame(Private::DirtyFull);
+    Q_EMIT indicatorsChanged();
+    return true;
+}
+
+void CandleChart::clearIndicators() {
+    for (int id : indicatorIds()) removeIndicator(id);
+}
+
+std::vector<int> CandleChart::indicatorIds() const {
+    std::vector<int> ids;
+    for (const auto& ci : d->indicators) ids.push_back(ci->id);
+    return ids;
+}
+
+IndicatorConfig CandleChart::indicatorConfig(int id) const {
+    const Private::ChartIndicator* ci = d->findIndicator(id);
+    return ci != nullptr ? ci->values.config() : IndicatorConfig{};
+}
+
+const IndicatorValues* CandleChart::indicatorValues(int id) const {
+    const Private::ChartIndicator* ci = d->findIndicator(id);
+    return ci != nullptr ? &ci->values : nullptr;
+}
+
+QCPAxisRect* CandleChart::indicatorRect(int id) const {
+    const Private::ChartIndicator* ci = d->findIndicator(id);
+    return ci != nullptr ? ci->rect : nullptr;
+}
+
+QCPGraph* CandleChart::indicatorGraph(int id, int output) const {
+    const Private::ChartIndicator* ci = d->findIndicator(id);
+    if (ci == nullptr) return nullptr;
+    for (const auto& b : ci->bindings)
+        if (b.output == output) return b.graph;
+    return nullptr;
+}
+
+IndicatorPicker* CandleChart::openIndicatorPicker() {
+    auto* picker = new IndicatorPicker(this);
+    picker->setAttribute(Qt::WA_DeleteOnClose);
+    connect(picker, &IndicatorPicker::indicatorChosen, this, [this](const QString& name) {
+        if (name == IndicatorPicker::volumeName()) setVolumeVisible(true);
+        else addIndicator(IndicatorConfig::defaults(name));
+    });
+    picker->show();
+    picker->raise();
+    picker->activateWindow();
+    return picker;
+}
+
+bool CandleChart::editIndicator(int id) {
+    const Private::ChartIndicator* ci = d->findIndicator(id);
+    if (ci == nullptr) return false;
+    IndicatorDialog dialog(ci->values.config(), this);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    if (dialog.removeRequested()) return removeIndicator(id);
+    return updateIndicator(id, dialog.config());
+}
 
 void CandleChart::setVisibleRange(double left, double right) {
     if (right <= left) return;
@@ -1044,9 +1488,39 @@ void CandleChart::keyPressEvent(QKeyEvent* event) {
         if (!alt) return QWidget::keyPressEvent(event);
         resetView();
         break;
+    case Qt::Key_Slash: openIndicatorPicker(); break;
     default: return QWidget::keyPressEvent(event);
     }
     event->accept();
+}
+
+void CandleChart::contextMenuEvent(QContextMenuEvent* event) {
+    QMenu menu(this);
+    menu.addAction(tr("Indicators…\t/"), this, [this] { openIndicatorPicker(); });
+    for (int id : indicatorIds()) {
+        QMenu* sub = menu.addMenu(indicatorConfig(id).label());
+        sub->addAction(tr("Settings…"), this, [this, id] { editIndicator(id); });
+        sub->addAction(tr("Remove"), this, [this, id] { removeIndicator(id); });
+    }
+    menu.addSeparator();
+    QMenu* types = menu.addMenu(tr("Chart type"));
+    const std::pair<ChartType, QString> kinds[] = {{ChartType::Bars, tr("Bars\tAlt+1")},
+                                                   {ChartType::Candles, tr("Candles\tAlt+2")},
+                                                   {ChartType::Line, tr("Line\tAlt+3")},
+                                                   {ChartType::HeikinAshi, tr("Heikin-Ashi\tAlt+4")}};
+    for (const auto& [type, text] : kinds) {
+        QAction* a = types->addAction(text, this, [this, t = type] { setChartType(t); });
+        a->setCheckable(true);
+        a->setChecked(chartType() == type);
+    }
+    QAction* vol = menu.addAction(tr("Volume pane"), this, [this](bool on) { setVolumeVisible(on); });
+    vol->setCheckable(true);
+    vol->setChecked(isVolumeVisible());
+    QAction* autoY = menu.addAction(tr("Auto-scale prices"), this, [this](bool on) { setAutoScale(on); });
+    autoY->setCheckable(true);
+    autoY->setChecked(autoScale());
+    menu.addAction(tr("Reset view\tAlt+R"), this, [this] { resetView(); });
+    menu.exec(event->globalPos());
 }
 
 bool CandleChart::eventFilter(QObject* watched, QEvent* event) {

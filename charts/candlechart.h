@@ -15,6 +15,7 @@
 // Bars are addressed by logical index (chartseries.h): older history loaded later gets negative
 // indices, so the view does not jump when it arrives.
 
+#include "chartindicators.h"
 #include "charttheme.h"
 #include "domain/bar.h"
 #include "domain/instrument.h"
@@ -30,10 +31,12 @@
 class QCustomPlot;
 class QCPAxis;
 class QCPAxisRect;
+class QCPGraph;
 
 namespace kairos::charts {
 
 class ChartSeries;
+class IndicatorPicker;
 
 /// How bars are drawn. Alt+1 / Alt+2 / Alt+3 / Alt+4 (MetaTrader's keys, plus Heikin-Ashi).
 enum class ChartType : std::uint8_t { Bars = 1, Candles, Line, HeikinAshi };
@@ -71,6 +74,31 @@ public:
     const ChartTheme& theme() const;
     void setVolumeVisible(bool visible);
     bool isVolumeVisible() const;
+
+    // ---- indicators ------------------------------------------------------------------------
+    /// Adds an indicator: overlays draw on the price pane, the others in a pane of their own
+    /// below (sharing the time axis and the crosshair). Returns its id (> 0), or 0 when the
+    /// name is unknown. Parameters are clamped to their ranges.
+    int addIndicator(const IndicatorConfig& config);
+    /// New parameters/colours for an indicator; false when there is no such id.
+    bool updateIndicator(int id, const IndicatorConfig& config);
+    bool removeIndicator(int id);
+    void clearIndicators();
+    /// Ids in the order added.
+    std::vector<int> indicatorIds() const;
+    IndicatorConfig indicatorConfig(int id) const;
+    /// The values behind an indicator (nullptr when there is no such id).
+    const IndicatorValues* indicatorValues(int id) const;
+    /// The pane an indicator draws in (the price pane for overlays), or nullptr.
+    QCPAxisRect* indicatorRect(int id) const;
+    /// The graph drawing output `output` of an indicator (nullptr for histograms or no such id).
+    QCPGraph* indicatorGraph(int id, int output) const;
+    /// Opens the searchable indicator menu (key '/'); what is chosen there is added with its
+    /// defaults. The menu deletes itself when closed.
+    IndicatorPicker* openIndicatorPicker();
+    /// Opens the parameter/colour dialog of an indicator (double-click on its legend entry);
+    /// returns whether the user accepted.
+    bool editIndicator(int id);
 
     // ---- view ------------------------------------------------------------------------------
     /// Shows logical bar indices [left, right] (fractions allowed); clamped to sensible limits.
@@ -123,6 +151,8 @@ Q_SIGNALS:
     /// The crosshair moved to a bar (UTC open time) and price; timeMs < 0 when it left the chart.
     void crosshairMoved(std::int64_t timeMs, double price);
     void chartTypeChanged(kairos::charts::ChartType type);
+    /// Indicators were added, removed or edited.
+    void indicatorsChanged();
 
 public Q_SLOTS:
     /// Shows the crosshair at a bar time (synchronised crosshairs in multi-chart layouts);
@@ -131,6 +161,7 @@ public Q_SLOTS:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:

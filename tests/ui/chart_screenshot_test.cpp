@@ -63,6 +63,31 @@ private Q_SLOTS:
         }
     }
 
+    void indicatorsAndPanes_data() {
+        QTest::addColumn<QStringList>("names");
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("ema_bb_ichimoku_rsi_macd") << QStringList{"ema", "bbands", "ichimoku", "rsi", "macd"} << QStringLiteral("dark");
+        QTest::newRow("keltner_donchian_vwap_stoch_atr") << QStringList{"keltner", "donchian", "vwap", "stoch", "atr"} << QStringLiteral("light");
+        QTest::newRow("supertrend_psar_sma_adx_obv") << QStringList{"supertrend", "psar", "sma", "adx", "obv"} << QStringLiteral("dark");
+    }
+    void indicatorsAndPanes() {
+        QFETCH(QStringList, names);
+        QFETCH(QString, theme);
+        const auto bars = load("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+        CandleChart chart;
+        chart.resize(1400, 900);
+        chart.setTheme(ChartTheme::byName(theme));
+        chart.setInstrument(InstrumentId{"BINANCE", "BTCUSDT"});
+        chart.setTimeframe(Timeframe::H1);
+        chart.setBars(bars);
+        for (const QString& n : names) QVERIFY(chart.addIndicator(IndicatorConfig::defaults(n)) > 0);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.renderNow();
+        chart.renderNow();
+        save(chart, QStringLiteral("chart_indicators_") + QString::fromLatin1(QTest::currentDataTag()));
+    }
+
     void zoomedOutAndCrosshair() {
         const auto bars = load("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
         CandleChart chart;
