@@ -2,6 +2,7 @@
 
 #include "marketdata/binancefeed.h"
 #include "marketdata/bybitfeed.h"
+#include "marketdata/okxfeed.h"
 
 #include <QProcessEnvironment>
 
@@ -23,6 +24,7 @@ const std::vector<VenueEntry>& venues() {
     static const std::vector<VenueEntry> v = {
         {"BINANCE", &BinanceFeed::defaultConfig, &make<BinanceFeed>},
         {"BYBIT", &BybitFeed::defaultConfig, &make<BybitFeed>},
+        {"OKX", &OkxFeed::defaultConfig, &make<OkxFeed>},
     };
     return v;
 }

@@ -1,0 +1,230 @@
+#include "marketdata/okxfeed.h"
+
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace kairos::marketdata {
+
+namespace {
+constexpr int kMaxArgsPerMessage = 100;  // far below the 64 KB request limit
+const QString kPublic = QStringLiteral("public");
+const QString kBusiness = QStringLiteral("business");
+
+std::string restError(const HttpResponse& r) {
+    QString t = QString::fromUtf8(r.body.left(200)).simplified();
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
+}
+
+QString kindName(okx::EventKind k) {
+    switch (k) {
+    case okx::EventKind::Trades: return QStringLiteral("trades");
+    case okx::EventKind::Quote: return QStringLiteral("bbo-tbt");
+    case okx::EventKind::Ticker: return QStringLiteral("tickers");
+    case okx::EventKind::Candles: return QStringLiteral("candle");
+    case okx::EventKind::Book: return QStringLiteral("books");
+    case okx::EventKind::Event: return QStringLiteral("event");
+    case okx::EventKind::Pong: return QStringLiteral("pong");
+    case okx::EventKind::Unknown: break;
+    }
+    return QStringLiteral("unrecognised");
+}
+
+QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+}  // namespace
+
+std::optional<RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const HttpResponse& r) const {
+    const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
+    if (code == "50011" || code == "50013" || r.status == 429) {
+        Rejection rej;
+        rej.waitMs = retryAfterMs(r, 0) >= 0 ? retryAfterMs(r, 0) : -1;  // OKX documents no Retry-After: backoff
+        rej.reason = QStringLiteral("OKX code %1 (HTTP %2): rate limit reached").arg(QString::fromStdString(code)).arg(r.status);
+        return rej;
+    }
+    return std::nullopt;
+}
+
+FeedConfig OkxFeed::defaultConfig() {
+    FeedConfig c;
+    c.restUrl = QUrl(QStringLiteral("https://www.okx.com"));
+    c.wsUrl = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/public"));
+    c.wsUrl2 = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/business"));
+    c.ws.pingIntervalMs = 20'000;
+    c.ws.pingText = "ping";
+    c.ws.idleTimeoutMs = 45'000;
+    c.bookDepth = 400;
+    return c;
+}
+
+OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("OKX"), std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
+
+bool OkxFeed::supportsTimeframe(Timeframe tf) const { return okx::barFor(tf).has_value(); }
+
+QString OkxFeed::topicFor(const Subscription& s) const {
+    const QString inst = QString::fromStdString(s.instrument.symbol);
+    switch (s.channel) {
+    case Channel::Trades: return QStringLiteral("trades:") + inst;
+    case Channel::Quotes: return QStringLiteral("bbo-tbt:") + inst;
+    case Channel::Ticker: return QStringLiteral("tickers:") + inst;
+    case Channel::Bars: return QStringLiteral("candle") + sv(okx::barFor(s.timeframe).value_or("1m")) + QLatin1Char(':') + inst;
+    case Channel::Book: return QStringLiteral("books:") + inst;
+    }
+    return {};
+}
+
+QString OkxFeed::endpointFor(const Subscription& s) const { return s.channel == Channel::Bars ? kBusiness : kPublic; }
+
+QUrl OkxFeed::connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const {
+    *viaMessages = topics;
+    return endpoint == kBusiness ? m_config.wsUrl2 : m_config.wsUrl;
+}
+
+QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics) {
+    QList<QByteArray> out;
+    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
+        QByteArray m = "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
+        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
+        for (qsizetype j = i; j < end; ++j) {
+            const qsizetype colon = topics[j].indexOf(QLatin1Char(':'));
+            if (j > i) m += ',';
+            m += "{\"channel\":\"" + topics[j].left(colon).toUtf8() + "\",\"instId\":\"" + topics[j].mid(colon + 1).toUtf8() + "\"}";
+        }
+        m += "]}";
+        out.append(m);
+    }
+    return out;
+}
+
+QList<QByteArray> OkxFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
+QList<QByteArray> OkxFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+
+void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
+    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
+    okx::Event& ev = m_event;
+    if (auto st = okx::decode(text, ev); !st) {
+        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
+        return;
+    }
+    switch (ev.kind) {
+    case okx::EventKind::Trades: {
+        const InstrumentId id = instrument(ev.instId);
+        for (const Trade& t : ev.trades) deliverTrade(id, t);
+        break;
+    }
+    case okx::EventKind::Quote: deliverQuote(instrument(ev.instId), ev.quote); break;
+    case okx::EventKind::Ticker: deliverTicker(instrument(ev.instId), ev.ticker); break;
+    case okx::EventKind::Candles: {
+        const InstrumentId id = instrument(ev.instId);
+        for (const Bar& b : ev.bars) deliverBar(id, ev.timeframe, b);
+        break;
+    }
+    case okx::EventKind::Book: onBook(ev); break;
+    case okx::EventKind::Event:
+        if (ev.event == "error") {
+            reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
+        } else if (ev.event == "notice" && ev.code == "64008") {
+            // The server goes down for an upgrade within 60 s: move to a new connection now.
+            QPointer<WsConnection> conn(shard.conn);
+            QMetaObject::invokeMethod(
+                this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)")); }, Qt::QueuedConnection);
+        }
+        break;
+    case okx::EventKind::Pong: break;
+    case okx::EventKind::Unknown:
+        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void OkxFeed::onSubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
+}
+
+void OkxFeed::onUnsubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
+}
+
+const OrderBook* OkxFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+void OkxFeed::onConnectionLost(Shard& shard) {
+    for (auto& [sym, b] : m_books) {
+        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
+}
+
+void OkxFeed::resync(BookState& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void OkxFeed::onBook(const okx::Event& ev) {
+    if (ev.channel != "books") return;
+    auto it = m_books.find(std::string(ev.instId));
+    if (it == m_books.end()) return;
+    BookState& b = it->second;
+    if (ev.snapshot) {
+        b.book.setSnapshot(ev.bids, ev.asks, ev.seqId);
+        b.synced = true;
+    } else {
+        if (!b.synced) return;
+        if (ev.prevSeqId != b.book.updateId()) {
+            resync(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
+            return;
+        }
+        // seqId == prevSeqId with no levels is OKX's keep-alive; a seqId lower than prevSeqId
+        // after maintenance is accepted as the new base (EXCHANGES.md §3.3).
+        b.book.apply(ev.bids, ev.asks);
+        b.book.setUpdateId(ev.seqId);
+        if (ev.bids.empty() && ev.asks.empty()) return;
+    }
+    if (b.book.isCrossed()) {
+        resync(b, QStringLiteral("crossed book at seqId %1").arg(ev.seqId));
+        return;
+    }
+    deliverBook(b.id, b.book, ev.timeMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
+    QPointer<OkxFeed> self(this);
+    rest().get(QStringLiteral("/api/v5/public/instruments"), q, 1, [self, callback](Result<HttpResponse> r) {
+        if (!self) return;
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("instruments: " + restError(*r)));
+        callback(okx::parseInstruments(r->body, self->venue().toStdString()));
+    });
+}
+
+void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+    const auto bar = okx::barFor(tf);
+    if (!bar) return callback(makeError("OKX has no " + toString(tf) + " candles"));
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("instId"), QString::fromStdString(id.symbol));
+    q.addQueryItem(QStringLiteral("bar"), sv(*bar));
+    // after = older than this ts, before = newer than this ts: the window [fromMs, toMs).
+    q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
+    q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
+    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
+    rest().get(QStringLiteral("/api/v5/market/history-candles"), q, 1, [callback](Result<HttpResponse> r) {
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("history-candles: " + restError(*r)));
+        auto bars = okx::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+        if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
+        callback(std::move(bars));
+    });
+}
+
+}  // namespace kairos::marketdata
