@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "candlechart.h"
+#include "chartworkspace.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -24,6 +26,8 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <limits>
 
 namespace kairos::ui {
 
@@ -50,14 +54,22 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
         });
     }
     m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
-    m_chartInstrument = session.instruments().front();
-
-    m_chart = new charts::CandleChart;
-    m_chart->setObjectName(QStringLiteral("CandleChart"));
+    // Charts read history from the profile database off the GUI thread, up to the replay clock
+    // (the store also holds the replay's future); live bars come from the feed (wireFeed).
+    m_charts = new ChartWorkspace(session.databasePath(), session.database());
+    m_charts->setInstruments(session.instruments());
+    m_charts->setLiveBarTimeframe(Timeframe::H1);
+    m_charts->setHistoryEnd([&session] {
+        return session.isLoaded() ? session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
+    });
+    connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, [this](const InstrumentId& id, Timeframe tf) {
+        if (auto* d = dock(QStringLiteral("ChartDock")))
+            d->setWindowTitle(tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
+    });
 
     // No central widget: every panel is a dock that can float, tab and close (UX.md).
     setCentralWidget(nullptr);
-    auto* chartDock = addDock(QStringLiteral("ChartDock"), tr("Chart"), m_chart, Qt::LeftDockWidgetArea);
+    auto* chartDock = addDock(QStringLiteral("ChartDock"), tr("Chart"), m_charts, Qt::LeftDockWidgetArea);
     auto* watchDock = addDock(QStringLiteral("WatchlistDock"), tr("Watchlist"), m_watchlist, Qt::RightDockWidgetArea);
     auto* market = addDock(QStringLiteral("MarketplaceDock"), tr("Marketplace"),
                            placeholder(tr("The signal marketplace"), tr("the marketplace issue")), Qt::RightDockWidgetArea);
@@ -81,6 +93,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     wireFeed();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
+    if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
 }
 
 MainWindow::~MainWindow() = default;
@@ -116,6 +129,7 @@ void MainWindow::buildMenus() {
     for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
     QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
@@ -222,14 +236,15 @@ void MainWindow::wireFeed() {
             m_session.feed()->subscribeTrades(id);
             m_session.feed()->subscribeBars(id, Timeframe::H1);
         }
-        showInstrument(m_chartInstrument);
+        if (!m_charts->restoreLastLayout()) m_charts->reloadAll();
     });
     WatchlistModel* wl = m_watchlist->model();
     connect(feed, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
+    connect(feed, &marketdata::MarketDataFeed::tradeReceived, m_charts, &ChartWorkspace::onTrade);
     connect(feed, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
     connect(feed, &marketdata::MarketDataFeed::barUpdated, this, [this, wl](const InstrumentId& id, Timeframe tf, const Bar& b) {
         wl->onBar(id, tf, b);
-        if (id == m_chartInstrument) m_chart->updateLastBar(b);
+        m_charts->onBar(id, tf, b);
         if (b.closed && tf == Timeframe::H1) {
             auto it = m_signalEngines.find(id);
             if (it != m_signalEngines.end())
@@ -262,16 +277,49 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
     m_watchlist->model()->onSignal(id, t);
 }
 
-void MainWindow::showInstrument(const InstrumentId& id) {
-    m_chartInstrument = id;
-    const auto bars = m_session.feed()->closedBars(id, Timeframe::H1);
-    m_chart->setBars(bars);
-    if (auto* d = dock(QStringLiteral("ChartDock")))
-        d->setWindowTitle(bars.empty() ? tr("Chart — %1 · no data in this replay").arg(QString::fromStdString(id.toString()))
-                                       : tr("Chart — %1 · 1h").arg(QString::fromStdString(id.toString())));
+void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
+
+charts::CandleChart* MainWindow::chart() const { return m_charts->activeChart(); }
+
+void MainWindow::buildLayoutMenu(QMenu* view) {
+    QMenu* layouts = view->addMenu(tr("Chart &layouts"));
+    layouts->setObjectName(QStringLiteral("ChartLayoutsMenu"));
+    layouts->addAction(tr("&Save as…"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save chart layout"), tr("Name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        if (!ok || name.isEmpty()) return;
+        if (m_charts->layoutNames().contains(name) &&
+            QMessageBox::question(this, tr("Save chart layout"), tr("Replace the layout “%1”?").arg(name)) != QMessageBox::Yes)
+            return;
+        if (auto st = m_charts->saveLayout(name); !st) QMessageBox::warning(this, tr("Save chart layout"), QString::fromStdString(st.message()));
+        else statusBar()->showMessage(tr("Chart layout “%1” saved.").arg(name), 4000);
+    });
+    QMenu* load = layouts->addMenu(tr("&Load"));
+    QMenu* remove = layouts->addMenu(tr("&Delete"));
+    // Both submenus list the saved layouts as they are when opened.
+    connect(layouts, &QMenu::aboutToShow, this, [this, load, remove] {
+        load->clear();
+        remove->clear();
+        const QStringList names = m_charts->layoutNames();
+        load->setEnabled(!names.isEmpty());
+        remove->setEnabled(!names.isEmpty());
+        for (const QString& name : names) {
+            load->addAction(name, this, [this, name] {
+                if (auto st = m_charts->loadLayout(name); !st)
+                    QMessageBox::warning(this, tr("Load chart layout"), QString::fromStdString(st.message()));
+            });
+            remove->addAction(name, this, [this, name] {
+                if (QMessageBox::question(this, tr("Delete chart layout"), tr("Delete the layout “%1”?").arg(name)) != QMessageBox::Yes)
+                    return;
+                if (auto st = m_charts->deleteLayout(name); !st)
+                    QMessageBox::warning(this, tr("Delete chart layout"), QString::fromStdString(st.message()));
+            });
+        }
+    });
 }
 
 void MainWindow::saveLayout() {
+    (void)m_charts->saveLastLayout();  // best effort: no database means no layout to keep
     m_session.settings().setValue(QString::fromLatin1(kGeometryKey), saveGeometry());
     m_session.settings().setValue(QString::fromLatin1(kStateKey), saveState(kLayoutVersion));
     m_session.settings().sync();

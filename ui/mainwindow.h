@@ -13,6 +13,7 @@
 
 class QDockWidget;
 class QLabel;
+class QMenu;
 
 namespace kairos::charts {
 class CandleChart;
@@ -20,6 +21,7 @@ class CandleChart;
 
 namespace kairos::ui {
 
+class ChartWorkspace;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -33,8 +35,10 @@ public:
     /// "BacktestDock", "MarketplaceDock"), or nullptr.
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
-    charts::CandleChart* chart() const { return m_chart; }
-    /// Shows this instrument's 1h bars in the chart dock.
+    /// The active chart of the chart workspace.
+    charts::CandleChart* chart() const;
+    ChartWorkspace* chartWorkspace() const { return m_charts; }
+    /// Opens this instrument in the active chart.
     void showInstrument(const InstrumentId& id);
 
     void saveLayout();
@@ -53,8 +57,8 @@ private:
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
-    charts::CandleChart* m_chart = nullptr;
-    InstrumentId m_chartInstrument;
+    ChartWorkspace* m_charts = nullptr;
+    void buildLayoutMenu(QMenu* view);
     /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
     std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
     void publishSignal(const InstrumentId& id, const signal::Signal& s);
