@@ -158,7 +158,7 @@ void ChartPane::setState(State s, const QString& text) {
     m_message->setVisible(!text.isEmpty());
 }
 
-QString ChartPane::stateText() const { return m_message->isVisible() ? m_message->text() : QString(); }
+QString ChartPane::stateText() const { return m_message->isHidden() ? QString() : m_message->text(); }
 
 void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>& reply) {
     if (ticket == 0) return;

@@ -52,6 +52,10 @@ public:
     /// The message shown over the chart ("" when Ready).
     QString stateText() const;
     bool isActive() const { return m_active; }
+    /// An older history page is being read (after the chart asked for history).
+    bool isLoadingOlder() const { return m_olderTicket != 0; }
+    /// Every stored bar older than the loaded ones is loaded (further scroll-back asks for nothing).
+    bool isHistoryComplete() const { return m_exhausted; }
     void setActive(bool active);
     /// Refreshes the instrument switcher's list (and its completion).
     void setKnownInstruments(const std::vector<InstrumentId>& ids);
