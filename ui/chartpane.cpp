@@ -111,7 +111,8 @@ void ChartPane::setTimeframe(Timeframe tf) { setSeries(m_id, tf); }
 
 void ChartPane::setSeries(const InstrumentId& id, Timeframe tf) {
     const bool idChanged = !(id == m_id), tfChanged = tf != m_tf;
-    if (!idChanged && !tfChanged && m_state != State::Empty) return;
+    const bool settled = m_latestTicket != 0 || m_state == State::Ready || m_state == State::NoData || m_state == State::Failed;
+    if (!idChanged && !tfChanged && settled) return;
     m_id = id;
     m_tf = tf;
     m_chart->setInstrument(id);
@@ -142,7 +143,7 @@ void ChartPane::load() {
         setState(State::Empty, tr("Choose an instrument"));
         return;
     }
-    const std::int64_t endMs = m_ws.historyEndMs();
+    const std::int64_t endMs = m_ws.isLoadingEnabled() ? m_ws.historyEndMs() : std::numeric_limits<std::int64_t>::min();
     if (endMs == std::numeric_limits<std::int64_t>::min()) {  // the session has not loaded its data yet
         m_latestTicket = 0;
         setState(State::Loading, tr("Waiting for market data…"));
@@ -258,7 +259,9 @@ void ChartPane::applyPiece(const Bar& piece, std::int64_t pieceOpenMs, std::int6
     shown.openTimeMs = bucket;
     shown.closed = pieceFinal && pieceCloseMs >= nextBucketStart(m_tf, bucket);
     if (pieceFinal) m_liveBase = shown;
+    const bool wasEmpty = m_chart->barCount() == 0;
     m_chart->updateLastBar(shown);
+    if (wasEmpty) m_chart->resetView();  // the empty chart's view points nowhere: show the new bar
     if (m_state == State::NoData && m_chart->barCount() > 0) setState(State::Ready);
 }
 
@@ -368,9 +371,8 @@ bool ChartPane::restoreState(const QJsonObject& json) {
     if (!view.isEmpty() && view.value(QStringLiteral("width")).toDouble() > 0)
         m_pendingView = View{static_cast<std::int64_t>(view.value(QStringLiteral("anchorMs")).toDouble()),
                              view.value(QStringLiteral("offset")).toDouble(), view.value(QStringLiteral("width")).toDouble()};
-    const bool same = id.value() == m_id && *tf == m_tf && m_state != State::Empty;
     setSeries(*id, *tf);
-    if (same && m_latestTicket == 0) applyPendingView();
+    if (m_latestTicket == 0) applyPendingView();  // same series, already loaded
     syncCombos();
     return true;
 }

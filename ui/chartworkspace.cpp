@@ -211,7 +211,9 @@ void ChartWorkspace::setActiveIndex(int index) {
 }
 
 void ChartWorkspace::reloadAll() {
+    m_loadingEnabled = true;
     for (ChartPane* p : m_panes) p->reload();
+    Q_EMIT activeSeriesChanged(activePane()->instrument(), activePane()->timeframe());
 }
 
 void ChartWorkspace::showInstrument(const InstrumentId& id) {
@@ -271,6 +273,7 @@ bool ChartWorkspace::restoreState(const QJsonObject& json) {
             !parseTimeframe(o.value(QStringLiteral("timeframe")).toString().toStdString()))
             return false;
     }
+    m_loadingEnabled = true;
     m_syncing = true;  // the layout says what each chart shows: no propagation while applying it
     const QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
     for (Sync s : {Sync::Crosshair, Sync::Symbol, Sync::Timeframe}) {

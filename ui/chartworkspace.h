@@ -74,8 +74,10 @@ public:
     void setActiveIndex(int index);
     ChartPane* activePane() const { return pane(m_active); }
     charts::CandleChart* activeChart() const { return chart(m_active); }
-    /// Every pane loads its history again.
+    /// Every pane loads its history again. Until the first reloadAll() or restoreState() the
+    /// panes wait (so that setHistoryEnd etc. can be set up first).
     void reloadAll();
+    bool isLoadingEnabled() const { return m_loadingEnabled; }
     /// Opens `id` in the active chart (watchlist double-click / Enter).
     void showInstrument(const InstrumentId& id);
 
@@ -124,7 +126,8 @@ private:
     std::function<std::int64_t()> m_historyEnd;
     std::optional<Timeframe> m_liveTf;
     int m_pageBars = 2000;
-    bool m_syncing = false;  ///< guards symbol/timeframe propagation against loops
+    bool m_syncing = false;
+    bool m_loadingEnabled = false;  ///< guards symbol/timeframe propagation against loops
 };
 
 }  // namespace kairos::ui

@@ -157,6 +157,21 @@ private Q_SLOTS:
         openSession();
     }
 
+    void panesWaitUntilTheWorkspaceIsSetUp() {
+        // MainWindow builds the workspace before the session has loaded: nothing is read with
+        // the wrong history end (the store also holds the replay's future).
+        ChartWorkspace ws(m_session->databasePath(), m_session->database());
+        ChartPane* p = ws.pane(0);
+        QCOMPARE(p->state(), ChartPane::State::Loading);
+        QVERIFY(p->stateText().contains(QStringLiteral("Waiting")));
+        QSignalSpy loaded(p, &ChartPane::historyLoaded);
+        TerminalSession* s = m_session.get();
+        ws.setHistoryEnd([s] { return s->feed()->clockMs(); });
+        ws.reloadAll();
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(p->chart()->series().time().back(), m_start - kHourMs);
+    }
+
     void gridSwitchingCreatesNCharts() {
         auto ws = makeWorkspace();
         ws->show();
@@ -404,6 +419,8 @@ private Q_SLOTS:
         QCOMPARE(s.low().front(), eth.front().low.toDouble());
         QCOMPARE(s.time().back(), eth[1].openTimeMs);
         QVERIFY(!s.lastClosed());
+        // AND the view shows them (the empty chart's view is reset by the first bar)
+        QVERIFY(p->chart()->visibleLeft() <= 0 && p->chart()->visibleRight() >= 1);
         ws.reset();
         resetReplay();
     }
