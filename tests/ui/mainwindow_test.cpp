@@ -104,6 +104,14 @@ private Q_SLOTS:
         const int before = w.chart()->barCount();
         session.feed()->advanceTo(firstEth.openTimeMs + 2 * 3600000 + 1);
         QCOMPARE(w.chart()->barCount(), before + 2);
+        // AND the watchlist opens a symbol in the active chart of a multi-chart layout
+        w.chartWorkspace()->setGrid(2);
+        w.chartWorkspace()->setActiveIndex(1);
+        const InstrumentId left = w.chartWorkspace()->pane(0)->instrument();
+        Q_EMIT w.watchlist()->instrumentActivated(InstrumentId{"BINANCE", "XRPUSDT"});
+        QCOMPARE(w.chartWorkspace()->pane(1)->instrument(), (InstrumentId{"BINANCE", "XRPUSDT"}));
+        QCOMPARE(w.chartWorkspace()->pane(0)->instrument(), left);
+        QCOMPARE(w.dock(QStringLiteral("ChartDock"))->windowTitle(), QStringLiteral("Chart — BINANCE:XRPUSDT · 1h"));
     }
 
     void layoutSurvivesSaveAndRestore() {
