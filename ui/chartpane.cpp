@@ -155,6 +155,14 @@ void ChartPane::load() {
 
 void ChartPane::setState(State s, const QString& text) {
     m_state = s;
+    // In the chart's colours (read now: the theme may have changed since), on a plate so that it
+    // stays legible over grid lines.
+    const charts::ChartTheme& theme = m_chart->theme();
+    QColor plate = theme.background;
+    plate.setAlpha(230);
+    m_message->setStyleSheet(QStringLiteral("QLabel#ChartMessage { color: %1; background: %2; border: 1px solid %3; "
+                                            "border-radius: 4px; padding: 8px 14px; }")
+                                 .arg(theme.text.name(QColor::HexRgb), plate.name(QColor::HexArgb), theme.grid.name(QColor::HexRgb)));
     m_message->setText(text);
     m_message->setVisible(!text.isEmpty());
 }
@@ -205,6 +213,7 @@ void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>
         if (reply->page.exhausted || added == 0 || static_cast<int>(reply->page.bars.size()) < m_ws.pageBars())
             m_exhausted = true;
         Q_EMIT olderHistoryLoaded(static_cast<int>(added));
+        applyPendingView();
     }
 }
 
@@ -268,6 +277,17 @@ void ChartPane::applyPiece(const Bar& piece, std::int64_t pieceOpenMs, std::int6
 void ChartPane::applyPendingView() {
     if (!m_pendingView || m_chart->barCount() == 0) return;
     const charts::ChartSeries& s = m_chart->series();
+    if (m_olderTicket != 0) return;  // applied when the page in flight is in
+    // A saved view older than what is loaded: read back to it first (page by page if the
+    // estimate falls short), then apply it.
+    const std::int64_t barMs = nominalDurationMs(m_tf);
+    const std::int64_t leftMs = m_pendingView->anchorMs - static_cast<std::int64_t>(m_pendingView->width + 1) * barMs;
+    if (leftMs < s.time().front() && !m_exhausted) {
+        const std::int64_t missing = (s.time().front() - leftMs) / barMs + 1;
+        const int count = static_cast<int>(std::clamp<std::int64_t>(missing + 50, m_ws.pageBars(), 200'000));
+        m_olderTicket = m_ws.loader()->requestPage(m_id, m_tf, s.time().front(), kNoEnd, count);
+        return;
+    }
     const std::int64_t idx = s.indexAtOrBefore(m_pendingView->anchorMs);
     const double right = static_cast<double>(idx) + m_pendingView->offset;
     m_chart->setVisibleRange(right - m_pendingView->width, right);

@@ -56,6 +56,8 @@ public:
     bool isLoadingOlder() const { return m_olderTicket != 0; }
     /// Every stored bar older than the loaded ones is loaded (further scroll-back asks for nothing).
     bool isHistoryComplete() const { return m_exhausted; }
+    /// A restored layout's visible range is waiting for its history.
+    bool hasPendingView() const { return m_pendingView.has_value(); }
     void setActive(bool active);
     /// Refreshes the instrument switcher's list (and its completion).
     void setKnownInstruments(const std::vector<InstrumentId>& ids);

@@ -129,8 +129,9 @@ private:
         }
     }
     // A workspace wired like MainWindow wires it.
-    std::unique_ptr<ChartWorkspace> makeWorkspace() {
+    std::unique_ptr<ChartWorkspace> makeWorkspace(int pageBars = 2000) {
         auto ws = std::make_unique<ChartWorkspace>(m_session->databasePath(), m_session->database());
+        ws->setPageBars(pageBars);
         TerminalSession* s = m_session.get();
         ws->setInstruments(s->instruments());
         ws->setLiveBarTimeframe(Timeframe::H1);
@@ -248,7 +249,6 @@ private Q_SLOTS:
         ws->show();
         QVERIFY(QTest::qWaitForWindowExposed(ws.get()));
         QVERIFY(waitReady(ws->pane(0)));
-        QVERIFY(waitReady(ws->pane(1)) || true);
         ws->setSync(ChartWorkspace::Sync::Crosshair, true);
         QVERIFY(ws->findChild<QAction*>(QStringLiteral("SyncCrosshairAction"))->isChecked());
         charts::CandleChart* c0 = ws->chart(0);
@@ -340,11 +340,9 @@ private Q_SLOTS:
     }
 
     void scrollBackPrependsWithoutJump() {
-        auto ws = makeWorkspace();
-        ws->setPageBars(500);
+        auto ws = makeWorkspace(500);
         ChartPane* p = ws->pane(0);
         p->setSeries(kBtc, Timeframe::H1);
-        p->reload();  // with the smaller page
         ws->show();
         QVERIFY(waitReady(p));
         charts::CandleChart* c = p->chart();
@@ -378,7 +376,6 @@ private Q_SLOTS:
 
     void scrollBackStopsAtTheOldestStoredBar() {
         auto ws = makeWorkspace();
-        ws->setPageBars(2000);
         ChartPane* p = ws->pane(0);
         p->setSeries(kBtc, Timeframe::W1);  // ~260 weeks: one page holds them all
         QVERIFY(waitReady(p));
@@ -557,6 +554,39 @@ private Q_SLOTS:
         QVERIFY(!missing.ok());
         QVERIFY(QString::fromStdString(missing.message()).contains(QStringLiteral("no chart layout named \"Other\"")));
         QCOMPARE(ws->grid(), 4);
+    }
+
+    void layoutViewOlderThanTheFirstPageIsReadBackTo() {
+        std::int64_t leftMs = 0, rightMs = 0;
+        {
+            // GIVEN a chart scrolled back into its second page of history
+            auto ws = makeWorkspace(500);
+            ChartPane* p = ws->pane(0);
+            p->setSeries(kBtc, Timeframe::H1);
+            QVERIFY(waitReady(p));
+            QCOMPARE(p->chart()->barCount(), 500);
+            QSignalSpy older(p, &ChartPane::olderHistoryLoaded);
+            p->chart()->setVisibleRange(p->chart()->series().firstIndex() - 10.0, p->chart()->series().firstIndex() + 90.0);
+            QVERIFY(older.wait(30000));
+            const std::int64_t first = p->chart()->series().firstIndex();
+            p->chart()->setVisibleRange(first + 20.0, first + 140.0);  // well inside the older page
+            leftMs = p->chart()->series().time()[p->chart()->series().slot(first + 20)];
+            rightMs = p->chart()->series().time()[p->chart()->series().slot(first + 140)];
+            QVERIFY(ws->saveLayout(QStringLiteral("Deep")).ok());
+        }
+        // WHEN it is loaded into a workspace that reads only the latest page at first
+        auto ws = makeWorkspace(500);
+        ChartPane* p = ws->pane(0);
+        QSignalSpy older(p, &ChartPane::olderHistoryLoaded);
+        QVERIFY(ws->loadLayout(QStringLiteral("Deep")).ok());
+        QVERIFY(waitReady(p));
+        // THEN it reads back far enough and shows the same bars at the edges
+        QTRY_VERIFY_WITH_TIMEOUT(!p->hasPendingView(), 30000);
+        const charts::ChartSeries& s = p->chart()->series();
+        QCOMPARE(s.timeOfIndex(std::llround(p->chart()->visibleLeft()), Timeframe::H1), leftMs);
+        QCOMPARE(s.timeOfIndex(std::llround(p->chart()->visibleRight()), Timeframe::H1), rightMs);
+        QVERIFY(p->chart()->barCount() > 500);
+        QVERIFY(!older.isEmpty());
     }
 
     void lastLayoutRestoredOnStart() {
