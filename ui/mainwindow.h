@@ -10,12 +10,17 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 class QDockWidget;
 class QLabel;
 
 namespace kairos::charts {
 class CandleChart;
+}
+namespace kairos::marketdata {
+class ExchangeFeed;
+struct FeedStatus;
 }
 
 namespace kairos::ui {
@@ -37,6 +42,14 @@ public:
     /// Shows this instrument's 1h bars in the chart dock.
     void showInstrument(const InstrumentId& id);
 
+    /// Where an instrument's prices come from, and why not when nowhere.
+    enum class Route : std::uint8_t { Replay, Live, None };
+    Route routeOf(const InstrumentId& id, QString* why = nullptr) const;
+    /// The status-bar label of a venue ("BINANCE: live"), or nullptr when not enabled.
+    QLabel* venueLabel(const QString& venue) const;
+    /// Tools > Market data settings.
+    void showMarketDataSettings();
+
     void saveLayout();
     bool restoreLayout();
     void resetLayout();
@@ -50,6 +63,16 @@ private:
     void buildMenus();
     void buildStatusBar();
     void wireFeed();
+    void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
+    /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
+    void syncLiveSubscriptions();
+    void wireVenueFeed(marketdata::ExchangeFeed* feed);
+    void updateVenueLabels();
+    void onVenueStatus(const QString& venue, const marketdata::FeedStatus& s);
+    void refreshKnownInstruments();
+    /// Warms the signal engine and the watchlist row of a live instrument from the store.
+    void warmFromStore(const InstrumentId& id);
+    std::vector<Bar> chartBars(const InstrumentId& id) const;
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
@@ -62,6 +85,11 @@ private:
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;
     QLabel* m_serverLabel = nullptr;
+    std::map<QString, QLabel*> m_venueLabels;
+    std::set<marketdata::ExchangeFeed*> m_wiredFeeds;
+    std::set<InstrumentId> m_liveSubscribed;
+    /// Live data source chosen but its default venue was unreachable: the replay stands in.
+    bool m_liveFallback = false;
     QByteArray m_defaultState;
 };
 
