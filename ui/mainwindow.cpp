@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "candlechart.h"
+#include "signalswidget.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
@@ -80,11 +81,31 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
                            Qt::BottomDockWidgetArea);
     auto* alerts = addDock(QStringLiteral("AlertsDock"), tr("Alerts"),
                            placeholder(tr("The alert manager"), tr("the alerts issue")), Qt::BottomDockWidgetArea);
+    m_signalsPanel = new SignalsWidget;
+    m_signalsPanel->setObjectName(QStringLiteral("SignalHistory"));
+    connect(m_signalsPanel, &SignalsWidget::instrumentActivated, this, &MainWindow::showInstrument);
+    if (session.database()) {
+        m_signalStore = std::make_unique<signal::SignalStore>(*session.database());
+        m_tracker = std::make_unique<signal::SignalTracker>(m_signalStore.get());
+    } else {
+        m_tracker = std::make_unique<signal::SignalTracker>(nullptr);
+        m_signalsPanel->setMessage(tr("No profile database (%1): signals are tracked for this session only.").arg(session.databaseError()));
+    }
+    m_accuracyTimer = new QTimer(this);  // accuracy statistics: at most every 2 s, when something changed
+    m_accuracyTimer->setSingleShot(true);
+    m_accuracyTimer->setInterval(2000);
+    connect(m_accuracyTimer, &QTimer::timeout, this, [this] {
+        if (!m_signalStore) return;
+        if (auto acc = m_signalStore->accuracy(); acc) m_signalsPanel->setAccuracy(*acc);
+        else m_signalsPanel->setMessage(tr("Accuracy could not be read: %1").arg(QString::fromStdString(acc.message())));
+    });
+    auto* signalsDock = addDock(QStringLiteral("SignalsDock"), tr("Signals"), m_signalsPanel, Qt::BottomDockWidgetArea);
     auto* backtest = addDock(QStringLiteral("BacktestDock"), tr("Backtest"),
                              placeholder(tr("The backtester"), tr("the backtest issue")), Qt::BottomDockWidgetArea);
-    tabifyDockWidget(orders, alerts);
+    tabifyDockWidget(orders, signalsDock);
+    tabifyDockWidget(signalsDock, alerts);
     tabifyDockWidget(alerts, backtest);
-    orders->raise();
+    signalsDock->raise();  // the working panel in front of the placeholders
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
@@ -236,6 +257,7 @@ void MainWindow::wireFeed() {
         }
         syncLiveSubscriptions();
         showInstrument(m_chartInstrument);
+        loadSignalHistory();
     });
     WatchlistModel* wl = m_watchlist->model();
     connect(feed, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
@@ -294,10 +316,43 @@ void MainWindow::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
     m_watchlist->model()->onBar(id, tf, b);
     if (id == m_chartInstrument && tf == Timeframe::H1) m_chart->updateLastBar(b);
     if (b.closed && tf == Timeframe::H1) {
+        // The bar first judges the earlier signals, then may give a new one.
+        if (auto changed = m_tracker->onBar(id, tf, b); changed) {
+            for (const auto& c : *changed) m_signalsPanel->model()->upsert(c);
+            if (!changed->empty()) m_accuracyTimer->start();
+        } else {
+            m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(changed.message())));
+        }
         auto it = m_signalEngines.find(id);
         if (it != m_signalEngines.end())
-            if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) publishSignal(id, *sig);
+            if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) recordSignal(id, *sig);
     }
+}
+
+void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
+    publishSignal(id, s);
+    if (s.side == signal::Direction::Hold) return;
+    if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
+        m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
+    m_signalsPanel->model()->upsert({id, Timeframe::H1, s, signal::Outcome{}});
+}
+
+void MainWindow::loadSignalHistory() {
+    if (!m_signalStore) return;
+    std::vector<signal::StoredSignal> all;
+    const std::vector<InstrumentId> bundled = m_session.instruments();
+    std::set<InstrumentId> ids(bundled.begin(), bundled.end());
+    for (const InstrumentId& id : m_watchlist->model()->instruments()) ids.insert(id);
+    for (const InstrumentId& id : ids) {
+        auto h = m_signalStore->history(id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+        if (!h) {
+            m_signalsPanel->setMessage(tr("Signal history could not be read: %1").arg(QString::fromStdString(h.message())));
+            return;
+        }
+        all.insert(all.end(), h->begin(), h->end());
+    }
+    m_signalsPanel->model()->setSignals(std::move(all));
+    m_accuracyTimer->start(0);
 }
 
 MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {

@@ -5,6 +5,7 @@
 
 #include "domain/instrument.h"
 #include "signals/signalengine.h"
+#include "signals/signaltracker.h"
 
 #include <QMainWindow>
 
@@ -14,6 +15,7 @@
 
 class QDockWidget;
 class QLabel;
+class QTimer;
 
 namespace kairos::charts {
 class CandleChart;
@@ -25,6 +27,7 @@ struct FeedStatus;
 
 namespace kairos::ui {
 
+class SignalsWidget;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -38,6 +41,7 @@ public:
     /// "BacktestDock", "MarketplaceDock"), or nullptr.
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
+    SignalsWidget* signalHistory() const { return m_signalsPanel; }
     charts::CandleChart* chart() const { return m_chart; }
     /// Shows this instrument's 1h bars in the chart dock.
     void showInstrument(const InstrumentId& id);
@@ -81,6 +85,13 @@ private:
     /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
     std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
     void publishSignal(const InstrumentId& id, const signal::Signal& s);
+    /// A signal of a closed bar (not the warm-up): shown, tracked to its outcome, stored.
+    void recordSignal(const InstrumentId& id, const signal::Signal& s);
+    void loadSignalHistory();
+    SignalsWidget* m_signalsPanel = nullptr;
+    std::unique_ptr<signal::SignalStore> m_signalStore;
+    std::unique_ptr<signal::SignalTracker> m_tracker;
+    QTimer* m_accuracyTimer = nullptr;
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;
