@@ -45,6 +45,7 @@ constexpr double kMinVisibleBars = 8;
 constexpr double kRightMarginBars = 4;
 constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar slot
 const QString kOverlayLayer = QStringLiteral("overlay");
+const QString kFillLayer = QStringLiteral("fills");
 
 /// A QCPLayerable that paints through a callback (crosshair, legend, price marker).
 class PaintHook : public QCPLayerable {
@@ -201,6 +202,8 @@ struct CandleChart::Private {
         plot->setNoAntialiasingOnDrag(true);
         plot->installEventFilter(q);
         plot->layer(kOverlayLayer)->setMode(QCPLayer::lmBuffered);
+        // Indicator fills (bands, cloud) go under the candles, as on TradingView.
+        plot->addLayer(kFillLayer, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
 
         timeTicker.reset(new BarTimeTicker(&series, &tf));
         // The default axis rect becomes the price pane.
@@ -544,6 +547,18 @@ struct CandleChart::Private {
         return g;
     }
 
+    /// An invisible edge of a filled area: on the fill layer, filled without antialiasing
+    /// (antialiased translucent polygons this size cost milliseconds; the edges are drawn by the
+    /// antialiased lines anyway).
+    QCPGraph* newFillGraph(QCPAxisRect* r) {
+        QCPGraph* g = newGraph(r);
+        g->setLayer(kFillLayer);
+        g->setPen(Qt::NoPen);
+        g->setAntialiased(false);
+        g->setAntialiasedFill(false);
+        return g;
+    }
+
     /// Creates the pane (for non-overlays), plottables and level lines of an indicator.
     void buildIndicator(ChartIndicator& ci) {
         const IndicatorInfo& info = ci.info();
@@ -566,10 +581,8 @@ struct CandleChart::Private {
         for (const IndicatorFill& f : info.fills) {
             const auto up = static_cast<std::size_t>(f.upper), lo = static_cast<std::size_t>(f.lower);
             if (!f.colourBelow.isValid()) {
-                QCPGraph* top = newGraph(r);
-                QCPGraph* bottom = newGraph(r);
-                top->setPen(Qt::NoPen);
-                bottom->setPen(Qt::NoPen);
+                QCPGraph* top = newFillGraph(r);
+                QCPGraph* bottom = newFillGraph(r);
                 top->setBrush(f.colour);
                 top->setChannelFillGraph(bottom);
                 ci.bindings.push_back({top, nullptr, nullptr, -1, false, [this, values, up](std::int64_t k) { return sampleOutput(*values, up, k); }});
@@ -584,10 +597,8 @@ struct CandleChart::Private {
                     return !std::isnan(a) && !std::isnan(b) && (a >= b) == above;
                 };
                 auto inSide = [side](std::int64_t k) { return side(k) || side(k - 1) || side(k + 1); };
-                QCPGraph* top = newGraph(r);
-                QCPGraph* bottom = newGraph(r);
-                top->setPen(Qt::NoPen);
-                bottom->setPen(Qt::NoPen);
+                QCPGraph* top = newFillGraph(r);
+                QCPGraph* bottom = newFillGraph(r);
                 top->setBrush(above ? f.colour : f.colourBelow);
                 top->setChannelFillGraph(bottom);
                 const double nan = std::numeric_limits<double>::quiet_NaN();
