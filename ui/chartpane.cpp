@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QCompleter>
+#include <QDateTime>
 #include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -97,8 +98,11 @@ ChartPane::ChartPane(ChartWorkspace& workspace, QWidget* parent)
     connect(m_ws.loader(), &ChartHistoryLoader::pageLoaded, this, &ChartPane::onPage);
 
     setKnownInstruments(m_ws.knownInstruments());
-    const std::int64_t end = m_ws.historyEndMs();
-    if (end != kNoEnd) m_chart->setClock([ws = &m_ws] { return ws->historyEndMs(); });
+    // The countdown to bar close runs on the replay clock for replayed instruments.
+    m_chart->setClock([this] {
+        const std::int64_t end = m_ws.historyEndMs(m_id);
+        return end == kNoEnd || end == std::numeric_limits<std::int64_t>::min() ? QDateTime::currentMSecsSinceEpoch() : end;
+    });
     for (QWidget* w : findChildren<QWidget*>()) w->installEventFilter(this);
     setState(State::Empty, tr("Choose an instrument"));
     syncCombos();
@@ -143,7 +147,7 @@ void ChartPane::load() {
         setState(State::Empty, tr("Choose an instrument"));
         return;
     }
-    const std::int64_t endMs = m_ws.isLoadingEnabled() ? m_ws.historyEndMs() : std::numeric_limits<std::int64_t>::min();
+    const std::int64_t endMs = m_ws.isLoadingEnabled() ? m_ws.historyEndMs(m_id) : std::numeric_limits<std::int64_t>::min();
     if (endMs == std::numeric_limits<std::int64_t>::min()) {  // the session has not loaded its data yet
         m_latestTicket = 0;
         setState(State::Loading, tr("Waiting for market data…"));

@@ -101,14 +101,16 @@ void ChartWorkspace::setInstruments(const std::vector<InstrumentId>& ids) {
     m_loader->requestInstruments();  // the store may hold more since
 }
 
-void ChartWorkspace::setHistoryEnd(std::function<std::int64_t()> endMs) {
-    m_historyEnd = std::move(endMs);
-    for (ChartPane* p : m_panes)
-        if (m_historyEnd) p->chart()->setClock(m_historyEnd);
+void ChartWorkspace::setHistoryEnd(std::function<std::int64_t(const InstrumentId&)> endMs) { m_historyEnd = std::move(endMs); }
+
+std::int64_t ChartWorkspace::historyEndMs(const InstrumentId& id) const {
+    return m_historyEnd ? m_historyEnd(id) : std::numeric_limits<std::int64_t>::max();
 }
 
-std::int64_t ChartWorkspace::historyEndMs() const {
-    return m_historyEnd ? m_historyEnd() : std::numeric_limits<std::int64_t>::max();
+void ChartWorkspace::reloadInstrument(const InstrumentId& id) {
+    if (!m_loadingEnabled) return;
+    for (ChartPane* p : m_panes)
+        if (p->instrument() == id) p->reload();
 }
 
 void ChartWorkspace::setLiveBarTimeframe(std::optional<Timeframe> tf) { m_liveTf = tf; }
@@ -143,7 +145,6 @@ void ChartWorkspace::setGrid(int charts) {
     while (grid() < n) {
         auto* p = new ChartPane(*this);
         p->setObjectName(QStringLiteral("ChartPane%1").arg(grid()));
-        if (m_historyEnd) p->chart()->setClock(m_historyEnd);
         const InstrumentId id = nextInstrument(m_panes.size());
         m_panes.push_back(p);
         wirePane(p);

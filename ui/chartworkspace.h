@@ -49,11 +49,12 @@ public:
     /// Instruments offered by the switchers (the session's); the CandleStore's are added.
     void setInstruments(const std::vector<InstrumentId>& ids);
     std::vector<InstrumentId> knownInstruments() const { return m_known; }
-    /// History ends at this time (the replay clock: later stored bars are the replay's future).
-    /// Default: no end. While it returns INT64_MIN (data not ready) the charts wait; call
-    /// reloadAll() once it is.
-    void setHistoryEnd(std::function<std::int64_t()> endMs);
-    std::int64_t historyEndMs() const;
+    /// Where an instrument's history ends (the replay clock for a replayed instrument: later stored
+    /// bars are the replay's future; INT64_MAX: no end, the default). While it returns INT64_MIN
+    /// (data not ready) the charts wait; call reloadAll() once it is. Charts of an instrument with
+    /// an end count down to bar close on that clock, the others on the wall clock.
+    void setHistoryEnd(std::function<std::int64_t(const InstrumentId&)> endMs);
+    std::int64_t historyEndMs(const InstrumentId& id) const;
     /// The bar timeframe the feed publishes (panes whose timeframe it tiles aggregate those bars;
     /// the others build bars from trades).
     void setLiveBarTimeframe(std::optional<Timeframe> tf);
@@ -74,6 +75,8 @@ public:
     void setActiveIndex(int index);
     ChartPane* activePane() const { return pane(m_active); }
     charts::CandleChart* activeChart() const { return chart(m_active); }
+    /// The panes showing `id` load their history again (more of it was stored).
+    void reloadInstrument(const InstrumentId& id);
     /// Every pane loads its history again. Until the first reloadAll() or restoreState() the
     /// panes wait (so that setHistoryEnd etc. can be set up first).
     void reloadAll();
@@ -123,7 +126,7 @@ private:
     QAction* m_syncActions[3] = {};
     int m_active = 0;
     std::vector<InstrumentId> m_known;
-    std::function<std::int64_t()> m_historyEnd;
+    std::function<std::int64_t(const InstrumentId&)> m_historyEnd;
     std::optional<Timeframe> m_liveTf;
     int m_pageBars = 2000;
     bool m_syncing = false;

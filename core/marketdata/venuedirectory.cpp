@@ -146,6 +146,28 @@ VenueDirectory::VenueDirectory(QString cacheDir, QStringList enabledVenues, cons
 
 VenueDirectory::~VenueDirectory() = default;
 
+void VenueDirectory::setEnabledVenues(const QStringList& venues) {
+    QStringList next;
+    for (const QString& v : venues)
+        if (!next.contains(v.toUpper())) next << v.toUpper();
+    if (next == m_enabled) return;
+    const QStringList before = m_enabled;
+    m_enabled = next;
+    for (const QString& v : before)
+        if (!m_enabled.contains(v)) {
+            // Detached first: a callback the dying feed may run finds the map consistent.
+            auto node = m_venues.extract(v);
+            node = {};
+            m_venues.erase(v);
+        }
+    for (const QString& v : m_enabled)
+        if (!before.contains(v)) {
+            loadCache(v);
+            refresh(v);
+        }
+    Q_EMIT enabledVenuesChanged();
+}
+
 VenueDirectory::VenueState& VenueDirectory::state(const QString& venue) { return m_venues[venue.toUpper()]; }
 
 QString VenueDirectory::cachePath(const QString& venue) const {

@@ -57,6 +57,9 @@ public:
     ~VenueDirectory() override;
 
     const QStringList& enabledVenues() const { return m_enabled; }
+    /// Enables/disables venues: a newly enabled one loads its cache and is refreshed; a disabled
+    /// one's feed is closed and destroyed. Emits enabledVenuesChanged() when the set changed.
+    void setEnabledVenues(const QStringList& venues);
     bool isEnabled(const QString& venue) const { return m_enabled.contains(venue.toUpper()); }
 
     /// The live feed of an enabled venue (created on first use), or nullptr with `error` set
@@ -81,6 +84,7 @@ public:
     void refresh(const QString& venue);
 
 Q_SIGNALS:
+    void enabledVenuesChanged();
     void instrumentsChanged(const QString& venue);
     void refreshFailed(const QString& venue, const QString& reason);
 

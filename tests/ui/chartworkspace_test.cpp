@@ -135,7 +135,7 @@ private:
         TerminalSession* s = m_session.get();
         ws->setInstruments(s->instruments());
         ws->setLiveBarTimeframe(Timeframe::H1);
-        ws->setHistoryEnd([s] { return s->feed()->clockMs(); });
+        ws->setHistoryEnd([s](const InstrumentId&) { return s->feed()->clockMs(); });
         auto* feed = s->feed();
         connect(feed, &marketdata::MarketDataFeed::barUpdated, ws.get(), &ChartWorkspace::onBar);
         connect(feed, &marketdata::MarketDataFeed::tradeReceived, ws.get(), &ChartWorkspace::onTrade);
@@ -167,7 +167,7 @@ private Q_SLOTS:
         QVERIFY(p->stateText().contains(QStringLiteral("Waiting")));
         QSignalSpy loaded(p, &ChartPane::historyLoaded);
         TerminalSession* s = m_session.get();
-        ws.setHistoryEnd([s] { return s->feed()->clockMs(); });
+        ws.setHistoryEnd([s](const InstrumentId&) { return s->feed()->clockMs(); });
         ws.reloadAll();
         QVERIFY(loaded.wait(30000));
         QCOMPARE(p->chart()->series().time().back(), m_start - kHourMs);
