@@ -3,6 +3,7 @@
 #include "charthistoryloader.h"
 #include "chartpane.h"
 
+#include "storage/drawingstore.h"
 #include "storage/layoutstore.h"
 
 #include <QAction>
@@ -45,6 +46,7 @@ ChartWorkspace::ChartWorkspace(const QString& databasePath, storage::Database* d
     : QWidget(parent), m_dbPath(databasePath), m_db(db), m_loader(new ChartHistoryLoader(databasePath, this)),
       m_toolbar(new QToolBar), m_gridLayout(new QGridLayout) {
     setObjectName(QStringLiteral("ChartWorkspace"));
+    if (m_db) m_drawings = std::make_unique<storage::DrawingStore>(*m_db);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->setSpacing(0);
@@ -90,7 +92,11 @@ ChartWorkspace::ChartWorkspace(const QString& databasePath, storage::Database* d
     setGrid(1);
 }
 
-ChartWorkspace::~ChartWorkspace() = default;
+ChartWorkspace::~ChartWorkspace() {
+    // The charts use m_drawings: they go first.
+    for (ChartPane* p : m_panes) delete p;
+    m_panes.clear();
+}
 
 void ChartWorkspace::setInstruments(const std::vector<InstrumentId>& ids) {
     std::vector<InstrumentId> all = ids;
@@ -145,6 +151,7 @@ void ChartWorkspace::setGrid(int charts) {
     while (grid() < n) {
         auto* p = new ChartPane(*this);
         p->setObjectName(QStringLiteral("ChartPane%1").arg(grid()));
+        p->chart()->setDrawingStore(m_drawings.get());
         const InstrumentId id = nextInstrument(m_panes.size());
         m_panes.push_back(p);
         wirePane(p);

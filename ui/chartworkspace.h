@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -29,6 +30,7 @@ class QToolBar;
 
 namespace kairos::storage {
 class Database;
+class DrawingStore;
 }
 
 namespace kairos::ui {
@@ -118,6 +120,8 @@ private:
 
     QString m_dbPath;
     storage::Database* m_db;
+    /// Drawings per instrument (each chart loads its instrument's on switching); nullptr without a database.
+    std::unique_ptr<storage::DrawingStore> m_drawings;
     ChartHistoryLoader* m_loader;
     QToolBar* m_toolbar;
     QGridLayout* m_gridLayout;

@@ -495,6 +495,11 @@ private Q_SLOTS:
             ws->chart(0)->addIndicator(ema);
             ws->chart(0)->addIndicator(charts::IndicatorConfig::defaults(QStringLiteral("rsi")));
             ws->chart(1)->addIndicator(charts::IndicatorConfig::defaults(QStringLiteral("bbands")));
+            // A drawing on BTCUSDT (stored per instrument by the chart's DrawingStore).
+            storage::Drawing line;
+            line.kind = storage::DrawingKind::HorizontalLine;
+            line.anchors = {{m_start - 10 * kHourMs, 100000.5}};
+            QVERIFY(ws->chart(0)->addDrawing(line) >= 0);
             ws->setSync(ChartWorkspace::Sync::Crosshair, true);
             ws->setActiveIndex(1);
             for (int i = 0; i < 4; ++i) QVERIFY(waitReady(ws->pane(i)));
@@ -545,6 +550,14 @@ private Q_SLOTS:
             QCOMPARE(c->visibleRight() - c->visibleLeft(), widths[static_cast<std::size_t>(i)]);
         }
         QCOMPARE(ws->chart(0)->indicatorIds().size(), std::size_t(2));
+        // The drawing came back with the instrument, in every chart showing BTCUSDT.
+        for (int i = 0; i < 4; ++i) {
+            const auto& drawings = ws->chart(i)->drawings();
+            QVERIFY2(std::any_of(drawings.begin(), drawings.end(), [](const storage::Drawing& d) {
+                         return d.kind == storage::DrawingKind::HorizontalLine && d.anchors.front().price == 100000.5;
+                     }),
+                     qPrintable(QString::number(i)));
+        }
         QCOMPARE(ws->chart(0)->indicatorConfig(ws->chart(0)->indicatorIds().front()).colours.front(), QColor(QStringLiteral("#ff8800")));
         QCOMPARE(ws->saveState(), saved);
         // Delete removes it; loading it then fails with a clear message and changes nothing.
