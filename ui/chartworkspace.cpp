@@ -189,6 +189,14 @@ void ChartWorkspace::wirePane(ChartPane* p) {
         for (ChartPane* other : m_panes)
             if (other != p) other->showSyncedCrosshair(timeMs);
     });
+    // Each chart writes its whole list of an instrument's drawings on every edit: the other charts
+    // of that instrument re-read theirs, or an edit there would write back a stale list and drop
+    // this one's drawing.
+    connect(p->chart(), &charts::CandleChart::drawingsChanged, this, [this, p] {
+        if (!m_drawings) return;
+        for (ChartPane* other : m_panes)
+            if (other != p && other->instrument() == p->instrument()) other->chart()->setDrawingStore(m_drawings.get());
+    });
     connect(p, &ChartPane::instrumentChanged, this, [this, p](const InstrumentId& id) {
         if (p == activePane()) Q_EMIT activeSeriesChanged(id, p->timeframe());
         if (m_syncing || !isSynced(Sync::Symbol)) return;

@@ -12,6 +12,7 @@
 #include "storage/barhistory.h"
 #include "storage/candlestore.h"
 #include "storage/database.h"
+#include "storage/drawingstore.h"
 #include "testdata.h"
 
 #include <QAction>
@@ -279,6 +280,35 @@ private Q_SLOTS:
         ws->setSync(ChartWorkspace::Sync::Timeframe, true);
         ws->pane(3)->setTimeframe(Timeframe::D1);
         for (int i = 0; i < 4; ++i) QVERIFY(ws->pane(i)->timeframe() == Timeframe::D1);
+    }
+
+    void drawingsStayInStepAcrossChartsOfOneInstrument() {
+        auto ws = makeWorkspace();
+        ws->setGrid(2);
+        ws->pane(0)->setSeries(kBtc, Timeframe::H1);
+        ws->pane(1)->setSeries(kBtc, Timeframe::D1);
+        QVERIFY(waitReady(ws->pane(0)) && waitReady(ws->pane(1)));
+        ws->chart(0)->clearDrawings();
+        QVERIFY(ws->chart(1)->drawings().empty());
+        // WHEN a line is drawn in one chart and a note in the other
+        storage::Drawing line;
+        line.kind = storage::DrawingKind::HorizontalLine;
+        line.anchors = {{m_start - 5 * kHourMs, 101234.5}};
+        QVERIFY(ws->chart(0)->addDrawing(line) >= 0);
+        QCOMPARE(ws->chart(1)->drawings().size(), std::size_t(1));  // the other chart shows it at once
+        storage::Drawing note;
+        note.kind = storage::DrawingKind::Text;
+        note.text = "support";
+        note.anchors = {{m_start - 48 * kHourMs, 100000}};
+        QVERIFY(ws->chart(1)->addDrawing(note) >= 0);
+        // THEN both are stored (the second edit did not write back a list without the first)
+        QCOMPARE(ws->chart(0)->drawings().size(), std::size_t(2));
+        storage::DrawingStore store(*m_session->database());
+        auto stored = store.load(kBtc);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->drawings.size(), std::size_t(2));
+        ws->chart(0)->clearDrawings();
+        QVERIFY(ws->chart(1)->drawings().empty());
     }
 
     void timeframeSwitchShowsExactAggregatedBars() {
