@@ -298,8 +298,11 @@ bool ChartWorkspace::restoreState(const QJsonObject& json) {
         a->setChecked(sync.value(QLatin1String(syncKey(s))).toBool());
     }
     setGrid(static_cast<int>(charts.size()));
-    for (int i = 0; i < grid(); ++i)
-        m_panes[static_cast<std::size_t>(i)]->restoreState(i < charts.size() ? charts[i].toObject() : charts.last().toObject());
+    for (int i = 0; i < grid(); ++i) {
+        ChartPane* p = m_panes[static_cast<std::size_t>(i)];
+        if (i < charts.size()) p->restoreState(charts[i].toObject());
+        else p->setSeries(p->instrument(), p->timeframe());  // a cell the layout does not describe keeps its series (loaded if waiting)
+    }
     m_syncing = false;
     setActiveIndex(std::clamp(json.value(QStringLiteral("active")).toInt(), 0, grid() - 1));
     Q_EMIT activeSeriesChanged(activePane()->instrument(), activePane()->timeframe());
