@@ -21,6 +21,9 @@ class QMenu;
 namespace kairos::charts {
 class CandleChart;
 }
+namespace kairos::storage {
+class DrawingStore;
+}
 namespace kairos::marketdata {
 class ExchangeFeed;
 struct FeedStatus;
@@ -95,6 +98,11 @@ private:
     std::unique_ptr<signal::SignalStore> m_signalStore;
     std::unique_ptr<signal::SignalTracker> m_tracker;
     QTimer* m_accuracyTimer = nullptr;
+    /// Drawings of every chart, per instrument, in the profile database.
+    std::unique_ptr<storage::DrawingStore> m_drawings;
+    /// Puts the signal history's arrows on every chart (coalesced).
+    QTimer* m_markerTimer = nullptr;
+    void refreshChartMarkers();
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;
