@@ -1,8 +1,8 @@
 #include "mainwindow.h"
 
 #include "candlechart.h"
-#include "chartworkspace.h"
 #include "signalswidget.h"
+#include "chartworkspace.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
@@ -77,6 +77,16 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
         if (routeOf(id) != Route::Replay) return std::numeric_limits<std::int64_t>::max();
         return m_session.isLoaded() ? m_session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
     });
+    m_markerTimer = new QTimer(this);
+    m_markerTimer->setSingleShot(true);
+    m_markerTimer->setInterval(200);
+    connect(m_markerTimer, &QTimer::timeout, this, &MainWindow::refreshChartMarkers);
+    // The workspace gives each chart the profile's DrawingStore itself (and keeps the charts of
+    // one instrument in step); new charts need their signal markers.
+    auto wireCharts = [this] { m_markerTimer->start(); };
+    wireCharts();
+    connect(m_charts, &ChartWorkspace::gridChanged, this, wireCharts);
+    connect(m_charts, &ChartWorkspace::activeSeriesChanged, m_markerTimer, qOverload<>(&QTimer::start));
     connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, [this](const InstrumentId& id, Timeframe tf) {
         if (auto* d = dock(QStringLiteral("ChartDock")))
             d->setWindowTitle(tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
@@ -353,6 +363,20 @@ void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
     if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
         m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
     m_signalsPanel->model()->upsert({id, Timeframe::H1, s, signal::Outcome{}});
+    m_markerTimer->start();
+}
+
+void MainWindow::refreshChartMarkers() {
+    SignalHistoryModel* m = m_signalsPanel->model();
+    for (int i = 0; i < m_charts->grid(); ++i) {
+        charts::CandleChart* c = m_charts->chart(i);
+        if (!c) continue;
+        const InstrumentId id = c->instrument();
+        std::vector<signal::Signal> list;
+        for (int r = m->rowCount() - 1; r >= 0; --r)  // oldest first
+            if (m->at(r).id == id) list.push_back(m->at(r).signal);
+        c->setSignals(list);
+    }
 }
 
 void MainWindow::loadSignalHistory() {
@@ -371,6 +395,7 @@ void MainWindow::loadSignalHistory() {
     }
     m_signalsPanel->model()->setSignals(std::move(all));
     m_accuracyTimer->start(0);
+    m_markerTimer->start();
 }
 
 MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {

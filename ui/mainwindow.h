@@ -15,8 +15,8 @@
 
 class QDockWidget;
 class QLabel;
-class QMenu;
 class QTimer;
+class QMenu;
 
 namespace kairos::charts {
 class CandleChart;
@@ -28,8 +28,8 @@ struct FeedStatus;
 
 namespace kairos::ui {
 
-class ChartWorkspace;
 class SignalsWidget;
+class ChartWorkspace;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -43,11 +43,11 @@ public:
     /// "BacktestDock", "MarketplaceDock"), or nullptr.
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
+    SignalsWidget* signalHistory() const { return m_signalsPanel; }
     /// The active chart of the chart workspace.
     charts::CandleChart* chart() const;
     ChartWorkspace* chartWorkspace() const { return m_charts; }
     /// Opens this instrument in the active chart.
-    SignalsWidget* signalHistory() const { return m_signalsPanel; }
     void showInstrument(const InstrumentId& id);
 
     /// Where an instrument's prices come from, and why not when nowhere.
@@ -95,6 +95,10 @@ private:
     std::unique_ptr<signal::SignalStore> m_signalStore;
     std::unique_ptr<signal::SignalTracker> m_tracker;
     QTimer* m_accuracyTimer = nullptr;
+    /// Drawings of every chart, per instrument, in the profile database.
+    /// Puts the signal history's arrows on every chart (coalesced).
+    QTimer* m_markerTimer = nullptr;
+    void refreshChartMarkers();
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;
