@@ -107,6 +107,11 @@ void ChartWorkspace::setInstruments(const std::vector<InstrumentId>& ids) {
     m_loader->requestInstruments();  // the store may hold more since
 }
 
+void ChartWorkspace::setChartTheme(const charts::ChartTheme& theme) {
+    m_chartTheme = theme;
+    for (ChartPane* p : m_panes) p->chart()->setTheme(theme);
+}
+
 void ChartWorkspace::setHistoryEnd(std::function<std::int64_t(const InstrumentId&)> endMs) { m_historyEnd = std::move(endMs); }
 
 std::int64_t ChartWorkspace::historyEndMs(const InstrumentId& id) const {
@@ -150,6 +155,7 @@ void ChartWorkspace::setGrid(int charts) {
     }
     while (grid() < n) {
         auto* p = new ChartPane(*this);
+        if (m_chartTheme) p->chart()->setTheme(*m_chartTheme);
         p->setObjectName(QStringLiteral("ChartPane%1").arg(grid()));
         p->chart()->setDrawingStore(m_drawings.get());
         const InstrumentId id = nextInstrument(m_panes.size());

@@ -7,6 +7,7 @@
 // live bars and trades from the feed go to every pane showing that instrument.
 
 #include "candlechart.h"
+#include "charttheme.h"
 
 #include "domain/bar.h"
 #include "domain/instrument.h"
@@ -70,6 +71,8 @@ public:
     /// 1, 2, 4 or 6 charts (other values are rounded up to one of these). Existing panes keep
     /// their series; new ones show the next instruments.
     void setGrid(int charts);
+    /// Colours of every chart, now and of charts added later (the app theme).
+    void setChartTheme(const charts::ChartTheme& theme);
     int grid() const { return static_cast<int>(m_panes.size()); }
     ChartPane* pane(int index) const;
     charts::CandleChart* chart(int index) const;
@@ -135,6 +138,7 @@ private:
     int m_pageBars = 2000;
     bool m_syncing = false;
     bool m_loadingEnabled = false;  ///< guards symbol/timeframe propagation against loops
+    std::optional<charts::ChartTheme> m_chartTheme;
 };
 
 }  // namespace kairos::ui

@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
+#include "apptheme.h"
 #include "candlechart.h"
+#include "charttheme.h"
 #include "signalswidget.h"
 #include "chartworkspace.h"
 #include "terminalsession.h"
@@ -28,6 +30,7 @@
 #include <QDateTime>
 #include <QDockWidget>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QInputDialog>
 #include <QLineEdit>
@@ -133,6 +136,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
+    setTheme(session.settings().value(QStringLiteral("ui/theme"), QStringLiteral("dark")).toString());
     buildMenus();
     buildStatusBar();
     wireFeed();
@@ -174,6 +178,21 @@ void MainWindow::buildMenus() {
     for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    QMenu* themes = view->addMenu(tr("&Theme"));
+    themes->setObjectName(QStringLiteral("ThemeMenu"));
+    auto* themeGroup = new QActionGroup(this);
+    const std::pair<QString, QString> themeLabels[] = {{QStringLiteral("dark"), tr("&Dark")},
+                                                       {QStringLiteral("light"), tr("&Light")},
+                                                       {QStringLiteral("dark-cb"), tr("Dark, colour-&blind candles")},
+                                                       {QStringLiteral("light-cb"), tr("Light, colour-b&lind candles")}};
+    for (const auto& [name, label] : themeLabels) {
+        QAction* a = themes->addAction(label);
+        a->setObjectName(QStringLiteral("Theme_") + name);
+        a->setCheckable(true);
+        a->setChecked(name == m_theme);
+        themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, name = name] { setTheme(name); });
+    }
     buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
@@ -691,6 +710,15 @@ void MainWindow::buildLayoutMenu(QMenu* view) {
             });
         }
     });
+}
+
+void MainWindow::setTheme(const QString& name) {
+    m_theme = themeNames().contains(name) ? name : QStringLiteral("dark");
+    applyAppTheme(m_theme);
+    m_charts->setChartTheme(charts::ChartTheme::byName(m_theme));
+    m_session.settings().setValue(QStringLiteral("ui/theme"), m_theme);
+    if (auto* menu = findChild<QMenu*>(QStringLiteral("ThemeMenu")))
+        for (QAction* a : menu->actions()) a->setChecked(a->objectName() == QStringLiteral("Theme_") + m_theme);
 }
 
 void MainWindow::saveLayout() {

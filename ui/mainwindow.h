@@ -58,6 +58,10 @@ public:
     /// Tools > Market data settings.
     void showMarketDataSettings();
 
+    /// View › Theme: "dark", "light", "dark-cb", "light-cb" (widgets and charts; kept in settings).
+    void setTheme(const QString& name);
+    QString theme() const { return m_theme; }
+
     void saveLayout();
     bool restoreLayout();
     void resetLayout();
@@ -98,6 +102,7 @@ private:
     /// Drawings of every chart, per instrument, in the profile database.
     /// Puts the signal history's arrows on every chart (coalesced).
     QTimer* m_markerTimer = nullptr;
+    QString m_theme;
     void refreshChartMarkers();
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;

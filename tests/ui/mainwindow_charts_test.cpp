@@ -2,6 +2,7 @@
 // the active chart is back after a restart) and show the signal engine's arrows of the replayed
 // real bars.
 #include "candlechart.h"
+#include "charttheme.h"
 #include "chartpane.h"
 #include "chartworkspace.h"
 #include "mainwindow.h"
@@ -11,6 +12,7 @@
 #include "storage/drawingstore.h"
 #include "testdata.h"
 
+#include <QApplication>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -65,6 +67,33 @@ private Q_SLOTS:
         QCOMPARE(drawings[0].anchors, line.anchors);
         QCOMPARE(drawings[0].colour, line.colour);
         QCOMPARE(drawings[0].text, line.text);
+    }
+
+    void chartsFollowTheAppThemeAndItIsKept() {
+        QTemporaryDir profile;
+        TerminalSession::Options o;
+        o.profileDir = profile.path();
+        o.dataDir = QString::fromStdString(test::resourcesData());
+        o.autoStart = false;
+        TerminalSession session(o);
+        {
+            MainWindow w(session);
+            QCOMPARE(w.theme(), QStringLiteral("dark"));  // the default
+            QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+            QCOMPARE(w.chart()->theme().name, QStringLiteral("dark"));
+            w.setTheme(QStringLiteral("light"));
+            QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
+            w.chartWorkspace()->setGrid(4);  // charts added later get it too
+            for (int i = 0; i < w.chartWorkspace()->grid(); ++i)
+                QCOMPARE(w.chartWorkspace()->chart(i)->theme().name, QStringLiteral("light"));
+            w.setTheme(QStringLiteral("no-such-theme"));
+            QCOMPARE(w.theme(), QStringLiteral("dark"));
+            w.setTheme(QStringLiteral("light-cb"));
+        }
+        MainWindow again(session);
+        QCOMPARE(again.theme(), QStringLiteral("light-cb"));
+        QCOMPARE(again.chart()->theme().name, QStringLiteral("light-cb"));
+        QVERIFY(again.chart()->theme().up != charts::ChartTheme::light().up);  // blue/orange candles
     }
 };
 
