@@ -5,6 +5,13 @@
 #include <cmath>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#define KAIROS_INDICATORS_AVX 1
+#include <immintrin.h>
+#else
+#define KAIROS_INDICATORS_AVX 0
+#endif
+
 namespace kairos::indicators {
 
 // Each function runs the streaming class's step() over the array: one code path, so batch and
@@ -95,16 +102,11 @@ inline void bandsAt(double s1, double s2, double ref, double inv, double k, doub
 }
 
 /// The bands for bars [from, to) of a block whose sums are s1[j - b0], s2[j - b0] (all around `ref`):
-/// two bars per vector where aligned, the same operations as bandsAt().
-template <bool NT>
+/// two bars per vector, the same operations as bandsAt().
 void bandsBlock(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv,
                 double k, double* lower, double* middle, double* upper) {
     std::size_t i = from;
 #if defined(__SSE2__)
-    if ((i & 1) != 0 && i < to) {
-        bandsAt(s1[i - b0], s2[i - b0], ref, inv, k, lower + i, middle + i, upper + i);
-        ++i;
-    }
     using simd::v2;
     const v2 vinv = simd::splat(inv), vk = simd::splat(k), vref = simd::splat(ref), zero = simd::splat(0.0);
     for (; i + 2 <= to; i += 2) {
@@ -115,18 +117,49 @@ void bandsBlock(const double* s1, const double* s2, std::size_t b0, std::size_t 
         const v2 sd = var > zero ? v2(_mm_sqrt_pd(var)) : zero;
         const v2 mid = vref + a * vinv;
         const v2 w = vk * sd;
-        if (NT) {
-            simd::put2<true>(lower + i, mid - w);
-            simd::put2<true>(middle + i, mid);
-            simd::put2<true>(upper + i, mid + w);
-        } else {
-            simd::put2<false>(lower + i, mid - w);
-            simd::put2<false>(middle + i, mid);
-            simd::put2<false>(upper + i, mid + w);
-        }
+        const v2 lo = mid - w, up = mid + w;
+        __builtin_memcpy(lower + i, &lo, sizeof lo);
+        __builtin_memcpy(middle + i, &mid, sizeof mid);
+        __builtin_memcpy(upper + i, &up, sizeof up);
     }
 #endif
     for (; i < to; ++i) bandsAt(s1[i - b0], s2[i - b0], ref, inv, k, lower + i, middle + i, upper + i);
+}
+
+#if KAIROS_INDICATORS_AVX
+/// bandsBlock() four bars per vector, for CPUs with AVX (whose 4-lane square root has twice the
+/// 2-lane one's throughput). Same IEEE operations per lane; no FMA is enabled, so nothing is fused.
+__attribute__((target("avx"))) void bandsBlockAvx(const double* s1, const double* s2, std::size_t b0, std::size_t from,
+                                                  std::size_t to, double ref, double inv, double k, double* lower,
+                                                  double* middle, double* upper) {
+    using v4 = double __attribute__((vector_size(32)));
+    std::size_t i = from;
+    const v4 vinv{inv, inv, inv, inv}, vk{k, k, k, k}, vref{ref, ref, ref, ref}, zero{0, 0, 0, 0};
+    for (; i + 4 <= to; i += 4) {
+        v4 a, q;
+        __builtin_memcpy(&a, s1 + (i - b0), sizeof a);
+        __builtin_memcpy(&q, s2 + (i - b0), sizeof q);
+        const v4 m = a * vinv;
+        const v4 var = q * vinv - m * m;
+        const v4 sd = var > zero ? v4(_mm256_sqrt_pd(var)) : zero;
+        const v4 mid = vref + a * vinv;
+        const v4 w = vk * sd;
+        const v4 lo = mid - w, up = mid + w;
+        __builtin_memcpy(lower + i, &lo, sizeof lo);
+        __builtin_memcpy(middle + i, &mid, sizeof mid);
+        __builtin_memcpy(upper + i, &up, sizeof up);
+    }
+    for (; i < to; ++i) bandsAt(s1[i - b0], s2[i - b0], ref, inv, k, lower + i, middle + i, upper + i);
+}
+const bool kHaveAvx = __builtin_cpu_supports("avx");
+#endif
+
+void bands(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv,
+           double k, double* lower, double* middle, double* upper) {
+#if KAIROS_INDICATORS_AVX
+    if (kHaveAvx) return bandsBlockAvx(s1, s2, b0, from, to, ref, inv, k, lower, middle, upper);
+#endif
+    bandsBlock(s1, s2, b0, from, to, ref, inv, k, lower, middle, upper);
 }
 }  // namespace
 
@@ -141,48 +174,63 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
     const double inv = 1.0 / period;
     constexpr auto kBlock = static_cast<std::size_t>(kRecomputeEvery);
     double s1buf[kBlock], s2buf[kBlock];
-    const bool nt = simd::canStream(n, 0, lower.data(), middle.data(), upper.data());
-    double ref = n > 0 ? in[0] : 0.0, s1 = 0, s2 = 0;
+    double ref = n > 0 ? in[0] : 0.0;
+    Bollinger::Sums sums;
+    auto one = [&](std::size_t i, std::size_t b0) {
+        const double d = in[i] - ref;
+        if (i >= p) {
+            const double o = in[i - p] - ref;
+            sums.add(static_cast<std::int64_t>(i), d - o, d * d - o * o);
+        } else {
+            sums.add(static_cast<std::int64_t>(i), d, d * d);
+        }
+        s1buf[i - b0] = sums.s1;
+        s2buf[i - b0] = sums.s2;
+    };
     for (std::size_t b0 = 0; b0 < n; b0 += kBlock) {
         const std::size_t b1 = std::min(n, b0 + kBlock);
         std::size_t i = b0;
-        for (; i < std::min(b1, p); ++i) {
-            const double d = in[i] - ref;
-            s1 += d;
-            s2 += d * d;
-            s1buf[i - b0] = s1;
-            s2buf[i - b0] = s2;
+        for (; i < b1 && (i < p || (i & 1) != 0); ++i) one(i, b0);
+        // Pairs (i even, past the warm-up): Sums::add() of both bars, unrolled.
+        double base1 = sums.base1, base2 = sums.base2;
+        const std::size_t pairsFrom = i;
+        for (; i + 2 <= b1; i += 2) {
+            const double d0 = in[i] - ref, o0 = in[i - p] - ref;
+            const double d1 = in[i + 1] - ref, o1 = in[i + 1 - p] - ref;
+            const double e10 = d0 - o0, e20 = d0 * d0 - o0 * o0;
+            const double e11 = d1 - o1, e21 = d1 * d1 - o1 * o1;
+            s1buf[i - b0] = base1 + e10;
+            s2buf[i - b0] = base2 + e20;
+            base1 = base1 + (e10 + e11);
+            base2 = base2 + (e20 + e21);
+            s1buf[i + 1 - b0] = base1;
+            s2buf[i + 1 - b0] = base2;
         }
-        for (; i < b1; ++i) {
-            const double d = in[i] - ref;
-            const double o = in[i - p] - ref;
-            s1 += d - o;
-            s2 += d * d - o * o;
-            s1buf[i - b0] = s1;
-            s2buf[i - b0] = s2;
+        if (i > pairsFrom) {
+            // The state after the last pair (pending values are not needed after an odd bar).
+            sums.s1 = sums.base1 = base1;
+            sums.s2 = sums.base2 = base2;
         }
+        for (; i < b1; ++i) one(i, b0);
         const std::size_t from = std::max(b0, p - 1);
         // After the block's last bar the sums are recomputed exactly around it, and that bar's
         // value already uses them (as Bollinger::step() then value()).
         const bool recompute = b1 - b0 == kBlock && b1 >= p;
         const std::size_t to = recompute ? b1 - 1 : b1;
-        if (from < to) {
-            if (nt) bandsBlock<true>(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
-            else bandsBlock<false>(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
-        }
+        if (from < to) bands(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
         for (std::size_t j = b0; j < std::min(b1, from); ++j) lower[j] = middle[j] = upper[j] = kNaN;
         if (recompute) {
             ref = in[b1 - 1];
-            s1 = s2 = 0;
+            double s1 = 0, s2 = 0;
             for (std::size_t j = b1 - p; j < b1; ++j) {
                 const double d = in[j] - ref;
                 s1 += d;
                 s2 += d * d;
             }
+            sums.reset(s1, s2);
             bandsAt(s1, s2, ref, inv, k, &lower[b1 - 1], &middle[b1 - 1], &upper[b1 - 1]);
         }
     }
-    if (nt) simd::fence();
 }
 
 namespace {
