@@ -3,7 +3,9 @@
 // data, best of 5; issue "Indicators and the signal engine"): SMA 1,000, EMA 510, RSI 450, MACD
 // 430, Bollinger 450, ATR 490 million values/s. Also the streaming cost per update.
 // Prints for each: BENCH indicators.<name>.values_per_s, BENCH indicators.<name>.vs_tulip, and
-// BENCH indicators.<name>.stream_ns_per_update.
+// BENCH indicators.<name>.stream_ns_per_update. First, the memory ceiling for such a pass: a plain
+// copy of the 10,000,000 doubles to one output (SMA/EMA/RSI/ATR write one) and to three (MACD and
+// Bollinger write three), BENCH indicators.copy1.values_per_s and indicators.copy3.values_per_s.
 #include "indicators/batch.h"
 #include "indicators/columns.h"
 
@@ -11,6 +13,7 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -77,6 +80,20 @@ int main() {
         {"atr14", 490, [&] { atr(high, low, close, 14, o1); },
          streamNs([] { return Atr(14); }, [&](Atr& s, std::size_t i) { s.push(high[i], low[i], close[i]); return s.value(); })},
     };
+    {
+        const double copy1 = kN / bestOf5([&] { std::copy(close.begin(), close.end(), o1.begin()); }) / 1e6;
+        const double copy3 = kN / bestOf5([&] {
+            for (std::size_t i = 0; i < kN; ++i) {
+                const double x = close[i];
+                o1[i] = x;
+                o2[i] = x;
+                o3[i] = x;
+            }
+        }) / 1e6;
+        g_sink = o1[kN / 2] + o2[kN / 3] + o3[kN / 4];
+        std::printf("BENCH indicators.copy1.values_per_s %.3g values/s\n", copy1 * 1e6);
+        std::printf("BENCH indicators.copy3.values_per_s %.3g values/s\n", copy3 * 1e6);
+    }
     for (const Row& r : rows) {
         const double mps = kN / bestOf5(r.batch) / 1e6;
         double ns = 1e300;
