@@ -191,21 +191,28 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
         const std::size_t b1 = std::min(n, b0 + kBlock);
         std::size_t i = b0;
         for (; i < b1 && (i < p || (i & 1) != 0); ++i) one(i, b0);
-        // Pairs (i even, past the warm-up): Sums::add() of both bars, unrolled.
-        double base1 = sums.base1, base2 = sums.base2;
+        // Pairs (i even, past the warm-up): Sums::add() of both bars, with the two bars' terms
+        // computed as the lanes of a vector, then the sum and the sum of squares as the lanes of
+        // another (the same operations as the scalar code, lane by lane).
+        using simd::v2;
+        const v2 vref = simd::splat(ref);
+        v2 base{sums.base1, sums.base2};
         const std::size_t pairsFrom = i;
         for (; i + 2 <= b1; i += 2) {
-            const double d0 = in[i] - ref, o0 = in[i - p] - ref;
-            const double d1 = in[i + 1] - ref, o1 = in[i + 1 - p] - ref;
-            const double e10 = d0 - o0, e20 = d0 * d0 - o0 * o0;
-            const double e11 = d1 - o1, e21 = d1 * d1 - o1 * o1;
-            s1buf[i - b0] = base1 + e10;
-            s2buf[i - b0] = base2 + e20;
-            base1 = base1 + (e10 + e11);
-            base2 = base2 + (e20 + e21);
-            s1buf[i + 1 - b0] = base1;
-            s2buf[i + 1 - b0] = base2;
+            v2 xin, xout;
+            __builtin_memcpy(&xin, &in[i], sizeof xin);
+            __builtin_memcpy(&xout, &in[i - p], sizeof xout);
+            const v2 d = xin - vref, o = xout - vref;
+            const v2 e1 = d - o, e2 = d * d - o * o;  // lanes: bar i, bar i+1
+            const v2 first{e1[0], e2[0]}, second{e1[1], e2[1]};  // lanes: sum, sum of squares
+            const v2 s = base + first;
+            base = base + (first + second);
+            s1buf[i - b0] = s[0];
+            s2buf[i - b0] = s[1];
+            s1buf[i + 1 - b0] = base[0];
+            s2buf[i + 1 - b0] = base[1];
         }
+        const double base1 = base[0], base2 = base[1];
         if (i > pairsFrom) {
             // The state after the last pair (pending values are not needed after an odd bar).
             sums.s1 = sums.base1 = base1;
