@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #if defined(__x86_64__) && defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
@@ -47,16 +48,21 @@ void sma(std::span<const double> in, int period, std::span<double> out) {
     };
     for (; i < n && (i < p || (i & 1) != 0); ++i) one(i);
     // Steady state: i is even and past the warm-up; pairs (i, i+1).
-    while (i + 1 < n) {
-        const double d0 = in[i] - in[i - p];
-        const double d1 = in[i + 1] - in[i + 1 - p];
-        out[i] = (base + d0) * inv;
-        base = base + (d0 + d1);
-        sum = base;
-        if (((i + 2) & (kRecomputeEvery - 1)) == 0) recompute(i + 1);
-        out[i + 1] = sum * inv;
-        i += 2;
-    }
+    auto pairs = [&](auto nt) {
+        while (i + 1 < n) {
+            const double d0 = in[i] - in[i - p];
+            const double d1 = in[i + 1] - in[i + 1 - p];
+            const double v0 = (base + d0) * inv;
+            base = base + (d0 + d1);
+            sum = base;
+            if (((i + 2) & (kRecomputeEvery - 1)) == 0) recompute(i + 1);
+            simd::put2<decltype(nt)::value>(&out[i], v0, sum * inv);
+            i += 2;
+        }
+        if constexpr (decltype(nt)::value) simd::fence();
+    };
+    if (simd::canStream(n, i, out.data())) pairs(std::true_type{});
+    else pairs(std::false_type{});
     for (; i < n; ++i) one(i);
 }
 
