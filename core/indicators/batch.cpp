@@ -160,6 +160,50 @@ __attribute__((target("avx"))) void bandsBlockAvx(const double* s1, const double
 const bool kHaveAvx = __builtin_cpu_supports("avx");
 #endif
 
+#if KAIROS_INDICATORS_AVX
+/// The batch Bollinger's steady state from bar i (even, past the warm-up) to `end`, four bars per
+/// iteration, without the buffers: the sums of two pairs of bars exactly as the pair loop in
+/// bollinger() computes them, then their bands exactly as bandsBlockAvx(). Returns where it stopped.
+__attribute__((target("avx"))) std::size_t fusedAvx(const double* in, std::size_t p, std::size_t i, std::size_t end,
+                                                     double ref, double inv, double k, double& base1, double& base2,
+                                                     double* lower, double* middle, double* upper) {
+    using simd::v2;
+    using v4 = double __attribute__((vector_size(32)));
+    const v2 vref = simd::splat(ref);
+    const v4 vinv{inv, inv, inv, inv}, vk{k, k, k, k}, vref4{ref, ref, ref, ref}, zero{0, 0, 0, 0};
+    v2 base{base1, base2};
+    for (; i + 4 <= end; i += 4) {
+        v2 sa, sb, sc;
+        auto pair = [&](std::size_t j, v2& s) {
+            v2 xin, xout;
+            __builtin_memcpy(&xin, in + j, sizeof xin);
+            __builtin_memcpy(&xout, in + j - p, sizeof xout);
+            const v2 d = xin - vref, o = xout - vref;
+            const v2 e1 = d - o, e2 = d * d - o * o;
+            const v2 first{e1[0], e2[0]}, second{e1[1], e2[1]};
+            s = base + first;
+            base = base + (first + second);
+        };
+        pair(i, sa);
+        sb = base;
+        pair(i + 2, sc);
+        const v4 a{sa[0], sb[0], sc[0], base[0]}, q{sa[1], sb[1], sc[1], base[1]};
+        const v4 m = a * vinv;
+        const v4 var = q * vinv - m * m;
+        const v4 sd = var > zero ? v4(_mm256_sqrt_pd(var)) : zero;
+        const v4 mid = vref4 + a * vinv;
+        const v4 w = vk * sd;
+        const v4 lo = mid - w, up = mid + w;
+        __builtin_memcpy(lower + i, &lo, sizeof lo);
+        __builtin_memcpy(middle + i, &mid, sizeof mid);
+        __builtin_memcpy(upper + i, &up, sizeof up);
+    }
+    base1 = base[0];
+    base2 = base[1];
+    return i;
+}
+#endif
+
 void bands(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv,
            double k, double* lower, double* middle, double* upper) {
 #if KAIROS_INDICATORS_AVX
@@ -200,10 +244,21 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
         // Pairs (i even, past the warm-up): Sums::add() of both bars, with the two bars' terms
         // computed as the lanes of a vector, then the sum and the sum of squares as the lanes of
         // another (the same operations as the scalar code, lane by lane).
+        const bool recompute = b1 - b0 == kBlock && b1 >= p;
+        // After the block's last bar the sums are recomputed exactly around it, and that bar's
+        // value already uses them (as Bollinger::step() then value()).
+        const std::size_t to = recompute ? b1 - 1 : b1;
+        const std::size_t pairsFrom = i;
+        double fusedBase1 = sums.base1, fusedBase2 = sums.base2;
+#if KAIROS_INDICATORS_AVX
+        // With AVX, most of the block goes through the fused loop (sums and bands in one pass).
+        if (kHaveAvx && i < to)
+            i = fusedAvx(in.data(), p, i, to, ref, inv, k, fusedBase1, fusedBase2, lower.data(), middle.data(), upper.data());
+#endif
+        const std::size_t fusedEnd = i;
         using simd::v2;
         const v2 vref = simd::splat(ref);
-        v2 base{sums.base1, sums.base2};
-        const std::size_t pairsFrom = i;
+        v2 base{fusedBase1, fusedBase2};
         for (; i + 2 <= b1; i += 2) {
             v2 xin, xout;
             __builtin_memcpy(&xin, &in[i], sizeof xin);
@@ -226,11 +281,11 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
         }
         for (; i < b1; ++i) one(i, b0);
         const std::size_t from = std::max(b0, p - 1);
-        // After the block's last bar the sums are recomputed exactly around it, and that bar's
-        // value already uses them (as Bollinger::step() then value()).
-        const bool recompute = b1 - b0 == kBlock && b1 >= p;
-        const std::size_t to = recompute ? b1 - 1 : b1;
-        if (from < to) bands(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
+        // The bands of the bars the fused loop did not do.
+        if (from < std::min(pairsFrom, to))
+            bands(s1buf, s2buf, b0, from, std::min(pairsFrom, to), ref, inv, k, lower.data(), middle.data(), upper.data());
+        if (std::max(from, fusedEnd) < to)
+            bands(s1buf, s2buf, b0, std::max(from, fusedEnd), to, ref, inv, k, lower.data(), middle.data(), upper.data());
         for (std::size_t j = b0; j < std::min(b1, from); ++j) lower[j] = middle[j] = upper[j] = kNaN;
         if (recompute) {
             ref = in[b1 - 1];
