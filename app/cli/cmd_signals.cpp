@@ -3,6 +3,7 @@
 
 #include "marketdata/csvimport.h"
 #include "signals/outcome.h"
+#include "signals/rulesfile.h"
 
 #include <cstdio>
 
@@ -24,6 +25,7 @@ int runSignals(Context& ctx) {
     const auto input = a.takeOption(QStringLiteral("--input"));
     const auto tfText = a.takeOption(QStringLiteral("--timeframe"));
     const auto maxBarsText = a.takeOption(QStringLiteral("--max-bars"));
+    const auto rulesFile = a.takeOption(QStringLiteral("--rules"));
     const bool showAccuracy = a.takeFlag(QStringLiteral("--accuracy"));
     const bool all = a.takeFlag(QStringLiteral("--all"));
     if (!a.error.isEmpty()) return fail(cmd, a.error, kUsageError);
@@ -46,9 +48,14 @@ int runSignals(Context& ctx) {
         maxBars = maxBarsText->toInt(&ok);
         if (!ok || maxBars < 1) return fail(cmd, QStringLiteral("--max-bars takes a whole number >= 1"), kUsageError);
     }
+    signal::SignalRules rules;
+    if (rulesFile) {
+        auto r = signal::loadRules(rulesFile->toStdString());
+        if (!r) return fail(cmd, QString::fromStdString(r.message()), kUsageError);
+        rules = std::move(*r);
+    }
     auto csv = marketdata::readBarsCsv(input->toStdString());
     if (!csv) return fail(cmd, QString::fromStdString(csv.message()), kDataError);
-    const signal::SignalRules rules;
     const auto sigs = signal::generateSignals(csv->bars, tf, rules);
     std::vector<signal::Outcome> outcomes;
     outcomes.reserve(sigs.size());
@@ -75,13 +82,17 @@ int runSignals(Context& ctx) {
 }
 
 const CommandRegistration kSignals{{"signals", "run the signal engine over a candle file, with outcomes",
-    "Usage: kairos-cli signals --input FILE [--timeframe TF] [--max-bars N] [--all | --accuracy]\n"
+    "Usage: kairos-cli signals --input FILE [--timeframe TF] [--rules FILE] [--max-bars N] [--all | --accuracy]\n"
     "Runs the signal engine (core/signals) over every closed bar and prints each LONG/SHORT signal (--all:\n"
     "HOLD too) as CSV: the time it became known (bar close, UTC), side, confidence, score, entry, stop loss,\n"
     "three take-profits, reward:risk, and its outcome judged only on later bars (stop, tp3, expired after\n"
     "N bars (default 48), or open), the highest TP reached, the result in R and the reasons.\n"
     "--accuracy prints win rate and average R overall, per side and per confidence band instead.\n"
-    "The timeframe defaults to what a Binance-style file name says.",
+    "The timeframe defaults to what a Binance-style file name says.\n"
+    "--rules FILE: a JSON object overriding the engine's parameters (emaFast, rsiOversold, minScore, ...)\n"
+    "and adding formula rules, e.g. {\"formulas\": [{\"formula\": \"rsi(close, 14) < 30\", \"side\": \"long\",\n"
+    "\"weight\": 15, \"reason\": \"RSI oversold\"}]}: a formula (as kairos-cli indicator takes, with < <= > >=\n"
+    "== != and/or) that holds on a closed bar votes for its side with its weight.",
     runSignals}};
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <string_view>
 
 namespace kairos::indicators {
 
@@ -71,10 +72,28 @@ struct Binary : FormulaNode {
         case '/': v = y != 0 ? x / y : kNaN; break;
         case 'n': v = std::min(x, y); break;
         case 'x': v = std::max(x, y); break;
+        default: v = compare(x, y); break;
         }
     }
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<Binary>(op, l->clone(), r->clone()); }
+    /// Comparisons and logic: 1 (true) or 0 (false); NaN when an operand is (not yet defined).
+    double compare(double x, double y) const {
+        if (std::isnan(x) || std::isnan(y)) return kNaN;
+        bool t = false;
+        switch (op) {
+        case '<': t = x < y; break;
+        case 'l': t = x <= y; break;
+        case '>': t = x > y; break;
+        case 'g': t = x >= y; break;
+        case '=': t = x == y; break;
+        case '!': t = x != y; break;
+        case '&': t = x != 0 && y != 0; break;
+        case '|': t = x != 0 || y != 0; break;
+        default: return kNaN;
+        }
+        return t ? 1.0 : 0.0;
+    }
 };
 
 struct Unary : FormulaNode {
@@ -194,7 +213,69 @@ private:
         }
         return false;
     }
+    /// Whether the word `w` (case-insensitive, not followed by a name character) comes next; eats it.
+    bool eatWord(std::string_view w) {
+        skip();
+        if (m_t.size() - m_pos < w.size()) return false;
+        for (std::size_t k = 0; k < w.size(); ++k)
+            if (std::tolower(static_cast<unsigned char>(m_t[m_pos + k])) != w[k]) return false;
+        const std::size_t end = m_pos + w.size();
+        if (end < m_t.size() && (std::isalnum(static_cast<unsigned char>(m_t[end])) || m_t[end] == '_')) return false;
+        m_pos = end;
+        return true;
+    }
+    bool eatTwo(const char* two) {
+        skip();
+        if (m_t.size() - m_pos >= 2 && m_t[m_pos] == two[0] && m_t[m_pos + 1] == two[1]) {
+            m_pos += 2;
+            return true;
+        }
+        return false;
+    }
+    // expr = conj {('or' | '||') conj}; conj = comparison {('and' | '&&') comparison};
+    // comparison = sum [('<' | '<=' | '>' | '>=' | '==' | '!=') sum].
     Result<NodePtr> expr() {
+        auto l = conj();
+        if (!l) return l;
+        NodePtr left = std::move(*l);
+        while (eatWord("or") || eatTwo("||")) {
+            auto r = conj();
+            if (!r) return r;
+            left = std::make_unique<Binary>('|', std::move(left), std::move(*r));
+        }
+        return left;
+    }
+    Result<NodePtr> conj() {
+        auto l = comparison();
+        if (!l) return l;
+        NodePtr left = std::move(*l);
+        while (eatWord("and") || eatTwo("&&")) {
+            auto r = comparison();
+            if (!r) return r;
+            left = std::make_unique<Binary>('&', std::move(left), std::move(*r));
+        }
+        return left;
+    }
+    Result<NodePtr> comparison() {
+        auto l = sum();
+        if (!l) return l;
+        char op = 0;
+        if (eatTwo("<=")) op = 'l';
+        else if (eatTwo(">=")) op = 'g';
+        else if (eatTwo("==")) op = '=';
+        else if (eatTwo("!=")) op = '!';
+        else if (eat('<')) op = '<';
+        else if (eat('>')) op = '>';
+        else if (m_pos < m_t.size() && m_t[m_pos] == '=') return err("use '==' to compare");
+        else return l;
+        auto r = sum();
+        if (!r) return r;
+        skip();
+        if (m_pos < m_t.size() && (m_t[m_pos] == '<' || m_t[m_pos] == '>' || m_t[m_pos] == '=' || m_t[m_pos] == '!'))
+            return err("comparisons do not chain; join them with 'and'");
+        return NodePtr(std::make_unique<Binary>(op, std::move(*l), std::move(*r)));
+    }
+    Result<NodePtr> sum() {
         auto l = term();
         if (!l) return l;
         NodePtr left = std::move(*l);

@@ -2,8 +2,13 @@
 // User-defined indicators: a formula over OHLCV and library indicators, e.g.
 // "ema(close, 9) - ema(close, 21)" or "(close - sma(close, 20)) / stddev(close, 20)".
 //
-// Grammar: expr = term {('+'|'-') term}; term = unary {('*'|'/') unary}; unary = '-' unary | primary;
+// Grammar: expr = conj {('or'|'||') conj}; conj = comparison {('and'|'&&') comparison};
+// comparison = sum [('<'|'<='|'>'|'>='|'=='|'!=') sum]; sum = term {('+'|'-') term};
+// term = unary {('*'|'/') unary}; unary = '-' unary | primary;
 // primary = number | field | function '(' args ')' | '(' expr ')'.
+// Comparisons and and/or give 1 (true) or 0 (false), and NaN while an operand is undefined (in
+// its warm-up), e.g. "rsi(close, 14) < 30 and close > ema(close, 50)"; they do not chain (a < b < c
+// is an error). and/or treat any non-zero operand as true.
 // Fields: open high low close volume hl2 hlc3 ohlc4.
 // Functions over a series x with a whole-number period n: sma ema wma dema tema hma rsi roc mom
 // stddev linreg stochrsi (x, n); over the bar itself: atr adx cci willr mfi (n), tr obv vwap ();

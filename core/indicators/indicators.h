@@ -474,31 +474,8 @@ public:
             step(high[i], low[i], close[i]);
             out[i] = value();
         }
-        WilderSmoother& S = m_s.smooth;
-        const double a = S.a, b = S.b, b4 = S.b4;
-        double anchor = S.anchor, prev = m_s.prevClose;
-        const std::size_t start = i;
-        for (; i + 4 <= n; i += 4) {
-            double tr[4];
-            for (std::size_t k = 0; k < 4; ++k) {
-                tr[k] = trueRange(high[i + k], low[i + k], prev);
-                prev = close[i + k];
-            }
-            const double y1 = b * anchor + a * tr[0];
-            const double y2 = b * y1 + a * tr[1];
-            const double y3 = b * y2 + a * tr[2];
-            anchor = b4 * anchor + a * (tr[3] + b * (tr[2] + b * (tr[1] + b * tr[0])));
-            out[i] = y1;
-            out[i + 1] = y2;
-            out[i + 2] = y3;
-            out[i + 3] = anchor;
-        }
-        if (i > start) {
-            m_s.n += static_cast<std::int64_t>(i - start);
-            m_s.prevClose = prev;
-            S.y = S.anchor = anchor;
-            S.phase = 0;
-        }
+        if (simd::canStream(n, i, out)) runAnchored<true>(high, low, close, out, n, i);
+        else runAnchored<false>(high, low, close, out, n, i);
         for (; i < n; ++i) {
             step(high[i], low[i], close[i]);
             out[i] = value();
@@ -506,6 +483,47 @@ public:
     }
 
 private:
+    /// Four bars per iteration from an anchor; the true ranges two bars per vector (trueRange()'s
+    /// operations: std::max's comparisons in its order, a NaN previous close giving high - low).
+    template <bool NT>
+    void runAnchored(const double* high, const double* low, const double* close, double* out, std::size_t n, std::size_t& i) {
+        using simd::v2;
+        using m2 = std::int64_t __attribute__((vector_size(16)));
+        const m2 noSign{0x7fffffffffffffff, 0x7fffffffffffffff};
+        auto tr2 = [&](std::size_t j, v2 pc) {  // bars j and j+1, previous closes pc
+            v2 h, l;
+            __builtin_memcpy(&h, high + j, sizeof h);
+            __builtin_memcpy(&l, low + j, sizeof l);
+            const v2 hl = h - l;
+            const v2 up = v2(m2(h - pc) & noSign), down = v2(m2(l - pc) & noSign);
+            v2 m = hl < up ? up : hl;
+            m = m < down ? down : m;
+            return pc != pc ? hl : m;
+        };
+        WilderSmoother& S = m_s.smooth;
+        const double a = S.a, b = S.b, b4 = S.b4;
+        double anchor = S.anchor, prev = m_s.prevClose;
+        const std::size_t start = i;
+        for (; i + 4 <= n; i += 4) {
+            const v2 t01 = tr2(i, v2{prev, close[i]});
+            const v2 t23 = tr2(i + 2, v2{close[i + 1], close[i + 2]});
+            prev = close[i + 3];
+            const double tr0 = t01[0], tr1 = t01[1], tr2v = t23[0], tr3 = t23[1];
+            const double y1 = b * anchor + a * tr0;
+            const double y2 = b * y1 + a * tr1;
+            const double y3 = b * y2 + a * tr2v;
+            anchor = b4 * anchor + a * (tr3 + b * (tr2v + b * (tr1 + b * tr0)));
+            simd::put2<NT>(out + i, y1, y2);
+            simd::put2<NT>(out + i + 2, y3, anchor);
+        }
+        if constexpr (NT) simd::fence();
+        if (i > start) {
+            m_s.n += static_cast<std::int64_t>(i - start);
+            m_s.prevClose = prev;
+            S.y = S.anchor = anchor;
+            S.phase = 0;
+        }
+    }
     struct State {
         double prevClose = 0, seed = 0;
         WilderSmoother smooth;
@@ -572,8 +590,8 @@ public:
             hist[j] = v.histogram;
         };
         for (; i < n && !(m_n > warmup() && m_fast.atAnchor() && m_slowEma.atAnchor() && m_signal.atAnchor()); ++i) one(i);
-        if (simd::canStream(n, i, line, signal, hist)) runFused<true>(x, n, line, signal, hist, i);
-        else runFused<false>(x, n, line, signal, hist, i);
+        // Plain stores: with three output streams, non-temporal stores measured slower here.
+        runFused<false>(x, n, line, signal, hist, i);
         for (; i < n; ++i) one(i);
     }
     MacdValue value() const {
@@ -596,6 +614,7 @@ private:
         using simd::v2;
         const v2 a{m_fast.m_a, m_slowEma.m_a}, b{m_fast.m_b, m_slowEma.m_b}, b4{m_fast.m_b4, m_slowEma.m_b4};
         const double sa = m_signal.m_a, sb = m_signal.m_b, sb4 = m_signal.m_b4;
+        const v2 sa2 = simd::splat(sa);
         v2 anchor{m_fast.m_s.anchor, m_slowEma.m_s.anchor};
         double sAnchor = m_signal.m_s.anchor;
         const std::size_t start = i;
@@ -605,17 +624,22 @@ private:
             const v2 y2 = b * y1 + a * x2;
             const v2 y3 = b * y2 + a * x3;
             anchor = b4 * anchor + a * (x4 + b * (x3 + b * (x2 + b * x1)));
-            const double l1 = y1[0] - y1[1], l2 = y2[0] - y2[1], l3 = y3[0] - y3[1], l4 = anchor[0] - anchor[1];
-            const double s1 = sb * sAnchor + sa * l1;
-            const double s2 = sb * s1 + sa * l2;
-            const double s3 = sb * s2 + sa * l3;
+            // Lines two bars at a time (fast lane minus slow lane), then the signal EMA.
+            const v2 l12 = v2{y1[0], y2[0]} - v2{y1[1], y2[1]};
+            const v2 l34 = v2{y3[0], anchor[0]} - v2{y3[1], anchor[1]};
+            const v2 al12 = sa2 * l12, al34 = sa2 * l34;
+            const double l1 = l12[0], l2 = l12[1], l3 = l34[0], l4 = l34[1];
+            const double s1 = sb * sAnchor + al12[0];
+            const double s2 = sb * s1 + al12[1];
+            const double s3 = sb * s2 + al34[0];
             sAnchor = sb4 * sAnchor + sa * (l4 + sb * (l3 + sb * (l2 + sb * l1)));
-            simd::put2<NT>(line + i, l1, l2);
-            simd::put2<NT>(line + i + 2, l3, l4);
-            simd::put2<NT>(signal + i, s1, s2);
-            simd::put2<NT>(signal + i + 2, s3, sAnchor);
-            simd::put2<NT>(hist + i, l1 - s1, l2 - s2);
-            simd::put2<NT>(hist + i + 2, l3 - s3, l4 - sAnchor);
+            const v2 s12{s1, s2}, s34{s3, sAnchor};
+            simd::put2<NT>(line + i, l12);
+            simd::put2<NT>(line + i + 2, l34);
+            simd::put2<NT>(signal + i, s12);
+            simd::put2<NT>(signal + i + 2, s34);
+            simd::put2<NT>(hist + i, l12 - s12);
+            simd::put2<NT>(hist + i + 2, l34 - s34);
         }
         if constexpr (NT) simd::fence();
         const std::size_t count = i - start;
@@ -639,6 +663,11 @@ struct BandsValue {
 };
 
 /// Bollinger bands (population standard deviation).
+///
+/// The window's sum and sum of squares (of the values minus a reference) advance in pairs of bars,
+/// like Sma's: for bars 2k and 2k+1, s(2k) = base + e(2k) and s(2k+1) = base + (e(2k) + e(2k+1)),
+/// the next base (e = the entering term minus the leaving one), which halves the serial chain of
+/// additions; batch does the same additions.
 class Bollinger {
 public:
     Bollinger(int period = 20, double k = 2.0)
@@ -648,7 +677,7 @@ public:
     int warmup() const { return m_period - 1; }
     bool ready() const { return m_n >= m_period; }
     void push(double x) {
-        m_saved = {m_s1, m_s2, m_ref, m_ring[static_cast<std::size_t>(m_head)]};
+        m_saved = {m_sums, m_ref, m_ring[static_cast<std::size_t>(m_head)]};
         step(x);
     }
     void updateLast(double x) {
@@ -656,22 +685,21 @@ public:
         --m_n;
         m_head = m_head == 0 ? m_period - 1 : m_head - 1;
         m_ring[static_cast<std::size_t>(m_head)] = m_saved.overwritten;
-        m_s1 = m_saved.s1;
-        m_s2 = m_saved.s2;
+        m_sums = m_saved.sums;
         m_ref = m_saved.ref;
         step(x);
     }
     BandsValue value() const {
         if (!ready()) return {};
         const double sd = stddev();
-        const double mid = m_ref + m_s1 * m_inv;
+        const double mid = m_ref + m_sums.s1 * m_inv;
         return {mid - m_k * sd, mid, mid + m_k * sd};
     }
     /// Population standard deviation of the window (NaN until ready).
     double stddev() const {
         if (!ready()) return kNaN;
-        const double m = m_s1 * m_inv;
-        const double var = m_s2 * m_inv - m * m;
+        const double m = m_sums.s1 * m_inv;
+        const double var = m_sums.s2 * m_inv - m * m;
         return var > 0 ? std::sqrt(var) : 0.0;
     }
     void step(double x) {
@@ -680,17 +708,39 @@ public:
         const double d = x - m_ref;
         if (m_n >= m_period) {
             const double o = slot - m_ref;
-            m_s1 += d - o;
-            m_s2 += d * d - o * o;
+            m_sums.add(m_n, d - o, d * d - o * o);
         } else {
-            m_s1 += d;
-            m_s2 += d * d;
+            m_sums.add(m_n, d, d * d);
         }
         slot = x;
         m_head = m_head + 1 == m_period ? 0 : m_head + 1;
         ++m_n;
         if ((m_n & (kRecomputeEvery - 1)) == 0 && m_n >= m_period) recompute(x);
     }
+
+    /// The running sums (shared with the batch function, which must add in the same order).
+    struct Sums {
+        double s1 = 0, s2 = 0, base1 = 0, base2 = 0, pending1 = 0, pending2 = 0;
+        /// Adds the terms of bar number `n` (0-based).
+        void add(std::int64_t n, double e1, double e2) {
+            if ((n & 1) == 0) {
+                s1 = base1 + e1;
+                s2 = base2 + e2;
+                pending1 = e1;
+                pending2 = e2;
+            } else {
+                s1 = base1 + (pending1 + e1);
+                s2 = base2 + (pending2 + e2);
+                base1 = s1;
+                base2 = s2;
+            }
+        }
+        /// Restarts from exact sums after an even number of bars.
+        void reset(double e1, double e2) {
+            s1 = base1 = e1;
+            s2 = base2 = e2;
+        }
+    };
 
 private:
     void recompute(double newRef) {
@@ -703,11 +753,11 @@ private:
             s1 += d;
             s2 += d * d;
         }
-        m_s1 = s1;
-        m_s2 = s2;
+        m_sums.reset(s1, s2);
     }
     struct Saved {
-        double s1 = 0, s2 = 0, ref = 0, overwritten = 0;
+        Sums sums;
+        double ref = 0, overwritten = 0;
     };
     int m_period;
     double m_k;
@@ -715,7 +765,8 @@ private:
     std::vector<double> m_ring;
     int m_head = 0;
     std::int64_t m_n = 0;
-    double m_s1 = 0, m_s2 = 0, m_ref = 0;
+    Sums m_sums;
+    double m_ref = 0;
     Saved m_saved;
 };
 

@@ -28,7 +28,34 @@ std::string toString(Direction d) {
 SignalEngine::SignalEngine(SignalRules r)
     : m_rules(r), m_fast(r.emaFast), m_slow(r.emaSlow), m_trend(r.emaTrend), m_dm(r.adxPeriod), m_rsi(r.rsiPeriod),
       m_macd(r.macdFast, r.macdSlow, r.macdSignal), m_stoch(r.stochK, r.stochSlowing, r.stochD), m_bb(r.bbPeriod, r.bbK),
-      m_mfi(r.mfiPeriod), m_obvSma(r.obvSmaPeriod), m_atr(r.atrPeriod) {}
+      m_mfi(r.mfiPeriod), m_obvSma(r.obvSmaPeriod), m_atr(r.atrPeriod) {
+    for (std::size_t i = 0; i < m_rules.formulas.size(); ++i) {
+        const FormulaRule& fr = m_rules.formulas[i];
+        if (fr.weight < 1 || (fr.side != Direction::Long && fr.side != Direction::Short)) continue;
+        if (auto f = indicators::Formula::parse(fr.formula)) m_formulas.push_back({std::move(*f), i});
+    }
+}
+
+Status validate(const SignalRules& r) {
+    const std::pair<const char*, int> periods[] = {
+        {"emaFast", r.emaFast},   {"emaSlow", r.emaSlow},       {"emaTrend", r.emaTrend},     {"adxPeriod", r.adxPeriod},
+        {"rsiPeriod", r.rsiPeriod}, {"macdFast", r.macdFast},   {"macdSlow", r.macdSlow},     {"macdSignal", r.macdSignal},
+        {"stochK", r.stochK},     {"stochSlowing", r.stochSlowing}, {"stochD", r.stochD},     {"bbPeriod", r.bbPeriod},
+        {"mfiPeriod", r.mfiPeriod}, {"obvSmaPeriod", r.obvSmaPeriod}, {"atrPeriod", r.atrPeriod}};
+    for (const auto& [name, v] : periods)
+        if (v < 1 || v > 100000) return makeError(std::string(name) + " must be a whole number from 1 to 100000");
+    if (!(r.atrStop > 0)) return makeError("atrStop must be above 0");
+    if (r.minScore < 1) return makeError("minScore must be at least 1");
+    for (std::size_t i = 0; i < r.formulas.size(); ++i) {
+        const FormulaRule& fr = r.formulas[i];
+        const std::string at = "formulas[" + std::to_string(i) + "]";
+        if (fr.weight < 1) return makeError(at + ": weight must be at least 1");
+        if (fr.side != Direction::Long && fr.side != Direction::Short) return makeError(at + ": side must be long or short");
+        if (auto f = indicators::Formula::parse(fr.formula); !f)
+            return makeError(at + " \"" + fr.formula + "\": " + f.message());
+    }
+    return {};
+}
 
 int SignalEngine::warmup() const {
     return std::max({m_trend.warmup(), m_dm.warmup(), m_rsi.warmup(), m_macd.warmup(), m_stoch.warmup(), m_bb.warmup(),
@@ -50,7 +77,8 @@ std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTime
     m_obv.push(c, v);
     m_obvSma.push(m_obv.value());
     m_atr.push(h, l, c);
-    (void)o;
+    const indicators::FormulaBar fb{bar.openTimeMs, o, h, l, c, v};
+    for (CompiledFormula& f : m_formulas) f.formula.push(fb);
     ++m_bars;
     const indicators::MacdValue macd = m_macd.value();
     const indicators::StochValue st = m_stoch.value();
@@ -108,6 +136,15 @@ std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTime
     const double obv = m_obv.value(), obvSma = m_obvSma.value();
     const int obvDir = trendDir != 0 && ((trendDir > 0 && obv > obvSma) || (trendDir < 0 && obv < obvSma)) ? trendDir : 0;
     vote(1, obvDir, obvDir > 0 ? "OBV above its average confirms the uptrend" : "OBV below its average confirms the downtrend");
+
+    // User formula rules: a condition that holds (non-zero, defined) votes for its side.
+    for (const CompiledFormula& f : m_formulas) {
+        const FormulaRule& fr = m_rules.formulas[f.rule];
+        const double x = f.formula.value();
+        const bool holds = !std::isnan(x) && x != 0;
+        vote(fr.weight, holds ? (fr.side == Direction::Long ? 1 : -1) : 0,
+             fr.reason.empty() ? "formula " + fr.formula : fr.reason);
+    }
 
     s.score = score;
     s.side = score >= m_rules.minScore ? Direction::Long : (score <= -m_rules.minScore ? Direction::Short : Direction::Hold);

@@ -10,6 +10,9 @@
 //   slow Stochastic %K crossing %D in an extreme zone (1);
 // - volatility: close outside the Bollinger bands (1, mean-reverting);
 // - volume: MFI beyond 20/80 (1), OBV above/below its own SMA confirming the trend vote (1).
+// - formula rules (FormulaRule): a user condition over OHLCV and indicators (core/indicators/
+//   formula.h), e.g. "rsi(close, 14) < 30", evaluated streaming on each closed bar; when it holds
+//   (non-zero; NaN during its warm-up counts as not holding) it votes for its side with its weight.
 // The net score over the maximum possible gives the confidence; |score| >= minScore gives LONG or
 // SHORT, otherwise HOLD. The engine only ever sees bars up to the one it signals (no lookahead).
 // The namespace is kairos::signal, not ::signals: Qt's `signals` keyword macro would break it in
@@ -17,7 +20,9 @@
 
 #include "domain/bar.h"
 #include "domain/timeframe.h"
+#include "indicators/formula.h"
 #include "indicators/indicators.h"
+#include "util/result.h"
 
 #include <array>
 #include <cstdint>
@@ -42,6 +47,14 @@ struct Signal {
     double rewardRisk = 0;       ///< of TP2: tpR[1]
 };
 
+/// A user condition that votes for a side when it holds on a closed bar.
+struct FormulaRule {
+    std::string formula;  ///< e.g. "rsi(close, 14) < 30" (formula.h's grammar)
+    Direction side = Direction::Long;  ///< Long or Short
+    int weight = 1;       ///< >= 1
+    std::string reason;   ///< shown when it fires (default: "formula <text>")
+};
+
 struct SignalRules {
     int emaFast = 9, emaSlow = 21, emaTrend = 50;
     int adxPeriod = 14;
@@ -58,7 +71,12 @@ struct SignalRules {
     double atrStop = 1.5;
     std::array<double, 3> tpR = {1.0, 2.0, 3.0};
     int minScore = 3;
+    std::vector<FormulaRule> formulas;
 };
+
+/// Checks a rule set (periods >= 1, weights >= 1, sides, formulas parse); the error names the
+/// first problem, for a formula "formulas[i] \"text\": column N: what was expected".
+Status validate(const SignalRules& rules);
 
 /// Streaming engine for one instrument and timeframe.
 class SignalEngine {
@@ -71,6 +89,10 @@ public:
     const SignalRules& rules() const { return m_rules; }
 
 private:
+    struct CompiledFormula {
+        indicators::Formula formula;
+        std::size_t rule;  ///< index in m_rules.formulas
+    };
     SignalRules m_rules;
     indicators::Ema m_fast, m_slow, m_trend;
     indicators::DirectionalMovement m_dm;
@@ -84,6 +106,7 @@ private:
     indicators::Atr m_atr;
     double m_prevHist = indicators::kNaN;
     double m_prevK = indicators::kNaN, m_prevD = indicators::kNaN;
+    std::vector<CompiledFormula> m_formulas;  ///< those of m_rules.formulas that parse (validate() reports the rest)
     std::int64_t m_bars = 0;
 };
 

@@ -94,3 +94,46 @@ TEST(Formula, SyntaxErrorsNameTheColumn) {
     EXPECT_EQ(error("close $ 1"), "column 7: unexpected '$'");
     EXPECT_EQ(error("sma(close, close)"), "column 12: a period must be a whole number from 1 to 100000");
 }
+
+TEST(Formula, SyntheticComparisonsAndLogic) {
+    // The bar of eval1(): open 1, high 2, low 0.5, close 1.5, volume 10.
+    EXPECT_EQ(eval1("close > 1"), 1.0);
+    EXPECT_EQ(eval1("close < 1"), 0.0);
+    EXPECT_EQ(eval1("close >= 1.5"), 1.0);
+    EXPECT_EQ(eval1("close <= 1.4"), 0.0);
+    EXPECT_EQ(eval1("close == 1.5"), 1.0);
+    EXPECT_EQ(eval1("close != 1.5"), 0.0);
+    EXPECT_EQ(eval1("close > 1 and high > 3"), 0.0);
+    EXPECT_EQ(eval1("close > 1 AND high < 3"), 1.0);
+    EXPECT_EQ(eval1("close > 2 or low < 1"), 1.0);
+    EXPECT_EQ(eval1("close > 2 || low > 1"), 0.0);
+    EXPECT_EQ(eval1("close > 1 && (low > 1 || high > 1)"), 1.0);
+    EXPECT_EQ(eval1("high - low > 1 + 0.4"), 1.0);  // arithmetic binds tighter than comparison
+    EXPECT_EQ(eval1("(close > 1) + (high > 1)"), 2.0);
+    // Undefined operands (warm-up) give NaN, not false.
+    EXPECT_TRUE(std::isnan(eval1("sma(close, 3) > 0")));
+    EXPECT_TRUE(std::isnan(eval1("close > 0 and sma(close, 3) > 0")));
+    // A name that merely starts with "or"/"and" is not the keyword.
+    EXPECT_EQ(error("close > 1 order"), "column 11: unexpected 'o'");
+    EXPECT_EQ(error("close < 1 < 2"), "column 11: comparisons do not chain; join them with 'and'");
+    EXPECT_EQ(error("close = 1"), "column 7: use '==' to compare");
+    EXPECT_EQ(error("close > "), "column 9: expected a number, a field, a function or '('");
+    EXPECT_EQ(error("close > 1 and"), "column 14: expected a number, a field, a function or '('");
+    // Streaming on real bars: the condition is true exactly where the library value says so.
+    const Columns c = eth();
+    auto f = Formula::parse("rsi(close, 14) < 30 or rsi(close, 14) > 70");
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto got = f->evaluate(c);
+    std::vector<double> r(c.size());
+    rsi(c.close, 14, r);
+    int fired = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        if (std::isnan(r[i])) {
+            ASSERT_TRUE(std::isnan(got[i])) << i;
+            continue;
+        }
+        ASSERT_EQ(got[i], (r[i] < 30 || r[i] > 70) ? 1.0 : 0.0) << i;
+        fired += got[i] == 1.0;
+    }
+    EXPECT_GT(fired, 10);
+}

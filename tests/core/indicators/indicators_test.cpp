@@ -119,6 +119,16 @@ TEST(Indicators, LongSeriesBatchPathsEqualStreamingBitwise) {
             a.push(hi[i], lo[i], in[i]);
             ASSERT_TRUE(same(a.value(), b1[i])) << "atr " << i;
         }
+        // A missing (NaN) close: the next bar's true range is high - low, in both paths.
+        std::vector<double> holed = in;
+        holed[100'001] = kNaN;
+        atr(hi, lo, holed, period, b1);
+        Atr ah(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            ah.push(hi[i], lo[i], holed[i]);
+            ASSERT_TRUE(same(ah.value(), b1[i])) << "atr with a NaN close " << i;
+        }
+        ASSERT_FALSE(std::isnan(b1[n - 1]));
         // An output not 16-byte aligned takes the plain-store path.
         rsi(in, period, std::span<double>(b1).subspan(1));
         Rsi r2(period);
