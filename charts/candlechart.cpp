@@ -3,6 +3,7 @@
 #include "bartimeticker.h"
 #include "chartdrawings.h"
 #include "chartseries.h"
+#include "formuladialog.h"
 #include "indicatordialog.h"
 #include "indicatorpicker.h"
 #include "ohlcaggregate.h"
@@ -1656,6 +1657,7 @@ bool CandleChart::isVolumeVisible() const { return d->volumeVisible; }
 // ---- indicators ------------------------------------------------------------------------------
 int CandleChart::addIndicator(const IndicatorConfig& config) {
     if (config.info() == nullptr) return 0;
+    if (isFormulaIndicator(config.name) && !formulaError(config.formula).isEmpty()) return 0;
     auto ci = std::make_unique<Private::ChartIndicator>(config);
     ci->id = d->nextIndicatorId++;
     ci->values.recompute(d->series);
@@ -1671,6 +1673,7 @@ int CandleChart::addIndicator(const IndicatorConfig& config) {
 bool CandleChart::updateIndicator(int id, const IndicatorConfig& config) {
     Private::ChartIndicator* ci = d->findIndicator(id);
     if (ci == nullptr || config.info() == nullptr) return false;
+    if (isFormulaIndicator(config.name) && !formulaError(config.formula).isEmpty()) return false;
     // Rebuild in place, keeping the id and the position among panes.
     std::size_t paneIndex = 0;
     for (std::size_t i = 0; i < d->panes.size(); ++i)
@@ -1736,12 +1739,24 @@ QCPGraph* CandleChart::indicatorGraph(int id, int output) const {
     return nullptr;
 }
 
+int CandleChart::addFormulaIndicator(bool overlay) {
+    FormulaDialog dialog(IndicatorConfig::fromFormula(QString(), overlay), this);
+    if (dialog.exec() != QDialog::Accepted) return 0;
+    return addIndicator(dialog.config());
+}
+
 IndicatorPicker* CandleChart::openIndicatorPicker() {
     auto* picker = new IndicatorPicker(this);
     picker->setAttribute(Qt::WA_DeleteOnClose);
     connect(picker, &IndicatorPicker::indicatorChosen, this, [this](const QString& name) {
-        if (name == IndicatorPicker::volumeName()) setVolumeVisible(true);
-        else addIndicator(IndicatorConfig::defaults(name));
+        if (name == IndicatorPicker::volumeName()) {
+            setVolumeVisible(true);
+        } else if (isFormulaIndicator(name)) {
+            // Asked for after the picker's own event has been handled (the dialog is modal).
+            QTimer::singleShot(0, this, [this, name] { addFormulaIndicator(name == formulaOverlayName()); });
+        } else {
+            addIndicator(IndicatorConfig::defaults(name));
+        }
     });
     picker->show();
     picker->raise();
@@ -1752,6 +1767,11 @@ IndicatorPicker* CandleChart::openIndicatorPicker() {
 bool CandleChart::editIndicator(int id) {
     const Private::ChartIndicator* ci = d->findIndicator(id);
     if (ci == nullptr) return false;
+    if (isFormulaIndicator(ci->values.config().name)) {
+        FormulaDialog dialog(ci->values.config(), this);
+        if (dialog.exec() != QDialog::Accepted) return false;
+        return updateIndicator(id, dialog.config());
+    }
     IndicatorDialog dialog(ci->values.config(), this);
     if (dialog.exec() != QDialog::Accepted) return false;
     if (dialog.removeRequested()) return removeIndicator(id);

@@ -109,6 +109,11 @@ public:
     /// Opens the searchable indicator menu (key '/'); what is chosen there is added with its
     /// defaults. The menu deletes itself when closed.
     IndicatorPicker* openIndicatorPicker();
+    /// Opens the "Custom formula…" dialog and adds what the user typed (a pane of its own, or the
+    /// price pane when `overlay`); returns the new id, 0 when cancelled. Formula configs can also
+    /// go straight to addIndicator(IndicatorConfig::fromFormula(...)), which refuses (0) a formula
+    /// that does not parse.
+    int addFormulaIndicator(bool overlay = false);
     /// Opens the parameter/colour dialog of an indicator (double-click on its legend entry);
     /// returns whether the user accepted.
     bool editIndicator(int id);
