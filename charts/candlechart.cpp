@@ -340,6 +340,11 @@ struct CandleChart::Private {
 
     void applyTheme() {
         plot->setBackground(theme.background);
+        if (toolbar != nullptr)
+            toolbar->setStyleSheet(QStringLiteral("QToolBar { background: %1; border: none; border-right: 1px solid %2; }"
+                                                  "QToolButton { color: %3; min-width: 22px; }"
+                                                  "QToolButton:checked { background: %4; color: white; }")
+                                       .arg(theme.background.name(), theme.paneSeparator.name(), theme.text.name(), theme.selection.name()));
         for (const Pane& p : panes) styleRect(p.rect);
         candles->setBrushPositive(theme.up);
         candles->setBrushNegative(theme.down);
@@ -1013,7 +1018,7 @@ struct CandleChart::Private {
         const double x = xAxis(r)->coordToPixel(static_cast<double>(idx));
         if (x < r->rect().left() - 10 || x > r->rect().right() + 10) return false;
         const std::size_t sl = series.slot(idx);
-        const double size = std::clamp(xAxis(r)->coordToPixel(1) - xAxis(r)->coordToPixel(0), 7.0, 14.0);
+        const double size = std::clamp(xAxis(r)->coordToPixel(1) - xAxis(r)->coordToPixel(0), 10.0, 16.0);
         if (s.side == signal::Direction::Long) {
             const double y = yAxis(r)->coordToPixel(series.low()[sl]) + 4;
             box = QRectF(x - size / 2, y, size, size * 1.3);
@@ -1537,7 +1542,7 @@ CandleChart::CandleChart(QWidget* parent) : QWidget(parent), d(std::make_unique<
         {storage::DrawingKind::TrendLine, "\u2571"},       {storage::DrawingKind::Ray, "\u2197"},
         {storage::DrawingKind::HorizontalLine, "\u2500"},  {storage::DrawingKind::VerticalLine, "\u2502"},
         {storage::DrawingKind::Rectangle, "\u25ad"},       {storage::DrawingKind::FibRetracement, "F"},
-        {storage::DrawingKind::ParallelChannel, "\u2afd"}, {storage::DrawingKind::Text, "T"},
+        {storage::DrawingKind::ParallelChannel, "\u2225"}, {storage::DrawingKind::Text, "T"},
         {storage::DrawingKind::Measure, "\u21d5"}};
     for (const auto& [kind, glyph] : glyphs) {
         const QString shortcut = drawingKindShortcut(kind);
