@@ -2,6 +2,7 @@
 
 #include "marketdata/binancefeed.h"
 #include "marketdata/bybitfeed.h"
+#include "marketdata/krakenfeed.h"
 #include "marketdata/okxfeed.h"
 
 #include <QProcessEnvironment>
@@ -25,6 +26,7 @@ const std::vector<VenueEntry>& venues() {
         {"BINANCE", &BinanceFeed::defaultConfig, &make<BinanceFeed>},
         {"BYBIT", &BybitFeed::defaultConfig, &make<BybitFeed>},
         {"OKX", &OkxFeed::defaultConfig, &make<OkxFeed>},
+        {"KRAKEN", &KrakenFeed::defaultConfig, &make<KrakenFeed>},
     };
     return v;
 }

@@ -123,6 +123,10 @@ void RestClient::pump() {
         m_wakeTimer.start(static_cast<int>(std::min<std::int64_t>(m_blockedUntilMs - t, INT32_MAX)));
         return;
     }
+    if (m_options.minIntervalMs > 0 && m_lastSentMs > 0 && t < m_lastSentMs + m_options.minIntervalMs) {
+        m_wakeTimer.start(static_cast<int>(m_lastSentMs + m_options.minIntervalMs - t));
+        return;
+    }
     const std::int64_t d = m_policy->delayBeforeMs(m_queue.front().weight, t);
     if (d > 0) {
         holdUntil(t + d);
@@ -145,6 +149,7 @@ void RestClient::send(Pending& p) {
     req.setRawHeader("Accept", "application/json");
     ++p.attempts;
     ++m_sent;
+    m_lastSentMs = now();
     QNetworkReply* reply = m_nam->get(req);
     m_inFlight = reply;
     const quint64 id = p.id;

@@ -76,6 +76,7 @@ public:
         Backoff::Policy retry{1000, 60'000, 2.0, 0.5};
         std::int64_t maxWaitMs = 3LL * 24 * 3600 * 1000;  ///< a ban longer than this fails the request
         QByteArray userAgent = "Kairos";
+        int minIntervalMs = 0;     ///< at least this long between two requests (Kraken public: 1 s)
     };
 
     using Callback = std::function<void(Result<HttpResponse>)>;
@@ -142,6 +143,7 @@ private:
     std::function<std::int64_t()> m_now;
     int m_sent = 0;
     int m_rejections = 0;
+    std::int64_t m_lastSentMs = 0;
 };
 
 }  // namespace kairos::marketdata

@@ -2,6 +2,7 @@
 // whole queue instead of retrying in a loop; Binance's used-weight header makes the client wait
 // for the next window before exceeding the budget; errors are retried with backoff.
 #include "marketdata/binancefeed.h"
+#include "marketdata/krakenfeed.h"
 #include "marketdata/restclient.h"
 
 #include "fakeservers.h"
@@ -209,6 +210,30 @@ TEST(RestClient, CancelledRequestsNeverCallBack) {
     ASSERT_TRUE(waitUntil([&] { return secondCalled; }));
     EXPECT_FALSE(firstCalled);
     EXPECT_EQ(server.requestCount(), 1);
+}
+
+TEST(RestClient, MinimumIntervalSpacesRequestsOnTheClientClock) {
+    // Kraken public REST: one call per second or slower. The clock is the test's: while it stands
+    // still the second request is not sent, however long the event loop runs.
+    FakeHttpServer server;
+    ASSERT_TRUE(server.listen());
+    server.route(QStringLiteral("/0/public/Time"), [](const auto&) { return HttpReply::json(R"({"error":[],"result":{"unixtime":1688669448}})"); });
+    RestClient::Options o = fastOptions();
+    o.minIntervalMs = 1000;
+    RestClient client(server.url(), std::make_unique<KrakenRateLimitPolicy>(), o);
+    qint64 now = 1'700'000'000'000LL;
+    client.setClock([&] { return now; });
+    int done = 0;
+    for (int i = 0; i < 2; ++i) client.get(QStringLiteral("/0/public/Time"), {}, 1, [&](Result<HttpResponse> r) { done += r.ok(); });
+    ASSERT_TRUE(waitUntil([&] { return done == 1; }));
+    EXPECT_FALSE(waitUntil([&] { return done == 2; }, 300));
+    EXPECT_EQ(server.requestCount(), 1);
+    now += 999;
+    EXPECT_FALSE(waitUntil([&] { return done == 2; }, 100));
+    now += 1;
+    ASSERT_TRUE(waitUntil([&] { return done == 2; }));
+    EXPECT_EQ(server.requestCount(), 2);
+    EXPECT_EQ(client.rejectionCount(), 0);
 }
 
 }  // namespace

@@ -1,0 +1,273 @@
+#include "marketdata/krakenfeed.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QUrlQuery>
+
+#include <cstring>
+#include <map>
+
+namespace kairos::marketdata {
+
+namespace {
+constexpr int kMaxSymbolsPerMessage = 100;
+
+std::string restError(const HttpResponse& r) {
+    QString t = QString::fromUtf8(r.body.left(200)).simplified();
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
+}
+
+QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+QString kindName(kraken::EventKind k) {
+    switch (k) {
+    case kraken::EventKind::Trades: return QStringLiteral("trade");
+    case kraken::EventKind::Tickers: return QStringLiteral("ticker");
+    case kraken::EventKind::Ohlc: return QStringLiteral("ohlc");
+    case kraken::EventKind::Book: return QStringLiteral("book");
+    case kraken::EventKind::Instruments: return QStringLiteral("instrument");
+    case kraken::EventKind::Heartbeat: return QStringLiteral("heartbeat");
+    case kraken::EventKind::Status: return QStringLiteral("status");
+    case kraken::EventKind::Ack: return QStringLiteral("ack");
+    case kraken::EventKind::Pong: return QStringLiteral("pong");
+    case kraken::EventKind::Unknown: break;
+    }
+    return QStringLiteral("unrecognised");
+}
+}  // namespace
+
+std::optional<RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const HttpResponse& r) const {
+    // Kraken reports API errors in the body with HTTP 200 (EXCHANGES.md §4.1).
+    const std::string errors = kraken::restErrors(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
+    if (errors.find("EAPI:Rate limit exceeded") != std::string::npos || errors.find("EService:Busy") != std::string::npos)
+        return Rejection{-1, QStringLiteral("Kraken: %1").arg(QString::fromStdString(errors))};
+    if (const auto p = errors.find("Throttled"); p != std::string::npos) {
+        Rejection rej{-1, QStringLiteral("Kraken: %1").arg(QString::fromStdString(errors))};
+        // "EService: Throttled: [UNIX timestamp]": retry after that time.
+        std::size_t i = errors.find_first_of("0123456789", p);
+        if (i != std::string::npos) {
+            const std::int64_t until = std::stoll(errors.substr(i, 12)) * 1000;
+            const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+            if (until > now) rej.waitMs = until - now;
+        }
+        return rej;
+    }
+    return RateLimitPolicy::rejection(r);
+}
+
+FeedConfig KrakenFeed::defaultConfig() {
+    FeedConfig c;
+    c.restUrl = QUrl(QStringLiteral("https://api.kraken.com"));
+    c.wsUrl = QUrl(QStringLiteral("wss://ws.kraken.com/v2"));
+    c.ws.pingIntervalMs = 30'000;
+    c.ws.pingText = R"({"method":"ping"})";
+    c.ws.idleTimeoutMs = 60'000;
+    // After maintenance reconnect no faster than once per 5 s (Cloudflare limits attempts).
+    c.ws.reconnect = Backoff::Policy{5000, 120'000, 2.0, 0.3};
+    c.rest.minIntervalMs = 1000;
+    c.bookDepth = 10;
+    return c;
+}
+
+KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("KRAKEN"), std::move(config), std::make_unique<KrakenRateLimitPolicy>(), parent) {}
+
+bool KrakenFeed::supportsTimeframe(Timeframe tf) const { return kraken::intervalFor(tf).has_value(); }
+
+int KrakenFeed::bookDepth() const {
+    for (int d : {10, 25, 100, 500, 1000})
+        if (m_config.bookDepth == d) return d;
+    return 10;
+}
+
+void KrakenFeed::setPrecision(const std::string& symbol, int pricePrecision, int qtyPrecision) {
+    m_precision[symbol] = {pricePrecision, qtyPrecision};
+}
+
+QString KrakenFeed::topicFor(const Subscription& s) const {
+    const QString sym = QString::fromStdString(s.instrument.symbol);
+    switch (s.channel) {
+    case Channel::Trades: return QStringLiteral("trade|") + sym;
+    case Channel::Quotes:
+    case Channel::Ticker: return QStringLiteral("ticker|") + sym;  // one channel for both
+    case Channel::Bars: return QStringLiteral("ohlc|%1|").arg(kraken::intervalFor(s.timeframe).value_or(1)) + sym;
+    case Channel::Book: return QStringLiteral("book|") + sym;
+    }
+    return {};
+}
+
+QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringList& topics) {
+    // Group by channel (and interval for ohlc): one message per group carries a symbol list.
+    std::map<QString, QStringList> groups;
+    bool anyBook = false;
+    for (const QString& t : topics) {
+        const qsizetype last = t.lastIndexOf(QLatin1Char('|'));
+        groups[t.left(last)].append(t.mid(last + 1));
+        anyBook |= t.startsWith(QLatin1String("book|"));
+    }
+    QList<QByteArray> out;
+    auto reqId = [this] { return QByteArray::number(static_cast<qlonglong>(m_nextReqId++)); };
+    if (anyBook && std::strcmp(method, "subscribe") == 0 && !m_instrumentChannel) {
+        // Pair precisions for the book checksum.
+        out.append(R"({"method":"subscribe","params":{"channel":"instrument","snapshot":true},"req_id":)" + reqId() + '}');
+        m_instrumentChannel = true;
+    }
+    for (const auto& [key, symbols] : groups) {
+        const QStringList parts = key.split(QLatin1Char('|'));
+        const QString& channel = parts[0];
+        for (qsizetype i = 0; i < symbols.size(); i += kMaxSymbolsPerMessage) {
+            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[";
+            const qsizetype end = std::min<qsizetype>(symbols.size(), i + kMaxSymbolsPerMessage);
+            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + symbols[j].toUtf8() + '"';
+            m += ']';
+            if (channel == QLatin1String("ticker")) m += ",\"event_trigger\":\"bbo\"";
+            if (channel == QLatin1String("ohlc")) m += ",\"interval\":" + parts.value(1).toUtf8();
+            if (channel == QLatin1String("book")) m += ",\"depth\":" + QByteArray::number(bookDepth());
+            m += "},\"req_id\":" + reqId() + '}';
+            out.append(m);
+        }
+    }
+    return out;
+}
+
+QList<QByteArray> KrakenFeed::subscribeMessages(const QString&, const QStringList& topics) { return methodMessages("subscribe", topics); }
+QList<QByteArray> KrakenFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return methodMessages("unsubscribe", topics); }
+
+void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
+    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
+    kraken::Event& ev = m_event;
+    if (auto st = kraken::decode(text, ev); !st) {
+        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
+        return;
+    }
+    switch (ev.kind) {
+    case kraken::EventKind::Trades:
+        for (std::size_t i = 0; i < ev.trades.size(); ++i) deliverTrade(instrument(ev.tradeSymbols[i]), ev.trades[i]);
+        break;
+    case kraken::EventKind::Tickers:
+        for (auto& t : ev.tickers) {
+            const InstrumentId id = instrument(t.symbol);
+            if (t.quote.timeMs == 0) t.quote.timeMs = t.ticker.timeMs = nowMs();
+            if (isSubscribed({Channel::Quotes, id, Timeframe::M1})) deliverQuote(id, t.quote);
+            if (isSubscribed({Channel::Ticker, id, Timeframe::M1})) deliverTicker(id, t.ticker);
+        }
+        break;
+    case kraken::EventKind::Ohlc:
+        for (const auto& b : ev.bars) deliverUnflaggedBar(instrument(b.symbol), b.timeframe, b.bar);
+        break;
+    case kraken::EventKind::Book: onBook(ev); break;
+    case kraken::EventKind::Instruments:
+        for (const auto& p : ev.pairs) m_precision[std::string(p.symbol)] = {p.pricePrecision, p.qtyPrecision};
+        break;
+    case kraken::EventKind::Status:
+        if (!ev.system.empty() && ev.system != "online") reportVenueError(QStringLiteral("system status: %1").arg(sv(ev.system)));
+        break;
+    case kraken::EventKind::Ack:
+        if (!ev.success) reportVenueError(QStringLiteral("%1 rejected: %2").arg(sv(ev.method), sv(ev.error)));
+        break;
+    case kraken::EventKind::Heartbeat:
+    case kraken::EventKind::Pong: break;
+    case kraken::EventKind::Unknown:
+        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void KrakenFeed::onSubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
+}
+
+void KrakenFeed::onUnsubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
+}
+
+const OrderBook* KrakenFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+void KrakenFeed::onConnectionLost(Shard& shard) {
+    m_instrumentChannel = false;
+    for (auto& [sym, b] : m_books) {
+        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
+}
+
+void KrakenFeed::resync(BookState& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void KrakenFeed::onBook(const kraken::Event& ev) {
+    auto it = m_books.find(std::string(ev.symbol));
+    if (it == m_books.end()) return;
+    BookState& b = it->second;
+    if (ev.snapshot) {
+        b.book.setSnapshot(ev.bids, ev.asks, 0);
+        b.synced = true;
+    } else {
+        if (!b.synced) return;
+        b.book.apply(ev.bids, ev.asks);  // every level, in order, before checking
+    }
+    // No delete is sent for levels pushed out of the subscribed depth.
+    b.book.truncate(static_cast<std::size_t>(bookDepth()));
+    b.book.setUpdateId(b.book.updateId() + 1);
+    if (ev.hasChecksum) {
+        auto p = m_precision.find(it->first);
+        if (p == m_precision.end()) {
+            ++m_unchecked;
+        } else {
+            const std::uint32_t mine = kraken::bookChecksum(b.book, p->second.first, p->second.second);
+            if (mine != ev.checksum) {
+                resync(b, QStringLiteral("checksum mismatch: %1 computed, %2 sent").arg(mine).arg(ev.checksum));
+                return;
+            }
+        }
+    }
+    deliverBook(b.id, b.book, ev.timeMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
+    QPointer<KrakenFeed> self(this);
+    rest().get(QStringLiteral("/0/public/AssetPairs"), {}, 1, [self, callback](Result<HttpResponse> r) {
+        if (!self) return;
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("AssetPairs: " + restError(*r)));
+        std::vector<std::string> alt;
+        auto inst = kraken::parseAssetPairs(r->body, &alt, self->venue().toStdString());
+        if (inst)
+            for (std::size_t i = 0; i < inst->size(); ++i) self->m_restPairs[(*inst)[i].id.symbol] = alt[i];
+        callback(std::move(inst));
+    });
+}
+
+void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t, BarsPageCallback callback) {
+    const auto interval = kraken::intervalFor(tf);
+    if (!interval) return callback(makeError("Kraken has no " + toString(tf) + " OHLC"));
+    auto alt = m_restPairs.find(id.symbol);
+    const std::string pair = alt != m_restPairs.end() ? alt->second : kraken::restPairGuess(id.symbol);
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
+    q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
+    q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
+    rest().get(QStringLiteral("/0/public/OHLC"), q, 1, [callback](Result<HttpResponse> r) {
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("OHLC: " + restError(*r)));
+        auto bars = kraken::parseOhlc(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+        // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
+        // is not used: in Kraken's own example it lies before the rows.
+        if (bars && !bars->empty()) bars->pop_back();
+        callback(std::move(bars));
+    });
+}
+
+}  // namespace kairos::marketdata
