@@ -932,11 +932,16 @@ struct CandleChart::Private {
     }
 
     /// Writes the drawings back to the store (ids of new ones come back) and tells listeners.
+    /// A drawing still being placed is not written (finishing it writes it).
     void drawingsEdited() {
         if (store != nullptr && !instrument.symbol.empty()) {
-            auto r = store->replaceAll(instrument, drawings);
+            std::vector<storage::Drawing> done;
+            for (std::size_t i = 0; i < drawings.size(); ++i)
+                if (static_cast<int>(i) != creating) done.push_back(drawings[i]);
+            auto r = store->replaceAll(instrument, done);
             if (r) {
-                drawings = std::move(*r);
+                for (std::size_t i = 0, k = 0; i < drawings.size(); ++i)
+                    if (static_cast<int>(i) != creating) drawings[i].id = (*r)[k++].id;
             } else {
                 drawingProblems << QString::fromStdString(r.message());
                 qWarning("chart drawings of %s not saved: %s", instrument.toString().c_str(), r.message().c_str());
@@ -1845,6 +1850,24 @@ void CandleChart::showCrosshairAt(std::int64_t timeMs) {
     if (d->mouseInside) return;  // the user's own mouse wins
     d->syncedCrosshairMs = timeMs;
     d->requestFrame(Private::DirtyOverlay);
+}
+
+bool CandleChart::event(QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* e = static_cast<QKeyEvent*>(event);
+        const Qt::KeyboardModifiers mods = e->modifiers() & ~Qt::KeypadModifier;
+        static const int kAltKeys[] = {Qt::Key_T, Qt::Key_H, Qt::Key_V, Qt::Key_F, Qt::Key_R,
+                                       Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_4};
+        if (mods == Qt::AltModifier && std::find(std::begin(kAltKeys), std::end(kAltKeys), e->key()) != std::end(kAltKeys)) {
+            event->accept();
+            return true;
+        }
+        if (mods == Qt::NoModifier && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && d->selected >= 0) {
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::event(event);
 }
 
 void CandleChart::keyPressEvent(QKeyEvent* event) {

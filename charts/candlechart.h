@@ -240,6 +240,9 @@ public Q_SLOTS:
     void showCrosshairAt(std::int64_t timeMs);
 
 protected:
+    /// Claims the chart's Alt shortcuts (Alt+T/H/V/F drawing tools, Alt+1..4, Alt+R) while the
+    /// chart has focus, before the window's menu mnemonics (&Trade, &Help, &View, &File) take them.
+    bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;

@@ -11,6 +11,8 @@
 #include "storage/drawingstore.h"
 #include "testdata.h"
 
+#include <QMainWindow>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -401,6 +403,29 @@ private Q_SLOTS:
         }
         QCOMPARE(checked, 1);
         QVERIFY(!s.chart.exportPng(dir.filePath(QStringLiteral("no/such/dir/chart.png"))));
+    }
+    void altShortcutsReachTheChartBeforeWindowShortcuts() {
+        // GIVEN a window whose menu bar has &Trade and an Alt+H action (the main window's habits)
+        QMainWindow win;
+        win.resize(1000, 700);
+        win.menuBar()->addMenu(QStringLiteral("&Trade"));
+        QAction* help = win.menuBar()->addAction(QStringLiteral("Help"));
+        help->setShortcut(QKeySequence(Qt::ALT | Qt::Key_H));
+        QSignalSpy helpSpy(help, &QAction::triggered);
+        auto* chart = new CandleChart;
+        win.setCentralWidget(chart);
+        chart->setBars(ethHourly());
+        win.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&win));
+        win.activateWindow();
+        chart->setFocus();
+        // WHEN Alt+H is typed on the chart
+        QTest::keyClick(chart, Qt::Key_H, Qt::AltModifier);
+        // THEN the chart arms the horizontal line, the window's action does not fire
+        QVERIFY(chart->drawingTool() == std::optional<DrawingKind>(DrawingKind::HorizontalLine));
+        QCOMPARE(helpSpy.count(), 0);
+        QTest::keyClick(chart, Qt::Key_Escape);
+        QVERIFY(!chart->drawingTool());
     }
 };
 
