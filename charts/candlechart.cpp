@@ -1291,6 +1291,13 @@ struct CandleChart::Private {
                     QTimer::singleShot(0, q, [this, which] { q->editIndicator(which); });
                     return true;
                 }
+            if (tool && zoneAt(e->position()) == Zone::Plot && paneAt(e->position(), false) == 0) {
+                // A quick second click while placing arrives as a double-click: it places too.
+                drag = Drag::Place;
+                pressPos = e->position();
+                placeAt(pressPos);
+                return true;
+            }
             if (const int i = drawingAt(e->position()).first; i >= 0 && !tool) {
                 QTimer::singleShot(0, q, [this, i] { q->editDrawing(i); });
                 return true;

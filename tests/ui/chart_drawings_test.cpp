@@ -169,6 +169,22 @@ private Q_SLOTS:
         QCOMPARE(d.anchors[2].timeMs, bars[365].openTimeMs);
     }
 
+    void aQuickSecondClickArrivingAsADoubleClickStillPlaces() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.setDrawingTool(DrawingKind::TrendLine);
+        const QPoint a = s.px(350, bars[350].close.toDouble()), b = s.px(352, bars[352].close.toDouble());
+        QTest::mouseClick(s.chart.plot(), Qt::LeftButton, {}, a);
+        QTest::mouseMove(s.chart.plot(), b);
+        QMouseEvent dbl(QEvent::MouseButtonDblClick, QPointF(b), s.chart.plot()->mapToGlobal(QPointF(b)), Qt::LeftButton,
+                        Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(s.chart.plot(), &dbl);
+        QTest::mouseRelease(s.chart.plot(), Qt::LeftButton, {}, b);
+        QVERIFY(!s.chart.drawingTool());
+        QCOMPARE(s.chart.drawings().size(), std::size_t{1});
+        QCOMPARE(s.chart.drawings()[0].anchors[1].timeMs, bars[352].openTimeMs);
+    }
+
     void selectMoveAndDelete() {
         // GIVEN a trend line
         const auto bars = ethHourly();
