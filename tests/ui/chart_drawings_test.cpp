@@ -11,7 +11,10 @@
 #include "storage/drawingstore.h"
 #include "testdata.h"
 
+#include <QDialog>
+#include <QLineEdit>
 #include <QMainWindow>
+#include <QSpinBox>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -227,6 +230,32 @@ private Q_SLOTS:
         QVERIFY(s.chart.drawings().empty());
         QCOMPARE(s.chart.selectedDrawing(), -1);
         QCOMPARE(changed.count(), 3);
+    }
+
+    void propertiesDialogEditsWidthAndText() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.addDrawing(trendLine(bars, 350, 390));
+        QSignalSpy changed(&s.chart, &CandleChart::drawingsChanged);
+        // WHEN the dialog opens and the user sets width 5 and a label, then OK
+        bool seen = false;
+        QTimer::singleShot(0, &s.chart, [&] {
+            auto* dlg = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (dlg == nullptr || dlg->objectName() != QStringLiteral("DrawingDialog")) return;
+            seen = true;
+            dlg->findChild<QSpinBox*>(QStringLiteral("width"))->setValue(5);
+            dlg->findChild<QLineEdit*>(QStringLiteral("text"))->setText(QStringLiteral("support"));
+            dlg->accept();
+        });
+        QVERIFY(s.chart.editDrawing(0));
+        // THEN the drawing has them, its anchors and colour unchanged
+        QVERIFY(seen);
+        QCOMPARE(s.chart.drawings()[0].width, 5);
+        QCOMPARE(s.chart.drawings()[0].text, std::string("support"));
+        QVERIFY(s.chart.drawings()[0].anchors == trendLine(bars, 350, 390).anchors);
+        QCOMPARE(s.chart.drawings()[0].colour, std::string("#ff00ff"));
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(!s.chart.editDrawing(7));
     }
 
     void magnetSnapsToTheHighOfTheBarUnderTheCursor() {
