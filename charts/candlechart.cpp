@@ -865,6 +865,8 @@ struct CandleChart::Private {
 
     // ---- drawings, markers ----------------------------------------------------------------
     std::vector<storage::Drawing> drawings;
+    std::optional<storage::Drawing> copied;  // Ctrl+C
+    int cloneOf = -1;                        // Ctrl+drag: the drawing the dragged copy came from
     int selected = -1;
     std::optional<storage::DrawingKind> tool;
     bool magnetOn = false;
@@ -1179,7 +1181,15 @@ struct CandleChart::Private {
                     draggedLine = li;
                     return true;
                 }
-                const auto [i, hit] = drawingAt(pressPos);
+                auto [i, hit] = drawingAt(pressPos);
+                if (i >= 0 && hit.anchor < 0 && (e->modifiers() & Qt::ControlModifier) != 0) {
+                    // Ctrl+drag clones: the copy is what moves (TradingView).
+                    storage::Drawing copy = drawings[static_cast<std::size_t>(i)];
+                    copy.id = 0;
+                    drawings.push_back(copy);
+                    cloneOf = i;
+                    i = static_cast<int>(drawings.size()) - 1;
+                }
                 if (i >= 0) {
                     selected = i;
                     dragAnchor = hit.anchor;
@@ -1274,7 +1284,15 @@ struct CandleChart::Private {
                 const QPointF d = e->position() - pressPos;
                 if (std::hypot(d.x(), d.y()) > 4) placeAt(e->position());
             } else if ((was == Drag::MoveAnchor || was == Drag::MoveDrawing) && selected >= 0) {
-                if (drawings[static_cast<std::size_t>(selected)].anchors != pressAnchors) drawingsEdited();
+                const bool moved = drawings[static_cast<std::size_t>(selected)].anchors != pressAnchors;
+                if (cloneOf >= 0 && !moved) {  // Ctrl+click without a drag: no copy
+                    drawings.erase(drawings.begin() + selected);
+                    selected = cloneOf;
+                    requestFrame(DirtyOverlay);
+                } else if (moved) {
+                    drawingsEdited();
+                }
+                cloneOf = -1;
             } else if (was == Drag::OrderLine && draggedLine >= 0) {
                 const OrderLine& l = orderLines[static_cast<std::size_t>(draggedLine)];
                 draggedLine = -1;
@@ -1869,6 +1887,12 @@ bool CandleChart::event(QEvent* event) {
             event->accept();
             return true;
         }
+        const bool copyPaste = mods == Qt::ControlModifier && ((e->key() == Qt::Key_C && d->selected >= 0) ||
+                                                               (e->key() == Qt::Key_V && d->copied.has_value()));
+        if (copyPaste) {
+            event->accept();
+            return true;
+        }
         if (mods == Qt::NoModifier && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && d->selected >= 0) {
             event->accept();
             return true;
@@ -1925,19 +1949,31 @@ void CandleChart::keyPressEvent(QKeyEvent* event) {
         if (d->selected < 0) return QWidget::keyPressEvent(event);
         removeDrawing(d->selected);
         break;
+    case Qt::Key_C:
+        if (!ctrl || d->selected < 0) return QWidget::keyPressEvent(event);
+        d->copied = d->drawings[static_cast<std::size_t>(d->selected)];
+        break;
+    case Qt::Key_V:
+        if (ctrl && d->copied) {
+            storage::Drawing copy = *d->copied;
+            copy.id = 0;
+            selectDrawing(addDrawing(copy));
+            break;
+        }
+        if (!alt) return QWidget::keyPressEvent(event);
+        setDrawingTool(storage::DrawingKind::VerticalLine);
+        break;
     case Qt::Key_Escape:
         setDrawingTool(std::nullopt);
         selectDrawing(-1);
         break;
     case Qt::Key_T:
     case Qt::Key_H:
-    case Qt::Key_V:
     case Qt::Key_F: {
         if (!alt) return QWidget::keyPressEvent(event);
         const int k = event->key();
         setDrawingTool(k == Qt::Key_T   ? storage::DrawingKind::TrendLine
                        : k == Qt::Key_H ? storage::DrawingKind::HorizontalLine
-                       : k == Qt::Key_V ? storage::DrawingKind::VerticalLine
                                         : storage::DrawingKind::FibRetracement);
         break;
     }

@@ -122,7 +122,8 @@ public:
     // Anchors are (bar open time UTC ms, price): drawings stay put across timeframe changes.
     // The user draws with the toolbar on the left, the Alt shortcuts (T trend line, H horizontal,
     // V vertical, F Fibonacci) or Shift+click (measure); clicks select, drags move a drawing or
-    // one anchor, Delete removes, double-click or the context menu edits colour, width and text.
+    // one anchor, Ctrl+drag clones, Ctrl+C / Ctrl+V copy and paste the selected drawing, Delete
+    // removes, double-click or the context menu edits colour, width and text.
     /// Arms a tool (the next clicks on the price pane place its anchors); nullopt disarms.
     void setDrawingTool(std::optional<storage::DrawingKind> kind);
     std::optional<storage::DrawingKind> drawingTool() const;

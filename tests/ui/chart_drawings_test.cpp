@@ -258,6 +258,34 @@ private Q_SLOTS:
         QVERIFY(!s.chart.editDrawing(7));
     }
 
+    void ctrlDragClonesAndCtrlCVCopies() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.addDrawing(trendLine(bars, 350, 390));
+        s.chart.renderNow();
+        const QPoint a = s.px(350, bars[350].low.toDouble()), b = s.px(390, bars[390].high.toDouble());
+        const QPoint mid = (a + b) / 2;
+        // Ctrl+click without a drag: nothing is cloned
+        QTest::mouseClick(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid);
+        QCOMPARE(s.chart.drawings().size(), std::size_t{1});
+        QCOMPARE(s.chart.selectedDrawing(), 0);
+        // Ctrl+drag: the original stays, a copy moves 40 px down
+        QTest::mousePress(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid);
+        QTest::mouseMove(s.chart.plot(), mid + QPoint(0, 40));
+        QTest::mouseRelease(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid + QPoint(0, 40));
+        QCOMPARE(s.chart.drawings().size(), std::size_t{2});
+        QVERIFY(s.chart.drawings()[0].anchors == trendLine(bars, 350, 390).anchors);
+        QVERIFY(s.chart.drawings()[1].anchors[0].price < s.chart.drawings()[0].anchors[0].price);
+        QCOMPARE(s.chart.drawings()[1].anchors[0].timeMs, s.chart.drawings()[0].anchors[0].timeMs);
+        QCOMPARE(s.chart.selectedDrawing(), 1);
+        // Ctrl+C, Ctrl+V: a third, equal to the copied one, selected
+        QTest::keyClick(&s.chart, Qt::Key_C, Qt::ControlModifier);
+        QTest::keyClick(&s.chart, Qt::Key_V, Qt::ControlModifier);
+        QCOMPARE(s.chart.drawings().size(), std::size_t{3});
+        QVERIFY(s.chart.drawings()[2].anchors == s.chart.drawings()[1].anchors);
+        QCOMPARE(s.chart.selectedDrawing(), 2);
+    }
+
     void magnetSnapsToTheHighOfTheBarUnderTheCursor() {
         const auto bars = ethHourly();
         Shown s(bars);
