@@ -3,6 +3,7 @@
 #include "bartimeticker.h"
 #include "chartdrawings.h"
 #include "chartseries.h"
+#include "formuladialog.h"
 #include "indicatordialog.h"
 #include "indicatorpicker.h"
 #include "ohlcaggregate.h"
@@ -339,6 +340,11 @@ struct CandleChart::Private {
 
     void applyTheme() {
         plot->setBackground(theme.background);
+        if (toolbar != nullptr)
+            toolbar->setStyleSheet(QStringLiteral("QToolBar { background: %1; border: none; border-right: 1px solid %2; }"
+                                                  "QToolButton { color: %3; min-width: 22px; }"
+                                                  "QToolButton:checked { background: %4; color: white; }")
+                                       .arg(theme.background.name(), theme.paneSeparator.name(), theme.text.name(), theme.selection.name()));
         for (const Pane& p : panes) styleRect(p.rect);
         candles->setBrushPositive(theme.up);
         candles->setBrushNegative(theme.down);
@@ -859,6 +865,8 @@ struct CandleChart::Private {
 
     // ---- drawings, markers ----------------------------------------------------------------
     std::vector<storage::Drawing> drawings;
+    std::optional<storage::Drawing> copied;  // Ctrl+C
+    int cloneOf = -1;                        // Ctrl+drag: the drawing the dragged copy came from
     int selected = -1;
     std::optional<storage::DrawingKind> tool;
     bool magnetOn = false;
@@ -926,11 +934,16 @@ struct CandleChart::Private {
     }
 
     /// Writes the drawings back to the store (ids of new ones come back) and tells listeners.
+    /// A drawing still being placed is not written (finishing it writes it).
     void drawingsEdited() {
         if (store != nullptr && !instrument.symbol.empty()) {
-            auto r = store->replaceAll(instrument, drawings);
+            std::vector<storage::Drawing> done;
+            for (std::size_t i = 0; i < drawings.size(); ++i)
+                if (static_cast<int>(i) != creating) done.push_back(drawings[i]);
+            auto r = store->replaceAll(instrument, done);
             if (r) {
-                drawings = std::move(*r);
+                for (std::size_t i = 0, k = 0; i < drawings.size(); ++i)
+                    if (static_cast<int>(i) != creating) drawings[i].id = (*r)[k++].id;
             } else {
                 drawingProblems << QString::fromStdString(r.message());
                 qWarning("chart drawings of %s not saved: %s", instrument.toString().c_str(), r.message().c_str());
@@ -1012,7 +1025,7 @@ struct CandleChart::Private {
         const double x = xAxis(r)->coordToPixel(static_cast<double>(idx));
         if (x < r->rect().left() - 10 || x > r->rect().right() + 10) return false;
         const std::size_t sl = series.slot(idx);
-        const double size = std::clamp(xAxis(r)->coordToPixel(1) - xAxis(r)->coordToPixel(0), 7.0, 14.0);
+        const double size = std::clamp(xAxis(r)->coordToPixel(1) - xAxis(r)->coordToPixel(0), 10.0, 16.0);
         if (s.side == signal::Direction::Long) {
             const double y = yAxis(r)->coordToPixel(series.low()[sl]) + 4;
             box = QRectF(x - size / 2, y, size, size * 1.3);
@@ -1168,7 +1181,15 @@ struct CandleChart::Private {
                     draggedLine = li;
                     return true;
                 }
-                const auto [i, hit] = drawingAt(pressPos);
+                auto [i, hit] = drawingAt(pressPos);
+                if (i >= 0 && hit.anchor < 0 && (e->modifiers() & Qt::ControlModifier) != 0) {
+                    // Ctrl+drag clones: the copy is what moves (TradingView).
+                    storage::Drawing copy = drawings[static_cast<std::size_t>(i)];
+                    copy.id = 0;
+                    drawings.push_back(copy);
+                    cloneOf = i;
+                    i = static_cast<int>(drawings.size()) - 1;
+                }
                 if (i >= 0) {
                     selected = i;
                     dragAnchor = hit.anchor;
@@ -1263,7 +1284,15 @@ struct CandleChart::Private {
                 const QPointF d = e->position() - pressPos;
                 if (std::hypot(d.x(), d.y()) > 4) placeAt(e->position());
             } else if ((was == Drag::MoveAnchor || was == Drag::MoveDrawing) && selected >= 0) {
-                if (drawings[static_cast<std::size_t>(selected)].anchors != pressAnchors) drawingsEdited();
+                const bool moved = drawings[static_cast<std::size_t>(selected)].anchors != pressAnchors;
+                if (cloneOf >= 0 && !moved) {  // Ctrl+click without a drag: no copy
+                    drawings.erase(drawings.begin() + selected);
+                    selected = cloneOf;
+                    requestFrame(DirtyOverlay);
+                } else if (moved) {
+                    drawingsEdited();
+                }
+                cloneOf = -1;
             } else if (was == Drag::OrderLine && draggedLine >= 0) {
                 const OrderLine& l = orderLines[static_cast<std::size_t>(draggedLine)];
                 draggedLine = -1;
@@ -1280,6 +1309,13 @@ struct CandleChart::Private {
                     QTimer::singleShot(0, q, [this, which] { q->editIndicator(which); });
                     return true;
                 }
+            if (tool && zoneAt(e->position()) == Zone::Plot && paneAt(e->position(), false) == 0) {
+                // A quick second click while placing arrives as a double-click: it places too.
+                drag = Drag::Place;
+                pressPos = e->position();
+                placeAt(pressPos);
+                return true;
+            }
             if (const int i = drawingAt(e->position()).first; i >= 0 && !tool) {
                 QTimer::singleShot(0, q, [this, i] { q->editDrawing(i); });
                 return true;
@@ -1536,7 +1572,7 @@ CandleChart::CandleChart(QWidget* parent) : QWidget(parent), d(std::make_unique<
         {storage::DrawingKind::TrendLine, "\u2571"},       {storage::DrawingKind::Ray, "\u2197"},
         {storage::DrawingKind::HorizontalLine, "\u2500"},  {storage::DrawingKind::VerticalLine, "\u2502"},
         {storage::DrawingKind::Rectangle, "\u25ad"},       {storage::DrawingKind::FibRetracement, "F"},
-        {storage::DrawingKind::ParallelChannel, "\u2afd"}, {storage::DrawingKind::Text, "T"},
+        {storage::DrawingKind::ParallelChannel, "\u2225"}, {storage::DrawingKind::Text, "T"},
         {storage::DrawingKind::Measure, "\u21d5"}};
     for (const auto& [kind, glyph] : glyphs) {
         const QString shortcut = drawingKindShortcut(kind);
@@ -1656,6 +1692,7 @@ bool CandleChart::isVolumeVisible() const { return d->volumeVisible; }
 // ---- indicators ------------------------------------------------------------------------------
 int CandleChart::addIndicator(const IndicatorConfig& config) {
     if (config.info() == nullptr) return 0;
+    if (isFormulaIndicator(config.name) && !formulaError(config.formula).isEmpty()) return 0;
     auto ci = std::make_unique<Private::ChartIndicator>(config);
     ci->id = d->nextIndicatorId++;
     ci->values.recompute(d->series);
@@ -1671,6 +1708,7 @@ int CandleChart::addIndicator(const IndicatorConfig& config) {
 bool CandleChart::updateIndicator(int id, const IndicatorConfig& config) {
     Private::ChartIndicator* ci = d->findIndicator(id);
     if (ci == nullptr || config.info() == nullptr) return false;
+    if (isFormulaIndicator(config.name) && !formulaError(config.formula).isEmpty()) return false;
     // Rebuild in place, keeping the id and the position among panes.
     std::size_t paneIndex = 0;
     for (std::size_t i = 0; i < d->panes.size(); ++i)
@@ -1736,12 +1774,24 @@ QCPGraph* CandleChart::indicatorGraph(int id, int output) const {
     return nullptr;
 }
 
+int CandleChart::addFormulaIndicator(bool overlay) {
+    FormulaDialog dialog(IndicatorConfig::fromFormula(QString(), overlay), this);
+    if (dialog.exec() != QDialog::Accepted) return 0;
+    return addIndicator(dialog.config());
+}
+
 IndicatorPicker* CandleChart::openIndicatorPicker() {
     auto* picker = new IndicatorPicker(this);
     picker->setAttribute(Qt::WA_DeleteOnClose);
     connect(picker, &IndicatorPicker::indicatorChosen, this, [this](const QString& name) {
-        if (name == IndicatorPicker::volumeName()) setVolumeVisible(true);
-        else addIndicator(IndicatorConfig::defaults(name));
+        if (name == IndicatorPicker::volumeName()) {
+            setVolumeVisible(true);
+        } else if (isFormulaIndicator(name)) {
+            // Asked for after the picker's own event has been handled (the dialog is modal).
+            QTimer::singleShot(0, this, [this, name] { addFormulaIndicator(name == formulaOverlayName()); });
+        } else {
+            addIndicator(IndicatorConfig::defaults(name));
+        }
     });
     picker->show();
     picker->raise();
@@ -1752,6 +1802,11 @@ IndicatorPicker* CandleChart::openIndicatorPicker() {
 bool CandleChart::editIndicator(int id) {
     const Private::ChartIndicator* ci = d->findIndicator(id);
     if (ci == nullptr) return false;
+    if (isFormulaIndicator(ci->values.config().name)) {
+        FormulaDialog dialog(ci->values.config(), this);
+        if (dialog.exec() != QDialog::Accepted) return false;
+        return updateIndicator(id, dialog.config());
+    }
     IndicatorDialog dialog(ci->values.config(), this);
     if (dialog.exec() != QDialog::Accepted) return false;
     if (dialog.removeRequested()) return removeIndicator(id);
@@ -1822,6 +1877,30 @@ void CandleChart::showCrosshairAt(std::int64_t timeMs) {
     d->requestFrame(Private::DirtyOverlay);
 }
 
+bool CandleChart::event(QEvent* event) {
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* e = static_cast<QKeyEvent*>(event);
+        const Qt::KeyboardModifiers mods = e->modifiers() & ~Qt::KeypadModifier;
+        static const int kAltKeys[] = {Qt::Key_T, Qt::Key_H, Qt::Key_V, Qt::Key_F, Qt::Key_R,
+                                       Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_4};
+        if (mods == Qt::AltModifier && std::find(std::begin(kAltKeys), std::end(kAltKeys), e->key()) != std::end(kAltKeys)) {
+            event->accept();
+            return true;
+        }
+        const bool copyPaste = mods == Qt::ControlModifier && ((e->key() == Qt::Key_C && d->selected >= 0) ||
+                                                               (e->key() == Qt::Key_V && d->copied.has_value()));
+        if (copyPaste) {
+            event->accept();
+            return true;
+        }
+        if (mods == Qt::NoModifier && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && d->selected >= 0) {
+            event->accept();
+            return true;
+        }
+    }
+    return QWidget::event(event);
+}
+
 void CandleChart::keyPressEvent(QKeyEvent* event) {
     const Qt::KeyboardModifiers mods = event->modifiers();
     const bool ctrl = (mods & Qt::ControlModifier) != 0, alt = (mods & Qt::AltModifier) != 0;
@@ -1870,19 +1949,31 @@ void CandleChart::keyPressEvent(QKeyEvent* event) {
         if (d->selected < 0) return QWidget::keyPressEvent(event);
         removeDrawing(d->selected);
         break;
+    case Qt::Key_C:
+        if (!ctrl || d->selected < 0) return QWidget::keyPressEvent(event);
+        d->copied = d->drawings[static_cast<std::size_t>(d->selected)];
+        break;
+    case Qt::Key_V:
+        if (ctrl && d->copied) {
+            storage::Drawing copy = *d->copied;
+            copy.id = 0;
+            selectDrawing(addDrawing(copy));
+            break;
+        }
+        if (!alt) return QWidget::keyPressEvent(event);
+        setDrawingTool(storage::DrawingKind::VerticalLine);
+        break;
     case Qt::Key_Escape:
         setDrawingTool(std::nullopt);
         selectDrawing(-1);
         break;
     case Qt::Key_T:
     case Qt::Key_H:
-    case Qt::Key_V:
     case Qt::Key_F: {
         if (!alt) return QWidget::keyPressEvent(event);
         const int k = event->key();
         setDrawingTool(k == Qt::Key_T   ? storage::DrawingKind::TrendLine
                        : k == Qt::Key_H ? storage::DrawingKind::HorizontalLine
-                       : k == Qt::Key_V ? storage::DrawingKind::VerticalLine
                                         : storage::DrawingKind::FibRetracement);
         break;
     }

@@ -109,6 +109,11 @@ public:
     /// Opens the searchable indicator menu (key '/'); what is chosen there is added with its
     /// defaults. The menu deletes itself when closed.
     IndicatorPicker* openIndicatorPicker();
+    /// Opens the "Custom formula…" dialog and adds what the user typed (a pane of its own, or the
+    /// price pane when `overlay`); returns the new id, 0 when cancelled. Formula configs can also
+    /// go straight to addIndicator(IndicatorConfig::fromFormula(...)), which refuses (0) a formula
+    /// that does not parse.
+    int addFormulaIndicator(bool overlay = false);
     /// Opens the parameter/colour dialog of an indicator (double-click on its legend entry);
     /// returns whether the user accepted.
     bool editIndicator(int id);
@@ -117,7 +122,8 @@ public:
     // Anchors are (bar open time UTC ms, price): drawings stay put across timeframe changes.
     // The user draws with the toolbar on the left, the Alt shortcuts (T trend line, H horizontal,
     // V vertical, F Fibonacci) or Shift+click (measure); clicks select, drags move a drawing or
-    // one anchor, Delete removes, double-click or the context menu edits colour, width and text.
+    // one anchor, Ctrl+drag clones, Ctrl+C / Ctrl+V copy and paste the selected drawing, Delete
+    // removes, double-click or the context menu edits colour, width and text.
     /// Arms a tool (the next clicks on the price pane place its anchors); nullopt disarms.
     void setDrawingTool(std::optional<storage::DrawingKind> kind);
     std::optional<storage::DrawingKind> drawingTool() const;
@@ -235,6 +241,9 @@ public Q_SLOTS:
     void showCrosshairAt(std::int64_t timeMs);
 
 protected:
+    /// Claims the chart's Alt shortcuts (Alt+T/H/V/F drawing tools, Alt+1..4, Alt+R) while the
+    /// chart has focus, before the window's menu mnemonics (&Trade, &Help, &View, &File) take them.
+    bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;

@@ -1,5 +1,6 @@
 #include "chartindicators.h"
 
+#include "indicators/formula.h"
 #include "indicators/indicators.h"
 
 #include <QJsonArray>
@@ -138,6 +139,13 @@ std::vector<IndicatorInfo> buildCatalogue() {
                  QStringLiteral("aroon trend")});
     c.push_back({QStringLiteral("stddev"), QStringLiteral("Standard Deviation"), QStringLiteral("StdDev"), QStringLiteral("Volatility"), P::Pane,
                  {period(20)}, {out(QStringLiteral("stddev"), QStringLiteral("StdDev"), kBlue)}, {}, {}, nan, nan, QStringLiteral("volatility deviation")});
+    // User formulas: one output, the formula text in IndicatorConfig::formula.
+    c.push_back({formulaPaneName(), QStringLiteral("Custom formula…"), QStringLiteral("ƒ"), QStringLiteral("Custom"), P::Pane, {},
+                 {out(QStringLiteral("formula"), QStringLiteral("Value"), kBlue)}, {}, {}, nan, nan,
+                 QStringLiteral("formula expression user custom script")});
+    c.push_back({formulaOverlayName(), QStringLiteral("Custom formula on the price pane…"), QStringLiteral("ƒ"), QStringLiteral("Custom"),
+                 P::Overlay, {}, {out(QStringLiteral("formula"), QStringLiteral("Value"), kOrange)}, {}, {}, nan, nan,
+                 QStringLiteral("formula expression user custom script overlay")});
     return c;
 }
 
@@ -166,7 +174,22 @@ std::vector<const IndicatorInfo*> searchChartIndicators(const QString& query) {
     return hits;
 }
 
+bool isFormulaIndicator(const QString& name) {
+    return name.compare(formulaPaneName(), Qt::CaseInsensitive) == 0 || name.compare(formulaOverlayName(), Qt::CaseInsensitive) == 0;
+}
+
+QString formulaError(const QString& text) {
+    auto f = ind::Formula::parse(text.toStdString());
+    return f ? QString() : QString::fromStdString(f.message());
+}
+
 // ---------------------------------------------------------------------------------------------
+IndicatorConfig IndicatorConfig::fromFormula(const QString& formula, bool overlay) {
+    IndicatorConfig c = defaults(overlay ? formulaOverlayName() : formulaPaneName());
+    c.formula = formula.trimmed();
+    return c;
+}
+
 IndicatorConfig IndicatorConfig::defaults(const QString& name) {
     IndicatorConfig c;
     const IndicatorInfo* info = findChartIndicator(name);
@@ -180,6 +203,7 @@ IndicatorConfig IndicatorConfig::defaults(const QString& name) {
 QString IndicatorConfig::label() const {
     const IndicatorInfo* i = info();
     QString s = i != nullptr ? i->shortTitle : name;
+    if (isFormulaIndicator(name)) return s + QLatin1Char(' ') + formula;
     for (double p : params) s += QLatin1Char(' ') + QString::number(p, 'g', 6);
     return s;
 }
@@ -188,6 +212,7 @@ IndicatorConfig IndicatorConfig::normalised() const {
     IndicatorConfig c = defaults(name);
     const IndicatorInfo* i = info();
     if (i == nullptr) return c;
+    if (isFormulaIndicator(name)) c.formula = formula.trimmed();
     for (std::size_t k = 0; k < c.params.size() && k < params.size(); ++k) {
         const IndicatorParam& p = i->params[k];
         double v = std::isfinite(params[k]) ? params[k] : p.defaultValue;
@@ -205,7 +230,7 @@ QJsonObject IndicatorConfig::toJson() const {
     for (double p : params) ps.append(p);
     for (const QColor& col : colours) cs.append(col.name(QColor::HexArgb));
     return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("params"), ps}, {QStringLiteral("colours"), cs},
-                       {QStringLiteral("lineWidth"), lineWidth}};
+                       {QStringLiteral("lineWidth"), lineWidth}, {QStringLiteral("formula"), formula}};
 }
 
 std::optional<IndicatorConfig> IndicatorConfig::fromJson(const QJsonObject& json) {
@@ -215,6 +240,8 @@ std::optional<IndicatorConfig> IndicatorConfig::fromJson(const QJsonObject& json
     for (const QJsonValue& v : json.value(QStringLiteral("params")).toArray()) c.params.push_back(v.toDouble());
     for (const QJsonValue& v : json.value(QStringLiteral("colours")).toArray()) c.colours.push_back(QColor(v.toString()));
     c.lineWidth = json.value(QStringLiteral("lineWidth")).toInt(1);
+    c.formula = json.value(QStringLiteral("formula")).toString();
+    if (isFormulaIndicator(c.name) && !formulaError(c.formula).isEmpty()) return std::nullopt;
     return c.normalised();
 }
 
@@ -267,7 +294,24 @@ constexpr auto kBands = [](const auto& i, double* o) {
     o[2] = v.upper;
 };
 
+/// A user formula, streamed bar by bar (the same path as its batch evaluation).
+class FormulaComputer final : public IndicatorValues::Computer {
+public:
+    explicit FormulaComputer(ind::Formula f) : m_f(std::move(f)) {}
+    void push(const BarIn& b) override { m_f.push({b.t, b.o, b.h, b.l, b.c, b.v}); }
+    void revise(const BarIn& b) override { m_f.updateLast({b.t, b.o, b.h, b.l, b.c, b.v}); }
+    void values(double* out) const override { out[0] = m_f.value(); }
+
+private:
+    ind::Formula m_f;
+};
+
 std::unique_ptr<IndicatorValues::Computer> makeComputer(const IndicatorConfig& c) {
+    if (isFormulaIndicator(c.name)) {
+        auto f = ind::Formula::parse(c.formula.toStdString());
+        if (!f) return nullptr;  // no values: the chart refuses such configs before they get here
+        return std::make_unique<FormulaComputer>(std::move(*f));
+    }
     const auto& p = c.params;
     auto n = [&](std::size_t k) { return static_cast<int>(p[k]); };
     const QString& name = c.name;

@@ -74,9 +74,18 @@ const IndicatorInfo* findChartIndicator(const QString& name);
 /// Menu search: names, titles, groups and keywords containing every word of `query`.
 std::vector<const IndicatorInfo*> searchChartIndicators(const QString& query);
 
+/// Catalogue names of user formulas (core/indicators/formula.h): in a pane of their own, or
+/// drawn over the prices. Their config carries the formula text instead of parameters.
+inline QString formulaPaneName() { return QStringLiteral("formula"); }
+inline QString formulaOverlayName() { return QStringLiteral("formula_overlay"); }
+bool isFormulaIndicator(const QString& name);
+/// Empty when `text` parses; else "column N: what was expected" (from Formula::parse).
+QString formulaError(const QString& text);
+
 /// One indicator as the user set it up.
 struct IndicatorConfig {
     QString name;
+    QString formula;              ///< the formula of formulaPaneName()/formulaOverlayName(), else empty
     std::vector<double> params;   ///< in IndicatorInfo::params order
     std::vector<QColor> colours;  ///< per output
     int lineWidth = 1;
@@ -84,7 +93,9 @@ struct IndicatorConfig {
     /// The catalogue defaults; an empty name when `name` is unknown.
     static IndicatorConfig defaults(const QString& name);
     const IndicatorInfo* info() const { return findChartIndicator(name); }
-    /// "EMA 20", "BB 20 2", "MACD 12 26 9".
+    /// A user formula drawn in a pane (or over the prices when `overlay`).
+    static IndicatorConfig fromFormula(const QString& formula, bool overlay = false);
+    /// "EMA 20", "BB 20 2", "MACD 12 26 9"; a formula's text.
     QString label() const;
     /// Params clamped to their ranges (and rounded where integer); missing values from defaults.
     IndicatorConfig normalised() const;

@@ -11,6 +11,11 @@
 #include "storage/drawingstore.h"
 #include "testdata.h"
 
+#include <QDialog>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QSpinBox>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -167,6 +172,22 @@ private Q_SLOTS:
         QCOMPARE(d.anchors[2].timeMs, bars[365].openTimeMs);
     }
 
+    void aQuickSecondClickArrivingAsADoubleClickStillPlaces() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.setDrawingTool(DrawingKind::TrendLine);
+        const QPoint a = s.px(350, bars[350].close.toDouble()), b = s.px(352, bars[352].close.toDouble());
+        QTest::mouseClick(s.chart.plot(), Qt::LeftButton, {}, a);
+        QTest::mouseMove(s.chart.plot(), b);
+        QMouseEvent dbl(QEvent::MouseButtonDblClick, QPointF(b), s.chart.plot()->mapToGlobal(QPointF(b)), Qt::LeftButton,
+                        Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(s.chart.plot(), &dbl);
+        QTest::mouseRelease(s.chart.plot(), Qt::LeftButton, {}, b);
+        QVERIFY(!s.chart.drawingTool());
+        QCOMPARE(s.chart.drawings().size(), std::size_t{1});
+        QCOMPARE(s.chart.drawings()[0].anchors[1].timeMs, bars[352].openTimeMs);
+    }
+
     void selectMoveAndDelete() {
         // GIVEN a trend line
         const auto bars = ethHourly();
@@ -209,6 +230,60 @@ private Q_SLOTS:
         QVERIFY(s.chart.drawings().empty());
         QCOMPARE(s.chart.selectedDrawing(), -1);
         QCOMPARE(changed.count(), 3);
+    }
+
+    void propertiesDialogEditsWidthAndText() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.addDrawing(trendLine(bars, 350, 390));
+        QSignalSpy changed(&s.chart, &CandleChart::drawingsChanged);
+        // WHEN the dialog opens and the user sets width 5 and a label, then OK
+        bool seen = false;
+        QTimer::singleShot(0, &s.chart, [&] {
+            auto* dlg = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (dlg == nullptr || dlg->objectName() != QStringLiteral("DrawingDialog")) return;
+            seen = true;
+            dlg->findChild<QSpinBox*>(QStringLiteral("width"))->setValue(5);
+            dlg->findChild<QLineEdit*>(QStringLiteral("text"))->setText(QStringLiteral("support"));
+            dlg->accept();
+        });
+        QVERIFY(s.chart.editDrawing(0));
+        // THEN the drawing has them, its anchors and colour unchanged
+        QVERIFY(seen);
+        QCOMPARE(s.chart.drawings()[0].width, 5);
+        QCOMPARE(s.chart.drawings()[0].text, std::string("support"));
+        QVERIFY(s.chart.drawings()[0].anchors == trendLine(bars, 350, 390).anchors);
+        QCOMPARE(s.chart.drawings()[0].colour, std::string("#ff00ff"));
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(!s.chart.editDrawing(7));
+    }
+
+    void ctrlDragClonesAndCtrlCVCopies() {
+        const auto bars = ethHourly();
+        Shown s(bars);
+        s.chart.addDrawing(trendLine(bars, 350, 390));
+        s.chart.renderNow();
+        const QPoint a = s.px(350, bars[350].low.toDouble()), b = s.px(390, bars[390].high.toDouble());
+        const QPoint mid = (a + b) / 2;
+        // Ctrl+click without a drag: nothing is cloned
+        QTest::mouseClick(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid);
+        QCOMPARE(s.chart.drawings().size(), std::size_t{1});
+        QCOMPARE(s.chart.selectedDrawing(), 0);
+        // Ctrl+drag: the original stays, a copy moves 40 px down
+        QTest::mousePress(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid);
+        QTest::mouseMove(s.chart.plot(), mid + QPoint(0, 40));
+        QTest::mouseRelease(s.chart.plot(), Qt::LeftButton, Qt::ControlModifier, mid + QPoint(0, 40));
+        QCOMPARE(s.chart.drawings().size(), std::size_t{2});
+        QVERIFY(s.chart.drawings()[0].anchors == trendLine(bars, 350, 390).anchors);
+        QVERIFY(s.chart.drawings()[1].anchors[0].price < s.chart.drawings()[0].anchors[0].price);
+        QCOMPARE(s.chart.drawings()[1].anchors[0].timeMs, s.chart.drawings()[0].anchors[0].timeMs);
+        QCOMPARE(s.chart.selectedDrawing(), 1);
+        // Ctrl+C, Ctrl+V: a third, equal to the copied one, selected
+        QTest::keyClick(&s.chart, Qt::Key_C, Qt::ControlModifier);
+        QTest::keyClick(&s.chart, Qt::Key_V, Qt::ControlModifier);
+        QCOMPARE(s.chart.drawings().size(), std::size_t{3});
+        QVERIFY(s.chart.drawings()[2].anchors == s.chart.drawings()[1].anchors);
+        QCOMPARE(s.chart.selectedDrawing(), 2);
     }
 
     void magnetSnapsToTheHighOfTheBarUnderTheCursor() {
@@ -401,6 +476,29 @@ private Q_SLOTS:
         }
         QCOMPARE(checked, 1);
         QVERIFY(!s.chart.exportPng(dir.filePath(QStringLiteral("no/such/dir/chart.png"))));
+    }
+    void altShortcutsReachTheChartBeforeWindowShortcuts() {
+        // GIVEN a window whose menu bar has &Trade and an Alt+H action (the main window's habits)
+        QMainWindow win;
+        win.resize(1000, 700);
+        win.menuBar()->addMenu(QStringLiteral("&Trade"));
+        QAction* help = win.menuBar()->addAction(QStringLiteral("Help"));
+        help->setShortcut(QKeySequence(Qt::ALT | Qt::Key_H));
+        QSignalSpy helpSpy(help, &QAction::triggered);
+        auto* chart = new CandleChart;
+        win.setCentralWidget(chart);
+        chart->setBars(ethHourly());
+        win.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&win));
+        win.activateWindow();
+        chart->setFocus();
+        // WHEN Alt+H is typed on the chart
+        QTest::keyClick(chart, Qt::Key_H, Qt::AltModifier);
+        // THEN the chart arms the horizontal line, the window's action does not fire
+        QVERIFY(chart->drawingTool() == std::optional<DrawingKind>(DrawingKind::HorizontalLine));
+        QCOMPARE(helpSpy.count(), 0);
+        QTest::keyClick(chart, Qt::Key_Escape);
+        QVERIFY(!chart->drawingTool());
     }
 };
 

@@ -3,6 +3,7 @@
 // PNGs there, for a look by eye under Xvfb:
 //   KAIROS_CHART_SCREENSHOTS=/tmp/shots xvfb-run -a -s "-screen 0 1600x900x24" ./ui_chart_screenshot_test
 #include "candlechart.h"
+#include "chartseries.h"
 
 #include "marketdata/csvimport.h"
 #include "testdata.h"
@@ -107,6 +108,67 @@ private Q_SLOTS:
         QApplication::sendEvent(chart.plot(), &move);
         chart.renderNow();
         save(chart, QStringLiteral("chart_zoomed_out_crosshair"));
+    }
+    void drawingsMarkersAndFormula_data() {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("dark") << QStringLiteral("dark");
+        QTest::newRow("light") << QStringLiteral("light");
+    }
+    void drawingsMarkersAndFormula() {
+        // Every drawing kind, signal arrows, order lines and a formula pane on 150 real 1h bars.
+        QFETCH(QString, theme);
+        auto bars = load("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+        bars.resize(2000);
+        CandleChart chart;
+        chart.resize(1400, 900);
+        chart.setTheme(ChartTheme::byName(theme));
+        chart.setInstrument(InstrumentId{"BINANCE", "BTCUSDT"});
+        chart.setTimeframe(Timeframe::H1);
+        chart.setBars(bars);
+        chart.setVisibleRange(1849.5, 1999.5 + 6);
+        QVERIFY(chart.addIndicator(IndicatorConfig::fromFormula(QStringLiteral("ema(close, 9) - ema(close, 21)"))) > 0);
+        auto at = [&](std::size_t i, double price) { return storage::DrawingAnchor{bars[i].openTimeMs, price}; };
+        auto lo = [&](std::size_t i) { return bars[i].low.toDouble(); };
+        auto hi = [&](std::size_t i) { return bars[i].high.toDouble(); };
+        using K = storage::DrawingKind;
+        auto add = [&](K kind, std::vector<storage::DrawingAnchor> anchors, const char* colour, std::string text = {}) {
+            storage::Drawing d;
+            d.kind = kind;
+            d.anchors = std::move(anchors);
+            d.colour = colour;
+            d.width = 2;
+            d.text = std::move(text);
+            QVERIFY(chart.addDrawing(d) >= 0);
+        };
+        add(K::TrendLine, {at(1855, lo(1855)), at(1930, lo(1930))}, "#2962ff");
+        add(K::Ray, {at(1860, hi(1860)), at(1900, hi(1900))}, "#ff6d00");
+        add(K::HorizontalLine, {at(1900, hi(1950))}, "#e91e63");
+        add(K::VerticalLine, {at(1975, lo(1975))}, "#787b86");
+        add(K::Rectangle, {at(1940, hi(1945)), at(1965, lo(1960))}, "#7e57c2");
+        add(K::FibRetracement, {at(1870, lo(1870)), at(1920, hi(1920))}, "#26a69a");
+        add(K::ParallelChannel, {at(1930, lo(1930)), at(1990, lo(1990)), at(1960, hi(1960))}, "#ffb300");
+        add(K::Text, {at(1880, hi(1880))}, "#ffeb3b", "breakout, then retest");
+        add(K::Measure, {at(1975, lo(1975)), at(1995, hi(1995))}, "#2962ff");
+        signal::Signal up;
+        up.barOpenMs = bars[1890].openTimeMs;
+        up.side = signal::Direction::Long;
+        up.confidence = 71;
+        signal::Signal down = up;
+        down.barOpenMs = bars[1950].openTimeMs;
+        down.side = signal::Direction::Short;
+        chart.setSignals({up, down});
+        const double last = bars[1999].close.toDouble();
+        chart.setOrderLines({{1, OrderLine::Kind::Entry, last, QStringLiteral("Long 0.25"), false},
+                             {2, OrderLine::Kind::StopLoss, last * 0.99, QStringLiteral("SL"), true},
+                             {3, OrderLine::Kind::TakeProfit, last * 1.015, QStringLiteral("TP1"), true}});
+        chart.selectDrawing(0);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.renderNow();
+        chart.renderNow();
+        save(chart, QStringLiteral("chart_drawings_") + theme);
+        const QString dir = qEnvironmentVariable("KAIROS_CHART_SCREENSHOTS");
+        if (!dir.isEmpty()) QVERIFY(chart.exportPng(QDir(dir).filePath(QStringLiteral("chart_export_") + theme + QStringLiteral(".png"))));
     }
 };
 
