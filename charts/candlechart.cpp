@@ -1,6 +1,7 @@
 #include "candlechart.h"
 
 #include "bartimeticker.h"
+#include "chartdrawings.h"
 #include "chartseries.h"
 #include "indicatordialog.h"
 #include "indicatorpicker.h"
@@ -8,8 +9,22 @@
 
 #include "indicators/indicators.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QColorDialog>
 #include <QContextMenuEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolBar>
+#include <QToolTip>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMenu>
@@ -45,6 +60,7 @@ constexpr double kMinVisibleBars = 8;
 constexpr double kRightMarginBars = 4;
 constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar slot
 const QString kOverlayLayer = QStringLiteral("overlay");
+const QString kFillLayer = QStringLiteral("fills");
 
 /// A QCPLayerable that paints through a callback (crosshair, legend, price marker).
 class PaintHook : public QCPLayerable {
@@ -128,7 +144,7 @@ struct CandleChart::Private {
         bool isOverlay() const { return info().placement == IndicatorPlacement::Overlay; }
     };
     enum Dirty : int { DirtyOverlay = 1, DirtyFull = 2 };
-    enum class Drag : std::uint8_t { None = 1, Pan, PriceScale, TimeScale };
+    enum class Drag : std::uint8_t { None = 1, Pan, PriceScale, TimeScale, Place, MoveDrawing, MoveAnchor, OrderLine };
     enum class Zone : std::uint8_t { None = 1, Plot, PriceAxis, TimeAxis };
 
     CandleChart* q;
@@ -201,6 +217,8 @@ struct CandleChart::Private {
         plot->setNoAntialiasingOnDrag(true);
         plot->installEventFilter(q);
         plot->layer(kOverlayLayer)->setMode(QCPLayer::lmBuffered);
+        // Indicator fills (bands, cloud) go under the candles, as on TradingView.
+        plot->addLayer(kFillLayer, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
 
         timeTicker.reset(new BarTimeTicker(&series, &tf));
         // The default axis rect becomes the price pane.
@@ -544,6 +562,18 @@ struct CandleChart::Private {
         return g;
     }
 
+    /// An invisible edge of a filled area: on the fill layer, filled without antialiasing
+    /// (antialiased translucent polygons this size cost milliseconds; the edges are drawn by the
+    /// antialiased lines anyway).
+    QCPGraph* newFillGraph(QCPAxisRect* r) {
+        QCPGraph* g = newGraph(r);
+        g->setLayer(kFillLayer);
+        g->setPen(Qt::NoPen);
+        g->setAntialiased(false);
+        g->setAntialiasedFill(false);
+        return g;
+    }
+
     /// Creates the pane (for non-overlays), plottables and level lines of an indicator.
     void buildIndicator(ChartIndicator& ci) {
         const IndicatorInfo& info = ci.info();
@@ -566,10 +596,8 @@ struct CandleChart::Private {
         for (const IndicatorFill& f : info.fills) {
             const auto up = static_cast<std::size_t>(f.upper), lo = static_cast<std::size_t>(f.lower);
             if (!f.colourBelow.isValid()) {
-                QCPGraph* top = newGraph(r);
-                QCPGraph* bottom = newGraph(r);
-                top->setPen(Qt::NoPen);
-                bottom->setPen(Qt::NoPen);
+                QCPGraph* top = newFillGraph(r);
+                QCPGraph* bottom = newFillGraph(r);
                 top->setBrush(f.colour);
                 top->setChannelFillGraph(bottom);
                 ci.bindings.push_back({top, nullptr, nullptr, -1, false, [this, values, up](std::int64_t k) { return sampleOutput(*values, up, k); }});
@@ -584,10 +612,8 @@ struct CandleChart::Private {
                     return !std::isnan(a) && !std::isnan(b) && (a >= b) == above;
                 };
                 auto inSide = [side](std::int64_t k) { return side(k) || side(k - 1) || side(k + 1); };
-                QCPGraph* top = newGraph(r);
-                QCPGraph* bottom = newGraph(r);
-                top->setPen(Qt::NoPen);
-                bottom->setPen(Qt::NoPen);
+                QCPGraph* top = newFillGraph(r);
+                QCPGraph* bottom = newFillGraph(r);
                 top->setBrush(above ? f.colour : f.colourBelow);
                 top->setChannelFillGraph(bottom);
                 const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -831,6 +857,261 @@ struct CandleChart::Private {
 
     bool atLatest() const { return right >= static_cast<double>(series.lastIndex()) + 0.5; }
 
+    // ---- drawings, markers ----------------------------------------------------------------
+    std::vector<storage::Drawing> drawings;
+    int selected = -1;
+    std::optional<storage::DrawingKind> tool;
+    bool magnetOn = false;
+    int creating = -1;  // index of the drawing whose anchors are being placed
+    int placing = 0;    // its next anchor
+    int dragAnchor = -1;
+    std::vector<storage::DrawingAnchor> pressAnchors;
+    double pressIndex = 0, pressPrice = 0;
+    storage::DrawingStore* store = nullptr;
+    QStringList drawingProblems;
+    QToolBar* toolbar = nullptr;
+    std::vector<std::pair<storage::DrawingKind, QAction*>> toolActions;
+    QAction* magnetAction = nullptr;
+    std::vector<signal::Signal> signalList;
+    std::vector<OrderLine> orderLines;
+    int draggedLine = -1;  // index into orderLines
+    bool exporting = false;
+
+    DrawingGeometry geometry() const {
+        DrawingGeometry g;
+        const QCPAxisRect* r = priceRect();
+        g.rect = QRectF(r->rect());
+        const QCPAxis* xa = xAxis(r);
+        const QCPAxis* ya = yAxis(r);
+        g.xOfTime = [this, xa](std::int64_t t) { return xa->coordToPixel(series.indexOfTime(t, tf)); };
+        g.yOfPrice = [ya](double price) { return ya->coordToPixel(price); };
+        g.barsBetween = [this](std::int64_t a, std::int64_t b) { return series.indexOfTime(b, tf) - series.indexOfTime(a, tf); };
+        g.formatPrice = [this](double v) { return formatPrice(v); };
+        g.textColour = theme.text;
+        g.background = theme.background;
+        g.selection = theme.selection;
+        g.up = theme.up;
+        g.down = theme.down;
+        return g;
+    }
+
+    storage::DrawingAnchor anchorAt(QPointF pos, bool useMagnet) const {
+        const auto idx = static_cast<std::int64_t>(std::llround(indexAtPixel(pos.x())));
+        const QCPAxis* ya = yAxis(priceRect());
+        storage::DrawingAnchor a{series.empty() ? 0 : series.timeOfIndex(idx, tf), ya->pixelToCoord(pos.y())};
+        if (useMagnet && series.contains(idx)) {
+            const std::size_t s = series.slot(idx);
+            double best = std::numeric_limits<double>::infinity();
+            for (double v : {series.open()[s], series.high()[s], series.low()[s], series.close()[s]}) {
+                const double dist = std::abs(ya->coordToPixel(v) - pos.y());
+                if (dist < best) {
+                    best = dist;
+                    a.price = v;
+                }
+            }
+        }
+        return a;
+    }
+
+    void setTool(std::optional<storage::DrawingKind> k) {
+        if (creating >= 0) {  // an unfinished drawing is dropped
+            drawings.erase(drawings.begin() + creating);
+            creating = -1;
+        }
+        tool = k;
+        for (auto& [kind, action] : toolActions) action->setChecked(k && *k == kind);
+        if (k) selected = -1;
+        requestFrame(DirtyOverlay);
+        Q_EMIT q->drawingToolChanged(k);
+    }
+
+    /// Writes the drawings back to the store (ids of new ones come back) and tells listeners.
+    void drawingsEdited() {
+        if (store != nullptr && !instrument.symbol.empty()) {
+            auto r = store->replaceAll(instrument, drawings);
+            if (r) {
+                drawings = std::move(*r);
+            } else {
+                drawingProblems << QString::fromStdString(r.message());
+                qWarning("chart drawings of %s not saved: %s", instrument.toString().c_str(), r.message().c_str());
+            }
+        }
+        requestFrame(DirtyOverlay);
+        Q_EMIT q->drawingsChanged();
+    }
+
+    void loadDrawings() {
+        drawings.clear();
+        selected = -1;
+        creating = -1;
+        drawingProblems.clear();
+        if (store == nullptr || instrument.symbol.empty()) return;
+        auto r = store->load(instrument);
+        if (!r) {
+            drawingProblems << QString::fromStdString(r.message());
+            qWarning("chart drawings of %s not loaded: %s", instrument.toString().c_str(), r.message().c_str());
+            return;
+        }
+        drawings = std::move(r->drawings);
+        for (const auto& pr : r->problems) {
+            drawingProblems << QString::fromStdString(pr);
+            qWarning("chart drawings: %s", pr.c_str());
+        }
+        requestFrame(DirtyOverlay);
+    }
+
+    void finishCreation() {
+        const int done = creating;
+        creating = -1;
+        const auto kind = drawings[static_cast<std::size_t>(done)].kind;
+        setTool(std::nullopt);
+        selected = done;
+        drawingsEdited();
+        if (kind == storage::DrawingKind::Text)
+            QTimer::singleShot(0, q, [this, done] { q->editDrawing(done); });
+    }
+
+    /// The drawing under a pixel (topmost first) and what of it was hit.
+    std::pair<int, DrawingHit> drawingAt(QPointF pos) const {
+        if (drawings.empty()) return {-1, {}};
+        const DrawingGeometry g = geometry();
+        // The selected one first: its handles must win over drawings above it.
+        if (selected >= 0 && selected < static_cast<int>(drawings.size())) {
+            const DrawingHit h = hitTestDrawing(drawings[static_cast<std::size_t>(selected)], g, pos);
+            if (h.hit) return {selected, h};
+        }
+        for (int i = static_cast<int>(drawings.size()) - 1; i >= 0; --i) {
+            const DrawingHit h = hitTestDrawing(drawings[static_cast<std::size_t>(i)], g, pos);
+            if (h.hit) return {i, h};
+        }
+        return {-1, {}};
+    }
+
+    int orderLineAt(QPointF pos) const {
+        const QCPAxis* ya = yAxis(priceRect());
+        for (std::size_t i = 0; i < orderLines.size(); ++i)
+            if (orderLines[i].draggable && std::abs(ya->coordToPixel(orderLines[i].price) - pos.y()) <= 4) return static_cast<int>(i);
+        return -1;
+    }
+
+    /// The signal whose arrow is under a pixel, or nullptr.
+    const signal::Signal* signalAt(QPointF pos) const {
+        for (const auto& s : signalList) {
+            QRectF box;
+            if (signalArrow(s, box) && box.adjusted(-3, -3, 3, 3).contains(pos)) return &s;
+        }
+        return nullptr;
+    }
+
+    /// The arrow's box for a signal in the current view; false when it is not drawn.
+    bool signalArrow(const signal::Signal& s, QRectF& box) const {
+        if (s.side == signal::Direction::Hold || series.empty()) return false;
+        const std::int64_t idx = series.indexAtOrBefore(s.barOpenMs);
+        if (!series.contains(idx) || series.time()[series.slot(idx)] != s.barOpenMs) return false;
+        const QCPAxisRect* r = priceRect();
+        const double x = xAxis(r)->coordToPixel(static_cast<double>(idx));
+        if (x < r->rect().left() - 10 || x > r->rect().right() + 10) return false;
+        const std::size_t sl = series.slot(idx);
+        const double size = std::clamp(xAxis(r)->coordToPixel(1) - xAxis(r)->coordToPixel(0), 7.0, 14.0);
+        if (s.side == signal::Direction::Long) {
+            const double y = yAxis(r)->coordToPixel(series.low()[sl]) + 4;
+            box = QRectF(x - size / 2, y, size, size * 1.3);
+        } else {
+            const double y = yAxis(r)->coordToPixel(series.high()[sl]) - 4;
+            box = QRectF(x - size / 2, y - size * 1.3, size, size * 1.3);
+        }
+        return true;
+    }
+
+    void drawDrawings(QCPPainter* p) {
+        if (drawings.empty()) return;
+        p->save();
+        p->setClipRect(priceRect()->rect());
+        const DrawingGeometry g = geometry();
+        for (std::size_t i = 0; i < drawings.size(); ++i)
+            paintDrawing(p, drawings[i], g, !exporting && static_cast<int>(i) == selected);
+        p->restore();
+    }
+
+    void drawMarkers(QCPPainter* p, const QFontMetricsF& fm) {
+        const QCPAxisRect* r = priceRect();
+        const QRect inner = r->rect();
+        p->save();
+        p->setClipRect(inner);
+        p->setRenderHint(QPainter::Antialiasing, true);
+        for (const auto& s : signalList) {
+            QRectF box;
+            if (!signalArrow(s, box)) continue;
+            const bool up = s.side == signal::Direction::Long;
+            QPolygonF arrow;
+            const double cx = box.center().x(), w = box.width();
+            if (up) {
+                arrow << QPointF(cx, box.top()) << QPointF(box.right(), box.top() + w * 0.6) << QPointF(cx + w * 0.2, box.top() + w * 0.6)
+                      << QPointF(cx + w * 0.2, box.bottom()) << QPointF(cx - w * 0.2, box.bottom()) << QPointF(cx - w * 0.2, box.top() + w * 0.6)
+                      << QPointF(box.left(), box.top() + w * 0.6);
+            } else {
+                arrow << QPointF(cx, box.bottom()) << QPointF(box.right(), box.bottom() - w * 0.6) << QPointF(cx + w * 0.2, box.bottom() - w * 0.6)
+                      << QPointF(cx + w * 0.2, box.top()) << QPointF(cx - w * 0.2, box.top()) << QPointF(cx - w * 0.2, box.bottom() - w * 0.6)
+                      << QPointF(box.left(), box.bottom() - w * 0.6);
+            }
+            p->setPen(Qt::NoPen);
+            p->setBrush(up ? theme.up : theme.down);
+            p->drawPolygon(arrow);
+        }
+        p->setRenderHint(QPainter::Antialiasing, false);
+        p->setClipping(false);
+        const double th = fm.height() + 4;
+        for (const OrderLine& l : orderLines) {
+            const double y = std::round(yAxis(r)->coordToPixel(l.price)) + 0.5;
+            if (y < inner.top() || y > inner.bottom()) continue;
+            const QColor c = l.kind == OrderLine::Kind::StopLoss     ? theme.down
+                             : l.kind == OrderLine::Kind::TakeProfit ? theme.up
+                                                                     : theme.selection;
+            p->setPen(QPen(c, 1, l.kind == OrderLine::Kind::Entry ? Qt::SolidLine : Qt::DashLine));
+            p->drawLine(QPointF(inner.left(), y), QPointF(inner.right(), y));
+            const QString text = (l.label.isEmpty() ? QString() : l.label + QStringLiteral("  ")) + formatPrice(l.price);
+            const double tw = fm.horizontalAdvance(text) + 12;
+            drawAxisLabel(p, QRectF(inner.left() + 60, y - th / 2, tw, th), text, c, Qt::white);
+            drawAxisLabel(p, QRectF(inner.right() + 1, y - th / 2, r->outerRect().right() - inner.right(), th), formatPrice(l.price), c, Qt::white);
+        }
+        p->restore();
+    }
+
+    /// A click with a tool armed: starts a drawing or places its next anchor.
+    void placeAt(QPointF pos) {
+        const auto a = anchorAt(pos, magnetOn);
+        if (creating < 0) {
+            storage::Drawing dr;
+            dr.kind = *tool;
+            dr.colour = dr.kind == storage::DrawingKind::Text ? drawingColourString(theme.text) : drawingColourString(theme.selection);
+            dr.width = 2;
+            dr.anchors.assign(static_cast<std::size_t>(storage::anchorCount(dr.kind)), a);
+            drawings.push_back(dr);
+            creating = static_cast<int>(drawings.size()) - 1;
+            placing = 1;
+            selected = -1;
+        } else {
+            auto& dr = drawings[static_cast<std::size_t>(creating)];
+            for (std::size_t k = static_cast<std::size_t>(placing); k < dr.anchors.size(); ++k) dr.anchors[k] = a;
+            ++placing;
+        }
+        if (placing >= storage::anchorCount(drawings[static_cast<std::size_t>(creating)].kind)) finishCreation();
+        requestFrame(DirtyOverlay);
+    }
+
+    /// Body drag: every anchor moves by the same number of bars and the same price difference.
+    void moveDrawingBy(QPointF pos) {
+        auto& dr = drawings[static_cast<std::size_t>(selected)];
+        const auto dBars = std::llround(indexAtPixel(pos.x()) - pressIndex);
+        const double dPrice = yAxis(priceRect())->pixelToCoord(pos.y()) - pressPrice;
+        for (std::size_t k = 0; k < dr.anchors.size(); ++k) {
+            const auto& from = pressAnchors[k];
+            const auto idx = std::llround(series.indexOfTime(from.timeMs, tf));
+            dr.anchors[k].timeMs = dBars == 0 ? from.timeMs : series.timeOfIndex(idx + dBars, tf);
+            dr.anchors[k].price = from.price + dPrice;
+        }
+    }
+
     // ---- mouse ----------------------------------------------------------------------------
     int paneAt(const QPointF& pos, bool includeAxis) const {
         for (std::size_t i = 0; i < panes.size(); ++i) {
@@ -875,6 +1156,35 @@ struct CandleChart::Private {
             pressRight = right;
             const Zone z = zoneAt(pressPos);
             const int pane = paneAt(pressPos, true);
+            if (z == Zone::Plot && pane == 0 && !series.empty()) {
+                if (!tool && (e->modifiers() & Qt::ShiftModifier) != 0) setTool(storage::DrawingKind::Measure);
+                if (tool) {
+                    drag = Drag::Place;
+                    placeAt(pressPos);
+                    return true;
+                }
+                if (const int li = orderLineAt(pressPos); li >= 0) {
+                    drag = Drag::OrderLine;
+                    draggedLine = li;
+                    return true;
+                }
+                const auto [i, hit] = drawingAt(pressPos);
+                if (i >= 0) {
+                    selected = i;
+                    dragAnchor = hit.anchor;
+                    pressAnchors = drawings[static_cast<std::size_t>(i)].anchors;
+                    pressIndex = indexAtPixel(pressPos.x());
+                    pressPrice = yAxis(priceRect())->pixelToCoord(pressPos.y());
+                    drag = hit.anchor >= 0 ? Drag::MoveAnchor : Drag::MoveDrawing;
+                    plot->setCursor(Qt::SizeAllCursor);
+                    requestFrame(DirtyOverlay);
+                    return true;
+                }
+                if (selected >= 0) {
+                    selected = -1;
+                    requestFrame(DirtyOverlay);
+                }
+            }
             if (z == Zone::PriceAxis && pane == 0) {
                 drag = Drag::PriceScale;
                 pressY = yAxis(priceRect())->range();
@@ -892,7 +1202,17 @@ struct CandleChart::Private {
             const QPointF pos = e->position();
             mouse = pos;
             mouseInside = zoneAt(pos) == Zone::Plot;
-            if (drag == Drag::Pan) {
+            if (creating >= 0) {
+                auto& dr = drawings[static_cast<std::size_t>(creating)];
+                const auto a = anchorAt(pos, magnetOn);
+                for (std::size_t k = static_cast<std::size_t>(placing); k < dr.anchors.size(); ++k) dr.anchors[k] = a;
+            } else if (drag == Drag::MoveAnchor && selected >= 0) {
+                drawings[static_cast<std::size_t>(selected)].anchors[static_cast<std::size_t>(dragAnchor)] = anchorAt(pos, magnetOn);
+            } else if (drag == Drag::MoveDrawing && selected >= 0) {
+                moveDrawingBy(pos);
+            } else if (drag == Drag::OrderLine && draggedLine >= 0) {
+                orderLines[static_cast<std::size_t>(draggedLine)].price = yAxis(priceRect())->pixelToCoord(pos.y());
+            } else if (drag == Drag::Pan) {
                 const double dx = pos.x() - pressPos.x();
                 const double shift = dx * (pressRight - pressLeft) / plotWidthPx();
                 left = pressLeft - shift;
@@ -916,8 +1236,13 @@ struct CandleChart::Private {
                 right = pressRight;
                 left = pressRight - span;
                 viewChanged();
+            } else if (drag == Drag::None && zoneAt(pos) == Zone::Plot && paneAt(pos, false) == 0 && !tool &&
+                       (orderLineAt(pos) >= 0 || drawingAt(pos).first >= 0)) {
+                plot->setCursor(orderLineAt(pos) >= 0 ? Qt::SizeVerCursor : Qt::PointingHandCursor);
             } else {
                 const Zone z = zoneAt(pos);
+                if (const signal::Signal* sig = drag == Drag::None ? signalAt(pos) : nullptr)
+                    QToolTip::showText(e->globalPosition().toPoint(), CandleChart::signalTooltip(*sig, series.priceDecimals()), plot);
                 plot->setCursor(z == Zone::PriceAxis ? Qt::SizeVerCursor
                                 : z == Zone::TimeAxis ? Qt::SizeHorCursor
                                 : z == Zone::Plot     ? Qt::CrossCursor
@@ -928,12 +1253,25 @@ struct CandleChart::Private {
             emitCrosshair();
             return true;
         }
-        case QEvent::MouseButtonRelease:
-            if (drag != Drag::None) {
-                drag = Drag::None;
-                plot->setCursor(Qt::CrossCursor);
+        case QEvent::MouseButtonRelease: {
+            auto* e = static_cast<QMouseEvent*>(event);
+            const Drag was = drag;
+            drag = Drag::None;
+            if (was == Drag::Place && creating >= 0) {
+                // press-drag-release places the next anchor where the button went up; a plain
+                // click leaves it following the mouse until the next click (TradingView's two ways).
+                const QPointF d = e->position() - pressPos;
+                if (std::hypot(d.x(), d.y()) > 4) placeAt(e->position());
+            } else if ((was == Drag::MoveAnchor || was == Drag::MoveDrawing) && selected >= 0) {
+                if (drawings[static_cast<std::size_t>(selected)].anchors != pressAnchors) drawingsEdited();
+            } else if (was == Drag::OrderLine && draggedLine >= 0) {
+                const OrderLine& l = orderLines[static_cast<std::size_t>(draggedLine)];
+                draggedLine = -1;
+                Q_EMIT q->orderLineMoved(l.id, l.price);
             }
+            if (was != Drag::None) plot->setCursor(Qt::CrossCursor);
             return true;
+        }
         case QEvent::MouseButtonDblClick: {
             auto* e = static_cast<QMouseEvent*>(event);
             for (const auto& [id, rect] : legendHits)
@@ -942,6 +1280,10 @@ struct CandleChart::Private {
                     QTimer::singleShot(0, q, [this, which] { q->editIndicator(which); });
                     return true;
                 }
+            if (const int i = drawingAt(e->position()).first; i >= 0 && !tool) {
+                QTimer::singleShot(0, q, [this, i] { q->editDrawing(i); });
+                return true;
+            }
             const Zone z = zoneAt(e->position());
             if (z == Zone::PriceAxis) {
                 autoScale = true;
@@ -998,8 +1340,10 @@ struct CandleChart::Private {
         QFont font = q->font();
         p->setFont(font);
         const QFontMetricsF fm(font);
+        drawDrawings(p);
+        drawMarkers(p, fm);
         drawPriceMarker(p, fm);
-        drawCrosshair(p, fm);
+        if (!exporting) drawCrosshair(p, fm);
         drawLegend(p, fm);
         p->restore();
     }
@@ -1180,9 +1524,39 @@ struct CandleChart::Private {
 
 // =============================================================================================
 CandleChart::CandleChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>(this)) {
-    auto* layout = new QVBoxLayout(this);
+    auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(d->plot);
+    layout->setSpacing(0);
+    // The drawing toolbar on the left, as on TradingView.
+    d->toolbar = new QToolBar(this);
+    d->toolbar->setObjectName(QStringLiteral("DrawingToolbar"));
+    d->toolbar->setOrientation(Qt::Vertical);
+    d->toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    const std::pair<storage::DrawingKind, const char*> glyphs[] = {
+        {storage::DrawingKind::TrendLine, "\u2571"},       {storage::DrawingKind::Ray, "\u2197"},
+        {storage::DrawingKind::HorizontalLine, "\u2500"},  {storage::DrawingKind::VerticalLine, "\u2502"},
+        {storage::DrawingKind::Rectangle, "\u25ad"},       {storage::DrawingKind::FibRetracement, "F"},
+        {storage::DrawingKind::ParallelChannel, "\u2afd"}, {storage::DrawingKind::Text, "T"},
+        {storage::DrawingKind::Measure, "\u21d5"}};
+    for (const auto& [kind, glyph] : glyphs) {
+        const QString shortcut = drawingKindShortcut(kind);
+        QAction* a = d->toolbar->addAction(QString::fromUtf8(glyph));
+        a->setObjectName(QStringLiteral("DrawingTool_") + QString::fromLatin1(storage::toString(kind).data()));
+        a->setToolTip(drawingKindLabel(kind) + (shortcut.isEmpty() ? QString() : QStringLiteral(" (") + shortcut + QLatin1Char(')')));
+        a->setCheckable(true);
+        connect(a, &QAction::triggered, this, [this, k = kind](bool on) {
+            setDrawingTool(on ? std::optional<storage::DrawingKind>(k) : std::nullopt);
+        });
+        d->toolActions.push_back({kind, a});
+    }
+    d->toolbar->addSeparator();
+    d->magnetAction = d->toolbar->addAction(QString::fromUtf8("\u2229"));
+    d->magnetAction->setObjectName(QStringLiteral("DrawingMagnet"));
+    d->magnetAction->setToolTip(tr("Magnet: snap anchors to the bar's open/high/low/close"));
+    d->magnetAction->setCheckable(true);
+    connect(d->magnetAction, &QAction::toggled, this, [this](bool on) { d->magnetOn = on; });
+    layout->addWidget(d->toolbar);
+    layout->addWidget(d->plot, 1);
     setFocusPolicy(Qt::StrongFocus);
     d->frameTimer.setSingleShot(true);
     d->frameTimer.setTimerType(Qt::PreciseTimer);
@@ -1236,7 +1610,9 @@ int CandleChart::barCount() const { return static_cast<int>(d->series.size()); }
 const ChartSeries& CandleChart::series() const { return d->series; }
 
 void CandleChart::setInstrument(const InstrumentId& id) {
+    const bool changed = !(d->instrument == id);
     d->instrument = id;
+    if (changed) d->loadDrawings();
     d->requestFrame(Private::DirtyOverlay);
 }
 InstrumentId CandleChart::instrument() const { return d->instrument; }
@@ -1489,6 +1865,27 @@ void CandleChart::keyPressEvent(QKeyEvent* event) {
         resetView();
         break;
     case Qt::Key_Slash: openIndicatorPicker(); break;
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+        if (d->selected < 0) return QWidget::keyPressEvent(event);
+        removeDrawing(d->selected);
+        break;
+    case Qt::Key_Escape:
+        setDrawingTool(std::nullopt);
+        selectDrawing(-1);
+        break;
+    case Qt::Key_T:
+    case Qt::Key_H:
+    case Qt::Key_V:
+    case Qt::Key_F: {
+        if (!alt) return QWidget::keyPressEvent(event);
+        const int k = event->key();
+        setDrawingTool(k == Qt::Key_T   ? storage::DrawingKind::TrendLine
+                       : k == Qt::Key_H ? storage::DrawingKind::HorizontalLine
+                       : k == Qt::Key_V ? storage::DrawingKind::VerticalLine
+                                        : storage::DrawingKind::FibRetracement);
+        break;
+    }
     default: return QWidget::keyPressEvent(event);
     }
     event->accept();
@@ -1496,7 +1893,27 @@ void CandleChart::keyPressEvent(QKeyEvent* event) {
 
 void CandleChart::contextMenuEvent(QContextMenuEvent* event) {
     QMenu menu(this);
+    const QPointF at = d->plot->mapFrom(this, event->pos());
+    if (const int i = d->drawingAt(at).first; i >= 0) {
+        selectDrawing(i);
+        const QString name = drawingKindLabel(d->drawings[static_cast<std::size_t>(i)].kind);
+        menu.addAction(tr("%1: properties…").arg(name), this, [this, i] { editDrawing(i); });
+        menu.addAction(tr("Delete %1\tDel").arg(name), this, [this, i] { removeDrawing(i); });
+        menu.addSeparator();
+    }
     menu.addAction(tr("Indicators…\t/"), this, [this] { openIndicatorPicker(); });
+    QMenu* tools = menu.addMenu(tr("Drawing tools"));
+    for (storage::DrawingKind k : storage::kAllDrawingKinds) {
+        const QString sc = drawingKindShortcut(k);
+        tools->addAction(drawingKindLabel(k) + (sc.isEmpty() ? QString() : QLatin1Char('\t') + sc), this,
+                         [this, k] { setDrawingTool(k); });
+    }
+    tools->addSeparator();
+    QAction* mag = tools->addAction(tr("Magnet"), this, [this](bool on) { setMagnet(on); });
+    mag->setCheckable(true);
+    mag->setChecked(magnet());
+    QAction* clear = tools->addAction(tr("Remove all drawings"), this, [this] { clearDrawings(); });
+    clear->setEnabled(!d->drawings.empty());
     for (int id : indicatorIds()) {
         QMenu* sub = menu.addMenu(indicatorConfig(id).label());
         sub->addAction(tr("Settings…"), this, [this, id] { editIndicator(id); });
@@ -1520,7 +1937,169 @@ void CandleChart::contextMenuEvent(QContextMenuEvent* event) {
     autoY->setCheckable(true);
     autoY->setChecked(autoScale());
     menu.addAction(tr("Reset view\tAlt+R"), this, [this] { resetView(); });
+    menu.addSeparator();
+    menu.addAction(tr("Save image…"), this, [this] {
+        const QString sym = d->instrument.symbol.empty() ? QStringLiteral("chart") : QString::fromStdString(d->instrument.symbol);
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save chart image"),
+                                                          sym + QLatin1Char('_') + QString::fromStdString(toString(d->tf)) + QStringLiteral(".png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !exportPng(path))
+            QToolTip::showText(QCursor::pos(), tr("Could not write %1; check the folder exists and is writable.").arg(path), this);
+    });
     menu.exec(event->globalPos());
+}
+
+// ---- drawings ---------------------------------------------------------------------------
+void CandleChart::setDrawingTool(std::optional<storage::DrawingKind> kind) { d->setTool(kind); }
+std::optional<storage::DrawingKind> CandleChart::drawingTool() const { return d->tool; }
+void CandleChart::setMagnet(bool on) {
+    d->magnetOn = on;
+    const QSignalBlocker block(d->magnetAction);
+    d->magnetAction->setChecked(on);
+}
+bool CandleChart::magnet() const { return d->magnetOn; }
+const std::vector<storage::Drawing>& CandleChart::drawings() const { return d->drawings; }
+
+void CandleChart::setDrawings(const std::vector<storage::Drawing>& drawings) {
+    d->setTool(std::nullopt);
+    d->drawings.clear();
+    for (const auto& dr : drawings)
+        if (storage::validate(dr)) d->drawings.push_back(dr);
+    d->selected = -1;
+    d->drawingsEdited();
+}
+
+int CandleChart::addDrawing(const storage::Drawing& drawing) {
+    if (!storage::validate(drawing)) return -1;
+    d->setTool(std::nullopt);
+    d->drawings.push_back(drawing);
+    d->drawingsEdited();
+    return static_cast<int>(d->drawings.size()) - 1;
+}
+
+bool CandleChart::updateDrawing(int index, const storage::Drawing& drawing) {
+    if (index < 0 || index >= static_cast<int>(d->drawings.size()) || index == d->creating || !storage::validate(drawing)) return false;
+    const std::int64_t id = d->drawings[static_cast<std::size_t>(index)].id;
+    d->drawings[static_cast<std::size_t>(index)] = drawing;
+    d->drawings[static_cast<std::size_t>(index)].id = id;
+    d->drawingsEdited();
+    return true;
+}
+
+bool CandleChart::removeDrawing(int index) {
+    if (index < 0 || index >= static_cast<int>(d->drawings.size()) || index == d->creating) return false;
+    d->drawings.erase(d->drawings.begin() + index);
+    if (d->selected == index) d->selected = -1;
+    else if (d->selected > index) --d->selected;
+    if (d->creating > index) --d->creating;
+    d->drawingsEdited();
+    return true;
+}
+
+void CandleChart::clearDrawings() {
+    d->setTool(std::nullopt);
+    d->drawings.clear();
+    d->selected = -1;
+    d->drawingsEdited();
+}
+
+int CandleChart::selectedDrawing() const { return d->selected; }
+void CandleChart::selectDrawing(int index) {
+    d->selected = index >= 0 && index < static_cast<int>(d->drawings.size()) ? index : -1;
+    d->requestFrame(Private::DirtyOverlay);
+}
+
+bool CandleChart::editDrawing(int index) {
+    if (index < 0 || index >= static_cast<int>(d->drawings.size()) || index == d->creating) return false;
+    storage::Drawing dr = d->drawings[static_cast<std::size_t>(index)];
+    QDialog dlg(this);
+    dlg.setObjectName(QStringLiteral("DrawingDialog"));
+    dlg.setWindowTitle(drawingKindLabel(dr.kind));
+    auto* form = new QFormLayout(&dlg);
+    QColor colour = drawingColour(dr.colour);
+    auto* colourButton = new QPushButton(&dlg);
+    colourButton->setObjectName(QStringLiteral("colour"));
+    auto showColour = [colourButton, &colour] {
+        colourButton->setText(colour.name(colour.alpha() == 255 ? QColor::HexRgb : QColor::HexArgb));
+        colourButton->setStyleSheet(QStringLiteral("background-color: %1; color: %2").arg(colour.name(), colour.lightness() > 128 ? QStringLiteral("black") : QStringLiteral("white")));
+    };
+    showColour();
+    connect(colourButton, &QPushButton::clicked, &dlg, [&] {
+        const QColor c = QColorDialog::getColor(colour, &dlg, tr("Drawing colour"), QColorDialog::ShowAlphaChannel);
+        if (c.isValid()) {
+            colour = c;
+            showColour();
+        }
+    });
+    auto* width = new QSpinBox(&dlg);
+    width->setObjectName(QStringLiteral("width"));
+    width->setRange(1, 10);
+    width->setValue(dr.width);
+    width->setSuffix(QStringLiteral(" px"));
+    auto* text = new QLineEdit(QString::fromStdString(dr.text), &dlg);
+    text->setObjectName(QStringLiteral("text"));
+    text->setPlaceholderText(dr.kind == storage::DrawingKind::Text ? tr("Note") : tr("optional label"));
+    form->addRow(tr("Colour"), colourButton);
+    form->addRow(dr.kind == storage::DrawingKind::Text ? tr("Size") : tr("Width"), width);
+    form->addRow(tr("Text"), text);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
+    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    form->addRow(buttons);
+    if (dlg.exec() != QDialog::Accepted) return false;
+    dr.colour = drawingColourString(colour);
+    dr.width = width->value();
+    dr.text = text->text().toStdString();
+    return updateDrawing(index, dr);
+}
+
+QPointF CandleChart::anchorToPixel(const storage::DrawingAnchor& anchor) const { return d->geometry().pixel(anchor); }
+storage::DrawingAnchor CandleChart::pixelToAnchor(QPointF pixel) const { return d->anchorAt(pixel, d->magnetOn); }
+
+void CandleChart::setDrawingStore(storage::DrawingStore* store) {
+    d->store = store;
+    d->loadDrawings();
+}
+QStringList CandleChart::drawingProblems() const { return d->drawingProblems; }
+void CandleChart::setDrawingToolbarVisible(bool visible) { d->toolbar->setVisible(visible); }
+
+// ---- markers ----------------------------------------------------------------------------
+void CandleChart::setSignals(const std::vector<signal::Signal>& list) {
+    d->signalList = list;
+    d->requestFrame(Private::DirtyOverlay);
+}
+const std::vector<signal::Signal>& CandleChart::signalMarkers() const { return d->signalList; }
+
+QString CandleChart::signalTooltip(const signal::Signal& s, int priceDecimals) {
+    auto price = [priceDecimals](double v) { return QString::number(v, 'f', priceDecimals); };
+    const QString side = s.side == signal::Direction::Long ? tr("LONG") : s.side == signal::Direction::Short ? tr("SHORT") : tr("HOLD");
+    QString t = tr("%1 · confidence %2%").arg(side).arg(s.confidence);
+    t += QLatin1Char('\n') + tr("entry %1  stop %2").arg(price(s.entry), price(s.stopLoss));
+    t += QLatin1Char('\n') + tr("targets %1 / %2 / %3  (R:R %4)")
+                                 .arg(price(s.takeProfits[0]), price(s.takeProfits[1]), price(s.takeProfits[2]))
+                                 .arg(s.rewardRisk, 0, 'f', 1);
+    for (const auto& r : s.reasons) t += QStringLiteral("\n• ") + QString::fromStdString(r);
+    return t;
+}
+
+void CandleChart::setOrderLines(const std::vector<OrderLine>& lines) {
+    d->orderLines = lines;
+    d->draggedLine = -1;
+    if (d->drag == Private::Drag::OrderLine) d->drag = Private::Drag::None;
+    d->requestFrame(Private::DirtyOverlay);
+}
+const std::vector<OrderLine>& CandleChart::orderLines() const { return d->orderLines; }
+
+// ---- export -----------------------------------------------------------------------------
+bool CandleChart::exportPng(const QString& path) {
+    // A frame without the crosshair and selection handles, then QCustomPlot's own PNG writer.
+    d->exporting = true;
+    renderNow();
+    const bool ok = d->plot->savePng(path, 0, 0, 1.0, -1);
+    d->exporting = false;
+    d->requestFrame(Private::DirtyOverlay);
+    if (!ok) qWarning("chart image not written to %s", qPrintable(QDir::toNativeSeparators(path)));
+    return ok;
 }
 
 bool CandleChart::eventFilter(QObject* watched, QEvent* event) {

@@ -20,12 +20,15 @@
 #include "domain/bar.h"
 #include "domain/instrument.h"
 #include "domain/timeframe.h"
+#include "signals/signalengine.h"
+#include "storage/drawingstore.h"
 
 #include <QWidget>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QCustomPlot;
@@ -37,6 +40,16 @@ namespace kairos::charts {
 
 class ChartSeries;
 class IndicatorPicker;
+
+/// A horizontal trading line on the price pane: an order's entry, a position's stop or target.
+struct OrderLine {
+    enum class Kind : std::uint8_t { Entry = 1, StopLoss, TakeProfit, Order };
+    int id = 0;            ///< the caller's key; reported back by orderLineMoved()
+    Kind kind = Kind::Entry;
+    double price = 0;
+    QString label;         ///< shown at the left end ("Long 0.5", "SL", "TP1"); the price is added
+    bool draggable = false;  ///< SL/TP of paper orders: the user may drag the line
+};
 
 /// How bars are drawn. Alt+1 / Alt+2 / Alt+3 / Alt+4 (MetaTrader's keys, plus Heikin-Ashi).
 enum class ChartType : std::uint8_t { Bars = 1, Candles, Line, HeikinAshi };
@@ -100,6 +113,62 @@ public:
     /// returns whether the user accepted.
     bool editIndicator(int id);
 
+    // ---- drawings --------------------------------------------------------------------------
+    // Anchors are (bar open time UTC ms, price): drawings stay put across timeframe changes.
+    // The user draws with the toolbar on the left, the Alt shortcuts (T trend line, H horizontal,
+    // V vertical, F Fibonacci) or Shift+click (measure); clicks select, drags move a drawing or
+    // one anchor, Delete removes, double-click or the context menu edits colour, width and text.
+    /// Arms a tool (the next clicks on the price pane place its anchors); nullopt disarms.
+    void setDrawingTool(std::optional<storage::DrawingKind> kind);
+    std::optional<storage::DrawingKind> drawingTool() const;
+    /// Magnet: anchors placed or dragged snap to the nearest open/high/low/close of the bar under
+    /// the cursor (in pixels).
+    void setMagnet(bool on);
+    bool magnet() const;
+    /// The drawings, in z-order (the last drawn on top). Indices below are into this list.
+    const std::vector<storage::Drawing>& drawings() const;
+    /// Replaces all drawings (e.g. loaded by the caller); invalid ones are skipped.
+    void setDrawings(const std::vector<storage::Drawing>& drawings);
+    /// Adds a drawing; returns its index, or -1 when it does not validate (storage::validate).
+    int addDrawing(const storage::Drawing& drawing);
+    bool updateDrawing(int index, const storage::Drawing& drawing);
+    bool removeDrawing(int index);
+    void clearDrawings();
+    /// Selected drawing index, or -1.
+    int selectedDrawing() const;
+    void selectDrawing(int index);
+    /// Opens the properties dialog (colour, width, text) of a drawing; whether it was accepted.
+    bool editDrawing(int index);
+    /// Pixel (in plot() coordinates) of an anchor in the current view.
+    QPointF anchorToPixel(const storage::DrawingAnchor& anchor) const;
+    /// The anchor a click at `pixel` (plot() coordinates) places, with the magnet if it is on.
+    storage::DrawingAnchor pixelToAnchor(QPointF pixel) const;
+    /// Persistence: with a store, the drawings of the instrument are loaded by setInstrument()
+    /// and every change by the user (or the calls above) is written back at once. The store
+    /// must outlive the chart or be unset first. nullptr: drawings live in memory only.
+    void setDrawingStore(storage::DrawingStore* store);
+    /// Problems of the last load or save (rows skipped, write errors), for the status bar/log.
+    QStringList drawingProblems() const;
+    /// Shows or hides the drawing toolbar on the left (shown by default).
+    void setDrawingToolbarVisible(bool visible);
+
+    // ---- markers -----------------------------------------------------------------------------
+    /// Signal arrows: LONG below the bar's low (up arrow), SHORT above its high (down arrow), HOLD
+    /// not drawn; hovering shows side, confidence, levels and reasons. Replaces earlier ones.
+    void setSignals(const std::vector<signal::Signal>& list);
+    const std::vector<signal::Signal>& signalMarkers() const;
+    /// The text of the tooltip for a signal (also used by tests).
+    static QString signalTooltip(const signal::Signal& s, int priceDecimals);
+    /// Order/position lines; replaces earlier ones. Draggable lines report orderLineMoved() when
+    /// the user releases them.
+    void setOrderLines(const std::vector<OrderLine>& lines);
+    const std::vector<OrderLine>& orderLines() const;
+
+    // ---- export ------------------------------------------------------------------------------
+    /// Writes the chart as it is now (all panes, axes, drawings and markers, no crosshair) as a
+    /// PNG of the plot's size. False (with a log line) when the file cannot be written.
+    bool exportPng(const QString& path);
+
     // ---- view ------------------------------------------------------------------------------
     /// Shows logical bar indices [left, right] (fractions allowed); clamped to sensible limits.
     void setVisibleRange(double left, double right);
@@ -153,6 +222,12 @@ Q_SIGNALS:
     void chartTypeChanged(kairos::charts::ChartType type);
     /// Indicators were added, removed or edited.
     void indicatorsChanged();
+    /// Drawings were added, moved, edited or removed (by the user or the API).
+    void drawingsChanged();
+    /// The armed drawing tool changed (nullopt: none).
+    void drawingToolChanged(std::optional<kairos::storage::DrawingKind> kind);
+    /// The user dragged a draggable order line to `price` and released it.
+    void orderLineMoved(int id, double price);
 
 public Q_SLOTS:
     /// Shows the crosshair at a bar time (synchronised crosshairs in multi-chart layouts);

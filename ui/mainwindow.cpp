@@ -1,17 +1,29 @@
 #include "mainwindow.h"
 
 #include "candlechart.h"
+#include "signalswidget.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
 
 #include "domain/timeframe.h"
+#include "marketdata/feedfactory.h"
+#include "storage/candlestore.h"
 #include "util/version.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QButtonGroup>
+#include <QCheckBox>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLineEdit>
+#include <QRadioButton>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QLabel>
@@ -41,7 +53,8 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
 
     m_watchlist = new WatchlistWidget(session.watchlists());
     m_watchlist->setObjectName(QStringLiteral("Watchlist"));
-    m_watchlist->setKnownInstruments(session.instruments());
+    m_watchlist->setDefaultVenue(session.venueSettings().defaultVenue);
+    refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
     for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::orderTicketRequested, &WatchlistWidget::backtestRequested}) {
@@ -68,11 +81,31 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
                            Qt::BottomDockWidgetArea);
     auto* alerts = addDock(QStringLiteral("AlertsDock"), tr("Alerts"),
                            placeholder(tr("The alert manager"), tr("the alerts issue")), Qt::BottomDockWidgetArea);
+    m_signalsPanel = new SignalsWidget;
+    m_signalsPanel->setObjectName(QStringLiteral("SignalHistory"));
+    connect(m_signalsPanel, &SignalsWidget::instrumentActivated, this, &MainWindow::showInstrument);
+    if (session.database()) {
+        m_signalStore = std::make_unique<signal::SignalStore>(*session.database());
+        m_tracker = std::make_unique<signal::SignalTracker>(m_signalStore.get());
+    } else {
+        m_tracker = std::make_unique<signal::SignalTracker>(nullptr);
+        m_signalsPanel->setMessage(tr("No profile database (%1): signals are tracked for this session only.").arg(session.databaseError()));
+    }
+    m_accuracyTimer = new QTimer(this);  // accuracy statistics: at most every 2 s, when something changed
+    m_accuracyTimer->setSingleShot(true);
+    m_accuracyTimer->setInterval(2000);
+    connect(m_accuracyTimer, &QTimer::timeout, this, [this] {
+        if (!m_signalStore) return;
+        if (auto acc = m_signalStore->accuracy(); acc) m_signalsPanel->setAccuracy(*acc);
+        else m_signalsPanel->setMessage(tr("Accuracy could not be read: %1").arg(QString::fromStdString(acc.message())));
+    });
+    auto* signalsDock = addDock(QStringLiteral("SignalsDock"), tr("Signals"), m_signalsPanel, Qt::BottomDockWidgetArea);
     auto* backtest = addDock(QStringLiteral("BacktestDock"), tr("Backtest"),
                              placeholder(tr("The backtester"), tr("the backtest issue")), Qt::BottomDockWidgetArea);
-    tabifyDockWidget(orders, alerts);
+    tabifyDockWidget(orders, signalsDock);
+    tabifyDockWidget(signalsDock, alerts);
     tabifyDockWidget(alerts, backtest);
-    orders->raise();
+    signalsDock->raise();  // the working panel in front of the placeholders
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
@@ -138,6 +171,8 @@ void MainWindow::buildMenus() {
         connect(a, &QAction::triggered, this, [this, speed = speed] { m_session.feed()->setSpeed(speed); });
     }
 
+    QAction* md = tools->addAction(tr("&Market data settings…"), this, &MainWindow::showMarketDataSettings);
+    md->setObjectName(QStringLiteral("MarketDataSettingsAction"));
     tools->addAction(tr("Watchlist: mark stale after…"), this, [this] {
         bool ok = false;
         const int secs = QInputDialog::getInt(this, tr("Stale data"), tr("Grey out a symbol after this many seconds without an update:"),
@@ -219,31 +254,349 @@ void MainWindow::wireFeed() {
             for (std::size_t i = history.size() > 500 ? history.size() - 500 : 0; i < history.size(); ++i)
                 if (auto sig = engine.onBar(history[i], nextBucketStart(Timeframe::H1, history[i].openTimeMs))) last = sig;
             if (last) publishSignal(id, *last);
-            m_session.feed()->subscribeTrades(id);
-            m_session.feed()->subscribeBars(id, Timeframe::H1);
         }
+        syncLiveSubscriptions();
         showInstrument(m_chartInstrument);
+        loadSignalHistory();
     });
     WatchlistModel* wl = m_watchlist->model();
     connect(feed, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
     connect(feed, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
-    connect(feed, &marketdata::MarketDataFeed::barUpdated, this, [this, wl](const InstrumentId& id, Timeframe tf, const Bar& b) {
-        wl->onBar(id, tf, b);
-        if (id == m_chartInstrument) m_chart->updateLastBar(b);
-        if (b.closed && tf == Timeframe::H1) {
-            auto it = m_signalEngines.find(id);
-            if (it != m_signalEngines.end())
-                if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) publishSignal(id, *sig);
-        }
-    });
+    connect(feed, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
     connect(feed, &marketdata::MarketDataFeed::statusChanged, this, [this](const marketdata::FeedStatus& s) {
-        m_feedLabel->setText(tr("Feed: %1").arg(s.toString()));
+        if (m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback) return;
+        m_feedLabel->setText(tr("Replay: %1").arg(s.toString()));
     });
+
+    // Exchanges: instrument lists for search, live prices for the symbols routed to them.
+    marketdata::VenueDirectory* venues = m_session.venues();
+    connect(venues, &marketdata::VenueDirectory::instrumentsChanged, this, [this](const QString& venue) {
+        refreshKnownInstruments();
+        updateVenueLabels();
+        if (m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback &&
+            venue == m_session.venueSettings().defaultVenue)
+            m_feedLabel->setText(tr("Live: %1").arg(venue));
+    });
+    connect(venues, &marketdata::VenueDirectory::refreshFailed, this, [this](const QString& venue, const QString& reason) {
+        updateVenueLabels();
+        if (m_session.venueSettings().source != marketdata::DataSource::Live || m_liveFallback ||
+            venue != m_session.venueSettings().defaultVenue)
+            return;
+        // No internet (or the venue is down): say so and stay on the bundled replay.
+        m_liveFallback = true;
+        m_feedLabel->setText(tr("%1 unreachable (%2): showing the bundled replay").arg(venue, reason));
+        syncLiveSubscriptions();
+    });
+    connect(venues, &marketdata::VenueDirectory::enabledVenuesChanged, this, &MainWindow::updateVenueLabels);
+    auto* sync = new QTimer(this);  // coalesces list edits into one resubscription
+    sync->setSingleShot(true);
+    sync->setInterval(0);
+    connect(sync, &QTimer::timeout, this, &MainWindow::syncLiveSubscriptions);
+    for (auto sig : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(wl, sig, sync, qOverload<>(&QTimer::start));
+    connect(wl, &QAbstractItemModel::modelReset, sync, qOverload<>(&QTimer::start));
+    connect(&m_session, &TerminalSession::historyStored, this, [this](const InstrumentId& id, Timeframe tf, int) {
+        if (tf == Timeframe::H1 && m_liveSubscribed.count(id)) warmFromStore(id);
+    });
+    connect(&m_session, &TerminalSession::historyFailed, this, [this](const InstrumentId& id, Timeframe, const QString& reason) {
+        statusBar()->showMessage(tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
+    });
+    if (!m_session.venueSettingsError().isEmpty())
+        statusBar()->showMessage(tr("Market data settings ignored: %1").arg(m_session.venueSettingsError()), 15000);
+    updateVenueLabels();
+    venues->refreshAll();
     connect(feed, &marketdata::ReplayFeed::clockChanged, this, [this](qint64 ms) {
         m_clockLabel->setText(tr("Replay clock: %1")
                                   .arg(QString::fromStdString(formatUtc(ms)).left(16).replace(QLatin1Char('T'), QLatin1Char(' ')) +
                                        QStringLiteral(" UTC")));
     });
+}
+
+void MainWindow::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
+    m_watchlist->model()->onBar(id, tf, b);
+    if (id == m_chartInstrument && tf == Timeframe::H1) m_chart->updateLastBar(b);
+    if (b.closed && tf == Timeframe::H1) {
+        // The bar first judges the earlier signals, then may give a new one.
+        if (auto changed = m_tracker->onBar(id, tf, b); changed) {
+            for (const auto& c : *changed) m_signalsPanel->model()->upsert(c);
+            if (!changed->empty()) m_accuracyTimer->start();
+        } else {
+            m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(changed.message())));
+        }
+        auto it = m_signalEngines.find(id);
+        if (it != m_signalEngines.end())
+            if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) recordSignal(id, *sig);
+    }
+}
+
+void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
+    publishSignal(id, s);
+    if (s.side == signal::Direction::Hold) return;
+    if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
+        m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
+    m_signalsPanel->model()->upsert({id, Timeframe::H1, s, signal::Outcome{}});
+}
+
+void MainWindow::loadSignalHistory() {
+    if (!m_signalStore) return;
+    std::vector<signal::StoredSignal> all;
+    const std::vector<InstrumentId> bundled = m_session.instruments();
+    std::set<InstrumentId> ids(bundled.begin(), bundled.end());
+    for (const InstrumentId& id : m_watchlist->model()->instruments()) ids.insert(id);
+    for (const InstrumentId& id : ids) {
+        auto h = m_signalStore->history(id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+        if (!h) {
+            m_signalsPanel->setMessage(tr("Signal history could not be read: %1").arg(QString::fromStdString(h.message())));
+            return;
+        }
+        all.insert(all.end(), h->begin(), h->end());
+    }
+    m_signalsPanel->model()->setSignals(std::move(all));
+    m_accuracyTimer->start(0);
+}
+
+MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {
+    const QString venue = QString::fromStdString(id.venue);
+    const bool enabled = m_session.venues()->isEnabled(venue);
+    const bool live = m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback;
+    if (m_session.replayHas(id) && !(live && enabled)) return Route::Replay;
+    if (enabled) return Route::Live;
+    if (why) {
+        *why = marketdata::supportedVenues().contains(venue)
+                   ? tr("%1 is not enabled: Tools > Market data settings").arg(venue)
+                   : tr("No data source for %1: the bundled replay does not have it and %2 is not a supported venue")
+                         .arg(QString::fromStdString(id.toString()), venue);
+    }
+    return Route::None;
+}
+
+void MainWindow::syncLiveSubscriptions() {
+    WatchlistModel* model = m_watchlist->model();
+    std::set<InstrumentId> wanted;
+    for (const InstrumentId& id : model->instruments()) {
+        QString why;
+        const Route r = routeOf(id, &why);
+        if (r == Route::Live) wanted.insert(id);
+        if (r != Route::None) why.clear();
+        model->setNote(id, why);
+    }
+    // The replay serves its instruments whenever they are routed to it (it is idle otherwise).
+    if (m_session.isLoaded())
+        for (const InstrumentId& id : m_session.instruments()) {
+            if (routeOf(id) == Route::Replay) {
+                m_session.feed()->subscribeTrades(id);
+                m_session.feed()->subscribeBars(id, Timeframe::H1);
+            } else {
+                m_session.feed()->unsubscribeTrades(id);
+                m_session.feed()->unsubscribeBars(id, Timeframe::H1);
+            }
+        }
+    for (auto it = m_liveSubscribed.begin(); it != m_liveSubscribed.end();) {
+        if (wanted.count(*it)) {
+            ++it;
+            continue;
+        }
+        if (auto* f = m_session.venues()->feed(QString::fromStdString(it->venue))) {
+            f->unsubscribeTrades(*it);
+            f->unsubscribeQuotes(*it);
+            f->unsubscribeTicker(*it);
+            f->unsubscribeBars(*it, Timeframe::H1);
+        }
+        it = m_liveSubscribed.erase(it);
+    }
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    for (const InstrumentId& id : wanted) {
+        if (m_liveSubscribed.count(id)) continue;
+        QString error;
+        marketdata::ExchangeFeed* f = m_session.venues()->feed(QString::fromStdString(id.venue), &error);
+        if (!f) {
+            model->setNote(id, error);
+            continue;
+        }
+        wireVenueFeed(f);
+        m_liveSubscribed.insert(id);
+        warmFromStore(id);
+        f->subscribeTrades(id);
+        f->subscribeQuotes(id);
+        f->subscribeTicker(id);
+        f->subscribeBars(id, Timeframe::H1);
+        // History first from the store, then the venue fills what is missing (last 30 days of
+        // 1h bars: enough to warm every signal rule).
+        m_session.fetchHistory(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now);
+        if (f->status().state != marketdata::FeedState::Live)
+            model->setNote(id, tr("%1: %2").arg(f->name(), f->status().toString()));
+    }
+    updateVenueLabels();
+}
+
+void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
+    if (!m_wiredFeeds.insert(f).second) return;
+    WatchlistModel* wl = m_watchlist->model();
+    connect(f, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
+    connect(f, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
+    connect(f, &marketdata::ExchangeFeed::tickerReceived, wl, [wl](const InstrumentId& id, const marketdata::Ticker24h& t) {
+        wl->onStats24h(id, {t.openPrice, t.highPrice, t.lowPrice, t.volume, t.quoteVolume}, t.timeMs);
+        if (!t.bid.isZero() || !t.ask.isZero()) wl->onQuote(id, Quote{t.timeMs, t.bid, Quantity{}, t.ask, Quantity{}});
+    });
+    connect(f, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
+    connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
+        for (const Bar& b : bars) onBar(id, tf, b);
+    });
+    const QString venue = f->name();
+    connect(f, &marketdata::MarketDataFeed::statusChanged, this,
+            [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
+    // The feed is destroyed when its venue is disabled.
+    connect(f, &QObject::destroyed, this, [this, f] { m_wiredFeeds.erase(f); });
+}
+
+void MainWindow::onVenueStatus(const QString& venue, const marketdata::FeedStatus& st) {
+    const QString note = st.state == marketdata::FeedState::Live ? QString() : tr("%1: %2").arg(venue, st.toString());
+    for (const InstrumentId& id : m_liveSubscribed)
+        if (QString::fromStdString(id.venue) == venue) m_watchlist->model()->setNote(id, note);
+    updateVenueLabels();
+}
+
+void MainWindow::warmFromStore(const InstrumentId& id) {
+    if (!m_session.database()) return;
+    storage::CandleStore store(*m_session.database());
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    auto bars = store.range(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now + 3600 * 1000);
+    if (!bars || bars->empty()) return;
+    signal::SignalEngine& engine = m_signalEngines.insert_or_assign(id, signal::SignalEngine{}).first->second;
+    std::optional<signal::Signal> last;
+    for (const Bar& b : *bars)
+        if (auto sig = engine.onBar(b, nextBucketStart(Timeframe::H1, b.openTimeMs))) last = sig;
+    if (last) publishSignal(id, *last);
+    for (std::size_t i = bars->size() > 48 ? bars->size() - 48 : 0; i < bars->size(); ++i)
+        m_watchlist->model()->onBar(id, Timeframe::H1, (*bars)[i]);
+    if (id == m_chartInstrument) showInstrument(id);
+}
+
+void MainWindow::refreshKnownInstruments() {
+    std::vector<InstrumentId> ids = m_session.instruments();
+    for (const Instrument& i : m_session.venues()->allInstruments())
+        if (std::find(ids.begin(), ids.end(), i.id) == ids.end()) ids.push_back(i.id);
+    m_watchlist->setKnownInstruments(ids);
+}
+
+QLabel* MainWindow::venueLabel(const QString& venue) const {
+    auto it = m_venueLabels.find(venue.toUpper());
+    return it == m_venueLabels.end() ? nullptr : it->second;
+}
+
+void MainWindow::updateVenueLabels() {
+    marketdata::VenueDirectory* dir = m_session.venues();
+    for (auto it = m_venueLabels.begin(); it != m_venueLabels.end();) {
+        if (dir->isEnabled(it->first)) {
+            ++it;
+            continue;
+        }
+        statusBar()->removeWidget(it->second);
+        it->second->deleteLater();
+        it = m_venueLabels.erase(it);
+    }
+    for (const QString& venue : dir->enabledVenues()) {
+        QLabel*& label = m_venueLabels[venue];
+        if (!label) {
+            label = new QLabel;
+            label->setObjectName(QStringLiteral("VenueStatus_") + venue);
+            statusBar()->insertPermanentWidget(2, label);  // after the two normal widgets, before the server
+        }
+        const marketdata::ExchangeFeed* f = nullptr;
+        for (auto* candidate : dir->feeds())
+            if (candidate->name() == venue) f = candidate;
+        const bool used = std::any_of(m_liveSubscribed.begin(), m_liveSubscribed.end(),
+                                      [&](const InstrumentId& id) { return QString::fromStdString(id.venue) == venue; });
+        QString text;
+        QString tip;
+        const QString error = dir->lastError(venue);
+        if (!error.isEmpty() && !dir->isReachable(venue)) {
+            text = tr("%1: offline").arg(venue);
+            tip = tr("%1 could not be reached: %2. Symbol search uses the last list it sent; the bundled replay keeps running.")
+                      .arg(venue, error);
+        } else if (f && used) {
+            text = tr("%1: %2").arg(venue, f->status().toString());
+            tip = tr("%1 live data for %n symbol(s)", nullptr,
+                     static_cast<int>(std::count_if(m_liveSubscribed.begin(), m_liveSubscribed.end(),
+                                                    [&](const InstrumentId& id) { return QString::fromStdString(id.venue) == venue; })))
+                      .arg(venue);
+        } else if (dir->isReachable(venue)) {
+            text = tr("%1: ready").arg(venue);
+            tip = tr("%1: %n instrument(s) listed; add one to the watchlist for live data", nullptr,
+                     static_cast<int>(dir->instruments(venue).size()))
+                      .arg(venue);
+        } else {
+            text = tr("%1: connecting…").arg(venue);
+            tip = tr("Loading the instrument list of %1").arg(venue);
+        }
+        label->setText(text);
+        label->setToolTip(tip);
+    }
+}
+
+void MainWindow::showMarketDataSettings() {
+    const marketdata::VenueSettings current = m_session.venueSettings();
+    QDialog dlg(this);
+    dlg.setObjectName(QStringLiteral("MarketDataSettings"));
+    dlg.setWindowTitle(tr("Market data settings"));
+    auto* layout = new QVBoxLayout(&dlg);
+    auto* sourceBox = new QGroupBox(tr("Prices of the bundled symbols come from"));
+    auto* replayRadio = new QRadioButton(tr("The bundled replay (real recorded data, works offline)"));
+    auto* liveRadio = new QRadioButton(tr("The live exchange (falls back to the replay when it cannot be reached)"));
+    (current.source == marketdata::DataSource::Live ? liveRadio : replayRadio)->setChecked(true);
+    auto* sl = new QVBoxLayout(sourceBox);
+    sl->addWidget(replayRadio);
+    sl->addWidget(liveRadio);
+    auto* restartNote = new QLabel(tr("A change of source takes effect at the next start."));
+    restartNote->setEnabled(false);
+    sl->addWidget(restartNote);
+    layout->addWidget(sourceBox);
+
+    auto* venueBox = new QGroupBox(tr("Venues (symbol search and live prices of the symbols you add)"));
+    auto* form = new QFormLayout(venueBox);
+    std::map<QString, QCheckBox*> boxes;
+    for (const QString& v : marketdata::supportedVenues()) {
+        auto* cb = new QCheckBox;
+        cb->setObjectName(QStringLiteral("VenueEnabled_") + v);
+        cb->setChecked(current.enabled.contains(v));
+        const QString err = m_session.venues()->lastError(v);
+        cb->setToolTip(err.isEmpty() ? QString() : err);
+        boxes[v] = cb;
+        form->addRow(v, cb);
+    }
+    auto* def = new QComboBox;
+    def->setObjectName(QStringLiteral("DefaultVenue"));
+    def->addItems(marketdata::supportedVenues());
+    def->setCurrentText(current.defaultVenue);
+    form->addRow(tr("Default venue for bare symbols"), def);
+    layout->addWidget(venueBox);
+    auto* urlNote = new QLabel(tr("Base URLs (test servers, regional hosts): settings marketdata/&lt;VENUE&gt;/restUrl and wsUrl, "
+                                  "or KAIROS_&lt;VENUE&gt;_REST_URL / _WS_URL."));
+    urlNote->setWordWrap(true);
+    urlNote->setEnabled(false);
+    layout->addWidget(urlNote);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    layout->addWidget(buttons);
+    if (dlg.exec() != QDialog::Accepted) return;
+    marketdata::VenueSettings next;
+    for (const auto& [v, cb] : boxes)
+        if (cb->isChecked()) next.enabled << v;
+    next.defaultVenue = def->currentText();
+    next.source = liveRadio->isChecked() ? marketdata::DataSource::Live : marketdata::DataSource::Replay;
+    m_session.applyVenueSettings(next);
+    m_watchlist->setDefaultVenue(next.defaultVenue);
+    refreshKnownInstruments();
+    syncLiveSubscriptions();
+}
+
+std::vector<Bar> MainWindow::chartBars(const InstrumentId& id) const {
+    if (routeOf(id) == Route::Replay) return m_session.feed()->closedBars(id, Timeframe::H1);
+    if (!m_session.database()) return {};
+    storage::CandleStore store(*m_session.database());
+    auto bars = store.range(id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+    return bars ? std::move(*bars) : std::vector<Bar>{};
 }
 
 void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) {
@@ -264,10 +617,10 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
 
 void MainWindow::showInstrument(const InstrumentId& id) {
     m_chartInstrument = id;
-    const auto bars = m_session.feed()->closedBars(id, Timeframe::H1);
+    const auto bars = chartBars(id);
     m_chart->setBars(bars);
     if (auto* d = dock(QStringLiteral("ChartDock")))
-        d->setWindowTitle(bars.empty() ? tr("Chart — %1 · no data in this replay").arg(QString::fromStdString(id.toString()))
+        d->setWindowTitle(bars.empty() ? tr("Chart — %1 · no data yet").arg(QString::fromStdString(id.toString()))
                                        : tr("Chart — %1 · 1h").arg(QString::fromStdString(id.toString())));
 }
 

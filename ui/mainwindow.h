@@ -5,21 +5,29 @@
 
 #include "domain/instrument.h"
 #include "signals/signalengine.h"
+#include "signals/signaltracker.h"
 
 #include <QMainWindow>
 
 #include <map>
 #include <memory>
+#include <set>
 
 class QDockWidget;
 class QLabel;
+class QTimer;
 
 namespace kairos::charts {
 class CandleChart;
 }
+namespace kairos::marketdata {
+class ExchangeFeed;
+struct FeedStatus;
+}
 
 namespace kairos::ui {
 
+class SignalsWidget;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -33,9 +41,18 @@ public:
     /// "BacktestDock", "MarketplaceDock"), or nullptr.
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
+    SignalsWidget* signalHistory() const { return m_signalsPanel; }
     charts::CandleChart* chart() const { return m_chart; }
     /// Shows this instrument's 1h bars in the chart dock.
     void showInstrument(const InstrumentId& id);
+
+    /// Where an instrument's prices come from, and why not when nowhere.
+    enum class Route : std::uint8_t { Replay, Live, None };
+    Route routeOf(const InstrumentId& id, QString* why = nullptr) const;
+    /// The status-bar label of a venue ("BINANCE: live"), or nullptr when not enabled.
+    QLabel* venueLabel(const QString& venue) const;
+    /// Tools > Market data settings.
+    void showMarketDataSettings();
 
     void saveLayout();
     bool restoreLayout();
@@ -50,6 +67,16 @@ private:
     void buildMenus();
     void buildStatusBar();
     void wireFeed();
+    void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
+    /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
+    void syncLiveSubscriptions();
+    void wireVenueFeed(marketdata::ExchangeFeed* feed);
+    void updateVenueLabels();
+    void onVenueStatus(const QString& venue, const marketdata::FeedStatus& s);
+    void refreshKnownInstruments();
+    /// Warms the signal engine and the watchlist row of a live instrument from the store.
+    void warmFromStore(const InstrumentId& id);
+    std::vector<Bar> chartBars(const InstrumentId& id) const;
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
@@ -58,10 +85,22 @@ private:
     /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
     std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
     void publishSignal(const InstrumentId& id, const signal::Signal& s);
+    /// A signal of a closed bar (not the warm-up): shown, tracked to its outcome, stored.
+    void recordSignal(const InstrumentId& id, const signal::Signal& s);
+    void loadSignalHistory();
+    SignalsWidget* m_signalsPanel = nullptr;
+    std::unique_ptr<signal::SignalStore> m_signalStore;
+    std::unique_ptr<signal::SignalTracker> m_tracker;
+    QTimer* m_accuracyTimer = nullptr;
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;
     QLabel* m_serverLabel = nullptr;
+    std::map<QString, QLabel*> m_venueLabels;
+    std::set<marketdata::ExchangeFeed*> m_wiredFeeds;
+    std::set<InstrumentId> m_liveSubscribed;
+    /// Live data source chosen but its default venue was unreachable: the replay stands in.
+    bool m_liveFallback = false;
     QByteArray m_defaultState;
 };
 

@@ -1,5 +1,6 @@
 #include "terminalsession.h"
 
+#include "marketdata/candlerecorder.h"
 #include "marketdata/csvimport.h"
 #include "storage/candlestore.h"
 #include "storage/database.h"
@@ -35,13 +36,66 @@ TerminalSession::TerminalSession(Options options, QObject* parent)
     if (auto db = storage::Database::openProfile(m_options.profileDir); db) {
         m_db = std::move(*db);
         m_watchlists = std::make_unique<storage::WatchlistStore>(*m_db);
+        m_candles = std::make_unique<storage::CandleStore>(*m_db);
     } else {
         m_dbError = QString::fromStdString(db.message());
     }
+    marketdata::VenueSettings defaults;
+    defaults.enabled = m_options.defaultVenues;
+    if (auto v = marketdata::readVenueSettings(m_settings.get(), defaults); v) {
+        m_venueSettings = *v;
+    } else {
+        m_venueSettingsError = QString::fromStdString(v.message());
+        m_venueSettings = defaults;
+        m_venueSettings.defaultVenue = defaults.enabled.isEmpty() ? QStringLiteral("BINANCE") : defaults.enabled.front();
+    }
+    m_venues = std::make_unique<marketdata::VenueDirectory>(QDir(m_options.profileDir).filePath(QStringLiteral("instruments")),
+                                                            m_venueSettings.enabled, m_settings.get());
     connect(&m_watcher, &QFutureWatcher<std::shared_ptr<LoadResult>>::finished, this, &TerminalSession::onLoadFinished);
 }
 
-TerminalSession::~TerminalSession() { m_watcher.waitForFinished(); }
+TerminalSession::~TerminalSession() {
+    m_watcher.waitForFinished();
+    // Downloads reference the venues' feeds and the store: they go before the members do.
+    qDeleteAll(findChildren<marketdata::HistoryDownloader*>(QString(), Qt::FindDirectChildrenOnly));
+}
+
+bool TerminalSession::replayHas(const InstrumentId& id) const {
+    for (const auto& s : defaultReplaySeries())
+        if (s.id == id) return true;
+    return false;
+}
+
+void TerminalSession::applyVenueSettings(const marketdata::VenueSettings& v) {
+    marketdata::writeVenueSettings(*m_settings, v);
+    m_settings->sync();
+    const marketdata::DataSource source = m_venueSettings.source;  // takes effect on restart
+    m_venueSettings = v;
+    m_venueSettings.source = source;
+    m_venueSettingsError.clear();
+    m_venues->setEnabledVenues(v.enabled);
+}
+
+void TerminalSession::fetchHistory(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) {
+    QString error;
+    marketdata::ExchangeFeed* feed = m_venues->feed(QString::fromStdString(id.venue), &error);
+    if (!feed || !m_candles) {
+        Q_EMIT historyFailed(id, tf, feed ? m_dbError : error);
+        return;
+    }
+    // One downloader per request; it deletes itself when done. Pages are written as they come
+    // (each in its own transaction), so a cancelled or failed download keeps what it fetched.
+    auto* dl = new marketdata::HistoryDownloader(*feed, *m_candles, this);
+    connect(dl, &marketdata::HistoryDownloader::finished, this, [this, dl, id, tf](bool ok, const QString& message) {
+        dl->deleteLater();
+        if (!ok) Q_EMIT historyFailed(id, tf, message);
+        else Q_EMIT historyStored(id, tf, static_cast<int>(dl->barsWritten()));
+    });
+    if (auto st = dl->start(id, tf, fromMs, toMs); !st) {
+        dl->deleteLater();
+        Q_EMIT historyFailed(id, tf, QString::fromStdString(st.message()));
+    }
+}
 
 QString TerminalSession::databasePath() const { return QDir(m_options.profileDir).filePath(QStringLiteral("kairos.sqlite")); }
 

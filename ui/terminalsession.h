@@ -5,6 +5,7 @@
 // starts the ReplayFeed (the embedded default when no exchange is configured).
 
 #include "marketdata/replayfeed.h"
+#include "marketdata/venuedirectory.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -15,6 +16,7 @@
 #include <vector>
 
 namespace kairos::storage {
+class CandleStore;
 class Database;
 class WatchlistStore;
 }  // namespace kairos::storage
@@ -39,6 +41,9 @@ public:
         QString dataDir;      ///< bundled data dir (resources/data)
         double replaySpeed = 3600;  ///< 0 = max
         bool autoStart = true;      ///< start the replay once loaded
+        /// Venues enabled when the settings do not say (the app: BINANCE; tests: none, so
+        /// nothing reaches for the internet unless a test asks).
+        QStringList defaultVenues;
     };
     explicit TerminalSession(Options options, QObject* parent = nullptr);
     ~TerminalSession() override;
@@ -60,11 +65,30 @@ public:
     storage::WatchlistStore* watchlists() const { return m_watchlists.get(); }
     /// The instruments the session knows, in display order.
     std::vector<InstrumentId> instruments() const;
+    /// Whether the bundled replay has this series.
+    bool replayHas(const InstrumentId& id) const;
+
+    /// Market-data settings in effect (settings + environment); venueSettingsError() says what
+    /// was wrong when they could not be read (the defaults are used then).
+    const marketdata::VenueSettings& venueSettings() const { return m_venueSettings; }
+    QString venueSettingsError() const { return m_venueSettingsError; }
+    /// Saves new market-data settings and enables/disables venues accordingly (the data source
+    /// takes effect on the next start).
+    void applyVenueSettings(const marketdata::VenueSettings& v);
+    /// The configured exchanges: live feeds and instrument lists.
+    marketdata::VenueDirectory* venues() const { return m_venues.get(); }
+
+    /// Fills [fromMs, toMs) of a live instrument's series in the CandleStore from its venue
+    /// (only the gaps the store has); historyStored() or historyFailed() follows.
+    void fetchHistory(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs);
 
 Q_SIGNALS:
     void progress(const QString& message);
     void loaded();
     void loadFailed(const QString& message);
+    /// A history download finished; `count` bars were written.
+    void historyStored(const kairos::InstrumentId& id, kairos::Timeframe tf, int count);
+    void historyFailed(const kairos::InstrumentId& id, kairos::Timeframe tf, const QString& reason);
 
 private:
     struct LoadResult;
@@ -75,6 +99,10 @@ private:
     std::unique_ptr<storage::Database> m_db;
     std::unique_ptr<storage::WatchlistStore> m_watchlists;
     QString m_dbError;
+    marketdata::VenueSettings m_venueSettings;
+    QString m_venueSettingsError;
+    std::unique_ptr<marketdata::VenueDirectory> m_venues;
+    std::unique_ptr<storage::CandleStore> m_candles;
     marketdata::ReplayFeed* m_feed;
     QFutureWatcher<std::shared_ptr<LoadResult>> m_watcher;
     bool m_loaded = false;

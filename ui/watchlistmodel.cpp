@@ -83,6 +83,19 @@ QString WatchlistModel::columnName(int column) {
     }
 }
 
+void WatchlistModel::setNote(const InstrumentId& id, const QString& note) {
+    const auto it = m_notes.find(id);
+    if (note.isEmpty() ? it == m_notes.end() : (it != m_notes.end() && it->second == note)) return;
+    if (note.isEmpty()) m_notes.erase(it);
+    else m_notes[id] = note;
+    if (const int row = rowOf(id); row >= 0) Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+QString WatchlistModel::note(const InstrumentId& id) const {
+    const auto it = m_notes.find(id);
+    return it == m_notes.end() ? QString() : it->second;
+}
+
 void WatchlistModel::setInstruments(const std::vector<InstrumentId>& ids) {
     beginResetModel();
     m_board.clear();
@@ -237,7 +250,7 @@ QVariant WatchlistModel::data(const QModelIndex& idx, int role) const {
         if (c == Symbol || c == Venue || c == Signal || c == Sparkline || c == Favourite) return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ForegroundRole: {
-        if (st.stale) return kNeutral;
+        if (st.stale || m_notes.count(t.id)) return kNeutral;
         auto colourOf = [](std::optional<double> v) -> QVariant {
             if (!v || *v == 0) return {};
             return *v > 0 ? kUp : kDown;
@@ -260,6 +273,7 @@ QVariant WatchlistModel::data(const QModelIndex& idx, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
+        if (auto n = m_notes.find(t.id); n != m_notes.end()) return n->second;
         if (st.stale)
             return tr("Stale: no update for %1 s (last market time %2 UTC)")
                 .arg((m_now() - st.receivedMs) / 1000)
@@ -274,7 +288,7 @@ QVariant WatchlistModel::data(const QModelIndex& idx, int role) const {
         return l;
     }
     case SignalSideRole: return static_cast<int>(t.signal.side);
-    case StaleRole: return st.stale;
+    case StaleRole: return st.stale || m_notes.count(t.id) > 0;
     case FlashRole: return st.flashDir;
     case InstrumentRole: return QString::fromStdString(t.id.toString());
     case SortRole:

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
 #include <vector>
 
 namespace kairos::ui {
@@ -59,6 +60,10 @@ public:
     void setFlashMs(int ms) { m_flashMs = ms; }
     /// A row with no update for this long is shown stale (greyed, with the reason).
     void setStaleAfterMs(int ms) { m_staleMs = ms; }
+    /// Why a symbol gets no data ("OKX is not enabled", "BINANCE unreachable: ..."); a row with a
+    /// note is greyed like a stale one and shows the note as its tooltip. Empty clears it.
+    void setNote(const InstrumentId& id, const QString& note);
+    QString note(const InstrumentId& id) const;
     /// Wall clock in ms (monotonic), replaceable for tests.
     void setClock(std::function<std::int64_t()> nowMs) { m_now = std::move(nowMs); }
     const marketdata::Ticker& ticker(int row) const { return m_board.at(static_cast<std::size_t>(row)); }
@@ -101,6 +106,7 @@ private:
     int m_staleMs = 60000;
     std::function<std::int64_t()> m_now;
     QElapsedTimer m_elapsed;
+    std::map<InstrumentId, QString> m_notes;
 };
 
 }  // namespace kairos::ui

@@ -6,6 +6,8 @@
 
 #include "storage/watchliststore.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QComboBox>
 #include <QCompleter>
@@ -486,6 +488,11 @@ bool WatchlistWidget::addSymbol(const QString& text) {
         std::vector<InstrumentId> matches;
         for (const auto& k : m_known)
             if (QString::fromStdString(k.symbol).compare(t, Qt::CaseInsensitive) == 0) matches.push_back(k);
+        if (matches.size() > 1) {
+            const std::string preferred = m_defaultVenue.toStdString();
+            auto it = std::find_if(matches.begin(), matches.end(), [&](const InstrumentId& m) { return m.venue == preferred; });
+            if (it != matches.end()) matches = {*it};
+        }
         if (matches.size() == 1) id = matches.front();
         else if (matches.empty()) {
             showStatus(tr("No instrument \"%1\" on the configured venues; write VENUE:SYMBOL").arg(t), true);

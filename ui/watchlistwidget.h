@@ -45,6 +45,8 @@ public:
 
     /// Instruments offered by the search box's autocomplete (all configured venues).
     void setKnownInstruments(const std::vector<InstrumentId>& ids);
+    /// The venue a bare symbol listed on several venues resolves to (Settings > Market data).
+    void setDefaultVenue(const QString& venue) { m_defaultVenue = venue.toUpper(); }
     /// Loads the lists from the store; creates `defaultList` with `defaults` when there is none.
     void loadLists(const QString& defaultList, const std::vector<InstrumentId>& defaults);
     QStringList listNames() const;
@@ -102,6 +104,7 @@ private:
     QLabel* m_status;
     QStringListModel* m_completions;
     std::vector<InstrumentId> m_known;
+    QString m_defaultVenue;
     std::int64_t m_currentId = 0;
     bool m_loading = false;
 };

@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
     o.profileDir = *dir;
     o.dataDir = kairos::bundledDataDir();
     o.replaySpeed = speed;
+    // Binance's instrument list feeds symbol search unless Tools > Market data settings (or
+    // KAIROS_VENUES) say otherwise; prices stay on the bundled replay by default.
+    o.defaultVenues = {QStringLiteral("BINANCE")};
     kairos::ui::TerminalSession session(o);
     kairos::ui::MainWindow window(session);
     window.show();

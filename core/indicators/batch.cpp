@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <vector>
 
 namespace kairos::indicators {
@@ -81,16 +82,107 @@ void macd(std::span<const double> in, int fast, int slow, int signal, std::span<
     m.run(in.data(), in.size(), line.data(), signalOut.data(), histogram.data());
 }
 
+namespace {
+/// Bollinger::value() for one bar from its sums (the same operations).
+inline void bandsAt(double s1, double s2, double ref, double inv, double k, double* lower, double* middle, double* upper) {
+    const double m = s1 * inv;
+    const double var = s2 * inv - m * m;
+    const double sd = var > 0 ? std::sqrt(var) : 0.0;
+    const double mid = ref + s1 * inv;
+    *lower = mid - k * sd;
+    *middle = mid;
+    *upper = mid + k * sd;
+}
+
+/// The bands for bars [from, to) of a block whose sums are s1[j - b0], s2[j - b0] (all around `ref`):
+/// two bars per vector where aligned, the same operations as bandsAt().
+template <bool NT>
+void bandsBlock(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv,
+                double k, double* lower, double* middle, double* upper) {
+    std::size_t i = from;
+#if defined(__SSE2__)
+    if ((i & 1) != 0 && i < to) {
+        bandsAt(s1[i - b0], s2[i - b0], ref, inv, k, lower + i, middle + i, upper + i);
+        ++i;
+    }
+    using simd::v2;
+    const v2 vinv = simd::splat(inv), vk = simd::splat(k), vref = simd::splat(ref), zero = simd::splat(0.0);
+    for (; i + 2 <= to; i += 2) {
+        const v2 a{s1[i - b0], s1[i + 1 - b0]};
+        const v2 q{s2[i - b0], s2[i + 1 - b0]};
+        const v2 m = a * vinv;
+        const v2 var = q * vinv - m * m;
+        const v2 sd = var > zero ? v2(_mm_sqrt_pd(var)) : zero;
+        const v2 mid = vref + a * vinv;
+        const v2 w = vk * sd;
+        if (NT) {
+            simd::put2<true>(lower + i, mid - w);
+            simd::put2<true>(middle + i, mid);
+            simd::put2<true>(upper + i, mid + w);
+        } else {
+            simd::put2<false>(lower + i, mid - w);
+            simd::put2<false>(middle + i, mid);
+            simd::put2<false>(upper + i, mid + w);
+        }
+    }
+#endif
+    for (; i < to; ++i) bandsAt(s1[i - b0], s2[i - b0], ref, inv, k, lower + i, middle + i, upper + i);
+}
+}  // namespace
+
 void bollinger(std::span<const double> in, int period, double k, std::span<double> lower, std::span<double> middle,
                std::span<double> upper) {
-    Bollinger b(period, k);
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        b.step(in[i]);
-        const BandsValue v = b.value();
-        lower[i] = v.lower;
-        middle[i] = v.middle;
-        upper[i] = v.upper;
+    assert(lower.size() >= in.size() && middle.size() >= in.size() && upper.size() >= in.size());
+    // Bollinger::step() and value() over the array, in blocks of kRecomputeEvery bars (the blocks
+    // between two exact recomputations, so each has one reference value): first the running sums
+    // (the serial part, the same additions as step()), then the bands from them, vectorised.
+    const std::size_t n = in.size();
+    const auto p = static_cast<std::size_t>(period);
+    const double inv = 1.0 / period;
+    constexpr auto kBlock = static_cast<std::size_t>(kRecomputeEvery);
+    double s1buf[kBlock], s2buf[kBlock];
+    const bool nt = simd::canStream(n, 0, lower.data(), middle.data(), upper.data());
+    double ref = n > 0 ? in[0] : 0.0, s1 = 0, s2 = 0;
+    for (std::size_t b0 = 0; b0 < n; b0 += kBlock) {
+        const std::size_t b1 = std::min(n, b0 + kBlock);
+        std::size_t i = b0;
+        for (; i < std::min(b1, p); ++i) {
+            const double d = in[i] - ref;
+            s1 += d;
+            s2 += d * d;
+            s1buf[i - b0] = s1;
+            s2buf[i - b0] = s2;
+        }
+        for (; i < b1; ++i) {
+            const double d = in[i] - ref;
+            const double o = in[i - p] - ref;
+            s1 += d - o;
+            s2 += d * d - o * o;
+            s1buf[i - b0] = s1;
+            s2buf[i - b0] = s2;
+        }
+        const std::size_t from = std::max(b0, p - 1);
+        // After the block's last bar the sums are recomputed exactly around it, and that bar's
+        // value already uses them (as Bollinger::step() then value()).
+        const bool recompute = b1 - b0 == kBlock && b1 >= p;
+        const std::size_t to = recompute ? b1 - 1 : b1;
+        if (from < to) {
+            if (nt) bandsBlock<true>(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
+            else bandsBlock<false>(s1buf, s2buf, b0, from, to, ref, inv, k, lower.data(), middle.data(), upper.data());
+        }
+        for (std::size_t j = b0; j < std::min(b1, from); ++j) lower[j] = middle[j] = upper[j] = kNaN;
+        if (recompute) {
+            ref = in[b1 - 1];
+            s1 = s2 = 0;
+            for (std::size_t j = b1 - p; j < b1; ++j) {
+                const double d = in[j] - ref;
+                s1 += d;
+                s2 += d * d;
+            }
+            bandsAt(s1, s2, ref, inv, k, &lower[b1 - 1], &middle[b1 - 1], &upper[b1 - 1]);
+        }
     }
+    if (nt) simd::fence();
 }
 
 namespace {

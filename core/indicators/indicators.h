@@ -90,6 +90,8 @@
 #include <limits>
 #include <vector>
 
+#include "indicators/simd.h"
+
 namespace kairos::indicators {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -173,20 +175,24 @@ enum class Seed : std::uint8_t { Sma = 1, FirstValue };
 /// Exponential moving average.
 ///
 /// After the seed the recursion y = b*y + a*x (a = alpha, b = 1 - alpha) is evaluated in a fixed
-/// order: counting steps from the seed, every 4th step is an anchor computed from the previous
-/// anchor, y = b^4*anchor + a*(x + b*(x[-1] + b*(x[-2] + b*x[-3]))), the steps between use the
-/// one-step form. It equals the textbook recursion up to a few ulps, shortens the serial chain of
-/// dependent operations four-fold (which is what limits an EMA's speed), and is the same in
-/// streaming and batch, so their results stay bitwise equal. (Technique from the indicators
-/// prototype of this project's indicator work.)
+/// order: every 4th input (by index, counted from an origin, by default the seed's index) is an
+/// anchor computed from the anchor 4 inputs before it, y = b^4*anchor + a*(x + b*(x[-1] + b*(x[-2] +
+/// b*x[-3]))); the inputs between use the one-step form (as does an anchor position less than 4
+/// inputs after the seed, which then starts the anchor chain). It equals the textbook recursion up
+/// to a few ulps, shortens the serial chain of dependent operations four-fold (which is what limits
+/// an EMA's speed), and is the same in streaming and batch, so their results stay bitwise equal.
+/// MACD gives its three EMAs one common origin so that their anchors fall on the same bars and the
+/// batch path can run them in one pass. (Technique from the indicators prototype of this project's
+/// indicator work.)
 class Ema {
 public:
     explicit Ema(int period, Seed seed = Seed::Sma)
         : Ema(period, 2.0 / (period + 1.0), seed) {}
-    /// With an explicit smoothing factor (Tulip's MACD 12/26 uses 0.15 and 0.075).
-    Ema(int period, double alpha, Seed seed)
+    /// With an explicit smoothing factor (Tulip's MACD 12/26 uses 0.15 and 0.075) and optionally
+    /// the input index anchors are counted from (-1: the seed's).
+    Ema(int period, double alpha, Seed seed, std::int64_t origin = -1)
         : m_period(period), m_a(alpha), m_b(1.0 - alpha), m_b4((1.0 - alpha) * (1.0 - alpha) * ((1.0 - alpha) * (1.0 - alpha))),
-          m_seedMode(seed) {
+          m_seedMode(seed), m_origin(origin < 0 ? warmup() : origin) {
         assert(period >= 1);
     }
     int warmup() const { return m_seedMode == Seed::Sma ? m_period - 1 : 0; }
@@ -209,24 +215,44 @@ public:
         } else if (s.n == seedAt) {
             s.ema = m_seedMode == Seed::FirstValue ? x : (s.seed + x) / m_period;
             s.anchor = s.ema;
-            s.phase = 0;
-        } else if (s.phase == 3) {
-            s.ema = m_b4 * s.anchor + m_a * (x + m_b * (s.xs[2] + m_b * (s.xs[1] + m_b * s.xs[0])));
+            s.anchored = ((s.n - 1 - m_origin) & 3) == 0;
+            s.pos = static_cast<int>((s.n - m_origin) & 3);
+        } else if (s.pos == 0) {
+            if (s.anchored) {
+                s.ema = m_b4 * s.anchor + m_a * (x + m_b * (s.xs[2] + m_b * (s.xs[1] + m_b * s.xs[0])));
+            } else {
+                s.ema = m_b * s.ema + m_a * x;
+                s.anchored = true;
+            }
             s.anchor = s.ema;
-            s.phase = 0;
+            s.pos = 1;
         } else {
             s.ema = m_b * s.ema + m_a * x;
-            s.xs[s.phase] = x;
-            ++s.phase;
+            s.xs[s.pos - 1] = x;
+            s.pos = (s.pos + 1) & 3;
         }
     }
+    /// Whether the last input was an anchor of the chain (the unrolled loops start there).
+    bool atAnchor() const { return ready() && m_s.anchored && m_s.pos == 1; }
     /// step() over x[0..n) writing value() to y[0..n), with the steps between anchors unrolled.
     void run(const double* x, double* y, std::size_t n) {
         std::size_t i = 0;
-        for (; i < n && (!ready() || m_s.phase != 0); ++i) {
+        for (; i < n && !atAnchor(); ++i) {
             step(x[i]);
             y[i] = value();
         }
+        if (simd::canStream(n, i, y)) runAnchored<true>(x, y, n, i);
+        else runAnchored<false>(x, y, n, i);
+        for (; i < n; ++i) {
+            step(x[i]);
+            y[i] = value();
+        }
+    }
+
+private:
+    friend class Macd;
+    template <bool NT>
+    void runAnchored(const double* x, double* y, std::size_t n, std::size_t& i) {
         const double a = m_a, b = m_b, b4 = m_b4;
         double anchor = m_s.anchor;
         const std::size_t start = i;
@@ -236,34 +262,32 @@ public:
             const double y2 = b * y1 + a * x2;
             const double y3 = b * y2 + a * x3;
             anchor = b4 * anchor + a * (x4 + b * (x3 + b * (x2 + b * x1)));
-            y[i] = y1;
-            y[i + 1] = y2;
-            y[i + 2] = y3;
-            y[i + 3] = anchor;
+            simd::put2<NT>(y + i, y1, y2);
+            simd::put2<NT>(y + i + 2, y3, anchor);
         }
-        if (i > start) {
-            // The unrolled loop consumed whole groups of four: the state is at an anchor again.
-            m_s.n += static_cast<std::int64_t>(i - start);
-            m_s.anchor = anchor;
-            m_s.ema = anchor;
-            m_s.phase = 0;
-        }
-        for (; i < n; ++i) {
-            step(x[i]);
-            y[i] = value();
-        }
+        if constexpr (NT) simd::fence();
+        // The unrolled loop consumed whole groups of four: the state is at an anchor again.
+        skipAnchored(i - start, anchor);
     }
-
-private:
+    /// Advances the state by `count` inputs (a multiple of 4) computed outside, ending at `anchor`.
+    void skipAnchored(std::size_t count, double anchor) {
+        if (count == 0) return;
+        m_s.n += static_cast<std::int64_t>(count);
+        m_s.anchor = anchor;
+        m_s.ema = anchor;
+        m_s.pos = 1;
+    }
     struct State {
         double ema = 0, seed = 0, anchor = 0;
         double xs[3] = {0, 0, 0};
-        int phase = 0;
+        int pos = 0;  // index of the next input minus the origin, modulo 4 (0: an anchor)
+        bool anchored = false;
         std::int64_t n = 0;
     };
     int m_period;
     double m_a, m_b, m_b4;
     Seed m_seedMode;
+    std::int64_t m_origin;
     State m_s, m_saved;
 };
 
@@ -340,36 +364,8 @@ public:
             step(x[i]);
             y[i] = value();
         }
-        WilderSmoother& G = m_s.gain;
-        WilderSmoother& L = m_s.loss;
-        const double a = G.a, b = G.b, b4 = G.b4;
-        double ga = G.anchor, la = L.anchor, prev = m_s.prev;
-        const std::size_t start = i;
-        for (; i + 4 <= n; i += 4) {
-            double g[4], l[4];
-            for (int k = 0; k < 4; ++k) {
-                const double c = x[i + static_cast<std::size_t>(k)] - prev;
-                prev = x[i + static_cast<std::size_t>(k)];
-                g[k] = c > 0 ? c : 0.0;
-                l[k] = c < 0 ? -c : 0.0;
-            }
-            const double g1 = b * ga + a * g[0], l1 = b * la + a * l[0];
-            const double g2 = b * g1 + a * g[1], l2 = b * l1 + a * l[1];
-            const double g3 = b * g2 + a * g[2], l3 = b * l2 + a * l[2];
-            ga = b4 * ga + a * (g[3] + b * (g[2] + b * (g[1] + b * g[0])));
-            la = b4 * la + a * (l[3] + b * (l[2] + b * (l[1] + b * l[0])));
-            y[i] = rsiOf(g1, l1);
-            y[i + 1] = rsiOf(g2, l2);
-            y[i + 2] = rsiOf(g3, l3);
-            y[i + 3] = rsiOf(ga, la);
-        }
-        if (i > start) {
-            m_s.n += static_cast<std::int64_t>(i - start);
-            m_s.prev = prev;
-            G.y = G.anchor = ga;
-            L.y = L.anchor = la;
-            G.phase = L.phase = 0;
-        }
+        if (simd::canStream(n, i, y)) runAnchored<true>(x, y, n, i);
+        else runAnchored<false>(x, y, n, i);
         for (; i < n; ++i) {
             step(x[i]);
             y[i] = value();
@@ -380,6 +376,48 @@ private:
     static double rsiOf(double g, double l) {
         const double sum = g + l;
         return sum > 0 ? 100.0 * g / sum : 50.0;
+    }
+    /// Four bars per iteration from an anchor: gain and loss smoothed as the two lanes of a vector
+    /// (the same operations as WilderSmoother::step()), rsiOf() two bars at a time.
+    template <bool NT>
+    void runAnchored(const double* x, double* y, std::size_t n, std::size_t& i) {
+        using simd::v2;
+        WilderSmoother& G = m_s.gain;
+        WilderSmoother& L = m_s.loss;
+        const v2 a = simd::splat(G.a), b = simd::splat(G.b), b4 = simd::splat(G.b4);
+        const v2 zero = simd::splat(0.0), fifty = simd::splat(50.0), hundred = simd::splat(100.0);
+        v2 anchor{G.anchor, L.anchor};
+        double prev = m_s.prev;
+        auto moves = [zero](double c) {
+            const v2 v{c, -c};
+            return v > zero ? v : zero;  // {gain, loss}: c > 0 ? c : 0 and c < 0 ? -c : 0
+        };
+        auto rsi2 = [&](v2 p, v2 q) {  // rsiOf(p[0], p[1]) and rsiOf(q[0], q[1])
+            const v2 g{p[0], q[0]};
+            const v2 sum = g + v2{p[1], q[1]};
+            const v2 r = hundred * g / sum;
+            return sum > zero ? r : fifty;
+        };
+        const std::size_t start = i;
+        for (; i + 4 <= n; i += 4) {
+            const v2 e0 = moves(x[i] - prev), e1 = moves(x[i + 1] - x[i]), e2 = moves(x[i + 2] - x[i + 1]),
+                     e3 = moves(x[i + 3] - x[i + 2]);
+            prev = x[i + 3];
+            const v2 y1 = b * anchor + a * e0;
+            const v2 y2 = b * y1 + a * e1;
+            const v2 y3 = b * y2 + a * e2;
+            anchor = b4 * anchor + a * (e3 + b * (e2 + b * (e1 + b * e0)));
+            simd::put2<NT>(y + i, rsi2(y1, y2));
+            simd::put2<NT>(y + i + 2, rsi2(y3, anchor));
+        }
+        if constexpr (NT) simd::fence();
+        if (i > start) {
+            m_s.n += static_cast<std::int64_t>(i - start);
+            m_s.prev = prev;
+            G.y = G.anchor = anchor[0];
+            L.y = L.anchor = anchor[1];
+            G.phase = L.phase = 0;
+        }
     }
     struct State {
         double prev = 0, seedGain = 0, seedLoss = 0;
@@ -490,9 +528,11 @@ class Macd {
 public:
     Macd(int fast = 12, int slow = 26, int signal = 9, MacdVariant variant = MacdVariant::Standard)
         : m_slow(slow), m_signalPeriod(signal), m_tulip(variant == MacdVariant::Tulip),
-          m_fast(fast, m_tulip && fast == 12 && slow == 26 ? 0.15 : 2.0 / (fast + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma),
-          m_slowEma(slow, m_tulip && fast == 12 && slow == 26 ? 0.075 : 2.0 / (slow + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma),
-          m_signal(signal, m_tulip ? Seed::FirstValue : Seed::Sma) {}
+          m_fast(fast, m_tulip && fast == 12 && slow == 26 ? 0.15 : 2.0 / (fast + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma,
+                 signalSeedIndex(slow, signal, m_tulip)),
+          m_slowEma(slow, m_tulip && fast == 12 && slow == 26 ? 0.075 : 2.0 / (slow + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma,
+                    signalSeedIndex(slow, signal, m_tulip)),
+          m_signal(signal, 2.0 / (signal + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma) {}
     int warmupLine() const { return m_slow - 1; }
     int warmup() const { return m_tulip ? m_slow - 1 : m_slow + m_signalPeriod - 2; }
     void push(double x) {
@@ -518,30 +558,23 @@ public:
         ++m_n;
         if (m_n > m_slow - 1) m_signal.step(m_fast.value() - m_slowEma.value());
     }
-    /// The batch path: the three EMAs as array passes over cache-sized chunks (same values as
-    /// step() per bar). Only for a fresh object.
+    /// The batch path (only for a fresh object): step() until the three EMAs are at a common
+    /// anchor, then one pass computing the fast and slow EMAs as the two lanes of a vector and the
+    /// signal EMA beside them, four bars per iteration (same operations as step(), bitwise).
     void run(const double* x, std::size_t n, double* line, double* signal, double* hist) {
         assert(m_n == 0);
-        constexpr std::size_t kChunk = 4096;
-        std::vector<double> buf(2 * kChunk);
-        const auto first = static_cast<std::size_t>(m_slow - 1);
-        const auto warm = static_cast<std::size_t>(warmup());
-        for (std::size_t c0 = 0; c0 < n; c0 += kChunk) {
-            const std::size_t len = std::min(kChunk, n - c0);
-            double* f = buf.data();
-            double* s = f + kChunk;
-            m_fast.run(x + c0, f, len);
-            m_slowEma.run(x + c0, s, len);
-            for (std::size_t k = 0; k < len; ++k) line[c0 + k] = c0 + k >= first ? f[k] - s[k] : kNaN;
-            const std::size_t sigStart = std::max(c0, first);
-            for (std::size_t i = c0; i < std::min(sigStart, c0 + len); ++i) signal[i] = kNaN;
-            if (sigStart < c0 + len) m_signal.run(line + sigStart, signal + sigStart, c0 + len - sigStart);
-            for (std::size_t i = c0; i < c0 + len; ++i) {
-                if (i < warm) signal[i] = kNaN;
-                hist[i] = line[i] - signal[i];
-            }
-        }
-        m_n = static_cast<std::int64_t>(n);
+        std::size_t i = 0;
+        auto one = [&](std::size_t j) {
+            step(x[j]);
+            const MacdValue v = value();
+            line[j] = v.line;
+            signal[j] = v.signal;
+            hist[j] = v.histogram;
+        };
+        for (; i < n && !(m_n > warmup() && m_fast.atAnchor() && m_slowEma.atAnchor() && m_signal.atAnchor()); ++i) one(i);
+        if (simd::canStream(n, i, line, signal, hist)) runFused<true>(x, n, line, signal, hist, i);
+        else runFused<false>(x, n, line, signal, hist, i);
+        for (; i < n; ++i) one(i);
     }
     MacdValue value() const {
         MacdValue v;
@@ -556,6 +589,41 @@ public:
     }
 
 private:
+    /// Input index of the signal EMA's seed: the common origin of the three EMAs' anchors.
+    static std::int64_t signalSeedIndex(int slow, int signal, bool tulip) { return slow - 1 + (tulip ? 0 : signal - 1); }
+    template <bool NT>
+    void runFused(const double* x, std::size_t n, double* line, double* signal, double* hist, std::size_t& i) {
+        using simd::v2;
+        const v2 a{m_fast.m_a, m_slowEma.m_a}, b{m_fast.m_b, m_slowEma.m_b}, b4{m_fast.m_b4, m_slowEma.m_b4};
+        const double sa = m_signal.m_a, sb = m_signal.m_b, sb4 = m_signal.m_b4;
+        v2 anchor{m_fast.m_s.anchor, m_slowEma.m_s.anchor};
+        double sAnchor = m_signal.m_s.anchor;
+        const std::size_t start = i;
+        for (; i + 4 <= n; i += 4) {
+            const v2 x1 = simd::splat(x[i]), x2 = simd::splat(x[i + 1]), x3 = simd::splat(x[i + 2]), x4 = simd::splat(x[i + 3]);
+            const v2 y1 = b * anchor + a * x1;
+            const v2 y2 = b * y1 + a * x2;
+            const v2 y3 = b * y2 + a * x3;
+            anchor = b4 * anchor + a * (x4 + b * (x3 + b * (x2 + b * x1)));
+            const double l1 = y1[0] - y1[1], l2 = y2[0] - y2[1], l3 = y3[0] - y3[1], l4 = anchor[0] - anchor[1];
+            const double s1 = sb * sAnchor + sa * l1;
+            const double s2 = sb * s1 + sa * l2;
+            const double s3 = sb * s2 + sa * l3;
+            sAnchor = sb4 * sAnchor + sa * (l4 + sb * (l3 + sb * (l2 + sb * l1)));
+            simd::put2<NT>(line + i, l1, l2);
+            simd::put2<NT>(line + i + 2, l3, l4);
+            simd::put2<NT>(signal + i, s1, s2);
+            simd::put2<NT>(signal + i + 2, s3, sAnchor);
+            simd::put2<NT>(hist + i, l1 - s1, l2 - s2);
+            simd::put2<NT>(hist + i + 2, l3 - s3, l4 - sAnchor);
+        }
+        if constexpr (NT) simd::fence();
+        const std::size_t count = i - start;
+        m_fast.skipAnchored(count, anchor[0]);
+        m_slowEma.skipAnchored(count, anchor[1]);
+        m_signal.skipAnchored(count, sAnchor);
+        m_n += static_cast<std::int64_t>(count);
+    }
     int m_slow;
     int m_signalPeriod;
     bool m_tulip;

@@ -100,6 +100,27 @@ CREATE TABLE signal_history (
     UNIQUE (venue, symbol, timeframe, bar_open)
 ) STRICT;
 )sql"},
+    Migration{4, "chart drawings",
+              R"sql(
+-- Chart drawings per instrument (not per timeframe: anchors are bar open times, so a drawing
+-- made on 1h stays where it was on 15m). kind is a DrawingKind spelling ("trend_line", ...);
+-- points holds the anchors as "time_ms price;time_ms price" with prices in their shortest
+-- round-trip decimal form, so they read back bit for bit. colour is "#rrggbb" or "#aarrggbb".
+-- kind and points are deliberately not CHECKed: a drawing written by a newer Kairos (a kind this
+-- one does not know) stays in the file and is reported when loading, never deleted.
+CREATE TABLE chart_drawings (
+    drawing_id INTEGER PRIMARY KEY,
+    venue      TEXT NOT NULL,
+    symbol     TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    points     TEXT NOT NULL,
+    colour     TEXT NOT NULL,
+    width      INTEGER NOT NULL,
+    text       TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX chart_drawings_by_instrument ON chart_drawings (venue, symbol, drawing_id);
+)sql"},
     // Next: layouts, alerts, orders, fills, journal... append here.
 };
 }  // namespace

@@ -86,6 +86,73 @@ TEST(Indicators, StreamingEqualsBatchBitwiseOnRealData) {
     }
 }
 
+TEST(Indicators, LongSeriesBatchPathsEqualStreamingBitwise) {
+    // The batch loops that matter for throughput (four bars per iteration, two-lane vectors, and
+    // non-temporal stores for outputs of 2^18 values or more) against the streaming classes, on
+    // real closes tiled past that size to an odd length, with parameters whose EMAs start their
+    // anchor chains at different offsets, and with an output starting at an odd index.
+    const Columns c = btc1h();
+    const std::size_t n = simd::kStreamingStoreMin + 1001;
+    std::vector<double> in(n), hi(n), lo(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        in[i] = c.close[i % c.size()];
+        hi[i] = c.high[i % c.size()];
+        lo[i] = c.low[i % c.size()];
+    }
+    std::vector<double> b1(n + 1), b2(n), b3(n);
+    for (int period : {14, 30}) {
+        ema(in, period, b1);
+        Ema e(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            e.push(in[i]);
+            ASSERT_TRUE(same(e.value(), b1[i])) << "ema " << i;
+        }
+        rsi(in, period, b1);
+        Rsi r(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            r.push(in[i]);
+            ASSERT_TRUE(same(r.value(), b1[i])) << "rsi " << i;
+        }
+        atr(hi, lo, in, period, b1);
+        Atr a(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            a.push(hi[i], lo[i], in[i]);
+            ASSERT_TRUE(same(a.value(), b1[i])) << "atr " << i;
+        }
+        // An output not 16-byte aligned takes the plain-store path.
+        rsi(in, period, std::span<double>(b1).subspan(1));
+        Rsi r2(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            r2.push(in[i]);
+            ASSERT_TRUE(same(r2.value(), b1[i + 1])) << "rsi unaligned " << i;
+        }
+    }
+    struct P {
+        int fast, slow, signal;
+        MacdVariant v;
+    };
+    for (P p : {P{12, 26, 9, MacdVariant::Standard}, P{12, 26, 9, MacdVariant::Tulip}, P{5, 35, 5, MacdVariant::Standard},
+                P{3, 10, 16, MacdVariant::Standard}, P{8, 17, 4, MacdVariant::Tulip}}) {
+        macd(in, p.fast, p.slow, p.signal, b1, b2, b3, p.v);
+        Macd m(p.fast, p.slow, p.signal, p.v);
+        for (std::size_t i = 0; i < n; ++i) {
+            m.push(in[i]);
+            const MacdValue x = m.value();
+            ASSERT_TRUE(same(x.line, b1[i]) && same(x.signal, b2[i]) && same(x.histogram, b3[i]))
+                << "macd " << p.fast << "/" << p.slow << "/" << p.signal << " at " << i;
+        }
+    }
+    for (int period : {20, 5, 1, 1024, 1500}) {
+        bollinger(in, period, 2.0, b1, b2, b3);
+        Bollinger bb(period, 2.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            bb.push(in[i]);
+            const BandsValue x = bb.value();
+            ASSERT_TRUE(same(x.lower, b1[i]) && same(x.middle, b2[i]) && same(x.upper, b3[i])) << "bbands " << period << " at " << i;
+        }
+    }
+}
+
 TEST(Indicators, MoreIndicatorsStreamingEqualsBatchWithRevisions) {
     // Real BTCUSDT hours; each bar is first seen at its open and revised to its close.
     const Columns c = btc1h();

@@ -1,0 +1,69 @@
+#pragma once
+// SignalsWidget: the signal history panel — every LONG/SHORT signal the engine gave on a closed
+// bar, newest first, with its levels and its outcome so far (open, TP1/TP2 reached, TP3, stop,
+// expired; R achieved), and the accuracy statistics over the whole stored history (all, per side,
+// per instrument, per timeframe, per confidence band). Reads and writes nothing itself: the main
+// window feeds it from the SignalTracker and the SignalStore.
+
+#include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
+#include "signals/signalstore.h"
+
+#include <QAbstractTableModel>
+#include <QWidget>
+
+#include <map>
+#include <string>
+#include <vector>
+
+class QLabel;
+class QTableView;
+class QTableWidget;
+
+namespace kairos::ui {
+
+class SignalHistoryModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time = 0, Instrument, Tf, Side, Confidence, Entry, Stop, Tp1, Tp2, Tp3, RewardRisk, Result, R, Reasons, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+
+    /// Replaces the rows (any order; shown newest first).
+    void setSignals(std::vector<signal::StoredSignal> list);
+    /// Inserts a new signal or updates the outcome of one already shown (same series and bar).
+    void upsert(const signal::StoredSignal& s);
+    const signal::StoredSignal& at(int row) const { return m_rows.at(static_cast<std::size_t>(row)); }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /// "open", "TP1 reached", "TP3", "stop (after TP2)", "expired" ...
+    static QString outcomeText(const signal::Outcome& o);
+
+private:
+    std::vector<signal::StoredSignal> m_rows;  // newest first
+};
+
+class SignalsWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit SignalsWidget(QWidget* parent = nullptr);
+
+    SignalHistoryModel* model() const { return m_model; }
+    QTableWidget* accuracyTable() const { return m_accuracy; }
+    void setAccuracy(const std::map<std::string, signal::AccuracyBucket>& buckets);
+    void setMessage(const QString& text);
+
+Q_SIGNALS:
+    /// Double-click on a signal: show its instrument.
+    void instrumentActivated(const kairos::InstrumentId& id);
+
+private:
+    SignalHistoryModel* m_model;
+    QTableView* m_table;
+    QTableWidget* m_accuracy;
+    QLabel* m_message;
+};
+
+}  // namespace kairos::ui
