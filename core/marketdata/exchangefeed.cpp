@@ -363,10 +363,11 @@ void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar
     deliverBar(id, tf, bar);
 }
 
-void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t) {
+void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
     for (auto it = m_subs.lower_bound({Channel::Bars, id, Timeframe::S1}); it != m_subs.end(); ++it) {
         if (it->channel != Channel::Bars || !(it->instrument == id)) break;
         const Timeframe tf = it->timeframe;
+        if (skip && skip(tf)) continue;
         const std::int64_t bucket = bucketStart(tf, t.timeMs);
         auto [pos, fresh] = m_tradeBars.try_emplace(BarKey{id, tf});
         TradeBar& tb = pos->second;

@@ -232,7 +232,8 @@ protected:
     /// bucket arrives. The first bucket seen after a (re)subscription, a reconnect or lost trades
     /// lacks trades: it is never delivered as closed but left to the gap backfill over REST, as
     /// are buckets in which no trade was seen.
-    void deliverTradeToBars(const InstrumentId& id, const Trade& t);
+    /// `skip`: timeframes the venue streams as candles (not built from trades).
+    void deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
     /// Trades of `id` were lost (reconnect, trade id jump): the bars forming now are incomplete.
     void markTradeBarsIncomplete(const InstrumentId& id);
     InstrumentId instrument(std::string_view venueSymbol) const {

@@ -2,6 +2,7 @@
 
 #include "marketdata/binancefeed.h"
 #include "marketdata/bybitfeed.h"
+#include "marketdata/coinbaseatfeed.h"
 #include "marketdata/coinbasefeed.h"
 #include "marketdata/krakenfeed.h"
 #include "marketdata/okxfeed.h"
@@ -29,6 +30,7 @@ const std::vector<VenueEntry>& venues() {
         {"OKX", &OkxFeed::defaultConfig, &make<OkxFeed>},
         {"KRAKEN", &KrakenFeed::defaultConfig, &make<KrakenFeed>},
         {"COINBASE", &CoinbaseFeed::defaultConfig, &make<CoinbaseFeed>},
+        {"COINBASE_ADVANCED", &CoinbaseAdvancedFeed::defaultConfig, &make<CoinbaseAdvancedFeed>},
     };
     return v;
 }

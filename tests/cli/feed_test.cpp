@@ -2,6 +2,7 @@
 // CLI runs as a separate process, as a user runs it).
 #include "fakebinance.h"
 #include "fakecoinbase.h"
+#include "fakecoinbaseat.h"
 #include "fakekraken.h"
 #include "testdata.h"
 
@@ -179,6 +180,20 @@ TEST(CliFeedVenues, CoinbaseMatchesAndTickerThroughTheEnvironmentUrls) {
     EXPECT_EQ(lines[0], QStringLiteral("trade %1 COINBASE:BTC-USD buy 400.23 x 5.23512 id=10")
                             .arg(QString::fromStdString(kairos::formatUtc(kairos::utcMs(2014, 11, 7, 8, 19, 27, 28)))));
     EXPECT_TRUE(lines[1].endsWith(QStringLiteral("COINBASE:BTC-USD bid 1285.04 x 0.46688654 ask 1285.27 x 1.56637040"))) << lines[1].toStdString();
+}
+
+TEST(CliFeedVenues, CoinbaseAdvancedMarketTradesThroughTheEnvironmentUrls) {
+    kairos::test::FakeCoinbaseAdvanced fake;
+    QTemporaryDir home;
+    Cli cli;
+    cli.start({"feed", "COINBASE_ADVANCED", "ETH-USD", "--channels", "trades", "--count", "1"},
+              venueEnv(home, "COINBASE_ADVANCED", fake.http.url(), fake.ws.url()));
+    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics().contains("market_trades|ETH-USD"); }, 30'000)) << cli.err.toStdString();
+    fake.publish("market_trades|ETH-USD", venueDoc("coinbase-advanced/docs-examples/market_trades.json"));
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    ASSERT_EQ(cli.lines().size(), 1) << cli.out.toStdString();
+    EXPECT_EQ(cli.lines()[0], QStringLiteral("trade %1 COINBASE_ADVANCED:ETH-USD sell 1260.01 x 0.3 id=000000000")
+                                  .arg(QString::fromStdString(kairos::formatUtc(kairos::utcMs(2019, 8, 14, 20, 42, 27, 265)))));
 }
 
 }  // namespace
