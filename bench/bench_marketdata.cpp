@@ -11,6 +11,7 @@
 #include "marketdata/binancecodec.h"
 #include "marketdata/binancefeed.h"
 #include "marketdata/bybitcodec.h"
+#include "marketdata/coinbaseatcodec.h"
 #include "marketdata/coinbasecodec.h"
 #include "marketdata/krakencodec.h"
 #include "marketdata/okxcodec.h"
@@ -223,6 +224,14 @@ void benchOtherVenues() {
                                  [](const coinbase::Event& e) { return e.trade.price.raw(); });
     venueDecode<coinbase::Event>("marketdata.coinbase.l2update_decode_per_s", l2, coinbase::decode,
                                  [](const coinbase::Event& e) { return static_cast<std::int64_t>(e.bids.size() + e.asks.size()); });
+
+    // Coinbase Advanced Trade: the official doc examples (market_trades, 5-minute candles).
+    venueDecode<coinbase_at::Event>("marketdata.coinbase_advanced.trade_decode_per_s",
+                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "market_trades.json")}, coinbase_at::decode,
+                                    [](const coinbase_at::Event& e) { return e.trades.at(0).price.raw(); });
+    venueDecode<coinbase_at::Event>("marketdata.coinbase_advanced.kline_decode_per_s",
+                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "candles.json")}, coinbase_at::decode,
+                                    [](const coinbase_at::Event& e) { return e.candles.at(0).bar.close.raw(); });
 }
 
 // ---- memory under a flood ----
