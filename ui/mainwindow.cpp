@@ -2,6 +2,7 @@
 
 #include "candlechart.h"
 #include "signalswidget.h"
+#include "chartworkspace.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
@@ -29,6 +30,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -36,6 +38,8 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <limits>
 
 namespace kairos::ui {
 
@@ -63,14 +67,34 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
         });
     }
     m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
-    m_chartInstrument = session.instruments().front();
-
-    m_chart = new charts::CandleChart;
-    m_chart->setObjectName(QStringLiteral("CandleChart"));
+    // Charts read history from the profile database off the GUI thread, up to the replay clock
+    // (the store also holds the replay's future); live bars come from the feed (wireFeed).
+    m_charts = new ChartWorkspace(session.databasePath(), session.database());
+    m_charts->setInstruments(session.instruments());
+    m_charts->setLiveBarTimeframe(Timeframe::H1);
+    // Replayed instruments end at the replay clock; live ones read everything stored.
+    m_charts->setHistoryEnd([this](const InstrumentId& id) {
+        if (routeOf(id) != Route::Replay) return std::numeric_limits<std::int64_t>::max();
+        return m_session.isLoaded() ? m_session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
+    });
+    m_markerTimer = new QTimer(this);
+    m_markerTimer->setSingleShot(true);
+    m_markerTimer->setInterval(200);
+    connect(m_markerTimer, &QTimer::timeout, this, &MainWindow::refreshChartMarkers);
+    // The workspace gives each chart the profile's DrawingStore itself (and keeps the charts of
+    // one instrument in step); new charts need their signal markers.
+    auto wireCharts = [this] { m_markerTimer->start(); };
+    wireCharts();
+    connect(m_charts, &ChartWorkspace::gridChanged, this, wireCharts);
+    connect(m_charts, &ChartWorkspace::activeSeriesChanged, m_markerTimer, qOverload<>(&QTimer::start));
+    connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, [this](const InstrumentId& id, Timeframe tf) {
+        if (auto* d = dock(QStringLiteral("ChartDock")))
+            d->setWindowTitle(tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
+    });
 
     // No central widget: every panel is a dock that can float, tab and close (UX.md).
     setCentralWidget(nullptr);
-    auto* chartDock = addDock(QStringLiteral("ChartDock"), tr("Chart"), m_chart, Qt::LeftDockWidgetArea);
+    auto* chartDock = addDock(QStringLiteral("ChartDock"), tr("Chart"), m_charts, Qt::LeftDockWidgetArea);
     auto* watchDock = addDock(QStringLiteral("WatchlistDock"), tr("Watchlist"), m_watchlist, Qt::RightDockWidgetArea);
     auto* market = addDock(QStringLiteral("MarketplaceDock"), tr("Marketplace"),
                            placeholder(tr("The signal marketplace"), tr("the marketplace issue")), Qt::RightDockWidgetArea);
@@ -114,6 +138,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     wireFeed();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
+    if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
 }
 
 MainWindow::~MainWindow() = default;
@@ -149,6 +174,7 @@ void MainWindow::buildMenus() {
     for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
     QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
@@ -256,11 +282,12 @@ void MainWindow::wireFeed() {
             if (last) publishSignal(id, *last);
         }
         syncLiveSubscriptions();
-        showInstrument(m_chartInstrument);
+        if (!m_charts->restoreLastLayout()) m_charts->reloadAll();
         loadSignalHistory();
     });
     WatchlistModel* wl = m_watchlist->model();
     connect(feed, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
+    connect(feed, &marketdata::MarketDataFeed::tradeReceived, m_charts, &ChartWorkspace::onTrade);
     connect(feed, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
     connect(feed, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
     connect(feed, &marketdata::MarketDataFeed::statusChanged, this, [this](const marketdata::FeedStatus& s) {
@@ -286,6 +313,7 @@ void MainWindow::wireFeed() {
         m_liveFallback = true;
         m_feedLabel->setText(tr("%1 unreachable (%2): showing the bundled replay").arg(venue, reason));
         syncLiveSubscriptions();
+        m_charts->reloadAll();  // routes changed: history ends elsewhere now
     });
     connect(venues, &marketdata::VenueDirectory::enabledVenuesChanged, this, &MainWindow::updateVenueLabels);
     auto* sync = new QTimer(this);  // coalesces list edits into one resubscription
@@ -314,7 +342,7 @@ void MainWindow::wireFeed() {
 
 void MainWindow::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
     m_watchlist->model()->onBar(id, tf, b);
-    if (id == m_chartInstrument && tf == Timeframe::H1) m_chart->updateLastBar(b);
+    m_charts->onBar(id, tf, b);
     if (b.closed && tf == Timeframe::H1) {
         // The bar first judges the earlier signals, then may give a new one.
         if (auto changed = m_tracker->onBar(id, tf, b); changed) {
@@ -335,6 +363,20 @@ void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
     if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
         m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
     m_signalsPanel->model()->upsert({id, Timeframe::H1, s, signal::Outcome{}});
+    m_markerTimer->start();
+}
+
+void MainWindow::refreshChartMarkers() {
+    SignalHistoryModel* m = m_signalsPanel->model();
+    for (int i = 0; i < m_charts->grid(); ++i) {
+        charts::CandleChart* c = m_charts->chart(i);
+        if (!c) continue;
+        const InstrumentId id = c->instrument();
+        std::vector<signal::Signal> list;
+        for (int r = m->rowCount() - 1; r >= 0; --r)  // oldest first
+            if (m->at(r).id == id) list.push_back(m->at(r).signal);
+        c->setSignals(list);
+    }
 }
 
 void MainWindow::loadSignalHistory() {
@@ -353,6 +395,7 @@ void MainWindow::loadSignalHistory() {
     }
     m_signalsPanel->model()->setSignals(std::move(all));
     m_accuracyTimer->start(0);
+    m_markerTimer->start();
 }
 
 MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {
@@ -433,6 +476,7 @@ void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
     if (!m_wiredFeeds.insert(f).second) return;
     WatchlistModel* wl = m_watchlist->model();
     connect(f, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
+    connect(f, &marketdata::MarketDataFeed::tradeReceived, m_charts, &ChartWorkspace::onTrade);
     connect(f, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
     connect(f, &marketdata::ExchangeFeed::tickerReceived, wl, [wl](const InstrumentId& id, const marketdata::Ticker24h& t) {
         wl->onStats24h(id, {t.openPrice, t.highPrice, t.lowPrice, t.volume, t.quoteVolume}, t.timeMs);
@@ -469,7 +513,7 @@ void MainWindow::warmFromStore(const InstrumentId& id) {
     if (last) publishSignal(id, *last);
     for (std::size_t i = bars->size() > 48 ? bars->size() - 48 : 0; i < bars->size(); ++i)
         m_watchlist->model()->onBar(id, Timeframe::H1, (*bars)[i]);
-    if (id == m_chartInstrument) showInstrument(id);
+    m_charts->reloadInstrument(id);  // the store has more of it now
 }
 
 void MainWindow::refreshKnownInstruments() {
@@ -589,14 +633,7 @@ void MainWindow::showMarketDataSettings() {
     m_watchlist->setDefaultVenue(next.defaultVenue);
     refreshKnownInstruments();
     syncLiveSubscriptions();
-}
-
-std::vector<Bar> MainWindow::chartBars(const InstrumentId& id) const {
-    if (routeOf(id) == Route::Replay) return m_session.feed()->closedBars(id, Timeframe::H1);
-    if (!m_session.database()) return {};
-    storage::CandleStore store(*m_session.database());
-    auto bars = store.range(id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
-    return bars ? std::move(*bars) : std::vector<Bar>{};
+    m_charts->reloadAll();  // routes changed: history ends elsewhere now
 }
 
 void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) {
@@ -615,16 +652,49 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
     m_watchlist->model()->onSignal(id, t);
 }
 
-void MainWindow::showInstrument(const InstrumentId& id) {
-    m_chartInstrument = id;
-    const auto bars = chartBars(id);
-    m_chart->setBars(bars);
-    if (auto* d = dock(QStringLiteral("ChartDock")))
-        d->setWindowTitle(bars.empty() ? tr("Chart — %1 · no data yet").arg(QString::fromStdString(id.toString()))
-                                       : tr("Chart — %1 · 1h").arg(QString::fromStdString(id.toString())));
+void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
+
+charts::CandleChart* MainWindow::chart() const { return m_charts->activeChart(); }
+
+void MainWindow::buildLayoutMenu(QMenu* view) {
+    QMenu* layouts = view->addMenu(tr("Chart &layouts"));
+    layouts->setObjectName(QStringLiteral("ChartLayoutsMenu"));
+    layouts->addAction(tr("&Save as…"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save chart layout"), tr("Name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        if (!ok || name.isEmpty()) return;
+        if (m_charts->layoutNames().contains(name) &&
+            QMessageBox::question(this, tr("Save chart layout"), tr("Replace the layout “%1”?").arg(name)) != QMessageBox::Yes)
+            return;
+        if (auto st = m_charts->saveLayout(name); !st) QMessageBox::warning(this, tr("Save chart layout"), QString::fromStdString(st.message()));
+        else statusBar()->showMessage(tr("Chart layout “%1” saved.").arg(name), 4000);
+    });
+    QMenu* load = layouts->addMenu(tr("&Load"));
+    QMenu* remove = layouts->addMenu(tr("&Delete"));
+    // Both submenus list the saved layouts as they are when opened.
+    connect(layouts, &QMenu::aboutToShow, this, [this, load, remove] {
+        load->clear();
+        remove->clear();
+        const QStringList names = m_charts->layoutNames();
+        load->setEnabled(!names.isEmpty());
+        remove->setEnabled(!names.isEmpty());
+        for (const QString& name : names) {
+            load->addAction(name, this, [this, name] {
+                if (auto st = m_charts->loadLayout(name); !st)
+                    QMessageBox::warning(this, tr("Load chart layout"), QString::fromStdString(st.message()));
+            });
+            remove->addAction(name, this, [this, name] {
+                if (QMessageBox::question(this, tr("Delete chart layout"), tr("Delete the layout “%1”?").arg(name)) != QMessageBox::Yes)
+                    return;
+                if (auto st = m_charts->deleteLayout(name); !st)
+                    QMessageBox::warning(this, tr("Delete chart layout"), QString::fromStdString(st.message()));
+            });
+        }
+    });
 }
 
 void MainWindow::saveLayout() {
+    (void)m_charts->saveLastLayout();  // best effort: no database means no layout to keep
     m_session.settings().setValue(QString::fromLatin1(kGeometryKey), saveGeometry());
     m_session.settings().setValue(QString::fromLatin1(kStateKey), saveState(kLayoutVersion));
     m_session.settings().sync();

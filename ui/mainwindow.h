@@ -16,6 +16,7 @@
 class QDockWidget;
 class QLabel;
 class QTimer;
+class QMenu;
 
 namespace kairos::charts {
 class CandleChart;
@@ -28,6 +29,7 @@ struct FeedStatus;
 namespace kairos::ui {
 
 class SignalsWidget;
+class ChartWorkspace;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -42,8 +44,10 @@ public:
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
     SignalsWidget* signalHistory() const { return m_signalsPanel; }
-    charts::CandleChart* chart() const { return m_chart; }
-    /// Shows this instrument's 1h bars in the chart dock.
+    /// The active chart of the chart workspace.
+    charts::CandleChart* chart() const;
+    ChartWorkspace* chartWorkspace() const { return m_charts; }
+    /// Opens this instrument in the active chart.
     void showInstrument(const InstrumentId& id);
 
     /// Where an instrument's prices come from, and why not when nowhere.
@@ -76,12 +80,11 @@ private:
     void refreshKnownInstruments();
     /// Warms the signal engine and the watchlist row of a live instrument from the store.
     void warmFromStore(const InstrumentId& id);
-    std::vector<Bar> chartBars(const InstrumentId& id) const;
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
-    charts::CandleChart* m_chart = nullptr;
-    InstrumentId m_chartInstrument;
+    ChartWorkspace* m_charts = nullptr;
+    void buildLayoutMenu(QMenu* view);
     /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
     std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
     void publishSignal(const InstrumentId& id, const signal::Signal& s);
@@ -92,6 +95,10 @@ private:
     std::unique_ptr<signal::SignalStore> m_signalStore;
     std::unique_ptr<signal::SignalTracker> m_tracker;
     QTimer* m_accuracyTimer = nullptr;
+    /// Drawings of every chart, per instrument, in the profile database.
+    /// Puts the signal history's arrows on every chart (coalesced).
+    QTimer* m_markerTimer = nullptr;
+    void refreshChartMarkers();
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;
     QLabel* m_utcLabel = nullptr;

@@ -1,6 +1,8 @@
 // Qt Test, offscreen: the terminal window opens with every dock, replays real data into the
 // watchlist and the chart, and keeps its layout across a save/restore cycle.
 #include "candlechart.h"
+#include "chartpane.h"
+#include "chartworkspace.h"
 #include "mainwindow.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
@@ -65,8 +67,13 @@ private Q_SLOTS:
         QVERIFY(eth.ok());
         const Bar& firstEth = eth->bars.front();
         QCOMPARE(session.feed()->clockMs(), firstEth.openTimeMs);
-        // The chart already shows BTCUSDT's history before the replay start (five years of 1h bars).
-        QVERIFY(w.chart()->barCount() > 40000);
+        // The chart shows BTCUSDT's history before the replay start: the latest page of its five
+        // years of 1h bars, read off the GUI thread, ending at the replay clock.
+        ChartPane* pane = w.chartWorkspace()->activePane();
+        QTRY_VERIFY_WITH_TIMEOUT(pane->state() == ChartPane::State::Ready, 30000);
+        QCOMPARE(pane->instrument(), (InstrumentId{"BINANCE", "BTCUSDT"}));
+        QCOMPARE(w.chart()->barCount(), w.chartWorkspace()->pageBars());
+        QCOMPARE(w.chart()->series().time().back(), firstEth.openTimeMs - 3600000);
         // The watchlist shows the signal engine's verdict on that history (its last 500 bars).
         {
             const auto history = session.feed()->closedBars(InstrumentId{"BINANCE", "BTCUSDT"}, Timeframe::H1);
@@ -97,6 +104,14 @@ private Q_SLOTS:
         const int before = w.chart()->barCount();
         session.feed()->advanceTo(firstEth.openTimeMs + 2 * 3600000 + 1);
         QCOMPARE(w.chart()->barCount(), before + 2);
+        // AND the watchlist opens a symbol in the active chart of a multi-chart layout
+        w.chartWorkspace()->setGrid(2);
+        w.chartWorkspace()->setActiveIndex(1);
+        const InstrumentId left = w.chartWorkspace()->pane(0)->instrument();
+        Q_EMIT w.watchlist()->instrumentActivated(InstrumentId{"BINANCE", "XRPUSDT"});
+        QCOMPARE(w.chartWorkspace()->pane(1)->instrument(), (InstrumentId{"BINANCE", "XRPUSDT"}));
+        QCOMPARE(w.chartWorkspace()->pane(0)->instrument(), left);
+        QCOMPARE(w.dock(QStringLiteral("ChartDock"))->windowTitle(), QStringLiteral("Chart — BINANCE:XRPUSDT · 1h"));
     }
 
     void layoutSurvivesSaveAndRestore() {
