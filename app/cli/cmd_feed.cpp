@@ -181,9 +181,10 @@ const CommandRegistration kFeed{{"feed", "print live ticks and candles from an e
     "  ticker TIME VENUE:SYMBOL last .. open .. high .. low .. volume .. quote_volume ..\n"
     "  bar|backfill OPEN_TIME VENUE:SYMBOL TF open .. high .. low .. close .. volume .. closed|forming\n"
     "  book TIME VENUE:SYMBOL update ID bid PRICE x QTY ask PRICE x QTY\n"
-    "Connection status and skipped messages go to stderr. VENUE: BINANCE, BYBIT, OKX, KRAKEN, COINBASE,\n"
-    "COINBASE_AT. SYMBOL as the venue spells it (BTCUSDT, BTC-USDT, BTC/USD, BTC-USD). Base URLs default to\n"
-    "the venue's production hosts; override with --rest-url/--ws-url (--ws2-url: OKX business endpoint),\n"
+    "Connection status and skipped messages go to stderr. VENUE: BINANCE, BYBIT, OKX, KRAKEN, COINBASE\n"
+    "(Coinbase Exchange), COINBASE_ADVANCED (Advanced Trade). SYMBOL as the venue spells it (BTCUSDT, BTC-USDT,\n"
+    "BTC/USD, BTC-USD). Base URLs default to the venue's production hosts; override with\n"
+    "--rest-url/--ws-url (--ws2-url: OKX business endpoint),\n"
     "KAIROS_<VENUE>_REST_URL / KAIROS_<VENUE>_WS_URL / KAIROS_<VENUE>_WS2_URL, or the settings keys\n"
     "marketdata/<VENUE>/restUrl, wsUrl, wsUrl2. Exit code 1 when the feed gives up.",
     runFeed}};

@@ -277,7 +277,7 @@ FileNameHints inferFromFileName(const std::string& path) {
             const std::string m = lower(tok[i]);
             if (m == "spot") ++i;
             else if (m == "um" || m == "cm") {
-                venue += "_" + std::string(m == "um" ? "UM" : "CM");
+                venue.append(m == "um" ? "_UM" : "_CM");  // not "_" + std::string: GCC 12 -O3 false -Wrestrict
                 ++i;
             }
         }

@@ -107,6 +107,7 @@ void ExchangeFeed::unsubscribe(const Subscription& s) {
     if (s.channel == Channel::Bars) {
         m_barTracks.erase({s.instrument, s.timeframe});
         m_formingBars.erase({s.instrument, s.timeframe});
+        m_tradeBars.erase({s.instrument, s.timeframe});
     }
     const QString topic = topicFor(s);
     auto it = m_topicRefs.find(topic);
@@ -129,6 +130,7 @@ void ExchangeFeed::stop() {
     m_topicRefs.clear();
     m_barTracks.clear();
     m_formingBars.clear();
+    m_tradeBars.clear();
     updateStatus();
 }
 
@@ -359,6 +361,50 @@ void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar
         m_formingBars.emplace(BarKey{id, tf}, bar);
     }
     deliverBar(id, tf, bar);
+}
+
+void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
+    for (auto it = m_subs.lower_bound({Channel::Bars, id, Timeframe::S1}); it != m_subs.end(); ++it) {
+        if (it->channel != Channel::Bars || !(it->instrument == id)) break;
+        const Timeframe tf = it->timeframe;
+        if (skip && skip(tf)) continue;
+        const std::int64_t bucket = bucketStart(tf, t.timeMs);
+        auto [pos, fresh] = m_tradeBars.try_emplace(BarKey{id, tf});
+        TradeBar& tb = pos->second;
+        if (!fresh && bucket < tb.bar.openTimeMs) continue;  // late trade of a bar already closed
+        if (fresh || bucket > tb.bar.openTimeMs) {
+            if (!fresh) {
+                if (!tb.partial) {
+                    Bar done = tb.bar;
+                    done.closed = true;
+                    deliverBar(id, tf, done);
+                } else {
+                    // Incomplete: let the gap check below fetch it (unless an older gap covers it).
+                    auto& track = m_barTracks[{id, tf}];
+                    if (track.lastClosedOpenMs < 0) track.lastClosedOpenMs = bucketStart(tf, tb.bar.openTimeMs - 1);
+                }
+                tb.partial = false;
+            }
+            tb.bar = Bar{};
+            tb.bar.openTimeMs = bucket;
+            tb.bar.open = tb.bar.high = tb.bar.low = tb.bar.close = t.price;
+            tb.bar.volume = t.quantity;
+            tb.bar.tradeCount = 1;
+        } else {
+            if (tb.bar.high < t.price) tb.bar.high = t.price;
+            if (t.price < tb.bar.low) tb.bar.low = t.price;
+            tb.bar.close = t.price;
+            if (auto v = tb.bar.volume.add(t.quantity)) tb.bar.volume = *v;
+            ++tb.bar.tradeCount;
+        }
+        tb.bar.closed = false;
+        deliverBar(id, tf, tb.bar);
+    }
+}
+
+void ExchangeFeed::markTradeBarsIncomplete(const InstrumentId& id) {
+    for (auto& [key, tb] : m_tradeBars)
+        if (key.first == id) tb.partial = true;
 }
 
 void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt) {

@@ -227,6 +227,15 @@ protected:
     /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
     /// then `bar` as forming; an update older than the current bar is ignored.
     void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
+    /// For venues without a candle stream (Coinbase Exchange): folds a trade into the bar of every
+    /// Bars subscription of `id` and delivers it as forming. A bar closes when a trade of a later
+    /// bucket arrives. The first bucket seen after a (re)subscription, a reconnect or lost trades
+    /// lacks trades: it is never delivered as closed but left to the gap backfill over REST, as
+    /// are buckets in which no trade was seen.
+    /// `skip`: timeframes the venue streams as candles (not built from trades).
+    void deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
+    /// Trades of `id` were lost (reconnect, trade id jump): the bars forming now are incomplete.
+    void markTradeBarsIncomplete(const InstrumentId& id);
     InstrumentId instrument(std::string_view venueSymbol) const {
         return InstrumentId{m_venueStd, std::string(venueSymbol)};
     }
@@ -267,6 +276,11 @@ private:
     int m_bookResyncs = 0;
     std::map<BarKey, BarTrack> m_barTracks;
     std::map<BarKey, Bar> m_formingBars;  // deliverUnflaggedBar
+    struct TradeBar {
+        Bar bar;
+        bool partial = true;  ///< trades before the first one seen may be missing
+    };
+    std::map<BarKey, TradeBar> m_tradeBars;  // deliverTradeToBars
     std::map<quint64, std::shared_ptr<BarsFetch>> m_fetches;
     quint64 m_nextFetchId = 1;
     std::function<std::int64_t()> m_now;

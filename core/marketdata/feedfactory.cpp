@@ -2,6 +2,8 @@
 
 #include "marketdata/binancefeed.h"
 #include "marketdata/bybitfeed.h"
+#include "marketdata/coinbaseatfeed.h"
+#include "marketdata/coinbasefeed.h"
 #include "marketdata/krakenfeed.h"
 #include "marketdata/okxfeed.h"
 
@@ -27,6 +29,8 @@ const std::vector<VenueEntry>& venues() {
         {"BYBIT", &BybitFeed::defaultConfig, &make<BybitFeed>},
         {"OKX", &OkxFeed::defaultConfig, &make<OkxFeed>},
         {"KRAKEN", &KrakenFeed::defaultConfig, &make<KrakenFeed>},
+        {"COINBASE", &CoinbaseFeed::defaultConfig, &make<CoinbaseFeed>},
+        {"COINBASE_ADVANCED", &CoinbaseAdvancedFeed::defaultConfig, &make<CoinbaseAdvancedFeed>},
     };
     return v;
 }

@@ -17,7 +17,7 @@
 
 namespace kairos::marketdata {
 
-/// "BINANCE", "BYBIT", "OKX", "KRAKEN", "COINBASE" (Exchange), "COINBASE_AT" (Advanced Trade).
+/// "BINANCE", "BYBIT", "OKX", "KRAKEN", "COINBASE" (Coinbase Exchange), "COINBASE_ADVANCED" (Advanced Trade).
 QStringList supportedVenues();
 
 /// Production configuration of `venue` (case-insensitive). Error names the supported venues.

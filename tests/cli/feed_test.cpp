@@ -1,6 +1,9 @@
-// kairos-cli feed / history against the local fake Binance (the fake runs in this process; the
+// kairos-cli feed against the local fake Binance, Kraken and Coinbase (the fake runs in this process; the
 // CLI runs as a separate process, as a user runs it).
 #include "fakebinance.h"
+#include "fakecoinbase.h"
+#include "fakecoinbaseat.h"
+#include "fakekraken.h"
 #include "testdata.h"
 
 #include "domain/timeframe.h"
@@ -132,6 +135,65 @@ TEST_F(CliFeed, UsageErrors) {
     d.start({"feed", "BINANCE", "BTCUSDT"}, e);
     EXPECT_EQ(d.finish(), 2);
     EXPECT_TRUE(d.err.contains(QStringLiteral("KAIROS_BINANCE_WS_URL"))) << d.err.toStdString();
+}
+
+QString venueDoc(const std::string& path) { return QString::fromStdString(kairos::test::readFile(kairos::test::fixture("feeds/" + path))); }
+
+QProcessEnvironment venueEnv(const QTemporaryDir& home, const QString& venue, const QUrl& rest, const QUrl& ws) {
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+    e.insert(QStringLiteral("HOME"), home.path());
+    e.insert(QStringLiteral("KAIROS_%1_REST_URL").arg(venue), rest.toString());
+    e.insert(QStringLiteral("KAIROS_%1_WS_URL").arg(venue), ws.toString());
+    return e;
+}
+
+TEST(CliFeedVenues, KrakenTradesThroughTheEnvironmentUrls) {
+    kairos::test::FakeKraken fake;
+    QTemporaryDir home;
+    Cli cli;
+    cli.start({"feed", "KRAKEN", "BTC/USD", "--channels", "trades", "--count", "2"}, venueEnv(home, "KRAKEN", fake.http.url(), fake.ws.url()));
+    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics().contains("trade|BTC/USD"); }, 30'000)) << cli.err.toStdString();
+    fake.publish("trade|BTC/USD", venueDoc("kraken/docs-examples/trade-snapshot.json").replace("MATIC/USD", "BTC/USD"));
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    const QStringList lines = cli.lines();
+    ASSERT_EQ(lines.size(), 2) << cli.out.toStdString();
+    EXPECT_EQ(lines[0], QStringLiteral("trade %1 KRAKEN:BTC/USD buy 0.5147 x 6423.46326 id=4665846")
+                            .arg(QString::fromStdString(kairos::formatUtc(kairos::utcMs(2023, 9, 25, 7, 48, 36, 925)))));
+    EXPECT_TRUE(lines[1].endsWith(QStringLiteral("KRAKEN:BTC/USD buy 0.5147 x 1136.19677815 id=4665847"))) << lines[1].toStdString();
+}
+
+TEST(CliFeedVenues, CoinbaseMatchesAndTickerThroughTheEnvironmentUrls) {
+    kairos::test::FakeCoinbase fake;
+    QTemporaryDir home;
+    Cli cli;
+    cli.start({"feed", "COINBASE", "BTC-USD", "--channels", "trades,quotes", "--count", "2"},
+              venueEnv(home, "COINBASE", fake.http.url(), fake.ws.url()));
+    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics().contains(QSet<QString>{"matches|BTC-USD", "ticker|BTC-USD"}); }, 30'000))
+        << cli.err.toStdString();
+    fake.publish("matches|BTC-USD", venueDoc("coinbase/docs-examples/match.json"));
+    fake.publish("ticker|BTC-USD", venueDoc("coinbase/docs-examples/ticker.json").replace("ETH-USD", "BTC-USD"));
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    const QStringList lines = cli.lines();
+    ASSERT_EQ(lines.size(), 2) << cli.out.toStdString();
+    // "side": "sell" in a match is the maker's side: the taker bought.
+    EXPECT_EQ(lines[0], QStringLiteral("trade %1 COINBASE:BTC-USD buy 400.23 x 5.23512 id=10")
+                            .arg(QString::fromStdString(kairos::formatUtc(kairos::utcMs(2014, 11, 7, 8, 19, 27, 28)))));
+    EXPECT_TRUE(lines[1].endsWith(QStringLiteral("COINBASE:BTC-USD bid 1285.04 x 0.46688654 ask 1285.27 x 1.56637040"))) << lines[1].toStdString();
+}
+
+TEST(CliFeedVenues, CoinbaseAdvancedMarketTradesThroughTheEnvironmentUrls) {
+    kairos::test::FakeCoinbaseAdvanced fake;
+    QTemporaryDir home;
+    Cli cli;
+    cli.start({"feed", "COINBASE_ADVANCED", "ETH-USD", "--channels", "trades", "--count", "1"},
+              venueEnv(home, "COINBASE_ADVANCED", fake.http.url(), fake.ws.url()));
+    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics().contains("market_trades|ETH-USD"); }, 30'000)) << cli.err.toStdString();
+    fake.publish("market_trades|ETH-USD", venueDoc("coinbase-advanced/docs-examples/market_trades.json"));
+    ASSERT_EQ(cli.finish(), 0) << cli.err.toStdString();
+    ASSERT_EQ(cli.lines().size(), 1) << cli.out.toStdString();
+    EXPECT_EQ(cli.lines()[0], QStringLiteral("trade %1 COINBASE_ADVANCED:ETH-USD sell 1260.01 x 0.3 id=000000000")
+                                  .arg(QString::fromStdString(kairos::formatUtc(kairos::utcMs(2019, 8, 14, 20, 42, 27, 265)))));
 }
 
 }  // namespace

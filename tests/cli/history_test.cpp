@@ -1,6 +1,8 @@
 // kairos-cli history against the local fake Binance: downloads into the profile's candle store,
 // pages within the venue limit, backs off on 429, fetches only what is missing on a second run.
 #include "fakebinance.h"
+#include "fakecoinbase.h"
+#include "fakekraken.h"
 #include "testdata.h"
 
 #include "storage/candlestore.h"
@@ -98,6 +100,43 @@ TEST_F(CliHistory, VenueErrorsAndUsageErrors) {
     CliRun u = runCli({"--profile", profile.path(), "history", "BINANCE", "BTCUSDT", "1m"}, env());
     EXPECT_EQ(u.code, 2);
     EXPECT_TRUE(u.err.contains(QStringLiteral("--from")));
+}
+
+TEST_F(CliHistory, KrakenAndCoinbaseThroughTheirOwnCandleEndpoints) {
+    test::FakeKraken kraken;
+    test::FakeCoinbase coinbase;
+    kraken.setBars("XBTUSD", Timeframe::M1, bars);  // REST pair name of BTC/USD
+    coinbase.setBars("BTC-USD", Timeframe::M1, bars);
+    QProcessEnvironment e = env();
+    e.insert(QStringLiteral("KAIROS_KRAKEN_REST_URL"), kraken.http.url().toString());
+    e.insert(QStringLiteral("KAIROS_COINBASE_REST_URL"), coinbase.http.url().toString());
+    auto args = [&](const char* venue, const char* symbol, std::size_t from, std::size_t to) {
+        return QStringList{"--profile", profile.path(), "history", venue, symbol, "1m", "--from", QString::number(bars[from].openTimeMs),
+                           "--to", QString::number(bars[to].openTimeMs)};
+    };
+    // Kraken serves only its newest 720 rows: a range inside them.
+    CliRun k = runCli(args("KRAKEN", "BTC/USD", 2900, 2990), e);
+    ASSERT_EQ(k.code, 0) << k.err.toStdString();
+    EXPECT_TRUE(k.out.contains(QStringLiteral(": 90 bars written"))) << k.out.toStdString();
+    EXPECT_EQ(kraken.http.requestCount("/0/public/OHLC"), 1);
+    // Coinbase: 300 candles per request at most.
+    CliRun c = runCli(args("COINBASE", "BTC-USD", 0, 650), e);
+    ASSERT_EQ(c.code, 0) << c.err.toStdString();
+    EXPECT_TRUE(c.out.contains(QStringLiteral(": 650 bars written"))) << c.out.toStdString();
+    EXPECT_EQ(coinbase.http.requestCount("/products/BTC-USD/candles"), 3);
+
+    auto db = storage::Database::openProfile(profile.path());
+    ASSERT_TRUE(db.ok()) << db.message();
+    storage::CandleStore store(**db);
+    auto kb = store.range({"KRAKEN", "BTC/USD"}, Timeframe::M1, bars[2900].openTimeMs, bars[2990].openTimeMs);
+    ASSERT_TRUE(kb.ok());
+    ASSERT_EQ(kb->size(), 90u);
+    EXPECT_EQ((*kb)[45].close.toString(), bars[2945].close.toString());
+    auto cbars = store.range({"COINBASE", "BTC-USD"}, Timeframe::M1, bars[0].openTimeMs, bars[650].openTimeMs);
+    ASSERT_TRUE(cbars.ok());
+    ASSERT_EQ(cbars->size(), 650u);
+    EXPECT_EQ((*cbars)[649].low.toString(), bars[649].low.toString());  // Coinbase rows put low before high
+    EXPECT_EQ((*cbars)[649].high.toString(), bars[649].high.toString());
 }
 
 }  // namespace

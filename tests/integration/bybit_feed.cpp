@@ -210,6 +210,13 @@ TEST(BybitBook, RecordedSnapshotAndDeltasReplayToTheReferenceBook) {
     EXPECT_EQ(asText(book->bids()), bids);
     EXPECT_EQ(asText(book->asks()), asks);
     EXPECT_FALSE(book->isCrossed());
+    // Known answer, computed outside C++ (Python Decimal over the same file, the same rule).
+    EXPECT_EQ(book->bids().size(), 500u);
+    EXPECT_EQ(book->asks().size(), 500u);
+    EXPECT_EQ(book->bestBid()->price.toTrimmedString(), "1.9537");
+    EXPECT_EQ(book->bestBid()->quantity.toTrimmedString(), "10605");
+    EXPECT_EQ(book->bestAsk()->price.toTrimmedString(), "1.9538");
+    EXPECT_EQ(book->bestAsk()->quantity.toTrimmedString(), "6702");
     EXPECT_EQ(feed.bookResyncCount(), 0);
     const BookTop top = books.last()[1].value<BookTop>();
     EXPECT_EQ(top.bids.size(), 10u);

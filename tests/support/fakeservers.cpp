@@ -204,7 +204,8 @@ QList<CryptofeedLine> readCryptofeedLog(const std::string& path) {
     while (!f.atEnd()) {
         QByteArray line = f.readLine();
         if (line.endsWith('\n')) line.chop(1);
-        if (line.isEmpty() || line.contains(" <-> ") || line.contains(" <- ")) continue;  // connect / sent lines
+        if (line.isEmpty() || line.startsWith('#')) continue;  // provenance header of a trimmed copy
+        if (line.contains(" <-> ") || line.contains(" <- ")) continue;  // connect / sent lines
         CryptofeedLine l;
         QByteArray rest = line;
         const int arrow = static_cast<int>(line.indexOf(" -> "));

@@ -138,6 +138,24 @@ TEST(BinanceBook, RecordedChainsReplayToTheSnapshotRuleBook) {
         EXPECT_EQ(asText(sync.book().asks()), ref.asks);
         EXPECT_EQ(sync.book().updateId(), chain.events.back().event.finalUpdateId);
         EXPECT_FALSE(sync.book().isCrossed());
+        // Known answers, computed outside C++ (Python Decimal over the same two files, the same rule).
+        struct Known {
+            std::size_t bids, asks;
+            const char *bestBid, *bidQty, *bestAsk, *askQty;
+        };
+        const std::map<std::string, Known> known = {
+            {"NKNUSDT", {614, 994, "0.35270000", "9602.00000000", "0.35310000", "152.00000000"}},
+            {"BLZETH", {173, 999, "0.00006547", "100.00000000", "0.00006560", "1528.00000000"}},
+            {"LRCBTC", {176, 1000, "0.00000637", "2500.00000000", "0.00000638", "2285.00000000"}},
+            {"RUNEEUR", {222, 468, "6.25100000", "69.30000000", "6.26900000", "69.30000000"}},
+        };
+        const Known& k = known.at(symbol);
+        EXPECT_EQ(sync.book().bids().size(), k.bids);
+        EXPECT_EQ(sync.book().asks().size(), k.asks);
+        EXPECT_EQ(sync.book().bestBid()->price.toString(), k.bestBid);
+        EXPECT_EQ(sync.book().bestBid()->quantity.toString(), k.bidQty);
+        EXPECT_EQ(sync.book().bestAsk()->price.toString(), k.bestAsk);
+        EXPECT_EQ(sync.book().bestAsk()->quantity.toString(), k.askQty);
     }
 }
 

@@ -1,0 +1,241 @@
+#include "marketdata/coinbaseatfeed.h"
+
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace kairos::marketdata {
+
+namespace {
+constexpr int kMaxProductsPerMessage = 100;
+
+std::string restError(const HttpResponse& r) {
+    QString t = QString::fromUtf8(r.body.left(200)).simplified();
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
+}
+
+QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
+
+QString kindName(coinbase_at::EventKind k) {
+    switch (k) {
+    case coinbase_at::EventKind::Trades: return QStringLiteral("market_trades");
+    case coinbase_at::EventKind::Tickers: return QStringLiteral("ticker");
+    case coinbase_at::EventKind::Candles: return QStringLiteral("candles");
+    case coinbase_at::EventKind::Book: return QStringLiteral("l2_data");
+    case coinbase_at::EventKind::Heartbeats: return QStringLiteral("heartbeats");
+    case coinbase_at::EventKind::Subscriptions: return QStringLiteral("subscriptions");
+    case coinbase_at::EventKind::Error: return QStringLiteral("error");
+    case coinbase_at::EventKind::Other: return QStringLiteral("other");
+    case coinbase_at::EventKind::Unknown: break;
+    }
+    return QStringLiteral("unrecognised");
+}
+}  // namespace
+
+FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
+    FeedConfig c;
+    c.restUrl = QUrl(QStringLiteral("https://api.coinbase.com"));
+    c.wsUrl = QUrl(QStringLiteral("wss://advanced-trade-ws.coinbase.com"));
+    c.ws.idleTimeoutMs = 30'000;     // heartbeats arrive every second
+    c.ws.maxControlPerSecond = 8;    // unauthenticated messages: 8 per second per IP
+    c.rest.minIntervalMs = 100;
+    return c;
+}
+
+CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+
+bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinbase_at::granularityFor(tf).has_value(); }
+
+QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
+    const QString p = QString::fromStdString(s.instrument.symbol);
+    switch (s.channel) {
+    case Channel::Trades: return QStringLiteral("market_trades|") + p;
+    case Channel::Bars: return (streamedAsCandles(s.timeframe) ? QStringLiteral("candles|") : QStringLiteral("market_trades|")) + p;
+    case Channel::Quotes:
+    case Channel::Ticker: return QStringLiteral("ticker|") + p;
+    case Channel::Book: return QStringLiteral("level2|") + p;
+    }
+    return {};
+}
+
+QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QStringList& topics) {
+    std::map<QString, QStringList> byChannel;
+    for (const QString& t : topics) {
+        const qsizetype bar = t.indexOf(QLatin1Char('|'));
+        byChannel[t.left(bar)].append(t.mid(bar + 1));
+    }
+    QList<QByteArray> out;
+    for (const auto& [channel, products] : byChannel) {
+        for (qsizetype i = 0; i < products.size(); i += kMaxProductsPerMessage) {
+            QByteArray m = "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[";
+            const qsizetype end = std::min<qsizetype>(products.size(), i + kMaxProductsPerMessage);
+            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + products[j].toUtf8() + '"';
+            m += "],\"channel\":\"" + channel.toUtf8() + "\"}";
+            out.append(m);
+        }
+    }
+    return out;
+}
+
+QList<QByteArray> CoinbaseAdvancedFeed::subscribeMessages(const QString&, const QStringList& topics) {
+    return typeMessages("subscribe", topics);
+}
+
+void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
+    // Channels without updates close after 60-90 s: heartbeats (1 per second) keep it open.
+    shard.conn->sendText(R"({"type":"subscribe","channel":"heartbeats"})");
+}
+
+QList<QByteArray> CoinbaseAdvancedFeed::unsubscribeMessages(const QString&, const QStringList& topics) {
+    return typeMessages("unsubscribe", topics);
+}
+
+void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message) {
+    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
+    coinbase_at::Event& ev = m_event;
+    if (auto st = coinbase_at::decode(text, ev); !st) {
+        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
+        return;
+    }
+    if (ev.sequenceNum >= 0) {
+        auto [it, fresh] = m_lastSequence.try_emplace(shard.index, ev.sequenceNum);
+        if (!fresh) {
+            if (ev.sequenceNum > it->second + 1) onSequenceGap(shard, it->second + 1, ev.sequenceNum);
+            if (ev.sequenceNum > it->second) it->second = ev.sequenceNum;  // smaller: out of order, kept
+        }
+    }
+    switch (ev.kind) {
+    case coinbase_at::EventKind::Trades:
+        for (std::size_t i = 0; i < ev.trades.size(); ++i) {
+            const InstrumentId id = instrument(ev.tradeProducts[i]);
+            if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trades[i]);
+            deliverTradeToBars(id, ev.trades[i], &streamedAsCandles);
+        }
+        break;
+    case coinbase_at::EventKind::Tickers:
+        for (const auto& t : ev.tickers) {
+            const InstrumentId id = instrument(t.productId);
+            if (isSubscribed({Channel::Quotes, id, Timeframe::M1})) deliverQuote(id, t.quote);
+            if (isSubscribed({Channel::Ticker, id, Timeframe::M1})) deliverTicker(id, t.ticker);
+        }
+        break;
+    case coinbase_at::EventKind::Candles:
+        for (const auto& c : ev.candles) {
+            const InstrumentId id = instrument(c.productId);
+            if (isSubscribed({Channel::Bars, id, Timeframe::M5})) deliverUnflaggedBar(id, Timeframe::M5, c.bar);
+        }
+        break;
+    case coinbase_at::EventKind::Book:
+        for (const auto& b : ev.books) onBook(b, ev.timeMs);
+        break;
+    case coinbase_at::EventKind::Error: reportVenueError(sv(ev.message)); break;
+    case coinbase_at::EventKind::Heartbeats:
+    case coinbase_at::EventKind::Subscriptions:
+    case coinbase_at::EventKind::Other: break;
+    case coinbase_at::EventKind::Unknown:
+        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no channel"));
+        break;
+    }
+}
+
+void CoinbaseAdvancedFeed::onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got) {
+    ++m_sequenceGaps;
+    const QString why = QStringLiteral("sequence_num jumped from %1 to %2").arg(expected - 1).arg(got);
+    for (auto& [sym, b] : m_books)
+        if (b.synced && shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) resync(b, why);
+    for (const auto& s : subscriptions())
+        if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void CoinbaseAdvancedFeed::onSubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
+}
+
+void CoinbaseAdvancedFeed::onUnsubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
+}
+
+const OrderBook* CoinbaseAdvancedFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+void CoinbaseAdvancedFeed::onConnectionLost(Shard& shard) {
+    m_lastSequence.erase(shard.index);
+    for (auto& [sym, b] : m_books) {
+        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
+    for (const auto& s : subscriptions())
+        if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
+}
+
+void CoinbaseAdvancedFeed::resync(BookState& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_t timeMs) {
+    auto it = m_books.find(std::string(item.productId));
+    if (it == m_books.end()) return;
+    BookState& b = it->second;
+    if (item.snapshot) {
+        b.book.setSnapshot(item.bids, item.asks, 0);
+        b.synced = true;
+        b.crossedSnapshot = b.book.isCrossed();
+    } else {
+        if (!b.synced) return;
+        b.book.apply(item.bids, item.asks);
+        b.book.setUpdateId(b.book.updateId() + 1);
+        if (!b.crossedSnapshot && b.book.isCrossed()) {
+            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            return;
+        }
+    }
+    deliverBook(b.id, b.book, timeMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
+    QPointer<CoinbaseAdvancedFeed> self(this);
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
+    rest().get(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, [self, callback](Result<HttpResponse> r) {
+        if (!self) return;
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
+        callback(coinbase_at::parseProducts(r->body, self->venue().toStdString()));
+    });
+}
+
+void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                                         BarsPageCallback callback) {
+    const auto g = coinbase_at::granularityFor(tf);
+    if (!g) return callback(makeError("Coinbase Advanced Trade has no " + toString(tf) + " candles"));
+    const auto step = fixedDurationMs(tf);
+    const std::int64_t last = std::max(fromMs, toMs - (step ? *step : 0));
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs / 1000));
+    q.addQueryItem(QStringLiteral("end"), QString::number(last / 1000));
+    q.addQueryItem(QStringLiteral("granularity"), sv(*g));
+    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
+    const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
+    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
+        auto bars = coinbase_at::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
+        callback(std::move(bars));
+    });
+}
+
+}  // namespace kairos::marketdata

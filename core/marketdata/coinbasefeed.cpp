@@ -1,0 +1,251 @@
+#include "marketdata/coinbasefeed.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QUrlQuery>
+
+namespace kairos::marketdata {
+
+namespace {
+constexpr int kMaxProductsPerChannel = 100;
+const QString kBookChannel = QStringLiteral("level2_batch");
+
+std::string restError(const HttpResponse& r) {
+    QString t = QString::fromUtf8(r.body.left(200)).simplified();
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
+}
+
+QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
+
+QString kindName(coinbase::EventKind k) {
+    switch (k) {
+    case coinbase::EventKind::Match: return QStringLiteral("match");
+    case coinbase::EventKind::LastMatch: return QStringLiteral("last_match");
+    case coinbase::EventKind::Ticker: return QStringLiteral("ticker");
+    case coinbase::EventKind::Snapshot: return QStringLiteral("snapshot");
+    case coinbase::EventKind::L2Update: return QStringLiteral("l2update");
+    case coinbase::EventKind::Heartbeat: return QStringLiteral("heartbeat");
+    case coinbase::EventKind::Subscriptions: return QStringLiteral("subscriptions");
+    case coinbase::EventKind::Error: return QStringLiteral("error");
+    case coinbase::EventKind::Other: return QStringLiteral("other");
+    case coinbase::EventKind::Unknown: break;
+    }
+    return QStringLiteral("unrecognised");
+}
+}  // namespace
+
+FeedConfig CoinbaseFeed::defaultConfig() {
+    FeedConfig c;
+    c.restUrl = QUrl(QStringLiteral("https://api.exchange.coinbase.com"));
+    c.wsUrl = QUrl(QStringLiteral("wss://ws-feed.exchange.coinbase.com"));
+    c.ws.pingIntervalMs = 30'000;  // WebSocket ping frames (no ping rule documented)
+    c.ws.idleTimeoutMs = 90'000;
+    c.ws.maxControlPerSecond = 50;  // 100 client messages per second per IP
+    c.rest.minIntervalMs = 100;     // public REST: 10 requests per second per IP
+    return c;
+}
+
+CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+
+bool CoinbaseFeed::supportsTimeframe(Timeframe tf) const { return coinbase::granularityFor(tf).has_value(); }
+
+QString CoinbaseFeed::topicFor(const Subscription& s) const {
+    const QString p = QString::fromStdString(s.instrument.symbol);
+    switch (s.channel) {
+    case Channel::Trades:
+    case Channel::Bars: return QStringLiteral("matches|") + p;  // bars are built from matches
+    case Channel::Quotes:
+    case Channel::Ticker: return QStringLiteral("ticker|") + p;
+    case Channel::Book: return kBookChannel + QLatin1Char('|') + p;
+    }
+    return {};
+}
+
+QList<QByteArray> CoinbaseFeed::typeMessages(const char* type, const QStringList& topics) {
+    std::map<QString, QStringList> byChannel;
+    for (const QString& t : topics) {
+        const qsizetype bar = t.indexOf(QLatin1Char('|'));
+        byChannel[t.left(bar)].append(t.mid(bar + 1));
+    }
+    // One message per batch: {"type":..,"channels":[{"name":..,"product_ids":[..]}, ...]}.
+    QList<QByteArray> out;
+    for (int batch = 0;; ++batch) {
+        QByteArray channels;
+        for (const auto& [name, products] : byChannel) {
+            const qsizetype from = static_cast<qsizetype>(batch) * kMaxProductsPerChannel;
+            if (from >= products.size()) continue;
+            const qsizetype to = std::min<qsizetype>(products.size(), from + kMaxProductsPerChannel);
+            if (!channels.isEmpty()) channels += ',';
+            channels += "{\"name\":\"" + name.toUtf8() + "\",\"product_ids\":[";
+            for (qsizetype i = from; i < to; ++i) channels += (i > from ? ",\"" : "\"") + products[i].toUtf8() + '"';
+            channels += "]}";
+        }
+        if (channels.isEmpty()) break;
+        out.append("{\"type\":\"" + QByteArray(type) + "\",\"channels\":[" + channels + "]}");
+    }
+    return out;
+}
+
+QList<QByteArray> CoinbaseFeed::subscribeMessages(const QString&, const QStringList& topics) { return typeMessages("subscribe", topics); }
+QList<QByteArray> CoinbaseFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return typeMessages("unsubscribe", topics); }
+
+void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
+    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
+    coinbase::Event& ev = m_event;
+    if (auto st = coinbase::decode(text, ev); !st) {
+        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
+        return;
+    }
+    switch (ev.kind) {
+    case coinbase::EventKind::Match: onMatch(ev); break;
+    case coinbase::EventKind::LastMatch:
+        // The last trade before the subscription: the start of the trade id chain, not a new trade.
+        m_lastTradeId[std::string(ev.productId)] = ev.tradeId;
+        break;
+    case coinbase::EventKind::Ticker: {
+        const InstrumentId id = instrument(ev.productId);
+        if (isSubscribed({Channel::Quotes, id, Timeframe::M1})) deliverQuote(id, ev.quote);
+        if (isSubscribed({Channel::Ticker, id, Timeframe::M1})) deliverTicker(id, ev.ticker);
+        break;
+    }
+    case coinbase::EventKind::Snapshot:
+    case coinbase::EventKind::L2Update: onBook(ev); break;
+    case coinbase::EventKind::Heartbeat: {
+        // last_trade_id beyond the last match seen: matches were dropped.
+        auto it = m_lastTradeId.find(std::string(ev.productId));
+        if (it != m_lastTradeId.end() && ev.tradeId > it->second) {
+            ++m_tradeGaps;
+            markTradeBarsIncomplete(instrument(ev.productId));
+            it->second = ev.tradeId;
+        }
+        break;
+    }
+    case coinbase::EventKind::Error: {
+        reportVenueError(QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
+        if (ev.message.substr(0, 7) == "ErrSlow") {
+            // The server drops slow consumers: start over on a fresh connection (new snapshots).
+            QPointer<WsConnection> conn(shard.conn);
+            const QString why = sv(ev.message);
+            QMetaObject::invokeMethod(this, [conn, why] { if (conn) conn->reconnectNow(why); }, Qt::QueuedConnection);
+        }
+        break;
+    }
+    case coinbase::EventKind::Subscriptions:
+    case coinbase::EventKind::Other: break;  // unknown types are to be ignored
+    case coinbase::EventKind::Unknown:
+        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no message type"));
+        break;
+    }
+}
+
+void CoinbaseFeed::onMatch(const coinbase::Event& ev) {
+    const InstrumentId id = instrument(ev.productId);
+    auto [it, fresh] = m_lastTradeId.try_emplace(std::string(ev.productId), ev.tradeId);
+    if (!fresh) {
+        if (ev.tradeId <= it->second) return;  // already seen (trade ids rise by 1 per product)
+        if (ev.tradeId != it->second + 1) {
+            ++m_tradeGaps;
+            markTradeBarsIncomplete(id);
+        }
+        it->second = ev.tradeId;
+    }
+    if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trade);
+    deliverTradeToBars(id, ev.trade);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void CoinbaseFeed::onSubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
+}
+
+void CoinbaseFeed::onUnsubscribed(const Subscription& s) {
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
+}
+
+const OrderBook* CoinbaseFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+void CoinbaseFeed::onConnectionLost(Shard& shard) {
+    for (auto& [sym, b] : m_books) {
+        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
+    // Matches may have been missed while down: the trade chain restarts, forming bars are partial.
+    for (auto it = m_lastTradeId.begin(); it != m_lastTradeId.end();) {
+        if (shard.topics.contains(QStringLiteral("matches|") + QString::fromStdString(it->first))) {
+            markTradeBarsIncomplete(instrument(it->first));
+            it = m_lastTradeId.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void CoinbaseFeed::resync(BookState& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void CoinbaseFeed::onBook(const coinbase::Event& ev) {
+    auto it = m_books.find(std::string(ev.productId));
+    if (it == m_books.end()) return;
+    BookState& b = it->second;
+    if (ev.kind == coinbase::EventKind::Snapshot) {
+        b.book.setSnapshot(ev.bids, ev.asks, 0);
+        b.synced = true;
+        b.crossedSnapshot = b.book.isCrossed();
+    } else {
+        if (!b.synced) return;  // before the snapshot: the snapshot will contain it
+        b.book.apply(ev.bids, ev.asks);
+        b.book.setUpdateId(b.book.updateId() + 1);  // updates applied since the snapshot
+        if (!b.crossedSnapshot && b.book.isCrossed()) {
+            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            return;
+        }
+    }
+    deliverBook(b.id, b.book, ev.timeMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
+    QPointer<CoinbaseFeed> self(this);
+    rest().get(QStringLiteral("/products"), {}, 1, [self, callback](Result<HttpResponse> r) {
+        if (!self) return;
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
+        callback(coinbase::parseProducts(r->body, self->venue().toStdString()));
+    });
+}
+
+void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+    const auto g = coinbase::granularityFor(tf);
+    if (!g) return callback(makeError("Coinbase has no " + toString(tf) + " candles"));
+    // start and end are inclusive bucket times: the window holds at most 300 buckets.
+    const std::int64_t last = std::max(fromMs, toMs - static_cast<std::int64_t>(*g) * 1000);
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("granularity"), QString::number(*g));
+    q.addQueryItem(QStringLiteral("start"), iso(fromMs));
+    q.addQueryItem(QStringLiteral("end"), iso(last));
+    const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
+    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
+        if (!r) return callback(r.error());
+        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
+        auto bars = coinbase::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+        // Rows may precede start (documented).
+        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
+        callback(std::move(bars));
+    });
+}
+
+}  // namespace kairos::marketdata

@@ -1,0 +1,71 @@
+#pragma once
+// CoinbaseFeed: Coinbase Exchange public market data (shared/reference/EXCHANGES.md §5.1).
+//
+// * Instruments: GET /products (quote_increment = tick, base_increment = lot, min_market_funds).
+// * History: GET /products/{id}/candles?granularity&start&end, at most 300 rows per request, rows
+//   [time, low, high, open, close, volume]; granularities 1m, 5m, 15m, 1h, 6h, 1d only. Public
+//   REST: 10 requests/s per IP; requests are spaced 100 ms apart, HTTP 429 backs off.
+// * Live: wss://ws-feed.exchange.coinbase.com, one subscribe message listing channels with their
+//   product_ids. Trades from `matches` (side = the maker's side: the aggressor is the other one),
+//   quotes and the 24 h ticker from `ticker`, the L2 book from `level2_batch` (`level2` needs
+//   authentication since 2022; same schema). There is no candle channel: bars are built from
+//   matches (ExchangeFeed::deliverTradeToBars); the first, partial bucket and any bucket after
+//   lost trades (trade_id jump, reconnect) are taken from REST instead.
+// * Keep-alive: WebSocket ping frames every 30 s; 90 s without anything received = dead.
+// * Book: snapshot then l2update. Neither carries a sequence number, so: every (re)connect
+//   resubscribes for a new snapshot; an update before the snapshot is ignored; a book that
+//   crosses after an uncrossed snapshot is resubscribed (a crossed snapshot, an auction, is
+//   accepted); a venue `error` message reconnects.
+
+#include "marketdata/coinbasecodec.h"
+#include "marketdata/exchangefeed.h"
+
+#include <map>
+
+namespace kairos::marketdata {
+
+class CoinbaseFeed : public ExchangeFeed {
+    Q_OBJECT
+public:
+    static FeedConfig defaultConfig();
+    explicit CoinbaseFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
+
+    bool supportsTimeframe(Timeframe tf) const override;
+    void fetchInstruments(InstrumentsCallback callback) override;
+    int maxBarsPerRequest() const override { return 300; }
+    const OrderBook* orderBook(const InstrumentId& id) const override;
+
+    /// Trade id jumps seen on `matches` (lost trades), over all products.
+    int tradeGaps() const { return m_tradeGaps; }
+
+protected:
+    QString topicFor(const Subscription& s) const override;
+    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    void handleMessage(Shard& shard, const QByteArray& message) override;
+    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                       BarsPageCallback callback) override;
+    void onConnectionLost(Shard& shard) override;
+    void onSubscribed(const Subscription& s) override;
+    void onUnsubscribed(const Subscription& s) override;
+    int defaultMaxTopicsPerConnection() const override { return 300; }
+
+private:
+    struct BookState {
+        InstrumentId id;
+        OrderBook book;
+        bool synced = false;
+        bool crossedSnapshot = false;
+    };
+    QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
+    void onMatch(const coinbase::Event& ev);
+    void onBook(const coinbase::Event& ev);
+    void resync(BookState& b, const QString& reason);
+
+    coinbase::Event m_event;
+    std::map<std::string, BookState> m_books;
+    std::map<std::string, std::int64_t> m_lastTradeId;
+    int m_tradeGaps = 0;
+};
+
+}  // namespace kairos::marketdata
