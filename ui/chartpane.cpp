@@ -185,6 +185,13 @@ void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>
         }
         const auto& page = reply->page;
         m_exhausted = page.exhausted || static_cast<int>(page.bars.size()) < m_ws.pageBars();
+        if (m_exhausted) {
+            // The store ends here: ask for the page before it (a live instrument's venue has it).
+            const std::int64_t end = m_ws.historyEndMs(m_id);
+            const std::int64_t to = !page.bars.empty() ? page.bars.front().openTimeMs
+                                    : end == kNoEnd ? QDateTime::currentMSecsSinceEpoch() : end;
+            Q_EMIT m_ws.historyWanted(m_id, m_tf, to - m_ws.pageBars() * nominalDurationMs(m_tf), to);
+        }
         m_chart->setBars(page.bars);
         if (!page.bars.empty()) {
             m_liveBucket = page.bars.back().openTimeMs;
@@ -221,7 +228,18 @@ void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>
     }
 }
 
+void ChartPane::onRemoteHistory() {
+    if (m_latestTicket != 0) return;  // a load is on its way and reads the new bars anyway
+    if (m_state == State::NoData || m_chart->barCount() == 0) {
+        reload();
+        return;
+    }
+    m_exhausted = false;  // the next scroll past the oldest bar reads what arrived
+}
+
 void ChartPane::onHistoryNeeded(std::int64_t oldestOpenMs) {
+    if (m_exhausted && m_olderTicket == 0 && m_latestTicket == 0)
+        Q_EMIT m_ws.historyWanted(m_id, m_tf, oldestOpenMs - m_ws.pageBars() * nominalDurationMs(m_tf), oldestOpenMs);
     if (m_exhausted || m_olderTicket != 0 || m_latestTicket != 0) return;
     m_olderTicket = m_ws.loader()->requestPage(m_id, m_tf, oldestOpenMs, kNoEnd, m_ws.pageBars());
 }

@@ -47,6 +47,8 @@ public:
     void setChartType(charts::ChartType type);
     /// Loads the history again (instrument/timeframe unchanged).
     void reload();
+    /// The store got more of this series from its venue (ChartWorkspace::historyArrived).
+    void onRemoteHistory();
 
     State state() const { return m_state; }
     /// The message shown over the chart ("" when Ready).

@@ -107,6 +107,11 @@ void ChartWorkspace::setInstruments(const std::vector<InstrumentId>& ids) {
     m_loader->requestInstruments();  // the store may hold more since
 }
 
+void ChartWorkspace::historyArrived(const InstrumentId& id, Timeframe tf) {
+    for (ChartPane* p : m_panes)
+        if (p->instrument() == id && p->timeframe() == tf) p->onRemoteHistory();
+}
+
 void ChartWorkspace::setChartTheme(const charts::ChartTheme& theme) {
     m_chartTheme = theme;
     for (ChartPane* p : m_panes) p->chart()->setTheme(theme);

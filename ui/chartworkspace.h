@@ -82,6 +82,9 @@ public:
     charts::CandleChart* activeChart() const { return chart(m_active); }
     /// The panes showing `id` load their history again (more of it was stored).
     void reloadInstrument(const InstrumentId& id);
+    /// Bars of (id, tf) were added to the store from a venue: charts showing nothing reload,
+    /// charts that had reached the store's oldest bar may scroll back further (no jump).
+    void historyArrived(const InstrumentId& id, Timeframe tf);
     /// Every pane loads its history again. Until the first reloadAll() or restoreState() the
     /// panes wait (so that setHistoryEnd etc. can be set up first).
     void reloadAll();
@@ -110,6 +113,9 @@ public:
     bool restoreLastLayout();
 
 Q_SIGNALS:
+    /// A chart reached the store's end of (id, tf) before [fromMs, toMs): the owner may fetch that
+    /// range from the venue and call historyArrived().
+    void historyWanted(const kairos::InstrumentId& id, kairos::Timeframe tf, qint64 fromMs, qint64 toMs);
     void activeChanged(int index);
     void gridChanged(int charts);
     /// The active pane's series changed (for the dock title).

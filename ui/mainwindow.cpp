@@ -342,10 +342,24 @@ void MainWindow::wireFeed() {
     for (auto sig : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(wl, sig, sync, qOverload<>(&QTimer::start));
     connect(wl, &QAbstractItemModel::modelReset, sync, qOverload<>(&QTimer::start));
-    connect(&m_session, &TerminalSession::historyStored, this, [this](const InstrumentId& id, Timeframe tf, int) {
-        if (tf == Timeframe::H1 && m_liveSubscribed.count(id)) warmFromStore(id);
+    // Charts of a live instrument: what the store lacks comes from the venue.
+    connect(m_charts, &ChartWorkspace::historyWanted, this, [this](const InstrumentId& id, Timeframe tf, qint64 fromMs, qint64 toMs) {
+        if (routeOf(id) != Route::Live) return;
+        marketdata::ExchangeFeed* f = m_session.venues()->feed(QString::fromStdString(id.venue));
+        if (!f || !f->supportsTimeframe(tf)) return;
+        if (!m_historyAsked.insert({id, tf, toMs}).second) return;
+        m_session.fetchHistory(id, tf, fromMs, toMs);
     });
-    connect(&m_session, &TerminalSession::historyFailed, this, [this](const InstrumentId& id, Timeframe, const QString& reason) {
+    connect(&m_session, &TerminalSession::historyStored, m_charts, [this](const InstrumentId& id, Timeframe tf, int count) {
+        if (count > 0 && !m_warmPending.count(id)) m_charts->historyArrived(id, tf);
+    });
+    connect(&m_session, &TerminalSession::historyStored, this, [this](const InstrumentId& id, Timeframe tf, int) {
+        // The subscription's 30 days warm the engine and reload the charts; a chart's own request
+        // (scroll-back) is handed to the workspace instead, so the view does not jump.
+        if (tf == Timeframe::H1 && m_warmPending.erase(id) && m_liveSubscribed.count(id)) warmFromStore(id);
+    });
+    connect(&m_session, &TerminalSession::historyFailed, this, [this](const InstrumentId& id, Timeframe tf, const QString& reason) {
+        if (tf == Timeframe::H1) m_warmPending.erase(id);
         statusBar()->showMessage(tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
     });
     if (!m_session.venueSettingsError().isEmpty())
@@ -484,6 +498,7 @@ void MainWindow::syncLiveSubscriptions() {
         f->subscribeBars(id, Timeframe::H1);
         // History first from the store, then the venue fills what is missing (last 30 days of
         // 1h bars: enough to warm every signal rule).
+        m_warmPending.insert(id);
         m_session.fetchHistory(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now);
         if (f->status().state != marketdata::FeedState::Live)
             model->setNote(id, tr("%1: %2").arg(f->name(), f->status().toString()));

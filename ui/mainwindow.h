@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 class QDockWidget;
 class QLabel;
@@ -103,6 +104,10 @@ private:
     /// Puts the signal history's arrows on every chart (coalesced).
     QTimer* m_markerTimer = nullptr;
     QString m_theme;
+    /// Ranges already asked from a venue for the charts (each asked once per session).
+    std::set<std::tuple<InstrumentId, Timeframe, qint64>> m_historyAsked;
+    /// Live instruments whose first 30 days of history are being fetched.
+    std::set<InstrumentId> m_warmPending;
     void refreshChartMarkers();
     QLabel* m_feedLabel = nullptr;
     QLabel* m_clockLabel = nullptr;

@@ -2,13 +2,19 @@
 // streams live prices from that venue (here the local Binance server, fed with the payload
 // formats Binance documents); an unreachable venue is reported in the status bar while the
 // bundled replay carries on; a symbol of a venue that is not enabled is greyed with the reason.
+#include "candlechart.h"
+#include "chartpane.h"
+#include "chartworkspace.h"
 #include "mainwindow.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
 
 #include "fakebinance.h"
+#include "marketdata/csvimport.h"
 #include "testdata.h"
+
+#include <QDateTime>
 
 #include <QLabel>
 #include <QSignalSpy>
@@ -94,6 +100,51 @@ private Q_SLOTS:
         // Removing the symbol unsubscribes it on the venue.
         model->removeRows({row});
         QVERIFY(test::waitUntil([&] { return !fake.liveStreams().contains(QStringLiteral("bnbbtc@trade")); }));
+    }
+
+    // Real BNBUSDT 1h bars, their times shifted so that the last one is the current hour (the
+    // venue must have "recent" bars; prices and volumes are the recorded ones), served as BNBBTC.
+    void chartOfALiveSymbolGetsWhatTheStoreLacksFromTheVenue_RealBarsShiftedToNow() {
+        auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_BNBUSDT_1h_2025-06-21_2025-09-19.csv"));
+        QVERIFY(csv.ok());
+        std::vector<Bar> bars = csv->bars;
+        const std::int64_t hour = 3600LL * 1000;
+        const std::int64_t shift = (QDateTime::currentMSecsSinceEpoch() / hour - 1) * hour - bars.back().openTimeMs;
+        for (Bar& b : bars) b.openTimeMs += shift;
+        test::FakeBinance fake;
+        fake.setExchangeInfo(kExchangeInfo);
+        fake.setKlines(QStringLiteral("BNBBTC"), Timeframe::H1, bars);
+        QTemporaryDir profile;
+        writeSettings(profile, QStringLiteral("BINANCE"), QStringLiteral("replay"), fake.http.url(), fake.ws.url());
+        TerminalSession session(options(profile));
+        MainWindow w(session);
+        QSignalSpy loaded(&session, &TerminalSession::loaded);
+        session.load();
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(test::waitUntil([&] { return session.venues()->find({"BINANCE", "BNBBTC"}) != nullptr; }));
+        const InstrumentId bnb{"BINANCE", "BNBBTC"};
+        QSignalSpy stored(&session, &TerminalSession::historyStored);
+        QVERIFY(w.watchlist()->addSymbol(QStringLiteral("BINANCE:BNBBTC")));
+        // Subscribing fetched the last 30 days of 1h bars into the store.
+        QVERIFY(stored.wait(30000) || !stored.isEmpty());
+        const int first = stored.first().at(2).toInt();
+        QVERIFY2(first >= 30 * 24 - 1 && first <= 30 * 24 + 1, qPrintable(QString::number(first)));
+        // The chart shows them, and having reached the store's oldest bar it asks the venue for
+        // the page before: the next scroll-back prepends real bars that were never in the store.
+        w.showInstrument(bnb);
+        ChartPane* pane = w.chartWorkspace()->activePane();
+        QVERIFY(QTest::qWaitFor([&] { return pane->state() == ChartPane::State::Ready; }, 30000));
+        const int before = w.chart()->barCount();
+        QCOMPARE(before, first);
+        QVERIFY(QTest::qWaitFor([&] { return stored.size() >= 2; }, 30000));
+        QVERIFY(stored.last().at(2).toInt() > 0);
+        charts::CandleChart* c = w.chart();
+        QVERIFY(QTest::qWaitFor([&] {
+            c->scrollBars(-double(c->barCount()));  // drag far into the past
+            return c->barCount() > before;
+        }, 30000));
+        // Everything the venue has before the 30 days, up to one page, is there now.
+        QCOMPARE(c->barCount(), std::min(int(bars.size()), before + 2000));
     }
 
     void unreachableVenueIsReportedAndTheReplayCarriesOn() {
