@@ -42,6 +42,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <unordered_set>
+
 #include <limits>
 
 namespace kairos::ui {
@@ -535,10 +537,9 @@ void MainWindow::onVenueStatus(const QString& venue, const marketdata::FeedStatu
 }
 
 void MainWindow::warmFromStore(const InstrumentId& id) {
-    if (!m_session.database()) return;
-    storage::CandleStore store(*m_session.database());
+    if (!m_session.candles()) return;
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    auto bars = store.range(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now + 3600 * 1000);
+    auto bars = m_session.candles()->range(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now + 3600 * 1000);
     if (!bars || bars->empty()) return;
     signal::SignalEngine& engine = m_signalEngines.insert_or_assign(id, signal::SignalEngine{}).first->second;
     std::optional<signal::Signal> last;
@@ -551,9 +552,11 @@ void MainWindow::warmFromStore(const InstrumentId& id) {
 }
 
 void MainWindow::refreshKnownInstruments() {
+    // Venue lists run to thousands of symbols: dedupe through a set, not a search per symbol.
     std::vector<InstrumentId> ids = m_session.instruments();
+    std::unordered_set<InstrumentId> seen(ids.begin(), ids.end());
     for (const Instrument& i : m_session.venues()->allInstruments())
-        if (std::find(ids.begin(), ids.end(), i.id) == ids.end()) ids.push_back(i.id);
+        if (seen.insert(i.id).second) ids.push_back(i.id);
     m_watchlist->setKnownInstruments(ids);
 }
 
@@ -583,8 +586,9 @@ void MainWindow::updateVenueLabels() {
         const marketdata::ExchangeFeed* f = nullptr;
         for (auto* candidate : dir->feeds())
             if (candidate->name() == venue) f = candidate;
-        const bool used = std::any_of(m_liveSubscribed.begin(), m_liveSubscribed.end(),
-                                      [&](const InstrumentId& id) { return QString::fromStdString(id.venue) == venue; });
+        const std::string venueName = venue.toStdString();
+        const auto live = std::count_if(m_liveSubscribed.begin(), m_liveSubscribed.end(),
+                                        [&](const InstrumentId& id) { return id.venue == venueName; });
         QString text;
         QString tip;
         const QString error = dir->lastError(venue);
@@ -592,11 +596,10 @@ void MainWindow::updateVenueLabels() {
             text = tr("%1: offline").arg(venue);
             tip = tr("%1 could not be reached: %2. Symbol search uses the last list it sent; the bundled replay keeps running.")
                       .arg(venue, error);
-        } else if (f && used) {
+        } else if (f && live > 0) {
             text = tr("%1: %2").arg(venue, f->status().toString());
             tip = tr("%1 live data for %n symbol(s)", nullptr,
-                     static_cast<int>(std::count_if(m_liveSubscribed.begin(), m_liveSubscribed.end(),
-                                                    [&](const InstrumentId& id) { return QString::fromStdString(id.venue) == venue; })))
+                     static_cast<int>(live))
                       .arg(venue);
         } else if (dir->isReachable(venue)) {
             text = tr("%1: ready").arg(venue);

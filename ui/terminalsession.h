@@ -63,6 +63,8 @@ public:
     QString databaseError() const { return m_dbError; }
     /// Watchlists in the profile database (nullptr without a database).
     storage::WatchlistStore* watchlists() const { return m_watchlists.get(); }
+    /// Candles in the profile database, for the GUI thread (nullptr without a database).
+    storage::CandleStore* candles() const { return m_candles.get(); }
     /// The instruments the session knows, in display order.
     std::vector<InstrumentId> instruments() const;
     /// Whether the bundled replay has this series.

@@ -2,12 +2,6 @@
 
 namespace kairos::signal {
 
-namespace {
-bool sameOutcome(const Outcome& a, const Outcome& b) {
-    return a.exit == b.exit && a.tpReached == b.tpReached && a.barsHeld == b.barsHeld && a.r == b.r && a.resolvedMs == b.resolvedMs;
-}
-}  // namespace
-
 SignalTracker::SignalTracker(SignalStore* store, SignalRules rules, int maxBars)
     : m_store(store), m_rules(rules), m_maxBars(maxBars) {}
 
@@ -35,7 +29,8 @@ Result<std::vector<StoredSignal>> SignalTracker::onBar(const InstrumentId& id, T
         }
         t->bars.push_back(bar);
         const Outcome o = evaluate(t->signal, t->bars, m_rules, m_maxBars);
-        if (!sameOutcome(o, t->outcome) && (o.exit != Exit::Open || o.tpReached != t->outcome.tpReached)) {
+        // Tracked signals are open, so a resolution or a new take-profit is always a change.
+        if (o.exit != Exit::Open || o.tpReached != t->outcome.tpReached) {
             toSave.push_back(t->signal);
             outcomes.push_back(o);
             changed.push_back({id, tf, t->signal, o});
