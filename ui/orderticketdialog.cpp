@@ -190,7 +190,7 @@ void OrderTicketDialog::updatePrices() {
     m_quote->setText(tr("Bid %1 · Ask %2 · Last %3")
                          .arg(show(q ? std::optional<Price>(q->bid) : std::nullopt), show(q ? std::optional<Price>(q->ask) : std::nullopt),
                               show(t ? std::optional<Price>(t->price) : std::nullopt)));
-    if (m_quantity->text().trimmed().isEmpty()) prefill(true);
+    if (m_quantity->text().trimmed().isEmpty()) prefill(false);  // the first price: fill what is still empty
     updateForm();
 }
 

@@ -103,10 +103,7 @@ QVariant PositionsModel::headerData(int section, Qt::Orientation o, int role) co
 
 OrdersModel::OrdersModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
     connect(&venue, &trading::PaperVenue::orderUpdated, this, &OrdersModel::upsert);
-    connect(&venue, &trading::PaperVenue::portfolioChanged, this, [this] {
-        // reset() of the venue empties everything
-        if (m_venue.orders().empty() && !m_rows.empty()) reload();
-    });
+    connect(&venue, &trading::PaperVenue::accountReset, this, &OrdersModel::reload);
     reload();
 }
 
@@ -205,9 +202,7 @@ QVariant OrdersModel::headerData(int section, Qt::Orientation o, int role) const
 
 FillsModel::FillsModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
     connect(&venue, &trading::PaperVenue::filled, this, &FillsModel::add);
-    connect(&venue, &trading::PaperVenue::portfolioChanged, this, [this] {
-        if (m_venue.fills().empty() && !m_rows.empty()) reload();
-    });
+    connect(&venue, &trading::PaperVenue::accountReset, this, &FillsModel::reload);
     reload();
 }
 

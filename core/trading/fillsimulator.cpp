@@ -144,7 +144,6 @@ void FillSimulator::cancelSlot(Slot& s, std::int64_t timeMs, std::string reason,
 
 void FillSimulator::spendIoc(Slot& s, std::int64_t timeMs, OrderEvents& out) {
     if (s.order.request.timeInForce != TimeInForce::Ioc || !s.order.isOpen()) return;
-    s.iocSpent = true;
     cancelSlot(s, timeMs, "IOC: the rest could not be filled at once", out);
 }
 
@@ -335,7 +334,6 @@ void FillSimulator::placeOrGrowChildren(const Order& entry, const Quantity& fill
             if (!c || !c->order.isOpen()) continue;
             c->order.request.quantity = sum(c->order.request.quantity, filledNow);
             c->order.updatedMs = timeMs;
-            if (c->order.status == OrderStatus::Filled) c->order.status = OrderStatus::PartiallyFilled;
             grew = true;
         }
         if (grew) return;

@@ -126,7 +126,6 @@ public:
 private:
     struct Slot {
         Order order;
-        bool iocSpent = false;         // IOC: its one chance has passed
         bool entryBarChild = false;    // bracket child placed during the current bar
         std::optional<Price> entryBarOpen;  // the entry's fill price (child's "open" in the entry bar)
     };

@@ -128,10 +128,14 @@ Status PaperVenue::reset(const Money& startingCash) {
     m_settings.startingCash = *cash;
     auto sim = std::make_unique<FillSimulator>(m_settings.simulator);
     for (const auto& [id, inst] : m_instruments) sim->addInstrument(inst);
+    // The market as last seen, so that orders fill at once again (no orders yet: nothing fills here).
+    for (const auto& [id, q] : m_quotes) (void)sim->onQuote(id, q);
+    for (const auto& [id, t] : m_trades) (void)sim->onTrade(id, t);
     m_sim = std::move(sim);
     m_portfolio = Portfolio(*cash, ms);
     m_fills.clear();
     m_finalOrders.clear();
+    Q_EMIT accountReset();
     Q_EMIT portfolioChanged();
     return {};
 }

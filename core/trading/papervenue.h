@@ -96,6 +96,8 @@ Q_SIGNALS:
     void filled(const kairos::trading::Fill& fill);
     /// Cash, positions or marks changed (at most once per price event).
     void portfolioChanged();
+    /// reset() emptied every order and fill.
+    void accountReset();
     /// A new price for `id` (trade or quote).
     void priceChanged(const kairos::InstrumentId& id);
     /// Writing to the profile database failed; the venue keeps running in memory.

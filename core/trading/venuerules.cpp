@@ -39,9 +39,9 @@ Result<Money> VenueRules::fee(const Price& price, const Quantity& qty, Liquidity
     const Bps& bps = liquidity == Liquidity::Maker ? fees.makerBps : fees.takerBps;
     if (bps.isNegative()) return makeError("negative fee rate " + bps.toTrimmedString() + " bp is not supported");
     // price x qty x bps / 10,000, computed in one step so that it is rounded once.
-    const Int128 prod = static_cast<Int128>(price.raw()) * qty.raw();
-    if (prod != 0 && (prod > INT64_MAX * static_cast<Int128>(1000000000) || prod < INT64_MIN * static_cast<Int128>(1000000000)))
-        return makeError("fee of " + price.toTrimmedString() + " x " + qty.toTrimmedString() + " overflows");
+    const Int128 prod = static_cast<Int128>(price.raw()) * qty.raw();  // cannot overflow 128 bits
+    // |prod| < 2^126, so multiplying by a rate below 2^30 (any real fee) stays inside 128 bits.
+    if (bps.raw() >= (std::int64_t{1} << 30)) return makeError("fee rate " + bps.toTrimmedString() + " bp is out of range");
     const Int128 num = prod * bps.raw();
     auto r = rescaleWide(num, price.scale() + qty.scale() + bps.scale() + 4, moneyScale, RoundingMode::HalfEven);
     if (!r) return makeError("fee of " + price.toTrimmedString() + " x " + qty.toTrimmedString() + ": " + r.message());

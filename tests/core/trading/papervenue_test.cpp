@@ -121,6 +121,32 @@ TEST(PaperVenue, OrdersFillsAndPositionsSurviveARestart) {
     EXPECT_FALSE(rig.venue->closePosition(btcusdt().id).ok());
 }
 
+TEST(PaperVenue, ResetStartsAFreshAccountAndForgetsTheStoredOne) {
+    const std::string dir = kairos::test::tempDir();
+    auto db = openDb(dir);
+    ASSERT_TRUE(db.ok());
+    {
+        Rig rig(db->get());
+        ASSERT_TRUE(rig.venue->open().ok());
+        rig.feed.advanceTo(rig.barTime(0));
+        rig.venue->submit(request(Side::Buy, OrderType::Market, "0.01000"));
+        int resets = 0;
+        QObject::connect(rig.venue.get(), &PaperVenue::accountReset, [&] { ++resets; });
+        ASSERT_TRUE(rig.venue->reset(money("2500")).ok());
+        EXPECT_EQ(resets, 1);
+        EXPECT_TRUE(rig.venue->fills().empty());
+        EXPECT_TRUE(rig.venue->orders().empty());
+        EXPECT_EQ(rig.venue->portfolio().cash(), money("2500"));
+        // still trades after the reset (the instrument rules were kept)
+        EXPECT_EQ(fillsOf(rig.venue->submit(request(Side::Buy, OrderType::Market, "0.01000"))).size(), 1u);
+    }
+    Rig again(db->get());
+    ASSERT_TRUE(again.venue->open().ok());
+    EXPECT_EQ(again.venue->portfolio().startingCash(), money("2500"));
+    EXPECT_EQ(again.venue->fills().size(), 1u);
+    EXPECT_EQ(again.venue->orders().size(), 1u);
+}
+
 TEST(PaperStore, ABatchThatFailsHalfwayLeavesNothingBehind) {
     const std::string dir = kairos::test::tempDir();
     auto db = openDb(dir);
