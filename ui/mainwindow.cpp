@@ -66,7 +66,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::orderTicketRequested, &WatchlistWidget::backtestRequested}) {
+    for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::backtestRequested}) {
         connect(m_watchlist, signal, this, [this](const InstrumentId& id) {
             statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
         });
@@ -142,6 +142,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     buildMenus();
     buildStatusBar();
     wireFeed();
+    setupTrading();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
@@ -198,9 +199,10 @@ void MainWindow::buildMenus() {
     buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
-    QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
+    QAction* ticket = trade->addAction(tr("New order…"));
+    ticket->setObjectName(QStringLiteral("NewOrderAction"));
     ticket->setShortcut(Qt::Key_F9);
-    ticket->setEnabled(false);
+    ticket->setEnabled(false);  // setupTrading() wires it
 
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     QMenu* replay = tools->addMenu(tr("&Replay"));
@@ -522,6 +524,7 @@ void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
     connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
         for (const Bar& b : bars) onBar(id, tf, b);
     });
+    wireTradingFeed(f);
     const QString venue = f->name();
     connect(f, &marketdata::MarketDataFeed::statusChanged, this,
             [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
