@@ -187,6 +187,10 @@ int runBacktest(Context& ctx) {
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
     std::printf("# strategy: %s; fee %s bp, slippage %s bp; fills from the bar after each decision\n", r->strategyName.c_str(),
                 settings.rules.fees.takerBps.toTrimmedString().c_str(), settings.rules.slippageBps.toTrimmedString().c_str());
+    int entries = 0;
+    for (const auto& o : r->orders) entries += o.order.role == trading::OrderRole::Entry ? 1 : 0;
+    std::printf("# orders: %d placed by the strategy, %d rejected (%s)\n", entries, r->rejectedOrders,
+                r->rejectedOrders ? "see the fill simulator's validation: tick, lot, min notional, bracket sides" : "none");
     printMetrics(r->metrics);
     if (showTrades) {
         std::printf("\n");

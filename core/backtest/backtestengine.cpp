@@ -86,11 +86,17 @@ private:
     int m_rejected = 0;
 };
 
-Status checkBars(const std::vector<Bar>& bars) {
+Status checkBars(const std::vector<Bar>& bars, Timeframe tf) {
     if (bars.empty()) return makeError("no bars to run on");
-    for (std::size_t i = 1; i < bars.size(); ++i)
+    for (std::size_t i = 1; i < bars.size(); ++i) {
         if (bars[i].openTimeMs <= bars[i - 1].openTimeMs)
             return makeError("bars are not in time order at " + formatUtc(bars[i].openTimeMs));
+        // A decision is timed at its bar's close: a bar that opens before the previous one closed
+        // means the bars are not of this timeframe.
+        if (bars[i].openTimeMs < nextBucketStart(tf, bars[i - 1].openTimeMs))
+            return makeError("the bar at " + formatUtc(bars[i].openTimeMs) + " opens before the " + toString(tf) +
+                             " bar at " + formatUtc(bars[i - 1].openTimeMs) + " closes: are these " + toString(tf) + " bars?");
+    }
     return {};
 }
 
@@ -110,7 +116,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const storage::Ca
 
 Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress,
                                            std::stop_token stop) const {
-    if (auto st = checkBars(bars); !st) return st.error();
+    if (auto st = checkBars(bars, m_settings.timeframe); !st) return st.error();
     const BacktestSettings& s = m_settings;
     if (s.initialCapital.isNegative() || s.initialCapital.isZero())
         return makeError("initial capital must be positive (is " + s.initialCapital.toTrimmedString() + ")");

@@ -116,6 +116,7 @@ TEST(CliBacktest, BadInputGivesAClearErrorAndExitCode) {
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fraction"), QStringLiteral("2")}, 2, QStringLiteral("fraction of equity"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--tp"), QStringLiteral("5")}, 2, QStringLiteral("take-profit level"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--bogus")}, 2, QStringLiteral("unknown option --bogus"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--timeframe"), QStringLiteral("1d")}, 1, QStringLiteral("are these 1d bars?"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--from"), QStringLiteral("2030-01-01")}, 1,
                 QStringLiteral("no bars"));
     // a rules file that is not valid JSON, and a candle file with a broken row: the file and line are named

@@ -365,6 +365,12 @@ TEST(BacktestEngine, BadInputIsAClearError) {
     auto u = engine.run(s, unordered);
     ASSERT_FALSE(u.ok());
     EXPECT_NE(u.message().find("not in time order"), std::string::npos);
+    BacktestSettings daily = btcSettings();
+    daily.timeframe = Timeframe::D1;  // hourly bars declared as daily
+    SignalStrategy s2;
+    auto wrongTf = BacktestEngine(daily).run(s2, std::vector<Bar>(btcHours().bars.begin(), btcHours().bars.begin() + 30));
+    ASSERT_FALSE(wrongTf.ok());
+    EXPECT_NE(wrongTf.message().find("are these 1d bars?"), std::string::npos) << wrongTf.message();
     SignalStrategySettings bad;
     bad.takeProfitLevel = 4;
     EXPECT_FALSE(validate(bad).ok());
