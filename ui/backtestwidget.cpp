@@ -333,6 +333,10 @@ void BacktestWidget::setInstruments(const std::vector<InstrumentId>& ids) {
     if (!current.isEmpty()) m_instrument->setCurrentText(current);
 }
 
+void BacktestWidget::setInstrumentLookup(std::function<std::optional<Instrument>(const InstrumentId&)> lookup) {
+    m_lookup = std::move(lookup);
+}
+
 void BacktestWidget::setChartTheme(const charts::ChartTheme& theme) { m_chart->setTheme(theme); }
 
 bool BacktestWidget::isRunning() const { return m_watcher.isRunning(); }
@@ -347,6 +351,7 @@ Result<BacktestRequest> BacktestWidget::request() const {
     auto id = InstrumentId::parse(m_instrument->currentText().trimmed().toStdString());
     if (!id) return makeError(tr("Instrument: %1").arg(QString::fromStdString(id.message())).toStdString());
     r.id = *id;
+    if (m_lookup) r.instrument = m_lookup(r.id);
     r.tf = static_cast<Timeframe>(m_timeframe->currentData().toInt());
     r.settings.timeframe = r.tf;
     if (m_allDates->isChecked()) {
@@ -437,7 +442,7 @@ void BacktestWidget::run() {
         int scale = 0;
         for (const Bar& b : *bars) scale = std::max({scale, b.open.scale(), b.high.scale(), b.low.scale(), b.close.scale()});
         backtest::BacktestSettings settings = request.settings;
-        settings.instrument = backtest::instrumentForFile(request.id, scale);
+        settings.instrument = request.instrument ? *request.instrument : backtest::instrumentForFile(request.id, scale);
         backtest::SignalStrategy strategy(request.strategy);
         auto progress = [self](std::int64_t done, std::int64_t total) {
             QMetaObject::invokeMethod(self, [self, done, total] { self->onProgress(done, total); }, Qt::QueuedConnection);
@@ -452,7 +457,10 @@ void BacktestWidget::run() {
         const double first = bars->front().open.toDouble();
         out->buyHold.reserve(out->result->equity.size());
         for (std::size_t i = 0; i < out->result->equity.size(); ++i) out->buyHold.push_back(capital * (*bars)[i].close.toDouble() / first);
-        out->label = QObject::tr("%n bar(s)", nullptr, static_cast<int>(bars->size()));
+        out->label = QObject::tr("%n bar(s), tick %1, lot %2%3", nullptr, static_cast<int>(bars->size()))
+                         .arg(QString::fromStdString(settings.instrument.tickSize.toTrimmedString()),
+                              QString::fromStdString(settings.instrument.lotSize.toTrimmedString()),
+                              request.instrument ? QObject::tr(" (venue rules)") : QObject::tr(" (from the data)"));
         return out;
     }));
     Q_EMIT runStarted();

@@ -18,7 +18,9 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -64,7 +66,8 @@ struct BacktestRequest {
     Timeframe tf = Timeframe::H1;
     std::int64_t fromMs = 0;  ///< open times from (inclusive)
     std::int64_t toMs = 0;    ///< to (exclusive)
-    backtest::BacktestSettings settings;  ///< instrument filled in from the bars by the worker
+    backtest::BacktestSettings settings;  ///< instrument: `instrument`, else filled in from the bars by the worker
+    std::optional<Instrument> instrument;  ///< the venue's rules (tick, lot, min notional) when known
     backtest::SignalStrategySettings strategy;
 };
 
@@ -78,6 +81,9 @@ public:
 
     /// The instruments offered in the form.
     void setInstruments(const std::vector<InstrumentId>& ids);
+    /// Where a run finds an instrument's trading rules (tick, lot, min notional), e.g. the venue
+    /// lists; without them, or when it gives nothing, the tick comes from the bars and the lot is 10^-8.
+    void setInstrumentLookup(std::function<std::optional<Instrument>(const InstrumentId&)> lookup);
     /// Chooses `id` in the form and starts a run with the form's other settings.
     void runFor(const InstrumentId& id);
     /// Starts a run with the form as it is (an invalid form shows why and runs nothing).
@@ -144,6 +150,7 @@ private:
     std::unique_ptr<backtest::BacktestResult> m_result;
     QString m_lastError;
     QString m_runLabel;
+    std::function<std::optional<Instrument>(const InstrumentId&)> m_lookup;
 };
 
 }  // namespace kairos::ui

@@ -696,6 +696,10 @@ void MainWindow::setupBacktest() {
     m_backtest = new BacktestWidget(m_session.databasePath());
     m_backtest->setObjectName(QStringLiteral("Backtest"));
     m_backtest->setInstruments(m_session.instruments());
+    m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
+        if (const Instrument* i = m_session.venues()->find(id)) return *i;
+        return std::nullopt;
+    });
     QDockWidget* d = dock(QStringLiteral("BacktestDock"));
     delete d->widget();
     d->setWidget(m_backtest);

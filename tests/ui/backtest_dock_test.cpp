@@ -109,6 +109,44 @@ private Q_SLOTS:
         }
     }
 
+    void theVenuesRulesSizeTheTradesWhenKnown() {
+        Terminal t;
+        QVERIFY(t.start());
+        BacktestWidget* bt = t.window->backtest();
+        // GIVEN venue rules for ETHUSDT: tick 0.01, lot 0.1, minimum order value 50
+        const InstrumentId eth{"BINANCE", "ETHUSDT"};
+        Instrument rules;
+        rules.id = eth;
+        rules.tickSize = *Price::parse("0.01");
+        rules.lotSize = *Quantity::parse("0.1");
+        rules.minNotional = *Money::parse("50");
+        rules.pricePrecision = 2;
+        rules.quantityPrecision = 1;
+        bt->setInstrumentLookup([rules](const InstrumentId& id) -> std::optional<Instrument> {
+            if (id == rules.id) return rules;
+            return std::nullopt;
+        });
+        // WHEN a backtest runs
+        QSignalSpy finished(bt, &BacktestWidget::runFinished);
+        bt->runFor(eth);
+        QVERIFY(finished.count() == 1 || finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toBool(), true);
+        // THEN every trade's size is a whole number of lots, as the core engine gives with those rules
+        const backtest::BacktestResult* r = bt->lastResult();
+        QVERIFY(r && !r->trades.empty());
+        for (const auto& trade : r->trades) QVERIFY(rules.checkQuantity(trade.quantity).ok());
+        auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_ETHUSDT_1h_2025-06-21_2025-09-19.csv"));
+        QVERIFY(csv.ok());
+        backtest::BacktestSettings s;
+        s.instrument = rules;
+        backtest::SignalStrategy strategy;
+        auto direct = backtest::BacktestEngine(s).run(strategy, csv->bars);
+        QVERIFY(direct.ok());
+        QCOMPARE(r->metrics.trades, direct->metrics.trades);
+        QCOMPARE(r->metrics.netProfit, direct->metrics.netProfit);
+        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.1 (venue rules)")));
+    }
+
     void cancelStopsARunningBacktestWithAPartialResult() {
         Terminal t;
         QVERIFY(t.start());
