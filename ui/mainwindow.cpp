@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "apptheme.h"
+#include "backtestwidget.h"
 #include "candlechart.h"
 #include "charttheme.h"
 #include "signalswidget.h"
@@ -66,7 +67,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::backtestRequested}) {
+    for (auto signal : {&WatchlistWidget::alertRequested}) {
         connect(m_watchlist, signal, this, [this](const InstrumentId& id) {
             statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
         });
@@ -135,6 +136,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     tabifyDockWidget(signalsDock, alerts);
     tabifyDockWidget(alerts, backtest);
     signalsDock->raise();  // the working panel in front of the placeholders
+    setupBacktest();
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
@@ -692,6 +694,25 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
     m_watchlist->model()->onSignal(id, t);
 }
 
+void MainWindow::setupBacktest() {
+    // The Backtest dock's content, and the watchlist's "Backtest…" opening it on that symbol.
+    m_backtest = new BacktestWidget(m_session.databasePath());
+    m_backtest->setObjectName(QStringLiteral("Backtest"));
+    m_backtest->setInstruments(m_session.instruments());
+    m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
+        if (const Instrument* i = m_session.venues()->find(id)) return *i;
+        return std::nullopt;
+    });
+    QDockWidget* d = dock(QStringLiteral("BacktestDock"));
+    delete d->widget();
+    d->setWidget(m_backtest);
+    connect(m_watchlist, &WatchlistWidget::backtestRequested, this, [this, d](const InstrumentId& id) {
+        d->show();
+        d->raise();
+        m_backtest->runFor(id);
+    });
+}
+
 void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
 
 charts::CandleChart* MainWindow::chart() const { return m_charts->activeChart(); }
@@ -737,6 +758,7 @@ void MainWindow::setTheme(const QString& name) {
     m_theme = themeNames().contains(name) ? name : QStringLiteral("dark");
     applyAppTheme(m_theme);
     m_charts->setChartTheme(charts::ChartTheme::byName(m_theme));
+    if (m_backtest) m_backtest->setChartTheme(charts::ChartTheme::byName(m_theme));
     m_session.settings().setValue(QStringLiteral("ui/theme"), m_theme);
     if (auto* menu = findChild<QMenu*>(QStringLiteral("ThemeMenu")))
         for (QAction* a : menu->actions()) a->setChecked(a->objectName() == QStringLiteral("Theme_") + m_theme);

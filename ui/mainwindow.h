@@ -33,6 +33,7 @@ class PaperVenue;
 
 namespace kairos::ui {
 
+class BacktestWidget;
 class SignalsWidget;
 class ChartWorkspace;
 class OrderTicketDialog;
@@ -51,6 +52,7 @@ public:
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
     SignalsWidget* signalHistory() const { return m_signalsPanel; }
+    BacktestWidget* backtest() const { return m_backtest; }
     /// The active chart of the chart workspace.
     charts::CandleChart* chart() const;
     ChartWorkspace* chartWorkspace() const { return m_charts; }
@@ -102,6 +104,9 @@ private:
     void refreshKnownInstruments();
     /// Warms the signal engine and the watchlist row of a live instrument from the store.
     void warmFromStore(const InstrumentId& id);
+    /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
+    void setupBacktest();
+    BacktestWidget* m_backtest = nullptr;
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
