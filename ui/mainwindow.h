@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -18,6 +19,7 @@ class QDockWidget;
 class QLabel;
 class QTimer;
 class QMenu;
+class QSystemTrayIcon;
 
 namespace kairos::charts {
 class CandleChart;
@@ -30,6 +32,9 @@ struct FeedStatus;
 namespace kairos::ui {
 
 class SignalsWidget;
+class AlertCenter;
+class AlertsWidget;
+class AlertToast;
 class ChartWorkspace;
 class TerminalSession;
 class WatchlistWidget;
@@ -45,6 +50,11 @@ public:
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
     SignalsWidget* signalHistory() const { return m_signalsPanel; }
+    AlertCenter* alerts() const { return m_alerts; }
+    AlertsWidget* alertsPanel() const { return m_alertsPanel; }
+    AlertToast* alertToast() const { return m_alertToast; }
+    /// Opens the alert dialog for this instrument, prefilled with its last price (or `level`).
+    void requestAlert(const InstrumentId& id, std::optional<double> level = std::nullopt);
     /// The active chart of the chart workspace.
     charts::CandleChart* chart() const;
     ChartWorkspace* chartWorkspace() const { return m_charts; }
@@ -119,6 +129,13 @@ private:
     /// Live data source chosen but its default venue was unreachable: the replay stands in.
     bool m_liveFallback = false;
     QByteArray m_defaultState;
+    /// Alerts: engine + store, the Alerts dock, delivery (status bar, pop-up, tray, sound).
+    void setupAlerts();
+    void editAlert(std::int64_t id);
+    AlertCenter* m_alerts = nullptr;
+    AlertsWidget* m_alertsPanel = nullptr;
+    AlertToast* m_alertToast = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
 };
 
 }  // namespace kairos::ui
