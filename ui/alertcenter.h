@@ -34,6 +34,9 @@ public:
     /// Reads the stored rules and history; rows it cannot run are listed by problems(). Call it
     /// before building an AlertsWidget on this center (the widget shows the log it finds).
     void load();
+    /// The bar timeframe the feeds publish; formula alerts on coarser timeframes it tiles get
+    /// aggregated bars (AlertEngine::setBaseTimeframe). Call before load().
+    void setBaseTimeframe(Timeframe tf) { m_engine.setBaseTimeframe(tf); }
     /// Takes trades (last prices) and bars of this feed. Idempotent per feed.
     void watch(marketdata::MarketDataFeed* feed);
 

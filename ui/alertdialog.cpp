@@ -158,8 +158,9 @@ Condition AlertDialog::condition() const { return static_cast<Condition>(m_condi
 
 void AlertDialog::setCondition(Condition c) { m_condition->setCurrentIndex(m_condition->findData(static_cast<int>(c))); }
 
-void AlertDialog::setBarTimeframes(const std::vector<Timeframe>& tfs) {
-    if (!tfs.empty()) m_barTimeframes = tfs;
+void AlertDialog::setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal) {
+    if (!formula.empty()) m_barTimeframes = formula;
+    if (!signal.empty()) m_signalTimeframes = signal;
     fillTimeframes();
     updateState();
 }
@@ -169,7 +170,9 @@ void AlertDialog::fillTimeframes() {
     const QSignalBlocker block(m_timeframe);
     m_timeframe->clear();
     const bool price = alerts::isPriceCondition(condition());
-    std::vector<Timeframe> list = price ? std::vector<Timeframe>(std::begin(kPriceBarTimeframes), std::end(kPriceBarTimeframes)) : m_barTimeframes;
+    const std::vector<Timeframe> list = price ? std::vector<Timeframe>(std::begin(kPriceBarTimeframes), std::end(kPriceBarTimeframes))
+                                        : condition() == Condition::Signal ? m_signalTimeframes
+                                                                           : m_barTimeframes;
     for (Timeframe tf : list) m_timeframe->addItem(QString::fromStdString(toString(tf)), static_cast<int>(tf));
     int at = current.isValid() ? m_timeframe->findData(current) : -1;
     if (at < 0) at = m_timeframe->findData(static_cast<int>(Timeframe::H1));

@@ -34,8 +34,9 @@ public:
     void setRule(const alerts::AlertRule& rule);
     /// Sets the level field (e.g. the chart's cursor price), rounded to the precision.
     void setLevel(double price);
-    /// Timeframes offered for bar conditions (formula, signal): those the terminal streams.
-    void setBarTimeframes(const std::vector<Timeframe>& tfs);
+    /// Timeframes offered for formula conditions (those the terminal streams or aggregates) and
+    /// for signal conditions (those the signal engine runs on). Default: 1h for both.
+    void setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal);
     /// The alert as entered, or the reason it is not valid.
     Result<alerts::AlertRule> rule() const;
 
@@ -66,6 +67,7 @@ private:
     int m_precision;
     alerts::AlertRule m_base;  // id and firing state of an edited rule
     std::vector<Timeframe> m_barTimeframes{Timeframe::H1};
+    std::vector<Timeframe> m_signalTimeframes{Timeframe::H1};
     QComboBox* m_condition;
     QLineEdit* m_level;
     QLineEdit* m_formula;

@@ -790,6 +790,7 @@ void MainWindow::setupAlerts() {
         return bars ? std::move(*bars) : std::vector<Bar>{};
     };
     m_alerts = new AlertCenter(m_session.database(), history, this);
+    m_alerts->setBaseTimeframe(Timeframe::H1);  // what the feeds publish (wireFeed, syncLiveSubscriptions)
     m_alerts->load();
     m_alerts->watch(m_session.feed());  // venue feeds: wireVenueFeed
     m_alertsPanel = new AlertsWidget(*m_alerts);
@@ -851,6 +852,13 @@ void MainWindow::setupAlerts() {
     });
 }
 
+namespace {
+/// Formula alerts run on the 1h bars the feeds publish and on the timeframes those tile.
+std::vector<Timeframe> alertBarTimeframes() {
+    return {Timeframe::H1, Timeframe::H2, Timeframe::H4, Timeframe::H6, Timeframe::H12, Timeframe::D1};
+}
+}  // namespace
+
 void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> level) {
     std::optional<Price> last;
     if (const int row = m_watchlist->model()->rowOf(id); row >= 0 && row < m_watchlist->model()->rowCount())
@@ -860,6 +868,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         if (i.id == id) precision = i.pricePrecision;
     auto* dlg = new AlertDialog(id, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
     if (level) dlg->setLevel(*level);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();
@@ -883,6 +892,7 @@ void MainWindow::editAlert(std::int64_t id) {
     const int precision = alerts::isPriceCondition(r->condition) ? r->level.scale() : (last ? last->scale() : 8);
     auto* dlg = new AlertDialog(r->instrument, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
     dlg->setRule(*r);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();

@@ -1,6 +1,7 @@
 #include "alerts/alertengine.h"
 
 #include "indicators/formula.h"
+#include "storage/barhistory.h"
 
 #include <algorithm>
 #include <charconv>
@@ -80,7 +81,21 @@ void AlertEngine::warm(State& s) {
         if (!f) return;  // validate() refused it already
         s.formula.emplace(std::move(*f));
         if (!m_history) return;
-        for (const Bar& b : m_history(r.instrument, r.timeframe)) {
+        const Timeframe src = sourceOf(r.timeframe);
+        std::vector<Bar> history = m_history(r.instrument, src);
+        if (src != r.timeframe) {
+            // Aggregate; the last bucket may still be forming: it seeds the live aggregation.
+            const std::int64_t sourceEnd = history.empty() ? 0 : nextBucketStart(src, history.back().openTimeMs);
+            auto agg = storage::aggregateBars(history, r.timeframe);
+            history = agg ? std::move(*agg) : std::vector<Bar>{};
+            m_partial.erase({r.instrument, r.timeframe});
+            if (!history.empty() && nextBucketStart(r.timeframe, history.back().openTimeMs) > sourceEnd) {
+                history.back().closed = false;
+                m_partial.insert_or_assign({r.instrument, r.timeframe}, history.back());
+                history.pop_back();
+            }
+        }
+        for (const Bar& b : history) {
             if (!b.closed || b.openTimeMs <= s.lastBarOpen) continue;
             s.formula->push({b.openTimeMs, b.open.toDouble(), b.high.toDouble(), b.low.toDouble(), b.close.toDouble(), b.volume.toDouble()});
             s.lastBarOpen = b.openTimeMs;
@@ -230,11 +245,51 @@ std::vector<AlertEvent> AlertEngine::onPrice(const InstrumentId& id, std::int64_
     return out;
 }
 
+Timeframe AlertEngine::sourceOf(Timeframe tf) const {
+    return m_base && tf != *m_base && storage::tilesInto(*m_base, tf) ? *m_base : tf;
+}
+
 std::vector<AlertEvent> AlertEngine::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
     std::vector<AlertEvent> out;
     if (!bar.closed) return out;
+    evaluateBar(id, tf, bar, out);
+    if (!m_base || tf != *m_base) return out;
+    // Coarser series of this instrument with rules: aggregate (the keys first: evaluation may
+    // drop a series whose last rule got disabled).
+    std::vector<Timeframe> coarser;
+    for (auto it = m_barRules.lower_bound({id, Timeframe::S1}); it != m_barRules.end() && it->first.first == id; ++it)
+        if (it->first.second != tf && storage::tilesInto(tf, it->first.second)) coarser.push_back(it->first.second);
+    for (Timeframe htf : coarser) {
+        const std::int64_t bucket = bucketStart(htf, bar.openTimeMs);
+        auto p = m_partial.find({id, htf});
+        if (p != m_partial.end() && p->second.openTimeMs != bucket) {
+            // The previous bucket's last bars never came: evaluate what it had.
+            Bar done = p->second;
+            done.closed = true;
+            m_partial.erase(p);
+            evaluateBar(id, htf, done, out);
+            p = m_partial.end();
+        }
+        if (p == m_partial.end()) {
+            Bar first = bar;
+            first.openTimeMs = bucket;
+            p = m_partial.insert_or_assign({id, htf}, first).first;
+        } else if (auto merged = storage::mergeBar(p->second, bar); merged) {
+            p->second = *merged;
+        }
+        if (nextBucketStart(tf, bar.openTimeMs) >= nextBucketStart(htf, bucket)) {
+            Bar done = p->second;
+            done.closed = true;
+            m_partial.erase(p);
+            evaluateBar(id, htf, done, out);
+        }
+    }
+    return out;
+}
+
+void AlertEngine::evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& bar, std::vector<AlertEvent>& out) {
     auto it = m_barRules.find({id, tf});
-    if (it == m_barRules.end()) return out;
+    if (it == m_barRules.end()) return;
     const std::int64_t closeMs = nextBucketStart(tf, bar.openTimeMs);
     const indicators::FormulaBar fb{bar.openTimeMs,        bar.open.toDouble(),  bar.high.toDouble(),
                                     bar.low.toDouble(),    bar.close.toDouble(), bar.volume.toDouble()};
@@ -262,7 +317,6 @@ std::vector<AlertEvent> AlertEngine::onBar(const InstrumentId& id, Timeframe tf,
         std::erase_if(it->second, [](const State* s) { return !s->rule.enabled; });
         if (it->second.empty()) m_barRules.erase(it);
     }
-    return out;
 }
 
 std::vector<AlertEvent> AlertEngine::onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& sig) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -31,6 +32,13 @@ public:
     ~AlertEngine();
     AlertEngine(const AlertEngine&) = delete;
     AlertEngine& operator=(const AlertEngine&) = delete;
+
+    /// Bars of this timeframe are what the caller feeds; formula rules on a coarser timeframe that
+    /// it tiles (1h -> 2h, 4h, 6h, 12h, 1d, 1w) get bars aggregated from them, live and for their
+    /// warm-up (the history provider is then asked for this timeframe). A coarser bar is complete
+    /// when the fed bar that ends its bucket closes; when bars are missing at the end of a bucket,
+    /// it is evaluated when the first bar of the next bucket arrives. Default: no aggregation.
+    void setBaseTimeframe(std::optional<Timeframe> tf) { m_base = tf; }
 
     /// Adds a rule (id > 0), or replaces the rule with the same id (an edit: its evaluation state
     /// starts afresh, e.g. a "crosses" rule needs a new previous price). Error when it does not
@@ -68,6 +76,10 @@ private:
     bool fire(State& s, std::int64_t timeMs, std::int64_t barMs, const Price& price, const std::string& what,
               std::vector<AlertEvent>& out);
     bool expireIfDue(State& s, std::int64_t timeMs, const Price& price, std::vector<AlertEvent>& out);
+    /// Evaluates the formula rules of one series on a closed bar.
+    void evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& bar, std::vector<AlertEvent>& out);
+    /// The timeframe a rule's bars come from: the base when it tiles the rule's, else its own.
+    Timeframe sourceOf(Timeframe tf) const;
 
     HistoryProvider m_history;
     std::map<std::int64_t, std::unique_ptr<State>> m_rules;
@@ -76,6 +88,9 @@ private:
     std::map<std::pair<InstrumentId, Timeframe>, std::vector<State*>> m_barRules;
     /// The last signal of each series (so a rule added later knows whether it is new).
     std::map<std::pair<InstrumentId, Timeframe>, signal::Signal> m_lastSignal;
+    std::optional<Timeframe> m_base;
+    /// The forming coarser bar of each aggregated series (base bars of its bucket so far).
+    std::map<std::pair<InstrumentId, Timeframe>, Bar> m_partial;
 };
 
 }  // namespace kairos::alerts

@@ -6,6 +6,7 @@
 #include "alertcenter.h"
 #include "alertdialog.h"
 #include "alertswidget.h"
+#include "candlechart.h"
 #include "mainwindow.h"
 #include "terminalsession.h"
 #include "watchlistmodel.h"
@@ -31,6 +32,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace kairos;
 using namespace kairos::ui;
@@ -165,6 +168,87 @@ private Q_SLOTS:
         QVERIFY(rules->setData(rules->index(0, AlertRulesModel::Active), Qt::Checked, Qt::CheckStateRole));
         QVERIFY(rules->at(0).enabled);
         QVERIFY(store.load()->rules[0].enabled);
+    }
+
+    // GIVEN a formula alert "ema(close,9) > ema(close,21)" set mid-replay on BTCUSDT (whose history
+    // reaches back to 2020, so the formula warms up on the bars already played), WHEN 500 real hours
+    // are replayed, THEN it fires at the close of exactly the bars where a direct EMA computation over
+    // the whole series turns from not-above to above; Alt+A on the chart opens the dialog too.
+    void formulaAlertWarmsUpAndFiresAtTheRealCrosses() {
+        QTemporaryDir profile;
+        TerminalSession::Options o;
+        o.profileDir = profile.path();
+        o.dataDir = QString::fromStdString(test::resourcesData());
+        o.autoStart = false;
+        auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
+        QVERIFY(csv.ok());
+        const std::vector<Bar>& bars = csv->bars;
+        const InstrumentId btc{"BINANCE", "BTCUSDT"};
+        TerminalSession session(o);
+        MainWindow w(session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy loaded(&session, &TerminalSession::loaded);
+        session.load();
+        QVERIFY(loaded.wait(60000));
+        const std::int64_t clock = session.feed()->clockMs();
+
+        // Direct computation: textbook EMAs seeded with the SMA of the first n closes.
+        auto ema = [&](int n) {
+            std::vector<double> out(bars.size(), std::nan(""));
+            double sum = 0, e = 0;
+            const double a = 2.0 / (n + 1.0);
+            for (std::size_t i = 0; i < bars.size(); ++i) {
+                const double c = bars[i].close.toDouble();
+                if (int(i) < n) {
+                    sum += c;
+                    if (int(i) == n - 1) out[i] = e = sum / n;
+                } else {
+                    out[i] = e = a * c + (1 - a) * e;
+                }
+            }
+            return out;
+        };
+        const auto e9 = ema(9), e21 = ema(21);
+        std::vector<std::int64_t> expected;
+        const std::int64_t until = clock + 500LL * 3'600'000;
+        for (std::size_t i = 21; i < bars.size(); ++i) {
+            const std::int64_t closeMs = bars[i].openTimeMs + 3'600'000;
+            if (closeMs <= clock || closeMs > until) continue;
+            if (e9[i] > e21[i] && !(e9[i - 1] > e21[i - 1])) expected.push_back(closeMs);
+        }
+        QVERIFY(expected.size() >= 3);
+
+        w.requestAlert(btc);
+        AlertDialog* dlg = w.findChild<AlertDialog*>();
+        QVERIFY(dlg);
+        dlg->setCondition(alerts::Condition::Formula);
+        dlg->formulaEdit()->setText(QStringLiteral("ema(close,9) > ema(close,21)"));
+        dlg->triggerBox()->setCurrentIndex(dlg->triggerBox()->findData(int(alerts::Trigger::EveryTime)));
+        dlg->cooldownBox()->setValue(0);
+        QVERIFY2(dlg->buttons()->button(QDialogButtonBox::Ok)->isEnabled(), qPrintable(dlg->errorLabel()->text()));
+        dlg->buttons()->button(QDialogButtonBox::Ok)->click();
+        QCOMPARE(w.alertsPanel()->rulesModel()->rowCount(), 1);
+
+        session.feed()->advanceTo(until);
+        AlertLogModel* log = w.alertsPanel()->logModel();
+        std::vector<std::int64_t> fired;
+        for (int r = log->rowCount() - 1; r >= 0; --r) fired.push_back(log->at(r).timeMs);  // oldest first
+        QCOMPARE(fired, expected);
+        QVERIFY(w.alertsPanel()->rulesModel()->at(0).enabled);
+        QCOMPARE(w.alertsPanel()->rulesModel()->at(0).fireCount, std::int64_t(expected.size()));
+
+        // Alt+A on the chart: an alert dialog for the chart's symbol.
+        QTRY_VERIFY(!w.findChild<AlertDialog*>());  // the first one closed (deleted on close)
+        charts::CandleChart* chart = w.chart();
+        QVERIFY(chart);
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        chart->setFocus();
+        QTest::keyClick(chart, Qt::Key_A, Qt::AltModifier);
+        QTRY_VERIFY(w.findChild<AlertDialog*>() != nullptr);
+        QCOMPARE(w.findChild<AlertDialog*>()->findChild<QLabel*>(QStringLiteral("AlertSymbol"))->text(),
+                 QString::fromStdString(chart->instrument().toString()));
     }
 
     void dialogShowsFormulaErrorsWithTheirColumnAndRefusesBadLevels() {

@@ -408,3 +408,65 @@ TEST(AlertRule, ParseLevelUsesTheInstrumentPrecision) {
     EXPECT_FALSE(parseLevel("", 2).ok());
     EXPECT_FALSE(parseLevel("1 000", 2).ok());
 }
+
+// GIVEN real BTCUSDT hours (five years, with the file's ten real gaps) fed as 1h bars to an engine
+// whose base timeframe is 1h, WHEN formula rules run on 4h and 1d, THEN they fire at the end of
+// exactly the buckets where a direct computation over each bucket's last close finds the condition
+// turning true. A rule added mid-day warms up on the aggregated history and agrees from there on.
+TEST(AlertEngine, FormulaOnCoarserTimeframesAggregatesRealHoursLikeAPlainGrouping) {
+    const auto b = bars("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+    ASSERT_GT(b.size(), 40000u);
+    auto expectedFor = [&](std::int64_t bucketMs, std::size_t fromBar) {
+        std::vector<double> closes;
+        std::vector<std::int64_t> ends;
+        for (std::size_t i = 0; i < b.size(); ++i) {
+            const std::int64_t end = (b[i].openTimeMs / bucketMs + 1) * bucketMs;
+            if (ends.empty() || ends.back() != end) {
+                ends.push_back(end);
+                closes.push_back(0);
+            }
+            closes.back() = b[i].close.toDouble();
+        }
+        const auto fast = ema(closes, 3), slow = ema(closes, 8);
+        std::vector<std::int64_t> out;
+        for (std::size_t i = 1; i < closes.size(); ++i)
+            if (fast[i] > slow[i] && !(fast[i - 1] > slow[i - 1]) && ends[i] > b[fromBar].openTimeMs + 3'600'000) out.push_back(ends[i]);
+        return out;
+    };
+    const auto d1 = expectedFor(86'400'000, 0), h4 = expectedFor(4 * 3'600'000, 0);
+    ASSERT_GT(d1.size(), 40u);
+    ASSERT_GT(h4.size(), 300u);
+
+    auto formulaRule = [](std::int64_t id, Timeframe tf) {
+        AlertRule r;
+        r.id = id;
+        r.instrument = kBtc;
+        r.condition = Condition::Formula;
+        r.formula = "ema(close, 3) > ema(close, 8)";
+        r.timeframe = tf;
+        r.trigger = Trigger::EveryTime;
+        r.cooldownMs = 0;
+        return r;
+    };
+    AlertEngine engine;
+    engine.setBaseTimeframe(Timeframe::H1);
+    ASSERT_TRUE(engine.setRule(formulaRule(1, Timeframe::D1)).ok());
+    ASSERT_TRUE(engine.setRule(formulaRule(2, Timeframe::H4)).ok());
+    std::vector<AlertEvent> events;
+    for (const Bar& bar : b) append(events, engine.onBar(kBtc, Timeframe::H1, bar));
+    EXPECT_EQ(firedTimes(events, 1), d1);
+    EXPECT_EQ(firedTimes(events, 2), h4);
+
+    // Added at 13:00 on some day, warmed on the hours before.
+    std::size_t cut = 30000;
+    while (b[cut].openTimeMs % 86'400'000 != 13 * 3'600'000) ++cut;
+    AlertEngine later([&](const InstrumentId&, Timeframe tf) {
+        EXPECT_EQ(tf, Timeframe::H1);  // asked for the base timeframe
+        return std::vector<Bar>(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(cut));
+    });
+    later.setBaseTimeframe(Timeframe::H1);
+    ASSERT_TRUE(later.setRule(formulaRule(3, Timeframe::D1)).ok());
+    std::vector<AlertEvent> lateEvents;
+    for (std::size_t i = cut; i < b.size(); ++i) append(lateEvents, later.onBar(kBtc, Timeframe::H1, b[i]));
+    EXPECT_EQ(firedTimes(lateEvents, 3), expectedFor(86'400'000, cut - 1));
+}
