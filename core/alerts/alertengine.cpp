@@ -175,18 +175,19 @@ bool AlertEngine::expireIfDue(State& s, std::int64_t timeMs, const Price& price,
     return true;
 }
 
+bool AlertEngine::mayFire(const State& s, std::int64_t timeMs, std::int64_t barMs) {
+    switch (s.rule.trigger) {
+    case Trigger::Once: return true;
+    case Trigger::OncePerBar: return barMs != s.lastBarFired;
+    case Trigger::EveryTime: return s.rule.lastFiredMs == 0 || timeMs - s.rule.lastFiredMs >= s.rule.cooldownMs;
+    }
+    return false;
+}
+
 bool AlertEngine::fire(State& s, std::int64_t timeMs, std::int64_t barMs, const Price& price, const std::string& what,
                        std::vector<AlertEvent>& out) {
     AlertRule& r = s.rule;
-    switch (r.trigger) {
-    case Trigger::Once: break;
-    case Trigger::OncePerBar:
-        if (barMs == s.lastBarFired) return false;
-        break;
-    case Trigger::EveryTime:
-        if (r.lastFiredMs != 0 && timeMs - r.lastFiredMs < r.cooldownMs) return false;
-        break;
-    }
+    if (!mayFire(s, timeMs, barMs)) return false;
     s.lastBarFired = barMs;
     r.lastFiredMs = timeMs;
     ++r.fireCount;
@@ -233,7 +234,8 @@ std::vector<AlertEvent> AlertEngine::onPrice(const InstrumentId& id, std::int64_
         case Condition::Formula:
         case Condition::Signal: break;
         }
-        if (!hit) continue;
+        // The trigger mode first: a level held for hours must not format a message per tick.
+        if (!hit || !mayFire(*s, timeMs, bucketStart(r.timeframe, timeMs))) continue;
         std::string what = std::string(verb).append(r.level.toString()).append(" (last price ").append(price.toString()).append(" at ");
         what.append(minuteUtc(timeMs)).append(")");
         if (fire(*s, timeMs, bucketStart(r.timeframe, timeMs), price, what, out) && !r.enabled) disabled = true;

@@ -72,6 +72,8 @@ private:
     void index(State* s);
     void unindex(State* s);
     void warm(State& s);
+    /// Whether the trigger mode lets the rule fire now (once per bar, cooldown).
+    static bool mayFire(const State& s, std::int64_t timeMs, std::int64_t barMs);
     /// Handles the common part of firing: expiry, trigger mode, cooldown. True when it fired.
     bool fire(State& s, std::int64_t timeMs, std::int64_t barMs, const Price& price, const std::string& what,
               std::vector<AlertEvent>& out);
