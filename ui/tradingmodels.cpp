@@ -5,6 +5,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -35,7 +36,14 @@ QString moneyText(const Money& m, int decimals) {
 // ---- Positions ----
 
 PositionsModel::PositionsModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
+    m_markTimer = new QTimer(this);
+    m_markTimer->setSingleShot(true);
+    m_markTimer->setInterval(200);
+    connect(m_markTimer, &QTimer::timeout, this, &PositionsModel::refresh);
     connect(&venue, &trading::PaperVenue::portfolioChanged, this, &PositionsModel::refresh);
+    connect(&venue, &trading::PaperVenue::marksChanged, m_markTimer, [this] {
+        if (!m_markTimer->isActive()) m_markTimer->start();
+    });
     refresh();
 }
 

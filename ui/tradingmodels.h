@@ -8,6 +8,8 @@
 
 #include <QAbstractTableModel>
 
+class QTimer;
+
 #include <vector>
 
 namespace kairos::trading {
@@ -33,12 +35,14 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
     const trading::Position& at(int row) const { return m_rows.at(static_cast<std::size_t>(row)); }
-    /// Re-reads the open positions (rows change only when a position opens or closes).
+    /// Re-reads the open positions (rows change only when a position opens or closes). Fills
+    /// refresh at once; mark-only changes at most five times a second.
     void refresh();
 
 private:
     trading::PaperVenue& m_venue;
     std::vector<trading::Position> m_rows;
+    QTimer* m_markTimer;
 };
 
 class OrdersModel : public QAbstractTableModel {

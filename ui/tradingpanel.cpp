@@ -93,9 +93,10 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setInterval(200);
     connect(m_summaryTimer, &QTimer::timeout, this, &TradingPanel::updateSummary);
-    connect(&venue, &trading::PaperVenue::portfolioChanged, m_summaryTimer, [this] {
-        if (!m_summaryTimer->isActive()) m_summaryTimer->start();
-    });
+    for (auto sig : {&trading::PaperVenue::portfolioChanged, &trading::PaperVenue::marksChanged})
+        connect(&venue, sig, m_summaryTimer, [this] {
+            if (!m_summaryTimer->isActive()) m_summaryTimer->start();
+        });
     connect(&venue, &trading::PaperVenue::storageFailed, this, [this](const QString& m) { say(m, true); });
     if (!venue.storageError().isEmpty()) say(venue.storageError(), true);
     updateSummary();

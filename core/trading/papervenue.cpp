@@ -198,7 +198,7 @@ void PaperVenue::onTrade(const InstrumentId& id, const Trade& trade) {
     m_portfolio.mark(id, trade.price);
     handle(m_sim->onTrade(id, trade));
     Q_EMIT priceChanged(id);
-    if (const Position* p = m_portfolio.position(id); p && !p->isFlat()) Q_EMIT portfolioChanged();
+    if (const Position* p = m_portfolio.position(id); p && !p->isFlat()) Q_EMIT marksChanged();
 }
 
 void PaperVenue::onQuote(const InstrumentId& id, const Quote& quote) {
@@ -212,7 +212,7 @@ void PaperVenue::onQuote(const InstrumentId& id, const Quote& quote) {
     q.timeMs = m_lastEventMs[id];
     handle(m_sim->onQuote(id, q));
     Q_EMIT priceChanged(id);
-    if (const Position* p = m_portfolio.position(id); p && !p->isFlat()) Q_EMIT portfolioChanged();
+    if (const Position* p = m_portfolio.position(id); p && !p->isFlat()) Q_EMIT marksChanged();
 }
 
 }  // namespace kairos::trading

@@ -94,8 +94,11 @@ Q_SIGNALS:
     /// An order changed (accepted, rejected, triggered, filled, cancelled).
     void orderUpdated(const kairos::trading::Order& order);
     void filled(const kairos::trading::Fill& fill);
-    /// Cash, positions or marks changed (at most once per price event).
+    /// Cash or positions changed (a fill was booked, or the account was reset).
     void portfolioChanged();
+    /// Only the mark price of an open position changed (unrealized P&L, equity): once per price
+    /// event of an instrument with an open position, so receivers should coalesce.
+    void marksChanged();
     /// reset() emptied every order and fill.
     void accountReset();
     /// A new price for `id` (trade or quote).
