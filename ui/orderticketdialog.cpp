@@ -112,11 +112,17 @@ OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const Instrumen
     m_validation->setObjectName(QStringLiteral("TicketValidation"));
     m_validation->setWordWrap(true);
     m_validation->setStyleSheet(QStringLiteral("color: #ef5350;"));
+    m_validation->setMinimumHeight(m_validation->fontMetrics().lineSpacing() * 2 + 4);
+    m_validation->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     layout->addWidget(m_validation);
     m_result = new QLabel;
     m_result->setObjectName(QStringLiteral("TicketResult"));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result->setMinimumWidth(360);
+    m_result->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // Room for a three-line report (fill, fee, position) without the dialog jumping.
+    m_result->setMinimumHeight(m_result->fontMetrics().lineSpacing() * 3 + 4);
     layout->addWidget(m_result);
 
     auto* buttons = new QDialogButtonBox;

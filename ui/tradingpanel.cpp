@@ -66,6 +66,20 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
     m_positionsView = makeView(m_positions, QStringLiteral("PositionsView"));
     m_ordersView = makeView(m_orders, QStringLiteral("OrdersView"));
     m_fillsView = makeView(m_fills, QStringLiteral("FillsView"));
+    // Few positions: their columns fit their contents. Orders and fills can run to thousands of
+    // rows, so their columns are sized once, when the first rows arrive.
+    m_positionsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_positionsView->horizontalHeader()->setStretchLastSection(false);
+    for (QTableView* v : {m_ordersView, m_fillsView}) {
+        auto fit = [v] {
+            if (v->property("kairosSized").toBool() || v->model()->rowCount() == 0) return;
+            v->resizeColumnsToContents();
+            v->setProperty("kairosSized", true);
+        };
+        connect(v->model(), &QAbstractItemModel::rowsInserted, v, fit);
+        connect(v->model(), &QAbstractItemModel::modelReset, v, fit);
+        fit();
+    }
     m_tabs->addTab(m_positionsView, tr("Positions"));
     m_tabs->addTab(m_ordersView, tr("Orders"));
     m_tabs->addTab(m_fillsView, tr("Fills"));
@@ -88,15 +102,15 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
         connect(v->selectionModel(), &QItemSelectionModel::currentChanged, this, &TradingPanel::updateButtons);
     connect(m_orders, &QAbstractItemModel::dataChanged, this, &TradingPanel::updateButtons);
     connect(m_positions, &QAbstractItemModel::modelReset, this, &TradingPanel::updateButtons);
-    // The summary follows prices at most five times a second.
+    // The summary follows fills at once and prices at most five times a second.
     m_summaryTimer = new QTimer(this);
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setInterval(200);
     connect(m_summaryTimer, &QTimer::timeout, this, &TradingPanel::updateSummary);
-    for (auto sig : {&trading::PaperVenue::portfolioChanged, &trading::PaperVenue::marksChanged})
-        connect(&venue, sig, m_summaryTimer, [this] {
-            if (!m_summaryTimer->isActive()) m_summaryTimer->start();
-        });
+    connect(&venue, &trading::PaperVenue::portfolioChanged, this, &TradingPanel::updateSummary);
+    connect(&venue, &trading::PaperVenue::marksChanged, m_summaryTimer, [this] {
+        if (!m_summaryTimer->isActive()) m_summaryTimer->start();
+    });
     connect(&venue, &trading::PaperVenue::storageFailed, this, [this](const QString& m) { say(m, true); });
     if (!venue.storageError().isEmpty()) say(venue.storageError(), true);
     updateSummary();

@@ -40,6 +40,14 @@ const std::vector<Bar>& btcBars() {
     }();
     return bars;
 }
+/// With KAIROS_CHART_SCREENSHOTS set, saves what the user sees (for a human look; no assertion).
+void screenshot(QWidget* w, const QString& name) {
+    const QString dir = qEnvironmentVariable("KAIROS_CHART_SCREENSHOTS");
+    if (dir.isEmpty() || !w) return;
+    QDir().mkpath(dir);
+    w->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
+}
+
 std::size_t barAt(std::int64_t openMs) {
     const auto& b = btcBars();
     for (std::size_t i = 0; i < b.size(); ++i)
@@ -159,6 +167,8 @@ private Q_SLOTS:
                                      .arg(QString::fromStdString(bar.open.toString()), QString::fromStdString(fee->toTrimmedString()));
         QCOMPARE(ticket->resultText(), expected);
         m_entry = bar.open;
+        screenshot(ticket, QStringLiteral("trading_ticket"));
+        screenshot(w.dock(QStringLiteral("OrdersDock")), QStringLiteral("trading_dock"));
     }
 
     void limitOrderRestsAndFillsWhenAReplayedTradeGoesThrough() {
