@@ -6,8 +6,10 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTabWidget>
@@ -56,9 +58,13 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
     m_close->setObjectName(QStringLiteral("TradingClosePosition"));
     m_cancel = new QPushButton(tr("Cancel order"));
     m_cancel->setObjectName(QStringLiteral("TradingCancelOrder"));
+    auto* reset = new QPushButton(tr("Reset…"));
+    reset->setObjectName(QStringLiteral("TradingReset"));
+    reset->setToolTip(tr("Start the paper account again: deletes every paper order and fill"));
     top->addWidget(newOrder);
     top->addWidget(m_close);
     top->addWidget(m_cancel);
+    top->addWidget(reset);
     layout->addLayout(top);
 
     m_tabs = new QTabWidget;
@@ -94,6 +100,12 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
         InstrumentId id;
         if (idx.isValid() && idx.row() < m_positions->rowCount()) id = m_positions->at(idx.row()).instrument;
         Q_EMIT newOrderRequested(id);
+    });
+    connect(reset, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString cash = QInputDialog::getText(this, tr("Reset paper account"), tr("Starting cash:"), QLineEdit::Normal,
+                                                   moneyText(m_venue.portfolio().startingCash()), &ok);
+        if (ok) resetAccount(cash);
     });
     connect(m_close, &QPushButton::clicked, this, &TradingPanel::closeSelectedPosition);
     connect(m_cancel, &QPushButton::clicked, this, &TradingPanel::cancelSelectedOrder);
@@ -195,6 +207,22 @@ bool TradingPanel::cancelSelectedOrder() {
         return false;
     }
     say(tr("Order %1 cancelled.").arg(qs(o.request.clientOrderId)));
+    return true;
+}
+
+bool TradingPanel::resetAccount(const QString& startingCash) {
+    auto cash = Money::parse(startingCash.trimmed().toStdString());
+    if (!cash || cash->isNegative() || cash->isZero()) {
+        say(tr("Starting cash “%1” is not a positive decimal (write it like 10000 or 2500.50).").arg(startingCash), true);
+        return false;
+    }
+    const QString text = tr("Delete every paper order and fill and start again with %1").arg(qs(cash->toTrimmedString()));
+    if (m_confirm && !m_confirm(text)) return false;
+    if (auto st = m_venue.reset(*cash); !st) {
+        say(tr("Paper account not reset: %1").arg(qs(st.message())), true);
+        return false;
+    }
+    say(tr("Paper account reset: %1 to start with.").arg(qs(cash->toTrimmedString())));
     return true;
 }
 

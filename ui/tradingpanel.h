@@ -47,6 +47,9 @@ public:
     bool closeSelectedPosition();
     /// Cancels the selected order when it is open; false otherwise.
     bool cancelSelectedOrder();
+    /// Deletes every paper order and fill and starts again with `startingCash` (a decimal, in the
+    /// account currency), after confirmation. False with the reason shown when not done.
+    bool resetAccount(const QString& startingCash);
 
 Q_SIGNALS:
     /// "New order" from the panel, with the selected position's instrument when there is one.

@@ -270,6 +270,16 @@ private Q_SLOTS:
         QCOMPARE(panel->positions()->rowCount(), 0);
         QVERIFY2(panel->statusText().startsWith(QStringLiteral("Closed: sold 0.03000 BTCUSDT")), qPrintable(panel->statusText()));
         QVERIFY(panel->summaryLabel()->text().contains(QStringLiteral("PAPER")));
+
+        // Reset: a bad amount is refused with the reason; a good one empties every tab
+        QVERIFY(!panel->resetAccount(QStringLiteral("ten")));
+        QVERIFY(panel->statusText().contains(QStringLiteral("not a positive decimal")));
+        QVERIFY(panel->resetAccount(QStringLiteral("2500")));
+        QCOMPARE(asked.last(), QStringLiteral("Delete every paper order and fill and start again with 2500"));
+        QCOMPARE(panel->orders()->rowCount(), 0);
+        QCOMPARE(panel->fills()->rowCount(), 0);
+        QCOMPARE(panel->positions()->rowCount(), 0);
+        QVERIFY2(panel->summaryLabel()->text().contains(QStringLiteral("cash 2500.00")), qPrintable(panel->summaryLabel()->text()));
     }
 
 private:
