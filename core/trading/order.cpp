@@ -1,5 +1,7 @@
 #include "trading/order.h"
 
+#include "trading/detail/ratio.h"
+
 #include <array>
 #include <utility>
 
@@ -12,16 +14,8 @@ Quantity Order::remaining() const {
 
 Price Order::averageFillPrice(int scale) const {
     if (filledQuantity.isZero()) return Price::fromRaw(0, scale);
-    // notional / qty: (n.raw / 10^ns) / (q.raw / 10^qs) = n.raw * 10^qs / (q.raw * 10^ns)
-    const int exp = scale + filledQuantity.scale() - filledNotional.scale();
-    detail::Int128 num = filledNotional.raw();
-    detail::Int128 den = filledQuantity.raw();
-    if (exp >= 0) {
-        for (int i = 0; i < exp; ++i) num *= 10;
-    } else {
-        for (int i = 0; i < -exp; ++i) den *= 10;
-    }
-    auto r = detail::divRound(num, den, RoundingMode::HalfEven);
+    auto r = fixedmath::ratioAtScale(filledNotional.raw(), filledNotional.scale(), filledQuantity.raw(), filledQuantity.scale(), scale,
+                                  RoundingMode::HalfEven);
     return Price::fromRaw(r ? *r : 0, scale);
 }
 

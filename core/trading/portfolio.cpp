@@ -1,5 +1,7 @@
 #include "trading/portfolio.h"
 
+#include "trading/detail/ratio.h"
+
 namespace kairos::trading {
 
 namespace {
@@ -18,16 +20,7 @@ Price Position::averageEntry(int scale) const {
     if (quantity.isZero()) return Price::fromRaw(0, scale);
     const Money c = abs(costBasis);
     const Quantity q = abs(quantity);
-    // (c.raw / 10^cs) / (q.raw / 10^qs) at scale: c.raw * 10^(scale + qs - cs) / q.raw
-    const int exp = scale + q.scale() - c.scale();
-    Int128 num = c.raw();
-    Int128 den = q.raw();
-    if (exp >= 0) {
-        for (int i = 0; i < exp; ++i) num *= 10;
-    } else {
-        for (int i = 0; i < -exp; ++i) den *= 10;
-    }
-    auto r = detail::divRound(num, den, RoundingMode::HalfEven);
+    auto r = fixedmath::ratioAtScale(c.raw(), c.scale(), q.raw(), q.scale(), scale, RoundingMode::HalfEven);
     return Price::fromRaw(r ? *r : 0, scale);
 }
 
@@ -74,15 +67,8 @@ Status Portfolio::applyFill(const Fill& f) {
         Money costPortion = p.costBasis;
         if (closeQty < posAbs) {
             // costBasis x closeQty / |quantity|, half-to-even at the money scale.
-            const int exp = m_scale + posAbs.scale() - p.costBasis.scale() - closeQty.scale();
-            Int128 num = static_cast<Int128>(p.costBasis.raw()) * closeQty.raw();
-            Int128 den = posAbs.raw();
-            if (exp >= 0) {
-                for (int i = 0; i < exp; ++i) num *= 10;
-            } else {
-                for (int i = 0; i < -exp; ++i) den *= 10;
-            }
-            auto r = detail::divRound(num, den, RoundingMode::HalfEven);
+            auto r = fixedmath::ratioAtScale(static_cast<Int128>(p.costBasis.raw()) * closeQty.raw(), p.costBasis.scale() + closeQty.scale(),
+                                          posAbs.raw(), posAbs.scale(), m_scale, RoundingMode::HalfEven);
             if (!r) return fail("cost of the closed part: " + r.message());
             costPortion = Money::fromRaw(*r, m_scale);
         }
