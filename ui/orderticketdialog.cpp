@@ -134,7 +134,8 @@ OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const Instrumen
     connect(m_send, &QPushButton::clicked, this, [this] { submit(); });
     layout->addWidget(buttons);
 
-    for (QLineEdit* e : {m_quantity, m_limit, m_stop, m_sl, m_tp}) connect(e, &QLineEdit::textChanged, this, &OrderTicketDialog::updateForm);
+    for (QLineEdit* e : {m_symbol, m_quantity, m_limit, m_stop, m_sl, m_tp})
+        connect(e, &QLineEdit::textChanged, this, &OrderTicketDialog::updateForm);
     for (QComboBox* c : {m_side, m_tif}) connect(c, &QComboBox::currentIndexChanged, this, &OrderTicketDialog::updateForm);
     for (QCheckBox* c : {m_slOn, m_tpOn}) connect(c, &QCheckBox::toggled, this, &OrderTicketDialog::updateForm);
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
@@ -238,6 +239,9 @@ void OrderTicketDialog::prefill(bool force) {
 
 Result<trading::OrderRequest> OrderTicketDialog::request() const {
     trading::OrderRequest r;
+    auto typed = InstrumentId::parse(m_symbol->text().trimmed().toStdString());
+    if (!typed) return makeError(tr("Symbol: %1").arg(qs(typed.message())).toStdString());
+    if (*typed != m_instrument) return makeError(tr("Symbol: press Enter to trade %1").arg(qs(typed->toString())).toStdString());
     r.instrument = m_instrument;
     r.side = static_cast<Side>(m_side->currentData().toInt());
     r.type = static_cast<OrderType>(m_type->currentData().toInt());

@@ -131,7 +131,11 @@ private Q_SLOTS:
         QCOMPARE(ticket->limitEdit()->text(), QString::fromStdString(bar.open.toString()));
         ticket->typeBox()->setCurrentIndex(0);  // back to market
 
-        // Filters are checked as the user types
+        // Filters are checked as the user types; a symbol without its venue is explained
+        ticket->symbolEdit()->setText(QStringLiteral("BTCUSDT"));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("needs a venue, as in BINANCE:BTCUSDT")), qPrintable(ticket->validationText()));
+        QVERIFY(!ticket->sendButton()->isEnabled());
+        ticket->symbolEdit()->setText(QStringLiteral("BINANCE:BTCUSDT"));
         ticket->quantityEdit()->setText(QStringLiteral("0.000001"));
         QVERIFY2(ticket->validationText().contains(QStringLiteral("not a multiple of the step 0.00001")), qPrintable(ticket->validationText()));
         QVERIFY(!ticket->sendButton()->isEnabled());
