@@ -9,7 +9,10 @@
 #include "tradingpanel.h"
 #include "watchlistwidget.h"
 
+#include "fakebinance.h"
+#include "fakeservers.h"
 #include "marketdata/csvimport.h"
+#include "marketdata/venuedirectory.h"
 #include "testdata.h"
 #include "trading/papervenue.h"
 
@@ -21,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -284,6 +288,53 @@ private Q_SLOTS:
         QCOMPARE(panel->fills()->rowCount(), 0);
         QCOMPARE(panel->positions()->rowCount(), 0);
         QVERIFY2(panel->summaryLabel()->text().contains(QStringLiteral("cash 2500.00")), qPrintable(panel->summaryLabel()->text()));
+    }
+
+    // A live symbol: the local Binance server (documented payload formats) sends a best bid/ask;
+    // the ticket shows it and a market buy fills at the ask, a market sell at the bid.
+    void liveSymbolFillsAtTheVenuesBestBidAndAsk() {
+        test::FakeBinance fake;
+        // exchangeInfo in the documented shape; BNBBTC's filters are those of the docs' examples.
+        fake.setExchangeInfo(R"({"timezone":"UTC","serverTime":1,"rateLimits":[],"symbols":[{"symbol":"BNBBTC","status":"TRADING",
+          "baseAsset":"BNB","baseAssetPrecision":8,"quoteAsset":"BTC","quoteAssetPrecision":8,"filters":[
+          {"filterType":"PRICE_FILTER","minPrice":"0.00000100","maxPrice":"100000.00000000","tickSize":"0.00000100"},
+          {"filterType":"LOT_SIZE","minQty":"0.00100000","maxQty":"100000.00000000","stepSize":"0.00100000"}]}]})");
+        QTemporaryDir profile;
+        {
+            QSettings s(profile.filePath(QStringLiteral("kairos.ini")), QSettings::IniFormat);
+            s.setValue(QStringLiteral("marketdata/venues"), QStringLiteral("BINANCE"));
+            s.setValue(QStringLiteral("marketdata/BINANCE/restUrl"), fake.http.url().toString());
+            s.setValue(QStringLiteral("marketdata/BINANCE/wsUrl"), fake.ws.url().toString());
+            s.setValue(QStringLiteral("paper/confirm"), false);  // the setting that skips the question
+        }
+        TerminalSession::Options o = options();
+        o.profileDir = profile.path();
+        TerminalSession session(o);
+        MainWindow w(session);
+        QVERIFY(load(session));
+        const InstrumentId bnb{"BINANCE", "BNBBTC"};
+        QVERIFY(test::waitUntil([&] { return session.venues()->find(bnb) != nullptr; }));
+        QVERIFY(w.watchlist()->addSymbol(QStringLiteral("BINANCE:BNBBTC")));
+        QVERIFY(test::waitUntil([&] { return fake.liveStreams().contains(QStringLiteral("bnbbtc@bookTicker")); }));
+        // Binance's documented bookTicker example (tests/data/feeds/binance/docs-examples/bookTicker.json), for BNBBTC
+        QCOMPARE(fake.publish(QStringLiteral("bnbbtc@bookTicker"),
+                              R"({"u":400900217,"s":"BNBBTC","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})"),
+                 1);
+        QVERIFY(test::waitUntil([&] { return w.paperVenue()->lastQuote(bnb).has_value(); }));
+
+        OrderTicketDialog* ticket = w.openOrderTicket(bnb);
+        QVERIFY(ticket);
+        QVERIFY2(ticket->quoteLabel()->text().contains(QStringLiteral("Bid 25.35190000 · Ask 25.36520000")), qPrintable(ticket->quoteLabel()->text()));
+        ticket->quantityEdit()->setText(QStringLiteral("2.000"));
+        auto buy = ticket->submit();  // no question asked: paper/confirm is false
+        QVERIFY(!buy.empty());
+        QVERIFY2(ticket->resultText().startsWith(QStringLiteral("Bought 2.000 BNBBTC at 25.36520000 on PAPER, fee 0.0507304 BTC.")),
+                 qPrintable(ticket->resultText()));
+        ticket->sideBox()->setCurrentIndex(1);
+        ticket->quantityEdit()->setText(QStringLiteral("0.500"));
+        ticket->submit();
+        QCOMPARE(w.tradingPanel()->fills()->at(0).price, Price::parse("25.3519").value());
+        QCOMPARE(w.tradingPanel()->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("1.500"));
     }
 
 private:
