@@ -150,6 +150,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     buildStatusBar();
     wireFeed();
     setupTrading();
+    setupChartOrderLines();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
