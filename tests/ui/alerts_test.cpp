@@ -163,6 +163,17 @@ private Q_SLOTS:
         QCOMPARE(history->size(), std::size_t(1));
         QCOMPARE(QString::fromStdString((*history)[0].message), message);
 
+        // AFTER a restart (a second terminal on the same profile) the alert is still off and the
+        // log shows the firing.
+        {
+            TerminalSession again(o);
+            MainWindow w2(again);
+            QCOMPARE(w2.alertsPanel()->rulesModel()->rowCount(), 1);
+            QVERIFY(!w2.alertsPanel()->rulesModel()->at(0).enabled);
+            QCOMPARE(w2.alertsPanel()->logModel()->rowCount(), 1);
+            QCOMPARE(w2.alertsPanel()->logModel()->at(0).timeMs, expectedMs);
+        }
+
         // Switching it back on from the panel re-arms it (stored too).
         auto* rules = w.alertsPanel()->rulesModel();
         QVERIFY(rules->setData(rules->index(0, AlertRulesModel::Active), Qt::Checked, Qt::CheckStateRole));
