@@ -4,6 +4,7 @@
 #include "alertdialog.h"
 #include "alertswidget.h"
 #include "apptheme.h"
+#include "backtestwidget.h"
 #include "candlechart.h"
 #include "charttheme.h"
 #include "signalswidget.h"
@@ -75,11 +76,6 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    for (auto signal : {&WatchlistWidget::orderTicketRequested, &WatchlistWidget::backtestRequested}) {
-        connect(m_watchlist, signal, this, [this](const InstrumentId& id) {
-            statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
-        });
-    }
     m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
     // Charts read history from the profile database off the GUI thread, up to the replay clock
     // (the store also holds the replay's future); live bars come from the feed (wireFeed).
@@ -144,6 +140,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     tabifyDockWidget(signalsDock, alerts);
     tabifyDockWidget(alerts, backtest);
     signalsDock->raise();  // the working panel in front of the placeholders
+    setupBacktest();
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
@@ -152,6 +149,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     buildMenus();
     buildStatusBar();
     wireFeed();
+    setupTrading();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
@@ -208,9 +206,10 @@ void MainWindow::buildMenus() {
     buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
-    QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
+    QAction* ticket = trade->addAction(tr("New order…"));
+    ticket->setObjectName(QStringLiteral("NewOrderAction"));
     ticket->setShortcut(Qt::Key_F9);
-    ticket->setEnabled(false);
+    ticket->setEnabled(false);  // setupTrading() wires it
 
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     QMenu* replay = tools->addMenu(tr("&Replay"));
@@ -534,6 +533,7 @@ void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
     connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
         for (const Bar& b : bars) onBar(id, tf, b);
     });
+    wireTradingFeed(f);
     const QString venue = f->name();
     connect(f, &marketdata::MarketDataFeed::statusChanged, this,
             [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
@@ -701,6 +701,25 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
     m_watchlist->model()->onSignal(id, t);
 }
 
+void MainWindow::setupBacktest() {
+    // The Backtest dock's content, and the watchlist's "Backtest…" opening it on that symbol.
+    m_backtest = new BacktestWidget(m_session.databasePath());
+    m_backtest->setObjectName(QStringLiteral("Backtest"));
+    m_backtest->setInstruments(m_session.instruments());
+    m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
+        if (const Instrument* i = m_session.venues()->find(id)) return *i;
+        return std::nullopt;
+    });
+    QDockWidget* d = dock(QStringLiteral("BacktestDock"));
+    delete d->widget();
+    d->setWidget(m_backtest);
+    connect(m_watchlist, &WatchlistWidget::backtestRequested, this, [this, d](const InstrumentId& id) {
+        d->show();
+        d->raise();
+        m_backtest->runFor(id);
+    });
+}
+
 void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
 
 charts::CandleChart* MainWindow::chart() const { return m_charts->activeChart(); }
@@ -746,6 +765,7 @@ void MainWindow::setTheme(const QString& name) {
     m_theme = themeNames().contains(name) ? name : QStringLiteral("dark");
     applyAppTheme(m_theme);
     m_charts->setChartTheme(charts::ChartTheme::byName(m_theme));
+    if (m_backtest) m_backtest->setChartTheme(charts::ChartTheme::byName(m_theme));
     m_session.settings().setValue(QStringLiteral("ui/theme"), m_theme);
     if (auto* menu = findChild<QMenu*>(QStringLiteral("ThemeMenu")))
         for (QAction* a : menu->actions()) a->setChecked(a->objectName() == QStringLiteral("Theme_") + m_theme);

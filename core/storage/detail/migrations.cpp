@@ -165,7 +165,78 @@ CREATE TABLE alert_history (
 ) STRICT;
 CREATE INDEX alert_history_by_time ON alert_history (time, event_id);
 )sql"},
-    // Next: layouts, orders, fills, journal... append here.
+    Migration{6, "paper trading",
+              R"sql(
+-- The paper account: starting cash and the next ids the simulator hands out. One row.
+-- Money is raw / 10^money_scale. Cash and positions are not stored: they are the fills replayed
+-- through the portfolio ledger from the starting cash, so they can never disagree with the fills.
+CREATE TABLE paper_account (
+    account_id        INTEGER PRIMARY KEY CHECK (account_id = 1),
+    starting_cash_raw INTEGER NOT NULL,
+    money_scale       INTEGER NOT NULL CHECK (money_scale BETWEEN 0 AND 18),
+    next_order_id     INTEGER NOT NULL CHECK (next_order_id >= 1),
+    next_fill_id      INTEGER NOT NULL CHECK (next_fill_id >= 1),
+    created_at        INTEGER NOT NULL
+) STRICT;
+
+-- Every paper order, upserted at each change. Decimals are raw + scale; an absent price has
+-- NULL raw and scale. side/type/tif/status/role are the trading module's spellings
+-- ("buy", "stop-limit", "GTC", "partially filled", "stop-loss"); not CHECKed so that a newer
+-- spelling is reported when loading, never silently dropped.
+CREATE TABLE paper_orders (
+    order_id             INTEGER PRIMARY KEY,
+    client_order_id      TEXT NOT NULL,
+    venue                TEXT NOT NULL,
+    symbol               TEXT NOT NULL,
+    side                 TEXT NOT NULL,
+    type                 TEXT NOT NULL,
+    tif                  TEXT NOT NULL,
+    quantity_raw         INTEGER NOT NULL,
+    quantity_scale       INTEGER NOT NULL,
+    limit_raw            INTEGER,
+    limit_scale          INTEGER,
+    stop_raw             INTEGER,
+    stop_scale           INTEGER,
+    stop_loss_raw        INTEGER,
+    stop_loss_scale      INTEGER,
+    take_profit_raw      INTEGER,
+    take_profit_scale    INTEGER,
+    status               TEXT NOT NULL,
+    role                 TEXT NOT NULL,
+    parent_id            INTEGER NOT NULL,
+    oco_sibling_id       INTEGER NOT NULL,
+    triggered            INTEGER NOT NULL CHECK (triggered IN (0, 1)),
+    filled_raw           INTEGER NOT NULL,
+    filled_scale         INTEGER NOT NULL,
+    filled_notional_raw  INTEGER NOT NULL,
+    filled_notional_scale INTEGER NOT NULL,
+    fees_raw             INTEGER NOT NULL,
+    fees_scale           INTEGER NOT NULL,
+    reason               TEXT NOT NULL DEFAULT '',
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL
+) STRICT;
+CREATE INDEX paper_orders_open ON paper_orders (status);
+
+-- Every paper fill, in the order it happened (fill_id).
+CREATE TABLE paper_fills (
+    fill_id         INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL,
+    client_order_id TEXT NOT NULL,
+    venue           TEXT NOT NULL,
+    symbol          TEXT NOT NULL,
+    side            TEXT NOT NULL,
+    price_raw       INTEGER NOT NULL,
+    price_scale     INTEGER NOT NULL,
+    quantity_raw    INTEGER NOT NULL,
+    quantity_scale  INTEGER NOT NULL,
+    fee_raw         INTEGER NOT NULL,
+    fee_scale       INTEGER NOT NULL,
+    liquidity       TEXT NOT NULL,
+    time_ms         INTEGER NOT NULL
+) STRICT;
+)sql"},
+    // Next: journal, ... append here.
 };
 }  // namespace
 
