@@ -13,6 +13,7 @@
 #include "domain/timeframe.h"
 #include "marketdata/feedfactory.h"
 #include "storage/candlestore.h"
+#include "trading/instrumentdefaults.h"
 #include "util/version.h"
 
 #include <QAction>
@@ -67,7 +68,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::orderTicketRequested}) {
+    for (auto signal : {&WatchlistWidget::alertRequested}) {
         connect(m_watchlist, signal, this, [this](const InstrumentId& id) {
             statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
         });
@@ -144,6 +145,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     buildMenus();
     buildStatusBar();
     wireFeed();
+    setupTrading();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
@@ -200,9 +202,10 @@ void MainWindow::buildMenus() {
     buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
-    QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
+    QAction* ticket = trade->addAction(tr("New order…"));
+    ticket->setObjectName(QStringLiteral("NewOrderAction"));
     ticket->setShortcut(Qt::Key_F9);
-    ticket->setEnabled(false);
+    ticket->setEnabled(false);  // setupTrading() wires it
 
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     QMenu* replay = tools->addMenu(tr("&Replay"));
@@ -524,6 +527,7 @@ void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
     connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
         for (const Bar& b : bars) onBar(id, tf, b);
     });
+    wireTradingFeed(f);
     const QString venue = f->name();
     connect(f, &marketdata::MarketDataFeed::statusChanged, this,
             [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
@@ -696,9 +700,11 @@ void MainWindow::setupBacktest() {
     m_backtest = new BacktestWidget(m_session.databasePath());
     m_backtest->setObjectName(QStringLiteral("Backtest"));
     m_backtest->setInstruments(m_session.instruments());
+    // The same instrument rules as paper trading: the venue's list, else Binance's filters for
+    // the bundled symbols.
     m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
         if (const Instrument* i = m_session.venues()->find(id)) return *i;
-        return std::nullopt;
+        return trading::bundledInstrumentRules(id);
     });
     QDockWidget* d = dock(QStringLiteral("BacktestDock"));
     delete d->widget();

@@ -24,7 +24,11 @@ class CandleChart;
 }
 namespace kairos::marketdata {
 class ExchangeFeed;
+class MarketDataFeed;
 struct FeedStatus;
+}
+namespace kairos::trading {
+class PaperVenue;
 }
 
 namespace kairos::ui {
@@ -32,6 +36,8 @@ namespace kairos::ui {
 class BacktestWidget;
 class SignalsWidget;
 class ChartWorkspace;
+class OrderTicketDialog;
+class TradingPanel;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -52,6 +58,13 @@ public:
     ChartWorkspace* chartWorkspace() const { return m_charts; }
     /// Opens this instrument in the active chart.
     void showInstrument(const InstrumentId& id);
+
+    /// Paper trading (Trade menu, F9, the watchlist's "Order ticket…", the Trading dock).
+    trading::PaperVenue* paperVenue() const { return m_paper; }
+    TradingPanel* tradingPanel() const { return m_tradingPanel; }
+    /// Opens a (non-modal) order ticket for `id`; an empty id takes the watchlist's current
+    /// symbol, else the active chart's.
+    OrderTicketDialog* openOrderTicket(const InstrumentId& id);
 
     /// Where an instrument's prices come from, and why not when nowhere.
     enum class Route : std::uint8_t { Replay, Live, None };
@@ -78,6 +91,10 @@ private:
     void buildMenus();
     void buildStatusBar();
     void wireFeed();
+    /// Paper venue, Trading dock, order ticket (F9) and their wiring; settings group "paper".
+    void setupTrading();
+    /// Feeds the paper venue with a feed's trades and quotes.
+    void wireTradingFeed(marketdata::MarketDataFeed* feed);
     void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
     /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
     void syncLiveSubscriptions();
@@ -124,6 +141,8 @@ private:
     /// Live data source chosen but its default venue was unreachable: the replay stands in.
     bool m_liveFallback = false;
     QByteArray m_defaultState;
+    trading::PaperVenue* m_paper = nullptr;
+    TradingPanel* m_tradingPanel = nullptr;
 };
 
 }  // namespace kairos::ui
