@@ -12,6 +12,7 @@
 #include "backtest/backtestengine.h"
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
+#include "trading/instrumentdefaults.h"
 #include "testdata.h"
 
 #include <QAbstractItemModelTester>
@@ -87,7 +88,7 @@ private Q_SLOTS:
         auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_ETHUSDT_1h_2025-06-21_2025-09-19.csv"));
         QVERIFY(csv.ok());
         backtest::BacktestSettings s;
-        s.instrument = backtest::instrumentForFile(eth, csv->priceScale);
+        s.instrument = *trading::bundledInstrumentRules(eth);  // the dock uses the same rules as paper trading
         s.initialCapital = *Money::parse("10000");
         backtest::SignalStrategy strategy;
         auto direct = backtest::BacktestEngine(s).run(strategy, csv->bars);
@@ -100,6 +101,8 @@ private Q_SLOTS:
         QCOMPARE(bt->tradesModel()->rowCount(), direct->metrics.trades);
         QCOMPARE(bt->equityChart()->pointCount(), static_cast<int>(csv->bars.size()));
         QCOMPARE(bt->progressBar()->value(), bt->progressBar()->maximum());
+        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.0001 (venue rules)")));
+        for (const auto& trade : bt->lastResult()->trades) QVERIFY(s.instrument.checkQuantity(trade.quantity).ok());
 
         const QString shot = qEnvironmentVariable("KAIROS_BACKTEST_SCREENSHOT");
         if (!shot.isEmpty()) {
