@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -18,6 +19,7 @@ class QDockWidget;
 class QLabel;
 class QTimer;
 class QMenu;
+class QSystemTrayIcon;
 
 namespace kairos::charts {
 class CandleChart;
@@ -35,6 +37,9 @@ namespace kairos::ui {
 
 class BacktestWidget;
 class SignalsWidget;
+class AlertCenter;
+class AlertsWidget;
+class AlertToast;
 class ChartWorkspace;
 class OrderTicketDialog;
 class TradingPanel;
@@ -53,6 +58,11 @@ public:
     WatchlistWidget* watchlist() const { return m_watchlist; }
     SignalsWidget* signalHistory() const { return m_signalsPanel; }
     BacktestWidget* backtest() const { return m_backtest; }
+    AlertCenter* alerts() const { return m_alerts; }
+    AlertsWidget* alertsPanel() const { return m_alertsPanel; }
+    AlertToast* alertToast() const { return m_alertToast; }
+    /// Opens the alert dialog for this instrument, prefilled with its last price (or `level`).
+    void requestAlert(const InstrumentId& id, std::optional<double> level = std::nullopt);
     /// The active chart of the chart workspace.
     charts::CandleChart* chart() const;
     ChartWorkspace* chartWorkspace() const { return m_charts; }
@@ -143,6 +153,13 @@ private:
     QByteArray m_defaultState;
     trading::PaperVenue* m_paper = nullptr;
     TradingPanel* m_tradingPanel = nullptr;
+    /// Alerts: engine + store, the Alerts dock, delivery (status bar, pop-up, tray, sound).
+    void setupAlerts();
+    void editAlert(std::int64_t id);
+    AlertCenter* m_alerts = nullptr;
+    AlertsWidget* m_alertsPanel = nullptr;
+    AlertToast* m_alertToast = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
 };
 
 }  // namespace kairos::ui

@@ -121,9 +121,51 @@ CREATE TABLE chart_drawings (
 ) STRICT;
 CREATE INDEX chart_drawings_by_instrument ON chart_drawings (venue, symbol, drawing_id);
 )sql"},
-    // h7's paper trading. Written as 5 on branch h7 (versions may have no holes); the lead renumbers
-    // at merge (h6 adds 5, so this becomes 6).
-    Migration{5, "paper trading",
+    Migration{5, "alerts",
+              R"sql(
+-- Alert rules (core/alerts/alertrule.h). condition_kind, trigger_mode, signal_side and timeframe
+-- hold the spellings of alertrule.h / timeframe.h and are deliberately not CHECKed: a rule written
+-- by a newer Kairos (a condition this one does not know) stays in the file and is reported when
+-- loading, never deleted. The level is a fixed-point price (raw / 10^scale); both are NULL for
+-- conditions without a level. expires_at and last_fired_at are UTC ms, NULL for never.
+CREATE TABLE alert_rules (
+    alert_id       INTEGER PRIMARY KEY,
+    venue          TEXT NOT NULL,
+    symbol         TEXT NOT NULL,
+    condition_kind TEXT NOT NULL,
+    level_raw      INTEGER,
+    level_scale    INTEGER,
+    formula        TEXT NOT NULL DEFAULT '',
+    timeframe      TEXT NOT NULL,
+    signal_side    TEXT NOT NULL DEFAULT 'either',
+    min_confidence INTEGER NOT NULL DEFAULT 0,
+    trigger_mode   TEXT NOT NULL,
+    cooldown_ms    INTEGER NOT NULL DEFAULT 0,
+    expires_at     INTEGER,
+    enabled        INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    note           TEXT NOT NULL DEFAULT '',
+    created_at     INTEGER NOT NULL,
+    last_fired_at  INTEGER,
+    fire_count     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- Every firing (and expiry) of an alert. No foreign key to alert_rules: the history of a deleted
+-- rule is kept. time is market time (UTC ms); the price is fixed-point like the level.
+CREATE TABLE alert_history (
+    event_id    INTEGER PRIMARY KEY,
+    alert_id    INTEGER NOT NULL,
+    venue       TEXT NOT NULL,
+    symbol      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    time        INTEGER NOT NULL,
+    price_raw   INTEGER NOT NULL,
+    price_scale INTEGER NOT NULL,
+    message     TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alert_history_by_time ON alert_history (time, event_id);
+)sql"},
+    Migration{6, "paper trading",
               R"sql(
 -- The paper account: starting cash and the next ids the simulator hands out. One row.
 -- Money is raw / 10^money_scale. Cash and positions are not stored: they are the fills replayed
@@ -194,7 +236,7 @@ CREATE TABLE paper_fills (
     time_ms         INTEGER NOT NULL
 ) STRICT;
 )sql"},
-    // Next: layouts, alerts, journal... append here.
+    // Next: journal, ... append here.
 };
 }  // namespace
 
