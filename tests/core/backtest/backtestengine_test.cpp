@@ -355,6 +355,28 @@ TEST(BacktestEngine, SyntheticOrdersDecidedOnACloseFillAtTheNextOpen) {
     EXPECT_DOUBLE_EQ(r->metrics.exposurePct, 50.0);
 }
 
+TEST(BacktestEngine, SyntheticSlippageMovesMarketFillsAgainstTheTrader) {
+    // GIVEN the same four hand-made bars, tick 0.01, no fees, 10 bp slippage
+    const std::vector<Bar> bars = {hourBar(0, "100", "101", "99", "100"), hourBar(1, "102", "104", "101", "103"),
+                                   hourBar(2, "103", "106", "102", "105"), hourBar(3, "107", "108", "104", "106")};
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"TEST", "X"}, 2);
+    s.initialCapital = *Money::parse("1000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.rules.slippageBps = *trading::Bps::parse("10");
+    BuyThenSell strategy;
+    auto r = BacktestEngine(s).run(strategy, bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    ASSERT_EQ(r->trades.size(), 1u);
+    // THEN the buy fills 0.1 % above the open, rounded up to the tick (102.102 -> 102.11), the sell
+    // 0.1 % below, rounded down (106.893 -> 106.89): 2 x 4.78 = 9.56 instead of 10
+    EXPECT_EQ(r->trades[0].entryPrice, *Price::parse("102.11"));
+    EXPECT_EQ(r->trades[0].exitPrice, *Price::parse("106.89"));
+    EXPECT_EQ(r->trades[0].grossPnl, *Money::parse("9.56"));
+    EXPECT_TRUE(r->trades[0].fees.isZero());
+    EXPECT_EQ(r->metrics.netProfit, *Money::parse("9.56"));
+}
+
 TEST(BacktestEngine, BadInputIsAClearError) {
     SignalStrategy s;
     const BacktestEngine engine(btcSettings());
