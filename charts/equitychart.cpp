@@ -17,6 +17,7 @@ EquityChart::EquityChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     // Top: equity and buy & hold; bottom (a fifth of the height, with the time axis): drawdown in %.
     QCPAxisRect* top = m_plot->axisRect();
     auto* bottom = new QCPAxisRect(m_plot);
+    m_drawdownRect = bottom;
     m_plot->plotLayout()->addElement(1, 0, bottom);
     m_plot->plotLayout()->setRowStretchFactor(0, 4);
     m_plot->plotLayout()->setRowStretchFactor(1, 1);
@@ -62,6 +63,33 @@ EquityChart::EquityChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     applyTheme();
 }
 
+namespace {
+constexpr int kCompactHeightPx = 230;
+}
+
+void EquityChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    setCompact(height() < kCompactHeightPx);
+}
+
+void EquityChart::setCompact(bool compact) {
+    if (compact == m_compact) return;
+    m_compact = compact;
+    QCPAxisRect* top = m_equity->keyAxis()->axisRect();
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    if (compact) {
+        grid->take(m_drawdownRect);
+        grid->simplify();
+    } else {
+        grid->addElement(1, 0, m_drawdownRect);
+        grid->setRowStretchFactor(0, 4);
+        grid->setRowStretchFactor(1, 1);
+    }
+    m_drawdownRect->setVisible(!compact);
+    top->axis(QCPAxis::atBottom)->setTickLabels(compact);  // the time labels go where the panes end
+    m_plot->replot();
+}
+
 void EquityChart::setTheme(const ChartTheme& theme) {
     m_theme = theme;
     applyTheme();
@@ -71,7 +99,7 @@ void EquityChart::setTheme(const ChartTheme& theme) {
 void EquityChart::applyTheme() {
     const ChartTheme& t = m_theme;
     m_plot->setBackground(t.background);
-    for (QCPAxisRect* r : m_plot->axisRects()) {
+    for (QCPAxisRect* r : {m_equity->keyAxis()->axisRect(), m_drawdownRect}) {
         r->setBackground(t.background);
         for (QCPAxis* a : r->axes()) {
             a->setBasePen(QPen(t.grid));
@@ -123,8 +151,8 @@ void EquityChart::setCurves(const std::vector<std::int64_t>& timesMs, const std:
     } else {
         m_buyHold->data()->clear();
     }
-    QCPAxisRect* top = m_plot->axisRect(0);
-    QCPAxisRect* bottom = m_plot->axisRect(1);
+    QCPAxisRect* bottom = m_drawdownRect;
+    QCPAxisRect* top = m_equity->keyAxis()->axisRect();
     m_equity->rescaleAxes();
     if (!m_buyHold->data()->isEmpty()) m_buyHold->rescaleValueAxis(true);
     m_drawdown->rescaleAxes();

@@ -16,6 +16,7 @@
 #include "testdata.h"
 
 #include <QAbstractItemModelTester>
+#include <qcustomplot.h>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
@@ -174,6 +175,23 @@ private Q_SLOTS:
         QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("cancelled")));
         QVERIFY(bt->findChild<QPushButton*>(QStringLiteral("BacktestRun"))->isEnabled());
         QVERIFY(!cancel->isEnabled());
+    }
+
+    void theEquityChartLeavesOutTheDrawdownWhenShort() {
+        charts::EquityChart chart;
+        chart.setCurves({1000, 2000, 3000}, {100, 90, 120}, {100, 110, 105});
+        chart.resize(600, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        QVERIFY(chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 2);
+        chart.resize(600, 180);  // a short bottom dock
+        QVERIFY(!chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 1);
+        chart.resize(600, 400);
+        QVERIFY(chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 2);
+        QCOMPARE(chart.pointCount(), 3);
     }
 
     void aBadFormIsRefusedWithAMessage() {
