@@ -17,7 +17,10 @@
 
 #include <QAbstractItemModelTester>
 #include <qcustomplot.h>
+#include <QClipboard>
 #include <QDockWidget>
+#include <QGuiApplication>
+#include <QTableView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -105,6 +108,21 @@ private Q_SLOTS:
         QCOMPARE(bt->progressBar()->value(), bt->progressBar()->maximum());
         QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.0001 (venue rules)")));
         for (const auto& trade : bt->lastResult()->trades) QVERIFY(s.instrument.checkQuantity(trade.quantity).ok());
+
+        // Ctrl+C copies exact values, not the rounded, localised display text
+        table->selectAll();
+        table->setFocus();
+        QTest::keySequence(table, QKeySequence::Copy);
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY2(copied.contains(QStringLiteral("net_profit\t") + QString::fromStdString(direct->metrics.netProfit.toTrimmedString())),
+                 qPrintable(copied));
+        QVERIFY(copied.contains(QStringLiteral("trades\t%1").arg(direct->metrics.trades)));
+        QTableView* trades = bt->findChild<QTableView*>(QStringLiteral("BacktestTrades"));
+        trades->selectRow(0);
+        const QStringList tradeLines = bt->selectedAsText(trades).split(QLatin1Char('\n'));
+        QCOMPARE(tradeLines.size(), 2);
+        QVERIFY(tradeLines[1].startsWith(QString::fromStdString(formatUtc(direct->trades[0].entryTimeMs)) + QLatin1Char('\t')));
+        QVERIFY(tradeLines[1].contains(QLatin1Char('\t') + QString::fromStdString(direct->trades[0].netPnl.toTrimmedString()) + QLatin1Char('\t')));
 
         const QString shot = qEnvironmentVariable("KAIROS_BACKTEST_SCREENSHOT");
         if (!shot.isEmpty()) {
