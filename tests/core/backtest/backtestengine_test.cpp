@@ -377,6 +377,33 @@ TEST(BacktestEngine, SyntheticSlippageMovesMarketFillsAgainstTheTrader) {
     EXPECT_EQ(r->metrics.netProfit, *Money::parse("9.56"));
 }
 
+TEST(BacktestEngine, SyntheticVolumeLimitFillsInPartsAndTheTradeAddsThemUp) {
+    // GIVEN the four hand-made bars (volume 10 each) and at most 10 % of a bar's volume per order and bar
+    const std::vector<Bar> bars = {hourBar(0, "100", "101", "99", "100"), hourBar(1, "102", "104", "101", "103"),
+                                   hourBar(2, "103", "106", "102", "105"), hourBar(3, "107", "108", "104", "106")};
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"TEST", "X"}, 0);
+    s.initialCapital = *Money::parse("1000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.maxBarVolumePercent = 10;
+    BuyThenSell strategy;
+    auto r = BacktestEngine(s).run(strategy, bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    // THEN the buy of 2 fills 1 at bar 1's open (102) and 1 at bar 2's (103); the sell of 2 decided
+    // on bar 2 fills 1 at bar 3's open (107) and the last unit is closed at the last close (106)
+    ASSERT_EQ(r->trades.size(), 1u);
+    const TradeRecord& t = r->trades[0];
+    EXPECT_EQ(t.quantity, Quantity::fromRaw(2, 0));
+    EXPECT_EQ(t.entryPrice, *Price::parse("102.5"));
+    EXPECT_EQ(t.exitPrice, *Price::parse("106.5"));
+    EXPECT_EQ(t.grossPnl, *Money::parse("8"));
+    EXPECT_EQ(t.exitReason, ExitReason::EndOfData);
+    EXPECT_EQ(r->metrics.netProfit, *Money::parse("8"));
+    s.maxBarVolumePercent = 101;
+    BuyThenSell again;
+    EXPECT_FALSE(BacktestEngine(s).run(again, bars).ok());
+}
+
 TEST(BacktestEngine, BadInputIsAClearError) {
     SignalStrategy s;
     const BacktestEngine engine(btcSettings());
