@@ -121,6 +121,11 @@ void AlertCenter::expireUntil(std::int64_t nowMs) {
     if (!events.empty()) handle(std::move(events));
 }
 
+void AlertCenter::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
+    auto events = m_engine.expireDue(nowOf);
+    if (!events.empty()) handle(std::move(events));
+}
+
 void AlertCenter::handle(std::vector<alerts::AlertEvent> events) {
     if (m_store) {
         std::vector<alerts::AlertRule> changed;

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,8 @@ public:
     void onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s);
     /// Expires the rules due by `nowMs` (called with the market clock).
     void expireUntil(std::int64_t nowMs);
+    /// Expires the rules due by their instrument's clock (AlertEngine::expireDue).
+    void expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf);
 
 Q_SIGNALS:
     /// Rules were added, edited, removed, enabled/disabled, or changed by a firing.

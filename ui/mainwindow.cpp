@@ -151,6 +151,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     buildStatusBar();
     wireFeed();
     setupTrading();
+    setupChartOrderLines();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
@@ -833,6 +834,16 @@ void MainWindow::setupAlerts() {
         m_alertsPanel->desktopBox()->setToolTip(tr("This desktop has no system tray: alerts show in the terminal only"));
     }
     m_alertToast = new AlertToast(this);
+    // Expiry also without prices (a symbol that stopped trading): each rule by its symbol's clock.
+    auto* expiry = new QTimer(this);
+    connect(expiry, &QTimer::timeout, this, [this] {
+        m_alerts->expireDue([this](const InstrumentId& id) -> std::int64_t {
+            if (routeOf(id) == Route::Replay)
+                return m_session.isLoaded() ? m_session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
+            return QDateTime::currentMSecsSinceEpoch();
+        });
+    });
+    expiry->start(5000);
 
     connect(m_alerts, &AlertCenter::eventOccurred, this, [this](const alerts::AlertEvent& e) {
         const QString symbol = QString::fromStdString(e.instrument.toString());

@@ -105,6 +105,12 @@ private:
     void setupTrading();
     /// Feeds the paper venue with a feed's trades and quotes.
     void wireTradingFeed(marketdata::MarketDataFeed* feed);
+    /// Paper positions and open orders as lines on the charts of their instrument (entry, SL, TP,
+    /// resting orders); dragging an SL/TP or resting order line moves the order (mainwindow_chartorders.cpp).
+    void setupChartOrderLines();
+    void syncChartOrderLines();
+    void onChartOrderLineMoved(int id, double price);
+    QTimer* m_orderLinesTimer = nullptr;
     void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
     /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
     void syncLiveSubscriptions();

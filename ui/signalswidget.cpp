@@ -20,8 +20,13 @@ const QColor kUp(0x26, 0xa6, 0x9a);
 const QColor kDown(0xef, 0x53, 0x50);
 const QColor kNeutral(0x90, 0x90, 0x90);
 
-QString num(double v) {
+QString num(double v, int decimals = -1) {
     if (v == 0) return QStringLiteral("—");
+    if (decimals >= 0) {
+        QLocale l;
+        l.setNumberOptions(QLocale::OmitGroupSeparator);
+        return l.toString(v, 'f', decimals);
+    }
     // Enough digits for any quote precision without trailing noise; no group separators (narrow columns).
     QLocale l;
     l.setNumberOptions(QLocale::OmitGroupSeparator);
@@ -72,23 +77,29 @@ void SignalHistoryModel::upsert(const signal::StoredSignal& s) {
 int SignalHistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
 int SignalHistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+void SignalHistoryModel::setDecimals(std::function<int(const InstrumentId&)> decimals) {
+    m_decimals = std::move(decimals);
+    if (!m_rows.empty()) Q_EMIT dataChanged(index(0, Entry), index(rowCount() - 1, Tp3));
+}
+
 QVariant SignalHistoryModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const auto& s = m_rows[static_cast<std::size_t>(index.row())];
     const bool isLong = s.signal.side == signal::Direction::Long;
     const int c = index.column();
     if (role == Qt::DisplayRole) {
+        const int decimals = (c >= Entry && c <= Tp3 && m_decimals) ? m_decimals(s.id) : -1;
         switch (c) {
         case Time: return QString::fromStdString(formatUtc(s.signal.timeMs)).left(16).replace(QLatin1Char('T'), QLatin1Char(' '));
         case Instrument: return QString::fromStdString(s.id.toString());
         case Tf: return QString::fromStdString(toString(s.tf));
         case Side: return QString::fromStdString(signal::toString(s.signal.side));
         case Confidence: return s.signal.confidence;
-        case Entry: return num(s.signal.entry);
-        case Stop: return num(s.signal.stopLoss);
-        case Tp1: return num(s.signal.takeProfits[0]);
-        case Tp2: return num(s.signal.takeProfits[1]);
-        case Tp3: return num(s.signal.takeProfits[2]);
+        case Entry: return num(s.signal.entry, decimals);
+        case Stop: return num(s.signal.stopLoss, decimals);
+        case Tp1: return num(s.signal.takeProfits[0], decimals);
+        case Tp2: return num(s.signal.takeProfits[1], decimals);
+        case Tp3: return num(s.signal.takeProfits[2], decimals);
         case RewardRisk: return QLocale().toString(s.signal.rewardRisk, 'f', 1);
         case Result: return outcomeText(s.outcome);
         case R: return s.outcome.exit == signal::Exit::Open ? QStringLiteral("—") : QLocale().toString(s.outcome.r, 'f', 2);

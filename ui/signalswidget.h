@@ -13,6 +13,7 @@
 
 #include <map>
 #include <string>
+#include <functional>
 #include <vector>
 
 class QLabel;
@@ -40,9 +41,13 @@ public:
 
     /// "open", "TP1 reached", "TP3", "stop (after TP2)", "expired" ...
     static QString outcomeText(const signal::Outcome& o);
+    /// The price decimals of an instrument (its tick size's), -1 when unknown: entry, stop and
+    /// targets are then shown at that precision (UX.md: never more digits than the tick has).
+    void setDecimals(std::function<int(const InstrumentId&)> decimals);
 
 private:
     std::vector<signal::StoredSignal> m_rows;  // newest first
+    std::function<int(const InstrumentId&)> m_decimals;
 };
 
 class SignalsWidget : public QWidget {

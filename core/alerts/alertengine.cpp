@@ -356,10 +356,14 @@ std::vector<AlertEvent> AlertEngine::onSignal(const InstrumentId& id, Timeframe 
 }
 
 std::vector<AlertEvent> AlertEngine::expireUntil(std::int64_t nowMs) {
+    return expireDue([nowMs](const InstrumentId&) { return nowMs; });
+}
+
+std::vector<AlertEvent> AlertEngine::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
     std::vector<AlertEvent> out;
     for (auto& [id, s] : m_rules) {
-        if (!s->rule.enabled) continue;
-        if (expireIfDue(*s, nowMs, s->prevPrice.value_or(Price{}), out)) unindex(s.get());
+        if (!s->rule.enabled || s->rule.expiresAtMs <= 0) continue;
+        if (expireIfDue(*s, nowOf(s->rule.instrument), s->prevPrice.value_or(Price{}), out)) unindex(s.get());
     }
     return out;
 }

@@ -65,6 +65,9 @@ public:
     std::vector<AlertEvent> onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s);
     /// Expires (disables, with an Expired event) every enabled rule whose expiry is <= nowMs.
     std::vector<AlertEvent> expireUntil(std::int64_t nowMs);
+    /// Same with each rule's own clock (the replay's for a replayed instrument, the wall clock for a
+    /// live one), so that a rule on a symbol that stopped trading still expires on time.
+    std::vector<AlertEvent> expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf);
 
 private:
     struct State;

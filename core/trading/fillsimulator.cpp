@@ -124,6 +124,57 @@ Result<OrderEvents> FillSimulator::cancel(OrderId id, std::int64_t nowMs) {
     return out;
 }
 
+Result<OrderEvents> FillSimulator::amend(OrderId id, const Price& price, std::int64_t nowMs) {
+    Slot* s = slot(id);
+    if (!s) return makeError("there is no order " + std::to_string(id));
+    Order& o = s->order;
+    const std::string name = "order " + o.request.clientOrderId;
+    if (!o.isOpen()) return makeError(name + " is already " + std::string(toString(o.status)) + " and cannot be changed");
+    OrderRequest changed = o.request;
+    std::optional<Price>* target = nullptr;
+    switch (o.request.type) {
+    case OrderType::Limit:
+        target = &changed.limitPrice;
+        break;
+    case OrderType::Stop:
+        if (o.triggered) return makeError(name + " has already triggered and cannot be moved");
+        target = &changed.stopPrice;
+        break;
+    case OrderType::Market:
+    case OrderType::StopLimit:
+        return makeError(name + " is a " + std::string(toString(o.request.type)) +
+                         " order; only limit and stop orders can be moved");
+    }
+    *target = price;
+    const Instrument* inst = instrument(o.request.instrument);
+    if (!inst) return makeError(name + ": no trading rules for " + o.request.instrument.toString());
+    // A bracket child's bracket is empty, an entry's is checked against its new price.
+    if (auto st = validateOrder(changed, *inst, std::nullopt, m_config.rules.moneyScale); !st) return makeError(st.message());
+    const auto mk = m_markets.find(o.request.instrument);
+    if (mk != m_markets.end() && mk->second.live()) {
+        const MarketState& m = mk->second;
+        const std::optional<Price> ask = m.quote ? std::optional<Price>(m.quote->ask) : m.lastTrade;
+        const std::optional<Price> bid = m.quote ? std::optional<Price>(m.quote->bid) : m.lastTrade;
+        const bool buy = o.request.side == Side::Buy;
+        const bool limit = o.request.type == OrderType::Limit;
+        // Crossing: a buy limit at or above the ask, a sell limit at or below the bid, a buy stop
+        // at or below the ask, a sell stop at or above the bid.
+        const std::optional<Price>& ref = buy ? ask : bid;
+        if (ref) {
+            const bool crosses = limit ? (buy ? !(price < *ref) : !(*ref < price)) : (buy ? !(*ref < price) : !(price < *ref));
+            if (crosses)
+                return makeError(name + ": a " + std::string(toString(o.request.side)) + (limit ? " limit" : " stop") + " at " +
+                                 price.toTrimmedString() + " would " + (limit ? "fill" : "trigger") + " at once (" +
+                                 (buy ? "ask " : "bid ") + ref->toTrimmedString() + "); not moved");
+        }
+    }
+    o.request = std::move(changed);
+    o.updatedMs = nowMs;
+    OrderEvents out;
+    out.push_back({OrderEventKind::Amended, o, std::nullopt});
+    return out;
+}
+
 OrderEvents FillSimulator::cancelAll(const std::optional<InstrumentId>& instrument, std::int64_t nowMs, const std::string& reason) {
     OrderEvents out;
     const std::vector<OrderId> ids(m_open.begin(), m_open.end());

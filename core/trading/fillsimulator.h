@@ -97,6 +97,14 @@ public:
     /// Cancels an open order (a bracket child's sibling is left alone). Error when the order is
     /// unknown or already final.
     Result<OrderEvents> cancel(OrderId id, std::int64_t nowMs);
+    /// Moves an open order's price: a limit order's limit, an untriggered stop order's stop (a
+    /// dragged SL/TP line, or a resting entry). The new price must pass the instrument's filters
+    /// (tick size, min notional) and, once the instrument has live prices (quotes/trades mode),
+    /// must not cross the market: a buy limit at or above the ask would fill at once and a sell
+    /// stop at or above the bid would trigger at once, so such a move is refused with that reason
+    /// instead of executing (the trader dragged a line; an execution needs an order). Error for
+    /// market and stop-limit orders, triggered stops and final orders; nothing changes then.
+    Result<OrderEvents> amend(OrderId id, const Price& price, std::int64_t nowMs);
     /// Cancels every open order of `instrument` (all instruments when empty), with `reason`.
     OrderEvents cancelAll(const std::optional<InstrumentId>& instrument, std::int64_t nowMs, const std::string& reason);
 

@@ -51,12 +51,13 @@ constexpr std::array<std::pair<OrderStatus, std::string_view>, 6> kStatuses{{{Or
 constexpr std::array<std::pair<OrderRole, std::string_view>, 3> kRoles{
     {{OrderRole::Entry, "entry"}, {OrderRole::StopLoss, "stop-loss"}, {OrderRole::TakeProfit, "take-profit"}}};
 constexpr std::array<std::pair<Liquidity, std::string_view>, 2> kLiquidity{{{Liquidity::Maker, "maker"}, {Liquidity::Taker, "taker"}}};
-constexpr std::array<std::pair<OrderEventKind, std::string_view>, 6> kEvents{{{OrderEventKind::Accepted, "accepted"},
+constexpr std::array<std::pair<OrderEventKind, std::string_view>, 7> kEvents{{{OrderEventKind::Accepted, "accepted"},
                                                                                {OrderEventKind::Rejected, "rejected"},
                                                                                {OrderEventKind::Triggered, "triggered"},
                                                                                {OrderEventKind::PartiallyFilled, "partially filled"},
                                                                                {OrderEventKind::Filled, "filled"},
-                                                                               {OrderEventKind::Cancelled, "cancelled"}}};
+                                                                               {OrderEventKind::Cancelled, "cancelled"},
+                                                                               {OrderEventKind::Amended, "amended"}}};
 constexpr std::array<std::pair<Side, std::string_view>, 2> kSides{{{Side::Buy, "buy"}, {Side::Sell, "sell"}}};
 }  // namespace
 

@@ -126,6 +126,7 @@ enum class OrderEventKind : std::uint8_t {
     PartiallyFilled,
     Filled,
     Cancelled,
+    Amended,          ///< an open order's limit or stop price was moved (a dragged chart line)
 };
 
 struct OrderEvent {

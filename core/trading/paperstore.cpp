@@ -212,6 +212,11 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
                                 "updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
                                 "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (order_id) DO UPDATE SET "
                                 "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
+                                // amend() moves prices (a dragged SL/TP line)
+                                "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
+                                "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "
+                                "stop_loss_raw = excluded.stop_loss_raw, stop_loss_scale = excluded.stop_loss_scale, "
+                                "take_profit_raw = excluded.take_profit_raw, take_profit_scale = excluded.take_profit_scale, "
                                 "status = excluded.status, oco_sibling_id = excluded.oco_sibling_id, triggered = excluded.triggered, "
                                 "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
                                 "filled_notional_raw = excluded.filled_notional_raw, "

@@ -108,6 +108,13 @@ Result<OrderEvents> PaperVenue::cancel(OrderId id) {
     return r;
 }
 
+Result<OrderEvents> PaperVenue::amend(OrderId id, const Price& price) {
+    const auto o = m_sim->order(id);
+    auto r = m_sim->amend(id, price, o ? nowFor(o->request.instrument) : QDateTime::currentMSecsSinceEpoch());
+    if (r) handle(*r);
+    return r;
+}
+
 Result<OrderEvents> PaperVenue::closePosition(const InstrumentId& id) {
     const Position* p = m_portfolio.position(id);
     if (!p || p->isFlat()) return makeError("there is no open paper position in " + id.toString());

@@ -66,6 +66,8 @@ public:
     /// immediate fills). Also announced through the signals below.
     OrderEvents submit(OrderRequest request);
     Result<OrderEvents> cancel(OrderId id);
+    /// Moves an open limit/stop order's price (FillSimulator::amend); stored, then announced.
+    Result<OrderEvents> amend(OrderId id, const Price& price);
     /// A market order for the whole open position of `id` on the other side; Error when flat.
     Result<OrderEvents> closePosition(const InstrumentId& id);
     /// Deletes every order and fill and starts again with `startingCash`.

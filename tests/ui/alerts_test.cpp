@@ -163,6 +163,17 @@ private Q_SLOTS:
         QCOMPARE(history->size(), std::size_t(1));
         QCOMPARE(QString::fromStdString((*history)[0].message), message);
 
+        // AFTER a restart (a second terminal on the same profile) the alert is still off and the
+        // log shows the firing.
+        {
+            TerminalSession again(o);
+            MainWindow w2(again);
+            QCOMPARE(w2.alertsPanel()->rulesModel()->rowCount(), 1);
+            QVERIFY(!w2.alertsPanel()->rulesModel()->at(0).enabled);
+            QCOMPARE(w2.alertsPanel()->logModel()->rowCount(), 1);
+            QCOMPARE(w2.alertsPanel()->logModel()->at(0).timeMs, expectedMs);
+        }
+
         // Switching it back on from the panel re-arms it (stored too).
         auto* rules = w.alertsPanel()->rulesModel();
         QVERIFY(rules->setData(rules->index(0, AlertRulesModel::Active), Qt::Checked, Qt::CheckStateRole));
@@ -184,10 +195,23 @@ private Q_SLOTS:
         QVERIFY(csv.ok());
         const std::vector<Bar>& bars = csv->bars;
         const InstrumentId btc{"BINANCE", "BTCUSDT"};
+        // The profile holds an alert of a newer Kairos (a condition this build does not know).
+        {
+            auto db = storage::Database::openProfile(profile.path());
+            QVERIFY(db.ok());
+            QVERIFY((*db)->exec("INSERT INTO alert_rules (venue, symbol, condition_kind, timeframe, trigger_mode, enabled, created_at) "
+                                "VALUES ('BINANCE', 'ETHUSDT', 'volume_spike', '1h', 'once', 1, 1)")
+                        .ok());
+        }
         TerminalSession session(o);
         MainWindow w(session);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // It is reported in the panel, not run, not shown as a rule.
+        QVERIFY(w.alertsPanel()->messageLabel()->isVisibleTo(w.alertsPanel()));
+        QVERIFY2(w.alertsPanel()->messageLabel()->text().contains(QStringLiteral("unknown condition \"volume_spike\"")),
+                 qPrintable(w.alertsPanel()->messageLabel()->text()));
+        QCOMPARE(w.alertsPanel()->rulesModel()->rowCount(), 0);
         QSignalSpy loaded(&session, &TerminalSession::loaded);
         session.load();
         QVERIFY(loaded.wait(60000));
@@ -237,6 +261,16 @@ private Q_SLOTS:
         QCOMPARE(fired, expected);
         QVERIFY(w.alertsPanel()->rulesModel()->at(0).enabled);
         QCOMPARE(w.alertsPanel()->rulesModel()->at(0).fireCount, std::int64_t(expected.size()));
+
+        // The newer Kairos' row is still in the profile.
+        {
+            auto db = storage::Database::openProfile(profile.path());
+            QVERIFY(db.ok());
+            auto stored = alerts::AlertStore(**db).load();
+            QVERIFY(stored.ok());
+            QCOMPARE(stored->rules.size(), std::size_t(1));
+            QCOMPARE(stored->problems.size(), std::size_t(1));
+        }
 
         // Alt+A on the chart: an alert dialog for the chart's symbol.
         QTRY_VERIFY(!w.findChild<AlertDialog*>());  // the first one closed (deleted on close)

@@ -71,6 +71,18 @@ private Q_SLOTS:
             QCOMPARE(ethRows, int(directional));
             // Rows are newest first.
             for (int r = 1; r < m->rowCount(); ++r) QVERIFY(m->at(r - 1).signal.timeMs >= m->at(r).signal.timeMs);
+            // Levels at the instrument's tick precision (ETHUSDT: 0.01), never float noise.
+            for (int r = 0; r < m->rowCount(); ++r) {
+                if (m->at(r).id != ethId) continue;
+                for (int col : {SignalHistoryModel::Entry, SignalHistoryModel::Stop, SignalHistoryModel::Tp3}) {
+                    const QString text = m->index(r, col).data().toString();
+                    const qsizetype dot = text.indexOf(QLocale().decimalPoint());
+                    QVERIFY2(dot > 0 && text.size() - dot - 1 == 2, qPrintable(text));
+                    QCOMPARE(QLocale().toDouble(text), std::round((col == SignalHistoryModel::Entry ? m->at(r).signal.entry
+                                                                   : col == SignalHistoryModel::Stop ? m->at(r).signal.stopLoss
+                                                                                                     : m->at(r).signal.takeProfits[2]) * 100) / 100);
+                }
+            }
         }
         // AFTER a restart the panel shows the stored history and its accuracy.
         TerminalSession session(o);

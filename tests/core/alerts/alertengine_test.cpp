@@ -268,6 +268,21 @@ TEST(AlertEngine, SyntheticValidationOnceAndExpireUntil) {
     EXPECT_TRUE(engine.onPrice(kBtc, 62'000, px("1002")).empty());
     EXPECT_TRUE(engine.setEnabled(10, true));  // re-enabled: fires again
     EXPECT_EQ(engine.onPrice(kBtc, 63'000, px("1003")).size(), 1u);
+
+    // Each rule by its own instrument's clock: the replayed one is still before its expiry.
+    const InstrumentId eth{"BINANCE", "ETHUSDT"};
+    AlertRule live = priceRule(11, Condition::GoesAbove, "1");
+    live.expiresAtMs = 100'000;
+    AlertRule replayed = live;
+    replayed.id = 12;
+    replayed.instrument = eth;
+    ASSERT_TRUE(engine.setRule(live).ok());
+    ASSERT_TRUE(engine.setRule(replayed).ok());
+    ev = engine.expireDue([&](const InstrumentId& id) { return id == eth ? 99'999 : 100'000; });
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].ruleId, 11);
+    EXPECT_FALSE(engine.rule(11)->enabled);
+    EXPECT_TRUE(engine.rule(12)->enabled);
 }
 
 // GIVEN real 1h bars and the alert "ema(close,9) > ema(close,21)", every time, WHEN the closed bars

@@ -207,3 +207,73 @@ TEST(FillSimulatorLiveSynthetic, RestoredOrdersKeepTheirIdsAndStillFill) {
 
 }  // namespace
 }  // namespace kairos::trading
+
+namespace kairos::trading {
+namespace {
+
+// A dragged SL line: the bracket's stop-loss child moves, keeps its id, and then fills at the new
+// level on the recorded quotes; a move across the market is refused and changes nothing.
+TEST(FillSimulatorLive, AmendMovesAStopLossChildAndRefusesAMoveAcrossTheMarket) {
+    const Instrument sushi = usdm("SUSHIUSDT", "0.0001");
+    FillSimulator s;
+    s.addInstrument(sushi);
+    const auto& quotes = recorded().sushiQuotes;
+    ASSERT_TRUE(s.onQuote(sushi.id, quotes.front()).empty());  // bid 7.6110, ask 7.6120
+    OrderRequest r = req(sushi, Side::Buy, OrderType::Market, "10");
+    r.bracket.stopLoss = px("7.0000");
+    const OrderEvents placed = s.submit(r, quotes.front().timeMs);
+    ASSERT_EQ(fillsOf(placed).size(), 1u);
+    std::optional<Order> sl;
+    for (const Order& o : s.openOrders())
+        if (o.role == OrderRole::StopLoss) sl = o;
+    ASSERT_TRUE(sl.has_value());
+    ASSERT_EQ(sl->request.stopPrice, px("7.0000"));
+
+    // Across the market: a sell stop at or above the bid would trigger at once.
+    auto across = s.amend(sl->id, px("7.6110"), quotes.front().timeMs);
+    ASSERT_FALSE(across.ok());
+    EXPECT_NE(across.message().find("would trigger at once (bid 7.611)"), std::string::npos) << across.message();
+    EXPECT_EQ(s.order(sl->id)->request.stopPrice, px("7.0000"));
+    // Off the tick grid.
+    EXPECT_FALSE(s.amend(sl->id, px("7.60005"), quotes.front().timeMs).ok());
+
+    // The highest bid below the first one in the recording: a stop there must fill on the first
+    // later quote whose bid reaches it (an independent scan of the recording).
+    Price level = quotes.front().bid;
+    for (const Quote& q : quotes)
+        if (q.bid < quotes.front().bid && (level == quotes.front().bid || level < q.bid)) level = q.bid;
+    ASSERT_LT(level, quotes.front().bid) << "the recording's bid never falls";
+    auto moved = s.amend(sl->id, level, quotes.front().timeMs);
+    ASSERT_TRUE(moved.ok()) << moved.message();
+    ASSERT_EQ(moved->size(), 1u);
+    EXPECT_EQ(moved->front().kind, OrderEventKind::Amended);
+    EXPECT_EQ(moved->front().order.id, sl->id);
+    EXPECT_EQ(s.order(sl->id)->request.stopPrice, level);
+
+    std::size_t expectedAt = 0;
+    for (std::size_t k = 1; k < quotes.size() && expectedAt == 0; ++k)
+        if (!(level < quotes[k].bid)) expectedAt = k;
+    ASSERT_GT(expectedAt, 0u);
+    std::size_t filledAt = 0;
+    for (std::size_t k = 1; k < quotes.size() && filledAt == 0; ++k)
+        for (const Fill& f : fillsOf(s.onQuote(sushi.id, quotes[k])))
+            if (f.orderId == sl->id) filledAt = k;
+    EXPECT_EQ(filledAt, expectedAt);
+}
+
+TEST(FillSimulatorLive, AmendRefusesMarketOrdersAndFinalOrders) {
+    const Instrument sushi = usdm("SUSHIUSDT", "0.0001");
+    FillSimulator s;
+    s.addInstrument(sushi);
+    const Quote& q = recorded().sushiQuotes.front();
+    s.onQuote(sushi.id, q);
+    const OrderEvents done = s.submit(req(sushi, Side::Buy, OrderType::Market, "10"), q.timeMs);
+    ASSERT_FALSE(done.empty());
+    const auto r = s.amend(done.back().order.id, px("7.5000"), q.timeMs);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.message().find("cannot be changed"), std::string::npos) << r.message();
+    EXPECT_FALSE(s.amend(999, px("7.5000"), q.timeMs).ok());
+}
+
+}  // namespace
+}  // namespace kairos::trading

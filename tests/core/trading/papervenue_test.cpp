@@ -121,6 +121,40 @@ TEST(PaperVenue, OrdersFillsAndPositionsSurviveARestart) {
     EXPECT_FALSE(rig.venue->closePosition(btcusdt().id).ok());
 }
 
+// A dragged chart line: the resting limit moved from 10920 to 10900 keeps its new price across a
+// restart, and bar 2's low (10913, which would have filled 10920) no longer reaches it.
+TEST(PaperVenue, AnAmendedPriceSurvivesARestart) {
+    const std::string dir = kairos::test::tempDir();
+    OrderId id = 0;
+    {
+        auto db = openDb(dir);
+        ASSERT_TRUE(db.ok()) << db.message();
+        Rig rig(db->get());
+        ASSERT_TRUE(rig.venue->open().ok());
+        rig.feed.advanceTo(rig.barTime(0));
+        auto limit = request(Side::Buy, OrderType::Limit, "0.01000");
+        limit.limitPrice = px("10920.00");
+        const auto placed = rig.venue->submit(limit);
+        ASSERT_EQ(placed.size(), 1u);
+        id = placed[0].order.id;
+        auto moved = rig.venue->amend(id, px("10900.00"));
+        ASSERT_TRUE(moved.ok()) << moved.message();
+        EXPECT_EQ((*moved)[0].kind, OrderEventKind::Amended);
+        // Above the last trade (11080.64) a buy limit would fill at once: refused, unchanged
+        EXPECT_FALSE(rig.venue->amend(id, px("11100.00")).ok());
+    }
+    auto db = openDb(dir);
+    ASSERT_TRUE(db.ok());
+    Rig rig(db->get());
+    ASSERT_TRUE(rig.venue->open().ok()) << rig.venue->storageError().toStdString();
+    ASSERT_EQ(rig.venue->openOrders().size(), 1u);
+    EXPECT_EQ(rig.venue->openOrders()[0].id, id);
+    EXPECT_EQ(rig.venue->openOrders()[0].request.limitPrice, px("10900.00"));
+    rig.feed.advanceTo(rig.barTime(2) + 45 * 60 * 1000);
+    EXPECT_EQ(rig.venue->openOrders().size(), 1u);
+    EXPECT_TRUE(rig.venue->fills().empty());
+}
+
 TEST(PaperStore, ABatchThatFailsHalfwayLeavesNothingBehind) {
     const std::string dir = kairos::test::tempDir();
     auto db = openDb(dir);
