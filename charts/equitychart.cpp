@@ -14,11 +14,12 @@ EquityChart::EquityChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     l->addWidget(m_plot);
     setMinimumSize(240, 160);
 
-    // Top: equity and buy & hold; bottom (a third of the height): drawdown in %.
+    // Top: equity and buy & hold; bottom (a fifth of the height, with the time axis): drawdown in %.
     QCPAxisRect* top = m_plot->axisRect();
     auto* bottom = new QCPAxisRect(m_plot);
+    m_drawdownRect = bottom;
     m_plot->plotLayout()->addElement(1, 0, bottom);
-    m_plot->plotLayout()->setRowStretchFactor(0, 3);
+    m_plot->plotLayout()->setRowStretchFactor(0, 4);
     m_plot->plotLayout()->setRowStretchFactor(1, 1);
     auto* group = new QCPMarginGroup(m_plot);
     top->setMarginGroup(QCP::msLeft | QCP::msRight, group);
@@ -35,7 +36,8 @@ EquityChart::EquityChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     connect(top->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), bottom->axis(QCPAxis::atBottom),
             qOverload<const QCPRange&>(&QCPAxis::setRange));
     bottom->axis(QCPAxis::atLeft)->setLabel(tr("Drawdown %"));
-    bottom->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
+    bottom->axis(QCPAxis::atLeft)->ticker()->setTickCount(2);
+    top->axis(QCPAxis::atLeft)->ticker()->setTickCount(4);
     top->axis(QCPAxis::atLeft)->setLabel(tr("Equity"));
 
     m_buyHold = m_plot->addGraph(top->axis(QCPAxis::atBottom), top->axis(QCPAxis::atLeft));
@@ -48,12 +50,44 @@ EquityChart::EquityChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomP
     m_drawdown->setBrush(Qt::NoBrush);
     for (QCPGraph* g : {m_equity, m_buyHold, m_drawdown}) g->setAdaptiveSampling(true);
     m_plot->legend->setVisible(true);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_plot->legend->setFont(small);
+    m_plot->legend->setRowSpacing(0);
+    m_plot->legend->setMargins(QMargins(4, 2, 4, 2));
     m_plot->legend->removeItem(m_plot->legend->itemCount() - 1);  // no legend entry for the drawdown
     top->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     top->setRangeDrag(Qt::Horizontal);
     top->setRangeZoom(Qt::Horizontal);
     applyTheme();
+}
+
+namespace {
+constexpr int kCompactHeightPx = 230;
+}
+
+void EquityChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    setCompact(height() < kCompactHeightPx);
+}
+
+void EquityChart::setCompact(bool compact) {
+    if (compact == m_compact) return;
+    m_compact = compact;
+    QCPAxisRect* top = m_equity->keyAxis()->axisRect();
+    QCPLayoutGrid* grid = m_plot->plotLayout();
+    if (compact) {
+        grid->take(m_drawdownRect);
+        grid->simplify();
+    } else {
+        grid->addElement(1, 0, m_drawdownRect);
+        grid->setRowStretchFactor(0, 4);
+        grid->setRowStretchFactor(1, 1);
+    }
+    m_drawdownRect->setVisible(!compact);
+    top->axis(QCPAxis::atBottom)->setTickLabels(compact);  // the time labels go where the panes end
+    m_plot->replot();
 }
 
 void EquityChart::setTheme(const ChartTheme& theme) {
@@ -65,7 +99,7 @@ void EquityChart::setTheme(const ChartTheme& theme) {
 void EquityChart::applyTheme() {
     const ChartTheme& t = m_theme;
     m_plot->setBackground(t.background);
-    for (QCPAxisRect* r : m_plot->axisRects()) {
+    for (QCPAxisRect* r : {m_equity->keyAxis()->axisRect(), m_drawdownRect}) {
         r->setBackground(t.background);
         for (QCPAxis* a : r->axes()) {
             a->setBasePen(QPen(t.grid));
@@ -82,7 +116,9 @@ void EquityChart::applyTheme() {
     QColor fill = t.down;
     fill.setAlpha(70);
     m_drawdown->setBrush(fill);
-    m_plot->legend->setBrush(t.background);
+    QColor legendBack = t.background;
+    legendBack.setAlpha(200);  // the curves stay visible under it in a short dock
+    m_plot->legend->setBrush(legendBack);
     m_plot->legend->setBorderPen(QPen(t.grid));
     m_plot->legend->setTextColor(t.text);
 }
@@ -115,8 +151,8 @@ void EquityChart::setCurves(const std::vector<std::int64_t>& timesMs, const std:
     } else {
         m_buyHold->data()->clear();
     }
-    QCPAxisRect* top = m_plot->axisRect(0);
-    QCPAxisRect* bottom = m_plot->axisRect(1);
+    QCPAxisRect* bottom = m_drawdownRect;
+    QCPAxisRect* top = m_equity->keyAxis()->axisRect();
     m_equity->rescaleAxes();
     if (!m_buyHold->data()->isEmpty()) m_buyHold->rescaleValueAxis(true);
     m_drawdown->rescaleAxes();

@@ -11,7 +11,9 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPAxisRect;
 class QCPGraph;
+class QResizeEvent;
 
 namespace kairos::charts {
 
@@ -30,9 +32,18 @@ public:
     QCustomPlot* plot() const { return m_plot; }
     /// Points in the equity curve (tests).
     int pointCount() const;
+    /// Whether the drawdown pane is shown (it is left out when the chart is short).
+    bool drawdownVisible() const { return !m_compact; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void applyTheme();
+    /// Below kCompactHeightPx the drawdown pane is left out, so the equity curve keeps the room.
+    void setCompact(bool compact);
+    bool m_compact = false;
+    QCPAxisRect* m_drawdownRect = nullptr;
     QCustomPlot* m_plot;
     QCPGraph* m_equity = nullptr;
     QCPGraph* m_buyHold = nullptr;

@@ -6,7 +6,10 @@
 #include "storage/candlestore.h"
 #include "storage/database.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
@@ -30,6 +33,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -319,6 +323,36 @@ BacktestWidget::BacktestWidget(QString databasePath, QWidget* parent) : QWidget(
     root->addWidget(split);
 
     connect(&m_watcher, &QFutureWatcher<std::shared_ptr<Outcome>>::finished, this, &BacktestWidget::onFinished);
+    for (QAbstractItemView* view : std::initializer_list<QAbstractItemView*>{m_metrics, m_tradesView}) {
+        auto* copy = new QAction(tr("Copy"), view);
+        copy->setShortcut(QKeySequence::Copy);
+        copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(copy, &QAction::triggered, this, [this, view] { QGuiApplication::clipboard()->setText(selectedAsText(view)); });
+        view->addAction(copy);
+        view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
+}
+
+QString BacktestWidget::selectedAsText(const QAbstractItemView* view) const {
+    const QAbstractItemModel* model = view->model();
+    std::vector<int> rows;
+    for (const QModelIndex& i : view->selectionModel()->selectedRows()) rows.push_back(i.row());
+    std::sort(rows.begin(), rows.end());
+    QStringList lines;
+    if (view == m_metrics) {
+        for (int r : rows)
+            lines << m_metrics->item(r, 0)->data(kKeyRole).toString() + QLatin1Char('\t') + m_metrics->item(r, 1)->data(Qt::UserRole).toString();
+    } else {
+        QStringList header;
+        for (int c = 0; c < model->columnCount(); ++c) header << model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+        lines << header.join(QLatin1Char('\t'));
+        for (int r : rows) {
+            QStringList cells;
+            for (int c = 0; c < model->columnCount(); ++c) cells << model->index(r, c).data(Qt::UserRole).toString();
+            lines << cells.join(QLatin1Char('\t'));
+        }
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 BacktestWidget::~BacktestWidget() {

@@ -32,6 +32,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QAbstractItemView;
 class QTableView;
 class QTableWidget;
 class QTabWidget;
@@ -102,6 +103,9 @@ public:
     BacktestTradesModel* tradesModel() const { return m_trades; }
     charts::EquityChart* equityChart() const { return m_chart; }
     QProgressBar* progressBar() const { return m_progress; }
+    /// Ctrl+C on the metrics or trades table: the selected rows as tab-separated text with exact,
+    /// machine-readable values (metric keys, UTC times, unrounded decimals), not the display text.
+    QString selectedAsText(const QAbstractItemView* view) const;
 
 Q_SIGNALS:
     void runStarted();

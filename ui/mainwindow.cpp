@@ -16,6 +16,7 @@
 #include "domain/timeframe.h"
 #include "marketdata/feedfactory.h"
 #include "storage/candlestore.h"
+#include "trading/instrumentdefaults.h"
 #include "util/version.h"
 
 #include <QAction>
@@ -707,9 +708,11 @@ void MainWindow::setupBacktest() {
     m_backtest = new BacktestWidget(m_session.databasePath());
     m_backtest->setObjectName(QStringLiteral("Backtest"));
     m_backtest->setInstruments(m_session.instruments());
+    // The same instrument rules as paper trading: the venue's list, else Binance's filters for
+    // the bundled symbols.
     m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
         if (const Instrument* i = m_session.venues()->find(id)) return *i;
-        return std::nullopt;
+        return trading::bundledInstrumentRules(id);
     });
     QDockWidget* d = dock(QStringLiteral("BacktestDock"));
     delete d->widget();

@@ -5,6 +5,7 @@
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
 #include "signals/rulesfile.h"
+#include "trading/instrumentdefaults.h"
 
 #include <QFileInfo>
 
@@ -178,7 +179,9 @@ int runBacktest(Context& ctx) {
     for (const Bar& b : csv->bars)
         if (b.openTimeMs >= fromMs && b.openTimeMs < toMs) bars.push_back(b);
     if (bars.empty()) return fail(kName, QStringLiteral("no bars of %1 fall in the chosen dates").arg(*input), kDataError);
-    settings.instrument = backtest::instrumentForFile(id, csv->priceScale);
+    // The same rules as paper trading for the bundled Binance symbols; else what the data says.
+    const auto known = trading::bundledInstrumentRules(id);
+    settings.instrument = known ? *known : backtest::instrumentForFile(id, csv->priceScale);
 
     backtest::SignalStrategy strategy(ss);
     auto r = backtest::BacktestEngine(settings).run(strategy, bars);
@@ -187,6 +190,9 @@ int runBacktest(Context& ctx) {
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
     std::printf("# strategy: %s; fee %s bp, slippage %s bp; fills from the bar after each decision\n", r->strategyName.c_str(),
                 settings.rules.fees.takerBps.toTrimmedString().c_str(), settings.rules.slippageBps.toTrimmedString().c_str());
+    std::printf("# instrument rules: tick %s, lot %s, min notional %s (%s)\n", settings.instrument.tickSize.toTrimmedString().c_str(),
+                settings.instrument.lotSize.toTrimmedString().c_str(), settings.instrument.minNotional.toTrimmedString().c_str(),
+                known ? "Binance spot filters" : "tick from the data");
     int entries = 0;
     for (const auto& o : r->orders) entries += o.order.role == trading::OrderRole::Entry ? 1 : 0;
     std::printf("# orders: %d placed by the strategy, %d rejected (%s)\n", entries, r->rejectedOrders,

@@ -124,6 +124,11 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
 
     trading::SimulatorConfig cfg;
     cfg.rules = s.rules;
+    cfg.tieRule = s.tieRule;
+    if (s.maxBarVolumePercent < 0 || s.maxBarVolumePercent > 100)
+        return makeError("the largest share of a bar's volume must be 0 (no limit) to 100 % (is " +
+                         std::to_string(s.maxBarVolumePercent) + ")");
+    cfg.maxBarVolumePercent = s.maxBarVolumePercent;
     trading::FillSimulator sim(cfg);
     sim.addInstrument(s.instrument);
     auto capital = s.initialCapital.rescaled(s.rules.moneyScale, RoundingMode::Exact);

@@ -18,6 +18,7 @@
 #include "backtest/metrics.h"
 #include "backtest/strategy.h"
 #include "domain/timeframe.h"
+#include "trading/fillsimulator.h"
 #include "trading/venuerules.h"
 
 #include <functional>
@@ -38,6 +39,11 @@ struct BacktestSettings {
     Money initialCapital = Money::fromRaw(10000, 0);
     /// Fees (maker/taker bp), slippage (bp, on taker fills) and the scale of money values.
     trading::VenueRules rules;
+    /// When a bracket's stop-loss and take-profit both lie inside one bar: stop-loss first (default).
+    trading::BracketTieRule tieRule = trading::BracketTieRule::StopLossFirst;
+    /// Largest share of a bar's volume one order may take per bar, in percent (1..100); 0 = no
+    /// limit. The rest waits for the next bars (partial fills).
+    int maxBarVolumePercent = 0;
 };
 
 /// An order the strategy submitted, as it ended up.

@@ -47,7 +47,7 @@ struct TradeRecord {
     PositionSide side = PositionSide::Long;
     std::int64_t entryTimeMs = 0;  ///< time of the entry fill (the fill bar's open time)
     std::int64_t exitTimeMs = 0;   ///< time of the exit fill
-    Price entryPrice;              ///< average entry fill price
+    Price entryPrice;              ///< average entry fill price (4 more decimals than the fills, half-even)
     Price exitPrice;               ///< average exit fill price
     Quantity quantity;             ///< > 0
     Money grossPnl;                ///< (exit - entry) * qty, sign-adjusted for shorts

@@ -12,10 +12,15 @@
 #include "backtest/backtestengine.h"
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
+#include "trading/instrumentdefaults.h"
 #include "testdata.h"
 
 #include <QAbstractItemModelTester>
+#include <qcustomplot.h>
+#include <QClipboard>
 #include <QDockWidget>
+#include <QGuiApplication>
+#include <QTableView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -66,6 +71,7 @@ private Q_SLOTS:
         MainWindow& w = *t.window;
         w.resize(1500, 900);
         w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         BacktestWidget* bt = w.backtest();
         QVERIFY(bt);
         QDockWidget* dock = w.dock(QStringLiteral("BacktestDock"));
@@ -87,7 +93,7 @@ private Q_SLOTS:
         auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_ETHUSDT_1h_2025-06-21_2025-09-19.csv"));
         QVERIFY(csv.ok());
         backtest::BacktestSettings s;
-        s.instrument = backtest::instrumentForFile(eth, csv->priceScale);
+        s.instrument = *trading::bundledInstrumentRules(eth);  // the dock uses the same rules as paper trading
         s.initialCapital = *Money::parse("10000");
         backtest::SignalStrategy strategy;
         auto direct = backtest::BacktestEngine(s).run(strategy, csv->bars);
@@ -100,12 +106,28 @@ private Q_SLOTS:
         QCOMPARE(bt->tradesModel()->rowCount(), direct->metrics.trades);
         QCOMPARE(bt->equityChart()->pointCount(), static_cast<int>(csv->bars.size()));
         QCOMPARE(bt->progressBar()->value(), bt->progressBar()->maximum());
+        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.0001 (venue rules)")));
+        for (const auto& trade : bt->lastResult()->trades) QVERIFY(s.instrument.checkQuantity(trade.quantity).ok());
+
+        // Ctrl+C copies exact values, not the rounded, localised display text
+        table->selectAll();
+        table->setFocus();
+        QTest::keySequence(table, QKeySequence::Copy);
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY2(copied.contains(QStringLiteral("net_profit\t") + QString::fromStdString(direct->metrics.netProfit.toTrimmedString())),
+                 qPrintable(copied));
+        QVERIFY(copied.contains(QStringLiteral("trades\t%1").arg(direct->metrics.trades)));
+        QTableView* trades = bt->findChild<QTableView*>(QStringLiteral("BacktestTrades"));
+        trades->selectRow(0);
+        const QStringList tradeLines = bt->selectedAsText(trades).split(QLatin1Char('\n'));
+        QCOMPARE(tradeLines.size(), 2);
+        QVERIFY(tradeLines[1].startsWith(QString::fromStdString(formatUtc(direct->trades[0].entryTimeMs)) + QLatin1Char('\t')));
+        QVERIFY(tradeLines[1].contains(QLatin1Char('\t') + QString::fromStdString(direct->trades[0].netPnl.toTrimmedString()) + QLatin1Char('\t')));
 
         const QString shot = qEnvironmentVariable("KAIROS_BACKTEST_SCREENSHOT");
         if (!shot.isEmpty()) {
-            dock->raise();
-            dock->resize(1500, 420);
             QVERIFY(dock->grab().save(shot));
+            QVERIFY(w.grab().save(QString(shot).replace(QStringLiteral(".png"), QStringLiteral("-window.png"))));
         }
     }
 
@@ -171,6 +193,23 @@ private Q_SLOTS:
         QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("cancelled")));
         QVERIFY(bt->findChild<QPushButton*>(QStringLiteral("BacktestRun"))->isEnabled());
         QVERIFY(!cancel->isEnabled());
+    }
+
+    void theEquityChartLeavesOutTheDrawdownWhenShort() {
+        charts::EquityChart chart;
+        chart.setCurves({1000, 2000, 3000}, {100, 90, 120}, {100, 110, 105});
+        chart.resize(600, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        QVERIFY(chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 2);
+        chart.resize(600, 180);  // a short bottom dock
+        QVERIFY(!chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 1);
+        chart.resize(600, 400);
+        QVERIFY(chart.drawdownVisible());
+        QCOMPARE(chart.plot()->plotLayout()->elementCount(), 2);
+        QCOMPARE(chart.pointCount(), 3);
     }
 
     void aBadFormIsRefusedWithAMessage() {

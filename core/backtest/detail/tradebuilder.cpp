@@ -20,18 +20,6 @@ Status addTo(Quantity& sum, const Quantity& v) {
     return {};
 }
 
-/// notional / qty at `scale`, half-even.
-Price average(const Money& notional, const Quantity& qty, int scale) {
-    if (qty.isZero()) return Price::fromRaw(0, scale);
-    const int exp = scale + qty.scale() - notional.scale();
-    Int128 num = notional.raw();
-    Int128 den = qty.raw();
-    for (int i = 0; i < exp; ++i) num *= 10;
-    for (int i = 0; i < -exp; ++i) den *= 10;
-    auto r = kairos::detail::divRound(num, den, RoundingMode::HalfEven);
-    return Price::fromRaw(r ? *r : 0, scale);
-}
-
 /// fee x part / whole (quantities), half-even at the fee's scale.
 Result<Money> share(const Money& fee, const Quantity& part, const Quantity& whole) {
     const int s = std::max(part.scale(), whole.scale());
@@ -54,6 +42,30 @@ ExitReason reasonOf(std::optional<trading::OrderRole> role) {
 }
 }  // namespace
 
+void TradeBuilder::ExactSum::add(const Price& p, const Quantity& q) {
+    Int128 term = static_cast<Int128>(p.raw()) * q.raw();
+    const int ts = p.scale() + q.scale();
+    if (ts > scale) {
+        for (int i = scale; i < ts; ++i) value *= 10;
+        scale = ts;
+    } else {
+        for (int i = ts; i < scale; ++i) term *= 10;
+    }
+    value += term;
+}
+
+Price TradeBuilder::ExactSum::average(const Quantity& qty, int out) const {
+    if (qty.isZero()) return Price::fromRaw(0, out);
+    // value / 10^scale / (qty.raw / 10^qs), as raw at `out`: value * 10^(qs + out - scale) / qty.raw
+    const int exp = qty.scale() + out - scale;
+    Int128 num = value;
+    Int128 den = qty.raw();
+    for (int i = 0; i < exp; ++i) num *= 10;
+    for (int i = 0; i < -exp; ++i) den *= 10;
+    auto r = kairos::detail::divRound(num, den, RoundingMode::HalfEven);
+    return Price::fromRaw(r ? *r : 0, out);
+}
+
 Status TradeBuilder::open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex) {
     Open o;
     o.side = fill.side == Side::Buy ? PositionSide::Long : PositionSide::Short;
@@ -64,6 +76,7 @@ Status TradeBuilder::open(const trading::Fill& fill, const Quantity& qty, const 
     auto n = notional(fill.price, qty, m_scale, RoundingMode::HalfEven);
     if (!n) return n.error();
     o.entryNotional = *n;
+    o.entryExact.add(fill.price, qty);
     o.exitQty = Quantity::fromRaw(0, qty.scale());
     o.exitNotional = Money::fromRaw(0, m_scale);
     o.fees = fee;
@@ -77,9 +90,10 @@ Status TradeBuilder::finish(const trading::Fill& fill, std::size_t barIndex, Exi
     t.side = o.side;
     t.entryTimeMs = o.entryTimeMs;
     t.exitTimeMs = fill.timeMs;
-    const int ps = fill.price.scale();
-    t.entryPrice = average(o.entryNotional, o.entryQty, ps);
-    t.exitPrice = average(o.exitNotional, o.exitQty, ps);
+    // Averages of several fills get 4 more decimals than the prices (102 and 103 average to 102.5).
+    const int ps = std::min(fill.price.scale() + 4, 18);
+    t.entryPrice = o.entryExact.average(o.entryQty, ps);
+    t.exitPrice = o.exitExact.average(o.exitQty, ps);
     t.quantity = o.entryQty;
     auto gross = o.side == PositionSide::Long ? o.exitNotional.sub(o.entryNotional) : o.entryNotional.sub(o.exitNotional);
     if (!gross) return gross.error();
@@ -105,6 +119,7 @@ Status TradeBuilder::onFill(const trading::Fill& fill, std::optional<trading::Or
         auto n = notional(fill.price, fill.quantity, m_scale, RoundingMode::HalfEven);
         if (!n) return n.error();
         if (auto st = addTo(o.entryNotional, *n); !st) return st;
+        o.entryExact.add(fill.price, fill.quantity);
         if (auto st = addTo(o.entryQty, fill.quantity); !st) return st;
         if (auto st = addTo(o.qty, fill.quantity); !st) return st;
         return addTo(o.fees, fill.fee);
@@ -122,6 +137,7 @@ Status TradeBuilder::onFill(const trading::Fill& fill, std::optional<trading::Or
     auto n = notional(fill.price, closing, m_scale, RoundingMode::HalfEven);
     if (!n) return n.error();
     if (auto st = addTo(o.exitNotional, *n); !st) return st;
+    o.exitExact.add(fill.price, closing);
     if (auto st = addTo(o.exitQty, closing); !st) return st;
     if (auto st = addTo(o.fees, closingFee); !st) return st;
     auto left = o.qty.sub(closing);

@@ -25,15 +25,25 @@ public:
     std::vector<TradeRecord> take() { return std::move(m_done); }
 
 private:
+    /// Sum of price x quantity without rounding (for average prices).
+    struct ExactSum {
+        kairos::detail::Int128 value = 0;
+        int scale = 0;
+        void add(const Price& p, const Quantity& q);
+        /// sum / qty at `scale`, half-even.
+        Price average(const Quantity& qty, int scale) const;
+    };
     struct Open {
         PositionSide side = PositionSide::Long;
         std::int64_t entryTimeMs = 0;
         std::size_t entryBar = 0;
         Quantity qty;           ///< still open
         Quantity entryQty;      ///< all entry fills
-        Money entryNotional;
+        Money entryNotional;    ///< at the money scale, as the ledger books it
+        ExactSum entryExact;
         Quantity exitQty;
         Money exitNotional;
+        ExactSum exitExact;
         Money fees;
     };
     Status open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex);

@@ -355,6 +355,55 @@ TEST(BacktestEngine, SyntheticOrdersDecidedOnACloseFillAtTheNextOpen) {
     EXPECT_DOUBLE_EQ(r->metrics.exposurePct, 50.0);
 }
 
+TEST(BacktestEngine, SyntheticSlippageMovesMarketFillsAgainstTheTrader) {
+    // GIVEN the same four hand-made bars, tick 0.01, no fees, 10 bp slippage
+    const std::vector<Bar> bars = {hourBar(0, "100", "101", "99", "100"), hourBar(1, "102", "104", "101", "103"),
+                                   hourBar(2, "103", "106", "102", "105"), hourBar(3, "107", "108", "104", "106")};
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"TEST", "X"}, 2);
+    s.initialCapital = *Money::parse("1000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.rules.slippageBps = *trading::Bps::parse("10");
+    BuyThenSell strategy;
+    auto r = BacktestEngine(s).run(strategy, bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    ASSERT_EQ(r->trades.size(), 1u);
+    // THEN the buy fills 0.1 % above the open, rounded up to the tick (102.102 -> 102.11), the sell
+    // 0.1 % below, rounded down (106.893 -> 106.89): 2 x 4.78 = 9.56 instead of 10
+    EXPECT_EQ(r->trades[0].entryPrice, *Price::parse("102.11"));
+    EXPECT_EQ(r->trades[0].exitPrice, *Price::parse("106.89"));
+    EXPECT_EQ(r->trades[0].grossPnl, *Money::parse("9.56"));
+    EXPECT_TRUE(r->trades[0].fees.isZero());
+    EXPECT_EQ(r->metrics.netProfit, *Money::parse("9.56"));
+}
+
+TEST(BacktestEngine, SyntheticVolumeLimitFillsInPartsAndTheTradeAddsThemUp) {
+    // GIVEN the four hand-made bars (volume 10 each) and at most 10 % of a bar's volume per order and bar
+    const std::vector<Bar> bars = {hourBar(0, "100", "101", "99", "100"), hourBar(1, "102", "104", "101", "103"),
+                                   hourBar(2, "103", "106", "102", "105"), hourBar(3, "107", "108", "104", "106")};
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"TEST", "X"}, 0);
+    s.initialCapital = *Money::parse("1000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.maxBarVolumePercent = 10;
+    BuyThenSell strategy;
+    auto r = BacktestEngine(s).run(strategy, bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    // THEN the buy of 2 fills 1 at bar 1's open (102) and 1 at bar 2's (103); the sell of 2 decided
+    // on bar 2 fills 1 at bar 3's open (107) and the last unit is closed at the last close (106)
+    ASSERT_EQ(r->trades.size(), 1u);
+    const TradeRecord& t = r->trades[0];
+    EXPECT_EQ(t.quantity, Quantity::fromRaw(2, 0));
+    EXPECT_EQ(t.entryPrice, *Price::parse("102.5"));
+    EXPECT_EQ(t.exitPrice, *Price::parse("106.5"));
+    EXPECT_EQ(t.grossPnl, *Money::parse("8"));
+    EXPECT_EQ(t.exitReason, ExitReason::EndOfData);
+    EXPECT_EQ(r->metrics.netProfit, *Money::parse("8"));
+    s.maxBarVolumePercent = 101;
+    BuyThenSell again;
+    EXPECT_FALSE(BacktestEngine(s).run(again, bars).ok());
+}
+
 TEST(BacktestEngine, BadInputIsAClearError) {
     SignalStrategy s;
     const BacktestEngine engine(btcSettings());

@@ -1,0 +1,94 @@
+// Golden masters (after LEAN's regression algorithms): the signal strategy backtested on the real
+// bundled Binance daily files of five symbols, with its expected statistics and a hash of every
+// order it placed and how each ended. Any change to the signal engine, the fill simulator, the
+// portfolio or the backtest engine that changes a single order shows up here. If the change is
+// intended, replace the expected line with the "actual" line the failure prints.
+#include "backtest/backtestengine.h"
+#include "backtest/signalstrategy.h"
+#include "marketdata/csvimport.h"
+#include "trading/instrumentdefaults.h"
+#include "testdata.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+using namespace kairos;
+using namespace kairos::backtest;
+
+namespace {
+
+/// FNV-1a over the order list: decision time, request, role, final status, filled quantity and
+/// average fill price of every order.
+std::uint64_t orderHash(const BacktestResult& r) {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](const std::string& s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xff;
+        h *= 1099511628211ULL;
+    };
+    for (const OrderLogEntry& e : r.orders) {
+        const trading::Order& o = e.order;
+        mix(std::to_string(e.decidedMs));
+        mix(std::string(trading::toString(o.request.side)));
+        mix(std::string(trading::toString(o.request.type)));
+        mix(o.request.quantity.toTrimmedString());
+        mix(o.request.stopPrice ? o.request.stopPrice->toTrimmedString() : "-");
+        mix(o.request.limitPrice ? o.request.limitPrice->toTrimmedString() : "-");
+        mix(o.request.bracket.stopLoss ? o.request.bracket.stopLoss->toTrimmedString() : "-");
+        mix(o.request.bracket.takeProfit ? o.request.bracket.takeProfit->toTrimmedString() : "-");
+        mix(std::string(trading::toString(o.role)));
+        mix(std::string(trading::toString(o.status)));
+        mix(o.filledQuantity.toTrimmedString());
+        mix(o.averageFillPrice(8).toTrimmedString());
+    }
+    return h;
+}
+
+struct Golden {
+    const char* symbol;
+    const char* expected;  ///< "trades=N net=X maxdd=Y orders=N hash=H"
+};
+
+std::string summary(const BacktestResult& r) {
+    char hash[32];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(orderHash(r)));
+    return "trades=" + std::to_string(r.metrics.trades) + " net=" + r.metrics.netProfit.toTrimmedString() +
+           " maxdd=" + r.metrics.maxDrawdown.toTrimmedString() + " orders=" + std::to_string(r.orders.size()) + " hash=" + hash;
+}
+
+}  // namespace
+
+class BacktestGolden : public ::testing::TestWithParam<Golden> {};
+
+TEST_P(BacktestGolden, SignalStrategyOnRealDailyBarsMatchesItsGoldenMaster) {
+    const Golden& g = GetParam();
+    // GIVEN five years of real daily bars and the defaults (10,000 USDT, 10 bp, 95 % of equity, TP2)
+    const std::string file = std::string("binance_spot_") + g.symbol + "_1d_2020-09-20_2025-09-18.csv";
+    auto csv = marketdata::readBarsCsv(test::realData("candles/" + file));
+    ASSERT_TRUE(csv.ok()) << csv.message();
+    BacktestSettings s;
+    const InstrumentId id{"BINANCE", g.symbol};
+    s.instrument = *trading::bundledInstrumentRules(id);
+    s.timeframe = Timeframe::D1;
+    s.initialCapital = *Money::parse("10000");
+    SignalStrategy strategy;
+    // WHEN backtested
+    auto r = BacktestEngine(s).run(strategy, csv->bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    // THEN statistics and orders are exactly those recorded
+    EXPECT_EQ(summary(*r), g.expected) << "actual line for " << g.symbol << ": \"" << summary(*r) << "\"";
+}
+
+INSTANTIATE_TEST_SUITE_P(BinanceDaily, BacktestGolden,
+                         ::testing::Values(
+                             Golden{"BTCUSDT", "trades=116 net=13230.18441861 maxdd=19290.79015297 orders=356 hash=e3a50cc3d8a2b38e"},
+                             Golden{"ETHUSDT", "trades=131 net=1823.05200667 maxdd=29798.59120634 orders=402 hash=585847919c72aa2d"},
+                             Golden{"SOLUSDT", "trades=127 net=24511.78163009 maxdd=194770.20581356 orders=385 hash=6def9870dddf6fae"},
+                             Golden{"BNBUSDT", "trades=145 net=20628.46358898 maxdd=70627.24957166 orders=447 hash=5ddc4ecda3b68bdf"},
+                             Golden{"XRPUSDT", "trades=118 net=-9166.3375913 maxdd=18855.59369642 orders=363 hash=133df400a740e6e1"}),
+                         [](const ::testing::TestParamInfo<Golden>& info) { return std::string(info.param.symbol); });
