@@ -14,6 +14,9 @@
 //   BENCH chart.replot_200_candles_3_overlays_2_panes_ms <median> ms
 //   BENCH chart.gui_busy_pct_1000_ticks_per_s <pct> %
 //   BENCH chart.frames_per_s_1000_ticks_per_s <frames/s> fps
+//
+// An argument picks one part (for profiling, e.g. under callgrind or perf): million | overlays |
+// ticks; KAIROS_BENCH_REPEAT=n multiplies the number of timed frames (for perf record).
 #include "candlechart.h"
 #include "chartindicators.h"
 
@@ -46,6 +49,7 @@ double threadCpuMs() {
 
 template <class F>
 double medianMs(int runs, F&& f) {
+    runs *= std::max(1, qEnvironmentVariableIntValue("KAIROS_BENCH_REPEAT"));
     std::vector<double> t;
     for (int i = 0; i < runs; ++i) {
         QElapsedTimer timer;
@@ -96,10 +100,12 @@ void show(CandleChart& chart) {
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    const std::string only = argc > 1 ? argv[1] : "";
+    auto part = [&only](const char* name) { return only.empty() || only == name; };
     const std::vector<Bar> real = loadOneMinute();
 
     // ---- 1,000,000 candles fully zoomed out ---------------------------------------------------
-    {
+    if (part("million")) {
         const std::vector<Bar> million = tile(real, 1'000'000);
         CandleChart chart;
         show(chart);
@@ -129,7 +135,7 @@ int main(int argc, char** argv) {
     }
 
     // ---- 200 candles, 3 overlays, 2 sub-panes ---------------------------------------------------
-    {
+    if (part("overlays")) {
         CandleChart chart;
         show(chart);
         chart.setBars(real);
@@ -154,7 +160,7 @@ int main(int argc, char** argv) {
     }
 
     // ---- 1,000 ticks per second into the forming bar ------------------------------------------
-    {
+    if (part("ticks")) {
         CandleChart chart;
         show(chart);
         std::vector<Bar> history(real.begin(), real.end() - 1);

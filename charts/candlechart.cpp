@@ -2,6 +2,7 @@
 
 #include "bartimeticker.h"
 #include "chartdrawings.h"
+#include "chartplot.h"
 #include "chartseries.h"
 #include "formuladialog.h"
 #include "indicatordialog.h"
@@ -22,6 +23,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStaticText>
 #include <QToolBar>
 #include <QToolTip>
 #include <QDateTime>
@@ -64,20 +66,26 @@ constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar
 const QString kOverlayLayer = QStringLiteral("overlay");
 const QString kFillLayer = QStringLiteral("fills");
 
-/// A QCPLayerable that paints through a callback (crosshair, legend, price marker).
+/// A QCPLayerable that paints through a callback (grid, crosshair, legend, price marker).
+/// `inFrame` false: it paints nothing into the ChartPlot's frame buffer (the overlay is painted
+/// onto the widget instead), only into toPixmap()/savePng() pictures.
 class PaintHook : public QCPLayerable {
 public:
-    PaintHook(QCustomPlot* plot, const QString& layer, std::function<void(QCPPainter*)> paint)
-        : QCPLayerable(plot, layer), m_paint(std::move(paint)) {}
+    PaintHook(ChartPlot* plot, const QString& layer, bool inFrame, std::function<void(QCPPainter*)> paint)
+        : QCPLayerable(plot, layer), m_plot(plot), m_inFrame(inFrame), m_paint(std::move(paint)) {}
 
 protected:
     void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
         painter->setRenderHint(QPainter::Antialiasing, false);
     }
-    void draw(QCPPainter* painter) override { m_paint(painter); }
+    void draw(QCPPainter* painter) override {
+        if (m_inFrame || !m_plot->isPaintingFrame()) m_paint(painter);
+    }
     QRect clipRect() const override { return mParentPlot->viewport(); }
 
 private:
+    ChartPlot* m_plot;
+    bool m_inFrame;
     std::function<void(QCPPainter*)> m_paint;
 };
 
@@ -150,7 +158,7 @@ struct CandleChart::Private {
     enum class Zone : std::uint8_t { None = 1, Plot, PriceAxis, TimeAxis };
 
     CandleChart* q;
-    QCustomPlot* plot;
+    ChartPlot* plot;
     ChartSeries series;
     // Heikin-Ashi columns (kept in step with the series while the type is Heikin-Ashi).
     std::vector<double> haOpen, haHigh, haLow, haClose;
@@ -178,6 +186,7 @@ struct CandleChart::Private {
     QCPBars* volUp = nullptr;
     QCPBars* volDown = nullptr;
     PaintHook* overlay = nullptr;
+    PaintHook* gridHook = nullptr;
     std::vector<std::unique_ptr<ChartIndicator>> indicators;
     int nextIndicatorId = 1;
     // Legend entries' rectangles from the last paint, for double-click editing.
@@ -206,7 +215,7 @@ struct CandleChart::Private {
     double pressLeft = 0, pressRight = 0;
     QCPRange pressY;
 
-    explicit Private(CandleChart* chart) : q(chart), plot(new QCustomPlot(chart)) {}
+    explicit Private(CandleChart* chart) : q(chart), plot(new ChartPlot(chart)) {}
 
     // ---- construction --------------------------------------------------------------------
     void setupPlot() {
@@ -218,7 +227,8 @@ struct CandleChart::Private {
         plot->setPlottingHint(QCP::phCacheLabels, true);
         plot->setNoAntialiasingOnDrag(true);
         plot->installEventFilter(q);
-        plot->layer(kOverlayLayer)->setMode(QCPLayer::lmBuffered);
+        // One frame buffer (ChartPlot); the overlay is painted onto the widget after it.
+        plot->layer(kOverlayLayer)->setMode(QCPLayer::lmLogical);
         // Indicator fills (bands, cloud) go under the candles, as on TradingView.
         plot->addLayer(kFillLayer, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
 
@@ -230,7 +240,7 @@ struct CandleChart::Private {
         setupRect(price);
         panes.push_back({price, PaneKind::Price, 4});
 
-        candles = new QCPFinancial(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
+        candles = new CandlePlottable(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
         candles->setChartStyle(QCPFinancial::csCandlestick);
         candles->setTwoColored(true);
         candles->setAntialiased(false);
@@ -240,7 +250,9 @@ struct CandleChart::Private {
         line->setVisible(false);
         timeTicker->setAxis(price->axis(QCPAxis::atBottom));
 
-        overlay = new PaintHook(plot, kOverlayLayer, [this](QCPPainter* p) { drawOverlay(p); });
+        overlay = new PaintHook(plot, kOverlayLayer, false, [this](QCPPainter* p) { drawOverlay(p); });
+        plot->setOverlayPainter([this](QCPPainter* p) { drawOverlay(p); });
+        gridHook = new PaintHook(plot, QStringLiteral("grid"), true, [this](QCPPainter* p) { drawGrid(p); });
 
         setVolumeVisible(true);
         applyTheme();
@@ -254,7 +266,9 @@ struct CandleChart::Private {
         r->axis(QCPAxis::atLeft)->setVisible(false);
         r->axis(QCPAxis::atLeft)->grid()->setVisible(false);
         r->axis(QCPAxis::atRight)->setVisible(true);
-        r->axis(QCPAxis::atRight)->grid()->setVisible(true);
+        // Grid lines come from drawGrid() (1 px fills instead of a stroked line per tick).
+        r->axis(QCPAxis::atRight)->grid()->setVisible(false);
+        r->axis(QCPAxis::atBottom)->grid()->setVisible(false);
         r->axis(QCPAxis::atRight)->setPadding(6);
         r->axis(QCPAxis::atRight)->setTickLength(0, 4);
         r->axis(QCPAxis::atRight)->setSubTicks(false);
@@ -284,8 +298,8 @@ struct CandleChart::Private {
             setupRect(r);
             yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new CompactTicker));
             yAxis(r)->ticker()->setTickCount(3);
-            volUp = new QCPBars(xAxis(r), yAxis(r));
-            volDown = new QCPBars(xAxis(r), yAxis(r));
+            volUp = new BarsPlottable(xAxis(r), yAxis(r));
+            volDown = new BarsPlottable(xAxis(r), yAxis(r));
             for (QCPBars* b : {volUp, volDown}) {
                 b->setAntialiased(false);
                 b->setWidthType(QCPBars::wtPlotCoords);
@@ -380,8 +394,9 @@ struct CandleChart::Private {
             applyRanges();
             plot->replot(refresh);
         } else if ((dirty & DirtyOverlay) != 0) {
-            plot->layer(kOverlayLayer)->replot();
+            // The overlay is painted onto the widget over the last frame: no replot.
             if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
+            else plot->update();
         } else {
             return;
         }
@@ -567,7 +582,7 @@ struct CandleChart::Private {
     }
 
     QCPGraph* newGraph(QCPAxisRect* r) {
-        auto* g = new QCPGraph(xAxis(r), yAxis(r));
+        auto* g = new LinePlottable(xAxis(r), yAxis(r));
         g->setAntialiased(true);
         g->setAdaptiveSampling(false);  // already one point per display bucket
         return g;
@@ -639,8 +654,8 @@ struct CandleChart::Private {
             const QColor colour = j < cfg.colours.size() ? cfg.colours[j] : o.colour;
             auto sample = [this, values, j](std::int64_t k) { return sampleOutput(*values, j, k); };
             if (o.style == PlotStyle::Histogram) {
-                auto* pos = new QCPBars(xAxis(r), yAxis(r));
-                auto* neg = new QCPBars(xAxis(r), yAxis(r));
+                auto* pos = new BarsPlottable(xAxis(r), yAxis(r));
+                auto* neg = new BarsPlottable(xAxis(r), yAxis(r));
                 QColor up = theme.up, down = theme.down;
                 up.setAlpha(170);
                 down.setAlpha(170);
@@ -665,7 +680,7 @@ struct CandleChart::Private {
             ci.bindings.push_back({g, nullptr, nullptr, static_cast<int>(j), true, sample});
         }
         for (double level : info.levels) {
-            auto* line = new QCPItemStraightLine(plot);
+            auto* line = new LevelLine(plot);
             line->point1->setAxes(xAxis(r), yAxis(r));
             line->point2->setAxes(xAxis(r), yAxis(r));
             line->point1->setCoords(0, level);
@@ -1367,6 +1382,35 @@ struct CandleChart::Private {
     // ---- painting (overlay layer: crosshair, legend, last-price marker) -------------------
     QString formatPrice(double v) const { return QString::number(v, 'f', series.priceDecimals()); }
 
+    /// Grid lines of every pane at its axes' ticks, as QCPGrid draws them (1 px, at the rounded
+    /// tick pixel, inside the pane), with one rectangle fill each.
+    void drawGrid(QCPPainter* p) const {
+        QVector<QRect> lines;
+        for (const Pane& pane : panes) {
+            const QCPAxisRect* r = pane.rect;
+            const QRect inner = r->rect();
+            const QCPAxis* y = yAxis(r);
+            if (y->visible())
+                for (double t : y->tickVector()) {
+                    const int py = qRound(y->coordToPixel(t));
+                    if (py >= inner.top() && py <= inner.bottom()) lines.append(QRect(inner.left(), py, inner.width(), 1));
+                }
+            const QCPAxis* x = xAxis(r);
+            if (x->visible())
+                for (double t : x->tickVector()) {
+                    const int px = qRound(x->coordToPixel(t));
+                    if (px >= inner.left() && px <= inner.right()) lines.append(QRect(px, inner.top(), 1, inner.height()));
+                }
+        }
+        if (theme.grid.alpha() == 255) {
+            fillRects(p, lines, theme.grid);
+        } else {
+            QVector<QRect> sliced;
+            for (const QRect& l : lines) appendSerialRects(sliced, l, false);
+            fillRects(p, sliced, theme.grid);
+        }
+    }
+
     void drawAxisLabel(QCPPainter* p, const QRectF& box, const QString& text, const QColor& bg, const QColor& fg) const {
         p->setPen(Qt::NoPen);
         p->setBrush(bg);
@@ -1466,20 +1510,53 @@ struct CandleChart::Private {
         QColor colour;
         bool bold = false;
     };
-    /// Draws the segments from `at`; returns the x after the last one.
-    double drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) const {
-        for (const Segment& s : segs) {
-            QFont f = p->font();
-            f.setBold(s.bold);
-            p->setFont(f);
-            p->setPen(s.colour);
-            const QFontMetricsF fm(f);
-            p->drawText(at + QPointF(0, fm.ascent()), s.text);
-            at.rx() += fm.horizontalAdvance(s.text);
+    /// A laid-out text: shaping once per distinct string instead of once per frame (the legend
+    /// is redrawn on every frame and mouse move, and its strings rarely change).
+    struct TextRun {
+        QStaticText text;
+        double advance = 0;
+    };
+    QFont textCacheFont;
+    QHash<QString, TextRun> textCache[2];  // regular, bold
+
+    const TextRun& textRun(const QString& s, const QFont& font, bool bold) {
+        if (font != textCacheFont) {
+            textCache[0].clear();
+            textCache[1].clear();
+            textCacheFont = font;
         }
-        QFont f = p->font();
-        f.setBold(false);
-        p->setFont(f);
+        QHash<QString, TextRun>& cache = textCache[bold ? 1 : 0];
+        auto it = cache.find(s);
+        if (it != cache.end()) return *it;
+        if (cache.size() > 512) cache.clear();  // values under a moving crosshair: bounded
+        QFont f = font;
+        f.setBold(bold);
+        TextRun run;
+        run.text = QStaticText(s);
+        run.text.setTextFormat(Qt::PlainText);
+        run.text.setPerformanceHint(QStaticText::AggressiveCaching);
+        run.text.prepare(QTransform(), f);
+        run.advance = QFontMetricsF(f).horizontalAdvance(s);
+        return *cache.insert(s, std::move(run));
+    }
+
+    /// Draws the segments from `at`; returns the x after the last one.
+    double drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) {
+        const QFont base = p->font();
+        QFont bold = base;
+        bold.setBold(true);
+        bool isBold = false;
+        for (const Segment& s : segs) {
+            const TextRun& run = textRun(s.text, base, s.bold);
+            if (s.bold != isBold) {
+                p->setFont(s.bold ? bold : base);
+                isBold = s.bold;
+            }
+            p->setPen(s.colour);
+            p->drawStaticText(at, run.text);  // top-left at `at`: the baseline one ascent below
+            at.rx() += run.advance;
+        }
+        if (isBold) p->setFont(base);
         return at.x();
     }
 
@@ -1497,7 +1574,7 @@ struct CandleChart::Private {
     }
 
     /// "EMA 20  2345.67" for one indicator at the legend's bar; records where it was drawn.
-    void drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx) {
+    void drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx, double lineHeight) {
         const IndicatorConfig& cfg = ci.values.config();
         const IndicatorInfo& info = ci.info();
         std::vector<Segment> segs{{cfg.label() + QStringLiteral("  "), theme.text, false}};
@@ -1509,7 +1586,7 @@ struct CandleChart::Private {
                             info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? theme.up : theme.down) : colour, false});
         }
         const double endX = drawSegments(p, at, segs);
-        legendHits.push_back({ci.id, QRectF(at.x(), at.y(), endX - at.x(), QFontMetricsF(p->font()).height())});
+        legendHits.push_back({ci.id, QRectF(at.x(), at.y(), endX - at.x(), lineHeight)});
     }
 
     void drawLegend(QCPPainter* p, const QFontMetricsF& fm) {
@@ -1555,9 +1632,9 @@ struct CandleChart::Private {
         for (const auto& ci : indicators) {
             if (ci->isOverlay()) {
                 at.ry() += lineH;
-                drawIndicatorLegend(p, at, *ci, idx);
+                drawIndicatorLegend(p, at, *ci, idx, fm.height());
             } else if (ci->rect != nullptr) {
-                drawIndicatorLegend(p, QPointF(ci->rect->rect().left() + 8, ci->rect->rect().top() + 4), *ci, idx);
+                drawIndicatorLegend(p, QPointF(ci->rect->rect().left() + 8, ci->rect->rect().top() + 4), *ci, idx, fm.height());
             }
         }
     }

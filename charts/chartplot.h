@@ -1,0 +1,92 @@
+#pragma once
+// The QCustomPlot pieces CandleChart draws with, made cheap for a 60 Hz chart (issue 4):
+//
+// - ChartPlot: one opaque frame buffer (RGB32, cleared to the background colour) instead of
+//   QCustomPlot's translucent per-layer pixmaps, copied to the widget without blending; the
+//   overlay (crosshair, legend, price marker, drawings) is painted straight onto the widget after
+//   that copy, so a mouse move repaints without a replot and no second full-size buffer exists.
+//   QCustomPlot::toPixmap()/savePng() still draw every layer, the overlay included.
+// - CandlePlottable, BarsPlottable, LinePlottable, LevelLine: QCustomPlot's own types (so tests
+//   and callers keep reading their data) whose draw() paints the same pixels with rectangle
+//   fills and one polyline per run instead of a QPainter call per line segment.
+// - appendSerialRects()/fillRects(): rectangles in one colour with one QPainter call; translucent
+//   ones in slices of at most 64 rows, as Qt 6 hands a fill of 96 rows or more to its GUI thread
+//   pool, which for a volume bar costs far more than it saves.
+//
+// GUI thread only.
+
+#include <qcustomplot.h>
+
+#include <functional>
+
+namespace kairos::charts {
+
+/// Appends `rect` to `out`, in slices of rows that Qt fills on the calling thread unless `opaque`.
+void appendSerialRects(QVector<QRect>& out, const QRect& rect, bool opaque);
+/// Fills rectangles in one colour with one QPainter call (sets the painter's pen and brush).
+void fillRects(QPainter* painter, const QVector<QRect>& rects, const QColor& colour);
+
+class ChartPlot : public QCustomPlot {
+public:
+    explicit ChartPlot(QWidget* parent = nullptr);
+
+    /// Painted onto the widget after the frame buffer on every paint event (and by the caller's
+    /// own layerable in toPixmap()); receives a painter with antialiasing off.
+    void setOverlayPainter(std::function<void(QCPPainter*)> paint);
+    /// True while the layers draw into the frame buffer (a replot): the overlay layerable must
+    /// then draw nothing, as the overlay is painted onto the widget instead.
+    bool isPaintingFrame() const { return m_paintingFrame; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    friend class FrameBuffer;
+    std::function<void(QCPPainter*)> m_overlay;
+    bool m_paintingFrame = false;
+};
+
+/// Candlesticks as two rectangle fills each (wick, body) in the pen colours. Other styles and
+/// single-coloured candles draw as QCPFinancial does.
+class CandlePlottable : public QCPFinancial {
+public:
+    using QCPFinancial::QCPFinancial;
+
+protected:
+    void draw(QCPPainter* painter) override;
+};
+
+/// Bars without a pen, stacking or groups drawn as rectangle fills (volume, histograms).
+class BarsPlottable : public QCPBars {
+public:
+    using QCPBars::QCPBars;
+
+protected:
+    void draw(QCPPainter* painter) override;
+};
+
+/// A graph whose line is one polyline per run of defined points (QCustomPlot draws every
+/// segment with its own QPainter call), with 1 px pens cosmetic as QCustomPlot makes them.
+class LinePlottable : public QCPGraph {
+public:
+    using QCPGraph::QCPGraph;
+
+protected:
+    void drawLinePlot(QCPPainter* painter, const QVector<QPointF>& lines) const override;
+};
+
+/// A horizontal level (RSI 30/70): dashes as 1 px rectangle fills, in the pen's colour and its
+/// dash pattern, instead of a dashed pen through the stroker.
+class LevelLine : public QCPItemStraightLine {
+public:
+    using QCPItemStraightLine::QCPItemStraightLine;
+
+protected:
+    void draw(QCPPainter* painter) override;
+
+private:
+    QImage m_tile;  ///< one period of the dash pattern, as a texture
+    QPen m_tilePen;
+};
+
+}  // namespace kairos::charts
