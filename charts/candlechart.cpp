@@ -67,25 +67,19 @@ const QString kOverlayLayer = QStringLiteral("overlay");
 const QString kFillLayer = QStringLiteral("fills");
 
 /// A QCPLayerable that paints through a callback (grid, crosshair, legend, price marker).
-/// `inFrame` false: it paints nothing into the ChartPlot's frame buffer (the overlay is painted
-/// onto the widget instead), only into toPixmap()/savePng() pictures.
 class PaintHook : public QCPLayerable {
 public:
-    PaintHook(ChartPlot* plot, const QString& layer, bool inFrame, std::function<void(QCPPainter*)> paint)
-        : QCPLayerable(plot, layer), m_plot(plot), m_inFrame(inFrame), m_paint(std::move(paint)) {}
+    PaintHook(QCustomPlot* plot, const QString& layer, std::function<void(QCPPainter*)> paint)
+        : QCPLayerable(plot, layer), m_paint(std::move(paint)) {}
 
 protected:
     void applyDefaultAntialiasingHint(QCPPainter* painter) const override {
         painter->setRenderHint(QPainter::Antialiasing, false);
     }
-    void draw(QCPPainter* painter) override {
-        if (m_inFrame || !m_plot->isPaintingFrame()) m_paint(painter);
-    }
+    void draw(QCPPainter* painter) override { m_paint(painter); }
     QRect clipRect() const override { return mParentPlot->viewport(); }
 
 private:
-    ChartPlot* m_plot;
-    bool m_inFrame;
     std::function<void(QCPPainter*)> m_paint;
 };
 
@@ -227,7 +221,7 @@ struct CandleChart::Private {
         plot->setPlottingHint(QCP::phCacheLabels, true);
         plot->setNoAntialiasingOnDrag(true);
         plot->installEventFilter(q);
-        // One frame buffer (ChartPlot); the overlay is painted onto the widget after it.
+        // ChartPlot paints every layer onto the widget; no layer needs a buffer of its own.
         plot->layer(kOverlayLayer)->setMode(QCPLayer::lmLogical);
         // Indicator fills (bands, cloud) go under the candles, as on TradingView.
         plot->addLayer(kFillLayer, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
@@ -250,9 +244,8 @@ struct CandleChart::Private {
         line->setVisible(false);
         timeTicker->setAxis(price->axis(QCPAxis::atBottom));
 
-        overlay = new PaintHook(plot, kOverlayLayer, false, [this](QCPPainter* p) { drawOverlay(p); });
-        plot->setOverlayPainter([this](QCPPainter* p) { drawOverlay(p); });
-        gridHook = new PaintHook(plot, QStringLiteral("grid"), true, [this](QCPPainter* p) { drawGrid(p); });
+        overlay = new PaintHook(plot, kOverlayLayer, [this](QCPPainter* p) { drawOverlay(p); });
+        gridHook = new PaintHook(plot, QStringLiteral("grid"), [this](QCPPainter* p) { drawGrid(p); });
 
         setVolumeVisible(true);
         applyTheme();
@@ -389,17 +382,14 @@ struct CandleChart::Private {
 
     void frame(QCustomPlot::RefreshPriority refresh) {
         frameTimer.stop();
+        if (dirty == 0) return;
         if ((dirty & DirtyFull) != 0) {
             syncDisplay();
             applyRanges();
-            plot->replot(refresh);
-        } else if ((dirty & DirtyOverlay) != 0) {
-            // The overlay is painted onto the widget over the last frame: no replot.
-            if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
-            else plot->update();
-        } else {
-            return;
         }
+        // ChartPlot draws the whole picture in its paint event (no buffers to replot into).
+        if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
+        else plot->update();
         dirty = 0;
         sinceFrame.restart();
         ++frames;

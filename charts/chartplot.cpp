@@ -29,74 +29,35 @@ void fillRects(QPainter* painter, const QVector<QRect>& rects, const QColor& col
     painter->drawRects(rects.constData(), static_cast<int>(rects.size()));
 }
 
-// ---- the frame buffer ------------------------------------------------------------------------
-/// The one paint buffer of a ChartPlot: opaque, cleared to the plot's background colour (so the
-/// widget needs no background fill and the copy to it needs no blending).
-class FrameBuffer final : public QCPAbstractPaintBuffer {
+// ---- the plot --------------------------------------------------------------------------------
+/// What QCustomPlot::replot() draws into: one pixel (replot() is not how ChartPlot shows frames).
+class StandInBuffer final : public QCPAbstractPaintBuffer {
 public:
-    FrameBuffer(ChartPlot* plot, const QSize& size, double devicePixelRatio)
-        : QCPAbstractPaintBuffer(size, devicePixelRatio), m_plot(plot) {
-        FrameBuffer::reallocateBuffer();
-    }
-
-    QCPPainter* startPainting() override {
-        m_plot->m_paintingFrame = true;
-        return new QCPPainter(&m_image);
-    }
-    void donePainting() override { m_plot->m_paintingFrame = false; }
-    void draw(QCPPainter* painter) const override { painter->drawImage(QPointF(0, 0), m_image); }
-    void clear(const QColor&) override { m_image.fill(background()); }
+    StandInBuffer() : QCPAbstractPaintBuffer(QSize(1, 1), 1.0), m_image(1, 1, QImage::Format_RGB32) {}
+    QCPPainter* startPainting() override { return new QCPPainter(&m_image); }
+    void draw(QCPPainter*) const override {}
+    void clear(const QColor&) override {}
 
 protected:
-    void reallocateBuffer() override {
-        setInvalidated();
-        const QSize pixels = (QSizeF(mSize) * mDevicePixelRatio).toSize().expandedTo(QSize(1, 1));
-        m_image = QImage(pixels, QImage::Format_RGB32);
-        m_image.setDevicePixelRatio(mDevicePixelRatio);
-        m_image.fill(background());
-    }
+    void reallocateBuffer() override {}  // stays one pixel whatever size QCustomPlot sets
 
 private:
-    QColor background() const {
-        const QBrush& b = m_plot->mBackgroundBrush;
-        return b.style() == Qt::SolidPattern ? b.color() : QColor(Qt::white);
-    }
-
-    ChartPlot* m_plot;
     QImage m_image;
 };
 
 ChartPlot::ChartPlot(QWidget* parent) : QCustomPlot(parent) {
-    setAttribute(Qt::WA_OpaquePaintEvent);  // the frame buffer covers the whole widget
+    setAttribute(Qt::WA_OpaquePaintEvent);  // paintEvent covers every pixel
     mPaintBuffers.clear();
-    mPaintBuffers.append(QSharedPointer<QCPAbstractPaintBuffer>(new FrameBuffer(this, viewport().size(), mBufferDevicePixelRatio)));
+    mPaintBuffers.append(QSharedPointer<QCPAbstractPaintBuffer>(new StandInBuffer));
 }
 
-void ChartPlot::setOverlayPainter(std::function<void(QCPPainter*)> paint) { m_overlay = std::move(paint); }
-
-void ChartPlot::paintEvent(QPaintEvent* event) {
-    if (!qFuzzyCompare(mBufferDevicePixelRatio, devicePixelRatioF())) {
-        QCustomPlot::paintEvent(event);  // adapts the buffers and queues a replot
-        return;
-    }
+void ChartPlot::paintEvent(QPaintEvent*) {
+    const double dpr = devicePixelRatioF();
+    if (!qFuzzyCompare(mBufferDevicePixelRatio, dpr)) setBufferDevicePixelRatio(dpr);  // axis label cache resolution
     QCPPainter painter(this);
     if (!painter.isActive()) return;
-    const bool opaque = !mPaintBuffers.isEmpty() && dynamic_cast<FrameBuffer*>(mPaintBuffers.first().data()) != nullptr;
-    if (!opaque) {
-        // Another layer mode made QCustomPlot add its own buffers: compose as it does.
-        if (mBackgroundBrush.style() != Qt::NoBrush) painter.fillRect(mViewport, mBackgroundBrush);
-        drawBackground(&painter);
-    }
-    for (int i = 0; i < mPaintBuffers.size(); ++i) {
-        painter.setCompositionMode(i == 0 && opaque ? QPainter::CompositionMode_Source : QPainter::CompositionMode_SourceOver);
-        mPaintBuffers.at(i)->draw(&painter);
-    }
-    painter.setCompositionMode(QPainter::CompositionMode_SourceOver);
-    if (m_overlay) {
-        painter.setRenderHint(QPainter::Antialiasing, false);
-        painter.setClipRect(mViewport);
-        m_overlay(&painter);
-    }
+    painter.fillRect(rect(), mBackgroundBrush.style() == Qt::NoBrush ? QBrush(Qt::white) : mBackgroundBrush);
+    draw(&painter);  // layout, background pixmap, every layer in order
 }
 
 // ---- candles ---------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 #pragma once
 // The QCustomPlot pieces CandleChart draws with, made cheap for a 60 Hz chart (issue 4):
 //
-// - ChartPlot: one opaque frame buffer (RGB32, cleared to the background colour) instead of
-//   QCustomPlot's translucent per-layer pixmaps, copied to the widget without blending; the
-//   overlay (crosshair, legend, price marker, drawings) is painted straight onto the widget after
-//   that copy, so a mouse move repaints without a replot and no second full-size buffer exists.
-//   QCustomPlot::toPixmap()/savePng() still draw every layer, the overlay included.
+// - ChartPlot: paints every layer straight onto the widget in its paint event. QCustomPlot draws
+//   the layers into full-size translucent pixmaps (one per buffered layer) and then blends them
+//   over a background fill: at 1600x900 that is ~6 MB cleared, drawn and blended per buffer per
+//   frame, more than the chart itself costs now. Its replot() still works (into a 1x1 stand-in
+//   buffer) but frames don't need it; toPixmap()/savePng() draw every layer as before.
 // - CandlePlottable, BarsPlottable, LinePlottable, LevelLine: QCustomPlot's own types (so tests
 //   and callers keep reading their data) whose draw() paints the same pixels with rectangle
 //   fills and one polyline per run instead of a QPainter call per line segment.
@@ -30,20 +30,10 @@ class ChartPlot : public QCustomPlot {
 public:
     explicit ChartPlot(QWidget* parent = nullptr);
 
-    /// Painted onto the widget after the frame buffer on every paint event (and by the caller's
-    /// own layerable in toPixmap()); receives a painter with antialiasing off.
-    void setOverlayPainter(std::function<void(QCPPainter*)> paint);
-    /// True while the layers draw into the frame buffer (a replot): the overlay layerable must
-    /// then draw nothing, as the overlay is painted onto the widget instead.
-    bool isPaintingFrame() const { return m_paintingFrame; }
-
 protected:
+    /// Draws every layer straight onto the widget (QCustomPlot::draw): no frame buffer to clear,
+    /// fill and copy. A frame is therefore a repaint(), not a replot().
     void paintEvent(QPaintEvent* event) override;
-
-private:
-    friend class FrameBuffer;
-    std::function<void(QCPPainter*)> m_overlay;
-    bool m_paintingFrame = false;
 };
 
 /// Candlesticks as two rectangle fills each (wick, body) in the pen colours. Other styles and
