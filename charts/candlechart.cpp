@@ -177,10 +177,11 @@ struct CandleChart::Private {
     QSharedPointer<BarTimeTicker> timeTicker;
     QCPFinancial* candles = nullptr;
     QCPGraph* line = nullptr;
-    QCPBars* volUp = nullptr;
-    QCPBars* volDown = nullptr;
+    BarsPlottable* volUp = nullptr;
+    BarsPlottable* volDown = nullptr;
     PaintHook* overlay = nullptr;
     PaintHook* gridHook = nullptr;
+    PaintHook* axisHook = nullptr;
     std::vector<std::unique_ptr<ChartIndicator>> indicators;
     int nextIndicatorId = 1;
     // Legend entries' rectangles from the last paint, for double-click editing.
@@ -246,6 +247,7 @@ struct CandleChart::Private {
 
         overlay = new PaintHook(plot, kOverlayLayer, [this](QCPPainter* p) { drawOverlay(p); });
         gridHook = new PaintHook(plot, QStringLiteral("grid"), [this](QCPPainter* p) { drawGrid(p); });
+        axisHook = new PaintHook(plot, QStringLiteral("axes"), [this](QCPPainter* p) { drawAxisLines(p); });
 
         setVolumeVisible(true);
         applyTheme();
@@ -333,11 +335,11 @@ struct CandleChart::Private {
     }
 
     void styleRect(QCPAxisRect* r) const {
-        const QPen sep(theme.paneSeparator, 1);
         for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
             QCPAxis* a = r->axis(type);
-            a->setBasePen(sep);
-            a->setTickPen(sep);
+            // Axis lines and ticks (theme.paneSeparator) come from drawAxisLines().
+            a->setBasePen(Qt::NoPen);
+            a->setTickPen(Qt::NoPen);
             a->setSubTickPen(Qt::NoPen);
             a->setTickLabelColor(theme.text);
             a->setLabelColor(theme.text);
@@ -364,6 +366,7 @@ struct CandleChart::Private {
             volUp->setPen(Qt::NoPen);
             volDown->setBrush(theme.volumeDown);
             volDown->setPen(Qt::NoPen);
+            for (BarsPlottable* b : {volUp, volDown}) b->setBackdrop(theme.background);
         }
         requestFrame(DirtyFull);
     }
@@ -651,7 +654,8 @@ struct CandleChart::Private {
                 down.setAlpha(170);
                 pos->setBrush(up);
                 neg->setBrush(down);
-                for (QCPBars* b : {pos, neg}) {
+                for (BarsPlottable* b : {pos, neg}) {
+                    b->setBackdrop(theme.background);
                     b->setPen(Qt::NoPen);
                     b->setAntialiased(false);
                     b->setWidthType(QCPBars::wtPlotCoords);
@@ -1399,6 +1403,39 @@ struct CandleChart::Private {
             for (const QRect& l : lines) appendSerialRects(sliced, l, false);
             fillRects(p, sliced, theme.grid);
         }
+    }
+
+    /// The axis lines (pane separators) and tick marks at the pixels QCPAxis draws them
+    /// (QCPAxisPainterPrivate::draw: bottom at rect bottom + offset, right one right of the rect,
+    /// top one above it; ticks from length-in inside to length-out outside), as 1 px fills.
+    void drawAxisLines(QCPPainter* p) const {
+        QVector<QRect> rects;
+        for (const Pane& pane : panes) {
+            const QRect ar = pane.rect->rect();
+            for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
+                const QCPAxis* a = pane.rect->axis(type);
+                if (!a->visible()) continue;
+                const int in = a->tickLengthIn(), out = a->tickLengthOut();
+                const bool ticks = a->ticks() && in + out > 0;
+                if (type == QCPAxis::atBottom) {
+                    const int y = ar.bottom() + a->offset();
+                    rects.append(QRect(ar.left(), y, ar.width() + 1, 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(qRound(a->coordToPixel(t)), y - in, 1, in + out + 1));
+                } else if (type == QCPAxis::atRight) {
+                    const int x = ar.right() + a->offset() + 1;
+                    rects.append(QRect(x, ar.bottom() - ar.height(), 1, ar.height() + 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(x - in, qRound(a->coordToPixel(t)), in + out + 1, 1));
+                } else {
+                    const int y = ar.top() - a->offset() - 1;
+                    rects.append(QRect(ar.left(), y, ar.width() + 1, 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(qRound(a->coordToPixel(t)), y - out, 1, in + out + 1));
+                }
+            }
+        }
+        fillRects(p, rects, theme.paneSeparator);
     }
 
     void drawAxisLabel(QCPPainter* p, const QRectF& box, const QString& text, const QColor& bg, const QColor& fg) const {

@@ -136,7 +136,13 @@ void BarsPlottable::draw(QCPPainter* painter) {
     }
     QCPBarsDataContainer::const_iterator begin, end;
     getVisibleDataBounds(begin, end);
-    const QColor colour = mBrush.color();
+    QColor colour = mBrush.color();
+    if (colour.alpha() < 255 && m_backdrop.isValid() && m_backdrop.alpha() == 255) {
+        const double a = colour.alphaF();
+        auto mix = [a](double over, double under) { return over * a + under * (1 - a); };
+        colour = QColor::fromRgbF(static_cast<float>(mix(colour.redF(), m_backdrop.redF())), static_cast<float>(mix(colour.greenF(), m_backdrop.greenF())),
+                                  static_cast<float>(mix(colour.blueF(), m_backdrop.blueF())));
+    }
     QVector<QRect> rects;
     rects.reserve(static_cast<qsizetype>(end - begin) * 2);
     for (auto it = begin; it != end; ++it) {
