@@ -1,16 +1,30 @@
-// kairos-backtest: the backtester's command-line entry point. The backtest engine is not built
-// yet (see the backtest issue); until then this says so plainly and exits with the usage code.
+// kairos-backtest: the backtester on its own; the same code as `kairos-cli backtest`
+// (app/cli/cmd_backtest.cpp).
+#include "cli/command.h"
+
 #include "util/version.h"
 
+#include <QCoreApplication>
+
 #include <cstdio>
-#include <cstring>
 
 int main(int argc, char** argv) {
-    if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
+    QCoreApplication app(argc, argv);
+    using namespace kairos::cli;
+    setStandaloneProgram("kairos-backtest");
+    Context ctx;
+    ctx.args = app.arguments().mid(1);
+    if (ctx.args.contains(QStringLiteral("--version"))) {
         std::printf("kairos-backtest %s\n", kairos::versionString().c_str());
-        return 0;
+        return kOk;
     }
-    std::fprintf(stderr, "kairos-backtest: the backtest engine is not part of this build yet; "
-                         "nothing was run.\n");
-    return 2;
+    for (const Command& c : registry()) {
+        if (std::string(c.name) != "backtest") continue;
+        if (ctx.args.isEmpty() || ctx.args.contains(QStringLiteral("--help")) || ctx.args.contains(QStringLiteral("-h"))) {
+            std::printf("%s\n", c.usage);
+            return ctx.args.isEmpty() ? kUsageError : kOk;
+        }
+        return c.run(ctx);
+    }
+    return fail("", QStringLiteral("the backtest command is missing from this build"), kUsageError);
 }

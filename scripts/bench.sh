@@ -6,7 +6,18 @@ scripts/bootstrap.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # Paths relative to the checkout, so that every clone hits the same cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
-cmake --preset release >/dev/null
+# The indicators' peer, Tulip Indicators (LGPL-3.0, not in this repository), from the `tulind` npm
+# package, for bench_indicators_vs_tulip; without npm or the registry that benchmark is skipped.
+tulip=build/_deps/tulind
+if [ ! -f "$tulip/package/external/tiamalgamation.c" ]; then
+  if command -v npm >/dev/null && mkdir -p "$tulip" &&
+     (cd "$tulip" && npm pack --silent tulind@0.8.20 >/dev/null && tar xzf tulind-0.8.20.tgz); then :
+  else echo "Tulip Indicators not fetched (npm pack tulind@0.8.20 failed): bench_indicators_vs_tulip skipped" >&2
+  fi
+fi
+tulip_flag=()
+[ -f "$tulip/package/external/tiamalgamation.c" ] && tulip_flag=(-DKAIROS_TULIP_DIR="$PWD/$tulip/package/external")
+cmake --preset release "${tulip_flag[@]}" >/dev/null
 cmake --build --preset release --parallel "${KAIROS_JOBS:-$(nproc)}"
 export QT_QPA_PLATFORM=offscreen
 status=0

@@ -1,6 +1,10 @@
 #include "mainwindow.h"
 
+#include "alertcenter.h"
+#include "alertdialog.h"
+#include "alertswidget.h"
 #include "apptheme.h"
+#include "backtestwidget.h"
 #include "candlechart.h"
 #include "charttheme.h"
 #include "signalswidget.h"
@@ -27,6 +31,10 @@
 #include <QGroupBox>
 #include <QLineEdit>
 #include <QRadioButton>
+#include <QCursor>
+#include <QShortcut>
+#include <QStyle>
+#include <QSystemTrayIcon>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QLabel>
@@ -41,6 +49,8 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <qcustomplot.h>
 
 #include <unordered_set>
 
@@ -66,11 +76,6 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     refreshKnownInstruments();
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    for (auto signal : {&WatchlistWidget::alertRequested, &WatchlistWidget::orderTicketRequested, &WatchlistWidget::backtestRequested}) {
-        connect(m_watchlist, signal, this, [this](const InstrumentId& id) {
-            statusBar()->showMessage(tr("%1: this panel is not built yet.").arg(QString::fromStdString(id.toString())), 5000);
-        });
-    }
     m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
     // Charts read history from the profile database off the GUI thread, up to the replay clock
     // (the store also holds the replay's future); live bars come from the feed (wireFeed).
@@ -135,13 +140,16 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     tabifyDockWidget(signalsDock, alerts);
     tabifyDockWidget(alerts, backtest);
     signalsDock->raise();  // the working panel in front of the placeholders
+    setupBacktest();
     resizeDocks({chartDock, watchDock}, {1050, 450}, Qt::Horizontal);
     resizeDocks({chartDock, orders}, {650, 200}, Qt::Vertical);
 
     setTheme(session.settings().value(QStringLiteral("ui/theme"), QStringLiteral("dark")).toString());
+    setupAlerts();
     buildMenus();
     buildStatusBar();
     wireFeed();
+    setupTrading();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
@@ -198,9 +206,10 @@ void MainWindow::buildMenus() {
     buildLayoutMenu(view);
 
     QMenu* trade = menuBar()->addMenu(tr("&Trade"));
-    QAction* ticket = trade->addAction(tr("New order… (not built yet)"));
+    QAction* ticket = trade->addAction(tr("New order…"));
+    ticket->setObjectName(QStringLiteral("NewOrderAction"));
     ticket->setShortcut(Qt::Key_F9);
-    ticket->setEnabled(false);
+    ticket->setEnabled(false);  // setupTrading() wires it
 
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     QMenu* replay = tools->addMenu(tr("&Replay"));
@@ -394,6 +403,7 @@ void MainWindow::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
 
 void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
     publishSignal(id, s);
+    m_alerts->onSignal(id, Timeframe::H1, s);  // HOLD too: it makes the next LONG/SHORT a new one
     if (s.side == signal::Direction::Hold) return;
     if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
         m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
@@ -519,9 +529,11 @@ void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
         if (!t.bid.isZero() || !t.ask.isZero()) wl->onQuote(id, Quote{t.timeMs, t.bid, Quantity{}, t.ask, Quantity{}});
     });
     connect(f, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
+    m_alerts->watch(f);
     connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
         for (const Bar& b : bars) onBar(id, tf, b);
     });
+    wireTradingFeed(f);
     const QString venue = f->name();
     connect(f, &marketdata::MarketDataFeed::statusChanged, this,
             [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
@@ -689,6 +701,25 @@ void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) 
     m_watchlist->model()->onSignal(id, t);
 }
 
+void MainWindow::setupBacktest() {
+    // The Backtest dock's content, and the watchlist's "Backtest…" opening it on that symbol.
+    m_backtest = new BacktestWidget(m_session.databasePath());
+    m_backtest->setObjectName(QStringLiteral("Backtest"));
+    m_backtest->setInstruments(m_session.instruments());
+    m_backtest->setInstrumentLookup([this](const InstrumentId& id) -> std::optional<Instrument> {
+        if (const Instrument* i = m_session.venues()->find(id)) return *i;
+        return std::nullopt;
+    });
+    QDockWidget* d = dock(QStringLiteral("BacktestDock"));
+    delete d->widget();
+    d->setWidget(m_backtest);
+    connect(m_watchlist, &WatchlistWidget::backtestRequested, this, [this, d](const InstrumentId& id) {
+        d->show();
+        d->raise();
+        m_backtest->runFor(id);
+    });
+}
+
 void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
 
 charts::CandleChart* MainWindow::chart() const { return m_charts->activeChart(); }
@@ -734,6 +765,7 @@ void MainWindow::setTheme(const QString& name) {
     m_theme = themeNames().contains(name) ? name : QStringLiteral("dark");
     applyAppTheme(m_theme);
     m_charts->setChartTheme(charts::ChartTheme::byName(m_theme));
+    if (m_backtest) m_backtest->setChartTheme(charts::ChartTheme::byName(m_theme));
     m_session.settings().setValue(QStringLiteral("ui/theme"), m_theme);
     if (auto* menu = findChild<QMenu*>(QStringLiteral("ThemeMenu")))
         for (QAction* a : menu->actions()) a->setChecked(a->objectName() == QStringLiteral("Theme_") + m_theme);
@@ -764,6 +796,131 @@ void MainWindow::resetLayout() {
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveLayout();
     event->accept();
+}
+
+void MainWindow::setupAlerts() {
+    // Formula alerts warm up on the bars before now: what the replay has played, or the stored
+    // candles of a live symbol.
+    auto history = [this](const InstrumentId& id, Timeframe tf) {
+        if (routeOf(id) == Route::Replay)
+            return m_session.isLoaded() ? m_session.feed()->closedBars(id, tf) : std::vector<Bar>{};
+        if (!m_session.candles()) return std::vector<Bar>{};
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+        auto bars = m_session.candles()->range(id, tf, now - 90LL * 24 * 3600 * 1000, now);
+        return bars ? std::move(*bars) : std::vector<Bar>{};
+    };
+    m_alerts = new AlertCenter(m_session.database(), history, this);
+    m_alerts->setBaseTimeframe(Timeframe::H1);  // what the feeds publish (wireFeed, syncLiveSubscriptions)
+    m_alerts->load();
+    m_alerts->watch(m_session.feed());  // venue feeds: wireVenueFeed
+    m_alertsPanel = new AlertsWidget(*m_alerts);
+    m_alertsPanel->setObjectName(QStringLiteral("AlertsPanel"));
+    if (QDockWidget* d = dock(QStringLiteral("AlertsDock"))) {
+        delete d->widget();  // the placeholder
+        d->setWidget(m_alertsPanel);
+    }
+    QSettings& settings = m_session.settings();
+    m_alertsPanel->soundBox()->setChecked(settings.value(QStringLiteral("alerts/sound"), true).toBool());
+    m_alertsPanel->desktopBox()->setChecked(settings.value(QStringLiteral("alerts/desktop"), true).toBool());
+    connect(m_alertsPanel->soundBox(), &QCheckBox::toggled, this, [this](bool on) { m_session.settings().setValue(QStringLiteral("alerts/sound"), on); });
+    connect(m_alertsPanel->desktopBox(), &QCheckBox::toggled, this,
+            [this](bool on) { m_session.settings().setValue(QStringLiteral("alerts/desktop"), on); });
+    if (!QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_alertsPanel->desktopBox()->setEnabled(false);
+        m_alertsPanel->desktopBox()->setToolTip(tr("This desktop has no system tray: alerts show in the terminal only"));
+    }
+    m_alertToast = new AlertToast(this);
+
+    connect(m_alerts, &AlertCenter::eventOccurred, this, [this](const alerts::AlertEvent& e) {
+        const QString symbol = QString::fromStdString(e.instrument.toString());
+        const QString text = QString::fromStdString(e.message);
+        const bool fired = e.kind == alerts::EventKind::Fired;
+        const QString title = fired ? tr("Alert: %1").arg(symbol) : tr("Alert expired: %1").arg(symbol);
+        statusBar()->showMessage(tr("%1 — %2").arg(title, text), 15000);
+        m_alertToast->showAlert(title, text);
+        if (m_alertsPanel->desktopBox()->isChecked() && QSystemTrayIcon::isSystemTrayAvailable()) {
+            if (!m_tray) {
+                QIcon icon = QApplication::windowIcon();
+                if (icon.isNull()) icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
+                m_tray = new QSystemTrayIcon(icon, this);
+                m_tray->setToolTip(windowTitle());
+                m_tray->show();
+            }
+            m_tray->showMessage(title, text, QSystemTrayIcon::Information, 10000);
+        }
+        if (fired && m_alertsPanel->soundBox()->isChecked()) QApplication::beep();
+    });
+    connect(m_alerts, &AlertCenter::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m, 15000); });
+    connect(m_watchlist, &WatchlistWidget::alertRequested, this, [this](const InstrumentId& id) { requestAlert(id); });
+    connect(m_alertsPanel, &AlertsWidget::createRequested, this, [this] {
+        const InstrumentId id = chart() ? chart()->instrument() : InstrumentId{};
+        if (id.symbol.empty()) statusBar()->showMessage(tr("Open a symbol in the chart first (or right-click it in the watchlist)."), 5000);
+        else requestAlert(id);
+    });
+    connect(m_alertsPanel, &AlertsWidget::editRequested, this, &MainWindow::editAlert);
+    connect(m_alertsPanel, &AlertsWidget::instrumentActivated, this, &MainWindow::showInstrument);
+    // Alt+A on a chart (TradingView): an alert at the cursor's price, else at the last price.
+    auto* altA = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_A), m_charts, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    altA->setObjectName(QStringLiteral("AlertAtCursor"));
+    connect(altA, &QShortcut::activated, this, [this] {
+        charts::CandleChart* c = chart();
+        if (!c || c->instrument().symbol.empty()) return;
+        std::optional<double> at;
+        const QPoint p = c->plot()->mapFromGlobal(QCursor::pos());
+        if (c->priceRect() && c->priceRect()->rect().contains(p)) at = c->priceAxis()->pixelToCoord(p.y());
+        requestAlert(c->instrument(), at);
+    });
+}
+
+namespace {
+/// Formula alerts run on the 1h bars the feeds publish and on the timeframes those tile.
+std::vector<Timeframe> alertBarTimeframes() {
+    return {Timeframe::H1, Timeframe::H2, Timeframe::H4, Timeframe::H6, Timeframe::H12, Timeframe::D1};
+}
+}  // namespace
+
+void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> level) {
+    std::optional<Price> last;
+    if (const int row = m_watchlist->model()->rowOf(id); row >= 0 && row < m_watchlist->model()->rowCount())
+        last = m_watchlist->model()->ticker(row).last;
+    int precision = last ? last->scale() : 8;
+    for (const Instrument& i : m_session.venues()->instruments(QString::fromStdString(id.venue)))
+        if (i.id == id) precision = i.pricePrecision;
+    auto* dlg = new AlertDialog(id, last, precision, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    if (level) dlg->setLevel(*level);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        auto rule = dlg->rule();
+        if (!rule) return;
+        if (auto added = m_alerts->addRule(*rule); !added)
+            QMessageBox::warning(this, tr("Create alert"), tr("The alert could not be created: %1").arg(QString::fromStdString(added.message())));
+        else
+            statusBar()->showMessage(tr("Alert set: %1 %2").arg(QString::fromStdString(rule->instrument.toString()),
+                                                                 QString::fromStdString(alerts::describe(*rule))),
+                                     5000);
+    });
+    dlg->open();
+}
+
+void MainWindow::editAlert(std::int64_t id) {
+    const alerts::AlertRule* r = m_alerts->rule(id);
+    if (!r) return;
+    std::optional<Price> last;
+    if (const int row = m_watchlist->model()->rowOf(r->instrument); row >= 0 && row < m_watchlist->model()->rowCount())
+        last = m_watchlist->model()->ticker(row).last;
+    const int precision = alerts::isPriceCondition(r->condition) ? r->level.scale() : (last ? last->scale() : 8);
+    auto* dlg = new AlertDialog(r->instrument, last, precision, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    dlg->setRule(*r);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        auto rule = dlg->rule();
+        if (!rule) return;
+        if (auto st = m_alerts->updateRule(*rule); !st)
+            QMessageBox::warning(this, tr("Edit alert"), tr("The alert could not be saved: %1").arg(QString::fromStdString(st.message())));
+    });
+    dlg->open();
 }
 
 }  // namespace kairos::ui

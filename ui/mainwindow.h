@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -18,19 +19,30 @@ class QDockWidget;
 class QLabel;
 class QTimer;
 class QMenu;
+class QSystemTrayIcon;
 
 namespace kairos::charts {
 class CandleChart;
 }
 namespace kairos::marketdata {
 class ExchangeFeed;
+class MarketDataFeed;
 struct FeedStatus;
+}
+namespace kairos::trading {
+class PaperVenue;
 }
 
 namespace kairos::ui {
 
+class BacktestWidget;
 class SignalsWidget;
+class AlertCenter;
+class AlertsWidget;
+class AlertToast;
 class ChartWorkspace;
+class OrderTicketDialog;
+class TradingPanel;
 class TerminalSession;
 class WatchlistWidget;
 
@@ -45,11 +57,24 @@ public:
     QDockWidget* dock(const QString& objectName) const;
     WatchlistWidget* watchlist() const { return m_watchlist; }
     SignalsWidget* signalHistory() const { return m_signalsPanel; }
+    BacktestWidget* backtest() const { return m_backtest; }
+    AlertCenter* alerts() const { return m_alerts; }
+    AlertsWidget* alertsPanel() const { return m_alertsPanel; }
+    AlertToast* alertToast() const { return m_alertToast; }
+    /// Opens the alert dialog for this instrument, prefilled with its last price (or `level`).
+    void requestAlert(const InstrumentId& id, std::optional<double> level = std::nullopt);
     /// The active chart of the chart workspace.
     charts::CandleChart* chart() const;
     ChartWorkspace* chartWorkspace() const { return m_charts; }
     /// Opens this instrument in the active chart.
     void showInstrument(const InstrumentId& id);
+
+    /// Paper trading (Trade menu, F9, the watchlist's "Order ticket…", the Trading dock).
+    trading::PaperVenue* paperVenue() const { return m_paper; }
+    TradingPanel* tradingPanel() const { return m_tradingPanel; }
+    /// Opens a (non-modal) order ticket for `id`; an empty id takes the watchlist's current
+    /// symbol, else the active chart's.
+    OrderTicketDialog* openOrderTicket(const InstrumentId& id);
 
     /// Where an instrument's prices come from, and why not when nowhere.
     enum class Route : std::uint8_t { Replay, Live, None };
@@ -76,6 +101,10 @@ private:
     void buildMenus();
     void buildStatusBar();
     void wireFeed();
+    /// Paper venue, Trading dock, order ticket (F9) and their wiring; settings group "paper".
+    void setupTrading();
+    /// Feeds the paper venue with a feed's trades and quotes.
+    void wireTradingFeed(marketdata::MarketDataFeed* feed);
     void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
     /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
     void syncLiveSubscriptions();
@@ -85,6 +114,9 @@ private:
     void refreshKnownInstruments();
     /// Warms the signal engine and the watchlist row of a live instrument from the store.
     void warmFromStore(const InstrumentId& id);
+    /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
+    void setupBacktest();
+    BacktestWidget* m_backtest = nullptr;
 
     TerminalSession& m_session;
     WatchlistWidget* m_watchlist = nullptr;
@@ -119,6 +151,15 @@ private:
     /// Live data source chosen but its default venue was unreachable: the replay stands in.
     bool m_liveFallback = false;
     QByteArray m_defaultState;
+    trading::PaperVenue* m_paper = nullptr;
+    TradingPanel* m_tradingPanel = nullptr;
+    /// Alerts: engine + store, the Alerts dock, delivery (status bar, pop-up, tray, sound).
+    void setupAlerts();
+    void editAlert(std::int64_t id);
+    AlertCenter* m_alerts = nullptr;
+    AlertsWidget* m_alertsPanel = nullptr;
+    AlertToast* m_alertToast = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
 };
 
 }  // namespace kairos::ui

@@ -36,6 +36,9 @@ struct CommandRegistration {
 
 /// Prints "kairos-cli NAME: message" to stderr and returns `code`.
 int fail(const char* command, const QString& message, int code);
+/// For a program that runs one command on its own (kairos-backtest): fail() prints
+/// "NAME: message" instead.
+void setStandaloneProgram(const char* name);
 
 /// Small option reader over Context::args: takeOption("--from") removes "--from X" or
 /// "--from=X" and returns X; takeFlag("--json") removes the flag. Errors (missing value) are

@@ -121,7 +121,122 @@ CREATE TABLE chart_drawings (
 ) STRICT;
 CREATE INDEX chart_drawings_by_instrument ON chart_drawings (venue, symbol, drawing_id);
 )sql"},
-    // Next: layouts, alerts, orders, fills, journal... append here.
+    Migration{5, "alerts",
+              R"sql(
+-- Alert rules (core/alerts/alertrule.h). condition_kind, trigger_mode, signal_side and timeframe
+-- hold the spellings of alertrule.h / timeframe.h and are deliberately not CHECKed: a rule written
+-- by a newer Kairos (a condition this one does not know) stays in the file and is reported when
+-- loading, never deleted. The level is a fixed-point price (raw / 10^scale); both are NULL for
+-- conditions without a level. expires_at and last_fired_at are UTC ms, NULL for never.
+CREATE TABLE alert_rules (
+    alert_id       INTEGER PRIMARY KEY,
+    venue          TEXT NOT NULL,
+    symbol         TEXT NOT NULL,
+    condition_kind TEXT NOT NULL,
+    level_raw      INTEGER,
+    level_scale    INTEGER,
+    formula        TEXT NOT NULL DEFAULT '',
+    timeframe      TEXT NOT NULL,
+    signal_side    TEXT NOT NULL DEFAULT 'either',
+    min_confidence INTEGER NOT NULL DEFAULT 0,
+    trigger_mode   TEXT NOT NULL,
+    cooldown_ms    INTEGER NOT NULL DEFAULT 0,
+    expires_at     INTEGER,
+    enabled        INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    note           TEXT NOT NULL DEFAULT '',
+    created_at     INTEGER NOT NULL,
+    last_fired_at  INTEGER,
+    fire_count     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- Every firing (and expiry) of an alert. No foreign key to alert_rules: the history of a deleted
+-- rule is kept. time is market time (UTC ms); the price is fixed-point like the level.
+CREATE TABLE alert_history (
+    event_id    INTEGER PRIMARY KEY,
+    alert_id    INTEGER NOT NULL,
+    venue       TEXT NOT NULL,
+    symbol      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    time        INTEGER NOT NULL,
+    price_raw   INTEGER NOT NULL,
+    price_scale INTEGER NOT NULL,
+    message     TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX alert_history_by_time ON alert_history (time, event_id);
+)sql"},
+    Migration{6, "paper trading",
+              R"sql(
+-- The paper account: starting cash and the next ids the simulator hands out. One row.
+-- Money is raw / 10^money_scale. Cash and positions are not stored: they are the fills replayed
+-- through the portfolio ledger from the starting cash, so they can never disagree with the fills.
+CREATE TABLE paper_account (
+    account_id        INTEGER PRIMARY KEY CHECK (account_id = 1),
+    starting_cash_raw INTEGER NOT NULL,
+    money_scale       INTEGER NOT NULL CHECK (money_scale BETWEEN 0 AND 18),
+    next_order_id     INTEGER NOT NULL CHECK (next_order_id >= 1),
+    next_fill_id      INTEGER NOT NULL CHECK (next_fill_id >= 1),
+    created_at        INTEGER NOT NULL
+) STRICT;
+
+-- Every paper order, upserted at each change. Decimals are raw + scale; an absent price has
+-- NULL raw and scale. side/type/tif/status/role are the trading module's spellings
+-- ("buy", "stop-limit", "GTC", "partially filled", "stop-loss"); not CHECKed so that a newer
+-- spelling is reported when loading, never silently dropped.
+CREATE TABLE paper_orders (
+    order_id             INTEGER PRIMARY KEY,
+    client_order_id      TEXT NOT NULL,
+    venue                TEXT NOT NULL,
+    symbol               TEXT NOT NULL,
+    side                 TEXT NOT NULL,
+    type                 TEXT NOT NULL,
+    tif                  TEXT NOT NULL,
+    quantity_raw         INTEGER NOT NULL,
+    quantity_scale       INTEGER NOT NULL,
+    limit_raw            INTEGER,
+    limit_scale          INTEGER,
+    stop_raw             INTEGER,
+    stop_scale           INTEGER,
+    stop_loss_raw        INTEGER,
+    stop_loss_scale      INTEGER,
+    take_profit_raw      INTEGER,
+    take_profit_scale    INTEGER,
+    status               TEXT NOT NULL,
+    role                 TEXT NOT NULL,
+    parent_id            INTEGER NOT NULL,
+    oco_sibling_id       INTEGER NOT NULL,
+    triggered            INTEGER NOT NULL CHECK (triggered IN (0, 1)),
+    filled_raw           INTEGER NOT NULL,
+    filled_scale         INTEGER NOT NULL,
+    filled_notional_raw  INTEGER NOT NULL,
+    filled_notional_scale INTEGER NOT NULL,
+    fees_raw             INTEGER NOT NULL,
+    fees_scale           INTEGER NOT NULL,
+    reason               TEXT NOT NULL DEFAULT '',
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL
+) STRICT;
+CREATE INDEX paper_orders_open ON paper_orders (status);
+
+-- Every paper fill, in the order it happened (fill_id).
+CREATE TABLE paper_fills (
+    fill_id         INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL,
+    client_order_id TEXT NOT NULL,
+    venue           TEXT NOT NULL,
+    symbol          TEXT NOT NULL,
+    side            TEXT NOT NULL,
+    price_raw       INTEGER NOT NULL,
+    price_scale     INTEGER NOT NULL,
+    quantity_raw    INTEGER NOT NULL,
+    quantity_scale  INTEGER NOT NULL,
+    fee_raw         INTEGER NOT NULL,
+    fee_scale       INTEGER NOT NULL,
+    liquidity       TEXT NOT NULL,
+    time_ms         INTEGER NOT NULL
+) STRICT;
+)sql"},
+    // Next: journal, ... append here.
 };
 }  // namespace
 

@@ -1,0 +1,229 @@
+#include "alerts/alertstore.h"
+
+#include "storage/database.h"
+#include "storage/detail/sqlite.h"
+
+#include <QDateTime>
+
+namespace kairos::alerts {
+
+using storage::detail::Statement;
+using storage::detail::Transaction;
+
+namespace {
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::detail::sqliteMessage(db)); }
+
+constexpr const char* kColumns =
+    "venue, symbol, condition_kind, level_raw, level_scale, formula, timeframe, signal_side, min_confidence, trigger_mode, "
+    "cooldown_ms, expires_at, enabled, note, created_at, last_fired_at, fire_count";
+
+void bindRule(Statement& st, const AlertRule& r) {
+    sqlite3_stmt* raw = st.get();
+    st.bindText(1, r.instrument.venue);
+    st.bindText(2, r.instrument.symbol);
+    st.bindText(3, toString(r.condition));
+    if (isPriceCondition(r.condition)) {
+        st.bindInt64(4, r.level.raw());
+        st.bindInt64(5, r.level.scale());
+    } else {
+        sqlite3_bind_null(raw, 4);
+        sqlite3_bind_null(raw, 5);
+    }
+    st.bindText(6, r.formula);
+    st.bindText(7, toString(r.timeframe));
+    st.bindText(8, toString(r.signalSide));
+    st.bindInt64(9, r.minConfidence);
+    st.bindText(10, toString(r.trigger));
+    st.bindInt64(11, r.cooldownMs);
+    if (r.expiresAtMs > 0) st.bindInt64(12, r.expiresAtMs);
+    else sqlite3_bind_null(raw, 12);
+    st.bindInt64(13, r.enabled ? 1 : 0);
+    st.bindText(14, r.note);
+    st.bindInt64(15, r.createdAtMs);
+    if (r.lastFiredMs != 0) st.bindInt64(16, r.lastFiredMs);
+    else sqlite3_bind_null(raw, 16);
+    st.bindInt64(17, r.fireCount);
+}
+}  // namespace
+
+struct AlertStore::Impl {
+    sqlite3* db;
+};
+
+AlertStore::AlertStore(storage::Database& db) : d(std::make_unique<Impl>(Impl{db.handle()})) {}
+AlertStore::~AlertStore() = default;
+
+Result<AlertLoad> AlertStore::load() const {
+    Statement q;
+    if (auto s = q.prepare(d->db, std::string("SELECT alert_id, ").append(kColumns).append(" FROM alert_rules ORDER BY alert_id")); !s)
+        return s.error();
+    AlertLoad out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        sqlite3_stmt* raw = q.get();
+        AlertRule r;
+        r.id = q.columnInt64(0);
+        r.instrument = {q.columnText(1), q.columnText(2)};
+        const std::string where = "alert " + std::to_string(r.id) + " on " + r.instrument.toString();
+        const std::string condition = q.columnText(3);
+        const std::string trigger = q.columnText(10);
+        const std::string side = q.columnText(8);
+        const std::string tf = q.columnText(7);
+        auto c = conditionFromString(condition);
+        auto t = triggerFromString(trigger);
+        auto sd = signalSideFromString(side);
+        auto parsedTf = parseTimeframe(tf);
+        if (!c || !t || !sd) {
+            const std::string what = !c ? "condition \"" + condition + "\"" : !t ? "trigger mode \"" + trigger + "\"" : "signal side \"" + side + "\"";
+            out.problems.push_back(where + ": unknown " + what + " (made by a newer Kairos?); left in the profile, not run");
+            continue;
+        }
+        if (!parsedTf) {
+            out.problems.push_back(where + ": damaged timeframe \"" + tf + "\"; left in the profile, not run");
+            continue;
+        }
+        r.condition = *c;
+        r.trigger = *t;
+        r.signalSide = *sd;
+        r.timeframe = *parsedTf;
+        if (isPriceCondition(r.condition)) {
+            if (sqlite3_column_type(raw, 4) != SQLITE_INTEGER || sqlite3_column_type(raw, 5) != SQLITE_INTEGER) {
+                out.problems.push_back(where + ": damaged price level (missing); left in the profile, not run");
+                continue;
+            }
+            auto level = Price::fromRawChecked(q.columnInt64(4), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(5), -1, 99)));
+            if (!level) {
+                out.problems.push_back(where + ": damaged price level: " + level.message() + "; left in the profile, not run");
+                continue;
+            }
+            r.level = *level;
+        }
+        r.formula = q.columnText(6);
+        r.minConfidence = static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(9), -1, 101));
+        r.cooldownMs = q.columnInt64(11);
+        r.expiresAtMs = sqlite3_column_type(raw, 12) == SQLITE_NULL ? 0 : q.columnInt64(12);
+        r.enabled = q.columnInt64(13) != 0;
+        r.note = q.columnText(14);
+        r.createdAtMs = q.columnInt64(15);
+        r.lastFiredMs = sqlite3_column_type(raw, 16) == SQLITE_NULL ? 0 : q.columnInt64(16);
+        r.fireCount = q.columnInt64(17);
+        if (auto st = validate(r); !st) {
+            out.problems.push_back(where + ": " + st.message() + "; left in the profile, not run");
+            continue;
+        }
+        out.rules.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return sqlError(d->db, "cannot read the alerts");
+    return out;
+}
+
+Result<std::int64_t> AlertStore::save(const AlertRule& rule) {
+    if (auto st = validate(rule); !st) return st.error();
+    Statement st;
+    if (rule.id == 0) {
+        if (auto s = st.prepare(d->db, std::string("INSERT INTO alert_rules (")
+                                           .append(kColumns)
+                                           .append(") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"));
+            !s)
+            return s.error();
+        bindRule(st, rule);
+        if (rule.createdAtMs == 0) st.bindInt64(15, QDateTime::currentMSecsSinceEpoch());
+        if (st.step() != SQLITE_DONE) return sqlError(d->db, "cannot store the alert on " + rule.instrument.toString());
+        return static_cast<std::int64_t>(sqlite3_last_insert_rowid(d->db));
+    }
+    if (auto s = st.prepare(d->db,
+                            "UPDATE alert_rules SET venue = ?1, symbol = ?2, condition_kind = ?3, level_raw = ?4, level_scale = ?5, "
+                            "formula = ?6, timeframe = ?7, signal_side = ?8, min_confidence = ?9, trigger_mode = ?10, cooldown_ms = ?11, "
+                            "expires_at = ?12, enabled = ?13, note = ?14, created_at = ?15, last_fired_at = ?16, fire_count = ?17 "
+                            "WHERE alert_id = ?18");
+        !s)
+        return s.error();
+    bindRule(st, rule);
+    st.bindInt64(18, rule.id);
+    if (st.step() != SQLITE_DONE) return sqlError(d->db, "cannot update alert " + std::to_string(rule.id));
+    if (sqlite3_changes(d->db) == 0) return makeError("there is no alert " + std::to_string(rule.id) + " (deleted meanwhile?)");
+    return rule.id;
+}
+
+Status AlertStore::remove(std::int64_t id) {
+    Statement st;
+    if (auto s = st.prepare(d->db, "DELETE FROM alert_rules WHERE alert_id = ?1"); !s) return s;
+    st.bindInt64(1, id);
+    if (st.step() != SQLITE_DONE) return sqlError(d->db, "cannot delete alert " + std::to_string(id));
+    if (sqlite3_changes(d->db) == 0) return makeError("there is no alert " + std::to_string(id));
+    return {};
+}
+
+Status AlertStore::record(const std::vector<AlertEvent>& events, const std::vector<AlertRule>& changed) {
+    if (events.empty() && changed.empty()) return {};
+    auto tx = Transaction::begin(d->db);
+    if (!tx) return tx.error();
+    Statement ins;
+    if (auto s = ins.prepare(d->db, "INSERT INTO alert_history (alert_id, venue, symbol, kind, time, price_raw, price_scale, message, "
+                                    "recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        !s)
+        return s;
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    for (const AlertEvent& e : events) {
+        ins.bindInt64(1, e.ruleId);
+        ins.bindText(2, e.instrument.venue);
+        ins.bindText(3, e.instrument.symbol);
+        ins.bindText(4, toString(e.kind));
+        ins.bindInt64(5, e.timeMs);
+        ins.bindInt64(6, e.price.raw());
+        ins.bindInt64(7, e.price.scale());
+        ins.bindText(8, e.message);
+        ins.bindInt64(9, now);
+        if (ins.step() != SQLITE_DONE) return sqlError(d->db, "cannot record the alert history; nothing was recorded");
+        ins.reset();
+    }
+    Statement up;
+    if (auto s = up.prepare(d->db, "UPDATE alert_rules SET enabled = ?1, last_fired_at = ?2, fire_count = ?3 WHERE alert_id = ?4"); !s)
+        return s;
+    for (const AlertRule& r : changed) {
+        up.bindInt64(1, r.enabled ? 1 : 0);
+        if (r.lastFiredMs != 0) up.bindInt64(2, r.lastFiredMs);
+        else sqlite3_bind_null(up.get(), 2);
+        up.bindInt64(3, r.fireCount);
+        up.bindInt64(4, r.id);
+        if (up.step() != SQLITE_DONE) return sqlError(d->db, "cannot update alert " + std::to_string(r.id) + "; nothing was recorded");
+        up.reset();
+    }
+    return tx->commit();
+}
+
+Result<std::vector<AlertEvent>> AlertStore::history(int limit) const {
+    Statement q;
+    if (auto s = q.prepare(d->db, "SELECT alert_id, venue, symbol, kind, time, price_raw, price_scale, message FROM alert_history "
+                                  "ORDER BY time DESC, event_id DESC LIMIT ?1");
+        !s)
+        return s.error();
+    q.bindInt64(1, limit);
+    std::vector<AlertEvent> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        AlertEvent e;
+        e.ruleId = q.columnInt64(0);
+        e.instrument = {q.columnText(1), q.columnText(2)};
+        auto kind = eventKindFromString(q.columnText(3));
+        auto price = Price::fromRawChecked(q.columnInt64(5), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(6), -1, 99)));
+        if (!kind || !price) continue;  // a newer Kairos' kind of event, or damaged: not shown, kept
+        e.kind = *kind;
+        e.timeMs = q.columnInt64(4);
+        e.price = *price;
+        e.message = q.columnText(7);
+        e.ruleDisabled = false;
+        out.push_back(std::move(e));
+    }
+    if (rc != SQLITE_DONE) return sqlError(d->db, "cannot read the alert history");
+    return out;
+}
+
+Status AlertStore::clearHistory() {
+    auto tx = Transaction::begin(d->db);
+    if (!tx) return tx.error();
+    if (auto s = storage::detail::execSql(d->db, "DELETE FROM alert_history"); !s) return s;
+    return tx->commit();
+}
+
+}  // namespace kairos::alerts

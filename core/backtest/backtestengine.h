@@ -1,0 +1,88 @@
+#pragma once
+// BacktestEngine: runs a Strategy over a bar series with the same order code as paper and live
+// trading (core/trading's fill simulator in bar mode and its portfolio ledger).
+//
+// Per bar t, in this order:
+//   1. orders working before bar t fill against bar t (market orders at its open, stops and
+//      limits when its range reaches them, bracket children after their entry; the simulator's
+//      rules for fees, slippage and same-bar conflicts apply);
+//   2. the position is marked at bar t's close (one equity point);
+//   3. the strategy sees bar t (closed) and may submit or cancel orders, which can fill from
+//      bar t+1 on.
+// So a decision made on bar t's close never sees bar t+1 (no look-ahead). After the last bar
+// (or on cancellation) an open position is closed at the last processed close, without slippage
+// and with the taker fee, and recorded with exit reason EndOfData (Cancelled).
+//
+// Blocking and CPU-bound: run it on a worker thread (QtConcurrent::run), never the GUI thread.
+
+#include "backtest/metrics.h"
+#include "backtest/strategy.h"
+#include "domain/timeframe.h"
+#include "trading/venuerules.h"
+
+#include <functional>
+#include <stop_token>
+#include <vector>
+
+namespace kairos::storage {
+class CandleStore;
+}
+
+namespace kairos::backtest {
+
+struct BacktestSettings {
+    /// What is traded: id, tick and lot size, precisions (sizes are rounded to the lot size).
+    Instrument instrument;
+    Timeframe timeframe = Timeframe::H1;
+    /// Starting cash in the quote asset.
+    Money initialCapital = Money::fromRaw(10000, 0);
+    /// Fees (maker/taker bp), slippage (bp, on taker fills) and the scale of money values.
+    trading::VenueRules rules;
+};
+
+/// An order the strategy submitted, as it ended up.
+struct OrderLogEntry {
+    trading::Order order;
+    std::int64_t decidedMs = 0;  ///< the close time of the bar on which it was submitted
+};
+
+struct BacktestResult {
+    std::string strategyName;
+    std::vector<TradeRecord> trades;
+    std::vector<EquityPoint> equity;  ///< one point per processed bar
+    std::vector<OrderLogEntry> orders;
+    Metrics metrics;
+    bool cancelled = false;           ///< stopped early: everything covers the processed bars only
+    std::int64_t barsProcessed = 0;
+    std::int64_t barsTotal = 0;
+    int rejectedOrders = 0;
+};
+
+/// (bars processed, bars total); called from the running thread every ~0.5 % of the bars and at
+/// the end.
+using ProgressFn = std::function<void(std::int64_t, std::int64_t)>;
+
+/// Default instrument rules for a series read from a file: tick = the smallest price step
+/// written in it (10^-priceScale), lot 10^-8, no minimum notional.
+Instrument instrumentForFile(const InstrumentId& id, int priceScale);
+
+class BacktestEngine {
+public:
+    explicit BacktestEngine(BacktestSettings settings);
+
+    /// Runs `strategy` (fresh: it keeps state between bars) over `bars` (closed, in time order,
+    /// at settings().timeframe). Error for empty or unordered bars or bad settings; a cancelled
+    /// run is not an error: its partial result has cancelled = true.
+    Result<BacktestResult> run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress = {},
+                               std::stop_token stop = {}) const;
+    /// Same over the stored bars with fromMs <= open time < toMs.
+    Result<BacktestResult> run(Strategy& strategy, const storage::CandleStore& store, std::int64_t fromMs,
+                               std::int64_t toMs, const ProgressFn& progress = {}, std::stop_token stop = {}) const;
+
+    const BacktestSettings& settings() const { return m_settings; }
+
+private:
+    BacktestSettings m_settings;
+};
+
+}  // namespace kairos::backtest

@@ -1,0 +1,47 @@
+#pragma once
+// Turns a stream of fills for one instrument into closed round trips (TradeRecord): a trade opens
+// with the fill that leaves the flat position, grows with fills on its side, shrinks with fills on
+// the other side and closes with the fill that brings the position back to zero. A fill larger
+// than the position (a reversal in one fill) closes the trade and opens the next with the rest;
+// its fee is split between the two in proportion to quantity. Amounts are exact at moneyScale.
+
+#include "backtest/metrics.h"
+#include "trading/order.h"
+
+#include <optional>
+#include <vector>
+
+namespace kairos::backtest::detail {
+
+class TradeBuilder {
+public:
+    explicit TradeBuilder(int moneyScale) : m_scale(moneyScale) {}
+
+    /// `role`: the role of the order that filled (nullopt: the engine's own closing fill); it
+    /// gives the exit reason unless `reason` says otherwise. `barIndex`: the bar of the fill.
+    Status onFill(const trading::Fill& fill, std::optional<trading::OrderRole> role, std::size_t barIndex,
+                  std::optional<ExitReason> reason = std::nullopt);
+    bool isOpen() const { return m_open.has_value(); }
+    std::vector<TradeRecord> take() { return std::move(m_done); }
+
+private:
+    struct Open {
+        PositionSide side = PositionSide::Long;
+        std::int64_t entryTimeMs = 0;
+        std::size_t entryBar = 0;
+        Quantity qty;           ///< still open
+        Quantity entryQty;      ///< all entry fills
+        Money entryNotional;
+        Quantity exitQty;
+        Money exitNotional;
+        Money fees;
+    };
+    Status open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex);
+    Status finish(const trading::Fill& fill, std::size_t barIndex, ExitReason reason);
+
+    int m_scale;
+    std::optional<Open> m_open;
+    std::vector<TradeRecord> m_done;
+};
+
+}  // namespace kairos::backtest::detail

@@ -1,0 +1,124 @@
+#include "backtest/metrics.h"
+
+#include <cmath>
+#include <limits>
+
+namespace kairos::backtest {
+
+namespace {
+constexpr double kYearMs = 365.25 * 24 * 3600 * 1000;
+
+Status accumulate(Money& sum, const Money& v) {
+    auto r = sum.add(v);
+    if (!r) return r.error();
+    sum = *r;
+    return {};
+}
+}  // namespace
+
+Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std::vector<EquityPoint>& equity,
+                               const Money& initialCapital, std::int64_t firstOpenMs, double buyHoldReturnPct) {
+    if (initialCapital.isNegative() || initialCapital.isZero())
+        return makeError("initial capital must be positive (is " + initialCapital.toTrimmedString() + ")");
+    Metrics m;
+    m.initialCapital = initialCapital;
+    m.finalEquity = equity.empty() ? initialCapital : equity.back().equity;
+    m.startMs = firstOpenMs;
+    m.endMs = equity.empty() ? firstOpenMs : equity.back().timeMs;
+    m.bars = static_cast<std::int64_t>(equity.size());
+    m.buyHoldReturnPct = buyHoldReturnPct;
+    auto net = m.finalEquity.sub(initialCapital);
+    if (!net) return net.error();
+    m.netProfit = *net;
+    const double capital = initialCapital.toDouble();
+    m.totalReturnPct = m.netProfit.toDouble() / capital * 100.0;
+    const double years = static_cast<double>(m.endMs - m.startMs) / kYearMs;
+    const double growth = m.finalEquity.toDouble() / capital;
+    if (years > 0 && growth > 0) m.cagrPct = (std::pow(growth, 1.0 / years) - 1.0) * 100.0;
+    else if (growth <= 0) m.cagrPct = -100.0;
+
+    // Trades.
+    double sumWin = 0, sumLoss = 0, sumAll = 0;
+    for (const TradeRecord& t : trades) {
+        if (auto st = accumulate(m.totalFees, t.fees); !st) return st.error();
+        const double pnl = t.netPnl.toDouble();
+        sumAll += pnl;
+        if (t.netPnl.isNegative()) {
+            ++m.losses;
+            sumLoss += pnl;
+            if (auto st = accumulate(m.grossLoss, t.netPnl); !st) return st.error();
+        } else if (!t.netPnl.isZero()) {
+            ++m.wins;
+            sumWin += pnl;
+            if (auto st = accumulate(m.grossProfit, t.netPnl); !st) return st.error();
+        }
+    }
+    m.trades = static_cast<int>(trades.size());
+    if (m.trades > 0) {
+        m.winRatePct = 100.0 * m.wins / m.trades;
+        m.expectancy = sumAll / m.trades;
+    }
+    if (m.wins > 0) m.averageWin = sumWin / m.wins;
+    if (m.losses > 0) m.averageLoss = sumLoss / m.losses;
+    if (m.losses > 0) m.profitFactor = m.grossProfit.toDouble() / -m.grossLoss.toDouble();
+    else if (m.wins > 0) m.profitFactor = std::numeric_limits<double>::infinity();
+
+    // Equity curve: drawdown, exposure, per-bar returns.
+    Money peak = initialCapital;
+    std::int64_t peakMs = firstOpenMs;
+    double prev = capital;
+    double sumR = 0, sumR2 = 0, sumDown2 = 0;
+    std::int64_t inMarket = 0;
+    std::vector<double> returns;
+    returns.reserve(equity.size());
+    for (const EquityPoint& p : equity) {
+        if (p.inMarket) ++inMarket;
+        if (p.equity > peak) {
+            peak = p.equity;
+            peakMs = p.timeMs;
+        }
+        auto dd = peak.sub(p.equity);
+        if (!dd) return dd.error();
+        if (*dd > m.maxDrawdown) {
+            m.maxDrawdown = *dd;
+            m.maxDrawdownPct = dd->toDouble() / peak.toDouble() * 100.0;
+            m.maxDrawdownPeakMs = peakMs;
+            m.maxDrawdownTroughMs = p.timeMs;
+        }
+        const double e = p.equity.toDouble();
+        const double r = prev != 0 ? e / prev - 1.0 : 0.0;
+        prev = e;
+        returns.push_back(r);
+        sumR += r;
+        if (r < 0) sumDown2 += r * r;
+    }
+    if (!equity.empty()) m.exposurePct = 100.0 * static_cast<double>(inMarket) / static_cast<double>(equity.size());
+    const auto n = static_cast<double>(returns.size());
+    if (years > 0 && returns.size() >= 2) {
+        m.periodsPerYear = n / years;
+        const double mean = sumR / n;
+        for (double r : returns) sumR2 += (r - mean) * (r - mean);
+        const double sd = std::sqrt(sumR2 / (n - 1));
+        const double root = std::sqrt(m.periodsPerYear);
+        if (sd > 0) m.sharpe = mean / sd * root;
+        const double downside = std::sqrt(sumDown2 / n);
+        if (downside > 0) m.sortino = mean / downside * root;
+        else if (mean > 0) m.sortino = std::numeric_limits<double>::infinity();
+    }
+    return m;
+}
+
+std::string toString(ExitReason r) {
+    switch (r) {
+    case ExitReason::StopLoss: return "stop loss";
+    case ExitReason::TakeProfit: return "take profit";
+    case ExitReason::Signal: return "signal";
+    case ExitReason::EndOfData: return "end of data";
+    case ExitReason::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+std::string toString(PositionSide s) { return s == PositionSide::Long ? "LONG" : "SHORT"; }
+
+}  // namespace kairos::backtest

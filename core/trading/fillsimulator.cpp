@@ -1,0 +1,540 @@
+#include "trading/fillsimulator.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace kairos::trading {
+
+namespace {
+template <class T>
+T sum(const T& a, const T& b) {
+    auto r = a.add(b);
+    return r ? *r : a;  // overflow of int64 raw values is out of reach for real orders
+}
+template <class T>
+T diff(const T& a, const T& b) {
+    auto r = a.sub(b);
+    return r ? *r : a;
+}
+template <class T>
+const T& minOf(const T& a, const T& b) { return b < a ? b : a; }
+template <class T>
+const T& maxOf(const T& a, const T& b) { return a < b ? b : a; }
+}  // namespace
+
+FillSimulator::FillSimulator(SimulatorConfig config) : m_config(std::move(config)) {}
+
+void FillSimulator::addInstrument(const Instrument& instrument) { m_instruments[instrument.id] = instrument; }
+
+const Instrument* FillSimulator::instrument(const InstrumentId& id) const {
+    auto it = m_instruments.find(id);
+    return it == m_instruments.end() ? nullptr : &it->second;
+}
+
+FillSimulator::Slot* FillSimulator::slot(OrderId id) {
+    auto it = m_orders.find(id);
+    return it == m_orders.end() ? nullptr : &it->second;
+}
+
+std::optional<Order> FillSimulator::order(OrderId id) const {
+    auto it = m_orders.find(id);
+    if (it == m_orders.end()) return std::nullopt;
+    return it->second.order;
+}
+
+std::vector<Order> FillSimulator::openOrders() const {
+    std::vector<Order> out;
+    out.reserve(m_open.size());
+    for (OrderId id : m_open) out.push_back(m_orders.at(id).order);
+    return out;
+}
+
+std::vector<Order> FillSimulator::allOrders() const {
+    std::vector<Order> out;
+    out.reserve(m_orders.size());
+    for (const auto& [id, s] : m_orders) out.push_back(s.order);
+    return out;
+}
+
+std::optional<Price> FillSimulator::referencePrice(const InstrumentId& id, Side side) const {
+    auto it = m_markets.find(id);
+    if (it == m_markets.end()) return std::nullopt;
+    const MarketState& m = it->second;
+    if (m.quote) {
+        const Price& p = side == Side::Buy ? m.quote->ask : m.quote->bid;
+        if (!p.isZero() && !p.isNegative()) return p;
+    }
+    if (m.lastTrade) return m.lastTrade;
+    return m.lastClose;
+}
+
+void FillSimulator::reject(Order& o, std::string reason, OrderEvents& out) {
+    o.status = OrderStatus::Rejected;
+    o.rejectReason = std::move(reason);
+    out.push_back({OrderEventKind::Rejected, o, std::nullopt});
+}
+
+OrderEvents FillSimulator::submit(OrderRequest request, std::int64_t nowMs) {
+    OrderEvents out;
+    const int ms = m_config.rules.moneyScale;
+    Slot s;
+    Order& o = s.order;
+    o.id = m_nextId++;
+    o.request = std::move(request);
+    if (o.request.clientOrderId.empty()) o.request.clientOrderId = "K-" + std::to_string(o.id);
+    o.createdMs = o.updatedMs = nowMs;
+    o.filledQuantity = Quantity::fromRaw(0, o.request.quantity.scale());
+    o.filledNotional = Money::fromRaw(0, ms);
+    o.feesPaid = Money::fromRaw(0, ms);
+
+    const Instrument* inst = instrument(o.request.instrument);
+    if (!inst) {
+        reject(o, "no trading rules for " + o.request.instrument.toString() + " (unknown instrument)", out);
+    } else if (auto v = validateOrder(o.request, *inst, referencePrice(o.request.instrument, o.request.side), ms); !v) {
+        reject(o, v.message(), out);
+    }
+    if (o.status == OrderStatus::Rejected) {
+        m_orders.emplace(o.id, std::move(s));
+        return out;
+    }
+    o.status = OrderStatus::Accepted;
+    out.push_back({OrderEventKind::Accepted, o, std::nullopt});
+    const OrderId id = o.id;
+    auto [it, inserted] = m_orders.emplace(id, std::move(s));
+    m_open.insert(id);
+
+    auto mk = m_markets.find(it->second.order.request.instrument);
+    if (mk != m_markets.end() && mk->second.live()) {
+        Slot& live = it->second;
+        const Eval e = evalLive(live, *inst, mk->second, std::nullopt, true);
+        applyEval(live, e, live.order.remaining(), nowMs, out);
+        spendIoc(live, nowMs, out);
+    }
+    return out;
+}
+
+Result<OrderEvents> FillSimulator::cancel(OrderId id, std::int64_t nowMs) {
+    Slot* s = slot(id);
+    if (!s) return makeError("there is no order " + std::to_string(id));
+    if (!s->order.isOpen())
+        return makeError("order " + s->order.request.clientOrderId + " is already " + std::string(toString(s->order.status)) +
+                         " and cannot be cancelled");
+    OrderEvents out;
+    cancelSlot(*s, nowMs, {}, out);
+    return out;
+}
+
+OrderEvents FillSimulator::cancelAll(const std::optional<InstrumentId>& instrument, std::int64_t nowMs, const std::string& reason) {
+    OrderEvents out;
+    const std::vector<OrderId> ids(m_open.begin(), m_open.end());
+    for (OrderId id : ids) {
+        Slot* s = slot(id);
+        if (s && s->order.isOpen() && (!instrument || s->order.request.instrument == *instrument)) cancelSlot(*s, nowMs, reason, out);
+    }
+    return out;
+}
+
+void FillSimulator::cancelSlot(Slot& s, std::int64_t timeMs, std::string reason, OrderEvents& out) {
+    s.order.status = OrderStatus::Cancelled;
+    s.order.rejectReason = std::move(reason);
+    s.order.updatedMs = timeMs;
+    m_open.erase(s.order.id);
+    out.push_back({OrderEventKind::Cancelled, s.order, std::nullopt});
+}
+
+void FillSimulator::spendIoc(Slot& s, std::int64_t timeMs, OrderEvents& out) {
+    if (s.order.request.timeInForce != TimeInForce::Ioc || !s.order.isOpen()) return;
+    s.iocSpent = true;
+    cancelSlot(s, timeMs, "IOC: the rest could not be filled at once", out);
+}
+
+Price FillSimulator::takerPrice(const Price& base, const Order& o, const Instrument& inst, const Bar* bar) const {
+    const bool buy = o.request.side == Side::Buy;
+    auto slipped = m_config.rules.slipped(base, o.request.side, inst);
+    Price p = slipped ? *slipped : base;
+    if (bar) p = buy ? minOf(p, bar->high) : maxOf(p, bar->low);
+    if (o.request.limitPrice) p = buy ? minOf(p, *o.request.limitPrice) : maxOf(p, *o.request.limitPrice);
+    return p;
+}
+
+Quantity FillSimulator::barQuantity(const Order& o, const Instrument& inst, const Bar& bar) const {
+    const Quantity rem = o.remaining();
+    const int pct = m_config.maxBarVolumePercent;
+    if (pct <= 0 || pct >= 100 * 1000) return rem;
+    auto scaled = bar.volume.mulInt(pct);
+    if (!scaled) return rem;
+    auto cap = scaled->divInt(100, bar.volume.scale() + 2, RoundingMode::Floor);
+    if (!cap) return rem;
+    auto lot = floorToLot(*cap, inst);
+    if (!lot) return rem;
+    return minOf(rem, *lot);
+}
+
+FillSimulator::Eval FillSimulator::evalBar(const Slot& s, const Instrument& inst, const Bar& bar) const {
+    Eval e;
+    const Order& o = s.order;
+    const bool buy = o.request.side == Side::Buy;
+    // In the entry's own bar a bracket child sees the bar from the entry's fill price on.
+    const Price open = s.entryBarChild && s.entryBarOpen ? *s.entryBarOpen : bar.open;
+    if (s.entryBarChild && o.role == OrderRole::TakeProfit) return e;
+
+    auto limitLogic = [&](const Price& L) -> std::optional<Candidate> {
+        if (buy ? open <= L : open >= L) return Candidate{takerPrice(open, o, inst, &bar), Liquidity::Taker};
+        if (buy ? bar.low <= L : bar.high >= L) return Candidate{L, Liquidity::Maker};
+        return std::nullopt;
+    };
+    // Price at which a stop is reached in this bar, if it is: the open when it gapped past it.
+    auto stopReached = [&](const Price& S) -> std::optional<Price> {
+        if (buy ? open >= S : open <= S) return open;
+        if (buy ? bar.high >= S : bar.low <= S) return S;
+        return std::nullopt;
+    };
+
+    switch (o.request.type) {
+    case OrderType::Market:
+        e.fill = Candidate{takerPrice(open, o, inst, &bar), Liquidity::Taker};
+        break;
+    case OrderType::Limit:
+        e.fill = limitLogic(*o.request.limitPrice);
+        break;
+    case OrderType::Stop:
+        if (o.triggered) {
+            e.fill = Candidate{takerPrice(open, o, inst, &bar), Liquidity::Taker};
+        } else if (auto p = stopReached(*o.request.stopPrice)) {
+            e.triggers = true;
+            e.fill = Candidate{takerPrice(*p, o, inst, &bar), Liquidity::Taker};
+        }
+        break;
+    case OrderType::StopLimit:
+        if (o.triggered) {
+            e.fill = limitLogic(*o.request.limitPrice);
+        } else if (auto p = stopReached(*o.request.stopPrice)) {
+            e.triggers = true;
+            const Price& L = *o.request.limitPrice;
+            if (buy ? *p <= L : *p >= L) e.fill = Candidate{takerPrice(*p, o, inst, &bar), Liquidity::Taker};
+        }
+        break;
+    }
+    return e;
+}
+
+FillSimulator::Eval FillSimulator::evalLive(const Slot& s, const Instrument& inst, const MarketState& m,
+                                            std::optional<Price> tradePrice, bool onArrival) const {
+    Eval e;
+    const Order& o = s.order;
+    const bool buy = o.request.side == Side::Buy;
+    std::optional<Price> px;
+    bool isTrade = false;
+    if (tradePrice) {
+        px = tradePrice;
+        isTrade = true;
+    } else if (m.quote && !(buy ? m.quote->ask : m.quote->bid).isZero()) {
+        px = buy ? m.quote->ask : m.quote->bid;
+    } else if (onArrival && m.lastTrade) {
+        px = m.lastTrade;
+        isTrade = true;
+    }
+    if (!px) return e;
+    const Price& p = *px;
+
+    auto limitLogic = [&](const Price& L, bool arrival) -> std::optional<Candidate> {
+        const bool marketable = buy ? p <= L : p >= L;
+        if (arrival) {
+            if (marketable) return Candidate{takerPrice(p, o, inst, nullptr), Liquidity::Taker};
+            return std::nullopt;
+        }
+        const bool reached = isTrade ? (buy ? p < L : p > L) : marketable;
+        if (reached) return Candidate{L, Liquidity::Maker};
+        return std::nullopt;
+    };
+    auto reaches = [&](const Price& S) { return buy ? p >= S : p <= S; };
+
+    switch (o.request.type) {
+    case OrderType::Market:
+        e.fill = Candidate{takerPrice(p, o, inst, nullptr), Liquidity::Taker};
+        break;
+    case OrderType::Limit:
+        e.fill = limitLogic(*o.request.limitPrice, onArrival);
+        break;
+    case OrderType::Stop:
+        if (!o.triggered) {
+            if (!reaches(*o.request.stopPrice)) break;
+            e.triggers = true;
+        }
+        e.fill = Candidate{takerPrice(p, o, inst, nullptr), Liquidity::Taker};
+        break;
+    case OrderType::StopLimit: {
+        bool justTriggered = false;
+        if (!o.triggered) {
+            if (!reaches(*o.request.stopPrice)) break;
+            e.triggers = justTriggered = true;
+        }
+        e.fill = limitLogic(*o.request.limitPrice, onArrival || justTriggered);
+        break;
+    }
+    }
+    return e;
+}
+
+void FillSimulator::applyEval(Slot& s, const Eval& e, const Quantity& qty, std::int64_t timeMs, OrderEvents& out) {
+    if (e.triggers && !s.order.triggered) {
+        s.order.triggered = true;
+        s.order.updatedMs = timeMs;
+        out.push_back({OrderEventKind::Triggered, s.order, std::nullopt});
+    }
+    if (e.fill && !qty.isZero() && !qty.isNegative()) applyFill(s, e.fill->price, qty, e.fill->liquidity, timeMs, out);
+}
+
+void FillSimulator::applyFill(Slot& s, const Price& price, const Quantity& qty, Liquidity liq, std::int64_t timeMs, OrderEvents& out) {
+    Order& o = s.order;
+    const VenueRules& rules = m_config.rules;
+    auto fee = rules.fee(price, qty, liq);
+    auto value = rules.notional(price, qty);
+    if (!fee || !value) {
+        cancelSlot(s, timeMs, "fill of " + qty.toTrimmedString() + " at " + price.toTrimmedString() +
+                                  " cannot be valued: " + (!fee ? fee.message() : value.message()), out);
+        return;
+    }
+    o.filledQuantity = sum(o.filledQuantity, qty);
+    o.filledNotional = sum(o.filledNotional, *value);
+    o.feesPaid = sum(o.feesPaid, *fee);
+    o.updatedMs = timeMs;
+    const bool done = !(o.filledQuantity < o.request.quantity);
+    o.status = done ? OrderStatus::Filled : OrderStatus::PartiallyFilled;
+    if (done) m_open.erase(o.id);
+
+    Fill f;
+    f.orderId = o.id;
+    f.clientOrderId = o.request.clientOrderId;
+    f.instrument = o.request.instrument;
+    f.side = o.request.side;
+    f.price = price;
+    f.quantity = qty;
+    f.fee = *fee;
+    f.liquidity = liq;
+    f.timeMs = timeMs;
+    f.fillId = m_nextFillId++;
+    out.push_back({done ? OrderEventKind::Filled : OrderEventKind::PartiallyFilled, o, f});
+
+    // Copy what the follow-ups need: they may insert into m_orders.
+    const Order snapshot = o;
+    if (snapshot.role == OrderRole::Entry && !snapshot.request.bracket.empty()) {
+        placeOrGrowChildren(snapshot, qty, price, timeMs, out);
+    } else if (snapshot.role != OrderRole::Entry) {
+        reduceSibling(snapshot, qty, timeMs, out);
+    }
+}
+
+void FillSimulator::placeOrGrowChildren(const Order& entry, const Quantity& filledNow, const Price& fillPrice,
+                                        std::int64_t timeMs, OrderEvents& out) {
+    auto existing = m_children.find(entry.id);
+    if (existing != m_children.end()) {
+        bool grew = false;
+        for (OrderId cid : {existing->second.first, existing->second.second}) {
+            Slot* c = cid ? slot(cid) : nullptr;
+            if (!c || !c->order.isOpen()) continue;
+            c->order.request.quantity = sum(c->order.request.quantity, filledNow);
+            c->order.updatedMs = timeMs;
+            if (c->order.status == OrderStatus::Filled) c->order.status = OrderStatus::PartiallyFilled;
+            grew = true;
+        }
+        if (grew) return;
+    }
+    const int ms = m_config.rules.moneyScale;
+    auto makeChild = [&](OrderRole role) {
+        Slot c;
+        Order& o = c.order;
+        o.id = m_nextId++;
+        o.role = role;
+        o.parentId = entry.id;
+        o.request.instrument = entry.request.instrument;
+        o.request.side = opposite(entry.request.side);
+        o.request.quantity = filledNow;
+        o.request.timeInForce = TimeInForce::Gtc;
+        if (role == OrderRole::StopLoss) {
+            o.request.type = OrderType::Stop;
+            o.request.stopPrice = entry.request.bracket.stopLoss;
+            o.request.clientOrderId = entry.request.clientOrderId + "-SL";
+        } else {
+            o.request.type = OrderType::Limit;
+            o.request.limitPrice = entry.request.bracket.takeProfit;
+            o.request.clientOrderId = entry.request.clientOrderId + "-TP";
+        }
+        o.status = OrderStatus::Accepted;
+        o.createdMs = o.updatedMs = timeMs;
+        o.filledQuantity = Quantity::fromRaw(0, filledNow.scale());
+        o.filledNotional = Money::fromRaw(0, ms);
+        o.feesPaid = Money::fromRaw(0, ms);
+        c.entryBarChild = m_inBar;
+        c.entryBarOpen = fillPrice;
+        const OrderId id = o.id;
+        m_orders.emplace(id, std::move(c));
+        m_open.insert(id);
+        if (m_inBar) m_barNewChildren.push_back(id);
+        return id;
+    };
+    const OrderId sl = entry.request.bracket.stopLoss ? makeChild(OrderRole::StopLoss) : 0;
+    const OrderId tp = entry.request.bracket.takeProfit ? makeChild(OrderRole::TakeProfit) : 0;
+    if (sl && tp) {
+        slot(sl)->order.ocoSiblingId = tp;
+        slot(tp)->order.ocoSiblingId = sl;
+    }
+    m_children[entry.id] = {sl, tp};
+    for (OrderId id : {sl, tp})
+        if (id) out.push_back({OrderEventKind::Accepted, slot(id)->order, std::nullopt});
+}
+
+void FillSimulator::reduceSibling(const Order& child, const Quantity& qty, std::int64_t timeMs, OrderEvents& out) {
+    Slot* sib = child.ocoSiblingId ? slot(child.ocoSiblingId) : nullptr;
+    if (!sib || !sib->order.isOpen()) return;
+    if (child.status == OrderStatus::Filled) {
+        cancelSlot(*sib, timeMs, std::string("one-cancels-the-other: the ") + std::string(toString(child.role)) + " filled", out);
+        return;
+    }
+    sib->order.request.quantity = diff(sib->order.request.quantity, qty);
+    sib->order.updatedMs = timeMs;
+    if (!(sib->order.filledQuantity < sib->order.request.quantity))
+        cancelSlot(*sib, timeMs, std::string("one-cancels-the-other: the ") + std::string(toString(child.role)) + " filled", out);
+}
+
+OrderEvents FillSimulator::onBar(const InstrumentId& id, const Bar& bar) {
+    OrderEvents out;
+    MarketState& m = m_markets[id];
+    if (m.lastBarOpenMs && bar.openTimeMs <= *m.lastBarOpenMs) return out;
+    m.lastBarOpenMs = bar.openTimeMs;
+    m.lastClose = bar.close;
+    const Instrument* inst = instrument(id);
+    if (!inst) return out;
+
+    std::vector<OrderId> ids;
+    for (OrderId oid : m_open) {
+        const Order& o = m_orders.at(oid).order;
+        if (o.request.instrument == id && o.createdMs <= bar.openTimeMs) ids.push_back(oid);
+    }
+    m_inBar = true;
+    m_barNewChildren.clear();
+    std::set<OrderId> done;
+    const std::int64_t t = bar.openTimeMs;
+
+    for (OrderId oid : ids) {
+        if (done.count(oid)) continue;
+        Slot* s = slot(oid);
+        if (!s || !s->order.isOpen()) continue;
+        done.insert(oid);
+        Slot* sib = s->order.ocoSiblingId ? slot(s->order.ocoSiblingId) : nullptr;
+        if (sib && sib->order.isOpen() && sib->order.createdMs <= t && !done.count(sib->order.id)) {
+            // A bracket pair: when both lie inside the bar, decide which one came first.
+            done.insert(sib->order.id);
+            Slot* sl = s->order.role == OrderRole::StopLoss ? s : sib;
+            Slot* tp = sl == s ? sib : s;
+            const Eval esl = evalBar(*sl, *inst, bar);
+            const Eval etp = evalBar(*tp, *inst, bar);
+            Slot* first = sl;
+            if (esl.fill && etp.fill) {
+                const bool longPos = sl->order.request.side == Side::Sell;  // children close the position
+                const Price& slPx = *sl->order.request.stopPrice;
+                const Price& tpPx = *tp->order.request.limitPrice;
+                const bool slGap = longPos ? bar.open <= slPx : bar.open >= slPx;
+                const bool tpGap = longPos ? bar.open >= tpPx : bar.open <= tpPx;
+                if (tpGap && !slGap) {
+                    first = tp;
+                } else if (!slGap && m_config.tieRule == BracketTieRule::NearerToOpenFirst) {
+                    auto dSl = bar.open.sub(slPx);
+                    auto dTp = tpPx.sub(bar.open);
+                    if (dSl && dTp) {
+                        const Price a = dSl->isNegative() ? dSl->negated() : *dSl;
+                        const Price b = dTp->isNegative() ? dTp->negated() : *dTp;
+                        if (b < a) first = tp;
+                    }
+                }
+            } else if (etp.fill) {
+                first = tp;
+            }
+            Slot* second = first == sl ? tp : sl;
+            const Eval& efirst = first == sl ? esl : etp;
+            const Eval& esecond = first == sl ? etp : esl;
+            applyEval(*first, efirst, barQuantity(first->order, *inst, bar), t, out);
+            if (second->order.isOpen()) {
+                // Still open: the first one did not fill whole (volume cap) or did not fill at all.
+                applyEval(*second, esecond, barQuantity(second->order, *inst, bar), t, out);
+            }
+            spendIoc(*first, t, out);
+            spendIoc(*second, t, out);
+            continue;
+        }
+        const Eval e = evalBar(*s, *inst, bar);
+        applyEval(*s, e, barQuantity(s->order, *inst, bar), t, out);
+        spendIoc(*s, t, out);
+    }
+
+    // Bracket children placed by entries that filled in this bar: the stop-loss may still be hit
+    // in the same bar (pessimistic); the take-profit waits for the next bar.
+    const std::vector<OrderId> children = m_barNewChildren;
+    m_barNewChildren.clear();
+    m_inBar = false;
+    for (OrderId cid : children) {
+        Slot* c = slot(cid);
+        if (!c) continue;
+        if (c->order.isOpen() && c->order.role == OrderRole::StopLoss) {
+            const Eval e = evalBar(*c, *inst, bar);
+            applyEval(*c, e, barQuantity(c->order, *inst, bar), t, out);
+        }
+    }
+    for (OrderId cid : children)
+        if (Slot* c = slot(cid)) c->entryBarChild = false;
+    return out;
+}
+
+OrderEvents FillSimulator::matchLive(const InstrumentId& id, std::optional<Price> tradePrice, std::int64_t timeMs) {
+    OrderEvents out;
+    const Instrument* inst = instrument(id);
+    if (!inst) return out;
+    const MarketState& m = m_markets[id];
+    std::vector<OrderId> ids;
+    for (OrderId oid : m_open) {
+        const Order& o = m_orders.at(oid).order;
+        if (o.request.instrument == id && o.createdMs <= timeMs) ids.push_back(oid);
+    }
+    for (OrderId oid : ids) {
+        Slot* s = slot(oid);
+        if (!s || !s->order.isOpen()) continue;  // e.g. cancelled by its OCO sibling just now
+        const Eval e = evalLive(*s, *inst, m, tradePrice, false);
+        applyEval(*s, e, s->order.remaining(), timeMs, out);
+        spendIoc(*s, timeMs, out);
+    }
+    return out;
+}
+
+OrderEvents FillSimulator::onQuote(const InstrumentId& id, const Quote& quote) {
+    m_markets[id].quote = quote;
+    return matchLive(id, std::nullopt, quote.timeMs);
+}
+
+OrderEvents FillSimulator::onTrade(const InstrumentId& id, const Trade& trade) {
+    m_markets[id].lastTrade = trade.price;
+    return matchLive(id, trade.price, trade.timeMs);
+}
+
+Status FillSimulator::restore(const std::vector<Order>& openOrders, OrderId nextOrderId, std::uint64_t nextFillId) {
+    for (const Order& o : openOrders) {
+        if (o.id == 0) return makeError("a stored order has no id");
+        if (!o.isOpen()) return makeError("stored order " + o.request.clientOrderId + " is not open");
+        if (m_orders.count(o.id)) return makeError("stored order id " + std::to_string(o.id) + " is already in use");
+    }
+    for (const Order& o : openOrders) {
+        Slot s;
+        s.order = o;
+        m_orders.emplace(o.id, std::move(s));
+        m_open.insert(o.id);
+        m_nextId = std::max(m_nextId, o.id + 1);
+        if (o.parentId != 0) {
+            auto& pair = m_children[o.parentId];
+            (o.role == OrderRole::StopLoss ? pair.first : pair.second) = o.id;
+        }
+    }
+    m_nextId = std::max(m_nextId, nextOrderId);
+    m_nextFillId = std::max(m_nextFillId, nextFillId);
+    return {};
+}
+
+}  // namespace kairos::trading

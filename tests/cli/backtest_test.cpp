@@ -1,0 +1,139 @@
+// kairos-backtest (and `kairos-cli backtest`), run as processes over real bundled bars.
+#include "domain/decimal.h"
+#include "testdata.h"
+
+#include <QFile>
+#include <QProcess>
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace {
+struct Out {
+    int code;
+    QString out, err;
+};
+Out run(const char* program, const QStringList& args) {
+    QProcess p;
+    p.start(QString::fromUtf8(program), args);
+    EXPECT_TRUE(p.waitForFinished(120000));
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+Out backtest(const QStringList& args) { return run(KAIROS_BACKTEST_PATH, args); }
+QString eth() { return QString::fromStdString(kairos::test::resourcesData("binance_spot_ETHUSDT_1h_2025-06-21_2025-09-19.csv")); }
+
+/// metric -> value from the "metric,value" block; trade rows (CSV fields) from the block after it.
+struct Parsed {
+    std::map<QString, QString> metrics;
+    std::vector<QStringList> trades;
+};
+Parsed parse(const QString& out) {
+    Parsed p;
+    const QStringList blocks = out.split(QStringLiteral("\n\n"));
+    for (const QString& line : blocks[0].split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        if (line.startsWith(QLatin1Char('#')) || line == QStringLiteral("metric,value")) continue;
+        const int comma = line.indexOf(QLatin1Char(','));
+        p.metrics[line.left(comma)] = line.mid(comma + 1);
+    }
+    if (blocks.size() > 1) {
+        const QStringList lines = blocks[1].split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        for (int i = 1; i < lines.size(); ++i) p.trades.push_back(lines[i].split(QLatin1Char(',')));
+    }
+    return p;
+}
+kairos::Money money(const QString& s) {
+    auto m = kairos::Money::parse(s.toStdString());
+    EXPECT_TRUE(m.ok()) << s.toStdString();
+    return m.ok() ? *m : kairos::Money{};
+}
+}  // namespace
+
+TEST(CliBacktest, PrintsMetricsAndTradesThatAddUp) {
+    // WHEN the signal strategy is backtested over 90 days of real ETHUSDT hours with its trades listed
+    Out r = backtest({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("5000"),
+                      QStringLiteral("--fee-bps"), QStringLiteral("7.5"), QStringLiteral("--trades")});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.startsWith(QStringLiteral("# BINANCE:ETHUSDT 1h, 2160 bars, 2025-06-21T23:00:00.000Z")))
+        << r.out.left(200).toStdString();
+    const Parsed p = parse(r.out);
+    for (const char* key : {"initial_capital", "final_equity", "net_profit", "total_return_pct", "cagr_pct", "max_drawdown",
+                            "max_drawdown_pct", "max_drawdown_peak", "max_drawdown_trough", "sharpe", "sortino",
+                            "periods_per_year", "profit_factor", "win_rate_pct", "average_win", "average_loss", "expectancy",
+                            "trades", "wins", "losses", "total_fees", "exposure_pct", "buy_hold_return_pct"})
+        EXPECT_TRUE(p.metrics.count(QString::fromLatin1(key))) << key;
+    // THEN the trades listed are the trades counted, and their net P&L and fees add up to the totals exactly
+    ASSERT_GT(p.trades.size(), 10u);
+    EXPECT_EQ(p.metrics.at(QStringLiteral("trades")).toInt(), static_cast<int>(p.trades.size()));
+    EXPECT_EQ(p.metrics.at(QStringLiteral("initial_capital")), QStringLiteral("5000"));
+    kairos::Money net, fees;
+    int wins = 0;
+    for (const QStringList& t : p.trades) {
+        ASSERT_EQ(t.size(), 11) << t.join(QLatin1Char(',')).toStdString();
+        EXPECT_TRUE(t[2] == QStringLiteral("LONG") || t[2] == QStringLiteral("SHORT"));
+        EXPECT_EQ(money(t[8]), *money(t[6]).sub(money(t[7])));  // net = gross - fees
+        net = *net.add(money(t[8]));
+        fees = *fees.add(money(t[7]));
+        wins += money(t[8]) > kairos::Money{} ? 1 : 0;
+        EXPECT_LE(t[0], t[1]);  // entry before exit (ISO text sorts by time)
+    }
+    EXPECT_EQ(money(p.metrics.at(QStringLiteral("net_profit"))), net);
+    EXPECT_EQ(money(p.metrics.at(QStringLiteral("total_fees"))), fees);
+    EXPECT_EQ(money(p.metrics.at(QStringLiteral("final_equity"))), *money(QStringLiteral("5000")).add(net));
+    EXPECT_EQ(p.metrics.at(QStringLiteral("wins")).toInt(), wins);
+
+    // kairos-cli backtest is the same command
+    Out same = run(KAIROS_CLI_PATH, {QStringLiteral("backtest"), QStringLiteral("--input"), eth(), QStringLiteral("--capital"),
+                                     QStringLiteral("5000"), QStringLiteral("--fee-bps"), QStringLiteral("7.5"), QStringLiteral("--trades")});
+    ASSERT_EQ(same.code, 0) << same.err.toStdString();
+    EXPECT_EQ(same.out, r.out);
+
+    // without fees nothing is paid; without --trades only the metrics are printed
+    Out free = backtest({QStringLiteral("--input"), eth(), QStringLiteral("--fee-bps"), QStringLiteral("0")});
+    ASSERT_EQ(free.code, 0) << free.err.toStdString();
+    const Parsed f = parse(free.out);
+    EXPECT_EQ(f.metrics.at(QStringLiteral("total_fees")), QStringLiteral("0"));
+    EXPECT_TRUE(f.trades.empty());
+}
+
+TEST(CliBacktest, BadInputGivesAClearErrorAndExitCode) {
+    Out none = backtest({});
+    EXPECT_EQ(none.code, 2);
+    EXPECT_TRUE(none.out.contains(QStringLiteral("Usage: kairos-backtest --input FILE")));
+    auto expectError = [](const QStringList& args, int code, const QString& text) {
+        Out r = backtest(args);
+        EXPECT_EQ(r.code, code) << args.join(QLatin1Char(' ')).toStdString();
+        EXPECT_TRUE(r.err.startsWith(QStringLiteral("kairos-backtest: "))) << r.err.toStdString();
+        EXPECT_TRUE(r.err.contains(text)) << r.err.toStdString();
+        EXPECT_TRUE(r.out.isEmpty()) << r.out.toStdString();
+    };
+    expectError({QStringLiteral("--trades")}, 2, QStringLiteral("needs --input FILE"));
+    expectError({QStringLiteral("--input"), QStringLiteral("/nonexistent/x_1h.csv")}, 1, QStringLiteral("/nonexistent/x_1h.csv"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("lots")}, 2,
+                QStringLiteral("--capital takes a plain decimal number"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("0")}, 2, QStringLiteral("--capital must be above 0"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fee-bps"), QStringLiteral("-1")}, 2, QStringLiteral("--fee-bps cannot be negative"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fraction"), QStringLiteral("2")}, 2, QStringLiteral("fraction of equity"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--tp"), QStringLiteral("5")}, 2, QStringLiteral("take-profit level"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--bogus")}, 2, QStringLiteral("unknown option --bogus"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--timeframe"), QStringLiteral("1d")}, 1, QStringLiteral("are these 1d bars?"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--from"), QStringLiteral("2030-01-01")}, 1,
+                QStringLiteral("no bars"));
+    // a rules file that is not valid JSON, and a candle file with a broken row: the file and line are named
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    QFile rules(dir + QStringLiteral("/rules.json"));
+    ASSERT_TRUE(rules.open(QIODevice::WriteOnly));
+    rules.write("{\"minScore\": \"three\"}");
+    rules.close();
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--rules"), rules.fileName()}, 2, QStringLiteral("minScore"));
+    const QStringList lines = QString::fromStdString(kairos::test::readFile(eth().toStdString())).split(QLatin1Char('\n'));
+    QStringList broken = lines.mid(0, 50);
+    QStringList row = broken[10].split(QLatin1Char(','));
+    row[2] = QStringLiteral("1");  // high far below the low
+    broken[10] = row.join(QLatin1Char(','));
+    QFile bad(dir + QStringLiteral("/binance_spot_ETHUSDT_1h_broken.csv"));
+    ASSERT_TRUE(bad.open(QIODevice::WriteOnly));
+    bad.write(broken.join(QLatin1Char('\n')).toUtf8());
+    bad.close();
+    expectError({QStringLiteral("--input"), bad.fileName()}, 1, QStringLiteral("binance_spot_ETHUSDT_1h_broken.csv:11"));
+}

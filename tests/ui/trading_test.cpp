@@ -1,0 +1,270 @@
+// Qt Test, offscreen: paper trading in the terminal on the bundled replay of real Binance 1h
+// bars. The watchlist's "Order ticket…" opens a ticket prefilled with the symbol and its price;
+// a confirmed market buy fills at the replayed price and shows as a position; a limit order
+// rests and fills when a replayed trade goes through its price; a restart keeps it all.
+#include "mainwindow.h"
+#include "orderticketdialog.h"
+#include "terminalsession.h"
+#include "tradingmodels.h"
+#include "tradingpanel.h"
+#include "watchlistwidget.h"
+
+#include "marketdata/csvimport.h"
+#include "testdata.h"
+#include "trading/papervenue.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace kairos;
+using namespace kairos::ui;
+
+namespace {
+const InstrumentId kBtc{"BINANCE", "BTCUSDT"};
+
+const std::vector<Bar>& btcBars() {
+    static const std::vector<Bar> bars = [] {
+        auto r = marketdata::readBarsCsv(test::resourcesData("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
+        return r ? r->bars : std::vector<Bar>{};
+    }();
+    return bars;
+}
+std::size_t barAt(std::int64_t openMs) {
+    const auto& b = btcBars();
+    for (std::size_t i = 0; i < b.size(); ++i)
+        if (b[i].openTimeMs == openMs) return i;
+    return b.size();
+}
+
+/// The trades the replay makes of a bar (its documented path): open at +0, then low and high
+/// (low first when the bar closed up, high first when it closed down) at +15 and +30 min, close
+/// at +45 min.
+std::vector<Trade> impliedTrades(const Bar& b) {
+    const std::int64_t q = 15 * 60 * 1000;
+    const bool up = b.close >= b.open;
+    return {Trade{b.openTimeMs, b.open, {}, Side::Buy, {}}, Trade{b.openTimeMs + q, up ? b.low : b.high, {}, Side::Buy, {}},
+            Trade{b.openTimeMs + 2 * q, up ? b.high : b.low, {}, Side::Buy, {}}, Trade{b.openTimeMs + 3 * q, b.close, {}, Side::Buy, {}}};
+}
+}  // namespace
+
+class TradingTest : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_profile;
+    Price m_entry;
+    QString m_restingOrder;
+
+    TerminalSession::Options options() const {
+        TerminalSession::Options o;
+        o.profileDir = m_profile.path();
+        o.dataDir = QString::fromStdString(test::resourcesData());
+        o.autoStart = false;  // the test drives the replay clock
+        return o;
+    }
+    static bool load(TerminalSession& session) {
+        QSignalSpy loaded(&session, &TerminalSession::loaded);
+        QSignalSpy failed(&session, &TerminalSession::loadFailed);
+        session.load();
+        if (!loaded.wait(90000) && failed.isEmpty()) return false;
+        return failed.isEmpty();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(btcBars().size() > 40000); }
+
+    void ticketFromTheWatchlistBuysAtMarketAndShowsThePosition() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(load(session));
+        QDockWidget* dock = w.dock(QStringLiteral("OrdersDock"));
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), QStringLiteral("Trading"));
+        TradingPanel* panel = w.tradingPanel();
+        QVERIFY(panel);
+        QCOMPARE(dock->widget(), panel);
+        QAbstractItemModelTester t1(panel->positions(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(panel->orders(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t3(panel->fills(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(panel->tabs()->count(), 3);
+        QCOMPARE(panel->tabs()->tabText(0), QStringLiteral("Positions"));
+
+        // GIVEN the replay at its first hour: BTCUSDT's last trade is that bar's open
+        const std::int64_t start = session.feed()->clockMs();
+        session.feed()->advanceTo(start);
+        const std::size_t k = barAt(start);
+        QVERIFY(k < btcBars().size());
+        const Bar& bar = btcBars()[k];
+        QCOMPARE(*w.paperVenue()->lastPrice(kBtc), bar.open);
+
+        // WHEN the watchlist's context menu asks for an order ticket
+        Q_EMIT w.watchlist()->orderTicketRequested(kBtc);
+        auto* ticket = w.findChild<OrderTicketDialog*>();
+        QVERIFY(ticket);
+        QVERIFY(ticket->isVisible());
+        // THEN it is prefilled with the symbol, its price and a quantity the filters accept
+        QCOMPARE(ticket->symbolEdit()->text(), QStringLiteral("BINANCE:BTCUSDT"));
+        QVERIFY2(ticket->quoteLabel()->text().contains(QString::fromStdString(bar.open.toString())), qPrintable(ticket->quoteLabel()->text()));
+        QVERIFY(!ticket->quantityEdit()->text().isEmpty());
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        ticket->typeBox()->setCurrentIndex(1);  // limit: prefilled with the price
+        QCOMPARE(ticket->limitEdit()->text(), QString::fromStdString(bar.open.toString()));
+        ticket->typeBox()->setCurrentIndex(0);  // back to market
+
+        // Filters are checked as the user types
+        ticket->quantityEdit()->setText(QStringLiteral("0.000001"));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("not a multiple of the step 0.00001")), qPrintable(ticket->validationText()));
+        QVERIFY(!ticket->sendButton()->isEnabled());
+        ticket->quantityEdit()->setText(QStringLiteral("0.00001"));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("below the minimum of 5")), qPrintable(ticket->validationText()));
+        QVERIFY(ticket->submit().empty());  // nothing sent
+
+        // A market buy of 0.01 BTC, confirmed in plain words
+        ticket->quantityEdit()->setText(QStringLiteral("0.01000"));
+        QVERIFY(ticket->estimateLabel()->text().contains(QStringLiteral("fee")));
+        QStringList asked;
+        ticket->setConfirmer([&](const QString& text) {
+            asked << text;
+            return true;
+        });
+        const auto events = ticket->submit();
+        QCOMPARE(asked, QStringList{QStringLiteral("Buy 0.01000 BTCUSDT at market on PAPER")});
+        QVERIFY(!events.empty());
+
+        // THEN it fills at the replayed price, the Fills tab shows it, and the position appears
+        QCOMPARE(panel->fills()->rowCount(), 1);
+        QCOMPARE(panel->fills()->at(0).price, bar.open);
+        QCOMPARE(panel->fills()->index(0, FillsModel::Quantity).data().toString(), QStringLiteral("0.01000"));
+        QCOMPARE(panel->positions()->rowCount(), 1);
+        QCOMPARE(panel->positions()->index(0, PositionsModel::Symbol).data().toString(), QStringLiteral("BINANCE:BTCUSDT"));
+        QCOMPARE(panel->positions()->index(0, PositionsModel::Side).data().toString(), QStringLiteral("Long"));
+        QCOMPARE(panel->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("0.01000"));
+        QCOMPARE(panel->positions()->index(0, PositionsModel::AvgEntry).data().toString(), QString::fromStdString(bar.open.toString()));
+        // and the ticket says what happened: filled at, fee (10 bp), new position
+        auto fee = w.paperVenue()->simulator().config().rules.fee(bar.open, test_qty(), trading::Liquidity::Taker);
+        QVERIFY(fee.ok());
+        const QString expected = QStringLiteral("Bought 0.01000 BTCUSDT at %1 on PAPER, fee %2 USDT. Position: long 0.01000 at %1.")
+                                     .arg(QString::fromStdString(bar.open.toString()), QString::fromStdString(fee->toTrimmedString()));
+        QCOMPARE(ticket->resultText(), expected);
+        m_entry = bar.open;
+    }
+
+    void limitOrderRestsAndFillsWhenAReplayedTradeGoesThrough() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        QVERIFY(load(session));
+        TradingPanel* panel = w.tradingPanel();
+        QCOMPARE(panel->positions()->rowCount(), 1);  // from the test before (same profile)
+        const std::int64_t start = session.feed()->clockMs();
+        session.feed()->advanceTo(start);
+        const std::size_t k = barAt(start);
+        const Price now = btcBars()[k].open;
+        // A buy limit 0.5 % under the price, on the tick
+        const Price limit = *now.mulInt(995)->divInt(1000, 2, RoundingMode::Floor);
+        // Independently: the first replayed trade strictly below it
+        std::optional<Trade> expected;
+        for (std::size_t j = k; j < k + 200 && !expected; ++j)
+            for (const Trade& tr : impliedTrades(btcBars()[j]))
+                if (tr.timeMs > start && tr.price < limit) {
+                    expected = tr;
+                    break;
+                }
+        QVERIFY(expected);
+
+        OrderTicketDialog* ticket = w.openOrderTicket(kBtc);
+        QVERIFY(ticket);
+        ticket->setConfirmer([](const QString&) { return true; });
+        ticket->typeBox()->setCurrentIndex(1);
+        ticket->limitEdit()->setText(QString::fromStdString(limit.toString()));
+        ticket->quantityEdit()->setText(QStringLiteral("0.02000"));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        QCOMPARE(ticket->confirmationText(),
+                 QStringLiteral("Buy 0.02000 BTCUSDT limit at %1 on PAPER").arg(QString::fromStdString(limit.toString())));
+        ticket->submit();
+        QVERIFY2(ticket->resultText().contains(QStringLiteral("fills when the price gets there")), qPrintable(ticket->resultText()));
+        QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Accepted);
+        m_restingOrder = QString::fromStdString(panel->orders()->at(0).request.clientOrderId);
+        const int fillsBefore = panel->fills()->rowCount();
+
+        // Just before the trade that goes through: still resting
+        session.feed()->advanceTo(expected->timeMs - 1);
+        QCOMPARE(panel->fills()->rowCount(), fillsBefore);
+        QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Accepted);
+        // The trade: filled at the limit, as maker
+        session.feed()->advanceTo(expected->timeMs);
+        QCOMPARE(panel->fills()->rowCount(), fillsBefore + 1);
+        const trading::Fill f = panel->fills()->at(0);
+        QCOMPARE(f.price, limit);
+        QCOMPARE(f.timeMs, expected->timeMs);
+        QVERIFY(f.liquidity == trading::Liquidity::Maker);
+        QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Filled);
+        QCOMPARE(panel->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("0.03000"));
+
+        // A resting order to keep over the restart; cancel one to see Cancel work
+        ticket->limitEdit()->setText(QStringLiteral("1000.00"));
+        ticket->quantityEdit()->setText(QStringLiteral("0.01000"));
+        ticket->submit();
+        ticket->limitEdit()->setText(QStringLiteral("1001.00"));
+        ticket->submit();
+        QCOMPARE(w.paperVenue()->openOrders().size(), std::size_t{2});
+        panel->ordersView()->setCurrentIndex(panel->orders()->index(0, 0));
+        QVERIFY(panel->cancelSelectedOrder());
+        QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Cancelled);
+        QCOMPARE(w.paperVenue()->openOrders().size(), std::size_t{1});
+        QVERIFY(!panel->cancelSelectedOrder());  // already cancelled
+    }
+
+    void restartKeepsPositionsOrdersAndFills() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        TradingPanel* panel = w.tradingPanel();
+        // Read back before the replay even loads
+        QCOMPARE(panel->positions()->rowCount(), 1);
+        QCOMPARE(panel->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("0.03000"));
+        QCOMPARE(panel->fills()->rowCount(), 2);
+        QCOMPARE(panel->fills()->at(1).price, m_entry);
+        const auto open = w.paperVenue()->openOrders();
+        QCOMPARE(open.size(), std::size_t{1});
+        QCOMPARE(*open[0].request.limitPrice, Price::parse("1000.00").value());
+        QCOMPARE(panel->orders()->rowCount(), 4);
+
+        // F9 opens a ticket too; Close position sells the whole position at market
+        QVERIFY(load(session));
+        session.feed()->advanceTo(session.feed()->clockMs());
+        QAction* f9 = w.findChild<QAction*>(QStringLiteral("NewOrderAction"));
+        QVERIFY(f9);
+        QCOMPARE(f9->shortcut(), QKeySequence(Qt::Key_F9));
+        QVERIFY(f9->isEnabled());
+        f9->trigger();
+        QVERIFY(w.findChild<OrderTicketDialog*>());
+        QStringList asked;
+        panel->setConfirmer([&](const QString& text) {
+            asked << text;
+            return true;
+        });
+        panel->positionsView()->setCurrentIndex(panel->positions()->index(0, 0));
+        QVERIFY(panel->closeSelectedPosition());
+        QCOMPARE(asked, QStringList{QStringLiteral("Sell 0.03000 BTCUSDT at market on PAPER to close the long position")});
+        QCOMPARE(panel->positions()->rowCount(), 0);
+        QVERIFY2(panel->statusText().startsWith(QStringLiteral("Closed: sold 0.03000 BTCUSDT")), qPrintable(panel->statusText()));
+        QVERIFY(panel->summaryLabel()->text().contains(QStringLiteral("PAPER")));
+    }
+
+private:
+    static Quantity test_qty() { return Quantity::parse("0.01000").value(); }
+};
+
+QTEST_MAIN(TradingTest)
+#include "trading_test.moc"

@@ -1,0 +1,140 @@
+#include "alertcenter.h"
+
+#include "storage/database.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace kairos::ui {
+
+namespace {
+constexpr std::size_t kLogLimit = 2000;  // rows kept in memory; the database keeps everything
+}
+
+AlertCenter::AlertCenter(storage::Database* db, alerts::AlertEngine::HistoryProvider history, QObject* parent)
+    : QObject(parent), m_engine(std::move(history)) {
+    qRegisterMetaType<kairos::alerts::AlertEvent>();
+    if (db) m_store = std::make_unique<alerts::AlertStore>(*db);
+    else m_storageError = tr("no profile database: alerts last for this session only");
+}
+
+AlertCenter::~AlertCenter() = default;
+
+void AlertCenter::load() {
+    if (!m_store) return;
+    auto loaded = m_store->load();
+    if (!loaded) {
+        m_storageError = tr("alerts could not be read: %1").arg(QString::fromStdString(loaded.message()));
+        Q_EMIT errorOccurred(m_storageError);
+        return;
+    }
+    m_problems = loaded->problems;
+    for (const alerts::AlertRule& r : loaded->rules)
+        if (auto st = m_engine.setRule(r); !st) m_problems.push_back("alert " + std::to_string(r.id) + ": " + st.message());
+    auto h = m_store->history(static_cast<int>(kLogLimit));
+    if (h) m_log = std::move(*h);
+    else Q_EMIT errorOccurred(tr("alert history could not be read: %1").arg(QString::fromStdString(h.message())));
+    Q_EMIT rulesChanged();
+}
+
+void AlertCenter::watch(marketdata::MarketDataFeed* feed) {
+    if (std::find(m_watched.begin(), m_watched.end(), feed) != m_watched.end()) return;
+    m_watched.push_back(feed);
+    connect(feed, &marketdata::MarketDataFeed::tradeReceived, this, &AlertCenter::onTrade);
+    connect(feed, &marketdata::MarketDataFeed::barUpdated, this, &AlertCenter::onBar);
+    connect(feed, &QObject::destroyed, this, [this, feed] { std::erase(m_watched, static_cast<QObject*>(feed)); });
+}
+
+Result<std::int64_t> AlertCenter::addRule(alerts::AlertRule rule) {
+    rule.id = 0;
+    if (rule.createdAtMs == 0) rule.createdAtMs = QDateTime::currentMSecsSinceEpoch();
+    if (auto st = alerts::validate(rule); !st) return st.error();
+    if (m_store) {
+        auto id = m_store->save(rule);
+        if (!id) return id.error();
+        rule.id = *id;
+    } else {
+        rule.id = m_nextMemoryId++;
+    }
+    if (auto st = m_engine.setRule(rule); !st) return st.error();
+    Q_EMIT rulesChanged();
+    return rule.id;
+}
+
+Status AlertCenter::updateRule(const alerts::AlertRule& rule) {
+    if (!m_engine.rule(rule.id)) return makeError("there is no alert " + std::to_string(rule.id));
+    if (auto st = alerts::validate(rule); !st) return st;
+    if (m_store)
+        if (auto id = m_store->save(rule); !id) return id.error();
+    if (auto st = m_engine.setRule(rule); !st) return st;
+    Q_EMIT rulesChanged();
+    return {};
+}
+
+Status AlertCenter::removeRule(std::int64_t id) {
+    if (m_store)
+        if (auto st = m_store->remove(id); !st) return st;
+    m_engine.removeRule(id);
+    Q_EMIT rulesChanged();
+    return {};
+}
+
+Status AlertCenter::setEnabled(std::int64_t id, bool enabled) {
+    const alerts::AlertRule* r = m_engine.rule(id);
+    if (!r) return makeError("there is no alert " + std::to_string(id));
+    alerts::AlertRule next = *r;
+    next.enabled = enabled;
+    if (m_store)
+        if (auto saved = m_store->save(next); !saved) return saved.error();
+    m_engine.setEnabled(id, enabled);
+    Q_EMIT rulesChanged();
+    return {};
+}
+
+Status AlertCenter::clearLog() {
+    if (m_store)
+        if (auto st = m_store->clearHistory(); !st) return st;
+    m_log.clear();
+    Q_EMIT rulesChanged();
+    return {};
+}
+
+void AlertCenter::onTrade(const InstrumentId& id, const Trade& t) {
+    auto events = m_engine.onTrade(id, t);
+    if (!events.empty()) handle(std::move(events));
+}
+
+void AlertCenter::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
+    if (!bar.closed) return;
+    auto events = m_engine.onBar(id, tf, bar);
+    if (!events.empty()) handle(std::move(events));
+}
+
+void AlertCenter::onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s) {
+    auto events = m_engine.onSignal(id, tf, s);
+    if (!events.empty()) handle(std::move(events));
+}
+
+void AlertCenter::expireUntil(std::int64_t nowMs) {
+    auto events = m_engine.expireUntil(nowMs);
+    if (!events.empty()) handle(std::move(events));
+}
+
+void AlertCenter::handle(std::vector<alerts::AlertEvent> events) {
+    if (m_store) {
+        std::vector<alerts::AlertRule> changed;
+        for (const alerts::AlertEvent& e : events)
+            if (const alerts::AlertRule* r = m_engine.rule(e.ruleId)) changed.push_back(*r);
+        if (auto st = m_store->record(events, changed); !st)
+            Q_EMIT errorOccurred(tr("Alert history not saved: %1").arg(QString::fromStdString(st.message())));
+    }
+    for (alerts::AlertEvent& e : events) {
+        m_log.insert(m_log.begin(), e);
+        if (m_log.size() > kLogLimit) m_log.pop_back();
+    }
+    Q_EMIT rulesChanged();
+    for (const alerts::AlertEvent& e : events) Q_EMIT eventOccurred(e);
+}
+
+}  // namespace kairos::ui

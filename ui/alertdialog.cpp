@@ -1,0 +1,248 @@
+#include "alertdialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTimeZone>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace kairos::ui {
+
+using alerts::Condition;
+using alerts::SignalSide;
+using alerts::Trigger;
+
+namespace {
+const Timeframe kPriceBarTimeframes[] = {Timeframe::M1, Timeframe::M5, Timeframe::M15, Timeframe::M30,
+                                         Timeframe::H1, Timeframe::H4, Timeframe::D1,  Timeframe::W1};
+}
+
+AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> last, int precision, QWidget* parent)
+    : QDialog(parent), m_instrument(instrument), m_last(last), m_precision(std::clamp(precision, 0, 18)) {
+    setObjectName(QStringLiteral("AlertDialog"));
+    setWindowTitle(tr("Create alert on %1").arg(QString::fromStdString(instrument.toString())));
+    m_base.instrument = instrument;
+
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    layout->addLayout(form);
+    auto* symbol = new QLabel(QString::fromStdString(instrument.toString()));
+    symbol->setObjectName(QStringLiteral("AlertSymbol"));
+    form->addRow(tr("Symbol"), symbol);
+    m_lastLabel = new QLabel(last ? QString::fromStdString(last->toString()) : tr("no price yet"));
+    m_lastLabel->setObjectName(QStringLiteral("AlertLastPrice"));
+    form->addRow(tr("Last price"), m_lastLabel);
+
+    m_condition = new QComboBox;
+    m_condition->setObjectName(QStringLiteral("AlertCondition"));
+    const std::pair<Condition, QString> conditions[] = {
+        {Condition::CrossesAbove, tr("Price crosses above")}, {Condition::CrossesBelow, tr("Price crosses below")},
+        {Condition::GoesAbove, tr("Price is above")},         {Condition::GoesBelow, tr("Price is below")},
+        {Condition::Formula, tr("Formula becomes true")},     {Condition::Signal, tr("Signal engine gives a signal")}};
+    for (const auto& [c, label] : conditions) m_condition->addItem(label, static_cast<int>(c));
+    m_condition->setToolTip(tr("\"Crosses\" needs a price on each side of the level: the first price after the alert is set "
+                               "never fires it; touching the level counts as crossing it."));
+    form->addRow(tr("Condition"), m_condition);
+
+    m_level = new QLineEdit;
+    m_level->setObjectName(QStringLiteral("AlertLevel"));
+    m_level->setPlaceholderText(tr("price, up to %n decimal(s)", nullptr, m_precision));
+    if (last) m_level->setText(QString::fromStdString(last->rescaled(m_precision, RoundingMode::HalfEven).valueOr(*last).toString()));
+    form->addRow(tr("Level"), m_level);
+    m_priceRows << m_level;
+
+    m_formula = new QLineEdit;
+    m_formula->setObjectName(QStringLiteral("AlertFormula"));
+    m_formula->setPlaceholderText(QStringLiteral("ema(close, 9) > ema(close, 21)"));
+    m_formula->setToolTip(tr("A condition over the closed bars: fields open high low close volume, indicators such as "
+                             "ema(close, 9), rsi(close, 14), atr(14); comparisons and and/or. It holds when its value is not zero."));
+    form->addRow(tr("Formula"), m_formula);
+    m_formulaRows << m_formula;
+
+    m_side = new QComboBox;
+    m_side->setObjectName(QStringLiteral("AlertSignalSide"));
+    m_side->addItem(tr("LONG or SHORT"), static_cast<int>(SignalSide::Either));
+    m_side->addItem(tr("LONG"), static_cast<int>(SignalSide::Long));
+    m_side->addItem(tr("SHORT"), static_cast<int>(SignalSide::Short));
+    form->addRow(tr("Signal"), m_side);
+    m_confidence = new QSpinBox;
+    m_confidence->setObjectName(QStringLiteral("AlertConfidence"));
+    m_confidence->setRange(0, 100);
+    m_confidence->setValue(60);
+    m_confidence->setSuffix(QStringLiteral(" %"));
+    form->addRow(tr("Minimum confidence"), m_confidence);
+    m_signalRows << m_side << m_confidence;
+
+    m_timeframe = new QComboBox;
+    m_timeframe->setObjectName(QStringLiteral("AlertTimeframe"));
+    form->addRow(tr("Timeframe"), m_timeframe);
+
+    m_trigger = new QComboBox;
+    m_trigger->setObjectName(QStringLiteral("AlertTrigger"));
+    m_trigger->addItem(tr("Only once"), static_cast<int>(Trigger::Once));
+    m_trigger->addItem(tr("Once per bar"), static_cast<int>(Trigger::OncePerBar));
+    m_trigger->addItem(tr("Every time"), static_cast<int>(Trigger::EveryTime));
+    m_trigger->setToolTip(tr("Only once: the alert is disabled after it fires. Once per bar: at most once per bar of the "
+                             "timeframe. Every time: whenever the condition is met, at most once per cooldown."));
+    form->addRow(tr("Trigger"), m_trigger);
+    m_cooldown = new QSpinBox;
+    m_cooldown->setObjectName(QStringLiteral("AlertCooldown"));
+    m_cooldown->setRange(0, 7 * 24 * 3600);
+    m_cooldown->setValue(60);
+    m_cooldown->setSuffix(tr(" s"));
+    form->addRow(tr("Cooldown"), m_cooldown);
+
+    auto* expiryRow = new QWidget;
+    auto* er = new QHBoxLayout(expiryRow);
+    er->setContentsMargins(0, 0, 0, 0);
+    m_expires = new QCheckBox(tr("Expires"));
+    m_expires->setObjectName(QStringLiteral("AlertExpires"));
+    m_expiry = new QDateTimeEdit(QDateTime::currentDateTime().addDays(30));
+    m_expiry->setObjectName(QStringLiteral("AlertExpiry"));
+    m_expiry->setCalendarPopup(true);
+    m_expiry->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+    m_expiry->setEnabled(false);
+    m_expiry->setToolTip(tr("Local time (%1); checked against the market time of prices and bars.")
+                             .arg(QString::fromLatin1(QDateTime::currentDateTime().timeZone().id())));
+    er->addWidget(m_expires);
+    er->addWidget(m_expiry, 1);
+    form->addRow(tr("Expiry"), expiryRow);
+
+    m_message = new QLineEdit;
+    m_message->setObjectName(QStringLiteral("AlertMessage"));
+    m_message->setPlaceholderText(tr("optional: what to do when it fires"));
+    m_message->setMaxLength(1000);
+    form->addRow(tr("Message"), m_message);
+
+    m_error = new QLabel;
+    m_error->setObjectName(QStringLiteral("AlertError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #ef5350;"));
+    layout->addWidget(m_error);
+    auto* note = new QLabel(tr("Delivered in the terminal (Alerts log, status bar, pop-up) and as a desktop notification. "
+                               "Alerts run while the terminal runs."));
+    note->setWordWrap(true);
+    note->setEnabled(false);
+    layout->addWidget(note);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (rule()) accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    connect(m_condition, &QComboBox::currentIndexChanged, this, [this] {
+        fillTimeframes();
+        updateState();
+    });
+    for (QLineEdit* e : {m_level, m_formula, m_message}) connect(e, &QLineEdit::textChanged, this, &AlertDialog::updateState);
+    for (QComboBox* c : {m_trigger, m_timeframe, m_side}) connect(c, &QComboBox::currentIndexChanged, this, &AlertDialog::updateState);
+    connect(m_confidence, &QSpinBox::valueChanged, this, &AlertDialog::updateState);
+    connect(m_expires, &QCheckBox::toggled, m_expiry, &QWidget::setEnabled);
+    fillTimeframes();
+    updateState();
+}
+
+Condition AlertDialog::condition() const { return static_cast<Condition>(m_condition->currentData().toInt()); }
+
+void AlertDialog::setCondition(Condition c) { m_condition->setCurrentIndex(m_condition->findData(static_cast<int>(c))); }
+
+void AlertDialog::setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal) {
+    if (!formula.empty()) m_barTimeframes = formula;
+    if (!signal.empty()) m_signalTimeframes = signal;
+    fillTimeframes();
+    updateState();
+}
+
+void AlertDialog::fillTimeframes() {
+    const QVariant current = m_timeframe->currentData();
+    const QSignalBlocker block(m_timeframe);
+    m_timeframe->clear();
+    const bool price = alerts::isPriceCondition(condition());
+    const std::vector<Timeframe> list = price ? std::vector<Timeframe>(std::begin(kPriceBarTimeframes), std::end(kPriceBarTimeframes))
+                                        : condition() == Condition::Signal ? m_signalTimeframes
+                                                                           : m_barTimeframes;
+    for (Timeframe tf : list) m_timeframe->addItem(QString::fromStdString(toString(tf)), static_cast<int>(tf));
+    int at = current.isValid() ? m_timeframe->findData(current) : -1;
+    if (at < 0) at = m_timeframe->findData(static_cast<int>(Timeframe::H1));
+    m_timeframe->setCurrentIndex(std::max(at, 0));
+    m_timeframe->setToolTip(price ? tr("The bar of \"once per bar\"")
+                                  : tr("Bars the condition is evaluated on (closed bars only); the terminal streams these timeframes"));
+}
+
+void AlertDialog::setLevel(double price) {
+    if (!std::isfinite(price) || price <= 0) return;
+    m_level->setText(QString::number(price, 'f', m_precision));
+}
+
+void AlertDialog::setRule(const alerts::AlertRule& r) {
+    m_base = r;
+    setWindowTitle(tr("Edit alert on %1").arg(QString::fromStdString(r.instrument.toString())));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Save"));
+    setCondition(r.condition);
+    if (alerts::isPriceCondition(r.condition)) m_level->setText(QString::fromStdString(r.level.toString()));
+    m_formula->setText(QString::fromStdString(r.formula));
+    m_side->setCurrentIndex(m_side->findData(static_cast<int>(r.signalSide)));
+    m_confidence->setValue(r.minConfidence);
+    fillTimeframes();
+    const int tf = m_timeframe->findData(static_cast<int>(r.timeframe));
+    if (tf >= 0) m_timeframe->setCurrentIndex(tf);
+    m_trigger->setCurrentIndex(m_trigger->findData(static_cast<int>(r.trigger)));
+    m_cooldown->setValue(static_cast<int>(r.cooldownMs / 1000));
+    m_expires->setChecked(r.expiresAtMs > 0);
+    if (r.expiresAtMs > 0) m_expiry->setDateTime(QDateTime::fromMSecsSinceEpoch(r.expiresAtMs));
+    m_message->setText(QString::fromStdString(r.note));
+    updateState();
+}
+
+Result<alerts::AlertRule> AlertDialog::rule() const {
+    alerts::AlertRule r = m_base;
+    r.instrument = m_instrument;
+    r.condition = condition();
+    r.enabled = true;  // creating or saving (re)activates it, as in TradingView
+    if (alerts::isPriceCondition(r.condition)) {
+        auto level = alerts::parseLevel(m_level->text().toStdString(), m_precision);
+        if (!level) return makeError(tr("Level: %1").arg(QString::fromStdString(level.message())).toStdString());
+        r.level = *level;
+    }
+    r.formula = r.condition == Condition::Formula ? m_formula->text().trimmed().toStdString() : std::string();
+    r.timeframe = static_cast<Timeframe>(m_timeframe->currentData().toInt());
+    r.signalSide = static_cast<SignalSide>(m_side->currentData().toInt());
+    r.minConfidence = m_confidence->value();
+    r.trigger = static_cast<Trigger>(m_trigger->currentData().toInt());
+    r.cooldownMs = static_cast<std::int64_t>(m_cooldown->value()) * 1000;
+    r.expiresAtMs = m_expires->isChecked() ? m_expiry->dateTime().toMSecsSinceEpoch() : 0;
+    r.note = m_message->text().trimmed().toStdString();
+    if (auto st = alerts::validate(r); !st) {
+        QString msg = QString::fromStdString(st.message());
+        if (msg.startsWith(QStringLiteral("formula: "))) msg = tr("Formula: %1").arg(msg.mid(9));
+        return makeError(msg.toStdString());
+    }
+    return r;
+}
+
+void AlertDialog::updateState() {
+    const Condition c = condition();
+    auto* form = findChild<QFormLayout*>();
+    const bool price = alerts::isPriceCondition(c);
+    for (QWidget* w : m_priceRows) form->setRowVisible(w, price);
+    for (QWidget* w : m_formulaRows) form->setRowVisible(w, c == Condition::Formula);
+    for (QWidget* w : m_signalRows) form->setRowVisible(w, c == Condition::Signal);
+    form->setRowVisible(m_cooldown, static_cast<Trigger>(m_trigger->currentData().toInt()) == Trigger::EveryTime);
+    auto r = rule();
+    m_error->setText(r ? QString() : QString::fromStdString(r.message()));
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(r.ok());
+}
+
+}  // namespace kairos::ui

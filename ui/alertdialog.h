@@ -1,0 +1,88 @@
+#pragma once
+// AlertDialog: creates or edits one alert on one instrument (TradingView's "Create alert"). The
+// condition (price crosses above/below, goes above/below a level; a formula over closed bars; a
+// signal of the signal engine), the level at the instrument's precision, the formula (its syntax
+// error is shown with the column while typing), the timeframe, the trigger mode (once, once per
+// bar, every time with a cooldown), an optional expiry and the message. OK stays disabled while
+// the alert is not valid, and the reason is shown.
+
+#include "alerts/alertrule.h"
+
+#include <QDialog>
+
+#include <optional>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace kairos::ui {
+
+class AlertDialog : public QDialog {
+    Q_OBJECT
+public:
+    /// `precision`: decimal places of the instrument's prices (levels are parsed at it);
+    /// `last`: its last price, shown and used as the default level.
+    AlertDialog(const InstrumentId& instrument, std::optional<Price> last, int precision, QWidget* parent = nullptr);
+
+    /// Prefills from an existing rule (editing keeps its id and firing state).
+    void setRule(const alerts::AlertRule& rule);
+    /// Sets the level field (e.g. the chart's cursor price), rounded to the precision.
+    void setLevel(double price);
+    /// Timeframes offered for formula conditions (those the terminal streams or aggregates) and
+    /// for signal conditions (those the signal engine runs on). Default: 1h for both.
+    void setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal);
+    /// The alert as entered, or the reason it is not valid.
+    Result<alerts::AlertRule> rule() const;
+
+    // Parts, for tests and for code that fills the dialog.
+    QComboBox* conditionBox() const { return m_condition; }
+    QLineEdit* levelEdit() const { return m_level; }
+    QLineEdit* formulaEdit() const { return m_formula; }
+    QComboBox* timeframeBox() const { return m_timeframe; }
+    QComboBox* triggerBox() const { return m_trigger; }
+    QSpinBox* cooldownBox() const { return m_cooldown; }
+    QCheckBox* expiresBox() const { return m_expires; }
+    QDateTimeEdit* expiryEdit() const { return m_expiry; }
+    QLineEdit* messageEdit() const { return m_message; }
+    QComboBox* signalSideBox() const { return m_side; }
+    QSpinBox* confidenceBox() const { return m_confidence; }
+    QLabel* errorLabel() const { return m_error; }
+    QDialogButtonBox* buttons() const { return m_buttons; }
+    /// Selects a condition in the combo box.
+    void setCondition(alerts::Condition c);
+
+private:
+    void updateState();
+    void fillTimeframes();
+    alerts::Condition condition() const;
+
+    InstrumentId m_instrument;
+    std::optional<Price> m_last;
+    int m_precision;
+    alerts::AlertRule m_base;  // id and firing state of an edited rule
+    std::vector<Timeframe> m_barTimeframes{Timeframe::H1};
+    std::vector<Timeframe> m_signalTimeframes{Timeframe::H1};
+    QComboBox* m_condition;
+    QLineEdit* m_level;
+    QLineEdit* m_formula;
+    QComboBox* m_timeframe;
+    QComboBox* m_side;
+    QSpinBox* m_confidence;
+    QComboBox* m_trigger;
+    QSpinBox* m_cooldown;
+    QCheckBox* m_expires;
+    QDateTimeEdit* m_expiry;
+    QLineEdit* m_message;
+    QLabel* m_error;
+    QLabel* m_lastLabel;
+    QDialogButtonBox* m_buttons;
+    QList<QWidget*> m_priceRows, m_formulaRows, m_signalRows;
+};
+
+}  // namespace kairos::ui

@@ -1,0 +1,133 @@
+#pragma once
+// The Alerts panel (bottom dock): the alert rules (switch on/off, edit, delete, create) above the
+// log of fired and expired alerts, newest first. Reads and writes through the AlertCenter; the
+// main window opens the dialog (it knows the instruments' prices) when the panel asks for it.
+// AlertToast: the non-modal pop-up the main window shows in its bottom-right corner when an alert
+// fires; it closes itself after a few seconds.
+
+#include "alerts/alertrule.h"
+#include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
+
+#include <QAbstractTableModel>
+#include <QFrame>
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+class QTimer;
+
+namespace kairos::ui {
+
+class AlertCenter;
+
+class AlertRulesModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Active = 0, Symbol, Condition, Trigger, Expires, Message, LastFired, Count, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setRules(std::vector<alerts::AlertRule> rules);
+    const alerts::AlertRule& at(int row) const { return m_rules.at(static_cast<std::size_t>(row)); }
+    int rowOf(std::int64_t id) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role) override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    static QString triggerText(const alerts::AlertRule& r);
+
+Q_SIGNALS:
+    /// The user switched a rule on or off in the Active column.
+    void enabledToggled(qint64 id, bool enabled);
+
+private:
+    std::vector<alerts::AlertRule> m_rules;
+};
+
+class AlertLogModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time = 0, Symbol, Event, Price, Message, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+
+    /// Replaces the rows (newest first).
+    void setEvents(std::vector<alerts::AlertEvent> events);
+    /// A new event at the top.
+    void prepend(const alerts::AlertEvent& e);
+    const alerts::AlertEvent& at(int row) const { return m_events.at(static_cast<std::size_t>(row)); }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    std::vector<alerts::AlertEvent> m_events;
+};
+
+class AlertsWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit AlertsWidget(AlertCenter& center, QWidget* parent = nullptr);
+
+    AlertRulesModel* rulesModel() const { return m_rules; }
+    AlertLogModel* logModel() const { return m_log; }
+    QTableView* rulesView() const { return m_rulesView; }
+    QTableView* logView() const { return m_logView; }
+    QCheckBox* soundBox() const { return m_sound; }
+    QCheckBox* desktopBox() const { return m_desktop; }
+    /// Problems and errors ("alert 3: unknown condition ... (made by a newer Kairos?)").
+    QLabel* messageLabel() const { return m_message; }
+    void showMessage(const QString& text);
+
+    /// Deletes the selected rule after asking.
+    void deleteSelected();
+
+Q_SIGNALS:
+    void createRequested();
+    void editRequested(qint64 id);
+    void instrumentActivated(const kairos::InstrumentId& id);
+
+private:
+    void refreshRules();
+    qint64 selectedId() const;
+
+    AlertCenter& m_center;
+    AlertRulesModel* m_rules;
+    AlertLogModel* m_log;
+    QTableView* m_rulesView;
+    QTableView* m_logView;
+    QCheckBox* m_sound;
+    QCheckBox* m_desktop;
+    QLabel* m_message;
+    QPushButton* m_edit;
+    QPushButton* m_delete;
+};
+
+class AlertToast : public QFrame {
+    Q_OBJECT
+public:
+    explicit AlertToast(QWidget* parent);
+    /// Shows (or updates) the pop-up with this alert; counts alerts that arrive while it is shown.
+    void showAlert(const QString& title, const QString& message);
+    QString text() const;
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+
+private:
+    void place();
+    QLabel* m_title;
+    QLabel* m_text;
+    QTimer* m_hide;
+    int m_count = 0;
+};
+
+}  // namespace kairos::ui

@@ -1,0 +1,407 @@
+#include "orderticketdialog.h"
+
+#include "trading/papervenue.h"
+#include "trading/venuerules.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace kairos::ui {
+
+using trading::OrderType;
+
+namespace {
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+// Parses a decimal field; empty text is "absent".
+template <class T>
+Result<std::optional<T>> field(const QLineEdit* e, const QString& name) {
+    const QString t = e->text().trimmed();
+    if (t.isEmpty()) return std::optional<T>{};
+    auto v = T::parse(t.toStdString());
+    if (!v) return makeError(name.toStdString() + ": " + v.message());
+    return std::optional<T>{*v};
+}
+
+QString typeWords(OrderType t) {
+    switch (t) {
+    case OrderType::Market: return QObject::tr("market");
+    case OrderType::Limit: return QObject::tr("limit");
+    case OrderType::Stop: return QObject::tr("stop");
+    case OrderType::StopLimit: return QObject::tr("stop-limit");
+    }
+    return {};
+}
+}  // namespace
+
+OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const InstrumentId& instrument, QWidget* parent)
+    : QDialog(parent), m_venue(venue) {
+    setObjectName(QStringLiteral("OrderTicket"));
+    setWindowTitle(tr("New order — paper trading"));
+    m_confirm = [this](const QString& text) {
+        return QMessageBox::question(this, tr("Confirm order"), text + QLatin1Char('?'), QMessageBox::Yes | QMessageBox::No,
+                                     QMessageBox::No) == QMessageBox::Yes;
+    };
+
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    m_symbol = new QLineEdit;
+    m_symbol->setObjectName(QStringLiteral("TicketSymbol"));
+    m_symbol->setPlaceholderText(tr("VENUE:SYMBOL, e.g. BINANCE:BTCUSDT"));
+    form->addRow(tr("Symbol"), m_symbol);
+    m_rules = new QLabel;
+    m_rules->setObjectName(QStringLiteral("TicketRules"));
+    m_rules->setEnabled(false);
+    form->addRow(QString(), m_rules);
+    m_quote = new QLabel;
+    m_quote->setObjectName(QStringLiteral("TicketQuote"));
+    form->addRow(tr("Market"), m_quote);
+    m_side = new QComboBox;
+    m_side->setObjectName(QStringLiteral("TicketSide"));
+    m_side->addItem(tr("Buy"), static_cast<int>(Side::Buy));
+    m_side->addItem(tr("Sell"), static_cast<int>(Side::Sell));
+    form->addRow(tr("Side"), m_side);
+    m_type = new QComboBox;
+    m_type->setObjectName(QStringLiteral("TicketType"));
+    for (OrderType t : {OrderType::Market, OrderType::Limit, OrderType::Stop, OrderType::StopLimit})
+        m_type->addItem(typeWords(t), static_cast<int>(t));
+    form->addRow(tr("Type"), m_type);
+    m_quantity = new QLineEdit;
+    m_quantity->setObjectName(QStringLiteral("TicketQuantity"));
+    form->addRow(tr("Quantity"), m_quantity);
+    m_limit = new QLineEdit;
+    m_limit->setObjectName(QStringLiteral("TicketLimit"));
+    form->addRow(tr("Limit price"), m_limit);
+    m_stop = new QLineEdit;
+    m_stop->setObjectName(QStringLiteral("TicketStop"));
+    form->addRow(tr("Stop price"), m_stop);
+    auto bracketRow = [&](QCheckBox*& box, QLineEdit*& edit, const QString& label, const QString& name) {
+        auto* row = new QHBoxLayout;
+        box = new QCheckBox(label);
+        box->setObjectName(name + QStringLiteral("On"));
+        edit = new QLineEdit;
+        edit->setObjectName(name);
+        edit->setEnabled(false);
+        row->addWidget(box);
+        row->addWidget(edit, 1);
+        connect(box, &QCheckBox::toggled, edit, &QWidget::setEnabled);
+        form->addRow(row);
+    };
+    bracketRow(m_slOn, m_sl, tr("Stop-loss"), QStringLiteral("TicketStopLoss"));
+    bracketRow(m_tpOn, m_tp, tr("Take-profit"), QStringLiteral("TicketTakeProfit"));
+    m_tif = new QComboBox;
+    m_tif->setObjectName(QStringLiteral("TicketTif"));
+    m_tif->addItem(tr("GTC — good till cancelled"), static_cast<int>(trading::TimeInForce::Gtc));
+    m_tif->addItem(tr("IOC — immediate or cancel"), static_cast<int>(trading::TimeInForce::Ioc));
+    form->addRow(tr("Time in force"), m_tif);
+    layout->addLayout(form);
+
+    m_estimate = new QLabel;
+    m_estimate->setObjectName(QStringLiteral("TicketEstimate"));
+    layout->addWidget(m_estimate);
+    m_validation = new QLabel;
+    m_validation->setObjectName(QStringLiteral("TicketValidation"));
+    m_validation->setWordWrap(true);
+    m_validation->setStyleSheet(QStringLiteral("color: #ef5350;"));
+    layout->addWidget(m_validation);
+    m_result = new QLabel;
+    m_result->setObjectName(QStringLiteral("TicketResult"));
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_result);
+
+    auto* buttons = new QDialogButtonBox;
+    m_send = buttons->addButton(tr("Send"), QDialogButtonBox::AcceptRole);
+    m_send->setObjectName(QStringLiteral("TicketSend"));
+    m_send->setDefault(true);
+    buttons->addButton(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_send, &QPushButton::clicked, this, [this] { submit(); });
+    layout->addWidget(buttons);
+
+    for (QLineEdit* e : {m_quantity, m_limit, m_stop, m_sl, m_tp}) connect(e, &QLineEdit::textChanged, this, &OrderTicketDialog::updateForm);
+    for (QComboBox* c : {m_side, m_tif}) connect(c, &QComboBox::currentIndexChanged, this, &OrderTicketDialog::updateForm);
+    for (QCheckBox* c : {m_slOn, m_tpOn}) connect(c, &QCheckBox::toggled, this, &OrderTicketDialog::updateForm);
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
+        prefill(false);
+        updateForm();
+    });
+    connect(m_symbol, &QLineEdit::editingFinished, this, [this] {
+        auto id = InstrumentId::parse(m_symbol->text().trimmed().toStdString());
+        if (id && *id != m_instrument) setInstrument(*id);
+        else updateForm();
+    });
+    // Prices arrive at up to thousands per second: the labels follow at most ten times a second.
+    m_priceTimer = new QTimer(this);
+    m_priceTimer->setSingleShot(true);
+    m_priceTimer->setInterval(100);
+    connect(m_priceTimer, &QTimer::timeout, this, &OrderTicketDialog::updatePrices);
+    connect(&m_venue, &trading::PaperVenue::priceChanged, this, [this](const InstrumentId& id) {
+        if (id == m_instrument && !m_priceTimer->isActive()) m_priceTimer->start();
+    });
+    setInstrument(instrument);
+}
+
+OrderTicketDialog::~OrderTicketDialog() = default;
+
+void OrderTicketDialog::setInstrument(const InstrumentId& id) {
+    m_instrument = id;
+    m_symbol->setText(qs(id.toString()));
+    m_quantity->clear();
+    m_limit->clear();
+    m_stop->clear();
+    m_sl->clear();
+    m_tp->clear();
+    m_result->clear();
+    if (const Instrument* inst = m_venue.instrument(id)) {
+        const std::string quote = inst->quoteAsset.empty() ? std::string() : " " + inst->quoteAsset;
+        m_rules->setText(tr("Tick %1 · lot %2 · minimum value %3")
+                             .arg(qs(inst->tickSize.toTrimmedString()), qs(inst->lotSize.toTrimmedString()),
+                                  qs(inst->minNotional.toTrimmedString() + quote)));
+    } else {
+        m_rules->setText(tr("No trading rules known for %1 yet.").arg(qs(id.toString())));
+    }
+    updatePrices();
+    prefill(true);
+    updateForm();
+}
+
+std::optional<Price> OrderTicketDialog::referencePrice(Side side) const {
+    if (auto q = m_venue.lastQuote(m_instrument)) {
+        const Price& p = side == Side::Buy ? q->ask : q->bid;
+        if (!p.isZero()) return p;
+    }
+    return m_venue.lastPrice(m_instrument);
+}
+
+void OrderTicketDialog::updatePrices() {
+    const auto q = m_venue.lastQuote(m_instrument);
+    const auto t = m_venue.lastTrade(m_instrument);
+    auto show = [](const std::optional<Price>& p) { return p && !p->isZero() ? qs(p->toString()) : QStringLiteral("—"); };
+    m_quote->setText(tr("Bid %1 · Ask %2 · Last %3")
+                         .arg(show(q ? std::optional<Price>(q->bid) : std::nullopt), show(q ? std::optional<Price>(q->ask) : std::nullopt),
+                              show(t ? std::optional<Price>(t->price) : std::nullopt)));
+    if (m_quantity->text().trimmed().isEmpty()) prefill(true);
+    updateForm();
+}
+
+void OrderTicketDialog::prefill(bool force) {
+    const Instrument* inst = m_venue.instrument(m_instrument);
+    const Side side = static_cast<Side>(m_side->currentData().toInt());
+    const auto ref = referencePrice(side);
+    if (!inst || !ref) return;
+    auto priceText = [&]() {
+        auto p = trading::roundToTick(*ref, *inst, RoundingMode::HalfEven);
+        return qs(p ? p->toString() : ref->toString());
+    };
+    const auto type = static_cast<OrderType>(m_type->currentData().toInt());
+    const bool wantsLimit = type == OrderType::Limit || type == OrderType::StopLimit;
+    const bool wantsStop = type == OrderType::Stop || type == OrderType::StopLimit;
+    if (wantsLimit && (force || m_limit->text().trimmed().isEmpty())) m_limit->setText(priceText());
+    if (wantsStop && (force || m_stop->text().trimmed().isEmpty())) m_stop->setText(priceText());
+    if (force || m_quantity->text().trimmed().isEmpty()) {
+        // The smallest quantity the venue accepts: one lot, or enough lots to reach the minimum value.
+        Quantity q = inst->lotSize.isZero() ? Quantity::fromRaw(1, 0) : inst->lotSize;
+        if (!inst->minNotional.isZero() && !inst->lotSize.isZero()) {
+            auto lotValue = notional(*ref, inst->lotSize, 18 - 6, RoundingMode::Ceiling);
+            if (lotValue && !lotValue->isZero()) {
+                // lots = ceil(minNotional / lotValue)
+                const int s = std::max(lotValue->scale(), inst->minNotional.scale());
+                auto a = inst->minNotional.rescaled(s, RoundingMode::Exact);
+                auto b = lotValue->rescaled(s, RoundingMode::Exact);
+                if (a && b) {
+                    auto lots = detail::divRound(a->raw(), b->raw(), RoundingMode::Ceiling);
+                    if (lots && *lots > 0)
+                        if (auto m = inst->lotSize.mulInt(*lots)) q = *m;
+                }
+            }
+        }
+        const QSignalBlocker block(m_quantity);
+        m_quantity->setText(qs(q.toString()));
+    }
+}
+
+Result<trading::OrderRequest> OrderTicketDialog::request() const {
+    trading::OrderRequest r;
+    r.instrument = m_instrument;
+    r.side = static_cast<Side>(m_side->currentData().toInt());
+    r.type = static_cast<OrderType>(m_type->currentData().toInt());
+    r.timeInForce = static_cast<trading::TimeInForce>(m_tif->currentData().toInt());
+    auto q = field<Quantity>(m_quantity, tr("Quantity"));
+    if (!q) return q.error();
+    if (!*q) return makeError(tr("Quantity: enter how much to trade").toStdString());
+    r.quantity = **q;
+    const bool wantsLimit = r.type == OrderType::Limit || r.type == OrderType::StopLimit;
+    const bool wantsStop = r.type == OrderType::Stop || r.type == OrderType::StopLimit;
+    if (wantsLimit) {
+        auto p = field<Price>(m_limit, tr("Limit price"));
+        if (!p) return p.error();
+        r.limitPrice = *p;
+    }
+    if (wantsStop) {
+        auto p = field<Price>(m_stop, tr("Stop price"));
+        if (!p) return p.error();
+        r.stopPrice = *p;
+    }
+    if (m_slOn->isChecked()) {
+        auto p = field<Price>(m_sl, tr("Stop-loss"));
+        if (!p) return p.error();
+        if (!*p) return makeError(tr("Stop-loss: enter a price or untick it").toStdString());
+        r.bracket.stopLoss = *p;
+    }
+    if (m_tpOn->isChecked()) {
+        auto p = field<Price>(m_tp, tr("Take-profit"));
+        if (!p) return p.error();
+        if (!*p) return makeError(tr("Take-profit: enter a price or untick it").toStdString());
+        r.bracket.takeProfit = *p;
+    }
+    return r;
+}
+
+void OrderTicketDialog::updateForm() {
+    const auto type = static_cast<OrderType>(m_type->currentData().toInt());
+    const bool wantsLimit = type == OrderType::Limit || type == OrderType::StopLimit;
+    const bool wantsStop = type == OrderType::Stop || type == OrderType::StopLimit;
+    m_limit->setEnabled(wantsLimit);
+    m_stop->setEnabled(wantsStop);
+    const Side side = static_cast<Side>(m_side->currentData().toInt());
+    m_send->setText(side == Side::Buy ? tr("Buy") : tr("Sell"));
+
+    auto r = request();
+    const Instrument* inst = m_venue.instrument(m_instrument);
+    QString problem;
+    if (!r) {
+        problem = qs(r.message());
+    } else if (!inst) {
+        problem = tr("No trading rules for %1: it needs a price first (add it to the watchlist).").arg(qs(m_instrument.toString()));
+    } else if (auto st = trading::validateOrder(*r, *inst, referencePrice(side)); !st) {
+        problem = qs(st.message());
+    } else if (!m_venue.lastPrice(m_instrument)) {
+        problem = tr("No price for %1 yet.").arg(qs(m_instrument.toString()));
+    }
+    m_validation->setText(problem);
+    m_send->setEnabled(problem.isEmpty());
+
+    // Estimated value and fee (limit orders are assumed to rest, so maker; the rest taker).
+    QString estimate;
+    if (r && inst) {
+        std::optional<Price> px = r->limitPrice ? r->limitPrice : (r->stopPrice ? r->stopPrice : referencePrice(side));
+        if (px) {
+            const auto& rules = m_venue.simulator().config().rules;
+            const auto liq = type == OrderType::Limit ? trading::Liquidity::Maker : trading::Liquidity::Taker;
+            auto value = rules.notional(*px, r->quantity);
+            auto fee = rules.fee(*px, r->quantity, liq);
+            const QString quote = inst->quoteAsset.empty() ? QString() : QLatin1Char(' ') + qs(inst->quoteAsset);
+            if (value && fee)
+                estimate = tr("Estimated value %1%2 · fee %3%2 (%4)")
+                               .arg(qs(value->toTrimmedString()), quote, qs(fee->toTrimmedString()),
+                                    liq == trading::Liquidity::Maker ? tr("maker") : tr("taker"));
+        }
+    }
+    m_estimate->setText(estimate);
+}
+
+QString OrderTicketDialog::confirmationText() const {
+    auto r = request();
+    if (!r) return {};
+    const QString side = r->side == Side::Buy ? tr("Buy") : tr("Sell");
+    const QString what = qs(r->quantity.toString()) + QLatin1Char(' ') + qs(m_instrument.symbol);
+    QString how;
+    switch (r->type) {
+    case OrderType::Market: how = tr("at market"); break;
+    case OrderType::Limit: how = tr("limit at %1").arg(qs(r->limitPrice->toString())); break;
+    case OrderType::Stop: how = tr("stop at %1, then at market").arg(qs(r->stopPrice->toString())); break;
+    case OrderType::StopLimit:
+        how = tr("stop at %1, then limit at %2").arg(qs(r->stopPrice->toString()), qs(r->limitPrice->toString()));
+        break;
+    }
+    QString text = tr("%1 %2 %3 on %4").arg(side, what, how, trading::PaperVenue::name());
+    if (r->bracket.stopLoss) text += tr(", stop-loss %1").arg(qs(r->bracket.stopLoss->toString()));
+    if (r->bracket.takeProfit) text += tr(", take-profit %1").arg(qs(r->bracket.takeProfit->toString()));
+    if (r->timeInForce == trading::TimeInForce::Ioc) text += tr(" (IOC: whatever does not fill at once is cancelled)");
+    return text;
+}
+
+trading::OrderEvents OrderTicketDialog::submit() {
+    updateForm();
+    if (!m_send->isEnabled()) {
+        m_result->setText(tr("Not sent: %1").arg(m_validation->text()));
+        return {};
+    }
+    auto r = request();
+    if (!r) return {};
+    if (m_confirm && !m_confirm(confirmationText())) {
+        m_result->setText(tr("Not sent."));
+        return {};
+    }
+    trading::OrderEvents events = m_venue.submit(*r);
+    const QString summary = describe(events);
+    m_result->setText(summary);
+    Q_EMIT orderSent(summary);
+    return events;
+}
+
+QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
+    if (events.empty()) return tr("Nothing happened.");
+    const trading::Order& first = events.front().order;
+    if (events.front().kind == trading::OrderEventKind::Rejected)
+        return tr("Rejected: %1").arg(qs(first.rejectReason));
+    // The entry order's final state in this batch, and its fills.
+    trading::Order entry = first;
+    Quantity filled;
+    Money fees = Money::fromRaw(0, 0);
+    bool any = false;
+    for (const auto& e : events) {
+        if (e.order.id == first.id) entry = e.order;
+        if (e.fill && e.fill->orderId == first.id) {
+            filled = any ? filled.add(e.fill->quantity).valueOr(filled) : e.fill->quantity;
+            fees = fees.add(e.fill->fee).valueOr(fees);
+            any = true;
+        }
+    }
+    const Instrument* inst = m_venue.instrument(m_instrument);
+    const QString quote = inst && !inst->quoteAsset.empty() ? QLatin1Char(' ') + qs(inst->quoteAsset) : QString();
+    QString text;
+    const QString symbol = qs(m_instrument.symbol);
+    if (any) {
+        const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
+        text = tr("%1 %2 %3 at %4 on %5, fee %6%7.")
+                   .arg(entry.request.side == Side::Buy ? tr("Bought") : tr("Sold"), qs(filled.toString()), symbol,
+                        qs(entry.averageFillPrice(scale).toString()), trading::PaperVenue::name(), qs(fees.toTrimmedString()), quote);
+        if (entry.isOpen()) text += tr(" The rest (%1) waits.").arg(qs(entry.remaining().toString()));
+        else if (entry.status == trading::OrderStatus::Cancelled)
+            text += tr(" The rest was cancelled: %1.").arg(qs(entry.rejectReason));
+    } else if (entry.status == trading::OrderStatus::Cancelled) {
+        text = tr("Not filled: %1.").arg(qs(entry.rejectReason));
+    } else {
+        text = tr("Order %1 placed on %2: %3 %4 %5 %6; it fills when the price gets there.")
+                   .arg(qs(entry.request.clientOrderId), trading::PaperVenue::name(),
+                        entry.request.side == Side::Buy ? tr("buy") : tr("sell"), qs(entry.request.quantity.toString()), symbol,
+                        typeWords(entry.request.type));
+    }
+    if (const trading::Position* p = m_venue.portfolio().position(m_instrument)) {
+        if (p->isFlat()) {
+            text += tr(" No open position in %1.").arg(symbol);
+        } else {
+            const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
+            text += tr(" Position: %1 %2 at %3.")
+                        .arg(p->isLong() ? tr("long") : tr("short"),
+                             qs((p->isLong() ? p->quantity : p->quantity.negated()).toString()), qs(p->averageEntry(scale).toString()));
+        }
+    }
+    return text;
+}
+
+QString OrderTicketDialog::resultText() const { return m_result->text(); }
+QString OrderTicketDialog::validationText() const { return m_validation->text(); }
+
+}  // namespace kairos::ui

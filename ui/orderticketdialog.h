@@ -1,0 +1,105 @@
+#pragma once
+// OrderTicketDialog: places one paper order (MetaTrader's F9 ticket, also opened from the
+// watchlist's context menu). Shows the instrument's bid/ask/last as they arrive, the estimated
+// value and fee, checks the order against the instrument's filters as it is typed, confirms in
+// plain words before sending ("Buy 0.01000 BTCUSDT at market on PAPER") and says what happened
+// after (filled at, fee, the new position) — shared/reference/UX.md "Feedback".
+
+#include "domain/instrument.h"
+#include "trading/order.h"
+#include "util/result.h"
+
+#include <QDialog>
+
+#include <functional>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTimer;
+
+namespace kairos::trading {
+class PaperVenue;
+}
+
+namespace kairos::ui {
+
+class OrderTicketDialog : public QDialog {
+    Q_OBJECT
+public:
+    /// Non-modal; the venue must outlive the dialog.
+    OrderTicketDialog(trading::PaperVenue& venue, const InstrumentId& instrument, QWidget* parent = nullptr);
+    ~OrderTicketDialog() override;
+
+    /// Asks the user to confirm `text`; true = send. Default: a Yes/No message box. Tests and
+    /// the "do not ask for paper orders" setting replace it.
+    void setConfirmer(std::function<bool(const QString& text)> confirmer) { m_confirm = std::move(confirmer); }
+
+    void setInstrument(const InstrumentId& id);
+    InstrumentId instrument() const { return m_instrument; }
+    /// The order as the fields describe it, or the first field error ("Quantity: ...").
+    Result<trading::OrderRequest> request() const;
+    /// The plain-words confirmation of the current order ("Buy 0.01000 BTCUSDT at market on PAPER").
+    QString confirmationText() const;
+    /// Validates, confirms and sends; returns what the venue did (empty when not sent). The
+    /// outcome is also shown in the dialog's result line.
+    trading::OrderEvents submit();
+    /// The result line's text ("Bought 0.01000 BTCUSDT at 11056.00 on PAPER, fee ...").
+    QString resultText() const;
+    /// The validation line's text ("" when the order is valid).
+    QString validationText() const;
+
+    // Fields, for keyboard users' habits and for tests.
+    QLineEdit* symbolEdit() const { return m_symbol; }
+    QComboBox* sideBox() const { return m_side; }
+    QComboBox* typeBox() const { return m_type; }
+    QComboBox* tifBox() const { return m_tif; }
+    QLineEdit* quantityEdit() const { return m_quantity; }
+    QLineEdit* limitEdit() const { return m_limit; }
+    QLineEdit* stopEdit() const { return m_stop; }
+    QCheckBox* stopLossBox() const { return m_slOn; }
+    QLineEdit* stopLossEdit() const { return m_sl; }
+    QCheckBox* takeProfitBox() const { return m_tpOn; }
+    QLineEdit* takeProfitEdit() const { return m_tp; }
+    QLabel* quoteLabel() const { return m_quote; }
+    QLabel* estimateLabel() const { return m_estimate; }
+    QPushButton* sendButton() const { return m_send; }
+
+Q_SIGNALS:
+    /// After an order was sent: the result line's text (for the status bar).
+    void orderSent(const QString& summary);
+
+private:
+    void updatePrices();
+    void updateForm();
+    void prefill(bool force);
+    std::optional<Price> referencePrice(Side side) const;
+    QString describe(const trading::OrderEvents& events) const;
+
+    trading::PaperVenue& m_venue;
+    InstrumentId m_instrument;
+    std::function<bool(const QString&)> m_confirm;
+    QLineEdit* m_symbol = nullptr;
+    QComboBox* m_side = nullptr;
+    QComboBox* m_type = nullptr;
+    QComboBox* m_tif = nullptr;
+    QLineEdit* m_quantity = nullptr;
+    QLineEdit* m_limit = nullptr;
+    QLineEdit* m_stop = nullptr;
+    QCheckBox* m_slOn = nullptr;
+    QLineEdit* m_sl = nullptr;
+    QCheckBox* m_tpOn = nullptr;
+    QLineEdit* m_tp = nullptr;
+    QLabel* m_rules = nullptr;
+    QLabel* m_quote = nullptr;
+    QLabel* m_estimate = nullptr;
+    QLabel* m_validation = nullptr;
+    QLabel* m_result = nullptr;
+    QPushButton* m_send = nullptr;
+    QTimer* m_priceTimer = nullptr;
+};
+
+}  // namespace kairos::ui
