@@ -92,13 +92,48 @@ QString compactNumber(double v) {
     return QString::number(v, 'f', a >= 100 ? 0 : 2);
 }
 
-class CompactTicker : public QCPAxisTicker {
+/// Value axes of stacked panes: a tick whose label would reach past the pane's top or bottom
+/// edge is left out (with its grid line), so that labels of neighbouring panes never overlap.
+class PaneTicker : public QCPAxisTicker {
+public:
+    void setAxis(const QCPAxis* axis) { m_axis = axis; }
+
+    void generate(const QCPRange& range, const QLocale& locale, QChar formatChar, int precision, QVector<double>& ticks,
+                  QVector<double>* subTicks, QVector<QString>* tickLabels) override {
+        QCPAxisTicker::generate(range, locale, formatChar, precision, ticks, subTicks, tickLabels);
+        if (m_axis == nullptr || m_axis->axisRect() == nullptr || !m_axis->tickLabels()) return;
+        const QRect r = m_axis->axisRect()->rect();
+        if (r.height() < 20) return;  // before the first layout
+        const double half = QFontMetricsF(m_axis->tickLabelFont()).height() / 2;
+        QVector<double> keptTicks;
+        QVector<QString> keptLabels;
+        for (qsizetype i = 0; i < ticks.size(); ++i) {
+            const double y = m_axis->coordToPixel(ticks[i]);
+            if (y - half < r.top() || y + half > r.bottom() + 1) continue;
+            keptTicks.append(ticks[i]);
+            if (tickLabels != nullptr && i < tickLabels->size()) keptLabels.append(tickLabels->at(i));
+        }
+        ticks.swap(keptTicks);
+        if (tickLabels != nullptr) tickLabels->swap(keptLabels);
+    }
+
+private:
+    const QCPAxis* m_axis = nullptr;
+};
+
+/// Gives `axis` a pane ticker; the axis owns it (the ticker reads the axis only when asked for ticks).
+void setPaneTicker(QCPAxis* axis, PaneTicker* ticker) {
+    ticker->setAxis(axis);
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(ticker));
+}
+
+class CompactTicker : public PaneTicker {
 protected:
     QString getTickLabel(double tick, const QLocale&, QChar, int) override { return compactNumber(tick); }
 };
 
 /// Indicator panes: plain numbers, large ones compact (OBV in millions).
-class ValueTicker : public QCPAxisTicker {
+class ValueTicker : public PaneTicker {
 protected:
     QString getTickLabel(double tick, const QLocale& locale, QChar formatChar, int precision) override {
         if (std::fabs(tick) >= 1e4) return compactNumber(tick);
@@ -267,6 +302,7 @@ struct CandleChart::Private {
         r->axis(QCPAxis::atRight)->setPadding(6);
         r->axis(QCPAxis::atRight)->setTickLength(0, 4);
         r->axis(QCPAxis::atRight)->setSubTicks(false);
+        setPaneTicker(r->axis(QCPAxis::atRight), new PaneTicker);
         r->axis(QCPAxis::atBottom)->setTicker(timeTicker);
         r->axis(QCPAxis::atBottom)->setSubTicks(false);
         r->axis(QCPAxis::atBottom)->setTickLength(0, 4);
@@ -291,7 +327,7 @@ struct CandleChart::Private {
         if (on && existing == nullptr) {
             auto* r = new QCPAxisRect(plot, true);
             setupRect(r);
-            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new CompactTicker));
+            setPaneTicker(yAxis(r), new CompactTicker);
             yAxis(r)->ticker()->setTickCount(3);
             volUp = new BarsPlottable(xAxis(r), yAxis(r));
             volDown = new BarsPlottable(xAxis(r), yAxis(r));
@@ -600,7 +636,7 @@ struct CandleChart::Private {
         if (info.placement == IndicatorPlacement::Pane) {
             auto* r = new QCPAxisRect(plot, true);
             setupRect(r);
-            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new ValueTicker));
+            setPaneTicker(yAxis(r), new ValueTicker);
             yAxis(r)->ticker()->setTickCount(3);
             styleRect(r);
             panes.push_back(Pane{r, PaneKind::Indicator, 1.3, ci.id});
@@ -1536,6 +1572,7 @@ struct CandleChart::Private {
         QString text;
         QColor colour;
         bool bold = false;
+        bool glued = false;  ///< stays on the line of the segment before (a value after its key)
     };
     /// A laid-out text: shaping once per distinct string instead of once per frame (the legend
     /// is redrawn on every frame and mouse move, and its strings rarely change).
@@ -1567,13 +1604,25 @@ struct CandleChart::Private {
         return *cache.insert(s, std::move(run));
     }
 
-    /// Draws the segments from `at`; returns the x after the last one.
-    double drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) {
+    /// Draws the segments from `at`, going on at `at.x()` one `lineHeight` lower where the next
+    /// segment (with those glued to it) would pass `maxX` (narrow charts and panes: the legend
+    /// wraps instead of running under the price axis). Returns the box drawn over.
+    QRectF drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs, double maxX, double lineHeight) {
         const QFont base = p->font();
         QFont bold = base;
         bold.setBold(true);
         bool isBold = false;
-        for (const Segment& s : segs) {
+        const double startX = at.x(), startY = at.y();
+        double right = startX;
+        for (std::size_t i = 0; i < segs.size(); ++i) {
+            const Segment& s = segs[i];
+            if (!s.glued && at.x() > startX) {
+                double width = textRun(s.text, base, s.bold).advance;
+                for (std::size_t k = i + 1; k < segs.size() && segs[k].glued; ++k) width += textRun(segs[k].text, base, segs[k].bold).advance;
+                if (at.x() + width > maxX) {
+                    at = QPointF(startX, at.y() + lineHeight);
+                }
+            }
             const TextRun& run = textRun(s.text, base, s.bold);
             if (s.bold != isBold) {
                 p->setFont(s.bold ? bold : base);
@@ -1582,9 +1631,10 @@ struct CandleChart::Private {
             p->setPen(s.colour);
             p->drawStaticText(at, run.text);  // top-left at `at`: the baseline one ascent below
             at.rx() += run.advance;
+            right = std::max(right, at.x());
         }
         if (isBold) p->setFont(base);
-        return at.x();
+        return QRectF(startX, startY, right - startX, at.y() + lineHeight - startY);
     }
 
     /// The bar the legend describes: under the mouse, at the synchronised crosshair, else the last.
@@ -1600,8 +1650,9 @@ struct CandleChart::Private {
         return QString::number(v, 'f', std::fabs(v) < 10 ? 4 : 2);
     }
 
-    /// "EMA 20  2345.67" for one indicator at the legend's bar; records where it was drawn.
-    void drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx, double lineHeight) {
+    /// "EMA 20  2345.67" for one indicator at the legend's bar, wrapped at `maxX`; records where it
+    /// was drawn and returns the y below it.
+    double drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx, double maxX, double lineHeight) {
         const IndicatorConfig& cfg = ci.values.config();
         const IndicatorInfo& info = ci.info();
         std::vector<Segment> segs{{cfg.label() + QStringLiteral("  "), theme.text, false}};
@@ -1612,8 +1663,9 @@ struct CandleChart::Private {
             segs.push_back({(ci.isOverlay() ? (std::isnan(v) ? QStringLiteral("—") : formatPrice(v)) : formatValue(v)) + QStringLiteral("  "),
                             info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? theme.up : theme.down) : colour, false});
         }
-        const double endX = drawSegments(p, at, segs);
-        legendHits.push_back({ci.id, QRectF(at.x(), at.y(), endX - at.x(), lineHeight)});
+        const QRectF box = drawSegments(p, at, segs, maxX, lineHeight);
+        legendHits.push_back({ci.id, box});
+        return box.bottom();
     }
 
     void drawLegend(QCPPainter* p, const QFontMetricsF& fm) {
@@ -1640,7 +1692,7 @@ struct CandleChart::Private {
             const double change = prevClose != 0 ? (b->close - prevClose) / prevClose * 100 : 0;
             auto add = [&](const QString& k, const QString& v) {
                 head.push_back({k, theme.mutedText});
-                head.push_back({v + QStringLiteral("  "), c});
+                head.push_back({v + QStringLiteral("  "), c, false, true});
             };
             add(QStringLiteral("O "), formatPrice(b->open));
             add(QStringLiteral("H "), formatPrice(b->high));
@@ -1652,16 +1704,16 @@ struct CandleChart::Private {
             add(QStringLiteral("Vol "), compactNumber(b->volume));
             if (b->count > 1) head.push_back({QStringLiteral("(%1 bars)").arg(b->count), theme.mutedText});
         }
-        drawSegments(p, at, head);
+        const double lineH = fm.height() + 2;
+        at.setY(drawSegments(p, at, head, inner.right() - 8, lineH).bottom());
         if (series.empty()) return;
         const std::int64_t idx = legendIndex();
-        const double lineH = fm.height() + 2;
         for (const auto& ci : indicators) {
             if (ci->isOverlay()) {
-                at.ry() += lineH;
-                drawIndicatorLegend(p, at, *ci, idx, fm.height());
+                at.setY(drawIndicatorLegend(p, at, *ci, idx, inner.right() - 8, lineH));
             } else if (ci->rect != nullptr) {
-                drawIndicatorLegend(p, QPointF(ci->rect->rect().left() + 8, ci->rect->rect().top() + 4), *ci, idx, fm.height());
+                const QRect pane = ci->rect->rect();
+                drawIndicatorLegend(p, QPointF(pane.left() + 8, pane.top() + 4), *ci, idx, pane.right() - 8, lineH);
             }
         }
     }
