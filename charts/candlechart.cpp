@@ -2,6 +2,7 @@
 
 #include "bartimeticker.h"
 #include "chartdrawings.h"
+#include "chartplot.h"
 #include "chartseries.h"
 #include "formuladialog.h"
 #include "indicatordialog.h"
@@ -22,6 +23,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStaticText>
 #include <QToolBar>
 #include <QToolTip>
 #include <QDateTime>
@@ -64,7 +66,7 @@ constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar
 const QString kOverlayLayer = QStringLiteral("overlay");
 const QString kFillLayer = QStringLiteral("fills");
 
-/// A QCPLayerable that paints through a callback (crosshair, legend, price marker).
+/// A QCPLayerable that paints through a callback (grid, crosshair, legend, price marker).
 class PaintHook : public QCPLayerable {
 public:
     PaintHook(QCustomPlot* plot, const QString& layer, std::function<void(QCPPainter*)> paint)
@@ -90,13 +92,48 @@ QString compactNumber(double v) {
     return QString::number(v, 'f', a >= 100 ? 0 : 2);
 }
 
-class CompactTicker : public QCPAxisTicker {
+/// Value axes of stacked panes: a tick whose label would reach past the pane's top or bottom
+/// edge is left out (with its grid line), so that labels of neighbouring panes never overlap.
+class PaneTicker : public QCPAxisTicker {
+public:
+    void setAxis(const QCPAxis* axis) { m_axis = axis; }
+
+    void generate(const QCPRange& range, const QLocale& locale, QChar formatChar, int precision, QVector<double>& ticks,
+                  QVector<double>* subTicks, QVector<QString>* tickLabels) override {
+        QCPAxisTicker::generate(range, locale, formatChar, precision, ticks, subTicks, tickLabels);
+        if (m_axis == nullptr || m_axis->axisRect() == nullptr || !m_axis->tickLabels()) return;
+        const QRect r = m_axis->axisRect()->rect();
+        if (r.height() < 20) return;  // before the first layout
+        const double half = QFontMetricsF(m_axis->tickLabelFont()).height() / 2;
+        QVector<double> keptTicks;
+        QVector<QString> keptLabels;
+        for (qsizetype i = 0; i < ticks.size(); ++i) {
+            const double y = m_axis->coordToPixel(ticks[i]);
+            if (y - half < r.top() || y + half > r.bottom() + 1) continue;
+            keptTicks.append(ticks[i]);
+            if (tickLabels != nullptr && i < tickLabels->size()) keptLabels.append(tickLabels->at(i));
+        }
+        ticks.swap(keptTicks);
+        if (tickLabels != nullptr) tickLabels->swap(keptLabels);
+    }
+
+private:
+    const QCPAxis* m_axis = nullptr;
+};
+
+/// Gives `axis` a pane ticker; the axis owns it (the ticker reads the axis only when asked for ticks).
+void setPaneTicker(QCPAxis* axis, PaneTicker* ticker) {
+    ticker->setAxis(axis);
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(ticker));
+}
+
+class CompactTicker : public PaneTicker {
 protected:
     QString getTickLabel(double tick, const QLocale&, QChar, int) override { return compactNumber(tick); }
 };
 
 /// Indicator panes: plain numbers, large ones compact (OBV in millions).
-class ValueTicker : public QCPAxisTicker {
+class ValueTicker : public PaneTicker {
 protected:
     QString getTickLabel(double tick, const QLocale& locale, QChar formatChar, int precision) override {
         if (std::fabs(tick) >= 1e4) return compactNumber(tick);
@@ -150,7 +187,7 @@ struct CandleChart::Private {
     enum class Zone : std::uint8_t { None = 1, Plot, PriceAxis, TimeAxis };
 
     CandleChart* q;
-    QCustomPlot* plot;
+    ChartPlot* plot;
     ChartSeries series;
     // Heikin-Ashi columns (kept in step with the series while the type is Heikin-Ashi).
     std::vector<double> haOpen, haHigh, haLow, haClose;
@@ -175,9 +212,11 @@ struct CandleChart::Private {
     QSharedPointer<BarTimeTicker> timeTicker;
     QCPFinancial* candles = nullptr;
     QCPGraph* line = nullptr;
-    QCPBars* volUp = nullptr;
-    QCPBars* volDown = nullptr;
+    BarsPlottable* volUp = nullptr;
+    BarsPlottable* volDown = nullptr;
     PaintHook* overlay = nullptr;
+    PaintHook* gridHook = nullptr;
+    PaintHook* axisHook = nullptr;
     std::vector<std::unique_ptr<ChartIndicator>> indicators;
     int nextIndicatorId = 1;
     // Legend entries' rectangles from the last paint, for double-click editing.
@@ -206,7 +245,7 @@ struct CandleChart::Private {
     double pressLeft = 0, pressRight = 0;
     QCPRange pressY;
 
-    explicit Private(CandleChart* chart) : q(chart), plot(new QCustomPlot(chart)) {}
+    explicit Private(CandleChart* chart) : q(chart), plot(new ChartPlot(chart)) {}
 
     // ---- construction --------------------------------------------------------------------
     void setupPlot() {
@@ -218,7 +257,8 @@ struct CandleChart::Private {
         plot->setPlottingHint(QCP::phCacheLabels, true);
         plot->setNoAntialiasingOnDrag(true);
         plot->installEventFilter(q);
-        plot->layer(kOverlayLayer)->setMode(QCPLayer::lmBuffered);
+        // ChartPlot paints every layer onto the widget; no layer needs a buffer of its own.
+        plot->layer(kOverlayLayer)->setMode(QCPLayer::lmLogical);
         // Indicator fills (bands, cloud) go under the candles, as on TradingView.
         plot->addLayer(kFillLayer, plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
 
@@ -230,7 +270,7 @@ struct CandleChart::Private {
         setupRect(price);
         panes.push_back({price, PaneKind::Price, 4});
 
-        candles = new QCPFinancial(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
+        candles = new CandlePlottable(price->axis(QCPAxis::atBottom), price->axis(QCPAxis::atRight));
         candles->setChartStyle(QCPFinancial::csCandlestick);
         candles->setTwoColored(true);
         candles->setAntialiased(false);
@@ -241,6 +281,8 @@ struct CandleChart::Private {
         timeTicker->setAxis(price->axis(QCPAxis::atBottom));
 
         overlay = new PaintHook(plot, kOverlayLayer, [this](QCPPainter* p) { drawOverlay(p); });
+        gridHook = new PaintHook(plot, QStringLiteral("grid"), [this](QCPPainter* p) { drawGrid(p); });
+        axisHook = new PaintHook(plot, QStringLiteral("axes"), [this](QCPPainter* p) { drawAxisLines(p); });
 
         setVolumeVisible(true);
         applyTheme();
@@ -254,10 +296,13 @@ struct CandleChart::Private {
         r->axis(QCPAxis::atLeft)->setVisible(false);
         r->axis(QCPAxis::atLeft)->grid()->setVisible(false);
         r->axis(QCPAxis::atRight)->setVisible(true);
-        r->axis(QCPAxis::atRight)->grid()->setVisible(true);
+        // Grid lines come from drawGrid() (1 px fills instead of a stroked line per tick).
+        r->axis(QCPAxis::atRight)->grid()->setVisible(false);
+        r->axis(QCPAxis::atBottom)->grid()->setVisible(false);
         r->axis(QCPAxis::atRight)->setPadding(6);
         r->axis(QCPAxis::atRight)->setTickLength(0, 4);
         r->axis(QCPAxis::atRight)->setSubTicks(false);
+        setPaneTicker(r->axis(QCPAxis::atRight), new PaneTicker);
         r->axis(QCPAxis::atBottom)->setTicker(timeTicker);
         r->axis(QCPAxis::atBottom)->setSubTicks(false);
         r->axis(QCPAxis::atBottom)->setTickLength(0, 4);
@@ -282,10 +327,10 @@ struct CandleChart::Private {
         if (on && existing == nullptr) {
             auto* r = new QCPAxisRect(plot, true);
             setupRect(r);
-            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new CompactTicker));
+            setPaneTicker(yAxis(r), new CompactTicker);
             yAxis(r)->ticker()->setTickCount(3);
-            volUp = new QCPBars(xAxis(r), yAxis(r));
-            volDown = new QCPBars(xAxis(r), yAxis(r));
+            volUp = new BarsPlottable(xAxis(r), yAxis(r));
+            volDown = new BarsPlottable(xAxis(r), yAxis(r));
             for (QCPBars* b : {volUp, volDown}) {
                 b->setAntialiased(false);
                 b->setWidthType(QCPBars::wtPlotCoords);
@@ -326,11 +371,11 @@ struct CandleChart::Private {
     }
 
     void styleRect(QCPAxisRect* r) const {
-        const QPen sep(theme.paneSeparator, 1);
         for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
             QCPAxis* a = r->axis(type);
-            a->setBasePen(sep);
-            a->setTickPen(sep);
+            // Axis lines and ticks (theme.paneSeparator) come from drawAxisLines().
+            a->setBasePen(Qt::NoPen);
+            a->setTickPen(Qt::NoPen);
             a->setSubTickPen(Qt::NoPen);
             a->setTickLabelColor(theme.text);
             a->setLabelColor(theme.text);
@@ -357,6 +402,7 @@ struct CandleChart::Private {
             volUp->setPen(Qt::NoPen);
             volDown->setBrush(theme.volumeDown);
             volDown->setPen(Qt::NoPen);
+            for (BarsPlottable* b : {volUp, volDown}) b->setBackdrop(theme.background);
         }
         requestFrame(DirtyFull);
     }
@@ -375,16 +421,14 @@ struct CandleChart::Private {
 
     void frame(QCustomPlot::RefreshPriority refresh) {
         frameTimer.stop();
+        if (dirty == 0) return;
         if ((dirty & DirtyFull) != 0) {
             syncDisplay();
             applyRanges();
-            plot->replot(refresh);
-        } else if ((dirty & DirtyOverlay) != 0) {
-            plot->layer(kOverlayLayer)->replot();
-            if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
-        } else {
-            return;
         }
+        // ChartPlot draws the whole picture in its paint event (no buffers to replot into).
+        if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
+        else plot->update();
         dirty = 0;
         sinceFrame.restart();
         ++frames;
@@ -567,7 +611,7 @@ struct CandleChart::Private {
     }
 
     QCPGraph* newGraph(QCPAxisRect* r) {
-        auto* g = new QCPGraph(xAxis(r), yAxis(r));
+        auto* g = new LinePlottable(xAxis(r), yAxis(r));
         g->setAntialiased(true);
         g->setAdaptiveSampling(false);  // already one point per display bucket
         return g;
@@ -592,7 +636,7 @@ struct CandleChart::Private {
         if (info.placement == IndicatorPlacement::Pane) {
             auto* r = new QCPAxisRect(plot, true);
             setupRect(r);
-            yAxis(r)->setTicker(QSharedPointer<QCPAxisTicker>(new ValueTicker));
+            setPaneTicker(yAxis(r), new ValueTicker);
             yAxis(r)->ticker()->setTickCount(3);
             styleRect(r);
             panes.push_back(Pane{r, PaneKind::Indicator, 1.3, ci.id});
@@ -639,14 +683,15 @@ struct CandleChart::Private {
             const QColor colour = j < cfg.colours.size() ? cfg.colours[j] : o.colour;
             auto sample = [this, values, j](std::int64_t k) { return sampleOutput(*values, j, k); };
             if (o.style == PlotStyle::Histogram) {
-                auto* pos = new QCPBars(xAxis(r), yAxis(r));
-                auto* neg = new QCPBars(xAxis(r), yAxis(r));
+                auto* pos = new BarsPlottable(xAxis(r), yAxis(r));
+                auto* neg = new BarsPlottable(xAxis(r), yAxis(r));
                 QColor up = theme.up, down = theme.down;
                 up.setAlpha(170);
                 down.setAlpha(170);
                 pos->setBrush(up);
                 neg->setBrush(down);
-                for (QCPBars* b : {pos, neg}) {
+                for (BarsPlottable* b : {pos, neg}) {
+                    b->setBackdrop(theme.background);
                     b->setPen(Qt::NoPen);
                     b->setAntialiased(false);
                     b->setWidthType(QCPBars::wtPlotCoords);
@@ -665,7 +710,7 @@ struct CandleChart::Private {
             ci.bindings.push_back({g, nullptr, nullptr, static_cast<int>(j), true, sample});
         }
         for (double level : info.levels) {
-            auto* line = new QCPItemStraightLine(plot);
+            auto* line = new LevelLine(plot);
             line->point1->setAxes(xAxis(r), yAxis(r));
             line->point2->setAxes(xAxis(r), yAxis(r));
             line->point1->setCoords(0, level);
@@ -1367,6 +1412,68 @@ struct CandleChart::Private {
     // ---- painting (overlay layer: crosshair, legend, last-price marker) -------------------
     QString formatPrice(double v) const { return QString::number(v, 'f', series.priceDecimals()); }
 
+    /// Grid lines of every pane at its axes' ticks, as QCPGrid draws them (1 px, at the rounded
+    /// tick pixel, inside the pane), with one rectangle fill each.
+    void drawGrid(QCPPainter* p) const {
+        QVector<QRect> lines;
+        for (const Pane& pane : panes) {
+            const QCPAxisRect* r = pane.rect;
+            const QRect inner = r->rect();
+            const QCPAxis* y = yAxis(r);
+            if (y->visible())
+                for (double t : y->tickVector()) {
+                    const int py = qRound(y->coordToPixel(t));
+                    if (py >= inner.top() && py <= inner.bottom()) lines.append(QRect(inner.left(), py, inner.width(), 1));
+                }
+            const QCPAxis* x = xAxis(r);
+            if (x->visible())
+                for (double t : x->tickVector()) {
+                    const int px = qRound(x->coordToPixel(t));
+                    if (px >= inner.left() && px <= inner.right()) lines.append(QRect(px, inner.top(), 1, inner.height()));
+                }
+        }
+        if (theme.grid.alpha() == 255) {
+            fillRects(p, lines, theme.grid);
+        } else {
+            QVector<QRect> sliced;
+            for (const QRect& l : lines) appendSerialRects(sliced, l, false);
+            fillRects(p, sliced, theme.grid);
+        }
+    }
+
+    /// The axis lines (pane separators) and tick marks at the pixels QCPAxis draws them
+    /// (QCPAxisPainterPrivate::draw: bottom at rect bottom + offset, right one right of the rect,
+    /// top one above it; ticks from length-in inside to length-out outside), as 1 px fills.
+    void drawAxisLines(QCPPainter* p) const {
+        QVector<QRect> rects;
+        for (const Pane& pane : panes) {
+            const QRect ar = pane.rect->rect();
+            for (auto type : {QCPAxis::atBottom, QCPAxis::atRight, QCPAxis::atTop}) {
+                const QCPAxis* a = pane.rect->axis(type);
+                if (!a->visible()) continue;
+                const int in = a->tickLengthIn(), out = a->tickLengthOut();
+                const bool ticks = a->ticks() && in + out > 0;
+                if (type == QCPAxis::atBottom) {
+                    const int y = ar.bottom() + a->offset();
+                    rects.append(QRect(ar.left(), y, ar.width() + 1, 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(qRound(a->coordToPixel(t)), y - in, 1, in + out + 1));
+                } else if (type == QCPAxis::atRight) {
+                    const int x = ar.right() + a->offset() + 1;
+                    rects.append(QRect(x, ar.bottom() - ar.height(), 1, ar.height() + 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(x - in, qRound(a->coordToPixel(t)), in + out + 1, 1));
+                } else {
+                    const int y = ar.top() - a->offset() - 1;
+                    rects.append(QRect(ar.left(), y, ar.width() + 1, 1));
+                    if (ticks)
+                        for (double t : a->tickVector()) rects.append(QRect(qRound(a->coordToPixel(t)), y - out, 1, in + out + 1));
+                }
+            }
+        }
+        fillRects(p, rects, theme.paneSeparator);
+    }
+
     void drawAxisLabel(QCPPainter* p, const QRectF& box, const QString& text, const QColor& bg, const QColor& fg) const {
         p->setPen(Qt::NoPen);
         p->setBrush(bg);
@@ -1465,22 +1572,69 @@ struct CandleChart::Private {
         QString text;
         QColor colour;
         bool bold = false;
+        bool glued = false;  ///< stays on the line of the segment before (a value after its key)
     };
-    /// Draws the segments from `at`; returns the x after the last one.
-    double drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs) const {
-        for (const Segment& s : segs) {
-            QFont f = p->font();
-            f.setBold(s.bold);
-            p->setFont(f);
-            p->setPen(s.colour);
-            const QFontMetricsF fm(f);
-            p->drawText(at + QPointF(0, fm.ascent()), s.text);
-            at.rx() += fm.horizontalAdvance(s.text);
+    /// A laid-out text: shaping once per distinct string instead of once per frame (the legend
+    /// is redrawn on every frame and mouse move, and its strings rarely change).
+    struct TextRun {
+        QStaticText text;
+        double advance = 0;
+    };
+    QFont textCacheFont;
+    QHash<QString, TextRun> textCache[2];  // regular, bold
+
+    const TextRun& textRun(const QString& s, const QFont& font, bool bold) {
+        if (font != textCacheFont) {
+            textCache[0].clear();
+            textCache[1].clear();
+            textCacheFont = font;
         }
-        QFont f = p->font();
-        f.setBold(false);
-        p->setFont(f);
-        return at.x();
+        QHash<QString, TextRun>& cache = textCache[bold ? 1 : 0];
+        auto it = cache.find(s);
+        if (it != cache.end()) return *it;
+        if (cache.size() > 512) cache.clear();  // values under a moving crosshair: bounded
+        QFont f = font;
+        f.setBold(bold);
+        TextRun run;
+        run.text = QStaticText(s);
+        run.text.setTextFormat(Qt::PlainText);
+        run.text.setPerformanceHint(QStaticText::AggressiveCaching);
+        run.text.prepare(QTransform(), f);
+        run.advance = QFontMetricsF(f).horizontalAdvance(s);
+        return *cache.insert(s, std::move(run));
+    }
+
+    /// Draws the segments from `at`, going on at `at.x()` one `lineHeight` lower where the next
+    /// segment (with those glued to it) would pass `maxX` (narrow charts and panes: the legend
+    /// wraps instead of running under the price axis). Returns the box drawn over.
+    QRectF drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs, double maxX, double lineHeight) {
+        const QFont base = p->font();
+        QFont bold = base;
+        bold.setBold(true);
+        bool isBold = false;
+        const double startX = at.x(), startY = at.y();
+        double right = startX;
+        for (std::size_t i = 0; i < segs.size(); ++i) {
+            const Segment& s = segs[i];
+            if (!s.glued && at.x() > startX) {
+                double width = textRun(s.text, base, s.bold).advance;
+                for (std::size_t k = i + 1; k < segs.size() && segs[k].glued; ++k) width += textRun(segs[k].text, base, segs[k].bold).advance;
+                if (at.x() + width > maxX) {
+                    at = QPointF(startX, at.y() + lineHeight);
+                }
+            }
+            const TextRun& run = textRun(s.text, base, s.bold);
+            if (s.bold != isBold) {
+                p->setFont(s.bold ? bold : base);
+                isBold = s.bold;
+            }
+            p->setPen(s.colour);
+            p->drawStaticText(at, run.text);  // top-left at `at`: the baseline one ascent below
+            at.rx() += run.advance;
+            right = std::max(right, at.x());
+        }
+        if (isBold) p->setFont(base);
+        return QRectF(startX, startY, right - startX, at.y() + lineHeight - startY);
     }
 
     /// The bar the legend describes: under the mouse, at the synchronised crosshair, else the last.
@@ -1496,8 +1650,9 @@ struct CandleChart::Private {
         return QString::number(v, 'f', std::fabs(v) < 10 ? 4 : 2);
     }
 
-    /// "EMA 20  2345.67" for one indicator at the legend's bar; records where it was drawn.
-    void drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx) {
+    /// "EMA 20  2345.67" for one indicator at the legend's bar, wrapped at `maxX`; records where it
+    /// was drawn and returns the y below it.
+    double drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicator& ci, std::int64_t idx, double maxX, double lineHeight) {
         const IndicatorConfig& cfg = ci.values.config();
         const IndicatorInfo& info = ci.info();
         std::vector<Segment> segs{{cfg.label() + QStringLiteral("  "), theme.text, false}};
@@ -1508,8 +1663,9 @@ struct CandleChart::Private {
             segs.push_back({(ci.isOverlay() ? (std::isnan(v) ? QStringLiteral("—") : formatPrice(v)) : formatValue(v)) + QStringLiteral("  "),
                             info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? theme.up : theme.down) : colour, false});
         }
-        const double endX = drawSegments(p, at, segs);
-        legendHits.push_back({ci.id, QRectF(at.x(), at.y(), endX - at.x(), QFontMetricsF(p->font()).height())});
+        const QRectF box = drawSegments(p, at, segs, maxX, lineHeight);
+        legendHits.push_back({ci.id, box});
+        return box.bottom();
     }
 
     void drawLegend(QCPPainter* p, const QFontMetricsF& fm) {
@@ -1536,7 +1692,7 @@ struct CandleChart::Private {
             const double change = prevClose != 0 ? (b->close - prevClose) / prevClose * 100 : 0;
             auto add = [&](const QString& k, const QString& v) {
                 head.push_back({k, theme.mutedText});
-                head.push_back({v + QStringLiteral("  "), c});
+                head.push_back({v + QStringLiteral("  "), c, false, true});
             };
             add(QStringLiteral("O "), formatPrice(b->open));
             add(QStringLiteral("H "), formatPrice(b->high));
@@ -1548,16 +1704,16 @@ struct CandleChart::Private {
             add(QStringLiteral("Vol "), compactNumber(b->volume));
             if (b->count > 1) head.push_back({QStringLiteral("(%1 bars)").arg(b->count), theme.mutedText});
         }
-        drawSegments(p, at, head);
+        const double lineH = fm.height() + 2;
+        at.setY(drawSegments(p, at, head, inner.right() - 8, lineH).bottom());
         if (series.empty()) return;
         const std::int64_t idx = legendIndex();
-        const double lineH = fm.height() + 2;
         for (const auto& ci : indicators) {
             if (ci->isOverlay()) {
-                at.ry() += lineH;
-                drawIndicatorLegend(p, at, *ci, idx);
+                at.setY(drawIndicatorLegend(p, at, *ci, idx, inner.right() - 8, lineH));
             } else if (ci->rect != nullptr) {
-                drawIndicatorLegend(p, QPointF(ci->rect->rect().left() + 8, ci->rect->rect().top() + 4), *ci, idx);
+                const QRect pane = ci->rect->rect();
+                drawIndicatorLegend(p, QPointF(pane.left() + 8, pane.top() + 4), *ci, idx, pane.right() - 8, lineH);
             }
         }
     }

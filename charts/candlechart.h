@@ -203,10 +203,11 @@ public:
     void setClock(std::function<std::int64_t()> nowMs);
 
     // ---- rendering -------------------------------------------------------------------------
-    /// Does the pending frame now (data sync, auto-scale, replot with an immediate repaint).
+    /// Does the pending frame now (data sync, auto-scale, an immediate repaint of the plot).
     /// Normal use never needs it; tests and benchmarks do.
     void renderNow();
-    /// Frames drawn so far (each is one QCustomPlot replot).
+    /// Frames drawn so far (each is one repaint of the plot, which draws every layer: see
+    /// chartplot.h).
     int frameCount() const;
 
     // ---- access for tests, benchmarks and integrators --------------------------------------

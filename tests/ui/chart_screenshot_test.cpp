@@ -89,6 +89,23 @@ private Q_SLOTS:
         save(chart, QStringLiteral("chart_indicators_") + QString::fromLatin1(QTest::currentDataTag()));
     }
 
+    void narrowChartWithPanes() {
+        // A chart as narrow as one of a 3x2 layout: the legend wraps instead of running under the
+        // price axis, and small panes leave out edge labels that would overlap their neighbours'.
+        const auto bars = load("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+        CandleChart chart;
+        chart.resize(520, 560);
+        chart.setInstrument(InstrumentId{"BINANCE", "BTCUSDT"});
+        chart.setTimeframe(Timeframe::H1);
+        chart.setBars(bars);
+        for (const char* n : {"bbands", "ichimoku", "macd", "stoch"}) QVERIFY(chart.addIndicator(IndicatorConfig::defaults(QString::fromLatin1(n))) > 0);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.renderNow();
+        chart.renderNow();
+        save(chart, QStringLiteral("chart_narrow_panes"));
+    }
+
     void zoomedOutAndCrosshair() {
         const auto bars = load("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
         CandleChart chart;
@@ -147,7 +164,8 @@ private Q_SLOTS:
         add(K::Rectangle, {at(1940, hi(1945)), at(1965, lo(1960))}, "#7e57c2");
         add(K::FibRetracement, {at(1870, lo(1870)), at(1920, hi(1920))}, "#26a69a");
         add(K::ParallelChannel, {at(1930, lo(1930)), at(1990, lo(1990)), at(1960, hi(1960))}, "#ffb300");
-        add(K::Text, {at(1880, hi(1880))}, "#ffeb3b", "breakout, then retest");
+        // A note in a colour that reads on the theme: yellow on dark, deep amber on light.
+        add(K::Text, {at(1880, hi(1880))}, theme == QLatin1String("light") ? "#e65100" : "#ffeb3b", "breakout, then retest");
         add(K::Measure, {at(1975, lo(1975)), at(1995, hi(1995))}, "#2962ff");
         signal::Signal up;
         up.barOpenMs = bars[1890].openTimeMs;
