@@ -165,7 +165,7 @@ Result<OrderEvents> FillSimulator::amend(OrderId id, const Price& price, std::in
             if (crosses)
                 return makeError(name + ": a " + std::string(toString(o.request.side)) + (limit ? " limit" : " stop") + " at " +
                                  price.toTrimmedString() + " would " + (limit ? "fill" : "trigger") + " at once (" +
-                                 (buy ? "ask " : "bid ") + ref->toTrimmedString() + "); not moved");
+                                 (buy ? "ask " : "bid ") + ref->toTrimmedString() + ")");
         }
     }
     o.request = std::move(changed);

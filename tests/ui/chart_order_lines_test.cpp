@@ -143,6 +143,12 @@ private Q_SLOTS:
         QVERIFY(eth->orderLines().empty());
         // For a look by eye: KAIROS_CHART_SCREENSHOTS=DIR saves the chart with its lines.
         if (const QString dir = qEnvironmentVariable("KAIROS_CHART_SCREENSHOTS"); !dir.isEmpty()) {
+            w.resize(1600, 1000);
+            charts->setGrid(4);
+            QCoreApplication::processEvents();
+            (void)QTest::qWaitFor([&] { return charts->chart(3) && charts->chart(3)->barCount() > 0; }, 5000);
+            for (int i = 0; i < charts->grid(); ++i) charts->chart(i)->renderNow();
+            QVERIFY(w.grab().save(dir + QStringLiteral("/workspace_4_charts.png")));
             charts->setGrid(1);
             w.resize(1400, 900);
             btc->renderNow();
