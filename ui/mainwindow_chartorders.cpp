@@ -12,12 +12,8 @@
 #include "mainwindow.h"
 
 #include "chartworkspace.h"
-#include "signalswidget.h"
-#include "terminalsession.h"
 
 #include "candlechart.h"
-#include "marketdata/venuedirectory.h"
-#include "trading/instrumentdefaults.h"
 #include "trading/papervenue.h"
 #include "trading/venuerules.h"
 
@@ -106,13 +102,6 @@ std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const 
 }  // namespace
 
 void MainWindow::setupChartOrderLines() {
-    // Signal levels at their instrument's tick precision (venue list, else the bundled rules).
-    if (m_signalsPanel)
-        m_signalsPanel->model()->setDecimals([this](const InstrumentId& id) {
-            if (const Instrument* i = m_session.venues()->find(id); i && !i->tickSize.isZero()) return i->tickSize.scale();
-            if (auto b = trading::bundledInstrumentRules(id)) return b->tickSize.scale();
-            return -1;
-        });
     if (!m_paper || !m_charts) return;
     m_orderLinesTimer = new QTimer(this);
     m_orderLinesTimer->setSingleShot(true);

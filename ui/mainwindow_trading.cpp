@@ -11,6 +11,7 @@
 #include "mainwindow.h"
 
 #include "orderticketdialog.h"
+#include "signalswidget.h"
 #include "terminalsession.h"
 #include "tradingpanel.h"
 #include "watchlistmodel.h"
@@ -61,6 +62,12 @@ void MainWindow::setupTrading() {
         if (auto p = m_paper->lastPrice(id)) return trading::fallbackInstrumentRules(id, *p);
         return std::nullopt;
     });
+    // Signal levels at the tick precision of the same rules (UX.md: never more digits than the tick).
+    if (m_signalsPanel)
+        m_signalsPanel->model()->setDecimals([this](const InstrumentId& id) {
+            const Instrument* i = m_paper->instrument(id);
+            return i && !i->tickSize.isZero() ? i->tickSize.scale() : -1;
+        });
     if (auto st = m_paper->open(); !st) problems << QString::fromStdString(st.message());
     if (!m_session.database()) problems << tr("no profile database (%1): paper trades are kept for this session only").arg(m_session.databaseError());
 

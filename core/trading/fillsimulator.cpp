@@ -152,15 +152,11 @@ Result<OrderEvents> FillSimulator::amend(OrderId id, const Price& price, std::in
     if (auto st = validateOrder(changed, *inst, std::nullopt, m_config.rules.moneyScale); !st) return makeError(st.message());
     const auto mk = m_markets.find(o.request.instrument);
     if (mk != m_markets.end() && mk->second.live()) {
-        const MarketState& m = mk->second;
-        const std::optional<Price> ask = m.quote ? std::optional<Price>(m.quote->ask) : m.lastTrade;
-        const std::optional<Price> bid = m.quote ? std::optional<Price>(m.quote->bid) : m.lastTrade;
         const bool buy = o.request.side == Side::Buy;
         const bool limit = o.request.type == OrderType::Limit;
         // Crossing: a buy limit at or above the ask, a sell limit at or below the bid, a buy stop
         // at or below the ask, a sell stop at or above the bid.
-        const std::optional<Price>& ref = buy ? ask : bid;
-        if (ref) {
+        if (const auto ref = referencePrice(o.request.instrument, o.request.side)) {
             const bool crosses = limit ? (buy ? !(price < *ref) : !(*ref < price)) : (buy ? !(*ref < price) : !(price < *ref));
             if (crosses)
                 return makeError(name + ": a " + std::string(toString(o.request.side)) + (limit ? " limit" : " stop") + " at " +
