@@ -1,17 +1,17 @@
 #include "alerts/alertstore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <QDateTime>
 
 namespace kairos::alerts {
 
-using storage::detail::Statement;
-using storage::detail::Transaction;
+using storage::sql::Statement;
+using storage::sql::Transaction;
 
 namespace {
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::sql::sqliteMessage(db)); }
 
 constexpr const char* kColumns =
     "venue, symbol, condition_kind, level_raw, level_scale, formula, timeframe, signal_side, min_confidence, trigger_mode, "
@@ -222,7 +222,7 @@ Result<std::vector<AlertEvent>> AlertStore::history(int limit) const {
 Status AlertStore::clearHistory() {
     auto tx = Transaction::begin(d->db);
     if (!tx) return tx.error();
-    if (auto s = storage::detail::execSql(d->db, "DELETE FROM alert_history"); !s) return s;
+    if (auto s = storage::sql::execSql(d->db, "DELETE FROM alert_history"); !s) return s;
     return tx->commit();
 }
 

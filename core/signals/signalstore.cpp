@@ -1,13 +1,13 @@
 #include "signals/signalstore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <sstream>
 
 namespace kairos::signal {
 
-using storage::detail::Statement;
+using storage::sql::Statement;
 
 struct SignalStore::Impl {
     sqlite3* db;
@@ -21,12 +21,12 @@ Direction sideOf(const std::string& s) { return s == "LONG" ? Direction::Long : 
 Exit exitOf(const std::string& s) {
     return s == "stop" ? Exit::StopLoss : s == "tp3" ? Exit::TakeProfit3 : s == "expired" ? Exit::Expired : Exit::Open;
 }
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::sql::sqliteMessage(db)); }
 }  // namespace
 
 Status SignalStore::save(const InstrumentId& id, Timeframe tf, const std::vector<Signal>& list, const std::vector<Outcome>& outcomes) {
     if (list.size() != outcomes.size()) return makeError("save: " + std::to_string(list.size()) + " signals but " + std::to_string(outcomes.size()) + " outcomes");
-    auto tx = storage::detail::Transaction::begin(d->db);
+    auto tx = storage::sql::Transaction::begin(d->db);
     if (!tx) return tx.error();
     Statement st;
     if (auto s = st.prepare(d->db,

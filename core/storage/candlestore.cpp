@@ -1,7 +1,7 @@
 #include "storage/candlestore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <QDir>
 
@@ -69,7 +69,7 @@ bool scalesValid(const Bar& b) {
 }
 
 /// Reads the row the statement is on; false when its scales are out of range (a damaged row).
-bool readBar(const detail::Statement& st, Bar& b) {
+bool readBar(const sql::Statement& st, Bar& b) {
     const auto packed = static_cast<std::uint64_t>(st.columnInt64(7));
     auto scale = [packed](int shift) { return static_cast<int>((packed >> shift) & 31u); };
     for (int shift = 0; shift < 30; shift += 5)
@@ -86,7 +86,7 @@ bool readBar(const detail::Statement& st, Bar& b) {
     return true;
 }
 
-void bindSeriesKey(detail::Statement& st, const InstrumentId& id, Timeframe tf) {
+void bindSeriesKey(sql::Statement& st, const InstrumentId& id, Timeframe tf) {
     st.bindText(1, id.venue);
     st.bindText(2, id.symbol);
     st.bindText(3, toString(tf));
@@ -112,19 +112,19 @@ struct CandleStore::Impl {
     explicit Impl(Database& database) : db(database) {}
 
     Database& db;
-    detail::Statement findSeries;
-    detail::Statement insertSeries;
-    detail::Statement upsertBar;
-    detail::Statement range;
-    detail::Statement latest;
-    detail::Statement openTimes;
-    detail::Statement span;
-    detail::Statement series;
-    detail::Statement deleteBars;
-    detail::Statement deleteSeries;
+    sql::Statement findSeries;
+    sql::Statement insertSeries;
+    sql::Statement upsertBar;
+    sql::Statement range;
+    sql::Statement latest;
+    sql::Statement openTimes;
+    sql::Statement span;
+    sql::Statement series;
+    sql::Statement deleteBars;
+    sql::Statement deleteSeries;
 
     /// Prepares `st` on first use; the statement is then kept for the store's lifetime.
-    Status ready(detail::Statement& st, const char* sql) {
+    Status ready(sql::Statement& st, const char* sql) {
         if (st.isPrepared()) return {};
         return st.prepare(db.handle(), sql);
     }
@@ -136,26 +136,26 @@ struct CandleStore::Impl {
     /// The series' id, or 0 when it does not exist.
     Result<std::int64_t> findSeriesId(const InstrumentId& id, Timeframe tf) {
         if (auto s = ready(findSeries, kFindSeriesSql); !s) return s.error();
-        detail::StatementResetter resetter(findSeries);
+        sql::StatementResetter resetter(findSeries);
         bindSeriesKey(findSeries, id, tf);
         const int rc = findSeries.step();
         if (rc == SQLITE_ROW) return findSeries.columnInt64(0);
         if (rc == SQLITE_DONE) return std::int64_t{0};
-        return makeError(detail::sqliteMessage(db.handle()));
+        return makeError(sql::sqliteMessage(db.handle()));
     }
 
     Result<std::int64_t> findOrCreateSeriesId(const InstrumentId& id, Timeframe tf) {
         auto found = findSeriesId(id, tf);
         if (!found || *found != 0) return found;
         if (auto s = ready(insertSeries, kInsertSeriesSql); !s) return s.error();
-        detail::StatementResetter resetter(insertSeries);
+        sql::StatementResetter resetter(insertSeries);
         bindSeriesKey(insertSeries, id, tf);
-        if (insertSeries.step() != SQLITE_DONE) return makeError(detail::sqliteMessage(db.handle()));
+        if (insertSeries.step() != SQLITE_DONE) return makeError(sql::sqliteMessage(db.handle()));
         return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.handle()));
     }
 
     /// Runs a bar query bound to the series key (and optionally a time range) into `out`.
-    Status readBars(detail::Statement& st, std::vector<Bar>& out) {
+    Status readBars(sql::Statement& st, std::vector<Bar>& out) {
         for (;;) {
             const int rc = st.step();
             if (rc == SQLITE_ROW) {
@@ -166,7 +166,7 @@ struct CandleStore::Impl {
                 continue;
             }
             if (rc == SQLITE_DONE) return {};
-            return makeError(detail::sqliteMessage(db.handle()));
+            return makeError(sql::sqliteMessage(db.handle()));
         }
     }
 };
@@ -183,13 +183,13 @@ Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vect
     if (auto s = d->ready(d->upsertBar, kUpsertBarSql); !s) return fail(s.message());
 
     // One transaction per call: all bars or none. Leaving this scope without commit() rolls back.
-    auto tx = detail::Transaction::begin(d->db.handle());
+    auto tx = sql::Transaction::begin(d->db.handle());
     if (!tx) return fail(tx.message());
     auto seriesId = d->findOrCreateSeriesId(id, tf);
     if (!seriesId) return fail(seriesId.message());
 
-    detail::Statement& st = d->upsertBar;
-    detail::StatementResetter resetter(st);
+    sql::Statement& st = d->upsertBar;
+    sql::StatementResetter resetter(st);
     sqlite3_stmt* raw = st.get();
     // The series id is the same for every row; bindings survive sqlite3_reset.
     sqlite3_bind_int64(raw, 1, *seriesId);
@@ -205,7 +205,7 @@ Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vect
         sqlite3_bind_int64(raw, 9, packScales(b));
         sqlite3_bind_int64(raw, 10, b.tradeCount);
         if (sqlite3_step(raw) != SQLITE_DONE)
-            return fail("bar at " + formatUtc(b.openTimeMs) + ": " + detail::sqliteMessage(d->db.handle()));
+            return fail("bar at " + formatUtc(b.openTimeMs) + ": " + sql::sqliteMessage(d->db.handle()));
         sqlite3_reset(raw);
     }
     if (auto s = tx->commit(); !s) return fail(s.message());
@@ -221,7 +221,7 @@ Result<std::vector<Bar>> CandleStore::range(const InstrumentId& id, Timeframe tf
     const auto expected = spanMs / static_cast<std::uint64_t>(nominalDurationMs(tf)) + 1;
     out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(expected, kMaxReserveBars)));
 
-    detail::StatementResetter resetter(d->range);
+    sql::StatementResetter resetter(d->range);
     bindSeriesKey(d->range, id, tf);
     d->range.bindInt64(4, fromMs);
     d->range.bindInt64(5, toMs);
@@ -231,7 +231,7 @@ Result<std::vector<Bar>> CandleStore::range(const InstrumentId& id, Timeframe tf
 
 Result<std::optional<Bar>> CandleStore::latest(const InstrumentId& id, Timeframe tf) const {
     if (auto s = d->ready(d->latest, kLatestSql); !s) return makeError("cannot read " + d->describe(id, tf) + ": " + s.message());
-    detail::StatementResetter resetter(d->latest);
+    sql::StatementResetter resetter(d->latest);
     bindSeriesKey(d->latest, id, tf);
     std::vector<Bar> out;
     if (auto s = d->readBars(d->latest, out); !s) return makeError("cannot read " + d->describe(id, tf) + ": " + s.message());
@@ -252,15 +252,15 @@ Result<std::vector<Gap>> CandleStore::gaps(const InstrumentId& id, Timeframe tf,
     std::int64_t expected = bucketStart(tf, fromMs);
     if (expected < fromMs) expected = nextBucketStart(tf, fromMs);
 
-    detail::Statement& st = d->openTimes;
-    detail::StatementResetter resetter(st);
+    sql::Statement& st = d->openTimes;
+    sql::StatementResetter resetter(st);
     bindSeriesKey(st, id, tf);
     st.bindInt64(4, fromMs);
     st.bindInt64(5, toMs);
     for (;;) {
         const int rc = st.step();
         if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) return fail(detail::sqliteMessage(d->db.handle()));
+        if (rc != SQLITE_ROW) return fail(sql::sqliteMessage(d->db.handle()));
         // A bar whose open time is off the grid still covers the bucket it falls in.
         const std::int64_t present = bucketStart(tf, st.columnInt64(0));
         if (present < expected) continue;
@@ -279,9 +279,9 @@ Result<std::vector<Gap>> CandleStore::gaps(const InstrumentId& id, Timeframe tf)
     std::int64_t first = 0;
     std::int64_t last = 0;
     {
-        detail::StatementResetter resetter(d->span);
+        sql::StatementResetter resetter(d->span);
         bindSeriesKey(d->span, id, tf);
-        if (d->span.step() != SQLITE_ROW) return fail(detail::sqliteMessage(d->db.handle()));
+        if (d->span.step() != SQLITE_ROW) return fail(sql::sqliteMessage(d->db.handle()));
         if (d->span.columnInt64(2) == 0) return std::vector<Gap>{};
         first = d->span.columnInt64(0);
         last = d->span.columnInt64(1);
@@ -296,11 +296,11 @@ Result<std::vector<SeriesInfo>> CandleStore::series() const {
     };
     if (auto s = d->ready(d->series, kSeriesSql); !s) return fail(s.message());
     std::vector<SeriesInfo> out;
-    detail::StatementResetter resetter(d->series);
+    sql::StatementResetter resetter(d->series);
     for (;;) {
         const int rc = d->series.step();
         if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) return fail(detail::sqliteMessage(d->db.handle()));
+        if (rc != SQLITE_ROW) return fail(sql::sqliteMessage(d->db.handle()));
         const std::string tfText = d->series.columnText(2);
         auto tf = parseTimeframe(tfText);
         if (!tf) return fail("unknown timeframe \"" + tfText + "\" (written by a newer Kairos?)");
@@ -325,7 +325,7 @@ Result<std::int64_t> CandleStore::remove(const InstrumentId& id, Timeframe tf) {
     };
     if (auto s = d->ready(d->deleteBars, kDeleteBarsSql); !s) return fail(s.message());
     if (auto s = d->ready(d->deleteSeries, kDeleteSeriesSql); !s) return fail(s.message());
-    auto tx = detail::Transaction::begin(d->db.handle());
+    auto tx = sql::Transaction::begin(d->db.handle());
     if (!tx) return fail(tx.message());
     auto seriesId = d->findSeriesId(id, tf);
     if (!seriesId) return fail(seriesId.message());
@@ -333,15 +333,15 @@ Result<std::int64_t> CandleStore::remove(const InstrumentId& id, Timeframe tf) {
 
     std::int64_t removed = 0;
     {
-        detail::StatementResetter resetter(d->deleteBars);
+        sql::StatementResetter resetter(d->deleteBars);
         d->deleteBars.bindInt64(1, *seriesId);
-        if (d->deleteBars.step() != SQLITE_DONE) return fail(detail::sqliteMessage(d->db.handle()));
+        if (d->deleteBars.step() != SQLITE_DONE) return fail(sql::sqliteMessage(d->db.handle()));
         removed = sqlite3_changes64(d->db.handle());
     }
     {
-        detail::StatementResetter resetter(d->deleteSeries);
+        sql::StatementResetter resetter(d->deleteSeries);
         d->deleteSeries.bindInt64(1, *seriesId);
-        if (d->deleteSeries.step() != SQLITE_DONE) return fail(detail::sqliteMessage(d->db.handle()));
+        if (d->deleteSeries.step() != SQLITE_DONE) return fail(sql::sqliteMessage(d->db.handle()));
     }
     if (auto s = tx->commit(); !s) return fail(s.message());
     return removed;

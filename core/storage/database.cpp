@@ -1,7 +1,7 @@
 #include "storage/database.h"
 
 #include "storage/detail/migrations.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -45,9 +45,9 @@ Error newerSchemaError(const std::string& where, std::int64_t version, int lates
 /// the transaction: another process may have migrated between our first read and our lock.
 Result<int> migrate(sqlite3* db, std::span<const detail::Migration> steps, const std::string& where) {
     const int latest = steps.empty() ? 0 : steps.back().version;
-    auto tx = detail::Transaction::begin(db);
+    auto tx = sql::Transaction::begin(db);
     if (!tx) return makeError(where + ": " + tx.message());
-    auto version = detail::queryInt64(db, "PRAGMA user_version");
+    auto version = sql::queryInt64(db, "PRAGMA user_version");
     if (!version) return makeError(where + ": cannot read the schema version: " + version.message());
     if (*version > latest) return newerSchemaError(where, *version, latest);
     if (*version == latest) {
@@ -56,14 +56,14 @@ Result<int> migrate(sqlite3* db, std::span<const detail::Migration> steps, const
     }
     for (const auto& step : steps) {
         if (step.version <= *version) continue;
-        if (auto s = detail::execSql(db, step.sql); !s)
+        if (auto s = sql::execSql(db, step.sql); !s)
             return makeError(where + ": schema migration " + std::to_string(step.version) + " (" + step.name +
                              ") failed: " + s.message() + "; the database was left as it was (schema " +
                              std::to_string(*version) + ")");
     }
     const std::string stamp = "PRAGMA user_version = " + std::to_string(latest) +
                               "; PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
-    if (auto s = detail::execSql(db, stamp.c_str()); !s)
+    if (auto s = sql::execSql(db, stamp.c_str()); !s)
         return makeError(where + ": cannot record the schema version: " + s.message());
     if (auto s = tx->commit(); !s) return makeError(where + ": cannot commit the schema migration: " + s.message());
     return latest;
@@ -92,7 +92,7 @@ QString Database::path() const { return d->path; }
 int Database::schemaVersion() const { return d->schemaVersion; }
 sqlite3* Database::handle() const { return d->db; }
 
-Status Database::exec(const char* sql) { return detail::execSql(d->db, sql); }
+Status Database::exec(const char* sql) { return sql::execSql(d->db, sql); }
 
 Result<std::unique_ptr<Database>> Database::open(const QString& path) {
     return detail::openWithMigrations(path, detail::migrations());
@@ -120,16 +120,16 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     sqlite3* db = self->d->db;
     if (rc != SQLITE_OK)
         return makeError("cannot open " + where + ": " +
-                         (db != nullptr ? detail::sqliteMessage(db) : detail::sqliteMessage(rc)) +
+                         (db != nullptr ? sql::sqliteMessage(db) : sql::sqliteMessage(rc)) +
                          "; check that the folder exists and is writable");
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
 
     // Read-only checks first: nothing is written to a file we are going to refuse. These header
     // reads are also where a non-SQLite or damaged file shows up (SQLITE_NOTADB).
-    auto appId = detail::queryInt64(db, "PRAGMA application_id");
-    auto version = appId ? detail::queryInt64(db, "PRAGMA user_version") : Result<std::int64_t>(appId.error());
-    auto objects = version ? detail::queryInt64(db, "SELECT count(*) FROM sqlite_schema")
+    auto appId = sql::queryInt64(db, "PRAGMA application_id");
+    auto version = appId ? sql::queryInt64(db, "PRAGMA user_version") : Result<std::int64_t>(appId.error());
+    auto objects = version ? sql::queryInt64(db, "SELECT count(*) FROM sqlite_schema")
                            : Result<std::int64_t>(version.error());
     if (!objects) {
         const int code = sqlite3_extended_errcode(db);
@@ -151,18 +151,18 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     if (*objects == 0) {
         // A new database: larger pages mean fewer B-tree pages and WAL frames per bar written.
         // page_size only takes effect before the first table is created (and before WAL).
-        if (auto s = detail::execSql(db, "PRAGMA page_size = 8192"); !s)
+        if (auto s = sql::execSql(db, "PRAGMA page_size = 8192"); !s)
             return makeError("cannot set up " + where + ": " + s.message());
     }
     // WAL: readers never block the writer, and a commit is one append to the -wal file. In WAL
     // mode synchronous=NORMAL keeps the database consistent after a crash or power loss (the last
     // commits before a power loss may be lost, never half-applied).
-    auto mode = detail::queryText(db, "PRAGMA journal_mode = WAL");
+    auto mode = sql::queryText(db, "PRAGMA journal_mode = WAL");
     if (!mode) return makeError("cannot set up " + where + ": " + mode.message());
     if (mode.value() != "wal")
         return makeError("cannot set up " + where + ": the file system does not support SQLite's WAL mode (journal "
                          "mode stays \"" + mode.value() + "\"); put the profile on a local disk");
-    if (auto s = detail::execSql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+    if (auto s = sql::execSql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
                                          // Chart history reads go through 100k-bar ranges: a 64 MiB page
                                          // cache and memory-mapped reads keep them from re-reading pages.
                                          "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;"); !s)

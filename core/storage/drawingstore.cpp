@@ -1,7 +1,7 @@
 #include "storage/drawingstore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <QDateTime>
 
@@ -12,8 +12,8 @@
 
 namespace kairos::storage {
 
-using detail::Statement;
-using detail::Transaction;
+using sql::Statement;
+using sql::Transaction;
 
 namespace {
 constexpr std::pair<DrawingKind, std::string_view> kKindNames[] = {
@@ -28,7 +28,7 @@ constexpr std::pair<DrawingKind, std::string_view> kKindNames[] = {
     {DrawingKind::Measure, "measure"},
 };
 
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + sql::sqliteMessage(db)); }
 
 bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 

@@ -1,17 +1,17 @@
 #include "storage/layoutstore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 namespace kairos::storage {
 
-using detail::Statement;
+using sql::Statement;
 
 namespace {
 const std::string kNamedPrefix = "chartLayout/named/";
 const std::string kLastKey = "chartLayout/last";
 
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + sql::sqliteMessage(db)); }
 
 Status checkName(const std::string& name) {
     if (name.find_first_not_of(" \t") == std::string::npos) return makeError("a layout needs a name");

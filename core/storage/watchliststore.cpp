@@ -1,7 +1,7 @@
 #include "storage/watchliststore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,8 +11,8 @@
 
 namespace kairos::storage {
 
-using detail::Statement;
-using detail::Transaction;
+using sql::Statement;
+using sql::Transaction;
 
 struct WatchlistStore::Impl {
     sqlite3* db;
@@ -22,7 +22,7 @@ WatchlistStore::WatchlistStore(Database& db) : d(std::make_unique<Impl>(Impl{db.
 WatchlistStore::~WatchlistStore() = default;
 
 namespace {
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + sql::sqliteMessage(db)); }
 
 Status checkName(const std::string& name) {
     if (name.find_first_not_of(" \t") == std::string::npos) return makeError("a watchlist needs a name");

@@ -1,14 +1,14 @@
 #include "trading/paperstore.h"
 
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <map>
 
 namespace kairos::trading {
 
-using storage::detail::Statement;
-using storage::detail::Transaction;
+using storage::sql::Statement;
+using storage::sql::Transaction;
 
 struct PaperStore::Impl {
     sqlite3* db;
@@ -18,7 +18,7 @@ PaperStore::PaperStore(storage::Database& db) : d(std::make_unique<Impl>(Impl{db
 PaperStore::~PaperStore() = default;
 
 namespace {
-Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::detail::sqliteMessage(db)); }
+Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::sql::sqliteMessage(db)); }
 
 template <class T>
 void bindFixed(Statement& st, int rawIndex, const T& v) {
@@ -225,7 +225,7 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
         !s)
         return s;
     for (const auto& [id, o] : last) {
-        storage::detail::StatementResetter reset(up);
+        storage::sql::StatementResetter reset(up);
         up.bindInt64(1, static_cast<std::int64_t>(o->id));
         up.bindText(2, o->request.clientOrderId);
         up.bindText(3, o->request.instrument.venue);
@@ -260,7 +260,7 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
     for (const auto& e : events) {
         if (!e.fill) continue;
         const Fill& f = *e.fill;
-        storage::detail::StatementResetter reset(ins);
+        storage::sql::StatementResetter reset(ins);
         ins.bindInt64(1, static_cast<std::int64_t>(f.fillId));
         ins.bindInt64(2, static_cast<std::int64_t>(f.orderId));
         ins.bindText(3, f.clientOrderId);
@@ -282,7 +282,7 @@ Status PaperStore::reset(const Money& startingCash, std::int64_t nowMs) {
     auto tx = Transaction::begin(d->db);
     if (!tx) return tx.error();
     for (const char* sql : {"DELETE FROM paper_fills", "DELETE FROM paper_orders", "DELETE FROM paper_account"})
-        if (auto s = storage::detail::execSql(d->db, sql); !s) return s;
+        if (auto s = storage::sql::execSql(d->db, sql); !s) return s;
     if (auto s = createAccount(startingCash, nowMs); !s) return s;
     return tx->commit();
 }

@@ -5,7 +5,7 @@
 
 #include "marketdata/csvimport.h"
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 #include "testdata.h"
 
 #include <QString>
@@ -24,7 +24,7 @@ std::unique_ptr<storage::Database> openDb(const std::string& dir) {
     return db.ok() ? std::move(*db) : nullptr;
 }
 
-std::int64_t count(storage::Database& db, const char* sql) { return storage::detail::queryInt64(db.handle(), sql).valueOr(-1); }
+std::int64_t count(storage::Database& db, const char* sql) { return storage::sql::queryInt64(db.handle(), sql).valueOr(-1); }
 }  // namespace
 
 // GIVEN rules saved in the profile and a "once" alert that fires on real 1m closes, WHEN the

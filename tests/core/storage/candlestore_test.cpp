@@ -2,7 +2,7 @@
 
 #include "marketdata/csvimport.h"
 #include "storage/database.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 #include "testdata.h"
 
 #include <QCoreApplication>
@@ -218,7 +218,7 @@ TEST(CandleStore, KilledImportLeavesCommittedDataIntact) {
     EXPECT_GT(QFileInfo(QString::fromStdString(dir) + QStringLiteral("/kairos.sqlite-wal")).size(), 0);
     // THEN the database is consistent and holds exactly the committed bars, nothing of the import
     auto db = openAt(dir);
-    auto check = storage::detail::queryText(db->handle(), "PRAGMA integrity_check");
+    auto check = storage::sql::queryText(db->handle(), "PRAGMA integrity_check");
     ASSERT_TRUE(check.ok()) << check.message();
     EXPECT_EQ(*check, "ok");
     CandleStore store(*db);

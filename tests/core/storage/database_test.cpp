@@ -1,7 +1,7 @@
 #include "storage/database.h"
 
 #include "storage/detail/migrations.h"
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 #include "testdata.h"
 
 #include <QCryptographicHash>
@@ -24,7 +24,7 @@ QByteArray fileHash(const QString& path) {
 }
 
 std::int64_t pragma(Database& db, const char* sql) {
-    auto v = detail::queryInt64(db.handle(), sql);
+    auto v = sql::queryInt64(db.handle(), sql);
     return v ? *v : -1;
 }
 
@@ -48,7 +48,7 @@ TEST(Database, NewProfileIsWalWithCurrentSchema) {
     EXPECT_EQ((*db)->schemaVersion(), Database::currentSchemaVersion());
     EXPECT_EQ(pragma(**db, "PRAGMA user_version"), Database::currentSchemaVersion());
     EXPECT_EQ(pragma(**db, "PRAGMA foreign_keys"), 1);
-    auto mode = detail::queryText((*db)->handle(), "PRAGMA journal_mode");
+    auto mode = sql::queryText((*db)->handle(), "PRAGMA journal_mode");
     ASSERT_TRUE(mode.ok());
     EXPECT_EQ(*mode, "wal");
     // Every migration's tables exist.

@@ -1,8 +1,8 @@
-#include "storage/detail/sqlite.h"
+#include "storage/sqlite.h"
 
 #include <utility>
 
-namespace kairos::storage::detail {
+namespace kairos::storage::sql {
 
 std::string sqliteMessage(sqlite3* db) {
     if (db == nullptr) return "out of memory opening SQLite";
@@ -113,4 +113,4 @@ Result<std::string> queryText(sqlite3* db, const char* sql) {
     return makeError(sqliteMessage(db));
 }
 
-}  // namespace kairos::storage::detail
+}  // namespace kairos::storage::sql

@@ -1,5 +1,6 @@
 #pragma once
-// Thin RAII helpers over the SQLite C API, for the storage module's own code only.
+// Thin RAII helpers over the SQLite C API: prepared statements, transactions/savepoints and error
+// texts. Public API of the storage module for every module that keeps its tables in the profile db.
 
 #include "util/result.h"
 
@@ -9,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace kairos::storage::detail {
+namespace kairos::storage::sql {
 
 /// "<SQLite's message for db> (<extended error name>)", for error texts.
 std::string sqliteMessage(sqlite3* db);
@@ -98,4 +99,4 @@ Result<std::int64_t> queryInt64(sqlite3* db, const char* sql);
 /// Same for a text result (e.g. "PRAGMA journal_mode=WAL").
 Result<std::string> queryText(sqlite3* db, const char* sql);
 
-}  // namespace kairos::storage::detail
+}  // namespace kairos::storage::sql

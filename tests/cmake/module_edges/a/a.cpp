@@ -1,0 +1,3 @@
+#include "a/a.h"
+#include "a/detail/hidden.h"
+int aValue() { return hidden(); }

@@ -1,0 +1,2 @@
+#pragma once
+inline int hidden() { return 2; }
