@@ -1,6 +1,6 @@
 #pragma once
-// Streaming indicators: one bar at a time, O(1) per update (CCI's mean deviation: O(N), see
-// oscillators.h), no allocation after construction.
+// Streaming indicators: one bar at a time, O(1) per update (CCI's mean deviation: O(N) up to period
+// 256, O(log N) beyond; see oscillators.h), no allocation after construction.
 //
 // Every class has the same shape:
 //   push(...)        a new bar;

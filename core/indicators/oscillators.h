@@ -14,13 +14,15 @@
 //   the * 100); Momentum: x - x[N ago]; both first at index N.
 // - CCI: typical price (h+l+c)/3 minus its SMA(N), over 0.015 times the mean absolute deviation of
 //   the window's typical prices from that SMA; from N-1; a flat window gives 0. The mean deviation
-//   is O(N) per update by its definition (the window mean moves every bar).
+//   is O(N) per update by its definition (the window mean moves every bar): summed directly up to
+//   period 256, in O(log N) from a sorted window beyond (see Cci).
 // - Stochastic (slow, the default 14/3/3): raw %K = 100*(close - LL)/(HH - LL) over K bars, %K =
 //   SMA(slowing) of raw %K (from index K+slowing-2), %D = SMA(D) of %K (from K+slowing+D-3); a flat
 //   window gives raw %K 50. Williams %R = -100*(HH - close)/(HH - LL), flat -50, from N-1.
 // - Stochastic RSI: (RSI - lowest RSI) / (highest RSI - lowest RSI) over the last N RSI values, as a
 //   fraction 0..1 (Tulip's scale); from 2N-1; a flat RSI window gives 0.5.
 
+#include "indicators/detail/sortedwindow.h"
 #include "indicators/detail/window.h"
 #include "indicators/movingaverages.h"
 
@@ -218,9 +220,20 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 /// Commodity channel index.
+///
+/// The mean deviation is O(N) per update by its definition (the window mean moves every bar, so
+/// no running sum of |x - mean| exists). Up to kDirectMaxPeriod it is summed directly; longer
+/// windows keep their typical prices sorted with subtree sums (detail::SortedWindow), which gives
+/// the same sum in O(log N) per update, rounded differently (a relative difference of about
+/// 1e-15 times price / mean deviation), still bitwise the same in streaming and batch.
 class Cci {
 public:
-    explicit Cci(int period = 20) : m_period(period), m_tp(period), m_ring(static_cast<std::size_t>(period), 0.0) {}
+    /// The longest period whose mean deviation is summed directly over the window.
+    static constexpr int kDirectMaxPeriod = 256;
+
+    explicit Cci(int period = 20)
+        : m_period(period), m_direct(period <= kDirectMaxPeriod), m_tp(period),
+          m_ring(m_direct ? static_cast<std::size_t>(period) : 0, 0.0), m_sorted(m_direct ? 0 : period) {}
     int warmup() const { return m_period - 1; }
     void push(double high, double low, double close) { feed(high, low, close, false); }
     void updateLast(double high, double low, double close) { feed(high, low, close, true); }
@@ -229,7 +242,11 @@ public:
         if (!m_tp.ready()) return kNaN;
         const double mean = m_tp.value();
         double dev = 0;
-        for (double v : m_ring) dev += std::fabs(v - mean);
+        if (m_direct) {
+            for (double v : m_ring) dev += std::fabs(v - mean);
+        } else {
+            dev = m_sorted.absDeviationSum(mean);
+        }
         dev /= m_period;
         return dev > 0 ? (m_last - mean) / (0.015 * dev) : 0.0;
     }
@@ -242,15 +259,20 @@ private:
             m_head = m_head == 0 ? m_period - 1 : m_head - 1;
         } else {
             m_tp.push(tp);
+            ++m_n;
         }
-        m_ring[static_cast<std::size_t>(m_head)] = tp;
+        if (m_direct) m_ring[static_cast<std::size_t>(m_head)] = tp;
+        else m_sorted.put(m_head, tp, m_n - 1);
         m_head = m_head + 1 == m_period ? 0 : m_head + 1;
         m_last = tp;
     }
     int m_period;
+    bool m_direct;
     Sma m_tp;
-    std::vector<double> m_ring;  // the window's typical prices (order does not matter)
+    std::vector<double> m_ring;  // direct: the window's typical prices (order does not matter)
+    detail::SortedWindow m_sorted;  // longer periods: the same, sorted
     int m_head = 0;
+    std::int64_t m_n = 0;  // bars pushed (the newest bar's sequence number is m_n - 1)
     double m_last = 0;
 };
 
