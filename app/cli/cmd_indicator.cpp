@@ -27,14 +27,17 @@ int runFormula(Args& a, const std::optional<QString>& input) {
     const char* cmd = "indicator";
     if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (a.rest.size() != 1) return fail(cmd, QStringLiteral("formula takes one expression, e.g. \"ema(close,9) - ema(close,21)\""), kUsageError);
-    auto f = indicators::Formula::parse(a.rest.first().toStdString());
+    // The syntax here (a usage error); the cost once the bar count is known (a data error).
+    auto f = indicators::Formula::parse(a.rest.first().toStdString(), {indicators::kDefaultMaxCost, 0});
     if (!f) return fail(cmd, QStringLiteral("formula: %1").arg(QString::fromStdString(f.message())), kUsageError);
     if (!input) return fail(cmd, QStringLiteral("needs --input FILE (a candle CSV)"), kUsageError);
     auto csv = marketdata::readBarsCsv(input->toStdString());
     if (!csv) return fail(cmd, QString::fromStdString(csv.message()), kDataError);
     const indicators::Columns cols = indicators::toColumns(csv->bars);
+    auto values = f->evaluate(cols, indicators::kDefaultMaxCost);
+    if (!values) return fail(cmd, QStringLiteral("formula: %1").arg(QString::fromStdString(values.message())), kDataError);
     std::printf("time,formula\n");
-    printRows(cols, {f->evaluate(cols)});
+    printRows(cols, {std::move(*values)});
     return kOk;
 }
 

@@ -1,5 +1,7 @@
 #include "indicators/batch.h"
 
+#include "indicators/simd.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>

@@ -4,13 +4,20 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string_view>
+#include <type_traits>
 
 namespace kairos::indicators {
 
 namespace detail {
+
+/// Estimated cost units (formula.h, "Cost") of a formula tree: per bar and once.
+struct FormulaCost {
+    double perBar = 0, setup = 0;
+};
 
 /// A node of the formula tree: fed every bar (or its revision), it holds its current value.
 struct FormulaNode {
@@ -19,13 +26,34 @@ struct FormulaNode {
     virtual double value() const = 0;
     /// A fresh copy with no state (for batch evaluation of a const formula).
     virtual std::unique_ptr<FormulaNode> clone() const = 0;
+    /// Adds this node's cost and its children's.
+    virtual void addCost(FormulaCost& c) const = 0;
 };
 
 }  // namespace detail
 
 namespace {
+using detail::FormulaCost;
 using detail::FormulaNode;
 using NodePtr = std::unique_ptr<FormulaNode>;
+
+// The cost model of formula.h's "Cost" section.
+constexpr double kOperatorCost = 1;
+constexpr double kIndicatorStepCost = 16;
+constexpr double kSetupPerWindowValue = 4;
+constexpr double kCciCostPerTreeLevel = 64;
+
+/// One update of an indicator `Ind` over `period` bars (period 1: no window), and its set-up.
+template <class Ind>
+void addIndicatorCost(FormulaCost& c, int period) {
+    const double n = period;
+    c.perBar += kIndicatorStepCost + n / static_cast<double>(kRecomputeEvery);
+    c.setup += kSetupPerWindowValue * n;
+    if constexpr (std::is_same_v<Ind, Cci>) {
+        // The mean deviation: a sum over the window, or walks of the sorted window's tree.
+        c.perBar += period <= Cci::kDirectMaxPeriod ? n : kCciCostPerTreeLevel * std::ceil(std::log2(n));
+    }
+}
 
 struct Const : FormulaNode {
     double v;
@@ -33,6 +61,7 @@ struct Const : FormulaNode {
     void step(const FormulaBar&, bool) override {}
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<Const>(v); }
+    void addCost(FormulaCost& c) const override { c.perBar += kOperatorCost; }
 };
 
 enum class Field { Open, High, Low, Close, Volume, Hl2, Hlc3, Ohlc4 };
@@ -54,6 +83,7 @@ struct FieldNode : FormulaNode {
     }
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<FieldNode>(f); }
+    void addCost(FormulaCost& c) const override { c.perBar += kOperatorCost; }
 };
 
 struct Binary : FormulaNode {
@@ -77,6 +107,11 @@ struct Binary : FormulaNode {
     }
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<Binary>(op, l->clone(), r->clone()); }
+    void addCost(FormulaCost& c) const override {
+        c.perBar += kOperatorCost;
+        l->addCost(c);
+        r->addCost(c);
+    }
     /// Comparisons and logic: 1 (true) or 0 (false); NaN when an operand is (not yet defined).
     double compare(double x, double y) const {
         if (std::isnan(x) || std::isnan(y)) return kNaN;
@@ -103,6 +138,10 @@ struct Unary : FormulaNode {
     void step(const FormulaBar& b, bool revise) override { c->step(b, revise); }
     double value() const override { return op == '-' ? -c->value() : std::fabs(c->value()); }
     NodePtr clone() const override { return std::make_unique<Unary>(op, c->clone()); }
+    void addCost(FormulaCost& k) const override {
+        k.perBar += kOperatorCost;
+        c->addCost(k);
+    }
 };
 
 /// A library indicator over a sub-series: fed only from the child's first defined value.
@@ -125,6 +164,10 @@ struct SeriesFn : FormulaNode {
     }
     double value() const override { return fedLast ? ind.value() : kNaN; }
     NodePtr clone() const override { return std::make_unique<SeriesFn>(n, c->clone()); }
+    void addCost(FormulaCost& k) const override {
+        addIndicatorCost<Ind>(k, n);
+        c->addCost(k);
+    }
 };
 
 /// A library indicator over the bar itself.
@@ -139,6 +182,7 @@ struct BarFn : FormulaNode {
     }
     double value() const override { return Read::get(ind); }
     NodePtr clone() const override;
+    void addCost(FormulaCost& c) const override { addIndicatorCost<Ind>(c, n); }
 };
 
 struct HlcFeed {
@@ -431,7 +475,7 @@ Formula::Formula(Formula&&) noexcept = default;
 Formula& Formula::operator=(Formula&&) noexcept = default;
 Formula::~Formula() = default;
 
-Result<Formula> Formula::parse(std::string_view text) {
+Result<Formula> Formula::parse(std::string_view text, const CostBudget& budget) {
     if (text.size() > 4096) return makeError("column 4097: a formula may have at most 4096 characters");
     Parser p(text);
     auto root = p.parse();
@@ -439,12 +483,33 @@ Result<Formula> Formula::parse(std::string_view text) {
     Formula f;
     f.m_text = std::string(text);
     f.m_root = std::move(*root);
+    FormulaCost cost;
+    f.m_root->addCost(cost);
+    f.m_costPerBar = cost.perBar;
+    f.m_setupCost = cost.setup;
+    if (auto ok = f.checkCost(budget.bars, budget.maxCost); !ok) return ok.error();
     return f;
+}
+
+Status Formula::checkCost(std::size_t bars, double maxCost) const {
+    const double cost = estimatedCost(bars);
+    if (cost <= maxCost) return {};
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "too costly: estimated %.3g cost units over %zu bars (%.3g a bar), over the budget of %.3g; "
+                  "use shorter periods or fewer indicators",
+                  cost, bars, m_costPerBar, maxCost);
+    return makeError(text);
 }
 
 void Formula::push(const FormulaBar& bar) { m_root->step(bar, false); }
 void Formula::updateLast(const FormulaBar& bar) { m_root->step(bar, true); }
 double Formula::value() const { return m_root->value(); }
+
+Result<std::vector<double>> Formula::evaluate(const Columns& cols, double maxCost) const {
+    if (auto ok = checkCost(cols.size(), maxCost); !ok) return ok.error();
+    return evaluate(cols);
+}
 
 std::vector<double> Formula::evaluate(const Columns& cols) const {
     NodePtr root = m_root->clone();

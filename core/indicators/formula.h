@@ -16,6 +16,14 @@
 // Evaluation is safe: no loops or user code run; division by zero gives NaN; a function's input
 // series feeds it only from its first defined value, so warm-ups compose (ema(rsi(close,14),9)
 // starts where RSI has 9 values). Batch and streaming evaluation share one code path.
+//
+// Cost: a formula's work is bounded before it runs. Parsing estimates it in cost units (roughly
+// one arithmetic operation on one value each): per bar, 1 for every number, field and operator,
+// 16 for every indicator update plus its exact window recomputation (period/1024), plus CCI's mean
+// deviation (period units up to period 256, 64 per tree level beyond: see Cci); once, 4 units per
+// value of every indicator window. A formula whose estimate over the budget's bars exceeds its
+// cost units is refused: "cci(20)" or "ema(close, 9) - ema(close, 21)" cost a few dozen units a
+// bar, the default budget allows thousands a bar over a million bars.
 
 #include "indicators/columns.h"
 #include "util/result.h"
@@ -33,14 +41,27 @@ struct FormulaBar {
     double open = 0, high = 0, low = 0, close = 0, volume = 0;
 };
 
+/// Cost units a formula may spend by default (see "Cost" above): seconds of one core, not minutes.
+inline constexpr double kDefaultMaxCost = 4e9;
+/// Bars the default budget is checked over when parsing (a long chart or alert history).
+inline constexpr std::size_t kDefaultCostBars = 1000000;
+
+/// How much a formula may cost: `maxCost` cost units over `bars` bars.
+struct CostBudget {
+    double maxCost = kDefaultMaxCost;
+    std::size_t bars = kDefaultCostBars;  ///< 0: only the one-off set-up cost is checked
+};
+
 namespace detail {
 struct FormulaNode;
 }
 
 class Formula {
 public:
-    /// Parses `text`; Error "column N: what was expected" on a syntax error.
-    static Result<Formula> parse(std::string_view text);
+    /// Parses `text` and checks its estimated cost over `budget.bars` bars against
+    /// `budget.maxCost`; Error "column N: what was expected" on a syntax error, "too costly: ..."
+    /// (naming the estimate and the budget) when over the budget.
+    static Result<Formula> parse(std::string_view text, const CostBudget& budget = {});
     Formula(Formula&&) noexcept;
     Formula& operator=(Formula&&) noexcept;
     ~Formula();
@@ -52,12 +73,24 @@ public:
     void updateLast(const FormulaBar& bar);
     double value() const;
 
-    /// Batch over columns (a fresh evaluation; NaN before the first defined value).
+    /// Estimated cost units of one bar, of the one-off set-up, and of `bars` bars in all.
+    double costPerBar() const { return m_costPerBar; }
+    double setupCost() const { return m_setupCost; }
+    double estimatedCost(std::size_t bars) const { return m_setupCost + m_costPerBar * static_cast<double>(bars); }
+    /// Error "too costly: estimated X cost units over N bars, over the budget of Y" when
+    /// estimatedCost(bars) > maxCost.
+    Status checkCost(std::size_t bars, double maxCost = kDefaultMaxCost) const;
+
+    /// Batch over columns (a fresh evaluation; NaN before the first defined value). Its cost is
+    /// bounded by the check at parse() (for up to the budget's bars).
     std::vector<double> evaluate(const Columns& cols) const;
+    /// The same after checkCost(cols.size(), maxCost); its Error when over.
+    Result<std::vector<double>> evaluate(const Columns& cols, double maxCost) const;
 
 private:
     Formula() = default;
     std::string m_text;
+    double m_costPerBar = 0, m_setupCost = 0;
     std::unique_ptr<detail::FormulaNode> m_root;
 };
 

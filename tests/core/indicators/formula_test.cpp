@@ -137,3 +137,65 @@ TEST(Formula, SyntheticComparisonsAndLogic) {
     }
     EXPECT_GT(fired, 10);
 }
+
+namespace {
+std::string repeated(const std::string& term, int times) {
+    std::string s = term;
+    for (int i = 1; i < times; ++i) s += " + " + term;
+    return s;
+}
+}  // namespace
+
+TEST(Formula, CostlyFormulasAreRefusedNamingTheEstimateAndTheBudget) {
+    // Regression (Hardening, defect 8): "cci(100000)" ten times pinned a core for 15 s on 130,708
+    // bars. Parsing now estimates the cost and refuses what exceeds the budget (by default
+    // kDefaultMaxCost units over kDefaultCostBars bars), saying by how much.
+    const std::string costly = repeated("cci(100000)", 10);
+    auto f = Formula::parse(costly);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.message().rfind("too costly: estimated ", 0), 0u) << f.message();
+    EXPECT_NE(f.message().find(" cost units over 1000000 bars"), std::string::npos) << f.message();
+    EXPECT_NE(f.message().find("over the budget of 4e+09"), std::string::npos) << f.message();
+    // Direct sums of medium periods add up the same way.
+    EXPECT_FALSE(Formula::parse(repeated("cci(256)", 20)).ok());
+
+    // The budget is the caller's: a larger one, or fewer bars, lets the same formula through.
+    auto generous = Formula::parse(costly, {1e11, kDefaultCostBars});
+    ASSERT_TRUE(generous.ok()) << generous.message();
+    EXPECT_GT(generous->estimatedCost(kDefaultCostBars), kDefaultMaxCost);
+    EXPECT_TRUE(Formula::parse(costly, {kDefaultMaxCost, 100000}).ok());
+    EXPECT_EQ(generous->estimatedCost(2000), generous->setupCost() + 2000 * generous->costPerBar());
+    EXPECT_TRUE(generous->checkCost(2000).ok());
+    EXPECT_FALSE(generous->checkCost(kDefaultCostBars).ok());
+}
+
+TEST(Formula, OrdinaryFormulasOverAMillionBarsAreWellWithinTheDefaultBudget) {
+    for (const char* text : {"ema(close, 9) - ema(close, 21)", "cci(20)", "ema(rsi(close, 14), 9)",
+                             "rsi(close, 14) < 30 and close > ema(close, 50)",
+                             "(close - sma(close, 20)) / stddev(close, 20) + adx(14) / 100 - atr(14) * 0 + willr(14) / cci(20)",
+                             "sma(ema(hma(close, 200), 50), 20) - linreg(stochrsi(close, 14), 100) + mfi(14) + obv() / vwap()"}) {
+        SCOPED_TRACE(text);
+        auto f = Formula::parse(text);
+        ASSERT_TRUE(f.ok()) << f.message();
+        EXPECT_LT(f->estimatedCost(1000000) * 10, kDefaultMaxCost);
+    }
+}
+
+TEST(Formula, BatchEvaluationChecksTheCostOverItsBars) {
+    const Columns c = eth();
+    auto f = Formula::parse("cci(20) + ema(close, 9)");
+    ASSERT_TRUE(f.ok()) << f.message();
+    // Within the budget: the same values as the unchecked evaluation.
+    auto checked = f->evaluate(c, kDefaultMaxCost);
+    ASSERT_TRUE(checked.ok()) << checked.message();
+    const auto plain = f->evaluate(c);
+    ASSERT_EQ(checked->size(), plain.size());
+    for (std::size_t i = 0; i < plain.size(); ++i) ASSERT_TRUE((std::isnan(plain[i]) && std::isnan((*checked)[i])) || plain[i] == (*checked)[i]) << i;
+    // Over a budget smaller than the estimate for these bars: refused, naming both.
+    const double cost = f->estimatedCost(c.size());
+    auto refused = f->evaluate(c, cost / 2);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.message().rfind("too costly: estimated ", 0), 0u) << refused.message();
+    EXPECT_NE(refused.message().find(" cost units over " + std::to_string(c.size()) + " bars"), std::string::npos)
+        << refused.message();
+}

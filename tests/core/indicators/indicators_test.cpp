@@ -592,3 +592,69 @@ TEST(Indicators, SyntheticFlatWindowsHaveDefinedValues) {
     rsi(rising, 14, o);
     EXPECT_EQ(o[99], 100.0);  // no losses
 }
+
+namespace {
+/// CCI by its definition, summed in long double: typical price minus the window mean, over 0.015
+/// times the mean absolute deviation from that mean.
+double cciByDefinition(const Columns& c, std::size_t end, int period) {
+    const std::size_t n = static_cast<std::size_t>(period);
+    std::vector<long double> tp(n);
+    long double sum = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = end + 1 - n + k;
+        tp[k] = (static_cast<long double>(c.high[i]) + c.low[i] + c.close[i]) / 3;
+        sum += tp[k];
+    }
+    const long double mean = sum / period;
+    long double dev = 0;
+    for (long double v : tp) dev += std::fabs(v - mean);
+    dev /= period;
+    return dev > 0 ? static_cast<double>((tp.back() - mean) / (0.015L * dev)) : 0.0;
+}
+}  // namespace
+
+TEST(Indicators, LongCciMatchesItsDefinitionAndStreamsBitwiseWithRevisions) {
+    // Periods above Cci::kDirectMaxPeriod take the mean deviation from a sorted window (O(log N)
+    // per bar instead of O(N)); on 43,803 real hours it still agrees with the definition and
+    // streaming with forming-bar revisions still equals batch bitwise.
+    const Columns c = btc1h();
+    const std::size_t n = c.size();
+    for (int period : {Cci::kDirectMaxPeriod, Cci::kDirectMaxPeriod + 1, 2000}) {
+        SCOPED_TRACE(period);
+        std::vector<double> a(n);
+        cci(c.high, c.low, c.close, period, a);
+        EXPECT_EQ(firstDefined(a), static_cast<std::size_t>(period - 1));
+        Cci cc(period);
+        for (std::size_t i = 0; i < n; ++i) {
+            cc.push(c.open[i], c.open[i], c.open[i]);
+            cc.updateLast(c.high[i], c.low[i], c.close[i]);
+            ASSERT_TRUE(same(cc.value(), a[i])) << "cci " << i;
+        }
+        for (std::size_t i = static_cast<std::size_t>(period - 1); i < n; i += 97) {
+            const double want = cciByDefinition(c, i, period);
+            ASSERT_NEAR(a[i], want, 1e-9 * std::max(1.0, std::fabs(want))) << i;
+        }
+    }
+}
+
+TEST(Indicators, SyntheticLongCciOfFlatAndRepeatedPricesIsDefined) {
+    // Edge case, synthetic: a flat window gives 0 on the sorted-window path too, and many equal
+    // typical prices (ties in the sorted window) come and go correctly.
+    const int period = Cci::kDirectMaxPeriod * 2;
+    Cci flat(period);
+    for (int i = 0; i < 3 * period; ++i) flat.push(42.5, 42.5, 42.5);
+    EXPECT_EQ(flat.value(), 0.0);
+    Columns c;
+    for (int i = 0; i < 4 * period; ++i) {
+        const double p = 100 + (i % 7 == 0 ? 3.0 : 0.0) + (i / period);  // repeats, a step each window
+        c.high.push_back(p);
+        c.low.push_back(p);
+        c.close.push_back(p);
+    }
+    std::vector<double> a(c.close.size());
+    cci(c.high, c.low, c.close, period, a);
+    for (std::size_t i = static_cast<std::size_t>(period - 1); i < a.size(); i += 13) {
+        const double want = cciByDefinition(c, i, period);
+        ASSERT_NEAR(a[i], want, 1e-9 * std::max(1.0, std::fabs(want))) << i;
+    }
+}
