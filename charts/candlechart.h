@@ -10,7 +10,7 @@
 //   (16 ms) however many ticks arrive.
 // - Mouse: wheel zooms at the cursor, drag pans, drag on the price axis scales prices, drag on
 //   the time axis zooms time, double-click resets (on the price axis: back to auto-scale).
-//   Keyboard: see keyPressEvent in the .cpp and README ("Chart controls").
+//   Keyboard: see ChartInteraction::handleKey (chartinteraction.cpp) and README ("Chart controls").
 //
 // Bars are addressed by logical index (chartseries.h): older history loaded later gets negative
 // indices, so the view does not jump when it arrives.

@@ -1,8 +1,9 @@
 #pragma once
 // Painting and hit-testing of chart drawings (storage/drawingstore.h holds the model: kind,
 // anchors in (bar open time ms, price), colour string, width, text). The chart owns the
-// interaction (candlechart.cpp); this file knows only how a drawing looks at a given mapping
-// from anchors to pixels, so it is testable and shared by the export.
+// interaction (chartinteraction.cpp, chartdrawingscontroller.cpp); this file knows only how a
+// drawing looks at a given mapping from anchors to pixels, so it is testable and shared by the
+// export.
 
 #include "storage/drawingstore.h"
 
