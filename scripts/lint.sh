@@ -4,7 +4,8 @@
 #      `scripts/lint.sh --fix` formats them in place.
 #   2. clang-tidy (.clang-tidy): no warning in the C++ files changed since the lint base, i.e.
 #      $KAIROS_LINT_BASE, else the commit in .ci/lint-base (the main the current work started
-#      from), plus uncommitted changes. A changed header is checked through its own .cpp.
+#      from), plus uncommitted changes; a file whose change is formatting only does not count. A
+#      changed header is checked through its own .cpp.
 #      Diagnostics located in unchanged files are not counted here (docs/ARCHITECTURE.md, "Style").
 #      Files already checked clean with the same content and configuration are skipped (cache in
 #      ~/.cache/kairos-lint), so a re-run only checks what changed.
@@ -44,6 +45,12 @@ declare -A is_changed=()
 units=()
 for f in "${changed[@]}"; do
   [ -f "$f" ] || continue
+  # A file whose only change since the base is formatting (the same text once both are formatted)
+  # has not changed for clang-tidy.
+  if git cat-file -e "$base:$f" 2>/dev/null &&
+     cmp -s <(git show "$base:$f" | clang-format --assume-filename="$f") <(clang-format "$f"); then
+    continue
+  fi
   is_changed["$f"]=1
   unit="$f"
   if [[ "$f" == *.h ]]; then unit="${f%.h}.cpp"; fi

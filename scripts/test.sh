@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README "Quick start"): installs missing Debian packages, configures and builds
-# the `ci` preset incrementally (ccache), then runs every test with CTest.
+# the `ci` preset incrementally (ccache), checks the style (scripts/lint.sh), then runs every test
+# with CTest.
 # Extra arguments go to ctest (e.g. scripts/test.sh -R Decimal).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +15,10 @@ start=$(date +%s)
 cmake --preset ci >/dev/null
 cmake --build --preset ci --parallel "$jobs"
 echo "test.sh: build took $(( $(date +%s) - start )) s"
+# Style: clang-format on every C++ file, clang-tidy on the files changed since .ci/lint-base.
+lint_start=$(date +%s)
+KAIROS_JOBS="$jobs" scripts/lint.sh
+echo "test.sh: lint took $(( $(date +%s) - lint_start )) s"
 # A throwaway session bus with an unlocked Secret Service, so the OS-keychain tests use the real
 # keychain (recipe: shared/reference/PLATFORM.md). Everything else runs inside it unchanged.
 export QT_QPA_PLATFORM=offscreen
