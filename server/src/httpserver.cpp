@@ -10,8 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -93,16 +95,50 @@ private:
 }  // namespace
 
 struct HttpServer::Impl {
+    static constexpr int kFirstRetryMs = 10;
+    static constexpr int kMaxRetryMs = 1000;
+
     ServerOptions options;
     asio::io_context io;
     tcp::acceptor acceptor{io};
+    asio::steady_timer retryTimer{io};
     std::vector<std::thread> threads;
     std::uint16_t port = 0;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::uint64_t> acceptFailures{0};
+    int retryMs = 0;  // current back-off; 0 while accepting works. Only touched by the accept chain.
 
+    void log(const std::string& line) const {
+        if (options.log) options.log(line);
+        else std::fprintf(stderr, "kairosd: %s\n", line.c_str());
+    }
+
+    // One accept is outstanding at a time, so the chain below never runs concurrently with itself.
     void accept() {
         acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket s) {
-            if (ec) return;  // acceptor closed
+            if (stopping || ec == asio::error::operation_aborted) return;  // acceptor closed
+            if (ec) return retryLater(ec);
+            if (retryMs != 0) {
+                log("accepting connections again");
+                retryMs = 0;
+            }
             std::make_shared<Session>(std::move(s), options)->run();
+            accept();
+        });
+    }
+
+    // A failed accept is almost always transient (EMFILE/ENFILE until connections close,
+    // ECONNABORTED, ENOBUFS/ENOMEM): ending the chain here would leave the port open with nobody
+    // answering. The pending connection stays in the listen queue, so retrying at once would spin
+    // on the same error: back off instead.
+    void retryLater(const beast::error_code& ec) {
+        ++acceptFailures;
+        retryMs = retryMs == 0 ? kFirstRetryMs : std::min(retryMs * 2, kMaxRetryMs);
+        log("cannot accept a connection: " + ec.message() + " (" + std::to_string(ec.value()) + "); retrying in " +
+            std::to_string(retryMs) + " ms");
+        retryTimer.expires_after(std::chrono::milliseconds(retryMs));
+        retryTimer.async_wait([this](beast::error_code waitEc) {
+            if (stopping || waitEc) return;
             accept();
         });
     }
@@ -128,12 +164,15 @@ std::string HttpServer::start() {
 }
 
 std::uint16_t HttpServer::port() const { return d->port; }
+std::uint64_t HttpServer::acceptFailures() const { return d->acceptFailures; }
 
 void HttpServer::stop() {
     if (d->threads.empty()) return;
+    d->stopping = true;
     asio::post(d->io, [this] {
         beast::error_code ignored;
         d->acceptor.close(ignored);
+        d->retryTimer.cancel();
     });
     d->io.stop();
     for (auto& t : d->threads) t.join();

@@ -3,6 +3,7 @@
 // timeouts. First endpoint: GET /health. Accounts, signals, payments come with their issues.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,9 @@ struct ServerOptions {
     std::size_t bodyLimitBytes = 64 * 1024;
     int requestTimeoutMs = 15000;
     int threads = 1;
+    /// Where operational messages go (accept failures and recovery); one line each, no newline.
+    /// Empty: "kairosd: ..." on stderr. Called on a server thread.
+    std::function<void(const std::string&)> log;
 };
 
 class HttpServer {
@@ -29,6 +33,10 @@ public:
     std::uint16_t port() const;
     /// Stops accepting, closes connections and joins the threads.
     void stop();
+    /// How many times accepting a connection has failed so far (out of file descriptors, a
+    /// connection aborted before it was accepted, ...). The server logs each failure, waits
+    /// (10 ms, doubling up to 1 s) and goes on accepting. Any thread.
+    std::uint64_t acceptFailures() const;
 
 private:
     struct Impl;
