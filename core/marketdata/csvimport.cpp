@@ -108,6 +108,43 @@ Result<Layout> detectLayout(std::string_view first, const std::string& name) {
                      "Date[,Time],Open,High,Low,Close,Volume,OpenInterest");
 }
 
+// Times outside these years are refused: far outside any market history, they are a misread
+// unit or a damaged row (a microsecond time read as milliseconds lands in the year 56970).
+constexpr std::int64_t kFirstTimeMs = 0;               // 1970-01-01T00:00:00Z
+constexpr std::int64_t kEndTimeMs = 4102444800000LL;   // 2100-01-01T00:00:00Z
+
+/// The unit of an integer open time, from its size: 1e14 µs is 1973-03-03 (1e14 ms would be the
+/// year 5138), 1e11 ms is 1973-03-03 (1e11 s would be 5138), 1e8 s is 1973-03-03. Anything
+/// smaller is read as ms (the documented unit of the Binance formats).
+CsvTimeUnit guessTimeUnit(std::int64_t v) {
+    if (v >= 100'000'000'000'000LL) return CsvTimeUnit::Microseconds;
+    if (v >= 100'000'000'000LL) return CsvTimeUnit::Milliseconds;
+    if (v >= 100'000'000LL) return CsvTimeUnit::Seconds;
+    return CsvTimeUnit::Milliseconds;
+}
+
+const char* unitName(CsvTimeUnit u) {
+    switch (u) {
+    case CsvTimeUnit::Seconds: return "seconds";
+    case CsvTimeUnit::Milliseconds: return "milliseconds";
+    case CsvTimeUnit::Microseconds: return "microseconds";
+    }
+    return "?";
+}
+
+/// `v` in `unit` as ms; nullopt when that is outside 1970..2099 (or overflows).
+std::optional<std::int64_t> toSaneMs(std::int64_t v, CsvTimeUnit unit) {
+    std::int64_t ms = v;
+    if (unit == CsvTimeUnit::Seconds) {
+        if (v > kEndTimeMs / 1000) return std::nullopt;
+        ms = v * 1000;
+    } else if (unit == CsvTimeUnit::Microseconds) {
+        ms = v / 1000;  // v >= 0: integer division is the floor
+    }
+    if (ms < kFirstTimeMs || ms >= kEndTimeMs) return std::nullopt;
+    return ms;
+}
+
 struct RawRow {
     std::int64_t time;
     Price o, h, l, c;
@@ -129,6 +166,8 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
     long lineNo = 0;
     std::int64_t prevTime = 0;
     bool havePrev = false;
+    std::optional<CsvTimeUnit> unit;  // of integer times, from the first data row
+    long unitLine = 0;
     int ps = 0, vs = 0, qs = 0;
     rows.reserve(all.size() / 48);
     while (pos < all.size()) {
@@ -162,13 +201,30 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         RawRow r{};
         if (L.time >= 0) {
             const auto t = f[static_cast<std::size_t>(L.time)];
-            if (!isInteger(t) || t.size() > 16) return at("open time \"" + std::string(t) + "\" is not a millisecond timestamp");
-            r.time = std::stoll(std::string(t));
+            if (!isInteger(t) || t.size() > 18)
+                return at("open time \"" + std::string(t) +
+                          "\" is not a timestamp (whole seconds, milliseconds or microseconds since 1970)");
+            const std::int64_t raw = std::stoll(std::string(t));
+            if (!unit) {
+                unit = guessTimeUnit(raw);
+                unitLine = lineNo;
+                out.timeUnit = *unit;
+            }
+            const auto ms = toSaneMs(raw, *unit);
+            if (!ms && unitLine == lineNo)
+                return at("open time " + std::string(t) +
+                          " is not between 1970 and 2100 as seconds, milliseconds or microseconds since 1970");
+            if (!ms)
+                return at("open time " + std::string(t) + " is not between 1970 and 2100 in " + unitName(*unit) +
+                          ", the unit of the file's first row (line " + std::to_string(unitLine) +
+                          "); does the file mix time units?");
+            r.time = *ms;
         } else {
             std::string when(f[static_cast<std::size_t>(L.date)]);
             if (L.clock >= 0) when += "T" + std::string(f[static_cast<std::size_t>(L.clock)]);
             auto t = parseUtc(when);
             if (!t) return at("date \"" + when + "\" is not a date (YYYY-MM-DD[ HH:MM:SS])");
+            if (*t < kFirstTimeMs || *t >= kEndTimeMs) return at("date \"" + when + "\" is not between 1970 and 2100");
             r.time = *t;
         }
         auto price = [&](int idx, const char* what, Price& dst) -> Status {
