@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string_view>
 
@@ -146,6 +147,7 @@ std::optional<std::int64_t> toSaneMs(std::int64_t v, CsvTimeUnit unit) {
 }
 
 struct RawRow {
+    long line;  // in the file, for errors found after the whole file was read
     std::int64_t time;
     Price o, h, l, c;
     Quantity v, qv;
@@ -169,6 +171,7 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
     std::optional<CsvTimeUnit> unit;  // of integer times, from the first data row
     long unitLine = 0;
     int ps = 0, vs = 0, qs = 0;
+    long psLine = 0, vsLine = 0, qsLine = 0;  // where each largest scale was first seen
     rows.reserve(all.size() / 48);
     while (pos < all.size()) {
         std::size_t end = all.find('\n', pos);
@@ -199,6 +202,7 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
             return at("expected " + std::to_string(L.fields) + " fields, found " + std::to_string(f.size()));
         }
         RawRow r{};
+        r.line = lineNo;
         if (L.time >= 0) {
             const auto t = f[static_cast<std::size_t>(L.time)];
             if (!isInteger(t) || t.size() > 18)
@@ -231,7 +235,10 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
             auto p = Price::parse(f[static_cast<std::size_t>(idx)]);
             if (!p) return at(std::string(what) + ": " + p.message());
             dst = *p;
-            ps = std::max(ps, dst.scale());
+            if (dst.scale() > ps) {
+                ps = dst.scale();
+                psLine = lineNo;
+            }
             return {};
         };
         if (auto s = price(L.open, "open", r.o); !s) return s.error();
@@ -241,12 +248,18 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         auto v = Quantity::parse(f[static_cast<std::size_t>(L.volume)]);
         if (!v) return at("volume: " + v.message());
         r.v = *v;
-        vs = std::max(vs, r.v.scale());
+        if (r.v.scale() > vs) {
+            vs = r.v.scale();
+            vsLine = lineNo;
+        }
         if (L.quoteVolume >= 0) {
             auto q = Quantity::parse(f[static_cast<std::size_t>(L.quoteVolume)]);
             if (!q) return at("quote volume: " + q.message());
             r.qv = *q;
-            qs = std::max(qs, r.qv.scale());
+            if (r.qv.scale() > qs) {
+                qs = r.qv.scale();
+                qsLine = lineNo;
+            }
         }
         if (L.trades >= 0) {
             const auto t = f[static_cast<std::size_t>(L.trades)];
@@ -275,17 +288,27 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
     out.volumeScale = vs;
     out.quoteVolumeScale = qs;
     out.bars.reserve(rows.size());
-    // Bring every value to the file's largest scale; this is exact (only adds zeros).
+    // Bring every value to the file's largest scale. This only adds zeros, but a large value at
+    // many decimals can overflow 64 bits ("1000" in a file that also has "0.30000000000000004").
+    auto tooWide = [&](const RawRow& r, const char* what, const std::string& value, int scale, long scaleLine) {
+        return makeError(name + ":" + std::to_string(r.line) + ": " + what + " " + value + " does not fit 64 bits at " +
+                         std::to_string(scale) + " decimals, the most this file uses (line " +
+                         std::to_string(scaleLine) + "); round the file's numbers to fewer decimals");
+    };
     for (const RawRow& r : rows) {
         Bar b;
         b.openTimeMs = r.time;
-        b.open = *r.o.rescaled(ps, RoundingMode::Exact);
-        b.high = *r.h.rescaled(ps, RoundingMode::Exact);
-        b.low = *r.l.rescaled(ps, RoundingMode::Exact);
-        b.close = *r.c.rescaled(ps, RoundingMode::Exact);
+        const std::pair<const Price*, Price*> prices[] = {{&r.o, &b.open}, {&r.h, &b.high}, {&r.l, &b.low}, {&r.c, &b.close}};
+        const char* const priceNames[] = {"open", "high", "low", "close"};
+        for (std::size_t i = 0; i < std::size(prices); ++i) {
+            auto p = prices[i].first->rescaled(ps, RoundingMode::Exact);
+            if (!p) return tooWide(r, priceNames[i], prices[i].first->toTrimmedString(), ps, psLine);
+            *prices[i].second = *p;
+        }
         auto vol = r.v.rescaled(vs, RoundingMode::Exact);
+        if (!vol) return tooWide(r, "volume", r.v.toTrimmedString(), vs, vsLine);
         auto qvol = r.qv.rescaled(qs, RoundingMode::Exact);
-        if (!vol || !qvol) return makeError(name + ": a volume does not fit 64 bits at " + std::to_string(vs) + " decimals");
+        if (!qvol) return tooWide(r, "quote volume", r.qv.toTrimmedString(), qs, qsLine);
         b.volume = *vol;
         b.quoteVolume = *qvol;
         b.tradeCount = r.trades;

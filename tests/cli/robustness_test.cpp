@@ -81,3 +81,22 @@ TEST_F(CliRobustness, MixedTimeUnitsAreRefusedWithFileAndLine) {
     EXPECT_TRUE(imp.err.contains(doge + QStringLiteral(":2: open time 1735689600000000 is not between 1970 and 2100")))
         << imp.err.toStdString();
 }
+
+TEST_F(CliRobustness, SyntheticDecimalsOverflowIsAFileLineErrorInEveryCommand) {
+    // GIVEN prices 1000 and 0.30000000000000004: 1000 at 17 decimals does not fit 64 bits
+    const QString wide = file(QStringLiteral("BTCUSDT-1m-2025-01-01.csv"));
+    writeFile(wide, "open_time,open,high,low,close,volume\n"
+                    "1735689600000,1000,1000,1000,1000,1\n"
+                    "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,0.30000000000000004,1\n");
+    const QString expected = wide + QStringLiteral(":2: open 1000 does not fit 64 bits at 17 decimals");
+    // WHEN import, indicator and backtest read it THEN each exits 1 with FILE:LINE (cli() fails on a crash)
+    CliRun imp = cli(withProfile({QStringLiteral("import"), wide}));
+    EXPECT_EQ(imp.code, 1);
+    EXPECT_TRUE(imp.err.contains(expected)) << imp.err.toStdString();
+    CliRun ind = cli(withProfile({QStringLiteral("indicator"), QStringLiteral("sma"), QStringLiteral("--input"), wide}));
+    EXPECT_EQ(ind.code, 1);
+    EXPECT_TRUE(ind.err.contains(expected)) << ind.err.toStdString();
+    CliRun bt = cli(withProfile({QStringLiteral("backtest"), QStringLiteral("--input"), wide}));
+    EXPECT_EQ(bt.code, 1);
+    EXPECT_TRUE(bt.err.contains(expected)) << bt.err.toStdString();
+}

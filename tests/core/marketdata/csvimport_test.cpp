@@ -209,3 +209,22 @@ TEST(CsvImport, TimesOutside1970To2100AreRefusedWithFileAndLine) {
     EXPECT_NE(far.message().find("far.csv:2: date \"2200-01-03\" is not between 1970 and 2100"), std::string::npos)
         << far.message();
 }
+
+TEST(CsvImport, SyntheticPriceThatOverflowsAtTheFilesDecimalsIsAnErrorNotAnAbort) {
+    // 1000 at the 17 decimals of 0.30000000000000004 is 1e20, beyond 64 bits.
+    const std::string text = "open_time,open,high,low,close,volume\n"
+                             "1735689600000,1000,1000,1000,1000,1\n"
+                             "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,"
+                             "0.30000000000000004,1\n";
+    auto r = parseBarsCsv(text, "wide.csv");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message(), "wide.csv:2: open 1000 does not fit 64 bits at 17 decimals, the most this file uses "
+                           "(line 3); round the file's numbers to fewer decimals");
+    // The same for volumes.
+    auto v = parseBarsCsv("open_time,open,high,low,close,volume\n1735689600000,1,1,1,1,100\n"
+                          "1735689660000,1,1,1,1,0.000000000000000001\n",
+                          "vol.csv");
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.message().find("vol.csv:2: volume 100 does not fit 64 bits at 18 decimals"), std::string::npos)
+        << v.message();
+}
