@@ -5,9 +5,12 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 namespace {
 struct CliRun {
@@ -99,4 +102,88 @@ TEST_F(CliRobustness, SyntheticDecimalsOverflowIsAFileLineErrorInEveryCommand) {
     CliRun bt = cli(withProfile({QStringLiteral("backtest"), QStringLiteral("--input"), wide}));
     EXPECT_EQ(bt.code, 1);
     EXPECT_TRUE(bt.err.contains(expected)) << bt.err.toStdString();
+}
+
+namespace {
+QByteArray bytesOf(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+}  // namespace
+
+TEST_F(CliRobustness, DamagedProfileIsNotWrittenAndReadCommandsStillWork) {
+    // GIVEN a real profile (the BTCUSDT 1h file imported) with 4 KiB inverted in the middle
+    const QString btc = resource("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+    ASSERT_EQ(cli(withProfile({QStringLiteral("import"), btc})).code, 0);
+    const QString db = QDir(profile.path()).filePath(QStringLiteral("kairos.sqlite"));
+    {
+        QFile f(db);
+        ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+        const qint64 at = f.size() / 2 / 4096 * 4096;
+        ASSERT_TRUE(f.seek(at));
+        QByteArray block = f.read(4096);
+        for (char& c : block) c = static_cast<char>(~c);
+        ASSERT_TRUE(f.seek(at));
+        ASSERT_EQ(f.write(block), 4096);
+    }
+    const QByteArray before = bytesOf(db);
+    // WHEN more data is imported THEN it is refused with what to do, and the file is unchanged
+    CliRun imp = cli(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")}));
+    EXPECT_EQ(imp.code, 1);
+    EXPECT_TRUE(imp.err.contains(QStringLiteral("is damaged"))) << imp.err.toStdString();
+    EXPECT_TRUE(imp.err.contains(QStringLiteral("Restore kairos.sqlite from a backup"))) << imp.err.toStdString();
+    EXPECT_EQ(bytesOf(db), before);
+    // AND a read command still opens it, warns, and changes nothing
+    CliRun gaps = cli(withProfile({QStringLiteral("gaps"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"),
+                                   QStringLiteral("--from"), QStringLiteral("2020-09-20"), QStringLiteral("--to"),
+                                   QStringLiteral("2020-09-21")}));
+    EXPECT_TRUE(gaps.err.contains(QStringLiteral("warning:"))) << gaps.err.toStdString();
+    EXPECT_TRUE(gaps.err.contains(QStringLiteral("is damaged"))) << gaps.err.toStdString();
+    EXPECT_EQ(bytesOf(db), before);
+}
+
+namespace {
+/// Runs kairos-cli as a user who may read but not write files owned by this one: "nobody" via
+/// setpriv when the tests run as root (root writes anywhere), else this user. Empty program when
+/// that is not possible here.
+std::pair<QString, QStringList> asOtherUser(const QStringList& args) {
+    if (::geteuid() != 0) return {QStringLiteral(KAIROS_CLI_PATH), args};
+    const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+    if (setpriv.isEmpty()) return {};
+    return {setpriv, QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                 QStringLiteral("--clear-groups"), QStringLiteral(KAIROS_CLI_PATH)} + args};
+}
+}  // namespace
+
+TEST_F(CliRobustness, ReadOnlyProfileStillAnswersReadCommands) {
+    // GIVEN a profile with real bars that the running user may read but not write
+    ASSERT_EQ(cli(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")})).code, 0);
+    const QString db = QDir(profile.path()).filePath(QStringLiteral("kairos.sqlite"));
+    const auto readOnly = QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::ExeGroup |
+                          QFileDevice::ReadOther | QFileDevice::ExeOther;
+    ASSERT_TRUE(QFile::setPermissions(db, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    ASSERT_TRUE(QFile::setPermissions(profile.path(), readOnly));
+    const QByteArray before = bytesOf(db);
+    auto [program, args] = asOtherUser(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:ADABTC"), QStringLiteral("1m")}));
+    if (program.isEmpty()) GTEST_SKIP() << "running as root without setpriv: cannot make the profile read-only";
+    // WHEN bars reads it
+    QProcess p;
+    p.start(program, args);
+    ASSERT_TRUE(p.waitForFinished(120000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    // THEN it prints the stored bars and changes nothing
+    EXPECT_EQ(p.exitCode(), 0) << err.toStdString();
+    EXPECT_EQ(out.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size(), 11) << out.toStdString() << err.toStdString();
+    EXPECT_TRUE(out.contains(QStringLiteral("1637971200000,0.00002853,"))) << out.toStdString();
+    EXPECT_EQ(bytesOf(db), before);
+    // AND a write command says the profile is read-only instead of "unable to open database file"
+    auto [wprogram, wargs] = asOtherUser(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")}));
+    QProcess w;
+    w.start(wprogram, wargs);
+    ASSERT_TRUE(w.waitForFinished(120000));
+    const QString werr = QString::fromUtf8(w.readAllStandardError());
+    EXPECT_EQ(w.exitCode(), 1) << werr.toStdString();
+    EXPECT_TRUE(werr.contains(QStringLiteral("read-only"))) << werr.toStdString();
+    QFile::setPermissions(profile.path(), readOnly | QFileDevice::WriteOwner);  // so the temp dir can be removed
 }
