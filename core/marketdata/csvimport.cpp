@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -284,6 +287,7 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         rows.push_back(r);
     }
     if (!layout) return makeError(name + ": the file is empty");
+    if (rows.empty()) return makeError(name + ": the file has a header but no rows of bars");
     out.priceScale = ps;
     out.volumeScale = vs;
     out.quoteVolumeScale = qs;
@@ -319,8 +323,18 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
 }
 
 Result<CsvBars> readBarsCsv(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) return makeError(path + ": is a folder, not a candle file");
+    if (status.type() == std::filesystem::file_type::not_found) return makeError(path + ": cannot open: no such file");
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(path + ": cannot open the file for reading");
+    if (!in) {
+        const int err = errno;
+        if (err == EACCES || err == EPERM)
+            return makeError(path + ": cannot open: permission denied (the file exists, but this user may not read it)");
+        return makeError(path + ": cannot open the file for reading" + (err != 0 ? ": " + std::string(std::strerror(err)) : ""));
+    }
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return makeError(path + ": read error");

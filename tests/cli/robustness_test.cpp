@@ -187,3 +187,55 @@ TEST_F(CliRobustness, ReadOnlyProfileStillAnswersReadCommands) {
     EXPECT_TRUE(werr.contains(QStringLiteral("read-only"))) << werr.toStdString();
     QFile::setPermissions(profile.path(), readOnly | QFileDevice::WriteOwner);  // so the temp dir can be removed
 }
+
+TEST_F(CliRobustness, FolderMissingFileAndHeaderOnlyFileSayWhatIsWrong) {
+    // A folder is not "an empty file".
+    CliRun dir = cli(withProfile({QStringLiteral("import"), files.path(), QStringLiteral("--instrument"),
+                                  QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("--timeframe"), QStringLiteral("1h")}));
+    EXPECT_EQ(dir.code, 1);
+    EXPECT_TRUE(dir.err.contains(QStringLiteral("is a folder, not a candle file"))) << dir.err.toStdString();
+    CliRun btDir = cli({QStringLiteral("backtest"), QStringLiteral("--input"), files.path(), QStringLiteral("--timeframe"),
+                        QStringLiteral("1h")});
+    EXPECT_EQ(btDir.code, 1);
+    EXPECT_TRUE(btDir.err.contains(QStringLiteral("is a folder"))) << btDir.err.toStdString();
+    // A missing file says so.
+    CliRun missing = cli({QStringLiteral("indicator"), QStringLiteral("sma"), QStringLiteral("--input"),
+                          file(QStringLiteral("BTCUSDT-1h-gone.csv"))});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_TRUE(missing.err.contains(QStringLiteral("no such file"))) << missing.err.toStdString();
+    // A header without rows imports nothing and says the file is empty.
+    const QString headerOnly = file(QStringLiteral("BTCUSDT-1h-2025-01-01.csv"));
+    writeFile(headerOnly, "open_time,open,high,low,close,volume\n");
+    CliRun imp = cli(withProfile({QStringLiteral("import"), headerOnly}));
+    EXPECT_EQ(imp.code, 1);
+    EXPECT_TRUE(imp.err.contains(QStringLiteral("has a header but no rows of bars"))) << imp.err.toStdString();
+    EXPECT_FALSE(imp.out.contains(QStringLiteral("imported"))) << imp.out.toStdString();
+}
+
+TEST_F(CliRobustness, UnreadableFileIsPermissionDeniedNotMissing) {
+    // GIVEN a real candle file its reader may not read (mode 000, in a folder others may enter)
+    const QString locked = file(QStringLiteral("BTCUSDT-1h-locked.csv"));
+    writeFile(locked, bytesOf(resource("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv")).left(4096));
+    ASSERT_TRUE(QFile::setPermissions(locked, QFileDevice::Permissions()));
+    ASSERT_TRUE(QFile::setPermissions(files.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                                                        QFileDevice::ReadOther | QFileDevice::ExeOther |
+                                                        QFileDevice::ReadGroup | QFileDevice::ExeGroup));
+    // Root reads any file, so as root the CLI runs as "nobody" (setpriv) for this check.
+    QString program = QStringLiteral(KAIROS_CLI_PATH);
+    QStringList args{QStringLiteral("indicator"), QStringLiteral("sma"), QStringLiteral("--input"), locked};
+    if (::geteuid() == 0) {
+        const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+        if (setpriv.isEmpty()) GTEST_SKIP() << "running as root without setpriv: cannot make a file unreadable";
+        args = QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                           program} + args;
+        program = setpriv;
+    }
+    QProcess p;
+    p.start(program, args);
+    ASSERT_TRUE(p.waitForFinished(120000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    // THEN the message says permission, not "no such file"
+    EXPECT_EQ(p.exitCode(), 1) << err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("permission denied"))) << err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral("no such file"))) << err.toStdString();
+}

@@ -228,3 +228,15 @@ TEST(CsvImport, SyntheticPriceThatOverflowsAtTheFilesDecimalsIsAnErrorNotAnAbort
     EXPECT_NE(v.message().find("vol.csv:2: volume 100 does not fit 64 bits at 18 decimals"), std::string::npos)
         << v.message();
 }
+
+TEST(CsvImport, FolderMissingFileAndHeaderOnlyAreTold) {
+    auto dir = readBarsCsv(test::tempDir());
+    ASSERT_FALSE(dir.ok());
+    EXPECT_NE(dir.message().find("is a folder, not a candle file"), std::string::npos) << dir.message();
+    auto missing = readBarsCsv(test::tempDir() + "/BTCUSDT-1h-gone.csv");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.message().find("no such file"), std::string::npos) << missing.message();
+    auto headerOnly = parseBarsCsv("open_time,open,high,low,close,volume\n", "h.csv");
+    ASSERT_FALSE(headerOnly.ok());
+    EXPECT_EQ(headerOnly.message(), "h.csv: the file has a header but no rows of bars");
+}
