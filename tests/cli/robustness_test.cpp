@@ -1,5 +1,7 @@
 // kairos-cli under hostile input: current Binance archives, overflowing decimals, damaged or
 // read-only profiles, secrets in URLs. Run through the executable, as a user runs it.
+#include "fakebinance.h"
+#include "fakeservers.h"
 #include "testdata.h"
 
 #include <QDir>
@@ -7,6 +9,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUrl>
 
 #include <gtest/gtest.h>
 
@@ -238,4 +241,36 @@ TEST_F(CliRobustness, UnreadableFileIsPermissionDeniedNotMissing) {
     EXPECT_EQ(p.exitCode(), 1) << err.toStdString();
     EXPECT_TRUE(err.contains(QStringLiteral("permission denied"))) << err.toStdString();
     EXPECT_FALSE(err.contains(QStringLiteral("no such file"))) << err.toStdString();
+}
+
+TEST_F(CliRobustness, PasswordsInUrlsAreNeverPrinted) {
+    kairos::test::FakeBinance fake;
+    QUrl ws = fake.ws.url();
+    ws.setUserInfo(QStringLiteral("trader:s3cretPASS"));
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("XDG_CONFIG_HOME"), files.path());
+    e.insert(QStringLiteral("HOME"), files.path());
+    QProcess p;
+    p.setProcessEnvironment(e);
+    QString err;
+    QObject::connect(&p, &QProcess::readyReadStandardError, [&] { err += QString::fromUtf8(p.readAllStandardError()); });
+    p.start(QStringLiteral(KAIROS_CLI_PATH), {QStringLiteral("feed"), QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT"),
+                                               QStringLiteral("--channels"), QStringLiteral("trades"), QStringLiteral("--count"),
+                                               QStringLiteral("1"), QStringLiteral("--rest-url"), fake.http.url().toString(),
+                                               QStringLiteral("--ws-url"), ws.toString()});
+    ASSERT_TRUE(kairos::test::waitUntil([&] { return fake.liveStreams().contains(QStringLiteral("btcusdt@trade")); }, 30'000))
+        << err.toStdString();
+    fake.publish(QStringLiteral("btcusdt@trade"),
+                 R"({"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"60000.10","q":"0.5","T":1700000000000,"m":false})");
+    ASSERT_TRUE(kairos::test::waitUntil([&] { return p.state() == QProcess::NotRunning; }, 60'000)) << err.toStdString();
+    err += QString::fromUtf8(p.readAllStandardError());
+    EXPECT_EQ(p.exitCode(), 0) << err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("via ws://127.0.0.1:"))) << err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral("s3cretPASS"))) << err.toStdString();
+    // A URL refused as invalid is quoted without its password too.
+    CliRun bad = cli({QStringLiteral("feed"), QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT"), QStringLiteral("--ws-url"),
+                      QStringLiteral("ws://trader:s3cretPASS@")});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_TRUE(bad.err.contains(QStringLiteral("--ws-url"))) << bad.err.toStdString();
+    EXPECT_FALSE(bad.err.contains(QStringLiteral("s3cretPASS"))) << bad.err.toStdString();
 }
