@@ -4,6 +4,7 @@
 #include "storage/detail/sqlite.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QUrl>
@@ -143,7 +144,18 @@ const std::string& Database::damage() const { return d->damage; }
 Status Database::exec(const char* sql) { return detail::execSql(d->db, sql); }
 
 Result<std::unique_ptr<Database>> Database::open(const QString& path, OpenMode mode) {
-    return detail::openWithMigrations(path, detail::migrations(), mode);
+    const QString wal = path + QStringLiteral("-wal"), shm = path + QStringLiteral("-shm");
+    const bool hadWal = QFileInfo::exists(wal), hadShm = QFileInfo::exists(shm);
+    auto db = detail::openWithMigrations(path, detail::migrations(), mode);
+    // On a full disk SQLite leaves the -wal (empty) and -shm (a few bytes) it just created beside
+    // the file. Nothing is in them, and no other connection can be using them (they would not be
+    // new otherwise): remove them so a full disk leaves the profile folder as it was.
+    if (!db && db.message().find(detail::kDiskFullText) != std::string::npos && !hadWal && !hadShm &&
+        QFileInfo(wal).exists() && QFileInfo(wal).size() == 0) {
+        QFile::remove(wal);
+        QFile::remove(shm);
+    }
+    return db;
 }
 
 Result<std::unique_ptr<Database>> Database::openProfile(const QString& profileDir, OpenMode mode) {

@@ -50,9 +50,9 @@ public:
     /// migrations in one transaction. Before anything is written the file's integrity is checked
     /// (PRAGMA integrity_check up to 64 MiB, quick_check above). Errors: unreadable/corrupt file
     /// ("file is not a database", "is damaged"), a schema newer than this build ("was written by
-    /// a newer Kairos (schema N > M)"), a SQLite file of another application. A refused file is
-    /// left byte-for-byte unchanged. Waits up to busyTimeoutMs() for another process that holds
-    /// the write lock. See OpenMode for ReadOnly.
+    /// a newer Kairos (schema N > M)"), a SQLite file of another application, a full disk ("no
+    /// space left"). A refused file is left byte-for-byte unchanged. Waits up to busyTimeoutMs()
+    /// for another process that holds the write lock. See OpenMode for ReadOnly.
     static Result<std::unique_ptr<Database>> open(const QString& path, OpenMode mode = OpenMode::ReadWrite);
     /// open(<profileDir>/kairos.sqlite); creates profileDir when missing (ReadWrite only).
     static Result<std::unique_ptr<Database>> openProfile(const QString& profileDir, OpenMode mode = OpenMode::ReadWrite);
