@@ -94,7 +94,8 @@ int runBacktest(Context& ctx) {
     if (!input) return fail(kName, QStringLiteral("needs --input FILE (a candle CSV)"), kUsageError);
     if (fractionText && quantityText) return fail(kName, QStringLiteral("--fraction and --quantity exclude each other"), kUsageError);
 
-    if (!QFileInfo(*input).isFile()) return fail(kName, QStringLiteral("%1: no such file").arg(*input), kDataError);
+    if (QFileInfo(*input).isDir()) return fail(kName, QStringLiteral("%1: is a folder, not a candle file").arg(*input), kDataError);
+    if (!QFileInfo::exists(*input)) return fail(kName, QStringLiteral("%1: no such file").arg(*input), kDataError);
     const auto hints = marketdata::inferFromFileName(input->toStdString());
     Timeframe tf = Timeframe::H1;
     if (tfText) {

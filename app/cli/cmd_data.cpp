@@ -16,18 +16,20 @@ struct Store {
     std::unique_ptr<storage::CandleStore> candles;
 };
 
-/// Opens the profile database; on error prints it and returns nullopt.
-std::optional<Store> openStore(const char* cmd, const Context& ctx) {
+/// Opens the profile database; on error prints it and returns nullopt. Commands that only read
+/// open it read-only: they work on a read-only profile, and on a damaged one (with a warning).
+std::optional<Store> openStore(const char* cmd, const Context& ctx, storage::OpenMode mode) {
     auto dir = storage::resolveProfileDir(ctx.profileDir);
     if (!dir) {
         fail(cmd, QString::fromStdString(dir.message()), kDataError);
         return std::nullopt;
     }
-    auto db = storage::Database::openProfile(*dir);
+    auto db = storage::Database::openProfile(*dir, mode);
     if (!db) {
         fail(cmd, QString::fromStdString(db.message()), kDataError);
         return std::nullopt;
     }
+    if (!(*db)->damage().empty()) std::fprintf(stderr, "kairos-cli %s: warning: %s\n", cmd, (*db)->damage().c_str());
     Store s;
     s.db = std::move(*db);
     s.candles = std::make_unique<storage::CandleStore>(*s.db);
@@ -111,7 +113,7 @@ int runImport(Context& ctx) {
                             .arg(a.rest.first(), QString::fromStdString(formatUtc(b.openTimeMs)), QString::fromStdString(toString(tf))),
                         kDataError);
     }
-    auto store = openStore(cmd, ctx);
+    auto store = openStore(cmd, ctx, storage::OpenMode::ReadWrite);
     if (!store) return kDataError;
     if (auto st = store->candles->upsert(id, tf, csv->bars); !st)
         return fail(cmd, QString::fromStdString(st.message()) + QStringLiteral(" (nothing was imported)"), kDataError);
@@ -145,7 +147,7 @@ int runBars(Context& ctx) {
     SeriesQuery q;
     if (const int code = readSeriesQuery(cmd, ctx, q); code != kOk) return code;
     const auto& [id, tf, from, to] = q;
-    auto store = openStore(cmd, ctx);
+    auto store = openStore(cmd, ctx, storage::OpenMode::ReadOnly);
     if (!store) return kDataError;
     auto bars = store->candles->range(id, tf, from, to);
     if (!bars) return fail(cmd, QString::fromStdString(bars.message()), kDataError);
@@ -162,7 +164,7 @@ int runGaps(Context& ctx) {
     SeriesQuery q;
     if (const int code = readSeriesQuery(cmd, ctx, q); code != kOk) return code;
     auto& [id, tf, from, to] = q;
-    auto store = openStore(cmd, ctx);
+    auto store = openStore(cmd, ctx, storage::OpenMode::ReadOnly);
     if (!store) return kDataError;
     // Without a range, look between the first and the last stored bar.
     if (from == std::numeric_limits<std::int64_t>::min() || to == std::numeric_limits<std::int64_t>::max()) {

@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include "marketdata/feedfactory.h"
+#include "util/redact.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -134,16 +135,17 @@ int runFeed(Context& ctx) {
         printedOne();
     });
     QObject::connect(feed.get(), &marketdata::MarketDataFeed::statusChanged, [&](const marketdata::FeedStatus& s) {
-        std::fprintf(stderr, "kairos-cli feed: %s %s\n", qPrintable(venue), qPrintable(s.toString()));
+        std::fprintf(stderr, "kairos-cli feed: %s %s\n", qPrintable(venue), redactUrlCredentials(s.toString().toStdString()).c_str());
         if (s.state == marketdata::FeedState::Down) {
             exitCode = kDataError;
             QCoreApplication::quit();
         }
     });
     QObject::connect(feed.get(), &marketdata::MarketDataFeed::errorOccurred,
-                     [](const QString& m) { std::fprintf(stderr, "kairos-cli feed: %s\n", qPrintable(m)); });
+                     [](const QString& m) { std::fprintf(stderr, "kairos-cli feed: %s\n", redactUrlCredentials(m.toStdString()).c_str()); });
     QObject::connect(feed.get(), &marketdata::ExchangeFeed::rateLimited, [](qint64 ms, const QString& why) {
-        std::fprintf(stderr, "kairos-cli feed: rate limited for %lld ms: %s\n", static_cast<long long>(ms), qPrintable(why));
+        std::fprintf(stderr, "kairos-cli feed: rate limited for %lld ms: %s\n", static_cast<long long>(ms),
+                     redactUrlCredentials(why.toStdString()).c_str());
     });
 
     for (const auto& c : channels) {
@@ -154,7 +156,7 @@ int runFeed(Context& ctx) {
         else if (c == QLatin1String("book")) feed->subscribeBook(id);
     }
     std::fprintf(stderr, "kairos-cli feed: %s %s via %s (Ctrl-C to stop)\n", name.c_str(), qPrintable(channels.join(QLatin1Char(','))),
-                 qPrintable(cfg->wsUrl.toString()));
+                 qPrintable(cfg->wsUrl.toDisplayString(QUrl::RemoveUserInfo)));
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

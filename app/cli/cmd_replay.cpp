@@ -71,8 +71,9 @@ int runReplay(Context& ctx) {
             return fail(cmd, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""), kUsageError);
         auto dir = storage::resolveProfileDir(ctx.profileDir);
         if (!dir) return fail(cmd, QString::fromStdString(dir.message()), kDataError);
-        auto db = storage::Database::openProfile(*dir);
+        auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
         if (!db) return fail(cmd, QString::fromStdString(db.message()), kDataError);
+        if (!(*db)->damage().empty()) std::fprintf(stderr, "kairos-cli %s: warning: %s\n", cmd, (*db)->damage().c_str());
         storage::CandleStore store(**db);
         auto bars = store.range(*id, *tf, from == std::numeric_limits<std::int64_t>::min() ? from : bucketStart(*tf, from), to);
         if (!bars) return fail(cmd, QString::fromStdString(bars.message()), kDataError);

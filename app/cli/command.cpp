@@ -2,6 +2,8 @@
 // kairos-cli's main() so that kairos-backtest can run the backtest command on its own.
 #include "command.h"
 
+#include "util/redact.h"
+
 #include <cstdio>
 
 namespace kairos::cli {
@@ -21,8 +23,10 @@ std::string& standaloneName() {
 void setStandaloneProgram(const char* name) { standaloneName() = name; }
 
 int fail(const char* command, const QString& message, int code) {
-    if (standaloneName().empty()) std::fprintf(stderr, "kairos-cli %s: %s\n", command, qPrintable(message));
-    else std::fprintf(stderr, "%s: %s\n", standaloneName().c_str(), qPrintable(message));
+    // Messages may quote a URL the user gave, credentials included: never print those.
+    const QByteArray text = QString::fromStdString(redactUrlCredentials(message.toStdString())).toLocal8Bit();
+    if (standaloneName().empty()) std::fprintf(stderr, "kairos-cli %s: %s\n", command, text.constData());
+    else std::fprintf(stderr, "%s: %s\n", standaloneName().c_str(), text.constData());
     return code;
 }
 

@@ -34,7 +34,8 @@ struct CommandRegistration {
     explicit CommandRegistration(Command c) { registry().push_back(std::move(c)); }
 };
 
-/// Prints "kairos-cli NAME: message" to stderr and returns `code`.
+/// Prints "kairos-cli NAME: message" to stderr and returns `code`. Credentials in URLs within
+/// the message are masked (redactUrlCredentials).
 int fail(const char* command, const QString& message, int code);
 /// For a program that runs one command on its own (kairos-backtest): fail() prints
 /// "NAME: message" instead.

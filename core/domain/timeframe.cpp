@@ -109,15 +109,28 @@ std::int64_t utcMs(int year, unsigned month, unsigned dayOfMonth, int hour, int 
 }
 
 std::string formatUtc(std::int64_t timeMs) {
-    using namespace std::chrono;
-    const sys_days days = daysOf(timeMs);
-    const year_month_day ymd{days};
-    std::int64_t rest = timeMs - static_cast<std::int64_t>(days.time_since_epoch().count()) * kDay;
+    // Civil date from days since 1970-01-01 in 64-bit arithmetic (H. Hinnant's civil_from_days):
+    // std::chrono::year stops at 32767, and a microsecond time read as ms lands in the year 56971.
+    const std::int64_t days = floorDiv(timeMs, kDay);
+    const std::int64_t z = days + 719468;
+    const std::int64_t era = floorDiv(z, 146097);
+    const std::int64_t doe = z - era * 146097;                                 // [0, 146096]
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);         // [0, 365]
+    const std::int64_t mp = (5 * doy + 2) / 153;                              // [0, 11]
+    const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const std::int64_t rest = timeMs - days * kDay;
+    // ISO 8601: four digits for 0000-9999, a sign and more digits outside that range.
+    char yearText[32];
+    if (year >= 0 && year <= 9999) std::snprintf(yearText, sizeof yearText, "%04lld", static_cast<long long>(year));
+    else std::snprintf(yearText, sizeof yearText, "%+05lld", static_cast<long long>(year));
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long long>(rest / kHour), static_cast<long long>(rest / kMin % 60),
-                  static_cast<long long>(rest / kSec % 60), static_cast<long long>(rest % 1000));
+    std::snprintf(buf, sizeof buf, "%s-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", yearText, static_cast<long long>(month),
+                  static_cast<long long>(day), static_cast<long long>(rest / kHour),
+                  static_cast<long long>(rest / kMin % 60), static_cast<long long>(rest / kSec % 60),
+                  static_cast<long long>(rest % 1000));
     return buf;
 }
 

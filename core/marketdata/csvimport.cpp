@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string_view>
 
@@ -108,7 +112,45 @@ Result<Layout> detectLayout(std::string_view first, const std::string& name) {
                      "Date[,Time],Open,High,Low,Close,Volume,OpenInterest");
 }
 
+// Times outside these years are refused: far outside any market history, they are a misread
+// unit or a damaged row (a microsecond time read as milliseconds lands in the year 56970).
+constexpr std::int64_t kFirstTimeMs = 0;               // 1970-01-01T00:00:00Z
+constexpr std::int64_t kEndTimeMs = 4102444800000LL;   // 2100-01-01T00:00:00Z
+
+/// The unit of an integer open time, from its size: 1e14 µs is 1973-03-03 (1e14 ms would be the
+/// year 5138), 1e11 ms is 1973-03-03 (1e11 s would be 5138), 1e8 s is 1973-03-03. Anything
+/// smaller is read as ms (the documented unit of the Binance formats).
+CsvTimeUnit guessTimeUnit(std::int64_t v) {
+    if (v >= 100'000'000'000'000LL) return CsvTimeUnit::Microseconds;
+    if (v >= 100'000'000'000LL) return CsvTimeUnit::Milliseconds;
+    if (v >= 100'000'000LL) return CsvTimeUnit::Seconds;
+    return CsvTimeUnit::Milliseconds;
+}
+
+const char* unitName(CsvTimeUnit u) {
+    switch (u) {
+    case CsvTimeUnit::Seconds: return "seconds";
+    case CsvTimeUnit::Milliseconds: return "milliseconds";
+    case CsvTimeUnit::Microseconds: return "microseconds";
+    }
+    return "?";
+}
+
+/// `v` in `unit` as ms; nullopt when that is outside 1970..2099 (or overflows).
+std::optional<std::int64_t> toSaneMs(std::int64_t v, CsvTimeUnit unit) {
+    std::int64_t ms = v;
+    if (unit == CsvTimeUnit::Seconds) {
+        if (v > kEndTimeMs / 1000) return std::nullopt;
+        ms = v * 1000;
+    } else if (unit == CsvTimeUnit::Microseconds) {
+        ms = v / 1000;  // v >= 0: integer division is the floor
+    }
+    if (ms < kFirstTimeMs || ms >= kEndTimeMs) return std::nullopt;
+    return ms;
+}
+
 struct RawRow {
+    long line;  // in the file, for errors found after the whole file was read
     std::int64_t time;
     Price o, h, l, c;
     Quantity v, qv;
@@ -129,7 +171,10 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
     long lineNo = 0;
     std::int64_t prevTime = 0;
     bool havePrev = false;
+    std::optional<CsvTimeUnit> unit;  // of integer times, from the first data row
+    long unitLine = 0;
     int ps = 0, vs = 0, qs = 0;
+    long psLine = 0, vsLine = 0, qsLine = 0;  // where each largest scale was first seen
     rows.reserve(all.size() / 48);
     while (pos < all.size()) {
         std::size_t end = all.find('\n', pos);
@@ -160,22 +205,43 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
             return at("expected " + std::to_string(L.fields) + " fields, found " + std::to_string(f.size()));
         }
         RawRow r{};
+        r.line = lineNo;
         if (L.time >= 0) {
             const auto t = f[static_cast<std::size_t>(L.time)];
-            if (!isInteger(t) || t.size() > 16) return at("open time \"" + std::string(t) + "\" is not a millisecond timestamp");
-            r.time = std::stoll(std::string(t));
+            if (!isInteger(t) || t.size() > 18)
+                return at("open time \"" + std::string(t) +
+                          "\" is not a timestamp (whole seconds, milliseconds or microseconds since 1970)");
+            const std::int64_t raw = std::stoll(std::string(t));
+            if (!unit) {
+                unit = guessTimeUnit(raw);
+                unitLine = lineNo;
+                out.timeUnit = *unit;
+            }
+            const auto ms = toSaneMs(raw, *unit);
+            if (!ms && unitLine == lineNo)
+                return at("open time " + std::string(t) +
+                          " is not between 1970 and 2100 as seconds, milliseconds or microseconds since 1970");
+            if (!ms)
+                return at("open time " + std::string(t) + " is not between 1970 and 2100 in " + unitName(*unit) +
+                          ", the unit of the file's first row (line " + std::to_string(unitLine) +
+                          "); does the file mix time units?");
+            r.time = *ms;
         } else {
             std::string when(f[static_cast<std::size_t>(L.date)]);
             if (L.clock >= 0) when += "T" + std::string(f[static_cast<std::size_t>(L.clock)]);
             auto t = parseUtc(when);
             if (!t) return at("date \"" + when + "\" is not a date (YYYY-MM-DD[ HH:MM:SS])");
+            if (*t < kFirstTimeMs || *t >= kEndTimeMs) return at("date \"" + when + "\" is not between 1970 and 2100");
             r.time = *t;
         }
         auto price = [&](int idx, const char* what, Price& dst) -> Status {
             auto p = Price::parse(f[static_cast<std::size_t>(idx)]);
             if (!p) return at(std::string(what) + ": " + p.message());
             dst = *p;
-            ps = std::max(ps, dst.scale());
+            if (dst.scale() > ps) {
+                ps = dst.scale();
+                psLine = lineNo;
+            }
             return {};
         };
         if (auto s = price(L.open, "open", r.o); !s) return s.error();
@@ -185,12 +251,18 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         auto v = Quantity::parse(f[static_cast<std::size_t>(L.volume)]);
         if (!v) return at("volume: " + v.message());
         r.v = *v;
-        vs = std::max(vs, r.v.scale());
+        if (r.v.scale() > vs) {
+            vs = r.v.scale();
+            vsLine = lineNo;
+        }
         if (L.quoteVolume >= 0) {
             auto q = Quantity::parse(f[static_cast<std::size_t>(L.quoteVolume)]);
             if (!q) return at("quote volume: " + q.message());
             r.qv = *q;
-            qs = std::max(qs, r.qv.scale());
+            if (r.qv.scale() > qs) {
+                qs = r.qv.scale();
+                qsLine = lineNo;
+            }
         }
         if (L.trades >= 0) {
             const auto t = f[static_cast<std::size_t>(L.trades)];
@@ -215,21 +287,32 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         rows.push_back(r);
     }
     if (!layout) return makeError(name + ": the file is empty");
+    if (rows.empty()) return makeError(name + ": the file has a header but no rows of bars");
     out.priceScale = ps;
     out.volumeScale = vs;
     out.quoteVolumeScale = qs;
     out.bars.reserve(rows.size());
-    // Bring every value to the file's largest scale; this is exact (only adds zeros).
+    // Bring every value to the file's largest scale. This only adds zeros, but a large value at
+    // many decimals can overflow 64 bits ("1000" in a file that also has "0.30000000000000004").
+    auto tooWide = [&](const RawRow& r, const char* what, const std::string& value, int scale, long scaleLine) {
+        return makeError(name + ":" + std::to_string(r.line) + ": " + what + " " + value + " does not fit 64 bits at " +
+                         std::to_string(scale) + " decimals, the most this file uses (line " +
+                         std::to_string(scaleLine) + "); round the file's numbers to fewer decimals");
+    };
     for (const RawRow& r : rows) {
         Bar b;
         b.openTimeMs = r.time;
-        b.open = *r.o.rescaled(ps, RoundingMode::Exact);
-        b.high = *r.h.rescaled(ps, RoundingMode::Exact);
-        b.low = *r.l.rescaled(ps, RoundingMode::Exact);
-        b.close = *r.c.rescaled(ps, RoundingMode::Exact);
+        const std::pair<const Price*, Price*> prices[] = {{&r.o, &b.open}, {&r.h, &b.high}, {&r.l, &b.low}, {&r.c, &b.close}};
+        const char* const priceNames[] = {"open", "high", "low", "close"};
+        for (std::size_t i = 0; i < std::size(prices); ++i) {
+            auto p = prices[i].first->rescaled(ps, RoundingMode::Exact);
+            if (!p) return tooWide(r, priceNames[i], prices[i].first->toTrimmedString(), ps, psLine);
+            *prices[i].second = *p;
+        }
         auto vol = r.v.rescaled(vs, RoundingMode::Exact);
+        if (!vol) return tooWide(r, "volume", r.v.toTrimmedString(), vs, vsLine);
         auto qvol = r.qv.rescaled(qs, RoundingMode::Exact);
-        if (!vol || !qvol) return makeError(name + ": a volume does not fit 64 bits at " + std::to_string(vs) + " decimals");
+        if (!qvol) return tooWide(r, "quote volume", r.qv.toTrimmedString(), qs, qsLine);
         b.volume = *vol;
         b.quoteVolume = *qvol;
         b.tradeCount = r.trades;
@@ -240,8 +323,18 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
 }
 
 Result<CsvBars> readBarsCsv(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) return makeError(path + ": is a folder, not a candle file");
+    if (status.type() == std::filesystem::file_type::not_found) return makeError(path + ": cannot open: no such file");
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(path + ": cannot open the file for reading");
+    if (!in) {
+        const int err = errno;
+        if (err == EACCES || err == EPERM)
+            return makeError(path + ": cannot open: permission denied (the file exists, but this user may not read it)");
+        return makeError(path + ": cannot open the file for reading" + (err != 0 ? ": " + std::string(std::strerror(err)) : ""));
+    }
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return makeError(path + ": read error");

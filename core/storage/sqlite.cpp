@@ -1,16 +1,34 @@
 #include "storage/sqlite.h"
 
+#include <cerrno>
 #include <utility>
 
 namespace kairos::storage::sql {
 
-std::string sqliteMessage(sqlite3* db) {
-    if (db == nullptr) return "out of memory opening SQLite";
-    return std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(sqlite3_extended_errcode(db)) + ", code " +
-           std::to_string(sqlite3_extended_errcode(db)) + ")";
+bool isDiskFull(int extendedCode, int systemErrno) {
+    if ((extendedCode & 0xff) == SQLITE_FULL) return true;
+    // Growing the -shm file is the first write of a WAL connection; on a full disk its fallocate
+    // fails and SQLite reports only "disk I/O error (code 4874)".
+    if (extendedCode == SQLITE_IOERR_SHMSIZE) return true;
+    return (extendedCode & 0xff) == SQLITE_IOERR && (systemErrno == ENOSPC || systemErrno == EDQUOT);
 }
 
-std::string sqliteMessage(int rc) { return std::string(sqlite3_errstr(rc)) + " (code " + std::to_string(rc) + ")"; }
+std::string sqliteMessage(sqlite3* db) {
+    if (db == nullptr) return "out of memory opening SQLite";
+    const int code = sqlite3_extended_errcode(db);
+    const std::string detail = std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ", code " +
+                               std::to_string(code) + ")";
+    if (isDiskFull(code, sqlite3_system_errno(db)))
+        return std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" + detail + "]";
+    return detail;
+}
+
+std::string sqliteMessage(int rc) {
+    const std::string detail = std::string(sqlite3_errstr(rc)) + " (code " + std::to_string(rc) + ")";
+    if (isDiskFull(rc, 0))
+        return std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" + detail + "]";
+    return detail;
+}
 
 Statement::~Statement() { sqlite3_finalize(m_stmt); }
 
@@ -89,8 +107,12 @@ Status execSql(sqlite3* db, const char* sql) {
     if (rc != SQLITE_OK) {
         std::string message = err != nullptr ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        return makeError(message + " (" + sqlite3_errstr(rc) + ", code " + std::to_string(sqlite3_extended_errcode(db)) +
-                         ")");
+        const int code = sqlite3_extended_errcode(db);
+        message += " (" + std::string(sqlite3_errstr(rc)) + ", code " + std::to_string(code) + ")";
+        if (isDiskFull(code, sqlite3_system_errno(db)))
+            return makeError(std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" +
+                             message + "]");
+        return makeError(message);
     }
     return {};
 }

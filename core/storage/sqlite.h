@@ -12,7 +12,14 @@
 
 namespace kairos::storage::sql {
 
-/// "<SQLite's message for db> (<extended error name>)", for error texts.
+/// How sqliteMessage() starts for a full disk.
+inline constexpr const char* kDiskFullText = "no space left on the disk";
+
+/// True when an error (extended result code, and the OS errno SQLite saw) means the disk or the
+/// user's quota is full: SQLITE_FULL, SQLITE_IOERR_SHMSIZE, or an I/O error with ENOSPC/EDQUOT.
+bool isDiskFull(int extendedCode, int systemErrno);
+/// "<SQLite's message for db> (<extended error name>)", for error texts; a full disk is said
+/// in plain words first ("no space left on the disk ...").
 std::string sqliteMessage(sqlite3* db);
 /// Same for a result code alone (when there is no usable handle).
 std::string sqliteMessage(int rc);

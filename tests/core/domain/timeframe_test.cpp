@@ -71,3 +71,13 @@ TEST(Timeframe, ThreeDayBucketsAlignToEpochDays) {
     EXPECT_EQ(bucketStart(Timeframe::D3, utcMs(1970, 1, 3, 12)), 0);
     EXPECT_EQ(bucketStart(Timeframe::D3, utcMs(1970, 1, 4)), utcMs(1970, 1, 4));
 }
+
+TEST(Timeframe, FormatUtcBeyondYear9999IsPositiveAndExact) {
+    // 10000-01-01T00:00:00Z is 253402300800 s after the epoch (9999-12-31T23:59:59Z + 1 s).
+    EXPECT_EQ(formatUtc(253402300800000LL), "+10000-01-01T00:00:00.000Z");
+    EXPECT_EQ(formatUtc(253402300799999LL), "9999-12-31T23:59:59.999Z");
+    // A 2025 microsecond time read as ms (the Binance archive bug printed its year as -8565).
+    EXPECT_EQ(formatUtc(1735689600000000LL), "+56971-10-25T00:00:00.000Z");
+    EXPECT_EQ(formatUtc(0), "1970-01-01T00:00:00.000Z");
+    EXPECT_EQ(formatUtc(utcMs(2000, 2, 29, 23, 59, 59, 999)), "2000-02-29T23:59:59.999Z");
+}

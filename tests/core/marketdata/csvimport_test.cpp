@@ -154,3 +154,89 @@ TEST(CsvImport, InfersInstrumentAndTimeframeFromBinanceNames) {
     auto e = inferFromFileName("2006-day-001.txt");
     EXPECT_FALSE(e.instrument.has_value());
 }
+
+namespace {
+// The first rows of Binance's spot archive DOGEUSDT-1s-2025-01-01.csv as quoted in
+// binance/binance-public-data issue #386: 12 columns, open and close times in microseconds.
+const std::string kDogeMicrosecondRows =
+    "1735689600000000,0.31600000,0.31600000,0.31600000,0.31600000,27.00000000,1735689600999999,8.53200000,1,"
+    "0.00000000,0.00000000,0\n"
+    "1735689601000000,0.31601000,0.31601000,0.31601000,0.31601000,17.00000000,1735689601999999,5.37217000,5,"
+    "17.00000000,5.37217000,0\n"
+    "1735689602000000,0.31601000,0.31601000,0.31601000,0.31601000,0.00000000,1735689602999999,0.00000000,0,"
+    "0.00000000,0.00000000,0\n";
+}  // namespace
+
+TEST(CsvImport, SpotArchiveSince2025InMicrosecondsIsReadAsMilliseconds) {
+    auto r = parseBarsCsv(kDogeMicrosecondRows, "DOGEUSDT-1s-2025-01-01.csv");
+    ASSERT_TRUE(r.ok()) << r.message();
+    EXPECT_EQ(r->format, CsvFormat::BinanceArchive);
+    EXPECT_EQ(r->timeUnit, CsvTimeUnit::Microseconds);
+    ASSERT_EQ(r->bars.size(), 3u);
+    EXPECT_EQ(r->bars[0].openTimeMs, utcMs(2025, 1, 1));
+    EXPECT_EQ(r->bars[2].openTimeMs, utcMs(2025, 1, 1, 0, 0, 2));
+    EXPECT_EQ(r->bars[1].quoteVolume.toString(), "5.37217000");
+    EXPECT_EQ(r->bars[1].tradeCount, 5);
+}
+
+TEST(CsvImport, MillisecondFilesKeepTheirUnit) {
+    auto r = readBarsCsv(test::resourcesData("binance_spot_ADABTC-1m-2021-11-27.csv"));
+    ASSERT_TRUE(r.ok()) << r.message();
+    EXPECT_EQ(r->timeUnit, CsvTimeUnit::Milliseconds);
+    EXPECT_EQ(r->bars.front().openTimeMs, 1637971200000LL);
+}
+
+TEST(CsvImport, TimesOutside1970To2100AreRefusedWithFileAndLine) {
+    // A December 2024 row (ms) followed by the 2025 rows (µs): a concatenation of two archives.
+    const std::string dec2024 =
+        "1735689599000,0.31550000,0.31600000,0.31550000,0.31600000,12.00000000,1735689599999,3.79000000,2,"
+        "0.00000000,0.00000000,0\n";
+    auto mixed = parseBarsCsv(dec2024 + kDogeMicrosecondRows, "doge.csv");
+    ASSERT_FALSE(mixed.ok());
+    EXPECT_NE(mixed.message().find("doge.csv:2: open time 1735689600000000 is not between 1970 and 2100 in "
+                                   "milliseconds, the unit of the file's first row (line 1)"),
+              std::string::npos)
+        << mixed.message();
+    // Nanoseconds fit no unit.
+    auto nanos = parseBarsCsv("open_time,open,high,low,close,volume\n173568960000000000,1,1,1,1,1\n", "ns.csv");
+    ASSERT_FALSE(nanos.ok());
+    EXPECT_NE(nanos.message().find("ns.csv:2: open time 173568960000000000 is not between 1970 and 2100"),
+              std::string::npos)
+        << nanos.message();
+    // Dates too.
+    auto far = parseBarsCsv("Date,Open,High,Low,Close,Adj Close,Volume\n2200-01-03,1,1,1,1,1,1\n", "far.csv");
+    ASSERT_FALSE(far.ok());
+    EXPECT_NE(far.message().find("far.csv:2: date \"2200-01-03\" is not between 1970 and 2100"), std::string::npos)
+        << far.message();
+}
+
+TEST(CsvImport, SyntheticPriceThatOverflowsAtTheFilesDecimalsIsAnErrorNotAnAbort) {
+    // 1000 at the 17 decimals of 0.30000000000000004 is 1e20, beyond 64 bits.
+    const std::string text = "open_time,open,high,low,close,volume\n"
+                             "1735689600000,1000,1000,1000,1000,1\n"
+                             "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,"
+                             "0.30000000000000004,1\n";
+    auto r = parseBarsCsv(text, "wide.csv");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.message(), "wide.csv:2: open 1000 does not fit 64 bits at 17 decimals, the most this file uses "
+                           "(line 3); round the file's numbers to fewer decimals");
+    // The same for volumes.
+    auto v = parseBarsCsv("open_time,open,high,low,close,volume\n1735689600000,1,1,1,1,100\n"
+                          "1735689660000,1,1,1,1,0.000000000000000001\n",
+                          "vol.csv");
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.message().find("vol.csv:2: volume 100 does not fit 64 bits at 18 decimals"), std::string::npos)
+        << v.message();
+}
+
+TEST(CsvImport, FolderMissingFileAndHeaderOnlyAreTold) {
+    auto dir = readBarsCsv(test::tempDir());
+    ASSERT_FALSE(dir.ok());
+    EXPECT_NE(dir.message().find("is a folder, not a candle file"), std::string::npos) << dir.message();
+    auto missing = readBarsCsv(test::tempDir() + "/BTCUSDT-1h-gone.csv");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.message().find("no such file"), std::string::npos) << missing.message();
+    auto headerOnly = parseBarsCsv("open_time,open,high,low,close,volume\n", "h.csv");
+    ASSERT_FALSE(headerOnly.ok());
+    EXPECT_EQ(headerOnly.message(), "h.csv: the file has a header but no rows of bars");
+}
