@@ -150,7 +150,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString& path, OpenMode m
     // On a full disk SQLite leaves the -wal (empty) and -shm (a few bytes) it just created beside
     // the file. Nothing is in them, and no other connection can be using them (they would not be
     // new otherwise): remove them so a full disk leaves the profile folder as it was.
-    if (!db && db.message().find(detail::kDiskFullText) != std::string::npos && !hadWal && !hadShm &&
+    if (!db && db.message().find(sql::kDiskFullText) != std::string::npos && !hadWal && !hadShm &&
         QFileInfo(wal).exists() && QFileInfo(wal).size() == 0) {
         QFile::remove(wal);
         QFile::remove(shm);
