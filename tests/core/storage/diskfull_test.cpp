@@ -21,14 +21,14 @@ using namespace kairos;
 using namespace kairos::storage;
 
 TEST(DiskFull, SqliteErrorsOfAFullDiskAreRecognised) {
-    EXPECT_TRUE(storage::detail::isDiskFull(SQLITE_FULL, 0));
+    EXPECT_TRUE(storage::sql::isDiskFull(SQLITE_FULL, 0));
     // "disk I/O error (code 4874)": the -shm file could not grow, seen on a full disk at open.
     EXPECT_EQ(SQLITE_IOERR_SHMSIZE, 4874);
-    EXPECT_TRUE(storage::detail::isDiskFull(SQLITE_IOERR_SHMSIZE, 0));
-    EXPECT_TRUE(storage::detail::isDiskFull(SQLITE_IOERR_WRITE, ENOSPC));
-    EXPECT_TRUE(storage::detail::isDiskFull(SQLITE_IOERR_FSYNC, EDQUOT));
-    EXPECT_FALSE(storage::detail::isDiskFull(SQLITE_IOERR_WRITE, EIO));
-    EXPECT_FALSE(storage::detail::isDiskFull(SQLITE_CORRUPT, 0));
+    EXPECT_TRUE(storage::sql::isDiskFull(SQLITE_IOERR_SHMSIZE, 0));
+    EXPECT_TRUE(storage::sql::isDiskFull(SQLITE_IOERR_WRITE, ENOSPC));
+    EXPECT_TRUE(storage::sql::isDiskFull(SQLITE_IOERR_FSYNC, EDQUOT));
+    EXPECT_FALSE(storage::sql::isDiskFull(SQLITE_IOERR_WRITE, EIO));
+    EXPECT_FALSE(storage::sql::isDiskFull(SQLITE_CORRUPT, 0));
     const std::string text = storage::sql::sqliteMessage(SQLITE_IOERR_SHMSIZE);
     EXPECT_EQ(text.rfind("no space left on the disk", 0), 0u) << text;
     EXPECT_NE(text.find("code 4874"), std::string::npos) << text;
