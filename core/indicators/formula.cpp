@@ -240,12 +240,26 @@ public:
         auto e = expr();
         if (!e) return e;
         skip();
-        if (m_pos < m_t.size()) return err("unexpected '" + std::string(1, m_t[m_pos]) + "'");
+        if (m_pos < m_t.size()) return err("unexpected '" + characterAt(m_pos) + "'");
         return e;
     }
 
 private:
-    Error err(const std::string& what) const { return makeError("column " + std::to_string(m_pos + 1) + ": " + what); }
+    // Columns count characters (UTF-8 code points), not bytes.
+    Error err(const std::string& what) const {
+        std::size_t column = 1;
+        for (std::size_t i = 0; i < m_pos && i < m_t.size(); ++i)
+            if ((static_cast<unsigned char>(m_t[i]) & 0xC0) != 0x80) ++column;
+        return makeError("column " + std::to_string(column) + ": " + what);
+    }
+    // The whole UTF-8 sequence that starts at `pos` (one byte when it is not a valid lead byte).
+    std::string characterAt(std::size_t pos) const {
+        const auto lead = static_cast<unsigned char>(m_t[pos]);
+        const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        std::size_t n = 1;
+        while (n < len && pos + n < m_t.size() && (static_cast<unsigned char>(m_t[pos + n]) & 0xC0) == 0x80) ++n;
+        return std::string(m_t.substr(pos, n));
+    }
     void skip() {
         while (m_pos < m_t.size() && std::isspace(static_cast<unsigned char>(m_t[m_pos]))) ++m_pos;
     }
@@ -377,7 +391,7 @@ private:
             }
             return NodePtr(std::make_unique<Const>(v));
         }
-        if (!std::isalpha(static_cast<unsigned char>(c))) return err("unexpected '" + std::string(1, c) + "'");
+        if (!std::isalpha(static_cast<unsigned char>(c))) return err("unexpected '" + characterAt(m_pos) + "'");
         const std::size_t start = m_pos;
         while (m_pos < m_t.size() && (std::isalnum(static_cast<unsigned char>(m_t[m_pos])) || m_t[m_pos] == '_')) ++m_pos;
         std::string name(m_t.substr(start, m_pos - start));

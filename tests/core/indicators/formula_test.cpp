@@ -88,6 +88,10 @@ TEST(Formula, SyntaxErrorsNameTheColumn) {
     EXPECT_EQ(error("ema(close 9)"), "column 11: expected ',' and a period: ema(series, period)");
     EXPECT_EQ(error("sma(close, 2.5)"), "column 12: a period must be a whole number from 1 to 100000");
     EXPECT_EQ(error("foo(close)"), "column 1: unknown function \"foo\"");
+    // A non-ASCII character is quoted whole and columns count characters, not bytes.
+    EXPECT_EQ(error("close × 2"), "column 7: unexpected '×'");
+    EXPECT_EQ(error("close + €"), "column 9: unexpected '€'");
+    EXPECT_EQ(error("(close) é"), "column 9: unexpected 'é'");
     EXPECT_EQ(error("closes"), "column 1: unknown name \"closes\" (fields: open high low close volume hl2 hlc3 ohlc4)");
     EXPECT_EQ(error("close +"), "column 8: expected a number, a field, a function or '('");
     EXPECT_EQ(error("(close"), "column 7: expected ')'");
