@@ -11,12 +11,14 @@
 # The boundaries are enforced, not conventional:
 #   * Include paths. Sources write `#include "<module>/<file>.h"`. A module sees only the public
 #     headers of itself and of the modules it links: each module gets a generated include root
-#     holding forwarding headers for its root-level headers (`core/<m>/*.h`), and a private root
-#     that also forwards `core/<m>/detail/*.h`. Including another module's header without
-#     linking it, or another module's detail/ header at all, is "No such file or directory".
+#     holding forwarding headers for its root-level headers (`core/<m>/*.h`, plus the detail/
+#     headers those include for their inline code), and a private root that also forwards every
+#     `core/<m>/detail/*.h`. Including another module's header without linking it, or an
+#     unexposed detail/ header, is "No such file or directory".
 #   * Declared edges. At configure time every `#include "<module>/..."` in a module's files is
 #     checked against its DEPENDS list (direct edges, not ones that leak through a dependency's
-#     public headers); an undeclared edge stops the configure step and names file, line and fix.
+#     public headers); an undeclared edge stops the configure step and names file, line and fix;
+#     so does an include of another module's detail/ header, even one its public headers expose.
 #   * No cycles: a module may only depend on modules declared before it.
 #
 # Tests of a module's internals may call kairos_module_internals(<target> <module>).
@@ -51,6 +53,11 @@ function(_kairos_check_edges module)
     file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"[a-z]+/")
     foreach(line IN LISTS lines)
       string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([a-z]+)/.*" "\\1" used "${line}")
+      if(used IN_LIST all AND NOT used STREQUAL module AND line MATCHES "\"${used}/detail/")
+        file(RELATIVE_PATH rf "${PROJECT_SOURCE_DIR}" "${f}")
+        message(FATAL_ERROR "Module boundary: ${rf} includes a detail header of module '${used}'.\n  ${line}\n"
+                            "detail/ is a module's own; use its public headers, or make what you need public.")
+      endif()
       if(used IN_LIST all AND NOT used IN_LIST allowed)
         file(RELATIVE_PATH rf "${PROJECT_SOURCE_DIR}" "${f}")
         message(FATAL_ERROR "Undeclared module dependency: ${rf} includes a header of module "
@@ -78,6 +85,21 @@ function(kairos_add_module name)
 
   file(GLOB public_headers CONFIGURE_DEPENDS "${dir}/*.h")
   file(GLOB detail_headers CONFIGURE_DEPENDS "${dir}/detail/*.h")
+  # detail/ headers that the public headers include (inline code of public classes) must be on the
+  # includers' path too; the configure check still refuses a direct include from another module.
+  set(reachable "")
+  set(queue ${public_headers})
+  while(queue)
+    list(POP_FRONT queue h)
+    file(STRINGS "${h}" incs REGEX "^[ \t]*#[ \t]*include[ \t]*\"${name}/detail/")
+    foreach(inc IN LISTS incs)
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"${name}/(detail/[^\"]+)\".*" "${dir}/\\1" dh "${inc}")
+      if(EXISTS "${dh}" AND NOT dh IN_LIST reachable)
+        list(APPEND reachable "${dh}")
+        list(APPEND queue "${dh}")
+      endif()
+    endforeach()
+  endwhile()
   file(GLOB sources CONFIGURE_DEPENDS "${dir}/*.cpp" "${dir}/detail/*.cpp")
   set(_kairos_sources ${public_headers} ${detail_headers} ${sources})
 
@@ -87,7 +109,7 @@ function(kairos_add_module name)
   kairos_project_target(${target})
 
   set(root "${CMAKE_CURRENT_BINARY_DIR}/include/${name}")
-  _kairos_forward_headers(${name} "${root}/public" ${public_headers})
+  _kairos_forward_headers(${name} "${root}/public" ${public_headers} ${reachable})
   _kairos_forward_headers(${name} "${root}/private" ${public_headers} ${detail_headers})
   target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${root}/public>"
                                        PRIVATE "${root}/private")
