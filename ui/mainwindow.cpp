@@ -113,8 +113,8 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     m_status = new TerminalStatusBar(statusBar(), *m_services, this);
     // Without a profile database the terminal runs for this session only: say so once.
     if (!session.database())
-        m_status->showMessage(tr("The profile database could not be opened (%1): watchlists, alerts, signals and paper trades "
-                                 "last for this session only.")
+        m_status->showMessage(tr("The profile database could not be opened: watchlists, alerts, signals and paper trades last "
+                                 "for this session only (%1).")
                                   .arg(session.databaseError()),
                               30000);
     wireServices();
