@@ -124,7 +124,11 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The docks' widgets hold references to the services (created first, so deleted first among
+    // the children): the widgets go before them.
+    qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
+}
 
 QDockWidget* MainWindow::addDock(const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
