@@ -5,6 +5,8 @@
 // AlertToast: the non-modal pop-up the main window shows in its bottom-right corner when an alert
 // fires; it closes itself after a few seconds.
 
+#include "alertcenter.h"
+
 #include "alerts/alertrule.h"
 #include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
 
@@ -21,8 +23,6 @@ class QTableView;
 class QTimer;
 
 namespace kairos::ui {
-
-class AlertCenter;
 
 class AlertRulesModel : public QAbstractTableModel {
     Q_OBJECT

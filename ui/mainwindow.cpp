@@ -1,61 +1,49 @@
 #include "mainwindow.h"
 
-#include "alertcenter.h"
 #include "alertdialog.h"
 #include "alertswidget.h"
 #include "apptheme.h"
 #include "backtestwidget.h"
 #include "candlechart.h"
 #include "charttheme.h"
-#include "signalswidget.h"
 #include "chartworkspace.h"
+#include "hubadapters.h"
+#include "marketdatasettingsdialog.h"
+#include "signalswidget.h"
 #include "terminalsession.h"
+#include "terminalstatusbar.h"
 #include "watchlistmodel.h"
 #include "watchlistwidget.h"
 
 #include "domain/timeframe.h"
-#include "marketdata/feedfactory.h"
-#include "storage/candlestore.h"
+#include "session/terminalservices.h"
 #include "trading/instrumentdefaults.h"
 #include "util/version.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
-#include <QButtonGroup>
 #include <QCheckBox>
 #include <QCloseEvent>
-#include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QGroupBox>
-#include <QLineEdit>
-#include <QRadioButton>
 #include <QCursor>
-#include <QShortcut>
-#include <QStyle>
-#include <QSystemTrayIcon>
-#include <QDateTime>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
-#include <QInputDialog>
-#include <QLineEdit>
 #include <QMessageBox>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QShortcut>
 #include <QStatusBar>
+#include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
+#include <set>
 #include <unordered_set>
-
-#include <limits>
 
 namespace kairos::ui {
 
@@ -65,7 +53,8 @@ const char* kStateKey = "window/state";
 constexpr int kLayoutVersion = 1;
 }  // namespace
 
-MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(parent), m_session(session) {
+MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
+    : QMainWindow(parent), m_session(session), m_services(new session::TerminalServices(session, this)) {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(QStringLiteral("Kairos %1").arg(QString::fromStdString(versionString())));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -78,26 +67,13 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     m_watchlist->loadLists(tr("Main"), session.instruments());
     connect(m_watchlist, &WatchlistWidget::instrumentActivated, this, &MainWindow::showInstrument);
     m_watchlist->model()->setStaleAfterMs(session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt() * 1000);
+    connectWatchlist(*m_services, m_watchlist->model());
     // Charts read history from the profile database off the GUI thread, up to the replay clock
-    // (the store also holds the replay's future); live bars come from the feed (wireFeed).
+    // (the store also holds the replay's future); live bars come from the hub.
     m_charts = new ChartWorkspace(session.databasePath(), session.database());
     m_charts->setInstruments(session.instruments());
     m_charts->setLiveBarTimeframe(Timeframe::H1);
-    // Replayed instruments end at the replay clock; live ones read everything stored.
-    m_charts->setHistoryEnd([this](const InstrumentId& id) {
-        if (routeOf(id) != Route::Replay) return std::numeric_limits<std::int64_t>::max();
-        return m_session.isLoaded() ? m_session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
-    });
-    m_markerTimer = new QTimer(this);
-    m_markerTimer->setSingleShot(true);
-    m_markerTimer->setInterval(200);
-    connect(m_markerTimer, &QTimer::timeout, this, &MainWindow::refreshChartMarkers);
-    // The workspace gives each chart the profile's DrawingStore itself (and keeps the charts of
-    // one instrument in step); new charts need their signal markers.
-    auto wireCharts = [this] { m_markerTimer->start(); };
-    wireCharts();
-    connect(m_charts, &ChartWorkspace::gridChanged, this, wireCharts);
-    connect(m_charts, &ChartWorkspace::activeSeriesChanged, m_markerTimer, qOverload<>(&QTimer::start));
+    connectCharts(*m_services, m_charts);
     connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, [this](const InstrumentId& id, Timeframe tf) {
         if (auto* d = dock(QStringLiteral("ChartDock")))
             d->setWindowTitle(tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
@@ -119,21 +95,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     m_signalsPanel = new SignalsWidget;
     m_signalsPanel->setObjectName(QStringLiteral("SignalHistory"));
     connect(m_signalsPanel, &SignalsWidget::instrumentActivated, this, &MainWindow::showInstrument);
-    if (session.database()) {
-        m_signalStore = std::make_unique<signal::SignalStore>(*session.database());
-        m_tracker = std::make_unique<signal::SignalTracker>(m_signalStore.get());
-    } else {
-        m_tracker = std::make_unique<signal::SignalTracker>(nullptr);
-        m_signalsPanel->setMessage(tr("No profile database (%1): signals are tracked for this session only.").arg(session.databaseError()));
-    }
-    m_accuracyTimer = new QTimer(this);  // accuracy statistics: at most every 2 s, when something changed
-    m_accuracyTimer->setSingleShot(true);
-    m_accuracyTimer->setInterval(2000);
-    connect(m_accuracyTimer, &QTimer::timeout, this, [this] {
-        if (!m_signalStore) return;
-        if (auto acc = m_signalStore->accuracy(); acc) m_signalsPanel->setAccuracy(*acc);
-        else m_signalsPanel->setMessage(tr("Accuracy could not be read: %1").arg(QString::fromStdString(acc.message())));
-    });
+    m_signalsAdapter = new SignalsPanelAdapter(*m_services, m_signalsPanel, m_charts, this);
     auto* signalsDock = addDock(QStringLiteral("SignalsDock"), tr("Signals"), m_signalsPanel, Qt::BottomDockWidgetArea);
     auto* backtest = addDock(QStringLiteral("BacktestDock"), tr("Backtest"),
                              placeholder(tr("The backtester"), tr("the backtest issue")), Qt::BottomDockWidgetArea);
@@ -148,16 +110,25 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent) : QMainWindow(
     setTheme(session.settings().value(QStringLiteral("ui/theme"), QStringLiteral("dark")).toString());
     setupAlerts();
     buildMenus();
-    buildStatusBar();
-    wireFeed();
+    m_status = new TerminalStatusBar(statusBar(), *m_services, this);
+    // Without a profile database the terminal runs for this session only: say so once.
+    if (!session.database())
+        m_status->showMessage(tr("The profile database could not be opened: watchlists, alerts, signals and paper trades last "
+                                 "for this session only (%1).")
+                                  .arg(session.databaseError()),
+                              30000);
+    wireServices();
     setupTrading();
-    setupChartOrderLines();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The docks' widgets hold references to the services (created first, so deleted first among
+    // the children): the widgets go before them.
+    qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
+}
 
 QDockWidget* MainWindow::addDock(const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area) {
     auto* d = new QDockWidget(title, this);
@@ -249,321 +220,45 @@ void MainWindow::buildMenus() {
     });
 }
 
-void MainWindow::buildStatusBar() {
-    m_feedLabel = new QLabel(tr("Feed: starting"));
-    m_feedLabel->setObjectName(QStringLiteral("FeedStatusLabel"));
-    m_clockLabel = new QLabel;
-    m_clockLabel->setObjectName(QStringLiteral("ReplayClockLabel"));
-    m_utcLabel = new QLabel;
-    m_serverLabel = new QLabel;
-    m_serverLabel->setObjectName(QStringLiteral("ServerStatusLabel"));
-    statusBar()->addWidget(m_feedLabel);
-    statusBar()->addWidget(m_clockLabel);
-    statusBar()->addPermanentWidget(m_serverLabel);
-    statusBar()->addPermanentWidget(m_utcLabel);
-    // Companion server (kairosd) reachability: GET <KAIROS_SERVER_URL>/health every 30 s.
-    const QString server = qEnvironmentVariable("KAIROS_SERVER_URL");
-    if (server.isEmpty()) {
-        m_serverLabel->setText(tr("Server: not configured"));
-        m_serverLabel->setToolTip(tr("Set KAIROS_SERVER_URL (scripts/run.sh starts a local kairosd and sets it)."));
-    } else {
-        auto* net = new QNetworkAccessManager(this);
-        auto poll = [this, net, server] {
-            QNetworkRequest req(QUrl(server + QStringLiteral("/health")));
-            req.setTransferTimeout(5000);
-            QNetworkReply* reply = net->get(req);
-            connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
-                reply->deleteLater();
-                const bool ok = reply->error() == QNetworkReply::NoError;
-                m_serverLabel->setText(ok ? tr("Server: online") : tr("Server: offline"));
-                m_serverLabel->setToolTip(ok ? server : tr("%1: %2").arg(server, reply->errorString()));
-            });
-        };
-        auto* timer = new QTimer(this);
-        connect(timer, &QTimer::timeout, this, poll);
-        timer->start(30000);
-        poll();
-    }
-    auto* clock = new QTimer(this);
-    connect(clock, &QTimer::timeout, this, [this] {
-        m_utcLabel->setText(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss 'UTC'")));
-    });
-    clock->start(1000);
-}
-
-void MainWindow::wireFeed() {
-    auto* feed = m_session.feed();
-    connect(&m_session, &TerminalSession::progress, this, [this](const QString& m) { m_feedLabel->setText(m); });
+void MainWindow::wireServices() {
+    session::MarketRouter& router = m_services->router();
     connect(&m_session, &TerminalSession::loadFailed, this, [this](const QString& m) {
-        m_feedLabel->setText(tr("Replay unavailable: %1").arg(m));
         QMessageBox::warning(this, tr("Market data"),
                              tr("The bundled market data could not be loaded.\n\n%1\n\nThe terminal stays open without data.").arg(m));
     });
+    // The router has warmed the watchlist and the signal engines and subscribed the feeds by now.
     connect(&m_session, &TerminalSession::loaded, this, [this] {
-        WatchlistModel* model = m_watchlist->model();
-        for (const InstrumentId& id : m_session.instruments()) {
-            // Seed the watchlist's 24h statistics and sparkline with the history before the replay start.
-            const auto history = m_session.feed()->closedBars(id, Timeframe::H1);
-            for (std::size_t i = history.size() > 48 ? history.size() - 48 : 0; i < history.size(); ++i)
-                model->onBar(id, Timeframe::H1, history[i]);
-            // Warm the signal engine on the history (at most the last 500 bars: enough for every rule).
-            signal::SignalEngine& engine = m_signalEngines.try_emplace(id).first->second;
-            std::optional<signal::Signal> last;
-            for (std::size_t i = history.size() > 500 ? history.size() - 500 : 0; i < history.size(); ++i)
-                if (auto sig = engine.onBar(history[i], nextBucketStart(Timeframe::H1, history[i].openTimeMs))) last = sig;
-            if (last) publishSignal(id, *last);
-        }
-        syncLiveSubscriptions();
         if (!m_charts->restoreLastLayout()) m_charts->reloadAll();
-        loadSignalHistory();
+        const std::vector<InstrumentId> bundled = m_session.instruments();
+        std::set<InstrumentId> ids(bundled.begin(), bundled.end());
+        for (const InstrumentId& id : m_watchlist->model()->instruments()) ids.insert(id);
+        m_signalsAdapter->loadHistory({ids.begin(), ids.end()});
     });
+    // Exchanges: instrument lists for search; live prices for the watched symbols routed to them.
+    connect(m_session.venues(), &marketdata::VenueDirectory::instrumentsChanged, this, &MainWindow::refreshKnownInstruments);
     WatchlistModel* wl = m_watchlist->model();
-    connect(feed, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
-    connect(feed, &marketdata::MarketDataFeed::tradeReceived, m_charts, &ChartWorkspace::onTrade);
-    connect(feed, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
-    connect(feed, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
-    connect(feed, &marketdata::MarketDataFeed::statusChanged, this, [this](const marketdata::FeedStatus& s) {
-        if (m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback) return;
-        m_feedLabel->setText(tr("Replay: %1").arg(s.toString()));
-    });
-
-    // Exchanges: instrument lists for search, live prices for the symbols routed to them.
-    marketdata::VenueDirectory* venues = m_session.venues();
-    connect(venues, &marketdata::VenueDirectory::instrumentsChanged, this, [this](const QString& venue) {
-        refreshKnownInstruments();
-        updateVenueLabels();
-        if (m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback &&
-            venue == m_session.venueSettings().defaultVenue)
-            m_feedLabel->setText(tr("Live: %1").arg(venue));
-    });
-    connect(venues, &marketdata::VenueDirectory::refreshFailed, this, [this](const QString& venue, const QString& reason) {
-        updateVenueLabels();
-        if (m_session.venueSettings().source != marketdata::DataSource::Live || m_liveFallback ||
-            venue != m_session.venueSettings().defaultVenue)
-            return;
-        // No internet (or the venue is down): say so and stay on the bundled replay.
-        m_liveFallback = true;
-        m_feedLabel->setText(tr("%1 unreachable (%2): showing the bundled replay").arg(venue, reason));
-        syncLiveSubscriptions();
-        m_charts->reloadAll();  // routes changed: history ends elsewhere now
-    });
-    connect(venues, &marketdata::VenueDirectory::enabledVenuesChanged, this, &MainWindow::updateVenueLabels);
+    router.setWatched(wl->instruments());
     auto* sync = new QTimer(this);  // coalesces list edits into one resubscription
     sync->setSingleShot(true);
     sync->setInterval(0);
-    connect(sync, &QTimer::timeout, this, &MainWindow::syncLiveSubscriptions);
+    connect(sync, &QTimer::timeout, this, [this] {
+        m_services->router().setWatched(m_watchlist->model()->instruments());
+        m_services->router().sync();
+    });
     for (auto sig : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(wl, sig, sync, qOverload<>(&QTimer::start));
     connect(wl, &QAbstractItemModel::modelReset, sync, qOverload<>(&QTimer::start));
-    // Charts of a live instrument: what the store lacks comes from the venue.
-    connect(m_charts, &ChartWorkspace::historyWanted, this, [this](const InstrumentId& id, Timeframe tf, qint64 fromMs, qint64 toMs) {
-        if (routeOf(id) != Route::Live) return;
-        marketdata::ExchangeFeed* f = m_session.venues()->feed(QString::fromStdString(id.venue));
-        if (!f || !f->supportsTimeframe(tf)) return;
-        if (!m_historyAsked.insert({id, tf, toMs}).second) return;
-        m_session.fetchHistory(id, tf, fromMs, toMs);
-    });
-    connect(&m_session, &TerminalSession::historyStored, m_charts, [this](const InstrumentId& id, Timeframe tf, int count) {
-        if (count > 0 && !m_warmPending.count(id)) m_charts->historyArrived(id, tf);
-    });
-    connect(&m_session, &TerminalSession::historyStored, this, [this](const InstrumentId& id, Timeframe tf, int) {
-        // The subscription's 30 days warm the engine and reload the charts; a chart's own request
-        // (scroll-back) is handed to the workspace instead, so the view does not jump.
-        if (tf == Timeframe::H1 && m_warmPending.erase(id) && m_liveSubscribed.count(id)) warmFromStore(id);
-    });
-    connect(&m_session, &TerminalSession::historyFailed, this, [this](const InstrumentId& id, Timeframe tf, const QString& reason) {
-        if (tf == Timeframe::H1) m_warmPending.erase(id);
-        statusBar()->showMessage(tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
+    connect(&router, &session::MarketRouter::historyFailed, this, [this](const InstrumentId& id, Timeframe, const QString& reason) {
+        m_status->showMessage(tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
     });
     if (!m_session.venueSettingsError().isEmpty())
-        statusBar()->showMessage(tr("Market data settings ignored: %1").arg(m_session.venueSettingsError()), 15000);
-    updateVenueLabels();
-    venues->refreshAll();
-    connect(feed, &marketdata::ReplayFeed::clockChanged, this, [this](qint64 ms) {
-        m_clockLabel->setText(tr("Replay clock: %1")
-                                  .arg(QString::fromStdString(formatUtc(ms)).left(16).replace(QLatin1Char('T'), QLatin1Char(' ')) +
-                                       QStringLiteral(" UTC")));
-    });
+        m_status->showMessage(tr("Market data settings ignored: %1").arg(m_session.venueSettingsError()), 15000);
+    m_session.venues()->refreshAll();
 }
 
-void MainWindow::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
-    m_watchlist->model()->onBar(id, tf, b);
-    m_charts->onBar(id, tf, b);
-    if (b.closed && tf == Timeframe::H1) {
-        // The bar first judges the earlier signals, then may give a new one.
-        if (auto changed = m_tracker->onBar(id, tf, b); changed) {
-            for (const auto& c : *changed) m_signalsPanel->model()->upsert(c);
-            if (!changed->empty()) m_accuracyTimer->start();
-        } else {
-            m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(changed.message())));
-        }
-        auto it = m_signalEngines.find(id);
-        if (it != m_signalEngines.end())
-            if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) recordSignal(id, *sig);
-    }
-}
+MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const { return m_services->router().routeOf(id, why); }
 
-void MainWindow::recordSignal(const InstrumentId& id, const signal::Signal& s) {
-    publishSignal(id, s);
-    m_alerts->onSignal(id, Timeframe::H1, s);  // HOLD too: it makes the next LONG/SHORT a new one
-    if (s.side == signal::Direction::Hold) return;
-    if (auto st = m_tracker->onSignal(id, Timeframe::H1, s); !st)
-        m_signalsPanel->setMessage(tr("Signal history not saved: %1").arg(QString::fromStdString(st.message())));
-    m_signalsPanel->model()->upsert({id, Timeframe::H1, s, signal::Outcome{}});
-    m_markerTimer->start();
-}
-
-void MainWindow::refreshChartMarkers() {
-    SignalHistoryModel* m = m_signalsPanel->model();
-    for (int i = 0; i < m_charts->grid(); ++i) {
-        charts::CandleChart* c = m_charts->chart(i);
-        if (!c) continue;
-        const InstrumentId id = c->instrument();
-        std::vector<signal::Signal> list;
-        for (int r = m->rowCount() - 1; r >= 0; --r)  // oldest first
-            if (m->at(r).id == id) list.push_back(m->at(r).signal);
-        c->setSignals(list);
-    }
-}
-
-void MainWindow::loadSignalHistory() {
-    if (!m_signalStore) return;
-    std::vector<signal::StoredSignal> all;
-    const std::vector<InstrumentId> bundled = m_session.instruments();
-    std::set<InstrumentId> ids(bundled.begin(), bundled.end());
-    for (const InstrumentId& id : m_watchlist->model()->instruments()) ids.insert(id);
-    for (const InstrumentId& id : ids) {
-        auto h = m_signalStore->history(id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
-        if (!h) {
-            m_signalsPanel->setMessage(tr("Signal history could not be read: %1").arg(QString::fromStdString(h.message())));
-            return;
-        }
-        all.insert(all.end(), h->begin(), h->end());
-    }
-    m_signalsPanel->model()->setSignals(std::move(all));
-    m_accuracyTimer->start(0);
-    m_markerTimer->start();
-}
-
-MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {
-    const QString venue = QString::fromStdString(id.venue);
-    const bool enabled = m_session.venues()->isEnabled(venue);
-    const bool live = m_session.venueSettings().source == marketdata::DataSource::Live && !m_liveFallback;
-    if (m_session.replayHas(id) && !(live && enabled)) return Route::Replay;
-    if (enabled) return Route::Live;
-    if (why) {
-        *why = marketdata::supportedVenues().contains(venue)
-                   ? tr("%1 is not enabled: Tools > Market data settings").arg(venue)
-                   : tr("No data source for %1: the bundled replay does not have it and %2 is not a supported venue")
-                         .arg(QString::fromStdString(id.toString()), venue);
-    }
-    return Route::None;
-}
-
-void MainWindow::syncLiveSubscriptions() {
-    WatchlistModel* model = m_watchlist->model();
-    std::set<InstrumentId> wanted;
-    for (const InstrumentId& id : model->instruments()) {
-        QString why;
-        const Route r = routeOf(id, &why);
-        if (r == Route::Live) wanted.insert(id);
-        if (r != Route::None) why.clear();
-        model->setNote(id, why);
-    }
-    // The replay serves its instruments whenever they are routed to it (it is idle otherwise).
-    if (m_session.isLoaded())
-        for (const InstrumentId& id : m_session.instruments()) {
-            if (routeOf(id) == Route::Replay) {
-                m_session.feed()->subscribeTrades(id);
-                m_session.feed()->subscribeBars(id, Timeframe::H1);
-            } else {
-                m_session.feed()->unsubscribeTrades(id);
-                m_session.feed()->unsubscribeBars(id, Timeframe::H1);
-            }
-        }
-    for (auto it = m_liveSubscribed.begin(); it != m_liveSubscribed.end();) {
-        if (wanted.count(*it)) {
-            ++it;
-            continue;
-        }
-        if (auto* f = m_session.venues()->feed(QString::fromStdString(it->venue))) {
-            f->unsubscribeTrades(*it);
-            f->unsubscribeQuotes(*it);
-            f->unsubscribeTicker(*it);
-            f->unsubscribeBars(*it, Timeframe::H1);
-        }
-        it = m_liveSubscribed.erase(it);
-    }
-    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    for (const InstrumentId& id : wanted) {
-        if (m_liveSubscribed.count(id)) continue;
-        QString error;
-        marketdata::ExchangeFeed* f = m_session.venues()->feed(QString::fromStdString(id.venue), &error);
-        if (!f) {
-            model->setNote(id, error);
-            continue;
-        }
-        wireVenueFeed(f);
-        m_liveSubscribed.insert(id);
-        warmFromStore(id);
-        f->subscribeTrades(id);
-        f->subscribeQuotes(id);
-        f->subscribeTicker(id);
-        f->subscribeBars(id, Timeframe::H1);
-        // History first from the store, then the venue fills what is missing (last 30 days of
-        // 1h bars: enough to warm every signal rule).
-        m_warmPending.insert(id);
-        m_session.fetchHistory(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now);
-        if (f->status().state != marketdata::FeedState::Live)
-            model->setNote(id, tr("%1: %2").arg(f->name(), f->status().toString()));
-    }
-    updateVenueLabels();
-}
-
-void MainWindow::wireVenueFeed(marketdata::ExchangeFeed* f) {
-    if (!m_wiredFeeds.insert(f).second) return;
-    WatchlistModel* wl = m_watchlist->model();
-    connect(f, &marketdata::MarketDataFeed::tradeReceived, wl, &WatchlistModel::onTrade);
-    connect(f, &marketdata::MarketDataFeed::tradeReceived, m_charts, &ChartWorkspace::onTrade);
-    connect(f, &marketdata::MarketDataFeed::quoteReceived, wl, &WatchlistModel::onQuote);
-    connect(f, &marketdata::ExchangeFeed::tickerReceived, wl, [wl](const InstrumentId& id, const marketdata::Ticker24h& t) {
-        wl->onStats24h(id, {t.openPrice, t.highPrice, t.lowPrice, t.volume, t.quoteVolume}, t.timeMs);
-        if (!t.bid.isZero() || !t.ask.isZero()) wl->onQuote(id, Quote{t.timeMs, t.bid, Quantity{}, t.ask, Quantity{}});
-    });
-    connect(f, &marketdata::MarketDataFeed::barUpdated, this, &MainWindow::onBar);
-    m_alerts->watch(f);
-    connect(f, &marketdata::ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
-        for (const Bar& b : bars) onBar(id, tf, b);
-    });
-    wireTradingFeed(f);
-    const QString venue = f->name();
-    connect(f, &marketdata::MarketDataFeed::statusChanged, this,
-            [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
-    // The feed is destroyed when its venue is disabled.
-    connect(f, &QObject::destroyed, this, [this, f] { m_wiredFeeds.erase(f); });
-}
-
-void MainWindow::onVenueStatus(const QString& venue, const marketdata::FeedStatus& st) {
-    const QString note = st.state == marketdata::FeedState::Live ? QString() : tr("%1: %2").arg(venue, st.toString());
-    for (const InstrumentId& id : m_liveSubscribed)
-        if (QString::fromStdString(id.venue) == venue) m_watchlist->model()->setNote(id, note);
-    updateVenueLabels();
-}
-
-void MainWindow::warmFromStore(const InstrumentId& id) {
-    if (!m_session.candles()) return;
-    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    auto bars = m_session.candles()->range(id, Timeframe::H1, now - 30LL * 24 * 3600 * 1000, now + 3600 * 1000);
-    if (!bars || bars->empty()) return;
-    signal::SignalEngine& engine = m_signalEngines.insert_or_assign(id, signal::SignalEngine{}).first->second;
-    std::optional<signal::Signal> last;
-    for (const Bar& b : *bars)
-        if (auto sig = engine.onBar(b, nextBucketStart(Timeframe::H1, b.openTimeMs))) last = sig;
-    if (last) publishSignal(id, *last);
-    for (std::size_t i = bars->size() > 48 ? bars->size() - 48 : 0; i < bars->size(); ++i)
-        m_watchlist->model()->onBar(id, Timeframe::H1, (*bars)[i]);
-    m_charts->reloadInstrument(id);  // the store has more of it now
-}
+QLabel* MainWindow::venueLabel(const QString& venue) const { return m_status->venueLabel(venue); }
 
 void MainWindow::refreshKnownInstruments() {
     // Venue lists run to thousands of symbols: dedupe through a set, not a search per symbol.
@@ -574,133 +269,14 @@ void MainWindow::refreshKnownInstruments() {
     m_watchlist->setKnownInstruments(ids);
 }
 
-QLabel* MainWindow::venueLabel(const QString& venue) const {
-    auto it = m_venueLabels.find(venue.toUpper());
-    return it == m_venueLabels.end() ? nullptr : it->second;
-}
-
-void MainWindow::updateVenueLabels() {
-    marketdata::VenueDirectory* dir = m_session.venues();
-    for (auto it = m_venueLabels.begin(); it != m_venueLabels.end();) {
-        if (dir->isEnabled(it->first)) {
-            ++it;
-            continue;
-        }
-        statusBar()->removeWidget(it->second);
-        it->second->deleteLater();
-        it = m_venueLabels.erase(it);
-    }
-    for (const QString& venue : dir->enabledVenues()) {
-        QLabel*& label = m_venueLabels[venue];
-        if (!label) {
-            label = new QLabel;
-            label->setObjectName(QStringLiteral("VenueStatus_") + venue);
-            statusBar()->insertPermanentWidget(2, label);  // after the two normal widgets, before the server
-        }
-        const marketdata::ExchangeFeed* f = nullptr;
-        for (auto* candidate : dir->feeds())
-            if (candidate->name() == venue) f = candidate;
-        const std::string venueName = venue.toStdString();
-        const auto live = std::count_if(m_liveSubscribed.begin(), m_liveSubscribed.end(),
-                                        [&](const InstrumentId& id) { return id.venue == venueName; });
-        QString text;
-        QString tip;
-        const QString error = dir->lastError(venue);
-        if (!error.isEmpty() && !dir->isReachable(venue)) {
-            text = tr("%1: offline").arg(venue);
-            tip = tr("%1 could not be reached: %2. Symbol search uses the last list it sent; the bundled replay keeps running.")
-                      .arg(venue, error);
-        } else if (f && live > 0) {
-            text = tr("%1: %2").arg(venue, f->status().toString());
-            tip = tr("%1 live data for %n symbol(s)", nullptr,
-                     static_cast<int>(live))
-                      .arg(venue);
-        } else if (dir->isReachable(venue)) {
-            text = tr("%1: ready").arg(venue);
-            tip = tr("%1: %n instrument(s) listed; add one to the watchlist for live data", nullptr,
-                     static_cast<int>(dir->instruments(venue).size()))
-                      .arg(venue);
-        } else {
-            text = tr("%1: connecting…").arg(venue);
-            tip = tr("Loading the instrument list of %1").arg(venue);
-        }
-        label->setText(text);
-        label->setToolTip(tip);
-    }
-}
-
 void MainWindow::showMarketDataSettings() {
-    const marketdata::VenueSettings current = m_session.venueSettings();
-    QDialog dlg(this);
-    dlg.setObjectName(QStringLiteral("MarketDataSettings"));
-    dlg.setWindowTitle(tr("Market data settings"));
-    auto* layout = new QVBoxLayout(&dlg);
-    auto* sourceBox = new QGroupBox(tr("Prices of the bundled symbols come from"));
-    auto* replayRadio = new QRadioButton(tr("The bundled replay (real recorded data, works offline)"));
-    auto* liveRadio = new QRadioButton(tr("The live exchange (falls back to the replay when it cannot be reached)"));
-    (current.source == marketdata::DataSource::Live ? liveRadio : replayRadio)->setChecked(true);
-    auto* sl = new QVBoxLayout(sourceBox);
-    sl->addWidget(replayRadio);
-    sl->addWidget(liveRadio);
-    auto* restartNote = new QLabel(tr("A change of source takes effect at the next start."));
-    restartNote->setEnabled(false);
-    sl->addWidget(restartNote);
-    layout->addWidget(sourceBox);
-
-    auto* venueBox = new QGroupBox(tr("Venues (symbol search and live prices of the symbols you add)"));
-    auto* form = new QFormLayout(venueBox);
-    std::map<QString, QCheckBox*> boxes;
-    for (const QString& v : marketdata::supportedVenues()) {
-        auto* cb = new QCheckBox;
-        cb->setObjectName(QStringLiteral("VenueEnabled_") + v);
-        cb->setChecked(current.enabled.contains(v));
-        const QString err = m_session.venues()->lastError(v);
-        cb->setToolTip(err.isEmpty() ? QString() : err);
-        boxes[v] = cb;
-        form->addRow(v, cb);
-    }
-    auto* def = new QComboBox;
-    def->setObjectName(QStringLiteral("DefaultVenue"));
-    def->addItems(marketdata::supportedVenues());
-    def->setCurrentText(current.defaultVenue);
-    form->addRow(tr("Default venue for bare symbols"), def);
-    layout->addWidget(venueBox);
-    auto* urlNote = new QLabel(tr("Base URLs (test servers, regional hosts): settings marketdata/&lt;VENUE&gt;/restUrl and wsUrl, "
-                                  "or KAIROS_&lt;VENUE&gt;_REST_URL / _WS_URL."));
-    urlNote->setWordWrap(true);
-    urlNote->setEnabled(false);
-    layout->addWidget(urlNote);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
-    layout->addWidget(buttons);
-    if (dlg.exec() != QDialog::Accepted) return;
-    marketdata::VenueSettings next;
-    for (const auto& [v, cb] : boxes)
-        if (cb->isChecked()) next.enabled << v;
-    next.defaultVenue = def->currentText();
-    next.source = liveRadio->isChecked() ? marketdata::DataSource::Live : marketdata::DataSource::Replay;
-    m_session.applyVenueSettings(next);
-    m_watchlist->setDefaultVenue(next.defaultVenue);
+    auto next = askMarketDataSettings(this, m_session.venueSettings(), *m_session.venues());
+    if (!next) return;
+    m_session.applyVenueSettings(*next);
+    m_watchlist->setDefaultVenue(next->defaultVenue);
     refreshKnownInstruments();
-    syncLiveSubscriptions();
+    m_services->router().sync();
     m_charts->reloadAll();  // routes changed: history ends elsewhere now
-}
-
-void MainWindow::publishSignal(const InstrumentId& id, const signal::Signal& s) {
-    marketdata::TickerSignal t;
-    t.side = s.side == signal::Direction::Long    ? marketdata::SignalSide::Long
-             : s.side == signal::Direction::Short ? marketdata::SignalSide::Short
-                                                   : marketdata::SignalSide::Hold;
-    t.confidence = s.confidence;
-    t.timeMs = s.timeMs;
-    if (s.side != signal::Direction::Hold) {
-        t.entry = s.entry;
-        t.stopLoss = s.stopLoss;
-        t.takeProfits.assign(s.takeProfits.begin(), s.takeProfits.end());
-    }
-    t.reasons = s.reasons;
-    m_watchlist->model()->onSignal(id, t);
 }
 
 void MainWindow::setupBacktest() {
@@ -803,20 +379,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::setupAlerts() {
-    // Formula alerts warm up on the bars before now: what the replay has played, or the stored
-    // candles of a live symbol.
-    auto history = [this](const InstrumentId& id, Timeframe tf) {
-        if (routeOf(id) == Route::Replay)
-            return m_session.isLoaded() ? m_session.feed()->closedBars(id, tf) : std::vector<Bar>{};
-        if (!m_session.candles()) return std::vector<Bar>{};
-        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-        auto bars = m_session.candles()->range(id, tf, now - 90LL * 24 * 3600 * 1000, now);
-        return bars ? std::move(*bars) : std::vector<Bar>{};
-    };
-    m_alerts = new AlertCenter(m_session.database(), history, this);
-    m_alerts->setBaseTimeframe(Timeframe::H1);  // what the feeds publish (wireFeed, syncLiveSubscriptions)
-    m_alerts->load();
-    m_alerts->watch(m_session.feed());  // venue feeds: wireVenueFeed
+    m_alerts = &m_services->alertService();
     m_alertsPanel = new AlertsWidget(*m_alerts);
     m_alertsPanel->setObjectName(QStringLiteral("AlertsPanel"));
     if (QDockWidget* d = dock(QStringLiteral("AlertsDock"))) {
@@ -834,23 +397,12 @@ void MainWindow::setupAlerts() {
         m_alertsPanel->desktopBox()->setToolTip(tr("This desktop has no system tray: alerts show in the terminal only"));
     }
     m_alertToast = new AlertToast(this);
-    // Expiry also without prices (a symbol that stopped trading): each rule by its symbol's clock.
-    auto* expiry = new QTimer(this);
-    connect(expiry, &QTimer::timeout, this, [this] {
-        m_alerts->expireDue([this](const InstrumentId& id) -> std::int64_t {
-            if (routeOf(id) == Route::Replay)
-                return m_session.isLoaded() ? m_session.feed()->clockMs() : std::numeric_limits<std::int64_t>::min();
-            return QDateTime::currentMSecsSinceEpoch();
-        });
-    });
-    expiry->start(5000);
-
-    connect(m_alerts, &AlertCenter::eventOccurred, this, [this](const alerts::AlertEvent& e) {
+    connect(&m_services->hub(), &session::EventHub::alertOccurred, this, [this](const alerts::AlertEvent& e) {
         const QString symbol = QString::fromStdString(e.instrument.toString());
         const QString text = QString::fromStdString(e.message);
         const bool fired = e.kind == alerts::EventKind::Fired;
         const QString title = fired ? tr("Alert: %1").arg(symbol) : tr("Alert expired: %1").arg(symbol);
-        statusBar()->showMessage(tr("%1 — %2").arg(title, text), 15000);
+        m_status->showMessage(tr("%1 — %2").arg(title, text), 15000);
         m_alertToast->showAlert(title, text);
         if (m_alertsPanel->desktopBox()->isChecked() && QSystemTrayIcon::isSystemTrayAvailable()) {
             if (!m_tray) {
@@ -864,11 +416,11 @@ void MainWindow::setupAlerts() {
         }
         if (fired && m_alertsPanel->soundBox()->isChecked()) QApplication::beep();
     });
-    connect(m_alerts, &AlertCenter::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m, 15000); });
+    connect(m_alerts, &AlertCenter::errorOccurred, this, [this](const QString& m) { m_status->showMessage(m, 15000); });
     connect(m_watchlist, &WatchlistWidget::alertRequested, this, [this](const InstrumentId& id) { requestAlert(id); });
     connect(m_alertsPanel, &AlertsWidget::createRequested, this, [this] {
         const InstrumentId id = chart() ? chart()->instrument() : InstrumentId{};
-        if (id.symbol.empty()) statusBar()->showMessage(tr("Open a symbol in the chart first (or right-click it in the watchlist)."), 5000);
+        if (id.symbol.empty()) m_status->showMessage(tr("Open a symbol in the chart first (or right-click it in the watchlist)."), 5000);
         else requestAlert(id);
     });
     connect(m_alertsPanel, &AlertsWidget::editRequested, this, &MainWindow::editAlert);
@@ -910,7 +462,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         if (auto added = m_alerts->addRule(*rule); !added)
             QMessageBox::warning(this, tr("Create alert"), tr("The alert could not be created: %1").arg(QString::fromStdString(added.message())));
         else
-            statusBar()->showMessage(tr("Alert set: %1 %2").arg(QString::fromStdString(rule->instrument.toString()),
+            m_status->showMessage(tr("Alert set: %1 %2").arg(QString::fromStdString(rule->instrument.toString()),
                                                                  QString::fromStdString(alerts::describe(*rule))),
                                      5000);
     });

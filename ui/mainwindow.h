@@ -1,33 +1,31 @@
 #pragma once
 // MainWindow only assembles docks, menus and the status bar (shared/STYLE.md: no global lookups
-// of the window). Layout (geometry + dock state) is saved in the profile's settings on close and
-// restored on the next start; View > Reset layout brings back the default.
+// of the window) on the terminal's headless services (core/session: event hub, market router,
+// signal and alert services, paper venue), which it connects to its widgets through thin adapters
+// (hubadapters.h, chartorderlines.h, terminalstatusbar.h). Layout (geometry + dock state) is saved
+// in the profile's settings on close and restored on the next start; View > Reset layout brings
+// back the default.
+
+#include "alertcenter.h"
+#include "terminalsession.h"
 
 #include "domain/instrument.h"
-#include "signals/signalengine.h"
-#include "signals/signaltracker.h"
+#include "session/marketrouter.h"
 
 #include <QMainWindow>
 
-#include <map>
-#include <memory>
 #include <optional>
-#include <set>
-#include <tuple>
 
 class QDockWidget;
 class QLabel;
-class QTimer;
 class QMenu;
 class QSystemTrayIcon;
 
 namespace kairos::charts {
 class CandleChart;
 }
-namespace kairos::marketdata {
-class ExchangeFeed;
-class MarketDataFeed;
-struct FeedStatus;
+namespace kairos::session {
+class TerminalServices;
 }
 namespace kairos::trading {
 class PaperVenue;
@@ -36,14 +34,15 @@ class PaperVenue;
 namespace kairos::ui {
 
 class BacktestWidget;
+class ChartOrderLines;
+class SignalsPanelAdapter;
 class SignalsWidget;
-class AlertCenter;
 class AlertsWidget;
 class AlertToast;
 class ChartWorkspace;
 class OrderTicketDialog;
 class TradingPanel;
-class TerminalSession;
+class TerminalStatusBar;
 class WatchlistWidget;
 
 class MainWindow : public QMainWindow {
@@ -76,8 +75,10 @@ public:
     /// symbol, else the active chart's.
     OrderTicketDialog* openOrderTicket(const InstrumentId& id);
 
-    /// Where an instrument's prices come from, and why not when nowhere.
-    enum class Route : std::uint8_t { Replay, Live, None };
+    /// The headless services the window is assembled on.
+    session::TerminalServices& services() const { return *m_services; }
+    /// Where an instrument's prices come from, and why not when nowhere (session::MarketRouter).
+    using Route = session::Route;
     Route routeOf(const InstrumentId& id, QString* why = nullptr) const;
     /// The status-bar label of a venue ("BINANCE: live"), or nullptr when not enabled.
     QLabel* venueLabel(const QString& venue) const;
@@ -99,69 +100,31 @@ private:
     QDockWidget* addDock(const QString& objectName, const QString& title, QWidget* content, Qt::DockWidgetArea area);
     QWidget* placeholder(const QString& what, const QString& issue);
     void buildMenus();
-    void buildStatusBar();
-    void wireFeed();
-    /// Paper venue, Trading dock, order ticket (F9) and their wiring; settings group "paper".
-    void setupTrading();
-    /// Feeds the paper venue with a feed's trades and quotes.
-    void wireTradingFeed(marketdata::MarketDataFeed* feed);
-    /// Paper positions and open orders as lines on the charts of their instrument (entry, SL, TP,
-    /// resting orders); dragging an SL/TP or resting order line moves the order (mainwindow_chartorders.cpp).
-    void setupChartOrderLines();
-    void syncChartOrderLines();
-    void onChartOrderLineMoved(int id, double price);
-    QTimer* m_orderLinesTimer = nullptr;
-    void onBar(const InstrumentId& id, Timeframe tf, const Bar& b);
-    /// Subscribes the watchlist's live instruments on their venues and unsubscribes the rest.
-    void syncLiveSubscriptions();
-    void wireVenueFeed(marketdata::ExchangeFeed* feed);
-    void updateVenueLabels();
-    void onVenueStatus(const QString& venue, const marketdata::FeedStatus& s);
+    void buildLayoutMenu(QMenu* view);
+    /// The replay's load, the venues' instrument lists, the watchlist's subscriptions.
+    void wireServices();
     void refreshKnownInstruments();
-    /// Warms the signal engine and the watchlist row of a live instrument from the store.
-    void warmFromStore(const InstrumentId& id);
+    /// Paper venue, Trading dock, order ticket (F9) and their wiring (mainwindow_trading.cpp).
+    void setupTrading();
     /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
     void setupBacktest();
-    BacktestWidget* m_backtest = nullptr;
+    /// Alerts: the Alerts dock, delivery (status bar, pop-up, tray, sound), Alt+A on a chart.
+    void setupAlerts();
+    void editAlert(std::int64_t id);
 
     TerminalSession& m_session;
+    session::TerminalServices* m_services = nullptr;
     WatchlistWidget* m_watchlist = nullptr;
     ChartWorkspace* m_charts = nullptr;
-    void buildLayoutMenu(QMenu* view);
-    /// One signal engine per instrument (1h bars), fed every closed bar of the feed.
-    std::map<InstrumentId, signal::SignalEngine> m_signalEngines;
-    void publishSignal(const InstrumentId& id, const signal::Signal& s);
-    /// A signal of a closed bar (not the warm-up): shown, tracked to its outcome, stored.
-    void recordSignal(const InstrumentId& id, const signal::Signal& s);
-    void loadSignalHistory();
     SignalsWidget* m_signalsPanel = nullptr;
-    std::unique_ptr<signal::SignalStore> m_signalStore;
-    std::unique_ptr<signal::SignalTracker> m_tracker;
-    QTimer* m_accuracyTimer = nullptr;
-    /// Drawings of every chart, per instrument, in the profile database.
-    /// Puts the signal history's arrows on every chart (coalesced).
-    QTimer* m_markerTimer = nullptr;
+    SignalsPanelAdapter* m_signalsAdapter = nullptr;
+    BacktestWidget* m_backtest = nullptr;
+    TerminalStatusBar* m_status = nullptr;
     QString m_theme;
-    /// Ranges already asked from a venue for the charts (each asked once per session).
-    std::set<std::tuple<InstrumentId, Timeframe, qint64>> m_historyAsked;
-    /// Live instruments whose first 30 days of history are being fetched.
-    std::set<InstrumentId> m_warmPending;
-    void refreshChartMarkers();
-    QLabel* m_feedLabel = nullptr;
-    QLabel* m_clockLabel = nullptr;
-    QLabel* m_utcLabel = nullptr;
-    QLabel* m_serverLabel = nullptr;
-    std::map<QString, QLabel*> m_venueLabels;
-    std::set<marketdata::ExchangeFeed*> m_wiredFeeds;
-    std::set<InstrumentId> m_liveSubscribed;
-    /// Live data source chosen but its default venue was unreachable: the replay stands in.
-    bool m_liveFallback = false;
     QByteArray m_defaultState;
     trading::PaperVenue* m_paper = nullptr;
     TradingPanel* m_tradingPanel = nullptr;
-    /// Alerts: engine + store, the Alerts dock, delivery (status bar, pop-up, tray, sound).
-    void setupAlerts();
-    void editAlert(std::int64_t id);
+    ChartOrderLines* m_orderLines = nullptr;
     AlertCenter* m_alerts = nullptr;
     AlertsWidget* m_alertsPanel = nullptr;
     AlertToast* m_alertToast = nullptr;

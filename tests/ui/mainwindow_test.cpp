@@ -13,10 +13,12 @@
 #include "signals/signalengine.h"
 #include "testdata.h"
 
+#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -136,6 +138,32 @@ private Q_SLOTS:
         again.resetLayout();
         QVERIFY(!again.dock(QStringLiteral("AlertsDock"))->isHidden());
         QVERIFY(!again.dock(QStringLiteral("MarketplaceDock"))->isFloating());
+    }
+
+    void unopenableProfileDatabaseGivesOneClearStatusMessage() {
+        // GIVEN a profile whose database cannot be opened (its file name is taken by a folder)
+        QTemporaryDir profile;
+        QVERIFY(QDir(profile.path()).mkdir(QStringLiteral("kairos.sqlite")));
+        TerminalSession::Options o = options();
+        o.profileDir = profile.path();
+        TerminalSession session(o);
+        QVERIFY(!session.database());
+        // WHEN the terminal opens on it
+        MainWindow w(session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // THEN the status bar says once, plainly, that this session is not kept, and why
+        QTRY_VERIFY(!w.statusBar()->currentMessage().isEmpty());
+        const QString message = w.statusBar()->currentMessage();
+        QVERIFY2(message.contains(QStringLiteral("profile database could not be opened")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("is a directory")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("for this session only")), qPrintable(message));
+        QCOMPARE(message.count(QStringLiteral("session only")), 1);
+        // AND the message is not drawn over the feed and clock labels: they are hidden under it
+        auto* feedLabel = w.findChild<QLabel*>(QStringLiteral("FeedStatusLabel"));
+        QVERIFY(feedLabel);
+        QVERIFY(!feedLabel->isVisible());
+        QVERIFY(!w.findChild<QLabel*>(QStringLiteral("ReplayClockLabel"))->isVisible());
     }
 };
 

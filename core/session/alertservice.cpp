@@ -1,27 +1,28 @@
-#include "alertcenter.h"
+#include "session/alertservice.h"
 
+#include "session/eventhub.h"
 #include "storage/database.h"
 
 #include <QDateTime>
 
 #include <algorithm>
 
-namespace kairos::ui {
+namespace kairos::session {
 
 namespace {
 constexpr std::size_t kLogLimit = 2000;  // rows kept in memory; the database keeps everything
 }
 
-AlertCenter::AlertCenter(storage::Database* db, alerts::AlertEngine::HistoryProvider history, QObject* parent)
+AlertService::AlertService(storage::Database* db, alerts::AlertEngine::HistoryProvider history, QObject* parent)
     : QObject(parent), m_engine(std::move(history)) {
     qRegisterMetaType<kairos::alerts::AlertEvent>();
     if (db) m_store = std::make_unique<alerts::AlertStore>(*db);
     else m_storageError = tr("no profile database: alerts last for this session only");
 }
 
-AlertCenter::~AlertCenter() = default;
+AlertService::~AlertService() = default;
 
-void AlertCenter::load() {
+void AlertService::load() {
     if (!m_store) return;
     auto loaded = m_store->load();
     if (!loaded) {
@@ -38,15 +39,24 @@ void AlertCenter::load() {
     Q_EMIT rulesChanged();
 }
 
-void AlertCenter::watch(marketdata::MarketDataFeed* feed) {
-    if (std::find(m_watched.begin(), m_watched.end(), feed) != m_watched.end()) return;
-    m_watched.push_back(feed);
-    connect(feed, &marketdata::MarketDataFeed::tradeReceived, this, &AlertCenter::onTrade);
-    connect(feed, &marketdata::MarketDataFeed::barUpdated, this, &AlertCenter::onBar);
-    connect(feed, &QObject::destroyed, this, [this, feed] { std::erase(m_watched, static_cast<QObject*>(feed)); });
+void AlertService::attach(EventHub& hub) {
+    if (m_hub) return;
+    m_hub = &hub;
+    connect(&hub, &EventHub::tradeReceived, this, &AlertService::onTrade);
+    connect(&hub, &EventHub::barUpdated, this, &AlertService::onBar);
+    connect(&hub, &EventHub::signalPublished, this, [this](const SignalEvent& e) {
+        if (!e.warmUp) onSignal(e.instrument, e.tf, e.signal);  // HOLD too: it makes the next LONG/SHORT a new one
+    });
 }
 
-Result<std::int64_t> AlertCenter::addRule(alerts::AlertRule rule) {
+void AlertService::startExpiryClock(std::function<std::int64_t(const InstrumentId&)> nowOf, int intervalMs) {
+    m_nowOf = std::move(nowOf);
+    if (!m_expiryClock.isActive())
+        connect(&m_expiryClock, &QTimer::timeout, this, [this] { expireDue(m_nowOf); });
+    m_expiryClock.start(intervalMs);
+}
+
+Result<std::int64_t> AlertService::addRule(alerts::AlertRule rule) {
     rule.id = 0;
     if (rule.createdAtMs == 0) rule.createdAtMs = QDateTime::currentMSecsSinceEpoch();
     if (auto st = alerts::validate(rule); !st) return st.error();
@@ -62,7 +72,7 @@ Result<std::int64_t> AlertCenter::addRule(alerts::AlertRule rule) {
     return rule.id;
 }
 
-Status AlertCenter::updateRule(const alerts::AlertRule& rule) {
+Status AlertService::updateRule(const alerts::AlertRule& rule) {
     if (!m_engine.rule(rule.id)) return makeError("there is no alert " + std::to_string(rule.id));
     if (auto st = alerts::validate(rule); !st) return st;
     if (m_store)
@@ -72,7 +82,7 @@ Status AlertCenter::updateRule(const alerts::AlertRule& rule) {
     return {};
 }
 
-Status AlertCenter::removeRule(std::int64_t id) {
+Status AlertService::removeRule(std::int64_t id) {
     if (m_store)
         if (auto st = m_store->remove(id); !st) return st;
     m_engine.removeRule(id);
@@ -80,7 +90,7 @@ Status AlertCenter::removeRule(std::int64_t id) {
     return {};
 }
 
-Status AlertCenter::setEnabled(std::int64_t id, bool enabled) {
+Status AlertService::setEnabled(std::int64_t id, bool enabled) {
     const alerts::AlertRule* r = m_engine.rule(id);
     if (!r) return makeError("there is no alert " + std::to_string(id));
     alerts::AlertRule next = *r;
@@ -92,7 +102,7 @@ Status AlertCenter::setEnabled(std::int64_t id, bool enabled) {
     return {};
 }
 
-Status AlertCenter::clearLog() {
+Status AlertService::clearLog() {
     if (m_store)
         if (auto st = m_store->clearHistory(); !st) return st;
     m_log.clear();
@@ -100,33 +110,33 @@ Status AlertCenter::clearLog() {
     return {};
 }
 
-void AlertCenter::onTrade(const InstrumentId& id, const Trade& t) {
+void AlertService::onTrade(const InstrumentId& id, const Trade& t) {
     auto events = m_engine.onTrade(id, t);
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertCenter::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
+void AlertService::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
     if (!bar.closed) return;
     auto events = m_engine.onBar(id, tf, bar);
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertCenter::onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s) {
+void AlertService::onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s) {
     auto events = m_engine.onSignal(id, tf, s);
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertCenter::expireUntil(std::int64_t nowMs) {
+void AlertService::expireUntil(std::int64_t nowMs) {
     auto events = m_engine.expireUntil(nowMs);
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertCenter::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
+void AlertService::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
     auto events = m_engine.expireDue(nowOf);
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertCenter::handle(std::vector<alerts::AlertEvent> events) {
+void AlertService::handle(std::vector<alerts::AlertEvent> events) {
     if (m_store) {
         std::vector<alerts::AlertRule> changed;
         for (const alerts::AlertEvent& e : events)
@@ -139,7 +149,10 @@ void AlertCenter::handle(std::vector<alerts::AlertEvent> events) {
         if (m_log.size() > kLogLimit) m_log.pop_back();
     }
     Q_EMIT rulesChanged();
-    for (const alerts::AlertEvent& e : events) Q_EMIT eventOccurred(e);
+    for (const alerts::AlertEvent& e : events) {
+        Q_EMIT eventOccurred(e);
+        if (m_hub) m_hub->publishAlert(e);
+    }
 }
 
-}  // namespace kairos::ui
+}  // namespace kairos::session

@@ -1,4 +1,4 @@
-// MainWindow's paper orders on the charts (issue "Candlestick charts": markers for orders and
+// Paper orders on the charts (issue "Candlestick charts": markers for orders and
 // positions, draggable SL/TP lines for paper orders). Every chart showing an instrument gets:
 // - the open position's average entry ("Long 0.01000"), not draggable;
 // - each open order: a bracket's stop-loss ("SL") and take-profit ("TP") children and resting
@@ -9,15 +9,15 @@
 //   once the entry fills).
 // Lines are rebuilt when orders or fills change and when a chart changes series; a chart whose
 // lines are unchanged is not touched (no repaint).
-#include "mainwindow.h"
-
-#include "chartworkspace.h"
+#include "chartorderlines.h"
 
 #include "candlechart.h"
-#include "trading/papervenue.h"
-#include "trading/venuerules.h"
+#include "chartworkspace.h"
 
-#include <QStatusBar>
+#include "session/eventhub.h"
+#include "session/papertrading.h"
+#include "trading/papervenue.h"
+
 #include <QTimer>
 
 namespace kairos::ui {
@@ -101,60 +101,51 @@ std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const 
 }
 }  // namespace
 
-void MainWindow::setupChartOrderLines() {
-    if (!m_paper || !m_charts) return;
-    m_orderLinesTimer = new QTimer(this);
-    m_orderLinesTimer->setSingleShot(true);
-    m_orderLinesTimer->setInterval(0);  // many events of one batch: one rebuild
-    connect(m_orderLinesTimer, &QTimer::timeout, this, &MainWindow::syncChartOrderLines);
-    auto later = [this] { m_orderLinesTimer->start(); };
-    connect(m_paper, &trading::PaperVenue::orderUpdated, this, later);
-    connect(m_paper, &trading::PaperVenue::filled, this, later);
+ChartOrderLines::ChartOrderLines(trading::PaperVenue& paper, session::EventHub& hub, ChartWorkspace* charts, QObject* parent)
+    : QObject(parent), m_paper(paper), m_charts(charts), m_timer(new QTimer(this)) {
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(0);  // many events of one batch: one rebuild
+    connect(m_timer, &QTimer::timeout, this, &ChartOrderLines::sync);
+    auto later = [this] { m_timer->start(); };
+    connect(&hub, &session::EventHub::orderUpdated, this, later);
+    connect(&hub, &session::EventHub::filled, this, later);
     connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, later);
     connect(m_charts, &ChartWorkspace::gridChanged, this, later);
     connect(m_charts, &ChartWorkspace::activeChanged, this, later);
-    syncChartOrderLines();
+    sync();
 }
 
-void MainWindow::syncChartOrderLines() {
-    if (!m_paper || !m_charts) return;
+void ChartOrderLines::sync() {
     for (int i = 0; i < m_charts->grid(); ++i) {
         charts::CandleChart* c = m_charts->chart(i);
         if (!c) continue;
-        connect(c, &charts::CandleChart::orderLineMoved, this, &MainWindow::onChartOrderLineMoved, Qt::UniqueConnection);
-        auto lines = linesFor(*m_paper, c->instrument());
+        connect(c, &charts::CandleChart::orderLineMoved, this, &ChartOrderLines::onLineMoved, Qt::UniqueConnection);
+        auto lines = linesFor(m_paper, c->instrument());
         if (!sameLines(lines, c->orderLines())) c->setOrderLines(lines);
     }
 }
 
-void MainWindow::onChartOrderLineMoved(int id, double price) {
-    if (!m_paper || id <= 0) return;
-    const auto order = m_paper->simulator().order(static_cast<trading::OrderId>(id));
-    const Instrument* inst = order ? m_paper->instrument(order->request.instrument) : nullptr;
+void ChartOrderLines::onLineMoved(int id, double price) {
+    if (id <= 0) return;
+    const auto order = m_paper.simulator().order(static_cast<trading::OrderId>(id));
+    const Instrument* inst = order ? m_paper.instrument(order->request.instrument) : nullptr;
     QString problem;
     if (!order || !inst) {
         problem = tr("the order is no longer known");
+    } else if (auto p = session::roundDraggedPrice(price, *inst); !p) {
+        problem = QString::fromStdString(p.message());
+    } else if (auto r = m_paper.amend(order->id, *p); !r) {
+        problem = QString::fromStdString(r.message());
     } else {
-        // The dragged price at the tick's scale (plus two digits), then onto the tick grid.
-        const int scale = inst->tickSize.scale();
-        auto p = Price::parse(QString::number(price, 'f', scale + 2).toStdString(), scale + 2, RoundingMode::HalfEven);
-        if (p) p = trading::roundToTick(*p, *inst, RoundingMode::HalfEven);
-        if (p && p->scale() != scale) p = p->rescaled(scale, RoundingMode::HalfEven);
-        if (!p) {
-            problem = QString::fromStdString(p.message());
-        } else if (auto r = m_paper->amend(order->id, *p); !r) {
-            problem = QString::fromStdString(r.message());
-        } else {
-            const QString what = order->role == trading::OrderRole::StopLoss     ? tr("Stop loss")
-                                 : order->role == trading::OrderRole::TakeProfit ? tr("Take profit")
-                                                                                 : tr("Order");
-            statusBar()->showMessage(tr("%1 %2 moved to %3 on PAPER.")
-                                         .arg(what, QString::fromStdString(order->request.clientOrderId), QString::fromStdString(p->toString())),
-                                     10000);
-        }
+        const QString what = order->role == trading::OrderRole::StopLoss     ? tr("Stop loss")
+                             : order->role == trading::OrderRole::TakeProfit ? tr("Take profit")
+                                                                             : tr("Order");
+        Q_EMIT message(tr("%1 %2 moved to %3 on PAPER.")
+                           .arg(what, QString::fromStdString(order->request.clientOrderId), QString::fromStdString(p->toString())),
+                       10000);
     }
-    if (!problem.isEmpty()) statusBar()->showMessage(tr("Not moved: %1").arg(problem), 15000);
-    syncChartOrderLines();  // the line goes where the order is (back, when refused)
+    if (!problem.isEmpty()) Q_EMIT message(tr("Not moved: %1").arg(problem), 15000);
+    sync();  // the line goes where the order is (back, when refused)
 }
 
 }  // namespace kairos::ui

@@ -1,4 +1,4 @@
-#include "terminalsession.h"
+#include "session/terminalsession.h"
 
 #include "marketdata/candlerecorder.h"
 #include "marketdata/csvimport.h"
@@ -9,7 +9,7 @@
 #include <QDir>
 #include <QtConcurrent/QtConcurrentRun>
 
-namespace kairos::ui {
+namespace kairos::session {
 
 std::vector<BundledSeries> defaultReplaySeries() {
     const Timeframe h1 = Timeframe::H1;
@@ -167,4 +167,4 @@ void TerminalSession::onLoadFinished() {
     if (m_options.autoStart) m_feed->start();
 }
 
-}  // namespace kairos::ui
+}  // namespace kairos::session
