@@ -287,5 +287,3 @@ private:
 };
 
 }  // namespace kairos::marketdata
-
-Q_DECLARE_METATYPE(std::vector<kairos::Bar>)

@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QString>
 
+#include <vector>
+
 namespace kairos::marketdata {
 
 enum class FeedState : std::uint8_t {
@@ -61,5 +63,6 @@ Q_DECLARE_METATYPE(kairos::InstrumentId)
 Q_DECLARE_METATYPE(kairos::Trade)
 Q_DECLARE_METATYPE(kairos::Quote)
 Q_DECLARE_METATYPE(kairos::Bar)
+Q_DECLARE_METATYPE(std::vector<kairos::Bar>)  // declared with Bar, before any signal carrying it is instantiated
 Q_DECLARE_METATYPE(kairos::Timeframe)
 Q_DECLARE_METATYPE(kairos::marketdata::FeedStatus)
