@@ -17,7 +17,7 @@ int depthWeight(int limit) {
     return 250;
 }
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), binance::errorText(r.body)).toStdString();
 }
 
@@ -53,7 +53,7 @@ std::int64_t BinanceRateLimitPolicy::delayBeforeMs(int weight, std::int64_t nowM
     return m_windowStartMs + 60'000 - nowMs + 250;
 }
 
-void BinanceRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs) {
+void BinanceRateLimitPolicy::onResponse(const net::HttpResponse& r, std::int64_t nowMs) {
     const QByteArray used = r.header("X-MBX-USED-WEIGHT-1M");
     if (used.isEmpty()) return;
     bool ok = false;
@@ -63,8 +63,8 @@ void BinanceRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowM
     m_windowStartMs = nowMs / 60'000 * 60'000;
 }
 
-std::optional<RateLimitPolicy::Rejection> BinanceRateLimitPolicy::rejection(const HttpResponse& r) const {
-    auto rej = RateLimitPolicy::rejection(r);
+std::optional<net::RateLimitPolicy::Rejection> BinanceRateLimitPolicy::rejection(const net::HttpResponse& r) const {
+    auto rej = net::RateLimitPolicy::rejection(r);
     if (rej && r.status == 418 && rej->waitMs < 0) {
         // An IP ban lasts at least 2 minutes (EXCHANGES.md §1.2).
         rej->waitMs = 120'000;
@@ -83,7 +83,7 @@ FeedConfig BinanceFeed::defaultConfig() {
     c.ws.idleTimeoutMs = 75'000;
     c.ws.maxLifetimeMs = (23LL * 60 + 50) * 60 * 1000;
     c.ws.maxControlPerSecond = 4;
-    c.ws.reconnect = Backoff::Policy{1000, 60'000, 2.0, 0.5};
+    c.ws.reconnect = net::Backoff::Policy{1000, 60'000, 2.0, 0.5};
     c.bookDepth = kBookSnapshotLimit;
     return c;
 }
@@ -176,7 +176,7 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     case EventKind::ServerShutdown: {
         // Reconnect at once; deferred so the socket is not torn down inside its own signal.
-        QPointer<WsConnection> conn(shard.conn);
+        QPointer<net::WsConnection> conn(shard.conn);
         QMetaObject::invokeMethod(
             this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("server shutdown announced")); }, Qt::QueuedConnection);
         break;
@@ -247,7 +247,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
     q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(symbol));
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QPointer<BinanceFeed> self(this);
-    b.restRequest = rest().get(QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<HttpResponse> r) {
+    b.restRequest = rest().get(QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<net::HttpResponse> r) {
         if (!self) return;
         auto it = self->m_books.find(symbol);
         if (it == self->m_books.end()) return;
@@ -257,7 +257,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
         auto retryLater = [self, symbol, &b](const QString& why) {
             ++b.snapshotAttempts;
             self->reportVenueError(QStringLiteral("depth snapshot for %1 failed: %2").arg(QString::fromStdString(symbol), why));
-            Backoff backoff(Backoff::Policy{1000, 60'000, 2.0, 0.5});
+            net::Backoff backoff(net::Backoff::Policy{1000, 60'000, 2.0, 0.5});
             int delay = 0;
             for (int i = 0; i < std::min(b.snapshotAttempts, 8); ++i) delay = backoff.nextDelayMs();
             QTimer::singleShot(delay, self, [self, symbol] {
@@ -300,7 +300,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
 
 void BinanceFeed::fetchInstruments(InstrumentsCallback callback) {
     QPointer<BinanceFeed> self(this);
-    rest().get(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200)
@@ -322,7 +322,7 @@ void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64
     q.addQueryItem(QStringLiteral("startTime"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("endTime"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v3/klines"), q, 2, [callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/api/v3/klines"), q, 2, [callback](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200)
             return callback(makeError("klines: " + restError(*r)));

@@ -25,7 +25,7 @@
 namespace kairos::marketdata {
 
 /// Binance REST weight budget: X-MBX-USED-WEIGHT-1M against REQUEST_WEIGHT per minute.
-class BinanceRateLimitPolicy : public RateLimitPolicy {
+class BinanceRateLimitPolicy : public net::RateLimitPolicy {
 public:
     /// Share of the per-minute budget this client uses before waiting for the next minute.
     static constexpr double kHeadroom = 0.9;
@@ -36,8 +36,8 @@ public:
     int usedWeight() const { return m_used; }
 
     std::int64_t delayBeforeMs(int weight, std::int64_t nowMs) override;
-    void onResponse(const HttpResponse& response, std::int64_t nowMs) override;
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    void onResponse(const net::HttpResponse& response, std::int64_t nowMs) override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 
 private:
     int m_limit = 6000;

@@ -9,7 +9,7 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     QString t = QString::fromUtf8(r.body.left(200)).simplified();
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
 }
@@ -33,7 +33,7 @@ std::int64_t BybitRateLimitPolicy::delayBeforeMs(int, std::int64_t nowMs) {
     return m_blockedUntilMs > nowMs ? m_blockedUntilMs - nowMs : 0;
 }
 
-void BybitRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs) {
+void BybitRateLimitPolicy::onResponse(const net::HttpResponse& r, std::int64_t nowMs) {
     // Per-UID budget headers (mostly private endpoints): none left means wait for the reset.
     const QByteArray status = r.header("X-Bapi-Limit-Status");
     const QByteArray reset = r.header("X-Bapi-Limit-Reset-Timestamp");
@@ -43,7 +43,7 @@ void BybitRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs)
     }
 }
 
-std::optional<RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     if (r.status == 403) {
         // "access too frequent": Bybit asks to stop for at least 10 minutes (EXCHANGES.md §2.2).
         return Rejection{600'000, QStringLiteral("HTTP 403: access too frequent (Bybit IP rate limit); waiting 10 minutes")};
@@ -59,7 +59,7 @@ std::optional<RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const 
             return rej;
         }
     }
-    return RateLimitPolicy::rejection(r);
+    return net::RateLimitPolicy::rejection(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
     QPointer<BybitFeed> self(this);
-    rest().get(QStringLiteral("/v5/market/instruments-info"), q, 1, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/v5/market/instruments-info"), q, 1, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("instruments-info: " + restError(*r)));
@@ -252,7 +252,7 @@ void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t
     q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/v5/market/kline"), q, 1, [callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/v5/market/kline"), q, 1, [callback](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("kline: " + restError(*r)));
         callback(bybit::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));

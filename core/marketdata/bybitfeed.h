@@ -21,11 +21,11 @@
 
 namespace kairos::marketdata {
 
-class BybitRateLimitPolicy : public RateLimitPolicy {
+class BybitRateLimitPolicy : public net::RateLimitPolicy {
 public:
     std::int64_t delayBeforeMs(int weight, std::int64_t nowMs) override;
-    void onResponse(const HttpResponse& response, std::int64_t nowMs) override;
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    void onResponse(const net::HttpResponse& response, std::int64_t nowMs) override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 
 private:
     std::int64_t m_blockedUntilMs = 0;

@@ -8,7 +8,7 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxProductsPerMessage = 100;
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     QString t = QString::fromUtf8(r.body.left(200)).simplified();
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
 }
@@ -44,7 +44,7 @@ FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
 }
 
 CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinbase_at::granularityFor(tf).has_value(); }
 
@@ -209,7 +209,7 @@ void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
     QPointer<CoinbaseAdvancedFeed> self(this);
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
-    rest().get(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("products: " + restError(*r)));
@@ -229,7 +229,7 @@ void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, s
     q.addQueryItem(QStringLiteral("granularity"), sv(*g));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
     const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
+    rest().get(path, q, 1, [callback, fromMs, toMs](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
         auto bars = coinbase_at::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));

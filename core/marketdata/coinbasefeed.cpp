@@ -10,7 +10,7 @@ namespace {
 constexpr int kMaxProductsPerChannel = 100;
 const QString kBookChannel = QStringLiteral("level2_batch");
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     QString t = QString::fromUtf8(r.body.left(200)).simplified();
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
 }
@@ -48,7 +48,7 @@ FeedConfig CoinbaseFeed::defaultConfig() {
 }
 
 CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 bool CoinbaseFeed::supportsTimeframe(Timeframe tf) const { return coinbase::granularityFor(tf).has_value(); }
 
@@ -127,7 +127,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         reportVenueError(QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
-            QPointer<WsConnection> conn(shard.conn);
+            QPointer<net::WsConnection> conn(shard.conn);
             const QString why = sv(ev.message);
             QMetaObject::invokeMethod(this, [conn, why] { if (conn) conn->reconnectNow(why); }, Qt::QueuedConnection);
         }
@@ -220,7 +220,7 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
 
 void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
     QPointer<CoinbaseFeed> self(this);
-    rest().get(QStringLiteral("/products"), {}, 1, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/products"), {}, 1, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("products: " + restError(*r)));
@@ -238,7 +238,7 @@ void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int6
     q.addQueryItem(QStringLiteral("start"), iso(fromMs));
     q.addQueryItem(QStringLiteral("end"), iso(last));
     const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
+    rest().get(path, q, 1, [callback, fromMs, toMs](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
         auto bars = coinbase::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));

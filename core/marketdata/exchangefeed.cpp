@@ -39,7 +39,7 @@ std::int64_t windowEnd(Timeframe tf, std::int64_t from, int bars) {
 }
 }  // namespace
 
-ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent)
+ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent)
     : MarketDataFeed(parent),
       m_config(std::move(config)),
       m_venue(std::move(venue)),
@@ -54,8 +54,8 @@ ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<Rat
     qRegisterMetaType<kairos::marketdata::Ticker24h>();
     qRegisterMetaType<kairos::marketdata::BookTop>();
     qRegisterMetaType<std::vector<kairos::Bar>>();
-    m_rest = new RestClient(m_config.restUrl, std::move(restPolicy), m_config.rest, this);
-    connect(m_rest, &RestClient::rateLimited, this, &ExchangeFeed::rateLimited);
+    m_rest = new net::RestClient(m_config.restUrl, std::move(restPolicy), m_config.rest, this);
+    connect(m_rest, &net::RestClient::rateLimited, this, &ExchangeFeed::rateLimited);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &ExchangeFeed::flushPending);
     m_status.state = FeedState::Disconnected;
@@ -153,12 +153,12 @@ void ExchangeFeed::addTopic(const QString& endpoint, const QString& topic) {
         shard = owned.get();
         shard->index = m_nextShardIndex++;
         shard->endpoint = endpoint;
-        shard->conn = new WsConnection(m_config.ws, this);
-        connect(shard->conn, &WsConnection::opened, this, [this, shard] { onShardOpened(shard); });
-        connect(shard->conn, &WsConnection::closed, this,
+        shard->conn = new net::WsConnection(m_config.ws, this);
+        connect(shard->conn, &net::WsConnection::opened, this, [this, shard] { onShardOpened(shard); });
+        connect(shard->conn, &net::WsConnection::closed, this,
                 [this, shard](const QString& reason, int retryInMs) { onShardClosed(shard, reason, retryInMs); });
-        connect(shard->conn, &WsConnection::stateChanged, this, [this] { updateStatus(); });
-        connect(shard->conn, &WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
+        connect(shard->conn, &net::WsConnection::stateChanged, this, [this] { updateStatus(); });
+        connect(shard->conn, &net::WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
         m_shards.push_back(std::move(owned));
     }
     shard->topics.insert(topic);
@@ -188,15 +188,15 @@ void ExchangeFeed::flushPending() {
             it = m_shards.erase(it);
             continue;
         }
-        WsConnection* c = s->conn;
-        if (c->state() == WsConnection::State::Open) {
+        net::WsConnection* c = s->conn;
+        if (c->state() == net::WsConnection::State::Open) {
             if (!s->pendingSub.isEmpty())
                 for (const auto& m : subscribeMessages(s->endpoint, s->pendingSub)) c->sendText(m);
             if (!s->pendingUnsub.isEmpty())
                 for (const auto& m : unsubscribeMessages(s->endpoint, s->pendingUnsub)) c->sendText(m);
             s->pendingSub.clear();
             s->pendingUnsub.clear();
-        } else if (c->state() == WsConnection::State::Idle || c->state() == WsConnection::State::Failed) {
+        } else if (c->state() == net::WsConnection::State::Idle || c->state() == net::WsConnection::State::Failed) {
             s->pendingSub.clear();
             s->pendingUnsub.clear();
             c->open([this, s] {
@@ -264,20 +264,20 @@ void ExchangeFeed::updateStatus() {
         QString why;
         for (const auto& s : m_shards) {
             switch (s->conn->state()) {
-            case WsConnection::State::Failed:
+            case net::WsConnection::State::Failed:
                 anyFailed = true;
                 why = s->conn->lastError();
                 break;
-            case WsConnection::State::WaitingToReconnect:
+            case net::WsConnection::State::WaitingToReconnect:
                 anyWaiting = true;
                 if (s->conn->retryInMs() < retry) {
                     retry = s->conn->retryInMs();
                     if (!anyFailed) why = s->conn->lastError();
                 }
                 break;
-            case WsConnection::State::Connecting:
-            case WsConnection::State::Idle: anyConnecting = true; break;
-            case WsConnection::State::Open: break;
+            case net::WsConnection::State::Connecting:
+            case net::WsConnection::State::Idle: anyConnecting = true; break;
+            case net::WsConnection::State::Open: break;
             }
         }
         if (anyFailed) {
@@ -431,7 +431,7 @@ void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int6
                                             QString::fromStdString(st.message())));
             return;
         }
-        Backoff b(Backoff::Policy{2000, 120'000, 2.0, 0.5});
+        net::Backoff b(net::Backoff::Policy{2000, 120'000, 2.0, 0.5});
         int delay = 0;
         for (int i = 0; i < attempt; ++i) delay = b.nextDelayMs();
         QTimer::singleShot(delay, self, [self, id, tf, fromMs, toMs, attempt] {

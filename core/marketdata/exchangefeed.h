@@ -21,8 +21,8 @@
 #include "marketdata/marketdatafeed.h"
 #include "marketdata/marketdatatypes.h"
 #include "marketdata/orderbook.h"
-#include "marketdata/restclient.h"
-#include "marketdata/wsconnection.h"
+#include "net/restclient.h"
+#include "net/wsconnection.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -61,8 +61,8 @@ struct FeedConfig {
     QUrl restUrl;                  ///< "https://api.binance.com"
     QUrl wsUrl;                    ///< "wss://stream.binance.com:9443"
     QUrl wsUrl2;                   ///< second WebSocket endpoint where a venue has one (OKX business)
-    WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
-    RestClient::Options rest;      ///< timeouts, retries
+    net::WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
+    net::RestClient::Options rest;      ///< timeouts, retries
     int maxTopicsPerConnection = 0;  ///< 0: the venue's default
     int bookDepth = 0;             ///< REST snapshot / subscribed depth; 0: the venue's default
     int bookSignalLevels = 10;     ///< levels per side carried by bookUpdated()
@@ -86,7 +86,7 @@ public:
         std::function<void(Status)> onDone;
     };
 
-    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent = nullptr);
+    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent = nullptr);
     ~ExchangeFeed() override;
 
     QString name() const override { return m_venue; }
@@ -141,7 +141,7 @@ public:
     int bookResyncCount() const { return m_bookResyncs; }
     /// WebSocket connections currently held.
     int connectionCount() const { return static_cast<int>(m_shards.size()); }
-    RestClient& rest() { return *m_rest; }
+    net::RestClient& rest() { return *m_rest; }
     const FeedConfig& config() const { return m_config; }
 
     /// Clock deciding whether a bar is closed (tests pin it); wall clock by default.
@@ -166,7 +166,7 @@ protected:
     struct Shard {
         int index = 0;
         QString endpoint;
-        WsConnection* conn = nullptr;
+        net::WsConnection* conn = nullptr;
         QSet<QString> topics;     ///< wanted on this connection
         QSet<QString> urlTopics;  ///< subscribed through the URL of the current connect
         QStringList pendingSub;
@@ -263,7 +263,7 @@ private:
 
     QString m_venue;
     std::string m_venueStd;
-    RestClient* m_rest = nullptr;
+    net::RestClient* m_rest = nullptr;
     std::set<Subscription> m_subs;
     QHash<QString, int> m_topicRefs;
     std::vector<std::unique_ptr<Shard>> m_shards;

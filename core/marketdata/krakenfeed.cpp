@@ -12,7 +12,7 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxSymbolsPerMessage = 100;
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     QString t = QString::fromUtf8(r.body.left(200)).simplified();
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
 }
@@ -36,7 +36,7 @@ QString kindName(kraken::EventKind k) {
 }
 }  // namespace
 
-std::optional<RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     // Kraken reports API errors in the body with HTTP 200 (EXCHANGES.md §4.1).
     const std::string errors = kraken::restErrors(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
     if (errors.find("EAPI:Rate limit exceeded") != std::string::npos || errors.find("EService:Busy") != std::string::npos)
@@ -52,7 +52,7 @@ std::optional<RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const
         }
         return rej;
     }
-    return RateLimitPolicy::rejection(r);
+    return net::RateLimitPolicy::rejection(r);
 }
 
 FeedConfig KrakenFeed::defaultConfig() {
@@ -63,7 +63,7 @@ FeedConfig KrakenFeed::defaultConfig() {
     c.ws.pingText = R"({"method":"ping"})";
     c.ws.idleTimeoutMs = 60'000;
     // After maintenance reconnect no faster than once per 5 s (Cloudflare limits attempts).
-    c.ws.reconnect = Backoff::Policy{5000, 120'000, 2.0, 0.3};
+    c.ws.reconnect = net::Backoff::Policy{5000, 120'000, 2.0, 0.3};
     c.rest.minIntervalMs = 1000;
     c.bookDepth = 10;
     return c;
@@ -238,7 +238,7 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
 
 void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
     QPointer<KrakenFeed> self(this);
-    rest().get(QStringLiteral("/0/public/AssetPairs"), {}, 1, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/0/public/AssetPairs"), {}, 1, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("AssetPairs: " + restError(*r)));
@@ -259,7 +259,7 @@ void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_
     q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
     q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
     q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
-    rest().get(QStringLiteral("/0/public/OHLC"), q, 1, [callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/0/public/OHLC"), q, 1, [callback](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("OHLC: " + restError(*r)));
         auto bars = kraken::parseOhlc(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));

@@ -22,9 +22,9 @@
 
 namespace kairos::marketdata {
 
-class KrakenRateLimitPolicy : public RateLimitPolicy {
+class KrakenRateLimitPolicy : public net::RateLimitPolicy {
 public:
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 };
 
 class KrakenFeed : public ExchangeFeed {

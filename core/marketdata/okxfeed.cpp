@@ -10,7 +10,7 @@ constexpr int kMaxArgsPerMessage = 100;  // far below the 64 KB request limit
 const QString kPublic = QStringLiteral("public");
 const QString kBusiness = QStringLiteral("business");
 
-std::string restError(const HttpResponse& r) {
+std::string restError(const net::HttpResponse& r) {
     QString t = QString::fromUtf8(r.body.left(200)).simplified();
     return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
 }
@@ -32,7 +32,7 @@ QString kindName(okx::EventKind k) {
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 }  // namespace
 
-std::optional<RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
     if (code == "50011" || code == "50013" || r.status == 429) {
         Rejection rej;
@@ -124,7 +124,7 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
             reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
         } else if (ev.event == "notice" && ev.code == "64008") {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
-            QPointer<WsConnection> conn(shard.conn);
+            QPointer<net::WsConnection> conn(shard.conn);
             QMetaObject::invokeMethod(
                 this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)")); }, Qt::QueuedConnection);
         }
@@ -200,7 +200,7 @@ void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
     QPointer<OkxFeed> self(this);
-    rest().get(QStringLiteral("/api/v5/public/instruments"), q, 1, [self, callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/api/v5/public/instruments"), q, 1, [self, callback](Result<net::HttpResponse> r) {
         if (!self) return;
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("instruments: " + restError(*r)));
@@ -218,7 +218,7 @@ void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t f
     q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
     q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v5/market/history-candles"), q, 1, [callback](Result<HttpResponse> r) {
+    rest().get(QStringLiteral("/api/v5/market/history-candles"), q, 1, [callback](Result<net::HttpResponse> r) {
         if (!r) return callback(r.error());
         if (r->status != 200) return callback(makeError("history-candles: " + restError(*r)));
         auto bars = okx::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));

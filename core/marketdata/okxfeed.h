@@ -23,9 +23,9 @@
 
 namespace kairos::marketdata {
 
-class OkxRateLimitPolicy : public RateLimitPolicy {
+class OkxRateLimitPolicy : public net::RateLimitPolicy {
 public:
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 };
 
 class OkxFeed : public ExchangeFeed {

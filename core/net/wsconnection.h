@@ -7,7 +7,7 @@
 //
 // Thread: lives on one Qt event loop.
 
-#include "marketdata/backoff.h"
+#include "net/backoff.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -21,7 +21,7 @@
 
 class QWebSocket;
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 class WsConnection : public QObject {
     Q_OBJECT
@@ -74,7 +74,7 @@ Q_SIGNALS:
     void textReceived(const QByteArray& message);
     /// The connection ended; a reconnect follows in `retryInMs` ms (-1: giving up, see lastError()).
     void closed(const QString& reason, int retryInMs);
-    void stateChanged(kairos::marketdata::WsConnection::State state);
+    void stateChanged(kairos::net::WsConnection::State state);
 
 private:
     void connectNow();
@@ -105,4 +105,4 @@ private:
     QTimer m_throttleTimer;
 };
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

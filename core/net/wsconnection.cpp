@@ -1,8 +1,8 @@
-#include "marketdata/wsconnection.h"
+#include "net/wsconnection.h"
 
 #include <QWebSocket>
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 WsConnection::WsConnection(Options options, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_backoff(m_options.reconnect, m_options.jitterSeed) {
@@ -184,4 +184,4 @@ void WsConnection::onLost(const QString& reason, bool immediate) {
     m_reconnectTimer.start(m_retryInMs);
 }
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net
