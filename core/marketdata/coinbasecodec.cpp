@@ -188,29 +188,10 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
     if (!sc.beginArray()) return makeError("candles: the response is not an array");
     std::vector<Bar> bars;
     while (sc.nextElement()) {
-        if (!sc.beginArray()) return makeError("candles: a row is not an array");
+        using enum BarColumn;
         Bar b;
-        int col = 0;
-        while (sc.nextElement()) {
-            bool ok = true;
-            std::int64_t secs = 0;
-            switch (col) {
-            case 0:
-                ok = sc.readInt(secs);
-                b.openTimeMs = secs * 1000;
-                break;
-            case 1: ok = readDec(sc, b.low); break;
-            case 2: ok = readDec(sc, b.high); break;
-            case 3: ok = readDec(sc, b.open); break;
-            case 4: ok = readDec(sc, b.close); break;
-            case 5: ok = readDec(sc, b.volume); break;
-            default: ok = sc.skipValue(); break;
-            }
-            if (!ok) return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-            ++col;
-        }
-        if (col < 6) return makeError("candles: a row has " + std::to_string(col) + " columns");
-        b.closed = true;
+        const int bad = readBarRow(sc, {OpenSec, Low, High, Open, Close, Volume}, b);
+        if (bad >= 0) return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
         bars.push_back(b);
     }
     if (sc.failed() || !sc.atEnd()) return makeError("candles: the response is not valid JSON");

@@ -414,30 +414,11 @@ Result<std::vector<Bar>> parseOhlc(std::string_view json, std::int64_t* last) {
             haveRows = true;
             sc.beginArray();
             while (sc.nextElement()) {
-                if (!sc.beginArray()) return makeError("OHLC: a row is not an array");
+                using enum BarColumn;
                 Bar b;
-                int col = 0;
-                while (sc.nextElement()) {
-                    bool ok = true;
-                    std::int64_t secs = 0;
-                    switch (col) {
-                    case 0:
-                        ok = sc.readInt(secs);
-                        b.openTimeMs = secs * 1000;
-                        break;
-                    case 1: ok = readDec(sc, b.open); break;
-                    case 2: ok = readDec(sc, b.high); break;
-                    case 3: ok = readDec(sc, b.low); break;
-                    case 4: ok = readDec(sc, b.close); break;
-                    case 6: ok = readDec(sc, b.volume); break;
-                    case 7: ok = sc.readInt(b.tradeCount); break;
-                    default: ok = sc.skipValue(); break;
-                    }
-                    if (!ok) return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-                    ++col;
-                }
-                if (col < 7) return makeError("OHLC: a row has " + std::to_string(col) + " columns");
-                b.closed = true;
+                // Column 5 is the vwap.
+                const int bad = readBarRow(sc, {OpenSec, Open, High, Low, Close, Skip, Volume, TradeCount}, b);
+                if (bad >= 0) return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
                 bars.push_back(b);
             }
         }
