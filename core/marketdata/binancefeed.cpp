@@ -90,7 +90,9 @@ FeedConfig BinanceFeed::defaultConfig() {
 
 BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("BINANCE"), std::move(config), std::make_unique<BinanceRateLimitPolicy>(), parent),
-      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {}
+      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {
+    m_venueBooks = false;  // BinanceBook syncs its books over REST (binancebook.h)
+}
 
 bool BinanceFeed::supportsTimeframe(Timeframe) const { return true; }  // 1s ... 1M, all of Timeframe
 

@@ -172,56 +172,26 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
 // ---------------------------------------------------------------------------------------------
 // Books
 
-void BybitFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void BybitFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* BybitFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void BybitFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void BybitFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void BybitFeed::onBook(const bybit::Event& ev) {
     if (ev.bookDepth != bookDepth()) return;
-    auto it = m_books.find(std::string(ev.symbol));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.symbol);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, ev.updateId);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks, ev.updateId);
     } else {
         if (!b.synced) return;  // deltas before the (re)subscription's snapshot
         const std::int64_t at = b.book.updateId();
         if (ev.updateId <= at) return;  // old news
         if (ev.updateId != at + 1) {
-            resync(b, QStringLiteral("update id gap: book at %1, delta %2").arg(at).arg(ev.updateId));
+            resyncBook(b, QStringLiteral("update id gap: book at %1, delta %2").arg(at).arg(ev.updateId));
             return;
         }
         b.book.apply(ev.bids, ev.asks);
         b.book.setUpdateId(ev.updateId);
     }
     if (b.book.isCrossed()) {
-        resync(b, QStringLiteral("crossed book at update %1").arg(ev.updateId));
+        resyncBook(b, QStringLiteral("crossed book at update %1").arg(ev.updateId));
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);

@@ -110,8 +110,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
     case coinbase_at::EventKind::Trades:
         for (std::size_t i = 0; i < ev.trades.size(); ++i) {
             const InstrumentId id = instrument(ev.tradeProducts[i]);
-            if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trades[i]);
-            deliverTradeToBars(id, ev.trades[i], &streamedAsCandles);
+            deliverTrade(id, ev.trades[i], true, &streamedAsCandles);
         }
         break;
     case coinbase_at::EventKind::Tickers:
@@ -143,60 +142,31 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
 void CoinbaseAdvancedFeed::onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got) {
     ++m_sequenceGaps;
     const QString why = QStringLiteral("sequence_num jumped from %1 to %2").arg(expected - 1).arg(got);
-    for (auto& [sym, b] : m_books)
-        if (b.synced && shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) resync(b, why);
+    resyncBooksOn(shard, why);
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void CoinbaseAdvancedFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void CoinbaseAdvancedFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* CoinbaseAdvancedFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
 void CoinbaseAdvancedFeed::onConnectionLost(Shard& shard) {
     m_lastSequence.erase(shard.index);
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
 }
 
-void CoinbaseAdvancedFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_t timeMs) {
-    auto it = m_books.find(std::string(item.productId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(item.productId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (item.snapshot) {
-        b.book.setSnapshot(item.bids, item.asks, 0);
-        b.synced = true;
-        b.crossedSnapshot = b.book.isCrossed();
+        setBookSnapshot(b, item.bids, item.asks);
     } else {
         if (!b.synced) return;
         b.book.apply(item.bids, item.asks);
         b.book.setUpdateId(b.book.updateId() + 1);
         if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
             return;
         }
     }

@@ -152,32 +152,12 @@ void CoinbaseFeed::onMatch(const coinbase::Event& ev) {
         }
         it->second = ev.tradeId;
     }
-    if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trade);
-    deliverTradeToBars(id, ev.trade);
+    deliverTrade(id, ev.trade, true);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void CoinbaseFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void CoinbaseFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* CoinbaseFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
 void CoinbaseFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
     // Matches may have been missed while down: the trade chain restarts, forming bars are partial.
     for (auto it = m_lastTradeId.begin(); it != m_lastTradeId.end();) {
         if (shard.topics.contains(QStringLiteral("matches|") + QString::fromStdString(it->first))) {
@@ -189,27 +169,18 @@ void CoinbaseFeed::onConnectionLost(Shard& shard) {
     }
 }
 
-void CoinbaseFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void CoinbaseFeed::onBook(const coinbase::Event& ev) {
-    auto it = m_books.find(std::string(ev.productId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.productId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.kind == coinbase::EventKind::Snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, 0);
-        b.synced = true;
-        b.crossedSnapshot = b.book.isCrossed();
+        setBookSnapshot(b, ev.bids, ev.asks);
     } else {
         if (!b.synced) return;  // before the snapshot: the snapshot will contain it
         b.book.apply(ev.bids, ev.asks);
         b.book.setUpdateId(b.book.updateId() + 1);  // updates applied since the snapshot
         if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
             return;
         }
     }

@@ -135,6 +135,10 @@ public:
     /// Malformed/unexpected messages skipped so far, in total and per kind.
     quint64 malformedCount() const { return m_malformedTotal; }
     QMap<QString, quint64> malformedByKind() const { return m_malformed; }
+    /// Decoded events skipped as invalid (impossible values, unsubscribed symbols), in total and
+    /// per kind.
+    quint64 invalidCount() const { return m_invalidTotal; }
+    QMap<QString, quint64> invalidByKind() const { return m_invalid; }
     /// Connection drops followed by a reconnect, over all connections.
     int reconnectCount() const { return m_reconnects; }
     /// Book resynchronisations (sequence breaks, checksum mismatches, reconnects).
@@ -173,6 +177,16 @@ protected:
         QStringList pendingUnsub;
     };
 
+    /// The L2 book of one Book subscription on a venue that sends a snapshot on (re)subscribe and
+    /// updates after it. The base creates it on subscribe, drops it on unsubscribe and discards
+    /// it (noting a resync) when its connection is lost; the venue applies its messages.
+    struct VenueBook {
+        InstrumentId id;
+        OrderBook book;
+        bool synced = false;
+        bool crossedSnapshot = false;  ///< the snapshot itself was crossed (Coinbase tolerates it)
+    };
+
     // ---- venue hooks ----
     /// The venue topic of a subscription. Several subscriptions may share one topic.
     virtual QString topicFor(const Subscription& s) const = 0;
@@ -193,7 +207,7 @@ protected:
                                BarsPageCallback callback) = 0;
     /// A connection (re)opened and its subscriptions were sent.
     virtual void onConnectionOpened(Shard& shard);
-    /// A connection dropped (books on it are no longer in sync).
+    /// A connection dropped; its VenueBooks were already discarded (other state is the venue's).
     virtual void onConnectionLost(Shard& shard);
     /// A subscription was added / removed (books: create or drop the sync state).
     virtual void onSubscribed(const Subscription& s);
@@ -201,19 +215,37 @@ protected:
     virtual int defaultMaxTopicsPerConnection() const { return 200; }
 
     // ---- helpers for venues ----
-    void deliverTrade(const InstrumentId& id, const Trade& t) { Q_EMIT tradeReceived(id, t); }
-    void deliverQuote(const InstrumentId& id, const Quote& q) { Q_EMIT quoteReceived(id, q); }
-    void deliverTicker(const InstrumentId& id, const Ticker24h& t) { Q_EMIT tickerReceived(id, t); }
+    // Every deliver* helper validates what a codec decoded before anything reaches subscribers:
+    // a value that cannot be (price <= 0, negative quantity, time before 1970, a bar with high <
+    // low or off its timeframe's grid) or an event of a symbol not subscribed is skipped and
+    // counted (invalidCount(); logged and errorOccurred once per kind), like malformed JSON.
+    /// Emits tradeReceived for a Trades subscription. Venues without a candle stream pass
+    /// `buildBars` to fold the trade into bars too (deliverTradeToBars, with `skip`).
+    void deliverTrade(const InstrumentId& id, const Trade& t, bool buildBars = false, bool (*skip)(Timeframe) = nullptr);
+    void deliverQuote(const InstrumentId& id, const Quote& q);
+    void deliverTicker(const InstrumentId& id, const Ticker24h& t);
     /// Emits barUpdated and runs gap detection on it.
     void deliverBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
     /// Emits bookUpdated with the top of `book`.
     void deliverBook(const InstrumentId& id, const OrderBook& book, std::int64_t timeMs);
     /// Counts a skipped message; logs and emits errorOccurred the first time per `kind`.
     void reportMalformed(const QString& kind, std::string_view message, const QString& why);
+    /// Counts a decoded event skipped as invalid; logs and emits errorOccurred the first time per
+    /// `kind` ("trade", "bar", "unsubscribed").
+    void reportInvalid(const QString& kind, const InstrumentId& id, const QString& why);
     /// A venue-reported problem (subscription rejected, ...): logged and errorOccurred.
     void reportVenueError(const QString& text);
     /// Counts a book resync and emits bookResynced.
     void noteBookResync(const InstrumentId& id, const QString& reason);
+    /// The book of a Book subscription by venue symbol, or nullptr when not subscribed.
+    VenueBook* venueBook(std::string_view symbol);
+    /// Replaces the book with a snapshot; it is in sync from here on.
+    static void setBookSnapshot(VenueBook& b, const std::vector<BookLevel>& bids, const std::vector<BookLevel>& asks,
+                                std::int64_t updateId = 0);
+    /// Discards the book, notes the resync and resubscribes its topic for a fresh snapshot.
+    void resyncBook(VenueBook& b, const QString& reason);
+    /// resyncBook() for every synced book carried by `shard` (a sequence gap on the connection).
+    void resyncBooksOn(const Shard& shard, const QString& reason);
     /// The shard carrying `topic`, or nullptr.
     Shard* shardForTopic(const QString& topic) const;
     /// Drops and reopens the connection carrying `topic` at once (a forced fresh snapshot).
@@ -227,13 +259,14 @@ protected:
     /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
     /// then `bar` as forming; an update older than the current bar is ignored.
     void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
-    /// For venues without a candle stream (Coinbase Exchange): folds a trade into the bar of every
-    /// Bars subscription of `id` and delivers it as forming. A bar closes when a trade of a later
+    /// For venues without a candle stream (Coinbase Exchange; through deliverTrade): folds a trade
+    /// into the bar of every Bars subscription of `id` and delivers it as forming; returns whether
+    /// there was one. A bar closes when a trade of a later
     /// bucket arrives. The first bucket seen after a (re)subscription, a reconnect or lost trades
     /// lacks trades: it is never delivered as closed but left to the gap backfill over REST, as
     /// are buckets in which no trade was seen.
     /// `skip`: timeframes the venue streams as candles (not built from trades).
-    void deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
+    bool deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
     /// Trades of `id` were lost (reconnect, trade id jump): the bars forming now are incomplete.
     void markTradeBarsIncomplete(const InstrumentId& id);
     InstrumentId instrument(std::string_view venueSymbol) const {
@@ -243,6 +276,8 @@ protected:
     const QString& venue() const { return m_venue; }
 
     FeedConfig m_config;
+    /// Whether Book subscriptions get a VenueBook (false for Binance, which syncs over REST).
+    bool m_venueBooks = true;
 
 private:
     struct BarsFetch;
@@ -260,6 +295,10 @@ private:
     void nextPage(const std::shared_ptr<BarsFetch>& f);
     void startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt);
     int maxTopics() const;
+    /// Validates a decoded bar and checks its subscription (reportInvalid otherwise).
+    bool acceptBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
+    /// barUpdated plus gap detection, for bars already accepted.
+    void emitBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
 
     QString m_venue;
     std::string m_venueStd;
@@ -272,8 +311,11 @@ private:
     FeedStatus m_status;
     QMap<QString, quint64> m_malformed;
     quint64 m_malformedTotal = 0;
+    QMap<QString, quint64> m_invalid;
+    quint64 m_invalidTotal = 0;
     int m_reconnects = 0;
     int m_bookResyncs = 0;
+    std::map<std::string, VenueBook, std::less<>> m_books;  // by venue symbol
     std::map<BarKey, BarTrack> m_barTracks;
     std::map<BarKey, Bar> m_formingBars;  // deliverUnflaggedBar
     struct TradeBar {

@@ -175,43 +175,16 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
 
 // ---------------------------------------------------------------------------------------------
 
-void KrakenFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void KrakenFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* KrakenFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void KrakenFeed::onConnectionLost(Shard& shard) {
+void KrakenFeed::onConnectionLost(Shard&) {
     m_instrumentChannel = false;
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void KrakenFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
 }
 
 void KrakenFeed::onBook(const kraken::Event& ev) {
-    auto it = m_books.find(std::string(ev.symbol));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.symbol);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, 0);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks);
     } else {
         if (!b.synced) return;
         b.book.apply(ev.bids, ev.asks);  // every level, in order, before checking
@@ -220,13 +193,13 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
     b.book.truncate(static_cast<std::size_t>(bookDepth()));
     b.book.setUpdateId(b.book.updateId() + 1);
     if (ev.hasChecksum) {
-        auto p = m_precision.find(it->first);
+        auto p = m_precision.find(b.id.symbol);
         if (p == m_precision.end()) {
             ++m_unchecked;
         } else {
             const std::uint32_t mine = kraken::bookChecksum(b.book, p->second.first, p->second.second);
             if (mine != ev.checksum) {
-                resync(b, QStringLiteral("checksum mismatch: %1 computed, %2 sent").arg(mine).arg(ev.checksum));
+                resyncBook(b, QStringLiteral("checksum mismatch: %1 computed, %2 sent").arg(mine).arg(ev.checksum));
                 return;
             }
         }

@@ -138,47 +138,17 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
 
 // ---------------------------------------------------------------------------------------------
 
-void OkxFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void OkxFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* OkxFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void OkxFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void OkxFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void OkxFeed::onBook(const okx::Event& ev) {
     if (ev.channel != "books") return;
-    auto it = m_books.find(std::string(ev.instId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.instId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, ev.seqId);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks, ev.seqId);
     } else {
         if (!b.synced) return;
         if (ev.prevSeqId != b.book.updateId()) {
-            resync(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
+            resyncBook(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
             return;
         }
         // seqId == prevSeqId with no levels is OKX's keep-alive; a seqId lower than prevSeqId
@@ -188,7 +158,7 @@ void OkxFeed::onBook(const okx::Event& ev) {
         if (ev.bids.empty() && ev.asks.empty()) return;
     }
     if (b.book.isCrossed()) {
-        resync(b, QStringLiteral("crossed book at seqId %1").arg(ev.seqId));
+        resyncBook(b, QStringLiteral("crossed book at seqId %1").arg(ev.seqId));
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);

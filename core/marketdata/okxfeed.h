@@ -37,7 +37,6 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 100; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
 protected:
     QString topicFor(const Subscription& s) const override;
@@ -48,22 +47,12 @@ protected:
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
-    void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-    };
     QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     void onBook(const okx::Event& ev);
-    void resync(BookState& b, const QString& reason);
 
     okx::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::int64_t m_nextId = 1;
 };
 
