@@ -17,10 +17,6 @@ int depthWeight(int limit) {
     return 250;
 }
 
-std::string restError(const net::HttpResponse& r) {
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), binance::errorText(r.body)).toStdString();
-}
-
 QString kindName(binance::EventKind k) {
     using binance::EventKind;
     switch (k) {
@@ -120,7 +116,7 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
     return url;
 }
 
-QList<QByteArray> BinanceFeed::controlMessages(const char* method, const QStringList& topics) {
+QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
     QList<QByteArray> out;
     for (qsizetype i = 0; i < topics.size(); i += kMaxParamsPerMessage) {
         QByteArray m = "{\"method\":\"";
@@ -141,22 +137,13 @@ QList<QByteArray> BinanceFeed::controlMessages(const char* method, const QString
     return out;
 }
 
-QList<QByteArray> BinanceFeed::subscribeMessages(const QString&, const QStringList& topics) {
-    return controlMessages("SUBSCRIBE", topics);
-}
-
-QList<QByteArray> BinanceFeed::unsubscribeMessages(const QString&, const QStringList& topics) {
-    return controlMessages("UNSUBSCRIBE", topics);
+QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return methodMessages(op == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", topics);
 }
 
 void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     binance::Event& ev = m_event;
-    const Status st = binance::decode(text, ev);
-    if (!st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &binance::decode, ev, kindName)) return;
     using binance::EventKind;
     switch (ev.kind) {
     case EventKind::Trade:
@@ -184,7 +171,7 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     }
     case EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown stream or event type"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown stream or event type"));
         break;
     }
 }
@@ -271,7 +258,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
             return;
         }
         if (r->status != 200) {
-            retryLater(QString::fromStdString(restError(*r)));
+            retryLater(self->restErrorText(*r));
             return;
         }
         auto snap = binance::parseDepthSnapshot(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
@@ -300,20 +287,20 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
 // ---------------------------------------------------------------------------------------------
 // REST
 
+QString BinanceFeed::restErrorText(const net::HttpResponse& r) const {
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), binance::errorText(r.body));
+}
+
 void BinanceFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<BinanceFeed> self(this);
-    rest().get(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200)
-            return callback(makeError("exchangeInfo: " + restError(*r)));
-        auto info = binance::parseExchangeInfo(r->body, self->venue().toStdString());
-        if (!info) return callback(info.error());
-        if (info->requestWeightPerMinute > 0) self->m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
-        self->m_instruments.clear();
-        for (const auto& i : info->instruments) self->m_instruments[i.id.symbol] = i;
-        callback(std::move(info->instruments));
-    });
+    // Runs only while the feed exists (restGet): `this` is safe in the parser.
+    restGet(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, "exchangeInfo", [this](const QByteArray& body) -> Result<std::vector<Instrument>> {
+        auto info = binance::parseExchangeInfo(body, venue().toStdString());
+        if (!info) return info.error();
+        if (info->requestWeightPerMinute > 0) m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
+        m_instruments.clear();
+        for (const auto& i : info->instruments) m_instruments[i.id.symbol] = i;
+        return std::move(info->instruments);
+    }, callback);
 }
 
 void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -324,12 +311,8 @@ void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64
     q.addQueryItem(QStringLiteral("startTime"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("endTime"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v3/klines"), q, 2, [callback](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200)
-            return callback(makeError("klines: " + restError(*r)));
-        callback(binance::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));
-    });
+    restGet(QStringLiteral("/api/v3/klines"), q, 2, "klines", [](const QByteArray& body) { return binance::parseKlines(textOf(body)); },
+            callback);
 }
 
 }  // namespace kairos::marketdata

@@ -65,8 +65,8 @@ public:
 protected:
     QString topicFor(const Subscription& s) const override;
     QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
+    QString restErrorText(const net::HttpResponse& response) const override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
@@ -83,7 +83,7 @@ private:
         int snapshotAttempts = 0;
     };
 
-    QList<QByteArray> controlMessages(const char* method, const QStringList& topics);
+    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     void onDepthEvent(const binance::Event& ev);
     void requestSnapshot(const std::string& symbol);
 

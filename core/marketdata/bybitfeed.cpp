@@ -9,11 +9,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
 
-std::string restError(const net::HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString kindName(bybit::EventKind k) {
     switch (k) {
     case bybit::EventKind::Trades: return QStringLiteral("publicTrade");
@@ -118,16 +113,13 @@ QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topic
     return out;
 }
 
-QList<QByteArray> BybitFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
-QList<QByteArray> BybitFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+QList<QByteArray> BybitFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     bybit::Event& ev = m_event;
-    if (auto st = bybit::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &bybit::decode, ev, kindName)) return;
     switch (ev.kind) {
     case bybit::EventKind::Trades: {
         const InstrumentId id = instrument(ev.symbol);
@@ -164,7 +156,7 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
                                       QString::fromUtf8(ev.message.data(), static_cast<qsizetype>(ev.message.size()))));
         break;
     case bybit::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown topic or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown topic or message"));
         break;
     }
 }
@@ -203,13 +195,8 @@ void BybitFeed::onBook(const bybit::Event& ev) {
 void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
-    QPointer<BybitFeed> self(this);
-    rest().get(QStringLiteral("/v5/market/instruments-info"), q, 1, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("instruments-info: " + restError(*r)));
-        callback(bybit::parseInstruments(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
+            [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
 }
 
 void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -222,11 +209,8 @@ void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t
     q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/v5/market/kline"), q, 1, [callback](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("kline: " + restError(*r)));
-        callback(bybit::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));
-    });
+    restGet(QStringLiteral("/v5/market/kline"), q, 1, "kline", [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); },
+            callback);
 }
 
 }  // namespace kairos::marketdata

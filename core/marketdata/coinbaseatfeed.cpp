@@ -8,11 +8,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxProductsPerMessage = 100;
 
-std::string restError(const net::HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
@@ -79,8 +74,8 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
     return out;
 }
 
-QList<QByteArray> CoinbaseAdvancedFeed::subscribeMessages(const QString&, const QStringList& topics) {
-    return typeMessages("subscribe", topics);
+QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
@@ -88,17 +83,9 @@ void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
     shard.conn->sendText(R"({"type":"subscribe","channel":"heartbeats"})");
 }
 
-QList<QByteArray> CoinbaseAdvancedFeed::unsubscribeMessages(const QString&, const QStringList& topics) {
-    return typeMessages("unsubscribe", topics);
-}
-
 void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     coinbase_at::Event& ev = m_event;
-    if (auto st = coinbase_at::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &coinbase_at::decode, ev, kindName)) return;
     if (ev.sequenceNum >= 0) {
         auto [it, fresh] = m_lastSequence.try_emplace(shard.index, ev.sequenceNum);
         if (!fresh) {
@@ -134,7 +121,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
     case coinbase_at::EventKind::Subscriptions:
     case coinbase_at::EventKind::Other: break;
     case coinbase_at::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no channel"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no channel"));
         break;
     }
 }
@@ -176,15 +163,10 @@ void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_
 // ---------------------------------------------------------------------------------------------
 
 void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<CoinbaseAdvancedFeed> self(this);
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
-    rest().get(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
-        callback(coinbase_at::parseProducts(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, "products",
+            [v = venue().toStdString()](const QByteArray& body) { return coinbase_at::parseProducts(body, v); }, callback);
 }
 
 void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -199,13 +181,8 @@ void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, s
     q.addQueryItem(QStringLiteral("granularity"), sv(*g));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
     const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
-        auto bars = coinbase_at::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
-        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
-        callback(std::move(bars));
-    });
+    // Rows outside the window are dropped by the base.
+    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

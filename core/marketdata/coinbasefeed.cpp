@@ -10,11 +10,6 @@ namespace {
 constexpr int kMaxProductsPerChannel = 100;
 const QString kBookChannel = QStringLiteral("level2_batch");
 
-std::string restError(const net::HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
@@ -89,16 +84,13 @@ QList<QByteArray> CoinbaseFeed::typeMessages(const char* type, const QStringList
     return out;
 }
 
-QList<QByteArray> CoinbaseFeed::subscribeMessages(const QString&, const QStringList& topics) { return typeMessages("subscribe", topics); }
-QList<QByteArray> CoinbaseFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return typeMessages("unsubscribe", topics); }
+QList<QByteArray> CoinbaseFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     coinbase::Event& ev = m_event;
-    if (auto st = coinbase::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &coinbase::decode, ev, kindName)) return;
     switch (ev.kind) {
     case coinbase::EventKind::Match: onMatch(ev); break;
     case coinbase::EventKind::LastMatch:
@@ -136,7 +128,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     case coinbase::EventKind::Subscriptions:
     case coinbase::EventKind::Other: break;  // unknown types are to be ignored
     case coinbase::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no message type"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no message type"));
         break;
     }
 }
@@ -190,13 +182,8 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
 // ---------------------------------------------------------------------------------------------
 
 void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<CoinbaseFeed> self(this);
-    rest().get(QStringLiteral("/products"), {}, 1, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
-        callback(coinbase::parseProducts(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/products"), {}, 1, "products",
+            [v = venue().toStdString()](const QByteArray& body) { return coinbase::parseProducts(body, v); }, callback);
 }
 
 void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -209,14 +196,8 @@ void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int6
     q.addQueryItem(QStringLiteral("start"), iso(fromMs));
     q.addQueryItem(QStringLiteral("end"), iso(last));
     const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
-        auto bars = coinbase::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
-        // Rows may precede start (documented).
-        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
-        callback(std::move(bars));
-    });
+    // Rows may precede start (documented): the base drops rows outside the window.
+    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

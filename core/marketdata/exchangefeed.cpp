@@ -221,9 +221,9 @@ void ExchangeFeed::flushPending() {
         net::WsConnection* c = s->conn;
         if (c->state() == net::WsConnection::State::Open) {
             if (!s->pendingSub.isEmpty())
-                for (const auto& m : subscribeMessages(s->endpoint, s->pendingSub)) c->sendText(m);
+                for (const auto& m : controlMessages(Control::Subscribe, s->endpoint, s->pendingSub)) c->sendText(m);
             if (!s->pendingUnsub.isEmpty())
-                for (const auto& m : unsubscribeMessages(s->endpoint, s->pendingUnsub)) c->sendText(m);
+                for (const auto& m : controlMessages(Control::Unsubscribe, s->endpoint, s->pendingUnsub)) c->sendText(m);
             s->pendingSub.clear();
             s->pendingUnsub.clear();
         } else if (c->state() == net::WsConnection::State::Idle || c->state() == net::WsConnection::State::Failed) {
@@ -252,9 +252,9 @@ void ExchangeFeed::onShardOpened(Shard* shard) {
     QSet<QString> toUnsub = shard->urlTopics;
     toUnsub.subtract(shard->topics);
     if (!toSub.isEmpty())
-        for (const auto& m : subscribeMessages(shard->endpoint, sorted(toSub))) shard->conn->sendText(m);
+        for (const auto& m : controlMessages(Control::Subscribe, shard->endpoint, sorted(toSub))) shard->conn->sendText(m);
     if (!toUnsub.isEmpty())
-        for (const auto& m : unsubscribeMessages(shard->endpoint, sorted(toUnsub))) shard->conn->sendText(m);
+        for (const auto& m : controlMessages(Control::Unsubscribe, shard->endpoint, sorted(toUnsub))) shard->conn->sendText(m);
     onConnectionOpened(*shard);
     updateStatus();
 }
@@ -286,8 +286,8 @@ void ExchangeFeed::sendOnTopicConnection(const QString& topic, const QByteArray&
 void ExchangeFeed::resubscribeTopic(const QString& topic) {
     Shard* s = shardForTopic(topic);
     if (!s || !s->conn->isOpen()) return;  // a reconnect subscribes everything anyway
-    for (const auto& m : unsubscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
-    for (const auto& m : subscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
+    for (const auto& m : controlMessages(Control::Unsubscribe, s->endpoint, {topic})) s->conn->sendText(m);
+    for (const auto& m : controlMessages(Control::Subscribe, s->endpoint, {topic})) s->conn->sendText(m);
 }
 
 void ExchangeFeed::updateStatus() {

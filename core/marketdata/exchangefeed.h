@@ -28,6 +28,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QMap>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
@@ -39,11 +40,14 @@
 #include <memory>
 #include <set>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace kairos::marketdata {
 
 enum class Channel : std::uint8_t { Trades = 1, Quotes, Ticker, Bars, Book };
+/// What a control message asks the venue to do with topics.
+enum class Control : std::uint8_t { Subscribe = 1, Unsubscribe };
 
 /// One subscription of a feed. `timeframe` matters for Channel::Bars only.
 struct Subscription {
@@ -195,9 +199,8 @@ protected:
     /// URL to connect `endpoint` with `topics` wanted; topics the URL does not carry go to
     /// `viaMessages` (default: the endpoint URL, everything via messages).
     virtual QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const;
-    /// Messages that subscribe/unsubscribe `topics` (the venue batches as it allows).
-    virtual QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
-    virtual QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
+    /// Messages that subscribe or unsubscribe `topics` (the venue batches as it allows).
+    virtual QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) = 0;
     /// Decodes and dispatches one message (call the deliver* helpers, reportMalformed()).
     virtual void handleMessage(Shard& shard, const QByteArray& message) = 0;
     /// One page of bars: every bar with fromMs <= open < toMs the venue has (the window holds at
@@ -213,6 +216,9 @@ protected:
     virtual void onSubscribed(const Subscription& s);
     virtual void onUnsubscribed(const Subscription& s);
     virtual int defaultMaxTopicsPerConnection() const { return 200; }
+    /// An HTTP error answer for messages ("HTTP 400 from /path: body"); venues may read their
+    /// error format.
+    virtual QString restErrorText(const net::HttpResponse& response) const { return response.describe(); }
 
     // ---- helpers for venues ----
     // Every deliver* helper validates what a codec decoded before anything reaches subscribers:
@@ -233,6 +239,32 @@ protected:
     /// Counts a decoded event skipped as invalid; logs and emits errorOccurred the first time per
     /// `kind` ("trade", "bar", "unsubscribed").
     void reportInvalid(const QString& kind, const InstrumentId& id, const QString& why);
+    /// GET on the venue's REST API. A transport error, or a status other than 200 (as
+    /// "<what>: HTTP 404 from /path: body"), goes to `callback`; a 200 body goes through `parse`
+    /// (const QByteArray& -> Result<T>) first. Nothing runs once the feed is gone.
+    template <class Parse, class Callback>
+    void restGet(const QString& path, const QUrlQuery& query, int weight, const char* what, Parse parse, Callback callback) {
+        using R = std::invoke_result_t<Parse&, const QByteArray&>;
+        QPointer<ExchangeFeed> self(this);
+        rest().get(path, query, weight, [self, what, parse, callback](Result<net::HttpResponse> r) mutable {
+            if (!self) return;
+            if (!r) return callback(R(r.error()));
+            if (r->status != 200) return callback(R(makeError(std::string(what) + ": " + self->restErrorText(*r).toStdString())));
+            callback(parse(r->body));
+        });
+    }
+    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed,
+    /// kind from kindName(event.kind)) and false returned.
+    template <class Event, class KindName>
+    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event, KindName kindName) {
+        const std::string_view text = textOf(message);
+        if (auto st = decode(text, event); !st) {
+            reportMalformed(kindName(event.kind), text, QString::fromStdString(st.message()));
+            return false;
+        }
+        return true;
+    }
+    static std::string_view textOf(const QByteArray& m) { return {m.constData(), static_cast<std::size_t>(m.size())}; }
     /// A venue-reported problem (subscription rejected, ...): logged and errorOccurred.
     void reportVenueError(const QString& text);
     /// Counts a book resync and emits bookResynced.

@@ -12,11 +12,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxSymbolsPerMessage = 100;
 
-std::string restError(const net::HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString kindName(kraken::EventKind k) {
@@ -130,16 +125,13 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
     return out;
 }
 
-QList<QByteArray> KrakenFeed::subscribeMessages(const QString&, const QStringList& topics) { return methodMessages("subscribe", topics); }
-QList<QByteArray> KrakenFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return methodMessages("unsubscribe", topics); }
+QList<QByteArray> KrakenFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return methodMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     kraken::Event& ev = m_event;
-    if (auto st = kraken::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &kraken::decode, ev, kindName)) return;
     switch (ev.kind) {
     case kraken::EventKind::Trades:
         for (std::size_t i = 0; i < ev.trades.size(); ++i) deliverTrade(instrument(ev.tradeSymbols[i]), ev.trades[i]);
@@ -168,7 +160,7 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
     case kraken::EventKind::Heartbeat:
     case kraken::EventKind::Pong: break;
     case kraken::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
     }
 }
@@ -210,17 +202,14 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
 // ---------------------------------------------------------------------------------------------
 
 void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<KrakenFeed> self(this);
-    rest().get(QStringLiteral("/0/public/AssetPairs"), {}, 1, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("AssetPairs: " + restError(*r)));
+    // Runs only while the feed exists (restGet): `this` is safe in the parser.
+    restGet(QStringLiteral("/0/public/AssetPairs"), {}, 1, "AssetPairs", [this](const QByteArray& body) {
         std::vector<std::string> alt;
-        auto inst = kraken::parseAssetPairs(r->body, &alt, self->venue().toStdString());
+        auto inst = kraken::parseAssetPairs(body, &alt, venue().toStdString());
         if (inst)
-            for (std::size_t i = 0; i < inst->size(); ++i) self->m_restPairs[(*inst)[i].id.symbol] = alt[i];
-        callback(std::move(inst));
-    });
+            for (std::size_t i = 0; i < inst->size(); ++i) m_restPairs[(*inst)[i].id.symbol] = alt[i];
+        return inst;
+    }, callback);
 }
 
 void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t, BarsPageCallback callback) {
@@ -232,15 +221,13 @@ void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_
     q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
     q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
     q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
-    rest().get(QStringLiteral("/0/public/OHLC"), q, 1, [callback](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("OHLC: " + restError(*r)));
-        auto bars = kraken::parseOhlc(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+    restGet(QStringLiteral("/0/public/OHLC"), q, 1, "OHLC", [](const QByteArray& body) {
+        auto bars = kraken::parseOhlc(textOf(body));
         // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
         // is not used: in Kraken's own example it lies before the rows.
         if (bars && !bars->empty()) bars->pop_back();
-        callback(std::move(bars));
-    });
+        return bars;
+    }, callback);
 }
 
 }  // namespace kairos::marketdata

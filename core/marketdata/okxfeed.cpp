@@ -10,11 +10,6 @@ constexpr int kMaxArgsPerMessage = 100;  // far below the 64 KB request limit
 const QString kPublic = QStringLiteral("public");
 const QString kBusiness = QStringLiteral("business");
 
-std::string restError(const net::HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString kindName(okx::EventKind k) {
     switch (k) {
     case okx::EventKind::Trades: return QStringLiteral("trades");
@@ -95,16 +90,13 @@ QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics)
     return out;
 }
 
-QList<QByteArray> OkxFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
-QList<QByteArray> OkxFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     okx::Event& ev = m_event;
-    if (auto st = okx::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &okx::decode, ev, kindName)) return;
     switch (ev.kind) {
     case okx::EventKind::Trades: {
         const InstrumentId id = instrument(ev.instId);
@@ -131,7 +123,7 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     case okx::EventKind::Pong: break;
     case okx::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
     }
 }
@@ -169,13 +161,8 @@ void OkxFeed::onBook(const okx::Event& ev) {
 void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
-    QPointer<OkxFeed> self(this);
-    rest().get(QStringLiteral("/api/v5/public/instruments"), q, 1, [self, callback](Result<net::HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("instruments: " + restError(*r)));
-        callback(okx::parseInstruments(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
+            [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
 }
 
 void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -188,13 +175,11 @@ void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t f
     q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
     q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v5/market/history-candles"), q, 1, [callback](Result<net::HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("history-candles: " + restError(*r)));
-        auto bars = okx::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+    restGet(QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles", [](const QByteArray& body) {
+        auto bars = okx::parseCandles(textOf(body));
         if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
-        callback(std::move(bars));
-    });
+        return bars;
+    }, callback);
 }
 
 }  // namespace kairos::marketdata
