@@ -184,17 +184,12 @@ Status decodeData(JsonScanner& sc, EventKind kind, Event& ev) {
     }
 }
 
-EventKind kindFromEventType(std::string_view e) {
-    if (e == "trade") return EventKind::Trade;
-    if (e == "aggTrade") return EventKind::AggTrade;
-    if (e == "24hrTicker") return EventKind::Ticker;
-    if (e == "24hrMiniTicker") return EventKind::MiniTicker;
-    if (e == "kline") return EventKind::Kline;
-    if (e == "depthUpdate") return EventKind::DepthUpdate;
-    if (e == "bookTicker") return EventKind::BookTicker;
-    if (e == "serverShutdown") return EventKind::ServerShutdown;
-    return EventKind::Unknown;
-}
+constexpr std::pair<EventKind, std::string_view> kEventTypes[] = {
+    {EventKind::Trade, "trade"},          {EventKind::AggTrade, "aggTrade"},        {EventKind::Ticker, "24hrTicker"},
+    {EventKind::MiniTicker, "24hrMiniTicker"}, {EventKind::Kline, "kline"},        {EventKind::DepthUpdate, "depthUpdate"},
+    {EventKind::BookTicker, "bookTicker"}, {EventKind::ServerShutdown, "serverShutdown"},
+};
+EventKind kindFromEventType(std::string_view e) { return detail::meaningOr(kEventTypes, e, EventKind::Unknown); }
 
 // A raw payload (no combined wrapper): find its kind from "e" (bookTicker has none but has
 // "u", "b" and "A"), then decode it.
@@ -225,32 +220,16 @@ Status decodeRaw(std::string_view json, Event& ev) {
 }  // namespace
 
 EventKind streamKind(std::string_view stream) {
+    constexpr std::pair<EventKind, std::string_view> kSuffixes[] = {
+        {EventKind::Trade, "trade"},           {EventKind::Ticker, "ticker"},           {EventKind::AggTrade, "aggTrade"},
+        {EventKind::BookTicker, "bookTicker"}, {EventKind::MiniTicker, "miniTicker"},   {EventKind::DepthUpdate, "depth"},
+        {EventKind::DepthUpdate, "depth@100ms"}, {EventKind::DepthUpdate, "depth@1000ms"},
+    };
     const auto at = stream.find('@');
     if (at == std::string_view::npos) return stream == "!serverShutdown" ? EventKind::ServerShutdown : EventKind::Unknown;
-    std::string_view s = stream.substr(at + 1);
-    switch (s.empty() ? 0 : s[0]) {
-    case 't':
-        if (s == "trade") return EventKind::Trade;
-        if (s == "ticker") return EventKind::Ticker;
-        break;
-    case 'a':
-        if (s == "aggTrade") return EventKind::AggTrade;
-        break;
-    case 'b':
-        if (s == "bookTicker") return EventKind::BookTicker;
-        break;
-    case 'm':
-        if (s == "miniTicker") return EventKind::MiniTicker;
-        break;
-    case 'k':
-        if (s.substr(0, 6) == "kline_") return EventKind::Kline;
-        break;
-    case 'd':
-        if (s == "depth" || s == "depth@100ms" || s == "depth@1000ms") return EventKind::DepthUpdate;
-        break;
-    default: break;
-    }
-    return EventKind::Unknown;
+    const std::string_view s = stream.substr(at + 1);
+    if (s.substr(0, 6) == "kline_") return EventKind::Kline;
+    return detail::meaningOr(kSuffixes, s, EventKind::Unknown);
 }
 
 QString streamName(std::string_view symbol, std::string_view suffix) {
@@ -350,27 +329,14 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
 }
 
 Result<DepthSnapshot> parseDepthSnapshot(std::string_view json) {
+    static constexpr std::array<detail::Field<DepthSnapshot>, 3> kFields{{
+        {"lastUpdateId", "lastUpdateId", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return sc.readInt(d.lastUpdateId); }, true},
+        {"bids", "bids", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.bids); }, true},
+        {"asks", "asks", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.asks); }, true},
+    }};
     JsonScanner sc(json);
     DepthSnapshot d;
-    if (!sc.beginObject()) return makeError("depth: the response is not an object");
-    std::string_view key;
-    unsigned seen = 0;
-    while (sc.nextKey(key)) {
-        if (key == "lastUpdateId") {
-            if (!sc.readInt(d.lastUpdateId)) return makeError("depth: bad lastUpdateId");
-            seen |= 1;
-        } else if (key == "bids") {
-            if (!readLevelArrays(sc, d.bids)) return makeError("depth: bad bids");
-            seen |= 2;
-        } else if (key == "asks") {
-            if (!readLevelArrays(sc, d.asks)) return makeError("depth: bad asks");
-            seen |= 4;
-        } else if (!sc.skipValue()) {
-            break;
-        }
-    }
-    if (sc.failed()) return makeError("depth: the response is not valid JSON");
-    if (seen != 7) return makeError("depth: missing lastUpdateId, bids or asks");
+    if (auto st = scanFields(sc, "depth", kFields, d); !st) return st.error();
     return d;
 }
 

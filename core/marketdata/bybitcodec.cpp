@@ -12,11 +12,7 @@ using namespace kairos::marketdata::detail;
 
 namespace {
 
-struct IntervalName {
-    Timeframe tf;
-    std::string_view name;
-};
-constexpr IntervalName kIntervals[] = {
+constexpr std::pair<Timeframe, std::string_view> kIntervals[] = {
     {Timeframe::M1, "1"},   {Timeframe::M3, "3"},    {Timeframe::M5, "5"},    {Timeframe::M15, "15"}, {Timeframe::M30, "30"},
     {Timeframe::H1, "60"},  {Timeframe::H2, "120"},  {Timeframe::H4, "240"},  {Timeframe::H6, "360"}, {Timeframe::H12, "720"},
     {Timeframe::D1, "D"},   {Timeframe::W1, "W"},    {Timeframe::MN1, "M"},
@@ -105,17 +101,9 @@ Status decodeData(JsonScanner& sc, Event& ev) {
 
 }  // namespace
 
-std::optional<std::string_view> intervalFor(Timeframe tf) {
-    for (const auto& i : kIntervals)
-        if (i.tf == tf) return i.name;
-    return std::nullopt;
-}
+std::optional<std::string_view> intervalFor(Timeframe tf) { return spellingOf(kIntervals, tf); }
 
-std::optional<Timeframe> timeframeFor(std::string_view interval) {
-    for (const auto& i : kIntervals)
-        if (i.name == interval) return i.tf;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(std::string_view interval) { return meaningOf(kIntervals, interval); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;

@@ -16,17 +16,12 @@ constexpr std::pair<Timeframe, int> kGranularities[] = {
     {Timeframe::M1, 60}, {Timeframe::M5, 300}, {Timeframe::M15, 900}, {Timeframe::H1, 3600}, {Timeframe::H6, 21600}, {Timeframe::D1, 86400},
 };
 
-EventKind kindOf(std::string_view type) {
-    if (type == "match") return EventKind::Match;
-    if (type == "last_match") return EventKind::LastMatch;
-    if (type == "ticker") return EventKind::Ticker;
-    if (type == "snapshot") return EventKind::Snapshot;
-    if (type == "l2update") return EventKind::L2Update;
-    if (type == "heartbeat") return EventKind::Heartbeat;
-    if (type == "subscriptions") return EventKind::Subscriptions;
-    if (type == "error") return EventKind::Error;
-    return EventKind::Other;
-}
+constexpr std::pair<EventKind, std::string_view> kTypes[] = {
+    {EventKind::Match, "match"},         {EventKind::LastMatch, "last_match"}, {EventKind::Ticker, "ticker"},
+    {EventKind::Snapshot, "snapshot"},   {EventKind::L2Update, "l2update"},    {EventKind::Heartbeat, "heartbeat"},
+    {EventKind::Subscriptions, "subscriptions"}, {EventKind::Error, "error"},
+};
+EventKind kindOf(std::string_view type) { return meaningOr(kTypes, type, EventKind::Other); }
 
 /// [["buy"|"sell", price, size], ...] into bids / asks, in order.
 bool readChanges(JsonScanner& sc, Event& ev) {
@@ -70,17 +65,9 @@ bool readOptDec(JsonScanner& sc, T& out) {
 
 }  // namespace
 
-std::optional<int> granularityFor(Timeframe tf) {
-    for (const auto& [t, s] : kGranularities)
-        if (t == tf) return s;
-    return std::nullopt;
-}
+std::optional<int> granularityFor(Timeframe tf) { return spellingOf(kGranularities, tf); }
 
-std::optional<Timeframe> timeframeFor(int seconds) {
-    for (const auto& [t, s] : kGranularities)
-        if (s == seconds) return t;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(int seconds) { return meaningOf(kGranularities, seconds); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;

@@ -12,12 +12,8 @@ using namespace kairos::marketdata::detail;
 
 namespace {
 
-struct BarName {
-    Timeframe tf;
-    std::string_view name;
-};
 // UTC-aligned spellings: plain 6H/12H/1D/1W/1M open at UTC+8 (EXCHANGES.md trap 2).
-constexpr BarName kBars[] = {
+constexpr std::pair<Timeframe, std::string_view> kBars[] = {
     {Timeframe::M1, "1m"},      {Timeframe::M3, "3m"},       {Timeframe::M5, "5m"},    {Timeframe::M15, "15m"},
     {Timeframe::M30, "30m"},    {Timeframe::H1, "1H"},       {Timeframe::H2, "2H"},    {Timeframe::H4, "4H"},
     {Timeframe::H6, "6Hutc"},   {Timeframe::H12, "12Hutc"},  {Timeframe::D1, "1Dutc"}, {Timeframe::W1, "1Wutc"},
@@ -25,10 +21,12 @@ constexpr BarName kBars[] = {
 };
 
 EventKind channelKind(std::string_view ch, Event& ev) {
-    if (ch == "trades" || ch == "trades-all") return EventKind::Trades;
-    if (ch == "bbo-tbt") return EventKind::Quote;
-    if (ch == "tickers") return EventKind::Ticker;
-    if (ch == "books" || ch == "books5" || ch == "books50-l2-tbt" || ch == "books-l2-tbt") return EventKind::Book;
+    constexpr std::pair<EventKind, std::string_view> kChannels[] = {
+        {EventKind::Trades, "trades"},  {EventKind::Trades, "trades-all"}, {EventKind::Quote, "bbo-tbt"},
+        {EventKind::Ticker, "tickers"}, {EventKind::Book, "books"},        {EventKind::Book, "books5"},
+        {EventKind::Book, "books50-l2-tbt"}, {EventKind::Book, "books-l2-tbt"},
+    };
+    if (auto k = meaningOf(kChannels, ch)) return *k;
     if (ch.substr(0, 6) == "candle") {
         auto tf = timeframeFor(ch.substr(6));
         if (!tf) return EventKind::Unknown;
@@ -144,17 +142,9 @@ Status decodeData(JsonScanner& sc, Event& ev) {
 
 }  // namespace
 
-std::optional<std::string_view> barFor(Timeframe tf) {
-    for (const auto& b : kBars)
-        if (b.tf == tf) return b.name;
-    return std::nullopt;
-}
+std::optional<std::string_view> barFor(Timeframe tf) { return spellingOf(kBars, tf); }
 
-std::optional<Timeframe> timeframeFor(std::string_view bar) {
-    for (const auto& b : kBars)
-        if (b.name == bar) return b.tf;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(std::string_view bar) { return meaningOf(kBars, bar); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;

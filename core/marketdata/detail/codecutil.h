@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,25 @@ inline bool readLevelArrays(JsonScanner& sc, std::vector<BookLevel>& out) {
         out.push_back(l);
     }
     return !sc.failed();
+}
+
+/// Venue spellings as tables of {ours, theirs} pairs (timeframes, message types): theirs for
+/// ours, ours for theirs (nullopt or `fallback` when the table has none).
+template <class A, class B, std::size_t N, class Q>
+constexpr std::optional<B> spellingOf(const std::pair<A, B> (&table)[N], const Q& ours) {
+    for (const auto& [a, b] : table)
+        if (a == ours) return b;
+    return std::nullopt;
+}
+template <class A, class B, std::size_t N, class Q>
+constexpr std::optional<A> meaningOf(const std::pair<A, B> (&table)[N], const Q& theirs) {
+    for (const auto& [a, b] : table)
+        if (b == theirs) return a;
+    return std::nullopt;
+}
+template <class A, class B, std::size_t N, class Q>
+constexpr A meaningOr(const std::pair<A, B> (&table)[N], const Q& theirs, A fallback) {
+    return meaningOf(table, theirs).value_or(fallback);
 }
 
 /// What one column of a REST candle row holds.
