@@ -1,5 +1,7 @@
 #include "marketdata/binancefeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -117,24 +119,10 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
 }
 
 QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxParamsPerMessage) {
-        QByteArray m = "{\"method\":\"";
-        m += method;
-        m += "\",\"params\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxParamsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            if (j > i) m += ',';
-            m += '"';
-            m += topics[j].toUtf8();
-            m += '"';
-        }
-        m += "],\"id\":";
-        m += QByteArray::number(static_cast<qlonglong>(m_nextRequestId++));
-        m += '}';
-        out.append(m);
-    }
-    return out;
+    return detail::batched(topics, kMaxParamsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        return "{\"method\":\"" + QByteArray(method) + "\",\"params\":[" + detail::jsonStrings(batch) +
+               "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
+    });
 }
 
 QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const QStringList& topics) {

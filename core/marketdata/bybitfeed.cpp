@@ -1,5 +1,7 @@
 #include "marketdata/bybitfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QDateTime>
 #include <QPointer>
 #include <QUrlQuery>
@@ -99,18 +101,10 @@ QString BybitFeed::topicFor(const Subscription& s) const {
 }
 
 QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
-        QByteArray m = "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            if (j > i) m += ',';
-            m += '"' + topics[j].toUtf8() + '"';
-        }
-        m += "]}";
-        out.append(m);
-    }
-    return out;
+    return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
+               detail::jsonStrings(batch) + "]}";
+    });
 }
 
 QList<QByteArray> BybitFeed::controlMessages(Control op, const QString&, const QStringList& topics) {

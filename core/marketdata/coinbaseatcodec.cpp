@@ -298,16 +298,6 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
     return bars;
 }
 
-namespace {
-int decimalsOf(const QString& increment) {
-    const qsizetype dot = increment.indexOf(QLatin1Char('.'));
-    if (dot < 0) return 0;
-    qsizetype end = increment.size();
-    while (end > dot + 1 && increment[end - 1] == QLatin1Char('0')) --end;
-    return static_cast<int>(end - dot - 1);
-}
-}  // namespace
-
 Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std::string& venue) {
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
@@ -329,8 +319,8 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
         const QString lot = p.value(QLatin1String("base_increment")).toString();
         if (!parseDecimalText(tick.toStdString(), i.tickSize)) return makeError("products " + id + ": bad price_increment");
         if (!parseDecimalText(lot.toStdString(), i.lotSize)) return makeError("products " + id + ": bad base_increment");
-        i.pricePrecision = decimalsOf(tick);
-        i.quantityPrecision = decimalsOf(lot);
+        i.pricePrecision = incrementDecimals(tick.toStdString());
+        i.quantityPrecision = incrementDecimals(lot.toStdString());
         if (auto r = i.tickSize.rescaled(i.pricePrecision, RoundingMode::Exact)) i.tickSize = *r;
         if (auto r = i.lotSize.rescaled(i.quantityPrecision, RoundingMode::Exact)) i.lotSize = *r;
         const QJsonValue minQuote = p.value(QLatin1String("quote_min_size"));

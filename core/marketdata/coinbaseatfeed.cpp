@@ -1,5 +1,7 @@
 #include "marketdata/coinbaseatfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -62,15 +64,11 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
         byChannel[t.left(bar)].append(t.mid(bar + 1));
     }
     QList<QByteArray> out;
-    for (const auto& [channel, products] : byChannel) {
-        for (qsizetype i = 0; i < products.size(); i += kMaxProductsPerMessage) {
-            QByteArray m = "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[";
-            const qsizetype end = std::min<qsizetype>(products.size(), i + kMaxProductsPerMessage);
-            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + products[j].toUtf8() + '"';
-            m += "],\"channel\":\"" + channel.toUtf8() + "\"}";
-            out.append(m);
-        }
-    }
+    for (const auto& [channel, products] : byChannel)
+        out += detail::batched(products, kMaxProductsPerMessage, [&](const QStringList& batch) -> QByteArray {
+            return "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[" + detail::jsonStrings(batch) + "],\"channel\":\"" +
+                   channel.toUtf8() + "\"}";
+        });
     return out;
 }
 

@@ -158,16 +158,7 @@ Status decode(std::string_view json, Event& ev) {
 // ---------------------------------------------------------------------------------------------
 // REST
 
-std::string restMessage(std::string_view json) {
-    JsonScanner sc(json);
-    if (!sc.beginObject()) return {};
-    std::string_view key, m;
-    while (sc.nextKey(key)) {
-        if (key == "message" && sc.readString(m)) return std::string(m);
-        if (!sc.skipValue()) break;
-    }
-    return {};
-}
+std::string restMessage(std::string_view json) { return topLevelText(json, "message"); }
 
 Result<std::vector<Bar>> parseCandles(std::string_view json) {
     if (auto m = restMessage(json); !m.empty()) return makeError("candles: " + m);
@@ -184,17 +175,6 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
     if (sc.failed() || !sc.atEnd()) return makeError("candles: the response is not valid JSON");
     return bars;
 }
-
-namespace {
-/// Decimal places of an increment such as "0.01000000" (-> 2).
-int decimalsOf(const QString& increment) {
-    const qsizetype dot = increment.indexOf(QLatin1Char('.'));
-    if (dot < 0) return 0;
-    qsizetype end = increment.size();
-    while (end > dot + 1 && increment[end - 1] == QLatin1Char('0')) --end;
-    return static_cast<int>(end - dot - 1);
-}
-}  // namespace
 
 Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std::string& venue) {
     QJsonParseError err{};
@@ -214,10 +194,10 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
         const QString lot = p.value(QLatin1String("base_increment")).toString();
         if (!parseDecimalText(tick.toStdString(), i.tickSize)) return makeError("products " + id + ": bad quote_increment");
         if (!parseDecimalText(lot.toStdString(), i.lotSize)) return makeError("products " + id + ": bad base_increment");
-        if (auto r = i.tickSize.rescaled(decimalsOf(tick), RoundingMode::Exact)) i.tickSize = *r;
-        if (auto r = i.lotSize.rescaled(decimalsOf(lot), RoundingMode::Exact)) i.lotSize = *r;
-        i.pricePrecision = decimalsOf(tick);
-        i.quantityPrecision = decimalsOf(lot);
+        if (auto r = i.tickSize.rescaled(incrementDecimals(tick.toStdString()), RoundingMode::Exact)) i.tickSize = *r;
+        if (auto r = i.lotSize.rescaled(incrementDecimals(lot.toStdString()), RoundingMode::Exact)) i.lotSize = *r;
+        i.pricePrecision = incrementDecimals(tick.toStdString());
+        i.quantityPrecision = incrementDecimals(lot.toStdString());
         const QJsonValue funds = p.value(QLatin1String("min_market_funds"));
         if (funds.isString() && !parseDecimalText(funds.toString().toStdString(), i.minNotional))
             return makeError("products " + id + ": bad min_market_funds");

@@ -1,5 +1,7 @@
 #include "marketdata/krakenfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QDateTime>
 #include <QPointer>
 #include <QUrlQuery>
@@ -110,17 +112,14 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
     for (const auto& [key, symbols] : groups) {
         const QStringList parts = key.split(QLatin1Char('|'));
         const QString& channel = parts[0];
-        for (qsizetype i = 0; i < symbols.size(); i += kMaxSymbolsPerMessage) {
-            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[";
-            const qsizetype end = std::min<qsizetype>(symbols.size(), i + kMaxSymbolsPerMessage);
-            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + symbols[j].toUtf8() + '"';
-            m += ']';
+        out += detail::batched(symbols, kMaxSymbolsPerMessage, [&](const QStringList& batch) -> QByteArray {
+            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[" +
+                           detail::jsonStrings(batch) + ']';
             if (channel == QLatin1String("ticker")) m += ",\"event_trigger\":\"bbo\"";
             if (channel == QLatin1String("ohlc")) m += ",\"interval\":" + parts.value(1).toUtf8();
             if (channel == QLatin1String("book")) m += ",\"depth\":" + QByteArray::number(bookDepth());
-            m += "},\"req_id\":" + reqId() + '}';
-            out.append(m);
-        }
+            return m + "},\"req_id\":" + reqId() + '}';
+        });
     }
     return out;
 }

@@ -206,16 +206,7 @@ Status decode(std::string_view json, Event& ev) {
 
 // ---------------------------------------------------------------------------------------------
 
-std::string envelopeCode(std::string_view json) {
-    JsonScanner sc(json);
-    if (!sc.beginObject()) return {};
-    std::string_view key, code;
-    while (sc.nextKey(key)) {
-        if (key == "code") return sc.readNumberOrString(code) ? std::string(code) : std::string();
-        if (!sc.skipValue()) return {};
-    }
-    return {};
-}
+std::string envelopeCode(std::string_view json) { return topLevelText(json, "code"); }
 
 Result<std::vector<Bar>> parseCandles(std::string_view json) {
     JsonScanner sc(json);

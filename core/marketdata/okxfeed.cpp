@@ -1,5 +1,7 @@
 #include "marketdata/okxfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -75,19 +77,14 @@ QUrl OkxFeed::connectUrl(const QString& endpoint, const QStringList& topics, QSt
 }
 
 QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
-        QByteArray m = "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            const qsizetype colon = topics[j].indexOf(QLatin1Char(':'));
-            if (j > i) m += ',';
-            m += "{\"channel\":\"" + topics[j].left(colon).toUtf8() + "\",\"instId\":\"" + topics[j].mid(colon + 1).toUtf8() + "\"}";
+    return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        QByteArray args;
+        for (const QString& t : batch) {
+            const qsizetype colon = t.indexOf(QLatin1Char(':'));
+            args += (args.isEmpty() ? "" : ",") + ("{\"channel\":\"" + t.left(colon).toUtf8() + "\",\"instId\":\"" + t.mid(colon + 1).toUtf8() + "\"}");
         }
-        m += "]}";
-        out.append(m);
-    }
-    return out;
+        return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" + args + "]}";
+    });
 }
 
 QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QStringList& topics) {

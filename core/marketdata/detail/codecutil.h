@@ -56,6 +56,28 @@ inline bool readLevelArrays(JsonScanner& sc, std::vector<BookLevel>& out) {
     return !sc.failed();
 }
 
+/// The value of a top-level key of a JSON object as text (a string or a number), or empty when
+/// the body is not an object or lacks it (REST error envelopes).
+inline std::string topLevelText(std::string_view json, std::string_view wanted) {
+    JsonScanner sc(json);
+    if (!sc.beginObject()) return {};
+    std::string_view key, value;
+    while (sc.nextKey(key)) {
+        if (key == wanted) return sc.readNumberOrString(value) ? std::string(value) : std::string();
+        if (!sc.skipValue()) break;
+    }
+    return {};
+}
+
+/// Decimal places of an increment such as "0.01000000" (-> 2).
+inline int incrementDecimals(std::string_view increment) {
+    const auto dot = increment.find('.');
+    if (dot == std::string_view::npos) return 0;
+    std::size_t end = increment.size();
+    while (end > dot + 1 && increment[end - 1] == '0') --end;
+    return static_cast<int>(end - dot - 1);
+}
+
 /// Venue spellings as tables of {ours, theirs} pairs (timeframes, message types): theirs for
 /// ours, ours for theirs (nullopt or `fallback` when the table has none).
 template <class A, class B, std::size_t N, class Q>
