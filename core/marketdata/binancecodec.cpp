@@ -1,13 +1,11 @@
 #include "marketdata/binancecodec.h"
 
-#include "marketdata/detail/decimaltext.h"
-#include "marketdata/detail/jsonscan.h"
+#include "marketdata/detail/codecutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <charconv>
 
 namespace kairos::marketdata::binance {
 
@@ -15,274 +13,109 @@ using detail::JsonScanner;
 
 namespace {
 
-Error bad(const char* what, const char* field, std::string_view text) {
-    return makeError(std::string(what) + ": bad " + field + " \"" + std::string(text.substr(0, 40)) + "\"");
-}
+using detail::Field;
+using detail::readDec;
+using detail::readLevelArrays;
+using detail::scanFields;
+using F = Field<Event>;
+
 Error missing(const char* what, const char* fields) {
     return makeError(std::string(what) + ": missing field(s) " + fields);
 }
 
-template <class T>
-bool readDec(JsonScanner& sc, T& out, std::string_view& text) {
-    return sc.readNumberOrString(text) && detail::parseDecimalText(text, out);
-}
+bool readSymbol(JsonScanner& sc, Event& ev, std::string_view&) { return sc.readString(ev.symbol); }
 
-void setId(std::string& out, std::int64_t v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.assign(buf, static_cast<std::size_t>(r.ptr - buf));
+constexpr std::array<F, 6> tradeFields(std::string_view idKey) {
+    return {{
+        {"s", "symbol", readSymbol, true},
+        {"p", "price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.trade.price, t); }, true},
+        {"q", "quantity", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.trade.quantity, t); }, true},
+        {"T", "trade time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.trade.timeMs); }, true},
+        {"m", "maker flag", [](JsonScanner& sc, Event& ev, std::string_view&) {
+             bool buyerIsMaker = false;
+             if (!sc.readBool(buyerIsMaker)) return false;
+             ev.trade.aggressor = buyerIsMaker ? Side::Sell : Side::Buy;  // the buyer made: the taker sold
+             return true;
+         }, true},
+        {idKey, "trade id", [](JsonScanner& sc, Event& ev, std::string_view&) {
+             std::int64_t id = 0;
+             if (!sc.readInt(id)) return false;
+             detail::setId(ev.trade.tradeId, id);
+             return true;
+         }, true},
+    }};
 }
-
-// Reads [[price, qty], ...] into `out` (cleared first).
-bool readLevels(JsonScanner& sc, std::vector<BookLevel>& out) {
-    out.clear();
-    if (!sc.beginArray()) return false;
-    while (sc.nextElement()) {
-        if (!sc.beginArray()) return false;
-        BookLevel l;
-        std::string_view t;
-        if (!sc.nextElement() || !readDec(sc, l.price, t)) return sc.fail();
-        if (!sc.nextElement() || !readDec(sc, l.quantity, t)) return sc.fail();
-        // Futures append more fields in some formats; skip anything after the pair.
-        while (sc.nextElement())
-            if (!sc.skipValue()) return false;
-        out.push_back(l);
-    }
-    return !sc.failed();
-}
+constexpr auto kTradeFields = tradeFields("t");
+constexpr auto kAggTradeFields = tradeFields("a");
 
 Status decodeTrade(JsonScanner& sc, Event& ev, bool aggregated) {
-    const char* what = aggregated ? "aggTrade" : "trade";
-    if (!sc.beginObject()) return makeError(std::string(what) + ": data is not an object");
-    std::string_view key, t;
-    unsigned seen = 0;
-    while (sc.nextKey(key)) {
-        if (key.size() != 1) {
-            if (!sc.skipValue()) break;
-            continue;
-        }
-        switch (key[0]) {
-        case 's':
-            if (!sc.readString(ev.symbol)) return bad(what, "symbol", {});
-            seen |= 1;
-            break;
-        case 'p':
-            if (!readDec(sc, ev.trade.price, t)) return bad(what, "price", t);
-            seen |= 2;
-            break;
-        case 'q':
-            if (!readDec(sc, ev.trade.quantity, t)) return bad(what, "quantity", t);
-            seen |= 4;
-            break;
-        case 'T':
-            if (!sc.readInt(ev.trade.timeMs)) return bad(what, "trade time", {});
-            seen |= 8;
-            break;
-        case 'm': {
-            bool buyerIsMaker = false;
-            if (!sc.readBool(buyerIsMaker)) return bad(what, "maker flag", {});
-            // The buyer is the maker: the taker sold.
-            ev.trade.aggressor = buyerIsMaker ? Side::Sell : Side::Buy;
-            seen |= 16;
-            break;
-        }
-        case 't':
-        case 'a': {
-            if ((key[0] == 'a') != aggregated) {
-                if (!sc.skipValue()) return makeError(std::string(what) + ": not JSON");
-                break;
-            }
-            std::int64_t id = 0;
-            if (!sc.readInt(id)) return bad(what, "trade id", {});
-            setId(ev.trade.tradeId, id);
-            seen |= 32;
-            break;
-        }
-        case 'E':
-            if (!sc.readInt(ev.eventTimeMs)) return bad(what, "event time", {});
-            break;
-        default:
-            if (!sc.skipValue()) return makeError(std::string(what) + ": not JSON");
-        }
-    }
-    if (sc.failed()) return makeError(std::string(what) + ": not JSON");
-    if (seen != 63) return missing(what, "s, p, q, T, m and the trade id");
-    return {};
+    return aggregated ? scanFields(sc, "aggTrade", kAggTradeFields, ev) : scanFields(sc, "trade", kTradeFields, ev);
 }
+
+// Futures carry times ("T", "E") in bookTicker; spot does not.
+constexpr std::array<F, 8> kBookTickerFields{{
+    {"s", "symbol", readSymbol, true},
+    {"b", "bid", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.quote.bid, t); }, true},
+    {"B", "bid size", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.quote.bidSize, t); }, true},
+    {"a", "ask", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.quote.ask, t); }, true},
+    {"A", "ask size", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.quote.askSize, t); }, true},
+    {"u", "update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.bookUpdateId); }},
+    {"T", "time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.quote.timeMs); }},
+    {"E", "time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.quote.timeMs); }},
+}};
 
 Status decodeBookTicker(JsonScanner& sc, Event& ev) {
-    const char* what = "bookTicker";
-    if (!sc.beginObject()) return makeError("bookTicker: data is not an object");
-    std::string_view key, t;
-    unsigned seen = 0;
     ev.quote.timeMs = 0;
-    while (sc.nextKey(key)) {
-        if (key.size() != 1) {
-            if (!sc.skipValue()) break;
-            continue;
-        }
-        switch (key[0]) {
-        case 's':
-            if (!sc.readString(ev.symbol)) return bad(what, "symbol", {});
-            seen |= 1;
-            break;
-        case 'b':
-            if (!readDec(sc, ev.quote.bid, t)) return bad(what, "bid", t);
-            seen |= 2;
-            break;
-        case 'B':
-            if (!readDec(sc, ev.quote.bidSize, t)) return bad(what, "bid size", t);
-            seen |= 4;
-            break;
-        case 'a':
-            if (!readDec(sc, ev.quote.ask, t)) return bad(what, "ask", t);
-            seen |= 8;
-            break;
-        case 'A':
-            if (!readDec(sc, ev.quote.askSize, t)) return bad(what, "ask size", t);
-            seen |= 16;
-            break;
-        case 'u':
-            if (!sc.readInt(ev.bookUpdateId)) return bad(what, "update id", {});
-            break;
-        case 'T':
-        case 'E':
-            // Futures carry times; spot does not.
-            if (!sc.readInt(ev.quote.timeMs)) return bad(what, "time", {});
-            break;
-        default:
-            if (!sc.skipValue()) return makeError("bookTicker: not JSON");
-        }
-    }
-    if (sc.failed()) return makeError("bookTicker: not JSON");
-    if (seen != 31) return missing(what, "s, b, B, a, A");
-    return {};
+    return scanFields(sc, "bookTicker", kBookTickerFields, ev);
 }
+
+constexpr std::array<F, 10> kTickerFields{{
+    {"s", "symbol", readSymbol, true},
+    {"E", "event time", [](JsonScanner& sc, Event& ev, std::string_view&) {
+         if (!sc.readInt(ev.ticker.timeMs)) return false;
+         ev.eventTimeMs = ev.ticker.timeMs;
+         return true;
+     }},
+    {"c", "last price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.lastPrice, t); }, true},
+    {"o", "open price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.openPrice, t); }},
+    {"h", "high price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.highPrice, t); }},
+    {"l", "low price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.lowPrice, t); }},
+    {"v", "volume", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.volume, t); }},
+    {"q", "quote volume", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.quoteVolume, t); }},
+    {"b", "bid", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.bid, t); }},
+    {"a", "ask", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.ask, t); }},
+}};
 
 Status decodeTicker(JsonScanner& sc, Event& ev, bool mini) {
-    const char* what = mini ? "miniTicker" : "24hrTicker";
-    if (!sc.beginObject()) return makeError(std::string(what) + ": data is not an object");
-    std::string_view key, t;
-    unsigned seen = 0;
     ev.ticker = Ticker24h{};
-    while (sc.nextKey(key)) {
-        if (key.size() != 1) {
-            if (!sc.skipValue()) break;
-            continue;
-        }
-        switch (key[0]) {
-        case 's':
-            if (!sc.readString(ev.symbol)) return bad(what, "symbol", {});
-            seen |= 1;
-            break;
-        case 'E':
-            if (!sc.readInt(ev.ticker.timeMs)) return bad(what, "event time", {});
-            ev.eventTimeMs = ev.ticker.timeMs;
-            break;
-        case 'c':
-            if (!readDec(sc, ev.ticker.lastPrice, t)) return bad(what, "last price", t);
-            seen |= 2;
-            break;
-        case 'o':
-            if (!readDec(sc, ev.ticker.openPrice, t)) return bad(what, "open price", t);
-            break;
-        case 'h':
-            if (!readDec(sc, ev.ticker.highPrice, t)) return bad(what, "high price", t);
-            break;
-        case 'l':
-            if (!readDec(sc, ev.ticker.lowPrice, t)) return bad(what, "low price", t);
-            break;
-        case 'v':
-            if (!readDec(sc, ev.ticker.volume, t)) return bad(what, "volume", t);
-            break;
-        case 'q':
-            if (!readDec(sc, ev.ticker.quoteVolume, t)) return bad(what, "quote volume", t);
-            break;
-        case 'b':
-            if (!readDec(sc, ev.ticker.bid, t)) return bad(what, "bid", t);
-            break;
-        case 'a':
-            if (!readDec(sc, ev.ticker.ask, t)) return bad(what, "ask", t);
-            break;
-        default:
-            if (!sc.skipValue()) return makeError(std::string(what) + ": not JSON");
-        }
-    }
-    if (sc.failed()) return makeError(std::string(what) + ": not JSON");
-    if (seen != 3) return missing(what, "s, c");
-    return {};
+    return scanFields(sc, mini ? "miniTicker" : "24hrTicker", kTickerFields, ev);
 }
 
+constexpr std::array<F, 11> kKlineFields{{
+    {"t", "open time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.bar.openTimeMs); }, true},
+    {"i", "interval", [](JsonScanner& sc, Event& ev, std::string_view& t) {
+         if (!sc.readString(t)) return false;
+         auto tf = parseTimeframe(t);
+         if (tf) ev.timeframe = *tf;
+         return tf.ok();
+     }, true},
+    {"o", "open", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.open, t); }, true},
+    {"h", "high", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.high, t); }, true},
+    {"l", "low", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.low, t); }, true},
+    {"c", "close", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.close, t); }, true},
+    {"v", "volume", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.volume, t); }, true},
+    {"x", "closed flag", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readBool(ev.bar.closed); }, true},
+    {"q", "quote volume", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.quoteVolume, t); }},
+    {"n", "trade count", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.bar.tradeCount); }},
+    {"s", "symbol", [](JsonScanner& sc, Event& ev, std::string_view&) {
+         return ev.symbol.empty() ? sc.readString(ev.symbol) : sc.skipValue();
+     }},
+}};
+
 Status decodeKlineBody(JsonScanner& sc, Event& ev) {
-    const char* what = "kline";
-    if (!sc.beginObject()) return makeError("kline: k is not an object");
-    std::string_view key, t;
-    unsigned seen = 0;
-    Bar& b = ev.bar;
-    b.tradeCount = 0;
-    b.quoteVolume = Quantity{};
-    while (sc.nextKey(key)) {
-        if (key.size() != 1) {
-            if (!sc.skipValue()) break;
-            continue;
-        }
-        switch (key[0]) {
-        case 't':
-            if (!sc.readInt(b.openTimeMs)) return bad(what, "open time", {});
-            seen |= 1;
-            break;
-        case 'i': {
-            if (!sc.readString(t)) return bad(what, "interval", {});
-            auto tf = parseTimeframe(t);
-            if (!tf) return bad(what, "interval", t);
-            ev.timeframe = *tf;
-            seen |= 2;
-            break;
-        }
-        case 'o':
-            if (!readDec(sc, b.open, t)) return bad(what, "open", t);
-            seen |= 4;
-            break;
-        case 'h':
-            if (!readDec(sc, b.high, t)) return bad(what, "high", t);
-            seen |= 8;
-            break;
-        case 'l':
-            if (!readDec(sc, b.low, t)) return bad(what, "low", t);
-            seen |= 16;
-            break;
-        case 'c':
-            if (!readDec(sc, b.close, t)) return bad(what, "close", t);
-            seen |= 32;
-            break;
-        case 'v':
-            if (!readDec(sc, b.volume, t)) return bad(what, "volume", t);
-            seen |= 64;
-            break;
-        case 'x':
-            if (!sc.readBool(b.closed)) return bad(what, "closed flag", {});
-            seen |= 128;
-            break;
-        case 'q':
-            if (!readDec(sc, b.quoteVolume, t)) return bad(what, "quote volume", t);
-            break;
-        case 'n':
-            if (!sc.readInt(b.tradeCount)) return bad(what, "trade count", {});
-            break;
-        case 's':
-            if (ev.symbol.empty()) {
-                if (!sc.readString(ev.symbol)) return bad(what, "symbol", {});
-            } else if (!sc.skipValue()) {
-                return makeError("kline: not JSON");
-            }
-            break;
-        default:
-            if (!sc.skipValue()) return makeError("kline: not JSON");
-        }
-    }
-    if (sc.failed()) return makeError("kline: not JSON");
-    if (seen != 255) return missing(what, "t, i, o, h, l, c, v, x");
-    return {};
+    ev.bar.tradeCount = 0;
+    ev.bar.quoteVolume = Quantity{};
+    return scanFields(sc, "kline", kKlineFields, ev);
 }
 
 Status decodeKline(JsonScanner& sc, Event& ev) {
@@ -308,42 +141,26 @@ Status decodeKline(JsonScanner& sc, Event& ev) {
     return {};
 }
 
+constexpr std::array<F, 7> kDepthFields{{
+    {"s", "symbol", readSymbol, true},
+    {"U", "first update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.firstUpdateId); }, true},
+    {"u", "final update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.finalUpdateId); }, true},
+    {"pu", "previous update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.prevFinalUpdateId); }},
+    {"b", "bids", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.depth.bids); }, true},
+    {"a", "asks", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.depth.asks); }, true},
+    {"E", "event time", [](JsonScanner& sc, Event& ev, std::string_view&) {
+         if (!sc.readInt(ev.depth.eventTimeMs)) return false;
+         ev.eventTimeMs = ev.depth.eventTimeMs;
+         return true;
+     }},
+}};
+
 Status decodeDepth(JsonScanner& sc, Event& ev) {
-    const char* what = "depthUpdate";
-    if (!sc.beginObject()) return makeError("depthUpdate: data is not an object");
-    std::string_view key;
-    unsigned seen = 0;
     DepthEvent& d = ev.depth;
     d.prevFinalUpdateId = -1;
     d.bids.clear();
     d.asks.clear();
-    while (sc.nextKey(key)) {
-        if (key == "s") {
-            if (!sc.readString(ev.symbol)) return bad(what, "symbol", {});
-            seen |= 1;
-        } else if (key == "U") {
-            if (!sc.readInt(d.firstUpdateId)) return bad(what, "first update id", {});
-            seen |= 2;
-        } else if (key == "u") {
-            if (!sc.readInt(d.finalUpdateId)) return bad(what, "final update id", {});
-            seen |= 4;
-        } else if (key == "pu") {
-            if (!sc.readInt(d.prevFinalUpdateId)) return bad(what, "previous update id", {});
-        } else if (key == "b") {
-            if (!readLevels(sc, d.bids)) return bad(what, "bids", {});
-            seen |= 8;
-        } else if (key == "a") {
-            if (!readLevels(sc, d.asks)) return bad(what, "asks", {});
-            seen |= 16;
-        } else if (key == "E") {
-            if (!sc.readInt(d.eventTimeMs)) return bad(what, "event time", {});
-            ev.eventTimeMs = d.eventTimeMs;
-        } else if (!sc.skipValue()) {
-            break;
-        }
-    }
-    if (sc.failed()) return makeError("depthUpdate: not JSON");
-    if (seen != 31) return missing(what, "s, U, u, b, a");
+    if (auto st = scanFields(sc, "depthUpdate", kDepthFields, ev); !st) return st;
     if (d.finalUpdateId < d.firstUpdateId) return makeError("depthUpdate: final update id below the first");
     return {};
 }
@@ -367,17 +184,12 @@ Status decodeData(JsonScanner& sc, EventKind kind, Event& ev) {
     }
 }
 
-EventKind kindFromEventType(std::string_view e) {
-    if (e == "trade") return EventKind::Trade;
-    if (e == "aggTrade") return EventKind::AggTrade;
-    if (e == "24hrTicker") return EventKind::Ticker;
-    if (e == "24hrMiniTicker") return EventKind::MiniTicker;
-    if (e == "kline") return EventKind::Kline;
-    if (e == "depthUpdate") return EventKind::DepthUpdate;
-    if (e == "bookTicker") return EventKind::BookTicker;
-    if (e == "serverShutdown") return EventKind::ServerShutdown;
-    return EventKind::Unknown;
-}
+constexpr std::pair<EventKind, std::string_view> kEventTypes[] = {
+    {EventKind::Trade, "trade"},          {EventKind::AggTrade, "aggTrade"},        {EventKind::Ticker, "24hrTicker"},
+    {EventKind::MiniTicker, "24hrMiniTicker"}, {EventKind::Kline, "kline"},        {EventKind::DepthUpdate, "depthUpdate"},
+    {EventKind::BookTicker, "bookTicker"}, {EventKind::ServerShutdown, "serverShutdown"},
+};
+EventKind kindFromEventType(std::string_view e) { return detail::meaningOr(kEventTypes, e, EventKind::Unknown); }
 
 // A raw payload (no combined wrapper): find its kind from "e" (bookTicker has none but has
 // "u", "b" and "A"), then decode it.
@@ -408,32 +220,16 @@ Status decodeRaw(std::string_view json, Event& ev) {
 }  // namespace
 
 EventKind streamKind(std::string_view stream) {
+    constexpr std::pair<EventKind, std::string_view> kSuffixes[] = {
+        {EventKind::Trade, "trade"},           {EventKind::Ticker, "ticker"},           {EventKind::AggTrade, "aggTrade"},
+        {EventKind::BookTicker, "bookTicker"}, {EventKind::MiniTicker, "miniTicker"},   {EventKind::DepthUpdate, "depth"},
+        {EventKind::DepthUpdate, "depth@100ms"}, {EventKind::DepthUpdate, "depth@1000ms"},
+    };
     const auto at = stream.find('@');
     if (at == std::string_view::npos) return stream == "!serverShutdown" ? EventKind::ServerShutdown : EventKind::Unknown;
-    std::string_view s = stream.substr(at + 1);
-    switch (s.empty() ? 0 : s[0]) {
-    case 't':
-        if (s == "trade") return EventKind::Trade;
-        if (s == "ticker") return EventKind::Ticker;
-        break;
-    case 'a':
-        if (s == "aggTrade") return EventKind::AggTrade;
-        break;
-    case 'b':
-        if (s == "bookTicker") return EventKind::BookTicker;
-        break;
-    case 'm':
-        if (s == "miniTicker") return EventKind::MiniTicker;
-        break;
-    case 'k':
-        if (s.substr(0, 6) == "kline_") return EventKind::Kline;
-        break;
-    case 'd':
-        if (s == "depth" || s == "depth@100ms" || s == "depth@1000ms") return EventKind::DepthUpdate;
-        break;
-    default: break;
-    }
-    return EventKind::Unknown;
+    const std::string_view s = stream.substr(at + 1);
+    if (s.substr(0, 6) == "kline_") return EventKind::Kline;
+    return detail::meaningOr(kSuffixes, s, EventKind::Unknown);
 }
 
 QString streamName(std::string_view symbol, std::string_view suffix) {
@@ -522,28 +318,10 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
     std::vector<Bar> bars;
     if (!sc.beginArray()) return makeError("klines: the response is not an array");
     while (sc.nextElement()) {
-        if (!sc.beginArray()) return makeError("klines: a row is not an array");
+        using enum detail::BarColumn;
         Bar b;
-        std::string_view t;
-        int col = 0;
-        while (sc.nextElement()) {
-            bool ok = true;
-            switch (col) {
-            case 0: ok = sc.readInt(b.openTimeMs); break;
-            case 1: ok = readDec(sc, b.open, t); break;
-            case 2: ok = readDec(sc, b.high, t); break;
-            case 3: ok = readDec(sc, b.low, t); break;
-            case 4: ok = readDec(sc, b.close, t); break;
-            case 5: ok = readDec(sc, b.volume, t); break;
-            case 7: ok = readDec(sc, b.quoteVolume, t); break;
-            case 8: ok = sc.readInt(b.tradeCount); break;
-            default: ok = sc.skipValue(); break;
-            }
-            if (!ok) return makeError("klines: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-            ++col;
-        }
-        if (col < 6) return makeError("klines: row " + std::to_string(bars.size()) + " has " + std::to_string(col) + " columns");
-        b.closed = true;
+        const int bad = detail::readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, Skip, QuoteVolume, TradeCount}, b);
+        if (bad >= 0) return makeError("klines: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
         bars.push_back(std::move(b));
     }
     if (sc.failed() || !sc.atEnd()) return makeError("klines: the response is not valid JSON");
@@ -551,27 +329,14 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
 }
 
 Result<DepthSnapshot> parseDepthSnapshot(std::string_view json) {
+    static constexpr std::array<detail::Field<DepthSnapshot>, 3> kFields{{
+        {"lastUpdateId", "lastUpdateId", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return sc.readInt(d.lastUpdateId); }, true},
+        {"bids", "bids", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.bids); }, true},
+        {"asks", "asks", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.asks); }, true},
+    }};
     JsonScanner sc(json);
     DepthSnapshot d;
-    if (!sc.beginObject()) return makeError("depth: the response is not an object");
-    std::string_view key;
-    unsigned seen = 0;
-    while (sc.nextKey(key)) {
-        if (key == "lastUpdateId") {
-            if (!sc.readInt(d.lastUpdateId)) return makeError("depth: bad lastUpdateId");
-            seen |= 1;
-        } else if (key == "bids") {
-            if (!readLevels(sc, d.bids)) return makeError("depth: bad bids");
-            seen |= 2;
-        } else if (key == "asks") {
-            if (!readLevels(sc, d.asks)) return makeError("depth: bad asks");
-            seen |= 4;
-        } else if (!sc.skipValue()) {
-            break;
-        }
-    }
-    if (sc.failed()) return makeError("depth: the response is not valid JSON");
-    if (seen != 7) return makeError("depth: missing lastUpdateId, bids or asks");
+    if (auto st = scanFields(sc, "depth", kFields, d); !st) return st.error();
     return d;
 }
 

@@ -1,5 +1,7 @@
 #include "marketdata/binancefeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -15,10 +17,6 @@ int depthWeight(int limit) {
     if (limit <= 500) return 25;
     if (limit <= 1000) return 50;
     return 250;
-}
-
-std::string restError(const HttpResponse& r) {
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), binance::errorText(r.body)).toStdString();
 }
 
 QString kindName(binance::EventKind k) {
@@ -53,7 +51,7 @@ std::int64_t BinanceRateLimitPolicy::delayBeforeMs(int weight, std::int64_t nowM
     return m_windowStartMs + 60'000 - nowMs + 250;
 }
 
-void BinanceRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs) {
+void BinanceRateLimitPolicy::onResponse(const net::HttpResponse& r, std::int64_t nowMs) {
     const QByteArray used = r.header("X-MBX-USED-WEIGHT-1M");
     if (used.isEmpty()) return;
     bool ok = false;
@@ -63,8 +61,8 @@ void BinanceRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowM
     m_windowStartMs = nowMs / 60'000 * 60'000;
 }
 
-std::optional<RateLimitPolicy::Rejection> BinanceRateLimitPolicy::rejection(const HttpResponse& r) const {
-    auto rej = RateLimitPolicy::rejection(r);
+std::optional<net::RateLimitPolicy::Rejection> BinanceRateLimitPolicy::rejection(const net::HttpResponse& r) const {
+    auto rej = net::RateLimitPolicy::rejection(r);
     if (rej && r.status == 418 && rej->waitMs < 0) {
         // An IP ban lasts at least 2 minutes (EXCHANGES.md §1.2).
         rej->waitMs = 120'000;
@@ -83,14 +81,16 @@ FeedConfig BinanceFeed::defaultConfig() {
     c.ws.idleTimeoutMs = 75'000;
     c.ws.maxLifetimeMs = (23LL * 60 + 50) * 60 * 1000;
     c.ws.maxControlPerSecond = 4;
-    c.ws.reconnect = Backoff::Policy{1000, 60'000, 2.0, 0.5};
+    c.ws.reconnect = net::Backoff::Policy{1000, 60'000, 2.0, 0.5};
     c.bookDepth = kBookSnapshotLimit;
     return c;
 }
 
 BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("BINANCE"), std::move(config), std::make_unique<BinanceRateLimitPolicy>(), parent),
-      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {}
+      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {
+    m_venueBooks = false;  // BinanceBook syncs its books over REST (binancebook.h)
+}
 
 bool BinanceFeed::supportsTimeframe(Timeframe) const { return true; }  // 1s ... 1M, all of Timeframe
 
@@ -118,43 +118,20 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
     return url;
 }
 
-QList<QByteArray> BinanceFeed::controlMessages(const char* method, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxParamsPerMessage) {
-        QByteArray m = "{\"method\":\"";
-        m += method;
-        m += "\",\"params\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxParamsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            if (j > i) m += ',';
-            m += '"';
-            m += topics[j].toUtf8();
-            m += '"';
-        }
-        m += "],\"id\":";
-        m += QByteArray::number(static_cast<qlonglong>(m_nextRequestId++));
-        m += '}';
-        out.append(m);
-    }
-    return out;
+QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
+    return detail::batched(topics, kMaxParamsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        return "{\"method\":\"" + QByteArray(method) + "\",\"params\":[" + detail::jsonStrings(batch) +
+               "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
+    });
 }
 
-QList<QByteArray> BinanceFeed::subscribeMessages(const QString&, const QStringList& topics) {
-    return controlMessages("SUBSCRIBE", topics);
-}
-
-QList<QByteArray> BinanceFeed::unsubscribeMessages(const QString&, const QStringList& topics) {
-    return controlMessages("UNSUBSCRIBE", topics);
+QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return methodMessages(op == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", topics);
 }
 
 void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     binance::Event& ev = m_event;
-    const Status st = binance::decode(text, ev);
-    if (!st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &binance::decode, ev, kindName)) return;
     using binance::EventKind;
     switch (ev.kind) {
     case EventKind::Trade:
@@ -176,13 +153,13 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     case EventKind::ServerShutdown: {
         // Reconnect at once; deferred so the socket is not torn down inside its own signal.
-        QPointer<WsConnection> conn(shard.conn);
+        QPointer<net::WsConnection> conn(shard.conn);
         QMetaObject::invokeMethod(
             this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("server shutdown announced")); }, Qt::QueuedConnection);
         break;
     }
     case EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown stream or event type"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown stream or event type"));
         break;
     }
 }
@@ -247,7 +224,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
     q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(symbol));
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QPointer<BinanceFeed> self(this);
-    b.restRequest = rest().get(QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<HttpResponse> r) {
+    b.restRequest = rest().get(QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<net::HttpResponse> r) {
         if (!self) return;
         auto it = self->m_books.find(symbol);
         if (it == self->m_books.end()) return;
@@ -257,7 +234,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
         auto retryLater = [self, symbol, &b](const QString& why) {
             ++b.snapshotAttempts;
             self->reportVenueError(QStringLiteral("depth snapshot for %1 failed: %2").arg(QString::fromStdString(symbol), why));
-            Backoff backoff(Backoff::Policy{1000, 60'000, 2.0, 0.5});
+            net::Backoff backoff(net::Backoff::Policy{1000, 60'000, 2.0, 0.5});
             int delay = 0;
             for (int i = 0; i < std::min(b.snapshotAttempts, 8); ++i) delay = backoff.nextDelayMs();
             QTimer::singleShot(delay, self, [self, symbol] {
@@ -269,7 +246,7 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
             return;
         }
         if (r->status != 200) {
-            retryLater(QString::fromStdString(restError(*r)));
+            retryLater(self->restErrorText(*r));
             return;
         }
         auto snap = binance::parseDepthSnapshot(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
@@ -298,20 +275,20 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
 // ---------------------------------------------------------------------------------------------
 // REST
 
+QString BinanceFeed::restErrorText(const net::HttpResponse& r) const {
+    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), binance::errorText(r.body));
+}
+
 void BinanceFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<BinanceFeed> self(this);
-    rest().get(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200)
-            return callback(makeError("exchangeInfo: " + restError(*r)));
-        auto info = binance::parseExchangeInfo(r->body, self->venue().toStdString());
-        if (!info) return callback(info.error());
-        if (info->requestWeightPerMinute > 0) self->m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
-        self->m_instruments.clear();
-        for (const auto& i : info->instruments) self->m_instruments[i.id.symbol] = i;
-        callback(std::move(info->instruments));
-    });
+    // Runs only while the feed exists (restGet): `this` is safe in the parser.
+    restGet(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, "exchangeInfo", [this](const QByteArray& body) -> Result<std::vector<Instrument>> {
+        auto info = binance::parseExchangeInfo(body, venue().toStdString());
+        if (!info) return info.error();
+        if (info->requestWeightPerMinute > 0) m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
+        m_instruments.clear();
+        for (const auto& i : info->instruments) m_instruments[i.id.symbol] = i;
+        return std::move(info->instruments);
+    }, callback);
 }
 
 void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -322,12 +299,8 @@ void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64
     q.addQueryItem(QStringLiteral("startTime"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("endTime"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v3/klines"), q, 2, [callback](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200)
-            return callback(makeError("klines: " + restError(*r)));
-        callback(binance::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));
-    });
+    restGet(QStringLiteral("/api/v3/klines"), q, 2, "klines", [](const QByteArray& body) { return binance::parseKlines(textOf(body)); },
+            callback);
 }
 
 }  // namespace kairos::marketdata

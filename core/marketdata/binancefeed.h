@@ -25,7 +25,7 @@
 namespace kairos::marketdata {
 
 /// Binance REST weight budget: X-MBX-USED-WEIGHT-1M against REQUEST_WEIGHT per minute.
-class BinanceRateLimitPolicy : public RateLimitPolicy {
+class BinanceRateLimitPolicy : public net::RateLimitPolicy {
 public:
     /// Share of the per-minute budget this client uses before waiting for the next minute.
     static constexpr double kHeadroom = 0.9;
@@ -36,8 +36,8 @@ public:
     int usedWeight() const { return m_used; }
 
     std::int64_t delayBeforeMs(int weight, std::int64_t nowMs) override;
-    void onResponse(const HttpResponse& response, std::int64_t nowMs) override;
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    void onResponse(const net::HttpResponse& response, std::int64_t nowMs) override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 
 private:
     int m_limit = 6000;
@@ -65,8 +65,8 @@ public:
 protected:
     QString topicFor(const Subscription& s) const override;
     QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
+    QString restErrorText(const net::HttpResponse& response) const override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
@@ -83,7 +83,7 @@ private:
         int snapshotAttempts = 0;
     };
 
-    QList<QByteArray> controlMessages(const char* method, const QStringList& topics);
+    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     void onDepthEvent(const binance::Event& ev);
     void requestSnapshot(const std::string& symbol);
 

@@ -12,11 +12,7 @@ using namespace kairos::marketdata::detail;
 
 namespace {
 
-struct IntervalName {
-    Timeframe tf;
-    std::string_view name;
-};
-constexpr IntervalName kIntervals[] = {
+constexpr std::pair<Timeframe, std::string_view> kIntervals[] = {
     {Timeframe::M1, "1"},   {Timeframe::M3, "3"},    {Timeframe::M5, "5"},    {Timeframe::M15, "15"}, {Timeframe::M30, "30"},
     {Timeframe::H1, "60"},  {Timeframe::H2, "120"},  {Timeframe::H4, "240"},  {Timeframe::H6, "360"}, {Timeframe::H12, "720"},
     {Timeframe::D1, "D"},   {Timeframe::W1, "W"},    {Timeframe::MN1, "M"},
@@ -46,137 +42,57 @@ EventKind topicKind(std::string_view topic, Event& ev) {
     return EventKind::Unknown;
 }
 
-Status decodeTrades(JsonScanner& sc, Event& ev) {
-    const char* what = "publicTrade";
-    if (!sc.beginArray()) return malformed(what, "data is not an array");
-    std::size_t n = 0;
-    while (sc.nextElement()) {
-        Trade& t = slot(ev.trades, n);
-        if (!sc.beginObject()) return malformed(what, "a trade is not an object");
-        std::string_view key, text;
-        unsigned seen = 0;
-        while (sc.nextKey(key)) {
-            if (key == "p") {
-                if (!readDec(sc, t.price, text)) return badField(what, "price", text);
-                seen |= 1;
-            } else if (key == "v") {
-                if (!readDec(sc, t.quantity, text)) return badField(what, "size", text);
-                seen |= 2;
-            } else if (key == "T") {
-                if (!sc.readInt(t.timeMs)) return badField(what, "time");
-                seen |= 4;
-            } else if (key == "S") {
-                if (!sc.readString(text)) return badField(what, "side");
-                if (text == "Buy") t.aggressor = Side::Buy;  // taker side
-                else if (text == "Sell") t.aggressor = Side::Sell;
-                else return badField(what, "side", text);
-                seen |= 8;
-            } else if (key == "i") {
-                if (!sc.readNumberOrString(text)) return badField(what, "trade id");
-                t.tradeId.assign(text.data(), text.size());
-                seen |= 16;
-            } else if (!sc.skipValue()) {
-                break;
-            }
-        }
-        if (sc.failed()) return malformed(what, "not JSON");
-        if (seen != 31) return malformed(what, "missing field(s) p, v, T, S, i");
-        ++n;
-    }
-    if (sc.failed()) return malformed(what, "not JSON");
-    ev.trades.resize(n);
-    return {};
-}
+constexpr std::array<Field<Trade>, 5> kTradeFields{{
+    {"p", "price", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.price, x); }, true},
+    {"v", "size", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.quantity, x); }, true},
+    {"T", "time", [](JsonScanner& sc, Trade& t, std::string_view&) { return sc.readInt(t.timeMs); }, true},
+    {"S", "side", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+         if (!sc.readString(x) || (x != "Buy" && x != "Sell")) return false;
+         t.aggressor = x == "Buy" ? Side::Buy : Side::Sell;  // taker side
+         return true;
+     }, true},
+    {"i", "trade id", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+         if (!sc.readNumberOrString(x)) return false;
+         t.tradeId.assign(x.data(), x.size());
+         return true;
+     }, true},
+}};
 
-Status decodeBook(JsonScanner& sc, Event& ev) {
-    const char* what = "orderbook";
-    if (!sc.beginObject()) return malformed(what, "data is not an object");
-    std::string_view key;
-    unsigned seen = 0;
-    while (sc.nextKey(key)) {
-        if (key == "b") {
-            if (!readLevelArrays(sc, ev.bids)) return badField(what, "bids");
-            seen |= 1;
-        } else if (key == "a") {
-            if (!readLevelArrays(sc, ev.asks)) return badField(what, "asks");
-            seen |= 2;
-        } else if (key == "u") {
-            if (!sc.readInt(ev.updateId)) return badField(what, "update id");
-            seen |= 4;
-        } else if (key == "seq") {
-            if (!sc.readInt(ev.crossSeq)) return badField(what, "seq");
-        } else if (!sc.skipValue()) {
-            break;
-        }
-    }
-    if (sc.failed()) return malformed(what, "not JSON");
-    if (seen != 7) return malformed(what, "missing field(s) b, a, u");
-    return {};
-}
+constexpr std::array<Field<Event>, 4> kBookFields{{
+    {"b", "bids", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.bids); }, true},
+    {"a", "asks", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.asks); }, true},
+    {"u", "update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.updateId); }, true},
+    {"seq", "seq", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.crossSeq); }},
+}};
 
-Status decodeTicker(JsonScanner& sc, Event& ev) {
-    const char* what = "tickers";
-    if (!sc.beginObject()) return malformed(what, "data is not an object");
-    std::string_view key, text;
-    Ticker24h& t = ev.ticker;
-    t = Ticker24h{};
-    bool haveLast = false;
-    while (sc.nextKey(key)) {
-        bool ok = true;
-        if (key == "lastPrice") ok = haveLast = readDec(sc, t.lastPrice, text);
-        else if (key == "prevPrice24h") ok = readDec(sc, t.openPrice, text);
-        else if (key == "highPrice24h") ok = readDec(sc, t.highPrice, text);
-        else if (key == "lowPrice24h") ok = readDec(sc, t.lowPrice, text);
-        else if (key == "volume24h") ok = readDec(sc, t.volume, text);
-        else if (key == "turnover24h") ok = readDec(sc, t.quoteVolume, text);
-        else if (key == "bid1Price") ok = readDec(sc, t.bid, text);
-        else if (key == "ask1Price") ok = readDec(sc, t.ask, text);
-        else ok = sc.skipValue();
-        if (!ok) return sc.failed() && text.empty() ? malformed(what, "not JSON") : badField(what, std::string(key).c_str(), text);
-    }
-    if (sc.failed()) return malformed(what, "not JSON");
-    if (!haveLast) return malformed(what, "missing lastPrice");
-    return {};
-}
+constexpr std::array<Field<Ticker24h>, 8> kTickerFields{{
+    {"lastPrice", "lastPrice", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.lastPrice, x); }, true},
+    {"prevPrice24h", "prevPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.openPrice, x); }},
+    {"highPrice24h", "highPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.highPrice, x); }},
+    {"lowPrice24h", "lowPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.lowPrice, x); }},
+    {"volume24h", "volume24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.volume, x); }},
+    {"turnover24h", "turnover24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.quoteVolume, x); }},
+    {"bid1Price", "bid1Price", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.bid, x); }},
+    {"ask1Price", "ask1Price", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.ask, x); }},
+}};
 
-Status decodeKlines(JsonScanner& sc, Event& ev) {
-    const char* what = "kline";
-    if (!sc.beginArray()) return malformed(what, "data is not an array");
-    std::size_t n = 0;
-    while (sc.nextElement()) {
-        Bar& b = slot(ev.bars, n);
-        b = Bar{};
-        if (!sc.beginObject()) return malformed(what, "a bar is not an object");
-        std::string_view key, text;
-        unsigned seen = 0;
-        while (sc.nextKey(key)) {
-            bool ok = true;
-            if (key == "start") ok = sc.readInt(b.openTimeMs), seen |= 1;
-            else if (key == "open") ok = readDec(sc, b.open, text), seen |= 2;
-            else if (key == "high") ok = readDec(sc, b.high, text), seen |= 4;
-            else if (key == "low") ok = readDec(sc, b.low, text), seen |= 8;
-            else if (key == "close") ok = readDec(sc, b.close, text), seen |= 16;
-            else if (key == "volume") ok = readDec(sc, b.volume, text), seen |= 32;
-            else if (key == "turnover") ok = readDec(sc, b.quoteVolume, text);
-            else if (key == "confirm") ok = sc.readBool(b.closed), seen |= 64;
-            else ok = sc.skipValue();
-            if (!ok) return badField(what, std::string(key).c_str(), text);
-        }
-        if (sc.failed()) return malformed(what, "not JSON");
-        if (seen != 127) return malformed(what, "missing field(s) start, open, high, low, close, volume, confirm");
-        ++n;
-    }
-    if (sc.failed()) return malformed(what, "not JSON");
-    ev.bars.resize(n);
-    return {};
-}
+constexpr std::array<Field<Bar>, 8> kKlineFields{{
+    {"start", "start", [](JsonScanner& sc, Bar& b, std::string_view&) { return sc.readInt(b.openTimeMs); }, true},
+    {"open", "open", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.open, x); }, true},
+    {"high", "high", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.high, x); }, true},
+    {"low", "low", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.low, x); }, true},
+    {"close", "close", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.close, x); }, true},
+    {"volume", "volume", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.volume, x); }, true},
+    {"turnover", "turnover", [](JsonScanner& sc, Bar& b, std::string_view& x) { return readDec(sc, b.quoteVolume, x); }},
+    {"confirm", "confirm", [](JsonScanner& sc, Bar& b, std::string_view&) { return sc.readBool(b.closed); }, true},
+}};
 
 Status decodeData(JsonScanner& sc, Event& ev) {
     switch (ev.kind) {
-    case EventKind::Trades: return decodeTrades(sc, ev);
-    case EventKind::Book: return decodeBook(sc, ev);
-    case EventKind::Ticker: return decodeTicker(sc, ev);
-    case EventKind::Kline: return decodeKlines(sc, ev);
+    case EventKind::Trades: return scanObjectArray(sc, "publicTrade", kTradeFields, ev.trades);
+    case EventKind::Book: return scanFields(sc, "orderbook", kBookFields, ev);
+    case EventKind::Ticker: ev.ticker = Ticker24h{}; return scanFields(sc, "tickers", kTickerFields, ev.ticker);
+    case EventKind::Kline: return scanObjectArray(sc, "kline", kKlineFields, ev.bars);
     default:
         if (!sc.skipValue()) return makeError("not JSON");
         return {};
@@ -185,17 +101,9 @@ Status decodeData(JsonScanner& sc, Event& ev) {
 
 }  // namespace
 
-std::optional<std::string_view> intervalFor(Timeframe tf) {
-    for (const auto& i : kIntervals)
-        if (i.tf == tf) return i.name;
-    return std::nullopt;
-}
+std::optional<std::string_view> intervalFor(Timeframe tf) { return spellingOf(kIntervals, tf); }
 
-std::optional<Timeframe> timeframeFor(std::string_view interval) {
-    for (const auto& i : kIntervals)
-        if (i.name == interval) return i.tf;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(std::string_view interval) { return meaningOf(kIntervals, interval); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;
@@ -290,25 +198,10 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
                 haveList = true;
                 if (!sc.beginArray()) return makeError("kline: list is not an array");
                 while (sc.nextElement()) {
-                    if (!sc.beginArray()) return makeError("kline: a row is not an array");
+                    using enum BarColumn;
                     Bar b;
-                    int col = 0;
-                    while (sc.nextElement()) {
-                        bool ok = true;
-                        switch (col) {
-                        case 0: ok = sc.readInt(b.openTimeMs); break;
-                        case 1: ok = readDec(sc, b.open); break;
-                        case 2: ok = readDec(sc, b.high); break;
-                        case 3: ok = readDec(sc, b.low); break;
-                        case 4: ok = readDec(sc, b.close); break;
-                        case 5: ok = readDec(sc, b.volume); break;
-                        case 6: ok = readDec(sc, b.quoteVolume); break;
-                        default: ok = sc.skipValue(); break;
-                        }
-                        if (!ok) return makeError("kline: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-                        ++col;
-                    }
-                    if (col < 6) return makeError("kline: a row has " + std::to_string(col) + " columns");
+                    const int bad = readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, QuoteVolume}, b);
+                    if (bad >= 0) return makeError("kline: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
                     bars.push_back(b);
                 }
             }

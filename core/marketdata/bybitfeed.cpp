@@ -1,5 +1,7 @@
 #include "marketdata/bybitfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QDateTime>
 #include <QPointer>
 #include <QUrlQuery>
@@ -8,11 +10,6 @@ namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
-
-std::string restError(const HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
 
 QString kindName(bybit::EventKind k) {
     switch (k) {
@@ -33,7 +30,7 @@ std::int64_t BybitRateLimitPolicy::delayBeforeMs(int, std::int64_t nowMs) {
     return m_blockedUntilMs > nowMs ? m_blockedUntilMs - nowMs : 0;
 }
 
-void BybitRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs) {
+void BybitRateLimitPolicy::onResponse(const net::HttpResponse& r, std::int64_t nowMs) {
     // Per-UID budget headers (mostly private endpoints): none left means wait for the reset.
     const QByteArray status = r.header("X-Bapi-Limit-Status");
     const QByteArray reset = r.header("X-Bapi-Limit-Reset-Timestamp");
@@ -43,7 +40,7 @@ void BybitRateLimitPolicy::onResponse(const HttpResponse& r, std::int64_t nowMs)
     }
 }
 
-std::optional<RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     if (r.status == 403) {
         // "access too frequent": Bybit asks to stop for at least 10 minutes (EXCHANGES.md §2.2).
         return Rejection{600'000, QStringLiteral("HTTP 403: access too frequent (Bybit IP rate limit); waiting 10 minutes")};
@@ -59,7 +56,7 @@ std::optional<RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(const 
             return rej;
         }
     }
-    return RateLimitPolicy::rejection(r);
+    return net::RateLimitPolicy::rejection(r);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,30 +101,19 @@ QString BybitFeed::topicFor(const Subscription& s) const {
 }
 
 QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
-        QByteArray m = "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            if (j > i) m += ',';
-            m += '"' + topics[j].toUtf8() + '"';
-        }
-        m += "]}";
-        out.append(m);
-    }
-    return out;
+    return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
+               detail::jsonStrings(batch) + "]}";
+    });
 }
 
-QList<QByteArray> BybitFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
-QList<QByteArray> BybitFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+QList<QByteArray> BybitFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     bybit::Event& ev = m_event;
-    if (auto st = bybit::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &bybit::decode, ev, kindName)) return;
     switch (ev.kind) {
     case bybit::EventKind::Trades: {
         const InstrumentId id = instrument(ev.symbol);
@@ -164,7 +150,7 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
                                       QString::fromUtf8(ev.message.data(), static_cast<qsizetype>(ev.message.size()))));
         break;
     case bybit::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown topic or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown topic or message"));
         break;
     }
 }
@@ -172,56 +158,26 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
 // ---------------------------------------------------------------------------------------------
 // Books
 
-void BybitFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void BybitFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* BybitFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void BybitFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void BybitFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void BybitFeed::onBook(const bybit::Event& ev) {
     if (ev.bookDepth != bookDepth()) return;
-    auto it = m_books.find(std::string(ev.symbol));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.symbol);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, ev.updateId);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks, ev.updateId);
     } else {
         if (!b.synced) return;  // deltas before the (re)subscription's snapshot
         const std::int64_t at = b.book.updateId();
         if (ev.updateId <= at) return;  // old news
         if (ev.updateId != at + 1) {
-            resync(b, QStringLiteral("update id gap: book at %1, delta %2").arg(at).arg(ev.updateId));
+            resyncBook(b, QStringLiteral("update id gap: book at %1, delta %2").arg(at).arg(ev.updateId));
             return;
         }
         b.book.apply(ev.bids, ev.asks);
         b.book.setUpdateId(ev.updateId);
     }
     if (b.book.isCrossed()) {
-        resync(b, QStringLiteral("crossed book at update %1").arg(ev.updateId));
+        resyncBook(b, QStringLiteral("crossed book at update %1").arg(ev.updateId));
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
@@ -233,13 +189,8 @@ void BybitFeed::onBook(const bybit::Event& ev) {
 void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
-    QPointer<BybitFeed> self(this);
-    rest().get(QStringLiteral("/v5/market/instruments-info"), q, 1, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("instruments-info: " + restError(*r)));
-        callback(bybit::parseInstruments(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
+            [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
 }
 
 void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -252,11 +203,8 @@ void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t
     q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/v5/market/kline"), q, 1, [callback](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("kline: " + restError(*r)));
-        callback(bybit::parseKlines(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size()))));
-    });
+    restGet(QStringLiteral("/v5/market/kline"), q, 1, "kline", [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); },
+            callback);
 }
 
 }  // namespace kairos::marketdata

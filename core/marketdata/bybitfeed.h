@@ -21,11 +21,11 @@
 
 namespace kairos::marketdata {
 
-class BybitRateLimitPolicy : public RateLimitPolicy {
+class BybitRateLimitPolicy : public net::RateLimitPolicy {
 public:
     std::int64_t delayBeforeMs(int weight, std::int64_t nowMs) override;
-    void onResponse(const HttpResponse& response, std::int64_t nowMs) override;
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    void onResponse(const net::HttpResponse& response, std::int64_t nowMs) override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 
 private:
     std::int64_t m_blockedUntilMs = 0;
@@ -40,32 +40,20 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 1000; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
 protected:
     QString topicFor(const Subscription& s) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
-    void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-    };
     QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     int bookDepth() const;
     void onBook(const bybit::Event& ev);
-    void resync(BookState& b, const QString& reason);
 
     bybit::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::int64_t m_nextReqId = 1;
 };
 

@@ -12,25 +12,18 @@ using namespace kairos::marketdata::detail;
 
 namespace {
 
-struct Gran {
-    Timeframe tf;
-    std::string_view name;
-};
-constexpr Gran kGranularities[] = {
+constexpr std::pair<Timeframe, std::string_view> kGranularities[] = {
     {Timeframe::M1, "ONE_MINUTE"}, {Timeframe::M5, "FIVE_MINUTE"}, {Timeframe::M15, "FIFTEEN_MINUTE"}, {Timeframe::M30, "THIRTY_MINUTE"},
     {Timeframe::H1, "ONE_HOUR"},   {Timeframe::H2, "TWO_HOUR"},    {Timeframe::H4, "FOUR_HOUR"},       {Timeframe::H6, "SIX_HOUR"},
     {Timeframe::D1, "ONE_DAY"},
 };
 
-EventKind channelKind(std::string_view ch) {
-    if (ch == "market_trades") return EventKind::Trades;
-    if (ch == "ticker" || ch == "ticker_batch") return EventKind::Tickers;
-    if (ch == "candles") return EventKind::Candles;
-    if (ch == "l2_data") return EventKind::Book;
-    if (ch == "heartbeats") return EventKind::Heartbeats;
-    if (ch == "subscriptions") return EventKind::Subscriptions;
-    return EventKind::Other;
-}
+constexpr std::pair<EventKind, std::string_view> kChannels[] = {
+    {EventKind::Trades, "market_trades"}, {EventKind::Tickers, "ticker"},         {EventKind::Tickers, "ticker_batch"},
+    {EventKind::Candles, "candles"},      {EventKind::Book, "l2_data"},           {EventKind::Heartbeats, "heartbeats"},
+    {EventKind::Subscriptions, "subscriptions"},
+};
+EventKind channelKind(std::string_view ch) { return meaningOr(kChannels, ch, EventKind::Other); }
 
 bool readTime(JsonScanner& sc, std::int64_t& ms) {
     std::string_view t;
@@ -65,92 +58,90 @@ bool readOptDec(JsonScanner& sc, T& out) {
     return parseDecimalText(text, out);
 }
 
+struct TradeSlot {
+    Trade* trade;
+    std::string_view* product;
+};
+constexpr std::array<Field<TradeSlot>, 6> kTradeFields{{
+    {"trade_id", "trade_id", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+         if (!sc.readNumberOrString(x)) return false;
+         c.trade->tradeId.assign(x);
+         return true;
+     }, true},
+    {"product_id", "product_id", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return sc.readString(*c.product); }, true},
+    {"price", "price", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->price, x); }, true},
+    {"size", "size", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->quantity, x); }, true},
+    {"time", "time", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return readTime(sc, c.trade->timeMs); }, true},
+    // The maker's side (EXCHANGES.md trap 10): a SELL maker was hit by a buyer.
+    {"side", "side", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+         if (!sc.readString(x) || (x != "SELL" && x != "BUY")) return false;
+         c.trade->aggressor = x == "SELL" ? Side::Buy : Side::Sell;
+         return true;
+     }, true},
+}};
+
 Status decodeTrade(JsonScanner& sc, Event& ev, std::size_t n) {
-    Trade& t = slot(ev.trades, n);
-    std::string_view& product = slot(ev.tradeProducts, n);
-    t = Trade{};
-    product = {};
-    unsigned seen = 0;
-    std::string_view key, text;
-    while (sc.nextKey(key)) {
-        bool ok = true;
-        if (key == "trade_id") {
-            ok = sc.readNumberOrString(text);
-            t.tradeId.assign(text);
-            seen |= 1;
-        } else if (key == "product_id") {
-            ok = sc.readString(product), seen |= 2;
-        } else if (key == "price") {
-            ok = readDec(sc, t.price, text), seen |= 4;
-        } else if (key == "size") {
-            ok = readDec(sc, t.quantity, text), seen |= 8;
-        } else if (key == "time") {
-            ok = readTime(sc, t.timeMs), seen |= 16;
-        } else if (key == "side") {
-            ok = sc.readString(text);
-            // The maker's side (EXCHANGES.md trap 10): a SELL maker was hit by a buyer.
-            if (text == "SELL") t.aggressor = Side::Buy;
-            else if (text == "BUY") t.aggressor = Side::Sell;
-            else ok = false;
-            seen |= 32;
-        } else {
-            ok = sc.skipValue();
-        }
-        if (!ok) return badField("market_trades", std::string(key).c_str(), text);
-    }
-    if (seen != 63) return malformed("market_trades", "missing field(s) trade_id, product_id, price, size, time, side");
-    return {};
+    TradeSlot c{&slot(ev.trades, n), &slot(ev.tradeProducts, n)};
+    *c.trade = Trade{};
+    *c.product = {};
+    return scanFields(sc, "market_trades", kTradeFields, c);
 }
+
+constexpr std::array<Field<TickerItem>, 9> kTickerFields{{
+    {"product_id", "product_id", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return sc.readString(it.productId); }, true},
+    {"price", "price", [](JsonScanner& sc, TickerItem& it, std::string_view& x) { return readDec(sc, it.ticker.lastPrice, x); }, true},
+    {"volume_24_h", "volume_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.volume); }},
+    {"low_24_h", "low_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.lowPrice); }},
+    {"high_24_h", "high_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.highPrice); }},
+    {"best_bid", "best_bid", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.bid); }},
+    {"best_bid_quantity", "best_bid_quantity", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.bidSize); }},
+    {"best_ask", "best_ask", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.ask); }},
+    {"best_ask_quantity", "best_ask_quantity", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.askSize); }},
+}};
 
 Status decodeTicker(JsonScanner& sc, Event& ev, std::size_t n) {
     TickerItem& it = slot(ev.tickers, n);
     it = TickerItem{};
-    bool havePrice = false;
-    std::string_view key, text;
-    while (sc.nextKey(key)) {
-        bool ok = true;
-        if (key == "product_id") ok = sc.readString(it.productId);
-        else if (key == "price") ok = havePrice = readDec(sc, it.ticker.lastPrice, text);
-        else if (key == "volume_24_h") ok = readOptDec(sc, it.ticker.volume);
-        else if (key == "low_24_h") ok = readOptDec(sc, it.ticker.lowPrice);
-        else if (key == "high_24_h") ok = readOptDec(sc, it.ticker.highPrice);
-        else if (key == "best_bid") ok = readOptDec(sc, it.quote.bid);
-        else if (key == "best_bid_quantity") ok = readOptDec(sc, it.quote.bidSize);
-        else if (key == "best_ask") ok = readOptDec(sc, it.quote.ask);
-        else if (key == "best_ask_quantity") ok = readOptDec(sc, it.quote.askSize);
-        else ok = sc.skipValue();
-        if (!ok) return badField("ticker", std::string(key).c_str(), text);
-    }
-    if (it.productId.empty() || !havePrice) return malformed("ticker", "missing product_id or price");
+    if (auto st = scanFields(sc, "ticker", kTickerFields, it); !st) return st;
     it.quote.timeMs = it.ticker.timeMs = ev.timeMs;
     it.ticker.bid = it.quote.bid;
     it.ticker.ask = it.quote.ask;
     return {};
 }
 
+constexpr std::array<Field<CandleItem>, 7> kCandleFields{{
+    {"product_id", "product_id", [](JsonScanner& sc, CandleItem& c, std::string_view&) { return sc.readString(c.productId); }},
+    {"start", "start", [](JsonScanner& sc, CandleItem& c, std::string_view&) {
+         std::int64_t secs = 0;
+         if (!readIntString(sc, secs)) return false;
+         c.bar.openTimeMs = secs * 1000;
+         return true;
+     }, true},
+    {"open", "open", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.open, x); }, true},
+    {"high", "high", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.high, x); }, true},
+    {"low", "low", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.low, x); }, true},
+    {"close", "close", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.close, x); }, true},
+    {"volume", "volume", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.volume, x); }, true},
+}};
+
 Status decodeCandle(JsonScanner& sc, Event& ev, std::size_t n) {
     CandleItem& c = slot(ev.candles, n);
     c = CandleItem{};
-    unsigned seen = 0;
-    std::string_view key, text;
-    std::int64_t secs = 0;
-    while (sc.nextKey(key)) {
-        bool ok = true;
-        if (key == "product_id") ok = sc.readString(c.productId), seen |= 1;
-        else if (key == "start") ok = readIntString(sc, secs), seen |= 2;
-        else if (key == "open") ok = readDec(sc, c.bar.open, text), seen |= 4;
-        else if (key == "high") ok = readDec(sc, c.bar.high, text), seen |= 8;
-        else if (key == "low") ok = readDec(sc, c.bar.low, text), seen |= 16;
-        else if (key == "close") ok = readDec(sc, c.bar.close, text), seen |= 32;
-        else if (key == "volume") ok = readDec(sc, c.bar.volume, text), seen |= 64;
-        else ok = sc.skipValue();
-        if (!ok) return badField("candles", std::string(key).c_str(), text);
-    }
-    if (seen != 127) return malformed("candles", "missing field(s) product_id, start, open, high, low, close, volume");
-    c.bar.openTimeMs = secs * 1000;
+    if (auto st = scanFields(sc, "candles", kCandleFields, c); !st) return st;
+    if (c.productId.empty()) return malformed("candles", "missing field(s) product_id");
     c.bar.closed = false;
     return {};
 }
+
+struct LevelUpdate {
+    BookLevel level;
+    std::string_view side;
+};
+constexpr std::array<Field<LevelUpdate>, 3> kLevelFields{{
+    {"side", "side", [](JsonScanner& sc, LevelUpdate& u, std::string_view&) { return sc.readString(u.side); }, true},
+    {"price_level", "price_level", [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.price, x); }, true},
+    {"new_quantity", "new_quantity", [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.quantity, x); }, true},
+}};
 
 /// One l2_data event: {"type", "product_id", "updates": [{"side", "event_time", "price_level", "new_quantity"}]}.
 Status decodeBook(JsonScanner& sc, Event& ev, std::size_t n, std::string_view type) {
@@ -171,23 +162,12 @@ Status decodeBook(JsonScanner& sc, Event& ev, std::size_t n, std::string_view ty
             if (!sc.beginArray()) return badField("l2_data", "updates");
             haveUpdates = true;
             while (sc.nextElement()) {
-                if (!sc.beginObject()) return badField("l2_data", "updates");
-                BookLevel l;
-                std::string_view side, k;
-                unsigned seen = 0;
-                while (sc.nextKey(k)) {
-                    bool ok = true;
-                    if (k == "side") ok = sc.readString(side), seen |= 1;
-                    else if (k == "price_level") ok = readDec(sc, l.price, text), seen |= 2;
-                    else if (k == "new_quantity") ok = readDec(sc, l.quantity, text), seen |= 4;
-                    else ok = sc.skipValue();
-                    if (!ok) return badField("l2_data", std::string(k).c_str(), text);
-                }
-                if (seen != 7) return malformed("l2_data", "an update lacks side, price_level or new_quantity");
+                LevelUpdate u;
+                if (auto st = scanFields(sc, "l2_data", kLevelFields, u); !st) return st;
                 // "bid"; the ask side is "offer" (⚠ not shown in the stored docs; "ask" accepted too).
-                if (side == "bid") b.bids.push_back(l);
-                else if (side == "offer" || side == "ask") b.asks.push_back(l);
-                else return badField("l2_data", "side", side);
+                if (u.side == "bid") b.bids.push_back(u.level);
+                else if (u.side == "offer" || u.side == "ask") b.asks.push_back(u.level);
+                else return badField("l2_data", "side", u.side);
             }
         } else if (!sc.skipValue()) {
             return malformed("l2_data", "not JSON");
@@ -219,7 +199,6 @@ Status decodeEvents(std::string_view raw, Event& ev) {
             } else if (list && key == list) {
                 if (!sc.beginArray()) return badField(list, list);
                 while (sc.nextElement()) {
-                    if (!sc.beginObject()) return malformed(list, "an entry is not an object");
                     const Status st = ev.kind == EventKind::Trades    ? decodeTrade(sc, ev, trades++)
                                       : ev.kind == EventKind::Tickers ? decodeTicker(sc, ev, tickers++)
                                                                       : decodeCandle(sc, ev, candles++);
@@ -241,17 +220,9 @@ Status decodeEvents(std::string_view raw, Event& ev) {
 
 }  // namespace
 
-std::optional<std::string_view> granularityFor(Timeframe tf) {
-    for (const auto& g : kGranularities)
-        if (g.tf == tf) return g.name;
-    return std::nullopt;
-}
+std::optional<std::string_view> granularityFor(Timeframe tf) { return spellingOf(kGranularities, tf); }
 
-std::optional<Timeframe> timeframeFor(std::string_view name) {
-    for (const auto& g : kGranularities)
-        if (g.name == name) return g.tf;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(std::string_view name) { return meaningOf(kGranularities, name); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;
@@ -315,42 +286,17 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
         haveCandles = true;
         if (!sc.beginArray()) return makeError("candles: not an array");
         while (sc.nextElement()) {
-            if (!sc.beginObject()) return makeError("candles: a row is not an object");
-            Bar b;
-            unsigned seen = 0;
-            std::string_view k;
-            std::int64_t secs = 0;
-            while (sc.nextKey(k)) {
-                bool ok = true;
-                if (k == "start") ok = readIntString(sc, secs), seen |= 1;
-                else if (k == "low") ok = readDec(sc, b.low), seen |= 2;
-                else if (k == "high") ok = readDec(sc, b.high), seen |= 4;
-                else if (k == "open") ok = readDec(sc, b.open), seen |= 8;
-                else if (k == "close") ok = readDec(sc, b.close), seen |= 16;
-                else if (k == "volume") ok = readDec(sc, b.volume), seen |= 32;
-                else ok = sc.skipValue();
-                if (!ok) return makeError("candles: row " + std::to_string(bars.size()) + ": bad " + std::string(k));
-            }
-            if (seen != 63) return makeError("candles: row " + std::to_string(bars.size()) + " lacks a field");
-            b.openTimeMs = secs * 1000;
-            b.closed = true;
-            bars.push_back(b);
+            CandleItem c;  // the WebSocket candle's fields, without product_id
+            if (auto st = scanFields(sc, "candles", kCandleFields, c); !st)
+                return makeError("candles: row " + std::to_string(bars.size()) + ": " + st.message());
+            c.bar.closed = true;
+            bars.push_back(c.bar);
         }
     }
     if (sc.failed()) return makeError("candles: the response is not valid JSON");
     if (!haveCandles) return makeError("candles: " + (message.empty() ? std::string("no candles in the response") : std::string(message)));
     return bars;
 }
-
-namespace {
-int decimalsOf(const QString& increment) {
-    const qsizetype dot = increment.indexOf(QLatin1Char('.'));
-    if (dot < 0) return 0;
-    qsizetype end = increment.size();
-    while (end > dot + 1 && increment[end - 1] == QLatin1Char('0')) --end;
-    return static_cast<int>(end - dot - 1);
-}
-}  // namespace
 
 Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std::string& venue) {
     QJsonParseError err{};
@@ -373,8 +319,8 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
         const QString lot = p.value(QLatin1String("base_increment")).toString();
         if (!parseDecimalText(tick.toStdString(), i.tickSize)) return makeError("products " + id + ": bad price_increment");
         if (!parseDecimalText(lot.toStdString(), i.lotSize)) return makeError("products " + id + ": bad base_increment");
-        i.pricePrecision = decimalsOf(tick);
-        i.quantityPrecision = decimalsOf(lot);
+        i.pricePrecision = incrementDecimals(tick.toStdString());
+        i.quantityPrecision = incrementDecimals(lot.toStdString());
         if (auto r = i.tickSize.rescaled(i.pricePrecision, RoundingMode::Exact)) i.tickSize = *r;
         if (auto r = i.lotSize.rescaled(i.quantityPrecision, RoundingMode::Exact)) i.lotSize = *r;
         const QJsonValue minQuote = p.value(QLatin1String("quote_min_size"));

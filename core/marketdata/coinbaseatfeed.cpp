@@ -1,5 +1,7 @@
 #include "marketdata/coinbaseatfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -7,11 +9,6 @@ namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxProductsPerMessage = 100;
-
-std::string restError(const HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
@@ -44,7 +41,7 @@ FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
 }
 
 CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinbase_at::granularityFor(tf).has_value(); }
 
@@ -67,20 +64,16 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
         byChannel[t.left(bar)].append(t.mid(bar + 1));
     }
     QList<QByteArray> out;
-    for (const auto& [channel, products] : byChannel) {
-        for (qsizetype i = 0; i < products.size(); i += kMaxProductsPerMessage) {
-            QByteArray m = "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[";
-            const qsizetype end = std::min<qsizetype>(products.size(), i + kMaxProductsPerMessage);
-            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + products[j].toUtf8() + '"';
-            m += "],\"channel\":\"" + channel.toUtf8() + "\"}";
-            out.append(m);
-        }
-    }
+    for (const auto& [channel, products] : byChannel)
+        out += detail::batched(products, kMaxProductsPerMessage, [&](const QStringList& batch) -> QByteArray {
+            return "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[" + detail::jsonStrings(batch) + "],\"channel\":\"" +
+                   channel.toUtf8() + "\"}";
+        });
     return out;
 }
 
-QList<QByteArray> CoinbaseAdvancedFeed::subscribeMessages(const QString&, const QStringList& topics) {
-    return typeMessages("subscribe", topics);
+QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
@@ -88,17 +81,9 @@ void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
     shard.conn->sendText(R"({"type":"subscribe","channel":"heartbeats"})");
 }
 
-QList<QByteArray> CoinbaseAdvancedFeed::unsubscribeMessages(const QString&, const QStringList& topics) {
-    return typeMessages("unsubscribe", topics);
-}
-
 void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     coinbase_at::Event& ev = m_event;
-    if (auto st = coinbase_at::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &coinbase_at::decode, ev, kindName)) return;
     if (ev.sequenceNum >= 0) {
         auto [it, fresh] = m_lastSequence.try_emplace(shard.index, ev.sequenceNum);
         if (!fresh) {
@@ -110,8 +95,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
     case coinbase_at::EventKind::Trades:
         for (std::size_t i = 0; i < ev.trades.size(); ++i) {
             const InstrumentId id = instrument(ev.tradeProducts[i]);
-            if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trades[i]);
-            deliverTradeToBars(id, ev.trades[i], &streamedAsCandles);
+            deliverTrade(id, ev.trades[i], true, &streamedAsCandles);
         }
         break;
     case coinbase_at::EventKind::Tickers:
@@ -135,7 +119,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
     case coinbase_at::EventKind::Subscriptions:
     case coinbase_at::EventKind::Other: break;
     case coinbase_at::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no channel"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no channel"));
         break;
     }
 }
@@ -143,60 +127,31 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
 void CoinbaseAdvancedFeed::onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got) {
     ++m_sequenceGaps;
     const QString why = QStringLiteral("sequence_num jumped from %1 to %2").arg(expected - 1).arg(got);
-    for (auto& [sym, b] : m_books)
-        if (b.synced && shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) resync(b, why);
+    resyncBooksOn(shard, why);
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void CoinbaseAdvancedFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void CoinbaseAdvancedFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* CoinbaseAdvancedFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
 void CoinbaseAdvancedFeed::onConnectionLost(Shard& shard) {
     m_lastSequence.erase(shard.index);
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
 }
 
-void CoinbaseAdvancedFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_t timeMs) {
-    auto it = m_books.find(std::string(item.productId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(item.productId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (item.snapshot) {
-        b.book.setSnapshot(item.bids, item.asks, 0);
-        b.synced = true;
-        b.crossedSnapshot = b.book.isCrossed();
+        setBookSnapshot(b, item.bids, item.asks);
     } else {
         if (!b.synced) return;
         b.book.apply(item.bids, item.asks);
         b.book.setUpdateId(b.book.updateId() + 1);
         if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
             return;
         }
     }
@@ -206,15 +161,10 @@ void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_
 // ---------------------------------------------------------------------------------------------
 
 void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<CoinbaseAdvancedFeed> self(this);
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
-    rest().get(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
-        callback(coinbase_at::parseProducts(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, "products",
+            [v = venue().toStdString()](const QByteArray& body) { return coinbase_at::parseProducts(body, v); }, callback);
 }
 
 void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -229,13 +179,8 @@ void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, s
     q.addQueryItem(QStringLiteral("granularity"), sv(*g));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
     const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
-        auto bars = coinbase_at::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
-        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
-        callback(std::move(bars));
-    });
+    // Rows outside the window are dropped by the base.
+    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -32,38 +32,26 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 350; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
     /// sequence_num jumps seen (dropped messages), over all connections.
     int sequenceGaps() const { return m_sequenceGaps; }
 
 protected:
     QString topicFor(const Subscription& s) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
     void onConnectionOpened(Shard& shard) override;
     void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
     int defaultMaxTopicsPerConnection() const override { return 300; }
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-        bool crossedSnapshot = false;
-    };
     QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got);
     void onBook(const coinbase_at::BookItem& item, std::int64_t timeMs);
-    void resync(BookState& b, const QString& reason);
 
     coinbase_at::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::map<int, std::int64_t> m_lastSequence;  ///< per shard index
     int m_sequenceGaps = 0;
 };

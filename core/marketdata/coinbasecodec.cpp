@@ -16,17 +16,12 @@ constexpr std::pair<Timeframe, int> kGranularities[] = {
     {Timeframe::M1, 60}, {Timeframe::M5, 300}, {Timeframe::M15, 900}, {Timeframe::H1, 3600}, {Timeframe::H6, 21600}, {Timeframe::D1, 86400},
 };
 
-EventKind kindOf(std::string_view type) {
-    if (type == "match") return EventKind::Match;
-    if (type == "last_match") return EventKind::LastMatch;
-    if (type == "ticker") return EventKind::Ticker;
-    if (type == "snapshot") return EventKind::Snapshot;
-    if (type == "l2update") return EventKind::L2Update;
-    if (type == "heartbeat") return EventKind::Heartbeat;
-    if (type == "subscriptions") return EventKind::Subscriptions;
-    if (type == "error") return EventKind::Error;
-    return EventKind::Other;
-}
+constexpr std::pair<EventKind, std::string_view> kTypes[] = {
+    {EventKind::Match, "match"},         {EventKind::LastMatch, "last_match"}, {EventKind::Ticker, "ticker"},
+    {EventKind::Snapshot, "snapshot"},   {EventKind::L2Update, "l2update"},    {EventKind::Heartbeat, "heartbeat"},
+    {EventKind::Subscriptions, "subscriptions"}, {EventKind::Error, "error"},
+};
+EventKind kindOf(std::string_view type) { return meaningOr(kTypes, type, EventKind::Other); }
 
 /// [["buy"|"sell", price, size], ...] into bids / asks, in order.
 bool readChanges(JsonScanner& sc, Event& ev) {
@@ -70,17 +65,9 @@ bool readOptDec(JsonScanner& sc, T& out) {
 
 }  // namespace
 
-std::optional<int> granularityFor(Timeframe tf) {
-    for (const auto& [t, s] : kGranularities)
-        if (t == tf) return s;
-    return std::nullopt;
-}
+std::optional<int> granularityFor(Timeframe tf) { return spellingOf(kGranularities, tf); }
 
-std::optional<Timeframe> timeframeFor(int seconds) {
-    for (const auto& [t, s] : kGranularities)
-        if (s == seconds) return t;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(int seconds) { return meaningOf(kGranularities, seconds); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;
@@ -171,16 +158,7 @@ Status decode(std::string_view json, Event& ev) {
 // ---------------------------------------------------------------------------------------------
 // REST
 
-std::string restMessage(std::string_view json) {
-    JsonScanner sc(json);
-    if (!sc.beginObject()) return {};
-    std::string_view key, m;
-    while (sc.nextKey(key)) {
-        if (key == "message" && sc.readString(m)) return std::string(m);
-        if (!sc.skipValue()) break;
-    }
-    return {};
-}
+std::string restMessage(std::string_view json) { return topLevelText(json, "message"); }
 
 Result<std::vector<Bar>> parseCandles(std::string_view json) {
     if (auto m = restMessage(json); !m.empty()) return makeError("candles: " + m);
@@ -188,45 +166,15 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
     if (!sc.beginArray()) return makeError("candles: the response is not an array");
     std::vector<Bar> bars;
     while (sc.nextElement()) {
-        if (!sc.beginArray()) return makeError("candles: a row is not an array");
+        using enum BarColumn;
         Bar b;
-        int col = 0;
-        while (sc.nextElement()) {
-            bool ok = true;
-            std::int64_t secs = 0;
-            switch (col) {
-            case 0:
-                ok = sc.readInt(secs);
-                b.openTimeMs = secs * 1000;
-                break;
-            case 1: ok = readDec(sc, b.low); break;
-            case 2: ok = readDec(sc, b.high); break;
-            case 3: ok = readDec(sc, b.open); break;
-            case 4: ok = readDec(sc, b.close); break;
-            case 5: ok = readDec(sc, b.volume); break;
-            default: ok = sc.skipValue(); break;
-            }
-            if (!ok) return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-            ++col;
-        }
-        if (col < 6) return makeError("candles: a row has " + std::to_string(col) + " columns");
-        b.closed = true;
+        const int bad = readBarRow(sc, {OpenSec, Low, High, Open, Close, Volume}, b);
+        if (bad >= 0) return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
         bars.push_back(b);
     }
     if (sc.failed() || !sc.atEnd()) return makeError("candles: the response is not valid JSON");
     return bars;
 }
-
-namespace {
-/// Decimal places of an increment such as "0.01000000" (-> 2).
-int decimalsOf(const QString& increment) {
-    const qsizetype dot = increment.indexOf(QLatin1Char('.'));
-    if (dot < 0) return 0;
-    qsizetype end = increment.size();
-    while (end > dot + 1 && increment[end - 1] == QLatin1Char('0')) --end;
-    return static_cast<int>(end - dot - 1);
-}
-}  // namespace
 
 Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std::string& venue) {
     QJsonParseError err{};
@@ -246,10 +194,10 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
         const QString lot = p.value(QLatin1String("base_increment")).toString();
         if (!parseDecimalText(tick.toStdString(), i.tickSize)) return makeError("products " + id + ": bad quote_increment");
         if (!parseDecimalText(lot.toStdString(), i.lotSize)) return makeError("products " + id + ": bad base_increment");
-        if (auto r = i.tickSize.rescaled(decimalsOf(tick), RoundingMode::Exact)) i.tickSize = *r;
-        if (auto r = i.lotSize.rescaled(decimalsOf(lot), RoundingMode::Exact)) i.lotSize = *r;
-        i.pricePrecision = decimalsOf(tick);
-        i.quantityPrecision = decimalsOf(lot);
+        if (auto r = i.tickSize.rescaled(incrementDecimals(tick.toStdString()), RoundingMode::Exact)) i.tickSize = *r;
+        if (auto r = i.lotSize.rescaled(incrementDecimals(lot.toStdString()), RoundingMode::Exact)) i.lotSize = *r;
+        i.pricePrecision = incrementDecimals(tick.toStdString());
+        i.quantityPrecision = incrementDecimals(lot.toStdString());
         const QJsonValue funds = p.value(QLatin1String("min_market_funds"));
         if (funds.isString() && !parseDecimalText(funds.toString().toStdString(), i.minNotional))
             return makeError("products " + id + ": bad min_market_funds");

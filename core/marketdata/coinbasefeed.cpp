@@ -10,11 +10,6 @@ namespace {
 constexpr int kMaxProductsPerChannel = 100;
 const QString kBookChannel = QStringLiteral("level2_batch");
 
-std::string restError(const HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
-
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
@@ -48,7 +43,7 @@ FeedConfig CoinbaseFeed::defaultConfig() {
 }
 
 CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<RateLimitPolicy>(), parent) {}
+    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 bool CoinbaseFeed::supportsTimeframe(Timeframe tf) const { return coinbase::granularityFor(tf).has_value(); }
 
@@ -89,16 +84,13 @@ QList<QByteArray> CoinbaseFeed::typeMessages(const char* type, const QStringList
     return out;
 }
 
-QList<QByteArray> CoinbaseFeed::subscribeMessages(const QString&, const QStringList& topics) { return typeMessages("subscribe", topics); }
-QList<QByteArray> CoinbaseFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return typeMessages("unsubscribe", topics); }
+QList<QByteArray> CoinbaseFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     coinbase::Event& ev = m_event;
-    if (auto st = coinbase::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &coinbase::decode, ev, kindName)) return;
     switch (ev.kind) {
     case coinbase::EventKind::Match: onMatch(ev); break;
     case coinbase::EventKind::LastMatch:
@@ -127,7 +119,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         reportVenueError(QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
-            QPointer<WsConnection> conn(shard.conn);
+            QPointer<net::WsConnection> conn(shard.conn);
             const QString why = sv(ev.message);
             QMetaObject::invokeMethod(this, [conn, why] { if (conn) conn->reconnectNow(why); }, Qt::QueuedConnection);
         }
@@ -136,7 +128,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     case coinbase::EventKind::Subscriptions:
     case coinbase::EventKind::Other: break;  // unknown types are to be ignored
     case coinbase::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("no message type"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no message type"));
         break;
     }
 }
@@ -152,32 +144,12 @@ void CoinbaseFeed::onMatch(const coinbase::Event& ev) {
         }
         it->second = ev.tradeId;
     }
-    if (isSubscribed({Channel::Trades, id, Timeframe::M1})) deliverTrade(id, ev.trade);
-    deliverTradeToBars(id, ev.trade);
+    deliverTrade(id, ev.trade, true);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void CoinbaseFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void CoinbaseFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* CoinbaseFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
 void CoinbaseFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
     // Matches may have been missed while down: the trade chain restarts, forming bars are partial.
     for (auto it = m_lastTradeId.begin(); it != m_lastTradeId.end();) {
         if (shard.topics.contains(QStringLiteral("matches|") + QString::fromStdString(it->first))) {
@@ -189,27 +161,18 @@ void CoinbaseFeed::onConnectionLost(Shard& shard) {
     }
 }
 
-void CoinbaseFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void CoinbaseFeed::onBook(const coinbase::Event& ev) {
-    auto it = m_books.find(std::string(ev.productId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.productId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.kind == coinbase::EventKind::Snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, 0);
-        b.synced = true;
-        b.crossedSnapshot = b.book.isCrossed();
+        setBookSnapshot(b, ev.bids, ev.asks);
     } else {
         if (!b.synced) return;  // before the snapshot: the snapshot will contain it
         b.book.apply(ev.bids, ev.asks);
         b.book.setUpdateId(b.book.updateId() + 1);  // updates applied since the snapshot
         if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resync(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
             return;
         }
     }
@@ -219,13 +182,8 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
 // ---------------------------------------------------------------------------------------------
 
 void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<CoinbaseFeed> self(this);
-    rest().get(QStringLiteral("/products"), {}, 1, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("products: " + restError(*r)));
-        callback(coinbase::parseProducts(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/products"), {}, 1, "products",
+            [v = venue().toStdString()](const QByteArray& body) { return coinbase::parseProducts(body, v); }, callback);
 }
 
 void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -238,14 +196,8 @@ void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int6
     q.addQueryItem(QStringLiteral("start"), iso(fromMs));
     q.addQueryItem(QStringLiteral("end"), iso(last));
     const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    rest().get(path, q, 1, [callback, fromMs, toMs](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("candles: " + restError(*r)));
-        auto bars = coinbase::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
-        // Rows may precede start (documented).
-        if (bars) std::erase_if(*bars, [&](const Bar& b) { return b.openTimeMs < fromMs || b.openTimeMs >= toMs; });
-        callback(std::move(bars));
-    });
+    // Rows may precede start (documented): the base drops rows outside the window.
+    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -33,37 +33,25 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 300; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
     /// Trade id jumps seen on `matches` (lost trades), over all products.
     int tradeGaps() const { return m_tradeGaps; }
 
 protected:
     QString topicFor(const Subscription& s) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
     int defaultMaxTopicsPerConnection() const override { return 300; }
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-        bool crossedSnapshot = false;
-    };
     QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onMatch(const coinbase::Event& ev);
     void onBook(const coinbase::Event& ev);
-    void resync(BookState& b, const QString& reason);
 
     coinbase::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::map<std::string, std::int64_t> m_lastTradeId;
     int m_tradeGaps = 0;
 };

@@ -39,7 +39,7 @@ std::int64_t windowEnd(Timeframe tf, std::int64_t from, int bars) {
 }
 }  // namespace
 
-ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent)
+ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent)
     : MarketDataFeed(parent),
       m_config(std::move(config)),
       m_venue(std::move(venue)),
@@ -54,8 +54,8 @@ ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<Rat
     qRegisterMetaType<kairos::marketdata::Ticker24h>();
     qRegisterMetaType<kairos::marketdata::BookTop>();
     qRegisterMetaType<std::vector<kairos::Bar>>();
-    m_rest = new RestClient(m_config.restUrl, std::move(restPolicy), m_config.rest, this);
-    connect(m_rest, &RestClient::rateLimited, this, &ExchangeFeed::rateLimited);
+    m_rest = new net::RestClient(m_config.restUrl, std::move(restPolicy), m_config.rest, this);
+    connect(m_rest, &net::RestClient::rateLimited, this, &ExchangeFeed::rateLimited);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &ExchangeFeed::flushPending);
     m_status.state = FeedState::Disconnected;
@@ -80,7 +80,34 @@ void ExchangeFeed::onConnectionOpened(Shard&) {}
 void ExchangeFeed::onConnectionLost(Shard&) {}
 void ExchangeFeed::onSubscribed(const Subscription&) {}
 void ExchangeFeed::onUnsubscribed(const Subscription&) {}
-const OrderBook* ExchangeFeed::orderBook(const InstrumentId&) const { return nullptr; }
+const OrderBook* ExchangeFeed::orderBook(const InstrumentId& id) const {
+    auto it = m_books.find(id.symbol);
+    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
+}
+
+ExchangeFeed::VenueBook* ExchangeFeed::venueBook(std::string_view symbol) {
+    auto it = m_books.find(symbol);
+    return it == m_books.end() ? nullptr : &it->second;
+}
+
+void ExchangeFeed::setBookSnapshot(VenueBook& b, const std::vector<BookLevel>& bids, const std::vector<BookLevel>& asks,
+                                   std::int64_t updateId) {
+    b.book.setSnapshot(bids, asks, updateId);
+    b.synced = true;
+    b.crossedSnapshot = b.book.isCrossed();
+}
+
+void ExchangeFeed::resyncBook(VenueBook& b, const QString& reason) {
+    b.synced = false;
+    b.book.clear();
+    noteBookResync(b.id, reason);
+    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
+}
+
+void ExchangeFeed::resyncBooksOn(const Shard& shard, const QString& reason) {
+    for (auto& [sym, b] : m_books)
+        if (b.synced && shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) resyncBook(b, reason);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Subscriptions and connections
@@ -96,6 +123,7 @@ void ExchangeFeed::subscribe(const Subscription& s) {
         return;
     }
     if (!m_subs.insert(s).second) return;
+    if (s.channel == Channel::Book && m_venueBooks) m_books[s.instrument.symbol].id = s.instrument;
     onSubscribed(s);
     const QString topic = topicFor(s);
     if (++m_topicRefs[topic] == 1) addTopic(endpointFor(s), topic);
@@ -103,6 +131,7 @@ void ExchangeFeed::subscribe(const Subscription& s) {
 
 void ExchangeFeed::unsubscribe(const Subscription& s) {
     if (m_subs.erase(s) == 0) return;
+    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
     onUnsubscribed(s);
     if (s.channel == Channel::Bars) {
         m_barTracks.erase({s.instrument, s.timeframe});
@@ -127,6 +156,7 @@ void ExchangeFeed::stop() {
     m_shards.clear();
     for (const auto& s : m_subs) onUnsubscribed(s);
     m_subs.clear();
+    m_books.clear();
     m_topicRefs.clear();
     m_barTracks.clear();
     m_formingBars.clear();
@@ -153,12 +183,12 @@ void ExchangeFeed::addTopic(const QString& endpoint, const QString& topic) {
         shard = owned.get();
         shard->index = m_nextShardIndex++;
         shard->endpoint = endpoint;
-        shard->conn = new WsConnection(m_config.ws, this);
-        connect(shard->conn, &WsConnection::opened, this, [this, shard] { onShardOpened(shard); });
-        connect(shard->conn, &WsConnection::closed, this,
+        shard->conn = new net::WsConnection(m_config.ws, this);
+        connect(shard->conn, &net::WsConnection::opened, this, [this, shard] { onShardOpened(shard); });
+        connect(shard->conn, &net::WsConnection::closed, this,
                 [this, shard](const QString& reason, int retryInMs) { onShardClosed(shard, reason, retryInMs); });
-        connect(shard->conn, &WsConnection::stateChanged, this, [this] { updateStatus(); });
-        connect(shard->conn, &WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
+        connect(shard->conn, &net::WsConnection::stateChanged, this, [this] { updateStatus(); });
+        connect(shard->conn, &net::WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
         m_shards.push_back(std::move(owned));
     }
     shard->topics.insert(topic);
@@ -188,15 +218,15 @@ void ExchangeFeed::flushPending() {
             it = m_shards.erase(it);
             continue;
         }
-        WsConnection* c = s->conn;
-        if (c->state() == WsConnection::State::Open) {
+        net::WsConnection* c = s->conn;
+        if (c->state() == net::WsConnection::State::Open) {
             if (!s->pendingSub.isEmpty())
-                for (const auto& m : subscribeMessages(s->endpoint, s->pendingSub)) c->sendText(m);
+                for (const auto& m : controlMessages(Control::Subscribe, s->endpoint, s->pendingSub)) c->sendText(m);
             if (!s->pendingUnsub.isEmpty())
-                for (const auto& m : unsubscribeMessages(s->endpoint, s->pendingUnsub)) c->sendText(m);
+                for (const auto& m : controlMessages(Control::Unsubscribe, s->endpoint, s->pendingUnsub)) c->sendText(m);
             s->pendingSub.clear();
             s->pendingUnsub.clear();
-        } else if (c->state() == WsConnection::State::Idle || c->state() == WsConnection::State::Failed) {
+        } else if (c->state() == net::WsConnection::State::Idle || c->state() == net::WsConnection::State::Failed) {
             s->pendingSub.clear();
             s->pendingUnsub.clear();
             c->open([this, s] {
@@ -222,9 +252,9 @@ void ExchangeFeed::onShardOpened(Shard* shard) {
     QSet<QString> toUnsub = shard->urlTopics;
     toUnsub.subtract(shard->topics);
     if (!toSub.isEmpty())
-        for (const auto& m : subscribeMessages(shard->endpoint, sorted(toSub))) shard->conn->sendText(m);
+        for (const auto& m : controlMessages(Control::Subscribe, shard->endpoint, sorted(toSub))) shard->conn->sendText(m);
     if (!toUnsub.isEmpty())
-        for (const auto& m : unsubscribeMessages(shard->endpoint, sorted(toUnsub))) shard->conn->sendText(m);
+        for (const auto& m : controlMessages(Control::Unsubscribe, shard->endpoint, sorted(toUnsub))) shard->conn->sendText(m);
     onConnectionOpened(*shard);
     updateStatus();
 }
@@ -234,6 +264,12 @@ void ExchangeFeed::onShardClosed(Shard* shard, const QString& reason, int retryI
     qCInfo(lcFeed).noquote() << m_venue << "connection" << shard->index << "lost:" << reason
                              << (retryInMs >= 0 ? QStringLiteral("; reconnecting in %1 ms").arg(retryInMs)
                                                 : QStringLiteral("; giving up"));
+    for (auto& [sym, b] : m_books) {
+        if (!shard->topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
+        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
+        b.synced = false;
+        b.book.clear();
+    }
     onConnectionLost(*shard);
     updateStatus();
 }
@@ -250,8 +286,8 @@ void ExchangeFeed::sendOnTopicConnection(const QString& topic, const QByteArray&
 void ExchangeFeed::resubscribeTopic(const QString& topic) {
     Shard* s = shardForTopic(topic);
     if (!s || !s->conn->isOpen()) return;  // a reconnect subscribes everything anyway
-    for (const auto& m : unsubscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
-    for (const auto& m : subscribeMessages(s->endpoint, {topic})) s->conn->sendText(m);
+    for (const auto& m : controlMessages(Control::Unsubscribe, s->endpoint, {topic})) s->conn->sendText(m);
+    for (const auto& m : controlMessages(Control::Subscribe, s->endpoint, {topic})) s->conn->sendText(m);
 }
 
 void ExchangeFeed::updateStatus() {
@@ -264,20 +300,20 @@ void ExchangeFeed::updateStatus() {
         QString why;
         for (const auto& s : m_shards) {
             switch (s->conn->state()) {
-            case WsConnection::State::Failed:
+            case net::WsConnection::State::Failed:
                 anyFailed = true;
                 why = s->conn->lastError();
                 break;
-            case WsConnection::State::WaitingToReconnect:
+            case net::WsConnection::State::WaitingToReconnect:
                 anyWaiting = true;
                 if (s->conn->retryInMs() < retry) {
                     retry = s->conn->retryInMs();
                     if (!anyFailed) why = s->conn->lastError();
                 }
                 break;
-            case WsConnection::State::Connecting:
-            case WsConnection::State::Idle: anyConnecting = true; break;
-            case WsConnection::State::Open: break;
+            case net::WsConnection::State::Connecting:
+            case net::WsConnection::State::Idle: anyConnecting = true; break;
+            case net::WsConnection::State::Open: break;
             }
         }
         if (anyFailed) {
@@ -310,6 +346,73 @@ void ExchangeFeed::reportMalformed(const QString& kind, std::string_view message
     Q_EMIT errorOccurred(text);
 }
 
+void ExchangeFeed::reportInvalid(const QString& kind, const InstrumentId& id, const QString& why) {
+    ++m_invalidTotal;
+    if (++m_invalid[kind] != 1) return;
+    const QString text = QStringLiteral("%1: skipped an invalid %2 of %3: %4")
+                             .arg(m_venue, kind, QString::fromStdString(id.symbol), why);
+    qCWarning(lcFeed).noquote() << text;
+    Q_EMIT errorOccurred(text);
+}
+
+namespace {
+QString num(const Price& p) { return QString::fromStdString(p.toTrimmedString()); }
+QString num(const Quantity& q) { return QString::fromStdString(q.toTrimmedString()); }
+}  // namespace
+
+void ExchangeFeed::deliverTrade(const InstrumentId& id, const Trade& t, bool buildBars, bool (*skip)(Timeframe)) {
+    QString why;
+    if (t.price.raw() <= 0) why = QStringLiteral("price %1 is not positive").arg(num(t.price));
+    else if (t.quantity.raw() <= 0) why = QStringLiteral("quantity %1 is not positive").arg(num(t.quantity));
+    else if (t.timeMs < 0) why = QStringLiteral("time %1 ms is before 1970").arg(t.timeMs);
+    if (!why.isEmpty()) return reportInvalid(QStringLiteral("trade"), id, why);
+    const bool wanted = isSubscribed({Channel::Trades, id, Timeframe::M1});
+    if (wanted) Q_EMIT tradeReceived(id, t);
+    const bool folded = buildBars && deliverTradeToBars(id, t, skip);
+    if (!wanted && !folded) reportInvalid(QStringLiteral("event"), id, QStringLiteral("trade of a symbol not subscribed"));
+}
+
+void ExchangeFeed::deliverQuote(const InstrumentId& id, const Quote& q) {
+    if (q.bid.isNegative() || q.ask.isNegative() || q.bidSize.isNegative() || q.askSize.isNegative() || q.timeMs < 0)
+        return reportInvalid(QStringLiteral("quote"), id, QStringLiteral("bid %1 x %2, ask %3 x %4 at %5 ms")
+                                                              .arg(num(q.bid), num(q.bidSize), num(q.ask), num(q.askSize))
+                                                              .arg(q.timeMs));
+    if (!isSubscribed({Channel::Quotes, id, Timeframe::M1}))
+        return reportInvalid(QStringLiteral("event"), id, QStringLiteral("quote of a symbol not subscribed"));
+    Q_EMIT quoteReceived(id, q);
+}
+
+void ExchangeFeed::deliverTicker(const InstrumentId& id, const Ticker24h& t) {
+    if (t.lastPrice.isNegative() || t.timeMs < 0)
+        return reportInvalid(QStringLiteral("ticker"), id, QStringLiteral("last price %1 at %2 ms").arg(num(t.lastPrice)).arg(t.timeMs));
+    if (!isSubscribed({Channel::Ticker, id, Timeframe::M1}))
+        return reportInvalid(QStringLiteral("event"), id, QStringLiteral("ticker of a symbol not subscribed"));
+    Q_EMIT tickerReceived(id, t);
+}
+
+bool ExchangeFeed::acceptBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
+    QString why;
+    // Not Bar::validate(): venues' own examples put open or close outside [low, high] (Binance's
+    // kline doc example), which is odd but harmless; a low above the high is not.
+    if (bar.low.raw() <= 0 || bar.open.raw() <= 0 || bar.close.raw() <= 0)
+        why = QStringLiteral("a price is not positive (open %1, low %2, close %3)").arg(num(bar.open), num(bar.low), num(bar.close));
+    else if (bar.high < bar.low) why = QStringLiteral("high %1 is below low %2").arg(num(bar.high), num(bar.low));
+    else if (bar.volume.isNegative()) why = QStringLiteral("volume %1 is negative").arg(num(bar.volume));
+    else if (bar.openTimeMs < 0) why = QStringLiteral("open time %1 ms is before 1970").arg(bar.openTimeMs);
+    else if (bucketStart(tf, bar.openTimeMs) != bar.openTimeMs)
+        why = QStringLiteral("open time %1 is off the %2 grid")
+                  .arg(QString::fromStdString(formatUtc(bar.openTimeMs)), QString::fromStdString(toString(tf)));
+    if (!why.isEmpty()) {
+        reportInvalid(QStringLiteral("bar"), id, why);
+        return false;
+    }
+    if (!isSubscribed({Channel::Bars, id, tf})) {
+        reportInvalid(QStringLiteral("event"), id, QStringLiteral("%1 bar of a symbol not subscribed").arg(QString::fromStdString(toString(tf))));
+        return false;
+    }
+    return true;
+}
+
 void ExchangeFeed::reportVenueError(const QString& text) {
     qCWarning(lcFeed).noquote() << m_venue << text;
     Q_EMIT errorOccurred(m_venue + QStringLiteral(": ") + text);
@@ -331,6 +434,10 @@ void ExchangeFeed::setLastClosedBar(const InstrumentId& id, Timeframe tf, std::i
 }
 
 void ExchangeFeed::deliverBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
+    if (acceptBar(id, tf, bar)) emitBar(id, tf, bar);
+}
+
+void ExchangeFeed::emitBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
     Q_EMIT barUpdated(id, tf, bar);
     auto& t = m_barTracks[{id, tf}];
     if (t.lastClosedOpenMs >= 0) {
@@ -347,6 +454,7 @@ void ExchangeFeed::deliverBar(const InstrumentId& id, Timeframe tf, const Bar& b
 }
 
 void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar) {
+    if (!acceptBar(id, tf, bar)) return;
     bar.closed = false;
     auto it = m_formingBars.find({id, tf});
     if (it != m_formingBars.end()) {
@@ -354,19 +462,21 @@ void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar
         if (bar.openTimeMs > it->second.openTimeMs) {
             Bar done = it->second;
             done.closed = true;
-            deliverBar(id, tf, done);
+            emitBar(id, tf, done);
         }
         it->second = bar;
     } else {
         m_formingBars.emplace(BarKey{id, tf}, bar);
     }
-    deliverBar(id, tf, bar);
+    emitBar(id, tf, bar);
 }
 
-void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
+bool ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
+    bool any = false;
     for (auto it = m_subs.lower_bound({Channel::Bars, id, Timeframe::S1}); it != m_subs.end(); ++it) {
         if (it->channel != Channel::Bars || !(it->instrument == id)) break;
         const Timeframe tf = it->timeframe;
+        any = true;
         if (skip && skip(tf)) continue;
         const std::int64_t bucket = bucketStart(tf, t.timeMs);
         auto [pos, fresh] = m_tradeBars.try_emplace(BarKey{id, tf});
@@ -377,7 +487,7 @@ void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bo
                 if (!tb.partial) {
                     Bar done = tb.bar;
                     done.closed = true;
-                    deliverBar(id, tf, done);
+                    emitBar(id, tf, done);
                 } else {
                     // Incomplete: let the gap check below fetch it (unless an older gap covers it).
                     auto& track = m_barTracks[{id, tf}];
@@ -398,8 +508,9 @@ void ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bo
             ++tb.bar.tradeCount;
         }
         tb.bar.closed = false;
-        deliverBar(id, tf, tb.bar);
+        emitBar(id, tf, tb.bar);
     }
+    return any;
 }
 
 void ExchangeFeed::markTradeBarsIncomplete(const InstrumentId& id) {
@@ -431,7 +542,7 @@ void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int6
                                             QString::fromStdString(st.message())));
             return;
         }
-        Backoff b(Backoff::Policy{2000, 120'000, 2.0, 0.5});
+        net::Backoff b(net::Backoff::Policy{2000, 120'000, 2.0, 0.5});
         int delay = 0;
         for (int i = 0; i < attempt; ++i) delay = b.nextDelayMs();
         QTimer::singleShot(delay, self, [self, id, tf, fromMs, toMs, attempt] {

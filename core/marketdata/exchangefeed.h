@@ -21,13 +21,14 @@
 #include "marketdata/marketdatafeed.h"
 #include "marketdata/marketdatatypes.h"
 #include "marketdata/orderbook.h"
-#include "marketdata/restclient.h"
-#include "marketdata/wsconnection.h"
+#include "net/restclient.h"
+#include "net/wsconnection.h"
 #include "util/result.h"
 
 #include <QByteArray>
 #include <QHash>
 #include <QMap>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
@@ -39,11 +40,14 @@
 #include <memory>
 #include <set>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace kairos::marketdata {
 
 enum class Channel : std::uint8_t { Trades = 1, Quotes, Ticker, Bars, Book };
+/// What a control message asks the venue to do with topics.
+enum class Control : std::uint8_t { Subscribe = 1, Unsubscribe };
 
 /// One subscription of a feed. `timeframe` matters for Channel::Bars only.
 struct Subscription {
@@ -61,8 +65,8 @@ struct FeedConfig {
     QUrl restUrl;                  ///< "https://api.binance.com"
     QUrl wsUrl;                    ///< "wss://stream.binance.com:9443"
     QUrl wsUrl2;                   ///< second WebSocket endpoint where a venue has one (OKX business)
-    WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
-    RestClient::Options rest;      ///< timeouts, retries
+    net::WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
+    net::RestClient::Options rest;      ///< timeouts, retries
     int maxTopicsPerConnection = 0;  ///< 0: the venue's default
     int bookDepth = 0;             ///< REST snapshot / subscribed depth; 0: the venue's default
     int bookSignalLevels = 10;     ///< levels per side carried by bookUpdated()
@@ -86,7 +90,7 @@ public:
         std::function<void(Status)> onDone;
     };
 
-    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<RateLimitPolicy> restPolicy, QObject* parent = nullptr);
+    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent = nullptr);
     ~ExchangeFeed() override;
 
     QString name() const override { return m_venue; }
@@ -135,13 +139,17 @@ public:
     /// Malformed/unexpected messages skipped so far, in total and per kind.
     quint64 malformedCount() const { return m_malformedTotal; }
     QMap<QString, quint64> malformedByKind() const { return m_malformed; }
+    /// Decoded events skipped as invalid (impossible values, unsubscribed symbols), in total and
+    /// per kind.
+    quint64 invalidCount() const { return m_invalidTotal; }
+    QMap<QString, quint64> invalidByKind() const { return m_invalid; }
     /// Connection drops followed by a reconnect, over all connections.
     int reconnectCount() const { return m_reconnects; }
     /// Book resynchronisations (sequence breaks, checksum mismatches, reconnects).
     int bookResyncCount() const { return m_bookResyncs; }
     /// WebSocket connections currently held.
     int connectionCount() const { return static_cast<int>(m_shards.size()); }
-    RestClient& rest() { return *m_rest; }
+    net::RestClient& rest() { return *m_rest; }
     const FeedConfig& config() const { return m_config; }
 
     /// Clock deciding whether a bar is closed (tests pin it); wall clock by default.
@@ -166,11 +174,21 @@ protected:
     struct Shard {
         int index = 0;
         QString endpoint;
-        WsConnection* conn = nullptr;
+        net::WsConnection* conn = nullptr;
         QSet<QString> topics;     ///< wanted on this connection
         QSet<QString> urlTopics;  ///< subscribed through the URL of the current connect
         QStringList pendingSub;
         QStringList pendingUnsub;
+    };
+
+    /// The L2 book of one Book subscription on a venue that sends a snapshot on (re)subscribe and
+    /// updates after it. The base creates it on subscribe, drops it on unsubscribe and discards
+    /// it (noting a resync) when its connection is lost; the venue applies its messages.
+    struct VenueBook {
+        InstrumentId id;
+        OrderBook book;
+        bool synced = false;
+        bool crossedSnapshot = false;  ///< the snapshot itself was crossed (Coinbase tolerates it)
     };
 
     // ---- venue hooks ----
@@ -181,9 +199,8 @@ protected:
     /// URL to connect `endpoint` with `topics` wanted; topics the URL does not carry go to
     /// `viaMessages` (default: the endpoint URL, everything via messages).
     virtual QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const;
-    /// Messages that subscribe/unsubscribe `topics` (the venue batches as it allows).
-    virtual QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
-    virtual QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) = 0;
+    /// Messages that subscribe or unsubscribe `topics` (the venue batches as it allows).
+    virtual QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) = 0;
     /// Decodes and dispatches one message (call the deliver* helpers, reportMalformed()).
     virtual void handleMessage(Shard& shard, const QByteArray& message) = 0;
     /// One page of bars: every bar with fromMs <= open < toMs the venue has (the window holds at
@@ -193,27 +210,74 @@ protected:
                                BarsPageCallback callback) = 0;
     /// A connection (re)opened and its subscriptions were sent.
     virtual void onConnectionOpened(Shard& shard);
-    /// A connection dropped (books on it are no longer in sync).
+    /// A connection dropped; its VenueBooks were already discarded (other state is the venue's).
     virtual void onConnectionLost(Shard& shard);
     /// A subscription was added / removed (books: create or drop the sync state).
     virtual void onSubscribed(const Subscription& s);
     virtual void onUnsubscribed(const Subscription& s);
     virtual int defaultMaxTopicsPerConnection() const { return 200; }
+    /// An HTTP error answer for messages ("HTTP 400 from /path: body"); venues may read their
+    /// error format.
+    virtual QString restErrorText(const net::HttpResponse& response) const { return response.describe(); }
 
     // ---- helpers for venues ----
-    void deliverTrade(const InstrumentId& id, const Trade& t) { Q_EMIT tradeReceived(id, t); }
-    void deliverQuote(const InstrumentId& id, const Quote& q) { Q_EMIT quoteReceived(id, q); }
-    void deliverTicker(const InstrumentId& id, const Ticker24h& t) { Q_EMIT tickerReceived(id, t); }
+    // Every deliver* helper validates what a codec decoded before anything reaches subscribers:
+    // a value that cannot be (price <= 0, negative quantity, time before 1970, a bar with high <
+    // low or off its timeframe's grid) or an event of a symbol not subscribed is skipped and
+    // counted (invalidCount(); logged and errorOccurred once per kind), like malformed JSON.
+    /// Emits tradeReceived for a Trades subscription. Venues without a candle stream pass
+    /// `buildBars` to fold the trade into bars too (deliverTradeToBars, with `skip`).
+    void deliverTrade(const InstrumentId& id, const Trade& t, bool buildBars = false, bool (*skip)(Timeframe) = nullptr);
+    void deliverQuote(const InstrumentId& id, const Quote& q);
+    void deliverTicker(const InstrumentId& id, const Ticker24h& t);
     /// Emits barUpdated and runs gap detection on it.
     void deliverBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
     /// Emits bookUpdated with the top of `book`.
     void deliverBook(const InstrumentId& id, const OrderBook& book, std::int64_t timeMs);
     /// Counts a skipped message; logs and emits errorOccurred the first time per `kind`.
     void reportMalformed(const QString& kind, std::string_view message, const QString& why);
+    /// Counts a decoded event skipped as invalid; logs and emits errorOccurred the first time per
+    /// `kind` ("trade", "bar", "unsubscribed").
+    void reportInvalid(const QString& kind, const InstrumentId& id, const QString& why);
+    /// GET on the venue's REST API. A transport error, or a status other than 200 (as
+    /// "<what>: HTTP 404 from /path: body"), goes to `callback`; a 200 body goes through `parse`
+    /// (const QByteArray& -> Result<T>) first. Nothing runs once the feed is gone.
+    template <class Parse, class Callback>
+    void restGet(const QString& path, const QUrlQuery& query, int weight, const char* what, Parse parse, Callback callback) {
+        using R = std::invoke_result_t<Parse&, const QByteArray&>;
+        QPointer<ExchangeFeed> self(this);
+        rest().get(path, query, weight, [self, what, parse, callback](Result<net::HttpResponse> r) mutable {
+            if (!self) return;
+            if (!r) return callback(R(r.error()));
+            if (r->status != 200) return callback(R(makeError(std::string(what) + ": " + self->restErrorText(*r).toStdString())));
+            callback(parse(r->body));
+        });
+    }
+    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed,
+    /// kind from kindName(event.kind)) and false returned.
+    template <class Event, class KindName>
+    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event, KindName kindName) {
+        const std::string_view text = textOf(message);
+        if (auto st = decode(text, event); !st) {
+            reportMalformed(kindName(event.kind), text, QString::fromStdString(st.message()));
+            return false;
+        }
+        return true;
+    }
+    static std::string_view textOf(const QByteArray& m) { return {m.constData(), static_cast<std::size_t>(m.size())}; }
     /// A venue-reported problem (subscription rejected, ...): logged and errorOccurred.
     void reportVenueError(const QString& text);
     /// Counts a book resync and emits bookResynced.
     void noteBookResync(const InstrumentId& id, const QString& reason);
+    /// The book of a Book subscription by venue symbol, or nullptr when not subscribed.
+    VenueBook* venueBook(std::string_view symbol);
+    /// Replaces the book with a snapshot; it is in sync from here on.
+    static void setBookSnapshot(VenueBook& b, const std::vector<BookLevel>& bids, const std::vector<BookLevel>& asks,
+                                std::int64_t updateId = 0);
+    /// Discards the book, notes the resync and resubscribes its topic for a fresh snapshot.
+    void resyncBook(VenueBook& b, const QString& reason);
+    /// resyncBook() for every synced book carried by `shard` (a sequence gap on the connection).
+    void resyncBooksOn(const Shard& shard, const QString& reason);
     /// The shard carrying `topic`, or nullptr.
     Shard* shardForTopic(const QString& topic) const;
     /// Drops and reopens the connection carrying `topic` at once (a forced fresh snapshot).
@@ -227,13 +291,14 @@ protected:
     /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
     /// then `bar` as forming; an update older than the current bar is ignored.
     void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
-    /// For venues without a candle stream (Coinbase Exchange): folds a trade into the bar of every
-    /// Bars subscription of `id` and delivers it as forming. A bar closes when a trade of a later
+    /// For venues without a candle stream (Coinbase Exchange; through deliverTrade): folds a trade
+    /// into the bar of every Bars subscription of `id` and delivers it as forming; returns whether
+    /// there was one. A bar closes when a trade of a later
     /// bucket arrives. The first bucket seen after a (re)subscription, a reconnect or lost trades
     /// lacks trades: it is never delivered as closed but left to the gap backfill over REST, as
     /// are buckets in which no trade was seen.
     /// `skip`: timeframes the venue streams as candles (not built from trades).
-    void deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
+    bool deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
     /// Trades of `id` were lost (reconnect, trade id jump): the bars forming now are incomplete.
     void markTradeBarsIncomplete(const InstrumentId& id);
     InstrumentId instrument(std::string_view venueSymbol) const {
@@ -243,6 +308,8 @@ protected:
     const QString& venue() const { return m_venue; }
 
     FeedConfig m_config;
+    /// Whether Book subscriptions get a VenueBook (false for Binance, which syncs over REST).
+    bool m_venueBooks = true;
 
 private:
     struct BarsFetch;
@@ -260,10 +327,14 @@ private:
     void nextPage(const std::shared_ptr<BarsFetch>& f);
     void startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt);
     int maxTopics() const;
+    /// Validates a decoded bar and checks its subscription (reportInvalid otherwise).
+    bool acceptBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
+    /// barUpdated plus gap detection, for bars already accepted.
+    void emitBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
 
     QString m_venue;
     std::string m_venueStd;
-    RestClient* m_rest = nullptr;
+    net::RestClient* m_rest = nullptr;
     std::set<Subscription> m_subs;
     QHash<QString, int> m_topicRefs;
     std::vector<std::unique_ptr<Shard>> m_shards;
@@ -272,8 +343,11 @@ private:
     FeedStatus m_status;
     QMap<QString, quint64> m_malformed;
     quint64 m_malformedTotal = 0;
+    QMap<QString, quint64> m_invalid;
+    quint64 m_invalidTotal = 0;
     int m_reconnects = 0;
     int m_bookResyncs = 0;
+    std::map<std::string, VenueBook, std::less<>> m_books;  // by venue symbol
     std::map<BarKey, BarTrack> m_barTracks;
     std::map<BarKey, Bar> m_formingBars;  // deliverUnflaggedBar
     struct TradeBar {

@@ -24,31 +24,82 @@ bool readTime(JsonScanner& sc, std::int64_t& ms) {
     return sc.readString(t) && parseRfc3339Ms(t, ms);
 }
 
+constexpr std::array<Field<BookLevel>, 2> kLevelFields{{
+    {"price", "price", [](JsonScanner& sc, BookLevel& l, std::string_view& x) { return readDec(sc, l.price, x); }, true},
+    {"qty", "qty", [](JsonScanner& sc, BookLevel& l, std::string_view& x) { return readDec(sc, l.quantity, x); }, true},
+}};
+
 /// [{"price": p, "qty": q}, ...]
 bool readLevelObjects(JsonScanner& sc, std::vector<BookLevel>& out) {
     out.clear();
     if (!sc.beginArray()) return false;
     while (sc.nextElement()) {
-        if (!sc.beginObject()) return false;
         BookLevel l;
-        unsigned seen = 0;
-        std::string_view key;
-        while (sc.nextKey(key)) {
-            if (key == "price") {
-                if (!readDec(sc, l.price)) return sc.fail();
-                seen |= 1;
-            } else if (key == "qty") {
-                if (!readDec(sc, l.quantity)) return sc.fail();
-                seen |= 2;
-            } else if (!sc.skipValue()) {
-                return false;
-            }
-        }
-        if (seen != 3) return sc.fail();
+        if (!scanFields(sc, "book", kLevelFields, l).ok()) return sc.fail();
         out.push_back(l);
     }
     return !sc.failed();
 }
+
+struct TradeSlot {
+    Trade* trade;
+    std::string_view* symbol;
+};
+constexpr std::array<Field<TradeSlot>, 6> kTradeFields{{
+    {"symbol", "symbol", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return sc.readString(*c.symbol); }, true},
+    {"price", "price", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->price, x); }, true},
+    {"qty", "qty", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->quantity, x); }, true},
+    {"timestamp", "timestamp", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return readTime(sc, c.trade->timeMs); }, true},
+    {"trade_id", "trade_id", [](JsonScanner& sc, TradeSlot& c, std::string_view&) {
+         std::int64_t id = 0;
+         if (!sc.readInt(id)) return false;
+         setId(c.trade->tradeId, id);
+         return true;
+     }, true},
+    {"side", "side", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+         if (!sc.readString(x) || (x != "buy" && x != "sell")) return false;
+         c.trade->aggressor = x == "buy" ? Side::Buy : Side::Sell;  // taker side
+         return true;
+     }, true},
+}};
+
+struct TickerSlot {
+    TickerItem* item;
+    Price change;
+    bool haveChange = false;
+};
+constexpr std::array<Field<TickerSlot>, 11> kTickerFields{{
+    {"symbol", "symbol", [](JsonScanner& sc, TickerSlot& c, std::string_view&) { return sc.readString(c.item->symbol); }, true},
+    {"bid", "bid", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.bid, x); }},
+    {"bid_qty", "bid_qty", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.bidSize, x); }},
+    {"ask", "ask", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.ask, x); }},
+    {"ask_qty", "ask_qty", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.askSize, x); }},
+    {"last", "last", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.lastPrice, x); }, true},
+    {"volume", "volume", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.volume, x); }},
+    {"low", "low", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.lowPrice, x); }},
+    {"high", "high", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.highPrice, x); }},
+    {"change", "change", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return c.haveChange = readDec(sc, c.change, x); }},
+    {"timestamp", "timestamp", [](JsonScanner& sc, TickerSlot& c, std::string_view&) { return readTime(sc, c.item->quote.timeMs); }},
+}};
+
+// "timestamp" is the interval end in the docs example despite its description: interval_begin.
+constexpr std::array<Field<BarItem>, 9> kOhlcFields{{
+    {"symbol", "symbol", [](JsonScanner& sc, BarItem& b, std::string_view&) { return sc.readString(b.symbol); }, true},
+    {"open", "open", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.open, x); }, true},
+    {"high", "high", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.high, x); }, true},
+    {"low", "low", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.low, x); }, true},
+    {"close", "close", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.close, x); }, true},
+    {"volume", "volume", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.volume, x); }, true},
+    {"trades", "trades", [](JsonScanner& sc, BarItem& b, std::string_view&) { return sc.readInt(b.bar.tradeCount); }},
+    {"interval_begin", "interval_begin", [](JsonScanner& sc, BarItem& b, std::string_view&) { return readTime(sc, b.bar.openTimeMs); }, true},
+    {"interval", "interval", [](JsonScanner& sc, BarItem& b, std::string_view&) {
+         std::int64_t v = 0;
+         if (!sc.readInt(v)) return false;
+         auto tf = timeframeFor(static_cast<int>(v));
+         if (tf) b.timeframe = *tf;
+         return tf.has_value();
+     }, true},
+}};
 
 Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
     const std::string what(channel);
@@ -92,62 +143,20 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
     }
     if (!sc.beginArray()) return malformed(what.c_str(), "data is not an array");
     while (sc.nextElement()) {
-        if (!sc.beginObject()) return malformed(what.c_str(), "an entry is not an object");
         switch (ev.kind) {
         case EventKind::Trades: {
-            Trade& t = slot(ev.trades, n);
-            std::string_view& sym = slot(ev.tradeSymbols, n);
-            unsigned seen = 0;
-            while (sc.nextKey(key)) {
-                bool ok = true;
-                if (key == "symbol") ok = sc.readString(sym), seen |= 1;
-                else if (key == "price") ok = readDec(sc, t.price, text), seen |= 2;
-                else if (key == "qty") ok = readDec(sc, t.quantity, text), seen |= 4;
-                else if (key == "timestamp") ok = readTime(sc, t.timeMs), seen |= 8;
-                else if (key == "trade_id") {
-                    std::int64_t id = 0;
-                    ok = sc.readInt(id);
-                    setId(t.tradeId, id);
-                    seen |= 16;
-                } else if (key == "side") {
-                    ok = sc.readString(text);
-                    if (text == "buy") t.aggressor = Side::Buy;  // taker side
-                    else if (text == "sell") t.aggressor = Side::Sell;
-                    else ok = false;
-                    seen |= 32;
-                } else {
-                    ok = sc.skipValue();
-                }
-                if (!ok) return bad(key);
-            }
-            if (seen != 63) return malformed(what.c_str(), "missing field(s) symbol, price, qty, timestamp, trade_id, side");
+            TradeSlot ctx{&slot(ev.trades, n), &slot(ev.tradeSymbols, n)};
+            if (auto st = scanFields(sc, what.c_str(), kTradeFields, ctx); !st) return st;
             break;
         }
         case EventKind::Tickers: {
-            TickerItem& it = slot(ev.tickers, n);
+            TickerSlot ctx{&slot(ev.tickers, n), Price{}, false};
+            TickerItem& it = *ctx.item;
             it = TickerItem{};
-            Price change;
-            bool haveChange = false, haveLast = false;
-            while (sc.nextKey(key)) {
-                bool ok = true;
-                if (key == "symbol") ok = sc.readString(it.symbol);
-                else if (key == "bid") ok = readDec(sc, it.quote.bid, text);
-                else if (key == "bid_qty") ok = readDec(sc, it.quote.bidSize, text);
-                else if (key == "ask") ok = readDec(sc, it.quote.ask, text);
-                else if (key == "ask_qty") ok = readDec(sc, it.quote.askSize, text);
-                else if (key == "last") ok = haveLast = readDec(sc, it.ticker.lastPrice, text);
-                else if (key == "volume") ok = readDec(sc, it.ticker.volume, text);
-                else if (key == "low") ok = readDec(sc, it.ticker.lowPrice, text);
-                else if (key == "high") ok = readDec(sc, it.ticker.highPrice, text);
-                else if (key == "change") ok = haveChange = readDec(sc, change, text);
-                else if (key == "timestamp") ok = readTime(sc, it.quote.timeMs);
-                else ok = sc.skipValue();
-                if (!ok) return bad(key);
-            }
-            if (it.symbol.empty() || !haveLast) return malformed(what.c_str(), "missing symbol or last");
+            if (auto st = scanFields(sc, what.c_str(), kTickerFields, ctx); !st) return st;
             // The 24 h open is last - change, exactly.
-            if (haveChange)
-                if (auto open = it.ticker.lastPrice.sub(change)) it.ticker.openPrice = *open;
+            if (ctx.haveChange)
+                if (auto open = it.ticker.lastPrice.sub(ctx.change)) it.ticker.openPrice = *open;
             it.ticker.bid = it.quote.bid;
             it.ticker.ask = it.quote.ask;
             it.ticker.timeMs = it.quote.timeMs;
@@ -156,36 +165,13 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
         case EventKind::Ohlc: {
             BarItem& b = slot(ev.bars, n);
             b = BarItem{};
-            unsigned seen = 0;
-            while (sc.nextKey(key)) {
-                bool ok = true;
-                std::int64_t v = 0;
-                if (key == "symbol") ok = sc.readString(b.symbol), seen |= 1;
-                else if (key == "open") ok = readDec(sc, b.bar.open, text), seen |= 2;
-                else if (key == "high") ok = readDec(sc, b.bar.high, text), seen |= 4;
-                else if (key == "low") ok = readDec(sc, b.bar.low, text), seen |= 8;
-                else if (key == "close") ok = readDec(sc, b.bar.close, text), seen |= 16;
-                else if (key == "volume") ok = readDec(sc, b.bar.volume, text), seen |= 32;
-                else if (key == "trades") ok = sc.readInt(b.bar.tradeCount);
-                // "timestamp" is the interval end in the docs example despite its description.
-                else if (key == "interval_begin") ok = readTime(sc, b.bar.openTimeMs), seen |= 64;
-                else if (key == "interval") {
-                    ok = sc.readInt(v);
-                    auto tf = timeframeFor(static_cast<int>(v));
-                    if (!tf) return badField(what.c_str(), "interval");
-                    b.timeframe = *tf;
-                    seen |= 128;
-                } else {
-                    ok = sc.skipValue();
-                }
-                if (!ok) return bad(key);
-            }
-            if (seen != 255) return malformed(what.c_str(), "missing field(s) symbol, open, high, low, close, volume, interval_begin, interval");
+            if (auto st = scanFields(sc, what.c_str(), kOhlcFields, b); !st) return st;
             b.bar.closed = false;
             break;
         }
         case EventKind::Book: {
             if (n > 0) return malformed(what.c_str(), "more than one book in a message");
+            if (!sc.beginObject()) return malformed(what.c_str(), "an entry is not an object");
             while (sc.nextKey(key)) {
                 bool ok = true;
                 if (key == "symbol") ok = sc.readString(ev.symbol);
@@ -206,8 +192,7 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
             break;
         }
         default:
-            while (sc.nextKey(key))
-                if (!sc.skipValue()) break;
+            if (!sc.skipValue()) return malformed(what.c_str(), "not JSON");
         }
         if (sc.failed()) return malformed(what.c_str(), "not JSON");
         ++n;
@@ -222,16 +207,11 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
     return {};
 }
 
-EventKind channelKind(std::string_view ch) {
-    if (ch == "trade") return EventKind::Trades;
-    if (ch == "ticker") return EventKind::Tickers;
-    if (ch == "ohlc") return EventKind::Ohlc;
-    if (ch == "book") return EventKind::Book;
-    if (ch == "instrument") return EventKind::Instruments;
-    if (ch == "heartbeat") return EventKind::Heartbeat;
-    if (ch == "status") return EventKind::Status;
-    return EventKind::Unknown;
-}
+constexpr std::pair<EventKind, std::string_view> kChannels[] = {
+    {EventKind::Trades, "trade"},           {EventKind::Tickers, "ticker"},      {EventKind::Ohlc, "ohlc"}, {EventKind::Book, "book"},
+    {EventKind::Instruments, "instrument"}, {EventKind::Heartbeat, "heartbeat"}, {EventKind::Status, "status"},
+};
+EventKind channelKind(std::string_view ch) { return meaningOr(kChannels, ch, EventKind::Unknown); }
 
 const std::array<std::uint32_t, 256>& crcTable() {
     static const std::array<std::uint32_t, 256> t = [] {
@@ -260,17 +240,9 @@ void appendLevelText(std::string& out, const T& v, int precision) {
 
 }  // namespace
 
-std::optional<int> intervalFor(Timeframe tf) {
-    for (const auto& [t, m] : kIntervals)
-        if (t == tf) return m;
-    return std::nullopt;
-}
+std::optional<int> intervalFor(Timeframe tf) { return spellingOf(kIntervals, tf); }
 
-std::optional<Timeframe> timeframeFor(int minutes) {
-    for (const auto& [t, m] : kIntervals)
-        if (m == minutes) return t;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(int minutes) { return meaningOf(kIntervals, minutes); }
 
 std::uint32_t crc32(std::string_view data) {
     std::uint32_t c = 0xFFFFFFFFu;
@@ -414,30 +386,11 @@ Result<std::vector<Bar>> parseOhlc(std::string_view json, std::int64_t* last) {
             haveRows = true;
             sc.beginArray();
             while (sc.nextElement()) {
-                if (!sc.beginArray()) return makeError("OHLC: a row is not an array");
+                using enum BarColumn;
                 Bar b;
-                int col = 0;
-                while (sc.nextElement()) {
-                    bool ok = true;
-                    std::int64_t secs = 0;
-                    switch (col) {
-                    case 0:
-                        ok = sc.readInt(secs);
-                        b.openTimeMs = secs * 1000;
-                        break;
-                    case 1: ok = readDec(sc, b.open); break;
-                    case 2: ok = readDec(sc, b.high); break;
-                    case 3: ok = readDec(sc, b.low); break;
-                    case 4: ok = readDec(sc, b.close); break;
-                    case 6: ok = readDec(sc, b.volume); break;
-                    case 7: ok = sc.readInt(b.tradeCount); break;
-                    default: ok = sc.skipValue(); break;
-                    }
-                    if (!ok) return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(col) + " is not valid");
-                    ++col;
-                }
-                if (col < 7) return makeError("OHLC: a row has " + std::to_string(col) + " columns");
-                b.closed = true;
+                // Column 5 is the vwap.
+                const int bad = readBarRow(sc, {OpenSec, Open, High, Low, Close, Skip, Volume, TradeCount}, b);
+                if (bad >= 0) return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
                 bars.push_back(b);
             }
         }

@@ -1,5 +1,7 @@
 #include "marketdata/krakenfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QDateTime>
 #include <QPointer>
 #include <QUrlQuery>
@@ -11,11 +13,6 @@ namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxSymbolsPerMessage = 100;
-
-std::string restError(const HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
@@ -36,7 +33,7 @@ QString kindName(kraken::EventKind k) {
 }
 }  // namespace
 
-std::optional<RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     // Kraken reports API errors in the body with HTTP 200 (EXCHANGES.md §4.1).
     const std::string errors = kraken::restErrors(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
     if (errors.find("EAPI:Rate limit exceeded") != std::string::npos || errors.find("EService:Busy") != std::string::npos)
@@ -52,7 +49,7 @@ std::optional<RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const
         }
         return rej;
     }
-    return RateLimitPolicy::rejection(r);
+    return net::RateLimitPolicy::rejection(r);
 }
 
 FeedConfig KrakenFeed::defaultConfig() {
@@ -63,7 +60,7 @@ FeedConfig KrakenFeed::defaultConfig() {
     c.ws.pingText = R"({"method":"ping"})";
     c.ws.idleTimeoutMs = 60'000;
     // After maintenance reconnect no faster than once per 5 s (Cloudflare limits attempts).
-    c.ws.reconnect = Backoff::Policy{5000, 120'000, 2.0, 0.3};
+    c.ws.reconnect = net::Backoff::Policy{5000, 120'000, 2.0, 0.3};
     c.rest.minIntervalMs = 1000;
     c.bookDepth = 10;
     return c;
@@ -115,31 +112,25 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
     for (const auto& [key, symbols] : groups) {
         const QStringList parts = key.split(QLatin1Char('|'));
         const QString& channel = parts[0];
-        for (qsizetype i = 0; i < symbols.size(); i += kMaxSymbolsPerMessage) {
-            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[";
-            const qsizetype end = std::min<qsizetype>(symbols.size(), i + kMaxSymbolsPerMessage);
-            for (qsizetype j = i; j < end; ++j) m += (j > i ? ",\"" : "\"") + symbols[j].toUtf8() + '"';
-            m += ']';
+        out += detail::batched(symbols, kMaxSymbolsPerMessage, [&](const QStringList& batch) -> QByteArray {
+            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[" +
+                           detail::jsonStrings(batch) + ']';
             if (channel == QLatin1String("ticker")) m += ",\"event_trigger\":\"bbo\"";
             if (channel == QLatin1String("ohlc")) m += ",\"interval\":" + parts.value(1).toUtf8();
             if (channel == QLatin1String("book")) m += ",\"depth\":" + QByteArray::number(bookDepth());
-            m += "},\"req_id\":" + reqId() + '}';
-            out.append(m);
-        }
+            return m + "},\"req_id\":" + reqId() + '}';
+        });
     }
     return out;
 }
 
-QList<QByteArray> KrakenFeed::subscribeMessages(const QString&, const QStringList& topics) { return methodMessages("subscribe", topics); }
-QList<QByteArray> KrakenFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return methodMessages("unsubscribe", topics); }
+QList<QByteArray> KrakenFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return methodMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     kraken::Event& ev = m_event;
-    if (auto st = kraken::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &kraken::decode, ev, kindName)) return;
     switch (ev.kind) {
     case kraken::EventKind::Trades:
         for (std::size_t i = 0; i < ev.trades.size(); ++i) deliverTrade(instrument(ev.tradeSymbols[i]), ev.trades[i]);
@@ -168,50 +159,23 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
     case kraken::EventKind::Heartbeat:
     case kraken::EventKind::Pong: break;
     case kraken::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void KrakenFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void KrakenFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* KrakenFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void KrakenFeed::onConnectionLost(Shard& shard) {
+void KrakenFeed::onConnectionLost(Shard&) {
     m_instrumentChannel = false;
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void KrakenFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
 }
 
 void KrakenFeed::onBook(const kraken::Event& ev) {
-    auto it = m_books.find(std::string(ev.symbol));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.symbol);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, 0);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks);
     } else {
         if (!b.synced) return;
         b.book.apply(ev.bids, ev.asks);  // every level, in order, before checking
@@ -220,13 +184,13 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
     b.book.truncate(static_cast<std::size_t>(bookDepth()));
     b.book.setUpdateId(b.book.updateId() + 1);
     if (ev.hasChecksum) {
-        auto p = m_precision.find(it->first);
+        auto p = m_precision.find(b.id.symbol);
         if (p == m_precision.end()) {
             ++m_unchecked;
         } else {
             const std::uint32_t mine = kraken::bookChecksum(b.book, p->second.first, p->second.second);
             if (mine != ev.checksum) {
-                resync(b, QStringLiteral("checksum mismatch: %1 computed, %2 sent").arg(mine).arg(ev.checksum));
+                resyncBook(b, QStringLiteral("checksum mismatch: %1 computed, %2 sent").arg(mine).arg(ev.checksum));
                 return;
             }
         }
@@ -237,17 +201,14 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
 // ---------------------------------------------------------------------------------------------
 
 void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
-    QPointer<KrakenFeed> self(this);
-    rest().get(QStringLiteral("/0/public/AssetPairs"), {}, 1, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("AssetPairs: " + restError(*r)));
+    // Runs only while the feed exists (restGet): `this` is safe in the parser.
+    restGet(QStringLiteral("/0/public/AssetPairs"), {}, 1, "AssetPairs", [this](const QByteArray& body) {
         std::vector<std::string> alt;
-        auto inst = kraken::parseAssetPairs(r->body, &alt, self->venue().toStdString());
+        auto inst = kraken::parseAssetPairs(body, &alt, venue().toStdString());
         if (inst)
-            for (std::size_t i = 0; i < inst->size(); ++i) self->m_restPairs[(*inst)[i].id.symbol] = alt[i];
-        callback(std::move(inst));
-    });
+            for (std::size_t i = 0; i < inst->size(); ++i) m_restPairs[(*inst)[i].id.symbol] = alt[i];
+        return inst;
+    }, callback);
 }
 
 void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t, BarsPageCallback callback) {
@@ -259,15 +220,13 @@ void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_
     q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
     q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
     q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
-    rest().get(QStringLiteral("/0/public/OHLC"), q, 1, [callback](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("OHLC: " + restError(*r)));
-        auto bars = kraken::parseOhlc(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+    restGet(QStringLiteral("/0/public/OHLC"), q, 1, "OHLC", [](const QByteArray& body) {
+        auto bars = kraken::parseOhlc(textOf(body));
         // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
         // is not used: in Kraken's own example it lies before the rows.
         if (bars && !bars->empty()) bars->pop_back();
-        callback(std::move(bars));
-    });
+        return bars;
+    }, callback);
 }
 
 }  // namespace kairos::marketdata

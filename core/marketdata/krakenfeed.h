@@ -22,9 +22,9 @@
 
 namespace kairos::marketdata {
 
-class KrakenRateLimitPolicy : public RateLimitPolicy {
+class KrakenRateLimitPolicy : public net::RateLimitPolicy {
 public:
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 };
 
 class KrakenFeed : public ExchangeFeed {
@@ -36,7 +36,6 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 720; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
     /// Price/qty precision of a pair for the book checksum (normally from the instrument channel).
     void setPrecision(const std::string& symbol, int pricePrecision, int qtyPrecision);
@@ -45,29 +44,19 @@ public:
 
 protected:
     QString topicFor(const Subscription& s) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
     int defaultMaxTopicsPerConnection() const override { return 1000; }
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-    };
     QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     int bookDepth() const;
     void onBook(const kraken::Event& ev);
-    void resync(BookState& b, const QString& reason);
 
     kraken::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::map<std::string, std::pair<int, int>> m_precision;
     std::map<std::string, std::string> m_restPairs;
     bool m_instrumentChannel = false;

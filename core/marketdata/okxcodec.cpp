@@ -12,12 +12,8 @@ using namespace kairos::marketdata::detail;
 
 namespace {
 
-struct BarName {
-    Timeframe tf;
-    std::string_view name;
-};
 // UTC-aligned spellings: plain 6H/12H/1D/1W/1M open at UTC+8 (EXCHANGES.md trap 2).
-constexpr BarName kBars[] = {
+constexpr std::pair<Timeframe, std::string_view> kBars[] = {
     {Timeframe::M1, "1m"},      {Timeframe::M3, "3m"},       {Timeframe::M5, "5m"},    {Timeframe::M15, "15m"},
     {Timeframe::M30, "30m"},    {Timeframe::H1, "1H"},       {Timeframe::H2, "2H"},    {Timeframe::H4, "4H"},
     {Timeframe::H6, "6Hutc"},   {Timeframe::H12, "12Hutc"},  {Timeframe::D1, "1Dutc"}, {Timeframe::W1, "1Wutc"},
@@ -25,10 +21,12 @@ constexpr BarName kBars[] = {
 };
 
 EventKind channelKind(std::string_view ch, Event& ev) {
-    if (ch == "trades" || ch == "trades-all") return EventKind::Trades;
-    if (ch == "bbo-tbt") return EventKind::Quote;
-    if (ch == "tickers") return EventKind::Ticker;
-    if (ch == "books" || ch == "books5" || ch == "books50-l2-tbt" || ch == "books-l2-tbt") return EventKind::Book;
+    constexpr std::pair<EventKind, std::string_view> kChannels[] = {
+        {EventKind::Trades, "trades"},  {EventKind::Trades, "trades-all"}, {EventKind::Quote, "bbo-tbt"},
+        {EventKind::Ticker, "tickers"}, {EventKind::Book, "books"},        {EventKind::Book, "books5"},
+        {EventKind::Book, "books50-l2-tbt"}, {EventKind::Book, "books-l2-tbt"},
+    };
+    if (auto k = meaningOf(kChannels, ch)) return *k;
     if (ch.substr(0, 6) == "candle") {
         auto tf = timeframeFor(ch.substr(6));
         if (!tf) return EventKind::Unknown;
@@ -49,165 +47,104 @@ bool readOptionalDec(JsonScanner& sc, T& out, std::string_view& text) {
     return parseDecimalText(text, out);
 }
 
+/// [ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]: vol in the base currency for SPOT.
 bool readCandleRow(JsonScanner& sc, Bar& b) {
-    if (!sc.beginArray()) return false;
-    int col = 0;
-    std::string_view text;
-    b = Bar{};
+    using enum BarColumn;
+    return readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, Skip, QuoteVolume, Confirm}, b) < 0;
+}
+
+constexpr std::array<Field<Trade>, 5> kTradeFields{{
+    {"px", "px", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.price, x); }, true},
+    {"sz", "sz", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.quantity, x); }, true},
+    {"ts", "ts", [](JsonScanner& sc, Trade& t, std::string_view&) { return sc.readInt(t.timeMs); }, true},
+    {"side", "side", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+         if (!sc.readString(x) || (x != "buy" && x != "sell")) return false;
+         t.aggressor = x == "buy" ? Side::Buy : Side::Sell;  // taker side
+         return true;
+     }, true},
+    {"tradeId", "tradeId", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+         if (!sc.readNumberOrString(x)) return false;
+         t.tradeId.assign(x.data(), x.size());
+         return true;
+     }, true},
+}};
+
+// books and bbo-tbt entries.
+constexpr std::array<Field<Event>, 5> kBookFields{{
+    {"bids", "bids", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.bids); }, true},
+    {"asks", "asks", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.asks); }, true},
+    {"ts", "ts", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.timeMs); }},
+    {"seqId", "seqId", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.seqId); }},
+    {"prevSeqId", "prevSeqId", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.prevSeqId); }},
+}};
+
+// Volumes: vol24h in the base, volCcy24h in the quote currency for SPOT.
+constexpr std::array<Field<Event>, 11> kTickerFields{{
+    {"last", "last", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.lastPrice, x); }, true},
+    {"open24h", "open24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.openPrice, x); }},
+    {"high24h", "high24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.highPrice, x); }},
+    {"low24h", "low24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.lowPrice, x); }},
+    {"vol24h", "vol24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.volume, x); }},
+    {"volCcy24h", "volCcy24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.quoteVolume, x); }},
+    {"bidPx", "bidPx", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.ticker.bid, x); }},
+    {"askPx", "askPx", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.ticker.ask, x); }},
+    {"bidSz", "bidSz", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.quote.bidSize, x); }},
+    {"askSz", "askSz", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.quote.askSize, x); }},
+    {"ts", "ts", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.ticker.timeMs); }},
+}};
+
+/// "data" holding exactly one entry (books, bbo-tbt, tickers).
+template <std::size_t N>
+Status scanOne(JsonScanner& sc, const char* what, const std::array<Field<Event>, N>& fields, Event& ev) {
+    if (!sc.beginArray()) return malformed(what, "data is not an array");
+    int n = 0;
     while (sc.nextElement()) {
-        bool ok = true;
-        switch (col) {
-        case 0: ok = sc.readInt(b.openTimeMs); break;
-        case 1: ok = readDec(sc, b.open); break;
-        case 2: ok = readDec(sc, b.high); break;
-        case 3: ok = readDec(sc, b.low); break;
-        case 4: ok = readDec(sc, b.close); break;
-        case 5: ok = readDec(sc, b.volume); break;  // base currency for SPOT
-        case 7: ok = readDec(sc, b.quoteVolume); break;
-        case 8:
-            ok = sc.readString(text);
-            b.closed = text == "1";
-            break;
-        default: ok = sc.skipValue(); break;
-        }
-        if (!ok) return sc.fail();
-        ++col;
+        if (auto st = scanFields(sc, what, fields, ev); !st) return st;
+        ++n;
     }
-    return !sc.failed() && col >= 6;
+    if (sc.failed()) return malformed(what, "not JSON");
+    if (n != 1) return malformed(what, "expected exactly one entry in data");
+    return {};
 }
 
 Status decodeData(JsonScanner& sc, Event& ev) {
-    const char* what = "data";
-    if (!sc.beginArray()) return malformed(what, "data is not an array");
-    std::size_t n = 0;
-    std::string_view key, text;
-    while (sc.nextElement()) {
-        switch (ev.kind) {
-        case EventKind::Trades: {
-            what = "trades";
-            Trade& t = slot(ev.trades, n);
-            if (!sc.beginObject()) return malformed(what, "a trade is not an object");
-            unsigned seen = 0;
-            while (sc.nextKey(key)) {
-                if (key == "px") {
-                    if (!readDec(sc, t.price, text)) return badField(what, "px", text);
-                    seen |= 1;
-                } else if (key == "sz") {
-                    if (!readDec(sc, t.quantity, text)) return badField(what, "sz", text);
-                    seen |= 2;
-                } else if (key == "ts") {
-                    if (!sc.readInt(t.timeMs)) return badField(what, "ts");
-                    seen |= 4;
-                } else if (key == "side") {
-                    if (!sc.readString(text)) return badField(what, "side");
-                    if (text == "buy") t.aggressor = Side::Buy;  // taker side
-                    else if (text == "sell") t.aggressor = Side::Sell;
-                    else return badField(what, "side", text);
-                    seen |= 8;
-                } else if (key == "tradeId") {
-                    if (!sc.readNumberOrString(text)) return badField(what, "tradeId");
-                    t.tradeId.assign(text.data(), text.size());
-                    seen |= 16;
-                } else if (!sc.skipValue()) {
-                    break;
-                }
-            }
-            if (sc.failed()) return malformed(what, "not JSON");
-            if (seen != 31) return malformed(what, "missing field(s) px, sz, ts, side, tradeId");
-            ++n;
-            break;
-        }
-        case EventKind::Quote:
-        case EventKind::Book: {
-            what = ev.kind == EventKind::Quote ? "bbo-tbt" : "books";
-            if (!sc.beginObject()) return malformed(what, "an entry is not an object");
-            unsigned seen = 0;
-            while (sc.nextKey(key)) {
-                if (key == "bids") {
-                    if (!readLevelArrays(sc, ev.bids)) return badField(what, "bids");
-                    seen |= 1;
-                } else if (key == "asks") {
-                    if (!readLevelArrays(sc, ev.asks)) return badField(what, "asks");
-                    seen |= 2;
-                } else if (key == "ts") {
-                    if (!sc.readInt(ev.timeMs)) return badField(what, "ts");
-                } else if (key == "seqId") {
-                    if (!sc.readInt(ev.seqId)) return badField(what, "seqId");
-                    seen |= 4;
-                } else if (key == "prevSeqId") {
-                    if (!sc.readInt(ev.prevSeqId)) return badField(what, "prevSeqId");
-                } else if (!sc.skipValue()) {
-                    break;
-                }
-            }
-            if (sc.failed()) return malformed(what, "not JSON");
-            if ((seen & 3) != 3) return malformed(what, "missing bids or asks");
-            if (ev.kind == EventKind::Quote) {
-                if (ev.bids.empty() || ev.asks.empty()) return malformed(what, "an empty side");
-                ev.quote = Quote{ev.timeMs, ev.bids[0].price, ev.bids[0].quantity, ev.asks[0].price, ev.asks[0].quantity};
-            }
-            ++n;
-            break;
-        }
-        case EventKind::Ticker: {
-            what = "tickers";
-            Ticker24h& t = ev.ticker;
-            t = Ticker24h{};
-            Quantity bidSz, askSz;
-            if (!sc.beginObject()) return malformed(what, "an entry is not an object");
-            bool haveLast = false;
-            while (sc.nextKey(key)) {
-                bool ok = true;
-                if (key == "last") ok = haveLast = readDec(sc, t.lastPrice, text);
-                else if (key == "open24h") ok = readDec(sc, t.openPrice, text);
-                else if (key == "high24h") ok = readDec(sc, t.highPrice, text);
-                else if (key == "low24h") ok = readDec(sc, t.lowPrice, text);
-                else if (key == "vol24h") ok = readDec(sc, t.volume, text);        // base for SPOT
-                else if (key == "volCcy24h") ok = readDec(sc, t.quoteVolume, text);  // quote for SPOT
-                else if (key == "bidPx") ok = readOptionalDec(sc, t.bid, text);
-                else if (key == "askPx") ok = readOptionalDec(sc, t.ask, text);
-                else if (key == "bidSz") ok = readOptionalDec(sc, bidSz, text);
-                else if (key == "askSz") ok = readOptionalDec(sc, askSz, text);
-                else if (key == "ts") ok = sc.readInt(t.timeMs);
-                else ok = sc.skipValue();
-                if (!ok || sc.failed()) return badField(what, std::string(key).c_str(), text);
-            }
-            if (!haveLast) return malformed(what, "missing last");
-            ev.quote = Quote{t.timeMs, t.bid, bidSz, t.ask, askSz};
-            ++n;
-            break;
-        }
-        case EventKind::Candles: {
-            what = "candle";
-            if (!readCandleRow(sc, slot(ev.bars, n))) return malformed(what, "a row is not valid");
-            ++n;
-            break;
-        }
-        default:
-            if (!sc.skipValue()) return malformed(what, "not JSON");
-        }
+    switch (ev.kind) {
+    case EventKind::Trades: return scanObjectArray(sc, "trades", kTradeFields, ev.trades);
+    case EventKind::Book: return scanOne(sc, "books", kBookFields, ev);
+    case EventKind::Quote: {
+        if (auto st = scanOne(sc, "bbo-tbt", kBookFields, ev); !st) return st;
+        if (ev.bids.empty() || ev.asks.empty()) return malformed("bbo-tbt", "an empty side");
+        ev.quote = Quote{ev.timeMs, ev.bids[0].price, ev.bids[0].quantity, ev.asks[0].price, ev.asks[0].quantity};
+        return {};
     }
-    if (sc.failed()) return malformed(what, "not JSON");
-    if (ev.kind == EventKind::Trades) ev.trades.resize(n);
-    if (ev.kind == EventKind::Candles) ev.bars.resize(n);
-    if ((ev.kind == EventKind::Book || ev.kind == EventKind::Quote || ev.kind == EventKind::Ticker) && n != 1)
-        return malformed(what, "expected exactly one entry in data");
-    return {};
+    case EventKind::Ticker: {
+        ev.ticker = Ticker24h{};
+        ev.quote = Quote{};
+        if (auto st = scanOne(sc, "tickers", kTickerFields, ev); !st) return st;
+        const Ticker24h& t = ev.ticker;
+        ev.quote = Quote{t.timeMs, t.bid, ev.quote.bidSize, t.ask, ev.quote.askSize};
+        return {};
+    }
+    case EventKind::Candles: {
+        if (!sc.beginArray()) return malformed("candle", "data is not an array");
+        std::size_t n = 0;
+        while (sc.nextElement())
+            if (!readCandleRow(sc, slot(ev.bars, n++))) return malformed("candle", "a row is not valid");
+        if (sc.failed()) return malformed("candle", "not JSON");
+        ev.bars.resize(n);
+        return {};
+    }
+    default:
+        if (!sc.skipValue()) return malformed("data", "not JSON");
+        return {};
+    }
 }
 
 }  // namespace
 
-std::optional<std::string_view> barFor(Timeframe tf) {
-    for (const auto& b : kBars)
-        if (b.tf == tf) return b.name;
-    return std::nullopt;
-}
+std::optional<std::string_view> barFor(Timeframe tf) { return spellingOf(kBars, tf); }
 
-std::optional<Timeframe> timeframeFor(std::string_view bar) {
-    for (const auto& b : kBars)
-        if (b.name == bar) return b.tf;
-    return std::nullopt;
-}
+std::optional<Timeframe> timeframeFor(std::string_view bar) { return meaningOf(kBars, bar); }
 
 Status decode(std::string_view json, Event& ev) {
     ev.kind = EventKind::Unknown;
@@ -269,16 +206,7 @@ Status decode(std::string_view json, Event& ev) {
 
 // ---------------------------------------------------------------------------------------------
 
-std::string envelopeCode(std::string_view json) {
-    JsonScanner sc(json);
-    if (!sc.beginObject()) return {};
-    std::string_view key, code;
-    while (sc.nextKey(key)) {
-        if (key == "code") return sc.readNumberOrString(code) ? std::string(code) : std::string();
-        if (!sc.skipValue()) return {};
-    }
-    return {};
-}
+std::string envelopeCode(std::string_view json) { return topLevelText(json, "code"); }
 
 Result<std::vector<Bar>> parseCandles(std::string_view json) {
     JsonScanner sc(json);

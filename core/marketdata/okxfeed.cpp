@@ -1,5 +1,7 @@
 #include "marketdata/okxfeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QPointer>
 #include <QUrlQuery>
 
@@ -9,11 +11,6 @@ namespace {
 constexpr int kMaxArgsPerMessage = 100;  // far below the 64 KB request limit
 const QString kPublic = QStringLiteral("public");
 const QString kBusiness = QStringLiteral("business");
-
-std::string restError(const HttpResponse& r) {
-    QString t = QString::fromUtf8(r.body.left(200)).simplified();
-    return QStringLiteral("HTTP %1 from %2: %3").arg(r.status).arg(r.url.path(), t).toStdString();
-}
 
 QString kindName(okx::EventKind k) {
     switch (k) {
@@ -32,7 +29,7 @@ QString kindName(okx::EventKind k) {
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 }  // namespace
 
-std::optional<RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const HttpResponse& r) const {
+std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const net::HttpResponse& r) const {
     const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
     if (code == "50011" || code == "50013" || r.status == 429) {
         Rejection rej;
@@ -80,31 +77,23 @@ QUrl OkxFeed::connectUrl(const QString& endpoint, const QStringList& topics, QSt
 }
 
 QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics) {
-    QList<QByteArray> out;
-    for (qsizetype i = 0; i < topics.size(); i += kMaxArgsPerMessage) {
-        QByteArray m = "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[";
-        const qsizetype end = std::min<qsizetype>(topics.size(), i + kMaxArgsPerMessage);
-        for (qsizetype j = i; j < end; ++j) {
-            const qsizetype colon = topics[j].indexOf(QLatin1Char(':'));
-            if (j > i) m += ',';
-            m += "{\"channel\":\"" + topics[j].left(colon).toUtf8() + "\",\"instId\":\"" + topics[j].mid(colon + 1).toUtf8() + "\"}";
+    return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
+        QByteArray args;
+        for (const QString& t : batch) {
+            const qsizetype colon = t.indexOf(QLatin1Char(':'));
+            args += (args.isEmpty() ? "" : ",") + ("{\"channel\":\"" + t.left(colon).toUtf8() + "\",\"instId\":\"" + t.mid(colon + 1).toUtf8() + "\"}");
         }
-        m += "]}";
-        out.append(m);
-    }
-    return out;
+        return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" + args + "]}";
+    });
 }
 
-QList<QByteArray> OkxFeed::subscribeMessages(const QString&, const QStringList& topics) { return opMessages("subscribe", topics); }
-QList<QByteArray> OkxFeed::unsubscribeMessages(const QString&, const QStringList& topics) { return opMessages("unsubscribe", topics); }
+QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
+    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
+}
 
 void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
-    const std::string_view text(message.constData(), static_cast<std::size_t>(message.size()));
     okx::Event& ev = m_event;
-    if (auto st = okx::decode(text, ev); !st) {
-        reportMalformed(kindName(ev.kind), text, QString::fromStdString(st.message()));
-        return;
-    }
+    if (!decodeMessage(message, &okx::decode, ev, kindName)) return;
     switch (ev.kind) {
     case okx::EventKind::Trades: {
         const InstrumentId id = instrument(ev.instId);
@@ -124,61 +113,31 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
             reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
         } else if (ev.event == "notice" && ev.code == "64008") {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
-            QPointer<WsConnection> conn(shard.conn);
+            QPointer<net::WsConnection> conn(shard.conn);
             QMetaObject::invokeMethod(
                 this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)")); }, Qt::QueuedConnection);
         }
         break;
     case okx::EventKind::Pong: break;
     case okx::EventKind::Unknown:
-        reportMalformed(QStringLiteral("unrecognised"), text, QStringLiteral("unknown channel or message"));
+        reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void OkxFeed::onSubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books[s.instrument.symbol].id = s.instrument;
-}
-
-void OkxFeed::onUnsubscribed(const Subscription& s) {
-    if (s.channel == Channel::Book) m_books.erase(s.instrument.symbol);
-}
-
-const OrderBook* OkxFeed::orderBook(const InstrumentId& id) const {
-    auto it = m_books.find(id.symbol);
-    return it == m_books.end() || !it->second.synced ? nullptr : &it->second.book;
-}
-
-void OkxFeed::onConnectionLost(Shard& shard) {
-    for (auto& [sym, b] : m_books) {
-        if (!shard.topics.contains(topicFor({Channel::Book, b.id, Timeframe::M1}))) continue;
-        if (b.synced) noteBookResync(b.id, QStringLiteral("connection lost; a new snapshot follows the reconnect"));
-        b.synced = false;
-        b.book.clear();
-    }
-}
-
-void OkxFeed::resync(BookState& b, const QString& reason) {
-    b.synced = false;
-    b.book.clear();
-    noteBookResync(b.id, reason);
-    resubscribeTopic(topicFor({Channel::Book, b.id, Timeframe::M1}));
-}
-
 void OkxFeed::onBook(const okx::Event& ev) {
     if (ev.channel != "books") return;
-    auto it = m_books.find(std::string(ev.instId));
-    if (it == m_books.end()) return;
-    BookState& b = it->second;
+    VenueBook* book = venueBook(ev.instId);
+    if (!book) return;
+    VenueBook& b = *book;
     if (ev.snapshot) {
-        b.book.setSnapshot(ev.bids, ev.asks, ev.seqId);
-        b.synced = true;
+        setBookSnapshot(b, ev.bids, ev.asks, ev.seqId);
     } else {
         if (!b.synced) return;
         if (ev.prevSeqId != b.book.updateId()) {
-            resync(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
+            resyncBook(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
             return;
         }
         // seqId == prevSeqId with no levels is OKX's keep-alive; a seqId lower than prevSeqId
@@ -188,7 +147,7 @@ void OkxFeed::onBook(const okx::Event& ev) {
         if (ev.bids.empty() && ev.asks.empty()) return;
     }
     if (b.book.isCrossed()) {
-        resync(b, QStringLiteral("crossed book at seqId %1").arg(ev.seqId));
+        resyncBook(b, QStringLiteral("crossed book at seqId %1").arg(ev.seqId));
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
@@ -199,13 +158,8 @@ void OkxFeed::onBook(const okx::Event& ev) {
 void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
-    QPointer<OkxFeed> self(this);
-    rest().get(QStringLiteral("/api/v5/public/instruments"), q, 1, [self, callback](Result<HttpResponse> r) {
-        if (!self) return;
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("instruments: " + restError(*r)));
-        callback(okx::parseInstruments(r->body, self->venue().toStdString()));
-    });
+    restGet(QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
+            [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
 }
 
 void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
@@ -218,13 +172,11 @@ void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t f
     q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
     q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    rest().get(QStringLiteral("/api/v5/market/history-candles"), q, 1, [callback](Result<HttpResponse> r) {
-        if (!r) return callback(r.error());
-        if (r->status != 200) return callback(makeError("history-candles: " + restError(*r)));
-        auto bars = okx::parseCandles(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+    restGet(QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles", [](const QByteArray& body) {
+        auto bars = okx::parseCandles(textOf(body));
         if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
-        callback(std::move(bars));
-    });
+        return bars;
+    }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -23,9 +23,9 @@
 
 namespace kairos::marketdata {
 
-class OkxRateLimitPolicy : public RateLimitPolicy {
+class OkxRateLimitPolicy : public net::RateLimitPolicy {
 public:
-    std::optional<Rejection> rejection(const HttpResponse& response) const override;
+    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
 };
 
 class OkxFeed : public ExchangeFeed {
@@ -37,33 +37,21 @@ public:
     bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
     int maxBarsPerRequest() const override { return 100; }
-    const OrderBook* orderBook(const InstrumentId& id) const override;
 
 protected:
     QString topicFor(const Subscription& s) const override;
     QString endpointFor(const Subscription& s) const override;
     QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const override;
-    QList<QByteArray> subscribeMessages(const QString& endpoint, const QStringList& topics) override;
-    QList<QByteArray> unsubscribeMessages(const QString& endpoint, const QStringList& topics) override;
+    QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
-    void onConnectionLost(Shard& shard) override;
-    void onSubscribed(const Subscription& s) override;
-    void onUnsubscribed(const Subscription& s) override;
 
 private:
-    struct BookState {
-        InstrumentId id;
-        OrderBook book;
-        bool synced = false;
-    };
     QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     void onBook(const okx::Event& ev);
-    void resync(BookState& b, const QString& reason);
 
     okx::Event m_event;
-    std::map<std::string, BookState> m_books;
     std::int64_t m_nextId = 1;
 };
 

@@ -1,11 +1,13 @@
 // BinanceFeed end to end against FakeBinance (a local REST + combined-stream server fed with real
-// payloads): every channel, many symbols per connection, reconnect with resubscription verified
-// on the server side, serverShutdown and the connection lifetime, malformed messages, kline gaps
-// backfilled over REST, kline pagination, rate limits, and the L2 book synced from the recorded
-// stream and snapshot.
+// payloads): the venue contract (reconnect, unsubscribe, malformed, gap backfill into the store,
+// pagination, rate limits, invalid values, message size), and what is Binance's own: every channel
+// from the doc examples, streams in the URL and in batched SUBSCRIBE messages, a second connection
+// past the stream limit, serverShutdown and the connection lifetime, kline paging parameters, and
+// the L2 book synced from the recorded stream and REST snapshot.
 #include "marketdata/binancefeed.h"
 
 #include "fakebinance.h"
+#include "fakevenuecontract.h"
 #include "testdata.h"
 
 #include <QSignalSpy>
@@ -14,8 +16,65 @@
 
 using namespace kairos;
 using namespace kairos::marketdata;
+using kairos::test::dec;
 using kairos::test::FakeBinance;
 using kairos::test::waitUntil;
+
+namespace {
+
+/// FakeBinance in the shape the venue contract expects (streams are its topics).
+struct FakeBinanceVenue : FakeBinance {
+    void setBars(const QString& symbol, Timeframe tf, std::vector<Bar> bars) { setKlines(symbol, tf, std::move(bars)); }
+    QSet<QString> liveTopics() const { return liveStreams(); }
+    QSet<QString> topicsOf(const test::FakeWsServer::Client& c) const { return streamsOf(c); }
+    int publish(const QString& stream, const QString& data) { return FakeBinance::publish(stream, data.toUtf8()); }
+};
+
+struct BinanceKit {
+    using Fake = FakeBinanceVenue;
+    static constexpr bool kBarStream = true;
+    static constexpr int kHistoryLimit = -1;
+    static constexpr Timeframe kBarTf = Timeframe::M1;
+    static std::unique_ptr<ExchangeFeed> makeFeed(FeedConfig c) { return std::make_unique<BinanceFeed>(std::move(c)); }
+    static InstrumentId instrument() { return {"BINANCE", "BTCUSDT"}; }
+    static InstrumentId other() { return {"BINANCE", "ETHUSDT"}; }
+    static QString restSymbol(const InstrumentId& id) { return QString::fromStdString(id.symbol); }
+    static QString topic(Channel c, const InstrumentId& id, Timeframe) {
+        const QString s = QString::fromStdString(id.symbol).toLower();
+        switch (c) {
+        case Channel::Trades: return s + "@trade";
+        case Channel::Quotes: return s + "@bookTicker";
+        case Channel::Ticker: return s + "@ticker";
+        case Channel::Bars: return s + "@kline_1m";
+        case Channel::Book: return s + "@depth@100ms";
+        }
+        return {};
+    }
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
+        return QStringLiteral(R"({"e":"trade","E":%1,"s":"%2","t":%3,"p":"%4","q":"%5","T":%1,"m":true,"M":true})")
+            .arg(t).arg(QString::fromStdString(id.symbol)).arg(tradeId).arg(QLatin1String(price), QLatin1String(qty));
+    }
+    static QString malformedTradeMessage(const InstrumentId& id) {
+        return QStringLiteral(R"({"e":"trade","E":1,"s":"%1","t":1,"p":"6O000.1","q":"1","T":1,"m":true})").arg(QString::fromStdString(id.symbol));
+    }
+    static QString barMessage(const InstrumentId& id, const Bar& b, bool closed) {
+        return QStringLiteral(R"({"e":"kline","E":%2,"s":"%1","k":{"t":%2,"T":%3,"s":"%1","i":"1m","o":"%4","c":"%5","h":"%6","l":"%7","v":"%8","n":10,"x":%9,"q":"0"}})")
+            .arg(QString::fromStdString(id.symbol)).arg(b.openTimeMs).arg(b.openTimeMs + 59'999)
+            .arg(dec(b.open), dec(b.close), dec(b.high), dec(b.low), dec(b.volume), closed ? "true" : "false");
+    }
+    static void queueRateLimit(Fake& f) {
+        test::HttpReply limited = test::HttpReply::json(R"({"code":-1003,"msg":"Too many requests."})", 429);
+        limited.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
+        f.http.queueReply("/api/v3/klines", limited);
+    }
+    static QString candlePath(const InstrumentId&) { return QStringLiteral("/api/v3/klines"); }
+};
+
+}  // namespace
+
+namespace kairos::test {
+INSTANTIATE_TYPED_TEST_SUITE_P(Binance, VenueContract, ::testing::Types<BinanceKit>);
+}
 
 namespace {
 
@@ -122,19 +181,6 @@ TEST_F(Fixture, MoreStreamsThanOneConnectionAllowsOpenASecondConnection) {
     EXPECT_EQ(fake.ws.openClients().size(), 2);
 }
 
-TEST_F(Fixture, UnsubscribeSendsUnsubscribeAndTheLastOneClosesTheConnection) {
-    feed->subscribeTrades(kBtc);
-    feed->subscribeQuotes(kBtc);
-    ASSERT_TRUE(waitStreams({"btcusdt@trade", "btcusdt@bookTicker"}));
-    feed->unsubscribeQuotes(kBtc);
-    feed->unsubscribeQuotes(kBtc);  // unknown now: a no-op
-    ASSERT_TRUE(waitUntil([&] { return fake.liveStreams() == QSet<QString>{"btcusdt@trade"}; }));
-    feed->unsubscribeTrades(kBtc);
-    ASSERT_TRUE(waitUntil([&] { return fake.ws.openClients().isEmpty(); }));
-    EXPECT_EQ(feed->connectionCount(), 0);
-    EXPECT_EQ(feed->status().state, FeedState::Disconnected);
-}
-
 TEST_F(Fixture, ReconnectsAfterTheServerDropsTheSocketAndResubscribes) {
     QSet<QString> want;
     for (int i = 0; i < 60; ++i) {  // more than fit in the URL: resubscription uses messages too
@@ -216,39 +262,6 @@ TEST_F(Fixture, MalformedMessageIsSkippedCountedAndTheNextGoodOneDelivered) {
     EXPECT_EQ(feed->status().state, FeedState::Live);
 }
 
-TEST_F(Fixture, ClosedKlineGapIsBackfilledOverRest) {
-    const auto bars = realBars();
-    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
-    QSignalSpy gaps(feed.get(), &ExchangeFeed::gapDetected);
-    QSignalSpy filled(feed.get(), &ExchangeFeed::barsBackfilled);
-    feed->subscribeBars(kBtc, Timeframe::M1);
-    ASSERT_TRUE(waitStreams({"btcusdt@kline_1m"}));
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[10], false));
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[10], true));
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[11], false));
-    // The stream loses bars 11 (its close) to 14; the next message is bar 15 forming.
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[15], false));
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[15], true));
-    ASSERT_TRUE(waitUntil([&] { return filled.size() == 1; }));
-    ASSERT_EQ(gaps.size(), 1);
-    EXPECT_EQ(gaps[0][2].toLongLong(), bars[11].openTimeMs);
-    EXPECT_EQ(gaps[0][3].toLongLong(), bars[15].openTimeMs);
-    const auto got = filled[0][2].value<std::vector<Bar>>();
-    ASSERT_EQ(got.size(), 4u);
-    for (std::size_t i = 0; i < 4; ++i) {
-        EXPECT_EQ(got[i].openTimeMs, bars[11 + i].openTimeMs);
-        EXPECT_EQ(got[i].close.toString(), bars[11 + i].close.toString());
-        EXPECT_EQ(got[i].volume.toString(), bars[11 + i].volume.toString());
-        EXPECT_TRUE(got[i].closed);
-    }
-    EXPECT_EQ(fake.http.requestCount("/api/v3/klines"), 1);
-    // No gap, no request: the next bar follows on.
-    fake.publish("btcusdt@kline_1m", klinePayload(bars[16], true));
-    QSignalSpy bars16(feed.get(), &MarketDataFeed::barUpdated);
-    ASSERT_TRUE(bars16.wait(5000));
-    EXPECT_EQ(gaps.size(), 1);
-}
-
 TEST_F(Fixture, GapAcrossAReconnectIsBackfilled) {
     const auto bars = realBars();
     fake.setKlines("BTCUSDT", Timeframe::M1, bars);
@@ -299,27 +312,6 @@ TEST_F(Fixture, KlineHistoryPagesAcrossSeveralRequests) {
     EXPECT_EQ(reqs[0].query.queryItemValue("interval"), QStringLiteral("1m"));
     EXPECT_EQ(progress.size(), 3u);
     EXPECT_EQ(progress.back(), to);
-}
-
-TEST_F(Fixture, RateLimitedHistoryBacksOffInsteadOfLooping) {
-    const auto bars = realBars();
-    fake.setKlines("BTCUSDT", Timeframe::M1, bars);
-    test::HttpReply limited = test::HttpReply::json(R"({"code":-1003,"msg":"Too many requests."})", 429);
-    limited.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
-    fake.http.queueReply("/api/v3/klines", limited);
-    QSignalSpy rate(feed.get(), &ExchangeFeed::rateLimited);
-    std::size_t n = 0;
-    std::optional<Status> done;
-    ExchangeFeed::BarsCallbacks cb;
-    cb.onPage = [&](const std::vector<Bar>& page) { n += page.size(); };
-    cb.onDone = [&](Status st) { done = st; };
-    feed->fetchBars(kBtc, Timeframe::M1, bars[0].openTimeMs, bars[1500].openTimeMs, cb);
-    ASSERT_TRUE(waitUntil([&] { return done.has_value(); }));
-    ASSERT_TRUE(done->ok());
-    EXPECT_EQ(n, 1500u);
-    EXPECT_EQ(fake.http.requestCount("/api/v3/klines"), 3);  // 2 pages + the one rejected attempt
-    ASSERT_EQ(rate.size(), 1);
-    EXPECT_EQ(rate[0][0].toLongLong(), 1000);
 }
 
 TEST_F(Fixture, InstrumentsComeFromExchangeInfo) {

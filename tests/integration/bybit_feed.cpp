@@ -264,7 +264,7 @@ TEST(BybitRateLimit, Http403MeansTenMinutesNotARetryLoop) {
     EXPECT_NE(done->message().find("10 minutes"), std::string::npos) << done->message();
     EXPECT_EQ(fake.http.requestCount("/v5/market/kline"), 1);
     BybitRateLimitPolicy policy;
-    HttpResponse r;
+    net::HttpResponse r;
     r.status = 403;
     EXPECT_EQ(policy.rejection(r)->waitMs, 600'000);
 }

@@ -83,8 +83,10 @@ TEST_F(OkxFixture, EveryChannelFromTheDocExamplesAndCandlesOnTheBusinessEndpoint
     EXPECT_EQ(fake.wrongEndpoint(), 0);
     EXPECT_EQ(feed->connectionCount(), 2);  // public + business
     fake.publish("trades:BTC-USDT", doc("trades.json"));
-    // The doc example is candle1D (UTC+8 days); the adapter subscribes candle1Dutc.
-    fake.publish("candle1Dutc:BTC-USDT", doc("candle1D.json").replace("\"candle1D\"", "\"candle1Dutc\""));
+    // The doc example is candle1D (UTC+8 days); the adapter subscribes candle1Dutc. Its ts
+    // (1597026383085) is off the day grid, which the feed rejects as invalid: moved to midnight UTC.
+    fake.publish("candle1Dutc:BTC-USDT",
+                 doc("candle1D.json").replace("\"candle1D\"", "\"candle1Dutc\"").replace("1597026383085", "1597017600000"));
     fake.publish("tickers:BTC-USDT", doc("tickers.json"));
     fake.publish("bbo-tbt:BCH-USDT-SWAP", doc("bbo-tbt.json"));
     ASSERT_TRUE(waitUntil([&] { return trades.size() == 1 && bars.size() == 1 && tickers.size() == 1 && quotes.size() == 1; }));
@@ -96,7 +98,7 @@ TEST_F(OkxFixture, EveryChannelFromTheDocExamplesAndCandlesOnTheBusinessEndpoint
     EXPECT_EQ(t.timeMs, 1630048897897);
     EXPECT_EQ(bars[0][1].value<Timeframe>(), Timeframe::D1);
     const Bar b = bars[0][2].value<Bar>();
-    EXPECT_EQ(b.openTimeMs, 1597026383085);
+    EXPECT_EQ(b.openTimeMs, 1597017600000);
     EXPECT_EQ(b.open.toString(), "8533.02");
     EXPECT_EQ(b.high.toString(), "8553.74");
     EXPECT_EQ(b.volume.toString(), "45247");

@@ -131,11 +131,11 @@ marketdata::FeedConfig FakeBinance::config() const {
     marketdata::FeedConfig c = marketdata::BinanceFeed::defaultConfig();
     c.restUrl = http.url();
     c.wsUrl = ws.url();
-    c.ws.reconnect = marketdata::Backoff::Policy{50, 400, 2.0, 0.5};
+    c.ws.reconnect = net::Backoff::Policy{50, 400, 2.0, 0.5};
     c.ws.maxControlPerSecond = 0;
     c.ws.pingIntervalMs = 0;
     c.ws.idleTimeoutMs = 0;
-    c.rest.retry = marketdata::Backoff::Policy{50, 400, 2.0, 0.5};
+    c.rest.retry = net::Backoff::Policy{50, 400, 2.0, 0.5};
     return c;
 }
 

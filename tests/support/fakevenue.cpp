@@ -46,11 +46,11 @@ void FakeVenue::removeTopics(FakeWsServer::Client& c, const QStringList& topics)
 QJsonObject FakeVenue::parseObject(const QString& text) { return QJsonDocument::fromJson(text.toUtf8()).object(); }
 
 void FakeVenue::speedUp(marketdata::FeedConfig& c) {
-    c.ws.reconnect = marketdata::Backoff::Policy{50, 400, 2.0, 0.5};
+    c.ws.reconnect = net::Backoff::Policy{50, 400, 2.0, 0.5};
     c.ws.maxControlPerSecond = 0;
     c.ws.pingIntervalMs = 0;
     c.ws.idleTimeoutMs = 0;
-    c.rest.retry = marketdata::Backoff::Policy{50, 400, 2.0, 0.5};
+    c.rest.retry = net::Backoff::Policy{50, 400, 2.0, 0.5};
 }
 
 void FakeVenue::setBars(const QString& symbol, Timeframe tf, std::vector<Bar> bars) {

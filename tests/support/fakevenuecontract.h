@@ -6,7 +6,10 @@
 //   * a malformed message is skipped and counted while the next good one is delivered;
 //   * a gap in the live candle stream triggers a REST backfill and the CandleStore ends complete;
 //   * candle history pages across more than one request, within the venue's limit;
-//   * the venue's rate-limit answer makes the client back off instead of retrying in a loop.
+//   * the venue's rate-limit answer makes the client back off instead of retrying in a loop;
+//   * impossible values (price <= 0, negative quantity, time before 1970, a bar with high < low or
+//     off its grid) and events of symbols not subscribed are skipped and counted;
+//   * a message over the connection's size limit is a protocol error: reconnect with backoff.
 //
 // A Kit provides (see tests/integration/bybit_feed.cpp for one):
 //   using Fake = ...;                                     a FakeVenue subclass
@@ -295,8 +298,111 @@ TYPED_TEST_P(VenueContract, RateLimitAnswerMakesTheClientBackOff) {
     EXPECT_EQ(this->feed->rest().rejectionCount(), 1);
 }
 
+TYPED_TEST_P(VenueContract, SyntheticInvalidTradesAndUnsubscribedSymbolsAreSkippedAndCounted) {
+    using Kit = TypeParam;
+    using marketdata::Channel;
+    const InstrumentId a = Kit::instrument(), b = Kit::other();
+    this->feed->subscribeTrades(a);
+    const QString topic = this->topic(Channel::Trades, a);
+    ASSERT_TRUE(this->waitTopics({topic}));
+    QSignalSpy trades(this->feed.get(), &marketdata::MarketDataFeed::tradeReceived);
+    const quint64 skippedBefore = this->feed->malformedCount() + this->feed->invalidCount();
+    const std::int64_t t = 1747699200000;
+    this->fake.publish(topic, Kit::tradeMessage(a, 11, "-1", "0.5", t));
+    this->fake.publish(topic, Kit::tradeMessage(a, 12, "0", "0.5", t));
+    this->fake.publish(topic, Kit::tradeMessage(a, 13, "100", "-2", t));
+    this->fake.publish(topic, Kit::tradeMessage(a, 14, "100", "0.5", -86'400'000));  // 1969-12-31
+    this->fake.publish(topic, Kit::tradeMessage(b, 15, "100", "0.5", t));            // b is not subscribed
+    this->fake.publish(topic, Kit::tradeMessage(a, 16, "101.5", "2", t));
+    ASSERT_TRUE(waitUntil([&] { return trades.size() == 1; }));
+    // One connection, in order: when the good trade is here, the five before it were handled.
+    EXPECT_EQ(trades[0][1].template value<Trade>().tradeId, "16");
+    EXPECT_EQ(this->feed->malformedCount() + this->feed->invalidCount(), skippedBefore + 5);
+    EXPECT_GE(this->feed->invalidCount(), 2u);  // at least the zero price and the unsubscribed symbol
+    EXPECT_EQ(this->feed->invalidByKind().value(QStringLiteral("event")), 1u);
+    EXPECT_EQ(this->feed->status().state, marketdata::FeedState::Live);
+}
+
+TYPED_TEST_P(VenueContract, SyntheticInvalidBarsAreSkippedAndCounted) {
+    using Kit = TypeParam;
+    using marketdata::Channel;
+    const InstrumentId a = Kit::instrument();
+    this->feed->subscribeBars(a, Kit::kBarTf);
+    QSignalSpy barsSpy(this->feed.get(), &marketdata::MarketDataFeed::barUpdated);
+    const Bar good = this->bars[100];
+    if constexpr (Kit::kBarStream) {
+        const QString topic = this->topic(Channel::Bars, a);
+        ASSERT_TRUE(this->waitTopics({topic}));
+        Bar inverted = good;  // high below low
+        std::swap(inverted.high, inverted.low);
+        Bar offGrid = good;
+        offGrid.openTimeMs += 1000;
+        this->fake.publish(topic, Kit::barMessage(a, inverted, false));
+        this->fake.publish(topic, Kit::barMessage(a, offGrid, false));
+        this->fake.publish(topic, Kit::barMessage(Kit::other(), good, false));  // not subscribed
+        this->fake.publish(topic, Kit::barMessage(a, good, false));
+        ASSERT_TRUE(waitUntil([&] { return barsSpy.size() >= 1; }));
+        EXPECT_EQ(barsSpy[0][2].template value<Bar>().openTimeMs, good.openTimeMs);
+        EXPECT_EQ(this->feed->invalidByKind().value(QStringLiteral("bar")), 2u);
+        EXPECT_EQ(this->feed->invalidByKind().value(QStringLiteral("event")), 1u);
+    } else {
+        // Bars built from trades: an invalid trade never reaches a bar.
+        const QString topic = this->topic(Channel::Trades, a);
+        ASSERT_TRUE(this->waitTopics({topic}));
+        this->fake.publish(topic, Kit::tradeMessage(a, 21, "0", "1", good.openTimeMs + 1000));
+        this->fake.publish(topic, Kit::tradeMessage(a, 22, "100.5", "1", good.openTimeMs + 2000));
+        ASSERT_TRUE(waitUntil([&] { return barsSpy.size() >= 1; }));
+        EXPECT_EQ(barsSpy[0][2].template value<Bar>().low.toString(), "100.5");
+        EXPECT_EQ(this->feed->invalidByKind().value(QStringLiteral("trade")), 1u);
+    }
+    for (const auto& args : barsSpy) {
+        const Bar bar = args[2].template value<Bar>();
+        EXPECT_LE(bar.low, bar.high);
+        EXPECT_EQ(bucketStart(Kit::kBarTf, bar.openTimeMs), bar.openTimeMs);
+    }
+}
+
+TYPED_TEST_P(VenueContract, SyntheticOversizedMessageIsAProtocolErrorAndTheFeedReconnects) {
+    using Kit = TypeParam;
+    using marketdata::Channel;
+    // The venue's default limit is set and stays at a few MB.
+    EXPECT_GT(this->feed->config().ws.maxMessageBytes, 0);
+    EXPECT_LE(this->feed->config().ws.maxMessageBytes, 8 * 1024 * 1024);
+    marketdata::FeedConfig c = this->fake.config();
+    c.ws.maxMessageBytes = 64 * 1024;
+    this->feed = Kit::makeFeed(c);
+    const InstrumentId a = Kit::instrument();
+    this->feed->subscribeTrades(a);
+    const QString topic = this->topic(Channel::Trades, a);
+    ASSERT_TRUE(this->waitTopics({topic}));
+    ASSERT_TRUE(waitUntil([&] { return this->feed->status().state == marketdata::FeedState::Live; }));
+    QSignalSpy status(this->feed.get(), &marketdata::MarketDataFeed::statusChanged);
+    QSignalSpy trades(this->feed.get(), &marketdata::MarketDataFeed::tradeReceived);
+    const int before = this->fake.ws.connectionCount();
+    // 256 KB of padding in front of an otherwise good trade.
+    this->fake.publish(topic, QString(256 * 1024, QLatin1Char(' ')) + Kit::tradeMessage(a, 31, "100", "1", 1747699200000));
+    ASSERT_TRUE(waitUntil([&] {
+        return this->fake.ws.connectionCount() > before && this->fake.liveTopics().contains(topic) &&
+               this->feed->status().state == marketdata::FeedState::Live;
+    }));
+    EXPECT_EQ(this->feed->reconnectCount(), 1);
+    bool sawProtocolError = false;
+    for (const auto& args : status) {
+        const auto st = args[0].template value<marketdata::FeedStatus>();
+        sawProtocolError |= st.state == marketdata::FeedState::Reconnecting && st.detail.contains(QStringLiteral("protocol error")) &&
+                            st.detail.contains(QStringLiteral("64 KB"));
+    }
+    EXPECT_TRUE(sawProtocolError);
+    EXPECT_EQ(trades.size(), 0);
+    this->fake.publish(topic, Kit::tradeMessage(a, 32, "100.5", "1", 1747699200000));
+    ASSERT_TRUE(waitUntil([&] { return trades.size() == 1; }));
+    EXPECT_EQ(trades[0][1].template value<Trade>().tradeId, "32");
+}
+
 REGISTER_TYPED_TEST_SUITE_P(VenueContract, ReconnectsAfterADropAndResubscribesOnTheServer, UnsubscribeRemovesTheTopicOnTheServer,
                             MalformedMessageIsSkippedCountedAndTheNextOneDelivered, StreamGapIsBackfilledAndTheStoreEndsComplete,
-                            HistoryPagesAcrossSeveralRequests, RateLimitAnswerMakesTheClientBackOff);
+                            HistoryPagesAcrossSeveralRequests, RateLimitAnswerMakesTheClientBackOff,
+                            SyntheticInvalidTradesAndUnsubscribedSymbolsAreSkippedAndCounted, SyntheticInvalidBarsAreSkippedAndCounted,
+                            SyntheticOversizedMessageIsAProtocolErrorAndTheFeedReconnects);
 
 }  // namespace kairos::test

@@ -1,5 +1,4 @@
 // The allocation-free JSON scanner and exact decimal text helpers the venue decoders are built on.
-#include "marketdata/backoff.h"
 #include "marketdata/detail/decimaltext.h"
 #include "marketdata/detail/jsonscan.h"
 #include "marketdata/orderbook.h"
@@ -89,28 +88,6 @@ TEST(DecimalText, ParsesRfc3339WithAnyFraction) {
     EXPECT_EQ(ms, kairos::utcMs(2019, 8, 14, 20, 42, 27, 200));
     EXPECT_FALSE(parseRfc3339Ms("2019-08-14T20:42:27+02:00", ms));
     EXPECT_FALSE(parseRfc3339Ms("yesterday", ms));
-}
-
-TEST(Backoff, GrowsExponentiallyWithinJitterAndCaps) {
-    kairos::marketdata::Backoff b({100, 1000, 2.0, 0.5}, 42);
-    const int bases[] = {100, 200, 400, 800, 1000, 1000};
-    for (int base : bases) {
-        const int d = b.nextDelayMs();
-        EXPECT_GE(d, base / 2);
-        EXPECT_LE(d, base);
-    }
-    b.reset();
-    EXPECT_EQ(b.attempts(), 0);
-    EXPECT_LE(b.nextDelayMs(), 100);
-}
-
-TEST(Backoff, JitterSpreadsClientsApart) {
-    // Two clients cut off together must not retry in lock step.
-    kairos::marketdata::Backoff a({1000, 60'000, 2.0, 0.5}, 1);
-    kairos::marketdata::Backoff c({1000, 60'000, 2.0, 0.5}, 2);
-    int same = 0;
-    for (int i = 0; i < 5; ++i) same += a.nextDelayMs() == c.nextDelayMs();
-    EXPECT_LT(same, 5);
 }
 
 TEST(OrderBook, AppliesAbsoluteQuantitiesAndRemovesZeros) {

@@ -1,8 +1,16 @@
-#include "marketdata/wsconnection.h"
+#include "net/wsconnection.h"
 
 #include <QWebSocket>
 
-namespace kairos::marketdata {
+namespace kairos::net {
+
+namespace {
+QString sizeText(qint64 bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) return QStringLiteral("%1 MB").arg(bytes / (1024 * 1024));
+    if (bytes >= 1024 && bytes % 1024 == 0) return QStringLiteral("%1 KB").arg(bytes / 1024);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+}  // namespace
 
 WsConnection::WsConnection(Options options, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_backoff(m_options.reconnect, m_options.jitterSeed) {
@@ -108,9 +116,18 @@ void WsConnection::connectNow() {
     m_outbox.clear();
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     QWebSocket* s = m_socket;
+    if (m_options.maxMessageBytes > 0) {
+        const auto cap = static_cast<quint64>(m_options.maxMessageBytes);
+        s->setMaxAllowedIncomingFrameSize(cap);
+        s->setMaxAllowedIncomingMessageSize(cap);
+    }
     connect(s, &QWebSocket::connected, this, &WsConnection::onConnected);
     connect(s, &QWebSocket::disconnected, this, [this, s] {
         if (s != m_socket) return;
+        if (s->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
+            onLost(QStringLiteral("protocol error: a message over the %1 limit").arg(sizeText(m_options.maxMessageBytes)), false);
+            return;
+        }
         QString why = s->closeReason();
         if (why.isEmpty()) why = s->errorString();
         if (why.isEmpty() || why == QLatin1String("Unknown error"))
@@ -184,4 +201,4 @@ void WsConnection::onLost(const QString& reason, bool immediate) {
     m_reconnectTimer.start(m_retryInMs);
 }
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

@@ -1,4 +1,4 @@
-#include "marketdata/restclient.h"
+#include "net/restclient.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -7,7 +7,7 @@
 #include <QNetworkRequest>
 #include <QPointer>
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 QByteArray HttpResponse::header(const QByteArray& name) const {
     for (const auto& h : headers)
@@ -220,4 +220,4 @@ void RestClient::onFinished(QNetworkReply* reply, quint64 id) {
     finishFront(std::move(r));
 }
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

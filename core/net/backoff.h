@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 class Backoff {
 public:
@@ -38,4 +38,4 @@ private:
     QRandomGenerator m_rng;
 };
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

@@ -8,7 +8,7 @@
 //
 // Thread: lives on one Qt event loop; callbacks run there.
 
-#include "marketdata/backoff.h"
+#include "net/backoff.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -29,7 +29,7 @@
 class QNetworkAccessManager;
 class QNetworkReply;
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 /// One HTTP response as received.
 struct HttpResponse {
@@ -146,4 +146,4 @@ private:
     std::int64_t m_lastSentMs = 0;
 };
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

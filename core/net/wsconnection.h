@@ -7,7 +7,7 @@
 //
 // Thread: lives on one Qt event loop.
 
-#include "marketdata/backoff.h"
+#include "net/backoff.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -21,7 +21,7 @@
 
 class QWebSocket;
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 class WsConnection : public QObject {
     Q_OBJECT
@@ -36,6 +36,10 @@ public:
         int maxControlPerSecond = 0;   ///< throttle for sendText (0: unlimited)
         int maxReconnectAttempts = 0;  ///< consecutive failures before giving up (0: never)
         quint32 jitterSeed = 0;        ///< fixed seed for the backoff jitter (tests); 0: random
+        /// Largest incoming message (and frame) in bytes. A bigger one is a protocol error: the
+        /// socket closes at the frame header, before the payload is buffered, and reconnects
+        /// with backoff. The venues' defaults (FeedConfig) stay at a few MB.
+        qint64 maxMessageBytes = 4 * 1024 * 1024;
     };
 
     enum class State : std::uint8_t { Idle = 1, Connecting, Open, WaitingToReconnect, Failed };
@@ -59,7 +63,8 @@ public:
     bool isOpen() const { return m_state == State::Open; }
     /// Delay of the scheduled reconnect (WaitingToReconnect), in ms.
     int retryInMs() const { return m_retryInMs; }
-    /// Why the last connection ended ("remote host closed the connection", "idle for 90 s").
+    /// Why the last connection ended ("remote host closed the connection", "idle for 90 s",
+    /// "protocol error: a message over the 4 MB limit").
     QString lastError() const { return m_lastError; }
     /// Successful connects so far (1 after the first, 2 after one reconnect, ...).
     int openCount() const { return m_openCount; }
@@ -74,7 +79,7 @@ Q_SIGNALS:
     void textReceived(const QByteArray& message);
     /// The connection ended; a reconnect follows in `retryInMs` ms (-1: giving up, see lastError()).
     void closed(const QString& reason, int retryInMs);
-    void stateChanged(kairos::marketdata::WsConnection::State state);
+    void stateChanged(kairos::net::WsConnection::State state);
 
 private:
     void connectNow();
@@ -105,4 +110,4 @@ private:
     QTimer m_throttleTimer;
 };
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net

@@ -1,9 +1,9 @@
-#include "marketdata/backoff.h"
+#include "net/backoff.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace kairos::marketdata {
+namespace kairos::net {
 
 Backoff::Backoff(Policy policy, quint32 seed)
     : m_policy(policy), m_rng(seed != 0 ? seed : QRandomGenerator::system()->generate()) {
@@ -25,4 +25,4 @@ int Backoff::nextDelayMs() {
     return std::max(1, static_cast<int>(std::lround(base * (1.0 - cut))));
 }
 
-}  // namespace kairos::marketdata
+}  // namespace kairos::net
