@@ -17,7 +17,8 @@ using namespace kairos::alerts;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    auto csv = marketdata::readBarsCsv(std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");
+    auto csv =
+        marketdata::readBarsCsv(std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv");
     if (!csv || csv->bars.empty()) {
         std::fprintf(stderr, "cannot read the BTCUSDT 1m bars\n");
         return 1;

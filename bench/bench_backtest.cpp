@@ -71,11 +71,13 @@ int main(int argc, char** argv) {
     s.timeframe = Timeframe::H1;
     s.initialCapital = *Money::parse("10000");
     int trades = 0;
-    const double signal = bestBarsPerSecond(bars, s, [] { return std::make_unique<SignalStrategy>(); }, trades);
+    const double signal = bestBarsPerSecond(
+        bars, s, [] { return std::make_unique<SignalStrategy>(); }, trades);
     if (signal < 0) return 1;
     std::printf("BENCH backtest.signal_strategy.bars_per_s %.0f bars/s\n", signal);
     std::fprintf(stderr, "(%zu bars, %d trades)\n", bars.size(), trades);
-    const double engine = bestBarsPerSecond(bars, s, [] { return std::make_unique<Flipper>(); }, trades);
+    const double engine = bestBarsPerSecond(
+        bars, s, [] { return std::make_unique<Flipper>(); }, trades);
     if (engine < 0) return 1;
     std::printf("BENCH backtest.engine_only.bars_per_s %.0f bars/s\n", engine);
     std::fprintf(stderr, "(%zu bars, %d trades)\n", bars.size(), trades);

@@ -69,7 +69,8 @@ double medianMs(int runs, F&& f) {
 }
 
 std::vector<Bar> loadOneMinute() {
-    const std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1m_2025-05-20_2025-08-18.csv";
+    const std::string shared =
+        std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1m_2025-05-20_2025-08-18.csv";
     const std::string bundled = std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv";
     const std::string path = QFile::exists(QString::fromStdString(shared)) ? shared : bundled;
     auto r = marketdata::readBarsCsv(path);
@@ -187,7 +188,8 @@ int main(int argc, char** argv) {
                 const std::int64_t span = std::max<std::int64_t>(1, base.high.raw() - base.low.raw());
                 b.close = Price::fromRaw(base.low.raw() + (step * 7919) % span, base.high.scale());
                 ++step;
-                QMetaObject::invokeMethod(&chart, [&chart, b] { chart.updateLastBar(b); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    &chart, [&chart, b] { chart.updateLastBar(b); }, Qt::QueuedConnection);
                 QThread::usleep(1000);
             }
         });

@@ -7,8 +7,8 @@
 #include <vector>
 
 int main() {
-    const std::vector<std::string> samples = {"68123.45", "0.00002853", "36304.20000000", "11056", "1168.906046",
-                                              "0.1", "105573.73", "2716.57855"};
+    const std::vector<std::string> samples = {"68123.45",    "0.00002853", "36304.20000000", "11056",
+                                              "1168.906046", "0.1",        "105573.73",      "2716.57855"};
     std::int64_t sink = 0;
     const int rounds = 2'000'000;
     const auto t0 = std::chrono::steady_clock::now();

@@ -22,7 +22,8 @@ using namespace kairos;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    auto csv = marketdata::readBarsCsv(std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+    auto csv =
+        marketdata::readBarsCsv(std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
     if (!csv) {
         std::fprintf(stderr, "%s\n", csv.message().c_str());
         return 1;
@@ -68,8 +69,8 @@ int main(int argc, char** argv) {
         }
         std::sort(ms.begin(), ms.end());
         std::printf("BENCH chart_history.page_%s_ms %.2f ms\n", c.name, ms.front());
-        std::fprintf(stderr, "%s: %zu bars, best %.2f ms, median %.2f ms, worst %.2f ms\n", c.name, bars, ms.front(), ms[ms.size() / 2],
-                     ms.back());
+        std::fprintf(stderr, "%s: %zu bars, best %.2f ms, median %.2f ms, worst %.2f ms\n", c.name, bars, ms.front(),
+                     ms[ms.size() / 2], ms.back());
     }
     return 0;
 }

@@ -47,7 +47,8 @@ volatile double g_sink;
 }  // namespace
 
 int main() {
-    const std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
+    const std::string shared =
+        std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
     const std::string bundled = std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
     auto csv = marketdata::readBarsCsv(QFileInfo::exists(QString::fromStdString(shared)) ? shared : bundled);
     if (!csv) {
@@ -80,29 +81,54 @@ int main() {
     };
     const Row rows[] = {
         {"sma30", 1000, [&] { sma(close, 30, o1); },
-         streamNs([] { return Sma(30); }, [&](Sma& s, std::size_t i) { s.push(close[i]); return s.value(); })},
+         streamNs([] { return Sma(30); },
+                  [&](Sma& s, std::size_t i) {
+                      s.push(close[i]);
+                      return s.value();
+                  })},
         {"ema30", 510, [&] { ema(close, 30, o1); },
-         streamNs([] { return Ema(30); }, [&](Ema& s, std::size_t i) { s.push(close[i]); return s.value(); })},
+         streamNs([] { return Ema(30); },
+                  [&](Ema& s, std::size_t i) {
+                      s.push(close[i]);
+                      return s.value();
+                  })},
         {"rsi14", 450, [&] { rsi(close, 14, o1); },
-         streamNs([] { return Rsi(14); }, [&](Rsi& s, std::size_t i) { s.push(close[i]); return s.value(); })},
+         streamNs([] { return Rsi(14); },
+                  [&](Rsi& s, std::size_t i) {
+                      s.push(close[i]);
+                      return s.value();
+                  })},
         {"macd12_26_9", 430, [&] { macd(close, 12, 26, 9, o1, o2, o3); },
-         streamNs([] { return Macd(); }, [&](Macd& s, std::size_t i) { s.push(close[i]); return s.value().histogram; })},
+         streamNs([] { return Macd(); },
+                  [&](Macd& s, std::size_t i) {
+                      s.push(close[i]);
+                      return s.value().histogram;
+                  })},
         {"bbands20_2", 450, [&] { bollinger(close, 20, 2.0, o1, o2, o3); },
-         streamNs([] { return Bollinger(20, 2.0); }, [&](Bollinger& s, std::size_t i) { s.push(close[i]); return s.value().upper; })},
+         streamNs([] { return Bollinger(20, 2.0); },
+                  [&](Bollinger& s, std::size_t i) {
+                      s.push(close[i]);
+                      return s.value().upper;
+                  })},
         {"atr14", 490, [&] { atr(high, low, close, 14, o1); },
-         streamNs([] { return Atr(14); }, [&](Atr& s, std::size_t i) { s.push(high[i], low[i], close[i]); return s.value(); })},
+         streamNs([] { return Atr(14); },
+                  [&](Atr& s, std::size_t i) {
+                      s.push(high[i], low[i], close[i]);
+                      return s.value();
+                  })},
     };
     {
         const double copy1 = kN / bestOf5([&] { std::copy(close.begin(), close.end(), o1.begin()); }) / 1e6;
         const double copy1Cpu = kN / g_bestCpu / 1e6;
         const double copy3 = kN / bestOf5([&] {
-            for (std::size_t i = 0; i < kN; ++i) {
-                const double x = close[i];
-                o1[i] = x;
-                o2[i] = x;
-                o3[i] = x;
-            }
-        }) / 1e6;
+                                 for (std::size_t i = 0; i < kN; ++i) {
+                                     const double x = close[i];
+                                     o1[i] = x;
+                                     o2[i] = x;
+                                     o3[i] = x;
+                                 }
+                             }) /
+            1e6;
         const double copy3Cpu = kN / g_bestCpu / 1e6;
         g_sink = o1[kN / 2] + o2[kN / 3] + o3[kN / 4];
         std::printf("BENCH indicators.copy1.values_per_s %.3g values/s\n", copy1 * 1e6);

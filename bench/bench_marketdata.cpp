@@ -69,9 +69,7 @@ std::vector<std::string> cryptofeedMessages(const std::string& path, const char*
 }
 
 /// One JSON document on a single line (doc examples are pretty-printed).
-std::string compact(const QByteArray& json) {
-    return QJsonDocument::fromJson(json).toJson(QJsonDocument::Compact).toStdString();
-}
+std::string compact(const QByteArray& json) { return QJsonDocument::fromJson(json).toJson(QJsonDocument::Compact).toStdString(); }
 
 /// Runs `decodeAll` (one pass over the messages, returns a checksum) for at least `minSeconds`,
 /// returns messages per second.
@@ -100,7 +98,8 @@ bool qjsonDecodeBinance(const QByteArray& json, Trade& trade, Bar& bar, int& kin
     const QString e = d.value(QLatin1String("e")).toString();
     auto dec = [](const QJsonValue& v, auto& out) {
         const QByteArray t = v.toString().toUtf8();
-        auto r = std::remove_reference_t<decltype(out)>::parse(std::string_view(t.constData(), static_cast<std::size_t>(t.size())));
+        auto r =
+            std::remove_reference_t<decltype(out)>::parse(std::string_view(t.constData(), static_cast<std::size_t>(t.size())));
         if (!r) return false;
         out = *r;
         return true;
@@ -109,7 +108,9 @@ bool qjsonDecodeBinance(const QByteArray& json, Trade& trade, Bar& bar, int& kin
         kind = 1;
         trade.timeMs = d.value(QLatin1String("T")).toInteger();
         trade.aggressor = d.value(QLatin1String("m")).toBool() ? Side::Sell : Side::Buy;
-        trade.tradeId = QString::number(d.value(e == QLatin1String("trade") ? QLatin1String("t") : QLatin1String("a")).toInteger()).toStdString();
+        trade.tradeId =
+            QString::number(d.value(e == QLatin1String("trade") ? QLatin1String("t") : QLatin1String("a")).toInteger())
+                .toStdString();
         return dec(d.value(QLatin1String("p")), trade.price) && dec(d.value(QLatin1String("q")), trade.quantity);
     }
     if (e == QLatin1String("kline")) {
@@ -119,23 +120,25 @@ bool qjsonDecodeBinance(const QByteArray& json, Trade& trade, Bar& bar, int& kin
         bar.closed = k.value(QLatin1String("x")).toBool();
         bar.tradeCount = k.value(QLatin1String("n")).toInteger();
         return dec(k.value(QLatin1String("o")), bar.open) && dec(k.value(QLatin1String("h")), bar.high) &&
-               dec(k.value(QLatin1String("l")), bar.low) && dec(k.value(QLatin1String("c")), bar.close) &&
-               dec(k.value(QLatin1String("v")), bar.volume) && dec(k.value(QLatin1String("q")), bar.quoteVolume);
+            dec(k.value(QLatin1String("l")), bar.low) && dec(k.value(QLatin1String("c")), bar.close) &&
+            dec(k.value(QLatin1String("v")), bar.volume) && dec(k.value(QLatin1String("q")), bar.quoteVolume);
     }
     return false;
 }
 
 void benchBinance() {
-    const std::string usdm = dataFile("feeds/binance_usdm_ws_2021-07-22.cryptofeed.log", "binance/binance_usdm_ws_2021-07-22.cryptofeed.log");
-    const std::string spot = dataFile("feeds/binance_spot_ws_2021-10-12.cryptofeed.log", "binance/binance_spot_ws_2021-10-12.cryptofeed.log");
+    const std::string usdm =
+        dataFile("feeds/binance_usdm_ws_2021-07-22.cryptofeed.log", "binance/binance_usdm_ws_2021-07-22.cryptofeed.log");
+    const std::string spot =
+        dataFile("feeds/binance_spot_ws_2021-10-12.cryptofeed.log", "binance/binance_spot_ws_2021-10-12.cryptofeed.log");
     const std::string docs = dataFile("feeds/docs-examples/binance/trade.json", "binance/docs-examples/trade.json");
     std::vector<std::string> trades = cryptofeedMessages(usdm, "@aggTrade\"");
     for (auto& m : cryptofeedMessages(spot, "@aggTrade\"")) trades.push_back(m);
     trades.push_back("{\"stream\":\"bnbbtc@trade\",\"data\":" + compact(readAll(docs)) + "}");
     std::vector<std::string> klines = cryptofeedMessages(usdm, "@kline_");
     for (auto& m : cryptofeedMessages(spot, "@kline_")) klines.push_back(m);
-    std::printf("# binance: %zu trade messages (%zu recorded aggTrade + 1 doc trade), %zu recorded kline messages\n", trades.size(),
-                trades.size() - 1, klines.size());
+    std::printf("# binance: %zu trade messages (%zu recorded aggTrade + 1 doc trade), %zu recorded kline messages\n",
+                trades.size(), trades.size() - 1, klines.size());
 
     binance::Event ev;
     auto scan = [&ev](const std::vector<std::string>& msgs, bool wantTrade) {
@@ -208,29 +211,34 @@ void benchOtherVenues() {
     venueDecode<okx::Event>("marketdata.okx.kline_decode_per_s", {candle}, okx::decode,
                             [](const okx::Event& e) { return e.bars.at(0).close.raw(); });
 
-    venueDecode<kraken::Event>("marketdata.kraken.trade_decode_per_s",
-                               {docExample("kraken", "kraken", "trade-update.json"), docExample("kraken", "kraken", "trade-snapshot.json")},
-                               kraken::decode, [](const kraken::Event& e) { return e.trades.at(0).price.raw(); });
-    venueDecode<kraken::Event>("marketdata.kraken.kline_decode_per_s",
-                               {docExample("kraken", "kraken", "ohlc-update.json"), docExample("kraken", "kraken", "ohlc-snapshot.json")},
-                               kraken::decode, [](const kraken::Event& e) { return e.bars.at(0).bar.close.raw(); });
+    venueDecode<kraken::Event>(
+        "marketdata.kraken.trade_decode_per_s",
+        {docExample("kraken", "kraken", "trade-update.json"), docExample("kraken", "kraken", "trade-snapshot.json")},
+        kraken::decode, [](const kraken::Event& e) { return e.trades.at(0).price.raw(); });
+    venueDecode<kraken::Event>(
+        "marketdata.kraken.kline_decode_per_s",
+        {docExample("kraken", "kraken", "ohlc-update.json"), docExample("kraken", "kraken", "ohlc-snapshot.json")},
+        kraken::decode, [](const kraken::Event& e) { return e.bars.at(0).bar.close.raw(); });
 
     const std::string cbLog = dataFile("feeds/coinbase_exchange_ws_2021-04-17.cryptofeed.log",
                                        "coinbase/coinbase_exchange_ws_2021-04-17_NU-SKL-BAND-GBP.cryptofeed.log");
     std::vector<std::string> matches = cryptofeedMessages(cbLog, "\"type\":\"match\"");
     std::vector<std::string> l2 = cryptofeedMessages(cbLog, "\"type\":\"l2update\"");
-    std::printf("# coinbase: %zu recorded match, %zu recorded l2update messages; bybit/okx/kraken: doc examples\n", matches.size(), l2.size());
+    std::printf("# coinbase: %zu recorded match, %zu recorded l2update messages; bybit/okx/kraken: doc examples\n",
+                matches.size(), l2.size());
     venueDecode<coinbase::Event>("marketdata.coinbase.trade_decode_per_s", matches, coinbase::decode,
                                  [](const coinbase::Event& e) { return e.trade.price.raw(); });
-    venueDecode<coinbase::Event>("marketdata.coinbase.l2update_decode_per_s", l2, coinbase::decode,
-                                 [](const coinbase::Event& e) { return static_cast<std::int64_t>(e.bids.size() + e.asks.size()); });
+    venueDecode<coinbase::Event>("marketdata.coinbase.l2update_decode_per_s", l2, coinbase::decode, [](const coinbase::Event& e) {
+        return static_cast<std::int64_t>(e.bids.size() + e.asks.size());
+    });
 
     // Coinbase Advanced Trade: the official doc examples (market_trades, 5-minute candles).
     venueDecode<coinbase_at::Event>("marketdata.coinbase_advanced.trade_decode_per_s",
-                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "market_trades.json")}, coinbase_at::decode,
-                                    [](const coinbase_at::Event& e) { return e.trades.at(0).price.raw(); });
+                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "market_trades.json")},
+                                    coinbase_at::decode, [](const coinbase_at::Event& e) { return e.trades.at(0).price.raw(); });
     venueDecode<coinbase_at::Event>("marketdata.coinbase_advanced.kline_decode_per_s",
-                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "candles.json")}, coinbase_at::decode,
+                                    {docExample("coinbase-advanced-trade", "coinbase-advanced", "candles.json")},
+                                    coinbase_at::decode,
                                     [](const coinbase_at::Event& e) { return e.candles.at(0).bar.close.raw(); });
 }
 
@@ -261,7 +269,8 @@ int runFloodServer(int rate) {
             const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
             if (o.value(QLatin1String("method")).toString() == QLatin1String("SUBSCRIBE"))
                 for (const auto& p : o.value(QLatin1String("params")).toArray()) conns[idx].streams.append(p.toString());
-            conns[idx].socket->sendTextMessage(QStringLiteral("{\"result\":null,\"id\":%1}").arg(o.value(QLatin1String("id")).toInt()));
+            conns[idx].socket->sendTextMessage(
+                QStringLiteral("{\"result\":null,\"id\":%1}").arg(o.value(QLatin1String("id")).toInt()));
         });
     });
     QTimer flood;
@@ -275,12 +284,28 @@ int runFloodServer(int rate) {
                 const QString sym = stream.section(QLatin1Char('@'), 0, 0).toUpper();
                 ++seq;
                 if (stream.endsWith(QLatin1String("@trade")))
-                    c.socket->sendTextMessage(QStringLiteral("{\"stream\":\"%1\",\"data\":{\"e\":\"trade\",\"E\":%2,\"s\":\"%3\",\"t\":%4,\"p\":\"%5.%6\",\"q\":\"0.%7\",\"T\":%2,\"m\":%8,\"M\":true}}")
-                                                  .arg(stream).arg(1'700'000'000'000LL + seq).arg(sym).arg(seq).arg(60000 + seq % 500)
-                                                  .arg(seq % 100, 2, 10, QLatin1Char('0')).arg(seq % 9000 + 1000).arg(seq % 2 ? "true" : "false"));
+                    c.socket->sendTextMessage(
+                        QStringLiteral("{\"stream\":\"%1\",\"data\":{\"e\":\"trade\",\"E\":%2,\"s\":\"%3\",\"t\":%4,\"p\":\"%5.%"
+                                       "6\",\"q\":\"0.%7\",\"T\":%2,\"m\":%8,\"M\":true}}")
+                            .arg(stream)
+                            .arg(1'700'000'000'000LL + seq)
+                            .arg(sym)
+                            .arg(seq)
+                            .arg(60000 + seq % 500)
+                            .arg(seq % 100, 2, 10, QLatin1Char('0'))
+                            .arg(seq % 9000 + 1000)
+                            .arg(seq % 2 ? "true" : "false"));
                 else
-                    c.socket->sendTextMessage(QStringLiteral("{\"stream\":\"%1\",\"data\":{\"e\":\"24hrTicker\",\"E\":%2,\"s\":\"%3\",\"p\":\"12.5\",\"P\":\"0.02\",\"w\":\"60000.1\",\"x\":\"59000.00\",\"c\":\"%4.10\",\"Q\":\"0.1\",\"b\":\"60000.00\",\"B\":\"1.5\",\"a\":\"60000.20\",\"A\":\"2\",\"o\":\"59000.00\",\"h\":\"61000.00\",\"l\":\"58000.00\",\"v\":\"12345.678\",\"q\":\"740000000.12\",\"O\":0,\"C\":86400000,\"F\":0,\"L\":18150,\"n\":18151}}")
-                                                  .arg(stream).arg(1'700'000'000'000LL + seq).arg(sym).arg(60000 + seq % 500));
+                    c.socket->sendTextMessage(
+                        QStringLiteral(
+                            "{\"stream\":\"%1\",\"data\":{\"e\":\"24hrTicker\",\"E\":%2,\"s\":\"%3\",\"p\":\"12.5\",\"P\":\"0."
+                            "02\",\"w\":\"60000.1\",\"x\":\"59000.00\",\"c\":\"%4.10\",\"Q\":\"0.1\",\"b\":\"60000.00\",\"B\":"
+                            "\"1.5\",\"a\":\"60000.20\",\"A\":\"2\",\"o\":\"59000.00\",\"h\":\"61000.00\",\"l\":\"58000.00\","
+                            "\"v\":\"12345.678\",\"q\":\"740000000.12\",\"O\":0,\"C\":86400000,\"F\":0,\"L\":18150,\"n\":18151}}")
+                            .arg(stream)
+                            .arg(1'700'000'000'000LL + seq)
+                            .arg(sym)
+                            .arg(60000 + seq % 500));
             }
         }
     });
@@ -334,9 +359,11 @@ void benchMemory(const QString& self) {
     const double secs = t.elapsed() / 1000.0;
     server.kill();
     server.waitForFinished();
-    std::printf("# memory: %d symbols x (trade + 24hrTicker) = %d streams on %d connection(s); received %lld trades + %lld tickers in %.1f s (%.3g msgs/s), malformed %llu\n",
-                kSymbols, 2 * kSymbols, feed->connectionCount(), static_cast<long long>(trades), static_cast<long long>(tickers), secs,
-                static_cast<double>(trades + tickers) / secs, static_cast<unsigned long long>(feed->malformedCount()));
+    std::printf(
+        "# memory: %d symbols x (trade + 24hrTicker) = %d streams on %d connection(s); received %lld trades + %lld tickers in "
+        "%.1f s (%.3g msgs/s), malformed %llu\n",
+        kSymbols, 2 * kSymbols, feed->connectionCount(), static_cast<long long>(trades), static_cast<long long>(tickers), secs,
+        static_cast<double>(trades + tickers) / secs, static_cast<unsigned long long>(feed->malformedCount()));
     std::printf("BENCH marketdata.binance.flood_msgs_per_s %.3g msgs/s\n", static_cast<double>(trades + tickers) / secs);
     std::printf("BENCH marketdata.binance.500sym_extra_rss_mb %.1f MB\n", static_cast<double>(peak - before) / 1024.0);
 }

@@ -15,8 +15,9 @@ using namespace kairos;
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     const std::string dir = KAIROS_BENCH_RESOURCES_DATA;
-    const char* files[] = {"binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv", "binance_spot_ETHUSDT_1m_2025-05-20_2025-05-26.csv",
-                           "binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv", "binance_spot_ETHUSDT_1d_2020-09-20_2025-09-18.csv"};
+    const char* files[] = {
+        "binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv", "binance_spot_ETHUSDT_1m_2025-05-20_2025-05-26.csv",
+        "binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv", "binance_spot_ETHUSDT_1d_2020-09-20_2025-09-18.csv"};
     const Timeframe tfs[] = {Timeframe::H1, Timeframe::M1, Timeframe::M1, Timeframe::D1};
     std::vector<signal::SeriesInput> in;
     for (int f = 0; f < 4; ++f) {
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
         const std::size_t span = csv->bars.size() - 1000;
         for (int k = 0; k < 20; ++k) {
             const auto from = csv->bars.begin() + static_cast<std::ptrdiff_t>(span * static_cast<std::size_t>(k) / 20);
-            in.push_back({InstrumentId{"BENCH", std::string("S").append(std::to_string(f * 20 + k))}, tfs[f], {from, from + 1000}});
+            in.push_back(
+                {InstrumentId{"BENCH", std::string("S").append(std::to_string(f * 20 + k))}, tfs[f], {from, from + 1000}});
         }
     }
     double best = 1e9;

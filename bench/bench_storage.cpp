@@ -21,7 +21,8 @@ using namespace kairos;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    const std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1m_2025-05-20_2025-08-18.csv";
+    const std::string shared =
+        std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1m_2025-05-20_2025-08-18.csv";
     const std::string bundled = std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv";
     auto csv = marketdata::readBarsCsv(QFileInfo::exists(QString::fromStdString(shared)) ? shared : bundled);
     if (!csv) {
@@ -85,7 +86,8 @@ int main(int argc, char** argv) {
         }
     }
     std::sort(times.begin(), times.end());
-    std::fprintf(stderr, "insert: %zu bars in %.3f s (batches of %zu); range read of %zu bars: best %.2f ms, "
+    std::fprintf(stderr,
+                 "insert: %zu bars in %.3f s (batches of %zu); range read of %zu bars: best %.2f ms, "
                  "median %.2f ms, worst %.2f ms\n",
                  kBars, insertS, kBatch, kRange, times.front() * 1e3, times[times.size() / 2] * 1e3, times.back() * 1e3);
     std::printf("BENCH storage.candles.insert_rows_per_s %.3g rows/s\n", kBars / insertS);

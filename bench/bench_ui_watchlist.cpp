@@ -76,7 +76,8 @@ public:
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     const QString data = QStringLiteral(KAIROS_BENCH_RESOURCES_DATA);
-    auto csv = marketdata::readBarsCsv(QString(data + QStringLiteral("/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv")).toStdString());
+    auto csv = marketdata::readBarsCsv(
+        QString(data + QStringLiteral("/binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv")).toStdString());
     if (!csv) {
         std::fprintf(stderr, "%s\n", csv.message().c_str());
         return 1;

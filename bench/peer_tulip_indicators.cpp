@@ -55,7 +55,8 @@ bool near(double a, double b) { return std::fabs(a - b) <= 1e-6 * std::max(1.0, 
 }  // namespace
 
 int main() {
-    const std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
+    const std::string shared =
+        std::string(KAIROS_BENCH_SHARED_DATA) + "/candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
     const std::string bundled = std::string(KAIROS_BENCH_RESOURCES_DATA) + "/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv";
     auto csv = marketdata::readBarsCsv(QFileInfo::exists(QString::fromStdString(shared)) ? shared : bundled);
     if (!csv) {
@@ -104,12 +105,12 @@ int main() {
          [&] {
              macd(close, 12, 26, 9, k1, k2, k3, MacdVariant::Tulip);
              return near(lastTulip(ti_macd_start, {12, 26, 9}, o1), k1[kN - 1]) &&
-                    near(lastTulip(ti_macd_start, {12, 26, 9}, o2), k2[kN - 1]);
+                 near(lastTulip(ti_macd_start, {12, 26, 9}, o2), k2[kN - 1]);
          }},
         {"bbands20_2", tulipCall(ti_bbands, {20, 2}, closeIn), [&] { bollinger(close, 20, 2.0, k1, k2, k3); },
          [&] {
              return near(lastTulip(ti_bbands_start, {20, 2}, o1), k1[kN - 1]) &&
-                    near(lastTulip(ti_bbands_start, {20, 2}, o3), k3[kN - 1]);
+                 near(lastTulip(ti_bbands_start, {20, 2}, o3), k3[kN - 1]);
          }},
         {"atr14", tulipCall(ti_atr, {14}, hlcIn), [&] { atr(high, low, close, 14, k1); },
          [&] { return near(lastTulip(ti_atr_start, {14}, o1), k1[kN - 1]); }},

@@ -15,10 +15,10 @@ constexpr std::int64_t kMonth = 30 * kDay, kYear = 365 * kDay;
 constexpr double kLabelSpacingPx = 110;
 
 // Round steps; months and years are calendar steps (their value here is nominal, for choosing).
-constexpr std::array<std::int64_t, 27> kSteps = {
-    kSec,     5 * kSec, 15 * kSec, 30 * kSec, kMin,     5 * kMin,   15 * kMin,  30 * kMin, kHour,
-    2 * kHour, 3 * kHour, 4 * kHour, 6 * kHour, 12 * kHour, kDay,     2 * kDay,  7 * kDay,  14 * kDay,
-    kMonth,   3 * kMonth, 6 * kMonth, kYear,    2 * kYear, 5 * kYear, 10 * kYear, 25 * kYear, 50 * kYear};
+constexpr std::array<std::int64_t, 27> kSteps = {kSec,      5 * kSec,  15 * kSec, 30 * kSec,  kMin,       5 * kMin,   15 * kMin,
+                                                 30 * kMin, kHour,     2 * kHour, 3 * kHour,  4 * kHour,  6 * kHour,  12 * kHour,
+                                                 kDay,      2 * kDay,  7 * kDay,  14 * kDay,  kMonth,     3 * kMonth, 6 * kMonth,
+                                                 kYear,     2 * kYear, 5 * kYear, 10 * kYear, 25 * kYear, 50 * kYear};
 
 QDateTime utc(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()); }
 
@@ -72,8 +72,8 @@ QString BarTimeTicker::label(std::int64_t timeMs) const {
     return t.toString(QStringLiteral("HH:mm"));
 }
 
-void BarTimeTicker::generate(const QCPRange& range, const QLocale&, QChar, int, QVector<double>& ticks,
-                             QVector<double>* subTicks, QVector<QString>* tickLabels) {
+void BarTimeTicker::generate(const QCPRange& range, const QLocale&, QChar, int, QVector<double>& ticks, QVector<double>* subTicks,
+                             QVector<QString>* tickLabels) {
     ticks.clear();
     if (subTicks) subTicks->clear();
     if (tickLabels) tickLabels->clear();

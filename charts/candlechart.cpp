@@ -30,10 +30,14 @@ using detail::kRightMarginBars;
 
 QString toString(ChartType type) {
     switch (type) {
-    case ChartType::Bars: return QStringLiteral("bars");
-    case ChartType::Candles: return QStringLiteral("candles");
-    case ChartType::Line: return QStringLiteral("line");
-    case ChartType::HeikinAshi: return QStringLiteral("heikin-ashi");
+    case ChartType::Bars:
+        return QStringLiteral("bars");
+    case ChartType::Candles:
+        return QStringLiteral("candles");
+    case ChartType::Line:
+        return QStringLiteral("line");
+    case ChartType::HeikinAshi:
+        return QStringLiteral("heikin-ashi");
     }
     return {};
 }
@@ -166,7 +170,6 @@ void CandleChart::setVolumeVisible(bool visible) {
 }
 bool CandleChart::isVolumeVisible() const { return d->core.volumeVisible; }
 
-
 // ---- indicators ------------------------------------------------------------------------------
 int CandleChart::addIndicator(const IndicatorConfig& config) {
     if (config.info() == nullptr) return 0;
@@ -278,7 +281,8 @@ double CandleChart::visibleRight() const { return d->core.right; }
 
 void CandleChart::resetView() {
     d->core.autoScale = true;
-    const double right = d->core.series.empty() ? d->core.defaultVisible : static_cast<double>(d->core.series.lastIndex()) + kRightMarginBars;
+    const double right =
+        d->core.series.empty() ? d->core.defaultVisible : static_cast<double>(d->core.series.lastIndex()) + kRightMarginBars;
     d->core.right = right;
     d->core.left = right - d->core.defaultVisible - kRightMarginBars;
     d->core.viewChanged();
@@ -366,7 +370,9 @@ bool CandleChart::editDrawing(int index) {
 }
 
 QPointF CandleChart::anchorToPixel(const storage::DrawingAnchor& anchor) const { return d->drawings.geometry().pixel(anchor); }
-storage::DrawingAnchor CandleChart::pixelToAnchor(QPointF pixel) const { return d->drawings.anchorAt(pixel, d->drawings.magnetOn); }
+storage::DrawingAnchor CandleChart::pixelToAnchor(QPointF pixel) const {
+    return d->drawings.anchorAt(pixel, d->drawings.magnetOn);
+}
 
 void CandleChart::setDrawingStore(storage::DrawingStore* store) {
     d->drawings.store = store;
@@ -384,12 +390,15 @@ const std::vector<signal::Signal>& CandleChart::signalMarkers() const { return d
 
 QString CandleChart::signalTooltip(const signal::Signal& s, int priceDecimals) {
     auto price = [priceDecimals](double v) { return QString::number(v, 'f', priceDecimals); };
-    const QString side = s.side == signal::Direction::Long ? tr("LONG") : s.side == signal::Direction::Short ? tr("SHORT") : tr("HOLD");
+    const QString side = s.side == signal::Direction::Long ? tr("LONG")
+        : s.side == signal::Direction::Short               ? tr("SHORT")
+                                                           : tr("HOLD");
     QString t = tr("%1 · confidence %2%").arg(side).arg(s.confidence);
     t += QLatin1Char('\n') + tr("entry %1  stop %2").arg(price(s.entry), price(s.stopLoss));
-    t += QLatin1Char('\n') + tr("targets %1 / %2 / %3  (R:R %4)")
-                                 .arg(price(s.takeProfits[0]), price(s.takeProfits[1]), price(s.takeProfits[2]))
-                                 .arg(s.rewardRisk, 0, 'f', 1);
+    t += QLatin1Char('\n') +
+        tr("targets %1 / %2 / %3  (R:R %4)")
+            .arg(price(s.takeProfits[0]), price(s.takeProfits[1]), price(s.takeProfits[2]))
+            .arg(s.rewardRisk, 0, 'f', 1);
     for (const auto& r : s.reasons) t += QStringLiteral("\n• ") + QString::fromStdString(r);
     return t;
 }

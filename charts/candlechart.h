@@ -44,10 +44,10 @@ class IndicatorPicker;
 /// A horizontal trading line on the price pane: an order's entry, a position's stop or target.
 struct OrderLine {
     enum class Kind : std::uint8_t { Entry = 1, StopLoss, TakeProfit, Order };
-    int id = 0;            ///< the caller's key; reported back by orderLineMoved()
+    int id = 0;  ///< the caller's key; reported back by orderLineMoved()
     Kind kind = Kind::Entry;
     double price = 0;
-    QString label;         ///< shown at the left end ("Long 0.5", "SL", "TP1"); the price is added
+    QString label;           ///< shown at the left end ("Long 0.5", "SL", "TP1"); the price is added
     bool draggable = false;  ///< SL/TP of paper orders: the user may drag the line
 };
 
@@ -213,8 +213,8 @@ public:
     // ---- access for tests, benchmarks and integrators --------------------------------------
     QCustomPlot* plot() const;
     QCPAxisRect* priceRect() const;
-    QCPAxis* priceAxis() const;   ///< the right axis of the price pane
-    QCPAxis* timeAxis() const;    ///< the bottom axis of the price pane (shares every pane's range)
+    QCPAxis* priceAxis() const;       ///< the right axis of the price pane
+    QCPAxis* timeAxis() const;        ///< the bottom axis of the price pane (shares every pane's range)
     QCPAxisRect* volumeRect() const;  ///< nullptr while the volume pane is hidden
 
 Q_SIGNALS:

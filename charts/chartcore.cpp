@@ -179,8 +179,10 @@ void ChartCore::frame(QCustomPlot::RefreshPriority refresh) {
         applyRanges();
     }
     // ChartPlot draws the whole picture in its paint event (no buffers to replot into).
-    if (refresh == QCustomPlot::rpImmediateRefresh) plot->repaint();
-    else plot->update();
+    if (refresh == QCustomPlot::rpImmediateRefresh)
+        plot->repaint();
+    else
+        plot->update();
     dirty = 0;
     sinceFrame.restart();
     ++frames;
@@ -332,8 +334,10 @@ void ChartCore::patchLast() {
         }
     } else {
         auto data = line->data();
-        if (!data->isEmpty() && (data->end() - 1)->key == key) (data->end() - 1)->value = b.close;
-        else data->add(QCPGraphData(key, b.close));
+        if (!data->isEmpty() && (data->end() - 1)->key == key)
+            (data->end() - 1)->value = b.close;
+        else
+            data->add(QCPGraphData(key, b.close));
     }
     if (volUp != nullptr) {
         volUp->data()->remove(key);
@@ -435,8 +439,8 @@ ChartCore::Zone ChartCore::zoneAt(const QPointF& pos) const {
 
 const OhlcBucket* ChartCore::displayAt(double x) const {
     const auto i = static_cast<std::int64_t>(std::llround(x));
-    auto it = std::upper_bound(display.begin(), display.end(), i,
-                               [](std::int64_t v, const OhlcBucket& b) { return v < b.firstIndex; });
+    auto it =
+        std::upper_bound(display.begin(), display.end(), i, [](std::int64_t v, const OhlcBucket& b) { return v < b.firstIndex; });
     if (it == display.begin()) return nullptr;
     --it;
     return i < it->firstIndex + it->count ? &*it : nullptr;

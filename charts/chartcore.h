@@ -25,12 +25,12 @@
 
 namespace kairos::charts::detail {
 
-inline constexpr int kFrameMs = 16;              // at most one replot per 60 Hz frame
-inline constexpr int kLiveFrameMs = 33;          // ticks alone repaint at most 30 times a second
+inline constexpr int kFrameMs = 16;      // at most one replot per 60 Hz frame
+inline constexpr int kLiveFrameMs = 33;  // ticks alone repaint at most 30 times a second
 inline constexpr double kAutoScalePadding = 0.08;
 inline constexpr double kMinVisibleBars = 8;
 inline constexpr double kRightMarginBars = 4;
-inline constexpr double kCandleWidth = 0.72;     // body width as a fraction of the bar slot
+inline constexpr double kCandleWidth = 0.72;  // body width as a fraction of the bar slot
 inline const QString kOverlayLayer = QStringLiteral("overlay");
 inline const QString kFillLayer = QStringLiteral("fills");
 

@@ -45,8 +45,12 @@ std::vector<std::pair<QPointF, QPointF>> segmentsOf(const Drawing& d, const Draw
     const QRectF& r = g.rect;
     auto px = [&](int i) { return g.pixel(d.anchors[static_cast<std::size_t>(i)]); };
     switch (d.kind) {
-    case DrawingKind::TrendLine: s.push_back({px(0), px(1)}); break;
-    case DrawingKind::Ray: s.push_back({px(0), rayEnd(px(0), px(1), r)}); break;
+    case DrawingKind::TrendLine:
+        s.push_back({px(0), px(1)});
+        break;
+    case DrawingKind::Ray:
+        s.push_back({px(0), rayEnd(px(0), px(1), r)});
+        break;
     case DrawingKind::HorizontalLine: {
         const double y = px(0).y();
         s.push_back({{r.left(), y}, {r.right(), y}});
@@ -87,7 +91,8 @@ std::vector<std::pair<QPointF, QPointF>> segmentsOf(const Drawing& d, const Draw
         s.push_back({a + off, b + off});
         break;
     }
-    case DrawingKind::Text: break;
+    case DrawingKind::Text:
+        break;
     }
     return s;
 }
@@ -119,27 +124,42 @@ std::string drawingColourString(const QColor& colour) {
 
 QString drawingKindLabel(DrawingKind kind) {
     switch (kind) {
-    case DrawingKind::TrendLine: return tr("Trend line");
-    case DrawingKind::Ray: return tr("Ray");
-    case DrawingKind::HorizontalLine: return tr("Horizontal line");
-    case DrawingKind::VerticalLine: return tr("Vertical line");
-    case DrawingKind::Rectangle: return tr("Rectangle");
-    case DrawingKind::FibRetracement: return tr("Fib retracement");
-    case DrawingKind::ParallelChannel: return tr("Parallel channel");
-    case DrawingKind::Text: return tr("Text note");
-    case DrawingKind::Measure: return tr("Measure");
+    case DrawingKind::TrendLine:
+        return tr("Trend line");
+    case DrawingKind::Ray:
+        return tr("Ray");
+    case DrawingKind::HorizontalLine:
+        return tr("Horizontal line");
+    case DrawingKind::VerticalLine:
+        return tr("Vertical line");
+    case DrawingKind::Rectangle:
+        return tr("Rectangle");
+    case DrawingKind::FibRetracement:
+        return tr("Fib retracement");
+    case DrawingKind::ParallelChannel:
+        return tr("Parallel channel");
+    case DrawingKind::Text:
+        return tr("Text note");
+    case DrawingKind::Measure:
+        return tr("Measure");
     }
     return {};
 }
 
 QString drawingKindShortcut(DrawingKind kind) {
     switch (kind) {
-    case DrawingKind::TrendLine: return QStringLiteral("Alt+T");
-    case DrawingKind::HorizontalLine: return QStringLiteral("Alt+H");
-    case DrawingKind::VerticalLine: return QStringLiteral("Alt+V");
-    case DrawingKind::FibRetracement: return QStringLiteral("Alt+F");
-    case DrawingKind::Measure: return QStringLiteral("Shift+click");
-    default: return {};
+    case DrawingKind::TrendLine:
+        return QStringLiteral("Alt+T");
+    case DrawingKind::HorizontalLine:
+        return QStringLiteral("Alt+H");
+    case DrawingKind::VerticalLine:
+        return QStringLiteral("Alt+V");
+    case DrawingKind::FibRetracement:
+        return QStringLiteral("Alt+F");
+    case DrawingKind::Measure:
+        return QStringLiteral("Shift+click");
+    default:
+        return {};
     }
 }
 
@@ -149,9 +169,8 @@ QString measureText(const Drawing& d, const DrawingGeometry& g) {
     const double pct = p0 != 0 ? diff / p0 * 100 : 0;
     const double bars = g.barsBetween(d.anchors[0].timeMs, d.anchors[1].timeMs);
     const QString sign = diff >= 0 ? QStringLiteral("+") : QString(QChar(0x2212));
-    return sign + g.formatPrice(std::abs(diff)) + QStringLiteral(" (") + sign +
-           QLocale().toString(std::abs(pct), 'f', 2) + QStringLiteral("%)  ") +
-           (std::llabs(std::llround(bars)) == 1 ? tr("%1 bar") : tr("%1 bars")).arg(std::llround(bars));
+    return sign + g.formatPrice(std::abs(diff)) + QStringLiteral(" (") + sign + QLocale().toString(std::abs(pct), 'f', 2) +
+        QStringLiteral("%)  ") + (std::llabs(std::llround(bars)) == 1 ? tr("%1 bar") : tr("%1 bars")).arg(std::llround(bars));
 }
 
 void paintDrawing(QPainter* p, const Drawing& d, const DrawingGeometry& g, bool selected) {
@@ -241,8 +260,7 @@ void paintDrawing(QPainter* p, const Drawing& d, const DrawingGeometry& g, bool 
         p->setBrush(bg);
         p->drawRoundedRect(box, 3, 3);
         p->setPen(colour);
-        p->drawText(box.adjusted(5, 3, -5, -3), Qt::TextWordWrap,
-                    d.text.empty() ? tr("Note") : QString::fromStdString(d.text));
+        p->drawText(box.adjusted(5, 3, -5, -3), Qt::TextWordWrap, d.text.empty() ? tr("Note") : QString::fromStdString(d.text));
         break;
     }
     case DrawingKind::HorizontalLine: {

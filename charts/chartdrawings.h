@@ -20,15 +20,15 @@ namespace kairos::charts {
 
 /// Where the price pane is and how anchors map to pixels (plot widget coordinates).
 struct DrawingGeometry {
-    QRectF rect;                                           ///< the price pane's inner rectangle
-    std::function<double(std::int64_t timeMs)> xOfTime;    ///< pixel x of a bar open time
-    std::function<double(double price)> yOfPrice;          ///< pixel y of a price
+    QRectF rect;                                                        ///< the price pane's inner rectangle
+    std::function<double(std::int64_t timeMs)> xOfTime;                 ///< pixel x of a bar open time
+    std::function<double(double price)> yOfPrice;                       ///< pixel y of a price
     std::function<double(std::int64_t a, std::int64_t b)> barsBetween;  ///< bars from a to b (signed)
     std::function<QString(double price)> formatPrice;
-    QColor textColour;    ///< labels
-    QColor background;    ///< behind text notes
-    QColor selection;     ///< handles of the selected drawing
-    QColor up, down;      ///< measure colours
+    QColor textColour;  ///< labels
+    QColor background;  ///< behind text notes
+    QColor selection;   ///< handles of the selected drawing
+    QColor up, down;    ///< measure colours
 
     QPointF pixel(const storage::DrawingAnchor& a) const { return {xOfTime(a.timeMs), yOfPrice(a.price)}; }
 };

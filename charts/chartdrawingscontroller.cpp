@@ -36,7 +36,8 @@ QToolBar* ChartDrawingsController::createToolbar() {
         const QString shortcut = drawingKindShortcut(kind);
         QAction* a = toolbar->addAction(QString::fromUtf8(glyph));
         a->setObjectName(QStringLiteral("DrawingTool_") + QString::fromLatin1(storage::toString(kind).data()));
-        a->setToolTip(drawingKindLabel(kind) + (shortcut.isEmpty() ? QString() : QStringLiteral(" (") + shortcut + QLatin1Char(')')));
+        a->setToolTip(drawingKindLabel(kind) +
+                      (shortcut.isEmpty() ? QString() : QStringLiteral(" (") + shortcut + QLatin1Char(')')));
         a->setCheckable(true);
         QObject::connect(a, &QAction::triggered, chart, [chart, k = kind](bool on) {
             chart->setDrawingTool(on ? std::optional<storage::DrawingKind>(k) : std::nullopt);
@@ -54,10 +55,11 @@ QToolBar* ChartDrawingsController::createToolbar() {
 
 void ChartDrawingsController::styleToolbar() {
     const ChartTheme& theme = core.theme;
-    toolbar->setStyleSheet(QStringLiteral("QToolBar { background: %1; border: none; border-right: 1px solid %2; }"
-                                          "QToolButton { color: %3; min-width: 22px; }"
-                                          "QToolButton:checked { background: %4; color: white; }")
-                               .arg(theme.background.name(), theme.paneSeparator.name(), theme.text.name(), theme.selection.name()));
+    toolbar->setStyleSheet(
+        QStringLiteral("QToolBar { background: %1; border: none; border-right: 1px solid %2; }"
+                       "QToolButton { color: %3; min-width: 22px; }"
+                       "QToolButton:checked { background: %4; color: white; }")
+            .arg(theme.background.name(), theme.paneSeparator.name(), theme.text.name(), theme.selection.name()));
 }
 
 void ChartDrawingsController::setMagnet(bool on) {
@@ -75,7 +77,9 @@ DrawingGeometry ChartDrawingsController::geometry() const {
     const QCPAxis* ya = core.yAxis(r);
     g.xOfTime = [this, xa](std::int64_t t) { return xa->coordToPixel(core.series.indexOfTime(t, core.tf)); };
     g.yOfPrice = [ya](double price) { return ya->coordToPixel(price); };
-    g.barsBetween = [this](std::int64_t a, std::int64_t b) { return core.series.indexOfTime(b, core.tf) - core.series.indexOfTime(a, core.tf); };
+    g.barsBetween = [this](std::int64_t a, std::int64_t b) {
+        return core.series.indexOfTime(b, core.tf) - core.series.indexOfTime(a, core.tf);
+    };
     g.formatPrice = [this](double v) { return core.formatPrice(v); };
     g.textColour = core.theme.text;
     g.background = core.theme.background;
@@ -160,8 +164,7 @@ void ChartDrawingsController::finishCreation() {
     setTool(std::nullopt);
     selected = done;
     edited();
-    if (kind == storage::DrawingKind::Text)
-        QTimer::singleShot(0, core.q, [this, done] { core.q->editDrawing(done); });
+    if (kind == storage::DrawingKind::Text) QTimer::singleShot(0, core.q, [this, done] { core.q->editDrawing(done); });
 }
 
 std::pair<int, DrawingHit> ChartDrawingsController::drawingAt(QPointF pos) const {
@@ -184,8 +187,7 @@ void ChartDrawingsController::paint(QCPPainter* p) {
     p->save();
     p->setClipRect(core.priceRect()->rect());
     const DrawingGeometry g = geometry();
-    for (std::size_t i = 0; i < list.size(); ++i)
-        paintDrawing(p, list[i], g, !core.exporting && static_cast<int>(i) == selected);
+    for (std::size_t i = 0; i < list.size(); ++i) paintDrawing(p, list[i], g, !core.exporting && static_cast<int>(i) == selected);
     p->restore();
 }
 
@@ -194,7 +196,8 @@ void ChartDrawingsController::placeAt(QPointF pos) {
     if (creating < 0) {
         storage::Drawing dr;
         dr.kind = *tool;
-        dr.colour = dr.kind == storage::DrawingKind::Text ? drawingColourString(core.theme.text) : drawingColourString(core.theme.selection);
+        dr.colour = dr.kind == storage::DrawingKind::Text ? drawingColourString(core.theme.text)
+                                                          : drawingColourString(core.theme.selection);
         dr.width = 2;
         dr.anchors.assign(static_cast<std::size_t>(storage::anchorCount(dr.kind)), a);
         list.push_back(dr);
@@ -305,8 +308,10 @@ bool ChartDrawingsController::update(int index, const storage::Drawing& drawing)
 bool ChartDrawingsController::remove(int index) {
     if (!isEditable(index)) return false;
     list.erase(list.begin() + index);
-    if (selected == index) selected = -1;
-    else if (selected > index) --selected;
+    if (selected == index)
+        selected = -1;
+    else if (selected > index)
+        --selected;
     if (creating > index) --creating;
     edited();
     return true;
@@ -336,7 +341,9 @@ std::optional<storage::Drawing> ChartDrawingsController::propertiesDialog(int in
     colourButton->setObjectName(QStringLiteral("colour"));
     auto showColour = [colourButton, &colour] {
         colourButton->setText(colour.name(colour.alpha() == 255 ? QColor::HexRgb : QColor::HexArgb));
-        colourButton->setStyleSheet(QStringLiteral("background-color: %1; color: %2").arg(colour.name(), colour.lightness() > 128 ? QStringLiteral("black") : QStringLiteral("white")));
+        colourButton->setStyleSheet(
+            QStringLiteral("background-color: %1; color: %2")
+                .arg(colour.name(), colour.lightness() > 128 ? QStringLiteral("black") : QStringLiteral("white")));
     };
     showColour();
     QObject::connect(colourButton, &QPushButton::clicked, &dlg, [&] {

@@ -24,11 +24,13 @@ bool exportPng(ChartCore& core, const QString& path) {
 void saveImageAs(ChartCore& core) {
     CandleChart* chart = core.q;
     const QString sym = core.instrument.symbol.empty() ? QStringLiteral("chart") : QString::fromStdString(core.instrument.symbol);
-    const QString path = QFileDialog::getSaveFileName(chart, CandleChart::tr("Save chart image"),
-                                                      sym + QLatin1Char('_') + QString::fromStdString(toString(core.tf)) + QStringLiteral(".png"),
-                                                      CandleChart::tr("PNG images (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(chart, CandleChart::tr("Save chart image"),
+                                     sym + QLatin1Char('_') + QString::fromStdString(toString(core.tf)) + QStringLiteral(".png"),
+                                     CandleChart::tr("PNG images (*.png)"));
     if (!path.isEmpty() && !chart->exportPng(path))
-        QToolTip::showText(QCursor::pos(), CandleChart::tr("Could not write %1; check the folder exists and is writable.").arg(path), chart);
+        QToolTip::showText(QCursor::pos(),
+                           CandleChart::tr("Could not write %1; check the folder exists and is writable.").arg(path), chart);
 }
 
 }  // namespace kairos::charts::detail

@@ -117,8 +117,10 @@ void ChartIndicatorPanes::build(ChartIndicator& ci) {
             QCPGraph* bottom = newFillGraph(r);
             top->setBrush(f.colour);
             top->setChannelFillGraph(bottom);
-            ci.bindings.push_back({top, nullptr, nullptr, -1, false, [this, values, up](std::int64_t k) { return sampleOutput(*values, up, k); }});
-            ci.bindings.push_back({bottom, nullptr, nullptr, -1, false, [this, values, lo](std::int64_t k) { return sampleOutput(*values, lo, k); }});
+            ci.bindings.push_back(
+                {top, nullptr, nullptr, -1, false, [this, values, up](std::int64_t k) { return sampleOutput(*values, up, k); }});
+            ci.bindings.push_back({bottom, nullptr, nullptr, -1, false,
+                                   [this, values, lo](std::int64_t k) { return sampleOutput(*values, lo, k); }});
             continue;
         }
         // Two tones: the area where upper >= lower in one colour, the rest in the other;
@@ -134,10 +136,12 @@ void ChartIndicatorPanes::build(ChartIndicator& ci) {
             top->setBrush(above ? f.colour : f.colourBelow);
             top->setChannelFillGraph(bottom);
             const double nan = std::numeric_limits<double>::quiet_NaN();
-            ci.bindings.push_back({top, nullptr, nullptr, -1, false,
-                                   [this, values, up, inSide, nan](std::int64_t k) { return inSide(k) ? sampleOutput(*values, up, k) : nan; }});
-            ci.bindings.push_back({bottom, nullptr, nullptr, -1, false,
-                                   [this, values, lo, inSide, nan](std::int64_t k) { return inSide(k) ? sampleOutput(*values, lo, k) : nan; }});
+            ci.bindings.push_back({top, nullptr, nullptr, -1, false, [this, values, up, inSide, nan](std::int64_t k) {
+                                       return inSide(k) ? sampleOutput(*values, up, k) : nan;
+                                   }});
+            ci.bindings.push_back({bottom, nullptr, nullptr, -1, false, [this, values, lo, inSide, nan](std::int64_t k) {
+                                       return inSide(k) ? sampleOutput(*values, lo, k) : nan;
+                                   }});
         }
     }
     for (std::size_t j = 0; j < info.outputs.size(); ++j) {
@@ -193,22 +197,28 @@ void ChartIndicatorPanes::destroy(ChartIndicator& ci) {
     for (QCPItemStraightLine* l : ci.levels) core.plot->removeItem(l);
     ci.levels.clear();
     if (!ci.isOverlay() && ci.rect != nullptr) {
-        core.panes.erase(std::remove_if(core.panes.begin(), core.panes.end(), [&](const ChartCore::Pane& p) { return p.indicatorId == ci.id; }), core.panes.end());
+        core.panes.erase(std::remove_if(core.panes.begin(), core.panes.end(),
+                                        [&](const ChartCore::Pane& p) { return p.indicatorId == ci.id; }),
+                         core.panes.end());
         core.plot->plotLayout()->remove(ci.rect);
         ci.rect = nullptr;
         core.relayoutPanes();
     }
 }
 
-double ChartIndicatorPanes::bucketKey(std::int64_t k) const { return static_cast<double>(k * core.bucket) + (core.bucket - 1) / 2.0; }
+double ChartIndicatorPanes::bucketKey(std::int64_t k) const {
+    return static_cast<double>(k * core.bucket) + (core.bucket - 1) / 2.0;
+}
 
 void ChartIndicatorPanes::setBinding(Binding& b, std::int64_t k) {
     const double key = bucketKey(k), v = b.sample(k);
     if (b.graph != nullptr) {
         auto data = b.graph->data();
         auto it = data->findBegin(key, false);
-        if (it != data->constEnd() && it->key == key) (data->begin() + (it - data->constBegin()))->value = v;
-        else if (!std::isnan(v)) data->add(QCPGraphData(key, v));
+        if (it != data->constEnd() && it->key == key)
+            (data->begin() + (it - data->constBegin()))->value = v;
+        else if (!std::isnan(v))
+            data->add(QCPGraphData(key, v));
     } else {
         b.pos->data()->remove(key);
         b.neg->data()->remove(key);

@@ -29,7 +29,8 @@ QColor alpha(QColor c, int a) {
     return c;
 }
 
-IndicatorParam period(double def, const QString& label = QStringLiteral("Period"), const QString& name = QStringLiteral("period")) {
+IndicatorParam period(double def, const QString& label = QStringLiteral("Period"),
+                      const QString& name = QStringLiteral("period")) {
     return {name, label, def, true, 1, 2000};
 }
 IndicatorParam real(const QString& name, const QString& label, double def, double min, double max) {
@@ -44,9 +45,17 @@ std::vector<IndicatorInfo> buildCatalogue() {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<IndicatorInfo> c;
     auto ma = [&](const char* name, const char* title, const char* shortTitle, QColor colour, const char* keywords) {
-        c.push_back({QString::fromLatin1(name), QString::fromLatin1(title), QString::fromLatin1(shortTitle),
-                     QStringLiteral("Moving averages"), P::Overlay, {period(20)},
-                     {out(QString::fromLatin1(name), QString::fromLatin1(shortTitle), colour)}, {}, {}, nan, nan,
+        c.push_back({QString::fromLatin1(name),
+                     QString::fromLatin1(title),
+                     QString::fromLatin1(shortTitle),
+                     QStringLiteral("Moving averages"),
+                     P::Overlay,
+                     {period(20)},
+                     {out(QString::fromLatin1(name), QString::fromLatin1(shortTitle), colour)},
+                     {},
+                     {},
+                     nan,
+                     nan,
                      QStringLiteral("ma moving average ") + QString::fromLatin1(keywords)});
     };
     ma("sma", "Simple Moving Average", "SMA", kAmber, "simple");
@@ -57,94 +66,326 @@ std::vector<IndicatorInfo> buildCatalogue() {
     ma("hma", "Hull Moving Average", "HMA", kGreen, "hull");
     ma("vwma", "Volume Weighted Moving Average", "VWMA", kTeal, "volume weighted");
 
-    c.push_back({QStringLiteral("bbands"), QStringLiteral("Bollinger Bands"), QStringLiteral("BB"), QStringLiteral("Bands and channels"),
-                 P::Overlay, {period(20), real(QStringLiteral("stddev"), QStringLiteral("Std. dev."), 2, 0.1, 10)},
-                 {out(QStringLiteral("bbands_lower"), QStringLiteral("Lower"), kBlue), out(QStringLiteral("bbands_middle"), QStringLiteral("Basis"), kOrange),
-                  out(QStringLiteral("bbands_upper"), QStringLiteral("Upper"), kBlue)},
-                 {{2, 0, alpha(kBlue, 28), {}}}, {}, nan, nan, QStringLiteral("bands volatility standard deviation")});
-    c.push_back({QStringLiteral("keltner"), QStringLiteral("Keltner Channel"), QStringLiteral("KC"), QStringLiteral("Bands and channels"),
+    c.push_back({QStringLiteral("bbands"),
+                 QStringLiteral("Bollinger Bands"),
+                 QStringLiteral("BB"),
+                 QStringLiteral("Bands and channels"),
                  P::Overlay,
-                 {period(20, QStringLiteral("EMA period"), QStringLiteral("ema_period")), period(10, QStringLiteral("ATR period"), QStringLiteral("atr_period")),
+                 {period(20), real(QStringLiteral("stddev"), QStringLiteral("Std. dev."), 2, 0.1, 10)},
+                 {out(QStringLiteral("bbands_lower"), QStringLiteral("Lower"), kBlue),
+                  out(QStringLiteral("bbands_middle"), QStringLiteral("Basis"), kOrange),
+                  out(QStringLiteral("bbands_upper"), QStringLiteral("Upper"), kBlue)},
+                 {{2, 0, alpha(kBlue, 28), {}}},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("bands volatility standard deviation")});
+    c.push_back({QStringLiteral("keltner"),
+                 QStringLiteral("Keltner Channel"),
+                 QStringLiteral("KC"),
+                 QStringLiteral("Bands and channels"),
+                 P::Overlay,
+                 {period(20, QStringLiteral("EMA period"), QStringLiteral("ema_period")),
+                  period(10, QStringLiteral("ATR period"), QStringLiteral("atr_period")),
                   real(QStringLiteral("multiplier"), QStringLiteral("Multiplier"), 2, 0.1, 10)},
-                 {out(QStringLiteral("keltner_lower"), QStringLiteral("Lower"), kTeal), out(QStringLiteral("keltner_middle"), QStringLiteral("Basis"), kTeal),
+                 {out(QStringLiteral("keltner_lower"), QStringLiteral("Lower"), kTeal),
+                  out(QStringLiteral("keltner_middle"), QStringLiteral("Basis"), kTeal),
                   out(QStringLiteral("keltner_upper"), QStringLiteral("Upper"), kTeal)},
-                 {{2, 0, alpha(kTeal, 24), {}}}, {}, nan, nan, QStringLiteral("bands channel atr")});
-    c.push_back({QStringLiteral("donchian"), QStringLiteral("Donchian Channel"), QStringLiteral("DC"), QStringLiteral("Bands and channels"),
-                 P::Overlay, {period(20)},
-                 {out(QStringLiteral("donchian_lower"), QStringLiteral("Lower"), kBlue), out(QStringLiteral("donchian_middle"), QStringLiteral("Basis"), kOrange),
+                 {{2, 0, alpha(kTeal, 24), {}}},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("bands channel atr")});
+    c.push_back({QStringLiteral("donchian"),
+                 QStringLiteral("Donchian Channel"),
+                 QStringLiteral("DC"),
+                 QStringLiteral("Bands and channels"),
+                 P::Overlay,
+                 {period(20)},
+                 {out(QStringLiteral("donchian_lower"), QStringLiteral("Lower"), kBlue),
+                  out(QStringLiteral("donchian_middle"), QStringLiteral("Basis"), kOrange),
                   out(QStringLiteral("donchian_upper"), QStringLiteral("Upper"), kBlue)},
-                 {{2, 0, alpha(kBlue, 20), {}}}, {}, nan, nan, QStringLiteral("channel breakout highest lowest")});
-    c.push_back({QStringLiteral("vwap"), QStringLiteral("Volume Weighted Average Price"), QStringLiteral("VWAP"), QStringLiteral("Volume"), P::Overlay,
-                 {}, {out(QStringLiteral("vwap"), QStringLiteral("VWAP"), kPink)}, {}, {}, nan, nan, QStringLiteral("session anchored")});
+                 {{2, 0, alpha(kBlue, 20), {}}},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("channel breakout highest lowest")});
+    c.push_back({QStringLiteral("vwap"),
+                 QStringLiteral("Volume Weighted Average Price"),
+                 QStringLiteral("VWAP"),
+                 QStringLiteral("Volume"),
+                 P::Overlay,
+                 {},
+                 {out(QStringLiteral("vwap"), QStringLiteral("VWAP"), kPink)},
+                 {},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("session anchored")});
     {
-        IndicatorInfo ich{QStringLiteral("ichimoku"), QStringLiteral("Ichimoku Cloud"), QStringLiteral("Ichimoku"), QStringLiteral("Trend"), P::Overlay,
-                          {period(9, QStringLiteral("Tenkan"), QStringLiteral("tenkan_period")), period(26, QStringLiteral("Kijun"), QStringLiteral("kijun_period")),
+        IndicatorInfo ich{QStringLiteral("ichimoku"),
+                          QStringLiteral("Ichimoku Cloud"),
+                          QStringLiteral("Ichimoku"),
+                          QStringLiteral("Trend"),
+                          P::Overlay,
+                          {period(9, QStringLiteral("Tenkan"), QStringLiteral("tenkan_period")),
+                           period(26, QStringLiteral("Kijun"), QStringLiteral("kijun_period")),
                            period(52, QStringLiteral("Senkou B"), QStringLiteral("senkou_b_period")),
                            IndicatorParam{QStringLiteral("displacement"), QStringLiteral("Displacement"), 26, true, 0, 500}},
-                          {out(QStringLiteral("tenkan"), QStringLiteral("Tenkan"), kBlue), out(QStringLiteral("kijun"), QStringLiteral("Kijun"), kRed),
+                          {out(QStringLiteral("tenkan"), QStringLiteral("Tenkan"), kBlue),
+                           out(QStringLiteral("kijun"), QStringLiteral("Kijun"), kRed),
                            IndicatorOutput{QStringLiteral("senkou_a"), QStringLiteral("Senkou A"), kGreen, PlotStyle::Line, 3, 1},
                            IndicatorOutput{QStringLiteral("senkou_b"), QStringLiteral("Senkou B"), kRed, PlotStyle::Line, 3, 1},
                            IndicatorOutput{QStringLiteral("chikou"), QStringLiteral("Chikou"), kGrey, PlotStyle::Line, 3, -1}},
-                          {{2, 3, alpha(kGreen, 40), alpha(kRed, 40)}}, {}, nan, nan, QStringLiteral("kinko hyo cloud kumo")};
+                          {{2, 3, alpha(kGreen, 40), alpha(kRed, 40)}},
+                          {},
+                          nan,
+                          nan,
+                          QStringLiteral("kinko hyo cloud kumo")};
         c.push_back(ich);
     }
-    c.push_back({QStringLiteral("supertrend"), QStringLiteral("SuperTrend"), QStringLiteral("SuperTrend"), QStringLiteral("Trend"), P::Overlay,
-                 {period(10, QStringLiteral("ATR period"), QStringLiteral("atr_period")), real(QStringLiteral("multiplier"), QStringLiteral("Multiplier"), 3, 0.1, 20)},
-                 {out(QStringLiteral("supertrend_up"), QStringLiteral("Up"), kTeal), out(QStringLiteral("supertrend_down"), QStringLiteral("Down"), kRed)},
-                 {}, {}, nan, nan, QStringLiteral("trailing stop atr")});
-    c.push_back({QStringLiteral("psar"), QStringLiteral("Parabolic SAR"), QStringLiteral("SAR"), QStringLiteral("Trend"), P::Overlay,
+    c.push_back({QStringLiteral("supertrend"),
+                 QStringLiteral("SuperTrend"),
+                 QStringLiteral("SuperTrend"),
+                 QStringLiteral("Trend"),
+                 P::Overlay,
+                 {period(10, QStringLiteral("ATR period"), QStringLiteral("atr_period")),
+                  real(QStringLiteral("multiplier"), QStringLiteral("Multiplier"), 3, 0.1, 20)},
+                 {out(QStringLiteral("supertrend_up"), QStringLiteral("Up"), kTeal),
+                  out(QStringLiteral("supertrend_down"), QStringLiteral("Down"), kRed)},
+                 {},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("trailing stop atr")});
+    c.push_back({QStringLiteral("psar"),
+                 QStringLiteral("Parabolic SAR"),
+                 QStringLiteral("SAR"),
+                 QStringLiteral("Trend"),
+                 P::Overlay,
                  {real(QStringLiteral("acceleration_factor_step"), QStringLiteral("Step"), 0.02, 0.001, 1),
                   real(QStringLiteral("acceleration_factor_maximum"), QStringLiteral("Maximum"), 0.2, 0.001, 1)},
-                 {out(QStringLiteral("psar"), QStringLiteral("SAR"), kBlue, PlotStyle::Dots)}, {}, {}, nan, nan,
+                 {out(QStringLiteral("psar"), QStringLiteral("SAR"), kBlue, PlotStyle::Dots)},
+                 {},
+                 {},
+                 nan,
+                 nan,
                  QStringLiteral("stop and reverse parabolic")});
 
-    c.push_back({QStringLiteral("rsi"), QStringLiteral("Relative Strength Index"), QStringLiteral("RSI"), QStringLiteral("Oscillators"), P::Pane,
-                 {period(14)}, {out(QStringLiteral("rsi"), QStringLiteral("RSI"), kPurple)}, {}, {30, 70}, 0, 100, QStringLiteral("momentum overbought oversold")});
-    c.push_back({QStringLiteral("macd"), QStringLiteral("MACD"), QStringLiteral("MACD"), QStringLiteral("Oscillators"), P::Pane,
-                 {period(12, QStringLiteral("Fast"), QStringLiteral("short_period")), period(26, QStringLiteral("Slow"), QStringLiteral("long_period")),
+    c.push_back({QStringLiteral("rsi"),
+                 QStringLiteral("Relative Strength Index"),
+                 QStringLiteral("RSI"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(14)},
+                 {out(QStringLiteral("rsi"), QStringLiteral("RSI"), kPurple)},
+                 {},
+                 {30, 70},
+                 0,
+                 100,
+                 QStringLiteral("momentum overbought oversold")});
+    c.push_back({QStringLiteral("macd"),
+                 QStringLiteral("MACD"),
+                 QStringLiteral("MACD"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(12, QStringLiteral("Fast"), QStringLiteral("short_period")),
+                  period(26, QStringLiteral("Slow"), QStringLiteral("long_period")),
                   period(9, QStringLiteral("Signal"), QStringLiteral("signal_period"))},
                  {out(QStringLiteral("macd_histogram"), QStringLiteral("Histogram"), kTeal, PlotStyle::Histogram),
-                  out(QStringLiteral("macd"), QStringLiteral("MACD"), kBlue), out(QStringLiteral("macd_signal"), QStringLiteral("Signal"), kOrange)},
-                 {}, {0}, nan, nan, QStringLiteral("moving average convergence divergence momentum")});
-    c.push_back({QStringLiteral("stoch"), QStringLiteral("Stochastic"), QStringLiteral("Stoch"), QStringLiteral("Oscillators"), P::Pane,
-                 {period(14, QStringLiteral("%K period"), QStringLiteral("k_period")), period(3, QStringLiteral("%K slowing"), QStringLiteral("k_slowing")),
+                  out(QStringLiteral("macd"), QStringLiteral("MACD"), kBlue),
+                  out(QStringLiteral("macd_signal"), QStringLiteral("Signal"), kOrange)},
+                 {},
+                 {0},
+                 nan,
+                 nan,
+                 QStringLiteral("moving average convergence divergence momentum")});
+    c.push_back({QStringLiteral("stoch"),
+                 QStringLiteral("Stochastic"),
+                 QStringLiteral("Stoch"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(14, QStringLiteral("%K period"), QStringLiteral("k_period")),
+                  period(3, QStringLiteral("%K slowing"), QStringLiteral("k_slowing")),
                   period(3, QStringLiteral("%D period"), QStringLiteral("d_period"))},
-                 {out(QStringLiteral("stoch_k"), QStringLiteral("%K"), kBlue), out(QStringLiteral("stoch_d"), QStringLiteral("%D"), kOrange)}, {}, {20, 80}, 0, 100,
+                 {out(QStringLiteral("stoch_k"), QStringLiteral("%K"), kBlue),
+                  out(QStringLiteral("stoch_d"), QStringLiteral("%D"), kOrange)},
+                 {},
+                 {20, 80},
+                 0,
+                 100,
                  QStringLiteral("stochastic oscillator overbought oversold")});
-    c.push_back({QStringLiteral("atr"), QStringLiteral("Average True Range"), QStringLiteral("ATR"), QStringLiteral("Volatility"), P::Pane,
-                 {period(14)}, {out(QStringLiteral("atr"), QStringLiteral("ATR"), kRed)}, {}, {}, nan, nan, QStringLiteral("volatility range wilder")});
-    c.push_back({QStringLiteral("adx"), QStringLiteral("Average Directional Index"), QStringLiteral("ADX"), QStringLiteral("Trend"), P::Pane,
+    c.push_back({QStringLiteral("atr"),
+                 QStringLiteral("Average True Range"),
+                 QStringLiteral("ATR"),
+                 QStringLiteral("Volatility"),
+                 P::Pane,
                  {period(14)},
-                 {out(QStringLiteral("adx"), QStringLiteral("ADX"), kRed), out(QStringLiteral("plus_di"), QStringLiteral("+DI"), kTeal),
-                  out(QStringLiteral("minus_di"), QStringLiteral("-DI"), kOrange)},
-                 {}, {25}, nan, nan, QStringLiteral("directional movement dmi di trend strength")});
-    c.push_back({QStringLiteral("obv"), QStringLiteral("On Balance Volume"), QStringLiteral("OBV"), QStringLiteral("Volume"), P::Pane, {},
-                 {out(QStringLiteral("obv"), QStringLiteral("OBV"), kBlue)}, {}, {}, nan, nan, QStringLiteral("cumulative volume")});
-    c.push_back({QStringLiteral("cci"), QStringLiteral("Commodity Channel Index"), QStringLiteral("CCI"), QStringLiteral("Oscillators"), P::Pane,
-                 {period(20)}, {out(QStringLiteral("cci"), QStringLiteral("CCI"), kTeal)}, {}, {-100, 100}, nan, nan, QStringLiteral("commodity channel")});
-    c.push_back({QStringLiteral("mfi"), QStringLiteral("Money Flow Index"), QStringLiteral("MFI"), QStringLiteral("Volume"), P::Pane, {period(14)},
-                 {out(QStringLiteral("mfi"), QStringLiteral("MFI"), kPurple)}, {}, {20, 80}, 0, 100, QStringLiteral("money flow volume rsi")});
-    c.push_back({QStringLiteral("willr"), QStringLiteral("Williams %R"), QStringLiteral("%R"), QStringLiteral("Oscillators"), P::Pane, {period(14)},
-                 {out(QStringLiteral("willr"), QStringLiteral("%R"), kPurple)}, {}, {-80, -20}, -100, 0, QStringLiteral("williams percent range")});
-    c.push_back({QStringLiteral("stochrsi"), QStringLiteral("Stochastic RSI"), QStringLiteral("StochRSI"), QStringLiteral("Oscillators"), P::Pane,
-                 {period(14)}, {out(QStringLiteral("stochrsi"), QStringLiteral("StochRSI"), kBlue)}, {}, {0.2, 0.8}, 0, 1, QStringLiteral("stochastic rsi")});
-    c.push_back({QStringLiteral("roc"), QStringLiteral("Rate of Change"), QStringLiteral("ROC"), QStringLiteral("Oscillators"), P::Pane, {period(10)},
-                 {out(QStringLiteral("roc"), QStringLiteral("ROC"), kBlue)}, {}, {0}, nan, nan, QStringLiteral("percent change momentum")});
-    c.push_back({QStringLiteral("mom"), QStringLiteral("Momentum"), QStringLiteral("Mom"), QStringLiteral("Oscillators"), P::Pane, {period(10)},
-                 {out(QStringLiteral("mom"), QStringLiteral("Mom"), kBlue)}, {}, {0}, nan, nan, QStringLiteral("momentum change")});
-    c.push_back({QStringLiteral("cmf"), QStringLiteral("Chaikin Money Flow"), QStringLiteral("CMF"), QStringLiteral("Volume"), P::Pane, {period(20)},
-                 {out(QStringLiteral("cmf"), QStringLiteral("CMF"), kGreen)}, {}, {0}, nan, nan, QStringLiteral("chaikin money flow accumulation")});
-    c.push_back({QStringLiteral("aroon"), QStringLiteral("Aroon"), QStringLiteral("Aroon"), QStringLiteral("Trend"), P::Pane, {period(25)},
-                 {out(QStringLiteral("aroon_down"), QStringLiteral("Down"), kOrange), out(QStringLiteral("aroon_up"), QStringLiteral("Up"), kBlue)}, {}, {}, 0, 100,
+                 {out(QStringLiteral("atr"), QStringLiteral("ATR"), kRed)},
+                 {},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("volatility range wilder")});
+    c.push_back(
+        {QStringLiteral("adx"),
+         QStringLiteral("Average Directional Index"),
+         QStringLiteral("ADX"),
+         QStringLiteral("Trend"),
+         P::Pane,
+         {period(14)},
+         {out(QStringLiteral("adx"), QStringLiteral("ADX"), kRed), out(QStringLiteral("plus_di"), QStringLiteral("+DI"), kTeal),
+          out(QStringLiteral("minus_di"), QStringLiteral("-DI"), kOrange)},
+         {},
+         {25},
+         nan,
+         nan,
+         QStringLiteral("directional movement dmi di trend strength")});
+    c.push_back({QStringLiteral("obv"),
+                 QStringLiteral("On Balance Volume"),
+                 QStringLiteral("OBV"),
+                 QStringLiteral("Volume"),
+                 P::Pane,
+                 {},
+                 {out(QStringLiteral("obv"), QStringLiteral("OBV"), kBlue)},
+                 {},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("cumulative volume")});
+    c.push_back({QStringLiteral("cci"),
+                 QStringLiteral("Commodity Channel Index"),
+                 QStringLiteral("CCI"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(20)},
+                 {out(QStringLiteral("cci"), QStringLiteral("CCI"), kTeal)},
+                 {},
+                 {-100, 100},
+                 nan,
+                 nan,
+                 QStringLiteral("commodity channel")});
+    c.push_back({QStringLiteral("mfi"),
+                 QStringLiteral("Money Flow Index"),
+                 QStringLiteral("MFI"),
+                 QStringLiteral("Volume"),
+                 P::Pane,
+                 {period(14)},
+                 {out(QStringLiteral("mfi"), QStringLiteral("MFI"), kPurple)},
+                 {},
+                 {20, 80},
+                 0,
+                 100,
+                 QStringLiteral("money flow volume rsi")});
+    c.push_back({QStringLiteral("willr"),
+                 QStringLiteral("Williams %R"),
+                 QStringLiteral("%R"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(14)},
+                 {out(QStringLiteral("willr"), QStringLiteral("%R"), kPurple)},
+                 {},
+                 {-80, -20},
+                 -100,
+                 0,
+                 QStringLiteral("williams percent range")});
+    c.push_back({QStringLiteral("stochrsi"),
+                 QStringLiteral("Stochastic RSI"),
+                 QStringLiteral("StochRSI"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(14)},
+                 {out(QStringLiteral("stochrsi"), QStringLiteral("StochRSI"), kBlue)},
+                 {},
+                 {0.2, 0.8},
+                 0,
+                 1,
+                 QStringLiteral("stochastic rsi")});
+    c.push_back({QStringLiteral("roc"),
+                 QStringLiteral("Rate of Change"),
+                 QStringLiteral("ROC"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(10)},
+                 {out(QStringLiteral("roc"), QStringLiteral("ROC"), kBlue)},
+                 {},
+                 {0},
+                 nan,
+                 nan,
+                 QStringLiteral("percent change momentum")});
+    c.push_back({QStringLiteral("mom"),
+                 QStringLiteral("Momentum"),
+                 QStringLiteral("Mom"),
+                 QStringLiteral("Oscillators"),
+                 P::Pane,
+                 {period(10)},
+                 {out(QStringLiteral("mom"), QStringLiteral("Mom"), kBlue)},
+                 {},
+                 {0},
+                 nan,
+                 nan,
+                 QStringLiteral("momentum change")});
+    c.push_back({QStringLiteral("cmf"),
+                 QStringLiteral("Chaikin Money Flow"),
+                 QStringLiteral("CMF"),
+                 QStringLiteral("Volume"),
+                 P::Pane,
+                 {period(20)},
+                 {out(QStringLiteral("cmf"), QStringLiteral("CMF"), kGreen)},
+                 {},
+                 {0},
+                 nan,
+                 nan,
+                 QStringLiteral("chaikin money flow accumulation")});
+    c.push_back({QStringLiteral("aroon"),
+                 QStringLiteral("Aroon"),
+                 QStringLiteral("Aroon"),
+                 QStringLiteral("Trend"),
+                 P::Pane,
+                 {period(25)},
+                 {out(QStringLiteral("aroon_down"), QStringLiteral("Down"), kOrange),
+                  out(QStringLiteral("aroon_up"), QStringLiteral("Up"), kBlue)},
+                 {},
+                 {},
+                 0,
+                 100,
                  QStringLiteral("aroon trend")});
-    c.push_back({QStringLiteral("stddev"), QStringLiteral("Standard Deviation"), QStringLiteral("StdDev"), QStringLiteral("Volatility"), P::Pane,
-                 {period(20)}, {out(QStringLiteral("stddev"), QStringLiteral("StdDev"), kBlue)}, {}, {}, nan, nan, QStringLiteral("volatility deviation")});
+    c.push_back({QStringLiteral("stddev"),
+                 QStringLiteral("Standard Deviation"),
+                 QStringLiteral("StdDev"),
+                 QStringLiteral("Volatility"),
+                 P::Pane,
+                 {period(20)},
+                 {out(QStringLiteral("stddev"), QStringLiteral("StdDev"), kBlue)},
+                 {},
+                 {},
+                 nan,
+                 nan,
+                 QStringLiteral("volatility deviation")});
     // User formulas: one output, the formula text in IndicatorConfig::formula.
-    c.push_back({formulaPaneName(), QStringLiteral("Custom formula…"), QStringLiteral("ƒ"), QStringLiteral("Custom"), P::Pane, {},
-                 {out(QStringLiteral("formula"), QStringLiteral("Value"), kBlue)}, {}, {}, nan, nan,
+    c.push_back({formulaPaneName(),
+                 QStringLiteral("Custom formula…"),
+                 QStringLiteral("ƒ"),
+                 QStringLiteral("Custom"),
+                 P::Pane,
+                 {},
+                 {out(QStringLiteral("formula"), QStringLiteral("Value"), kBlue)},
+                 {},
+                 {},
+                 nan,
+                 nan,
                  QStringLiteral("formula expression user custom script")});
-    c.push_back({formulaOverlayName(), QStringLiteral("Custom formula on the price pane…"), QStringLiteral("ƒ"), QStringLiteral("Custom"),
-                 P::Overlay, {}, {out(QStringLiteral("formula"), QStringLiteral("Value"), kOrange)}, {}, {}, nan, nan,
+    c.push_back({formulaOverlayName(),
+                 QStringLiteral("Custom formula on the price pane…"),
+                 QStringLiteral("ƒ"),
+                 QStringLiteral("Custom"),
+                 P::Overlay,
+                 {},
+                 {out(QStringLiteral("formula"), QStringLiteral("Value"), kOrange)},
+                 {},
+                 {},
+                 nan,
+                 nan,
                  QStringLiteral("formula expression user custom script overlay")});
     return c;
 }
@@ -167,7 +408,7 @@ std::vector<const IndicatorInfo*> searchChartIndicators(const QString& query) {
     std::vector<const IndicatorInfo*> hits;
     for (const IndicatorInfo& i : chartIndicators()) {
         const QString hay = i.name + QLatin1Char(' ') + i.title + QLatin1Char(' ') + i.shortTitle + QLatin1Char(' ') + i.group +
-                            QLatin1Char(' ') + i.keywords;
+            QLatin1Char(' ') + i.keywords;
         if (std::all_of(words.begin(), words.end(), [&](const QString& w) { return hay.contains(w, Qt::CaseInsensitive); }))
             hits.push_back(&i);
     }
@@ -175,7 +416,8 @@ std::vector<const IndicatorInfo*> searchChartIndicators(const QString& query) {
 }
 
 bool isFormulaIndicator(const QString& name) {
-    return name.compare(formulaPaneName(), Qt::CaseInsensitive) == 0 || name.compare(formulaOverlayName(), Qt::CaseInsensitive) == 0;
+    return name.compare(formulaPaneName(), Qt::CaseInsensitive) == 0 ||
+        name.compare(formulaOverlayName(), Qt::CaseInsensitive) == 0;
 }
 
 QString formulaError(const QString& text) {
@@ -229,8 +471,11 @@ QJsonObject IndicatorConfig::toJson() const {
     QJsonArray ps, cs;
     for (double p : params) ps.append(p);
     for (const QColor& col : colours) cs.append(col.name(QColor::HexArgb));
-    return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("params"), ps}, {QStringLiteral("colours"), cs},
-                       {QStringLiteral("lineWidth"), lineWidth}, {QStringLiteral("formula"), formula}};
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("params"), ps},
+                       {QStringLiteral("colours"), cs},
+                       {QStringLiteral("lineWidth"), lineWidth},
+                       {QStringLiteral("formula"), formula}};
 }
 
 std::optional<IndicatorConfig> IndicatorConfig::fromJson(const QJsonObject& json) {
@@ -284,7 +529,9 @@ constexpr auto kClose = [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLa
 constexpr auto kHlc = [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLast(b.h, b.l, b.c) : i.push(b.h, b.l, b.c); };
 constexpr auto kHl = [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLast(b.h, b.l) : i.push(b.h, b.l); };
 constexpr auto kCv = [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLast(b.c, b.v) : i.push(b.c, b.v); };
-constexpr auto kHlcv = [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLast(b.h, b.l, b.c, b.v) : i.push(b.h, b.l, b.c, b.v); };
+constexpr auto kHlcv = [](auto& i, const BarIn& b, bool rev) {
+    rev ? i.updateLast(b.h, b.l, b.c, b.v) : i.push(b.h, b.l, b.c, b.v);
+};
 // Reads by output shape.
 constexpr auto kOne = [](const auto& i, double* o) { o[0] = i.value(); };
 constexpr auto kBands = [](const auto& i, double* o) {
@@ -327,7 +574,10 @@ std::unique_ptr<IndicatorValues::Computer> makeComputer(const IndicatorConfig& c
     if (name == QLatin1String("donchian")) return adapt(ind::Donchian(n(0)), kHl, kBands);
     if (name == QLatin1String("vwap"))
         return adapt(
-            ind::Vwap(), [](auto& i, const BarIn& b, bool rev) { rev ? i.updateLast(b.t, b.h, b.l, b.c, b.v) : i.push(b.t, b.h, b.l, b.c, b.v); },
+            ind::Vwap(),
+            [](auto& i, const BarIn& b, bool rev) {
+                rev ? i.updateLast(b.t, b.h, b.l, b.c, b.v) : i.push(b.t, b.h, b.l, b.c, b.v);
+            },
             kOne);
     if (name == QLatin1String("ichimoku"))
         return adapt(ind::Ichimoku(n(0), n(1), n(2), n(3)), kHlc, [](const ind::Ichimoku& i, double* o) {
@@ -336,7 +586,7 @@ std::unique_ptr<IndicatorValues::Computer> makeComputer(const IndicatorConfig& c
             o[1] = v.kijun;
             o[2] = i.leadingA();  // plotted displacement bars ahead
             o[3] = i.leadingB();
-            o[4] = i.chikou();    // plotted displacement bars back
+            o[4] = i.chikou();  // plotted displacement bars back
         });
     if (name == QLatin1String("supertrend"))
         return adapt(ind::SuperTrend(n(0), p[1]), kHlc, [](const ind::SuperTrend& i, double* o) {
@@ -399,7 +649,8 @@ IndicatorValues::IndicatorValues(IndicatorConfig config) : m_config(config.norma
     m_scratch.resize(outputs);
     for (std::size_t k = 0; k < outputs; ++k) {
         const IndicatorOutput& o = info->outputs[k];
-        m_offsets.push_back(o.offsetParam >= 0 ? o.offsetSign * static_cast<int>(m_config.params[static_cast<std::size_t>(o.offsetParam)]) : 0);
+        m_offsets.push_back(
+            o.offsetParam >= 0 ? o.offsetSign * static_cast<int>(m_config.params[static_cast<std::size_t>(o.offsetParam)]) : 0);
     }
 }
 
@@ -418,7 +669,8 @@ void IndicatorValues::store(std::int64_t barIndex, const double* values) {
         const std::int64_t s = barIndex + m_offsets[k] - m_origin;
         if (s < 0) continue;
         auto& col = m_out[k];
-        if (s >= static_cast<std::int64_t>(col.size())) col.resize(static_cast<std::size_t>(s) + 1, std::numeric_limits<double>::quiet_NaN());
+        if (s >= static_cast<std::int64_t>(col.size()))
+            col.resize(static_cast<std::size_t>(s) + 1, std::numeric_limits<double>::quiet_NaN());
         col[static_cast<std::size_t>(s)] = values[k];
     }
 }
@@ -441,8 +693,10 @@ void IndicatorValues::recompute(const ChartSeries& series) {
 void IndicatorValues::onLastBar(const ChartSeries& series, ChartSeries::Update update) {
     if (!m_computer || series.empty() || update == ChartSeries::Update::Ignored) return;
     const BarIn b = barAt(series, series.size() - 1);
-    if (update == ChartSeries::Update::Appended) m_computer->push(b);
-    else m_computer->revise(b);
+    if (update == ChartSeries::Update::Appended)
+        m_computer->push(b);
+    else
+        m_computer->revise(b);
     m_computer->values(m_scratch.data());
     store(series.lastIndex(), m_scratch.data());
 }

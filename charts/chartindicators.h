@@ -35,9 +35,9 @@ struct IndicatorParam {
 };
 
 struct IndicatorOutput {
-    QString name;    ///< "bbands_upper"
-    QString label;   ///< "Upper"
-    QColor colour;   ///< default colour
+    QString name;   ///< "bbands_upper"
+    QString label;  ///< "Upper"
+    QColor colour;  ///< default colour
     PlotStyle style = PlotStyle::Line;
     /// Plotted `sign * params[offsetParam]` bars after the bar it was computed at (-1: none).
     int offsetParam = -1;
@@ -53,15 +53,15 @@ struct IndicatorFill {
 };
 
 struct IndicatorInfo {
-    QString name;    ///< core catalogue name: "ema", "bbands"
-    QString title;   ///< "Exponential Moving Average"
+    QString name;        ///< core catalogue name: "ema", "bbands"
+    QString title;       ///< "Exponential Moving Average"
     QString shortTitle;  ///< "EMA"
-    QString group;   ///< "Moving averages", "Bands and channels", "Trend", "Oscillators", "Volume", "Volatility"
+    QString group;       ///< "Moving averages", "Bands and channels", "Trend", "Oscillators", "Volume", "Volatility"
     IndicatorPlacement placement = IndicatorPlacement::Overlay;
     std::vector<IndicatorParam> params;
     std::vector<IndicatorOutput> outputs;
     std::vector<IndicatorFill> fills;
-    std::vector<double> levels;  ///< horizontal guide lines (RSI 30/70)
+    std::vector<double> levels;                                  ///< horizontal guide lines (RSI 30/70)
     double rangeMin = std::numeric_limits<double>::quiet_NaN();  ///< fixed pane range (RSI 0..100)
     double rangeMax = std::numeric_limits<double>::quiet_NaN();
     QString keywords;  ///< extra words the menu's search matches ("moving average", "cloud")

@@ -23,17 +23,27 @@ namespace kairos::charts::detail {
 // ---- mouse -----------------------------------------------------------------------------------
 bool ChartInteraction::handleMouse(QEvent* event) {
     switch (event->type()) {
-    case QEvent::MouseButtonPress: return press(static_cast<QMouseEvent*>(event));
-    case QEvent::MouseMove: move(static_cast<QMouseEvent*>(event)); return true;
-    case QEvent::MouseButtonRelease: release(static_cast<QMouseEvent*>(event)); return true;
-    case QEvent::MouseButtonDblClick: doubleClick(static_cast<QMouseEvent*>(event)); return true;
-    case QEvent::Wheel: wheel(static_cast<QWheelEvent*>(event)); return true;
+    case QEvent::MouseButtonPress:
+        return press(static_cast<QMouseEvent*>(event));
+    case QEvent::MouseMove:
+        move(static_cast<QMouseEvent*>(event));
+        return true;
+    case QEvent::MouseButtonRelease:
+        release(static_cast<QMouseEvent*>(event));
+        return true;
+    case QEvent::MouseButtonDblClick:
+        doubleClick(static_cast<QMouseEvent*>(event));
+        return true;
+    case QEvent::Wheel:
+        wheel(static_cast<QWheelEvent*>(event));
+        return true;
     case QEvent::Leave:
         m_core.mouseInside = false;
         m_core.requestFrame(ChartCore::DirtyOverlay);
         Q_EMIT m_core.q->crosshairMoved(-1, 0);
         return false;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -139,11 +149,12 @@ void ChartInteraction::hover(const QMouseEvent* e) {
         return;
     }
     if (const signal::Signal* sig = m_drag == Drag::None ? m_markers.signalAt(pos) : nullptr)
-        QToolTip::showText(e->globalPosition().toPoint(), CandleChart::signalTooltip(*sig, m_core.series.priceDecimals()), m_core.plot);
-    m_core.plot->setCursor(z == ChartCore::Zone::PriceAxis  ? Qt::SizeVerCursor
-                           : z == ChartCore::Zone::TimeAxis ? Qt::SizeHorCursor
-                           : z == ChartCore::Zone::Plot     ? Qt::CrossCursor
-                                                            : Qt::ArrowCursor);
+        QToolTip::showText(e->globalPosition().toPoint(), CandleChart::signalTooltip(*sig, m_core.series.priceDecimals()),
+                           m_core.plot);
+    m_core.plot->setCursor(z == ChartCore::Zone::PriceAxis      ? Qt::SizeVerCursor
+                               : z == ChartCore::Zone::TimeAxis ? Qt::SizeHorCursor
+                               : z == ChartCore::Zone::Plot     ? Qt::CrossCursor
+                                                                : Qt::ArrowCursor);
 }
 
 void ChartInteraction::release(const QMouseEvent* e) {
@@ -204,7 +215,8 @@ void ChartInteraction::emitCrosshair() {
         return;
     }
     const auto idx = static_cast<std::int64_t>(std::llround(m_core.indexAtPixel(m_core.mouse.x())));
-    Q_EMIT m_core.q->crosshairMoved(m_core.series.timeOfIndex(idx, m_core.tf), m_core.yAxis(m_core.priceRect())->pixelToCoord(m_core.mouse.y()));
+    Q_EMIT m_core.q->crosshairMoved(m_core.series.timeOfIndex(idx, m_core.tf),
+                                    m_core.yAxis(m_core.priceRect())->pixelToCoord(m_core.mouse.y()));
 }
 
 void ChartInteraction::cancelOrderLineDrag() {
@@ -216,9 +228,10 @@ bool ChartInteraction::claimsShortcut(const QKeyEvent* e) const {
     const Qt::KeyboardModifiers mods = e->modifiers() & ~Qt::KeypadModifier;
     static const int kAltKeys[] = {Qt::Key_T, Qt::Key_H, Qt::Key_V, Qt::Key_F, Qt::Key_R,
                                    Qt::Key_1, Qt::Key_2, Qt::Key_3, Qt::Key_4};
-    if (mods == Qt::AltModifier && std::find(std::begin(kAltKeys), std::end(kAltKeys), e->key()) != std::end(kAltKeys)) return true;
-    const bool copyPaste = mods == Qt::ControlModifier && ((e->key() == Qt::Key_C && m_drawings.selected >= 0) ||
-                                                           (e->key() == Qt::Key_V && m_drawings.copied.has_value()));
+    if (mods == Qt::AltModifier && std::find(std::begin(kAltKeys), std::end(kAltKeys), e->key()) != std::end(kAltKeys))
+        return true;
+    const bool copyPaste = mods == Qt::ControlModifier &&
+        ((e->key() == Qt::Key_C && m_drawings.selected >= 0) || (e->key() == Qt::Key_V && m_drawings.copied.has_value()));
     if (copyPaste) return true;
     return mods == Qt::NoModifier && (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && m_drawings.selected >= 0;
 }
@@ -230,14 +243,26 @@ bool ChartInteraction::handleKey(const QKeyEvent* event) {
     const bool ctrl = (mods & Qt::ControlModifier) != 0, alt = (mods & Qt::AltModifier) != 0;
     const double span = m_core.right - m_core.left;
     switch (event->key()) {
-    case Qt::Key_Left: q->scrollBars(ctrl ? -std::max(1.0, span / 4) : -1); break;
-    case Qt::Key_Right: q->scrollBars(ctrl ? std::max(1.0, span / 4) : 1); break;
-    case Qt::Key_Up: q->zoomTime(1 / 1.25); break;
-    case Qt::Key_Down: q->zoomTime(1.25); break;
+    case Qt::Key_Left:
+        q->scrollBars(ctrl ? -std::max(1.0, span / 4) : -1);
+        break;
+    case Qt::Key_Right:
+        q->scrollBars(ctrl ? std::max(1.0, span / 4) : 1);
+        break;
+    case Qt::Key_Up:
+        q->zoomTime(1 / 1.25);
+        break;
+    case Qt::Key_Down:
+        q->zoomTime(1.25);
+        break;
     case Qt::Key_Plus:
-    case Qt::Key_Equal: q->zoomTime(1 / 1.25); break;
+    case Qt::Key_Equal:
+        q->zoomTime(1 / 1.25);
+        break;
     case Qt::Key_Minus:
-    case Qt::Key_Underscore: q->zoomTime(1.25); break;
+    case Qt::Key_Underscore:
+        q->zoomTime(1.25);
+        break;
     case Qt::Key_Home:
         if (!series.empty()) q->setVisibleRange(series.firstIndex() - 1.0, series.firstIndex() - 1.0 + span);
         break;
@@ -260,7 +285,9 @@ bool ChartInteraction::handleKey(const QKeyEvent* event) {
         if (!alt) return false;
         q->resetView();
         break;
-    case Qt::Key_Slash: q->openIndicatorPicker(); break;
+    case Qt::Key_Slash:
+        q->openIndicatorPicker();
+        break;
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
         if (m_drawings.selected < 0) return false;
@@ -289,12 +316,13 @@ bool ChartInteraction::handleKey(const QKeyEvent* event) {
     case Qt::Key_F: {
         if (!alt) return false;
         const int k = event->key();
-        q->setDrawingTool(k == Qt::Key_T   ? storage::DrawingKind::TrendLine
-                          : k == Qt::Key_H ? storage::DrawingKind::HorizontalLine
-                                           : storage::DrawingKind::FibRetracement);
+        q->setDrawingTool(k == Qt::Key_T       ? storage::DrawingKind::TrendLine
+                              : k == Qt::Key_H ? storage::DrawingKind::HorizontalLine
+                                               : storage::DrawingKind::FibRetracement);
         break;
     }
-    default: return false;
+    default:
+        return false;
     }
     return true;
 }
@@ -315,7 +343,8 @@ void ChartInteraction::showContextMenu(const QContextMenuEvent* event) {
     QMenu* tools = menu.addMenu(CandleChart::tr("Drawing tools"));
     for (storage::DrawingKind k : storage::kAllDrawingKinds) {
         const QString sc = drawingKindShortcut(k);
-        tools->addAction(drawingKindLabel(k) + (sc.isEmpty() ? QString() : QLatin1Char('\t') + sc), q, [q, k] { q->setDrawingTool(k); });
+        tools->addAction(drawingKindLabel(k) + (sc.isEmpty() ? QString() : QLatin1Char('\t') + sc), q,
+                         [q, k] { q->setDrawingTool(k); });
     }
     tools->addSeparator();
     QAction* mag = tools->addAction(CandleChart::tr("Magnet"), q, [q](bool on) { q->setMagnet(on); });

@@ -41,16 +41,16 @@ void ChartOrderLines::paint(QCPPainter* p, const QFontMetricsF& fm) const {
     for (const OrderLine& l : lines) {
         const double y = std::round(core.yAxis(r)->coordToPixel(l.price)) + 0.5;
         if (y < inner.top() || y > inner.bottom()) continue;
-        const QColor c = l.kind == OrderLine::Kind::StopLoss     ? core.theme.down
-                         : l.kind == OrderLine::Kind::TakeProfit ? core.theme.up
-                                                                 : core.theme.selection;
+        const QColor c = l.kind == OrderLine::Kind::StopLoss ? core.theme.down
+            : l.kind == OrderLine::Kind::TakeProfit          ? core.theme.up
+                                                             : core.theme.selection;
         p->setPen(QPen(c, 1, l.kind == OrderLine::Kind::Entry ? Qt::SolidLine : Qt::DashLine));
         p->drawLine(QPointF(inner.left(), y), QPointF(inner.right(), y));
         const QString text = (l.label.isEmpty() ? QString() : l.label + QStringLiteral("  ")) + core.formatPrice(l.price);
         const double tw = fm.horizontalAdvance(text) + 12;
         drawAxisLabel(p, QRectF(inner.left() + 60, y - th / 2, tw, th), text, c, Qt::white);
-        drawAxisLabel(p, QRectF(inner.right() + 1, y - th / 2, r->outerRect().right() - inner.right(), th), core.formatPrice(l.price), c,
-                      Qt::white);
+        drawAxisLabel(p, QRectF(inner.right() + 1, y - th / 2, r->outerRect().right() - inner.right(), th),
+                      core.formatPrice(l.price), c, Qt::white);
     }
     p->restore();
 }

@@ -184,7 +184,8 @@ void ChartOverlay::drawCrosshair(QCPPainter* p, const QFontMetricsF& fm) const {
     const auto idx = static_cast<std::int64_t>(std::llround(x));
     const QString t = formatBarTime(m_core.series.timeOfIndex(idx, m_core.tf), m_core.tf);
     const double tw = fm.horizontalAdvance(t) + 12, th = fm.height() + 4;
-    drawAxisLabel(p, QRectF(xp - tw / 2, bottom.bottom() + 1, tw, th), t, m_core.theme.crosshairLabel, m_core.theme.crosshairLabelText);
+    drawAxisLabel(p, QRectF(xp - tw / 2, bottom.bottom() + 1, tw, th), t, m_core.theme.crosshairLabel,
+                  m_core.theme.crosshairLabelText);
     if (!m_core.mouseInside) return;
     const int pane = m_core.paneAt(m_core.mouse, false);
     if (pane < 0) return;
@@ -195,7 +196,8 @@ void ChartOverlay::drawCrosshair(QCPPainter* p, const QFontMetricsF& fm) const {
     const double value = m_core.yAxis(r)->pixelToCoord(m_core.mouse.y());
     const QString text = pane == 0 ? m_core.formatPrice(value) : compactNumber(value);
     const double w = r->outerRect().right() - r->rect().right();
-    drawAxisLabel(p, QRectF(r->rect().right() + 1, yp - th / 2, w, th), text, m_core.theme.crosshairLabel, m_core.theme.crosshairLabelText);
+    drawAxisLabel(p, QRectF(r->rect().right() + 1, yp - th / 2, w, th), text, m_core.theme.crosshairLabel,
+                  m_core.theme.crosshairLabelText);
 }
 
 const ChartOverlay::TextRun& ChartOverlay::textRun(const QString& s, const QFont& font, bool bold) {
@@ -230,7 +232,8 @@ QRectF ChartOverlay::drawSegments(QCPPainter* p, QPointF at, const std::vector<S
         const Segment& s = segs[i];
         if (!s.glued && at.x() > startX) {
             double width = textRun(s.text, base, s.bold).advance;
-            for (std::size_t k = i + 1; k < segs.size() && segs[k].glued; ++k) width += textRun(segs[k].text, base, segs[k].bold).advance;
+            for (std::size_t k = i + 1; k < segs.size() && segs[k].glued; ++k)
+                width += textRun(segs[k].text, base, segs[k].bold).advance;
             if (at.x() + width > maxX) {
                 at = QPointF(startX, at.y() + lineHeight);
             }
@@ -255,7 +258,8 @@ std::int64_t ChartOverlay::legendIndex() const {
     return m_core.series.lastIndex();
 }
 
-double ChartOverlay::drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicatorPanes::ChartIndicator& ci, std::int64_t idx, double maxX, double lineHeight) {
+double ChartOverlay::drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicatorPanes::ChartIndicator& ci,
+                                         std::int64_t idx, double maxX, double lineHeight) {
     const IndicatorConfig& cfg = ci.values.config();
     const IndicatorInfo& info = ci.info();
     std::vector<Segment> segs{{cfg.label() + QStringLiteral("  "), m_core.theme.text, false}};
@@ -263,8 +267,10 @@ double ChartOverlay::drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartI
         const double v = ci.values.value(j, idx);
         if (std::isnan(v) && info.outputs.size() > 1) continue;  // e.g. the inactive SuperTrend side
         const QColor colour = j < cfg.colours.size() ? cfg.colours[j] : info.outputs[j].colour;
-        segs.push_back({(ci.isOverlay() ? (std::isnan(v) ? QStringLiteral("—") : m_core.formatPrice(v)) : formatValue(v)) + QStringLiteral("  "),
-                        info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? m_core.theme.up : m_core.theme.down) : colour, false});
+        segs.push_back({(ci.isOverlay() ? (std::isnan(v) ? QStringLiteral("—") : m_core.formatPrice(v)) : formatValue(v)) +
+                            QStringLiteral("  "),
+                        info.outputs[j].style == PlotStyle::Histogram ? (v >= 0 ? m_core.theme.up : m_core.theme.down) : colour,
+                        false});
     }
     const QRectF box = drawSegments(p, at, segs, maxX, lineHeight);
     m_legendHits.push_back({ci.id, box});
@@ -277,21 +283,26 @@ void ChartOverlay::drawLegend(QCPPainter* p, const QFontMetricsF& fm) {
     QPointF at(inner.left() + 8, inner.top() + 6);
     std::vector<Segment> head;
     const QString sym = m_core.instrument.symbol.empty() ? m_core.title : QString::fromStdString(m_core.instrument.symbol);
-    head.push_back({sym + QStringLiteral(" · ") + QString::fromStdString(toString(m_core.tf)) +
-                        (m_core.instrument.venue.empty() ? QString() : QStringLiteral(" · ") + QString::fromStdString(m_core.instrument.venue)) +
-                        QStringLiteral("   "),
-                    m_core.theme.text, true});
+    head.push_back(
+        {sym + QStringLiteral(" · ") + QString::fromStdString(toString(m_core.tf)) +
+             (m_core.instrument.venue.empty() ? QString()
+                                              : QStringLiteral(" · ") + QString::fromStdString(m_core.instrument.venue)) +
+             QStringLiteral("   "),
+         m_core.theme.text, true});
     if (!m_core.series.empty() && !m_core.display.empty()) {
         const OhlcBucket* b = nullptr;
-        if (m_core.mouseInside) b = m_core.displayAt(m_core.indexAtPixel(m_core.mouse.x()));
-        else if (m_core.syncedCrosshairMs >= 0) b = m_core.displayAt(static_cast<double>(m_core.series.indexAtOrBefore(m_core.syncedCrosshairMs)));
+        if (m_core.mouseInside)
+            b = m_core.displayAt(m_core.indexAtPixel(m_core.mouse.x()));
+        else if (m_core.syncedCrosshairMs >= 0)
+            b = m_core.displayAt(static_cast<double>(m_core.series.indexAtOrBefore(m_core.syncedCrosshairMs)));
         OhlcBucket lastBucket;
         if (b == nullptr) {
             lastBucket = aggregateBucketAt(m_core.columns(), m_core.series.lastIndex(), 1);
             b = &lastBucket;
         }
         const QColor c = b->close >= b->open ? m_core.theme.up : m_core.theme.down;
-        const double prevClose = b->firstIndex > m_core.series.firstIndex() ? m_core.columns().close[m_core.series.slot(b->firstIndex - 1)] : b->open;
+        const double prevClose =
+            b->firstIndex > m_core.series.firstIndex() ? m_core.columns().close[m_core.series.slot(b->firstIndex - 1)] : b->open;
         const double change = prevClose != 0 ? (b->close - prevClose) / prevClose * 100 : 0;
         auto add = [&](const QString& k, const QString& v) {
             head.push_back({k, m_core.theme.mutedText});

@@ -76,8 +76,8 @@ private:
     std::int64_t legendIndex() const;
     /// "EMA 20  2345.67" for one indicator at the legend's bar, wrapped at `maxX`; records where it
     /// was drawn and returns the y below it.
-    double drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicatorPanes::ChartIndicator& ci, std::int64_t idx, double maxX,
-                               double lineHeight);
+    double drawIndicatorLegend(QCPPainter* p, QPointF at, const ChartIndicatorPanes::ChartIndicator& ci, std::int64_t idx,
+                               double maxX, double lineHeight);
     void drawLegend(QCPPainter* p, const QFontMetricsF& fm);
 
     ChartCore& m_core;

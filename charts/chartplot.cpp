@@ -112,7 +112,10 @@ void CandlePlottable::draw(QCPPainter* painter) {
     // Wicks under bodies, as QCustomPlot draws them. Opaque colours fill without threads; keep
     // translucent ones in slices too.
     for (int k : {0, 1, 2, 3}) {
-        const QColor c = (k == 0 ? mPenPositive.color() : k == 1 ? mBrushPositive.color() : k == 2 ? mPenNegative.color() : mBrushNegative.color());
+        const QColor c = (k == 0       ? mPenPositive.color()
+                              : k == 1 ? mBrushPositive.color()
+                              : k == 2 ? mPenNegative.color()
+                                       : mBrushNegative.color());
         if (c.alpha() == 255) {
             fillRects(painter, rects[k], c);
         } else {
@@ -140,7 +143,8 @@ void BarsPlottable::draw(QCPPainter* painter) {
     if (colour.alpha() < 255 && m_backdrop.isValid() && m_backdrop.alpha() == 255) {
         const double a = colour.alphaF();
         auto mix = [a](double over, double under) { return over * a + under * (1 - a); };
-        colour = QColor::fromRgbF(static_cast<float>(mix(colour.redF(), m_backdrop.redF())), static_cast<float>(mix(colour.greenF(), m_backdrop.greenF())),
+        colour = QColor::fromRgbF(static_cast<float>(mix(colour.redF(), m_backdrop.redF())),
+                                  static_cast<float>(mix(colour.greenF(), m_backdrop.greenF())),
                                   static_cast<float>(mix(colour.blueF(), m_backdrop.blueF())));
     }
     QVector<QRect> rects;
@@ -179,7 +183,7 @@ void LevelLine::draw(QCPPainter* painter) {
     const QPointF a = point1->pixelPosition(), b = point2->pixelPosition();
     const QPen pen = mainPen();
     const bool dashed = pen.style() == Qt::DashLine || pen.style() == Qt::DotLine || pen.style() == Qt::DashDotLine ||
-                        pen.style() == Qt::DashDotDotLine || pen.style() == Qt::CustomDashLine;
+        pen.style() == Qt::DashDotDotLine || pen.style() == Qt::CustomDashLine;
     if (std::fabs(a.y() - b.y()) > 1e-9 || (pen.style() != Qt::SolidLine && !dashed) || pen.widthF() > 1.0 ||
         painter->modes().testFlag(QCPPainter::pmVectorized)) {
         QCPItemStraightLine::draw(painter);

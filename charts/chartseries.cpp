@@ -25,8 +25,7 @@ std::int64_t stepBuckets(Timeframe tf, std::int64_t fromMs, std::int64_t steps) 
     // Calendar months: walk (bounded; charts never extrapolate centuries).
     std::int64_t t = fromMs;
     const std::int64_t n = std::min<std::int64_t>(steps < 0 ? -steps : steps, 12000);
-    for (std::int64_t k = 0; k < n; ++k)
-        t = steps > 0 ? nextBucketStart(tf, t) : bucketStart(tf, t - 1);
+    for (std::int64_t k = 0; k < n; ++k) t = steps > 0 ? nextBucketStart(tf, t) : bucketStart(tf, t - 1);
     return t;
 }
 }  // namespace
@@ -45,8 +44,8 @@ void ChartSeries::clear() {
 
 void ChartSeries::noteDecimals(const Bar& b) {
     if (m_priceDecimals >= kMaxDecimals) return;
-    const int d = std::max({significantDecimals(b.open), significantDecimals(b.high), significantDecimals(b.low),
-                            significantDecimals(b.close)});
+    const int d = std::max(
+        {significantDecimals(b.open), significantDecimals(b.high), significantDecimals(b.low), significantDecimals(b.close)});
     m_priceDecimals = std::min(kMaxDecimals, std::max(m_priceDecimals, d));
 }
 
@@ -139,8 +138,7 @@ double ChartSeries::indexOfTime(std::int64_t timeMs, Timeframe tf) const {
     const double nominal = static_cast<double>(nominalDurationMs(tf));
     if (timeMs <= m_time.front())
         return static_cast<double>(firstIndex()) - static_cast<double>(m_time.front() - timeMs) / nominal;
-    if (timeMs >= m_time.back())
-        return static_cast<double>(lastIndex()) + static_cast<double>(timeMs - m_time.back()) / nominal;
+    if (timeMs >= m_time.back()) return static_cast<double>(lastIndex()) + static_cast<double>(timeMs - m_time.back()) / nominal;
     auto it = std::upper_bound(m_time.begin(), m_time.end(), timeMs);
     const auto k = static_cast<std::size_t>(std::distance(m_time.begin(), it)) - 1;
     const double span = static_cast<double>(m_time[k + 1] - m_time[k]);

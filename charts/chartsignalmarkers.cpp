@@ -46,12 +46,14 @@ void ChartSignalMarkers::paint(QCPPainter* p) const {
         QPolygonF arrow;
         const double cx = box.center().x(), w = box.width();
         if (up) {
-            arrow << QPointF(cx, box.top()) << QPointF(box.right(), box.top() + w * 0.6) << QPointF(cx + w * 0.2, box.top() + w * 0.6)
-                  << QPointF(cx + w * 0.2, box.bottom()) << QPointF(cx - w * 0.2, box.bottom()) << QPointF(cx - w * 0.2, box.top() + w * 0.6)
+            arrow << QPointF(cx, box.top()) << QPointF(box.right(), box.top() + w * 0.6)
+                  << QPointF(cx + w * 0.2, box.top() + w * 0.6) << QPointF(cx + w * 0.2, box.bottom())
+                  << QPointF(cx - w * 0.2, box.bottom()) << QPointF(cx - w * 0.2, box.top() + w * 0.6)
                   << QPointF(box.left(), box.top() + w * 0.6);
         } else {
-            arrow << QPointF(cx, box.bottom()) << QPointF(box.right(), box.bottom() - w * 0.6) << QPointF(cx + w * 0.2, box.bottom() - w * 0.6)
-                  << QPointF(cx + w * 0.2, box.top()) << QPointF(cx - w * 0.2, box.top()) << QPointF(cx - w * 0.2, box.bottom() - w * 0.6)
+            arrow << QPointF(cx, box.bottom()) << QPointF(box.right(), box.bottom() - w * 0.6)
+                  << QPointF(cx + w * 0.2, box.bottom() - w * 0.6) << QPointF(cx + w * 0.2, box.top())
+                  << QPointF(cx - w * 0.2, box.top()) << QPointF(cx - w * 0.2, box.bottom() - w * 0.6)
                   << QPointF(box.left(), box.bottom() - w * 0.6);
         }
         p->setPen(Qt::NoPen);

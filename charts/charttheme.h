@@ -8,21 +8,21 @@
 namespace kairos::charts {
 
 struct ChartTheme {
-    QString name;             ///< "dark", "light", "dark-cb" (colour-blind), "light-cb"
+    QString name;  ///< "dark", "light", "dark-cb" (colour-blind), "light-cb"
     QColor background;
     QColor paneSeparator;
     QColor grid;
-    QColor text;              ///< axis labels and legend (WCAG AA against background)
-    QColor mutedText;         ///< secondary legend text
+    QColor text;       ///< axis labels and legend (WCAG AA against background)
+    QColor mutedText;  ///< secondary legend text
     QColor crosshair;
-    QColor crosshairLabel;    ///< background of the crosshair's axis labels
+    QColor crosshairLabel;  ///< background of the crosshair's axis labels
     QColor crosshairLabelText;
     QColor up;
     QColor down;
-    QColor volumeUp;          ///< volume bars (the candle colours, translucent)
+    QColor volumeUp;  ///< volume bars (the candle colours, translucent)
     QColor volumeDown;
-    QColor line;              ///< line chart
-    QColor selection;         ///< selected drawing handles
+    QColor line;       ///< line chart
+    QColor selection;  ///< selected drawing handles
 
     static ChartTheme dark();
     static ChartTheme light();

@@ -28,10 +28,11 @@ FormulaDialog::FormulaDialog(const IndicatorConfig& config, QWidget* parent)
     m_edit->setFont(mono);
     m_edit->setPlaceholderText(QStringLiteral("ema(close, 9) - ema(close, 21)"));
     m_edit->setText(m_config.formula);
-    m_edit->setToolTip(tr("Fields: open high low close volume hl2 hlc3 ohlc4\n"
-                          "Series functions (x, n): sma ema wma dema tema hma rsi roc mom stddev linreg stochrsi\n"
-                          "Bar functions: atr(n) adx(n) cci(n) willr(n) mfi(n) tr() obv() vwap()\n"
-                          "Math: + - * / abs(x) min(a, b) max(a, b)"));
+    m_edit->setToolTip(
+        tr("Fields: open high low close volume hl2 hlc3 ohlc4\n"
+           "Series functions (x, n): sma ema wma dema tema hma rsi roc mom stddev linreg stochrsi\n"
+           "Bar functions: atr(n) adx(n) cci(n) willr(n) mfi(n) tr() obv() vwap()\n"
+           "Math: + - * / abs(x) min(a, b) max(a, b)"));
     m_error->setObjectName(QStringLiteral("formulaError"));
     m_error->setFont(mono);
     m_error->setTextFormat(Qt::PlainText);
@@ -63,7 +64,9 @@ FormulaDialog::FormulaDialog(const IndicatorConfig& config, QWidget* parent)
     m_edit->setFocus();
 }
 
-QString FormulaDialog::error() const { return m_edit->text().trimmed().isEmpty() ? tr("type a formula") : formulaError(m_edit->text()); }
+QString FormulaDialog::error() const {
+    return m_edit->text().trimmed().isEmpty() ? tr("type a formula") : formulaError(m_edit->text());
+}
 
 void FormulaDialog::check() {
     const QString text = m_edit->text();
@@ -71,7 +74,8 @@ void FormulaDialog::check() {
     const bool empty = text.trimmed().isEmpty();
     m_ok->setEnabled(!empty && err.isEmpty());
     if (empty || err.isEmpty()) {
-        m_error->setText(empty ? tr("e.g. ema(close, 9) - ema(close, 21)  ·  (close - sma(close, 20)) / stddev(close, 20)") : tr("OK"));
+        m_error->setText(empty ? tr("e.g. ema(close, 9) - ema(close, 21)  ·  (close - sma(close, 20)) / stddev(close, 20)")
+                               : tr("OK"));
         m_error->setStyleSheet(QString());
         return;
     }
@@ -80,7 +84,8 @@ void FormulaDialog::check() {
     const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("^column (\\d+)")).match(err);
     if (m.hasMatch()) {
         const int col = m.captured(1).toInt();
-        shown = text + QLatin1Char('\n') + QString(std::max(0, col - 1), QLatin1Char(' ')) + QLatin1Char('^') + QLatin1Char('\n') + err;
+        shown = text + QLatin1Char('\n') + QString(std::max(0, col - 1), QLatin1Char(' ')) + QLatin1Char('^') +
+            QLatin1Char('\n') + err;
         m_edit->setCursorPosition(std::clamp(col - 1, 0, static_cast<int>(text.size())));
     }
     m_error->setText(shown);

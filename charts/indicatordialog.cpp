@@ -19,7 +19,8 @@ void paintSwatch(QPushButton* b, const QColor& c) {
 }
 }  // namespace
 
-IndicatorDialog::IndicatorDialog(const IndicatorConfig& config, QWidget* parent) : QDialog(parent), m_config(config.normalised()) {
+IndicatorDialog::IndicatorDialog(const IndicatorConfig& config, QWidget* parent)
+    : QDialog(parent), m_config(config.normalised()) {
     setObjectName(QStringLiteral("IndicatorDialog"));
     const IndicatorInfo* info = m_config.info();
     setWindowTitle(info != nullptr ? tr("%1 settings").arg(info->title) : tr("Indicator settings"));

@@ -31,7 +31,8 @@ IndicatorPicker::IndicatorPicker(QWidget* parent) : QDialog(parent), m_search(ne
     layout->addWidget(hint);
     connect(m_search, &QLineEdit::textChanged, this, [this] { refill(); });
     connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
-        if (item != nullptr && !item->data(kNameRole).toString().isEmpty()) Q_EMIT indicatorChosen(item->data(kNameRole).toString());
+        if (item != nullptr && !item->data(kNameRole).toString().isEmpty())
+            Q_EMIT indicatorChosen(item->data(kNameRole).toString());
     });
     refill();
     m_search->setFocus();
@@ -70,7 +71,8 @@ void IndicatorPicker::refill() {
         }
         auto* item = new QListWidgetItem(QStringLiteral("%1   (%2)").arg(info->title, info->shortTitle));
         item->setData(kNameRole, info->name);
-        item->setToolTip(info->placement == IndicatorPlacement::Overlay ? tr("Drawn on the price pane") : tr("Drawn in its own pane"));
+        item->setToolTip(info->placement == IndicatorPlacement::Overlay ? tr("Drawn on the price pane")
+                                                                        : tr("Drawn in its own pane"));
         m_list->addItem(item);
     }
     const QString volumeWords = QStringLiteral("volume pane bars");
@@ -97,11 +99,18 @@ bool IndicatorPicker::eventFilter(QObject* watched, QEvent* event) {
             return from;
         };
         switch (e->key()) {
-        case Qt::Key_Down: m_list->setCurrentRow(step(row, 1)); return true;
-        case Qt::Key_Up: m_list->setCurrentRow(step(row, -1)); return true;
+        case Qt::Key_Down:
+            m_list->setCurrentRow(step(row, 1));
+            return true;
+        case Qt::Key_Up:
+            m_list->setCurrentRow(step(row, -1));
+            return true;
         case Qt::Key_Return:
-        case Qt::Key_Enter: chooseCurrent(); return true;
-        default: break;
+        case Qt::Key_Enter:
+            chooseCurrent();
+            return true;
+        default:
+            break;
         }
     }
     return QDialog::eventFilter(watched, event);

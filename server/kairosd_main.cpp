@@ -34,10 +34,11 @@ int main(int argc, char** argv) {
             std::printf("kairosd %s\n", kairos::versionString().c_str());
             return 0;
         } else if (a == "--help" || a == "-h") {
-            std::printf("Usage: kairosd [--bind ADDR] [--port N]\n"
-                        "  --bind ADDR  address to listen on (default 127.0.0.1; env KAIROSD_BIND)\n"
-                        "  --port N     port (default 8787, 0 = any free port; env KAIROSD_PORT)\n"
-                        "Endpoints: GET /health\n");
+            std::printf(
+                "Usage: kairosd [--bind ADDR] [--port N]\n"
+                "  --bind ADDR  address to listen on (default 127.0.0.1; env KAIROSD_BIND)\n"
+                "  --port N     port (default 8787, 0 = any free port; env KAIROSD_PORT)\n"
+                "Endpoints: GET /health\n");
             return 0;
         } else if (a == "--port" || a.rfind("--port=", 0) == 0) {
             const bool hasInlineValue = a != "--port";

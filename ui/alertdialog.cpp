@@ -49,22 +49,25 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
         {Condition::GoesAbove, tr("Price is above")},         {Condition::GoesBelow, tr("Price is below")},
         {Condition::Formula, tr("Formula becomes true")},     {Condition::Signal, tr("Signal engine gives a signal")}};
     for (const auto& [c, label] : conditions) m_condition->addItem(label, static_cast<int>(c));
-    m_condition->setToolTip(tr("\"Crosses\" needs a price on each side of the level: the first price after the alert is set "
-                               "never fires it; touching the level counts as crossing it."));
+    m_condition->setToolTip(
+        tr("\"Crosses\" needs a price on each side of the level: the first price after the alert is set "
+           "never fires it; touching the level counts as crossing it."));
     form->addRow(tr("Condition"), m_condition);
 
     m_level = new QLineEdit;
     m_level->setObjectName(QStringLiteral("AlertLevel"));
     m_level->setPlaceholderText(tr("price, up to %n decimal(s)", nullptr, m_precision));
-    if (last) m_level->setText(QString::fromStdString(last->rescaled(m_precision, RoundingMode::HalfEven).valueOr(*last).toString()));
+    if (last)
+        m_level->setText(QString::fromStdString(last->rescaled(m_precision, RoundingMode::HalfEven).valueOr(*last).toString()));
     form->addRow(tr("Level"), m_level);
     m_priceRows << m_level;
 
     m_formula = new QLineEdit;
     m_formula->setObjectName(QStringLiteral("AlertFormula"));
     m_formula->setPlaceholderText(QStringLiteral("ema(close, 9) > ema(close, 21)"));
-    m_formula->setToolTip(tr("A condition over the closed bars: fields open high low close volume, indicators such as "
-                             "ema(close, 9), rsi(close, 14), atr(14); comparisons and and/or. It holds when its value is not zero."));
+    m_formula->setToolTip(
+        tr("A condition over the closed bars: fields open high low close volume, indicators such as "
+           "ema(close, 9), rsi(close, 14), atr(14); comparisons and and/or. It holds when its value is not zero."));
     form->addRow(tr("Formula"), m_formula);
     m_formulaRows << m_formula;
 
@@ -91,8 +94,9 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
     m_trigger->addItem(tr("Only once"), static_cast<int>(Trigger::Once));
     m_trigger->addItem(tr("Once per bar"), static_cast<int>(Trigger::OncePerBar));
     m_trigger->addItem(tr("Every time"), static_cast<int>(Trigger::EveryTime));
-    m_trigger->setToolTip(tr("Only once: the alert is disabled after it fires. Once per bar: at most once per bar of the "
-                             "timeframe. Every time: whenever the condition is met, at most once per cooldown."));
+    m_trigger->setToolTip(
+        tr("Only once: the alert is disabled after it fires. Once per bar: at most once per bar of the "
+           "timeframe. Every time: whenever the condition is met, at most once per cooldown."));
     form->addRow(tr("Trigger"), m_trigger);
     m_cooldown = new QSpinBox;
     m_cooldown->setObjectName(QStringLiteral("AlertCooldown"));
@@ -128,8 +132,9 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #ef5350;"));
     layout->addWidget(m_error);
-    auto* note = new QLabel(tr("Delivered in the terminal (Alerts log, status bar, pop-up) and as a desktop notification. "
-                               "Alerts run while the terminal runs."));
+    auto* note =
+        new QLabel(tr("Delivered in the terminal (Alerts log, status bar, pop-up) and as a desktop notification. "
+                      "Alerts run while the terminal runs."));
     note->setWordWrap(true);
     note->setEnabled(false);
     layout->addWidget(note);
@@ -147,7 +152,8 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
         updateState();
     });
     for (QLineEdit* e : {m_level, m_formula, m_message}) connect(e, &QLineEdit::textChanged, this, &AlertDialog::updateState);
-    for (QComboBox* c : {m_trigger, m_timeframe, m_side}) connect(c, &QComboBox::currentIndexChanged, this, &AlertDialog::updateState);
+    for (QComboBox* c : {m_trigger, m_timeframe, m_side})
+        connect(c, &QComboBox::currentIndexChanged, this, &AlertDialog::updateState);
     connect(m_confidence, &QSpinBox::valueChanged, this, &AlertDialog::updateState);
     connect(m_expires, &QCheckBox::toggled, m_expiry, &QWidget::setEnabled);
     fillTimeframes();
@@ -170,15 +176,17 @@ void AlertDialog::fillTimeframes() {
     const QSignalBlocker block(m_timeframe);
     m_timeframe->clear();
     const bool price = alerts::isPriceCondition(condition());
-    const std::vector<Timeframe> list = price ? std::vector<Timeframe>(std::begin(kPriceBarTimeframes), std::end(kPriceBarTimeframes))
-                                        : condition() == Condition::Signal ? m_signalTimeframes
-                                                                           : m_barTimeframes;
+    const std::vector<Timeframe> list = price
+        ? std::vector<Timeframe>(std::begin(kPriceBarTimeframes), std::end(kPriceBarTimeframes))
+        : condition() == Condition::Signal ? m_signalTimeframes
+                                           : m_barTimeframes;
     for (Timeframe tf : list) m_timeframe->addItem(QString::fromStdString(toString(tf)), static_cast<int>(tf));
     int at = current.isValid() ? m_timeframe->findData(current) : -1;
     if (at < 0) at = m_timeframe->findData(static_cast<int>(Timeframe::H1));
     m_timeframe->setCurrentIndex(std::max(at, 0));
-    m_timeframe->setToolTip(price ? tr("The bar of \"once per bar\"")
-                                  : tr("Bars the condition is evaluated on (closed bars only); the terminal streams these timeframes"));
+    m_timeframe->setToolTip(
+        price ? tr("The bar of \"once per bar\"")
+              : tr("Bars the condition is evaluated on (closed bars only); the terminal streams these timeframes"));
 }
 
 void AlertDialog::setLevel(double price) {

@@ -51,8 +51,10 @@ int AlertRulesModel::columnCount(const QModelIndex& parent) const { return paren
 
 QString AlertRulesModel::triggerText(const AlertRule& r) {
     switch (r.trigger) {
-    case alerts::Trigger::Once: return tr("only once");
-    case alerts::Trigger::OncePerBar: return tr("once per %1 bar").arg(QString::fromStdString(toString(r.timeframe)));
+    case alerts::Trigger::Once:
+        return tr("only once");
+    case alerts::Trigger::OncePerBar:
+        return tr("once per %1 bar").arg(QString::fromStdString(toString(r.timeframe)));
     case alerts::Trigger::EveryTime:
         return r.cooldownMs > 0 ? tr("every time (cooldown %1 s)").arg(r.cooldownMs / 1000) : tr("every time");
     }
@@ -66,18 +68,28 @@ QVariant AlertRulesModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ForegroundRole && !r.enabled) return kNeutral;
     if (role == Qt::UserRole) return QVariant::fromValue<qint64>(r.id);
     if (role == Qt::ToolTipRole && index.column() == Active)
-        return r.enabled ? tr("Active: click to switch it off") : tr("Off (fired once, expired or switched off): click to switch it on");
+        return r.enabled ? tr("Active: click to switch it off")
+                         : tr("Off (fired once, expired or switched off): click to switch it on");
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
-    case Active: return r.enabled ? tr("on") : tr("off");
-    case Symbol: return QString::fromStdString(r.instrument.toString());
-    case Condition: return QString::fromStdString(alerts::describe(r));
-    case Trigger: return triggerText(r);
-    case Expires: return r.expiresAtMs > 0 ? localTime(r.expiresAtMs) : tr("never");
-    case Message: return QString::fromStdString(r.note);
-    case LastFired: return r.lastFiredMs ? localTime(r.lastFiredMs) : tr("not yet");
-    case Count: return QVariant::fromValue<qint64>(r.fireCount);
-    default: return {};
+    case Active:
+        return r.enabled ? tr("on") : tr("off");
+    case Symbol:
+        return QString::fromStdString(r.instrument.toString());
+    case Condition:
+        return QString::fromStdString(alerts::describe(r));
+    case Trigger:
+        return triggerText(r);
+    case Expires:
+        return r.expiresAtMs > 0 ? localTime(r.expiresAtMs) : tr("never");
+    case Message:
+        return QString::fromStdString(r.note);
+    case LastFired:
+        return r.lastFiredMs ? localTime(r.lastFiredMs) : tr("not yet");
+    case Count:
+        return QVariant::fromValue<qint64>(r.fireCount);
+    default:
+        return {};
     }
 }
 
@@ -97,15 +109,24 @@ Qt::ItemFlags AlertRulesModel::flags(const QModelIndex& index) const {
 QVariant AlertRulesModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Active: return tr("Active");
-    case Symbol: return tr("Symbol");
-    case Condition: return tr("Condition");
-    case Trigger: return tr("Trigger");
-    case Expires: return tr("Expires");
-    case Message: return tr("Message");
-    case LastFired: return tr("Last fired");
-    case Count: return tr("Fired");
-    default: return {};
+    case Active:
+        return tr("Active");
+    case Symbol:
+        return tr("Symbol");
+    case Condition:
+        return tr("Condition");
+    case Trigger:
+        return tr("Trigger");
+    case Expires:
+        return tr("Expires");
+    case Message:
+        return tr("Message");
+    case LastFired:
+        return tr("Last fired");
+    case Count:
+        return tr("Fired");
+    default:
+        return {};
     }
 }
 
@@ -133,24 +154,36 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole && index.column() == Message) return QString::fromStdString(e.message);
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
-    case Time: return localTime(e.timeMs);
-    case Symbol: return QString::fromStdString(e.instrument.toString());
-    case Event: return e.kind == alerts::EventKind::Fired ? tr("fired") : tr("expired");
-    case Price: return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
-    case Message: return QString::fromStdString(e.message);
-    default: return {};
+    case Time:
+        return localTime(e.timeMs);
+    case Symbol:
+        return QString::fromStdString(e.instrument.toString());
+    case Event:
+        return e.kind == alerts::EventKind::Fired ? tr("fired") : tr("expired");
+    case Price:
+        return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
+    case Message:
+        return QString::fromStdString(e.message);
+    default:
+        return {};
     }
 }
 
 QVariant AlertLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Symbol: return tr("Symbol");
-    case Event: return tr("Event");
-    case Price: return tr("Price");
-    case Message: return tr("Message");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Symbol:
+        return tr("Symbol");
+    case Event:
+        return tr("Event");
+    case Price:
+        return tr("Price");
+    case Message:
+        return tr("Message");
+    default:
+        return {};
     }
 }
 
@@ -175,7 +208,8 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     m_desktop = new QCheckBox(tr("Desktop notification"));
     m_desktop->setObjectName(QStringLiteral("AlertDesktop"));
     m_desktop->setToolTip(tr("Through the system tray, when the desktop has one"));
-    for (QWidget* w : {static_cast<QWidget*>(create), static_cast<QWidget*>(m_edit), static_cast<QWidget*>(m_delete)}) bar->addWidget(w);
+    for (QWidget* w : {static_cast<QWidget*>(create), static_cast<QWidget*>(m_edit), static_cast<QWidget*>(m_delete)})
+        bar->addWidget(w);
     bar->addStretch(1);
     bar->addWidget(m_sound);
     bar->addWidget(m_desktop);
@@ -216,16 +250,21 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     });
     connect(m_delete, &QPushButton::clicked, this, &AlertsWidget::deleteSelected);
     connect(clear, &QPushButton::clicked, this, [this] {
-        if (QMessageBox::question(this, tr("Clear alert log"), tr("Delete the whole log of fired alerts?")) != QMessageBox::Yes) return;
-        if (auto st = m_center.clearLog(); !st) showMessage(tr("The log could not be cleared: %1").arg(QString::fromStdString(st.message())));
-        else m_log->setEvents({});
+        if (QMessageBox::question(this, tr("Clear alert log"), tr("Delete the whole log of fired alerts?")) != QMessageBox::Yes)
+            return;
+        if (auto st = m_center.clearLog(); !st)
+            showMessage(tr("The log could not be cleared: %1").arg(QString::fromStdString(st.message())));
+        else
+            m_log->setEvents({});
     });
     connect(m_rulesView, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
         if (i.column() != AlertRulesModel::Active) Q_EMIT editRequested(m_rules->at(i.row()).id);
     });
-    connect(m_logView, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_log->at(i.row()).instrument); });
+    connect(m_logView, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_log->at(i.row()).instrument); });
     connect(m_rules, &AlertRulesModel::enabledToggled, this, [this](qint64 id, bool on) {
-        if (auto st = m_center.setEnabled(id, on); !st) showMessage(tr("Alert not changed: %1").arg(QString::fromStdString(st.message())));
+        if (auto st = m_center.setEnabled(id, on); !st)
+            showMessage(tr("Alert not changed: %1").arg(QString::fromStdString(st.message())));
     });
     connect(&m_center, &AlertCenter::rulesChanged, this, &AlertsWidget::refreshRules);
     connect(&m_center, &AlertCenter::eventOccurred, m_log, &AlertLogModel::prepend);
@@ -257,7 +296,8 @@ void AlertsWidget::refreshRules() {
 }
 
 qint64 AlertsWidget::selectedId() const {
-    const QModelIndexList rows = m_rulesView->selectionModel() ? m_rulesView->selectionModel()->selectedRows() : QModelIndexList{};
+    const QModelIndexList rows =
+        m_rulesView->selectionModel() ? m_rulesView->selectionModel()->selectedRows() : QModelIndexList{};
     if (rows.isEmpty()) return 0;
     return m_rules->at(rows.front().row()).id;
 }
@@ -268,10 +308,11 @@ void AlertsWidget::deleteSelected() {
     const AlertRule& r = m_rules->at(m_rules->rowOf(id));
     if (QMessageBox::question(this, tr("Delete alert"),
                               tr("Delete the alert “%1 %2”? Its log entries stay.")
-                                  .arg(QString::fromStdString(r.instrument.toString()), QString::fromStdString(alerts::describe(r)))) !=
-        QMessageBox::Yes)
+                                  .arg(QString::fromStdString(r.instrument.toString()),
+                                       QString::fromStdString(alerts::describe(r)))) != QMessageBox::Yes)
         return;
-    if (auto st = m_center.removeRule(id); !st) showMessage(tr("Alert not deleted: %1").arg(QString::fromStdString(st.message())));
+    if (auto st = m_center.removeRule(id); !st)
+        showMessage(tr("Alert not deleted: %1").arg(QString::fromStdString(st.message())));
 }
 
 void AlertsWidget::showMessage(const QString& text) {

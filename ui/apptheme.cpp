@@ -10,7 +10,9 @@
 
 namespace kairos::ui {
 
-QStringList themeNames() { return {QStringLiteral("dark"), QStringLiteral("light"), QStringLiteral("dark-cb"), QStringLiteral("light-cb")}; }
+QStringList themeNames() {
+    return {QStringLiteral("dark"), QStringLiteral("light"), QStringLiteral("dark-cb"), QStringLiteral("light-cb")};
+}
 
 QPalette themePalette(const QString& name) {
     const bool dark = !name.startsWith(QLatin1String("light"));

@@ -92,17 +92,28 @@ int BacktestTradesModel::columnCount(const QModelIndex& parent) const { return p
 QVariant BacktestTradesModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case EntryTime: return tr("Entry");
-    case ExitTime: return tr("Exit");
-    case SideCol: return tr("Side");
-    case Quantity: return tr("Quantity");
-    case EntryPrice: return tr("Entry price");
-    case ExitPrice: return tr("Exit price");
-    case NetPnl: return tr("Net P&L");
-    case Fees: return tr("Fees");
-    case ExitReasonCol: return tr("Exit reason");
-    case BarsHeld: return tr("Bars");
-    default: return {};
+    case EntryTime:
+        return tr("Entry");
+    case ExitTime:
+        return tr("Exit");
+    case SideCol:
+        return tr("Side");
+    case Quantity:
+        return tr("Quantity");
+    case EntryPrice:
+        return tr("Entry price");
+    case ExitPrice:
+        return tr("Exit price");
+    case NetPnl:
+        return tr("Net P&L");
+    case Fees:
+        return tr("Fees");
+    case ExitReasonCol:
+        return tr("Exit reason");
+    case BarsHeld:
+        return tr("Bars");
+    default:
+        return {};
     }
 }
 
@@ -111,26 +122,42 @@ QVariant BacktestTradesModel::data(const QModelIndex& index, int role) const {
     const backtest::TradeRecord& t = at(index.row());
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case EntryTime: return localTime(t.entryTimeMs);
-        case ExitTime: return localTime(t.exitTimeMs);
-        case SideCol: return QString::fromStdString(backtest::toString(t.side));
-        case Quantity: return QString::fromStdString(t.quantity.toTrimmedString());
-        case EntryPrice: return QString::fromStdString(t.entryPrice.toTrimmedString());
-        case ExitPrice: return QString::fromStdString(t.exitPrice.toTrimmedString());
-        case NetPnl: return money(t.netPnl);
-        case Fees: return money(t.fees);
-        case ExitReasonCol: return QString::fromStdString(backtest::toString(t.exitReason));
-        case BarsHeld: return t.barsHeld;
-        default: return {};
+        case EntryTime:
+            return localTime(t.entryTimeMs);
+        case ExitTime:
+            return localTime(t.exitTimeMs);
+        case SideCol:
+            return QString::fromStdString(backtest::toString(t.side));
+        case Quantity:
+            return QString::fromStdString(t.quantity.toTrimmedString());
+        case EntryPrice:
+            return QString::fromStdString(t.entryPrice.toTrimmedString());
+        case ExitPrice:
+            return QString::fromStdString(t.exitPrice.toTrimmedString());
+        case NetPnl:
+            return money(t.netPnl);
+        case Fees:
+            return money(t.fees);
+        case ExitReasonCol:
+            return QString::fromStdString(backtest::toString(t.exitReason));
+        case BarsHeld:
+            return t.barsHeld;
+        default:
+            return {};
         }
     }
     if (role == Qt::UserRole) {  // exact, machine-readable
         switch (index.column()) {
-        case EntryTime: return QString::fromStdString(formatUtc(t.entryTimeMs));
-        case ExitTime: return QString::fromStdString(formatUtc(t.exitTimeMs));
-        case NetPnl: return QString::fromStdString(t.netPnl.toTrimmedString());
-        case Fees: return QString::fromStdString(t.fees.toTrimmedString());
-        default: return data(index, Qt::DisplayRole);
+        case EntryTime:
+            return QString::fromStdString(formatUtc(t.entryTimeMs));
+        case ExitTime:
+            return QString::fromStdString(formatUtc(t.exitTimeMs));
+        case NetPnl:
+            return QString::fromStdString(t.netPnl.toTrimmedString());
+        case Fees:
+            return QString::fromStdString(t.fees.toTrimmedString());
+        default:
+            return data(index, Qt::DisplayRole);
         }
     }
     if (role == Qt::ForegroundRole && index.column() == NetPnl) return pnlColour(t.netPnl.toDouble());
@@ -178,7 +205,8 @@ BacktestWidget::BacktestWidget(QString databasePath, QWidget* parent) : QWidget(
     });
     m_capital = new QLineEdit(QStringLiteral("10000"));
     m_capital->setObjectName(QStringLiteral("BacktestCapital"));
-    m_capital->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,12}(\\.[0-9]{0,8})?")), m_capital));
+    m_capital->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,12}(\\.[0-9]{0,8})?")), m_capital));
     m_capital->setToolTip(tr("Starting cash in the quote asset"));
     m_fee = new QDoubleSpinBox;
     m_fee->setObjectName(QStringLiteral("BacktestFee"));
@@ -341,7 +369,8 @@ QString BacktestWidget::selectedAsText(const QAbstractItemView* view) const {
     QStringList lines;
     if (view == m_metrics) {
         for (int r : rows)
-            lines << m_metrics->item(r, 0)->data(kKeyRole).toString() + QLatin1Char('\t') + m_metrics->item(r, 1)->data(Qt::UserRole).toString();
+            lines << m_metrics->item(r, 0)->data(kKeyRole).toString() + QLatin1Char('\t') +
+                    m_metrics->item(r, 1)->data(Qt::UserRole).toString();
     } else {
         QStringList header;
         for (int c = 0; c < model->columnCount(); ++c) header << model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
@@ -376,7 +405,8 @@ void BacktestWidget::setChartTheme(const charts::ChartTheme& theme) { m_chart->s
 bool BacktestWidget::isRunning() const { return m_watcher.isRunning(); }
 
 void BacktestWidget::browseRules() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Signal rules"), m_rulesPath->text(), tr("JSON (*.json);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Signal rules"), m_rulesPath->text(), tr("JSON (*.json);;All files (*)"));
     if (!path.isEmpty()) m_rulesPath->setText(path);
 }
 
@@ -468,8 +498,9 @@ void BacktestWidget::run() {
             return out;
         }
         if (bars->empty()) {
-            out->error = QObject::tr("No stored %1 bars of %2 in the chosen dates. Open it in a chart to load its history, "
-                                     "or choose another timeframe or range.")
+            out->error = QObject::tr(
+                             "No stored %1 bars of %2 in the chosen dates. Open it in a chart to load its history, "
+                             "or choose another timeframe or range.")
                              .arg(QString::fromStdString(toString(request.tf)), QString::fromStdString(request.id.toString()));
             return out;
         }
@@ -479,7 +510,8 @@ void BacktestWidget::run() {
         settings.instrument = request.instrument ? *request.instrument : backtest::instrumentForFile(request.id, scale);
         backtest::SignalStrategy strategy(request.strategy);
         auto progress = [self](std::int64_t done, std::int64_t total) {
-            QMetaObject::invokeMethod(self, [self, done, total] { self->onProgress(done, total); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self, [self, done, total] { self->onProgress(done, total); }, Qt::QueuedConnection);
         };
         auto r = backtest::BacktestEngine(settings).run(strategy, *bars, progress, token);
         if (!r) {
@@ -490,7 +522,8 @@ void BacktestWidget::run() {
         const double capital = settings.initialCapital.toDouble();
         const double first = bars->front().open.toDouble();
         out->buyHold.reserve(out->result->equity.size());
-        for (std::size_t i = 0; i < out->result->equity.size(); ++i) out->buyHold.push_back(capital * (*bars)[i].close.toDouble() / first);
+        for (std::size_t i = 0; i < out->result->equity.size(); ++i)
+            out->buyHold.push_back(capital * (*bars)[i].close.toDouble() / first);
         out->label = QObject::tr("%n bar(s), tick %1, lot %2%3", nullptr, static_cast<int>(bars->size()))
                          .arg(QString::fromStdString(settings.instrument.tickSize.toTrimmedString()),
                               QString::fromStdString(settings.instrument.lotSize.toTrimmedString()),
@@ -547,8 +580,9 @@ void BacktestWidget::showResult(const Outcome& out) {
                               .arg(m_runLabel, QLocale().toString(r.barsProcessed), QLocale().toString(r.barsTotal)));
     } else {
         m_progress->setValue(1000);
-        m_status->setText(tr("%1: %2 in %3 s. Strategy: %4.")
-                              .arg(m_runLabel, out.label, QLocale().toString(secs, 'f', 1), QString::fromStdString(r.strategyName)));
+        m_status->setText(
+            tr("%1: %2 in %3 s. Strategy: %4.")
+                .arg(m_runLabel, out.label, QLocale().toString(secs, 'f', 1), QString::fromStdString(r.strategyName)));
     }
     m_eta->clear();
 
@@ -565,37 +599,79 @@ void BacktestWidget::showResult(const Outcome& out) {
     const std::vector<Row> rows = {
         {"net_profit", tr("Net profit"), money(m.netProfit), QString::fromStdString(m.netProfit.toTrimmedString()),
          pnlColour(m.netProfit.toDouble()), tr("Final equity minus starting capital, after fees")},
-        {"total_return_pct", tr("Total return"), signedPercent(m.totalReturnPct), QString::number(m.totalReturnPct, 'g', 17),
-         pnlColour(m.totalReturnPct), {}},
+        {"total_return_pct",
+         tr("Total return"),
+         signedPercent(m.totalReturnPct),
+         QString::number(m.totalReturnPct, 'g', 17),
+         pnlColour(m.totalReturnPct),
+         {}},
         {"cagr_pct", tr("CAGR"), signedPercent(m.cagrPct), QString::number(m.cagrPct, 'g', 17), pnlColour(m.cagrPct),
          tr("Compound annual growth over the tested period")},
         {"buy_hold_return_pct", tr("Buy & hold"), signedPercent(m.buyHoldReturnPct), QString::number(m.buyHoldReturnPct, 'g', 17),
          pnlColour(m.buyHoldReturnPct), tr("First bar's open to last bar's close, no fees")},
-        {"max_drawdown", tr("Max drawdown"),
-         tr("%1 (%2)").arg(money(m.maxDrawdown), signedPercent(-m.maxDrawdownPct)), QString::fromStdString(m.maxDrawdown.toTrimmedString()),
-         m.maxDrawdown.isZero() ? QVariant() : QVariant(kLoss),
-         m.maxDrawdown.isZero() ? QString() : tr("From the peak at %1 to the low at %2").arg(localTime(m.maxDrawdownPeakMs), localTime(m.maxDrawdownTroughMs))},
-        {"max_drawdown_period", tr("Drawdown period"),
+        {"max_drawdown", tr("Max drawdown"), tr("%1 (%2)").arg(money(m.maxDrawdown), signedPercent(-m.maxDrawdownPct)),
+         QString::fromStdString(m.maxDrawdown.toTrimmedString()), m.maxDrawdown.isZero() ? QVariant() : QVariant(kLoss),
+         m.maxDrawdown.isZero()
+             ? QString()
+             : tr("From the peak at %1 to the low at %2").arg(localTime(m.maxDrawdownPeakMs), localTime(m.maxDrawdownTroughMs))},
+        {"max_drawdown_period",
+         tr("Drawdown period"),
          m.maxDrawdown.isZero() ? tr("—") : tr("%1 → %2").arg(localDate(m.maxDrawdownPeakMs), localDate(m.maxDrawdownTroughMs)),
-         {}, {}, {}},
+         {},
+         {},
+         {}},
         {"sharpe", tr("Sharpe"), ratio(m.sharpe), QString::number(m.sharpe, 'g', 17), {}, pf},
         {"sortino", tr("Sortino"), ratio(m.sortino), QString::number(m.sortino, 'g', 17), {}, pf},
-        {"profit_factor", tr("Profit factor"), m.trades ? ratio(m.profitFactor) : tr("—"), QString::number(m.profitFactor, 'g', 17), {},
+        {"profit_factor",
+         tr("Profit factor"),
+         m.trades ? ratio(m.profitFactor) : tr("—"),
+         QString::number(m.profitFactor, 'g', 17),
+         {},
          tr("Winners' net P&L over losers'")},
-        {"win_rate_pct", tr("Win rate"), QLocale().toString(m.winRatePct, 'f', 1) + QStringLiteral(" %"),
-         QString::number(m.winRatePct, 'g', 17), {}, {}},
-        {"trades", tr("Trades"), tr("%1 (%2 won, %3 lost)").arg(m.trades).arg(m.wins).arg(m.losses), QString::number(m.trades), {}, {}},
-        {"average_win", tr("Average win"), QLocale().toString(m.averageWin, 'f', 2), QString::number(m.averageWin, 'g', 17),
-         pnlColour(m.averageWin), {}},
-        {"average_loss", tr("Average loss"), QLocale().toString(m.averageLoss, 'f', 2), QString::number(m.averageLoss, 'g', 17),
-         pnlColour(m.averageLoss), {}},
+        {"win_rate_pct",
+         tr("Win rate"),
+         QLocale().toString(m.winRatePct, 'f', 1) + QStringLiteral(" %"),
+         QString::number(m.winRatePct, 'g', 17),
+         {},
+         {}},
+        {"trades",
+         tr("Trades"),
+         tr("%1 (%2 won, %3 lost)").arg(m.trades).arg(m.wins).arg(m.losses),
+         QString::number(m.trades),
+         {},
+         {}},
+        {"average_win",
+         tr("Average win"),
+         QLocale().toString(m.averageWin, 'f', 2),
+         QString::number(m.averageWin, 'g', 17),
+         pnlColour(m.averageWin),
+         {}},
+        {"average_loss",
+         tr("Average loss"),
+         QLocale().toString(m.averageLoss, 'f', 2),
+         QString::number(m.averageLoss, 'g', 17),
+         pnlColour(m.averageLoss),
+         {}},
         {"expectancy", tr("Expectancy"), QLocale().toString(m.expectancy, 'f', 2), QString::number(m.expectancy, 'g', 17),
          pnlColour(m.expectancy), tr("Average net P&L per trade")},
         {"total_fees", tr("Fees paid"), money(m.totalFees), QString::fromStdString(m.totalFees.toTrimmedString()), {}, {}},
-        {"exposure_pct", tr("Exposure"), QLocale().toString(m.exposurePct, 'f', 1) + QStringLiteral(" %"),
-         QString::number(m.exposurePct, 'g', 17), {}, tr("Share of bars that closed with a position open")},
-        {"final_equity", tr("Final equity"), money(m.finalEquity), QString::fromStdString(m.finalEquity.toTrimmedString()), {}, {}},
-        {"period", tr("Period"), tr("%1 → %2").arg(localDate(m.startMs), localDate(m.endMs)), QString::number(m.bars), {},
+        {"exposure_pct",
+         tr("Exposure"),
+         QLocale().toString(m.exposurePct, 'f', 1) + QStringLiteral(" %"),
+         QString::number(m.exposurePct, 'g', 17),
+         {},
+         tr("Share of bars that closed with a position open")},
+        {"final_equity",
+         tr("Final equity"),
+         money(m.finalEquity),
+         QString::fromStdString(m.finalEquity.toTrimmedString()),
+         {},
+         {}},
+        {"period",
+         tr("Period"),
+         tr("%1 → %2").arg(localDate(m.startMs), localDate(m.endMs)),
+         QString::number(m.bars),
+         {},
          tr("%n bar(s)", nullptr, static_cast<int>(m.bars))},
     };
     m_metrics->setRowCount(static_cast<int>(rows.size()));

@@ -48,7 +48,19 @@ namespace kairos::ui {
 class BacktestTradesModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { EntryTime, ExitTime, SideCol, Quantity, EntryPrice, ExitPrice, NetPnl, Fees, ExitReasonCol, BarsHeld, ColumnCount };
+    enum Column {
+        EntryTime,
+        ExitTime,
+        SideCol,
+        Quantity,
+        EntryPrice,
+        ExitPrice,
+        NetPnl,
+        Fees,
+        ExitReasonCol,
+        BarsHeld,
+        ColumnCount
+    };
     using QAbstractTableModel::QAbstractTableModel;
     void setTrades(std::vector<backtest::TradeRecord> trades);
     const backtest::TradeRecord& at(int row) const { return m_trades[static_cast<std::size_t>(row)]; }
@@ -65,9 +77,9 @@ private:
 struct BacktestRequest {
     InstrumentId id;
     Timeframe tf = Timeframe::H1;
-    std::int64_t fromMs = 0;  ///< open times from (inclusive)
-    std::int64_t toMs = 0;    ///< to (exclusive)
-    backtest::BacktestSettings settings;  ///< instrument: `instrument`, else filled in from the bars by the worker
+    std::int64_t fromMs = 0;               ///< open times from (inclusive)
+    std::int64_t toMs = 0;                 ///< to (exclusive)
+    backtest::BacktestSettings settings;   ///< instrument: `instrument`, else filled in from the bars by the worker
     std::optional<Instrument> instrument;  ///< the venue's rules (tick, lot, min notional) when known
     backtest::SignalStrategySettings strategy;
 };

@@ -59,13 +59,15 @@ quint64 ChartHistoryLoader::requestPage(const InstrumentId& id, Timeframe tf, st
             } else {
                 storage::BarHistory history(*w->store);
                 auto page = history.page(id, tf, beforeMs, endMs, count);
-                if (page) reply->page = std::move(*page);
-                else reply->error = QString::fromStdString(page.message());
+                if (page)
+                    reply->page = std::move(*page);
+                else
+                    reply->error = QString::fromStdString(page.message());
             }
             // Back to the GUI thread. The loader outlives this call (its destructor waits for the
             // thread); an answer still queued when it is deleted is dropped with it.
-            QMetaObject::invokeMethod(self, [self, reply] { Q_EMIT self->pageLoaded(reply->ticket, reply); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self, [self, reply] { Q_EMIT self->pageLoaded(reply->ticket, reply); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
     return ticket;
@@ -84,7 +86,8 @@ void ChartHistoryLoader::requestInstruments() {
                     for (const auto& s : *series)
                         if (seen.insert(s.instrument).second) ids.push_back(s.instrument);
                 }
-            QMetaObject::invokeMethod(self, [self, ids] { Q_EMIT self->instrumentsListed(ids); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self, [self, ids] { Q_EMIT self->instrumentsListed(ids); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

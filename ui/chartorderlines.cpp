@@ -56,7 +56,8 @@ std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const 
         l.kind = Kind::Entry;
         const int scale = std::max(p->costBasis.scale(), 8);
         l.price = p->averageEntry(scale).toDouble();
-        l.label = (p->isLong() ? QObject::tr("Long %1") : QObject::tr("Short %1")).arg(qty(p->isLong() ? p->quantity : p->quantity.negated()));
+        l.label = (p->isLong() ? QObject::tr("Long %1") : QObject::tr("Short %1"))
+                      .arg(qty(p->isLong() ? p->quantity : p->quantity.negated()));
         lines.push_back(l);
     }
     for (const trading::Order& o : paper.openOrders()) {
@@ -86,8 +87,9 @@ std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const 
         lines.push_back(l);
         if (o.role != trading::OrderRole::Entry) continue;
         // A resting entry's bracket: where its children will go once it fills.
-        for (const auto& [p, kind, text] : {std::tuple{o.request.bracket.stopLoss, Kind::StopLoss, QObject::tr("SL on fill")},
-                                            std::tuple{o.request.bracket.takeProfit, Kind::TakeProfit, QObject::tr("TP on fill")}}) {
+        for (const auto& [p, kind, text] :
+             {std::tuple{o.request.bracket.stopLoss, Kind::StopLoss, QObject::tr("SL on fill")},
+              std::tuple{o.request.bracket.takeProfit, Kind::TakeProfit, QObject::tr("TP on fill")}}) {
             if (!p) continue;
             charts::OrderLine b;
             b.id = -static_cast<int>(o.id);
@@ -137,12 +139,13 @@ void ChartOrderLines::onLineMoved(int id, double price) {
     } else if (auto r = m_paper.amend(order->id, *p); !r) {
         problem = QString::fromStdString(r.message());
     } else {
-        const QString what = order->role == trading::OrderRole::StopLoss     ? tr("Stop loss")
-                             : order->role == trading::OrderRole::TakeProfit ? tr("Take profit")
-                                                                             : tr("Order");
-        Q_EMIT message(tr("%1 %2 moved to %3 on PAPER.")
-                           .arg(what, QString::fromStdString(order->request.clientOrderId), QString::fromStdString(p->toString())),
-                       10000);
+        const QString what = order->role == trading::OrderRole::StopLoss ? tr("Stop loss")
+            : order->role == trading::OrderRole::TakeProfit              ? tr("Take profit")
+                                                                         : tr("Order");
+        Q_EMIT message(
+            tr("%1 %2 moved to %3 on PAPER.")
+                .arg(what, QString::fromStdString(order->request.clientOrderId), QString::fromStdString(p->toString())),
+            10000);
     }
     if (!problem.isEmpty()) Q_EMIT message(tr("Not moved: %1").arg(problem), 15000);
     sync();  // the line goes where the order is (back, when refused)

@@ -32,8 +32,13 @@ QString tfText(Timeframe tf) { return QString::fromStdString(toString(tf)); }
 }  // namespace
 
 ChartPane::ChartPane(ChartWorkspace& workspace, QWidget* parent)
-    : QWidget(parent), m_ws(workspace), m_chart(new charts::CandleChart), m_symbolBox(new QComboBox),
-      m_tfBox(new QComboBox), m_typeBox(new QComboBox), m_message(new QLabel) {
+    : QWidget(parent),
+      m_ws(workspace),
+      m_chart(new charts::CandleChart),
+      m_symbolBox(new QComboBox),
+      m_tfBox(new QComboBox),
+      m_typeBox(new QComboBox),
+      m_message(new QLabel) {
     setObjectName(QStringLiteral("ChartPane"));
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(2, 2, 2, 2);  // room for the active border
@@ -164,9 +169,10 @@ void ChartPane::setState(State s, const QString& text) {
     const charts::ChartTheme& theme = m_chart->theme();
     QColor plate = theme.background;
     plate.setAlpha(230);
-    m_message->setStyleSheet(QStringLiteral("QLabel#ChartMessage { color: %1; background: %2; border: 1px solid %3; "
-                                            "border-radius: 4px; padding: 8px 14px; }")
-                                 .arg(theme.text.name(QColor::HexRgb), plate.name(QColor::HexArgb), theme.grid.name(QColor::HexRgb)));
+    m_message->setStyleSheet(
+        QStringLiteral("QLabel#ChartMessage { color: %1; background: %2; border: 1px solid %3; "
+                       "border-radius: 4px; padding: 8px 14px; }")
+            .arg(theme.text.name(QColor::HexRgb), plate.name(QColor::HexArgb), theme.grid.name(QColor::HexRgb)));
     m_message->setText(text);
     m_message->setVisible(!text.isEmpty());
 }
@@ -189,7 +195,8 @@ void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>
             // The store ends here: ask for the page before it (a live instrument's venue has it).
             const std::int64_t end = m_ws.historyEndMs(m_id);
             const std::int64_t to = !page.bars.empty() ? page.bars.front().openTimeMs
-                                    : end == kNoEnd ? QDateTime::currentMSecsSinceEpoch() : end;
+                : end == kNoEnd                        ? QDateTime::currentMSecsSinceEpoch()
+                                                       : end;
             Q_EMIT m_ws.historyWanted(m_id, m_tf, to - m_ws.pageBars() * nominalDurationMs(m_tf), to);
         }
         m_chart->setBars(page.bars);
@@ -199,16 +206,19 @@ void ChartPane::onPage(quint64 ticket, const std::shared_ptr<const HistoryReply>
             m_liveFromMs = page.sourceEndMs;
         }
         if (page.bars.empty())
-            setState(State::NoData, page.source ? tr("No data for %1 on %2 before the replay clock").arg(idText(m_id), tfText(m_tf))
-                                                : tr("No data for %1 on %2").arg(idText(m_id), tfText(m_tf)));
+            setState(State::NoData,
+                     page.source ? tr("No data for %1 on %2 before the replay clock").arg(idText(m_id), tfText(m_tf))
+                                 : tr("No data for %1 on %2").arg(idText(m_id), tfText(m_tf)));
         else
             setState(State::Ready);
         // Live input that arrived meanwhile, in order (what the history already holds is skipped).
         auto pending = std::move(m_pending);
         m_pending.clear();
         for (const Pending& p : pending) {
-            if (p.isTrade) onTrade(m_id, p.trade);
-            else onBar(m_id, p.tf, p.bar);
+            if (p.isTrade)
+                onTrade(m_id, p.trade);
+            else
+                onBar(m_id, p.tf, p.bar);
         }
         applyPendingView();
         Q_EMIT historyLoaded();

@@ -34,17 +34,24 @@ int columnsFor(int n) { return n == 1 ? 1 : n == 4 ? 2 : n == 2 ? 2 : 3; }
 
 const char* syncKey(ChartWorkspace::Sync s) {
     switch (s) {
-    case ChartWorkspace::Sync::Crosshair: return "crosshair";
-    case ChartWorkspace::Sync::Symbol: return "symbol";
-    case ChartWorkspace::Sync::Timeframe: return "timeframe";
+    case ChartWorkspace::Sync::Crosshair:
+        return "crosshair";
+    case ChartWorkspace::Sync::Symbol:
+        return "symbol";
+    case ChartWorkspace::Sync::Timeframe:
+        return "timeframe";
     }
     return "";
 }
 }  // namespace
 
 ChartWorkspace::ChartWorkspace(const QString& databasePath, storage::Database* db, QWidget* parent)
-    : QWidget(parent), m_dbPath(databasePath), m_db(db), m_loader(new ChartHistoryLoader(databasePath, this)),
-      m_toolbar(new QToolBar), m_gridLayout(new QGridLayout) {
+    : QWidget(parent),
+      m_dbPath(databasePath),
+      m_db(db),
+      m_loader(new ChartHistoryLoader(databasePath, this)),
+      m_toolbar(new QToolBar),
+      m_gridLayout(new QGridLayout) {
     setObjectName(QStringLiteral("ChartWorkspace"));
     if (m_db) m_drawings = std::make_unique<storage::DrawingStore>(*m_db);
     auto* outer = new QVBoxLayout(this);
@@ -65,8 +72,8 @@ ChartWorkspace::ChartWorkspace(const QString& databasePath, storage::Database* d
     }
     m_toolbar->addSeparator();
     m_toolbar->addWidget(new QLabel(tr(" Sync: ")));
-    const std::pair<Sync, QString> syncs[] = {{Sync::Crosshair, tr("Crosshair")}, {Sync::Symbol, tr("Symbol")},
-                                              {Sync::Timeframe, tr("Timeframe")}};
+    const std::pair<Sync, QString> syncs[] = {
+        {Sync::Crosshair, tr("Crosshair")}, {Sync::Symbol, tr("Symbol")}, {Sync::Timeframe, tr("Timeframe")}};
     for (const auto& [what, label] : syncs) {
         QAction* a = m_toolbar->addAction(label);
         a->setCheckable(true);
@@ -260,8 +267,10 @@ void ChartWorkspace::setSync(Sync what, bool on) {
         m_syncing = true;
         for (ChartPane* p : m_panes) {
             if (p == activePane()) continue;
-            if (what == Sync::Symbol) p->setInstrument(activePane()->instrument());
-            else p->setTimeframe(activePane()->timeframe());
+            if (what == Sync::Symbol)
+                p->setInstrument(activePane()->instrument());
+            else
+                p->setTimeframe(activePane()->timeframe());
         }
         m_syncing = false;
     }
@@ -311,8 +320,11 @@ bool ChartWorkspace::restoreState(const QJsonObject& json) {
     setGrid(static_cast<int>(charts.size()));
     for (int i = 0; i < grid(); ++i) {
         ChartPane* p = m_panes[static_cast<std::size_t>(i)];
-        if (i < charts.size()) p->restoreState(charts[i].toObject());
-        else p->setSeries(p->instrument(), p->timeframe());  // a cell the layout does not describe keeps its series (loaded if waiting)
+        if (i < charts.size())
+            p->restoreState(charts[i].toObject());
+        else
+            p->setSeries(p->instrument(),
+                         p->timeframe());  // a cell the layout does not describe keeps its series (loaded if waiting)
     }
     m_syncing = false;
     setActiveIndex(std::clamp(json.value(QStringLiteral("active")).toInt(), 0, grid() - 1));

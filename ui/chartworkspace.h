@@ -32,7 +32,7 @@ class QToolBar;
 namespace kairos::storage {
 class Database;
 class DrawingStore;
-}
+}  // namespace kairos::storage
 
 namespace kairos::ui {
 

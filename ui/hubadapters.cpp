@@ -15,9 +15,9 @@ namespace kairos::ui {
 namespace {
 marketdata::TickerSignal tickerSignal(const signal::Signal& s) {
     marketdata::TickerSignal t;
-    t.side = s.side == signal::Direction::Long    ? marketdata::SignalSide::Long
-             : s.side == signal::Direction::Short ? marketdata::SignalSide::Short
-                                                   : marketdata::SignalSide::Hold;
+    t.side = s.side == signal::Direction::Long ? marketdata::SignalSide::Long
+        : s.side == signal::Direction::Short   ? marketdata::SignalSide::Short
+                                               : marketdata::SignalSide::Hold;
     t.confidence = s.confidence;
     t.timeMs = s.timeMs;
     if (s.side != signal::Direction::Hold) {
@@ -39,16 +39,19 @@ void connectWatchlist(session::TerminalServices& services, WatchlistModel* wl) {
         if (!t.bid.isZero() || !t.ask.isZero()) wl->onQuote(id, Quote{t.timeMs, t.bid, Quantity{}, t.ask, Quantity{}});
     });
     QObject::connect(&hub, &session::EventHub::barUpdated, wl, &WatchlistModel::onBar);
-    QObject::connect(&hub, &session::EventHub::barsBackfilled, wl, [wl](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
-        for (const Bar& b : bars) wl->onBar(id, tf, b);
-    });
+    QObject::connect(&hub, &session::EventHub::barsBackfilled, wl,
+                     [wl](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
+                         for (const Bar& b : bars) wl->onBar(id, tf, b);
+                     });
     QObject::connect(&hub, &session::EventHub::signalPublished, wl,
                      [wl](const session::SignalEvent& e) { wl->onSignal(e.instrument, tickerSignal(e.signal)); });
     session::MarketRouter& router = services.router();
     QObject::connect(&router, &session::MarketRouter::noteChanged, wl, &WatchlistModel::setNote);
-    QObject::connect(&router, &session::MarketRouter::warmed, wl, [wl](const InstrumentId& id, const std::vector<Bar>& bars, bool) {
-        for (std::size_t i = bars.size() > 48 ? bars.size() - 48 : 0; i < bars.size(); ++i) wl->onBar(id, Timeframe::H1, bars[i]);
-    });
+    QObject::connect(&router, &session::MarketRouter::warmed, wl,
+                     [wl](const InstrumentId& id, const std::vector<Bar>& bars, bool) {
+                         for (std::size_t i = bars.size() > 48 ? bars.size() - 48 : 0; i < bars.size(); ++i)
+                             wl->onBar(id, Timeframe::H1, bars[i]);
+                     });
 }
 
 void connectCharts(session::TerminalServices& services, ChartWorkspace* charts) {
@@ -57,29 +60,42 @@ void connectCharts(session::TerminalServices& services, ChartWorkspace* charts) 
     charts->setHistoryEnd([&router](const InstrumentId& id) { return router.historyEnd(id); });
     QObject::connect(&hub, &session::EventHub::tradeReceived, charts, &ChartWorkspace::onTrade);
     QObject::connect(&hub, &session::EventHub::barUpdated, charts, &ChartWorkspace::onBar);
-    QObject::connect(&hub, &session::EventHub::barsBackfilled, charts, [charts](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
-        for (const Bar& b : bars) charts->onBar(id, tf, b);
-    });
+    QObject::connect(&hub, &session::EventHub::barsBackfilled, charts,
+                     [charts](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
+                         for (const Bar& b : bars) charts->onBar(id, tf, b);
+                     });
     // Charts of a live instrument: what the store lacks comes from the venue.
     QObject::connect(charts, &ChartWorkspace::historyWanted, &router,
-                     [&router](const InstrumentId& id, Timeframe tf, qint64 fromMs, qint64 toMs) { router.requestHistory(id, tf, fromMs, toMs); });
+                     [&router](const InstrumentId& id, Timeframe tf, qint64 fromMs, qint64 toMs) {
+                         router.requestHistory(id, tf, fromMs, toMs);
+                     });
     QObject::connect(&router, &session::MarketRouter::historyArrived, charts, &ChartWorkspace::historyArrived);
-    QObject::connect(&router, &session::MarketRouter::warmed, charts, [charts](const InstrumentId& id, const std::vector<Bar>&, bool fromStore) {
-        if (fromStore) charts->reloadInstrument(id);  // the store has more of it now
-    });
-    QObject::connect(&router, &session::MarketRouter::routesChanged, charts, &ChartWorkspace::reloadAll);  // history ends elsewhere now
+    QObject::connect(&router, &session::MarketRouter::warmed, charts,
+                     [charts](const InstrumentId& id, const std::vector<Bar>&, bool fromStore) {
+                         if (fromStore) charts->reloadInstrument(id);  // the store has more of it now
+                     });
+    QObject::connect(&router, &session::MarketRouter::routesChanged, charts,
+                     &ChartWorkspace::reloadAll);  // history ends elsewhere now
 }
 
-SignalsPanelAdapter::SignalsPanelAdapter(session::TerminalServices& services, SignalsWidget* panel, ChartWorkspace* charts, QObject* parent)
-    : QObject(parent), m_services(services), m_panel(panel), m_charts(charts), m_accuracyTimer(new QTimer(this)), m_markerTimer(new QTimer(this)) {
+SignalsPanelAdapter::SignalsPanelAdapter(session::TerminalServices& services, SignalsWidget* panel, ChartWorkspace* charts,
+                                         QObject* parent)
+    : QObject(parent),
+      m_services(services),
+      m_panel(panel),
+      m_charts(charts),
+      m_accuracyTimer(new QTimer(this)),
+      m_markerTimer(new QTimer(this)) {
     session::SignalService& signals_ = services.signalService();
     if (!signals_.storageMessage().isEmpty()) panel->setMessage(signals_.storageMessage());
     m_accuracyTimer->setSingleShot(true);
     m_accuracyTimer->setInterval(2000);
     connect(m_accuracyTimer, &QTimer::timeout, this, [this] {
         if (!m_services.signalService().hasStore()) return;
-        if (auto acc = m_services.signalService().accuracy(); acc) m_panel->setAccuracy(*acc);
-        else m_panel->setMessage(tr("Accuracy could not be read: %1").arg(QString::fromStdString(acc.message())));
+        if (auto acc = m_services.signalService().accuracy(); acc)
+            m_panel->setAccuracy(*acc);
+        else
+            m_panel->setMessage(tr("Accuracy could not be read: %1").arg(QString::fromStdString(acc.message())));
     });
     m_markerTimer->setSingleShot(true);
     m_markerTimer->setInterval(200);

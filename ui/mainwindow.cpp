@@ -76,7 +76,8 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     connectCharts(*m_services, m_charts);
     connect(m_charts, &ChartWorkspace::activeSeriesChanged, this, [this](const InstrumentId& id, Timeframe tf) {
         if (auto* d = dock(QStringLiteral("ChartDock")))
-            d->setWindowTitle(tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
+            d->setWindowTitle(
+                tr("Chart — %1 · %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))));
     });
 
     // No central widget: every panel is a dock that can float, tab and close (UX.md).
@@ -190,8 +191,8 @@ void MainWindow::buildMenus() {
     replay->addAction(tr("&Resume"), this, [this] { m_session.feed()->resume(); });
     replay->addSeparator();
     auto* speeds = new QActionGroup(this);
-    const std::pair<QString, double> options[] = {{tr("1×"), 1},        {tr("10×"), 10},     {tr("60×"), 60},
-                                                  {tr("3600× (1 h/s)"), 3600}, {tr("Max"), 0}};
+    const std::pair<QString, double> options[] = {
+        {tr("1×"), 1}, {tr("10×"), 10}, {tr("60×"), 60}, {tr("3600× (1 h/s)"), 3600}, {tr("Max"), 0}};
     for (const auto& [label, speed] : options) {
         QAction* a = replay->addAction(label);
         a->setCheckable(true);
@@ -204,9 +205,9 @@ void MainWindow::buildMenus() {
     md->setObjectName(QStringLiteral("MarketDataSettingsAction"));
     tools->addAction(tr("Watchlist: mark stale after…"), this, [this] {
         bool ok = false;
-        const int secs = QInputDialog::getInt(this, tr("Stale data"), tr("Grey out a symbol after this many seconds without an update:"),
-                                              m_session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt(), 5,
-                                              86400, 5, &ok);
+        const int secs = QInputDialog::getInt(
+            this, tr("Stale data"), tr("Grey out a symbol after this many seconds without an update:"),
+            m_session.settings().value(QStringLiteral("watchlist/staleAfterSec"), 60).toInt(), 5, 86400, 5, &ok);
         if (!ok) return;
         m_session.settings().setValue(QStringLiteral("watchlist/staleAfterSec"), secs);
         m_watchlist->model()->setStaleAfterMs(secs * 1000);
@@ -223,8 +224,9 @@ void MainWindow::buildMenus() {
 void MainWindow::wireServices() {
     session::MarketRouter& router = m_services->router();
     connect(&m_session, &TerminalSession::loadFailed, this, [this](const QString& m) {
-        QMessageBox::warning(this, tr("Market data"),
-                             tr("The bundled market data could not be loaded.\n\n%1\n\nThe terminal stays open without data.").arg(m));
+        QMessageBox::warning(
+            this, tr("Market data"),
+            tr("The bundled market data could not be loaded.\n\n%1\n\nThe terminal stays open without data.").arg(m));
     });
     // The router has warmed the watchlist and the signal engines and subscribed the feeds by now.
     connect(&m_session, &TerminalSession::loaded, this, [this] {
@@ -248,15 +250,19 @@ void MainWindow::wireServices() {
     for (auto sig : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(wl, sig, sync, qOverload<>(&QTimer::start));
     connect(wl, &QAbstractItemModel::modelReset, sync, qOverload<>(&QTimer::start));
-    connect(&router, &session::MarketRouter::historyFailed, this, [this](const InstrumentId& id, Timeframe, const QString& reason) {
-        m_status->showMessage(tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
-    });
+    connect(&router, &session::MarketRouter::historyFailed, this,
+            [this](const InstrumentId& id, Timeframe, const QString& reason) {
+                m_status->showMessage(
+                    tr("History of %1 could not be downloaded: %2").arg(QString::fromStdString(id.toString()), reason), 10000);
+            });
     if (!m_session.venueSettingsError().isEmpty())
         m_status->showMessage(tr("Market data settings ignored: %1").arg(m_session.venueSettingsError()), 15000);
     m_session.venues()->refreshAll();
 }
 
-MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const { return m_services->router().routeOf(id, why); }
+MainWindow::Route MainWindow::routeOf(const InstrumentId& id, QString* why) const {
+    return m_services->router().routeOf(id, why);
+}
 
 QLabel* MainWindow::venueLabel(const QString& venue) const { return m_status->venueLabel(venue); }
 
@@ -309,13 +315,16 @@ void MainWindow::buildLayoutMenu(QMenu* view) {
     layouts->setObjectName(QStringLiteral("ChartLayoutsMenu"));
     layouts->addAction(tr("&Save as…"), this, [this] {
         bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Save chart layout"), tr("Name:"), QLineEdit::Normal, {}, &ok).trimmed();
+        const QString name =
+            QInputDialog::getText(this, tr("Save chart layout"), tr("Name:"), QLineEdit::Normal, {}, &ok).trimmed();
         if (!ok || name.isEmpty()) return;
         if (m_charts->layoutNames().contains(name) &&
             QMessageBox::question(this, tr("Save chart layout"), tr("Replace the layout “%1”?").arg(name)) != QMessageBox::Yes)
             return;
-        if (auto st = m_charts->saveLayout(name); !st) QMessageBox::warning(this, tr("Save chart layout"), QString::fromStdString(st.message()));
-        else statusBar()->showMessage(tr("Chart layout “%1” saved.").arg(name), 4000);
+        if (auto st = m_charts->saveLayout(name); !st)
+            QMessageBox::warning(this, tr("Save chart layout"), QString::fromStdString(st.message()));
+        else
+            statusBar()->showMessage(tr("Chart layout “%1” saved.").arg(name), 4000);
     });
     QMenu* load = layouts->addMenu(tr("&Load"));
     QMenu* remove = layouts->addMenu(tr("&Delete"));
@@ -332,7 +341,8 @@ void MainWindow::buildLayoutMenu(QMenu* view) {
                     QMessageBox::warning(this, tr("Load chart layout"), QString::fromStdString(st.message()));
             });
             remove->addAction(name, this, [this, name] {
-                if (QMessageBox::question(this, tr("Delete chart layout"), tr("Delete the layout “%1”?").arg(name)) != QMessageBox::Yes)
+                if (QMessageBox::question(this, tr("Delete chart layout"), tr("Delete the layout “%1”?").arg(name)) !=
+                    QMessageBox::Yes)
                     return;
                 if (auto st = m_charts->deleteLayout(name); !st)
                     QMessageBox::warning(this, tr("Delete chart layout"), QString::fromStdString(st.message()));
@@ -389,7 +399,8 @@ void MainWindow::setupAlerts() {
     QSettings& settings = m_session.settings();
     m_alertsPanel->soundBox()->setChecked(settings.value(QStringLiteral("alerts/sound"), true).toBool());
     m_alertsPanel->desktopBox()->setChecked(settings.value(QStringLiteral("alerts/desktop"), true).toBool());
-    connect(m_alertsPanel->soundBox(), &QCheckBox::toggled, this, [this](bool on) { m_session.settings().setValue(QStringLiteral("alerts/sound"), on); });
+    connect(m_alertsPanel->soundBox(), &QCheckBox::toggled, this,
+            [this](bool on) { m_session.settings().setValue(QStringLiteral("alerts/sound"), on); });
     connect(m_alertsPanel->desktopBox(), &QCheckBox::toggled, this,
             [this](bool on) { m_session.settings().setValue(QStringLiteral("alerts/desktop"), on); });
     if (!QSystemTrayIcon::isSystemTrayAvailable()) {
@@ -420,8 +431,10 @@ void MainWindow::setupAlerts() {
     connect(m_watchlist, &WatchlistWidget::alertRequested, this, [this](const InstrumentId& id) { requestAlert(id); });
     connect(m_alertsPanel, &AlertsWidget::createRequested, this, [this] {
         const InstrumentId id = chart() ? chart()->instrument() : InstrumentId{};
-        if (id.symbol.empty()) m_status->showMessage(tr("Open a symbol in the chart first (or right-click it in the watchlist)."), 5000);
-        else requestAlert(id);
+        if (id.symbol.empty())
+            m_status->showMessage(tr("Open a symbol in the chart first (or right-click it in the watchlist)."), 5000);
+        else
+            requestAlert(id);
     });
     connect(m_alertsPanel, &AlertsWidget::editRequested, this, &MainWindow::editAlert);
     connect(m_alertsPanel, &AlertsWidget::instrumentActivated, this, &MainWindow::showInstrument);
@@ -460,11 +473,13 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         auto rule = dlg->rule();
         if (!rule) return;
         if (auto added = m_alerts->addRule(*rule); !added)
-            QMessageBox::warning(this, tr("Create alert"), tr("The alert could not be created: %1").arg(QString::fromStdString(added.message())));
+            QMessageBox::warning(this, tr("Create alert"),
+                                 tr("The alert could not be created: %1").arg(QString::fromStdString(added.message())));
         else
-            m_status->showMessage(tr("Alert set: %1 %2").arg(QString::fromStdString(rule->instrument.toString()),
-                                                                 QString::fromStdString(alerts::describe(*rule))),
-                                     5000);
+            m_status->showMessage(
+                tr("Alert set: %1 %2")
+                    .arg(QString::fromStdString(rule->instrument.toString()), QString::fromStdString(alerts::describe(*rule))),
+                5000);
     });
     dlg->open();
 }
@@ -484,7 +499,8 @@ void MainWindow::editAlert(std::int64_t id) {
         auto rule = dlg->rule();
         if (!rule) return;
         if (auto st = m_alerts->updateRule(*rule); !st)
-            QMessageBox::warning(this, tr("Edit alert"), tr("The alert could not be saved: %1").arg(QString::fromStdString(st.message())));
+            QMessageBox::warning(this, tr("Edit alert"),
+                                 tr("The alert could not be saved: %1").arg(QString::fromStdString(st.message())));
     });
     dlg->open();
 }

@@ -74,7 +74,8 @@ OrderTicketDialog* MainWindow::openOrderTicket(const InstrumentId& requested) {
     auto* ticket = new OrderTicketDialog(*m_paper, id, this);
     ticket->setAttribute(Qt::WA_DeleteOnClose);
     if (!session::paperConfirms(m_session.settings())) ticket->setConfirmer({});
-    connect(ticket, &OrderTicketDialog::orderSent, this, [this](const QString& summary) { m_status->showMessage(summary, 15000); });
+    connect(ticket, &OrderTicketDialog::orderSent, this,
+            [this](const QString& summary) { m_status->showMessage(summary, 15000); });
     ticket->show();
     ticket->raise();
     ticket->activateWindow();

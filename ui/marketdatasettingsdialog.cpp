@@ -52,8 +52,9 @@ std::optional<marketdata::VenueSettings> askMarketDataSettings(QWidget* parent, 
     def->setCurrentText(current.defaultVenue);
     form->addRow(QObject::tr("Default venue for bare symbols"), def);
     layout->addWidget(venueBox);
-    auto* urlNote = new QLabel(QObject::tr("Base URLs (test servers, regional hosts): settings marketdata/&lt;VENUE&gt;/restUrl and wsUrl, "
-                                  "or KAIROS_&lt;VENUE&gt;_REST_URL / _WS_URL."));
+    auto* urlNote =
+        new QLabel(QObject::tr("Base URLs (test servers, regional hosts): settings marketdata/&lt;VENUE&gt;/restUrl and wsUrl, "
+                               "or KAIROS_&lt;VENUE&gt;_REST_URL / _WS_URL."));
     urlNote->setWordWrap(true);
     urlNote->setEnabled(false);
     layout->addWidget(urlNote);

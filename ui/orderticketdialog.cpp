@@ -34,10 +34,14 @@ Result<std::optional<T>> field(const QLineEdit* e, const QString& name) {
 
 QString typeWords(OrderType t) {
     switch (t) {
-    case OrderType::Market: return QObject::tr("market");
-    case OrderType::Limit: return QObject::tr("limit");
-    case OrderType::Stop: return QObject::tr("stop");
-    case OrderType::StopLimit: return QObject::tr("stop-limit");
+    case OrderType::Market:
+        return QObject::tr("market");
+    case OrderType::Limit:
+        return QObject::tr("limit");
+    case OrderType::Stop:
+        return QObject::tr("stop");
+    case OrderType::StopLimit:
+        return QObject::tr("stop-limit");
     }
     return {};
 }
@@ -144,8 +148,10 @@ OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const Instrumen
     });
     connect(m_symbol, &QLineEdit::editingFinished, this, [this] {
         auto id = InstrumentId::parse(m_symbol->text().trimmed().toStdString());
-        if (id && *id != m_instrument) setInstrument(*id);
-        else updateForm();
+        if (id && *id != m_instrument)
+            setInstrument(*id);
+        else
+            updateForm();
     });
     // Prices arrive at up to thousands per second: the labels follow at most ten times a second.
     m_priceTimer = new QTimer(this);
@@ -195,7 +201,8 @@ void OrderTicketDialog::updatePrices() {
     const auto t = m_venue.lastTrade(m_instrument);
     auto show = [](const std::optional<Price>& p) { return p && !p->isZero() ? qs(p->toString()) : QStringLiteral("—"); };
     m_quote->setText(tr("Bid %1 · Ask %2 · Last %3")
-                         .arg(show(q ? std::optional<Price>(q->bid) : std::nullopt), show(q ? std::optional<Price>(q->ask) : std::nullopt),
+                         .arg(show(q ? std::optional<Price>(q->bid) : std::nullopt),
+                              show(q ? std::optional<Price>(q->ask) : std::nullopt),
                               show(t ? std::optional<Price>(t->price) : std::nullopt)));
     if (m_quantity->text().trimmed().isEmpty()) prefill(false);  // the first price: fill what is still empty
     updateForm();
@@ -292,7 +299,8 @@ void OrderTicketDialog::updateForm() {
     if (!r) {
         problem = qs(r.message());
     } else if (!inst) {
-        problem = tr("No trading rules for %1: it needs a price first (add it to the watchlist).").arg(qs(m_instrument.toString()));
+        problem =
+            tr("No trading rules for %1: it needs a price first (add it to the watchlist).").arg(qs(m_instrument.toString()));
     } else if (auto st = trading::validateOrder(*r, *inst, referencePrice(side)); !st) {
         problem = qs(st.message());
     } else if (!m_venue.lastPrice(m_instrument)) {
@@ -327,9 +335,15 @@ QString OrderTicketDialog::confirmationText() const {
     const QString what = qs(r->quantity.toString()) + QLatin1Char(' ') + qs(m_instrument.symbol);
     QString how;
     switch (r->type) {
-    case OrderType::Market: how = tr("at market"); break;
-    case OrderType::Limit: how = tr("limit at %1").arg(qs(r->limitPrice->toString())); break;
-    case OrderType::Stop: how = tr("stop at %1, then at market").arg(qs(r->stopPrice->toString())); break;
+    case OrderType::Market:
+        how = tr("at market");
+        break;
+    case OrderType::Limit:
+        how = tr("limit at %1").arg(qs(r->limitPrice->toString()));
+        break;
+    case OrderType::Stop:
+        how = tr("stop at %1, then at market").arg(qs(r->stopPrice->toString()));
+        break;
     case OrderType::StopLimit:
         how = tr("stop at %1, then limit at %2").arg(qs(r->stopPrice->toString()), qs(r->limitPrice->toString()));
         break;
@@ -363,8 +377,7 @@ trading::OrderEvents OrderTicketDialog::submit() {
 QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
     if (events.empty()) return tr("Nothing happened.");
     const trading::Order& first = events.front().order;
-    if (events.front().kind == trading::OrderEventKind::Rejected)
-        return tr("Rejected: %1").arg(qs(first.rejectReason));
+    if (events.front().kind == trading::OrderEventKind::Rejected) return tr("Rejected: %1").arg(qs(first.rejectReason));
     // The entry order's final state in this batch, and its fills.
     trading::Order entry = first;
     Quantity filled;
@@ -386,8 +399,10 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
         const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
         text = tr("%1 %2 %3 at %4 on %5, fee %6%7.")
                    .arg(entry.request.side == Side::Buy ? tr("Bought") : tr("Sold"), qs(filled.toString()), symbol,
-                        qs(entry.averageFillPrice(scale).toString()), trading::PaperVenue::name(), qs(fees.toTrimmedString()), quote);
-        if (entry.isOpen()) text += tr(" The rest (%1) waits.").arg(qs(entry.remaining().toString()));
+                        qs(entry.averageFillPrice(scale).toString()), trading::PaperVenue::name(), qs(fees.toTrimmedString()),
+                        quote);
+        if (entry.isOpen())
+            text += tr(" The rest (%1) waits.").arg(qs(entry.remaining().toString()));
         else if (entry.status == trading::OrderStatus::Cancelled)
             text += tr(" The rest was cancelled: %1.").arg(qs(entry.rejectReason));
     } else if (entry.status == trading::OrderStatus::Cancelled) {
@@ -405,7 +420,8 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
             const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
             text += tr(" Position: %1 %2 at %3.")
                         .arg(p->isLong() ? tr("long") : tr("short"),
-                             qs((p->isLong() ? p->quantity : p->quantity.negated()).toString()), qs(p->averageEntry(scale).toString()));
+                             qs((p->isLong() ? p->quantity : p->quantity.negated()).toString()),
+                             qs(p->averageEntry(scale).toString()));
         }
     }
     return text;

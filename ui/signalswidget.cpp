@@ -44,9 +44,12 @@ QString SignalHistoryModel::outcomeText(const signal::Outcome& o) {
     switch (o.exit) {
     case Exit::Open:
         return o.tpReached ? tr("open, TP%1 reached").arg(o.tpReached) : tr("open");
-    case Exit::TakeProfit3: return tr("TP3");
-    case Exit::StopLoss: return o.tpReached ? tr("stop (after TP%1)").arg(o.tpReached) : tr("stop");
-    case Exit::Expired: return o.tpReached ? tr("expired (TP%1 reached)").arg(o.tpReached) : tr("expired");
+    case Exit::TakeProfit3:
+        return tr("TP3");
+    case Exit::StopLoss:
+        return o.tpReached ? tr("stop (after TP%1)").arg(o.tpReached) : tr("stop");
+    case Exit::Expired:
+        return o.tpReached ? tr("expired (TP%1 reached)").arg(o.tpReached) : tr("expired");
     }
     return {};
 }
@@ -74,7 +77,9 @@ void SignalHistoryModel::upsert(const signal::StoredSignal& s) {
     endInsertRows();
 }
 
-int SignalHistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
+int SignalHistoryModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
 int SignalHistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 void SignalHistoryModel::setDecimals(std::function<int(const InstrumentId&)> decimals) {
@@ -90,25 +95,39 @@ QVariant SignalHistoryModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         const int decimals = (c >= Entry && c <= Tp3 && m_decimals) ? m_decimals(s.id) : -1;
         switch (c) {
-        case Time: return QString::fromStdString(formatUtc(s.signal.timeMs)).left(16).replace(QLatin1Char('T'), QLatin1Char(' '));
-        case Instrument: return QString::fromStdString(s.id.toString());
-        case Tf: return QString::fromStdString(toString(s.tf));
-        case Side: return QString::fromStdString(signal::toString(s.signal.side));
-        case Confidence: return s.signal.confidence;
-        case Entry: return num(s.signal.entry, decimals);
-        case Stop: return num(s.signal.stopLoss, decimals);
-        case Tp1: return num(s.signal.takeProfits[0], decimals);
-        case Tp2: return num(s.signal.takeProfits[1], decimals);
-        case Tp3: return num(s.signal.takeProfits[2], decimals);
-        case RewardRisk: return QLocale().toString(s.signal.rewardRisk, 'f', 1);
-        case Result: return outcomeText(s.outcome);
-        case R: return s.outcome.exit == signal::Exit::Open ? QStringLiteral("—") : QLocale().toString(s.outcome.r, 'f', 2);
+        case Time:
+            return QString::fromStdString(formatUtc(s.signal.timeMs)).left(16).replace(QLatin1Char('T'), QLatin1Char(' '));
+        case Instrument:
+            return QString::fromStdString(s.id.toString());
+        case Tf:
+            return QString::fromStdString(toString(s.tf));
+        case Side:
+            return QString::fromStdString(signal::toString(s.signal.side));
+        case Confidence:
+            return s.signal.confidence;
+        case Entry:
+            return num(s.signal.entry, decimals);
+        case Stop:
+            return num(s.signal.stopLoss, decimals);
+        case Tp1:
+            return num(s.signal.takeProfits[0], decimals);
+        case Tp2:
+            return num(s.signal.takeProfits[1], decimals);
+        case Tp3:
+            return num(s.signal.takeProfits[2], decimals);
+        case RewardRisk:
+            return QLocale().toString(s.signal.rewardRisk, 'f', 1);
+        case Result:
+            return outcomeText(s.outcome);
+        case R:
+            return s.outcome.exit == signal::Exit::Open ? QStringLiteral("—") : QLocale().toString(s.outcome.r, 'f', 2);
         case Reasons: {
             QStringList l;
             for (const auto& r : s.signal.reasons) l << QString::fromStdString(r);
             return l.join(QStringLiteral("; "));
         }
-        default: return {};
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole) {
@@ -127,10 +146,10 @@ QVariant SignalHistoryModel::data(const QModelIndex& index, int role) const {
 
 QVariant SignalHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Instrument"), QT_TR_NOOP("TF"), QT_TR_NOOP("Side"),
-                                  QT_TR_NOOP("Conf."), QT_TR_NOOP("Entry"), QT_TR_NOOP("Stop"), QT_TR_NOOP("TP1"),
-                                  QT_TR_NOOP("TP2"), QT_TR_NOOP("TP3"), QT_TR_NOOP("R:R"), QT_TR_NOOP("Outcome"),
-                                  QT_TR_NOOP("R"), QT_TR_NOOP("Reasons")};
+    static const char* names[] = {QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Instrument"), QT_TR_NOOP("TF"),   QT_TR_NOOP("Side"),
+                                  QT_TR_NOOP("Conf."),      QT_TR_NOOP("Entry"),      QT_TR_NOOP("Stop"), QT_TR_NOOP("TP1"),
+                                  QT_TR_NOOP("TP2"),        QT_TR_NOOP("TP3"),        QT_TR_NOOP("R:R"),  QT_TR_NOOP("Outcome"),
+                                  QT_TR_NOOP("R"),          QT_TR_NOOP("Reasons")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
@@ -148,7 +167,8 @@ SignalsWidget::SignalsWidget(QWidget* parent) : QWidget(parent), m_model(new Sig
         const bool price = c >= SignalHistoryModel::Entry && c <= SignalHistoryModel::Tp3;
         m_table->setColumnWidth(c, c == SignalHistoryModel::Result ? 130 : price ? 88 : 50);
     }
-    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_model->at(i.row()).id); });
+    connect(m_table, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_model->at(i.row()).id); });
 
     m_accuracy = new QTableWidget(0, 4);
     m_accuracy->setObjectName(QStringLiteral("SignalAccuracyTable"));
@@ -187,7 +207,8 @@ void SignalsWidget::setAccuracy(const std::map<std::string, signal::AccuracyBuck
         const auto& [key, b] = rows[static_cast<std::size_t>(i)];
         auto* k = new QTableWidgetItem(QString::fromStdString(key));
         auto* n = new QTableWidgetItem(QString::number(b.count));
-        auto* w = new QTableWidgetItem(b.count ? loc.toString(100.0 * b.winRate(), 'f', 1) + QStringLiteral(" %") : QStringLiteral("—"));
+        auto* w = new QTableWidgetItem(b.count ? loc.toString(100.0 * b.winRate(), 'f', 1) + QStringLiteral(" %")
+                                               : QStringLiteral("—"));
         auto* r = new QTableWidgetItem(b.count ? loc.toString(b.averageR(), 'f', 2) : QStringLiteral("—"));
         for (auto* it : {n, w, r}) it->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_accuracy->setItem(i, 0, k);

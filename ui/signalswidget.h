@@ -25,7 +25,23 @@ namespace kairos::ui {
 class SignalHistoryModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time = 0, Instrument, Tf, Side, Confidence, Entry, Stop, Tp1, Tp2, Tp3, RewardRisk, Result, R, Reasons, ColumnCount };
+    enum Column {
+        Time = 0,
+        Instrument,
+        Tf,
+        Side,
+        Confidence,
+        Entry,
+        Stop,
+        Tp1,
+        Tp2,
+        Tp3,
+        RewardRisk,
+        Result,
+        R,
+        Reasons,
+        ColumnCount
+    };
     using QAbstractTableModel::QAbstractTableModel;
 
     /// Replaces the rows (any order; shown newest first).

@@ -17,8 +17,13 @@
 namespace kairos::ui {
 
 TerminalStatusBar::TerminalStatusBar(QStatusBar* bar, session::TerminalServices& services, QObject* parent)
-    : QObject(parent), m_bar(bar), m_services(services), m_feedLabel(new QLabel(tr("Feed: starting"))), m_clockLabel(new QLabel),
-      m_utcLabel(new QLabel), m_serverLabel(new QLabel) {
+    : QObject(parent),
+      m_bar(bar),
+      m_services(services),
+      m_feedLabel(new QLabel(tr("Feed: starting"))),
+      m_clockLabel(new QLabel),
+      m_utcLabel(new QLabel),
+      m_serverLabel(new QLabel) {
     m_feedLabel->setObjectName(QStringLiteral("FeedStatusLabel"));
     m_clockLabel->setObjectName(QStringLiteral("ReplayClockLabel"));
     m_serverLabel->setObjectName(QStringLiteral("ServerStatusLabel"));
@@ -49,9 +54,10 @@ TerminalStatusBar::TerminalStatusBar(QStatusBar* bar, session::TerminalServices&
     connect(&services.router(), &session::MarketRouter::sourceStatusChanged, m_feedLabel, &QLabel::setText);
     connect(&services.router(), &session::MarketRouter::subscriptionsChanged, this, &TerminalStatusBar::updateVenueLabels);
     connect(s.feed(), &marketdata::ReplayFeed::clockChanged, this, [this](qint64 ms) {
-        m_clockLabel->setText(tr("Replay clock: %1")
-                                  .arg(QString::fromStdString(formatUtc(ms)).left(16).replace(QLatin1Char('T'), QLatin1Char(' ')) +
-                                       QStringLiteral(" UTC")));
+        m_clockLabel->setText(
+            tr("Replay clock: %1")
+                .arg(QString::fromStdString(formatUtc(ms)).left(16).replace(QLatin1Char('T'), QLatin1Char(' ')) +
+                     QStringLiteral(" UTC")));
     });
     marketdata::VenueDirectory* venues = s.venues();
     connect(venues, &marketdata::VenueDirectory::instrumentsChanged, this, &TerminalStatusBar::updateVenueLabels);
@@ -134,9 +140,7 @@ void TerminalStatusBar::updateVenueLabels() {
                       .arg(venue, error);
         } else if (f && live > 0) {
             text = tr("%1: %2").arg(venue, f->status().toString());
-            tip = tr("%1 live data for %n symbol(s)", nullptr,
-                     static_cast<int>(live))
-                      .arg(venue);
+            tip = tr("%1 live data for %n symbol(s)", nullptr, static_cast<int>(live)).arg(venue);
         } else if (dir->isReachable(venue)) {
             text = tr("%1: ready").arg(venue);
             tip = tr("%1: %n instrument(s) listed; add one to the watchlist for live data", nullptr,

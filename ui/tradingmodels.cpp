@@ -50,8 +50,8 @@ PositionsModel::PositionsModel(trading::PaperVenue& venue, QObject* parent) : QA
 void PositionsModel::refresh() {
     std::vector<trading::Position> next = m_venue.portfolio().openPositions();
     const bool sameRows = next.size() == m_rows.size() &&
-                          std::equal(next.begin(), next.end(), m_rows.begin(),
-                                     [](const trading::Position& a, const trading::Position& b) { return a.instrument == b.instrument; });
+        std::equal(next.begin(), next.end(), m_rows.begin(),
+                   [](const trading::Position& a, const trading::Position& b) { return a.instrument == b.instrument; });
     if (!sameRows) {
         beginResetModel();
         m_rows = std::move(next);
@@ -73,15 +73,24 @@ QVariant PositionsModel::data(const QModelIndex& idx, int role) const {
     const int priceScale = p.markPrice ? p.markPrice->scale() : 2;
     if (role == Qt::DisplayRole) {
         switch (idx.column()) {
-        case Symbol: return QString::fromStdString(p.instrument.toString());
-        case Side: return p.isLong() ? tr("Long") : tr("Short");
-        case Quantity: return QString::fromStdString((p.isLong() ? p.quantity : p.quantity.negated()).toString());
-        case AvgEntry: return QString::fromStdString(p.averageEntry(priceScale).toString());
-        case Mark: return decimalText(p.markPrice);
-        case Unrealized: return moneyText(upnl);
-        case Realized: return moneyText(p.realizedPnl);
-        case Fees: return QString::fromStdString(p.feesPaid.toTrimmedString());
-        default: return {};
+        case Symbol:
+            return QString::fromStdString(p.instrument.toString());
+        case Side:
+            return p.isLong() ? tr("Long") : tr("Short");
+        case Quantity:
+            return QString::fromStdString((p.isLong() ? p.quantity : p.quantity.negated()).toString());
+        case AvgEntry:
+            return QString::fromStdString(p.averageEntry(priceScale).toString());
+        case Mark:
+            return decimalText(p.markPrice);
+        case Unrealized:
+            return moneyText(upnl);
+        case Realized:
+            return moneyText(p.realizedPnl);
+        case Fees:
+            return QString::fromStdString(p.feesPaid.toTrimmedString());
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole) {
@@ -95,15 +104,24 @@ QVariant PositionsModel::data(const QModelIndex& idx, int role) const {
 QVariant PositionsModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Symbol: return tr("Symbol");
-    case Side: return tr("Side");
-    case Quantity: return tr("Quantity");
-    case AvgEntry: return tr("Avg entry");
-    case Mark: return tr("Mark");
-    case Unrealized: return tr("Unrealized P&L");
-    case Realized: return tr("Realized P&L");
-    case Fees: return tr("Fees");
-    default: return {};
+    case Symbol:
+        return tr("Symbol");
+    case Side:
+        return tr("Side");
+    case Quantity:
+        return tr("Quantity");
+    case AvgEntry:
+        return tr("Avg entry");
+    case Mark:
+        return tr("Mark");
+    case Unrealized:
+        return tr("Unrealized P&L");
+    case Realized:
+        return tr("Realized P&L");
+    case Fees:
+        return tr("Fees");
+    default:
+        return {};
     }
 }
 
@@ -149,34 +167,47 @@ QVariant OrdersModel::data(const QModelIndex& idx, int role) const {
     const trading::Order& o = at(idx.row());
     if (role == Qt::DisplayRole) {
         switch (idx.column()) {
-        case Time: return timeText(o.createdMs);
-        case OrderNo: return QString::fromStdString(o.request.clientOrderId);
-        case Symbol: return QString::fromStdString(o.request.instrument.toString());
-        case Side: return sideText(o.request.side);
+        case Time:
+            return timeText(o.createdMs);
+        case OrderNo:
+            return QString::fromStdString(o.request.clientOrderId);
+        case Symbol:
+            return QString::fromStdString(o.request.instrument.toString());
+        case Side:
+            return sideText(o.request.side);
         case Type: {
             QString t = text(toString(o.request.type));
             if (o.role != trading::OrderRole::Entry) t += QStringLiteral(" (") + text(toString(o.role)) + QLatin1Char(')');
             return t;
         }
-        case Quantity: return QString::fromStdString(o.request.quantity.toString());
-        case Filled: return QString::fromStdString(o.filledQuantity.toString());
+        case Quantity:
+            return QString::fromStdString(o.request.quantity.toString());
+        case Filled:
+            return QString::fromStdString(o.filledQuantity.toString());
         case AvgPrice: {
             if (o.filledQuantity.isZero()) return QStringLiteral("—");
             const int scale = o.request.limitPrice ? o.request.limitPrice->scale() : 2;
             return QString::fromStdString(o.averageFillPrice(std::max(scale, 2)).toString());
         }
-        case Limit: return decimalText(o.request.limitPrice);
-        case Stop: return decimalText(o.request.stopPrice);
-        case StopLoss: return decimalText(o.request.bracket.stopLoss);
-        case TakeProfit: return decimalText(o.request.bracket.takeProfit);
-        case Tif: return text(toString(o.request.timeInForce));
+        case Limit:
+            return decimalText(o.request.limitPrice);
+        case Stop:
+            return decimalText(o.request.stopPrice);
+        case StopLoss:
+            return decimalText(o.request.bracket.stopLoss);
+        case TakeProfit:
+            return decimalText(o.request.bracket.takeProfit);
+        case Tif:
+            return text(toString(o.request.timeInForce));
         case Status: {
             QString s = text(toString(o.status));
             if (o.triggered && o.isOpen()) s += tr(" (triggered)");
             return s;
         }
-        case Note: return QString::fromStdString(o.rejectReason);
-        default: return {};
+        case Note:
+            return QString::fromStdString(o.rejectReason);
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole && idx.column() == Note && !o.rejectReason.empty()) return QString::fromStdString(o.rejectReason);
@@ -187,22 +218,38 @@ QVariant OrdersModel::data(const QModelIndex& idx, int role) const {
 QVariant OrdersModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Time: return tr("Time");
-    case OrderNo: return tr("Order");
-    case Symbol: return tr("Symbol");
-    case Side: return tr("Side");
-    case Type: return tr("Type");
-    case Quantity: return tr("Quantity");
-    case Filled: return tr("Filled");
-    case AvgPrice: return tr("Avg price");
-    case Limit: return tr("Limit");
-    case Stop: return tr("Stop");
-    case StopLoss: return tr("Stop-loss");
-    case TakeProfit: return tr("Take-profit");
-    case Tif: return tr("TIF");
-    case Status: return tr("Status");
-    case Note: return tr("Reason");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case OrderNo:
+        return tr("Order");
+    case Symbol:
+        return tr("Symbol");
+    case Side:
+        return tr("Side");
+    case Type:
+        return tr("Type");
+    case Quantity:
+        return tr("Quantity");
+    case Filled:
+        return tr("Filled");
+    case AvgPrice:
+        return tr("Avg price");
+    case Limit:
+        return tr("Limit");
+    case Stop:
+        return tr("Stop");
+    case StopLoss:
+        return tr("Stop-loss");
+    case TakeProfit:
+        return tr("Take-profit");
+    case Tif:
+        return tr("TIF");
+    case Status:
+        return tr("Status");
+    case Note:
+        return tr("Reason");
+    default:
+        return {};
     }
 }
 
@@ -234,15 +281,24 @@ QVariant FillsModel::data(const QModelIndex& idx, int role) const {
     const trading::Fill& f = at(idx.row());
     if (role == Qt::DisplayRole) {
         switch (idx.column()) {
-        case Time: return timeText(f.timeMs);
-        case Symbol: return QString::fromStdString(f.instrument.toString());
-        case Side: return sideText(f.side);
-        case Quantity: return QString::fromStdString(f.quantity.toString());
-        case Price: return QString::fromStdString(f.price.toString());
-        case Fee: return QString::fromStdString(f.fee.toTrimmedString());
-        case Liquidity: return text(toString(f.liquidity));
-        case OrderNo: return QString::fromStdString(f.clientOrderId);
-        default: return {};
+        case Time:
+            return timeText(f.timeMs);
+        case Symbol:
+            return QString::fromStdString(f.instrument.toString());
+        case Side:
+            return sideText(f.side);
+        case Quantity:
+            return QString::fromStdString(f.quantity.toString());
+        case Price:
+            return QString::fromStdString(f.price.toString());
+        case Fee:
+            return QString::fromStdString(f.fee.toTrimmedString());
+        case Liquidity:
+            return text(toString(f.liquidity));
+        case OrderNo:
+            return QString::fromStdString(f.clientOrderId);
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole && idx.column() == Side) return QBrush(f.side == kairos::Side::Buy ? kProfit : kLoss);
@@ -252,15 +308,24 @@ QVariant FillsModel::data(const QModelIndex& idx, int role) const {
 QVariant FillsModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Symbol: return tr("Symbol");
-    case Side: return tr("Side");
-    case Quantity: return tr("Quantity");
-    case Price: return tr("Price");
-    case Fee: return tr("Fee");
-    case Liquidity: return tr("Liquidity");
-    case OrderNo: return tr("Order");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Symbol:
+        return tr("Symbol");
+    case Side:
+        return tr("Side");
+    case Quantity:
+        return tr("Quantity");
+    case Price:
+        return tr("Price");
+    case Fee:
+        return tr("Fee");
+    case Liquidity:
+        return tr("Liquidity");
+    case OrderNo:
+        return tr("Order");
+    default:
+        return {};
     }
 }
 

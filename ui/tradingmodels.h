@@ -48,7 +48,24 @@ private:
 class OrdersModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time, OrderNo, Symbol, Side, Type, Quantity, Filled, AvgPrice, Limit, Stop, StopLoss, TakeProfit, Tif, Status, Note, ColumnCount };
+    enum Column {
+        Time,
+        OrderNo,
+        Symbol,
+        Side,
+        Type,
+        Quantity,
+        Filled,
+        AvgPrice,
+        Limit,
+        Stop,
+        StopLoss,
+        TakeProfit,
+        Tif,
+        Status,
+        Note,
+        ColumnCount
+    };
     explicit OrdersModel(trading::PaperVenue& venue, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;

@@ -38,8 +38,8 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidget(parent), m_venue(venue) {
     setObjectName(QStringLiteral("TradingPanel"));
     m_confirm = [this](const QString& text) {
-        return QMessageBox::question(this, tr("Confirm"), text + QLatin1Char('?'), QMessageBox::Yes | QMessageBox::No, QMessageBox::No) ==
-               QMessageBox::Yes;
+        return QMessageBox::question(this, tr("Confirm"), text + QLatin1Char('?'), QMessageBox::Yes | QMessageBox::No,
+                                     QMessageBox::No) == QMessageBox::Yes;
     };
     m_positions = new PositionsModel(venue, this);
     m_orders = new OrdersModel(venue, this);
@@ -144,7 +144,8 @@ void TradingPanel::updateSummary() {
     auto coloured = [](const Money& m) {
         const QString t = moneyText(m);
         if (m.isZero()) return t;
-        return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(m.isNegative() ? QStringLiteral("#ef5350") : QStringLiteral("#26a69a"), t);
+        return QStringLiteral("<span style=\"color:%1\">%2</span>")
+            .arg(m.isNegative() ? QStringLiteral("#ef5350") : QStringLiteral("#26a69a"), t);
     };
     m_summary->setText(tr("<b>PAPER</b> · cash %1 · equity %2 · realized %3 · unrealized %4 · fees %5%6")
                            .arg(moneyText(p.cash()), moneyText(p.equity()), coloured(realized), coloured(unrealized),
@@ -170,8 +171,8 @@ bool TradingPanel::closeSelectedPosition() {
     const trading::Position pos = m_positions->at(idx.row());
     const QString qty = qs((pos.isLong() ? pos.quantity : pos.quantity.negated()).toString());
     const QString text = tr("%1 %2 %3 at market on %4 to close the %5 position")
-                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol), trading::PaperVenue::name(),
-                                  pos.isLong() ? tr("long") : tr("short"));
+                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol),
+                                  trading::PaperVenue::name(), pos.isLong() ? tr("long") : tr("short"));
     if (m_confirm && !m_confirm(text)) return false;
     auto r = m_venue.closePosition(pos.instrument);
     if (!r) {

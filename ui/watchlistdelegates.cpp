@@ -28,8 +28,10 @@ void paintSparkline(QPainter* p, const QRectF& r, const QVariantList& values) {
     for (int i = 0; i < values.size(); ++i) {
         const double x = r.left() + r.width() * i / (values.size() - 1);
         const double y = r.bottom() - (values[i].toDouble() - lo) / span * r.height();
-        if (i == 0) path.moveTo(x, y);
-        else path.lineTo(x, y);
+        if (i == 0)
+            path.moveTo(x, y);
+        else
+            path.lineTo(x, y);
     }
     const bool up = values.back().toDouble() >= values.front().toDouble();
     p->save();
@@ -77,13 +79,14 @@ void WatchlistCardDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
     p->setFont(f);
     p->setPen(text);
     p->drawText(QRectF(inner.left(), inner.top(), inner.width() * 0.6, 20), Qt::AlignLeft | Qt::AlignVCenter,
-                cell(WatchlistModel::Symbol).toString() + (cell(WatchlistModel::Favourite).toString() == QStringLiteral("★") ? QStringLiteral(" ★") : QString()));
+                cell(WatchlistModel::Symbol).toString() +
+                    (cell(WatchlistModel::Favourite).toString() == QStringLiteral("★") ? QStringLiteral(" ★") : QString()));
     f.setBold(false);
     f.setPointSizeF(option.font.pointSizeF() * 0.85);
     p->setFont(f);
     p->setPen(kNeutral);
-    p->drawText(QRectF(inner.left() + inner.width() * 0.6, inner.top(), inner.width() * 0.4, 20), Qt::AlignRight | Qt::AlignVCenter,
-                cell(WatchlistModel::Venue).toString());
+    p->drawText(QRectF(inner.left() + inner.width() * 0.6, inner.top(), inner.width() * 0.4, 20),
+                Qt::AlignRight | Qt::AlignVCenter, cell(WatchlistModel::Venue).toString());
     // Last price and change
     f.setPointSizeF(option.font.pointSizeF() * 1.35);
     f.setBold(true);
@@ -109,7 +112,8 @@ void WatchlistCardDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
     p->drawRoundedRect(badge, 4, 4);
     p->setPen(side == QStringLiteral("—") ? text : QColor(Qt::white));
     const QString conf = cell(WatchlistModel::Confidence).toString();
-    p->drawText(badge, Qt::AlignCenter, side == QStringLiteral("—") ? tr("no signal") : side + QStringLiteral(" ") + conf + QStringLiteral("%"));
+    p->drawText(badge, Qt::AlignCenter,
+                side == QStringLiteral("—") ? tr("no signal") : side + QStringLiteral(" ") + conf + QStringLiteral("%"));
     // Sparkline
     paintSparkline(p, QRectF(inner.left() + 100, inner.top() + 54, inner.width() - 100, 24),
                    cell(0, WatchlistModel::SparklineRole).toList());

@@ -39,10 +39,14 @@ QString compact(const Quantity& q) {
 
 QString sideName(marketdata::SignalSide s) {
     switch (s) {
-    case marketdata::SignalSide::Long: return QStringLiteral("LONG");
-    case marketdata::SignalSide::Short: return QStringLiteral("SHORT");
-    case marketdata::SignalSide::Hold: return QStringLiteral("HOLD");
-    case marketdata::SignalSide::None: break;
+    case marketdata::SignalSide::Long:
+        return QStringLiteral("LONG");
+    case marketdata::SignalSide::Short:
+        return QStringLiteral("SHORT");
+    case marketdata::SignalSide::Hold:
+        return QStringLiteral("HOLD");
+    case marketdata::SignalSide::None:
+        break;
     }
     return QStringLiteral("—");
 }
@@ -61,33 +65,54 @@ WatchlistModel::WatchlistModel(QObject* parent) : QAbstractTableModel(parent) {
 
 QString WatchlistModel::columnName(int column) {
     switch (column) {
-    case Favourite: return tr("★");
-    case Symbol: return tr("Symbol");
-    case Venue: return tr("Venue");
-    case Last: return tr("Last");
-    case Change24h: return tr("Chg 24h");
-    case Change24hPct: return tr("Chg% 24h");
-    case ChangeSessionPct: return tr("Chg% session");
-    case High24h: return tr("High 24h");
-    case Low24h: return tr("Low 24h");
-    case Volume24h: return tr("Volume");
-    case QuoteVolume24h: return tr("Quote vol");
-    case Bid: return tr("Bid");
-    case Ask: return tr("Ask");
-    case Spread: return tr("Spread");
-    case Signal: return tr("Signal");
-    case Confidence: return tr("Conf.");
-    case Sparkline: return tr("Trend");
-    case Updated: return tr("Updated (UTC)");
-    default: return {};
+    case Favourite:
+        return tr("★");
+    case Symbol:
+        return tr("Symbol");
+    case Venue:
+        return tr("Venue");
+    case Last:
+        return tr("Last");
+    case Change24h:
+        return tr("Chg 24h");
+    case Change24hPct:
+        return tr("Chg% 24h");
+    case ChangeSessionPct:
+        return tr("Chg% session");
+    case High24h:
+        return tr("High 24h");
+    case Low24h:
+        return tr("Low 24h");
+    case Volume24h:
+        return tr("Volume");
+    case QuoteVolume24h:
+        return tr("Quote vol");
+    case Bid:
+        return tr("Bid");
+    case Ask:
+        return tr("Ask");
+    case Spread:
+        return tr("Spread");
+    case Signal:
+        return tr("Signal");
+    case Confidence:
+        return tr("Conf.");
+    case Sparkline:
+        return tr("Trend");
+    case Updated:
+        return tr("Updated (UTC)");
+    default:
+        return {};
     }
 }
 
 void WatchlistModel::setNote(const InstrumentId& id, const QString& note) {
     const auto it = m_notes.find(id);
     if (note.isEmpty() ? it == m_notes.end() : (it != m_notes.end() && it->second == note)) return;
-    if (note.isEmpty()) m_notes.erase(it);
-    else m_notes[id] = note;
+    if (note.isEmpty())
+        m_notes.erase(it);
+    else
+        m_notes[id] = note;
     if (const int row = rowOf(id); row >= 0) Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -138,8 +163,10 @@ bool WatchlistModel::moveRow(int from, int to) {
     if (!beginMoveRows({}, from, from, {}, to > from ? to + 1 : to)) return false;
     m_board.move(static_cast<std::size_t>(from), static_cast<std::size_t>(to));
     auto& v = m_rows;
-    if (from < to) std::rotate(v.begin() + from, v.begin() + from + 1, v.begin() + to + 1);
-    else std::rotate(v.begin() + to, v.begin() + from, v.begin() + from + 1);
+    if (from < to)
+        std::rotate(v.begin() + from, v.begin() + from + 1, v.begin() + to + 1);
+    else
+        std::rotate(v.begin() + to, v.begin() + from, v.begin() + from + 1);
     endMoveRows();
     Q_EMIT listEdited();
     return true;
@@ -162,14 +189,26 @@ void WatchlistModel::afterUpdate() {
     if (!m_flush.isActive()) m_flush.start();
 }
 
-void WatchlistModel::onTrade(const InstrumentId& id, const Trade& t) { m_board.onTrade(id, t); afterUpdate(); }
-void WatchlistModel::onQuote(const InstrumentId& id, const Quote& q) { m_board.onQuote(id, q); afterUpdate(); }
-void WatchlistModel::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) { m_board.onBar(id, tf, b); afterUpdate(); }
+void WatchlistModel::onTrade(const InstrumentId& id, const Trade& t) {
+    m_board.onTrade(id, t);
+    afterUpdate();
+}
+void WatchlistModel::onQuote(const InstrumentId& id, const Quote& q) {
+    m_board.onQuote(id, q);
+    afterUpdate();
+}
+void WatchlistModel::onBar(const InstrumentId& id, Timeframe tf, const Bar& b) {
+    m_board.onBar(id, tf, b);
+    afterUpdate();
+}
 void WatchlistModel::onStats24h(const InstrumentId& id, const marketdata::Stats24h& s, std::int64_t timeMs) {
     m_board.onStats24h(id, s, timeMs);
     afterUpdate();
 }
-void WatchlistModel::onSignal(const InstrumentId& id, const marketdata::TickerSignal& s) { m_board.onSignal(id, s); afterUpdate(); }
+void WatchlistModel::onSignal(const InstrumentId& id, const marketdata::TickerSignal& s) {
+    m_board.onSignal(id, s);
+    afterUpdate();
+}
 
 void WatchlistModel::flush() {
     const std::int64_t now = m_now();
@@ -222,32 +261,50 @@ QVariant WatchlistModel::data(const QModelIndex& idx, int role) const {
     switch (role) {
     case Qt::DisplayRole:
         switch (c) {
-        case Favourite: return st.favourite ? QStringLiteral("★") : QStringLiteral("☆");
-        case Symbol: return QString::fromStdString(t.id.symbol);
-        case Venue: return QString::fromStdString(t.id.venue);
-        case Last: return formatPrice(t.last);
+        case Favourite:
+            return st.favourite ? QStringLiteral("★") : QStringLiteral("☆");
+        case Symbol:
+            return QString::fromStdString(t.id.symbol);
+        case Venue:
+            return QString::fromStdString(t.id.venue);
+        case Last:
+            return formatPrice(t.last);
         case Change24h:
             if (!t.last || !t.open24h) return QStringLiteral("—");
             return QString::fromStdString(t.last->sub(*t.open24h).valueOr(Price()).toString());
-        case Change24hPct: return signedPct(t.change24hPct());
-        case ChangeSessionPct: return signedPct(t.changeSessionPct());
-        case High24h: return formatPrice(t.high24h);
-        case Low24h: return formatPrice(t.low24h);
-        case Volume24h: return t.open24h ? compact(t.volume24h) : QStringLiteral("—");
-        case QuoteVolume24h: return t.open24h && !t.quoteVolume24h.isZero() ? compact(t.quoteVolume24h) : QStringLiteral("—");
-        case Bid: return formatPrice(t.bid);
-        case Ask: return formatPrice(t.ask);
-        case Spread: return t.spread() ? QLocale().toString(*t.spread(), 'g', 6) : QStringLiteral("—");
-        case Signal: return sideName(t.signal.side);
-        case Confidence: return t.signal.side == marketdata::SignalSide::None ? QStringLiteral("—") : QString::number(t.signal.confidence);
-        case Sparkline: return {};
+        case Change24hPct:
+            return signedPct(t.change24hPct());
+        case ChangeSessionPct:
+            return signedPct(t.changeSessionPct());
+        case High24h:
+            return formatPrice(t.high24h);
+        case Low24h:
+            return formatPrice(t.low24h);
+        case Volume24h:
+            return t.open24h ? compact(t.volume24h) : QStringLiteral("—");
+        case QuoteVolume24h:
+            return t.open24h && !t.quoteVolume24h.isZero() ? compact(t.quoteVolume24h) : QStringLiteral("—");
+        case Bid:
+            return formatPrice(t.bid);
+        case Ask:
+            return formatPrice(t.ask);
+        case Spread:
+            return t.spread() ? QLocale().toString(*t.spread(), 'g', 6) : QStringLiteral("—");
+        case Signal:
+            return sideName(t.signal.side);
+        case Confidence:
+            return t.signal.side == marketdata::SignalSide::None ? QStringLiteral("—") : QString::number(t.signal.confidence);
+        case Sparkline:
+            return {};
         case Updated:
-            return t.updatedMs ? QString::fromStdString(formatUtc(t.updatedMs)).mid(5, 14).replace(QLatin1Char('T'), QLatin1Char(' '))
-                               : QStringLiteral("—");
+            return t.updatedMs
+                ? QString::fromStdString(formatUtc(t.updatedMs)).mid(5, 14).replace(QLatin1Char('T'), QLatin1Char(' '))
+                : QStringLiteral("—");
         }
         return {};
     case Qt::TextAlignmentRole:
-        if (c == Symbol || c == Venue || c == Signal || c == Sparkline || c == Favourite) return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+        if (c == Symbol || c == Venue || c == Signal || c == Sparkline || c == Favourite)
+            return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ForegroundRole: {
         if (st.stale || m_notes.count(t.id)) return kNeutral;
@@ -287,33 +344,56 @@ QVariant WatchlistModel::data(const QModelIndex& idx, int role) const {
         for (double v : t.sparkline) l.append(v);
         return l;
     }
-    case SignalSideRole: return static_cast<int>(t.signal.side);
-    case StaleRole: return st.stale || m_notes.count(t.id) > 0;
-    case FlashRole: return st.flashDir;
-    case InstrumentRole: return QString::fromStdString(t.id.toString());
+    case SignalSideRole:
+        return static_cast<int>(t.signal.side);
+    case StaleRole:
+        return st.stale || m_notes.count(t.id) > 0;
+    case FlashRole:
+        return st.flashDir;
+    case InstrumentRole:
+        return QString::fromStdString(t.id.toString());
     case SortRole:
         switch (c) {
-        case Favourite: return st.favourite ? 1 : 0;
-        case Symbol: return QString::fromStdString(t.id.symbol);
-        case Venue: return QString::fromStdString(t.id.venue);
-        case Last: return t.last ? t.last->toDouble() : -1e300;
-        case Change24h: return t.last && t.open24h ? t.last->toDouble() - t.open24h->toDouble() : -1e300;
-        case Change24hPct: return t.change24hPct().value_or(-1e300);
-        case ChangeSessionPct: return t.changeSessionPct().value_or(-1e300);
-        case High24h: return t.high24h ? t.high24h->toDouble() : -1e300;
-        case Low24h: return t.low24h ? t.low24h->toDouble() : -1e300;
-        case Volume24h: return t.volume24h.toDouble();
-        case QuoteVolume24h: return t.quoteVolume24h.toDouble();
-        case Bid: return t.bid ? t.bid->toDouble() : -1e300;
-        case Ask: return t.ask ? t.ask->toDouble() : -1e300;
-        case Spread: return t.spread().value_or(-1e300);
-        case Signal: return static_cast<int>(t.signal.side);
-        case Confidence: return t.signal.confidence;
-        case Sparkline: return t.change24hPct().value_or(-1e300);
-        case Updated: return static_cast<qlonglong>(t.updatedMs);
+        case Favourite:
+            return st.favourite ? 1 : 0;
+        case Symbol:
+            return QString::fromStdString(t.id.symbol);
+        case Venue:
+            return QString::fromStdString(t.id.venue);
+        case Last:
+            return t.last ? t.last->toDouble() : -1e300;
+        case Change24h:
+            return t.last && t.open24h ? t.last->toDouble() - t.open24h->toDouble() : -1e300;
+        case Change24hPct:
+            return t.change24hPct().value_or(-1e300);
+        case ChangeSessionPct:
+            return t.changeSessionPct().value_or(-1e300);
+        case High24h:
+            return t.high24h ? t.high24h->toDouble() : -1e300;
+        case Low24h:
+            return t.low24h ? t.low24h->toDouble() : -1e300;
+        case Volume24h:
+            return t.volume24h.toDouble();
+        case QuoteVolume24h:
+            return t.quoteVolume24h.toDouble();
+        case Bid:
+            return t.bid ? t.bid->toDouble() : -1e300;
+        case Ask:
+            return t.ask ? t.ask->toDouble() : -1e300;
+        case Spread:
+            return t.spread().value_or(-1e300);
+        case Signal:
+            return static_cast<int>(t.signal.side);
+        case Confidence:
+            return t.signal.confidence;
+        case Sparkline:
+            return t.change24hPct().value_or(-1e300);
+        case Updated:
+            return static_cast<qlonglong>(t.updatedMs);
         }
         return {};
-    default: return {};
+    default:
+        return {};
     }
 }
 

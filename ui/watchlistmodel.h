@@ -22,8 +22,25 @@ class WatchlistModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column {
-        Favourite = 0, Symbol, Venue, Last, Change24h, Change24hPct, ChangeSessionPct, High24h, Low24h,
-        Volume24h, QuoteVolume24h, Bid, Ask, Spread, Signal, Confidence, Sparkline, Updated, ColumnCount
+        Favourite = 0,
+        Symbol,
+        Venue,
+        Last,
+        Change24h,
+        Change24hPct,
+        ChangeSessionPct,
+        High24h,
+        Low24h,
+        Volume24h,
+        QuoteVolume24h,
+        Bid,
+        Ask,
+        Spread,
+        Signal,
+        Confidence,
+        Sparkline,
+        Updated,
+        ColumnCount
     };
     enum Role {
         SparklineRole = Qt::UserRole + 1,  ///< QVariantList of doubles

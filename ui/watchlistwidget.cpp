@@ -57,7 +57,8 @@ WatchlistWidget::WatchlistWidget(storage::WatchlistStore* store, QWidget* parent
         return ok ? name : QString();
     };
     menu->addAction(tr("New…"), this, [this, askName] {
-        if (const QString n = askName(tr("New watchlist"), tr("Watchlist %1").arg(m_lists->count() + 1)); !n.isEmpty()) createList(n);
+        if (const QString n = askName(tr("New watchlist"), tr("Watchlist %1").arg(m_lists->count() + 1)); !n.isEmpty())
+            createList(n);
     });
     menu->addAction(tr("Rename…"), this, [this, askName] {
         if (const QString n = askName(tr("Rename watchlist"), currentList()); !n.isEmpty()) renameList(n);
@@ -146,9 +147,8 @@ WatchlistWidget::WatchlistWidget(storage::WatchlistStore* store, QWidget* parent
                   WatchlistModel::Ask, WatchlistModel::Spread, WatchlistModel::Updated})
         m_table->setColumnHidden(c, true);  // a compact default; the header menu shows the rest
     m_table->installEventFilter(this);
-    connect(m_table, &QTableView::activated, this, [this](const QModelIndex& i) {
-        Q_EMIT instrumentActivated(m_model->instrumentAt(m_proxy->mapToSource(i).row()));
-    });
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_model->instrumentAt(m_proxy->mapToSource(i).row())); });
     connect(m_table, &QTableView::clicked, this, [this](const QModelIndex& i) {
         if (i.column() == WatchlistModel::Favourite) {
             const int r = m_proxy->mapToSource(i).row();
@@ -204,21 +204,23 @@ WatchlistWidget::WatchlistWidget(storage::WatchlistStore* store, QWidget* parent
             html += tr("No signal yet for this symbol.");
         } else {
             auto num = [](std::optional<double> v) { return v ? QString::number(*v, 'g', 10) : QStringLiteral("—"); };
-            html += tr("Confidence %1% · entry %2 · stop %3").arg(t.signal.confidence).arg(num(t.signal.entry), num(t.signal.stopLoss));
+            html += tr("Confidence %1% · entry %2 · stop %3")
+                        .arg(t.signal.confidence)
+                        .arg(num(t.signal.entry), num(t.signal.stopLoss));
             for (std::size_t k = 0; k < t.signal.takeProfits.size(); ++k)
                 html += tr(" · TP%1 %2").arg(k + 1).arg(QString::number(t.signal.takeProfits[k], 'g', 10));
             if (!t.signal.reasons.empty()) {
                 html += QStringLiteral("<ul>");
-                for (const auto& reason : t.signal.reasons) html += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(reason).toHtmlEscaped());
+                for (const auto& reason : t.signal.reasons)
+                    html += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(reason).toHtmlEscaped());
                 html += QStringLiteral("</ul>");
             }
         }
         details->setText(html);
         details->setVisible(true);
     });
-    connect(m_cards, &QListView::activated, this, [this](const QModelIndex& i) {
-        Q_EMIT instrumentActivated(m_model->instrumentAt(m_proxy->mapToSource(i).row()));
-    });
+    connect(m_cards, &QListView::activated, this,
+            [this](const QModelIndex& i) { Q_EMIT instrumentActivated(m_model->instrumentAt(m_proxy->mapToSource(i).row())); });
     connect(m_cards, &QWidget::customContextMenuRequested, this, [this](const QPoint& p) { showContextMenu(p, m_cards); });
     auto* cardPage = new QWidget;
     auto* cardLayout = new QVBoxLayout(cardPage);
@@ -422,14 +424,17 @@ bool WatchlistWidget::importFile(const QString& path, bool intoCurrent) {
     if (json) {
         auto w = storage::parseWatchlistJson(text);
         if (!w) {
-            showStatus(tr("%1: %2 — nothing was imported").arg(QFileInfo(path).fileName(), QString::fromStdString(w.message())), true);
+            showStatus(tr("%1: %2 — nothing was imported").arg(QFileInfo(path).fileName(), QString::fromStdString(w.message())),
+                       true);
             return false;
         }
         parsed = *w;
     } else {
         auto items = storage::parseWatchlistCsv(text);
         if (!items) {
-            showStatus(tr("%1: %2 — nothing was imported").arg(QFileInfo(path).fileName(), QString::fromStdString(items.message())), true);
+            showStatus(
+                tr("%1: %2 — nothing was imported").arg(QFileInfo(path).fileName(), QString::fromStdString(items.message())),
+                true);
             return false;
         }
         parsed.items = *items;
@@ -439,7 +444,8 @@ bool WatchlistWidget::importFile(const QString& path, bool intoCurrent) {
     std::int64_t target = m_currentId;
     if (!intoCurrent) {
         std::string name = parsed.name;
-        for (int n = 2; listNames().contains(QString::fromStdString(name)); ++n) name = parsed.name + " (" + std::to_string(n) + ")";
+        for (int n = 2; listNames().contains(QString::fromStdString(name)); ++n)
+            name = parsed.name + " (" + std::to_string(n) + ")";
         auto id = m_store->create(name);
         if (!id) {
             showStatus(QString::fromStdString(id.message()), true);
@@ -464,7 +470,7 @@ bool WatchlistWidget::exportFile(const QString& path) const {
     w.name = currentList().toStdString();
     for (int r = 0; r < m_model->rowCount(); ++r) w.items.push_back({m_model->instrumentAt(r), m_model->isFavourite(r)});
     const std::string text = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ? storage::watchlistToJson(w)
-                                                                                          : storage::watchlistToCsv(w.items);
+                                                                                         : storage::watchlistToCsv(w.items);
     QSaveFile f(path);  // atomic replace: a crash never leaves half a file
     if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit()) {
         const_cast<WatchlistWidget*>(this)->showStatus(tr("Cannot write %1: %2").arg(path, f.errorString()), true);
@@ -493,7 +499,8 @@ bool WatchlistWidget::addSymbol(const QString& text) {
             auto it = std::find_if(matches.begin(), matches.end(), [&](const InstrumentId& m) { return m.venue == preferred; });
             if (it != matches.end()) matches = {*it};
         }
-        if (matches.size() == 1) id = matches.front();
+        if (matches.size() == 1)
+            id = matches.front();
         else if (matches.empty()) {
             showStatus(tr("No instrument \"%1\" on the configured venues; write VENUE:SYMBOL").arg(t), true);
             return false;

@@ -92,9 +92,11 @@ int runBacktest(Context& ctx) {
     if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
     if (!input) return fail(kName, QStringLiteral("needs --input FILE (a candle CSV)"), kUsageError);
-    if (fractionText && quantityText) return fail(kName, QStringLiteral("--fraction and --quantity exclude each other"), kUsageError);
+    if (fractionText && quantityText)
+        return fail(kName, QStringLiteral("--fraction and --quantity exclude each other"), kUsageError);
 
-    if (QFileInfo(*input).isDir()) return fail(kName, QStringLiteral("%1: is a folder, not a candle file").arg(*input), kDataError);
+    if (QFileInfo(*input).isDir())
+        return fail(kName, QStringLiteral("%1: is a folder, not a candle file").arg(*input), kDataError);
     if (!QFileInfo::exists(*input)) return fail(kName, QStringLiteral("%1: no such file").arg(*input), kDataError);
     const auto hints = marketdata::inferFromFileName(input->toStdString());
     Timeframe tf = Timeframe::H1;
@@ -105,7 +107,8 @@ int runBacktest(Context& ctx) {
     } else if (hints.timeframe) {
         tf = *hints.timeframe;
     } else {
-        return fail(kName, QStringLiteral("cannot tell the timeframe from the file name; pass --timeframe (e.g. 1h)"), kUsageError);
+        return fail(kName, QStringLiteral("cannot tell the timeframe from the file name; pass --timeframe (e.g. 1h)"),
+                    kUsageError);
     }
     InstrumentId id{"FILE", QFileInfo(*input).completeBaseName().toStdString()};
     if (symbolText) {
@@ -191,9 +194,9 @@ int runBacktest(Context& ctx) {
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
     std::printf("# strategy: %s; fee %s bp, slippage %s bp; fills from the bar after each decision\n", r->strategyName.c_str(),
                 settings.rules.fees.takerBps.toTrimmedString().c_str(), settings.rules.slippageBps.toTrimmedString().c_str());
-    std::printf("# instrument rules: tick %s, lot %s, min notional %s (%s)\n", settings.instrument.tickSize.toTrimmedString().c_str(),
-                settings.instrument.lotSize.toTrimmedString().c_str(), settings.instrument.minNotional.toTrimmedString().c_str(),
-                known ? "Binance spot filters" : "tick from the data");
+    std::printf("# instrument rules: tick %s, lot %s, min notional %s (%s)\n",
+                settings.instrument.tickSize.toTrimmedString().c_str(), settings.instrument.lotSize.toTrimmedString().c_str(),
+                settings.instrument.minNotional.toTrimmedString().c_str(), known ? "Binance spot filters" : "tick from the data");
     int entries = 0;
     for (const auto& o : r->orders) entries += o.order.role == trading::OrderRole::Entry ? 1 : 0;
     std::printf("# orders: %d placed by the strategy, %d rejected (%s)\n", entries, r->rejectedOrders,
@@ -208,20 +211,21 @@ int runBacktest(Context& ctx) {
 
 }  // namespace
 
-const CommandRegistration kBacktest{{kName, "backtest the signal strategy over a candle file",
-    "Usage: kairos-backtest --input FILE [--timeframe TF] [--symbol VENUE:SYMBOL] [--rules FILE]\n"
-    "         [--capital N] [--fee-bps N] [--slippage-bps N] [--fraction F | --quantity Q] [--tp 1|2|3]\n"
-    "         [--long-only] [--from DATE] [--to DATE] [--trades]\n"
-    "   (or: kairos-cli backtest ...)\n"
-    "Trades the signal engine's LONG/SHORT signals (core/signals) over a candle CSV (the formats kairos-cli\n"
-    "data reads): a market order on the bar after the signal, the signal's stop loss and take-profit TP (default 2)\n"
-    "as a bracket; an opposite signal closes the position and opens the other way (--long-only: only closes).\n"
-    "Size: --fraction of equity (default 0.95) or a fixed --quantity. Fills go through the trading fill simulator:\n"
-    "fee --fee-bps of each fill's notional (default 10), slippage --slippage-bps on market and stop fills\n"
-    "(default 0); capital default 10000 in the quote asset. Prints the metrics as CSV (metric,value; lines\n"
-    "starting with # describe the run); --trades adds every closed trade after a blank line.\n"
-    "--rules FILE: signal rules as JSON (see kairos-cli signals --help). Timeframe and symbol default to what a\n"
-    "Binance-style file name says. Exit codes: 0 ok, 1 data error, 2 usage error.",
-    runBacktest}};
+const CommandRegistration kBacktest{
+    {kName, "backtest the signal strategy over a candle file",
+     "Usage: kairos-backtest --input FILE [--timeframe TF] [--symbol VENUE:SYMBOL] [--rules FILE]\n"
+     "         [--capital N] [--fee-bps N] [--slippage-bps N] [--fraction F | --quantity Q] [--tp 1|2|3]\n"
+     "         [--long-only] [--from DATE] [--to DATE] [--trades]\n"
+     "   (or: kairos-cli backtest ...)\n"
+     "Trades the signal engine's LONG/SHORT signals (core/signals) over a candle CSV (the formats kairos-cli\n"
+     "data reads): a market order on the bar after the signal, the signal's stop loss and take-profit TP (default 2)\n"
+     "as a bracket; an opposite signal closes the position and opens the other way (--long-only: only closes).\n"
+     "Size: --fraction of equity (default 0.95) or a fixed --quantity. Fills go through the trading fill simulator:\n"
+     "fee --fee-bps of each fill's notional (default 10), slippage --slippage-bps on market and stop fills\n"
+     "(default 0); capital default 10000 in the quote asset. Prints the metrics as CSV (metric,value; lines\n"
+     "starting with # describe the run); --trades adds every closed trade after a blank line.\n"
+     "--rules FILE: signal rules as JSON (see kairos-cli signals --help). Timeframe and symbol default to what a\n"
+     "Binance-style file name says. Exit codes: 0 ok, 1 data error, 2 usage error.",
+     runBacktest}};
 
 }  // namespace kairos::cli

@@ -61,7 +61,8 @@ bool readTime(const char* cmd, Args& a, const char* option, std::int64_t& out, i
     if (auto v = a.takeOption(QString::fromLatin1(option))) {
         auto t = parseUtc(v->toStdString());
         if (!t) {
-            code = fail(cmd, QStringLiteral("%1: %2").arg(QLatin1String(option), QString::fromStdString(t.message())), kUsageError);
+            code =
+                fail(cmd, QStringLiteral("%1: %2").arg(QLatin1String(option), QString::fromStdString(t.message())), kUsageError);
             return false;
         }
         out = *t;
@@ -88,8 +89,9 @@ int runImport(Context& ctx) {
     } else if (hints.instrument) {
         id = *hints.instrument;
     } else {
-        return fail(cmd, QStringLiteral("cannot tell the instrument from the file name \"%1\"; pass --instrument VENUE:SYMBOL")
-                             .arg(a.rest.first()),
+        return fail(cmd,
+                    QStringLiteral("cannot tell the instrument from the file name \"%1\"; pass --instrument VENUE:SYMBOL")
+                        .arg(a.rest.first()),
                     kUsageError);
     }
     if (tfText) {
@@ -99,19 +101,21 @@ int runImport(Context& ctx) {
     } else if (hints.timeframe) {
         tf = *hints.timeframe;
     } else {
-        return fail(cmd, QStringLiteral("cannot tell the timeframe from the file name \"%1\"; pass --timeframe (e.g. 1h)")
-                             .arg(a.rest.first()),
-                    kUsageError);
+        return fail(
+            cmd,
+            QStringLiteral("cannot tell the timeframe from the file name \"%1\"; pass --timeframe (e.g. 1h)").arg(a.rest.first()),
+            kUsageError);
     }
     auto csv = marketdata::readBarsCsv(file);
     if (!csv) return fail(cmd, QString::fromStdString(csv.message()) + QStringLiteral(" (nothing was imported)"), kDataError);
     // Every bar must sit on the timeframe's grid, or the store would hold misaligned candles.
     for (const Bar& b : csv->bars) {
         if (bucketStart(tf, b.openTimeMs) != b.openTimeMs)
-            return fail(cmd,
-                        QStringLiteral("%1: bar at %2 is not on the %3 grid; is the timeframe right? (nothing was imported)")
-                            .arg(a.rest.first(), QString::fromStdString(formatUtc(b.openTimeMs)), QString::fromStdString(toString(tf))),
-                        kDataError);
+            return fail(
+                cmd,
+                QStringLiteral("%1: bar at %2 is not on the %3 grid; is the timeframe right? (nothing was imported)")
+                    .arg(a.rest.first(), QString::fromStdString(formatUtc(b.openTimeMs)), QString::fromStdString(toString(tf))),
+                kDataError);
     }
     auto store = openStore(cmd, ctx, storage::OpenMode::ReadWrite);
     if (!store) return kDataError;
@@ -119,7 +123,8 @@ int runImport(Context& ctx) {
         return fail(cmd, QString::fromStdString(st.message()) + QStringLiteral(" (nothing was imported)"), kDataError);
     std::printf("imported %zu bars of %s %s", csv->bars.size(), id.toString().c_str(), toString(tf).c_str());
     if (!csv->bars.empty())
-        std::printf(" (%s .. %s)", formatUtc(csv->bars.front().openTimeMs).c_str(), formatUtc(csv->bars.back().openTimeMs).c_str());
+        std::printf(" (%s .. %s)", formatUtc(csv->bars.front().openTimeMs).c_str(),
+                    formatUtc(csv->bars.back().openTimeMs).c_str());
     std::printf("\n");
     return kOk;
 }
@@ -154,8 +159,8 @@ int runBars(Context& ctx) {
     std::printf("open_time,open,high,low,close,volume,quote_volume,trades\n");
     for (const Bar& b : *bars)
         std::printf("%lld,%s,%s,%s,%s,%s,%s,%lld\n", static_cast<long long>(b.openTimeMs), b.open.toString().c_str(),
-                    b.high.toString().c_str(), b.low.toString().c_str(), b.close.toString().c_str(),
-                    b.volume.toString().c_str(), b.quoteVolume.toString().c_str(), static_cast<long long>(b.tradeCount));
+                    b.high.toString().c_str(), b.low.toString().c_str(), b.close.toString().c_str(), b.volume.toString().c_str(),
+                    b.quoteVolume.toString().c_str(), static_cast<long long>(b.tradeCount));
     return kOk;
 }
 
@@ -178,33 +183,41 @@ int runGaps(Context& ctx) {
                 found = true;
             }
         }
-        if (!found) return fail(cmd, QStringLiteral("no bars stored for %1 %2").arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))), kDataError);
+        if (!found)
+            return fail(cmd,
+                        QStringLiteral("no bars stored for %1 %2")
+                            .arg(QString::fromStdString(id.toString()), QString::fromStdString(toString(tf))),
+                        kDataError);
     }
     auto gaps = store->candles->gaps(id, tf, from, to);
     if (!gaps) return fail(cmd, QString::fromStdString(gaps.message()), kDataError);
     std::printf("from,to,missing_bars\n");
     for (const auto& g : *gaps)
-        std::printf("%s,%s,%lld\n", formatUtc(g.fromMs).c_str(), formatUtc(g.toMs).c_str(), static_cast<long long>(g.missingBars));
+        std::printf("%s,%s,%lld\n", formatUtc(g.fromMs).c_str(), formatUtc(g.toMs).c_str(),
+                    static_cast<long long>(g.missingBars));
     return kOk;
 }
 
-const CommandRegistration kImport{{"import", "import a candle CSV into the profile's candle store",
-    "Usage: kairos-cli import FILE [--instrument VENUE:SYMBOL] [--timeframe TF] [--profile DIR]\n"
-    "Reads a Binance kline CSV (open_time,open,...; or the raw 12-column archive), a Yahoo CSV or a\n"
-    "Date[,Time],Open,High,Low,Close,Volume,OpenInterest CSV, validates every row and stores all of it\n"
-    "or nothing. Instrument and timeframe default to what a Binance-style file name says\n"
-    "(binance_spot_BTCUSDT_1h_....csv, BTCUSDT-1m-2021-11-27.csv).",
-    runImport}};
-const CommandRegistration kBars{{"bars", "print stored bars as CSV",
-    "Usage: kairos-cli bars INSTRUMENT TIMEFRAME [--from T] [--to T] [--profile DIR]\n"
-    "Prints open_time(ms),open,high,low,close,volume,quote_volume,trades with exact decimals for bars\n"
-    "with from <= open time < to. T is YYYY-MM-DD[THH:MM[:SS]] (UTC) or ms since the epoch.",
-    runBars}};
-const CommandRegistration kGaps{{"gaps", "list missing bars in a stored series",
-    "Usage: kairos-cli gaps INSTRUMENT TIMEFRAME [--from T] [--to T] [--profile DIR]\n"
-    "Prints from,to,missing_bars for each run of missing bars (to is exclusive); by default between\n"
-    "the first and the last stored bar.",
-    runGaps}};
+const CommandRegistration kImport{
+    {"import", "import a candle CSV into the profile's candle store",
+     "Usage: kairos-cli import FILE [--instrument VENUE:SYMBOL] [--timeframe TF] [--profile DIR]\n"
+     "Reads a Binance kline CSV (open_time,open,...; or the raw 12-column archive), a Yahoo CSV or a\n"
+     "Date[,Time],Open,High,Low,Close,Volume,OpenInterest CSV, validates every row and stores all of it\n"
+     "or nothing. Instrument and timeframe default to what a Binance-style file name says\n"
+     "(binance_spot_BTCUSDT_1h_....csv, BTCUSDT-1m-2021-11-27.csv).",
+     runImport}};
+const CommandRegistration kBars{
+    {"bars", "print stored bars as CSV",
+     "Usage: kairos-cli bars INSTRUMENT TIMEFRAME [--from T] [--to T] [--profile DIR]\n"
+     "Prints open_time(ms),open,high,low,close,volume,quote_volume,trades with exact decimals for bars\n"
+     "with from <= open time < to. T is YYYY-MM-DD[THH:MM[:SS]] (UTC) or ms since the epoch.",
+     runBars}};
+const CommandRegistration kGaps{
+    {"gaps", "list missing bars in a stored series",
+     "Usage: kairos-cli gaps INSTRUMENT TIMEFRAME [--from T] [--to T] [--profile DIR]\n"
+     "Prints from,to,missing_bars for each run of missing bars (to is exclusive); by default between\n"
+     "the first and the last stored bar.",
+     runGaps}};
 
 }  // namespace
 }  // namespace kairos::cli

@@ -31,7 +31,8 @@ int runHistory(Context& ctx) {
     const auto toText = a.takeOption(QStringLiteral("--to"));
     const bool quiet = a.takeFlag(QStringLiteral("--quiet"));
     if (!a.error.isEmpty()) return fail(cmd, a.error, kUsageError);
-    if (a.rest.size() < 3) return fail(cmd, QStringLiteral("needs VENUE SYMBOL TIMEFRAME, e.g. BINANCE BTCUSDT 1m (see --help)"), kUsageError);
+    if (a.rest.size() < 3)
+        return fail(cmd, QStringLiteral("needs VENUE SYMBOL TIMEFRAME, e.g. BINANCE BTCUSDT 1m (see --help)"), kUsageError);
     const QString venue = a.rest.takeFirst().toUpper();
     const QString symbol = a.rest.takeFirst();
     auto tf = parseTimeframe(a.rest.takeFirst().toStdString());
@@ -39,12 +40,14 @@ int runHistory(Context& ctx) {
     auto cfg = marketdata::defaultFeedConfig(venue);
     if (!cfg) return fail(cmd, QString::fromStdString(cfg.message()), kUsageError);
     QSettings settings;
-    if (auto st = marketdata::applyUrlOverrides(venue, *cfg, &settings); !st) return fail(cmd, QString::fromStdString(st.message()), kUsageError);
+    if (auto st = marketdata::applyUrlOverrides(venue, *cfg, &settings); !st)
+        return fail(cmd, QString::fromStdString(st.message()), kUsageError);
     int code = 0;
     if (!applyFeedUrlOptions(cmd, a, *cfg, code)) return code;
     if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(cmd, QStringLiteral("unexpected argument %1").arg(a.rest.first()), kUsageError);
-    if (!fromText) return fail(cmd, QStringLiteral("needs --from (YYYY-MM-DD[THH:MM[:SS]] UTC, or ms since the epoch)"), kUsageError);
+    if (!fromText)
+        return fail(cmd, QStringLiteral("needs --from (YYYY-MM-DD[THH:MM[:SS]] UTC, or ms since the epoch)"), kUsageError);
     auto from = parseUtc(fromText->toStdString());
     if (!from) return fail(cmd, QStringLiteral("--from: ") + QString::fromStdString(from.message()), kUsageError);
     std::int64_t to = QDateTime::currentMSecsSinceEpoch();
@@ -78,10 +81,12 @@ int runHistory(Context& ctx) {
         const int pct = total > 0 ? static_cast<int>(done * 100 / total) : 100;
         if (quiet || pct == lastPct) return;
         lastPct = pct;
-        std::fprintf(stderr, "kairos-cli history: %3d%% %lld/%lld bars\n", pct, static_cast<long long>(done), static_cast<long long>(total));
+        std::fprintf(stderr, "kairos-cli history: %3d%% %lld/%lld bars\n", pct, static_cast<long long>(done),
+                     static_cast<long long>(total));
     });
     QObject::connect(feed.get(), &marketdata::ExchangeFeed::rateLimited, [](qint64 ms, const QString& why) {
-        std::fprintf(stderr, "kairos-cli history: rate limited, waiting %lld ms: %s\n", static_cast<long long>(ms), qPrintable(why));
+        std::fprintf(stderr, "kairos-cli history: rate limited, waiting %lld ms: %s\n", static_cast<long long>(ms),
+                     qPrintable(why));
     });
     if (auto st = dl.start(id, *tf, *from, to); !st) return fail(cmd, QString::fromStdString(st.message()), kDataError);
     std::signal(SIGINT, onStop);
@@ -103,16 +108,17 @@ int runHistory(Context& ctx) {
     return kOk;
 }
 
-const CommandRegistration kHistory{{"history", "download candles from an exchange into the candle store",
-    "Usage: kairos-cli history VENUE SYMBOL TIMEFRAME --from T [--to T] [--quiet]\n"
-    "                          [--rest-url URL] [--profile DIR]\n"
-    "Fetches the bars with from <= open time < to (default: now) that the profile's candle store does\n"
-    "not have yet, over the venue's REST API, paged within its per-request limit and its rate limits\n"
-    "(429/418 and the like make it wait, never retry in a loop), and stores each page in one\n"
-    "transaction. Progress goes to stderr; the summary and any runs the venue has no data for go to\n"
-    "stdout. Ctrl-C stops after the current page (what was stored stays). T is YYYY-MM-DD[THH:MM[:SS]]\n"
-    "(UTC) or ms since the epoch. VENUE/SYMBOL and URL overrides as for 'kairos-cli feed --help'.",
-    runHistory}};
+const CommandRegistration kHistory{
+    {"history", "download candles from an exchange into the candle store",
+     "Usage: kairos-cli history VENUE SYMBOL TIMEFRAME --from T [--to T] [--quiet]\n"
+     "                          [--rest-url URL] [--profile DIR]\n"
+     "Fetches the bars with from <= open time < to (default: now) that the profile's candle store does\n"
+     "not have yet, over the venue's REST API, paged within its per-request limit and its rate limits\n"
+     "(429/418 and the like make it wait, never retry in a loop), and stores each page in one\n"
+     "transaction. Progress goes to stderr; the summary and any runs the venue has no data for go to\n"
+     "stdout. Ctrl-C stops after the current page (what was stored stays). T is YYYY-MM-DD[THH:MM[:SS]]\n"
+     "(UTC) or ms since the epoch. VENUE/SYMBOL and URL overrides as for 'kairos-cli feed --help'.",
+     runHistory}};
 
 }  // namespace
 }  // namespace kairos::cli

@@ -15,8 +15,10 @@ void printRows(const indicators::Columns& cols, const std::vector<std::vector<do
     for (std::size_t i = 0; i < cols.size(); ++i) {
         std::printf("%s", formatUtc(cols.timeMs[i]).c_str());
         for (const auto& series : outs) {
-            if (std::isnan(series[i])) std::printf(",NaN");
-            else std::printf(",%.17g", series[i]);
+            if (std::isnan(series[i]))
+                std::printf(",NaN");
+            else
+                std::printf(",%.17g", series[i]);
         }
         std::printf("\n");
     }
@@ -26,7 +28,8 @@ void printRows(const indicators::Columns& cols, const std::vector<std::vector<do
 int runFormula(Args& a, const std::optional<QString>& input) {
     const char* cmd = "indicator";
     if (!a.unknownOption().isEmpty()) return fail(cmd, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
-    if (a.rest.size() != 1) return fail(cmd, QStringLiteral("formula takes one expression, e.g. \"ema(close,9) - ema(close,21)\""), kUsageError);
+    if (a.rest.size() != 1)
+        return fail(cmd, QStringLiteral("formula takes one expression, e.g. \"ema(close,9) - ema(close,21)\""), kUsageError);
     // The syntax here (a usage error); the cost once the bar count is known (a data error).
     auto f = indicators::Formula::parse(a.rest.first().toStdString(), {indicators::kDefaultMaxCost, 0});
     if (!f) return fail(cmd, QStringLiteral("formula: %1").arg(QString::fromStdString(f.message())), kUsageError);
@@ -51,8 +54,9 @@ int runIndicator(Context& ctx) {
     if (name == "formula") return runFormula(a, input);
     const indicators::IndicatorSpec* spec = indicators::findIndicator(name);
     if (!spec)
-        return fail(cmd, QStringLiteral("unknown indicator \"%1\"; 'kairos-cli indicators' lists them").arg(QString::fromStdString(name)),
-                    kUsageError);
+        return fail(
+            cmd, QStringLiteral("unknown indicator \"%1\"; 'kairos-cli indicators' lists them").arg(QString::fromStdString(name)),
+            kUsageError);
     // Options: named (--period 30) or positional in Tulip's order; defaults for the rest.
     std::vector<double> values;
     std::vector<bool> given(spec->options.size(), false);
@@ -61,7 +65,9 @@ int runIndicator(Context& ctx) {
         if (auto v = a.takeOption(QStringLiteral("--") + QString::fromStdString(spec->options[i].name))) {
             bool ok = false;
             values[i] = v->toDouble(&ok);
-            if (!ok) return fail(cmd, QStringLiteral("--%1 takes a number").arg(QString::fromStdString(spec->options[i].name)), kUsageError);
+            if (!ok)
+                return fail(cmd, QStringLiteral("--%1 takes a number").arg(QString::fromStdString(spec->options[i].name)),
+                            kUsageError);
             given[i] = true;
         }
     }
@@ -71,15 +77,19 @@ int runIndicator(Context& ctx) {
     for (const QString& p : a.rest) {
         while (next < given.size() && given[next]) ++next;
         if (next >= spec->options.size())
-            return fail(cmd, QStringLiteral("%1 takes %2 option(s); \"%3\" is one too many")
-                                 .arg(QString::fromStdString(spec->name)).arg(spec->options.size()).arg(p),
+            return fail(cmd,
+                        QStringLiteral("%1 takes %2 option(s); \"%3\" is one too many")
+                            .arg(QString::fromStdString(spec->name))
+                            .arg(spec->options.size())
+                            .arg(p),
                         kUsageError);
         bool ok = false;
         values[next] = p.toDouble(&ok);
         if (!ok) return fail(cmd, QStringLiteral("option \"%1\" is not a number").arg(p), kUsageError);
         given[next++] = true;
     }
-    if (auto s = indicators::validateOptions(*spec, values); !s) return fail(cmd, QString::fromStdString(s.message()), kUsageError);
+    if (auto s = indicators::validateOptions(*spec, values); !s)
+        return fail(cmd, QString::fromStdString(s.message()), kUsageError);
     if (!input) return fail(cmd, QStringLiteral("needs --input FILE (a candle CSV)"), kUsageError);
 
     auto csv = marketdata::readBarsCsv(input->toStdString());
@@ -111,22 +121,24 @@ int runIndicators(Context& ctx) {
     return kOk;
 }
 
-const CommandRegistration kIndicator{{"indicator", "compute an indicator over a candle file",
-    "Usage: kairos-cli indicator NAME [OPTION...] --input FILE [--<option> VALUE ...]\n"
-    "Names and the order of positional options follow Tulip Indicators: 'sma 30', 'rsi 14', 'macd 12 26 9',\n"
-    "'bbands 20 2', 'atr 14'; named options such as --period 30 work too; missing ones take their\n"
-    "defaults ('kairos-cli indicators' lists them). FILE is any candle CSV kairos-cli reads. Prints one CSV\n"
-    "row per bar: the bar's open time (UTC) and the outputs in Tulip's order at full precision (%.17g),\n"
-    "NaN before the first defined value.\n"
-    "       kairos-cli indicator formula \"EXPR\" --input FILE\n"
-    "EXPR is a formula over open high low close volume hl2 hlc3 ohlc4 and indicators, e.g.\n"
-    "\"ema(close, 9) - ema(close, 21)\" or \"(close - sma(close, 20)) / stddev(close, 20)\"; functions:\n"
-    "sma ema wma hma rsi stddev linreg stochrsi (series, period), atr adx cci willr mfi (period),\n"
-    "tr() obv() vwap(), abs(x) min(a, b) max(a, b). A syntax error names its column.",
-    runIndicator}};
-const CommandRegistration kIndicators{{"indicators", "list the indicators with their options and outputs",
-    "Usage: kairos-cli indicators\nLists every indicator: name, inputs, options with defaults, outputs and convention.",
-    runIndicators}};
+const CommandRegistration kIndicator{
+    {"indicator", "compute an indicator over a candle file",
+     "Usage: kairos-cli indicator NAME [OPTION...] --input FILE [--<option> VALUE ...]\n"
+     "Names and the order of positional options follow Tulip Indicators: 'sma 30', 'rsi 14', 'macd 12 26 9',\n"
+     "'bbands 20 2', 'atr 14'; named options such as --period 30 work too; missing ones take their\n"
+     "defaults ('kairos-cli indicators' lists them). FILE is any candle CSV kairos-cli reads. Prints one CSV\n"
+     "row per bar: the bar's open time (UTC) and the outputs in Tulip's order at full precision (%.17g),\n"
+     "NaN before the first defined value.\n"
+     "       kairos-cli indicator formula \"EXPR\" --input FILE\n"
+     "EXPR is a formula over open high low close volume hl2 hlc3 ohlc4 and indicators, e.g.\n"
+     "\"ema(close, 9) - ema(close, 21)\" or \"(close - sma(close, 20)) / stddev(close, 20)\"; functions:\n"
+     "sma ema wma hma rsi stddev linreg stochrsi (series, period), atr adx cci willr mfi (period),\n"
+     "tr() obv() vwap(), abs(x) min(a, b) max(a, b). A syntax error names its column.",
+     runIndicator}};
+const CommandRegistration kIndicators{
+    {"indicators", "list the indicators with their options and outputs",
+     "Usage: kairos-cli indicators\nLists every indicator: name, inputs, options with defaults, outputs and convention.",
+     runIndicators}};
 
 }  // namespace
 }  // namespace kairos::cli

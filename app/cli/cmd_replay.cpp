@@ -54,9 +54,10 @@ int runReplay(Context& ctx) {
         const std::string path = f.toStdString();
         const auto hints = marketdata::inferFromFileName(path);
         if (!hints.instrument || !hints.timeframe)
-            return fail(cmd, QStringLiteral("cannot tell instrument and timeframe from \"%1\"; import it with "
-                                            "--instrument/--timeframe and replay it with --store")
-                                 .arg(f),
+            return fail(cmd,
+                        QStringLiteral("cannot tell instrument and timeframe from \"%1\"; import it with "
+                                       "--instrument/--timeframe and replay it with --store")
+                            .arg(f),
                         kUsageError);
         auto csv = marketdata::readBarsCsv(path);
         if (!csv) return fail(cmd, QString::fromStdString(csv.message()), kDataError);
@@ -68,7 +69,8 @@ int runReplay(Context& ctx) {
         auto id = InstrumentId::parse(parts.value(0).toStdString());
         auto tf = parseTimeframe(parts.value(1).toStdString());
         if (parts.size() != 2 || !id || !tf)
-            return fail(cmd, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""), kUsageError);
+            return fail(cmd, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
+                        kUsageError);
         auto dir = storage::resolveProfileDir(ctx.profileDir);
         if (!dir) return fail(cmd, QString::fromStdString(dir.message()), kDataError);
         auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
@@ -77,12 +79,12 @@ int runReplay(Context& ctx) {
         storage::CandleStore store(**db);
         auto bars = store.range(*id, *tf, from == std::numeric_limits<std::int64_t>::min() ? from : bucketStart(*tf, from), to);
         if (!bars) return fail(cmd, QString::fromStdString(bars.message()), kDataError);
-        if (bars->empty())
-            return fail(cmd, QStringLiteral("no bars stored for %1 in that range").arg(*storeText), kDataError);
+        if (bars->empty()) return fail(cmd, QStringLiteral("no bars stored for %1 in that range").arg(*storeText), kDataError);
         feed.addSeries(*id, *tf, std::move(*bars));
         series.emplace_back(*id, *tf);
     }
-    if (series.empty()) return fail(cmd, QStringLiteral("nothing to replay: give FILE... or --store \"INSTRUMENT TF\""), kUsageError);
+    if (series.empty())
+        return fail(cmd, QStringLiteral("nothing to replay: give FILE... or --store \"INSTRUMENT TF\""), kUsageError);
 
     long long printed = 0;
     bool stop = false;
@@ -129,17 +131,18 @@ int runReplay(Context& ctx) {
     return kOk;
 }
 
-const CommandRegistration kReplay{{"replay", "print the events of a replay of stored or file bars",
-    "Usage: kairos-cli replay [FILE...] [--store \"INSTRUMENT TF\"] [--speed N|max] [--from T] [--to T]\n"
-    "                         [--limit N] [--bars-only | --trades-only] [--profile DIR]\n"
-    "Replays real bars as the terminal does (four implied trades per bar, the forming bar after each,\n"
-    "then the closed bar) and prints one CSV line per event:\n"
-    "  trade,TIME,INSTRUMENT,PRICE,QUANTITY,buy|sell\n"
-    "  bar_TF,OPEN_TIME,INSTRUMENT,OPEN,HIGH,LOW,CLOSE,VOLUME,forming|closed\n"
-    "FILEs need Binance-style names (instrument and timeframe are read from them); --store replays a\n"
-    "series from the profile's candle store. --speed max (default) prints at once; --speed 60 paces\n"
-    "a minute of market time per second.",
-    runReplay}};
+const CommandRegistration kReplay{
+    {"replay", "print the events of a replay of stored or file bars",
+     "Usage: kairos-cli replay [FILE...] [--store \"INSTRUMENT TF\"] [--speed N|max] [--from T] [--to T]\n"
+     "                         [--limit N] [--bars-only | --trades-only] [--profile DIR]\n"
+     "Replays real bars as the terminal does (four implied trades per bar, the forming bar after each,\n"
+     "then the closed bar) and prints one CSV line per event:\n"
+     "  trade,TIME,INSTRUMENT,PRICE,QUANTITY,buy|sell\n"
+     "  bar_TF,OPEN_TIME,INSTRUMENT,OPEN,HIGH,LOW,CLOSE,VOLUME,forming|closed\n"
+     "FILEs need Binance-style names (instrument and timeframe are read from them); --store replays a\n"
+     "series from the profile's candle store. --speed max (default) prints at once; --speed 60 paces\n"
+     "a minute of market time per second.",
+     runReplay}};
 
 }  // namespace
 }  // namespace kairos::cli

@@ -81,19 +81,20 @@ int runSignals(Context& ctx) {
     return kOk;
 }
 
-const CommandRegistration kSignals{{"signals", "run the signal engine over a candle file, with outcomes",
-    "Usage: kairos-cli signals --input FILE [--timeframe TF] [--rules FILE] [--max-bars N] [--all | --accuracy]\n"
-    "Runs the signal engine (core/signals) over every closed bar and prints each LONG/SHORT signal (--all:\n"
-    "HOLD too) as CSV: the time it became known (bar close, UTC), side, confidence, score, entry, stop loss,\n"
-    "three take-profits, reward:risk, and its outcome judged only on later bars (stop, tp3, expired after\n"
-    "N bars (default 48), or open), the highest TP reached, the result in R and the reasons.\n"
-    "--accuracy prints win rate and average R overall, per side and per confidence band instead.\n"
-    "The timeframe defaults to what a Binance-style file name says.\n"
-    "--rules FILE: a JSON object overriding the engine's parameters (emaFast, rsiOversold, minScore, ...)\n"
-    "and adding formula rules, e.g. {\"formulas\": [{\"formula\": \"rsi(close, 14) < 30\", \"side\": \"long\",\n"
-    "\"weight\": 15, \"reason\": \"RSI oversold\"}]}: a formula (as kairos-cli indicator takes, with < <= > >=\n"
-    "== != and/or) that holds on a closed bar votes for its side with its weight.",
-    runSignals}};
+const CommandRegistration kSignals{
+    {"signals", "run the signal engine over a candle file, with outcomes",
+     "Usage: kairos-cli signals --input FILE [--timeframe TF] [--rules FILE] [--max-bars N] [--all | --accuracy]\n"
+     "Runs the signal engine (core/signals) over every closed bar and prints each LONG/SHORT signal (--all:\n"
+     "HOLD too) as CSV: the time it became known (bar close, UTC), side, confidence, score, entry, stop loss,\n"
+     "three take-profits, reward:risk, and its outcome judged only on later bars (stop, tp3, expired after\n"
+     "N bars (default 48), or open), the highest TP reached, the result in R and the reasons.\n"
+     "--accuracy prints win rate and average R overall, per side and per confidence band instead.\n"
+     "The timeframe defaults to what a Binance-style file name says.\n"
+     "--rules FILE: a JSON object overriding the engine's parameters (emaFast, rsiOversold, minScore, ...)\n"
+     "and adding formula rules, e.g. {\"formulas\": [{\"formula\": \"rsi(close, 14) < 30\", \"side\": \"long\",\n"
+     "\"weight\": 15, \"reason\": \"RSI oversold\"}]}: a formula (as kairos-cli indicator takes, with < <= > >=\n"
+     "== != and/or) that holds on a closed bar votes for its side with its weight.",
+     runSignals}};
 
 }  // namespace
 }  // namespace kairos::cli

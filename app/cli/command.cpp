@@ -25,8 +25,10 @@ void setStandaloneProgram(const char* name) { standaloneName() = name; }
 int fail(const char* command, const QString& message, int code) {
     // Messages may quote a URL the user gave, credentials included: never print those.
     const QByteArray text = QString::fromStdString(redactUrlCredentials(message.toStdString())).toLocal8Bit();
-    if (standaloneName().empty()) std::fprintf(stderr, "kairos-cli %s: %s\n", command, text.constData());
-    else std::fprintf(stderr, "%s: %s\n", standaloneName().c_str(), text.constData());
+    if (standaloneName().empty())
+        std::fprintf(stderr, "kairos-cli %s: %s\n", command, text.constData());
+    else
+        std::fprintf(stderr, "%s: %s\n", standaloneName().c_str(), text.constData());
     return code;
 }
 

@@ -17,7 +17,7 @@ namespace kairos::cli {
 enum ExitCode : int { kOk = 0, kDataError = 1, kUsageError = 2 };
 
 struct Context {
-    QStringList args;  ///< the subcommand's arguments, global options (--profile) removed
+    QStringList args;    ///< the subcommand's arguments, global options (--profile) removed
     QString profileDir;  ///< from --profile DIR, or empty (then KAIROS_HOME / the default applies)
 };
 

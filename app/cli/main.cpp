@@ -16,11 +16,12 @@ void printHelp() {
     auto cmds = registry();
     std::sort(cmds.begin(), cmds.end(), [](const Command& a, const Command& b) { return std::string(a.name) < b.name; });
     for (const auto& c : cmds) std::printf("  %-12s %s\n", c.name, c.summary);
-    std::printf("\nGlobal options (before or after the command):\n"
-                "  --profile DIR  use the profile in DIR (default: $KAIROS_HOME, else the platform data dir)\n"
-                "  --help         this text; 'kairos-cli COMMAND --help' for a command's usage\n"
-                "  --version      print the version\n\n"
-                "Exit codes: 0 ok, 1 data error, 2 usage error (message on stderr).\n");
+    std::printf(
+        "\nGlobal options (before or after the command):\n"
+        "  --profile DIR  use the profile in DIR (default: $KAIROS_HOME, else the platform data dir)\n"
+        "  --help         this text; 'kairos-cli COMMAND --help' for a command's usage\n"
+        "  --version      print the version\n\n"
+        "Exit codes: 0 ok, 1 data error, 2 usage error (message on stderr).\n");
 }
 }  // namespace
 

@@ -38,9 +38,10 @@ int main(int argc, char** argv) {
     QCommandLineOption profile(QStringLiteral("profile"),
                                QStringLiteral("Use the profile in DIR (default: $KAIROS_HOME, else the platform data dir)."),
                                QStringLiteral("DIR"));
-    QCommandLineOption replay(QStringLiteral("replay"),
-                              QStringLiteral("Replay speed for the bundled data: 1, 10, 60, 3600 or max (default 3600: one hour per second)."),
-                              QStringLiteral("SPEED"), QStringLiteral("3600"));
+    QCommandLineOption replay(
+        QStringLiteral("replay"),
+        QStringLiteral("Replay speed for the bundled data: 1, 10, 60, 3600 or max (default 3600: one hour per second)."),
+        QStringLiteral("SPEED"), QStringLiteral("3600"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save a PNG of the window to FILE after --screenshot-delay ms, then quit."),
                                   QStringLiteral("FILE"));

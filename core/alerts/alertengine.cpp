@@ -30,9 +30,12 @@ Price priceOf(double v) {
 bool signalMatches(const AlertRule& r, const signal::Signal& s) {
     if (s.confidence < r.minConfidence) return false;
     switch (r.signalSide) {
-    case SignalSide::Long: return s.side == signal::Direction::Long;
-    case SignalSide::Short: return s.side == signal::Direction::Short;
-    case SignalSide::Either: return s.side == signal::Direction::Long || s.side == signal::Direction::Short;
+    case SignalSide::Long:
+        return s.side == signal::Direction::Long;
+    case SignalSide::Short:
+        return s.side == signal::Direction::Short;
+    case SignalSide::Either:
+        return s.side == signal::Direction::Long || s.side == signal::Direction::Short;
     }
     return false;
 }
@@ -40,11 +43,11 @@ bool signalMatches(const AlertRule& r, const signal::Signal& s) {
 
 struct AlertEngine::State {
     AlertRule rule;
-    std::optional<Price> prevPrice;          ///< price rules: the last price this rule saw
-    std::int64_t lastBarFired = kNever;      ///< bucket (bar open) of the last firing, for once-per-bar
+    std::optional<Price> prevPrice;      ///< price rules: the last price this rule saw
+    std::int64_t lastBarFired = kNever;  ///< bucket (bar open) of the last firing, for once-per-bar
     std::optional<indicators::Formula> formula;
-    std::int64_t lastBarOpen = kNever;       ///< bar rules: the last bar evaluated
-    bool prevHeld = false;                   ///< bar rules: the condition held on the last bar
+    std::int64_t lastBarOpen = kNever;  ///< bar rules: the last bar evaluated
+    bool prevHeld = false;              ///< bar rules: the condition held on the last bar
 };
 
 AlertEngine::AlertEngine(HistoryProvider history) : m_history(std::move(history)) {}
@@ -97,7 +100,8 @@ void AlertEngine::warm(State& s) {
         }
         for (const Bar& b : history) {
             if (!b.closed || b.openTimeMs <= s.lastBarOpen) continue;
-            s.formula->push({b.openTimeMs, b.open.toDouble(), b.high.toDouble(), b.low.toDouble(), b.close.toDouble(), b.volume.toDouble()});
+            s.formula->push(
+                {b.openTimeMs, b.open.toDouble(), b.high.toDouble(), b.low.toDouble(), b.close.toDouble(), b.volume.toDouble()});
             s.lastBarOpen = b.openTimeMs;
         }
         const double v = s.formula->value();
@@ -113,8 +117,10 @@ void AlertEngine::warm(State& s) {
 }
 
 void AlertEngine::index(State* s) {
-    if (isPriceCondition(s->rule.condition)) m_priceRules[s->rule.instrument].push_back(s);
-    else m_barRules[{s->rule.instrument, s->rule.timeframe}].push_back(s);
+    if (isPriceCondition(s->rule.condition))
+        m_priceRules[s->rule.instrument].push_back(s);
+    else
+        m_barRules[{s->rule.instrument, s->rule.timeframe}].push_back(s);
 }
 
 void AlertEngine::unindex(State* s) {
@@ -170,16 +176,20 @@ bool AlertEngine::expireIfDue(State& s, std::int64_t timeMs, const Price& price,
     if (r.expiresAtMs <= 0 || timeMs < r.expiresAtMs) return false;
     r.enabled = false;
     out.push_back({r.id, r.instrument, EventKind::Expired, timeMs, price,
-                   r.instrument.toString() + ": the alert \"" + describe(r) + "\" expired at " + minuteUtc(r.expiresAtMs) + "; it is now disabled",
+                   r.instrument.toString() + ": the alert \"" + describe(r) + "\" expired at " + minuteUtc(r.expiresAtMs) +
+                       "; it is now disabled",
                    true});
     return true;
 }
 
 bool AlertEngine::mayFire(const State& s, std::int64_t timeMs, std::int64_t barMs) {
     switch (s.rule.trigger) {
-    case Trigger::Once: return true;
-    case Trigger::OncePerBar: return barMs != s.lastBarFired;
-    case Trigger::EveryTime: return s.rule.lastFiredMs == 0 || timeMs - s.rule.lastFiredMs >= s.rule.cooldownMs;
+    case Trigger::Once:
+        return true;
+    case Trigger::OncePerBar:
+        return barMs != s.lastBarFired;
+    case Trigger::EveryTime:
+        return s.rule.lastFiredMs == 0 || timeMs - s.rule.lastFiredMs >= s.rule.cooldownMs;
     }
     return false;
 }
@@ -232,11 +242,13 @@ std::vector<AlertEvent> AlertEngine::onPrice(const InstrumentId& id, std::int64_
             verb = "is below ";
             break;
         case Condition::Formula:
-        case Condition::Signal: break;
+        case Condition::Signal:
+            break;
         }
         // The trigger mode first: a level held for hours must not format a message per tick.
         if (!hit || !mayFire(*s, timeMs, bucketStart(r.timeframe, timeMs))) continue;
-        std::string what = std::string(verb).append(r.level.toString()).append(" (last price ").append(price.toString()).append(" at ");
+        std::string what =
+            std::string(verb).append(r.level.toString()).append(" (last price ").append(price.toString()).append(" at ");
         what.append(minuteUtc(timeMs)).append(")");
         if (fire(*s, timeMs, bucketStart(r.timeframe, timeMs), price, what, out) && !r.enabled) disabled = true;
     }
@@ -293,8 +305,8 @@ void AlertEngine::evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& b
     auto it = m_barRules.find({id, tf});
     if (it == m_barRules.end()) return;
     const std::int64_t closeMs = nextBucketStart(tf, bar.openTimeMs);
-    const indicators::FormulaBar fb{bar.openTimeMs,        bar.open.toDouble(),  bar.high.toDouble(),
-                                    bar.low.toDouble(),    bar.close.toDouble(), bar.volume.toDouble()};
+    const indicators::FormulaBar fb{bar.openTimeMs,     bar.open.toDouble(),  bar.high.toDouble(),
+                                    bar.low.toDouble(), bar.close.toDouble(), bar.volume.toDouble()};
     bool disabled = false;
     for (State* s : it->second) {
         if (s->rule.condition != Condition::Formula || !s->formula || bar.openTimeMs <= s->lastBarOpen) continue;
@@ -340,7 +352,11 @@ std::vector<AlertEvent> AlertEngine::onSignal(const InstrumentId& id, Timeframe 
         s->prevHeld = held;
         if (!held || (s->rule.trigger != Trigger::OncePerBar && wasHeld)) continue;
         std::string what = signal::toString(sig.side) + " signal, confidence " + std::to_string(sig.confidence) + ", on the ";
-        what.append(toString(tf)).append(" bar closing ").append(minuteUtc(sig.timeMs)).append(" (entry ").append(entry.toTrimmedString());
+        what.append(toString(tf))
+            .append(" bar closing ")
+            .append(minuteUtc(sig.timeMs))
+            .append(" (entry ")
+            .append(entry.toTrimmedString());
         if (!sig.reasons.empty()) {
             what.append("; ");
             for (std::size_t i = 0; i < sig.reasons.size() && i < 3; ++i) what.append(i ? ", " : "").append(sig.reasons[i]);

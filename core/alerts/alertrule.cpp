@@ -8,9 +8,12 @@ namespace kairos::alerts {
 
 namespace {
 constexpr std::pair<Condition, std::string_view> kConditionNames[] = {
-    {Condition::CrossesAbove, "crosses_above"}, {Condition::CrossesBelow, "crosses_below"},
-    {Condition::GoesAbove, "goes_above"},       {Condition::GoesBelow, "goes_below"},
-    {Condition::Formula, "formula"},            {Condition::Signal, "signal"},
+    {Condition::CrossesAbove, "crosses_above"},
+    {Condition::CrossesBelow, "crosses_below"},
+    {Condition::GoesAbove, "goes_above"},
+    {Condition::GoesBelow, "goes_below"},
+    {Condition::Formula, "formula"},
+    {Condition::Signal, "signal"},
 };
 constexpr std::pair<Trigger, std::string_view> kTriggerNames[] = {
     {Trigger::Once, "once"}, {Trigger::OncePerBar, "once_per_bar"}, {Trigger::EveryTime, "every_time"}};
@@ -87,15 +90,20 @@ Result<Price> parseLevel(std::string_view text, int precision) {
 std::string describe(const AlertRule& r) {
     const std::string tf = toString(r.timeframe);
     switch (r.condition) {
-    case Condition::CrossesAbove: return "crosses above " + r.level.toString();
-    case Condition::CrossesBelow: return "crosses below " + r.level.toString();
-    case Condition::GoesAbove: return "goes above " + r.level.toString();
-    case Condition::GoesBelow: return "goes below " + r.level.toString();
-    case Condition::Formula: return "formula " + r.formula + " on " + tf + " bars";
+    case Condition::CrossesAbove:
+        return "crosses above " + r.level.toString();
+    case Condition::CrossesBelow:
+        return "crosses below " + r.level.toString();
+    case Condition::GoesAbove:
+        return "goes above " + r.level.toString();
+    case Condition::GoesBelow:
+        return "goes below " + r.level.toString();
+    case Condition::Formula:
+        return "formula " + r.formula + " on " + tf + " bars";
     case Condition::Signal: {
-        const std::string side = r.signalSide == SignalSide::Long    ? "LONG"
-                                 : r.signalSide == SignalSide::Short ? "SHORT"
-                                                                     : "LONG or SHORT";
+        const std::string side = r.signalSide == SignalSide::Long ? "LONG"
+            : r.signalSide == SignalSide::Short                   ? "SHORT"
+                                                                  : "LONG or SHORT";
         return side + " signal with confidence >= " + std::to_string(r.minConfidence) + " on " + tf + " bars";
     }
     }

@@ -67,18 +67,18 @@ struct AlertRule {
     std::int64_t id = 0;  ///< 0 until stored (AlertStore::save gives it)
     InstrumentId instrument;
     Condition condition = Condition::CrossesAbove;
-    Price level;                          ///< price conditions
-    std::string formula;                  ///< Condition::Formula
-    Timeframe timeframe = Timeframe::H1;  ///< bars of bar-based conditions; the bar of "once per bar"
+    Price level;                                 ///< price conditions
+    std::string formula;                         ///< Condition::Formula
+    Timeframe timeframe = Timeframe::H1;         ///< bars of bar-based conditions; the bar of "once per bar"
     SignalSide signalSide = SignalSide::Either;  ///< Condition::Signal
-    int minConfidence = 60;               ///< Condition::Signal, 0..100
+    int minConfidence = 60;                      ///< Condition::Signal, 0..100
     Trigger trigger = Trigger::Once;
-    std::int64_t cooldownMs = 60'000;     ///< Trigger::EveryTime: no new firing this soon after the last (market time)
-    std::int64_t expiresAtMs = 0;         ///< UTC ms; 0 = never
+    std::int64_t cooldownMs = 60'000;  ///< Trigger::EveryTime: no new firing this soon after the last (market time)
+    std::int64_t expiresAtMs = 0;      ///< UTC ms; 0 = never
     bool enabled = true;
-    std::string note;                     ///< the user's message, added to the event's text
-    std::int64_t createdAtMs = 0;         ///< UTC ms (wall clock)
-    std::int64_t lastFiredMs = 0;         ///< market time of the last firing; 0 = never
+    std::string note;              ///< the user's message, added to the event's text
+    std::int64_t createdAtMs = 0;  ///< UTC ms (wall clock)
+    std::int64_t lastFiredMs = 0;  ///< market time of the last firing; 0 = never
     std::int64_t fireCount = 0;
 
     friend bool operator==(const AlertRule&, const AlertRule&) = default;
@@ -105,9 +105,9 @@ struct AlertEvent {
     std::int64_t ruleId = 0;
     InstrumentId instrument;
     EventKind kind = EventKind::Fired;
-    std::int64_t timeMs = 0;  ///< market time: the trade's time, or the close time of the bar
-    Price price;              ///< the last price, or the bar's close
-    std::string message;      ///< plain words: "BINANCE:BTCUSDT crossed above 105000.00 (price 105012.35). Note: ..."
+    std::int64_t timeMs = 0;    ///< market time: the trade's time, or the close time of the bar
+    Price price;                ///< the last price, or the bar's close
+    std::string message;        ///< plain words: "BINANCE:BTCUSDT crossed above 105000.00 (price 105012.35). Note: ..."
     bool ruleDisabled = false;  ///< the rule was disabled by this event (once, expiry)
 
     friend bool operator==(const AlertEvent&, const AlertEvent&) = default;

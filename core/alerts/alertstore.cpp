@@ -35,13 +35,17 @@ void bindRule(Statement& st, const AlertRule& r) {
     st.bindInt64(9, r.minConfidence);
     st.bindText(10, toString(r.trigger));
     st.bindInt64(11, r.cooldownMs);
-    if (r.expiresAtMs > 0) st.bindInt64(12, r.expiresAtMs);
-    else sqlite3_bind_null(raw, 12);
+    if (r.expiresAtMs > 0)
+        st.bindInt64(12, r.expiresAtMs);
+    else
+        sqlite3_bind_null(raw, 12);
     st.bindInt64(13, r.enabled ? 1 : 0);
     st.bindText(14, r.note);
     st.bindInt64(15, r.createdAtMs);
-    if (r.lastFiredMs != 0) st.bindInt64(16, r.lastFiredMs);
-    else sqlite3_bind_null(raw, 16);
+    if (r.lastFiredMs != 0)
+        st.bindInt64(16, r.lastFiredMs);
+    else
+        sqlite3_bind_null(raw, 16);
     st.bindInt64(17, r.fireCount);
 }
 }  // namespace
@@ -55,7 +59,9 @@ AlertStore::~AlertStore() = default;
 
 Result<AlertLoad> AlertStore::load() const {
     Statement q;
-    if (auto s = q.prepare(d->db, std::string("SELECT alert_id, ").append(kColumns).append(" FROM alert_rules ORDER BY alert_id")); !s)
+    if (auto s =
+            q.prepare(d->db, std::string("SELECT alert_id, ").append(kColumns).append(" FROM alert_rules ORDER BY alert_id"));
+        !s)
         return s.error();
     AlertLoad out;
     int rc;
@@ -74,7 +80,9 @@ Result<AlertLoad> AlertStore::load() const {
         auto sd = signalSideFromString(side);
         auto parsedTf = parseTimeframe(tf);
         if (!c || !t || !sd) {
-            const std::string what = !c ? "condition \"" + condition + "\"" : !t ? "trigger mode \"" + trigger + "\"" : "signal side \"" + side + "\"";
+            const std::string what = !c ? "condition \"" + condition + "\""
+                : !t                    ? "trigger mode \"" + trigger + "\""
+                                        : "signal side \"" + side + "\"";
             out.problems.push_back(where + ": unknown " + what + " (made by a newer Kairos?); left in the profile, not run");
             continue;
         }
@@ -91,7 +99,8 @@ Result<AlertLoad> AlertStore::load() const {
                 out.problems.push_back(where + ": damaged price level (missing); left in the profile, not run");
                 continue;
             }
-            auto level = Price::fromRawChecked(q.columnInt64(4), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(5), -1, 99)));
+            auto level =
+                Price::fromRawChecked(q.columnInt64(4), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(5), -1, 99)));
             if (!level) {
                 out.problems.push_back(where + ": damaged price level: " + level.message() + "; left in the profile, not run");
                 continue;
@@ -121,9 +130,10 @@ Result<std::int64_t> AlertStore::save(const AlertRule& rule) {
     if (auto st = validate(rule); !st) return st.error();
     Statement st;
     if (rule.id == 0) {
-        if (auto s = st.prepare(d->db, std::string("INSERT INTO alert_rules (")
-                                           .append(kColumns)
-                                           .append(") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"));
+        if (auto s = st.prepare(d->db,
+                                std::string("INSERT INTO alert_rules (")
+                                    .append(kColumns)
+                                    .append(") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"));
             !s)
             return s.error();
         bindRule(st, rule);
@@ -131,11 +141,12 @@ Result<std::int64_t> AlertStore::save(const AlertRule& rule) {
         if (st.step() != SQLITE_DONE) return sqlError(d->db, "cannot store the alert on " + rule.instrument.toString());
         return static_cast<std::int64_t>(sqlite3_last_insert_rowid(d->db));
     }
-    if (auto s = st.prepare(d->db,
-                            "UPDATE alert_rules SET venue = ?1, symbol = ?2, condition_kind = ?3, level_raw = ?4, level_scale = ?5, "
-                            "formula = ?6, timeframe = ?7, signal_side = ?8, min_confidence = ?9, trigger_mode = ?10, cooldown_ms = ?11, "
-                            "expires_at = ?12, enabled = ?13, note = ?14, created_at = ?15, last_fired_at = ?16, fire_count = ?17 "
-                            "WHERE alert_id = ?18");
+    if (auto s = st.prepare(
+            d->db,
+            "UPDATE alert_rules SET venue = ?1, symbol = ?2, condition_kind = ?3, level_raw = ?4, level_scale = ?5, "
+            "formula = ?6, timeframe = ?7, signal_side = ?8, min_confidence = ?9, trigger_mode = ?10, cooldown_ms = ?11, "
+            "expires_at = ?12, enabled = ?13, note = ?14, created_at = ?15, last_fired_at = ?16, fire_count = ?17 "
+            "WHERE alert_id = ?18");
         !s)
         return s.error();
     bindRule(st, rule);
@@ -159,8 +170,9 @@ Status AlertStore::record(const std::vector<AlertEvent>& events, const std::vect
     auto tx = Transaction::begin(d->db);
     if (!tx) return tx.error();
     Statement ins;
-    if (auto s = ins.prepare(d->db, "INSERT INTO alert_history (alert_id, venue, symbol, kind, time, price_raw, price_scale, message, "
-                                    "recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    if (auto s = ins.prepare(d->db,
+                             "INSERT INTO alert_history (alert_id, venue, symbol, kind, time, price_raw, price_scale, message, "
+                             "recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
         !s)
         return s;
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
@@ -178,15 +190,20 @@ Status AlertStore::record(const std::vector<AlertEvent>& events, const std::vect
         ins.reset();
     }
     Statement up;
-    if (auto s = up.prepare(d->db, "UPDATE alert_rules SET enabled = ?1, last_fired_at = ?2, fire_count = ?3 WHERE alert_id = ?4"); !s)
+    if (auto s =
+            up.prepare(d->db, "UPDATE alert_rules SET enabled = ?1, last_fired_at = ?2, fire_count = ?3 WHERE alert_id = ?4");
+        !s)
         return s;
     for (const AlertRule& r : changed) {
         up.bindInt64(1, r.enabled ? 1 : 0);
-        if (r.lastFiredMs != 0) up.bindInt64(2, r.lastFiredMs);
-        else sqlite3_bind_null(up.get(), 2);
+        if (r.lastFiredMs != 0)
+            up.bindInt64(2, r.lastFiredMs);
+        else
+            sqlite3_bind_null(up.get(), 2);
         up.bindInt64(3, r.fireCount);
         up.bindInt64(4, r.id);
-        if (up.step() != SQLITE_DONE) return sqlError(d->db, "cannot update alert " + std::to_string(r.id) + "; nothing was recorded");
+        if (up.step() != SQLITE_DONE)
+            return sqlError(d->db, "cannot update alert " + std::to_string(r.id) + "; nothing was recorded");
         up.reset();
     }
     return tx->commit();
@@ -194,8 +211,9 @@ Status AlertStore::record(const std::vector<AlertEvent>& events, const std::vect
 
 Result<std::vector<AlertEvent>> AlertStore::history(int limit) const {
     Statement q;
-    if (auto s = q.prepare(d->db, "SELECT alert_id, venue, symbol, kind, time, price_raw, price_scale, message FROM alert_history "
-                                  "ORDER BY time DESC, event_id DESC LIMIT ?1");
+    if (auto s = q.prepare(d->db,
+                           "SELECT alert_id, venue, symbol, kind, time, price_raw, price_scale, message FROM alert_history "
+                           "ORDER BY time DESC, event_id DESC LIMIT ?1");
         !s)
         return s.error();
     q.bindInt64(1, limit);
@@ -206,7 +224,8 @@ Result<std::vector<AlertEvent>> AlertStore::history(int limit) const {
         e.ruleId = q.columnInt64(0);
         e.instrument = {q.columnText(1), q.columnText(2)};
         auto kind = eventKindFromString(q.columnText(3));
-        auto price = Price::fromRawChecked(q.columnInt64(5), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(6), -1, 99)));
+        auto price =
+            Price::fromRawChecked(q.columnInt64(5), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(6), -1, 99)));
         if (!kind || !price) continue;  // a newer Kairos' kind of event, or damaged: not shown, kept
         e.kind = *kind;
         e.timeMs = q.columnInt64(4);

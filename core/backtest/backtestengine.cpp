@@ -94,8 +94,8 @@ Status checkBars(const std::vector<Bar>& bars, Timeframe tf) {
         // A decision is timed at its bar's close: a bar that opens before the previous one closed
         // means the bars are not of this timeframe.
         if (bars[i].openTimeMs < nextBucketStart(tf, bars[i - 1].openTimeMs))
-            return makeError("the bar at " + formatUtc(bars[i].openTimeMs) + " opens before the " + toString(tf) +
-                             " bar at " + formatUtc(bars[i - 1].openTimeMs) + " closes: are these " + toString(tf) + " bars?");
+            return makeError("the bar at " + formatUtc(bars[i].openTimeMs) + " opens before the " + toString(tf) + " bar at " +
+                             formatUtc(bars[i - 1].openTimeMs) + " closes: are these " + toString(tf) + " bars?");
     }
     return {};
 }
@@ -132,8 +132,9 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     trading::FillSimulator sim(cfg);
     sim.addInstrument(s.instrument);
     auto capital = s.initialCapital.rescaled(s.rules.moneyScale, RoundingMode::Exact);
-    if (!capital) return makeError("initial capital " + s.initialCapital.toTrimmedString() + " has more decimals than money (" +
-                                   std::to_string(s.rules.moneyScale) + ")");
+    if (!capital)
+        return makeError("initial capital " + s.initialCapital.toTrimmedString() + " has more decimals than money (" +
+                         std::to_string(s.rules.moneyScale) + ")");
     trading::Portfolio portfolio(*capital, s.rules.moneyScale);
     BacktestResult result;
     result.strategyName = strategy.name();
@@ -187,7 +188,8 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         ctx.setNow(closeMs);
         strategy.onBar(bar, closeMs, ctx);
         if (auto st = deliver(i); !st) return st.error();
-        if (progress && ((i + 1) % static_cast<std::size_t>(step) == 0)) progress(static_cast<std::int64_t>(i + 1), result.barsTotal);
+        if (progress && ((i + 1) % static_cast<std::size_t>(step) == 0))
+            progress(static_cast<std::int64_t>(i + 1), result.barsTotal);
     }
     result.barsProcessed = static_cast<std::int64_t>(i);
 
@@ -195,7 +197,8 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     if (i > 0) {
         const Bar& last = bars[i - 1];
         const std::int64_t closeMs = nextBucketStart(tf, last.openTimeMs);
-        for (auto& e : sim.cancelAll(id, closeMs, result.cancelled ? "backtest cancelled" : "end of data")) pending.push_back(std::move(e));
+        for (auto& e : sim.cancelAll(id, closeMs, result.cancelled ? "backtest cancelled" : "end of data"))
+            pending.push_back(std::move(e));
         if (auto st = deliver(i - 1); !st) return st.error();
         const Quantity pos = positionOf(portfolio, id);
         if (!pos.isZero()) {

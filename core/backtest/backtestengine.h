@@ -58,7 +58,7 @@ struct BacktestResult {
     std::vector<EquityPoint> equity;  ///< one point per processed bar
     std::vector<OrderLogEntry> orders;
     Metrics metrics;
-    bool cancelled = false;           ///< stopped early: everything covers the processed bars only
+    bool cancelled = false;  ///< stopped early: everything covers the processed bars only
     std::int64_t barsProcessed = 0;
     std::int64_t barsTotal = 0;
     int rejectedOrders = 0;
@@ -82,8 +82,8 @@ public:
     Result<BacktestResult> run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress = {},
                                std::stop_token stop = {}) const;
     /// Same over the stored bars with fromMs <= open time < toMs.
-    Result<BacktestResult> run(Strategy& strategy, const storage::CandleStore& store, std::int64_t fromMs,
-                               std::int64_t toMs, const ProgressFn& progress = {}, std::stop_token stop = {}) const;
+    Result<BacktestResult> run(Strategy& strategy, const storage::CandleStore& store, std::int64_t fromMs, std::int64_t toMs,
+                               const ProgressFn& progress = {}, std::stop_token stop = {}) const;
 
     const BacktestSettings& settings() const { return m_settings; }
 

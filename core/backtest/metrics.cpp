@@ -34,8 +34,10 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
     m.totalReturnPct = m.netProfit.toDouble() / capital * 100.0;
     const double years = static_cast<double>(m.endMs - m.startMs) / kYearMs;
     const double growth = m.finalEquity.toDouble() / capital;
-    if (years > 0 && growth > 0) m.cagrPct = (std::pow(growth, 1.0 / years) - 1.0) * 100.0;
-    else if (growth <= 0) m.cagrPct = -100.0;
+    if (years > 0 && growth > 0)
+        m.cagrPct = (std::pow(growth, 1.0 / years) - 1.0) * 100.0;
+    else if (growth <= 0)
+        m.cagrPct = -100.0;
 
     // Trades.
     double sumWin = 0, sumLoss = 0, sumAll = 0;
@@ -60,8 +62,10 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
     }
     if (m.wins > 0) m.averageWin = sumWin / m.wins;
     if (m.losses > 0) m.averageLoss = sumLoss / m.losses;
-    if (m.losses > 0) m.profitFactor = m.grossProfit.toDouble() / -m.grossLoss.toDouble();
-    else if (m.wins > 0) m.profitFactor = std::numeric_limits<double>::infinity();
+    if (m.losses > 0)
+        m.profitFactor = m.grossProfit.toDouble() / -m.grossLoss.toDouble();
+    else if (m.wins > 0)
+        m.profitFactor = std::numeric_limits<double>::infinity();
 
     // Equity curve: drawdown, exposure, per-bar returns.
     Money peak = initialCapital;
@@ -102,19 +106,26 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
         const double root = std::sqrt(m.periodsPerYear);
         if (sd > 0) m.sharpe = mean / sd * root;
         const double downside = std::sqrt(sumDown2 / n);
-        if (downside > 0) m.sortino = mean / downside * root;
-        else if (mean > 0) m.sortino = std::numeric_limits<double>::infinity();
+        if (downside > 0)
+            m.sortino = mean / downside * root;
+        else if (mean > 0)
+            m.sortino = std::numeric_limits<double>::infinity();
     }
     return m;
 }
 
 std::string toString(ExitReason r) {
     switch (r) {
-    case ExitReason::StopLoss: return "stop loss";
-    case ExitReason::TakeProfit: return "take profit";
-    case ExitReason::Signal: return "signal";
-    case ExitReason::EndOfData: return "end of data";
-    case ExitReason::Cancelled: return "cancelled";
+    case ExitReason::StopLoss:
+        return "stop loss";
+    case ExitReason::TakeProfit:
+        return "take profit";
+    case ExitReason::Signal:
+        return "signal";
+    case ExitReason::EndOfData:
+        return "end of data";
+    case ExitReason::Cancelled:
+        return "cancelled";
     }
     return "?";
 }

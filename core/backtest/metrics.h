@@ -35,11 +35,11 @@ enum class PositionSide : std::uint8_t { Long = 1, Short };
 
 /// Why a trade ended.
 enum class ExitReason : std::uint8_t {
-    StopLoss = 1,   ///< the bracket's stop order filled
-    TakeProfit,     ///< the bracket's take-profit order filled
-    Signal,         ///< the strategy closed it (e.g. an opposite signal)
-    EndOfData,      ///< still open after the last bar: closed at that bar's close
-    Cancelled,      ///< the run was cancelled: closed at the last processed bar's close
+    StopLoss = 1,  ///< the bracket's stop order filled
+    TakeProfit,    ///< the bracket's take-profit order filled
+    Signal,        ///< the strategy closed it (e.g. an opposite signal)
+    EndOfData,     ///< still open after the last bar: closed at that bar's close
+    Cancelled,     ///< the run was cancelled: closed at the last processed bar's close
 };
 
 /// One closed round trip (entry fills to the fill that brought the position back to flat).
@@ -54,26 +54,26 @@ struct TradeRecord {
     Money fees;                    ///< entry and exit fees (>= 0)
     Money netPnl;                  ///< grossPnl - fees
     ExitReason exitReason = ExitReason::Signal;
-    int barsHeld = 0;              ///< bars from the entry fill bar to the exit fill bar
+    int barsHeld = 0;  ///< bars from the entry fill bar to the exit fill bar
 };
 
 /// Equity marked to market at one bar's close.
 struct EquityPoint {
     std::int64_t timeMs = 0;  ///< the bar's close time
     Money equity;
-    bool inMarket = false;    ///< a position was open at that close
+    bool inMarket = false;  ///< a position was open at that close
 };
 
 struct Metrics {
     Money initialCapital;
     Money finalEquity;
     Money netProfit;
-    Money grossProfit;      ///< sum of the winning trades' net P&L
-    Money grossLoss;        ///< sum of the losing trades' net P&L (<= 0)
+    Money grossProfit;  ///< sum of the winning trades' net P&L
+    Money grossLoss;    ///< sum of the losing trades' net P&L (<= 0)
     Money totalFees;
     double totalReturnPct = 0;
     double cagrPct = 0;
-    Money maxDrawdown;      ///< >= 0
+    Money maxDrawdown;          ///< >= 0
     double maxDrawdownPct = 0;  ///< >= 0, of the running peak
     std::int64_t maxDrawdownPeakMs = 0;
     std::int64_t maxDrawdownTroughMs = 0;

@@ -19,9 +19,15 @@ std::optional<Price> toPrice(double v, const Bar& bar, const Instrument& instrum
     if (scaled >= 9.2e18) return std::nullopt;
     double r = scaled;
     switch (mode) {
-    case RoundingMode::Floor: r = std::floor(scaled); break;
-    case RoundingMode::Ceiling: r = std::ceil(scaled); break;
-    default: r = std::nearbyint(scaled); break;
+    case RoundingMode::Floor:
+        r = std::floor(scaled);
+        break;
+    case RoundingMode::Ceiling:
+        r = std::ceil(scaled);
+        break;
+    default:
+        r = std::nearbyint(scaled);
+        break;
     }
     auto p = trading::roundToTick(Price::fromRaw(static_cast<std::int64_t>(r), scale), instrument, mode);
     if (!p || p->isZero() || p->isNegative()) return std::nullopt;
@@ -45,8 +51,7 @@ Status validate(const SignalStrategySettings& s) {
     return {};
 }
 
-SignalStrategy::SignalStrategy(SignalStrategySettings settings)
-    : m_settings(std::move(settings)), m_engine(m_settings.rules) {}
+SignalStrategy::SignalStrategy(SignalStrategySettings settings) : m_settings(std::move(settings)), m_engine(m_settings.rules) {}
 
 std::string SignalStrategy::name() const {
     std::string size;

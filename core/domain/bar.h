@@ -17,10 +17,10 @@ struct Bar {
     Price high;
     Price low;
     Price close;
-    Quantity volume;       ///< in the base asset (Binance kline field 5)
-    Quantity quoteVolume;  ///< in the quote asset; zero when the source does not give it
+    Quantity volume;              ///< in the base asset (Binance kline field 5)
+    Quantity quoteVolume;         ///< in the quote asset; zero when the source does not give it
     std::int64_t tradeCount = 0;  ///< 0 when unknown
-    bool closed = true;    ///< false while the bar is still forming
+    bool closed = true;           ///< false while the bar is still forming
 
     /// Checks high >= max(open, close), low <= min(open, close), low <= high, prices > 0 and
     /// volumes >= 0; the error names the field ("high 99 is below close 100").

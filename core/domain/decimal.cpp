@@ -6,10 +6,25 @@ namespace kairos {
 namespace detail {
 
 namespace {
-constexpr std::array<std::int64_t, 19> kPow10 = {
-    1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL, 100000000LL, 1000000000LL,
-    10000000000LL, 100000000000LL, 1000000000000LL, 10000000000000LL, 100000000000000LL,
-    1000000000000000LL, 10000000000000000LL, 100000000000000000LL, 1000000000000000000LL};
+constexpr std::array<std::int64_t, 19> kPow10 = {1LL,
+                                                 10LL,
+                                                 100LL,
+                                                 1000LL,
+                                                 10000LL,
+                                                 100000LL,
+                                                 1000000LL,
+                                                 10000000LL,
+                                                 100000000LL,
+                                                 1000000000LL,
+                                                 10000000000LL,
+                                                 100000000000LL,
+                                                 1000000000000LL,
+                                                 10000000000000LL,
+                                                 100000000000000LL,
+                                                 1000000000000000LL,
+                                                 10000000000000000LL,
+                                                 100000000000000000LL,
+                                                 1000000000000000000LL};
 
 std::string quoted(std::string_view t) {
     std::string s = "\"";
@@ -52,7 +67,8 @@ Result<std::pair<std::int64_t, int>> parseDecimal(std::string_view t) {
             if (seenDot) return makeError("number " + quoted(t) + " has two decimal points");
             seenDot = true;
         } else if (c == 'e' || c == 'E') {
-            return makeError("number " + quoted(t) + " uses scientific notation, which is not accepted; write it as a plain decimal");
+            return makeError("number " + quoted(t) +
+                             " uses scientific notation, which is not accepted; write it as a plain decimal");
         } else {
             return makeError("number " + quoted(t) + " has an unexpected character '" + std::string(1, c) + "'");
         }
@@ -80,12 +96,24 @@ Result<std::int64_t> divRound(Int128 num, Int128 den, RoundingMode mode) {
         switch (mode) {
         case RoundingMode::Exact:
             return makeError("result is not exact at this scale");
-        case RoundingMode::TowardZero: awayFromZero = false; break;
-        case RoundingMode::AwayFromZero: awayFromZero = true; break;
-        case RoundingMode::Floor: awayFromZero = neg; break;
-        case RoundingMode::Ceiling: awayFromZero = !neg; break;
-        case RoundingMode::HalfUp: awayFromZero = twice >= den; break;
-        case RoundingMode::HalfDown: awayFromZero = twice > den; break;
+        case RoundingMode::TowardZero:
+            awayFromZero = false;
+            break;
+        case RoundingMode::AwayFromZero:
+            awayFromZero = true;
+            break;
+        case RoundingMode::Floor:
+            awayFromZero = neg;
+            break;
+        case RoundingMode::Ceiling:
+            awayFromZero = !neg;
+            break;
+        case RoundingMode::HalfUp:
+            awayFromZero = twice >= den;
+            break;
+        case RoundingMode::HalfDown:
+            awayFromZero = twice > den;
+            break;
         case RoundingMode::HalfEven:
             awayFromZero = twice > den || (twice == den && (q % 2) != 0);
             break;

@@ -17,14 +17,14 @@ namespace kairos {
 
 /// How a result that does not fit the target scale is rounded.
 enum class RoundingMode {
-    HalfEven = 1,    ///< to nearest, ties to even (banker's rounding)
-    HalfUp,          ///< to nearest, ties away from zero
-    HalfDown,        ///< to nearest, ties toward zero
-    TowardZero,      ///< truncate
+    HalfEven = 1,  ///< to nearest, ties to even (banker's rounding)
+    HalfUp,        ///< to nearest, ties away from zero
+    HalfDown,      ///< to nearest, ties toward zero
+    TowardZero,    ///< truncate
     AwayFromZero,
-    Floor,           ///< toward -infinity
-    Ceiling,         ///< toward +infinity
-    Exact,           ///< any non-zero remainder is an error
+    Floor,    ///< toward -infinity
+    Ceiling,  ///< toward +infinity
+    Exact,    ///< any non-zero remainder is an error
 };
 
 namespace detail {
@@ -61,8 +61,7 @@ public:
         return f;
     }
     static Result<Fixed> fromRawChecked(std::int64_t raw, int scale) {
-        if (scale < 0 || scale > detail::kMaxScale)
-            return makeError("scale " + std::to_string(scale) + " is outside 0..18");
+        if (scale < 0 || scale > detail::kMaxScale) return makeError("scale " + std::to_string(scale) + " is outside 0..18");
         return fromRaw(raw, scale);
     }
 
@@ -94,8 +93,7 @@ public:
 
     /// The same value at another scale; rounding as asked when digits are lost.
     Result<Fixed> rescaled(int scale, RoundingMode mode) const {
-        if (scale < 0 || scale > detail::kMaxScale)
-            return makeError("scale " + std::to_string(scale) + " is outside 0..18");
+        if (scale < 0 || scale > detail::kMaxScale) return makeError("scale " + std::to_string(scale) + " is outside 0..18");
         if (scale == m_scale) return *this;
         if (scale > m_scale) {
             detail::Int128 v = static_cast<detail::Int128>(m_raw) * detail::pow10(scale - m_scale);
@@ -135,7 +133,8 @@ public:
     friend bool operator==(const Fixed& a, const Fixed& b) { return (a <=> b) == 0; }
 
 private:
-    template <class> friend class Fixed;
+    template <class>
+    friend class Fixed;
     // Value as (numerator, denominator-multiplier) so that this == num / (10^scale * mult).
     std::pair<detail::Int128, detail::Int128> rescaledWide(int scale) const {
         if (scale >= m_scale) return {static_cast<detail::Int128>(m_raw) * detail::pow10(scale - m_scale), 1};

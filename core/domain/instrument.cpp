@@ -15,7 +15,8 @@ Result<InstrumentId> InstrumentId::parse(std::string_view text) {
     if (id.symbol.empty()) return makeError("instrument \"" + std::string(text) + "\" has an empty symbol");
     for (char& c : id.venue) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
-            return makeError("instrument venue \"" + std::string(text.substr(0, colon)) + "\" may hold letters, digits, '_' and '-' only");
+            return makeError("instrument venue \"" + std::string(text.substr(0, colon)) +
+                             "\" may hold letters, digits, '_' and '-' only");
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     for (char c : id.symbol)
@@ -36,9 +37,12 @@ Status checkStep(const T& value, const T& step, const char* what) {
     const int s = value.scale() > step.scale() ? value.scale() : step.scale();
     auto v = value.rescaled(s, RoundingMode::Exact);
     auto st = step.rescaled(s, RoundingMode::Exact);
-    if (!v || !st) return makeError(std::string(what) + " " + value.toTrimmedString() + " cannot be checked against step " + step.toTrimmedString());
+    if (!v || !st)
+        return makeError(std::string(what) + " " + value.toTrimmedString() + " cannot be checked against step " +
+                         step.toTrimmedString());
     if (v->raw() % st->raw() != 0)
-        return makeError(std::string(what) + " " + value.toTrimmedString() + " is not a multiple of the step " + step.toTrimmedString());
+        return makeError(std::string(what) + " " + value.toTrimmedString() + " is not a multiple of the step " +
+                         step.toTrimmedString());
     return {};
 }
 }  // namespace

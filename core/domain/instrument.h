@@ -24,7 +24,6 @@ struct InstrumentId {
     friend auto operator<=>(const InstrumentId&, const InstrumentId&) = default;
 };
 
-
 /// An instrument with the venue's rules (loaded from the venue's symbol list, or defaults for
 /// imported files). Precisions are decimal places.
 struct Instrument {

@@ -22,15 +22,25 @@ struct Name {
     std::string_view text;
 };
 constexpr std::array<Name, 16> kNames = {{
-    {Timeframe::S1, "1s"}, {Timeframe::M1, "1m"}, {Timeframe::M3, "3m"}, {Timeframe::M5, "5m"},
-    {Timeframe::M15, "15m"}, {Timeframe::M30, "30m"}, {Timeframe::H1, "1h"}, {Timeframe::H2, "2h"},
-    {Timeframe::H4, "4h"}, {Timeframe::H6, "6h"}, {Timeframe::H8, "8h"}, {Timeframe::H12, "12h"},
-    {Timeframe::D1, "1d"}, {Timeframe::D3, "3d"}, {Timeframe::W1, "1w"}, {Timeframe::MN1, "1M"},
+    {Timeframe::S1, "1s"},
+    {Timeframe::M1, "1m"},
+    {Timeframe::M3, "3m"},
+    {Timeframe::M5, "5m"},
+    {Timeframe::M15, "15m"},
+    {Timeframe::M30, "30m"},
+    {Timeframe::H1, "1h"},
+    {Timeframe::H2, "2h"},
+    {Timeframe::H4, "4h"},
+    {Timeframe::H6, "6h"},
+    {Timeframe::H8, "8h"},
+    {Timeframe::H12, "12h"},
+    {Timeframe::D1, "1d"},
+    {Timeframe::D3, "3d"},
+    {Timeframe::W1, "1w"},
+    {Timeframe::MN1, "1M"},
 }};
 
-std::chrono::sys_days daysOf(std::int64_t timeMs) {
-    return std::chrono::sys_days{std::chrono::days{floorDiv(timeMs, kDay)}};
-}
+std::chrono::sys_days daysOf(std::int64_t timeMs) { return std::chrono::sys_days{std::chrono::days{floorDiv(timeMs, kDay)}}; }
 }  // namespace
 
 std::string toString(Timeframe tf) {
@@ -52,22 +62,38 @@ Result<Timeframe> parseTimeframe(std::string_view text) {
 
 std::optional<std::int64_t> fixedDurationMs(Timeframe tf) {
     switch (tf) {
-    case Timeframe::S1: return kSec;
-    case Timeframe::M1: return kMin;
-    case Timeframe::M3: return 3 * kMin;
-    case Timeframe::M5: return 5 * kMin;
-    case Timeframe::M15: return 15 * kMin;
-    case Timeframe::M30: return 30 * kMin;
-    case Timeframe::H1: return kHour;
-    case Timeframe::H2: return 2 * kHour;
-    case Timeframe::H4: return 4 * kHour;
-    case Timeframe::H6: return 6 * kHour;
-    case Timeframe::H8: return 8 * kHour;
-    case Timeframe::H12: return 12 * kHour;
-    case Timeframe::D1: return kDay;
-    case Timeframe::D3: return 3 * kDay;
-    case Timeframe::W1: return 7 * kDay;
-    case Timeframe::MN1: return std::nullopt;
+    case Timeframe::S1:
+        return kSec;
+    case Timeframe::M1:
+        return kMin;
+    case Timeframe::M3:
+        return 3 * kMin;
+    case Timeframe::M5:
+        return 5 * kMin;
+    case Timeframe::M15:
+        return 15 * kMin;
+    case Timeframe::M30:
+        return 30 * kMin;
+    case Timeframe::H1:
+        return kHour;
+    case Timeframe::H2:
+        return 2 * kHour;
+    case Timeframe::H4:
+        return 4 * kHour;
+    case Timeframe::H6:
+        return 6 * kHour;
+    case Timeframe::H8:
+        return 8 * kHour;
+    case Timeframe::H12:
+        return 12 * kHour;
+    case Timeframe::D1:
+        return kDay;
+    case Timeframe::D3:
+        return 3 * kDay;
+    case Timeframe::W1:
+        return 7 * kDay;
+    case Timeframe::MN1:
+        return std::nullopt;
     }
     return std::nullopt;
 }
@@ -104,8 +130,7 @@ std::int64_t nextBucketStart(Timeframe tf, std::int64_t timeMs) {
 std::int64_t utcMs(int year, unsigned month, unsigned dayOfMonth, int hour, int minute, int second, int ms) {
     using namespace std::chrono;
     const sys_days d{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{dayOfMonth}};
-    return static_cast<std::int64_t>(d.time_since_epoch().count()) * kDay + hour * kHour + minute * kMin +
-           second * kSec + ms;
+    return static_cast<std::int64_t>(d.time_since_epoch().count()) * kDay + hour * kHour + minute * kMin + second * kSec + ms;
 }
 
 std::string formatUtc(std::int64_t timeMs) {
@@ -114,23 +139,24 @@ std::string formatUtc(std::int64_t timeMs) {
     const std::int64_t days = floorDiv(timeMs, kDay);
     const std::int64_t z = days + 719468;
     const std::int64_t era = floorDiv(z, 146097);
-    const std::int64_t doe = z - era * 146097;                                 // [0, 146096]
+    const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
     const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);         // [0, 365]
-    const std::int64_t mp = (5 * doy + 2) / 153;                              // [0, 11]
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+    const std::int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
     const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
     const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     const std::int64_t rest = timeMs - days * kDay;
     // ISO 8601: four digits for 0000-9999, a sign and more digits outside that range.
     char yearText[32];
-    if (year >= 0 && year <= 9999) std::snprintf(yearText, sizeof yearText, "%04lld", static_cast<long long>(year));
-    else std::snprintf(yearText, sizeof yearText, "%+05lld", static_cast<long long>(year));
+    if (year >= 0 && year <= 9999)
+        std::snprintf(yearText, sizeof yearText, "%04lld", static_cast<long long>(year));
+    else
+        std::snprintf(yearText, sizeof yearText, "%+05lld", static_cast<long long>(year));
     char buf[96];
     std::snprintf(buf, sizeof buf, "%s-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", yearText, static_cast<long long>(month),
-                  static_cast<long long>(day), static_cast<long long>(rest / kHour),
-                  static_cast<long long>(rest / kMin % 60), static_cast<long long>(rest / kSec % 60),
-                  static_cast<long long>(rest % 1000));
+                  static_cast<long long>(day), static_cast<long long>(rest / kHour), static_cast<long long>(rest / kMin % 60),
+                  static_cast<long long>(rest / kSec % 60), static_cast<long long>(rest % 1000));
     return buf;
 }
 

@@ -14,13 +14,27 @@ namespace kairos {
 
 /// The timeframes exchanges offer. Text forms follow Binance: "1m" is a minute, "1M" a month.
 enum class Timeframe : std::uint8_t {
-    S1 = 1, M1, M3, M5, M15, M30, H1, H2, H4, H6, H8, H12, D1, D3, W1, MN1,
+    S1 = 1,
+    M1,
+    M3,
+    M5,
+    M15,
+    M30,
+    H1,
+    H2,
+    H4,
+    H6,
+    H8,
+    H12,
+    D1,
+    D3,
+    W1,
+    MN1,
 };
 
 inline constexpr std::array<Timeframe, 16> kAllTimeframes = {
-    Timeframe::S1, Timeframe::M1, Timeframe::M3, Timeframe::M5, Timeframe::M15, Timeframe::M30,
-    Timeframe::H1, Timeframe::H2, Timeframe::H4, Timeframe::H6, Timeframe::H8, Timeframe::H12,
-    Timeframe::D1, Timeframe::D3, Timeframe::W1, Timeframe::MN1};
+    Timeframe::S1, Timeframe::M1, Timeframe::M3, Timeframe::M5,  Timeframe::M15, Timeframe::M30, Timeframe::H1, Timeframe::H2,
+    Timeframe::H4, Timeframe::H6, Timeframe::H8, Timeframe::H12, Timeframe::D1,  Timeframe::D3,  Timeframe::W1, Timeframe::MN1};
 
 /// "1s" "1m" "3m" "5m" "15m" "30m" "1h" "2h" "4h" "6h" "8h" "12h" "1d" "3d" "1w" "1M".
 std::string toString(Timeframe tf);

@@ -63,8 +63,10 @@ void sma(std::span<const double> in, int period, std::span<double> out) {
         }
         if constexpr (decltype(nt)::value) simd::fence();
     };
-    if (simd::canStream(n, i, out.data())) pairs(std::true_type{});
-    else pairs(std::false_type{});
+    if (simd::canStream(n, i, out.data()))
+        pairs(std::true_type{});
+    else
+        pairs(std::false_type{});
     for (; i < n; ++i) one(i);
 }
 
@@ -80,8 +82,7 @@ void rsi(std::span<const double> in, int period, std::span<double> out) {
     r.run(in.data(), out.data(), in.size());
 }
 
-void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-               std::span<double> out) {
+void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<double> out) {
     for (std::size_t i = 0; i < close.size(); ++i) out[i] = trueRange(high[i], low[i], i == 0 ? kNaN : close[i - 1]);
 }
 
@@ -138,8 +139,8 @@ void bandsBlock(const double* s1, const double* s2, std::size_t b0, std::size_t 
 /// bandsBlock() four bars per vector, for CPUs with AVX (whose 4-lane square root has twice the
 /// 2-lane one's throughput). Same IEEE operations per lane; no FMA is enabled, so nothing is fused.
 __attribute__((target("avx"))) void bandsBlockAvx(const double* s1, const double* s2, std::size_t b0, std::size_t from,
-                                                  std::size_t to, double ref, double inv, double k, double* lower,
-                                                  double* middle, double* upper) {
+                                                  std::size_t to, double ref, double inv, double k, double* lower, double* middle,
+                                                  double* upper) {
     using v4 = double __attribute__((vector_size(32)));
     std::size_t i = from;
     const v4 vinv{inv, inv, inv, inv}, vk{k, k, k, k}, vref{ref, ref, ref, ref}, zero{0, 0, 0, 0};
@@ -166,9 +167,9 @@ const bool kHaveAvx = __builtin_cpu_supports("avx");
 /// The batch Bollinger's steady state from bar i (even, past the warm-up) to `end`, four bars per
 /// iteration, without the buffers: the sums of two pairs of bars exactly as the pair loop in
 /// bollinger() computes them, then their bands exactly as bandsBlockAvx(). Returns where it stopped.
-__attribute__((target("avx"))) std::size_t fusedAvx(const double* in, std::size_t p, std::size_t i, std::size_t end,
-                                                     double ref, double inv, double k, double& base1, double& base2,
-                                                     double* lower, double* middle, double* upper) {
+__attribute__((target("avx"))) std::size_t fusedAvx(const double* in, std::size_t p, std::size_t i, std::size_t end, double ref,
+                                                    double inv, double k, double& base1, double& base2, double* lower,
+                                                    double* middle, double* upper) {
     using simd::v2;
     using v4 = double __attribute__((vector_size(32)));
     const v2 vref = simd::splat(ref);
@@ -206,8 +207,8 @@ __attribute__((target("avx"))) std::size_t fusedAvx(const double* in, std::size_
 }
 #endif
 
-void bands(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv,
-           double k, double* lower, double* middle, double* upper) {
+void bands(const double* s1, const double* s2, std::size_t b0, std::size_t from, std::size_t to, double ref, double inv, double k,
+           double* lower, double* middle, double* upper) {
 #if KAIROS_INDICATORS_AVX
     if (kHaveAvx) return bandsBlockAvx(s1, s2, b0, from, to, ref, inv, k, lower, middle, upper);
 #endif
@@ -266,7 +267,7 @@ void bollinger(std::span<const double> in, int period, double k, std::span<doubl
             __builtin_memcpy(&xin, &in[i], sizeof xin);
             __builtin_memcpy(&xout, &in[i - p], sizeof xout);
             const v2 d = xin - vref, o = xout - vref;
-            const v2 e1 = d - o, e2 = d * d - o * o;  // lanes: bar i, bar i+1
+            const v2 e1 = d - o, e2 = d * d - o * o;             // lanes: bar i, bar i+1
             const v2 first{e1[0], e2[0]}, second{e1[1], e2[1]};  // lanes: sum, sum of squares
             const v2 s = base + first;
             base = base + (first + second);
@@ -341,8 +342,8 @@ void vwma(std::span<const double> close, std::span<const double> volume, int per
         out[i] = v.value();
     }
 }
-void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-         std::span<const double> volume, int period, std::span<double> out) {
+void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<const double> volume,
+         int period, std::span<double> out) {
     Mfi m(period);
     for (std::size_t i = 0; i < close.size(); ++i) {
         m.step(high[i], low[i], close[i], volume[i]);
@@ -376,8 +377,8 @@ void keltner(std::span<const double> high, std::span<const double> low, std::spa
     }
 }
 
-void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-         std::span<const double> volume, int period, std::span<double> out) {
+void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<const double> volume,
+         int period, std::span<double> out) {
     Cmf c(period);
     for (std::size_t i = 0; i < close.size(); ++i) {
         c.step(high[i], low[i], close[i], volume[i]);

@@ -12,8 +12,7 @@ namespace kairos::indicators {
 void sma(std::span<const double> in, int period, std::span<double> out);
 void ema(std::span<const double> in, int period, std::span<double> out, Seed seed = Seed::Sma);
 void rsi(std::span<const double> in, int period, std::span<double> out);
-void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-               std::span<double> out);
+void trueRange(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<double> out);
 void atr(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
          std::span<double> out, AtrSeed seed = AtrSeed::SkipFirstBar);
 void macd(std::span<const double> in, int fast, int slow, int signal, std::span<double> line, std::span<double> signalOut,
@@ -31,8 +30,8 @@ void obv(std::span<const double> close, std::span<const double> volume, std::spa
 
 void hma(std::span<const double> in, int period, std::span<double> out);
 void vwma(std::span<const double> close, std::span<const double> volume, int period, std::span<double> out);
-void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-         std::span<const double> volume, int period, std::span<double> out);
+void mfi(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<const double> volume,
+         int period, std::span<double> out);
 void linreg(std::span<const double> in, int period, std::span<double> out);
 /// +DI, -DI, DX and ADX (any output span may be empty to skip it).
 void directionalMovement(std::span<const double> high, std::span<const double> low, std::span<const double> close, int period,
@@ -40,8 +39,8 @@ void directionalMovement(std::span<const double> high, std::span<const double> l
                          DmVariant variant = DmVariant::Standard);
 void keltner(std::span<const double> high, std::span<const double> low, std::span<const double> close, int emaPeriod,
              int atrPeriod, double multiplier, std::span<double> lower, std::span<double> middle, std::span<double> upper);
-void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close,
-         std::span<const double> volume, int period, std::span<double> out);
+void cmf(std::span<const double> high, std::span<const double> low, std::span<const double> close, std::span<const double> volume,
+         int period, std::span<double> out);
 void vwap(std::span<const std::int64_t> timeMs, std::span<const double> high, std::span<const double> low,
           std::span<const double> close, std::span<const double> volume, std::span<double> out,
           std::int64_t sessionMs = 86400000);

@@ -71,14 +71,30 @@ struct FieldNode : FormulaNode {
     explicit FieldNode(Field x) : f(x) {}
     void step(const FormulaBar& b, bool) override {
         switch (f) {
-        case Field::Open: v = b.open; break;
-        case Field::High: v = b.high; break;
-        case Field::Low: v = b.low; break;
-        case Field::Close: v = b.close; break;
-        case Field::Volume: v = b.volume; break;
-        case Field::Hl2: v = (b.high + b.low) / 2; break;
-        case Field::Hlc3: v = (b.high + b.low + b.close) / 3; break;
-        case Field::Ohlc4: v = (b.open + b.high + b.low + b.close) / 4; break;
+        case Field::Open:
+            v = b.open;
+            break;
+        case Field::High:
+            v = b.high;
+            break;
+        case Field::Low:
+            v = b.low;
+            break;
+        case Field::Close:
+            v = b.close;
+            break;
+        case Field::Volume:
+            v = b.volume;
+            break;
+        case Field::Hl2:
+            v = (b.high + b.low) / 2;
+            break;
+        case Field::Hlc3:
+            v = (b.high + b.low + b.close) / 3;
+            break;
+        case Field::Ohlc4:
+            v = (b.open + b.high + b.low + b.close) / 4;
+            break;
         }
     }
     double value() const override { return v; }
@@ -96,13 +112,27 @@ struct Binary : FormulaNode {
         r->step(b, revise);
         const double x = l->value(), y = r->value();
         switch (op) {
-        case '+': v = x + y; break;
-        case '-': v = x - y; break;
-        case '*': v = x * y; break;
-        case '/': v = y != 0 ? x / y : kNaN; break;
-        case 'n': v = std::min(x, y); break;
-        case 'x': v = std::max(x, y); break;
-        default: v = compare(x, y); break;
+        case '+':
+            v = x + y;
+            break;
+        case '-':
+            v = x - y;
+            break;
+        case '*':
+            v = x * y;
+            break;
+        case '/':
+            v = y != 0 ? x / y : kNaN;
+            break;
+        case 'n':
+            v = std::min(x, y);
+            break;
+        case 'x':
+            v = std::max(x, y);
+            break;
+        default:
+            v = compare(x, y);
+            break;
         }
     }
     double value() const override { return v; }
@@ -117,15 +147,32 @@ struct Binary : FormulaNode {
         if (std::isnan(x) || std::isnan(y)) return kNaN;
         bool t = false;
         switch (op) {
-        case '<': t = x < y; break;
-        case 'l': t = x <= y; break;
-        case '>': t = x > y; break;
-        case 'g': t = x >= y; break;
-        case '=': t = x == y; break;
-        case '!': t = x != y; break;
-        case '&': t = x != 0 && y != 0; break;
-        case '|': t = x != 0 || y != 0; break;
-        default: return kNaN;
+        case '<':
+            t = x < y;
+            break;
+        case 'l':
+            t = x <= y;
+            break;
+        case '>':
+            t = x > y;
+            break;
+        case 'g':
+            t = x >= y;
+            break;
+        case '=':
+            t = x == y;
+            break;
+        case '!':
+            t = x != y;
+            break;
+        case '&':
+            t = x != 0 && y != 0;
+            break;
+        case '|':
+            t = x != 0 || y != 0;
+            break;
+        default:
+            return kNaN;
         }
         return t ? 1.0 : 0.0;
     }
@@ -177,8 +224,10 @@ struct BarFn : FormulaNode {
     Ind ind;
     BarFn(int period, Ind i) : n(period), ind(std::move(i)) {}
     void step(const FormulaBar& b, bool revise) override {
-        if (revise) Feed::update(ind, b);
-        else Feed::push(ind, b);
+        if (revise)
+            Feed::update(ind, b);
+        else
+            Feed::push(ind, b);
     }
     double value() const override { return Read::get(ind); }
     NodePtr clone() const override;
@@ -186,23 +235,50 @@ struct BarFn : FormulaNode {
 };
 
 struct HlcFeed {
-    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.high, b.low, b.close); }
-    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.high, b.low, b.close); }
+    template <class I>
+    static void push(I& i, const FormulaBar& b) {
+        i.push(b.high, b.low, b.close);
+    }
+    template <class I>
+    static void update(I& i, const FormulaBar& b) {
+        i.updateLast(b.high, b.low, b.close);
+    }
 };
 struct HlcvFeed {
-    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.high, b.low, b.close, b.volume); }
-    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.high, b.low, b.close, b.volume); }
+    template <class I>
+    static void push(I& i, const FormulaBar& b) {
+        i.push(b.high, b.low, b.close, b.volume);
+    }
+    template <class I>
+    static void update(I& i, const FormulaBar& b) {
+        i.updateLast(b.high, b.low, b.close, b.volume);
+    }
 };
 struct CvFeed {
-    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.close, b.volume); }
-    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.close, b.volume); }
+    template <class I>
+    static void push(I& i, const FormulaBar& b) {
+        i.push(b.close, b.volume);
+    }
+    template <class I>
+    static void update(I& i, const FormulaBar& b) {
+        i.updateLast(b.close, b.volume);
+    }
 };
 struct TimedFeed {
-    template <class I> static void push(I& i, const FormulaBar& b) { i.push(b.timeMs, b.high, b.low, b.close, b.volume); }
-    template <class I> static void update(I& i, const FormulaBar& b) { i.updateLast(b.timeMs, b.high, b.low, b.close, b.volume); }
+    template <class I>
+    static void push(I& i, const FormulaBar& b) {
+        i.push(b.timeMs, b.high, b.low, b.close, b.volume);
+    }
+    template <class I>
+    static void update(I& i, const FormulaBar& b) {
+        i.updateLast(b.timeMs, b.high, b.low, b.close, b.volume);
+    }
 };
 struct PlainRead {
-    template <class I> static double get(const I& i) { return i.value(); }
+    template <class I>
+    static double get(const I& i) {
+        return i.value();
+    }
 };
 struct AdxRead {
     static double get(const DirectionalMovement& i) { return i.value().adx; }
@@ -226,9 +302,12 @@ struct TrueRangeInd {
 
 template <class Ind, class Feed, class Read>
 NodePtr BarFn<Ind, Feed, Read>::clone() const {
-    if constexpr (std::is_same_v<Ind, Obv>) return std::make_unique<BarFn>(n, Obv());
-    else if constexpr (std::is_same_v<Ind, Vwap>) return std::make_unique<BarFn>(n, Vwap());
-    else return std::make_unique<BarFn>(n, Ind(n));
+    if constexpr (std::is_same_v<Ind, Obv>)
+        return std::make_unique<BarFn>(n, Obv());
+    else if constexpr (std::is_same_v<Ind, Vwap>)
+        return std::make_unique<BarFn>(n, Vwap());
+    else
+        return std::make_unique<BarFn>(n, Ind(n));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,14 +397,22 @@ private:
         auto l = sum();
         if (!l) return l;
         char op = 0;
-        if (eatTwo("<=")) op = 'l';
-        else if (eatTwo(">=")) op = 'g';
-        else if (eatTwo("==")) op = '=';
-        else if (eatTwo("!=")) op = '!';
-        else if (eat('<')) op = '<';
-        else if (eat('>')) op = '>';
-        else if (m_pos < m_t.size() && m_t[m_pos] == '=') return err("use '==' to compare");
-        else return l;
+        if (eatTwo("<="))
+            op = 'l';
+        else if (eatTwo(">="))
+            op = 'g';
+        else if (eatTwo("=="))
+            op = '=';
+        else if (eatTwo("!="))
+            op = '!';
+        else if (eat('<'))
+            op = '<';
+        else if (eat('>'))
+            op = '>';
+        else if (m_pos < m_t.size() && m_t[m_pos] == '=')
+            return err("use '==' to compare");
+        else
+            return l;
         auto r = sum();
         if (!r) return r;
         skip();
@@ -339,9 +426,12 @@ private:
         NodePtr left = std::move(*l);
         for (;;) {
             char op = 0;
-            if (eat('+')) op = '+';
-            else if (eat('-')) op = '-';
-            else return left;
+            if (eat('+'))
+                op = '+';
+            else if (eat('-'))
+                op = '-';
+            else
+                return left;
             auto r = term();
             if (!r) return r;
             left = std::make_unique<Binary>(op, std::move(left), std::move(*r));
@@ -353,9 +443,12 @@ private:
         NodePtr left = std::move(*l);
         for (;;) {
             char op = 0;
-            if (eat('*')) op = '*';
-            else if (eat('/')) op = '/';
-            else return left;
+            if (eat('*'))
+                op = '*';
+            else if (eat('/'))
+                op = '/';
+            else
+                return left;
             auto r = unary();
             if (!r) return r;
             left = std::make_unique<Binary>(op, std::move(left), std::move(*r));
@@ -396,9 +489,9 @@ private:
         while (m_pos < m_t.size() && (std::isalnum(static_cast<unsigned char>(m_t[m_pos])) || m_t[m_pos] == '_')) ++m_pos;
         std::string name(m_t.substr(start, m_pos - start));
         for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        static const std::map<std::string, Field> fields = {{"open", Field::Open},   {"high", Field::High},   {"low", Field::Low},
-                                                            {"close", Field::Close}, {"volume", Field::Volume}, {"hl2", Field::Hl2},
-                                                            {"hlc3", Field::Hlc3},   {"ohlc4", Field::Ohlc4}};
+        static const std::map<std::string, Field> fields = {
+            {"open", Field::Open},     {"high", Field::High}, {"low", Field::Low},   {"close", Field::Close},
+            {"volume", Field::Volume}, {"hl2", Field::Hl2},   {"hlc3", Field::Hlc3}, {"ohlc4", Field::Ohlc4}};
         skip();
         if (m_pos >= m_t.size() || m_t[m_pos] != '(') {
             if (auto f = fields.find(name); f != fields.end()) return NodePtr(std::make_unique<FieldNode>(f->second));
@@ -459,7 +552,10 @@ private:
         using BarMaker = std::function<NodePtr(int)>;
         static const std::map<std::string, BarMaker> bars = {
             {"atr", [](int n) { return NodePtr(std::make_unique<BarFn<Atr, HlcFeed, PlainRead>>(n, Atr(n))); }},
-            {"adx", [](int n) { return NodePtr(std::make_unique<BarFn<DirectionalMovement, HlcFeed, AdxRead>>(n, DirectionalMovement(n))); }},
+            {"adx",
+             [](int n) {
+                 return NodePtr(std::make_unique<BarFn<DirectionalMovement, HlcFeed, AdxRead>>(n, DirectionalMovement(n)));
+             }},
             {"cci", [](int n) { return NodePtr(std::make_unique<BarFn<Cci, HlcFeed, PlainRead>>(n, Cci(n))); }},
             {"willr", [](int n) { return NodePtr(std::make_unique<BarFn<WilliamsR, HlcFeed, PlainRead>>(n, WilliamsR(n))); }},
             {"mfi", [](int n) { return NodePtr(std::make_unique<BarFn<Mfi, HlcvFeed, PlainRead>>(n, Mfi(n))); }},
@@ -529,8 +625,8 @@ std::vector<double> Formula::evaluate(const Columns& cols) const {
     NodePtr root = m_root->clone();
     std::vector<double> out(cols.size());
     for (std::size_t i = 0; i < cols.size(); ++i) {
-        const FormulaBar b{cols.timeMs.empty() ? 0 : cols.timeMs[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i],
-                           cols.volume[i]};
+        const FormulaBar b{
+            cols.timeMs.empty() ? 0 : cols.timeMs[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i], cols.volume[i]};
         root->step(b, false);
         out[i] = root->value();
     }

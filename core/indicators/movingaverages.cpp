@@ -12,8 +12,10 @@ void Ema::run(const double* x, double* y, std::size_t n) {
         step(x[i]);
         y[i] = value();
     }
-    if (simd::canStream(n, i, y)) runAnchored<true>(x, y, n, i);
-    else runAnchored<false>(x, y, n, i);
+    if (simd::canStream(n, i, y))
+        runAnchored<true>(x, y, n, i);
+    else
+        runAnchored<false>(x, y, n, i);
     for (; i < n; ++i) {
         step(x[i]);
         y[i] = value();

@@ -113,13 +113,16 @@ enum class Seed : std::uint8_t { Sma = 1, FirstValue };
 /// indicator work.)
 class Ema {
 public:
-    explicit Ema(int period, Seed seed = Seed::Sma)
-        : Ema(period, 2.0 / (period + 1.0), seed) {}
+    explicit Ema(int period, Seed seed = Seed::Sma) : Ema(period, 2.0 / (period + 1.0), seed) {}
     /// With an explicit smoothing factor (Tulip's MACD 12/26 uses 0.15 and 0.075) and optionally
     /// the input index anchors are counted from (-1: the seed's).
     Ema(int period, double alpha, Seed seed, std::int64_t origin = -1)
-        : m_period(period), m_a(alpha), m_b(1.0 - alpha), m_b4((1.0 - alpha) * (1.0 - alpha) * ((1.0 - alpha) * (1.0 - alpha))),
-          m_seedMode(seed), m_origin(origin < 0 ? warmup() : origin) {
+        : m_period(period),
+          m_a(alpha),
+          m_b(1.0 - alpha),
+          m_b4((1.0 - alpha) * (1.0 - alpha) * ((1.0 - alpha) * (1.0 - alpha))),
+          m_seedMode(seed),
+          m_origin(origin < 0 ? warmup() : origin) {
         assert(period >= 1);
     }
     int warmup() const { return m_seedMode == Seed::Sma ? m_period - 1 : 0; }
@@ -287,8 +290,10 @@ private:
             Ema& e = m_e[static_cast<std::size_t>(k)];
             const std::int64_t startsAt = static_cast<std::int64_t>(m_period - 1) * k;  // index of its first input
             if (m_n - 1 < startsAt) break;
-            if (revise) e.updateLast(v);
-            else e.push(v);
+            if (revise)
+                e.updateLast(v);
+            else
+                e.push(v);
             if (!e.ready()) break;
             v = e.value();
         }
@@ -304,7 +309,9 @@ private:
 class Hma {
 public:
     explicit Hma(int period)
-        : m_period(period), m_half(std::max(1, period / 2)), m_full(period),
+        : m_period(period),
+          m_half(std::max(1, period / 2)),
+          m_full(period),
           m_final(std::max(1, static_cast<int>(std::sqrt(static_cast<double>(period))))) {}
     int warmup() const { return m_period - 1 + m_final.warmup(); }
     void push(double x) { feed(x, false); }
@@ -323,8 +330,10 @@ private:
         }
         if (!m_full.ready()) return;
         const double diff = 2 * m_half.value() - m_full.value();
-        if (revise) m_final.updateLast(diff);
-        else m_final.push(diff);
+        if (revise)
+            m_final.updateLast(diff);
+        else
+            m_final.push(diff);
     }
     int m_period;
     Wma m_half, m_full, m_final;

@@ -110,11 +110,13 @@ enum class MacdVariant : std::uint8_t { Standard = 1, Tulip };
 class Macd {
 public:
     Macd(int fast = 12, int slow = 26, int signal = 9, MacdVariant variant = MacdVariant::Standard)
-        : m_slow(slow), m_signalPeriod(signal), m_tulip(variant == MacdVariant::Tulip),
+        : m_slow(slow),
+          m_signalPeriod(signal),
+          m_tulip(variant == MacdVariant::Tulip),
           m_fast(fast, m_tulip && fast == 12 && slow == 26 ? 0.15 : 2.0 / (fast + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma,
                  signalSeedIndex(slow, signal, m_tulip)),
-          m_slowEma(slow, m_tulip && fast == 12 && slow == 26 ? 0.075 : 2.0 / (slow + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma,
-                    signalSeedIndex(slow, signal, m_tulip)),
+          m_slowEma(slow, m_tulip && fast == 12 && slow == 26 ? 0.075 : 2.0 / (slow + 1.0),
+                    m_tulip ? Seed::FirstValue : Seed::Sma, signalSeedIndex(slow, signal, m_tulip)),
           m_signal(signal, 2.0 / (signal + 1.0), m_tulip ? Seed::FirstValue : Seed::Sma) {}
     int warmupLine() const { return m_slow - 1; }
     int warmup() const { return m_tulip ? m_slow - 1 : m_slow + m_signalPeriod - 2; }
@@ -232,8 +234,11 @@ public:
     static constexpr int kDirectMaxPeriod = 256;
 
     explicit Cci(int period = 20)
-        : m_period(period), m_direct(period <= kDirectMaxPeriod), m_tp(period),
-          m_ring(m_direct ? static_cast<std::size_t>(period) : 0, 0.0), m_sorted(m_direct ? 0 : period) {}
+        : m_period(period),
+          m_direct(period <= kDirectMaxPeriod),
+          m_tp(period),
+          m_ring(m_direct ? static_cast<std::size_t>(period) : 0, 0.0),
+          m_sorted(m_direct ? 0 : period) {}
     int warmup() const { return m_period - 1; }
     void push(double high, double low, double close) { feed(high, low, close, false); }
     void updateLast(double high, double low, double close) { feed(high, low, close, true); }
@@ -261,15 +266,17 @@ private:
             m_tp.push(tp);
             ++m_n;
         }
-        if (m_direct) m_ring[static_cast<std::size_t>(m_head)] = tp;
-        else m_sorted.put(m_head, tp, m_n - 1);
+        if (m_direct)
+            m_ring[static_cast<std::size_t>(m_head)] = tp;
+        else
+            m_sorted.put(m_head, tp, m_n - 1);
         m_head = m_head + 1 == m_period ? 0 : m_head + 1;
         m_last = tp;
     }
     int m_period;
     bool m_direct;
     Sma m_tp;
-    std::vector<double> m_ring;  // direct: the window's typical prices (order does not matter)
+    std::vector<double> m_ring;     // direct: the window's typical prices (order does not matter)
     detail::SortedWindow m_sorted;  // longer periods: the same, sorted
     int m_head = 0;
     std::int64_t m_n = 0;  // bars pushed (the newest bar's sequence number is m_n - 1)
@@ -299,11 +306,15 @@ private:
         if (m_hl.count() < m_kPeriod) return;
         const double range = m_hl.high() - m_hl.low();
         const double raw = range > 0 ? 100.0 * (close - m_hl.low()) / range : 50.0;
-        if (revise) m_k.updateLast(raw);
-        else m_k.push(raw);
+        if (revise)
+            m_k.updateLast(raw);
+        else
+            m_k.push(raw);
         if (!m_k.ready()) return;
-        if (revise) m_d.updateLast(m_k.value());
-        else m_d.push(m_k.value());
+        if (revise)
+            m_d.updateLast(m_k.value());
+        else
+            m_d.push(m_k.value());
     }
     int m_kPeriod;
     detail::HighLowWindow m_hl;

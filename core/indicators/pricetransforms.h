@@ -61,7 +61,8 @@ struct PivotValue {
 /// Pivot points from the previous session's high, low and close.
 class Pivots {
 public:
-    explicit Pivots(PivotKind kind = PivotKind::Classic, std::int64_t sessionMs = 86400000) : m_kind(kind), m_sessionMs(sessionMs) {}
+    explicit Pivots(PivotKind kind = PivotKind::Classic, std::int64_t sessionMs = 86400000)
+        : m_kind(kind), m_sessionMs(sessionMs) {}
     void push(std::int64_t timeMs, double high, double low, double close) {
         m_saved = m_s;
         step(timeMs, high, low, close);

@@ -14,18 +14,18 @@
 namespace kairos::indicators {
 
 struct OptionSpec {
-    std::string name;   ///< "period"
+    std::string name;  ///< "period"
     double defaultValue;
     bool integer = true;
 };
 
 struct IndicatorSpec {
-    std::string name;        ///< Tulip's short name: "sma", "bbands"
-    std::string fullName;    ///< "Simple Moving Average"
+    std::string name;                  ///< Tulip's short name: "sma", "bbands"
+    std::string fullName;              ///< "Simple Moving Average"
     std::vector<std::string> inputs;   ///< "close" (Tulip's "real"), "high", "low", "volume"
     std::vector<OptionSpec> options;   ///< in Tulip's positional order
     std::vector<std::string> outputs;  ///< in Tulip's order, e.g. bbands: lower, middle, upper
-    std::string convention;  ///< one line: which convention the default follows
+    std::string convention;            ///< one line: which convention the default follows
     /// Computes every output over the columns (each output the columns' length, NaN before the
     /// first value). Options are in `options` order, already validated.
     std::function<void(const Columns&, std::span<const double>, std::vector<std::vector<double>>&)> compute;

@@ -137,8 +137,10 @@ private:
         if (s.started) {
             if (!(upper < s.upper || s.prevClose > s.upper)) upper = s.upper;
             if (!(lower > s.lower || s.prevClose < s.lower)) lower = s.lower;
-            if (s.up) s.up = close >= lower;
-            else s.up = close > upper;
+            if (s.up)
+                s.up = close >= lower;
+            else
+                s.up = close > upper;
         } else {
             s.up = false;
             s.started = true;
@@ -246,8 +248,15 @@ struct IchimokuValue {
 class Ichimoku {
 public:
     Ichimoku(int tenkan = 9, int kijun = 26, int senkouB = 52, int displacement = 26)
-        : m_tHl(tenkan), m_kHl(kijun), m_bHl(senkouB), m_t(tenkan), m_k(kijun), m_b(senkouB), m_disp(displacement),
-          m_leadA(static_cast<std::size_t>(displacement) + 1, kNaN), m_leadB(static_cast<std::size_t>(displacement) + 1, kNaN) {}
+        : m_tHl(tenkan),
+          m_kHl(kijun),
+          m_bHl(senkouB),
+          m_t(tenkan),
+          m_k(kijun),
+          m_b(senkouB),
+          m_disp(displacement),
+          m_leadA(static_cast<std::size_t>(displacement) + 1, kNaN),
+          m_leadB(static_cast<std::size_t>(displacement) + 1, kNaN) {}
     int displacement() const { return m_disp; }
     void push(double high, double low, double close) { feed(high, low, close, false); }
     void updateLast(double high, double low, double close) { feed(high, low, close, true); }

@@ -11,8 +11,10 @@ void Atr::run(const double* high, const double* low, const double* close, double
         step(high[i], low[i], close[i]);
         out[i] = value();
     }
-    if (simd::canStream(n, i, out)) runAnchored<true>(high, low, close, out, n, i);
-    else runAnchored<false>(high, low, close, out, n, i);
+    if (simd::canStream(n, i, out))
+        runAnchored<true>(high, low, close, out, n, i);
+    else
+        runAnchored<false>(high, low, close, out, n, i);
     for (; i < n; ++i) {
         step(high[i], low[i], close[i]);
         out[i] = value();

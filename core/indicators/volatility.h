@@ -62,9 +62,12 @@ public:
         m_s.prevClose = close;
         const std::int64_t k = m_skipFirst ? m_s.n - 1 : m_s.n;  // true ranges that count so far
         if (k <= 0) return;
-        if (k < m_period) m_s.seed += tr;
-        else if (k == m_period) m_s.smooth.seed((m_s.seed + tr) / m_period);
-        else m_s.smooth.step(tr);
+        if (k < m_period)
+            m_s.seed += tr;
+        else if (k == m_period)
+            m_s.smooth.seed((m_s.seed + tr) / m_period);
+        else
+            m_s.smooth.step(tr);
     }
     /// step() over the arrays writing value() to out, unrolled between anchors.
     void run(const double* high, const double* low, const double* close, double* out, std::size_t n);

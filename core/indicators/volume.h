@@ -32,8 +32,10 @@ public:
     }
     void step(double close, double volume) {
         if (m_s.n > 0) {
-            if (close > m_s.prev) m_s.obv += volume;
-            else if (close < m_s.prev) m_s.obv -= volume;
+            if (close > m_s.prev)
+                m_s.obv += volume;
+            else if (close < m_s.prev)
+                m_s.obv -= volume;
         }
         m_s.prev = close;
         ++m_s.n;

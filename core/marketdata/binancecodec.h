@@ -36,9 +36,9 @@ enum class EventKind : std::uint8_t {
 /// A diff-depth event. Spot has no `pu` (prevFinalUpdateId stays -1); USD-M futures do.
 struct DepthEvent {
     std::int64_t eventTimeMs = 0;
-    std::int64_t firstUpdateId = 0;      ///< U
-    std::int64_t finalUpdateId = 0;      ///< u
-    std::int64_t prevFinalUpdateId = -1; ///< pu (futures)
+    std::int64_t firstUpdateId = 0;       ///< U
+    std::int64_t finalUpdateId = 0;       ///< u
+    std::int64_t prevFinalUpdateId = -1;  ///< pu (futures)
     std::vector<BookLevel> bids;
     std::vector<BookLevel> asks;
 };
@@ -50,13 +50,13 @@ struct Event {
     std::string_view symbol;  ///< upper-case venue symbol ("BTCUSDT"), from the payload's "s"
     std::int64_t eventTimeMs = 0;
     Trade trade;
-    Quote quote;              ///< BookTicker; timeMs 0 when the venue sends none (spot)
+    Quote quote;                    ///< BookTicker; timeMs 0 when the venue sends none (spot)
     std::int64_t bookUpdateId = 0;  ///< BookTicker "u"
     Ticker24h ticker;
-    Bar bar;                  ///< Kline (closed = the "x" flag)
+    Bar bar;  ///< Kline (closed = the "x" flag)
     Timeframe timeframe = Timeframe::M1;
     DepthEvent depth;
-    std::int64_t requestId = -1;   ///< control replies
+    std::int64_t requestId = -1;  ///< control replies
     std::int64_t errorCode = 0;
     std::string_view errorMessage;
 };

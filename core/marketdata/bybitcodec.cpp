@@ -13,9 +13,9 @@ using namespace kairos::marketdata::detail;
 namespace {
 
 constexpr std::pair<Timeframe, std::string_view> kIntervals[] = {
-    {Timeframe::M1, "1"},   {Timeframe::M3, "3"},    {Timeframe::M5, "5"},    {Timeframe::M15, "15"}, {Timeframe::M30, "30"},
-    {Timeframe::H1, "60"},  {Timeframe::H2, "120"},  {Timeframe::H4, "240"},  {Timeframe::H6, "360"}, {Timeframe::H12, "720"},
-    {Timeframe::D1, "D"},   {Timeframe::W1, "W"},    {Timeframe::MN1, "M"},
+    {Timeframe::M1, "1"},  {Timeframe::M3, "3"},   {Timeframe::M5, "5"},   {Timeframe::M15, "15"}, {Timeframe::M30, "30"},
+    {Timeframe::H1, "60"}, {Timeframe::H2, "120"}, {Timeframe::H4, "240"}, {Timeframe::H6, "360"}, {Timeframe::H12, "720"},
+    {Timeframe::D1, "D"},  {Timeframe::W1, "W"},   {Timeframe::MN1, "M"},
 };
 
 EventKind topicKind(std::string_view topic, Event& ev) {
@@ -46,16 +46,20 @@ constexpr std::array<Field<Trade>, 5> kTradeFields{{
     {"p", "price", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.price, x); }, true},
     {"v", "size", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.quantity, x); }, true},
     {"T", "time", [](JsonScanner& sc, Trade& t, std::string_view&) { return sc.readInt(t.timeMs); }, true},
-    {"S", "side", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+    {"S", "side",
+     [](JsonScanner& sc, Trade& t, std::string_view& x) {
          if (!sc.readString(x) || (x != "Buy" && x != "Sell")) return false;
          t.aggressor = x == "Buy" ? Side::Buy : Side::Sell;  // taker side
          return true;
-     }, true},
-    {"i", "trade id", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+     },
+     true},
+    {"i", "trade id",
+     [](JsonScanner& sc, Trade& t, std::string_view& x) {
          if (!sc.readNumberOrString(x)) return false;
          t.tradeId.assign(x.data(), x.size());
          return true;
-     }, true},
+     },
+     true},
 }};
 
 constexpr std::array<Field<Event>, 4> kBookFields{{
@@ -66,12 +70,16 @@ constexpr std::array<Field<Event>, 4> kBookFields{{
 }};
 
 constexpr std::array<Field<Ticker24h>, 8> kTickerFields{{
-    {"lastPrice", "lastPrice", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.lastPrice, x); }, true},
-    {"prevPrice24h", "prevPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.openPrice, x); }},
-    {"highPrice24h", "highPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.highPrice, x); }},
+    {"lastPrice", "lastPrice", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.lastPrice, x); },
+     true},
+    {"prevPrice24h", "prevPrice24h",
+     [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.openPrice, x); }},
+    {"highPrice24h", "highPrice24h",
+     [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.highPrice, x); }},
     {"lowPrice24h", "lowPrice24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.lowPrice, x); }},
     {"volume24h", "volume24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.volume, x); }},
-    {"turnover24h", "turnover24h", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.quoteVolume, x); }},
+    {"turnover24h", "turnover24h",
+     [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.quoteVolume, x); }},
     {"bid1Price", "bid1Price", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.bid, x); }},
     {"ask1Price", "ask1Price", [](JsonScanner& sc, Ticker24h& t, std::string_view& x) { return readDec(sc, t.ask, x); }},
 }};
@@ -89,10 +97,15 @@ constexpr std::array<Field<Bar>, 8> kKlineFields{{
 
 Status decodeData(JsonScanner& sc, Event& ev) {
     switch (ev.kind) {
-    case EventKind::Trades: return scanObjectArray(sc, "publicTrade", kTradeFields, ev.trades);
-    case EventKind::Book: return scanFields(sc, "orderbook", kBookFields, ev);
-    case EventKind::Ticker: ev.ticker = Ticker24h{}; return scanFields(sc, "tickers", kTickerFields, ev.ticker);
-    case EventKind::Kline: return scanObjectArray(sc, "kline", kKlineFields, ev.bars);
+    case EventKind::Trades:
+        return scanObjectArray(sc, "publicTrade", kTradeFields, ev.trades);
+    case EventKind::Book:
+        return scanFields(sc, "orderbook", kBookFields, ev);
+    case EventKind::Ticker:
+        ev.ticker = Ticker24h{};
+        return scanFields(sc, "tickers", kTickerFields, ev.ticker);
+    case EventKind::Kline:
+        return scanObjectArray(sc, "kline", kKlineFields, ev.bars);
     default:
         if (!sc.skipValue()) return makeError("not JSON");
         return {};
@@ -201,7 +214,9 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
                     using enum BarColumn;
                     Bar b;
                     const int bad = readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, QuoteVolume}, b);
-                    if (bad >= 0) return makeError("kline: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
+                    if (bad >= 0)
+                        return makeError("kline: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) +
+                                         " is not valid");
                     bars.push_back(b);
                 }
             }
@@ -226,7 +241,8 @@ Result<std::vector<Instrument>> parseInstruments(const QByteArray& json, const s
     auto dec = [](const QJsonValue& v, auto& target, const char* name, const std::string& sym) -> Status {
         if (v.isUndefined() || v.toString().isEmpty()) return {};
         if (!parseDecimalText(v.toString().toStdString(), target))
-            return makeError("instruments-info " + sym + ": " + name + " \"" + v.toString().toStdString() + "\" is not a decimal");
+            return makeError("instruments-info " + sym + ": " + name + " \"" + v.toString().toStdString() +
+                             "\" is not a decimal");
         return {};
     };
     for (const QJsonValue& v : list) {
@@ -239,8 +255,10 @@ Result<std::vector<Instrument>> parseInstruments(const QByteArray& json, const s
         const QJsonObject lf = o.value(QLatin1String("lotSizeFilter")).toObject();
         if (auto st = dec(pf.value(QLatin1String("tickSize")), i.tickSize, "tickSize", i.id.symbol); !st) return st.error();
         // basePrecision is the quantity step for spot (EXCHANGES.md §2.1).
-        if (auto st = dec(lf.value(QLatin1String("basePrecision")), i.lotSize, "basePrecision", i.id.symbol); !st) return st.error();
-        if (auto st = dec(lf.value(QLatin1String("minOrderAmt")), i.minNotional, "minOrderAmt", i.id.symbol); !st) return st.error();
+        if (auto st = dec(lf.value(QLatin1String("basePrecision")), i.lotSize, "basePrecision", i.id.symbol); !st)
+            return st.error();
+        if (auto st = dec(lf.value(QLatin1String("minOrderAmt")), i.minNotional, "minOrderAmt", i.id.symbol); !st)
+            return st.error();
         i.pricePrecision = stepPrecision(i.tickSize);
         i.quantityPrecision = stepPrecision(i.lotSize);
         out.push_back(std::move(i));

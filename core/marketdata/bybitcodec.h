@@ -21,24 +21,24 @@ namespace kairos::marketdata::bybit {
 
 enum class EventKind : std::uint8_t {
     Unknown = 1,
-    Trades,        ///< publicTrade.{symbol}: one or more trades
-    Book,          ///< orderbook.{depth}.{symbol}: snapshot or delta
-    Ticker,        ///< tickers.{symbol}
-    Kline,         ///< kline.{interval}.{symbol}: one or more bars
-    Control,       ///< {"success":..,"ret_msg":..,"op":..} (subscribe ack, pong)
+    Trades,   ///< publicTrade.{symbol}: one or more trades
+    Book,     ///< orderbook.{depth}.{symbol}: snapshot or delta
+    Ticker,   ///< tickers.{symbol}
+    Kline,    ///< kline.{interval}.{symbol}: one or more bars
+    Control,  ///< {"success":..,"ret_msg":..,"op":..} (subscribe ack, pong)
 };
 
 struct Event {
     EventKind kind = EventKind::Unknown;
     std::string_view topic;
-    std::string_view symbol;   ///< from the topic ("BTCUSDT")
-    std::int64_t timeMs = 0;   ///< "ts"
-    bool snapshot = false;     ///< "type": "snapshot" (vs "delta")
-    std::vector<Trade> trades; ///< Trades
-    int bookDepth = 0;         ///< Book: depth from the topic
+    std::string_view symbol;            ///< from the topic ("BTCUSDT")
+    std::int64_t timeMs = 0;            ///< "ts"
+    bool snapshot = false;              ///< "type": "snapshot" (vs "delta")
+    std::vector<Trade> trades;          ///< Trades
+    int bookDepth = 0;                  ///< Book: depth from the topic
     std::vector<BookLevel> bids, asks;  ///< Book levels (absolute sizes; "0" deletes)
-    std::int64_t updateId = 0; ///< Book "u" (1 = service restart: treat as a snapshot)
-    std::int64_t crossSeq = 0; ///< Book "seq"
+    std::int64_t updateId = 0;          ///< Book "u" (1 = service restart: treat as a snapshot)
+    std::int64_t crossSeq = 0;          ///< Book "seq"
     Ticker24h ticker;
     Timeframe timeframe = Timeframe::M1;
     std::vector<Bar> bars;     ///< Kline (closed = "confirm")

@@ -13,12 +13,18 @@ constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
 
 QString kindName(bybit::EventKind k) {
     switch (k) {
-    case bybit::EventKind::Trades: return QStringLiteral("publicTrade");
-    case bybit::EventKind::Book: return QStringLiteral("orderbook");
-    case bybit::EventKind::Ticker: return QStringLiteral("tickers");
-    case bybit::EventKind::Kline: return QStringLiteral("kline");
-    case bybit::EventKind::Control: return QStringLiteral("control reply");
-    case bybit::EventKind::Unknown: break;
+    case bybit::EventKind::Trades:
+        return QStringLiteral("publicTrade");
+    case bybit::EventKind::Book:
+        return QStringLiteral("orderbook");
+    case bybit::EventKind::Ticker:
+        return QStringLiteral("tickers");
+    case bybit::EventKind::Kline:
+        return QStringLiteral("kline");
+    case bybit::EventKind::Control:
+        return QStringLiteral("control reply");
+    case bybit::EventKind::Unknown:
+        break;
     }
     return QStringLiteral("unrecognised");
 }
@@ -88,22 +94,27 @@ int BybitFeed::bookDepth() const {
 QString BybitFeed::topicFor(const Subscription& s) const {
     const QString sym = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
-    case Channel::Trades: return QStringLiteral("publicTrade.") + sym;
-    case Channel::Quotes: return QStringLiteral("orderbook.1.") + sym;
-    case Channel::Ticker: return QStringLiteral("tickers.") + sym;
+    case Channel::Trades:
+        return QStringLiteral("publicTrade.") + sym;
+    case Channel::Quotes:
+        return QStringLiteral("orderbook.1.") + sym;
+    case Channel::Ticker:
+        return QStringLiteral("tickers.") + sym;
     case Channel::Bars: {
         const auto iv = bybit::intervalFor(s.timeframe).value_or("1");
-        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') + sym;
+        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') +
+            sym;
     }
-    case Channel::Book: return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
+    case Channel::Book:
+        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
     }
     return {};
 }
 
 QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
     return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
-        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
-               detail::jsonStrings(batch) + "]}";
+        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op +
+            "\",\"args\":[" + detail::jsonStrings(batch) + "]}";
     });
 }
 
@@ -189,11 +200,13 @@ void BybitFeed::onBook(const bybit::Event& ev) {
 void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
-    restGet(QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
-            [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
+    restGet(
+        QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
+        [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
 }
 
-void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                              BarsPageCallback callback) {
     const auto iv = bybit::intervalFor(tf);
     if (!iv) return callback(makeError("Bybit has no " + toString(tf) + " klines"));
     QUrlQuery q;
@@ -203,8 +216,9 @@ void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t
     q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(QStringLiteral("/v5/market/kline"), q, 1, "kline", [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); },
-            callback);
+    restGet(
+        QStringLiteral("/v5/market/kline"), q, 1, "kline",
+        [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -16,8 +16,8 @@ std::vector<Bar> validOnly(const std::vector<Bar>& bars, std::int64_t& rejected,
         if (auto st = b.validate(); !st) {
             ++rejected;
             if (why.isEmpty())
-                why = QStringLiteral("bar %1 rejected: %2").arg(QString::fromStdString(formatUtc(b.openTimeMs)),
-                                                               QString::fromStdString(st.message()));
+                why = QStringLiteral("bar %1 rejected: %2")
+                          .arg(QString::fromStdString(formatUtc(b.openTimeMs)), QString::fromStdString(st.message()));
             continue;
         }
         out.push_back(b);
@@ -41,9 +41,10 @@ CandleRecorder::CandleRecorder(ExchangeFeed& feed, storage::CandleStore& store, 
     connect(&m_feed, &MarketDataFeed::barUpdated, this, [this](const InstrumentId& id, Timeframe tf, const Bar& bar) {
         if (bar.closed && m_series.count({id, tf})) write(id, tf, {bar});
     });
-    connect(&m_feed, &ExchangeFeed::barsBackfilled, this, [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
-        if (m_series.count({id, tf})) write(id, tf, bars);
-    });
+    connect(&m_feed, &ExchangeFeed::barsBackfilled, this,
+            [this](const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
+                if (m_series.count({id, tf})) write(id, tf, bars);
+            });
 }
 
 Status CandleRecorder::record(const InstrumentId& id, Timeframe tf) {
@@ -106,7 +107,11 @@ Status HistoryDownloader::start(const InstrumentId& id, Timeframe tf, std::int64
     m_running = true;
     QPointer<HistoryDownloader> self(this);
     QMetaObject::invokeMethod(
-        this, [self] { if (self) self->nextGap(); }, Qt::QueuedConnection);
+        this,
+        [self] {
+            if (self) self->nextGap();
+        },
+        Qt::QueuedConnection);
     return {};
 }
 
@@ -125,7 +130,8 @@ void HistoryDownloader::nextGap() {
         std::int64_t missing = 0;
         for (const auto& g : m_stillMissing) missing += g.missingBars;
         QString msg = QStringLiteral("%1 bars written").arg(m_written);
-        if (missing > 0) msg += QStringLiteral("; %1 bars in %2 runs not available from the venue").arg(missing).arg(m_stillMissing.size());
+        if (missing > 0)
+            msg += QStringLiteral("; %1 bars in %2 runs not available from the venue").arg(missing).arg(m_stillMissing.size());
         if (m_rejected > 0) msg += QStringLiteral("; %1 invalid bars skipped").arg(m_rejected);
         return finish(true, msg);
     }
@@ -176,8 +182,8 @@ public:
     // Runs on the worker thread.
     void run(BackgroundHistoryDownload* owner) {
         auto fail = [owner](const std::string& why) {
-            QMetaObject::invokeMethod(owner, [owner, why] { Q_EMIT owner->finished(false, QString::fromStdString(why), 0); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                owner, [owner, why] { Q_EMIT owner->finished(false, QString::fromStdString(why), 0); }, Qt::QueuedConnection);
         };
         auto db = storage::Database::open(m_request.databasePath);
         if (!db) return fail(db.message());
@@ -190,9 +196,9 @@ public:
         QObject::connect(m_downloader.get(), &HistoryDownloader::progress, owner, &BackgroundHistoryDownload::progress,
                          Qt::QueuedConnection);
         HistoryDownloader* d = m_downloader.get();
-        QObject::connect(d, &HistoryDownloader::finished, owner, [owner, d](bool ok, const QString& msg) {
-            Q_EMIT owner->finished(ok, msg, d->barsWritten());
-        }, Qt::QueuedConnection);
+        QObject::connect(
+            d, &HistoryDownloader::finished, owner,
+            [owner, d](bool ok, const QString& msg) { Q_EMIT owner->finished(ok, msg, d->barsWritten()); }, Qt::QueuedConnection);
         if (auto st = m_downloader->start(m_request.instrument, m_request.timeframe, m_request.fromMs, m_request.toMs); !st)
             return fail(st.message());
     }
@@ -217,26 +223,33 @@ private:
 
 BackgroundHistoryDownload::BackgroundHistoryDownload(QObject* parent) : QObject(parent) {
     // When the download ends, tear the worker down on its thread and stop the thread.
-    connect(this, &BackgroundHistoryDownload::finished, this, [this] {
-        if (!m_thread) return;
-        Worker* worker = m_worker;
-        QMetaObject::invokeMethod(worker, [worker] { worker->teardown(); }, Qt::BlockingQueuedConnection);
-        m_thread->quit();
-        m_thread->wait();
-        delete m_worker;
-        delete m_thread;
-        m_worker = nullptr;
-        m_thread = nullptr;
-    }, Qt::QueuedConnection);
+    connect(
+        this, &BackgroundHistoryDownload::finished, this,
+        [this] {
+            if (!m_thread) return;
+            Worker* worker = m_worker;
+            QMetaObject::invokeMethod(
+                worker, [worker] { worker->teardown(); }, Qt::BlockingQueuedConnection);
+            m_thread->quit();
+            m_thread->wait();
+            delete m_worker;
+            delete m_thread;
+            m_worker = nullptr;
+            m_thread = nullptr;
+        },
+        Qt::QueuedConnection);
 }
 
 BackgroundHistoryDownload::~BackgroundHistoryDownload() {
     if (!m_thread) return;
     Worker* w = m_worker;
-    QMetaObject::invokeMethod(w, [w] {
-        w->cancel();
-        w->teardown();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        w,
+        [w] {
+            w->cancel();
+            w->teardown();
+        },
+        Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_worker;
@@ -251,14 +264,16 @@ bool BackgroundHistoryDownload::start(Request request) {
     m_worker->moveToThread(m_thread);
     m_thread->start();
     Worker* w = m_worker;
-    QMetaObject::invokeMethod(w, [w, this] { w->run(this); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, this] { w->run(this); }, Qt::QueuedConnection);
     return true;
 }
 
 void BackgroundHistoryDownload::cancel() {
     if (!m_worker) return;
     Worker* w = m_worker;
-    QMetaObject::invokeMethod(w, [w] { w->cancel(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w] { w->cancel(); }, Qt::QueuedConnection);
 }
 
 }  // namespace kairos::marketdata

@@ -114,9 +114,9 @@ class BackgroundHistoryDownload : public QObject {
     Q_OBJECT
 public:
     struct Request {
-        QString venue;            ///< "BINANCE", ...
-        FeedConfig config;        ///< e.g. defaultFeedConfig + applyUrlOverrides
-        QString databasePath;     ///< the profile database file
+        QString venue;         ///< "BINANCE", ...
+        FeedConfig config;     ///< e.g. defaultFeedConfig + applyUrlOverrides
+        QString databasePath;  ///< the profile database file
         InstrumentId instrument;
         Timeframe timeframe = Timeframe::M1;
         std::int64_t fromMs = 0;

@@ -13,14 +13,18 @@ using namespace kairos::marketdata::detail;
 namespace {
 
 constexpr std::pair<Timeframe, std::string_view> kGranularities[] = {
-    {Timeframe::M1, "ONE_MINUTE"}, {Timeframe::M5, "FIVE_MINUTE"}, {Timeframe::M15, "FIFTEEN_MINUTE"}, {Timeframe::M30, "THIRTY_MINUTE"},
-    {Timeframe::H1, "ONE_HOUR"},   {Timeframe::H2, "TWO_HOUR"},    {Timeframe::H4, "FOUR_HOUR"},       {Timeframe::H6, "SIX_HOUR"},
-    {Timeframe::D1, "ONE_DAY"},
+    {Timeframe::M1, "ONE_MINUTE"},     {Timeframe::M5, "FIVE_MINUTE"}, {Timeframe::M15, "FIFTEEN_MINUTE"},
+    {Timeframe::M30, "THIRTY_MINUTE"}, {Timeframe::H1, "ONE_HOUR"},    {Timeframe::H2, "TWO_HOUR"},
+    {Timeframe::H4, "FOUR_HOUR"},      {Timeframe::H6, "SIX_HOUR"},    {Timeframe::D1, "ONE_DAY"},
 };
 
 constexpr std::pair<EventKind, std::string_view> kChannels[] = {
-    {EventKind::Trades, "market_trades"}, {EventKind::Tickers, "ticker"},         {EventKind::Tickers, "ticker_batch"},
-    {EventKind::Candles, "candles"},      {EventKind::Book, "l2_data"},           {EventKind::Heartbeats, "heartbeats"},
+    {EventKind::Trades, "market_trades"},
+    {EventKind::Tickers, "ticker"},
+    {EventKind::Tickers, "ticker_batch"},
+    {EventKind::Candles, "candles"},
+    {EventKind::Book, "l2_data"},
+    {EventKind::Heartbeats, "heartbeats"},
     {EventKind::Subscriptions, "subscriptions"},
 };
 EventKind channelKind(std::string_view ch) { return meaningOr(kChannels, ch, EventKind::Other); }
@@ -63,21 +67,26 @@ struct TradeSlot {
     std::string_view* product;
 };
 constexpr std::array<Field<TradeSlot>, 6> kTradeFields{{
-    {"trade_id", "trade_id", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+    {"trade_id", "trade_id",
+     [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
          if (!sc.readNumberOrString(x)) return false;
          c.trade->tradeId.assign(x);
          return true;
-     }, true},
-    {"product_id", "product_id", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return sc.readString(*c.product); }, true},
+     },
+     true},
+    {"product_id", "product_id", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return sc.readString(*c.product); },
+     true},
     {"price", "price", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->price, x); }, true},
     {"size", "size", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->quantity, x); }, true},
     {"time", "time", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return readTime(sc, c.trade->timeMs); }, true},
     // The maker's side (EXCHANGES.md trap 10): a SELL maker was hit by a buyer.
-    {"side", "side", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+    {"side", "side",
+     [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
          if (!sc.readString(x) || (x != "SELL" && x != "BUY")) return false;
          c.trade->aggressor = x == "SELL" ? Side::Buy : Side::Sell;
          return true;
-     }, true},
+     },
+     true},
 }};
 
 Status decodeTrade(JsonScanner& sc, Event& ev, std::size_t n) {
@@ -88,15 +97,22 @@ Status decodeTrade(JsonScanner& sc, Event& ev, std::size_t n) {
 }
 
 constexpr std::array<Field<TickerItem>, 9> kTickerFields{{
-    {"product_id", "product_id", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return sc.readString(it.productId); }, true},
-    {"price", "price", [](JsonScanner& sc, TickerItem& it, std::string_view& x) { return readDec(sc, it.ticker.lastPrice, x); }, true},
-    {"volume_24_h", "volume_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.volume); }},
-    {"low_24_h", "low_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.lowPrice); }},
-    {"high_24_h", "high_24_h", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.highPrice); }},
+    {"product_id", "product_id", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return sc.readString(it.productId); },
+     true},
+    {"price", "price", [](JsonScanner& sc, TickerItem& it, std::string_view& x) { return readDec(sc, it.ticker.lastPrice, x); },
+     true},
+    {"volume_24_h", "volume_24_h",
+     [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.volume); }},
+    {"low_24_h", "low_24_h",
+     [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.lowPrice); }},
+    {"high_24_h", "high_24_h",
+     [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.ticker.highPrice); }},
     {"best_bid", "best_bid", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.bid); }},
-    {"best_bid_quantity", "best_bid_quantity", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.bidSize); }},
+    {"best_bid_quantity", "best_bid_quantity",
+     [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.bidSize); }},
     {"best_ask", "best_ask", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.ask); }},
-    {"best_ask_quantity", "best_ask_quantity", [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.askSize); }},
+    {"best_ask_quantity", "best_ask_quantity",
+     [](JsonScanner& sc, TickerItem& it, std::string_view&) { return readOptDec(sc, it.quote.askSize); }},
 }};
 
 Status decodeTicker(JsonScanner& sc, Event& ev, std::size_t n) {
@@ -111,12 +127,14 @@ Status decodeTicker(JsonScanner& sc, Event& ev, std::size_t n) {
 
 constexpr std::array<Field<CandleItem>, 7> kCandleFields{{
     {"product_id", "product_id", [](JsonScanner& sc, CandleItem& c, std::string_view&) { return sc.readString(c.productId); }},
-    {"start", "start", [](JsonScanner& sc, CandleItem& c, std::string_view&) {
+    {"start", "start",
+     [](JsonScanner& sc, CandleItem& c, std::string_view&) {
          std::int64_t secs = 0;
          if (!readIntString(sc, secs)) return false;
          c.bar.openTimeMs = secs * 1000;
          return true;
-     }, true},
+     },
+     true},
     {"open", "open", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.open, x); }, true},
     {"high", "high", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.high, x); }, true},
     {"low", "low", [](JsonScanner& sc, CandleItem& c, std::string_view& x) { return readDec(sc, c.bar.low, x); }, true},
@@ -139,8 +157,10 @@ struct LevelUpdate {
 };
 constexpr std::array<Field<LevelUpdate>, 3> kLevelFields{{
     {"side", "side", [](JsonScanner& sc, LevelUpdate& u, std::string_view&) { return sc.readString(u.side); }, true},
-    {"price_level", "price_level", [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.price, x); }, true},
-    {"new_quantity", "new_quantity", [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.quantity, x); }, true},
+    {"price_level", "price_level",
+     [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.price, x); }, true},
+    {"new_quantity", "new_quantity",
+     [](JsonScanner& sc, LevelUpdate& u, std::string_view& x) { return readDec(sc, u.level.quantity, x); }, true},
 }};
 
 /// One l2_data event: {"type", "product_id", "updates": [{"side", "event_time", "price_level", "new_quantity"}]}.
@@ -165,9 +185,12 @@ Status decodeBook(JsonScanner& sc, Event& ev, std::size_t n, std::string_view ty
                 LevelUpdate u;
                 if (auto st = scanFields(sc, "l2_data", kLevelFields, u); !st) return st;
                 // "bid"; the ask side is "offer" (⚠ not shown in the stored docs; "ask" accepted too).
-                if (u.side == "bid") b.bids.push_back(u.level);
-                else if (u.side == "offer" || u.side == "ask") b.asks.push_back(u.level);
-                else return badField("l2_data", "side", u.side);
+                if (u.side == "bid")
+                    b.bids.push_back(u.level);
+                else if (u.side == "offer" || u.side == "ask")
+                    b.asks.push_back(u.level);
+                else
+                    return badField("l2_data", "side", u.side);
             }
         } else if (!sc.skipValue()) {
             return malformed("l2_data", "not JSON");
@@ -192,16 +215,18 @@ Status decodeEvents(std::string_view raw, Event& ev) {
         }
         if (!sc.beginObject()) return malformed("events", "an event is not an object");
         while (sc.nextKey(key)) {
-            const char* list = ev.kind == EventKind::Trades ? "trades" : ev.kind == EventKind::Tickers ? "tickers"
-                             : ev.kind == EventKind::Candles ? "candles" : nullptr;
+            const char* list = ev.kind == EventKind::Trades ? "trades"
+                : ev.kind == EventKind::Tickers             ? "tickers"
+                : ev.kind == EventKind::Candles             ? "candles"
+                                                            : nullptr;
             if (key == "type") {
                 if (!sc.readString(type)) return malformed("events", "bad type");
             } else if (list && key == list) {
                 if (!sc.beginArray()) return badField(list, list);
                 while (sc.nextElement()) {
-                    const Status st = ev.kind == EventKind::Trades    ? decodeTrade(sc, ev, trades++)
-                                      : ev.kind == EventKind::Tickers ? decodeTicker(sc, ev, tickers++)
-                                                                      : decodeCandle(sc, ev, candles++);
+                    const Status st = ev.kind == EventKind::Trades ? decodeTrade(sc, ev, trades++)
+                        : ev.kind == EventKind::Tickers            ? decodeTicker(sc, ev, tickers++)
+                                                                   : decodeCandle(sc, ev, candles++);
                     if (!st) return st;
                 }
             } else if (!sc.skipValue()) {
@@ -240,13 +265,20 @@ Status decode(std::string_view json, Event& ev) {
     std::string_view key, events, type;
     while (sc.nextKey(key)) {
         bool ok = true;
-        if (key == "channel") ok = sc.readString(ev.channel);
-        else if (key == "timestamp") ok = readTime(sc, ev.timeMs);
-        else if (key == "sequence_num") ok = sc.readInt(ev.sequenceNum);
-        else if (key == "events") ok = sc.readRaw(events);
-        else if (key == "type") ok = sc.readString(type);
-        else if (key == "message") ok = sc.readString(ev.message);
-        else ok = sc.skipValue();
+        if (key == "channel")
+            ok = sc.readString(ev.channel);
+        else if (key == "timestamp")
+            ok = readTime(sc, ev.timeMs);
+        else if (key == "sequence_num")
+            ok = sc.readInt(ev.sequenceNum);
+        else if (key == "events")
+            ok = sc.readRaw(events);
+        else if (key == "type")
+            ok = sc.readString(type);
+        else if (key == "message")
+            ok = sc.readString(ev.message);
+        else
+            ok = sc.skipValue();
         if (!ok) return badField("message", std::string(key).c_str());
     }
     if (sc.failed() || !sc.atEnd()) return makeError("not JSON");
@@ -258,7 +290,8 @@ Status decode(std::string_view json, Event& ev) {
         return makeError("no \"channel\"");
     }
     ev.kind = channelKind(ev.channel);
-    if (ev.kind == EventKind::Trades || ev.kind == EventKind::Tickers || ev.kind == EventKind::Candles || ev.kind == EventKind::Book) {
+    if (ev.kind == EventKind::Trades || ev.kind == EventKind::Tickers || ev.kind == EventKind::Candles ||
+        ev.kind == EventKind::Book) {
         if (events.empty()) return malformed(std::string(ev.channel).c_str(), "no events");
         return decodeEvents(events, ev);
     }
@@ -294,7 +327,8 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
         }
     }
     if (sc.failed()) return makeError("candles: the response is not valid JSON");
-    if (!haveCandles) return makeError("candles: " + (message.empty() ? std::string("no candles in the response") : std::string(message)));
+    if (!haveCandles)
+        return makeError("candles: " + (message.empty() ? std::string("no candles in the response") : std::string(message)));
     return bars;
 }
 
@@ -304,7 +338,9 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
     if (err.error != QJsonParseError::NoError || !doc.isObject()) return makeError("products: the response is not a JSON object");
     const QJsonObject root = doc.object();
     if (!root.contains(QLatin1String("products")))
-        return makeError("products: " + root.value(QLatin1String("message")).toString(QStringLiteral("no products in the response")).toStdString());
+        return makeError(
+            "products: " +
+            root.value(QLatin1String("message")).toString(QStringLiteral("no products in the response")).toStdString());
     std::vector<Instrument> out;
     for (const auto& v : root.value(QLatin1String("products")).toArray()) {
         const QJsonObject p = v.toObject();
@@ -313,7 +349,8 @@ Result<std::vector<Instrument>> parseProducts(const QByteArray& json, const std:
         i.id = InstrumentId{venue, id};
         i.baseAsset = p.value(QLatin1String("base_currency_id")).toString().toStdString();
         i.quoteAsset = p.value(QLatin1String("quote_currency_id")).toString().toStdString();
-        if (id.empty() || i.baseAsset.empty() || i.quoteAsset.empty()) return makeError("products: an entry lacks product_id/base/quote");
+        if (id.empty() || i.baseAsset.empty() || i.quoteAsset.empty())
+            return makeError("products: an entry lacks product_id/base/quote");
         QString tick = p.value(QLatin1String("price_increment")).toString();
         if (tick.isEmpty()) tick = p.value(QLatin1String("quote_increment")).toString();
         const QString lot = p.value(QLatin1String("base_increment")).toString();

@@ -20,15 +20,15 @@
 namespace kairos::marketdata::coinbase_at {
 
 enum class EventKind : std::uint8_t {
-    Unknown = 1,   ///< neither a channel nor an error: malformed
-    Trades,        ///< market_trades
-    Tickers,       ///< ticker / ticker_batch
-    Candles,       ///< candles (5-minute buckets, no closed flag)
-    Book,          ///< l2_data
+    Unknown = 1,  ///< neither a channel nor an error: malformed
+    Trades,       ///< market_trades
+    Tickers,      ///< ticker / ticker_batch
+    Candles,      ///< candles (5-minute buckets, no closed flag)
+    Book,         ///< l2_data
     Heartbeats,
     Subscriptions,
-    Error,         ///< {"type":"error","message":...}
-    Other,         ///< status and channels the adapter does not use
+    Error,  ///< {"type":"error","message":...}
+    Other,  ///< status and channels the adapter does not use
 };
 
 struct TickerItem {

@@ -13,13 +13,19 @@ using namespace kairos::marketdata::detail;
 namespace {
 
 constexpr std::pair<Timeframe, int> kGranularities[] = {
-    {Timeframe::M1, 60}, {Timeframe::M5, 300}, {Timeframe::M15, 900}, {Timeframe::H1, 3600}, {Timeframe::H6, 21600}, {Timeframe::D1, 86400},
+    {Timeframe::M1, 60},   {Timeframe::M5, 300},   {Timeframe::M15, 900},
+    {Timeframe::H1, 3600}, {Timeframe::H6, 21600}, {Timeframe::D1, 86400},
 };
 
 constexpr std::pair<EventKind, std::string_view> kTypes[] = {
-    {EventKind::Match, "match"},         {EventKind::LastMatch, "last_match"}, {EventKind::Ticker, "ticker"},
-    {EventKind::Snapshot, "snapshot"},   {EventKind::L2Update, "l2update"},    {EventKind::Heartbeat, "heartbeat"},
-    {EventKind::Subscriptions, "subscriptions"}, {EventKind::Error, "error"},
+    {EventKind::Match, "match"},
+    {EventKind::LastMatch, "last_match"},
+    {EventKind::Ticker, "ticker"},
+    {EventKind::Snapshot, "snapshot"},
+    {EventKind::L2Update, "l2update"},
+    {EventKind::Heartbeat, "heartbeat"},
+    {EventKind::Subscriptions, "subscriptions"},
+    {EventKind::Error, "error"},
 };
 EventKind kindOf(std::string_view type) { return meaningOr(kTypes, type, EventKind::Other); }
 
@@ -35,9 +41,12 @@ bool readChanges(JsonScanner& sc, Event& ev) {
         if (!sc.nextElement() || !readDec(sc, l.quantity)) return sc.fail();
         while (sc.nextElement())
             if (!sc.skipValue()) return false;
-        if (side == "buy") ev.bids.push_back(l);
-        else if (side == "sell") ev.asks.push_back(l);
-        else return sc.fail();
+        if (side == "buy")
+            ev.bids.push_back(l);
+        else if (side == "sell")
+            ev.asks.push_back(l);
+        else
+            return sc.fail();
     }
     return !sc.failed();
 }
@@ -95,28 +104,50 @@ Status decode(std::string_view json, Event& ev) {
     Quantity size;
     while (sc.nextKey(key)) {
         bool ok = true;
-        if (key == "type") ok = sc.readString(ev.type);
-        else if (key == "product_id") ok = sc.readString(ev.productId);
-        else if (key == "trade_id" || key == "last_trade_id") ok = sc.readInt(ev.tradeId);
-        else if (key == "sequence") ok = sc.readInt(ev.sequence);
-        else if (key == "price") ok = havePrice = readDec(sc, price, text);
-        else if (key == "size" || key == "last_size") ok = haveSize = readDec(sc, size, text);
-        else if (key == "side") ok = sc.readString(side);
-        else if (key == "time") ok = haveTime = readTime(sc, ev.timeMs);
-        else if (key == "best_bid") ok = readOptDec(sc, ev.quote.bid);
-        else if (key == "best_bid_size") ok = readOptDec(sc, ev.quote.bidSize);
-        else if (key == "best_ask") ok = readOptDec(sc, ev.quote.ask);
-        else if (key == "best_ask_size") ok = readOptDec(sc, ev.quote.askSize);
-        else if (key == "open_24h") ok = readOptDec(sc, ev.ticker.openPrice);
-        else if (key == "high_24h") ok = readOptDec(sc, ev.ticker.highPrice);
-        else if (key == "low_24h") ok = readOptDec(sc, ev.ticker.lowPrice);
-        else if (key == "volume_24h") ok = readOptDec(sc, ev.ticker.volume);
-        else if (key == "bids") ok = haveBids = readLevelArrays(sc, ev.bids);
-        else if (key == "asks") ok = haveAsks = readLevelArrays(sc, ev.asks);
-        else if (key == "changes") ok = haveChanges = readChanges(sc, ev);
-        else if (key == "message") ok = sc.readString(ev.message);
-        else if (key == "reason") ok = sc.readString(ev.reason);
-        else ok = sc.skipValue();
+        if (key == "type")
+            ok = sc.readString(ev.type);
+        else if (key == "product_id")
+            ok = sc.readString(ev.productId);
+        else if (key == "trade_id" || key == "last_trade_id")
+            ok = sc.readInt(ev.tradeId);
+        else if (key == "sequence")
+            ok = sc.readInt(ev.sequence);
+        else if (key == "price")
+            ok = havePrice = readDec(sc, price, text);
+        else if (key == "size" || key == "last_size")
+            ok = haveSize = readDec(sc, size, text);
+        else if (key == "side")
+            ok = sc.readString(side);
+        else if (key == "time")
+            ok = haveTime = readTime(sc, ev.timeMs);
+        else if (key == "best_bid")
+            ok = readOptDec(sc, ev.quote.bid);
+        else if (key == "best_bid_size")
+            ok = readOptDec(sc, ev.quote.bidSize);
+        else if (key == "best_ask")
+            ok = readOptDec(sc, ev.quote.ask);
+        else if (key == "best_ask_size")
+            ok = readOptDec(sc, ev.quote.askSize);
+        else if (key == "open_24h")
+            ok = readOptDec(sc, ev.ticker.openPrice);
+        else if (key == "high_24h")
+            ok = readOptDec(sc, ev.ticker.highPrice);
+        else if (key == "low_24h")
+            ok = readOptDec(sc, ev.ticker.lowPrice);
+        else if (key == "volume_24h")
+            ok = readOptDec(sc, ev.ticker.volume);
+        else if (key == "bids")
+            ok = haveBids = readLevelArrays(sc, ev.bids);
+        else if (key == "asks")
+            ok = haveAsks = readLevelArrays(sc, ev.asks);
+        else if (key == "changes")
+            ok = haveChanges = readChanges(sc, ev);
+        else if (key == "message")
+            ok = sc.readString(ev.message);
+        else if (key == "reason")
+            ok = sc.readString(ev.reason);
+        else
+            ok = sc.skipValue();
         if (!ok) return badField(ev.type.empty() ? "message" : std::string(ev.type).c_str(), std::string(key).c_str(), text);
     }
     if (sc.failed() || !sc.atEnd()) return makeError("not JSON");
@@ -133,9 +164,12 @@ Status decode(std::string_view json, Event& ev) {
         ev.trade.timeMs = ev.timeMs;
         setId(ev.trade.tradeId, ev.tradeId);
         // "side" is the maker's order side: a "sell" maker was hit by a buyer.
-        if (side == "sell") ev.trade.aggressor = Side::Buy;
-        else if (side == "buy") ev.trade.aggressor = Side::Sell;
-        else return badField(what.c_str(), "side", side);
+        if (side == "sell")
+            ev.trade.aggressor = Side::Buy;
+        else if (side == "buy")
+            ev.trade.aggressor = Side::Sell;
+        else
+            return badField(what.c_str(), "side", side);
         break;
     case EventKind::Ticker:
         if (ev.productId.empty() || !havePrice) return malformed(what.c_str(), "missing product_id or price");
@@ -150,7 +184,8 @@ Status decode(std::string_view json, Event& ev) {
     case EventKind::L2Update:
         if (ev.productId.empty() || !haveChanges) return malformed(what.c_str(), "missing product_id or changes");
         break;
-    default: break;
+    default:
+        break;
     }
     return {};
 }
@@ -169,7 +204,8 @@ Result<std::vector<Bar>> parseCandles(std::string_view json) {
         using enum BarColumn;
         Bar b;
         const int bad = readBarRow(sc, {OpenSec, Low, High, Open, Close, Volume}, b);
-        if (bad >= 0) return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
+        if (bad >= 0)
+            return makeError("candles: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
         bars.push_back(b);
     }
     if (sc.failed() || !sc.atEnd()) return makeError("candles: the response is not valid JSON");

@@ -36,15 +36,15 @@ struct Event {
     EventKind kind = EventKind::Unknown;
     std::string_view type;
     std::string_view productId;
-    Trade trade;                 ///< Match / LastMatch (aggressor = the taker = opposite of "side")
-    std::int64_t tradeId = 0;    ///< Match / LastMatch / Ticker; Heartbeat: last_trade_id
+    Trade trade;               ///< Match / LastMatch (aggressor = the taker = opposite of "side")
+    std::int64_t tradeId = 0;  ///< Match / LastMatch / Ticker; Heartbeat: last_trade_id
     std::int64_t sequence = 0;
-    Quote quote;                 ///< Ticker
-    Ticker24h ticker;            ///< Ticker
+    Quote quote;                        ///< Ticker
+    Ticker24h ticker;                   ///< Ticker
     std::vector<BookLevel> bids, asks;  ///< Snapshot; L2Update changes per side, in message order
     std::int64_t timeMs = 0;
-    std::string_view message;    ///< Error
-    std::string_view reason;     ///< Error
+    std::string_view message;  ///< Error
+    std::string_view reason;   ///< Error
 };
 
 /// Decodes one WebSocket message. The event refers into `json`.

@@ -43,8 +43,8 @@ struct Layout {
     // Column indexes.
     int time = 0, date = -1, clock = -1, open = 1, high = 2, low = 3, close = 4, volume = 5;
     int quoteVolume = -1, trades = -1;
-    std::size_t fields = 6;        // fields per data row
-    std::size_t altFields = 0;     // backtrader files whose header lacks "Time": rows have one more field
+    std::size_t fields = 6;     // fields per data row
+    std::size_t altFields = 0;  // backtrader files whose header lacks "Time": rows have one more field
 };
 
 Result<Layout> detectLayout(std::string_view first, const std::string& name) {
@@ -114,8 +114,8 @@ Result<Layout> detectLayout(std::string_view first, const std::string& name) {
 
 // Times outside these years are refused: far outside any market history, they are a misread
 // unit or a damaged row (a microsecond time read as milliseconds lands in the year 56970).
-constexpr std::int64_t kFirstTimeMs = 0;               // 1970-01-01T00:00:00Z
-constexpr std::int64_t kEndTimeMs = 4102444800000LL;   // 2100-01-01T00:00:00Z
+constexpr std::int64_t kFirstTimeMs = 0;              // 1970-01-01T00:00:00Z
+constexpr std::int64_t kEndTimeMs = 4102444800000LL;  // 2100-01-01T00:00:00Z
 
 /// The unit of an integer open time, from its size: 1e14 µs is 1973-03-03 (1e14 ms would be the
 /// year 5138), 1e11 ms is 1973-03-03 (1e11 s would be 5138), 1e8 s is 1973-03-03. Anything
@@ -129,9 +129,12 @@ CsvTimeUnit guessTimeUnit(std::int64_t v) {
 
 const char* unitName(CsvTimeUnit u) {
     switch (u) {
-    case CsvTimeUnit::Seconds: return "seconds";
-    case CsvTimeUnit::Milliseconds: return "milliseconds";
-    case CsvTimeUnit::Microseconds: return "microseconds";
+    case CsvTimeUnit::Seconds:
+        return "seconds";
+    case CsvTimeUnit::Milliseconds:
+        return "milliseconds";
+    case CsvTimeUnit::Microseconds:
+        return "microseconds";
     }
     return "?";
 }
@@ -296,8 +299,8 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
     // many decimals can overflow 64 bits ("1000" in a file that also has "0.30000000000000004").
     auto tooWide = [&](const RawRow& r, const char* what, const std::string& value, int scale, long scaleLine) {
         return makeError(name + ":" + std::to_string(r.line) + ": " + what + " " + value + " does not fit 64 bits at " +
-                         std::to_string(scale) + " decimals, the most this file uses (line " +
-                         std::to_string(scaleLine) + "); round the file's numbers to fewer decimals");
+                         std::to_string(scale) + " decimals, the most this file uses (line " + std::to_string(scaleLine) +
+                         "); round the file's numbers to fewer decimals");
     };
     for (const RawRow& r : rows) {
         Bar b;
@@ -368,7 +371,8 @@ FileNameHints inferFromFileName(const std::string& path) {
         i = 1;
         if (i < tok.size()) {
             const std::string m = lower(tok[i]);
-            if (m == "spot") ++i;
+            if (m == "spot")
+                ++i;
             else if (m == "um" || m == "cm") {
                 venue.append(m == "um" ? "_UM" : "_CM");  // not "_" + std::string: GCC 12 -O3 false -Wrestrict
                 ++i;

@@ -19,10 +19,10 @@
 namespace kairos::marketdata {
 
 enum class CsvFormat : std::uint8_t {
-    BinanceKline = 1,   ///< open_time,open,high,low,close,volume (ms, or s/µs)
-    BinanceArchive,     ///< 12 columns, /api/v3/klines order, header optional; ms, µs since 2025
-    Yahoo,              ///< Date,Open,High,Low,Close,Adj Close,Volume
-    OhlcvOi,            ///< Date[,Time],Open,High,Low,Close,Volume,OpenInterest
+    BinanceKline = 1,  ///< open_time,open,high,low,close,volume (ms, or s/µs)
+    BinanceArchive,    ///< 12 columns, /api/v3/klines order, header optional; ms, µs since 2025
+    Yahoo,             ///< Date,Open,High,Low,Close,Adj Close,Volume
+    OhlcvOi,           ///< Date[,Time],Open,High,Low,Close,Volume,OpenInterest
 };
 
 /// The unit of a file's integer open times.
@@ -37,9 +37,9 @@ struct CsvBars {
     /// The unit the file's integer times were written in (converted to ms in `bars`);
     /// Milliseconds for formats with date columns.
     CsvTimeUnit timeUnit = CsvTimeUnit::Milliseconds;
-    std::vector<Bar> bars;   ///< in file order (validated: increasing open time)
-    int priceScale = 0;      ///< largest number of decimals seen in prices; all prices carry it
-    int volumeScale = 0;     ///< same for volumes
+    std::vector<Bar> bars;     ///< in file order (validated: increasing open time)
+    int priceScale = 0;        ///< largest number of decimals seen in prices; all prices carry it
+    int volumeScale = 0;       ///< same for volumes
     int quoteVolumeScale = 0;  ///< same for quote volumes (archive format only)
 };
 

@@ -43,15 +43,16 @@ const VenueEntry* find(const QString& venue) {
 }
 
 Error unknownVenue(const QString& venue) {
-    return makeError("unknown venue \"" + venue.toStdString() + "\"; supported: " +
-                     supportedVenues().join(QStringLiteral(", ")).toStdString());
+    return makeError("unknown venue \"" + venue.toStdString() +
+                     "\"; supported: " + supportedVenues().join(QStringLiteral(", ")).toStdString());
 }
 
 Status setUrl(QUrl& target, const QString& value, const QString& where) {
     if (value.isEmpty()) return {};
     const QUrl u(value, QUrl::StrictMode);
     if (!u.isValid() || u.scheme().isEmpty() || u.host().isEmpty())
-        return makeError(where.toStdString() + ": \"" + value.toStdString() + "\" is not an absolute URL (e.g. ws://127.0.0.1:9443)");
+        return makeError(where.toStdString() + ": \"" + value.toStdString() +
+                         "\" is not an absolute URL (e.g. ws://127.0.0.1:9443)");
     target = u;
     return {};
 }

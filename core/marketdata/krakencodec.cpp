@@ -15,7 +15,7 @@ using namespace kairos::marketdata::detail;
 namespace {
 
 constexpr std::pair<Timeframe, int> kIntervals[] = {
-    {Timeframe::M1, 1}, {Timeframe::M5, 5}, {Timeframe::M15, 15}, {Timeframe::M30, 30},
+    {Timeframe::M1, 1},  {Timeframe::M5, 5},   {Timeframe::M15, 15},  {Timeframe::M30, 30},
     {Timeframe::H1, 60}, {Timeframe::H4, 240}, {Timeframe::D1, 1440},
 };
 
@@ -49,18 +49,23 @@ constexpr std::array<Field<TradeSlot>, 6> kTradeFields{{
     {"symbol", "symbol", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return sc.readString(*c.symbol); }, true},
     {"price", "price", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->price, x); }, true},
     {"qty", "qty", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) { return readDec(sc, c.trade->quantity, x); }, true},
-    {"timestamp", "timestamp", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return readTime(sc, c.trade->timeMs); }, true},
-    {"trade_id", "trade_id", [](JsonScanner& sc, TradeSlot& c, std::string_view&) {
+    {"timestamp", "timestamp", [](JsonScanner& sc, TradeSlot& c, std::string_view&) { return readTime(sc, c.trade->timeMs); },
+     true},
+    {"trade_id", "trade_id",
+     [](JsonScanner& sc, TradeSlot& c, std::string_view&) {
          std::int64_t id = 0;
          if (!sc.readInt(id)) return false;
          setId(c.trade->tradeId, id);
          return true;
-     }, true},
-    {"side", "side", [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
+     },
+     true},
+    {"side", "side",
+     [](JsonScanner& sc, TradeSlot& c, std::string_view& x) {
          if (!sc.readString(x) || (x != "buy" && x != "sell")) return false;
          c.trade->aggressor = x == "buy" ? Side::Buy : Side::Sell;  // taker side
          return true;
-     }, true},
+     },
+     true},
 }};
 
 struct TickerSlot {
@@ -71,15 +76,22 @@ struct TickerSlot {
 constexpr std::array<Field<TickerSlot>, 11> kTickerFields{{
     {"symbol", "symbol", [](JsonScanner& sc, TickerSlot& c, std::string_view&) { return sc.readString(c.item->symbol); }, true},
     {"bid", "bid", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.bid, x); }},
-    {"bid_qty", "bid_qty", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.bidSize, x); }},
+    {"bid_qty", "bid_qty",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.bidSize, x); }},
     {"ask", "ask", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.ask, x); }},
-    {"ask_qty", "ask_qty", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.askSize, x); }},
-    {"last", "last", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.lastPrice, x); }, true},
-    {"volume", "volume", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.volume, x); }},
+    {"ask_qty", "ask_qty",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->quote.askSize, x); }},
+    {"last", "last", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.lastPrice, x); },
+     true},
+    {"volume", "volume",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.volume, x); }},
     {"low", "low", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.lowPrice, x); }},
-    {"high", "high", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.highPrice, x); }},
-    {"change", "change", [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return c.haveChange = readDec(sc, c.change, x); }},
-    {"timestamp", "timestamp", [](JsonScanner& sc, TickerSlot& c, std::string_view&) { return readTime(sc, c.item->quote.timeMs); }},
+    {"high", "high",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return readDec(sc, c.item->ticker.highPrice, x); }},
+    {"change", "change",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view& x) { return c.haveChange = readDec(sc, c.change, x); }},
+    {"timestamp", "timestamp",
+     [](JsonScanner& sc, TickerSlot& c, std::string_view&) { return readTime(sc, c.item->quote.timeMs); }},
 }};
 
 // "timestamp" is the interval end in the docs example despite its description: interval_begin.
@@ -91,14 +103,17 @@ constexpr std::array<Field<BarItem>, 9> kOhlcFields{{
     {"close", "close", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.close, x); }, true},
     {"volume", "volume", [](JsonScanner& sc, BarItem& b, std::string_view& x) { return readDec(sc, b.bar.volume, x); }, true},
     {"trades", "trades", [](JsonScanner& sc, BarItem& b, std::string_view&) { return sc.readInt(b.bar.tradeCount); }},
-    {"interval_begin", "interval_begin", [](JsonScanner& sc, BarItem& b, std::string_view&) { return readTime(sc, b.bar.openTimeMs); }, true},
-    {"interval", "interval", [](JsonScanner& sc, BarItem& b, std::string_view&) {
+    {"interval_begin", "interval_begin",
+     [](JsonScanner& sc, BarItem& b, std::string_view&) { return readTime(sc, b.bar.openTimeMs); }, true},
+    {"interval", "interval",
+     [](JsonScanner& sc, BarItem& b, std::string_view&) {
          std::int64_t v = 0;
          if (!sc.readInt(v)) return false;
          auto tf = timeframeFor(static_cast<int>(v));
          if (tf) b.timeframe = *tf;
          return tf.has_value();
-     }, true},
+     },
+     true},
 }};
 
 Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
@@ -174,10 +189,14 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
             if (!sc.beginObject()) return malformed(what.c_str(), "an entry is not an object");
             while (sc.nextKey(key)) {
                 bool ok = true;
-                if (key == "symbol") ok = sc.readString(ev.symbol);
-                else if (key == "bids") ok = readLevelObjects(sc, ev.bids);
-                else if (key == "asks") ok = readLevelObjects(sc, ev.asks);
-                else if (key == "timestamp") ok = readTime(sc, ev.timeMs);
+                if (key == "symbol")
+                    ok = sc.readString(ev.symbol);
+                else if (key == "bids")
+                    ok = readLevelObjects(sc, ev.bids);
+                else if (key == "asks")
+                    ok = readLevelObjects(sc, ev.asks);
+                else if (key == "timestamp")
+                    ok = readTime(sc, ev.timeMs);
                 else if (key == "checksum") {
                     std::int64_t c = 0;
                     ok = sc.readInt(c) && c >= 0 && c <= 0xFFFFFFFFLL;
@@ -208,8 +227,9 @@ Status decodeItems(JsonScanner& sc, Event& ev, std::string_view channel) {
 }
 
 constexpr std::pair<EventKind, std::string_view> kChannels[] = {
-    {EventKind::Trades, "trade"},           {EventKind::Tickers, "ticker"},      {EventKind::Ohlc, "ohlc"}, {EventKind::Book, "book"},
-    {EventKind::Instruments, "instrument"}, {EventKind::Heartbeat, "heartbeat"}, {EventKind::Status, "status"},
+    {EventKind::Trades, "trade"},  {EventKind::Tickers, "ticker"},         {EventKind::Ohlc, "ohlc"},
+    {EventKind::Book, "book"},     {EventKind::Instruments, "instrument"}, {EventKind::Heartbeat, "heartbeat"},
+    {EventKind::Status, "status"},
 };
 EventKind channelKind(std::string_view ch) { return meaningOr(kChannels, ch, EventKind::Unknown); }
 
@@ -390,7 +410,9 @@ Result<std::vector<Bar>> parseOhlc(std::string_view json, std::int64_t* last) {
                 Bar b;
                 // Column 5 is the vwap.
                 const int bad = readBarRow(sc, {OpenSec, Open, High, Low, Close, Skip, Volume, TradeCount}, b);
-                if (bad >= 0) return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
+                if (bad >= 0)
+                    return makeError("OHLC: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) +
+                                     " is not valid");
                 bars.push_back(b);
             }
         }
@@ -416,7 +438,8 @@ std::string restPairGuess(const std::string& wsSymbol) {
     return v1(base) + v1(quote);
 }
 
-Result<std::vector<Instrument>> parseAssetPairs(const QByteArray& json, std::vector<std::string>* altnames, const std::string& venue) {
+Result<std::vector<Instrument>> parseAssetPairs(const QByteArray& json, std::vector<std::string>* altnames,
+                                                const std::string& venue) {
     const QJsonObject root = QJsonDocument::fromJson(json).object();
     if (root.isEmpty()) return makeError("AssetPairs: the response is not a JSON object");
     const QJsonArray errs = root.value(QLatin1String("error")).toArray();

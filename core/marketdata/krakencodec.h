@@ -21,14 +21,14 @@ namespace kairos::marketdata::kraken {
 
 enum class EventKind : std::uint8_t {
     Unknown = 1,
-    Trades,      ///< channel "trade"
-    Tickers,     ///< channel "ticker" (best bid/ask + 24 h)
-    Ohlc,        ///< channel "ohlc" (no closed flag: a bar closes when the next one starts)
-    Book,        ///< channel "book"
-    Instruments, ///< channel "instrument": pair precisions
+    Trades,       ///< channel "trade"
+    Tickers,      ///< channel "ticker" (best bid/ask + 24 h)
+    Ohlc,         ///< channel "ohlc" (no closed flag: a bar closes when the next one starts)
+    Book,         ///< channel "book"
+    Instruments,  ///< channel "instrument": pair precisions
     Heartbeat,
     Status,
-    Ack,         ///< {"method":"subscribe"|"unsubscribe", "success":..}
+    Ack,  ///< {"method":"subscribe"|"unsubscribe", "success":..}
     Pong,
 };
 
@@ -56,15 +56,15 @@ struct Event {
     std::vector<TickerItem> tickers;
     std::vector<BarItem> bars;
     std::vector<PairInfo> pairs;
-    std::string_view symbol;  ///< Book
+    std::string_view symbol;            ///< Book
     std::vector<BookLevel> bids, asks;  ///< Book, in message order
     std::uint32_t checksum = 0;
     bool hasChecksum = false;
     std::int64_t timeMs = 0;
-    bool success = false;      ///< Ack
-    std::string_view method;   ///< Ack: subscribe / unsubscribe
-    std::string_view error;    ///< Ack error text
-    std::string_view system;   ///< Status: online, maintenance, ...
+    bool success = false;     ///< Ack
+    std::string_view method;  ///< Ack: subscribe / unsubscribe
+    std::string_view error;   ///< Ack error text
+    std::string_view system;  ///< Status: online, maintenance, ...
 };
 
 Status decode(std::string_view json, Event& out);

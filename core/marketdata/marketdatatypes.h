@@ -15,14 +15,14 @@ namespace kairos::marketdata {
 /// Rolling 24 h statistics of one instrument (Binance `24hrTicker`, Bybit/OKX `tickers`, ...).
 /// Fields the venue does not send stay zero.
 struct Ticker24h {
-    std::int64_t timeMs = 0;   ///< event time (UTC ms)
+    std::int64_t timeMs = 0;  ///< event time (UTC ms)
     Price lastPrice;
-    Price openPrice;           ///< price 24 h ago (or the venue's day open, see the venue notes)
+    Price openPrice;  ///< price 24 h ago (or the venue's day open, see the venue notes)
     Price highPrice;
     Price lowPrice;
-    Quantity volume;           ///< base asset
-    Quantity quoteVolume;      ///< quote asset
-    Price bid;                 ///< best bid when the venue's ticker carries it
+    Quantity volume;       ///< base asset
+    Quantity quoteVolume;  ///< quote asset
+    Price bid;             ///< best bid when the venue's ticker carries it
     Price ask;
 
     friend bool operator==(const Ticker24h&, const Ticker24h&) = default;

@@ -16,13 +16,17 @@ void OrderBook::setSnapshot(const std::vector<BookLevel>& bids, const std::vecto
 }
 
 void OrderBook::setBid(const Price& price, const Quantity& qty) {
-    if (qty.isZero()) m_bids.erase(price);
-    else m_bids.insert_or_assign(price, qty);
+    if (qty.isZero())
+        m_bids.erase(price);
+    else
+        m_bids.insert_or_assign(price, qty);
 }
 
 void OrderBook::setAsk(const Price& price, const Quantity& qty) {
-    if (qty.isZero()) m_asks.erase(price);
-    else m_asks.insert_or_assign(price, qty);
+    if (qty.isZero())
+        m_asks.erase(price);
+    else
+        m_asks.insert_or_assign(price, qty);
 }
 
 void OrderBook::apply(const std::vector<BookLevel>& bids, const std::vector<BookLevel>& asks) {

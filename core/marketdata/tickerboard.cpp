@@ -52,10 +52,12 @@ void TickerBoard::remove(const InstrumentId& id) {
 void TickerBoard::move(std::size_t from, std::size_t to) {
     if (from == to || from >= m_tickers.size() || to >= m_tickers.size()) return;
     auto rotate = [&](auto& v) {
-        if (from < to) std::rotate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(from) + 1,
-                                   v.begin() + static_cast<std::ptrdiff_t>(to) + 1);
-        else std::rotate(v.begin() + static_cast<std::ptrdiff_t>(to), v.begin() + static_cast<std::ptrdiff_t>(from),
-                         v.begin() + static_cast<std::ptrdiff_t>(from) + 1);
+        if (from < to)
+            std::rotate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(from) + 1,
+                        v.begin() + static_cast<std::ptrdiff_t>(to) + 1);
+        else
+            std::rotate(v.begin() + static_cast<std::ptrdiff_t>(to), v.begin() + static_cast<std::ptrdiff_t>(from),
+                        v.begin() + static_cast<std::ptrdiff_t>(from) + 1);
     };
     rotate(m_tickers);
     rotate(m_rolling);

@@ -23,7 +23,7 @@ enum class SignalSide : std::uint8_t { None = 1, Long, Short, Hold };
 /// The latest signal shown for an instrument (from the signal engine).
 struct TickerSignal {
     SignalSide side = SignalSide::None;
-    int confidence = 0;           ///< 0..100
+    int confidence = 0;  ///< 0..100
     std::int64_t timeMs = 0;
     // Levels and reasons, when the signal engine gives them (prices as doubles: display only).
     std::optional<double> entry;
@@ -46,16 +46,16 @@ struct Ticker {
     std::optional<Price> last;
     std::optional<Price> bid;
     std::optional<Price> ask;
-    std::optional<Price> open24h;      ///< price 24h before the last update
+    std::optional<Price> open24h;  ///< price 24h before the last update
     std::optional<Price> high24h;
     std::optional<Price> low24h;
     std::optional<Price> sessionOpen;  ///< open of the current UTC day's bar
     Quantity volume24h;
     Quantity quoteVolume24h;
-    std::int64_t updatedMs = 0;        ///< market time of the last update (0: none yet)
-    int direction = 0;                 ///< +1 last moved up, -1 down, 0 unchanged/unknown
+    std::int64_t updatedMs = 0;  ///< market time of the last update (0: none yet)
+    int direction = 0;           ///< +1 last moved up, -1 down, 0 unchanged/unknown
     TickerSignal signal;
-    std::vector<double> sparkline;     ///< last N closes, oldest first
+    std::vector<double> sparkline;  ///< last N closes, oldest first
 
     /// last / open24h - 1, in percent; nullopt when either is unknown.
     std::optional<double> change24hPct() const;
@@ -95,7 +95,7 @@ private:
     struct Rolling {
         std::deque<Bar> bars;  // closed bars of the last 24 h
         Timeframe tf = Timeframe::H1;
-        bool venueStats = false;  // a venue 24h ticker wins over bars
+        bool venueStats = false;                // a venue 24h ticker wins over bars
         std::int64_t sessionDayMs = INT64_MIN;  // UTC day of sessionOpen
     };
     Ticker* find(const InstrumentId& id, std::size_t* row);

@@ -65,8 +65,9 @@ Result<VenueSettings> readVenueSettings(const QSettings* settings, VenueSettings
         const QVariant venues = settings->value(QStringLiteral("marketdata/venues"));
         // QSettings turns "A,B" in an INI file into a string list.
         const QString venuesText = !venues.isValid() ? QString() : venues.toStringList().join(QLatin1Char(','));
-        if (auto st = layer(venues.isValid() ? venuesText : QString(), settings->value(QStringLiteral("marketdata/defaultVenue")).toString(),
-                            settings->value(QStringLiteral("marketdata/source")).toString(), QStringLiteral("setting marketdata/"));
+        if (auto st = layer(
+                venues.isValid() ? venuesText : QString(), settings->value(QStringLiteral("marketdata/defaultVenue")).toString(),
+                settings->value(QStringLiteral("marketdata/source")).toString(), QStringLiteral("setting marketdata/"));
             !st)
             return st.error();
     }
@@ -80,7 +81,8 @@ Result<VenueSettings> readVenueSettings(const QSettings* settings, VenueSettings
 }
 
 void writeVenueSettings(QSettings& settings, const VenueSettings& v) {
-    settings.setValue(QStringLiteral("marketdata/venues"), v.enabled.isEmpty() ? QStringLiteral("none") : v.enabled.join(QLatin1Char(',')));
+    settings.setValue(QStringLiteral("marketdata/venues"),
+                      v.enabled.isEmpty() ? QStringLiteral("none") : v.enabled.join(QLatin1Char(',')));
     settings.setValue(QStringLiteral("marketdata/defaultVenue"), v.defaultVenue);
     settings.setValue(QStringLiteral("marketdata/source"), sourceName(v.source));
 }
@@ -180,7 +182,8 @@ void VenueDirectory::loadCache(const QString& venue) {
     auto list = instrumentsFromJson(f.readAll());
     VenueState& s = state(venue);
     if (!list) {
-        s.error = tr("the cached instrument list %1 is unreadable (%2); it is refetched").arg(f.fileName(), QString::fromStdString(list.message()));
+        s.error = tr("the cached instrument list %1 is unreadable (%2); it is refetched")
+                      .arg(f.fileName(), QString::fromStdString(list.message()));
         return;
     }
     s.instruments = std::move(*list);

@@ -33,8 +33,8 @@ namespace kairos::marketdata {
 enum class DataSource : std::uint8_t { Replay = 1, Live };
 
 struct VenueSettings {
-    QStringList enabled;       ///< upper-case venue names, in the order given
-    QString defaultVenue;      ///< one of supportedVenues()
+    QStringList enabled;   ///< upper-case venue names, in the order given
+    QString defaultVenue;  ///< one of supportedVenues()
     DataSource source = DataSource::Replay;
 };
 
@@ -52,8 +52,7 @@ class VenueDirectory : public QObject {
     Q_OBJECT
 public:
     /// `settings` (may be null) supplies URL overrides for the feeds; it must outlive this object.
-    VenueDirectory(QString cacheDir, QStringList enabledVenues, const QSettings* settings = nullptr,
-                   QObject* parent = nullptr);
+    VenueDirectory(QString cacheDir, QStringList enabledVenues, const QSettings* settings = nullptr, QObject* parent = nullptr);
     ~VenueDirectory() override;
 
     const QStringList& enabledVenues() const { return m_enabled; }

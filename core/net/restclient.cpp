@@ -112,9 +112,7 @@ void RestClient::cancelAll() {
     m_queue.clear();
 }
 
-void RestClient::holdUntil(std::int64_t untilMs) {
-    m_blockedUntilMs = std::max(m_blockedUntilMs, untilMs);
-}
+void RestClient::holdUntil(std::int64_t untilMs) { m_blockedUntilMs = std::max(m_blockedUntilMs, untilMs); }
 
 void RestClient::pump() {
     if (m_inFlight || m_queue.empty()) return;

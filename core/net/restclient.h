@@ -71,12 +71,12 @@ class RestClient : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        int timeoutMs = 10'000;    ///< per request (Binance times out its side after 10 s)
-        int maxAttempts = 6;       ///< per request, counting rate-limit rejections and errors
+        int timeoutMs = 10'000;  ///< per request (Binance times out its side after 10 s)
+        int maxAttempts = 6;     ///< per request, counting rate-limit rejections and errors
         Backoff::Policy retry{1000, 60'000, 2.0, 0.5};
         std::int64_t maxWaitMs = 3LL * 24 * 3600 * 1000;  ///< a ban longer than this fails the request
         QByteArray userAgent = "Kairos";
-        int minIntervalMs = 0;     ///< at least this long between two requests (Kraken public: 1 s)
+        int minIntervalMs = 0;  ///< at least this long between two requests (Kraken public: 1 s)
     };
 
     using Callback = std::function<void(Result<HttpResponse>)>;

@@ -17,18 +17,18 @@ WsConnection::WsConnection(Options options, QObject* parent)
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &WsConnection::connectNow);
     m_connectTimeout.setSingleShot(true);
-    connect(&m_connectTimeout, &QTimer::timeout, this, [this] {
-        onLost(QStringLiteral("no connection within %1 s").arg(m_options.connectTimeoutMs / 1000), false);
-    });
+    connect(&m_connectTimeout, &QTimer::timeout, this,
+            [this] { onLost(QStringLiteral("no connection within %1 s").arg(m_options.connectTimeoutMs / 1000), false); });
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
         if (!m_socket || m_state != State::Open) return;
-        if (m_options.pingText.isEmpty()) m_socket->ping();
-        else m_socket->sendTextMessage(QString::fromUtf8(m_options.pingText));
+        if (m_options.pingText.isEmpty())
+            m_socket->ping();
+        else
+            m_socket->sendTextMessage(QString::fromUtf8(m_options.pingText));
     });
     m_idleTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        onLost(QStringLiteral("nothing received for %1 s").arg(m_options.idleTimeoutMs / 1000), false);
-    });
+    connect(&m_idleTimer, &QTimer::timeout, this,
+            [this] { onLost(QStringLiteral("nothing received for %1 s").arg(m_options.idleTimeoutMs / 1000), false); });
     m_lifetimeTimer.setSingleShot(true);
     connect(&m_lifetimeTimer, &QTimer::timeout, this,
             [this] { reconnectNow(QStringLiteral("connection lifetime limit reached; reconnecting proactively")); });
@@ -162,7 +162,8 @@ void WsConnection::onConnected() {
     setState(State::Open);
     if (m_options.pingIntervalMs > 0) m_pingTimer.start(m_options.pingIntervalMs);
     if (m_options.idleTimeoutMs > 0) m_idleTimer.start(m_options.idleTimeoutMs);
-    if (m_options.maxLifetimeMs > 0) m_lifetimeTimer.start(static_cast<int>(std::min<qint64>(m_options.maxLifetimeMs, INT32_MAX)));
+    if (m_options.maxLifetimeMs > 0)
+        m_lifetimeTimer.start(static_cast<int>(std::min<qint64>(m_options.maxLifetimeMs, INT32_MAX)));
     Q_EMIT opened();
     flushOutbox();
 }

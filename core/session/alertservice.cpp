@@ -16,8 +16,10 @@ constexpr std::size_t kLogLimit = 2000;  // rows kept in memory; the database ke
 AlertService::AlertService(storage::Database* db, alerts::AlertEngine::HistoryProvider history, QObject* parent)
     : QObject(parent), m_engine(std::move(history)) {
     qRegisterMetaType<kairos::alerts::AlertEvent>();
-    if (db) m_store = std::make_unique<alerts::AlertStore>(*db);
-    else m_storageError = tr("no profile database: alerts last for this session only");
+    if (db)
+        m_store = std::make_unique<alerts::AlertStore>(*db);
+    else
+        m_storageError = tr("no profile database: alerts last for this session only");
 }
 
 AlertService::~AlertService() = default;
@@ -34,8 +36,10 @@ void AlertService::load() {
     for (const alerts::AlertRule& r : loaded->rules)
         if (auto st = m_engine.setRule(r); !st) m_problems.push_back("alert " + std::to_string(r.id) + ": " + st.message());
     auto h = m_store->history(static_cast<int>(kLogLimit));
-    if (h) m_log = std::move(*h);
-    else Q_EMIT errorOccurred(tr("alert history could not be read: %1").arg(QString::fromStdString(h.message())));
+    if (h)
+        m_log = std::move(*h);
+    else
+        Q_EMIT errorOccurred(tr("alert history could not be read: %1").arg(QString::fromStdString(h.message())));
     Q_EMIT rulesChanged();
 }
 
@@ -51,8 +55,7 @@ void AlertService::attach(EventHub& hub) {
 
 void AlertService::startExpiryClock(std::function<std::int64_t(const InstrumentId&)> nowOf, int intervalMs) {
     m_nowOf = std::move(nowOf);
-    if (!m_expiryClock.isActive())
-        connect(&m_expiryClock, &QTimer::timeout, this, [this] { expireDue(m_nowOf); });
+    if (!m_expiryClock.isActive()) connect(&m_expiryClock, &QTimer::timeout, this, [this] { expireDue(m_nowOf); });
     m_expiryClock.start(intervalMs);
 }
 

@@ -25,7 +25,6 @@ namespace kairos::storage {
 class Database;
 }
 
-
 namespace kairos::session {
 
 class AlertService : public QObject {

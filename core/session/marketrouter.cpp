@@ -58,9 +58,9 @@ Route MarketRouter::routeOf(const InstrumentId& id, QString* why) const {
     if (enabled) return Route::Live;
     if (why) {
         *why = marketdata::supportedVenues().contains(venue)
-                   ? tr("%1 is not enabled: Tools > Market data settings").arg(venue)
-                   : tr("No data source for %1: the bundled replay does not have it and %2 is not a supported venue")
-                         .arg(QString::fromStdString(id.toString()), venue);
+            ? tr("%1 is not enabled: Tools > Market data settings").arg(venue)
+            : tr("No data source for %1: the bundled replay does not have it and %2 is not a supported venue")
+                  .arg(QString::fromStdString(id.toString()), venue);
     }
     return Route::None;
 }
@@ -155,7 +155,8 @@ void MarketRouter::sync() {
         // warm every signal rule).
         m_warmPending.insert(id);
         m_session.fetchHistory(id, Timeframe::H1, now - kWarmDaysMs, now);
-        if (f->status().state != marketdata::FeedState::Live) Q_EMIT noteChanged(id, tr("%1: %2").arg(f->name(), f->status().toString()));
+        if (f->status().state != marketdata::FeedState::Live)
+            Q_EMIT noteChanged(id, tr("%1: %2").arg(f->name(), f->status().toString()));
     }
     Q_EMIT subscriptionsChanged();
 }
@@ -164,7 +165,8 @@ void MarketRouter::attachVenueFeed(marketdata::ExchangeFeed* f) {
     if (!m_wiredFeeds.insert(f).second) return;
     m_hub.attachFeed(f);
     const QString venue = f->name();
-    connect(f, &marketdata::MarketDataFeed::statusChanged, this, [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
+    connect(f, &marketdata::MarketDataFeed::statusChanged, this,
+            [this, venue](const marketdata::FeedStatus& st) { onVenueStatus(venue, st); });
     // The feed is destroyed when its venue is disabled.
     connect(f, &QObject::destroyed, this, [this, f] { m_wiredFeeds.erase(f); });
 }

@@ -11,11 +11,13 @@ namespace kairos::session {
 namespace {
 template <class T>
 T settingDecimal(QSettings& s, const char* key, const char* fallback, QStringList* problems) {
-    const QString text = s.value(QStringLiteral("paper/") + QLatin1String(key), QString::fromLatin1(fallback)).toString().trimmed();
+    const QString text =
+        s.value(QStringLiteral("paper/") + QLatin1String(key), QString::fromLatin1(fallback)).toString().trimmed();
     auto v = T::parse(text.toStdString());
     if (v && !v->isNegative()) return *v;
     if (problems)
-        *problems << QObject::tr("paper/%1 \"%2\" is not a non-negative decimal; using %3").arg(QLatin1String(key), text, QLatin1String(fallback));
+        *problems << QObject::tr("paper/%1 \"%2\" is not a non-negative decimal; using %3")
+                         .arg(QLatin1String(key), text, QLatin1String(fallback));
     return T::parse(fallback).value();
 }
 }  // namespace

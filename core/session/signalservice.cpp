@@ -57,7 +57,8 @@ Result<std::vector<signal::StoredSignal>> SignalService::history(const std::vect
     std::vector<signal::StoredSignal> all;
     if (!m_store) return all;
     for (const InstrumentId& id : ids) {
-        auto h = m_store->history(id, kTimeframe, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+        auto h =
+            m_store->history(id, kTimeframe, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
         if (!h) return h.error();
         all.insert(all.end(), h->begin(), h->end());
     }

@@ -28,9 +28,10 @@ struct TerminalSession::LoadResult {
 };
 
 TerminalSession::TerminalSession(Options options, QObject* parent)
-    : QObject(parent), m_options(std::move(options)),
-      m_settings(std::make_unique<QSettings>(QDir(m_options.profileDir).filePath(QStringLiteral("kairos.ini")),
-                                             QSettings::IniFormat)),
+    : QObject(parent),
+      m_options(std::move(options)),
+      m_settings(
+          std::make_unique<QSettings>(QDir(m_options.profileDir).filePath(QStringLiteral("kairos.ini")), QSettings::IniFormat)),
       m_feed(new marketdata::ReplayFeed(this)) {
     m_feed->setSpeed(m_options.replaySpeed);
     if (auto db = storage::Database::openProfile(m_options.profileDir); db) {
@@ -88,8 +89,10 @@ void TerminalSession::fetchHistory(const InstrumentId& id, Timeframe tf, std::in
     auto* dl = new marketdata::HistoryDownloader(*feed, *m_candles, this);
     connect(dl, &marketdata::HistoryDownloader::finished, this, [this, dl, id, tf](bool ok, const QString& message) {
         dl->deleteLater();
-        if (!ok) Q_EMIT historyFailed(id, tf, message);
-        else Q_EMIT historyStored(id, tf, static_cast<int>(dl->barsWritten()));
+        if (!ok)
+            Q_EMIT historyFailed(id, tf, message);
+        else
+            Q_EMIT historyStored(id, tf, static_cast<int>(dl->barsWritten()));
     });
     if (auto st = dl->start(id, tf, fromMs, toMs); !st) {
         dl->deleteLater();
@@ -136,8 +139,8 @@ void TerminalSession::load() {
                     return result;
                 }
             }
-            auto bars = store.range(s.id, s.tf, std::numeric_limits<std::int64_t>::min(),
-                                    std::numeric_limits<std::int64_t>::max());
+            auto bars =
+                store.range(s.id, s.tf, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
             if (!bars) {
                 result->error = QString::fromStdString(bars.message());
                 return result;

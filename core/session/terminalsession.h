@@ -37,8 +37,8 @@ class TerminalSession : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        QString profileDir;   ///< resolved profile directory (must exist)
-        QString dataDir;      ///< bundled data dir (resources/data)
+        QString profileDir;         ///< resolved profile directory (must exist)
+        QString dataDir;            ///< bundled data dir (resources/data)
         double replaySpeed = 3600;  ///< 0 = max
         bool autoStart = true;      ///< start the replay once loaded
         /// Venues enabled when the settings do not say (the app: BINANCE; tests: none, so

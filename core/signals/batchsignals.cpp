@@ -24,8 +24,9 @@ Result<std::vector<SeriesSignals>> generateAll(const std::vector<SeriesInput>& s
         const int n = ++done;
         if (progress) progress(n, total);
     });
-    if (cancel && cancel->load()) return makeError("signal generation was cancelled after " + std::to_string(done.load()) + " of " +
-                                                   std::to_string(total) + " series");
+    if (cancel && cancel->load())
+        return makeError("signal generation was cancelled after " + std::to_string(done.load()) + " of " + std::to_string(total) +
+                         " series");
     return out;
 }
 

@@ -7,10 +7,14 @@ namespace kairos::signal {
 
 std::string toString(Exit e) {
     switch (e) {
-    case Exit::StopLoss: return "stop";
-    case Exit::TakeProfit3: return "tp3";
-    case Exit::Expired: return "expired";
-    case Exit::Open: return "open";
+    case Exit::StopLoss:
+        return "stop";
+    case Exit::TakeProfit3:
+        return "tp3";
+    case Exit::Expired:
+        return "expired";
+    case Exit::Open:
+        return "open";
     }
     return "?";
 }
@@ -22,8 +26,7 @@ Outcome evaluate(const Signal& s, const std::vector<Bar>& bars, const SignalRule
     const double risk = std::fabs(s.entry - s.stopLoss);
     if (!(risk > 0)) return o;
     // First bar that opened after the signal was known.
-    auto it = std::lower_bound(bars.begin(), bars.end(), s.timeMs,
-                               [](const Bar& b, std::int64_t t) { return b.openTimeMs < t; });
+    auto it = std::lower_bound(bars.begin(), bars.end(), s.timeMs, [](const Bar& b, std::int64_t t) { return b.openTimeMs < t; });
     double lastClose = s.entry;
     for (; it != bars.end() && o.barsHeld < maxBars; ++it) {
         ++o.barsHeld;
@@ -62,7 +65,8 @@ std::map<std::string, AccuracyBucket> accuracy(const std::vector<Signal>& list, 
         const Outcome& o = outcomes[i];
         if (list[i].side == Direction::Hold || o.exit == Exit::Open) continue;
         const int band = std::min(list[i].confidence / 20, 4);
-        const std::string bandKey = "confidence " + std::to_string(band * 20) + "-" + (band == 4 ? "100" : std::to_string(band * 20 + 19));
+        const std::string bandKey =
+            "confidence " + std::to_string(band * 20) + "-" + (band == 4 ? "100" : std::to_string(band * 20 + 19));
         for (const std::string& key : {std::string("all"), toString(list[i].side), bandKey}) {
             AccuracyBucket& b = out[key];
             ++b.count;

@@ -17,8 +17,8 @@ enum class Exit : std::uint8_t { StopLoss = 1, TakeProfit3, Expired, Open };
 
 struct Outcome {
     Exit exit = Exit::Open;
-    int tpReached = 0;       ///< highest take-profit touched before the exit (0..3)
-    double r = 0;            ///< result in units of risk: -1 at the stop, tpR[2] at TP3, mark-to-close on expiry
+    int tpReached = 0;  ///< highest take-profit touched before the exit (0..3)
+    double r = 0;       ///< result in units of risk: -1 at the stop, tpR[2] at TP3, mark-to-close on expiry
     int barsHeld = 0;
     std::int64_t resolvedMs = 0;  ///< open time of the bar that ended it
     bool win() const { return tpReached >= 1; }
@@ -29,8 +29,8 @@ struct Outcome {
 Outcome evaluate(const Signal& signal, const std::vector<Bar>& bars, const SignalRules& rules, int maxBars = 48);
 
 struct AccuracyBucket {
-    int count = 0;         ///< resolved LONG/SHORT signals ("signals" is a Qt macro)
-    int wins = 0;        ///< reached TP1 before the stop
+    int count = 0;  ///< resolved LONG/SHORT signals ("signals" is a Qt macro)
+    int wins = 0;   ///< reached TP1 before the stop
     double sumR = 0;
     double winRate() const { return count ? static_cast<double>(wins) / count : 0.0; }
     double averageR() const { return count ? sumR / count : 0.0; }

@@ -37,9 +37,12 @@ Result<FormulaRule> formulaRule(const QJsonValue& v, const std::string& at) {
             r.formula = x.toString().toStdString();
         } else if (key == "side") {
             const QString side = x.toString().toLower();
-            if (side == QLatin1String("long")) r.side = Direction::Long;
-            else if (side == QLatin1String("short")) r.side = Direction::Short;
-            else return makeError(at + ".side must be \"long\" or \"short\"");
+            if (side == QLatin1String("long"))
+                r.side = Direction::Long;
+            else if (side == QLatin1String("short"))
+                r.side = Direction::Short;
+            else
+                return makeError(at + ".side must be \"long\" or \"short\"");
         } else if (key == "weight") {
             auto w = wholeNumber(x, at + ".weight");
             if (!w) return w.error();
@@ -65,13 +68,18 @@ Result<SignalRules> parseRules(std::string_view json) {
         return makeError("not valid JSON at offset " + std::to_string(pe.offset) + ": " + pe.errorString().toStdString());
     if (!doc.isObject()) return makeError("the rules must be a JSON object");
     SignalRules r;
-    std::map<std::string, int*> ints = {
-        {"emaFast", &r.emaFast},     {"emaSlow", &r.emaSlow},         {"emaTrend", &r.emaTrend},   {"adxPeriod", &r.adxPeriod},
-        {"rsiPeriod", &r.rsiPeriod}, {"macdFast", &r.macdFast},       {"macdSlow", &r.macdSlow},   {"macdSignal", &r.macdSignal},
-        {"stochK", &r.stochK},       {"stochSlowing", &r.stochSlowing}, {"stochD", &r.stochD},     {"bbPeriod", &r.bbPeriod},
-        {"mfiPeriod", &r.mfiPeriod}, {"obvSmaPeriod", &r.obvSmaPeriod}, {"atrPeriod", &r.atrPeriod}, {"minScore", &r.minScore}};
-    std::map<std::string, double*> doubles = {{"adxTrending", &r.adxTrending}, {"rsiOversold", &r.rsiOversold},
-                                              {"rsiOverbought", &r.rsiOverbought}, {"bbK", &r.bbK},
+    std::map<std::string, int*> ints = {{"emaFast", &r.emaFast},     {"emaSlow", &r.emaSlow},
+                                        {"emaTrend", &r.emaTrend},   {"adxPeriod", &r.adxPeriod},
+                                        {"rsiPeriod", &r.rsiPeriod}, {"macdFast", &r.macdFast},
+                                        {"macdSlow", &r.macdSlow},   {"macdSignal", &r.macdSignal},
+                                        {"stochK", &r.stochK},       {"stochSlowing", &r.stochSlowing},
+                                        {"stochD", &r.stochD},       {"bbPeriod", &r.bbPeriod},
+                                        {"mfiPeriod", &r.mfiPeriod}, {"obvSmaPeriod", &r.obvSmaPeriod},
+                                        {"atrPeriod", &r.atrPeriod}, {"minScore", &r.minScore}};
+    std::map<std::string, double*> doubles = {{"adxTrending", &r.adxTrending},
+                                              {"rsiOversold", &r.rsiOversold},
+                                              {"rsiOverbought", &r.rsiOverbought},
+                                              {"bbK", &r.bbK},
                                               {"atrStop", &r.atrStop}};
     const QJsonObject o = doc.object();
     for (auto it = o.begin(); it != o.end(); ++it) {

@@ -18,17 +18,29 @@ std::string fmt(const char* f, double a, double b = 0, double c = 0) {
 
 std::string toString(Direction d) {
     switch (d) {
-    case Direction::Long: return "LONG";
-    case Direction::Short: return "SHORT";
-    case Direction::Hold: return "HOLD";
+    case Direction::Long:
+        return "LONG";
+    case Direction::Short:
+        return "SHORT";
+    case Direction::Hold:
+        return "HOLD";
     }
     return "?";
 }
 
 SignalEngine::SignalEngine(SignalRules r)
-    : m_rules(r), m_fast(r.emaFast), m_slow(r.emaSlow), m_trend(r.emaTrend), m_dm(r.adxPeriod), m_rsi(r.rsiPeriod),
-      m_macd(r.macdFast, r.macdSlow, r.macdSignal), m_stoch(r.stochK, r.stochSlowing, r.stochD), m_bb(r.bbPeriod, r.bbK),
-      m_mfi(r.mfiPeriod), m_obvSma(r.obvSmaPeriod), m_atr(r.atrPeriod) {
+    : m_rules(r),
+      m_fast(r.emaFast),
+      m_slow(r.emaSlow),
+      m_trend(r.emaTrend),
+      m_dm(r.adxPeriod),
+      m_rsi(r.rsiPeriod),
+      m_macd(r.macdFast, r.macdSlow, r.macdSignal),
+      m_stoch(r.stochK, r.stochSlowing, r.stochD),
+      m_bb(r.bbPeriod, r.bbK),
+      m_mfi(r.mfiPeriod),
+      m_obvSma(r.obvSmaPeriod),
+      m_atr(r.atrPeriod) {
     for (std::size_t i = 0; i < m_rules.formulas.size(); ++i) {
         const FormulaRule& fr = m_rules.formulas[i];
         if (fr.weight < 1 || (fr.side != Direction::Long && fr.side != Direction::Short)) continue;
@@ -38,9 +50,9 @@ SignalEngine::SignalEngine(SignalRules r)
 
 Status validate(const SignalRules& r) {
     const std::pair<const char*, int> periods[] = {
-        {"emaFast", r.emaFast},   {"emaSlow", r.emaSlow},       {"emaTrend", r.emaTrend},     {"adxPeriod", r.adxPeriod},
-        {"rsiPeriod", r.rsiPeriod}, {"macdFast", r.macdFast},   {"macdSlow", r.macdSlow},     {"macdSignal", r.macdSignal},
-        {"stochK", r.stochK},     {"stochSlowing", r.stochSlowing}, {"stochD", r.stochD},     {"bbPeriod", r.bbPeriod},
+        {"emaFast", r.emaFast},     {"emaSlow", r.emaSlow},           {"emaTrend", r.emaTrend},  {"adxPeriod", r.adxPeriod},
+        {"rsiPeriod", r.rsiPeriod}, {"macdFast", r.macdFast},         {"macdSlow", r.macdSlow},  {"macdSignal", r.macdSignal},
+        {"stochK", r.stochK},       {"stochSlowing", r.stochSlowing}, {"stochD", r.stochD},      {"bbPeriod", r.bbPeriod},
         {"mfiPeriod", r.mfiPeriod}, {"obvSmaPeriod", r.obvSmaPeriod}, {"atrPeriod", r.atrPeriod}};
     for (const auto& [name, v] : periods)
         if (v < 1 || v > 100000) return makeError(std::string(name) + " must be a whole number from 1 to 100000");
@@ -51,15 +63,15 @@ Status validate(const SignalRules& r) {
         const std::string at = "formulas[" + std::to_string(i) + "]";
         if (fr.weight < 1) return makeError(at + ": weight must be at least 1");
         if (fr.side != Direction::Long && fr.side != Direction::Short) return makeError(at + ": side must be long or short");
-        if (auto f = indicators::Formula::parse(fr.formula); !f)
-            return makeError(at + " \"" + fr.formula + "\": " + f.message());
+        if (auto f = indicators::Formula::parse(fr.formula); !f) return makeError(at + " \"" + fr.formula + "\": " + f.message());
     }
     return {};
 }
 
 int SignalEngine::warmup() const {
     return std::max({m_trend.warmup(), m_dm.warmup(), m_rsi.warmup(), m_macd.warmup(), m_stoch.warmup(), m_bb.warmup(),
-                     m_mfi.warmup(), m_obvSma.warmup(), m_atr.warmup()}) + 1;
+                     m_mfi.warmup(), m_obvSma.warmup(), m_atr.warmup()}) +
+        1;
 }
 
 std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTimeMs) {
@@ -103,11 +115,15 @@ std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTime
     const bool trending = adx >= m_rules.adxTrending;
     const int trendWeight = trending ? 4 : 2;
     int trendDir = 0;
-    if (f > sl && sl > t) trendDir = 1;
-    else if (f < sl && sl < t) trendDir = -1;
+    if (f > sl && sl > t)
+        trendDir = 1;
+    else if (f < sl && sl < t)
+        trendDir = -1;
     vote(trendWeight, trendDir,
          fmt("EMA %.0f/%.0f/%.0f ", m_rules.emaFast, m_rules.emaSlow, m_rules.emaTrend) +
-             (trendDir > 0 ? "aligned up" : trendDir < 0 ? "aligned down" : "mixed") +
+             (trendDir > 0       ? "aligned up"
+                  : trendDir < 0 ? "aligned down"
+                                 : "mixed") +
              fmt(trending ? " (ADX %.1f: trending)" : " (ADX %.1f: ranging)", adx));
     // Momentum
     const double rsi = m_rsi.value();
@@ -115,16 +131,24 @@ std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTime
          fmt(rsi <= m_rules.rsiOversold ? "RSI %.1f oversold" : "RSI %.1f overbought", rsi));
     int macdDir = 0;
     if (!std::isnan(prevHist)) {
-        if (macd.histogram > 0 && macd.histogram > prevHist) macdDir = 1;
-        else if (macd.histogram < 0 && macd.histogram < prevHist) macdDir = -1;
+        if (macd.histogram > 0 && macd.histogram > prevHist)
+            macdDir = 1;
+        else if (macd.histogram < 0 && macd.histogram < prevHist)
+            macdDir = -1;
     }
-    vote(1, macdDir, fmt(macdDir > 0 ? "MACD histogram %.4g rising above 0" : "MACD histogram %.4g falling below 0", macd.histogram));
+    vote(1, macdDir,
+         fmt(macdDir > 0 ? "MACD histogram %.4g rising above 0" : "MACD histogram %.4g falling below 0", macd.histogram));
     int stochDir = 0;
     if (!std::isnan(prevK) && !std::isnan(prevD)) {
-        if (prevK <= prevD && st.k > st.d && st.k < 20) stochDir = 1;
-        else if (prevK >= prevD && st.k < st.d && st.k > 80) stochDir = -1;
+        if (prevK <= prevD && st.k > st.d && st.k < 20)
+            stochDir = 1;
+        else if (prevK >= prevD && st.k < st.d && st.k > 80)
+            stochDir = -1;
     }
-    vote(1, stochDir, fmt(stochDir > 0 ? "Stochastic %%K %.1f crossed above %%D in the oversold zone" : "Stochastic %%K %.1f crossed below %%D in the overbought zone", st.k));
+    vote(1, stochDir,
+         fmt(stochDir > 0 ? "Stochastic %%K %.1f crossed above %%D in the oversold zone"
+                          : "Stochastic %%K %.1f crossed below %%D in the overbought zone",
+             st.k));
     // Volatility (mean reversion at the bands)
     const indicators::BandsValue bb = m_bb.value();
     vote(1, c < bb.lower ? 1 : (c > bb.upper ? -1 : 0),

@@ -38,21 +38,21 @@ struct Signal {
     std::int64_t barOpenMs = 0;  ///< the closed bar the signal was computed on
     std::int64_t timeMs = 0;     ///< when it became known: that bar's close time
     Direction side = Direction::Hold;
-    int confidence = 0;          ///< 0..100
-    int score = 0;               ///< net votes (positive: long)
+    int confidence = 0;  ///< 0..100
+    int score = 0;       ///< net votes (positive: long)
     std::vector<std::string> reasons;
-    double entry = 0;            ///< the bar's close
-    double stopLoss = 0;         ///< entry -/+ atrStop * ATR (LONG/SHORT; for HOLD, the long stop)
+    double entry = 0;                     ///< the bar's close
+    double stopLoss = 0;                  ///< entry -/+ atrStop * ATR (LONG/SHORT; for HOLD, the long stop)
     std::array<double, 3> takeProfits{};  ///< entry +/- tpR[k] * risk
-    double rewardRisk = 0;       ///< of TP2: tpR[1]
+    double rewardRisk = 0;                ///< of TP2: tpR[1]
 };
 
 /// A user condition that votes for a side when it holds on a closed bar.
 struct FormulaRule {
-    std::string formula;  ///< e.g. "rsi(close, 14) < 30" (formula.h's grammar)
+    std::string formula;               ///< e.g. "rsi(close, 14) < 30" (formula.h's grammar)
     Direction side = Direction::Long;  ///< Long or Short
-    int weight = 1;       ///< >= 1
-    std::string reason;   ///< shown when it fires (default: "formula <text>")
+    int weight = 1;                    ///< >= 1
+    std::string reason;                ///< shown when it fires (default: "formula <text>")
 };
 
 struct SignalRules {

@@ -17,28 +17,34 @@ SignalStore::SignalStore(storage::Database& db) : d(std::make_unique<Impl>(Impl{
 SignalStore::~SignalStore() = default;
 
 namespace {
-Direction sideOf(const std::string& s) { return s == "LONG" ? Direction::Long : s == "SHORT" ? Direction::Short : Direction::Hold; }
+Direction sideOf(const std::string& s) {
+    return s == "LONG" ? Direction::Long : s == "SHORT" ? Direction::Short : Direction::Hold;
+}
 Exit exitOf(const std::string& s) {
     return s == "stop" ? Exit::StopLoss : s == "tp3" ? Exit::TakeProfit3 : s == "expired" ? Exit::Expired : Exit::Open;
 }
 Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + ": " + storage::sql::sqliteMessage(db)); }
 }  // namespace
 
-Status SignalStore::save(const InstrumentId& id, Timeframe tf, const std::vector<Signal>& list, const std::vector<Outcome>& outcomes) {
-    if (list.size() != outcomes.size()) return makeError("save: " + std::to_string(list.size()) + " signals but " + std::to_string(outcomes.size()) + " outcomes");
+Status SignalStore::save(const InstrumentId& id, Timeframe tf, const std::vector<Signal>& list,
+                         const std::vector<Outcome>& outcomes) {
+    if (list.size() != outcomes.size())
+        return makeError("save: " + std::to_string(list.size()) + " signals but " + std::to_string(outcomes.size()) +
+                         " outcomes");
     auto tx = storage::sql::Transaction::begin(d->db);
     if (!tx) return tx.error();
     Statement st;
-    if (auto s = st.prepare(d->db,
-                            "INSERT INTO signal_history (venue, symbol, timeframe, bar_open, known_at, side, confidence, score, entry, "
-                            "stop_loss, tp1, tp2, tp3, reward_risk, reasons, exit, tp_reached, r, bars_held, resolved_at) "
-                            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20) "
-                            "ON CONFLICT (venue, symbol, timeframe, bar_open) DO UPDATE SET known_at = excluded.known_at, "
-                            "side = excluded.side, confidence = excluded.confidence, score = excluded.score, entry = excluded.entry, "
-                            "stop_loss = excluded.stop_loss, tp1 = excluded.tp1, tp2 = excluded.tp2, tp3 = excluded.tp3, "
-                            "reward_risk = excluded.reward_risk, reasons = excluded.reasons, exit = excluded.exit, "
-                            "tp_reached = excluded.tp_reached, r = excluded.r, bars_held = excluded.bars_held, "
-                            "resolved_at = excluded.resolved_at");
+    if (auto s = st.prepare(
+            d->db,
+            "INSERT INTO signal_history (venue, symbol, timeframe, bar_open, known_at, side, confidence, score, entry, "
+            "stop_loss, tp1, tp2, tp3, reward_risk, reasons, exit, tp_reached, r, bars_held, resolved_at) "
+            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20) "
+            "ON CONFLICT (venue, symbol, timeframe, bar_open) DO UPDATE SET known_at = excluded.known_at, "
+            "side = excluded.side, confidence = excluded.confidence, score = excluded.score, entry = excluded.entry, "
+            "stop_loss = excluded.stop_loss, tp1 = excluded.tp1, tp2 = excluded.tp2, tp3 = excluded.tp3, "
+            "reward_risk = excluded.reward_risk, reasons = excluded.reasons, exit = excluded.exit, "
+            "tp_reached = excluded.tp_reached, r = excluded.r, bars_held = excluded.bars_held, "
+            "resolved_at = excluded.resolved_at");
         !s)
         return s;
     const std::string tfText = toString(tf);
@@ -67,20 +73,25 @@ Status SignalStore::save(const InstrumentId& id, Timeframe tf, const std::vector
         st.bindInt64(17, o.tpReached);
         sqlite3_bind_double(raw, 18, o.r);
         st.bindInt64(19, o.barsHeld);
-        if (o.exit == Exit::Open) sqlite3_bind_null(raw, 20);
-        else st.bindInt64(20, o.resolvedMs);
-        if (st.step() != SQLITE_DONE) return sqlError(d->db, "cannot store the signal at " + formatUtc(s.timeMs) + "; nothing was stored");
+        if (o.exit == Exit::Open)
+            sqlite3_bind_null(raw, 20);
+        else
+            st.bindInt64(20, o.resolvedMs);
+        if (st.step() != SQLITE_DONE)
+            return sqlError(d->db, "cannot store the signal at " + formatUtc(s.timeMs) + "; nothing was stored");
         st.reset();
     }
     return tx->commit();
 }
 
-Result<std::vector<StoredSignal>> SignalStore::history(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const {
+Result<std::vector<StoredSignal>> SignalStore::history(const InstrumentId& id, Timeframe tf, std::int64_t fromMs,
+                                                       std::int64_t toMs) const {
     Statement st;
-    if (auto s = st.prepare(d->db,
-                            "SELECT bar_open, known_at, side, confidence, score, entry, stop_loss, tp1, tp2, tp3, reward_risk, reasons, "
-                            "exit, tp_reached, r, bars_held, coalesce(resolved_at, 0) FROM signal_history "
-                            "WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 AND bar_open >= ?4 AND bar_open < ?5 ORDER BY bar_open");
+    if (auto s = st.prepare(
+            d->db,
+            "SELECT bar_open, known_at, side, confidence, score, entry, stop_loss, tp1, tp2, tp3, reward_risk, reasons, "
+            "exit, tp_reached, r, bars_held, coalesce(resolved_at, 0) FROM signal_history "
+            "WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 AND bar_open >= ?4 AND bar_open < ?5 ORDER BY bar_open");
         !s)
         return s.error();
     st.bindText(1, id.venue);
@@ -119,8 +130,9 @@ Result<std::vector<StoredSignal>> SignalStore::history(const InstrumentId& id, T
 
 Result<std::map<std::string, AccuracyBucket>> SignalStore::accuracy() const {
     Statement st;
-    if (auto s = st.prepare(d->db, "SELECT venue || ':' || symbol, timeframe, side, confidence, tp_reached, r FROM signal_history "
-                                   "WHERE side != 'HOLD' AND exit != 'open'");
+    if (auto s = st.prepare(d->db,
+                            "SELECT venue || ':' || symbol, timeframe, side, confidence, tp_reached, r FROM signal_history "
+                            "WHERE side != 'HOLD' AND exit != 'open'");
         !s)
         return s.error();
     std::map<std::string, AccuracyBucket> out;
@@ -129,8 +141,9 @@ Result<std::map<std::string, AccuracyBucket>> SignalStore::accuracy() const {
         const int band = std::min(st.columnInt(3) / 20, 4);
         const bool win = st.columnInt(4) >= 1;
         const double r = sqlite3_column_double(st.get(), 5);
-        for (const std::string& key : {std::string("all"), st.columnText(2), "instrument " + st.columnText(0), "timeframe " + st.columnText(1),
-                                       "confidence " + std::to_string(band * 20) + "-" + (band == 4 ? "100" : std::to_string(band * 20 + 19))}) {
+        for (const std::string& key :
+             {std::string("all"), st.columnText(2), "instrument " + st.columnText(0), "timeframe " + st.columnText(1),
+              "confidence " + std::to_string(band * 20) + "-" + (band == 4 ? "100" : std::to_string(band * 20 + 19))}) {
             AccuracyBucket& b = out[key];
             ++b.count;
             b.wins += win ? 1 : 0;

@@ -36,8 +36,10 @@ Result<std::vector<StoredSignal>> SignalTracker::onBar(const InstrumentId& id, T
             changed.push_back({id, tf, t->signal, o});
         }
         t->outcome = o;
-        if (o.exit != Exit::Open) t = list.erase(t);
-        else ++t;
+        if (o.exit != Exit::Open)
+            t = list.erase(t);
+        else
+            ++t;
     }
     if (list.empty()) m_open.erase(it);
     if (m_store && !toSave.empty())

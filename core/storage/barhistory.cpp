@@ -21,7 +21,7 @@ std::int64_t closeOf(Timeframe tf, std::int64_t openMs) { return nextBucketStart
 bool tilesInto(Timeframe from, Timeframe to) {
     if (from == to) return true;
     const auto f = fixedDurationMs(from);
-    if (!f) return false;  // months tile nothing but themselves
+    if (!f) return false;                                                      // months tile nothing but themselves
     if (to == Timeframe::MN1 || to == Timeframe::W1) return kDayMs % *f == 0;  // month/week edges are midnights
     const auto t = fixedDurationMs(to);
     return t && *t > *f && *t % *f == 0;  // both aligned to the epoch

@@ -33,9 +33,9 @@ Result<Bar> mergeBar(const Bar& into, const Bar& next);
 
 /// One page of history for a chart.
 struct HistoryPage {
-    std::vector<Bar> bars;                 ///< in increasing open time
-    std::optional<Timeframe> source;       ///< the stored timeframe read (nullopt: nothing stored)
-    bool exhausted = false;                ///< nothing older is stored
+    std::vector<Bar> bars;            ///< in increasing open time
+    std::optional<Timeframe> source;  ///< the stored timeframe read (nullopt: nothing stored)
+    bool exhausted = false;           ///< nothing older is stored
     /// Close time of the newest source bar read (live updates of source bars opening before it are
     /// already in `bars`); 0 when nothing was read.
     std::int64_t sourceEndMs = 0;
@@ -57,8 +57,7 @@ public:
     /// later stored bars are the replay's future); the newest output bar may then be a partial
     /// bucket. The newest output bar is marked closed == false when its bucket ends after the
     /// newest source bar read. Pass INT64_MAX for both to read the latest.
-    Result<HistoryPage> page(const InstrumentId& id, Timeframe tf, std::int64_t beforeMs, std::int64_t endMs,
-                             int count) const;
+    Result<HistoryPage> page(const InstrumentId& id, Timeframe tf, std::int64_t beforeMs, std::int64_t endMs, int count) const;
 
 private:
     CandleStore& m_store;

@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kFindSeriesSql = "SELECT series_id FROM candle_series WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3";
 constexpr const char* kInsertSeriesSql = "INSERT INTO candle_series (venue, symbol, timeframe) VALUES (?1, ?2, ?3)";
 constexpr const char* kUpsertBarSql =
-    "INSERT INTO candles (series_id, " KAIROS_CANDLE_VALUE_COLUMNS ") "
+    "INSERT INTO candles (series_id, " KAIROS_CANDLE_VALUE_COLUMNS
+    ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT (series_id, open_time) DO UPDATE SET "
     "open_raw = excluded.open_raw, high_raw = excluded.high_raw, low_raw = excluded.low_raw, "
@@ -31,9 +32,8 @@ constexpr const char* kRangeSql =
 constexpr const char* kLatestSql =
     "SELECT " KAIROS_CANDLE_VALUE_COLUMNS " FROM candles WHERE series_id = " KAIROS_SERIES_ID_OF_PARAMS
     " ORDER BY open_time DESC LIMIT 1";
-constexpr const char* kOpenTimesSql =
-    "SELECT open_time FROM candles WHERE series_id = " KAIROS_SERIES_ID_OF_PARAMS
-    " AND open_time >= ?4 AND open_time < ?5 ORDER BY open_time";
+constexpr const char* kOpenTimesSql = "SELECT open_time FROM candles WHERE series_id = " KAIROS_SERIES_ID_OF_PARAMS
+                                      " AND open_time >= ?4 AND open_time < ?5 ORDER BY open_time";
 constexpr const char* kSpanSql =
     "SELECT min(open_time), max(open_time), count(*) FROM candles WHERE series_id = " KAIROS_SERIES_ID_OF_PARAMS;
 constexpr const char* kSeriesSql =
@@ -57,9 +57,9 @@ constexpr int kClosedBit = 30;
 
 std::int64_t packScales(const Bar& b) {
     return static_cast<std::int64_t>(b.open.scale()) | static_cast<std::int64_t>(b.high.scale()) << 5 |
-           static_cast<std::int64_t>(b.low.scale()) << 10 | static_cast<std::int64_t>(b.close.scale()) << 15 |
-           static_cast<std::int64_t>(b.volume.scale()) << 20 | static_cast<std::int64_t>(b.quoteVolume.scale()) << 25 |
-           static_cast<std::int64_t>(b.closed ? 1 : 0) << kClosedBit;
+        static_cast<std::int64_t>(b.low.scale()) << 10 | static_cast<std::int64_t>(b.close.scale()) << 15 |
+        static_cast<std::int64_t>(b.volume.scale()) << 20 | static_cast<std::int64_t>(b.quoteVolume.scale()) << 25 |
+        static_cast<std::int64_t>(b.closed ? 1 : 0) << kClosedBit;
 }
 
 bool scalesValid(const Bar& b) {
@@ -177,8 +177,8 @@ CandleStore::~CandleStore() = default;
 Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vector<Bar>& bars) {
     if (bars.empty()) return {};
     const auto fail = [&](const std::string& why) {
-        return makeError("cannot store " + std::to_string(bars.size()) + " bars of " + d->describe(id, tf) + ": " +
-                         why + "; nothing was stored");
+        return makeError("cannot store " + std::to_string(bars.size()) + " bars of " + d->describe(id, tf) + ": " + why +
+                         "; nothing was stored");
     };
     if (auto s = d->ready(d->upsertBar, kUpsertBarSql); !s) return fail(s.message());
 
@@ -212,8 +212,7 @@ Status CandleStore::upsert(const InstrumentId& id, Timeframe tf, const std::vect
     return {};
 }
 
-Result<std::vector<Bar>> CandleStore::range(const InstrumentId& id, Timeframe tf, std::int64_t fromMs,
-                                            std::int64_t toMs) const {
+Result<std::vector<Bar>> CandleStore::range(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const {
     std::vector<Bar> out;
     if (toMs <= fromMs) return out;
     if (auto s = d->ready(d->range, kRangeSql); !s) return makeError("cannot read " + d->describe(id, tf) + ": " + s.message());
@@ -239,8 +238,7 @@ Result<std::optional<Bar>> CandleStore::latest(const InstrumentId& id, Timeframe
     return std::optional<Bar>{out.front()};
 }
 
-Result<std::vector<Gap>> CandleStore::gaps(const InstrumentId& id, Timeframe tf, std::int64_t fromMs,
-                                           std::int64_t toMs) const {
+Result<std::vector<Gap>> CandleStore::gaps(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs) const {
     std::vector<Gap> out;
     if (toMs <= fromMs) return out;
     const auto fail = [&](const std::string& why) {
@@ -291,8 +289,7 @@ Result<std::vector<Gap>> CandleStore::gaps(const InstrumentId& id, Timeframe tf)
 
 Result<std::vector<SeriesInfo>> CandleStore::series() const {
     const auto fail = [&](const std::string& why) {
-        return makeError("cannot list the candle series in " + QDir::toNativeSeparators(d->db.path()).toStdString() +
-                         ": " + why);
+        return makeError("cannot list the candle series in " + QDir::toNativeSeparators(d->db.path()).toStdString() + ": " + why);
     };
     if (auto s = d->ready(d->series, kSeriesSql); !s) return fail(s.message());
     std::vector<SeriesInfo> out;

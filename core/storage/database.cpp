@@ -43,7 +43,8 @@ std::string hex(std::int64_t v) {
 
 Error newerSchemaError(const std::string& where, std::int64_t version, int latest) {
     return makeError(where + " was written by a newer Kairos (schema " + std::to_string(version) + " > " +
-                     std::to_string(latest) + "); it was left untouched. Use a newer Kairos, or another profile "
+                     std::to_string(latest) +
+                     "); it was left untouched. Use a newer Kairos, or another profile "
                      "(--profile DIR or KAIROS_HOME).");
 }
 
@@ -63,12 +64,11 @@ Result<int> migrate(sqlite3* db, std::span<const detail::Migration> steps, const
     for (const auto& step : steps) {
         if (step.version <= *version) continue;
         if (auto s = sql::execSql(db, step.sql); !s)
-            return makeError(where + ": schema migration " + std::to_string(step.version) + " (" + step.name +
-                             ") failed: " + s.message() + "; the database was left as it was (schema " +
-                             std::to_string(*version) + ")");
+            return makeError(where + ": schema migration " + std::to_string(step.version) + " (" + step.name + ") failed: " +
+                             s.message() + "; the database was left as it was (schema " + std::to_string(*version) + ")");
     }
-    const std::string stamp = "PRAGMA user_version = " + std::to_string(latest) +
-                              "; PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
+    const std::string stamp =
+        "PRAGMA user_version = " + std::to_string(latest) + "; PRAGMA application_id = " + std::to_string(kApplicationId) + ";";
     if (auto s = sql::execSql(db, stamp.c_str()); !s)
         return makeError(where + ": cannot record the schema version: " + s.message());
     if (auto s = tx->commit(); !s) return makeError(where + ": cannot commit the schema migration: " + s.message());
@@ -104,9 +104,9 @@ Result<std::string> damageFound(sqlite3* db, qint64 fileBytes) {
 std::string damagedAdvice(const QString& path) {
     const QString name = QFileInfo(path).fileName();
     return "Restore " + name.toStdString() + " from a backup, or move it (with " + name.toStdString() + "-wal and " +
-           name.toStdString() + "-shm beside it, if any) out of " +
-           quotedPath(QDir::toNativeSeparators(QFileInfo(path).absolutePath())) +
-           " to start an empty profile. Commands that only read (e.g. kairos-cli bars) may still work.";
+        name.toStdString() + "-shm beside it, if any) out of " +
+        quotedPath(QDir::toNativeSeparators(QFileInfo(path).absolutePath())) +
+        " to start an empty profile. Commands that only read (e.g. kairos-cli bars) may still work.";
 }
 
 /// "file:" URI for sqlite3_open_v2(SQLITE_OPEN_URI) with `query` appended.
@@ -150,8 +150,8 @@ Result<std::unique_ptr<Database>> Database::open(const QString& path, OpenMode m
     // On a full disk SQLite leaves the -wal (empty) and -shm (a few bytes) it just created beside
     // the file. Nothing is in them, and no other connection can be using them (they would not be
     // new otherwise): remove them so a full disk leaves the profile folder as it was.
-    if (!db && db.message().find(sql::kDiskFullText) != std::string::npos && !hadWal && !hadShm &&
-        QFileInfo(wal).exists() && QFileInfo(wal).size() == 0) {
+    if (!db && db.message().find(sql::kDiskFullText) != std::string::npos && !hadWal && !hadShm && QFileInfo(wal).exists() &&
+        QFileInfo(wal).size() == 0) {
         QFile::remove(wal);
         QFile::remove(shm);
     }
@@ -187,13 +187,13 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     const int rc = sqlite3_open_v2(utf8.constData(), &self->d->db, flags, nullptr);
     sqlite3* db = self->d->db;
     if (rc != SQLITE_OK)
-        return makeError("cannot open " + where + ": " +
-                         (db != nullptr ? sql::sqliteMessage(db) : sql::sqliteMessage(rc)) +
+        return makeError("cannot open " + where + ": " + (db != nullptr ? sql::sqliteMessage(db) : sql::sqliteMessage(rc)) +
                          "; check that the folder exists and is writable");
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     if (!readOnly && sqlite3_db_readonly(db, "main") == 1)
-        return makeError(where + " is read-only (check the permissions of the file and of its folder, and that "
+        return makeError(where +
+                         " is read-only (check the permissions of the file and of its folder, and that "
                          "the disk is not mounted read-only); it was left untouched. Commands that only read, "
                          "e.g. kairos-cli bars, still work.");
 
@@ -212,19 +212,18 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
                                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
         db = self->d->db;
         if (rc2 != SQLITE_OK)
-            return makeError("cannot open " + where + " for reading: " +
-                             (db != nullptr ? sql::sqliteMessage(db) : sql::sqliteMessage(rc2)));
+            return makeError("cannot open " + where +
+                             " for reading: " + (db != nullptr ? sql::sqliteMessage(db) : sql::sqliteMessage(rc2)));
         sqlite3_extended_result_codes(db, 1);
         appId = sql::queryInt64(db, "PRAGMA application_id");
     }
     auto version = appId ? sql::queryInt64(db, "PRAGMA user_version") : Result<std::int64_t>(appId.error());
-    auto objects = version ? sql::queryInt64(db, "SELECT count(*) FROM sqlite_schema")
-                           : Result<std::int64_t>(version.error());
+    auto objects = version ? sql::queryInt64(db, "SELECT count(*) FROM sqlite_schema") : Result<std::int64_t>(version.error());
     if (!objects) {
         const int code = sqlite3_extended_errcode(db);
         if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
-            return makeError("cannot open " + where + ": file is not a database, or it is damaged (" +
-                             objects.message() + "). Move the file aside to start an empty profile, or restore "
+            return makeError("cannot open " + where + ": file is not a database, or it is damaged (" + objects.message() +
+                             "). Move the file aside to start an empty profile, or restore "
                              "it from a backup.");
         return makeError("cannot open " + where + ": " + objects.message());
     }
@@ -233,7 +232,8 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
         return makeError(where + " is a SQLite database of another application (application_id " + hex(*appId) +
                          "), not a Kairos profile; it was left untouched");
     if (*appId == 0 && *version == 0 && *objects > 0)
-        return makeError(where + " is a SQLite database with tables but no Kairos schema version, not a Kairos "
+        return makeError(where +
+                         " is a SQLite database with tables but no Kairos schema version, not a Kairos "
                          "profile; it was left untouched");
     if (*version > latest) return newerSchemaError(where, *version, latest);
     // A read-only connection cannot migrate: an older schema is opened read-write (which fails
@@ -257,8 +257,10 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     }
 
     if (readOnly) {
-        if (auto s = sql::execSql(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                                         "PRAGMA mmap_size = 268435456;"); !s)
+        if (auto s = sql::execSql(db,
+                                  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+                                  "PRAGMA mmap_size = 268435456;");
+            !s)
             return makeError("cannot set up " + where + ": " + s.message());
         self->d->schemaVersion = static_cast<int>(*version);
         return self;
@@ -276,12 +278,16 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     auto journal = sql::queryText(db, "PRAGMA journal_mode = WAL");
     if (!journal) return makeError("cannot set up " + where + ": " + journal.message());
     if (journal.value() != "wal")
-        return makeError("cannot set up " + where + ": the file system does not support SQLite's WAL mode (journal "
-                         "mode stays \"" + journal.value() + "\"); put the profile on a local disk");
-    if (auto s = sql::execSql(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
-                                         // Chart history reads go through 100k-bar ranges: a 64 MiB page
-                                         // cache and memory-mapped reads keep them from re-reading pages.
-                                         "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;"); !s)
+        return makeError("cannot set up " + where +
+                         ": the file system does not support SQLite's WAL mode (journal "
+                         "mode stays \"" +
+                         journal.value() + "\"); put the profile on a local disk");
+    if (auto s = sql::execSql(db,
+                              "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+                              // Chart history reads go through 100k-bar ranges: a 64 MiB page
+                              // cache and memory-mapped reads keep them from re-reading pages.
+                              "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;");
+        !s)
         return makeError("cannot set up " + where + ": " + s.message());
 
     auto migrated = migrate(db, steps, where);
@@ -301,8 +307,9 @@ Result<QString> resolveProfileDir(const QString& cliDir) {
         dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
         source = QStringLiteral("the system's application data folder");
         if (dir.isEmpty())
-            return makeError("cannot find a folder for the profile on this system; set KAIROS_HOME or pass "
-                             "--profile DIR");
+            return makeError(
+                "cannot find a folder for the profile on this system; set KAIROS_HOME or pass "
+                "--profile DIR");
     }
     const QFileInfo info(dir);
     if (info.exists() && !info.isDir())

@@ -78,8 +78,7 @@ public:
 
 private:
     friend Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path,
-                                                                        std::span<const detail::Migration> steps,
-                                                                        OpenMode mode);
+                                                                        std::span<const detail::Migration> steps, OpenMode mode);
     Database();
     struct Impl;
     std::unique_ptr<Impl> d;

@@ -33,8 +33,8 @@ Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + "
 bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 Status checkColour(const std::string& colour) {
-    const bool ok = (colour.size() == 7 || colour.size() == 9) && colour[0] == '#' &&
-                    std::all_of(colour.begin() + 1, colour.end(), isHex);
+    const bool ok =
+        (colour.size() == 7 || colour.size() == 9) && colour[0] == '#' && std::all_of(colour.begin() + 1, colour.end(), isHex);
     if (!ok) return makeError("colour \"" + colour + "\" is not #rrggbb or #aarrggbb");
     return {};
 }
@@ -56,9 +56,12 @@ int anchorCount(DrawingKind kind) {
     switch (kind) {
     case DrawingKind::HorizontalLine:
     case DrawingKind::VerticalLine:
-    case DrawingKind::Text: return 1;
-    case DrawingKind::ParallelChannel: return 3;
-    default: return 2;
+    case DrawingKind::Text:
+        return 1;
+    case DrawingKind::ParallelChannel:
+        return 3;
+    default:
+        return 2;
     }
 }
 
@@ -118,8 +121,9 @@ struct DrawingStore::Impl {
 
     Result<std::int64_t> insert(const InstrumentId& instrument, const Drawing& d) {
         Statement ins;
-        if (auto s = ins.prepare(db, "INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, "
-                                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        if (auto s = ins.prepare(db,
+                                 "INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, "
+                                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             !s)
             return s.error();
         ins.bindText(1, instrument.venue);
@@ -136,8 +140,9 @@ struct DrawingStore::Impl {
 
     Status update(const InstrumentId& instrument, const Drawing& d) {
         Statement up;
-        if (auto s = up.prepare(db, "UPDATE chart_drawings SET kind = ?, points = ?, colour = ?, width = ?, text = ? "
-                                    "WHERE drawing_id = ? AND venue = ? AND symbol = ?");
+        if (auto s = up.prepare(db,
+                                "UPDATE chart_drawings SET kind = ?, points = ?, colour = ?, width = ?, text = ? "
+                                "WHERE drawing_id = ? AND venue = ? AND symbol = ?");
             !s)
             return s;
         up.bindText(1, toString(d.kind));
@@ -160,8 +165,9 @@ DrawingStore::~DrawingStore() = default;
 
 Result<DrawingLoad> DrawingStore::load(const InstrumentId& instrument) const {
     Statement q;
-    if (auto s = q.prepare(d->db, "SELECT drawing_id, kind, points, colour, width, text FROM chart_drawings "
-                                  "WHERE venue = ? AND symbol = ? ORDER BY drawing_id");
+    if (auto s = q.prepare(d->db,
+                           "SELECT drawing_id, kind, points, colour, width, text FROM chart_drawings "
+                           "WHERE venue = ? AND symbol = ? ORDER BY drawing_id");
         !s)
         return s.error();
     q.bindText(1, instrument.venue);

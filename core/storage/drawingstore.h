@@ -32,9 +32,9 @@ enum class DrawingKind : std::uint8_t {
     Measure,
 };
 inline constexpr DrawingKind kAllDrawingKinds[] = {
-    DrawingKind::TrendLine,      DrawingKind::Ray,       DrawingKind::HorizontalLine,
-    DrawingKind::VerticalLine,   DrawingKind::Rectangle, DrawingKind::FibRetracement,
-    DrawingKind::ParallelChannel, DrawingKind::Text,     DrawingKind::Measure,
+    DrawingKind::TrendLine,       DrawingKind::Ray,       DrawingKind::HorizontalLine,
+    DrawingKind::VerticalLine,    DrawingKind::Rectangle, DrawingKind::FibRetracement,
+    DrawingKind::ParallelChannel, DrawingKind::Text,      DrawingKind::Measure,
 };
 
 /// "trend_line", "ray", "horizontal_line", "vertical_line", "rectangle", "fib_retracement",

@@ -35,8 +35,9 @@ Result<std::string> LayoutStore::get(const std::string& key) const {
 
 Status LayoutStore::put(const std::string& key, const std::string& value) {
     Statement st;
-    if (auto s = st.prepare(m_db.handle(), "INSERT INTO ui_state (key, value) VALUES (?, ?) "
-                                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (auto s = st.prepare(m_db.handle(),
+                            "INSERT INTO ui_state (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         !s)
         return s;
     st.bindText(1, key);

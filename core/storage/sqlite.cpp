@@ -16,8 +16,8 @@ bool isDiskFull(int extendedCode, int systemErrno) {
 std::string sqliteMessage(sqlite3* db) {
     if (db == nullptr) return "out of memory opening SQLite";
     const int code = sqlite3_extended_errcode(db);
-    const std::string detail = std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ", code " +
-                               std::to_string(code) + ")";
+    const std::string detail =
+        std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ", code " + std::to_string(code) + ")";
     if (isDiskFull(code, sqlite3_system_errno(db)))
         return std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" + detail + "]";
     return detail;
@@ -45,8 +45,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 Status Statement::prepare(sqlite3* db, std::string_view sql) {
     sqlite3_finalize(m_stmt);
     m_stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                      &m_stmt, nullptr);
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
@@ -70,8 +69,7 @@ Result<Transaction> Transaction::begin(sqlite3* db) {
 }
 
 Transaction::Transaction(Transaction&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_isSavepoint(other.m_isSavepoint),
-      m_done(std::exchange(other.m_done, true)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_isSavepoint(other.m_isSavepoint), m_done(std::exchange(other.m_done, true)) {}
 
 Transaction::~Transaction() { rollback(); }
 

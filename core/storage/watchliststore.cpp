@@ -33,14 +33,14 @@ Status checkName(const std::string& name) {
 Status insertItems(sqlite3* db, std::int64_t id, const std::vector<WatchlistItem>& items) {
     std::set<InstrumentId> seen;
     Statement ins;
-    if (auto s = ins.prepare(db, "INSERT INTO watchlist_items (watchlist_id, position, venue, symbol, favourite) "
-                                 "VALUES (?, ?, ?, ?, ?)");
+    if (auto s = ins.prepare(db,
+                             "INSERT INTO watchlist_items (watchlist_id, position, venue, symbol, favourite) "
+                             "VALUES (?, ?, ?, ?, ?)");
         !s)
         return s;
     std::int64_t pos = 0;
     for (const auto& it : items) {
-        if (!seen.insert(it.instrument).second)
-            return makeError(it.instrument.toString() + " is in the list twice");
+        if (!seen.insert(it.instrument).second) return makeError(it.instrument.toString() + " is in the list twice");
         ins.bindInt64(1, id);
         ins.bindInt64(2, pos++);
         ins.bindText(3, it.instrument.venue);
@@ -61,8 +61,9 @@ Result<std::vector<Watchlist>> WatchlistStore::all() const {
     while ((rc = lists.step()) == SQLITE_ROW) out.push_back({lists.columnInt64(0), lists.columnText(1), {}});
     if (rc != SQLITE_DONE) return sqlError(d->db, "cannot read watchlists");
     Statement items;
-    if (auto s = items.prepare(d->db, "SELECT venue, symbol, favourite FROM watchlist_items WHERE watchlist_id = ? "
-                                      "ORDER BY position");
+    if (auto s = items.prepare(d->db,
+                               "SELECT venue, symbol, favourite FROM watchlist_items WHERE watchlist_id = ? "
+                               "ORDER BY position");
         !s)
         return s.error();
     for (auto& w : out) {
@@ -162,8 +163,9 @@ Result<std::string> WatchlistStore::uiState(const std::string& key) const {
 
 Status WatchlistStore::setUiState(const std::string& key, const std::string& value) {
     Statement st;
-    if (auto s = st.prepare(d->db, "INSERT INTO ui_state (key, value) VALUES (?, ?) "
-                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (auto s = st.prepare(d->db,
+                            "INSERT INTO ui_state (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         !s)
         return s;
     st.bindText(1, key);
@@ -228,7 +230,8 @@ Result<Watchlist> parseWatchlistJson(const std::string& text) {
     for (int i = 0; i < items.size(); ++i) {
         const QJsonObject o = items[i].toObject();
         auto at = [&](const std::string& why) { return makeError("items[" + std::to_string(i) + "]: " + why); };
-        if (!o.value(QStringLiteral("instrument")).isString()) return at("\"instrument\" must be a string like \"BINANCE:BTCUSDT\"");
+        if (!o.value(QStringLiteral("instrument")).isString())
+            return at("\"instrument\" must be a string like \"BINANCE:BTCUSDT\"");
         auto id = InstrumentId::parse(o.value(QStringLiteral("instrument")).toString().toStdString());
         if (!id) return at(id.message());
         const QJsonValue fav = o.value(QStringLiteral("favourite"));

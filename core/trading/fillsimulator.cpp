@@ -17,9 +17,13 @@ T diff(const T& a, const T& b) {
     return r ? *r : a;
 }
 template <class T>
-const T& minOf(const T& a, const T& b) { return b < a ? b : a; }
+const T& minOf(const T& a, const T& b) {
+    return b < a ? b : a;
+}
 template <class T>
-const T& maxOf(const T& a, const T& b) { return a < b ? b : a; }
+const T& maxOf(const T& a, const T& b) {
+    return a < b ? b : a;
+}
 }  // namespace
 
 FillSimulator::FillSimulator(SimulatorConfig config) : m_config(std::move(config)) {}
@@ -171,12 +175,14 @@ Result<OrderEvents> FillSimulator::amend(OrderId id, const Price& price, std::in
     return out;
 }
 
-OrderEvents FillSimulator::cancelAll(const std::optional<InstrumentId>& instrument, std::int64_t nowMs, const std::string& reason) {
+OrderEvents FillSimulator::cancelAll(const std::optional<InstrumentId>& instrument, std::int64_t nowMs,
+                                     const std::string& reason) {
     OrderEvents out;
     const std::vector<OrderId> ids(m_open.begin(), m_open.end());
     for (OrderId id : ids) {
         Slot* s = slot(id);
-        if (s && s->order.isOpen() && (!instrument || s->order.request.instrument == *instrument)) cancelSlot(*s, nowMs, reason, out);
+        if (s && s->order.isOpen() && (!instrument || s->order.request.instrument == *instrument))
+            cancelSlot(*s, nowMs, reason, out);
     }
     return out;
 }
@@ -331,14 +337,17 @@ void FillSimulator::applyEval(Slot& s, const Eval& e, const Quantity& qty, std::
     if (e.fill && !qty.isZero() && !qty.isNegative()) applyFill(s, e.fill->price, qty, e.fill->liquidity, timeMs, out);
 }
 
-void FillSimulator::applyFill(Slot& s, const Price& price, const Quantity& qty, Liquidity liq, std::int64_t timeMs, OrderEvents& out) {
+void FillSimulator::applyFill(Slot& s, const Price& price, const Quantity& qty, Liquidity liq, std::int64_t timeMs,
+                              OrderEvents& out) {
     Order& o = s.order;
     const VenueRules& rules = m_config.rules;
     auto fee = rules.fee(price, qty, liq);
     auto value = rules.notional(price, qty);
     if (!fee || !value) {
-        cancelSlot(s, timeMs, "fill of " + qty.toTrimmedString() + " at " + price.toTrimmedString() +
-                                  " cannot be valued: " + (!fee ? fee.message() : value.message()), out);
+        cancelSlot(s, timeMs,
+                   "fill of " + qty.toTrimmedString() + " at " + price.toTrimmedString() +
+                       " cannot be valued: " + (!fee ? fee.message() : value.message()),
+                   out);
         return;
     }
     o.filledQuantity = sum(o.filledQuantity, qty);

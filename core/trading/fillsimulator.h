@@ -134,7 +134,7 @@ public:
 private:
     struct Slot {
         Order order;
-        bool entryBarChild = false;    // bracket child placed during the current bar
+        bool entryBarChild = false;         // bracket child placed during the current bar
         std::optional<Price> entryBarOpen;  // the entry's fill price (child's "open" in the entry bar)
     };
     struct MarketState {

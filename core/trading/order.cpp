@@ -14,8 +14,8 @@ Quantity Order::remaining() const {
 
 Price Order::averageFillPrice(int scale) const {
     if (filledQuantity.isZero()) return Price::fromRaw(0, scale);
-    auto r = fixedmath::ratioAtScale(filledNotional.raw(), filledNotional.scale(), filledQuantity.raw(), filledQuantity.scale(), scale,
-                                  RoundingMode::HalfEven);
+    auto r = fixedmath::ratioAtScale(filledNotional.raw(), filledNotional.scale(), filledQuantity.raw(), filledQuantity.scale(),
+                                     scale, RoundingMode::HalfEven);
     return Price::fromRaw(r ? *r : 0, scale);
 }
 
@@ -33,25 +33,29 @@ std::string_view name(const std::array<std::pair<E, std::string_view>, N>& table
     return "?";
 }
 
-constexpr std::array<std::pair<OrderType, std::string_view>, 4> kTypes{{
-    {OrderType::Market, "market"}, {OrderType::Limit, "limit"}, {OrderType::Stop, "stop"}, {OrderType::StopLimit, "stop-limit"}}};
+constexpr std::array<std::pair<OrderType, std::string_view>, 4> kTypes{{{OrderType::Market, "market"},
+                                                                        {OrderType::Limit, "limit"},
+                                                                        {OrderType::Stop, "stop"},
+                                                                        {OrderType::StopLimit, "stop-limit"}}};
 constexpr std::array<std::pair<TimeInForce, std::string_view>, 2> kTifs{{{TimeInForce::Gtc, "GTC"}, {TimeInForce::Ioc, "IOC"}}};
 constexpr std::array<std::pair<OrderStatus, std::string_view>, 6> kStatuses{{{OrderStatus::New, "new"},
-                                                                              {OrderStatus::Accepted, "accepted"},
-                                                                              {OrderStatus::PartiallyFilled, "partially filled"},
-                                                                              {OrderStatus::Filled, "filled"},
-                                                                              {OrderStatus::Cancelled, "cancelled"},
-                                                                              {OrderStatus::Rejected, "rejected"}}};
+                                                                             {OrderStatus::Accepted, "accepted"},
+                                                                             {OrderStatus::PartiallyFilled, "partially filled"},
+                                                                             {OrderStatus::Filled, "filled"},
+                                                                             {OrderStatus::Cancelled, "cancelled"},
+                                                                             {OrderStatus::Rejected, "rejected"}}};
 constexpr std::array<std::pair<OrderRole, std::string_view>, 3> kRoles{
     {{OrderRole::Entry, "entry"}, {OrderRole::StopLoss, "stop-loss"}, {OrderRole::TakeProfit, "take-profit"}}};
-constexpr std::array<std::pair<Liquidity, std::string_view>, 2> kLiquidity{{{Liquidity::Maker, "maker"}, {Liquidity::Taker, "taker"}}};
-constexpr std::array<std::pair<OrderEventKind, std::string_view>, 7> kEvents{{{OrderEventKind::Accepted, "accepted"},
-                                                                               {OrderEventKind::Rejected, "rejected"},
-                                                                               {OrderEventKind::Triggered, "triggered"},
-                                                                               {OrderEventKind::PartiallyFilled, "partially filled"},
-                                                                               {OrderEventKind::Filled, "filled"},
-                                                                               {OrderEventKind::Cancelled, "cancelled"},
-                                                                               {OrderEventKind::Amended, "amended"}}};
+constexpr std::array<std::pair<Liquidity, std::string_view>, 2> kLiquidity{
+    {{Liquidity::Maker, "maker"}, {Liquidity::Taker, "taker"}}};
+constexpr std::array<std::pair<OrderEventKind, std::string_view>, 7> kEvents{
+    {{OrderEventKind::Accepted, "accepted"},
+     {OrderEventKind::Rejected, "rejected"},
+     {OrderEventKind::Triggered, "triggered"},
+     {OrderEventKind::PartiallyFilled, "partially filled"},
+     {OrderEventKind::Filled, "filled"},
+     {OrderEventKind::Cancelled, "cancelled"},
+     {OrderEventKind::Amended, "amended"}}};
 constexpr std::array<std::pair<Side, std::string_view>, 2> kSides{{{Side::Buy, "buy"}, {Side::Sell, "sell"}}};
 }  // namespace
 

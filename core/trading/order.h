@@ -70,7 +70,7 @@ struct OrderRequest {
     std::optional<Price> stopPrice;   ///< Stop and StopLimit
     TimeInForce timeInForce = TimeInForce::Gtc;
     Bracket bracket;
-    std::string clientOrderId;        ///< caller's id; generated ("K-<id>") when empty
+    std::string clientOrderId;  ///< caller's id; generated ("K-<id>") when empty
 
     friend bool operator==(const OrderRequest&, const OrderRequest&) = default;
 };
@@ -81,13 +81,13 @@ struct Order {
     OrderRequest request;
     OrderStatus status = OrderStatus::New;
     OrderRole role = OrderRole::Entry;
-    OrderId parentId = 0;        ///< bracket children: the entry order
-    OrderId ocoSiblingId = 0;    ///< bracket children: the other child (0 when alone)
-    bool triggered = false;      ///< Stop/StopLimit: the stop price was reached
-    Quantity filledQuantity;     ///< at the quantity's scale
-    Money filledNotional;        ///< sum of fill price x fill quantity (exact)
+    OrderId parentId = 0;      ///< bracket children: the entry order
+    OrderId ocoSiblingId = 0;  ///< bracket children: the other child (0 when alone)
+    bool triggered = false;    ///< Stop/StopLimit: the stop price was reached
+    Quantity filledQuantity;   ///< at the quantity's scale
+    Money filledNotional;      ///< sum of fill price x fill quantity (exact)
     Money feesPaid;
-    std::string rejectReason;    ///< Rejected: why; Cancelled: why when not by request
+    std::string rejectReason;  ///< Rejected: why; Cancelled: why when not by request
     std::int64_t createdMs = 0;
     std::int64_t updatedMs = 0;
 
@@ -110,7 +110,7 @@ struct Fill {
     Side side = Side::Buy;
     Price price;
     Quantity quantity;
-    Money fee;               ///< in the quote asset, >= 0
+    Money fee;  ///< in the quote asset, >= 0
     Liquidity liquidity = Liquidity::Taker;
     std::int64_t timeMs = 0;
     std::uint64_t fillId = 0;  ///< sequence number given by the simulator (unique per simulator)
@@ -122,11 +122,11 @@ struct Fill {
 enum class OrderEventKind : std::uint8_t {
     Accepted = 1,
     Rejected,
-    Triggered,        ///< a Stop/StopLimit reached its stop price
+    Triggered,  ///< a Stop/StopLimit reached its stop price
     PartiallyFilled,
     Filled,
     Cancelled,
-    Amended,          ///< an open order's limit or stop price was moved (a dragged chart line)
+    Amended,  ///< an open order's limit or stop price was moved (a dragged chart line)
 };
 
 struct OrderEvent {

@@ -48,8 +48,9 @@ Result<std::optional<T>> readOptional(const Statement& st, int rawIndex) {
 
 Status upsertAccountIds(sqlite3* db, OrderId nextOrderId, std::uint64_t nextFillId) {
     Statement st;
-    if (auto s = st.prepare(db, "UPDATE paper_account SET next_order_id = max(next_order_id, ?1), "
-                                "next_fill_id = max(next_fill_id, ?2) WHERE account_id = 1");
+    if (auto s = st.prepare(db,
+                            "UPDATE paper_account SET next_order_id = max(next_order_id, ?1), "
+                            "next_fill_id = max(next_fill_id, ?2) WHERE account_id = 1");
         !s)
         return s;
     st.bindInt64(1, static_cast<std::int64_t>(nextOrderId));
@@ -78,8 +79,9 @@ Result<PaperSnapshot> PaperStore::load() const {
     PaperSnapshot snap;
     {
         Statement st;
-        if (auto s = st.prepare(db, "SELECT starting_cash_raw, money_scale, next_order_id, next_fill_id FROM paper_account "
-                                    "WHERE account_id = 1");
+        if (auto s = st.prepare(db,
+                                "SELECT starting_cash_raw, money_scale, next_order_id, next_fill_id FROM paper_account "
+                                "WHERE account_id = 1");
             !s)
             return s.error();
         const int rc = st.step();
@@ -94,11 +96,13 @@ Result<PaperSnapshot> PaperStore::load() const {
     }
     {
         Statement st;
-        if (auto s = st.prepare(db, "SELECT order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, quantity_scale, "
-                                    "limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, "
-                                    "take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, filled_scale, "
-                                    "filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, updated_at "
-                                    "FROM paper_orders ORDER BY order_id");
+        if (auto s =
+                st.prepare(db,
+                           "SELECT order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, quantity_scale, "
+                           "limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, "
+                           "take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, filled_scale, "
+                           "filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, updated_at "
+                           "FROM paper_orders ORDER BY order_id");
             !s)
             return s.error();
         int rc;
@@ -152,9 +156,10 @@ Result<PaperSnapshot> PaperStore::load() const {
     }
     {
         Statement st;
-        if (auto s = st.prepare(db, "SELECT fill_id, order_id, client_order_id, venue, symbol, side, price_raw, price_scale, "
-                                    "quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms FROM paper_fills "
-                                    "ORDER BY fill_id");
+        if (auto s = st.prepare(db,
+                                "SELECT fill_id, order_id, client_order_id, venue, symbol, side, price_raw, price_scale, "
+                                "quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms FROM paper_fills "
+                                "ORDER BY fill_id");
             !s)
             return s.error();
         int rc;
@@ -187,8 +192,9 @@ Result<PaperSnapshot> PaperStore::load() const {
 
 Status PaperStore::createAccount(const Money& startingCash, std::int64_t nowMs) {
     Statement st;
-    if (auto s = st.prepare(d->db, "INSERT OR IGNORE INTO paper_account (account_id, starting_cash_raw, money_scale, next_order_id, "
-                                   "next_fill_id, created_at) VALUES (1, ?1, ?2, 1, 1, ?3)");
+    if (auto s = st.prepare(d->db,
+                            "INSERT OR IGNORE INTO paper_account (account_id, starting_cash_raw, money_scale, next_order_id, "
+                            "next_fill_id, created_at) VALUES (1, ?1, ?2, 1, 1, ?3)");
         !s)
         return s;
     bindFixed(st, 1, startingCash);
@@ -205,23 +211,24 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
     auto tx = Transaction::begin(db);
     if (!tx) return tx.error();
     Statement up;
-    if (auto s = up.prepare(db, "INSERT INTO paper_orders (order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, "
-                                "quantity_scale, limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, "
-                                "take_profit_raw, take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, "
-                                "filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, "
-                                "updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                                "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (order_id) DO UPDATE SET "
-                                "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
-                                // amend() moves prices (a dragged SL/TP line)
-                                "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
-                                "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "
-                                "stop_loss_raw = excluded.stop_loss_raw, stop_loss_scale = excluded.stop_loss_scale, "
-                                "take_profit_raw = excluded.take_profit_raw, take_profit_scale = excluded.take_profit_scale, "
-                                "status = excluded.status, oco_sibling_id = excluded.oco_sibling_id, triggered = excluded.triggered, "
-                                "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
-                                "filled_notional_raw = excluded.filled_notional_raw, "
-                                "filled_notional_scale = excluded.filled_notional_scale, fees_raw = excluded.fees_raw, "
-                                "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at");
+    if (auto s = up.prepare(db,
+                            "INSERT INTO paper_orders (order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, "
+                            "quantity_scale, limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, "
+                            "take_profit_raw, take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, "
+                            "filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, "
+                            "updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                            "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (order_id) DO UPDATE SET "
+                            "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
+                            // amend() moves prices (a dragged SL/TP line)
+                            "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
+                            "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "
+                            "stop_loss_raw = excluded.stop_loss_raw, stop_loss_scale = excluded.stop_loss_scale, "
+                            "take_profit_raw = excluded.take_profit_raw, take_profit_scale = excluded.take_profit_scale, "
+                            "status = excluded.status, oco_sibling_id = excluded.oco_sibling_id, triggered = excluded.triggered, "
+                            "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
+                            "filled_notional_raw = excluded.filled_notional_raw, "
+                            "filled_notional_scale = excluded.filled_notional_scale, fees_raw = excluded.fees_raw, "
+                            "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at");
         !s)
         return s;
     for (const auto& [id, o] : last) {
@@ -252,9 +259,10 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
         if (up.step() != SQLITE_DONE) return sqlError(db, "paper order " + o->request.clientOrderId + " not saved");
     }
     Statement ins;
-    if (auto s = ins.prepare(db, "INSERT INTO paper_fills (fill_id, order_id, client_order_id, venue, symbol, side, price_raw, "
-                                 "price_scale, quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms) "
-                                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+    if (auto s = ins.prepare(db,
+                             "INSERT INTO paper_fills (fill_id, order_id, client_order_id, venue, symbol, side, price_raw, "
+                             "price_scale, quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms) "
+                             "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
         !s)
         return s;
     for (const auto& e : events) {

@@ -21,7 +21,7 @@ class Database;
 namespace kairos::trading {
 
 struct PaperSnapshot {
-    bool exists = false;      ///< false: no paper account yet (fields below are empty)
+    bool exists = false;  ///< false: no paper account yet (fields below are empty)
     Money startingCash;
     OrderId nextOrderId = 1;
     std::uint64_t nextFillId = 1;

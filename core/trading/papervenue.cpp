@@ -91,7 +91,7 @@ OrderEvents PaperVenue::submit(OrderRequest request) {
         o.request = std::move(request);
         o.status = OrderStatus::Rejected;
         o.rejectReason = "no price for " + o.request.instrument.toString() +
-                         " has arrived yet: paper orders fill against the terminal's prices; wait for the first trade or quote";
+            " has arrived yet: paper orders fill against the terminal's prices; wait for the first trade or quote";
         o.createdMs = o.updatedMs = QDateTime::currentMSecsSinceEpoch();
         return {OrderEvent{OrderEventKind::Rejected, o, std::nullopt}};
     }
@@ -210,8 +210,10 @@ void PaperVenue::onTrade(const InstrumentId& id, const Trade& trade) {
 
 void PaperVenue::onQuote(const InstrumentId& id, const Quote& quote) {
     m_quotes[id] = quote;
-    if (quote.timeMs != 0) m_lastEventMs[id] = std::max(m_lastEventMs[id], quote.timeMs);
-    else m_lastEventMs.try_emplace(id, QDateTime::currentMSecsSinceEpoch());
+    if (quote.timeMs != 0)
+        m_lastEventMs[id] = std::max(m_lastEventMs[id], quote.timeMs);
+    else
+        m_lastEventMs.try_emplace(id, QDateTime::currentMSecsSinceEpoch());
     instrument(id);
     if (!m_trades.count(id))
         if (auto p = lastPrice(id)) m_portfolio.mark(id, *p);

@@ -38,7 +38,8 @@ Portfolio::Portfolio(Money startingCash, int moneyScale)
 
 Status Portfolio::applyFill(const Fill& f) {
     if (f.quantity.isZero() || f.quantity.isNegative())
-        return makeError("fill " + std::to_string(f.fillId) + " has quantity " + f.quantity.toTrimmedString() + "; it must be > 0");
+        return makeError("fill " + std::to_string(f.fillId) + " has quantity " + f.quantity.toTrimmedString() +
+                         "; it must be > 0");
     if (f.price.isZero() || f.price.isNegative())
         return makeError("fill " + std::to_string(f.fillId) + " has price " + f.price.toTrimmedString() + "; it must be > 0");
     if (f.fee.isNegative())
@@ -67,8 +68,9 @@ Status Portfolio::applyFill(const Fill& f) {
         Money costPortion = p.costBasis;
         if (closeQty < posAbs) {
             // costBasis x closeQty / |quantity|, half-to-even at the money scale.
-            auto r = fixedmath::ratioAtScale(static_cast<Int128>(p.costBasis.raw()) * closeQty.raw(), p.costBasis.scale() + closeQty.scale(),
-                                          posAbs.raw(), posAbs.scale(), m_scale, RoundingMode::HalfEven);
+            auto r = fixedmath::ratioAtScale(static_cast<Int128>(p.costBasis.raw()) * closeQty.raw(),
+                                             p.costBasis.scale() + closeQty.scale(), posAbs.raw(), posAbs.scale(), m_scale,
+                                             RoundingMode::HalfEven);
             if (!r) return fail("cost of the closed part: " + r.message());
             costPortion = Money::fromRaw(*r, m_scale);
         }

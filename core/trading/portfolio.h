@@ -35,9 +35,9 @@ namespace kairos::trading {
 
 struct Position {
     InstrumentId instrument;
-    Quantity quantity;          ///< signed: > 0 long, < 0 short, 0 flat
-    Money costBasis;            ///< signed like quantity: sum of open price x quantity
-    Money realizedPnl;          ///< gross of fees, since the ledger began
+    Quantity quantity;  ///< signed: > 0 long, < 0 short, 0 flat
+    Money costBasis;    ///< signed like quantity: sum of open price x quantity
+    Money realizedPnl;  ///< gross of fees, since the ledger began
     Money feesPaid;
     std::optional<Price> markPrice;  ///< latest price known (mark() or last fill)
 

@@ -81,7 +81,8 @@ Result<Quantity> floorToLot(const Quantity& qty, const Instrument& instrument) {
     const int s = std::max(qty.scale(), lot.scale());
     auto q = qty.rescaled(s, RoundingMode::Exact);
     auto l = lot.rescaled(s, RoundingMode::Exact);
-    if (!q || !l) return makeError("quantity " + qty.toTrimmedString() + " cannot be rounded to the lot " + lot.toTrimmedString());
+    if (!q || !l)
+        return makeError("quantity " + qty.toTrimmedString() + " cannot be rounded to the lot " + lot.toTrimmedString());
     return Quantity::fromRaw(roundToStep(q->raw(), l->raw(), RoundingMode::Floor), s);
 }
 
@@ -92,8 +93,7 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
     if (r.side != Side::Buy && r.side != Side::Sell) return makeError("order side is neither buy nor sell");
     if (r.quantity.isZero() || r.quantity.isNegative())
         return makeError("quantity " + r.quantity.toTrimmedString() + " must be greater than zero");
-    if (auto q = inst.checkQuantity(r.quantity); !q)
-        return makeError(q.message() + " (lot size of " + sym + ")");
+    if (auto q = inst.checkQuantity(r.quantity); !q) return makeError(q.message() + " (lot size of " + sym + ")");
 
     const bool needsLimit = r.type == OrderType::Limit || r.type == OrderType::StopLimit;
     const bool needsStop = r.type == OrderType::Stop || r.type == OrderType::StopLimit;
@@ -107,7 +107,8 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
 
     auto checkPx = [&](const std::optional<Price>& p, const char* what) -> Status {
         if (!p) return {};
-        if (p->isZero() || p->isNegative()) return makeError(std::string(what) + " " + priceText(*p) + " must be greater than zero");
+        if (p->isZero() || p->isNegative())
+            return makeError(std::string(what) + " " + priceText(*p) + " must be greater than zero");
         if (auto c = inst.checkPrice(*p); !c)
             return makeError(std::string(what) + " " + priceText(*p) + " is not a multiple of the tick size " +
                              inst.tickSize.toTrimmedString() + " of " + sym);
@@ -140,8 +141,8 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
     } else if (r.bracket.stopLoss && r.bracket.takeProfit) {
         const bool buy = r.side == Side::Buy;
         if (buy ? *r.bracket.stopLoss >= *r.bracket.takeProfit : *r.bracket.stopLoss <= *r.bracket.takeProfit)
-            return makeError("stop-loss " + priceText(*r.bracket.stopLoss) + " and take-profit " + priceText(*r.bracket.takeProfit) +
-                             " are on the wrong sides for a " + std::string(toString(r.side)));
+            return makeError("stop-loss " + priceText(*r.bracket.stopLoss) + " and take-profit " +
+                             priceText(*r.bracket.takeProfit) + " are on the wrong sides for a " + std::string(toString(r.side)));
     }
     return {};
 }

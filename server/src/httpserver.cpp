@@ -86,12 +86,10 @@ private:
         if (!ec) return write(handle(m_parser->get()));
         // The peer went away, timed out or the socket failed: nobody to answer.
         static const auto& httpErrors = http::make_error_code(http::error::bad_target).category();
-        if (ec.category() != httpErrors || ec == http::error::end_of_stream || ec == http::error::partial_message)
-            return close();
+        if (ec.category() != httpErrors || ec == http::error::end_of_stream || ec == http::error::partial_message) return close();
         // A request we cannot parse gets a status that says why, then the connection closes (the
         // rest of the stream cannot be framed).
-        if (ec == http::error::body_limit)
-            return write(parseError(http::status::payload_too_large, "request body too large"));
+        if (ec == http::error::body_limit) return write(parseError(http::status::payload_too_large, "request body too large"));
         if (ec == http::error::header_limit)
             return write(parseError(http::status::request_header_fields_too_large, "request header too large"));
         write(parseError(http::status::bad_request, "malformed request"));
@@ -146,8 +144,10 @@ struct HttpServer::Impl {
     int retryMs = 0;  // current back-off; 0 while accepting works. Only touched by the accept chain.
 
     void log(const std::string& line) const {
-        if (options.log) options.log(line);
-        else std::fprintf(stderr, "kairosd: %s\n", line.c_str());
+        if (options.log)
+            options.log(line);
+        else
+            std::fprintf(stderr, "kairosd: %s\n", line.c_str());
     }
 
     // One accept is outstanding at a time, so the chain below never runs concurrently with itself.

@@ -13,7 +13,7 @@ namespace kairos::server {
 
 struct ServerOptions {
     std::string bindAddress = "127.0.0.1";
-    std::uint16_t port = 8787;        ///< 0 picks a free port (tests)
+    std::uint16_t port = 8787;                ///< 0 picks a free port (tests)
     std::size_t bodyLimitBytes = 64 * 1024;   ///< larger bodies get 413
     std::size_t headerLimitBytes = 8 * 1024;  ///< larger request lines + headers get 431
     int requestTimeoutMs = 15000;

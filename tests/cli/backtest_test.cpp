@@ -57,10 +57,29 @@ TEST(CliBacktest, PrintsMetricsAndTradesThatAddUp) {
     EXPECT_TRUE(r.out.startsWith(QStringLiteral("# BINANCE:ETHUSDT 1h, 2160 bars, 2025-06-21T23:00:00.000Z")))
         << r.out.left(200).toStdString();
     const Parsed p = parse(r.out);
-    for (const char* key : {"initial_capital", "final_equity", "net_profit", "total_return_pct", "cagr_pct", "max_drawdown",
-                            "max_drawdown_pct", "max_drawdown_peak", "max_drawdown_trough", "sharpe", "sortino",
-                            "periods_per_year", "profit_factor", "win_rate_pct", "average_win", "average_loss", "expectancy",
-                            "trades", "wins", "losses", "total_fees", "exposure_pct", "buy_hold_return_pct"})
+    for (const char* key : {"initial_capital",
+                            "final_equity",
+                            "net_profit",
+                            "total_return_pct",
+                            "cagr_pct",
+                            "max_drawdown",
+                            "max_drawdown_pct",
+                            "max_drawdown_peak",
+                            "max_drawdown_trough",
+                            "sharpe",
+                            "sortino",
+                            "periods_per_year",
+                            "profit_factor",
+                            "win_rate_pct",
+                            "average_win",
+                            "average_loss",
+                            "expectancy",
+                            "trades",
+                            "wins",
+                            "losses",
+                            "total_fees",
+                            "exposure_pct",
+                            "buy_hold_return_pct"})
         EXPECT_TRUE(p.metrics.count(QString::fromLatin1(key))) << key;
     // THEN the trades listed are the trades counted, and their net P&L and fees add up to the totals exactly
     ASSERT_GT(p.trades.size(), 10u);
@@ -83,8 +102,9 @@ TEST(CliBacktest, PrintsMetricsAndTradesThatAddUp) {
     EXPECT_EQ(p.metrics.at(QStringLiteral("wins")).toInt(), wins);
 
     // kairos-cli backtest is the same command
-    Out same = run(KAIROS_CLI_PATH, {QStringLiteral("backtest"), QStringLiteral("--input"), eth(), QStringLiteral("--capital"),
-                                     QStringLiteral("5000"), QStringLiteral("--fee-bps"), QStringLiteral("7.5"), QStringLiteral("--trades")});
+    Out same = run(KAIROS_CLI_PATH,
+                   {QStringLiteral("backtest"), QStringLiteral("--input"), eth(), QStringLiteral("--capital"),
+                    QStringLiteral("5000"), QStringLiteral("--fee-bps"), QStringLiteral("7.5"), QStringLiteral("--trades")});
     ASSERT_EQ(same.code, 0) << same.err.toStdString();
     EXPECT_EQ(same.out, r.out);
 
@@ -111,12 +131,17 @@ TEST(CliBacktest, BadInputGivesAClearErrorAndExitCode) {
     expectError({QStringLiteral("--input"), QStringLiteral("/nonexistent/x_1h.csv")}, 1, QStringLiteral("/nonexistent/x_1h.csv"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("lots")}, 2,
                 QStringLiteral("--capital takes a plain decimal number"));
-    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("0")}, 2, QStringLiteral("--capital must be above 0"));
-    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fee-bps"), QStringLiteral("-1")}, 2, QStringLiteral("--fee-bps cannot be negative"));
-    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fraction"), QStringLiteral("2")}, 2, QStringLiteral("fraction of equity"));
-    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--tp"), QStringLiteral("5")}, 2, QStringLiteral("take-profit level"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--capital"), QStringLiteral("0")}, 2,
+                QStringLiteral("--capital must be above 0"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fee-bps"), QStringLiteral("-1")}, 2,
+                QStringLiteral("--fee-bps cannot be negative"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--fraction"), QStringLiteral("2")}, 2,
+                QStringLiteral("fraction of equity"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--tp"), QStringLiteral("5")}, 2,
+                QStringLiteral("take-profit level"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--bogus")}, 2, QStringLiteral("unknown option --bogus"));
-    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--timeframe"), QStringLiteral("1d")}, 1, QStringLiteral("are these 1d bars?"));
+    expectError({QStringLiteral("--input"), eth(), QStringLiteral("--timeframe"), QStringLiteral("1d")}, 1,
+                QStringLiteral("are these 1d bars?"));
     expectError({QStringLiteral("--input"), eth(), QStringLiteral("--from"), QStringLiteral("2030-01-01")}, 1,
                 QStringLiteral("no bars"));
     // a rules file that is not valid JSON, and a candle file with a broken row: the file and line are named

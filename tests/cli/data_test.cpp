@@ -23,7 +23,9 @@ CliRun cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnv
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
-QString btc1h() { return QString::fromStdString(kairos::test::resourcesData("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv")); }
+QString btc1h() {
+    return QString::fromStdString(kairos::test::resourcesData("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
+}
 
 class CliData : public ::testing::Test {
 protected:
@@ -38,9 +40,9 @@ TEST_F(CliData, ImportInfersSeriesFromBinanceFileNameAndBarsPrintsExactDecimals)
     ASSERT_EQ(imp.code, 0) << imp.err.toStdString();
     EXPECT_TRUE(imp.out.startsWith(QStringLiteral("imported 43803 bars of BINANCE:BTCUSDT 1h"))) << imp.out.toStdString();
     // THEN bars prints the stored rows with the file's decimals (2 for prices, 6 for volume)
-    CliRun bars = cli(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"),
-                                QStringLiteral("--from"), QStringLiteral("2020-09-20"), QStringLiteral("--to"),
-                                QStringLiteral("2020-09-20T03:00")}));
+    CliRun bars = cli(
+        withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"), QStringLiteral("--from"),
+                     QStringLiteral("2020-09-20"), QStringLiteral("--to"), QStringLiteral("2020-09-20T03:00")}));
     ASSERT_EQ(bars.code, 0) << bars.err.toStdString();
     const QStringList lines = bars.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     ASSERT_EQ(lines.size(), 4);
@@ -52,7 +54,8 @@ TEST_F(CliData, ImportInfersSeriesFromBinanceFileNameAndBarsPrintsExactDecimals)
 TEST_F(CliData, GapsListsTheRealBinanceOutages) {
     ASSERT_EQ(cli(withProfile({QStringLiteral("import"), btc1h()})).code, 0);
     // --profile also works after the subcommand
-    CliRun gaps = cli({QStringLiteral("gaps"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"), QStringLiteral("--profile"), profile.path()});
+    CliRun gaps = cli({QStringLiteral("gaps"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"),
+                       QStringLiteral("--profile"), profile.path()});
     ASSERT_EQ(gaps.code, 0) << gaps.err.toStdString();
     const QStringList lines = gaps.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     // shared/data/README.md §1a: 10 gaps, 20 missing hours in the 2020-2025 1h files.
@@ -67,7 +70,8 @@ TEST_F(CliData, GapsListsTheRealBinanceOutages) {
 
 TEST_F(CliData, CorruptFileIsRejectedWithLineAndChangesNothing) {
     ASSERT_EQ(cli(withProfile({QStringLiteral("import"), btc1h()})).code, 0);
-    const QString before = cli(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h")})).out;
+    const QString before =
+        cli(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h")})).out;
     // GIVEN a copy of the real file whose last data row has high below its open
     QFile src(btc1h());
     ASSERT_TRUE(src.open(QIODevice::ReadOnly));
@@ -89,14 +93,14 @@ TEST_F(CliData, CorruptFileIsRejectedWithLineAndChangesNothing) {
 }
 
 TEST_F(CliData, UsageErrorsExitWithTwo) {
-    CliRun noInference = cli(withProfile({QStringLiteral("import"),
-                                       QString::fromStdString(kairos::test::resourcesData("orcl-1995-2014.txt"))}));
+    CliRun noInference =
+        cli(withProfile({QStringLiteral("import"), QString::fromStdString(kairos::test::resourcesData("orcl-1995-2014.txt"))}));
     EXPECT_EQ(noInference.code, 2);
     EXPECT_TRUE(noInference.err.contains(QStringLiteral("pass --instrument"))) << noInference.err.toStdString();
     // With both given, the Yahoo file imports.
-    CliRun yahoo = cli(withProfile({QStringLiteral("import"), QString::fromStdString(kairos::test::resourcesData("orcl-1995-2014.txt")),
-                                 QStringLiteral("--instrument"), QStringLiteral("NASDAQ:ORCL"), QStringLiteral("--timeframe"),
-                                 QStringLiteral("1d")}));
+    CliRun yahoo = cli(withProfile(
+        {QStringLiteral("import"), QString::fromStdString(kairos::test::resourcesData("orcl-1995-2014.txt")),
+         QStringLiteral("--instrument"), QStringLiteral("NASDAQ:ORCL"), QStringLiteral("--timeframe"), QStringLiteral("1d")}));
     EXPECT_EQ(yahoo.code, 0) << yahoo.err.toStdString();
     EXPECT_TRUE(yahoo.out.startsWith(QStringLiteral("imported 5036 bars of NASDAQ:ORCL 1d")));
     // A timeframe that does not match the file's grid is a data error.
@@ -112,19 +116,23 @@ TEST_F(CliData, UsageErrorsExitWithTwo) {
 }
 
 TEST_F(CliData, ReplayPrintsImpliedTradesThenBars) {
-    CliRun r = cli(withProfile({QStringLiteral("replay"),
-                             QString::fromStdString(kairos::test::resourcesData("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv")),
-                             QStringLiteral("--limit"), QStringLiteral("12")}));
+    CliRun r =
+        cli(withProfile({QStringLiteral("replay"),
+                         QString::fromStdString(kairos::test::resourcesData("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv")),
+                         QStringLiteral("--limit"), QStringLiteral("12")}));
     ASSERT_EQ(r.code, 0) << r.err.toStdString();
     const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     ASSERT_EQ(lines.size(), 13);  // header + 12 events
     // First real 1m bar: 2025-05-20 00:00, open 106,... (first trade is at the open price)
-    const QString first = QString::fromStdString(kairos::test::readFile(
-        kairos::test::resourcesData("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv"))).section(QLatin1Char('\n'), 1, 1);
+    const QString first =
+        QString::fromStdString(
+            kairos::test::readFile(kairos::test::resourcesData("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv")))
+            .section(QLatin1Char('\n'), 1, 1);
     const QString open = first.section(QLatin1Char(','), 1, 1);
     EXPECT_TRUE(lines[1].startsWith(QStringLiteral("trade,2025-05-20T00:00:00.000Z,BINANCE:BTCUSDT,"))) << lines[1].toStdString();
     EXPECT_EQ(lines[1].section(QLatin1Char(','), 3, 3).toDouble(), open.toDouble());
-    EXPECT_TRUE(lines[2].startsWith(QStringLiteral("bar_1m,2025-05-20T00:00:00.000Z,BINANCE:BTCUSDT,"))) << lines[2].toStdString();
+    EXPECT_TRUE(lines[2].startsWith(QStringLiteral("bar_1m,2025-05-20T00:00:00.000Z,BINANCE:BTCUSDT,")))
+        << lines[2].toStdString();
     EXPECT_TRUE(lines[2].endsWith(QStringLiteral(",forming")));
     EXPECT_TRUE(lines[9].endsWith(QStringLiteral(",closed"))) << lines[9].toStdString();
 }

@@ -50,8 +50,11 @@ struct CliHistory : ::testing::Test {
         return e;
     }
     QStringList history(std::size_t from, std::size_t to) const {
-        return {"--profile", profile.path(), "history", "BINANCE", "BTCUSDT", "1m", "--from",
-                QString::fromStdString(formatUtc(bars[from].openTimeMs)), "--to", QString::number(bars[to].openTimeMs)};
+        return {"--profile", profile.path(),
+                "history",   "BINANCE",
+                "BTCUSDT",   "1m",
+                "--from",    QString::fromStdString(formatUtc(bars[from].openTimeMs)),
+                "--to",      QString::number(bars[to].openTimeMs)};
     }
 };
 
@@ -111,8 +114,11 @@ TEST_F(CliHistory, KrakenAndCoinbaseThroughTheirOwnCandleEndpoints) {
     e.insert(QStringLiteral("KAIROS_KRAKEN_REST_URL"), kraken.http.url().toString());
     e.insert(QStringLiteral("KAIROS_COINBASE_REST_URL"), coinbase.http.url().toString());
     auto args = [&](const char* venue, const char* symbol, std::size_t from, std::size_t to) {
-        return QStringList{"--profile", profile.path(), "history", venue, symbol, "1m", "--from", QString::number(bars[from].openTimeMs),
-                           "--to", QString::number(bars[to].openTimeMs)};
+        return QStringList{"--profile", profile.path(),
+                           "history",   venue,
+                           symbol,      "1m",
+                           "--from",    QString::number(bars[from].openTimeMs),
+                           "--to",      QString::number(bars[to].openTimeMs)};
     };
     // Kraken serves only its newest 720 rows: a range inside them.
     CliRun k = runCli(args("KRAKEN", "BTC/USD", 2900, 2990), e);

@@ -67,8 +67,8 @@ TEST_F(CliRobustness, CurrentBinanceArchiveInMicrosecondsImportsAt2025) {
     CliRun imp = cli(withProfile({QStringLiteral("import"), doge}));
     ASSERT_EQ(imp.code, 0) << imp.err.toStdString();
     // THEN its bars are on 2025-01-01, not in the year 56970
-    EXPECT_TRUE(imp.out.startsWith(QStringLiteral(
-        "imported 3 bars of BINANCE:DOGEUSDT 1s (2025-01-01T00:00:00.000Z .. 2025-01-01T00:00:02.000Z)")))
+    EXPECT_TRUE(imp.out.startsWith(
+        QStringLiteral("imported 3 bars of BINANCE:DOGEUSDT 1s (2025-01-01T00:00:00.000Z .. 2025-01-01T00:00:02.000Z)")))
         << imp.out.toStdString();
     CliRun bars = cli(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:DOGEUSDT"), QStringLiteral("1s")}));
     ASSERT_EQ(bars.code, 0) << bars.err.toStdString();
@@ -80,8 +80,10 @@ TEST_F(CliRobustness, CurrentBinanceArchiveInMicrosecondsImportsAt2025) {
 TEST_F(CliRobustness, MixedTimeUnitsAreRefusedWithFileAndLine) {
     // GIVEN the last second of 2024 (ms, the old unit) glued before the 2025 rows (µs)
     const QString doge = file(QStringLiteral("DOGEUSDT-1s-2025-01-01.csv"));
-    writeFile(doge, "1735689599000,0.31550000,0.31600000,0.31550000,0.31600000,12.00000000,1735689599999,3.79000000,2,"
-                    "0.00000000,0.00000000,0\n" + kDogeMicrosecondRows);
+    writeFile(doge,
+              "1735689599000,0.31550000,0.31600000,0.31550000,0.31600000,12.00000000,1735689599999,3.79000000,2,"
+              "0.00000000,0.00000000,0\n" +
+                  kDogeMicrosecondRows);
     CliRun imp = cli(withProfile({QStringLiteral("import"), doge}));
     EXPECT_EQ(imp.code, 1);
     EXPECT_TRUE(imp.err.contains(doge + QStringLiteral(":2: open time 1735689600000000 is not between 1970 and 2100")))
@@ -91,9 +93,10 @@ TEST_F(CliRobustness, MixedTimeUnitsAreRefusedWithFileAndLine) {
 TEST_F(CliRobustness, SyntheticDecimalsOverflowIsAFileLineErrorInEveryCommand) {
     // GIVEN prices 1000 and 0.30000000000000004: 1000 at 17 decimals does not fit 64 bits
     const QString wide = file(QStringLiteral("BTCUSDT-1m-2025-01-01.csv"));
-    writeFile(wide, "open_time,open,high,low,close,volume\n"
-                    "1735689600000,1000,1000,1000,1000,1\n"
-                    "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,0.30000000000000004,1\n");
+    writeFile(wide,
+              "open_time,open,high,low,close,volume\n"
+              "1735689600000,1000,1000,1000,1000,1\n"
+              "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,0.30000000000000004,1\n");
     const QString expected = wide + QStringLiteral(":2: open 1000 does not fit 64 bits at 17 decimals");
     // WHEN import, indicator and backtest read it THEN each exits 1 with FILE:LINE (cli() fails on a crash)
     CliRun imp = cli(withProfile({QStringLiteral("import"), wide}));
@@ -137,9 +140,9 @@ TEST_F(CliRobustness, DamagedProfileIsNotWrittenAndReadCommandsStillWork) {
     EXPECT_TRUE(imp.err.contains(QStringLiteral("Restore kairos.sqlite from a backup"))) << imp.err.toStdString();
     EXPECT_EQ(bytesOf(db), before);
     // AND a read command still opens it, warns, and changes nothing
-    CliRun gaps = cli(withProfile({QStringLiteral("gaps"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"),
-                                   QStringLiteral("--from"), QStringLiteral("2020-09-20"), QStringLiteral("--to"),
-                                   QStringLiteral("2020-09-21")}));
+    CliRun gaps = cli(
+        withProfile({QStringLiteral("gaps"), QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"), QStringLiteral("--from"),
+                     QStringLiteral("2020-09-20"), QStringLiteral("--to"), QStringLiteral("2020-09-21")}));
     EXPECT_TRUE(gaps.err.contains(QStringLiteral("warning:"))) << gaps.err.toStdString();
     EXPECT_TRUE(gaps.err.contains(QStringLiteral("is damaged"))) << gaps.err.toStdString();
     EXPECT_EQ(bytesOf(db), before);
@@ -153,8 +156,10 @@ std::pair<QString, QStringList> asOtherUser(const QStringList& args) {
     if (::geteuid() != 0) return {QStringLiteral(KAIROS_CLI_PATH), args};
     const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
     if (setpriv.isEmpty()) return {};
-    return {setpriv, QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                 QStringLiteral("--clear-groups"), QStringLiteral(KAIROS_CLI_PATH)} + args};
+    return {setpriv,
+            QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                        QStringLiteral(KAIROS_CLI_PATH)} +
+                args};
 }
 }  // namespace
 
@@ -163,11 +168,12 @@ TEST_F(CliRobustness, ReadOnlyProfileStillAnswersReadCommands) {
     ASSERT_EQ(cli(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")})).code, 0);
     const QString db = QDir(profile.path()).filePath(QStringLiteral("kairos.sqlite"));
     const auto readOnly = QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::ExeGroup |
-                          QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QFileDevice::ReadOther | QFileDevice::ExeOther;
     ASSERT_TRUE(QFile::setPermissions(db, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
     ASSERT_TRUE(QFile::setPermissions(profile.path(), readOnly));
     const QByteArray before = bytesOf(db);
-    auto [program, args] = asOtherUser(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:ADABTC"), QStringLiteral("1m")}));
+    auto [program, args] =
+        asOtherUser(withProfile({QStringLiteral("bars"), QStringLiteral("BINANCE:ADABTC"), QStringLiteral("1m")}));
     if (program.isEmpty()) GTEST_SKIP() << "running as root without setpriv: cannot make the profile read-only";
     // WHEN bars reads it
     QProcess p;
@@ -181,7 +187,8 @@ TEST_F(CliRobustness, ReadOnlyProfileStillAnswersReadCommands) {
     EXPECT_TRUE(out.contains(QStringLiteral("1637971200000,0.00002853,"))) << out.toStdString();
     EXPECT_EQ(bytesOf(db), before);
     // AND a write command says the profile is read-only instead of "unable to open database file"
-    auto [wprogram, wargs] = asOtherUser(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")}));
+    auto [wprogram, wargs] =
+        asOtherUser(withProfile({QStringLiteral("import"), resource("binance_spot_ADABTC-1m-2021-11-27.csv")}));
     QProcess w;
     w.start(wprogram, wargs);
     ASSERT_TRUE(w.waitForFinished(120000));
@@ -220,9 +227,10 @@ TEST_F(CliRobustness, UnreadableFileIsPermissionDeniedNotMissing) {
     const QString locked = file(QStringLiteral("BTCUSDT-1h-locked.csv"));
     writeFile(locked, bytesOf(resource("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv")).left(4096));
     ASSERT_TRUE(QFile::setPermissions(locked, QFileDevice::Permissions()));
-    ASSERT_TRUE(QFile::setPermissions(files.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
-                                                        QFileDevice::ReadOther | QFileDevice::ExeOther |
-                                                        QFileDevice::ReadGroup | QFileDevice::ExeGroup));
+    ASSERT_TRUE(QFile::setPermissions(files.path(),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                                          QFileDevice::ReadOther | QFileDevice::ExeOther | QFileDevice::ReadGroup |
+                                          QFileDevice::ExeGroup));
     // Root reads any file, so as root the CLI runs as "nobody" (setpriv) for this check.
     QString program = QStringLiteral(KAIROS_CLI_PATH);
     QStringList args{QStringLiteral("indicator"), QStringLiteral("sma"), QStringLiteral("--input"), locked};
@@ -230,7 +238,8 @@ TEST_F(CliRobustness, UnreadableFileIsPermissionDeniedNotMissing) {
         const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
         if (setpriv.isEmpty()) GTEST_SKIP() << "running as root without setpriv: cannot make a file unreadable";
         args = QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
-                           program} + args;
+                           program} +
+            args;
         program = setpriv;
     }
     QProcess p;
@@ -254,10 +263,10 @@ TEST_F(CliRobustness, PasswordsInUrlsAreNeverPrinted) {
     p.setProcessEnvironment(e);
     QString err;
     QObject::connect(&p, &QProcess::readyReadStandardError, [&] { err += QString::fromUtf8(p.readAllStandardError()); });
-    p.start(QStringLiteral(KAIROS_CLI_PATH), {QStringLiteral("feed"), QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT"),
-                                               QStringLiteral("--channels"), QStringLiteral("trades"), QStringLiteral("--count"),
-                                               QStringLiteral("1"), QStringLiteral("--rest-url"), fake.http.url().toString(),
-                                               QStringLiteral("--ws-url"), ws.toString()});
+    p.start(QStringLiteral(KAIROS_CLI_PATH),
+            {QStringLiteral("feed"), QStringLiteral("BINANCE"), QStringLiteral("BTCUSDT"), QStringLiteral("--channels"),
+             QStringLiteral("trades"), QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--rest-url"),
+             fake.http.url().toString(), QStringLiteral("--ws-url"), ws.toString()});
     ASSERT_TRUE(kairos::test::waitUntil([&] { return fake.liveStreams().contains(QStringLiteral("btcusdt@trade")); }, 30'000))
         << err.toStdString();
     fake.publish(QStringLiteral("btcusdt@trade"),

@@ -24,7 +24,9 @@ TEST(CliSignals, PrintsDirectionalSignalsWithLevelsOutcomesAndReasons) {
     ASSERT_EQ(r.code, 0) << r.err.toStdString();
     const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     ASSERT_GT(lines.size(), 10);
-    EXPECT_EQ(lines[0], QStringLiteral("time,side,confidence,score,entry,stop_loss,tp1,tp2,tp3,reward_risk,exit,tp_reached,r,bars_held,reasons"));
+    EXPECT_EQ(
+        lines[0],
+        QStringLiteral("time,side,confidence,score,entry,stop_loss,tp1,tp2,tp3,reward_risk,exit,tp_reached,r,bars_held,reasons"));
     for (int i = 1; i < lines.size(); ++i) {
         const QStringList f = lines[i].split(QLatin1Char(','));
         ASSERT_TRUE(f[1] == QStringLiteral("LONG") || f[1] == QStringLiteral("SHORT")) << lines[i].toStdString();
@@ -33,7 +35,11 @@ TEST(CliSignals, PrintsDirectionalSignalsWithLevelsOutcomesAndReasons) {
     }
     Out acc = cli({QStringLiteral("signals"), QStringLiteral("--input"), eth(), QStringLiteral("--accuracy")});
     ASSERT_EQ(acc.code, 0);
-    EXPECT_TRUE(acc.out.startsWith(QStringLiteral("group,signals,win_rate,average_r\nLONG,")) || acc.out.contains(QStringLiteral("\nall,")));
+    EXPECT_TRUE(acc.out.startsWith(QStringLiteral("group,signals,win_rate,average_r\nLONG,")) ||
+                acc.out.contains(QStringLiteral("\nall,")));
     EXPECT_EQ(cli({QStringLiteral("signals")}).code, 2);
-    EXPECT_EQ(cli({QStringLiteral("signals"), QStringLiteral("--input"), eth(), QStringLiteral("--max-bars"), QStringLiteral("0")}).code, 2);
+    EXPECT_EQ(
+        cli({QStringLiteral("signals"), QStringLiteral("--input"), eth(), QStringLiteral("--max-bars"), QStringLiteral("0")})
+            .code,
+        2);
 }

@@ -42,24 +42,37 @@ struct BinanceKit {
     static QString topic(Channel c, const InstrumentId& id, Timeframe) {
         const QString s = QString::fromStdString(id.symbol).toLower();
         switch (c) {
-        case Channel::Trades: return s + "@trade";
-        case Channel::Quotes: return s + "@bookTicker";
-        case Channel::Ticker: return s + "@ticker";
-        case Channel::Bars: return s + "@kline_1m";
-        case Channel::Book: return s + "@depth@100ms";
+        case Channel::Trades:
+            return s + "@trade";
+        case Channel::Quotes:
+            return s + "@bookTicker";
+        case Channel::Ticker:
+            return s + "@ticker";
+        case Channel::Bars:
+            return s + "@kline_1m";
+        case Channel::Book:
+            return s + "@depth@100ms";
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
         return QStringLiteral(R"({"e":"trade","E":%1,"s":"%2","t":%3,"p":"%4","q":"%5","T":%1,"m":true,"M":true})")
-            .arg(t).arg(QString::fromStdString(id.symbol)).arg(tradeId).arg(QLatin1String(price), QLatin1String(qty));
+            .arg(t)
+            .arg(QString::fromStdString(id.symbol))
+            .arg(tradeId)
+            .arg(QLatin1String(price), QLatin1String(qty));
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"e":"trade","E":1,"s":"%1","t":1,"p":"6O000.1","q":"1","T":1,"m":true})").arg(QString::fromStdString(id.symbol));
+        return QStringLiteral(R"({"e":"trade","E":1,"s":"%1","t":1,"p":"6O000.1","q":"1","T":1,"m":true})")
+            .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId& id, const Bar& b, bool closed) {
-        return QStringLiteral(R"({"e":"kline","E":%2,"s":"%1","k":{"t":%2,"T":%3,"s":"%1","i":"1m","o":"%4","c":"%5","h":"%6","l":"%7","v":"%8","n":10,"x":%9,"q":"0"}})")
-            .arg(QString::fromStdString(id.symbol)).arg(b.openTimeMs).arg(b.openTimeMs + 59'999)
+        return QStringLiteral(
+                   R"({"e":"kline","E":%2,"s":"%1","k":{"t":%2,"T":%3,"s":"%1","i":"1m","o":"%4","c":"%5","h":"%6","l":"%7","v":"%8","n":10,"x":%9,"q":"0"}})")
+            .arg(QString::fromStdString(id.symbol))
+            .arg(b.openTimeMs)
+            .arg(b.openTimeMs + 59'999)
             .arg(dec(b.open), dec(b.close), dec(b.high), dec(b.low), dec(b.volume), closed ? "true" : "false");
     }
     static void queueRateLimit(Fake& f) {
@@ -80,20 +93,18 @@ namespace {
 
 const InstrumentId kBtc{"BINANCE", "BTCUSDT"};
 
-std::string docExample(const std::string& name) {
-    return test::readFile(test::fixture("feeds/binance/docs-examples/" + name));
-}
+std::string docExample(const std::string& name) { return test::readFile(test::fixture("feeds/binance/docs-examples/" + name)); }
 
 std::vector<Bar> realBars() { return test::readKlineCsv(test::fixture("feeds/binance/BTCUSDT_1m_2025-05-20_3000rows.csv")); }
 
 QByteArray klinePayload(const Bar& b, bool closed) {
     return QByteArray(R"({"e":"kline","E":)") + QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 60'000)) +
-           R"(,"s":"BTCUSDT","k":{"t":)" + QByteArray::number(static_cast<qlonglong>(b.openTimeMs)) + R"(,"T":)" +
-           QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 59'999)) + R"(,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":")" +
-           QByteArray::fromStdString(b.open.toString()) + R"(","c":")" + QByteArray::fromStdString(b.close.toString()) +
-           R"(","h":")" + QByteArray::fromStdString(b.high.toString()) + R"(","l":")" + QByteArray::fromStdString(b.low.toString()) +
-           R"(","v":")" + QByteArray::fromStdString(b.volume.toString()) + R"(","n":10,"x":)" + (closed ? "true" : "false") +
-           R"(,"q":"0","V":"0","Q":"0","B":"0"}})";
+        R"(,"s":"BTCUSDT","k":{"t":)" + QByteArray::number(static_cast<qlonglong>(b.openTimeMs)) + R"(,"T":)" +
+        QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 59'999)) + R"(,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":")" +
+        QByteArray::fromStdString(b.open.toString()) + R"(","c":")" + QByteArray::fromStdString(b.close.toString()) +
+        R"(","h":")" + QByteArray::fromStdString(b.high.toString()) + R"(","l":")" + QByteArray::fromStdString(b.low.toString()) +
+        R"(","v":")" + QByteArray::fromStdString(b.volume.toString()) + R"(","n":10,"x":)" + (closed ? "true" : "false") +
+        R"(,"q":"0","V":"0","Q":"0","B":"0"}})";
 }
 
 struct Fixture : ::testing::Test {
@@ -315,7 +326,8 @@ TEST_F(Fixture, KlineHistoryPagesAcrossSeveralRequests) {
 }
 
 TEST_F(Fixture, InstrumentsComeFromExchangeInfo) {
-    fake.setExchangeInfo(R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
+    fake.setExchangeInfo(
+        R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
       "symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","baseAssetPrecision":8,"quoteAsset":"USDT","quoteAssetPrecision":8,
       "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01000000","maxPrice":"1000000.00000000","tickSize":"0.01000000"},
       {"filterType":"LOT_SIZE","minQty":"0.00001000","maxQty":"9000.00000000","stepSize":"0.00001000"},
@@ -347,7 +359,8 @@ Recorded recordedNkn() {
     Recorded r;
     for (const auto& l : test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_ws_2021-10-12.cryptofeed.log")))
         if (l.json.contains("\"nknusdt@depth@100ms\"")) r.events.append(l.json);
-    for (const auto& l : test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_rest_depth_2021-10-12.cryptofeed.log")))
+    for (const auto& l :
+         test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_rest_depth_2021-10-12.cryptofeed.log")))
         if (l.url.contains(QLatin1String("NKNUSDT"))) r.snapshot = l.json;
     return r;
 }
@@ -408,18 +421,19 @@ TEST_F(Fixture, OrderBookGapTriggersAResyncWithAFreshSnapshot) {
     ASSERT_TRUE(binance::decode(rec.events[11].toStdString(), ev11).ok());
     OrderBook atTen = *feed->orderBook(nkn);
     atTen.apply(ev10.depth.bids, ev10.depth.asks);
-    QByteArray fresh = "{\"lastUpdateId\":" + QByteArray::number(static_cast<qlonglong>(ev10.depth.finalUpdateId)) + ",\"bids\":[";
+    QByteArray fresh =
+        "{\"lastUpdateId\":" + QByteArray::number(static_cast<qlonglong>(ev10.depth.finalUpdateId)) + ",\"bids\":[";
     bool firstLevel = true;
     for (const auto& [p, q] : atTen.bids()) {
         fresh += (firstLevel ? "" : ",") + QByteArray("[\"") + QByteArray::fromStdString(p.toString()) + "\",\"" +
-                 QByteArray::fromStdString(q.toString()) + "\"]";
+            QByteArray::fromStdString(q.toString()) + "\"]";
         firstLevel = false;
     }
     fresh += "],\"asks\":[";
     firstLevel = true;
     for (const auto& [p, q] : atTen.asks()) {
         fresh += (firstLevel ? "" : ",") + QByteArray("[\"") + QByteArray::fromStdString(p.toString()) + "\",\"" +
-                 QByteArray::fromStdString(q.toString()) + "\"]";
+            QByteArray::fromStdString(q.toString()) + "\"]";
         firstLevel = false;
     }
     fresh += "]}";

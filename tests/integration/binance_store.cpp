@@ -28,7 +28,7 @@ QByteArray klinePayload(const Bar& b, bool closed) {
     QByteArray m = R"({"e":"kline","E":1,"s":"BTCUSDT","k":{"t":)";
     m += QByteArray::number(static_cast<qlonglong>(b.openTimeMs));
     m += R"(,"i":"1m","o":")" + s(b.open) + R"(","c":")" + s(b.close) + R"(","h":")" + s(b.high) + R"(","l":")" + s(b.low) +
-         R"(","v":")" + s(b.volume) + R"(","n":3,"x":)" + (closed ? QByteArray("true") : QByteArray("false")) + R"(,"q":"0"}})";
+        R"(","v":")" + s(b.volume) + R"(","n":3,"x":)" + (closed ? QByteArray("true") : QByteArray("false")) + R"(,"q":"0"}})";
     return m;
 }
 

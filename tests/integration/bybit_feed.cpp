@@ -29,25 +29,39 @@ struct BybitKit {
     static QString topic(Channel c, const InstrumentId& id, Timeframe) {
         const QString s = QString::fromStdString(id.symbol);
         switch (c) {
-        case Channel::Trades: return "publicTrade." + s;
-        case Channel::Quotes: return "orderbook.1." + s;
-        case Channel::Ticker: return "tickers." + s;
-        case Channel::Bars: return "kline.1." + s;
-        case Channel::Book: return "orderbook.50." + s;
+        case Channel::Trades:
+            return "publicTrade." + s;
+        case Channel::Quotes:
+            return "orderbook.1." + s;
+        case Channel::Ticker:
+            return "tickers." + s;
+        case Channel::Bars:
+            return "kline.1." + s;
+        case Channel::Book:
+            return "orderbook.50." + s;
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
-        return QStringLiteral(R"({"topic":"publicTrade.%1","type":"snapshot","ts":%2,"data":[{"T":%2,"s":"%1","S":"Buy","v":"%3","p":"%4","L":"PlusTick","i":"%5","BT":false}]})")
-            .arg(QString::fromStdString(id.symbol)).arg(t).arg(QLatin1String(qty), QLatin1String(price)).arg(tradeId);
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
+        return QStringLiteral(
+                   R"({"topic":"publicTrade.%1","type":"snapshot","ts":%2,"data":[{"T":%2,"s":"%1","S":"Buy","v":"%3","p":"%4","L":"PlusTick","i":"%5","BT":false}]})")
+            .arg(QString::fromStdString(id.symbol))
+            .arg(t)
+            .arg(QLatin1String(qty), QLatin1String(price))
+            .arg(tradeId);
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"topic":"publicTrade.%1","type":"snapshot","ts":1,"data":[{"T":1,"s":"%1","S":"Up","v":"1","p":"1","i":"x"}]})")
+        return QStringLiteral(
+                   R"({"topic":"publicTrade.%1","type":"snapshot","ts":1,"data":[{"T":1,"s":"%1","S":"Up","v":"1","p":"1","i":"x"}]})")
             .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId& id, const Bar& b, bool closed) {
-        return QStringLiteral(R"({"topic":"kline.1.%1","data":[{"start":%2,"end":%3,"interval":"1","open":"%4","close":"%5","high":"%6","low":"%7","volume":"%8","turnover":"0","confirm":%9,"timestamp":%3}],"ts":%3,"type":"snapshot"})")
-            .arg(QString::fromStdString(id.symbol)).arg(b.openTimeMs).arg(b.openTimeMs + 59'999)
+        return QStringLiteral(
+                   R"({"topic":"kline.1.%1","data":[{"start":%2,"end":%3,"interval":"1","open":"%4","close":"%5","high":"%6","low":"%7","volume":"%8","turnover":"0","confirm":%9,"timestamp":%3}],"ts":%3,"type":"snapshot"})")
+            .arg(QString::fromStdString(id.symbol))
+            .arg(b.openTimeMs)
+            .arg(b.openTimeMs + 59'999)
             .arg(dec(b.open), dec(b.close), dec(b.high), dec(b.low), dec(b.volume), closed ? "true" : "false");
     }
     static void queueRateLimit(Fake& f) {
@@ -88,7 +102,10 @@ TEST_F(BybitFixture, EveryChannelFromTheDocExamples) {
     feed->subscribeBars(btc, Timeframe::M5);
     feed->subscribeTicker(btc);
     feed->subscribeQuotes(btc);
-    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics() == QSet<QString>{"publicTrade.BTCUSDT", "kline.5.BTCUSDT", "tickers.BTCUSDT", "orderbook.1.BTCUSDT"}; }));
+    ASSERT_TRUE(waitUntil([&] {
+        return fake.liveTopics() ==
+            QSet<QString>{"publicTrade.BTCUSDT", "kline.5.BTCUSDT", "tickers.BTCUSDT", "orderbook.1.BTCUSDT"};
+    }));
     fake.publish("publicTrade.BTCUSDT", doc("publicTrade.json"));
     fake.publish("kline.5.BTCUSDT", doc("kline.json"));
     fake.publish("tickers.BTCUSDT", doc("tickers-spot.json"));
@@ -175,8 +192,10 @@ std::pair<std::map<std::string, std::string>, std::map<std::string, std::string>
             for (const auto& lv : d.value(key).toArray()) {
                 const std::string p = norm(lv.toArray()[0].toString().toStdString());
                 const std::string q = norm(lv.toArray()[1].toString().toStdString());
-                if (q == "0") side->erase(p);
-                else (*side)[p] = q;
+                if (q == "0")
+                    side->erase(p);
+                else
+                    (*side)[p] = q;
             }
         }
     }
@@ -239,7 +258,8 @@ TEST(BybitBook, AMissingDeltaResubscribesForAFreshSnapshot) {
     EXPECT_TRUE(resyncs[0][1].toString().contains("gap")) << resyncs[0][1].toString().toStdString();
     EXPECT_EQ(feed.orderBook(xrp), nullptr);
     // The adapter asked the server for the topic again (unsubscribe + subscribe = a new snapshot).
-    ASSERT_TRUE(waitUntil([&] { return fake.unsubscribeMessages() == 1 && fake.liveTopics().contains("orderbook.500.XRPUSDT"); }));
+    ASSERT_TRUE(
+        waitUntil([&] { return fake.unsubscribeMessages() == 1 && fake.liveTopics().contains("orderbook.500.XRPUSDT"); }));
     // Deltas before the new snapshot are ignored; after it the book is whole again.
     fake.publish("orderbook.500.XRPUSDT", lines[12]);
     fake.publish("orderbook.500.XRPUSDT", lines[0]);  // the fresh snapshot (the recorded one)

@@ -27,24 +27,33 @@ struct CoinbaseAdvancedKit {
         const QString s = QString::fromStdString(id.symbol);
         switch (c) {
         case Channel::Trades:
-        case Channel::Bars: return "market_trades|" + s;
+        case Channel::Bars:
+            return "market_trades|" + s;
         case Channel::Quotes:
-        case Channel::Ticker: return "ticker|" + s;
-        case Channel::Book: return "level2|" + s;
+        case Channel::Ticker:
+            return "ticker|" + s;
+        case Channel::Book:
+            return "level2|" + s;
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
-        return QStringLiteral(R"({"channel":"market_trades","client_id":"","timestamp":"%1","sequence_num":0,"events":[{"type":"update","trades":[{"trade_id":"%2","product_id":"%3","price":"%4","size":"%5","side":"SELL","time":"%1"}]}]})")
-            .arg(rfc(t)).arg(tradeId).arg(QString::fromStdString(id.symbol), QLatin1String(price), QLatin1String(qty));
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
+        return QStringLiteral(
+                   R"({"channel":"market_trades","client_id":"","timestamp":"%1","sequence_num":0,"events":[{"type":"update","trades":[{"trade_id":"%2","product_id":"%3","price":"%4","size":"%5","side":"SELL","time":"%1"}]}]})")
+            .arg(rfc(t))
+            .arg(tradeId)
+            .arg(QString::fromStdString(id.symbol), QLatin1String(price), QLatin1String(qty));
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"channel":"market_trades","client_id":"","timestamp":"2023-02-09T20:19:35.39625135Z","sequence_num":0,"events":[{"type":"update","trades":[{"trade_id":"1","product_id":"%1","price":"1..5","size":"1","side":"SELL","time":"2019-08-14T20:42:27.265Z"}]}]})")
+        return QStringLiteral(
+                   R"({"channel":"market_trades","client_id":"","timestamp":"2023-02-09T20:19:35.39625135Z","sequence_num":0,"events":[{"type":"update","trades":[{"trade_id":"1","product_id":"%1","price":"1..5","size":"1","side":"SELL","time":"2019-08-14T20:42:27.265Z"}]}]})")
             .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId&, const Bar&, bool) { return {}; }
     static void queueRateLimit(Fake& f) {
-        f.http.queueReply(candlePath(instrument()), HttpReply::json(R"({"error":"RATE_LIMIT_EXCEEDED","message":"Too many requests"})", 429));
+        f.http.queueReply(candlePath(instrument()),
+                          HttpReply::json(R"({"error":"RATE_LIMIT_EXCEEDED","message":"Too many requests"})", 429));
     }
     static QString candlePath(const InstrumentId& id) {
         return QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
@@ -85,16 +94,19 @@ TEST_F(AdvancedFixture, EveryChannelFromTheDocExamples) {
     }));
     ASSERT_TRUE(waitUntil([&] { return fake.heartbeatSubscriptions() == 1; }));
     // One channel per subscribe message.
-    for (const QString& m : fake.ws.clients().front()->received) EXPECT_EQ(m.count(QStringLiteral("\"channel\"")), 1) << m.toStdString();
+    for (const QString& m : fake.ws.clients().front()->received)
+        EXPECT_EQ(m.count(QStringLiteral("\"channel\"")), 1) << m.toStdString();
     fake.publish("market_trades|ETH-USD", doc("market_trades.json"));
     fake.publish("ticker|BTC-USD", doc("ticker.json"));
     fake.publish("candles|ETH-USD", doc("candles.json"));
     fake.publish("level2|BTC-USD", doc("level2-l2_data.json"));
-    ASSERT_TRUE(waitUntil([&] { return trades.size() == 1 && tickers.size() == 1 && quotes.size() == 1 && bars.size() == 1 && books.size() == 1; }));
+    ASSERT_TRUE(waitUntil([&] {
+        return trades.size() == 1 && tickers.size() == 1 && quotes.size() == 1 && bars.size() == 1 && books.size() == 1;
+    }));
     const Trade t = trades[0][1].value<Trade>();
     EXPECT_EQ(t.price.toString(), "1260.01");
     EXPECT_EQ(t.quantity.toString(), "0.3");
-    EXPECT_EQ(t.tradeId, "000000000");  // kept as the venue's text
+    EXPECT_EQ(t.tradeId, "000000000");   // kept as the venue's text
     EXPECT_EQ(t.aggressor, Side::Sell);  // "side": "BUY" is the maker's side
     const Quote q = quotes[0][1].value<Quote>();
     EXPECT_EQ(q.bid.toString(), "21931.98");
@@ -129,8 +141,10 @@ TEST_F(AdvancedFixture, EveryChannelFromTheDocExamples) {
 }
 
 QString l2(std::int64_t seq, const char* type, const char* side, const char* price, const char* qty) {
-    return QStringLiteral(R"({"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":%1,"events":[{"type":"%2","product_id":"BTC-USD","updates":[{"side":"%3","event_time":"2023-02-09T20:32:50.714964855Z","price_level":"%4","new_quantity":"%5"}]}]})")
-        .arg(seq).arg(QLatin1String(type), QLatin1String(side), QLatin1String(price), QLatin1String(qty));
+    return QStringLiteral(
+               R"({"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":%1,"events":[{"type":"%2","product_id":"BTC-USD","updates":[{"side":"%3","event_time":"2023-02-09T20:32:50.714964855Z","price_level":"%4","new_quantity":"%5"}]}]})")
+        .arg(seq)
+        .arg(QLatin1String(type), QLatin1String(side), QLatin1String(price), QLatin1String(qty));
 }
 
 TEST_F(AdvancedFixture, SyntheticSequenceNumJumpResubscribesTheBook) {
@@ -159,7 +173,8 @@ TEST_F(AdvancedFixture, HeartbeatsAreSubscribedAgainAfterAReconnect) {
     feed->subscribeTrades(btc);
     ASSERT_TRUE(waitUntil([&] { return fake.heartbeatSubscriptions() == 1; }));
     fake.ws.dropAll();
-    ASSERT_TRUE(waitUntil([&] { return fake.heartbeatSubscriptions() == 2 && fake.liveTopics().contains("market_trades|BTC-USD"); }));
+    ASSERT_TRUE(
+        waitUntil([&] { return fake.heartbeatSubscriptions() == 2 && fake.liveTopics().contains("market_trades|BTC-USD"); }));
 }
 
 TEST_F(AdvancedFixture, RestCandlesDocExampleAndSyntheticProducts) {

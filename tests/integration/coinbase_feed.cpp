@@ -31,26 +31,36 @@ struct CoinbaseKit {
         const QString s = QString::fromStdString(id.symbol);
         switch (c) {
         case Channel::Trades:
-        case Channel::Bars: return "matches|" + s;
+        case Channel::Bars:
+            return "matches|" + s;
         case Channel::Quotes:
-        case Channel::Ticker: return "ticker|" + s;
-        case Channel::Book: return "level2_batch|" + s;
+        case Channel::Ticker:
+            return "ticker|" + s;
+        case Channel::Book:
+            return "level2_batch|" + s;
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
-        return QStringLiteral(R"({"type":"match","trade_id":%1,"sequence":%2,"maker_order_id":"ac928c66-ca53-498f-9c13-a110027a60e8","taker_order_id":"132fb6ae-456b-4654-b4e0-d681ac05cea1","time":"%3","product_id":"%4","size":"%5","price":"%6","side":"sell"})")
-            .arg(tradeId).arg(tradeId * 10).arg(rfc(t), QString::fromStdString(id.symbol), QLatin1String(qty), QLatin1String(price));
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
+        return QStringLiteral(
+                   R"({"type":"match","trade_id":%1,"sequence":%2,"maker_order_id":"ac928c66-ca53-498f-9c13-a110027a60e8","taker_order_id":"132fb6ae-456b-4654-b4e0-d681ac05cea1","time":"%3","product_id":"%4","size":"%5","price":"%6","side":"sell"})")
+            .arg(tradeId)
+            .arg(tradeId * 10)
+            .arg(rfc(t), QString::fromStdString(id.symbol), QLatin1String(qty), QLatin1String(price));
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"type":"match","trade_id":1,"sequence":1,"time":"2014-11-07T08:19:27.028459Z","product_id":"%1","size":"1","price":"1..5","side":"sell"})")
+        return QStringLiteral(
+                   R"({"type":"match","trade_id":1,"sequence":1,"time":"2014-11-07T08:19:27.028459Z","product_id":"%1","size":"1","price":"1..5","side":"sell"})")
             .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId&, const Bar&, bool) { return {}; }
     static void queueRateLimit(Fake& f) {
         f.http.queueReply(candlePath(instrument()), HttpReply::json(R"({"message":"Public rate limit exceeded"})", 429));
     }
-    static QString candlePath(const InstrumentId& id) { return QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol)); }
+    static QString candlePath(const InstrumentId& id) {
+        return QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
+    }
 };
 
 }  // namespace
@@ -61,7 +71,9 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Coinbase, VenueContract, ::testing::Types<Coinbas
 
 namespace {
 
-QString doc(const char* name) { return QString::fromStdString(readFile(fixture(std::string("feeds/coinbase/docs-examples/") + name))); }
+QString doc(const char* name) {
+    return QString::fromStdString(readFile(fixture(std::string("feeds/coinbase/docs-examples/") + name)));
+}
 
 const char* kRecording = "feeds/coinbase/coinbase_exchange_ws_2021-04-17_NU-SKL-BAND-GBP.cryptofeed.log";
 
@@ -80,7 +92,9 @@ TEST_F(CoinbaseFixture, EveryChannelFromTheDocExamples) {
     feed->subscribeTicker(eth);
     feed->subscribeQuotes(eth);  // the same ticker channel: one topic
     feed->subscribeBook(btc);
-    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics() == QSet<QString>{"matches|BTC-USD", "ticker|ETH-USD", "level2_batch|BTC-USD"}; }));
+    ASSERT_TRUE(waitUntil([&] {
+        return fake.liveTopics() == QSet<QString>{"matches|BTC-USD", "ticker|ETH-USD", "level2_batch|BTC-USD"};
+    }));
     // The subscribe went out as one message listing the channels with their products.
     const QString sent = fake.ws.clients().front()->received.front();
     EXPECT_TRUE(sent.startsWith(R"({"type":"subscribe","channels":[{"name":")")) << sent.toStdString();
@@ -144,8 +158,10 @@ TEST_F(CoinbaseFixture, RecordedLevel2ChainReplaysToTheBookTheSnapshotRuleGives)
         const std::string p = o.value("product_id").toString().toStdString();
         auto set = [](auto& side, const QJsonValue& price, const QJsonValue& size) {
             const Price px = *Price::parse(price.toString().toStdString());
-            if (Quantity::parse(size.toString().toStdString())->isZero()) side.erase(px);
-            else side[px] = size.toString().toStdString();
+            if (Quantity::parse(size.toString().toStdString())->isZero())
+                side.erase(px);
+            else
+                side[px] = size.toString().toStdString();
         };
         if (type == "snapshot") {
             Ref& r = ref[p];
@@ -155,8 +171,10 @@ TEST_F(CoinbaseFixture, RecordedLevel2ChainReplaysToTheBookTheSnapshotRuleGives)
             Ref& r = ref[p];
             for (const auto& c : o.value("changes").toArray()) {
                 const QJsonArray ch = c.toArray();
-                if (ch[0].toString() == "buy") set(r.bids, ch[1], ch[2]);
-                else set(r.asks, ch[1], ch[2]);
+                if (ch[0].toString() == "buy")
+                    set(r.bids, ch[1], ch[2]);
+                else
+                    set(r.asks, ch[1], ch[2]);
             }
             ++r.updates;
         } else if (type == "match") {
@@ -176,13 +194,15 @@ TEST_F(CoinbaseFixture, RecordedLevel2ChainReplaysToTheBookTheSnapshotRuleGives)
         fake.ws.sendToAll(QString::fromUtf8(l.json));  // level2 (2021) has the level2_batch schema
     }
     for (const auto& [p, r] : ref) matches += r.matches;
-    ASSERT_TRUE(waitUntil([&] {
-        for (const auto& [p, r] : ref) {
-            const OrderBook* b = feed->orderBook({"COINBASE", p});
-            if (!b || b->updateId() != r.updates) return false;
-        }
-        return trades.size() == matches;
-    }, 30'000));
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            for (const auto& [p, r] : ref) {
+                const OrderBook* b = feed->orderBook({"COINBASE", p});
+                if (!b || b->updateId() != r.updates) return false;
+            }
+            return trades.size() == matches;
+        },
+        30'000));
     for (const auto& [p, r] : ref) {
         const OrderBook* b = feed->orderBook({"COINBASE", p});
         ASSERT_EQ(b->bids().size(), r.bids.size()) << p;
@@ -241,7 +261,7 @@ TEST_F(CoinbaseFixture, LostTradesMakeTheBarComeFromRest) {
     auto trade = [&](std::int64_t id, std::size_t bar) {
         fake.publish("matches|BTC-USD", CoinbaseKit::tradeMessage(btc, id, "100.5", "0.25", bars[bar].openTimeMs + 5000));
     };
-    trade(100, k);      // first bucket: partial -> REST
+    trade(100, k);  // first bucket: partial -> REST
     trade(101, k + 1);
     trade(103, k + 1);  // 102 never came: bucket k+1 is incomplete -> REST
     trade(104, k + 2);

@@ -26,26 +26,36 @@ struct KrakenKit {
     static QString topic(Channel c, const InstrumentId& id, Timeframe) {
         const QString s = QString::fromStdString(id.symbol);
         switch (c) {
-        case Channel::Trades: return "trade|" + s;
+        case Channel::Trades:
+            return "trade|" + s;
         case Channel::Quotes:
-        case Channel::Ticker: return "ticker|" + s;
-        case Channel::Bars: return "ohlc|1|" + s;
-        case Channel::Book: return "book|" + s;
+        case Channel::Ticker:
+            return "ticker|" + s;
+        case Channel::Bars:
+            return "ohlc|1|" + s;
+        case Channel::Book:
+            return "book|" + s;
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
-        return QStringLiteral(R"({"channel":"trade","type":"update","data":[{"symbol":"%1","side":"buy","price":%2,"qty":%3,"ord_type":"market","trade_id":%4,"timestamp":"%5"}]})")
-            .arg(QString::fromStdString(id.symbol), QLatin1String(price), QLatin1String(qty)).arg(tradeId).arg(rfc(t));
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
+        return QStringLiteral(
+                   R"({"channel":"trade","type":"update","data":[{"symbol":"%1","side":"buy","price":%2,"qty":%3,"ord_type":"market","trade_id":%4,"timestamp":"%5"}]})")
+            .arg(QString::fromStdString(id.symbol), QLatin1String(price), QLatin1String(qty))
+            .arg(tradeId)
+            .arg(rfc(t));
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"channel":"trade","type":"update","data":[{"symbol":"%1","side":"buy","price":1,"qty":1,"ord_type":"market","trade_id":1,"timestamp":"yesterday"}]})")
+        return QStringLiteral(
+                   R"({"channel":"trade","type":"update","data":[{"symbol":"%1","side":"buy","price":1,"qty":1,"ord_type":"market","trade_id":1,"timestamp":"yesterday"}]})")
             .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId& id, const Bar& b, bool) {
-        return QStringLiteral(R"({"channel":"ohlc","type":"update","timestamp":"%2","data":[{"symbol":"%1","open":%3,"high":%4,"low":%5,"close":%6,"trades":3,"volume":%7,"vwap":0,"interval_begin":"%8","interval":1,"timestamp":"%2"}]})")
-            .arg(QString::fromStdString(id.symbol), rfc(b.openTimeMs + 60'000), dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume),
-                 rfc(b.openTimeMs));
+        return QStringLiteral(
+                   R"({"channel":"ohlc","type":"update","timestamp":"%2","data":[{"symbol":"%1","open":%3,"high":%4,"low":%5,"close":%6,"trades":3,"volume":%7,"vwap":0,"interval_begin":"%8","interval":1,"timestamp":"%2"}]})")
+            .arg(QString::fromStdString(id.symbol), rfc(b.openTimeMs + 60'000), dec(b.open), dec(b.high), dec(b.low),
+                 dec(b.close), dec(b.volume), rfc(b.openTimeMs));
     }
     static void queueRateLimit(Fake& f) {
         f.http.queueReply(QStringLiteral("/0/public/OHLC"), HttpReply::json(R"({"error":["EAPI:Rate limit exceeded"]})"));
@@ -61,7 +71,9 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Kraken, VenueContract, ::testing::Types<KrakenKit
 
 namespace {
 
-QString doc(const char* name) { return QString::fromStdString(readFile(fixture(std::string("feeds/kraken/docs-examples/") + name))); }
+QString doc(const char* name) {
+    return QString::fromStdString(readFile(fixture(std::string("feeds/kraken/docs-examples/") + name)));
+}
 
 struct KrakenFixture : ::testing::Test {
     FakeKraken fake;
@@ -78,7 +90,9 @@ TEST_F(KrakenFixture, EveryChannelFromTheDocExamples) {
     feed->subscribeBars(algo, Timeframe::M5);
     feed->subscribeTicker(algo);
     feed->subscribeQuotes(algo);  // same channel as the ticker: one topic
-    ASSERT_TRUE(waitUntil([&] { return fake.liveTopics() == QSet<QString>{"trade|MATIC/USD", "ohlc|5|ALGO/USD", "ticker|ALGO/USD"}; }));
+    ASSERT_TRUE(waitUntil([&] {
+        return fake.liveTopics() == QSet<QString>{"trade|MATIC/USD", "ohlc|5|ALGO/USD", "ticker|ALGO/USD"};
+    }));
     EXPECT_EQ(fake.lastParams("ticker").value("event_trigger").toString(), "bbo");
     fake.publish("trade|MATIC/USD", doc("trade-snapshot.json"));
     fake.publish("ticker|ALGO/USD", doc("ticker-update.json"));
@@ -133,8 +147,8 @@ TEST_F(KrakenFixture, BookChecksumFromTheDocsHoldsAndAMismatchResubscribes) {
     EXPECT_EQ(fake.lastParams("book").value("depth").toInt(), 10);
     // Precisions come from the instrument channel (the doc example lists MATIC/GBP: 4 and 8).
     fake.publish("instrument", doc("instrument-snapshot.json").replace("MATIC/GBP", "MATIC/USD"));
-    fake.publish("book|MATIC/USD", doc("book-snapshot.json"));   // checksum 2439117997
-    fake.publish("book|MATIC/USD", doc("book-update.json"));     // checksum 2114181697
+    fake.publish("book|MATIC/USD", doc("book-snapshot.json"));  // checksum 2439117997
+    fake.publish("book|MATIC/USD", doc("book-update.json"));    // checksum 2114181697
     ASSERT_TRUE(waitUntil([&] { return books.size() == 2; }));
     EXPECT_EQ(resyncs.size(), 0);
     EXPECT_EQ(feed->uncheckedBookMessages(), 0u);

@@ -23,26 +23,39 @@ struct OkxKit {
     static QString topic(Channel c, const InstrumentId& id, Timeframe) {
         const QString s = QString::fromStdString(id.symbol);
         switch (c) {
-        case Channel::Trades: return "trades:" + s;
-        case Channel::Quotes: return "bbo-tbt:" + s;
-        case Channel::Ticker: return "tickers:" + s;
-        case Channel::Bars: return "candle1m:" + s;
-        case Channel::Book: return "books:" + s;
+        case Channel::Trades:
+            return "trades:" + s;
+        case Channel::Quotes:
+            return "bbo-tbt:" + s;
+        case Channel::Ticker:
+            return "tickers:" + s;
+        case Channel::Bars:
+            return "candle1m:" + s;
+        case Channel::Book:
+            return "books:" + s;
         }
         return {};
     }
-    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty, std::int64_t t) {
-        return QStringLiteral(R"({"arg":{"channel":"trades","instId":"%1"},"data":[{"instId":"%1","tradeId":"%2","px":"%3","sz":"%4","side":"buy","ts":"%5","count":"1","source":"0","seqId":1}]})")
-            .arg(QString::fromStdString(id.symbol)).arg(tradeId).arg(QLatin1String(price), QLatin1String(qty)).arg(t);
+    static QString tradeMessage(const InstrumentId& id, std::int64_t tradeId, const char* price, const char* qty,
+                                std::int64_t t) {
+        return QStringLiteral(
+                   R"({"arg":{"channel":"trades","instId":"%1"},"data":[{"instId":"%1","tradeId":"%2","px":"%3","sz":"%4","side":"buy","ts":"%5","count":"1","source":"0","seqId":1}]})")
+            .arg(QString::fromStdString(id.symbol))
+            .arg(tradeId)
+            .arg(QLatin1String(price), QLatin1String(qty))
+            .arg(t);
     }
     static QString malformedTradeMessage(const InstrumentId& id) {
-        return QStringLiteral(R"({"arg":{"channel":"trades","instId":"%1"},"data":[{"instId":"%1","tradeId":"1","px":"1..5","sz":"1","side":"buy","ts":"1"}]})")
+        return QStringLiteral(
+                   R"({"arg":{"channel":"trades","instId":"%1"},"data":[{"instId":"%1","tradeId":"1","px":"1..5","sz":"1","side":"buy","ts":"1"}]})")
             .arg(QString::fromStdString(id.symbol));
     }
     static QString barMessage(const InstrumentId& id, const Bar& b, bool closed) {
-        return QStringLiteral(R"({"arg":{"channel":"candle1m","instId":"%1"},"data":[["%2","%3","%4","%5","%6","%7","0","0","%8"]]})")
-            .arg(QString::fromStdString(id.symbol)).arg(b.openTimeMs).arg(dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume),
-                                                                           closed ? "1" : "0");
+        return QStringLiteral(
+                   R"({"arg":{"channel":"candle1m","instId":"%1"},"data":[["%2","%3","%4","%5","%6","%7","0","0","%8"]]})")
+            .arg(QString::fromStdString(id.symbol))
+            .arg(b.openTimeMs)
+            .arg(dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume), closed ? "1" : "0");
     }
     static void queueRateLimit(Fake& f) {
         f.http.queueReply(QStringLiteral("/api/v5/market/history-candles"),
@@ -59,7 +72,9 @@ INSTANTIATE_TYPED_TEST_SUITE_P(Okx, VenueContract, ::testing::Types<OkxKit>);
 
 namespace {
 
-QString doc(const char* name) { return QString::fromStdString(readFile(fixture(std::string("feeds/okx/docs-examples/") + name))); }
+QString doc(const char* name) {
+    return QString::fromStdString(readFile(fixture(std::string("feeds/okx/docs-examples/") + name)));
+}
 
 struct OkxFixture : ::testing::Test {
     FakeOkx fake;
@@ -78,7 +93,8 @@ TEST_F(OkxFixture, EveryChannelFromTheDocExamplesAndCandlesOnTheBusinessEndpoint
     feed->subscribeTicker(btc);
     feed->subscribeQuotes(bch);
     ASSERT_TRUE(waitUntil([&] {
-        return fake.liveTopics() == QSet<QString>{"trades:BTC-USDT", "candle1Dutc:BTC-USDT", "tickers:BTC-USDT", "bbo-tbt:BCH-USDT-SWAP"};
+        return fake.liveTopics() ==
+            QSet<QString>{"trades:BTC-USDT", "candle1Dutc:BTC-USDT", "tickers:BTC-USDT", "bbo-tbt:BCH-USDT-SWAP"};
     }));
     EXPECT_EQ(fake.wrongEndpoint(), 0);
     EXPECT_EQ(feed->connectionCount(), 2);  // public + business
@@ -135,8 +151,11 @@ TEST_F(OkxFixture, SubscribeErrorsAreReported) {
 }
 
 QString bookMessage(const char* action, std::int64_t prev, std::int64_t seq, const QString& bids, const QString& asks) {
-    return QStringLiteral(R"({"arg":{"channel":"books","instId":"BTC-USDT"},"action":"%1","data":[{"asks":[%2],"bids":[%3],"ts":"1597026383085","checksum":0,"prevSeqId":%4,"seqId":%5}]})")
-        .arg(QLatin1String(action), asks, bids).arg(prev).arg(seq);
+    return QStringLiteral(
+               R"({"arg":{"channel":"books","instId":"BTC-USDT"},"action":"%1","data":[{"asks":[%2],"bids":[%3],"ts":"1597026383085","checksum":0,"prevSeqId":%4,"seqId":%5}]})")
+        .arg(QLatin1String(action), asks, bids)
+        .arg(prev)
+        .arg(seq);
 }
 
 TEST_F(OkxFixture, BookFollowsTheSeqIdChainAndResubscribesOnABreak) {

@@ -58,7 +58,7 @@ std::string summary(const BacktestResult& r) {
     char hash[32];
     std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(orderHash(r)));
     return "trades=" + std::to_string(r.metrics.trades) + " net=" + r.metrics.netProfit.toTrimmedString() +
-           " maxdd=" + r.metrics.maxDrawdown.toTrimmedString() + " orders=" + std::to_string(r.orders.size()) + " hash=" + hash;
+        " maxdd=" + r.metrics.maxDrawdown.toTrimmedString() + " orders=" + std::to_string(r.orders.size()) + " hash=" + hash;
 }
 
 }  // namespace
@@ -84,11 +84,11 @@ TEST_P(BacktestGolden, SignalStrategyOnRealDailyBarsMatchesItsGoldenMaster) {
     EXPECT_EQ(summary(*r), g.expected) << "actual line for " << g.symbol << ": \"" << summary(*r) << "\"";
 }
 
-INSTANTIATE_TEST_SUITE_P(BinanceDaily, BacktestGolden,
-                         ::testing::Values(
-                             Golden{"BTCUSDT", "trades=116 net=13230.18441861 maxdd=19290.79015297 orders=356 hash=e3a50cc3d8a2b38e"},
-                             Golden{"ETHUSDT", "trades=131 net=1823.05200667 maxdd=29798.59120634 orders=402 hash=585847919c72aa2d"},
-                             Golden{"SOLUSDT", "trades=127 net=24511.78163009 maxdd=194770.20581356 orders=385 hash=6def9870dddf6fae"},
-                             Golden{"BNBUSDT", "trades=145 net=20628.46358898 maxdd=70627.24957166 orders=447 hash=5ddc4ecda3b68bdf"},
-                             Golden{"XRPUSDT", "trades=118 net=-9166.3375913 maxdd=18855.59369642 orders=363 hash=133df400a740e6e1"}),
-                         [](const ::testing::TestParamInfo<Golden>& info) { return std::string(info.param.symbol); });
+INSTANTIATE_TEST_SUITE_P(
+    BinanceDaily, BacktestGolden,
+    ::testing::Values(Golden{"BTCUSDT", "trades=116 net=13230.18441861 maxdd=19290.79015297 orders=356 hash=e3a50cc3d8a2b38e"},
+                      Golden{"ETHUSDT", "trades=131 net=1823.05200667 maxdd=29798.59120634 orders=402 hash=585847919c72aa2d"},
+                      Golden{"SOLUSDT", "trades=127 net=24511.78163009 maxdd=194770.20581356 orders=385 hash=6def9870dddf6fae"},
+                      Golden{"BNBUSDT", "trades=145 net=20628.46358898 maxdd=70627.24957166 orders=447 hash=5ddc4ecda3b68bdf"},
+                      Golden{"XRPUSDT", "trades=118 net=-9166.3375913 maxdd=18855.59369642 orders=363 hash=133df400a740e6e1"}),
+    [](const ::testing::TestParamInfo<Golden>& info) { return std::string(info.param.symbol); });

@@ -47,8 +47,9 @@ protected:
 
 TEST_F(HttpProtocol, HeadHasTheHeadersOfGetButNoBodyEvenWhenPipelined) {
     // GIVEN a HEAD and a GET pipelined on one connection
-    auto s = send("HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                  "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    auto s = send(
+        "HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     beast::flat_buffer buf;
     // WHEN both answers are read
     http::response_parser<http::string_body> head;

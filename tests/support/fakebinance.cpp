@@ -43,9 +43,9 @@ std::vector<Bar> readKlineCsv(const std::string& path) {
 QByteArray klineRow(const Bar& b, std::int64_t durationMs) {
     auto q = [](const std::string& s) -> QByteArray { return '"' + QByteArray::fromStdString(s) + '"'; };
     return '[' + QByteArray::number(static_cast<qlonglong>(b.openTimeMs)) + ',' + q(b.open.toString()) + ',' +
-           q(b.high.toString()) + ',' + q(b.low.toString()) + ',' + q(b.close.toString()) + ',' + q(b.volume.toString()) + ',' +
-           QByteArray::number(static_cast<qlonglong>(b.openTimeMs + durationMs - 1)) + ',' + q(b.quoteVolume.toString()) + ',' +
-           QByteArray::number(static_cast<qlonglong>(b.tradeCount)) + ",\"0\",\"0\",\"0\"]";
+        q(b.high.toString()) + ',' + q(b.low.toString()) + ',' + q(b.close.toString()) + ',' + q(b.volume.toString()) + ',' +
+        QByteArray::number(static_cast<qlonglong>(b.openTimeMs + durationMs - 1)) + ',' + q(b.quoteVolume.toString()) + ',' +
+        QByteArray::number(static_cast<qlonglong>(b.tradeCount)) + ",\"0\",\"0\",\"0\"]";
 }
 
 FakeBinance::FakeBinance() {
@@ -72,7 +72,8 @@ FakeBinance::FakeBinance() {
         const bool hasEnd = req.query.hasQueryItem(QStringLiteral("endTime"));
         const qint64 start = req.query.queryItemValue(QStringLiteral("startTime")).toLongLong();
         const qint64 end = req.query.queryItemValue(QStringLiteral("endTime")).toLongLong();
-        int limit = req.query.hasQueryItem(QStringLiteral("limit")) ? req.query.queryItemValue(QStringLiteral("limit")).toInt() : 500;
+        int limit =
+            req.query.hasQueryItem(QStringLiteral("limit")) ? req.query.queryItemValue(QStringLiteral("limit")).toInt() : 500;
         limit = std::clamp(limit, 1, 1000);
         std::vector<const Bar*> sel;
         for (const auto& b : bars) {
@@ -82,8 +83,10 @@ FakeBinance::FakeBinance() {
         }
         // With startTime: the oldest rows from it; otherwise the newest up to endTime/now.
         if (static_cast<int>(sel.size()) > limit) {
-            if (hasStart) sel.resize(static_cast<std::size_t>(limit));
-            else sel.erase(sel.begin(), sel.end() - limit);
+            if (hasStart)
+                sel.resize(static_cast<std::size_t>(limit));
+            else
+                sel.erase(sel.begin(), sel.end() - limit);
         }
         const std::int64_t dur = fixedDurationMs(*tf).value_or(30LL * 24 * 3600 * 1000);
         QByteArray body = "[";
@@ -119,8 +122,9 @@ FakeBinance::FakeBinance() {
         } else if (method == QLatin1String("UNSUBSCRIBE")) {
             for (const auto& p : o.value(QStringLiteral("params")).toArray()) set.remove(p.toString());
         } else {
-            ws.send(c, QStringLiteral(R"({"error":{"code":2,"msg":"Invalid request: unknown method"},"id":%1})")
-                           .arg(id.toVariant().toLongLong()));
+            ws.send(c,
+                    QStringLiteral(R"({"error":{"code":2,"msg":"Invalid request: unknown method"},"id":%1})")
+                        .arg(id.toVariant().toLongLong()));
             return;
         }
         ws.send(c, QStringLiteral(R"({"result":null,"id":%1})").arg(id.toVariant().toLongLong()));
@@ -159,8 +163,8 @@ QSet<QString> FakeBinance::liveStreams() const {
 }
 
 int FakeBinance::publish(const QString& stream, const QByteArray& data) {
-    const QString msg = QStringLiteral("{\"stream\":\"") + stream + QStringLiteral("\",\"data\":") + QString::fromUtf8(data) +
-                        QLatin1Char('}');
+    const QString msg =
+        QStringLiteral("{\"stream\":\"") + stream + QStringLiteral("\",\"data\":") + QString::fromUtf8(data) + QLatin1Char('}');
     int n = 0;
     for (auto* c : ws.openClients()) {
         if (!streamsOf(*c).contains(stream)) continue;

@@ -24,14 +24,18 @@ FakeBybit::FakeBybit() {
         for (auto it = sel.rbegin(); it != sel.rend(); ++it) {  // newest first, as Bybit sends
             if (!rows.isEmpty()) rows += QLatin1Char(',');
             rows += QStringLiteral(R"(["%1","%2","%3","%4","%5","%6","%7"])")
-                        .arg(it->openTimeMs).arg(dec(it->open), dec(it->high), dec(it->low), dec(it->close), dec(it->volume), dec(it->quoteVolume));
+                        .arg(it->openTimeMs)
+                        .arg(dec(it->open), dec(it->high), dec(it->low), dec(it->close), dec(it->volume), dec(it->quoteVolume));
         }
-        return HttpReply::json(QStringLiteral(R"({"retCode":0,"retMsg":"OK","result":{"symbol":"%1","category":"spot","list":[%2]},"retExtInfo":{},"time":1})")
-                                   .arg(symbol, rows)
-                                   .toUtf8());
+        return HttpReply::json(
+            QStringLiteral(
+                R"({"retCode":0,"retMsg":"OK","result":{"symbol":"%1","category":"spot","list":[%2]},"retExtInfo":{},"time":1})")
+                .arg(symbol, rows)
+                .toUtf8());
     });
     http.route(QStringLiteral("/v5/market/instruments-info"), [](const HttpRequest&) {
-        return HttpReply::json(QByteArray::fromStdString(readFile(fixture("feeds/bybit/docs-examples/rest-instruments-info-spot.json"))));
+        return HttpReply::json(
+            QByteArray::fromStdString(readFile(fixture("feeds/bybit/docs-examples/rest-instruments-info-spot.json"))));
     });
 }
 

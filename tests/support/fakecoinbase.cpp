@@ -28,13 +28,16 @@ void FakeCoinbase::serveCandles(const QString& product) {
         if (!start.isValid() || !end.isValid()) return HttpReply::json(R"({"message":"Invalid start or end"})", 400);
         const qint64 from = start.toMSecsSinceEpoch(), to = end.toMSecsSinceEpoch();
         if ((to - from) / (g * 1000LL) + 1 > 300)
-            return HttpReply::json(R"({"message":"granularity too small for the requested time range. Count of aggregations requested exceeds 300"})", 400);
+            return HttpReply::json(
+                R"({"message":"granularity too small for the requested time range. Count of aggregations requested exceeds 300"})",
+                400);
         const std::vector<Bar> sel = barsIn(product, *tf, from, to + 1);
         QString rows;
         for (auto it = sel.rbegin(); it != sel.rend(); ++it) {  // newest first
             if (!rows.isEmpty()) rows += QLatin1Char(',');
             rows += QStringLiteral("[%1,%2,%3,%4,%5,%6]")
-                        .arg(it->openTimeMs / 1000).arg(dec(it->low), dec(it->high), dec(it->open), dec(it->close), dec(it->volume));
+                        .arg(it->openTimeMs / 1000)
+                        .arg(dec(it->low), dec(it->high), dec(it->open), dec(it->close), dec(it->volume));
         }
         return HttpReply::json(QStringLiteral("[%1]").arg(rows).toUtf8());
     });
@@ -53,7 +56,9 @@ void FakeCoinbase::onClientText(FakeWsServer::Client& c, const QString& text) {
     const QJsonObject o = parseObject(text);
     const QString type = o.value(QStringLiteral("type")).toString();
     if (type != QLatin1String("subscribe") && type != QLatin1String("unsubscribe")) {
-        ws.send(c, QStringLiteral(R"({"type":"error","message":"Failed to subscribe","reason":"%1 is not a valid message type"})").arg(type));
+        ws.send(c,
+                QStringLiteral(R"({"type":"error","message":"Failed to subscribe","reason":"%1 is not a valid message type"})")
+                    .arg(type));
         return;
     }
     const QJsonArray rootProducts = o.value(QStringLiteral("product_ids")).toArray();
@@ -65,7 +70,8 @@ void FakeCoinbase::onClientText(FakeWsServer::Client& c, const QString& text) {
             name = ch.toString();
         } else {
             name = ch.toObject().value(QStringLiteral("name")).toString();
-            if (ch.toObject().contains(QStringLiteral("product_ids"))) products = ch.toObject().value(QStringLiteral("product_ids")).toArray();
+            if (ch.toObject().contains(QStringLiteral("product_ids")))
+                products = ch.toObject().value(QStringLiteral("product_ids")).toArray();
         }
         for (const auto& p : products) topics << name + QLatin1Char('|') + p.toString();
     }

@@ -21,24 +21,28 @@ FakeCoinbaseAdvanced::FakeCoinbaseAdvanced() {
 }
 
 void FakeCoinbaseAdvanced::serveCandles(const QString& product) {
-    http.route(QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(product), [this, product](const HttpRequest& req) {
-        auto tf = marketdata::coinbase_at::timeframeFor(req.query.queryItemValue(QStringLiteral("granularity")).toStdString());
-        if (!tf) return HttpReply::json(R"({"error":"INVALID_ARGUMENT","message":"invalid granularity"})", 400);
-        if (!bars(product, *tf)) return HttpReply::json(R"({"error":"NOT_FOUND","message":"product not found"})", 404);
-        const qint64 start = req.query.queryItemValue(QStringLiteral("start")).toLongLong() * 1000;
-        const qint64 end = req.query.queryItemValue(QStringLiteral("end")).toLongLong() * 1000;
-        const qint64 step = *fixedDurationMs(*tf);
-        if ((end - start) / step + 1 > 350)
-            return HttpReply::json(R"({"error":"INVALID_ARGUMENT","message":"number of candles requested should be less than 350"})", 400);
-        const std::vector<Bar> sel = barsIn(product, *tf, start, end + 1);
-        QString rows;
-        for (auto it = sel.rbegin(); it != sel.rend(); ++it) {
-            if (!rows.isEmpty()) rows += QLatin1Char(',');
-            rows += QStringLiteral(R"({"start":"%1","low":"%2","high":"%3","open":"%4","close":"%5","volume":"%6"})")
-                        .arg(it->openTimeMs / 1000).arg(dec(it->low), dec(it->high), dec(it->open), dec(it->close), dec(it->volume));
-        }
-        return HttpReply::json(QStringLiteral(R"({"candles":[%1]})").arg(rows).toUtf8());
-    });
+    http.route(
+        QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(product), [this, product](const HttpRequest& req) {
+            auto tf =
+                marketdata::coinbase_at::timeframeFor(req.query.queryItemValue(QStringLiteral("granularity")).toStdString());
+            if (!tf) return HttpReply::json(R"({"error":"INVALID_ARGUMENT","message":"invalid granularity"})", 400);
+            if (!bars(product, *tf)) return HttpReply::json(R"({"error":"NOT_FOUND","message":"product not found"})", 404);
+            const qint64 start = req.query.queryItemValue(QStringLiteral("start")).toLongLong() * 1000;
+            const qint64 end = req.query.queryItemValue(QStringLiteral("end")).toLongLong() * 1000;
+            const qint64 step = *fixedDurationMs(*tf);
+            if ((end - start) / step + 1 > 350)
+                return HttpReply::json(
+                    R"({"error":"INVALID_ARGUMENT","message":"number of candles requested should be less than 350"})", 400);
+            const std::vector<Bar> sel = barsIn(product, *tf, start, end + 1);
+            QString rows;
+            for (auto it = sel.rbegin(); it != sel.rend(); ++it) {
+                if (!rows.isEmpty()) rows += QLatin1Char(',');
+                rows += QStringLiteral(R"({"start":"%1","low":"%2","high":"%3","open":"%4","close":"%5","volume":"%6"})")
+                            .arg(it->openTimeMs / 1000)
+                            .arg(dec(it->low), dec(it->high), dec(it->open), dec(it->close), dec(it->volume));
+            }
+            return HttpReply::json(QStringLiteral(R"({"candles":[%1]})").arg(rows).toUtf8());
+        });
 }
 
 marketdata::FeedConfig FakeCoinbaseAdvanced::config() const {
@@ -70,7 +74,10 @@ void FakeCoinbaseAdvanced::onClientText(FakeWsServer::Client& c, const QString& 
         ++m_unsubscribes;
         removeTopics(c, topics);
     }
-    ws.send(c, QStringLiteral(R"({"channel":"subscriptions","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":0,"events":[{"subscriptions":{}}]})"));
+    ws.send(
+        c,
+        QStringLiteral(
+            R"({"channel":"subscriptions","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":0,"events":[{"subscriptions":{}}]})"));
 }
 
 }  // namespace kairos::test

@@ -24,10 +24,14 @@ FakeKraken::FakeKraken() {
             if (b.openTimeMs / 1000 <= since && i + 1 != all->size()) continue;
             if (!rows.isEmpty()) rows += QLatin1Char(',');
             rows += QStringLiteral(R"([%1,"%2","%3","%4","%5","0","%6",%7])")
-                        .arg(b.openTimeMs / 1000).arg(dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume)).arg(b.tradeCount);
+                        .arg(b.openTimeMs / 1000)
+                        .arg(dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume))
+                        .arg(b.tradeCount);
         }
         return HttpReply::json(QStringLiteral(R"({"error":[],"result":{"XXBTZUSD":[%1],"last":%2}})")
-                                   .arg(rows).arg(all->back().openTimeMs / 1000).toUtf8());
+                                   .arg(rows)
+                                   .arg(all->back().openTimeMs / 1000)
+                                   .toUtf8());
     });
     ws.onConnected = [this](FakeWsServer::Client& c) {
         m_topics[&c] = {};
@@ -53,8 +57,11 @@ void FakeKraken::onClientText(FakeWsServer::Client& c, const QString& text) {
     const QString method = o.value(QStringLiteral("method")).toString();
     const QJsonValue reqId = o.value(QStringLiteral("req_id"));
     if (method == QLatin1String("ping")) {
-        ws.send(c, QStringLiteral(R"({"method":"pong","req_id":%1,"time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"})")
-                       .arg(reqId.toInteger()));
+        ws.send(
+            c,
+            QStringLiteral(
+                R"({"method":"pong","req_id":%1,"time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"})")
+                .arg(reqId.toInteger()));
         return;
     }
     if (method != QLatin1String("subscribe") && method != QLatin1String("unsubscribe")) {
@@ -69,15 +76,20 @@ void FakeKraken::onClientText(FakeWsServer::Client& c, const QString& text) {
         topics << QStringLiteral("instrument");
     } else {
         const QString prefix = channel == QLatin1String("ohlc")
-                                   ? QStringLiteral("ohlc|%1|").arg(params.value(QStringLiteral("interval")).toInt())
-                                   : channel + QLatin1Char('|');
+            ? QStringLiteral("ohlc|%1|").arg(params.value(QStringLiteral("interval")).toInt())
+            : channel + QLatin1Char('|');
         for (const auto& s : params.value(QStringLiteral("symbol")).toArray()) {
             topics << prefix + s.toString();
-            ws.send(c, QStringLiteral(R"({"method":"%1","result":{"channel":"%2","snapshot":true,"symbol":"%3"},"success":true,"time_in":"2023-10-06T17:35:55.219022Z","time_out":"2023-10-06T17:35:55.219067Z","req_id":%4})")
-                           .arg(method, channel, s.toString()).arg(reqId.toInteger()));
+            ws.send(
+                c,
+                QStringLiteral(
+                    R"({"method":"%1","result":{"channel":"%2","snapshot":true,"symbol":"%3"},"success":true,"time_in":"2023-10-06T17:35:55.219022Z","time_out":"2023-10-06T17:35:55.219067Z","req_id":%4})")
+                    .arg(method, channel, s.toString())
+                    .arg(reqId.toInteger()));
         }
     }
-    if (method == QLatin1String("subscribe")) addTopics(c, topics);
+    if (method == QLatin1String("subscribe"))
+        addTopics(c, topics);
     else {
         ++m_unsubscribes;
         removeTopics(c, topics);

@@ -34,15 +34,24 @@ bool waitUntil(const std::function<bool()>& pred, int timeoutMs) {
 namespace {
 QByteArray reasonPhrase(int status) {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 418: return "I'm a teapot";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 418:
+        return "I'm a teapot";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 }  // namespace
@@ -204,7 +213,7 @@ QList<CryptofeedLine> readCryptofeedLog(const std::string& path) {
     while (!f.atEnd()) {
         QByteArray line = f.readLine();
         if (line.endsWith('\n')) line.chop(1);
-        if (line.isEmpty() || line.startsWith('#')) continue;  // provenance header of a trimmed copy
+        if (line.isEmpty() || line.startsWith('#')) continue;           // provenance header of a trimmed copy
         if (line.contains(" <-> ") || line.contains(" <- ")) continue;  // connect / sent lines
         CryptofeedLine l;
         QByteArray rest = line;

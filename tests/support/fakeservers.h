@@ -95,9 +95,9 @@ class FakeWsServer : public QObject {
 public:
     struct Client {
         QWebSocket* socket = nullptr;
-        int index = 0;             ///< 0 for the first connection ever, then 1, 2, ...
-        QUrl requestUrl;           ///< path and query the client connected with
-        QStringList received;      ///< text messages from the client, in order
+        int index = 0;         ///< 0 for the first connection ever, then 1, 2, ...
+        QUrl requestUrl;       ///< path and query the client connected with
+        QStringList received;  ///< text messages from the client, in order
         bool open = true;
     };
 
@@ -136,7 +136,7 @@ private:
 /// Received lines of a cryptofeed raw-data log (shared/data/README.md §2a): the JSON of each
 /// `<ts>: <json>` line, in order. REST lines (`<url> -> <ts>: <json>`) come back as url + json.
 struct CryptofeedLine {
-    QString url;       ///< REST lines only
+    QString url;  ///< REST lines only
     double timestamp = 0;
     QByteArray json;
 };

@@ -129,8 +129,10 @@ TYPED_TEST_P(VenueContract, ReconnectsAfterADropAndResubscribesOnTheServer) {
     const int before = this->fake.ws.connectionCount();
     const int open = static_cast<int>(this->fake.ws.openClients().size());
     this->fake.ws.dropAll();
-    ASSERT_TRUE(waitUntil([&] { return this->fake.ws.connectionCount() == before + open && this->fake.liveTopics().contains(want); }))
-        << "after the drop the server sees: " << QStringList(this->fake.liveTopics().values()).join(' ').toStdString();
+    ASSERT_TRUE(waitUntil([&] {
+        return this->fake.ws.connectionCount() == before + open && this->fake.liveTopics().contains(want);
+    })) << "after the drop the server sees: "
+        << QStringList(this->fake.liveTopics().values()).join(' ').toStdString();
     // Verified on the server side: the new connections carry every topic again.
     QSet<QString> onNew;
     for (const auto& c : this->fake.ws.clients())
@@ -180,7 +182,8 @@ TYPED_TEST_P(VenueContract, MalformedMessageIsSkippedCountedAndTheNextOneDeliver
     EXPECT_EQ(trades[0][1].template value<Trade>().price.toString(), "101.5");
     EXPECT_EQ(this->feed->malformedCount(), 2u);
     ASSERT_GE(errors.size(), 1);
-    EXPECT_TRUE(errors[0][0].toString().startsWith(this->feed->name() + QLatin1Char(':'))) << errors[0][0].toString().toStdString();
+    EXPECT_TRUE(errors[0][0].toString().startsWith(this->feed->name() + QLatin1Char(':')))
+        << errors[0][0].toString().toStdString();
     // The same kind again is counted but not logged again.
     const auto logged = errors.size();
     this->fake.publish(this->topic(Channel::Trades, a), Kit::malformedTradeMessage(a));
@@ -214,7 +217,8 @@ TYPED_TEST_P(VenueContract, StreamGapIsBackfilledAndTheStoreEndsComplete) {
         auto g = store.gaps(a, Kit::kBarTf, bars[10].openTimeMs, bars[21].openTimeMs);
         auto n = store.range(a, Kit::kBarTf, bars[10].openTimeMs, bars[21].openTimeMs);
         return g && g->empty() && n && n->size() == 11;
-    })) << "bars written: " << recorder.barsWritten();
+    })) << "bars written: "
+        << recorder.barsWritten();
     // Bars built from trades: the first bucket holds only the trades seen since subscribing, so
     // it is fetched over REST as well.
     const std::size_t firstRest = Kit::kBarStream ? 12 : 10;
@@ -259,7 +263,8 @@ TYPED_TEST_P(VenueContract, HistoryPagesAcrossSeveralRequests) {
     this->feed->fetchBars(a, Kit::kBarTf, bars[first].openTimeMs, bars[last].openTimeMs, cb);
     ASSERT_TRUE(waitUntil([&] { return done.has_value(); }, 30'000));
     ASSERT_TRUE(done->ok()) << done->message();
-    const std::size_t expected = Kit::kHistoryLimit < 0 ? n : std::min<std::size_t>(n, static_cast<std::size_t>(Kit::kHistoryLimit));
+    const std::size_t expected =
+        Kit::kHistoryLimit < 0 ? n : std::min<std::size_t>(n, static_cast<std::size_t>(Kit::kHistoryLimit));
     ASSERT_EQ(got.size(), expected);
     const std::size_t offset = last - expected;
     for (std::size_t i = 0; i < got.size(); ++i) {
@@ -383,14 +388,14 @@ TYPED_TEST_P(VenueContract, SyntheticOversizedMessageIsAProtocolErrorAndTheFeedR
     this->fake.publish(topic, QString(256 * 1024, QLatin1Char(' ')) + Kit::tradeMessage(a, 31, "100", "1", 1747699200000));
     ASSERT_TRUE(waitUntil([&] {
         return this->fake.ws.connectionCount() > before && this->fake.liveTopics().contains(topic) &&
-               this->feed->status().state == marketdata::FeedState::Live;
+            this->feed->status().state == marketdata::FeedState::Live;
     }));
     EXPECT_EQ(this->feed->reconnectCount(), 1);
     bool sawProtocolError = false;
     for (const auto& args : status) {
         const auto st = args[0].template value<marketdata::FeedStatus>();
-        sawProtocolError |= st.state == marketdata::FeedState::Reconnecting && st.detail.contains(QStringLiteral("protocol error")) &&
-                            st.detail.contains(QStringLiteral("64 KB"));
+        sawProtocolError |= st.state == marketdata::FeedState::Reconnecting &&
+            st.detail.contains(QStringLiteral("protocol error")) && st.detail.contains(QStringLiteral("64 KB"));
     }
     EXPECT_TRUE(sawProtocolError);
     EXPECT_EQ(trades.size(), 0);
@@ -402,7 +407,8 @@ TYPED_TEST_P(VenueContract, SyntheticOversizedMessageIsAProtocolErrorAndTheFeedR
 REGISTER_TYPED_TEST_SUITE_P(VenueContract, ReconnectsAfterADropAndResubscribesOnTheServer, UnsubscribeRemovesTheTopicOnTheServer,
                             MalformedMessageIsSkippedCountedAndTheNextOneDelivered, StreamGapIsBackfilledAndTheStoreEndsComplete,
                             HistoryPagesAcrossSeveralRequests, RateLimitAnswerMakesTheClientBackOff,
-                            SyntheticInvalidTradesAndUnsubscribedSymbolsAreSkippedAndCounted, SyntheticInvalidBarsAreSkippedAndCounted,
+                            SyntheticInvalidTradesAndUnsubscribedSymbolsAreSkippedAndCounted,
+                            SyntheticInvalidBarsAreSkippedAndCounted,
                             SyntheticOversizedMessageIsAProtocolErrorAndTheFeedReconnects);
 
 }  // namespace kairos::test

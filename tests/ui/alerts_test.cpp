@@ -139,14 +139,17 @@ private Q_SLOTS:
         QCOMPARE(e.timeMs, expectedMs);
         QCOMPARE(e.price, bars[k].high);
         const QString message = log->data(log->index(0, AlertLogModel::Message), Qt::DisplayRole).toString();
-        QVERIFY2(message.contains(QStringLiteral("crossed above %1").arg(QString::fromStdString(level.toString()))), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("crossed above %1").arg(QString::fromStdString(level.toString()))),
+                 qPrintable(message));
         QVERIFY(message.contains(QStringLiteral("sell a third")));
         QVERIFY(w.statusBar()->currentMessage().contains(message));
         QVERIFY(w.alertToast()->isVisible());
         QCOMPARE(w.alertToast()->text(), message);
         // The once alert is off, in the panel and in the database, and fires no more.
         QVERIFY(!w.alertsPanel()->rulesModel()->at(0).enabled);
-        QCOMPARE(w.alertsPanel()->rulesModel()->data(w.alertsPanel()->rulesModel()->index(0, AlertRulesModel::Active), Qt::CheckStateRole)
+        QCOMPARE(w.alertsPanel()
+                     ->rulesModel()
+                     ->data(w.alertsPanel()->rulesModel()->index(0, AlertRulesModel::Active), Qt::CheckStateRole)
                      .toInt(),
                  int(Qt::Unchecked));
         session.feed()->advanceTo(expectedMs + 7LL * 24 * 3600 * 1000);
@@ -199,9 +202,12 @@ private Q_SLOTS:
         {
             auto db = storage::Database::openProfile(profile.path());
             QVERIFY(db.ok());
-            QVERIFY((*db)->exec("INSERT INTO alert_rules (venue, symbol, condition_kind, timeframe, trigger_mode, enabled, created_at) "
-                                "VALUES ('BINANCE', 'ETHUSDT', 'volume_spike', '1h', 'once', 1, 1)")
-                        .ok());
+            QVERIFY(
+                (*db)
+                    ->exec(
+                        "INSERT INTO alert_rules (venue, symbol, condition_kind, timeframe, trigger_mode, enabled, created_at) "
+                        "VALUES ('BINANCE', 'ETHUSDT', 'volume_spike', '1h', 'once', 1, 1)")
+                    .ok());
         }
         TerminalSession session(o);
         MainWindow w(session);

@@ -101,12 +101,16 @@ private Q_SLOTS:
         QVERIFY(direct->metrics.trades > 0);
         QTableWidget* table = bt->metricsTable();
         QCOMPARE(metric(table, QStringLiteral("trades")), QString::number(direct->metrics.trades));
-        QCOMPARE(metric(table, QStringLiteral("net_profit")), QString::fromStdString(direct->metrics.netProfit.toTrimmedString()));
-        QCOMPARE(metric(table, QStringLiteral("total_fees")), QString::fromStdString(direct->metrics.totalFees.toTrimmedString()));
+        QCOMPARE(metric(table, QStringLiteral("net_profit")),
+                 QString::fromStdString(direct->metrics.netProfit.toTrimmedString()));
+        QCOMPARE(metric(table, QStringLiteral("total_fees")),
+                 QString::fromStdString(direct->metrics.totalFees.toTrimmedString()));
         QCOMPARE(bt->tradesModel()->rowCount(), direct->metrics.trades);
         QCOMPARE(bt->equityChart()->pointCount(), static_cast<int>(csv->bars.size()));
         QCOMPARE(bt->progressBar()->value(), bt->progressBar()->maximum());
-        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.0001 (venue rules)")));
+        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))
+                    ->text()
+                    .contains(QStringLiteral("lot 0.0001 (venue rules)")));
         for (const auto& trade : bt->lastResult()->trades) QVERIFY(s.instrument.checkQuantity(trade.quantity).ok());
 
         // Ctrl+C copies exact values, not the rounded, localised display text
@@ -114,15 +118,17 @@ private Q_SLOTS:
         table->setFocus();
         QTest::keySequence(table, QKeySequence::Copy);
         const QString copied = QGuiApplication::clipboard()->text();
-        QVERIFY2(copied.contains(QStringLiteral("net_profit\t") + QString::fromStdString(direct->metrics.netProfit.toTrimmedString())),
-                 qPrintable(copied));
+        QVERIFY2(
+            copied.contains(QStringLiteral("net_profit\t") + QString::fromStdString(direct->metrics.netProfit.toTrimmedString())),
+            qPrintable(copied));
         QVERIFY(copied.contains(QStringLiteral("trades\t%1").arg(direct->metrics.trades)));
         QTableView* trades = bt->findChild<QTableView*>(QStringLiteral("BacktestTrades"));
         trades->selectRow(0);
         const QStringList tradeLines = bt->selectedAsText(trades).split(QLatin1Char('\n'));
         QCOMPARE(tradeLines.size(), 2);
         QVERIFY(tradeLines[1].startsWith(QString::fromStdString(formatUtc(direct->trades[0].entryTimeMs)) + QLatin1Char('\t')));
-        QVERIFY(tradeLines[1].contains(QLatin1Char('\t') + QString::fromStdString(direct->trades[0].netPnl.toTrimmedString()) + QLatin1Char('\t')));
+        QVERIFY(tradeLines[1].contains(QLatin1Char('\t') + QString::fromStdString(direct->trades[0].netPnl.toTrimmedString()) +
+                                       QLatin1Char('\t')));
 
         const QString shot = qEnvironmentVariable("KAIROS_BACKTEST_SCREENSHOT");
         if (!shot.isEmpty()) {
@@ -166,7 +172,8 @@ private Q_SLOTS:
         QVERIFY(direct.ok());
         QCOMPARE(r->metrics.trades, direct->metrics.trades);
         QCOMPARE(r->metrics.netProfit, direct->metrics.netProfit);
-        QVERIFY(bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.1 (venue rules)")));
+        QVERIFY(
+            bt->findChild<QLabel*>(QStringLiteral("BacktestStatus"))->text().contains(QStringLiteral("lot 0.1 (venue rules)")));
     }
 
     void cancelStopsARunningBacktestWithAPartialResult() {
@@ -231,7 +238,8 @@ private Q_SLOTS:
         empty.runFor(InstrumentId{"BINANCE", "DOGEUSDT"});
         QVERIFY(emptyDone.count() == 1 || emptyDone.wait(60000));
         QCOMPARE(emptyDone.first().at(0).toBool(), false);
-        QVERIFY2(empty.lastError().contains(QStringLiteral("No stored 1h bars of BINANCE:DOGEUSDT")), qPrintable(empty.lastError()));
+        QVERIFY2(empty.lastError().contains(QStringLiteral("No stored 1h bars of BINANCE:DOGEUSDT")),
+                 qPrintable(empty.lastError()));
     }
 };
 

@@ -52,13 +52,15 @@ Expected expectedGroup(const std::vector<Bar>& bars, std::size_t from, std::size
 /// `n` in logical index, OHLC exact.
 void checkGroups(const std::vector<Bar>& bars, std::int64_t origin, const std::vector<OhlcBucket>& got, std::int32_t n,
                  std::int64_t from, std::int64_t to) {
-    const std::int64_t first = std::max(from, origin), last = std::min<std::int64_t>(to, origin + static_cast<std::int64_t>(bars.size()) - 1);
+    const std::int64_t first = std::max(from, origin),
+                       last = std::min<std::int64_t>(to, origin + static_cast<std::int64_t>(bars.size()) - 1);
     QVERIFY(!got.empty());
     std::int64_t next = floorDiv(first, n) * n;
     next = std::max(next, origin);
     for (const OhlcBucket& g : got) {
         QCOMPARE(g.firstIndex, next);
-        const std::int64_t groupEnd = std::min(floorDiv(g.firstIndex, n) * n + n, origin + static_cast<std::int64_t>(bars.size()));
+        const std::int64_t groupEnd =
+            std::min(floorDiv(g.firstIndex, n) * n + n, origin + static_cast<std::int64_t>(bars.size()));
         QCOMPARE(static_cast<std::int64_t>(g.count), groupEnd - g.firstIndex);
         const auto a = static_cast<std::size_t>(g.firstIndex - origin), b = static_cast<std::size_t>(groupEnd - origin);
         const Expected e = expectedGroup(bars, a, b);
@@ -67,7 +69,8 @@ void checkGroups(const std::vector<Bar>& bars, std::int64_t origin, const std::v
         QCOMPARE(g.low, e.low.toDouble());
         QCOMPARE(g.close, e.close.toDouble());
         // Volume is a double sum of exact decimals: equal to the exact sum to ~1e-12 relative.
-        QVERIFY2(std::fabs(g.volume - e.volume) <= 1e-9 * std::max(1.0, e.volume), qPrintable(QString::number(g.volume - e.volume)));
+        QVERIFY2(std::fabs(g.volume - e.volume) <= 1e-9 * std::max(1.0, e.volume),
+                 qPrintable(QString::number(g.volume - e.volume)));
         next = groupEnd;
     }
     QVERIFY(next > last);  // the last group reaches past the last bar asked for
@@ -87,8 +90,10 @@ private Q_SLOTS:
         for (std::int64_t origin : {std::int64_t(0), std::int64_t(-4321)}) {
             OhlcColumns cols{origin, s.open(), s.high(), s.low(), s.close(), s.volume()};
             for (std::int32_t n : {1, 2, 3, 7, 60, 61, 240, 1440, 5000, 20000}) {
-                for (auto [from, to] : {std::pair<std::int64_t, std::int64_t>{origin, origin + 10079}, {origin + 17, origin + 9000},
-                                        {origin - 500, origin + 100}, {origin + 9999, origin + 20000}}) {
+                for (auto [from, to] : {std::pair<std::int64_t, std::int64_t>{origin, origin + 10079},
+                                        {origin + 17, origin + 9000},
+                                        {origin - 500, origin + 100},
+                                        {origin + 9999, origin + 20000}}) {
                     // WHEN the bars are grouped n to a candle
                     std::vector<OhlcBucket> got;
                     aggregateOhlc(cols, from, to, n, got);

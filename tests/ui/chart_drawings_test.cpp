@@ -329,7 +329,7 @@ private Q_SLOTS:
             saved = s.chart.drawings();
             QCOMPARE(saved.size(), std::size_t{3});
             for (const auto& d : saved) QVERIFY(d.id > 0);  // written through
-        }  // WHEN the application closes and starts again
+        }                                                   // WHEN the application closes and starts again
         auto db = storage::Database::open(path);
         QVERIFY(db.ok());
         storage::DrawingStore store(**db);
@@ -350,9 +350,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         auto db = storage::Database::open(dir.filePath(QStringLiteral("kairos.sqlite")));
         QVERIFY(db.ok());
-        QVERIFY((*db)->exec("INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, created_at) VALUES "
-                            "('BINANCE','ETHUSDT','gann_fan','1 2;3 4','#ffffff',1,'',0),"
-                            "('BINANCE','ETHUSDT','trend_line','garbage','#ffffff',1,'',0)")
+        QVERIFY((*db)
+                    ->exec("INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, created_at) VALUES "
+                           "('BINANCE','ETHUSDT','gann_fan','1 2;3 4','#ffffff',1,'',0),"
+                           "('BINANCE','ETHUSDT','trend_line','garbage','#ffffff',1,'',0)")
                     .ok());
         storage::DrawingStore store(**db);
         const auto bars = ethHourly();

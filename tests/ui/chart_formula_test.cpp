@@ -104,7 +104,8 @@ private Q_SLOTS:
             if (std::isnan(expected[i])) {
                 QVERIFY(std::isnan(got));
             } else {
-                QVERIFY2(got == expected[i], qPrintable(QStringLiteral("bar %1: %2 vs %3").arg(i).arg(got, 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
+                QVERIFY2(got == expected[i],
+                         qPrintable(QStringLiteral("bar %1: %2 vs %3").arg(i).arg(got, 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
                 ++defined;
             }
         }
@@ -116,7 +117,8 @@ private Q_SLOTS:
         const auto all = f->evaluate(indicators::toColumns(bars));
         QVERIFY(v->value(0, static_cast<std::int64_t>(bars.size() - 1)) == all.back());
         // AND on the price pane when asked
-        const int over = chart.addIndicator(IndicatorConfig::fromFormula(QStringLiteral("sma(close, 20) + 2 * stddev(close, 20)"), true));
+        const int over =
+            chart.addIndicator(IndicatorConfig::fromFormula(QStringLiteral("sma(close, 20) + 2 * stddev(close, 20)"), true));
         QVERIFY(over > 0);
         QCOMPARE(chart.indicatorRect(over), chart.priceRect());
         // AND the config survives JSON (layouts), an invalid formula in JSON is refused

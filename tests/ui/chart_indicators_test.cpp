@@ -39,8 +39,11 @@ bool sameValue(double a, double b) { return (std::isnan(a) && std::isnan(b)) || 
 void expectOutput(const IndicatorValues& v, std::size_t output, const std::vector<double>& expected, const char* what) {
     for (std::size_t i = 0; i < expected.size(); ++i)
         if (!sameValue(v.value(output, static_cast<std::int64_t>(i)), expected[i]))
-            QFAIL(qPrintable(QStringLiteral("%1[%2]: %3 vs batch %4").arg(QString::fromLatin1(what)).arg(i)
-                                 .arg(v.value(output, static_cast<std::int64_t>(i)), 0, 'g', 17).arg(expected[i], 0, 'g', 17)));
+            QFAIL(qPrintable(QStringLiteral("%1[%2]: %3 vs batch %4")
+                                 .arg(QString::fromLatin1(what))
+                                 .arg(i)
+                                 .arg(v.value(output, static_cast<std::int64_t>(i)), 0, 'g', 17)
+                                 .arg(expected[i], 0, 'g', 17)));
 }
 
 }  // namespace
@@ -153,8 +156,9 @@ private Q_SLOTS:
             QVERIFY(live != nullptr);
             for (std::size_t j = 0; j < live->outputCount(); ++j)
                 for (std::int64_t i = 0; i < static_cast<std::int64_t>(bars.size()) + 26; ++i)
-                    QVERIFY2(sameValue(live->value(j, i), fresh.value(j, i)),
-                             qPrintable(QStringLiteral("%1 output %2 bar %3").arg(chart.indicatorConfig(id).label()).arg(j).arg(i)));
+                    QVERIFY2(
+                        sameValue(live->value(j, i), fresh.value(j, i)),
+                        qPrintable(QStringLiteral("%1 output %2 bar %3").arg(chart.indicatorConfig(id).label()).arg(j).arg(i)));
         }
     }
 
@@ -230,7 +234,8 @@ private Q_SLOTS:
         QVERIFY(picker != nullptr);
         picker->setFilter(QStringLiteral("moving"));
         const QStringList mas = picker->visibleNames();
-        QVERIFY(mas.contains(QStringLiteral("sma")) && mas.contains(QStringLiteral("ema")) && mas.contains(QStringLiteral("hma")));
+        QVERIFY(mas.contains(QStringLiteral("sma")) && mas.contains(QStringLiteral("ema")) &&
+                mas.contains(QStringLiteral("hma")));
         QVERIFY(!mas.contains(QStringLiteral("rsi")));
         picker->setFilter(QStringLiteral("cloud"));
         QCOMPARE(picker->visibleNames(), QStringList{QStringLiteral("ichimoku")});

@@ -102,7 +102,8 @@ private Q_SLOTS:
         QVERIFY(moved);
         QCOMPARE(*moved->request.stopPrice, target);
         QCOMPARE(lineOf(btc->orderLines(), OrderLine::Kind::StopLoss)->price, target.toDouble());
-        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("moved to %1").arg(QString::fromStdString(target.toString()))),
+        QVERIFY2(w.statusBar()->currentMessage().contains(
+                     QStringLiteral("moved to %1").arg(QString::fromStdString(target.toString()))),
                  qPrintable(w.statusBar()->currentMessage()));
 
         // WHEN it is dropped above the market (a sell stop there would trigger at once)
@@ -111,7 +112,8 @@ private Q_SLOTS:
         // THEN nothing moves, the line is back at the order's price, and the reason is shown
         QCOMPARE(*paper->simulator().order(static_cast<trading::OrderId>(slId))->request.stopPrice, target);
         QCOMPARE(lineOf(btc->orderLines(), OrderLine::Kind::StopLoss)->price, target.toDouble());
-        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("would trigger at once")), qPrintable(w.statusBar()->currentMessage()));
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("would trigger at once")),
+                 qPrintable(w.statusBar()->currentMessage()));
 
         // A resting buy limit with a bracket: its line (draggable) and where its SL/TP will go
         trading::OrderRequest lim;

@@ -69,7 +69,10 @@ private Q_SLOTS:
             const QColor expected = c >= o ? theme.up : theme.down;
             QVERIFY2(sameRgb(img.pixelColor(x, y), expected),
                      qPrintable(QStringLiteral("bar %1 at (%2,%3): %4, expected %5")
-                                    .arg(i).arg(x).arg(y).arg(img.pixelColor(x, y).name(), expected.name())));
+                                    .arg(i)
+                                    .arg(x)
+                                    .arg(y)
+                                    .arg(img.pixelColor(x, y).name(), expected.name())));
             (c >= o ? up : down) += 1;
         }
         QVERIFY2(up >= 10 && down >= 10, qPrintable(QStringLiteral("%1 up, %2 down checked").arg(up).arg(down)));
@@ -145,7 +148,8 @@ private Q_SLOTS:
         // AND its body reaches that price on screen, in the up colour
         const QImage img = s.chart.plot()->toPixmap().toImage();
         const int x = static_cast<int>(std::lround(s.chart.timeAxis()->coordToPixel(before)));
-        const double yClose = s.chart.priceAxis()->coordToPixel(4000.0), yOpen = s.chart.priceAxis()->coordToPixel(forming.open.toDouble());
+        const double yClose = s.chart.priceAxis()->coordToPixel(4000.0),
+                     yOpen = s.chart.priceAxis()->coordToPixel(forming.open.toDouble());
         if (yOpen - yClose > 6) QVERIFY(sameRgb(img.pixelColor(x, static_cast<int>((yOpen + yClose) / 2)), s.chart.theme().up));
         Bar closed = next;
         s.chart.updateLastBar(closed);
@@ -260,7 +264,8 @@ private Q_SLOTS:
         // Wheel up at the centre zooms in around the bar under the cursor.
         const QPointF centre = inner.center();
         const double anchor = s.chart.timeAxis()->pixelToCoord(centre.x());
-        QWheelEvent wheel(centre, plot->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QWheelEvent wheel(centre, plot->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
         QApplication::sendEvent(plot, &wheel);
         const double span1 = s.chart.visibleRight() - s.chart.visibleLeft();
         QVERIFY(span1 < span0);
@@ -270,16 +275,17 @@ private Q_SLOTS:
         const double left = s.chart.visibleLeft();
         const double perPx = span1 / inner.width();
         QTest::mousePress(plot, Qt::LeftButton, {}, inner.center());
-        QMouseEvent move(QEvent::MouseMove, QPointF(inner.center() + QPoint(100, 0)), plot->mapToGlobal(QPointF(inner.center() + QPoint(100, 0))),
-                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, QPointF(inner.center() + QPoint(100, 0)),
+                         plot->mapToGlobal(QPointF(inner.center() + QPoint(100, 0))), Qt::NoButton, Qt::LeftButton,
+                         Qt::NoModifier);
         QApplication::sendEvent(plot, &move);
         QTest::mouseRelease(plot, Qt::LeftButton, {}, inner.center() + QPoint(100, 0));
         QVERIFY(std::fabs(s.chart.visibleLeft() - (left - 100 * perPx)) < 1e-6);
         // Dragging the price axis turns auto-scale off; double-clicking it turns it back on.
         const QPoint axisPt(inner.right() + 10, inner.center().y());
         QTest::mousePress(plot, Qt::LeftButton, {}, axisPt);
-        QMouseEvent drag(QEvent::MouseMove, QPointF(axisPt + QPoint(0, 40)), plot->mapToGlobal(QPointF(axisPt + QPoint(0, 40))), Qt::NoButton,
-                         Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent drag(QEvent::MouseMove, QPointF(axisPt + QPoint(0, 40)), plot->mapToGlobal(QPointF(axisPt + QPoint(0, 40))),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(plot, &drag);
         QTest::mouseRelease(plot, Qt::LeftButton, {}, axisPt + QPoint(0, 40));
         QVERIFY(!s.chart.autoScale());

@@ -67,9 +67,12 @@ private Q_SLOTS:
     void indicatorsAndPanes_data() {
         QTest::addColumn<QStringList>("names");
         QTest::addColumn<QString>("theme");
-        QTest::newRow("ema_bb_ichimoku_rsi_macd") << QStringList{"ema", "bbands", "ichimoku", "rsi", "macd"} << QStringLiteral("dark");
-        QTest::newRow("keltner_donchian_vwap_stoch_atr") << QStringList{"keltner", "donchian", "vwap", "stoch", "atr"} << QStringLiteral("light");
-        QTest::newRow("supertrend_psar_sma_adx_obv") << QStringList{"supertrend", "psar", "sma", "adx", "obv"} << QStringLiteral("dark");
+        QTest::newRow("ema_bb_ichimoku_rsi_macd")
+            << QStringList{"ema", "bbands", "ichimoku", "rsi", "macd"} << QStringLiteral("dark");
+        QTest::newRow("keltner_donchian_vwap_stoch_atr")
+            << QStringList{"keltner", "donchian", "vwap", "stoch", "atr"} << QStringLiteral("light");
+        QTest::newRow("supertrend_psar_sma_adx_obv")
+            << QStringList{"supertrend", "psar", "sma", "adx", "obv"} << QStringLiteral("dark");
     }
     void indicatorsAndPanes() {
         QFETCH(QStringList, names);
@@ -98,7 +101,8 @@ private Q_SLOTS:
         chart.setInstrument(InstrumentId{"BINANCE", "BTCUSDT"});
         chart.setTimeframe(Timeframe::H1);
         chart.setBars(bars);
-        for (const char* n : {"bbands", "ichimoku", "macd", "stoch"}) QVERIFY(chart.addIndicator(IndicatorConfig::defaults(QString::fromLatin1(n))) > 0);
+        for (const char* n : {"bbands", "ichimoku", "macd", "stoch"})
+            QVERIFY(chart.addIndicator(IndicatorConfig::defaults(QString::fromLatin1(n))) > 0);
         chart.show();
         QVERIFY(QTest::qWaitForWindowExposed(&chart));
         chart.renderNow();
@@ -121,7 +125,8 @@ private Q_SLOTS:
         QVERIFY(chart.barsPerCandle() > 1);
         // A mouse move draws the crosshair and the hovered candle's legend.
         const QPoint at = chart.priceRect()->rect().center();
-        QMouseEvent move(QEvent::MouseMove, QPointF(at), chart.plot()->mapToGlobal(QPointF(at)), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, QPointF(at), chart.plot()->mapToGlobal(QPointF(at)), Qt::NoButton, Qt::NoButton,
+                         Qt::NoModifier);
         QApplication::sendEvent(chart.plot(), &move);
         chart.renderNow();
         save(chart, QStringLiteral("chart_zoomed_out_crosshair"));
@@ -186,7 +191,8 @@ private Q_SLOTS:
         chart.renderNow();
         save(chart, QStringLiteral("chart_drawings_") + theme);
         const QString dir = qEnvironmentVariable("KAIROS_CHART_SCREENSHOTS");
-        if (!dir.isEmpty()) QVERIFY(chart.exportPng(QDir(dir).filePath(QStringLiteral("chart_export_") + theme + QStringLiteral(".png"))));
+        if (!dir.isEmpty())
+            QVERIFY(chart.exportPng(QDir(dir).filePath(QStringLiteral("chart_export_") + theme + QStringLiteral(".png"))));
     }
 };
 

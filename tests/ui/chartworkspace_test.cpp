@@ -332,7 +332,8 @@ private Q_SLOTS:
             QVERIFY2(waitReady(p), qPrintable(p->stateText()));
             // THEN it shows the 1h bars aggregated by hand, the last (partial) bucket included
             auto expected = aggregateByHand(closed, bucketOf);
-            if (expected.size() > static_cast<std::size_t>(ws->pageBars())) expected.erase(expected.begin(), expected.end() - ws->pageBars());
+            if (expected.size() > static_cast<std::size_t>(ws->pageBars()))
+                expected.erase(expected.begin(), expected.end() - ws->pageBars());
             QCOMPARE(p->chart()->barCount(), static_cast<int>(expected.size()));
             compareChartTail(*p->chart(), expected);
             // AND exactly, decimals and all (what the chart was given)
@@ -362,8 +363,9 @@ private Q_SLOTS:
             const Bar& a = page->bars[j];
             const QString day = QString::fromStdString(formatUtc(d.openTimeMs)).left(10);
             QVERIFY2(a.open == d.open && a.high == d.high && a.low == d.low && a.close == d.close, qPrintable(day));
-            QVERIFY2(a.volume == d.volume, qPrintable(day + QStringLiteral(" volume ") + QString::fromStdString(a.volume.toString()) +
-                                                    QStringLiteral(" vs ") + QString::fromStdString(d.volume.toString())));
+            QVERIFY2(a.volume == d.volume,
+                     qPrintable(day + QStringLiteral(" volume ") + QString::fromStdString(a.volume.toString()) +
+                                QStringLiteral(" vs ") + QString::fromStdString(d.volume.toString())));
             ++compared;
         }
         QVERIFY2(compared > 1500, qPrintable(QString::number(compared)));
@@ -400,8 +402,7 @@ private Q_SLOTS:
         const auto closed = btcClosedBy(m_start);
         auto it = std::find_if(closed.begin(), closed.end(), [&](const Bar& b) { return b.openTimeMs == oldFirstTime; });
         QVERIFY(it - closed.begin() >= 500);
-        for (int k = 1; k <= 500; ++k)
-            QCOMPARE(c->series().time()[c->series().slot(oldFirstIndex - k)], (it - k)->openTimeMs);
+        for (int k = 1; k <= 500; ++k) QCOMPARE(c->series().time()[c->series().slot(oldFirstIndex - k)], (it - k)->openTimeMs);
     }
 
     void scrollBackStopsAtTheOldestStoredBar() {
@@ -414,8 +415,8 @@ private Q_SLOTS:
         QVERIFY(p->isHistoryComplete());  // the page came back shorter than asked: nothing older
         QSignalSpy needed(p->chart(), &charts::CandleChart::historyNeeded);
         p->chart()->setVisibleRange(-50, 50);
-        QCOMPARE(needed.size(), 1);          // the chart asks...
-        QVERIFY(!p->isLoadingOlder());       // ...and the pane knows there is nothing to read
+        QCOMPARE(needed.size(), 1);     // the chart asks...
+        QVERIFY(!p->isLoadingOlder());  // ...and the pane knows there is nothing to read
         QCOMPARE(p->chart()->barCount(), n);
     }
 
@@ -540,8 +541,9 @@ private Q_SLOTS:
                 std::vector<charts::IndicatorConfig> cfgs;
                 for (int id : c->indicatorIds()) cfgs.push_back(c->indicatorConfig(id));
                 indicators.push_back(cfgs);
-                edges.emplace_back(c->series().timeOfIndex(static_cast<std::int64_t>(std::floor(c->visibleLeft())), c->timeframe()),
-                                   c->series().timeOfIndex(static_cast<std::int64_t>(std::floor(c->visibleRight())), c->timeframe()));
+                edges.emplace_back(
+                    c->series().timeOfIndex(static_cast<std::int64_t>(std::floor(c->visibleLeft())), c->timeframe()),
+                    c->series().timeOfIndex(static_cast<std::int64_t>(std::floor(c->visibleRight())), c->timeframe()));
                 widths.push_back(c->visibleRight() - c->visibleLeft());
             }
             QVERIFY(ws->saveLayout(QStringLiteral("Swing")).ok());
@@ -583,12 +585,14 @@ private Q_SLOTS:
         // The drawing came back with the instrument, in every chart showing BTCUSDT.
         for (int i = 0; i < 4; ++i) {
             const auto& drawings = ws->chart(i)->drawings();
-            QVERIFY2(std::any_of(drawings.begin(), drawings.end(), [](const storage::Drawing& d) {
-                         return d.kind == storage::DrawingKind::HorizontalLine && d.anchors.front().price == 100000.5;
-                     }),
+            QVERIFY2(std::any_of(drawings.begin(), drawings.end(),
+                                 [](const storage::Drawing& d) {
+                                     return d.kind == storage::DrawingKind::HorizontalLine && d.anchors.front().price == 100000.5;
+                                 }),
                      qPrintable(QString::number(i)));
         }
-        QCOMPARE(ws->chart(0)->indicatorConfig(ws->chart(0)->indicatorIds().front()).colours.front(), QColor(QStringLiteral("#ff8800")));
+        QCOMPARE(ws->chart(0)->indicatorConfig(ws->chart(0)->indicatorIds().front()).colours.front(),
+                 QColor(QStringLiteral("#ff8800")));
         QCOMPARE(ws->saveState(), saved);
         // Delete removes it; loading it then fails with a clear message and changes nothing.
         QVERIFY(ws->deleteLayout(QStringLiteral("Other")).ok());
@@ -649,7 +653,9 @@ private Q_SLOTS:
         QCOMPARE(ws->pane(1)->instrument(), kEth);
         QVERIFY(ws->pane(1)->timeframe() == Timeframe::D1);
         // A damaged layout is refused and leaves the workspace as it is.
-        QVERIFY(!ws->restoreState(QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("charts"), QJsonArray{QJsonObject{{QStringLiteral("instrument"), QStringLiteral("nope")}}}}}));
+        QVERIFY(!ws->restoreState(QJsonObject{
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("charts"), QJsonArray{QJsonObject{{QStringLiteral("instrument"), QStringLiteral("nope")}}}}}));
         QCOMPARE(ws->grid(), 2);
     }
 

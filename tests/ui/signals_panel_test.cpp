@@ -59,7 +59,8 @@ private Q_SLOTS:
                 QVERIFY(s.signal.side != signal::Direction::Hold);
                 if (s.id != ethId) continue;
                 ++ethRows;
-                auto it = std::find_if(batch.begin(), batch.end(), [&](const signal::Signal& b) { return b.barOpenMs == s.signal.barOpenMs; });
+                auto it = std::find_if(batch.begin(), batch.end(),
+                                       [&](const signal::Signal& b) { return b.barOpenMs == s.signal.barOpenMs; });
                 QVERIFY(it != batch.end());
                 QCOMPARE(int(it->side), int(s.signal.side));
                 QCOMPARE(it->confidence, s.signal.confidence);
@@ -67,7 +68,8 @@ private Q_SLOTS:
                 QCOMPARE(int(s.outcome.exit), int(expected.exit));
                 QCOMPARE(s.outcome.tpReached, expected.tpReached);
             }
-            const auto directional = std::count_if(batch.begin(), batch.end(), [](const signal::Signal& b) { return b.side != signal::Direction::Hold; });
+            const auto directional = std::count_if(batch.begin(), batch.end(),
+                                                   [](const signal::Signal& b) { return b.side != signal::Direction::Hold; });
             QCOMPARE(ethRows, int(directional));
             // Rows are newest first.
             for (int r = 1; r < m->rowCount(); ++r) QVERIFY(m->at(r - 1).signal.timeMs >= m->at(r).signal.timeMs);
@@ -78,9 +80,12 @@ private Q_SLOTS:
                     const QString text = m->index(r, col).data().toString();
                     const qsizetype dot = text.indexOf(QLocale().decimalPoint());
                     QVERIFY2(dot > 0 && text.size() - dot - 1 == 2, qPrintable(text));
-                    QCOMPARE(QLocale().toDouble(text), std::round((col == SignalHistoryModel::Entry ? m->at(r).signal.entry
-                                                                   : col == SignalHistoryModel::Stop ? m->at(r).signal.stopLoss
-                                                                                                     : m->at(r).signal.takeProfits[2]) * 100) / 100);
+                    QCOMPARE(QLocale().toDouble(text),
+                             std::round((col == SignalHistoryModel::Entry      ? m->at(r).signal.entry
+                                             : col == SignalHistoryModel::Stop ? m->at(r).signal.stopLoss
+                                                                               : m->at(r).signal.takeProfits[2]) *
+                                        100) /
+                                 100);
                 }
             }
         }

@@ -66,7 +66,8 @@ std::vector<Trade> impliedTrades(const Bar& b) {
     const std::int64_t q = 15 * 60 * 1000;
     const bool up = b.close >= b.open;
     return {Trade{b.openTimeMs, b.open, {}, Side::Buy, {}}, Trade{b.openTimeMs + q, up ? b.low : b.high, {}, Side::Buy, {}},
-            Trade{b.openTimeMs + 2 * q, up ? b.high : b.low, {}, Side::Buy, {}}, Trade{b.openTimeMs + 3 * q, b.close, {}, Side::Buy, {}}};
+            Trade{b.openTimeMs + 2 * q, up ? b.high : b.low, {}, Side::Buy, {}},
+            Trade{b.openTimeMs + 3 * q, b.close, {}, Side::Buy, {}}};
 }
 }  // namespace
 
@@ -128,7 +129,8 @@ private Q_SLOTS:
         QVERIFY(ticket->isVisible());
         // THEN it is prefilled with the symbol, its price and a quantity the filters accept
         QCOMPARE(ticket->symbolEdit()->text(), QStringLiteral("BINANCE:BTCUSDT"));
-        QVERIFY2(ticket->quoteLabel()->text().contains(QString::fromStdString(bar.open.toString())), qPrintable(ticket->quoteLabel()->text()));
+        QVERIFY2(ticket->quoteLabel()->text().contains(QString::fromStdString(bar.open.toString())),
+                 qPrintable(ticket->quoteLabel()->text()));
         QVERIFY(!ticket->quantityEdit()->text().isEmpty());
         QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
         ticket->typeBox()->setCurrentIndex(1);  // limit: prefilled with the price
@@ -137,14 +139,17 @@ private Q_SLOTS:
 
         // Filters are checked as the user types; a symbol without its venue is explained
         ticket->symbolEdit()->setText(QStringLiteral("BTCUSDT"));
-        QVERIFY2(ticket->validationText().contains(QStringLiteral("needs a venue, as in BINANCE:BTCUSDT")), qPrintable(ticket->validationText()));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("needs a venue, as in BINANCE:BTCUSDT")),
+                 qPrintable(ticket->validationText()));
         QVERIFY(!ticket->sendButton()->isEnabled());
         ticket->symbolEdit()->setText(QStringLiteral("BINANCE:BTCUSDT"));
         ticket->quantityEdit()->setText(QStringLiteral("0.000001"));
-        QVERIFY2(ticket->validationText().contains(QStringLiteral("not a multiple of the step 0.00001")), qPrintable(ticket->validationText()));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("not a multiple of the step 0.00001")),
+                 qPrintable(ticket->validationText()));
         QVERIFY(!ticket->sendButton()->isEnabled());
         ticket->quantityEdit()->setText(QStringLiteral("0.00001"));
-        QVERIFY2(ticket->validationText().contains(QStringLiteral("below the minimum of 5")), qPrintable(ticket->validationText()));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("below the minimum of 5")),
+                 qPrintable(ticket->validationText()));
         QVERIFY(ticket->submit().empty());  // nothing sent
 
         // A market buy of 0.01 BTC, confirmed in plain words
@@ -167,12 +172,14 @@ private Q_SLOTS:
         QCOMPARE(panel->positions()->index(0, PositionsModel::Symbol).data().toString(), QStringLiteral("BINANCE:BTCUSDT"));
         QCOMPARE(panel->positions()->index(0, PositionsModel::Side).data().toString(), QStringLiteral("Long"));
         QCOMPARE(panel->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("0.01000"));
-        QCOMPARE(panel->positions()->index(0, PositionsModel::AvgEntry).data().toString(), QString::fromStdString(bar.open.toString()));
+        QCOMPARE(panel->positions()->index(0, PositionsModel::AvgEntry).data().toString(),
+                 QString::fromStdString(bar.open.toString()));
         // and the ticket says what happened: filled at, fee (10 bp), new position
         auto fee = w.paperVenue()->simulator().config().rules.fee(bar.open, test_qty(), trading::Liquidity::Taker);
         QVERIFY(fee.ok());
-        const QString expected = QStringLiteral("Bought 0.01000 BTCUSDT at %1 on PAPER, fee %2 USDT. Position: long 0.01000 at %1.")
-                                     .arg(QString::fromStdString(bar.open.toString()), QString::fromStdString(fee->toTrimmedString()));
+        const QString expected =
+            QStringLiteral("Bought 0.01000 BTCUSDT at %1 on PAPER, fee %2 USDT. Position: long 0.01000 at %1.")
+                .arg(QString::fromStdString(bar.open.toString()), QString::fromStdString(fee->toTrimmedString()));
         QCOMPARE(ticket->resultText(), expected);
         m_entry = bar.open;
         screenshot(ticket, QStringLiteral("trading_ticket"));
@@ -211,7 +218,8 @@ private Q_SLOTS:
         QCOMPARE(ticket->confirmationText(),
                  QStringLiteral("Buy 0.02000 BTCUSDT limit at %1 on PAPER").arg(QString::fromStdString(limit.toString())));
         ticket->submit();
-        QVERIFY2(ticket->resultText().contains(QStringLiteral("fills when the price gets there")), qPrintable(ticket->resultText()));
+        QVERIFY2(ticket->resultText().contains(QStringLiteral("fills when the price gets there")),
+                 qPrintable(ticket->resultText()));
         QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Accepted);
         m_restingOrder = QString::fromStdString(panel->orders()->at(0).request.clientOrderId);
         const int fillsBefore = panel->fills()->rowCount();
@@ -287,7 +295,8 @@ private Q_SLOTS:
         QCOMPARE(panel->orders()->rowCount(), 0);
         QCOMPARE(panel->fills()->rowCount(), 0);
         QCOMPARE(panel->positions()->rowCount(), 0);
-        QVERIFY2(panel->summaryLabel()->text().contains(QStringLiteral("cash 2500.00")), qPrintable(panel->summaryLabel()->text()));
+        QVERIFY2(panel->summaryLabel()->text().contains(QStringLiteral("cash 2500.00")),
+                 qPrintable(panel->summaryLabel()->text()));
     }
 
     // A live symbol: the local Binance server (documented payload formats) sends a best bid/ask;
@@ -317,19 +326,22 @@ private Q_SLOTS:
         QVERIFY(w.watchlist()->addSymbol(QStringLiteral("BINANCE:BNBBTC")));
         QVERIFY(test::waitUntil([&] { return fake.liveStreams().contains(QStringLiteral("bnbbtc@bookTicker")); }));
         // Binance's documented bookTicker example (tests/data/feeds/binance/docs-examples/bookTicker.json), for BNBBTC
-        QCOMPARE(fake.publish(QStringLiteral("bnbbtc@bookTicker"),
-                              R"({"u":400900217,"s":"BNBBTC","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})"),
+        QCOMPARE(fake.publish(
+                     QStringLiteral("bnbbtc@bookTicker"),
+                     R"({"u":400900217,"s":"BNBBTC","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})"),
                  1);
         QVERIFY(test::waitUntil([&] { return w.paperVenue()->lastQuote(bnb).has_value(); }));
 
         OrderTicketDialog* ticket = w.openOrderTicket(bnb);
         QVERIFY(ticket);
-        QVERIFY2(ticket->quoteLabel()->text().contains(QStringLiteral("Bid 25.35190000 · Ask 25.36520000")), qPrintable(ticket->quoteLabel()->text()));
+        QVERIFY2(ticket->quoteLabel()->text().contains(QStringLiteral("Bid 25.35190000 · Ask 25.36520000")),
+                 qPrintable(ticket->quoteLabel()->text()));
         ticket->quantityEdit()->setText(QStringLiteral("2.000"));
         auto buy = ticket->submit();  // no question asked: paper/confirm is false
         QVERIFY(!buy.empty());
-        QVERIFY2(ticket->resultText().startsWith(QStringLiteral("Bought 2.000 BNBBTC at 25.36520000 on PAPER, fee 0.0507304 BTC.")),
-                 qPrintable(ticket->resultText()));
+        QVERIFY2(
+            ticket->resultText().startsWith(QStringLiteral("Bought 2.000 BNBBTC at 25.36520000 on PAPER, fee 0.0507304 BTC.")),
+            qPrintable(ticket->resultText()));
         ticket->sideBox()->setCurrentIndex(1);
         ticket->quantityEdit()->setText(QStringLiteral("0.500"));
         ticket->submit();

@@ -28,7 +28,8 @@ using namespace kairos::ui;
 
 namespace {
 // exchangeInfo in the documented shape, with the filters of the docs' filter examples.
-const char* kExchangeInfo = R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
+const char* kExchangeInfo =
+    R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
   "symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","baseAssetPrecision":8,"quoteAsset":"USDT","quoteAssetPrecision":8,
   "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01000000","maxPrice":"1000000.00000000","tickSize":"0.01000000"},
   {"filterType":"LOT_SIZE","minQty":"0.00001000","maxQty":"9000.00000000","stepSize":"0.00001000"}]},
@@ -36,7 +37,8 @@ const char* kExchangeInfo = R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"
   "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.00000100","maxPrice":"100000.00000000","tickSize":"0.00000100"},
   {"filterType":"LOT_SIZE","minQty":"0.00100000","maxQty":"100000.00000000","stepSize":"0.00100000"}]}]})";
 // The trade event as Binance documents it (tests/data/feeds/binance/docs-examples/trade.json).
-const char* kTrade = R"({"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1672515782136,"m":true,"M":true})";
+const char* kTrade =
+    R"({"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1672515782136,"m":true,"M":true})";
 }  // namespace
 
 class VenuesTest : public QObject {
@@ -85,7 +87,8 @@ private Q_SLOTS:
         for (const char* stream : {"bnbbtc@trade", "bnbbtc@bookTicker", "bnbbtc@ticker", "bnbbtc@kline_1h"})
             QVERIFY2(test::waitUntil([&] { return fake.liveStreams().contains(QString::fromLatin1(stream)); }), stream);
         QVERIFY(!fake.liveStreams().contains(QStringLiteral("btcusdt@trade")));
-        QVERIFY(test::waitUntil([&] { return w.venueLabel(QStringLiteral("BINANCE"))->text().contains(QStringLiteral("live")); }));
+        QVERIFY(
+            test::waitUntil([&] { return w.venueLabel(QStringLiteral("BINANCE"))->text().contains(QStringLiteral("live")); }));
 
         QCOMPARE(fake.publish(QStringLiteral("bnbbtc@trade"), kTrade), 1);
         WatchlistModel* model = w.watchlist()->model();
@@ -139,10 +142,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return stored.size() >= 2; }, 30000));
         QVERIFY(stored.last().at(2).toInt() > 0);
         charts::CandleChart* c = w.chart();
-        QVERIFY(QTest::qWaitFor([&] {
-            c->scrollBars(-double(c->barCount()));  // drag far into the past
-            return c->barCount() > before;
-        }, 30000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                c->scrollBars(-double(c->barCount()));  // drag far into the past
+                return c->barCount() > before;
+            },
+            30000));
         // Everything the venue has before the 30 days, up to one page, is there now.
         QCOMPARE(c->barCount(), std::min(int(bars.size()), before + 2000));
     }
@@ -160,7 +165,8 @@ private Q_SLOTS:
         QVERIFY(failed.wait(30000) || !failed.isEmpty());
         auto* feedLabel = w.findChild<QLabel*>(QStringLiteral("FeedStatusLabel"));
         QVERIFY(feedLabel);
-        QVERIFY2(feedLabel->text().contains(QStringLiteral("unreachable")) && feedLabel->text().contains(QStringLiteral("bundled replay")),
+        QVERIFY2(feedLabel->text().contains(QStringLiteral("unreachable")) &&
+                     feedLabel->text().contains(QStringLiteral("bundled replay")),
                  qPrintable(feedLabel->text()));
         QCOMPARE(w.venueLabel(QStringLiteral("BINANCE"))->text(), QStringLiteral("BINANCE: offline"));
         QVERIFY(!w.venueLabel(QStringLiteral("BINANCE"))->toolTip().isEmpty());
@@ -194,7 +200,10 @@ private Q_SLOTS:
         QVERIFY(test::waitUntil([&] { return !model->note(id).isEmpty(); }));
         const int row = model->rowOf(id);
         QVERIFY(model->index(row, 0).data(WatchlistModel::StaleRole).toBool());
-        QVERIFY(model->index(row, WatchlistModel::Last).data(Qt::ToolTipRole).toString().contains(QStringLiteral("OKX is not enabled")));
+        QVERIFY(model->index(row, WatchlistModel::Last)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("OKX is not enabled")));
         QCOMPARE(w.venueLabel(QStringLiteral("BINANCE")), nullptr);
     }
 };

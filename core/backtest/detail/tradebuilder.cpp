@@ -34,9 +34,12 @@ Result<Money> share(const Money& fee, const Quantity& part, const Quantity& whol
 ExitReason reasonOf(std::optional<trading::OrderRole> role) {
     if (!role) return ExitReason::EndOfData;
     switch (*role) {
-    case trading::OrderRole::StopLoss: return ExitReason::StopLoss;
-    case trading::OrderRole::TakeProfit: return ExitReason::TakeProfit;
-    case trading::OrderRole::Entry: return ExitReason::Signal;
+    case trading::OrderRole::StopLoss:
+        return ExitReason::StopLoss;
+    case trading::OrderRole::TakeProfit:
+        return ExitReason::TakeProfit;
+    case trading::OrderRole::Entry:
+        return ExitReason::Signal;
     }
     return ExitReason::Signal;
 }

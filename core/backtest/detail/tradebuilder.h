@@ -37,9 +37,9 @@ private:
         PositionSide side = PositionSide::Long;
         std::int64_t entryTimeMs = 0;
         std::size_t entryBar = 0;
-        Quantity qty;           ///< still open
-        Quantity entryQty;      ///< all entry fills
-        Money entryNotional;    ///< at the money scale, as the ledger books it
+        Quantity qty;         ///< still open
+        Quantity entryQty;    ///< all entry fills
+        Money entryNotional;  ///< at the money scale, as the ledger books it
         ExactSum entryExact;
         Quantity exitQty;
         Money exitNotional;

@@ -18,8 +18,10 @@ std::uint64_t mix(std::int64_t seq) {
 }  // namespace
 
 SortedWindow::SortedWindow(int capacity)
-    : m_nodes(static_cast<std::size_t>(capacity) + 1), m_held(static_cast<std::size_t>(capacity), Held::None),
-      m_nil(capacity), m_root(capacity) {
+    : m_nodes(static_cast<std::size_t>(capacity) + 1),
+      m_held(static_cast<std::size_t>(capacity), Held::None),
+      m_nil(capacity),
+      m_root(capacity) {
     assert(capacity >= 0);
 }
 
@@ -84,8 +86,10 @@ int SortedWindow::insert(int t, int k) {
         return k;
     }
     Node& n = m_nodes[static_cast<std::size_t>(t)];
-    if (less(k, t)) n.left = insert(n.left, k);
-    else n.right = insert(n.right, k);
+    if (less(k, t))
+        n.left = insert(n.left, k);
+    else
+        n.right = insert(n.right, k);
     pull(t);
     return t;
 }
@@ -94,8 +98,10 @@ int SortedWindow::erase(int t, int k) {
     assert(t != m_nil);
     Node& n = m_nodes[static_cast<std::size_t>(t)];
     if (t == k) return merge(n.left, n.right);
-    if (less(k, t)) n.left = erase(n.left, k);
-    else n.right = erase(n.right, k);
+    if (less(k, t))
+        n.left = erase(n.left, k);
+    else
+        n.right = erase(n.right, k);
     pull(t);
     return t;
 }
@@ -103,8 +109,10 @@ int SortedWindow::erase(int t, int k) {
 void SortedWindow::put(int slot, double x, std::int64_t seq) {
     assert(slot >= 0 && slot < m_nil);
     Held& held = m_held[static_cast<std::size_t>(slot)];
-    if (held == Held::InTree) m_root = erase(m_root, slot);
-    else if (held == Held::NaN) --m_nans;
+    if (held == Held::InTree)
+        m_root = erase(m_root, slot);
+    else if (held == Held::NaN)
+        --m_nans;
     Node& n = m_nodes[static_cast<std::size_t>(slot)];
     n.x = x;
     n.seq = seq;

@@ -55,7 +55,9 @@ struct WilderSmoother {
     double xs[3] = {0, 0, 0};
     int phase = 0;
     explicit WilderSmoother(int period = 1)
-        : a(1.0 / period), b(1.0 - 1.0 / period), b4((1.0 - 1.0 / period) * (1.0 - 1.0 / period) * ((1.0 - 1.0 / period) * (1.0 - 1.0 / period))) {}
+        : a(1.0 / period),
+          b(1.0 - 1.0 / period),
+          b4((1.0 - 1.0 / period) * (1.0 - 1.0 / period) * ((1.0 - 1.0 / period) * (1.0 - 1.0 / period))) {}
     void seed(double v) {
         y = anchor = v;
         phase = 0;
@@ -78,8 +80,12 @@ template <bool IsMax>
 class RollingExtreme {
 public:
     explicit RollingExtreme(int window)
-        : m_window(window), m_cap(window + 1), m_idx(static_cast<std::size_t>(m_cap)), m_val(static_cast<std::size_t>(m_cap)),
-          m_poppedIdx(static_cast<std::size_t>(m_cap)), m_poppedVal(static_cast<std::size_t>(m_cap)) {}
+        : m_window(window),
+          m_cap(window + 1),
+          m_idx(static_cast<std::size_t>(m_cap)),
+          m_val(static_cast<std::size_t>(m_cap)),
+          m_poppedIdx(static_cast<std::size_t>(m_cap)),
+          m_poppedVal(static_cast<std::size_t>(m_cap)) {}
     void push(double x) {
         const std::int64_t i = m_next++;
         m_undo = {};

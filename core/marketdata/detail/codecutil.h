@@ -98,7 +98,19 @@ constexpr A meaningOr(const std::pair<A, B> (&table)[N], const Q& theirs, A fall
 }
 
 /// What one column of a REST candle row holds.
-enum class BarColumn : std::uint8_t { Skip = 1, OpenMs, OpenSec, Open, High, Low, Close, Volume, QuoteVolume, TradeCount, Confirm };
+enum class BarColumn : std::uint8_t {
+    Skip = 1,
+    OpenMs,
+    OpenSec,
+    Open,
+    High,
+    Low,
+    Close,
+    Volume,
+    QuoteVolume,
+    TradeCount,
+    Confirm
+};
 
 /// One candle row sent as a JSON array, [0] = `columns[0]`, ...; columns past the table are
 /// skipped; Confirm is "1" for a closed bar (OKX), every other row is closed. Returns -1 when
@@ -114,17 +126,39 @@ inline int readBarRow(JsonScanner& sc, std::initializer_list<BarColumn> columns,
         const BarColumn c = col < static_cast<int>(columns.size()) ? columns.begin()[col] : BarColumn::Skip;
         bool ok = true;
         switch (c) {
-        case BarColumn::Skip: ok = sc.skipValue(); break;
-        case BarColumn::OpenMs: ok = sc.readInt(b.openTimeMs); break;
-        case BarColumn::OpenSec: ok = sc.readInt(secs), b.openTimeMs = secs * 1000; break;
-        case BarColumn::Open: ok = readDec(sc, b.open); break;
-        case BarColumn::High: ok = readDec(sc, b.high); break;
-        case BarColumn::Low: ok = readDec(sc, b.low); break;
-        case BarColumn::Close: ok = readDec(sc, b.close); break;
-        case BarColumn::Volume: ok = readDec(sc, b.volume); break;
-        case BarColumn::QuoteVolume: ok = readDec(sc, b.quoteVolume); break;
-        case BarColumn::TradeCount: ok = sc.readInt(b.tradeCount); break;
-        case BarColumn::Confirm: ok = sc.readString(text), b.closed = text == "1"; break;
+        case BarColumn::Skip:
+            ok = sc.skipValue();
+            break;
+        case BarColumn::OpenMs:
+            ok = sc.readInt(b.openTimeMs);
+            break;
+        case BarColumn::OpenSec:
+            ok = sc.readInt(secs), b.openTimeMs = secs * 1000;
+            break;
+        case BarColumn::Open:
+            ok = readDec(sc, b.open);
+            break;
+        case BarColumn::High:
+            ok = readDec(sc, b.high);
+            break;
+        case BarColumn::Low:
+            ok = readDec(sc, b.low);
+            break;
+        case BarColumn::Close:
+            ok = readDec(sc, b.close);
+            break;
+        case BarColumn::Volume:
+            ok = readDec(sc, b.volume);
+            break;
+        case BarColumn::QuoteVolume:
+            ok = readDec(sc, b.quoteVolume);
+            break;
+        case BarColumn::TradeCount:
+            ok = sc.readInt(b.tradeCount);
+            break;
+        case BarColumn::Confirm:
+            ok = sc.readString(text), b.closed = text == "1";
+            break;
         }
         if (!ok) return col;
         ++col;
@@ -132,8 +166,9 @@ inline int readBarRow(JsonScanner& sc, std::initializer_list<BarColumn> columns,
     if (sc.failed()) return col;
     // Trailing optional columns (quote volume, trade count, confirm) may be absent.
     int needed = static_cast<int>(columns.size());
-    while (needed > 0 && (columns.begin()[needed - 1] == BarColumn::QuoteVolume || columns.begin()[needed - 1] == BarColumn::TradeCount ||
-                          columns.begin()[needed - 1] == BarColumn::Confirm || columns.begin()[needed - 1] == BarColumn::Skip))
+    while (needed > 0 &&
+           (columns.begin()[needed - 1] == BarColumn::QuoteVolume || columns.begin()[needed - 1] == BarColumn::TradeCount ||
+            columns.begin()[needed - 1] == BarColumn::Confirm || columns.begin()[needed - 1] == BarColumn::Skip))
         --needed;
     return col < needed ? col : -1;
 }

@@ -18,9 +18,9 @@ bool digits(std::string_view t, std::size_t pos, std::size_t len, int& out) {
 
 bool parseRfc3339Ms(std::string_view t, std::int64_t& outMs) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    if (!digits(t, 0, 4, y) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, mo) || t[7] != '-' ||
-        !digits(t, 8, 2, d) || (t[10] != 'T' && t[10] != ' ') || !digits(t, 11, 2, h) || t[13] != ':' ||
-        !digits(t, 14, 2, mi) || t[16] != ':' || !digits(t, 17, 2, s))
+    if (!digits(t, 0, 4, y) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, mo) || t[7] != '-' || !digits(t, 8, 2, d) ||
+        (t[10] != 'T' && t[10] != ' ') || !digits(t, 11, 2, h) || t[13] != ':' || !digits(t, 14, 2, mi) || t[16] != ':' ||
+        !digits(t, 17, 2, s))
         return false;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
     std::size_t p = 19;

@@ -116,8 +116,10 @@ public:
         const char* start = m_p;
         while (m_p != m_end) {
             const char c = *m_p;
-            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') ++m_p;
-            else break;
+            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')
+                ++m_p;
+            else
+                break;
         }
         if (m_p == start) return fail();
         out = std::string_view(start, static_cast<std::size_t>(m_p - start));
@@ -209,7 +211,8 @@ public:
                     if (!readString(s)) return false;
                     continue;
                 }
-                if (d == '{' || d == '[') ++depth;
+                if (d == '{' || d == '[')
+                    ++depth;
                 else if (d == '}' || d == ']') {
                     if (--depth == 0) {
                         ++m_p;

@@ -194,7 +194,8 @@ TEST(AlertEngine, ExpiryStopsARuleAtTheFirstRealPriceAfterIt) {
     for (const Bar& bar : b) append(events, engine.onPrice(kBtc, bar.openTimeMs, bar.close));
     std::vector<std::int64_t> expected;
     for (const Bar& bar : b)
-        if (bar.openTimeMs < r.expiresAtMs && bar.close > r.level && (expected.empty() || bar.openTimeMs - expected.back() >= r.cooldownMs))
+        if (bar.openTimeMs < r.expiresAtMs && bar.close > r.level &&
+            (expected.empty() || bar.openTimeMs - expected.back() >= r.cooldownMs))
             expected.push_back(bar.openTimeMs);
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(firedTimes(events, 5), expected);
@@ -220,11 +221,11 @@ TEST(AlertEngine, SyntheticCrossingEdgeCases) {
     EXPECT_EQ(firedTimes(ev, 3), std::vector<std::int64_t>{1000});
     feed("100.00");  // 101 -> 100: touching the level from above is crossing below
     EXPECT_EQ(firedTimes(ev, 2), std::vector<std::int64_t>{2000});
-    feed("100");     // sitting on the level: nothing (not above, not below, no crossing)
-    feed("99.99");   // 100 -> 99.99: was not above the level, so no new crossing below
+    feed("100");    // sitting on the level: nothing (not above, not below, no crossing)
+    feed("99.99");  // 100 -> 99.99: was not above the level, so no new crossing below
     EXPECT_EQ(firedTimes(ev, 2).size(), 1u);
     EXPECT_EQ(firedTimes(ev, 4), std::vector<std::int64_t>{4000});
-    feed("100");     // from below onto the level: crosses above
+    feed("100");  // from below onto the level: crosses above
     EXPECT_EQ(firedTimes(ev, 1), std::vector<std::int64_t>{5000});
     feed("100.01");  // from the level up: no second crossing
     EXPECT_EQ(firedTimes(ev, 1).size(), 1u);
@@ -445,7 +446,8 @@ TEST(AlertEngine, FormulaOnCoarserTimeframesAggregatesRealHoursLikeAPlainGroupin
         const auto fast = ema(closes, 3), slow = ema(closes, 8);
         std::vector<std::int64_t> out;
         for (std::size_t i = 1; i < closes.size(); ++i)
-            if (fast[i] > slow[i] && !(fast[i - 1] > slow[i - 1]) && ends[i] > b[fromBar].openTimeMs + 3'600'000) out.push_back(ends[i]);
+            if (fast[i] > slow[i] && !(fast[i - 1] > slow[i - 1]) && ends[i] > b[fromBar].openTimeMs + 3'600'000)
+                out.push_back(ends[i]);
         return out;
     };
     const auto d1 = expectedFor(86'400'000, 0), h4 = expectedFor(4 * 3'600'000, 0);

@@ -141,8 +141,9 @@ TEST(AlertStore, SyntheticUnknownAndDamagedRowsAreReportedNeverDeleted) {
     good.level = *parseLevel("90000", 2);
     auto goodId = store.save(good);
     ASSERT_TRUE(goodId.ok()) << goodId.message();
-    const char* cols = "INSERT INTO alert_rules (venue, symbol, condition_kind, level_raw, level_scale, formula, timeframe, trigger_mode, "
-                       "enabled, created_at) VALUES ";
+    const char* cols =
+        "INSERT INTO alert_rules (venue, symbol, condition_kind, level_raw, level_scale, formula, timeframe, trigger_mode, "
+        "enabled, created_at) VALUES ";
     for (const std::string values : {"('BINANCE','BTCUSDT','volume_spike',NULL,NULL,'','1h','once',1,1)",
                                      "('BINANCE','BTCUSDT','crosses_above',NULL,NULL,'','1h','once',1,1)",
                                      "('BINANCE','BTCUSDT','formula',NULL,NULL,'ema(close,','1h','every_time',1,1)",
@@ -171,9 +172,11 @@ TEST(AlertStore, SyntheticUnknownAndDamagedRowsAreReportedNeverDeleted) {
     ASSERT_TRUE(store.remove(good.id).ok());
     EXPECT_EQ(count(*db, "SELECT count(*) FROM alert_rules"), 5);
     // A history row of a newer kind is skipped, not removed.
-    ASSERT_TRUE((*db).exec("INSERT INTO alert_history (alert_id, venue, symbol, kind, time, price_raw, price_scale, message, recorded_at) "
-                           "VALUES (1,'BINANCE','BTCUSDT','snoozed',9,1,0,'x',1)")
-                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            .exec("INSERT INTO alert_history (alert_id, venue, symbol, kind, time, price_raw, price_scale, message, recorded_at) "
+                  "VALUES (1,'BINANCE','BTCUSDT','snoozed',9,1,0,'x',1)")
+            .ok());
     auto h = store.history();
     ASSERT_TRUE(h.ok());
     ASSERT_EQ(h->size(), 1u);

@@ -206,13 +206,16 @@ TEST(BacktestEngine, CancellationStopsEarlyWithAPartialResultFlaggedCancelled) {
     std::int64_t lastDone = 0;
     int calls = 0;
     // WHEN the run is cancelled from the progress callback a third of the way through
-    auto r = runSignals(bars, btcSettings(), {}, [&](std::int64_t done, std::int64_t total) {
-        ++calls;
-        EXPECT_EQ(total, static_cast<std::int64_t>(bars.size()));
-        EXPECT_GE(done, lastDone);
-        lastDone = done;
-        if (done >= total / 3) stop.request_stop();
-    }, stop.get_token());
+    auto r = runSignals(
+        bars, btcSettings(), {},
+        [&](std::int64_t done, std::int64_t total) {
+            ++calls;
+            EXPECT_EQ(total, static_cast<std::int64_t>(bars.size()));
+            EXPECT_GE(done, lastDone);
+            lastDone = done;
+            if (done >= total / 3) stop.request_stop();
+        },
+        stop.get_token());
     // THEN it is not an error, but a partial result marked cancelled
     ASSERT_TRUE(r.ok()) << r.message();
     EXPECT_TRUE(r->cancelled);

@@ -102,16 +102,17 @@ TEST(Decimal, OverflowIsReportedNotWrapped) {
 }
 
 TEST(Decimal, RoundingModesKnownAnswers) {
-    struct Case { const char* in; RoundingMode mode; std::int64_t raw; };
+    struct Case {
+        const char* in;
+        RoundingMode mode;
+        std::int64_t raw;
+    };
     const Case cases[] = {
-        {"2.5", RoundingMode::HalfEven, 2},     {"3.5", RoundingMode::HalfEven, 4},
-        {"-2.5", RoundingMode::HalfEven, -2},   {"2.5", RoundingMode::HalfUp, 3},
-        {"-2.5", RoundingMode::HalfUp, -3},     {"2.5", RoundingMode::HalfDown, 2},
-        {"2.51", RoundingMode::HalfDown, 3},    {"2.9", RoundingMode::TowardZero, 2},
-        {"-2.9", RoundingMode::TowardZero, -2}, {"2.1", RoundingMode::AwayFromZero, 3},
-        {"-2.1", RoundingMode::AwayFromZero, -3}, {"-2.1", RoundingMode::Floor, -3},
-        {"2.9", RoundingMode::Floor, 2},        {"-2.9", RoundingMode::Ceiling, -2},
-        {"2.1", RoundingMode::Ceiling, 3},
+        {"2.5", RoundingMode::HalfEven, 2},     {"3.5", RoundingMode::HalfEven, 4},       {"-2.5", RoundingMode::HalfEven, -2},
+        {"2.5", RoundingMode::HalfUp, 3},       {"-2.5", RoundingMode::HalfUp, -3},       {"2.5", RoundingMode::HalfDown, 2},
+        {"2.51", RoundingMode::HalfDown, 3},    {"2.9", RoundingMode::TowardZero, 2},     {"-2.9", RoundingMode::TowardZero, -2},
+        {"2.1", RoundingMode::AwayFromZero, 3}, {"-2.1", RoundingMode::AwayFromZero, -3}, {"-2.1", RoundingMode::Floor, -3},
+        {"2.9", RoundingMode::Floor, 2},        {"-2.9", RoundingMode::Ceiling, -2},      {"2.1", RoundingMode::Ceiling, 3},
     };
     for (const auto& c : cases) {
         auto r = Price::parse(c.in)->rescaled(0, c.mode);

@@ -174,10 +174,10 @@ TEST(Formula, CostlyFormulasAreRefusedNamingTheEstimateAndTheBudget) {
 }
 
 TEST(Formula, OrdinaryFormulasOverAMillionBarsAreWellWithinTheDefaultBudget) {
-    for (const char* text : {"ema(close, 9) - ema(close, 21)", "cci(20)", "ema(rsi(close, 14), 9)",
-                             "rsi(close, 14) < 30 and close > ema(close, 50)",
-                             "(close - sma(close, 20)) / stddev(close, 20) + adx(14) / 100 - atr(14) * 0 + willr(14) / cci(20)",
-                             "sma(ema(hma(close, 200), 50), 20) - linreg(stochrsi(close, 14), 100) + mfi(14) + obv() / vwap()"}) {
+    for (const char* text :
+         {"ema(close, 9) - ema(close, 21)", "cci(20)", "ema(rsi(close, 14), 9)", "rsi(close, 14) < 30 and close > ema(close, 50)",
+          "(close - sma(close, 20)) / stddev(close, 20) + adx(14) / 100 - atr(14) * 0 + willr(14) / cci(20)",
+          "sma(ema(hma(close, 200), 50), 20) - linreg(stochrsi(close, 14), 100) + mfi(14) + obv() / vwap()"}) {
         SCOPED_TRACE(text);
         auto f = Formula::parse(text);
         ASSERT_TRUE(f.ok()) << f.message();
@@ -194,7 +194,8 @@ TEST(Formula, BatchEvaluationChecksTheCostOverItsBars) {
     ASSERT_TRUE(checked.ok()) << checked.message();
     const auto plain = f->evaluate(c);
     ASSERT_EQ(checked->size(), plain.size());
-    for (std::size_t i = 0; i < plain.size(); ++i) ASSERT_TRUE((std::isnan(plain[i]) && std::isnan((*checked)[i])) || plain[i] == (*checked)[i]) << i;
+    for (std::size_t i = 0; i < plain.size(); ++i)
+        ASSERT_TRUE((std::isnan(plain[i]) && std::isnan((*checked)[i])) || plain[i] == (*checked)[i]) << i;
     // Over a budget smaller than the estimate for these bars: refused, naming both.
     const double cost = f->estimatedCost(c.size());
     auto refused = f->evaluate(c, cost / 2);

@@ -158,7 +158,8 @@ TEST(Indicators, LongSeriesBatchPathsEqualStreamingBitwise) {
         for (std::size_t i = 0; i < n; ++i) {
             bb.push(in[i]);
             const BandsValue x = bb.value();
-            ASSERT_TRUE(same(x.lower, b1[i]) && same(x.middle, b2[i]) && same(x.upper, b3[i])) << "bbands " << period << " at " << i;
+            ASSERT_TRUE(same(x.lower, b1[i]) && same(x.middle, b2[i]) && same(x.upper, b3[i]))
+                << "bbands " << period << " at " << i;
         }
     }
 }
@@ -177,15 +178,24 @@ TEST(Indicators, MoreIndicatorsStreamingEqualsBatchWithRevisions) {
             ASSERT_TRUE(same(ind.value(), ref[i])) << name << " " << i;
         }
     };
-    check(Wma(20), [&](std::span<double> o) { wma(close, 20, o); }, "wma");
-    check(MultiEma(10, 2), [&](std::span<double> o) { dema(close, 10, o); }, "dema");
-    check(MultiEma(10, 3), [&](std::span<double> o) { tema(close, 10, o); }, "tema");
-    check(MultiEma(10, 3, Seed::FirstValue), [&](std::span<double> o) { tema(close, 10, o, Seed::FirstValue); }, "tema tulip");
-    check(Change(12, Change::Kind::Roc), [&](std::span<double> o) { roc(close, 12, o); }, "roc");
-    check(Change(10, Change::Kind::Momentum), [&](std::span<double> o) { momentum(close, 10, o); }, "mom");
-    check(StdDev(20), [&](std::span<double> o) { stddev(close, 20, o); }, "stddev");
-    check(Hma(16), [&](std::span<double> o) { hma(close, 16, o); }, "hma");
-    check(LinReg(14), [&](std::span<double> o) { linreg(close, 14, o); }, "linreg");
+    check(
+        Wma(20), [&](std::span<double> o) { wma(close, 20, o); }, "wma");
+    check(
+        MultiEma(10, 2), [&](std::span<double> o) { dema(close, 10, o); }, "dema");
+    check(
+        MultiEma(10, 3), [&](std::span<double> o) { tema(close, 10, o); }, "tema");
+    check(
+        MultiEma(10, 3, Seed::FirstValue), [&](std::span<double> o) { tema(close, 10, o, Seed::FirstValue); }, "tema tulip");
+    check(
+        Change(12, Change::Kind::Roc), [&](std::span<double> o) { roc(close, 12, o); }, "roc");
+    check(
+        Change(10, Change::Kind::Momentum), [&](std::span<double> o) { momentum(close, 10, o); }, "mom");
+    check(
+        StdDev(20), [&](std::span<double> o) { stddev(close, 20, o); }, "stddev");
+    check(
+        Hma(16), [&](std::span<double> o) { hma(close, 16, o); }, "hma");
+    check(
+        LinReg(14), [&](std::span<double> o) { linreg(close, 14, o); }, "linreg");
     {
         std::span<const double> hi(c.high.data(), n), lo(c.low.data(), n);
         vwma(close, vol, 20, ref);
@@ -260,7 +270,8 @@ TEST(Indicators, RollingExtremesStreamingEqualsBatchWithRevisions) {
             dm.push(c.open[i], c.open[i], c.open[i]);
             dm.updateLast(h[i], l[i], cl[i]);
             const DmValue v = dm.value();
-            ASSERT_TRUE(same(v.plusDi, pdi[i]) && same(v.minusDi, mdi[i]) && same(v.dx, dx[i]) && same(v.adx, adx[i])) << "dm " << i;
+            ASSERT_TRUE(same(v.plusDi, pdi[i]) && same(v.minusDi, mdi[i]) && same(v.dx, dx[i]) && same(v.adx, adx[i]))
+                << "dm " << i;
         }
         EXPECT_EQ(firstDefined(pdi), 14u);  // TA-Lib: DI and DX from index N
         EXPECT_EQ(firstDefined(adx), 27u);  // ADX from 2N-1

@@ -39,7 +39,8 @@ std::map<std::string, Chain> loadChains() {
         if (!bn::decode(json, ev).ok() || ev.kind != bn::EventKind::DepthUpdate) continue;
         chains[std::string(ev.symbol)].events.push_back({l.timestamp, ev.depth, json});
     }
-    for (const auto& l : test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_rest_depth_2021-10-12.cryptofeed.log"))) {
+    for (const auto& l :
+         test::readCryptofeedLog(test::fixture("feeds/binance/binance_spot_rest_depth_2021-10-12.cryptofeed.log"))) {
         const QString sym = QUrlQuery(QUrl(l.url).query()).queryItemValue(QStringLiteral("symbol"));
         Chain& c = chains[sym.toStdString()];
         c.snapshot = *bn::parseDepthSnapshot(l.json.toStdString());
@@ -65,8 +66,10 @@ RefBook reference(const Chain& c) {
     RefBook r;
     auto put = [](std::map<std::string, std::string>& side, const BookLevel& l) {
         const std::string p = norm(l.price.toString());
-        if (l.quantity.isZero()) side.erase(p);
-        else side[p] = norm(l.quantity.toString());
+        if (l.quantity.isZero())
+            side.erase(p);
+        else
+            side[p] = norm(l.quantity.toString());
     };
     for (const auto& l : c.snapshot.bids) put(r.bids, l);
     for (const auto& l : c.snapshot.asks) put(r.asks, l);
@@ -109,7 +112,8 @@ TEST(BinanceBook, RecordedChainsReplayToTheSnapshotRuleBook) {
                 snapshotGiven = true;
                 ignored += static_cast<int>(sync.droppedOnSync());
                 applied += static_cast<int>(sync.appliedCount());
-                if (sync.appliedCount() > 0 && firstApplied < 0) firstApplied = static_cast<std::int64_t>(i) - sync.appliedCount();
+                if (sync.appliedCount() > 0 && firstApplied < 0)
+                    firstApplied = static_cast<std::int64_t>(i) - sync.appliedCount();
             }
             const Step s = sync.onEvent(rec.event);
             if (i == 0) {

@@ -228,37 +228,44 @@ void checkRecording(const std::string& file, const std::map<bn::EventKind, int>&
         case bn::EventKind::DepthUpdate: {
             EXPECT_EQ(ev.depth.firstUpdateId, d.value(QLatin1String("U")).toInteger());
             EXPECT_EQ(ev.depth.finalUpdateId, d.value(QLatin1String("u")).toInteger());
-            EXPECT_EQ(ev.depth.prevFinalUpdateId, d.contains(QLatin1String("pu")) ? d.value(QLatin1String("pu")).toInteger() : -1);
+            EXPECT_EQ(ev.depth.prevFinalUpdateId,
+                      d.contains(QLatin1String("pu")) ? d.value(QLatin1String("pu")).toInteger() : -1);
             const QJsonArray b = d.value(QLatin1String("b")).toArray();
             const QJsonArray a = d.value(QLatin1String("a")).toArray();
             ASSERT_EQ(ev.depth.bids.size(), static_cast<std::size_t>(b.size()));
             ASSERT_EQ(ev.depth.asks.size(), static_cast<std::size_t>(a.size()));
             for (qsizetype i = 0; i < b.size(); ++i) {
-                EXPECT_EQ(ev.depth.bids[static_cast<std::size_t>(i)].price.toString(), b[i].toArray()[0].toString().toStdString());
-                EXPECT_EQ(ev.depth.bids[static_cast<std::size_t>(i)].quantity.toString(), b[i].toArray()[1].toString().toStdString());
+                EXPECT_EQ(ev.depth.bids[static_cast<std::size_t>(i)].price.toString(),
+                          b[i].toArray()[0].toString().toStdString());
+                EXPECT_EQ(ev.depth.bids[static_cast<std::size_t>(i)].quantity.toString(),
+                          b[i].toArray()[1].toString().toStdString());
             }
             for (qsizetype i = 0; i < a.size(); ++i)
-                EXPECT_EQ(ev.depth.asks[static_cast<std::size_t>(i)].price.toString(), a[i].toArray()[0].toString().toStdString());
+                EXPECT_EQ(ev.depth.asks[static_cast<std::size_t>(i)].price.toString(),
+                          a[i].toArray()[0].toString().toStdString());
             break;
         }
-        default: ADD_FAILURE() << "unexpected kind in " << json.substr(0, 120);
+        default:
+            ADD_FAILURE() << "unexpected kind in " << json.substr(0, 120);
         }
     }
     EXPECT_EQ(counts, expectedCounts);
 }
 
 TEST(BinanceCodec, RecordedSpotStreamDecodesExactly) {
-    checkRecording("binance_spot_ws_2021-10-12.cryptofeed.log", {{bn::EventKind::DepthUpdate, 177},
-                                                                 {bn::EventKind::BookTicker, 84},
-                                                                 {bn::EventKind::AggTrade, 2},
-                                                                 {bn::EventKind::Kline, 2}});
+    checkRecording("binance_spot_ws_2021-10-12.cryptofeed.log",
+                   {{bn::EventKind::DepthUpdate, 177},
+                    {bn::EventKind::BookTicker, 84},
+                    {bn::EventKind::AggTrade, 2},
+                    {bn::EventKind::Kline, 2}});
 }
 
 TEST(BinanceCodec, RecordedUsdmStreamDecodesExactly) {
-    checkRecording("binance_usdm_ws_2021-07-22.cryptofeed.log", {{bn::EventKind::DepthUpdate, 764},
-                                                                 {bn::EventKind::BookTicker, 613},
-                                                                 {bn::EventKind::AggTrade, 91},
-                                                                 {bn::EventKind::Kline, 67}});
+    checkRecording("binance_usdm_ws_2021-07-22.cryptofeed.log",
+                   {{bn::EventKind::DepthUpdate, 764},
+                    {bn::EventKind::BookTicker, 613},
+                    {bn::EventKind::AggTrade, 91},
+                    {bn::EventKind::Kline, 67}});
 }
 
 TEST(BinanceCodec, RecordedAggTradeValues) {
@@ -300,7 +307,8 @@ TEST(BinanceCodec, MalformedMessagesAreErrorsNotCrashes) {
     EXPECT_FALSE(bn::decode("", ev).ok());
     EXPECT_FALSE(bn::decode("not json", ev).ok());
     EXPECT_FALSE(bn::decode(R"({"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":1,"p":"1.0)", ev).ok());
-    Status st = bn::decode(R"({"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":1,"p":"abc","q":"1","T":5,"m":true}})", ev);
+    Status st =
+        bn::decode(R"({"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":1,"p":"abc","q":"1","T":5,"m":true}})", ev);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(ev.kind, bn::EventKind::Trade);
     EXPECT_NE(st.message().find("bad price \"abc\""), std::string::npos) << st.message();
@@ -313,7 +321,10 @@ TEST(BinanceCodec, MalformedMessagesAreErrorsNotCrashes) {
     EXPECT_TRUE(bn::decode(R"({"stream":"btcusdt@avgPrice","data":{"e":"avgPrice"}})", ev).ok());
     EXPECT_EQ(ev.kind, bn::EventKind::Unknown);
     // Key order does not matter: "data" before "stream".
-    ASSERT_TRUE(bn::decode(R"({"data":{"e":"trade","s":"BTCUSDT","t":9,"p":"2.50","q":"1","T":5,"m":false},"stream":"btcusdt@trade"})", ev).ok());
+    ASSERT_TRUE(
+        bn::decode(R"({"data":{"e":"trade","s":"BTCUSDT","t":9,"p":"2.50","q":"1","T":5,"m":false},"stream":"btcusdt@trade"})",
+                   ev)
+            .ok());
     EXPECT_EQ(ev.kind, bn::EventKind::Trade);
     EXPECT_EQ(ev.trade.price.toString(), "2.50");
 }

@@ -141,7 +141,11 @@ TEST(BybitCodec, MalformedAndUnknown) {
     ASSERT_TRUE(by::decode(R"({"topic":"liquidation.BTCUSDT","data":{}})", ev).ok());
     EXPECT_EQ(ev.kind, by::EventKind::Unknown);
     // data before topic
-    ASSERT_TRUE(by::decode(R"({"data":[{"T":1,"S":"Sell","v":"2","p":"3.10","i":"9"}],"ts":5,"topic":"publicTrade.ETHUSDT","type":"snapshot"})", ev).ok());
+    ASSERT_TRUE(
+        by::decode(
+            R"({"data":[{"T":1,"S":"Sell","v":"2","p":"3.10","i":"9"}],"ts":5,"topic":"publicTrade.ETHUSDT","type":"snapshot"})",
+            ev)
+            .ok());
     ASSERT_EQ(ev.trades.size(), 1u);
     EXPECT_EQ(ev.trades[0].aggressor, Side::Sell);
     EXPECT_EQ(ev.symbol, "ETHUSDT");

@@ -91,9 +91,19 @@ TEST(CoinbaseCodec, ControlAndIgnoredMessages) {
 
 TEST(CoinbaseCodec, MalformedInputIsAnError) {
     cb::Event ev;
-    EXPECT_FALSE(cb::decode(R"({"type":"match","trade_id":1,"product_id":"A-B","size":"1","price":"1..5","side":"sell","time":"2014-11-07T08:19:27Z"})", ev).ok());
-    EXPECT_FALSE(cb::decode(R"({"type":"match","trade_id":1,"product_id":"A-B","size":"1","price":"1","side":"up","time":"2014-11-07T08:19:27Z"})", ev).ok());
-    EXPECT_FALSE(cb::decode(R"({"type":"match","product_id":"A-B","size":"1","price":"1","side":"buy","time":"2014-11-07T08:19:27Z"})", ev).ok());
+    EXPECT_FALSE(
+        cb::decode(
+            R"({"type":"match","trade_id":1,"product_id":"A-B","size":"1","price":"1..5","side":"sell","time":"2014-11-07T08:19:27Z"})",
+            ev)
+            .ok());
+    EXPECT_FALSE(
+        cb::decode(
+            R"({"type":"match","trade_id":1,"product_id":"A-B","size":"1","price":"1","side":"up","time":"2014-11-07T08:19:27Z"})",
+            ev)
+            .ok());
+    EXPECT_FALSE(
+        cb::decode(R"({"type":"match","product_id":"A-B","size":"1","price":"1","side":"buy","time":"2014-11-07T08:19:27Z"})", ev)
+            .ok());
     EXPECT_FALSE(cb::decode(R"({"type":"l2update","product_id":"A-B","changes":[["hold","1","1"]]})", ev).ok());
     EXPECT_FALSE(cb::decode(R"({"type":"snapshot","product_id":"A-B","bids":[]})", ev).ok());
     EXPECT_FALSE(cb::decode(R"({"product_id":"A-B"})", ev).ok());
@@ -102,7 +112,8 @@ TEST(CoinbaseCodec, MalformedInputIsAnError) {
 
 TEST(CoinbaseCodec, EveryRecordedMessageDecodes) {
     // Real Coinbase Pro feed 2021-04-17 (tests/data/feeds/coinbase/, three GBP products).
-    const auto lines = test::readCryptofeedLog(test::fixture("feeds/coinbase/coinbase_exchange_ws_2021-04-17_NU-SKL-BAND-GBP.cryptofeed.log"));
+    const auto lines =
+        test::readCryptofeedLog(test::fixture("feeds/coinbase/coinbase_exchange_ws_2021-04-17_NU-SKL-BAND-GBP.cryptofeed.log"));
     std::map<cb::EventKind, int> kinds;
     std::map<std::string, std::int64_t> lastTrade;
     int chainBreaks = 0;
@@ -149,7 +160,8 @@ TEST(CoinbaseCodec, SyntheticCandleRowsInTheDocumentedColumnOrder) {
     EXPECT_EQ((*bars)[0].volume.toString(), "12.3");
     EXPECT_EQ((*bars)[1].close.toString(), "0.34");  // JSON numbers keep their text too
     EXPECT_TRUE((*bars)[1].closed);
-    auto err = cb::parseCandles(R"({"message":"granularity too small for the requested time range. Count of aggregations requested exceeds 300"})");
+    auto err = cb::parseCandles(
+        R"({"message":"granularity too small for the requested time range. Count of aggregations requested exceeds 300"})");
     ASSERT_FALSE(err.ok());
     EXPECT_NE(err.message().find("exceeds 300"), std::string::npos);
     EXPECT_FALSE(cb::parseCandles("[[1415398800,1,2,3]]").ok());

@@ -200,8 +200,7 @@ TEST(CsvImport, TimesOutside1970To2100AreRefusedWithFileAndLine) {
     // Nanoseconds fit no unit.
     auto nanos = parseBarsCsv("open_time,open,high,low,close,volume\n173568960000000000,1,1,1,1,1\n", "ns.csv");
     ASSERT_FALSE(nanos.ok());
-    EXPECT_NE(nanos.message().find("ns.csv:2: open time 173568960000000000 is not between 1970 and 2100"),
-              std::string::npos)
+    EXPECT_NE(nanos.message().find("ns.csv:2: open time 173568960000000000 is not between 1970 and 2100"), std::string::npos)
         << nanos.message();
     // Dates too.
     auto far = parseBarsCsv("Date,Open,High,Low,Close,Adj Close,Volume\n2200-01-03,1,1,1,1,1,1\n", "far.csv");
@@ -212,21 +211,23 @@ TEST(CsvImport, TimesOutside1970To2100AreRefusedWithFileAndLine) {
 
 TEST(CsvImport, SyntheticPriceThatOverflowsAtTheFilesDecimalsIsAnErrorNotAnAbort) {
     // 1000 at the 17 decimals of 0.30000000000000004 is 1e20, beyond 64 bits.
-    const std::string text = "open_time,open,high,low,close,volume\n"
-                             "1735689600000,1000,1000,1000,1000,1\n"
-                             "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,"
-                             "0.30000000000000004,1\n";
+    const std::string text =
+        "open_time,open,high,low,close,volume\n"
+        "1735689600000,1000,1000,1000,1000,1\n"
+        "1735689660000,0.30000000000000004,0.30000000000000004,0.30000000000000004,"
+        "0.30000000000000004,1\n";
     auto r = parseBarsCsv(text, "wide.csv");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.message(), "wide.csv:2: open 1000 does not fit 64 bits at 17 decimals, the most this file uses "
-                           "(line 3); round the file's numbers to fewer decimals");
+    EXPECT_EQ(r.message(),
+              "wide.csv:2: open 1000 does not fit 64 bits at 17 decimals, the most this file uses "
+              "(line 3); round the file's numbers to fewer decimals");
     // The same for volumes.
-    auto v = parseBarsCsv("open_time,open,high,low,close,volume\n1735689600000,1,1,1,1,100\n"
-                          "1735689660000,1,1,1,1,0.000000000000000001\n",
-                          "vol.csv");
+    auto v = parseBarsCsv(
+        "open_time,open,high,low,close,volume\n1735689600000,1,1,1,1,100\n"
+        "1735689660000,1,1,1,1,0.000000000000000001\n",
+        "vol.csv");
     ASSERT_FALSE(v.ok());
-    EXPECT_NE(v.message().find("vol.csv:2: volume 100 does not fit 64 bits at 18 decimals"), std::string::npos)
-        << v.message();
+    EXPECT_NE(v.message().find("vol.csv:2: volume 100 does not fit 64 bits at 18 decimals"), std::string::npos) << v.message();
 }
 
 TEST(CsvImport, FolderMissingFileAndHeaderOnlyAreTold) {

@@ -39,7 +39,8 @@ TEST(JsonScanner, WalksNestedObjectsAndArrays) {
 }
 
 TEST(JsonScanner, RejectsBrokenInput) {
-    for (const char* bad : {R"({"a": )", R"({"a" 1})", R"({"a": "unterminated})", R"({"a": [1, 2})", R"({"a": tru})", R"({"a": @})"}) {
+    for (const char* bad :
+         {R"({"a": )", R"({"a" 1})", R"({"a": "unterminated})", R"({"a": [1, 2})", R"({"a": tru})", R"({"a": @})"}) {
         JsonScanner sc(bad);
         std::string_view key;
         bool ok = sc.beginObject();

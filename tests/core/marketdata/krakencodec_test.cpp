@@ -136,7 +136,8 @@ TEST(KrakenCodec, ControlMessages) {
     EXPECT_EQ(ev.kind, kr::EventKind::Ack);
     EXPECT_TRUE(ev.success);
     EXPECT_EQ(ev.method, "subscribe");
-    ev = decodeOk(R"({"error":"Currency pair not supported XBT/USD","method":"subscribe","success":false,"time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"})");
+    ev = decodeOk(
+        R"({"error":"Currency pair not supported XBT/USD","method":"subscribe","success":false,"time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"})");
     EXPECT_EQ(ev.kind, kr::EventKind::Ack);
     EXPECT_FALSE(ev.success);
     EXPECT_EQ(ev.error, "Currency pair not supported XBT/USD");
@@ -150,10 +151,25 @@ TEST(KrakenCodec, ControlMessages) {
 
 TEST(KrakenCodec, MalformedInputIsAnErrorNotACrash) {
     kr::Event ev;
-    EXPECT_FALSE(kr::decode(R"({"channel":"trade","type":"update","data":[{"symbol":"A/B","side":"buy","price":1..5,"qty":1,"trade_id":1,"timestamp":"2023-09-25T07:49:37Z"}]})", ev).ok());
-    EXPECT_FALSE(kr::decode(R"({"channel":"trade","type":"update","data":[{"symbol":"A/B","side":"up","price":1,"qty":1,"trade_id":1,"timestamp":"2023-09-25T07:49:37Z"}]})", ev).ok());
-    EXPECT_FALSE(kr::decode(R"({"channel":"book","type":"update","data":[{"symbol":"A/B","bids":[{"price":1}],"asks":[],"checksum":1}]})", ev).ok());
-    EXPECT_FALSE(kr::decode(R"({"channel":"ohlc","type":"update","data":[{"symbol":"A/B","open":1,"high":1,"low":1,"close":1,"volume":1,"interval_begin":"2023-10-04T16:25:00Z","interval":7}]})", ev).ok());
+    EXPECT_FALSE(
+        kr::decode(
+            R"({"channel":"trade","type":"update","data":[{"symbol":"A/B","side":"buy","price":1..5,"qty":1,"trade_id":1,"timestamp":"2023-09-25T07:49:37Z"}]})",
+            ev)
+            .ok());
+    EXPECT_FALSE(
+        kr::decode(
+            R"({"channel":"trade","type":"update","data":[{"symbol":"A/B","side":"up","price":1,"qty":1,"trade_id":1,"timestamp":"2023-09-25T07:49:37Z"}]})",
+            ev)
+            .ok());
+    EXPECT_FALSE(
+        kr::decode(R"({"channel":"book","type":"update","data":[{"symbol":"A/B","bids":[{"price":1}],"asks":[],"checksum":1}]})",
+                   ev)
+            .ok());
+    EXPECT_FALSE(
+        kr::decode(
+            R"({"channel":"ohlc","type":"update","data":[{"symbol":"A/B","open":1,"high":1,"low":1,"close":1,"volume":1,"interval_begin":"2023-10-04T16:25:00Z","interval":7}]})",
+            ev)
+            .ok());
     EXPECT_FALSE(kr::decode(R"({"channel":"trade","data":[)", ev).ok());
     EXPECT_FALSE(kr::decode("[]", ev).ok());
 }
@@ -172,10 +188,12 @@ TEST(KrakenCodec, RestExamplesFromTheOpenApiSpec) {
     EXPECT_EQ(b.volume.toString(), "83.09287787");  // column 6; column 5 is the vwap
     EXPECT_EQ(b.tradeCount, 232);
     EXPECT_FALSE(kr::parseOhlc(R"({"error":["EQuery:Unknown asset pair"]})").ok());
-    EXPECT_EQ(kr::restErrors(R"({"error":["EAPI:Rate limit exceeded","EService:Busy"]})"), "EAPI:Rate limit exceeded; EService:Busy");
+    EXPECT_EQ(kr::restErrors(R"({"error":["EAPI:Rate limit exceeded","EService:Busy"]})"),
+              "EAPI:Rate limit exceeded; EService:Busy");
 
     std::vector<std::string> alt;
-    auto inst = kr::parseAssetPairs(QByteArray::fromStdString(test::readFile(test::fixture("feeds/kraken/spec-rest-assetpairs.json"))), &alt);
+    auto inst = kr::parseAssetPairs(
+        QByteArray::fromStdString(test::readFile(test::fixture("feeds/kraken/spec-rest-assetpairs.json"))), &alt);
     ASSERT_TRUE(inst.ok()) << inst.message();
     ASSERT_EQ(inst->size(), 2u);
     ASSERT_EQ(alt.size(), 2u);

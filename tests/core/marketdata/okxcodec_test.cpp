@@ -116,11 +116,17 @@ TEST(OkxCodec, DocRestBodies) {
 
 TEST(OkxCodec, MalformedAndBars) {
     ok::Event ev;
-    EXPECT_FALSE(ok::decode(R"({"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"px":"1","sz":"1","side":"buy","ts":"1"}]})", ev).ok());
+    EXPECT_FALSE(
+        ok::decode(R"({"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[{"px":"1","sz":"1","side":"buy","ts":"1"}]})", ev)
+            .ok());
     EXPECT_FALSE(ok::decode(R"({"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"last":"x"}]})", ev).ok());
     EXPECT_FALSE(ok::decode("pon", ev).ok());
     // Empty bid/ask strings (no book side) are zero, not errors.
-    ASSERT_TRUE(ok::decode(R"({"arg":{"channel":"tickers","instId":"X-USDT"},"data":[{"last":"1","bidPx":"","bidSz":"","askPx":"2","askSz":"3","ts":"5"}]})", ev).ok());
+    ASSERT_TRUE(
+        ok::decode(
+            R"({"arg":{"channel":"tickers","instId":"X-USDT"},"data":[{"last":"1","bidPx":"","bidSz":"","askPx":"2","askSz":"3","ts":"5"}]})",
+            ev)
+            .ok());
     EXPECT_TRUE(ev.ticker.bid.isZero());
     EXPECT_EQ(ok::barFor(Timeframe::D1), std::optional<std::string_view>("1Dutc"));
     EXPECT_EQ(ok::barFor(Timeframe::H1), std::optional<std::string_view>("1H"));

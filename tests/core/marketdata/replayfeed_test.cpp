@@ -15,7 +15,8 @@ struct Recorder {
     std::vector<std::pair<InstrumentId, Bar>> closed;
     int finished = 0;
     explicit Recorder(ReplayFeed& f) {
-        QObject::connect(&f, &ReplayFeed::tradeReceived, [this](const InstrumentId& id, const Trade& t) { trades.emplace_back(id, t); });
+        QObject::connect(&f, &ReplayFeed::tradeReceived,
+                         [this](const InstrumentId& id, const Trade& t) { trades.emplace_back(id, t); });
         QObject::connect(&f, &ReplayFeed::barUpdated, [this](const InstrumentId& id, Timeframe, const Bar& b) {
             bars.emplace_back(id, b);
             if (b.closed) closed.emplace_back(id, b);
@@ -54,15 +55,16 @@ TEST(ReplayFeed, ReplaysRealBarsWithImpliedTicksInTimeOrder) {
     ASSERT_EQ(rec.closed.size(), 200u);
     std::size_t bi = 0, ei = 0;
     for (const auto& [id, b] : rec.closed) {
-        if (id == kBtc) EXPECT_EQ(b, btc[bi++]);
-        else EXPECT_EQ(b, eth[ei++]);
+        if (id == kBtc)
+            EXPECT_EQ(b, btc[bi++]);
+        else
+            EXPECT_EQ(b, eth[ei++]);
     }
     EXPECT_EQ(bi, 100u);
     EXPECT_EQ(ei, 100u);
     // 4 implied trades per bar, in time order, whose quantities sum exactly to the bar's volume
     ASSERT_EQ(rec.trades.size(), 800u);
-    for (std::size_t i = 1; i < rec.trades.size(); ++i)
-        EXPECT_LE(rec.trades[i - 1].second.timeMs, rec.trades[i].second.timeMs);
+    for (std::size_t i = 1; i < rec.trades.size(); ++i) EXPECT_LE(rec.trades[i - 1].second.timeMs, rec.trades[i].second.timeMs);
     Quantity sum = Quantity::fromRaw(0, btc[0].volume.scale());
     int seen = 0;
     for (const auto& [id, t] : rec.trades) {

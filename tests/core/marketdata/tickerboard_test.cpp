@@ -100,7 +100,8 @@ TEST(TickerBoard, QuotesSignalsAndVenueStats) {
     board.onSignal(kEth, makeSignal(SignalSide::Long, 72, 2));
     EXPECT_EQ(board.at(0).signal.side, SignalSide::Long);
     EXPECT_EQ(board.at(0).signal.confidence, 72);
-    Stats24h s{*Price::parse("2200"), *Price::parse("2300"), *Price::parse("2150"), *Quantity::parse("10"), *Quantity::parse("22000")};
+    Stats24h s{*Price::parse("2200"), *Price::parse("2300"), *Price::parse("2150"), *Quantity::parse("10"),
+               *Quantity::parse("22000")};
     board.onStats24h(kEth, s, 3);
     // A venue 24h ticker wins over bar-derived statistics.
     Bar b = eth1h().front();

@@ -28,7 +28,8 @@ net::RestClient::Options fastOptions() {
 }
 
 HttpReply limited(int status, const char* retryAfter) {
-    HttpReply r = HttpReply::json(R"({"code":-1003,"msg":"Too many requests; current limit of IP is 6000 request weight per 1 MINUTE."})", status);
+    HttpReply r = HttpReply::json(
+        R"({"code":-1003,"msg":"Too many requests; current limit of IP is 6000 request weight per 1 MINUTE."})", status);
     if (retryAfter) r.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray(retryAfter)));
     return r;
 }
@@ -121,7 +122,8 @@ TEST(RestClient, UsedWeightNearTheLimitWaitsForTheNextMinute) {
     client.setClock([=] { return fakeStart + (QDateTime::currentMSecsSinceEpoch() - realStart); });
     QSignalSpy limitedSpy(&client, &net::RestClient::rateLimited);
     int done = 0;
-    for (int i = 0; i < 2; ++i) client.get(QStringLiteral("/api/v3/klines"), {}, 50, [&](Result<net::HttpResponse> r) { done += r.ok(); });
+    for (int i = 0; i < 2; ++i)
+        client.get(QStringLiteral("/api/v3/klines"), {}, 50, [&](Result<net::HttpResponse> r) { done += r.ok(); });
     ASSERT_TRUE(waitUntil([&] { return done == 2; }));
     // The second request (50 + 50 > 90) was held until the minute turned, not sent into a 429.
     ASSERT_EQ(limitedSpy.count(), 1);
@@ -136,14 +138,16 @@ TEST(RestClient, MinimumIntervalSpacesRequestsOnTheClientClock) {
     // still the second request is not sent, however long the event loop runs.
     FakeHttpServer server;
     ASSERT_TRUE(server.listen());
-    server.route(QStringLiteral("/0/public/Time"), [](const auto&) { return HttpReply::json(R"({"error":[],"result":{"unixtime":1688669448}})"); });
+    server.route(QStringLiteral("/0/public/Time"),
+                 [](const auto&) { return HttpReply::json(R"({"error":[],"result":{"unixtime":1688669448}})"); });
     net::RestClient::Options o = fastOptions();
     o.minIntervalMs = 1000;
     net::RestClient client(server.url(), std::make_unique<KrakenRateLimitPolicy>(), o);
     qint64 now = 1'700'000'000'000LL;
     client.setClock([&] { return now; });
     int done = 0;
-    for (int i = 0; i < 2; ++i) client.get(QStringLiteral("/0/public/Time"), {}, 1, [&](Result<net::HttpResponse> r) { done += r.ok(); });
+    for (int i = 0; i < 2; ++i)
+        client.get(QStringLiteral("/0/public/Time"), {}, 1, [&](Result<net::HttpResponse> r) { done += r.ok(); });
     ASSERT_TRUE(waitUntil([&] { return done == 1; }));
     EXPECT_FALSE(waitUntil([&] { return done == 2; }, 300));
     EXPECT_EQ(server.requestCount(), 1);

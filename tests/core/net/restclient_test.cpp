@@ -26,7 +26,8 @@ RestClient::Options fastOptions() {
 }
 
 HttpReply limited(int status, const char* retryAfter) {
-    HttpReply r = HttpReply::json(R"({"code":-1003,"msg":"Too many requests; current limit of IP is 6000 request weight per 1 MINUTE."})", status);
+    HttpReply r = HttpReply::json(
+        R"({"code":-1003,"msg":"Too many requests; current limit of IP is 6000 request weight per 1 MINUTE."})", status);
     if (retryAfter) r.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray(retryAfter)));
     return r;
 }

@@ -15,7 +15,8 @@ TEST(AlertService, FiresAPriceAlertAtTheBarAnIndependentScanFinds) {
     TerminalServices services(*p.session);
     ASSERT_TRUE(p.load());
     const std::vector<Bar> eth = sessiontest::ethBars();
-    const Price level = alerts::parseLevel(std::to_string(static_cast<long long>(eth.front().close.toDouble() * 1.04)), 2).value();
+    const Price level =
+        alerts::parseLevel(std::to_string(static_cast<long long>(eth.front().close.toDouble() * 1.04)), 2).value();
     alerts::AlertRule rule;
     rule.instrument = sessiontest::kEth;
     rule.condition = alerts::Condition::GoesAbove;

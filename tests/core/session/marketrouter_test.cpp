@@ -16,7 +16,8 @@ using namespace kairos::session;
 
 namespace {
 // exchangeInfo in the documented shape, listing one symbol the replay does not have.
-const char* kExchangeInfo = R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
+const char* kExchangeInfo =
+    R"({"timezone":"UTC","serverTime":1,"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":1200}],
   "symbols":[{"symbol":"BNBBTC","status":"TRADING","baseAsset":"BNB","baseAssetPrecision":8,"quoteAsset":"BTC","quoteAssetPrecision":8,
   "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.00000100","maxPrice":"100000.00000000","tickSize":"0.00000100"},
   {"filterType":"LOT_SIZE","minQty":"0.00100000","maxQty":"100000.00000000","stepSize":"0.00100000"}]}]})";
@@ -61,8 +62,10 @@ TEST(MarketRouter, DeliversReplayedBarsToAHubSubscriber) {
     int otherBars = 0;
     QObject::connect(&services.hub(), &EventHub::barUpdated, [&](const InstrumentId& id, Timeframe tf, const Bar& b) {
         ASSERT_EQ(tf, Timeframe::H1);
-        if (id == sessiontest::kEth && b.closed) closedEth.push_back(b);
-        else if (id != sessiontest::kEth) ++otherBars;
+        if (id == sessiontest::kEth && b.closed)
+            closedEth.push_back(b);
+        else if (id != sessiontest::kEth)
+            ++otherBars;
     });
     // WHEN the replay is loaded
     ASSERT_TRUE(p.load());
@@ -155,7 +158,7 @@ TEST(MarketRouter, SubscribesALiveSymbolWarmsItFromItsVenueAndAsksForChartHistor
     const std::int64_t to = bars.back().openTimeMs - 40LL * 24 * hour;
     const std::int64_t from = to - 10LL * 24 * hour;
     EXPECT_TRUE(router.requestHistory(bnb, Timeframe::H1, from, to));
-    EXPECT_FALSE(router.requestHistory(bnb, Timeframe::H1, from, to));  // asked once per session
+    EXPECT_FALSE(router.requestHistory(bnb, Timeframe::H1, from, to));                // asked once per session
     EXPECT_FALSE(router.requestHistory(sessiontest::kBtc, Timeframe::H1, from, to));  // replayed: nothing to ask
     // THEN the venue's bars arrive for the chart once
     ASSERT_TRUE(arrived.wait(30'000));

@@ -50,7 +50,8 @@ struct ReplayProfile {
         QSignalSpy failed(session.get(), &TerminalSession::loadFailed);
         session->load();
         if (!loaded.wait(120000) && loaded.isEmpty())
-            return ::testing::AssertionFailure() << (failed.isEmpty() ? std::string("timeout") : failed.first().first().toString().toStdString());
+            return ::testing::AssertionFailure()
+                << (failed.isEmpty() ? std::string("timeout") : failed.first().first().toString().toStdString());
         return ::testing::AssertionSuccess();
     }
 };

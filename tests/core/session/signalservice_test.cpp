@@ -15,9 +15,8 @@ TEST(SignalService, PublishesTheSameSignalsAsGenerateSignalsOnTheReplayedBars) {
     TerminalServices services(*p.session);
     std::vector<SignalEvent> live;
     std::vector<SignalEvent> warm;
-    QObject::connect(&services.hub(), &EventHub::signalPublished, [&](const SignalEvent& e) {
-        (e.warmUp ? warm : live).push_back(e);
-    });
+    QObject::connect(&services.hub(), &EventHub::signalPublished,
+                     [&](const SignalEvent& e) { (e.warmUp ? warm : live).push_back(e); });
     std::vector<signal::StoredSignal> recorded;
     QObject::connect(&services.signalService(), &SignalService::signalRecorded,
                      [&](const signal::StoredSignal& s) { recorded.push_back(s); });
@@ -44,7 +43,8 @@ TEST(SignalService, PublishesTheSameSignalsAsGenerateSignalsOnTheReplayedBars) {
     const auto batch = signal::generateSignals({eth.begin(), eth.begin() + 399}, Timeframe::H1);
     ASSERT_FALSE(batch.empty());
     std::vector<SignalEvent> ethLive;
-    std::copy_if(live.begin(), live.end(), std::back_inserter(ethLive), [](const SignalEvent& e) { return e.instrument == sessiontest::kEth; });
+    std::copy_if(live.begin(), live.end(), std::back_inserter(ethLive),
+                 [](const SignalEvent& e) { return e.instrument == sessiontest::kEth; });
     ASSERT_EQ(ethLive.size(), batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         EXPECT_EQ(ethLive[i].signal.barOpenMs, batch[i].barOpenMs) << i;
@@ -53,9 +53,11 @@ TEST(SignalService, PublishesTheSameSignalsAsGenerateSignalsOnTheReplayedBars) {
         EXPECT_EQ(ethLive[i].tf, Timeframe::H1);
     }
     // AND its LONG/SHORT signals were recorded and are tracked (HOLD is published, not recorded)
-    const auto directional = std::count_if(batch.begin(), batch.end(), [](const signal::Signal& s) { return s.side != signal::Direction::Hold; });
+    const auto directional =
+        std::count_if(batch.begin(), batch.end(), [](const signal::Signal& s) { return s.side != signal::Direction::Hold; });
     ASSERT_GT(directional, 0);
-    const auto ethRecorded = std::count_if(recorded.begin(), recorded.end(), [](const signal::StoredSignal& s) { return s.id == sessiontest::kEth; });
+    const auto ethRecorded =
+        std::count_if(recorded.begin(), recorded.end(), [](const signal::StoredSignal& s) { return s.id == sessiontest::kEth; });
     EXPECT_EQ(ethRecorded, directional);
     // AND they are in the profile's signal store
     auto stored = services.signalService().history({sessiontest::kEth});

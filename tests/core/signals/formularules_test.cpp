@@ -106,8 +106,9 @@ TEST(FormulaRules, SyntheticBadRulesFilesAreClearErrors) {
     // A syntax error names the rule and the column.
     EXPECT_EQ(err(R"j({"formulas": [{"formula": "rsi(close 14) < 30", "side": "long"}]})j"),
               "formulas[0] \"rsi(close 14) < 30\": column 11: expected ',' and a period: rsi(series, period)");
-    EXPECT_NE(err(R"j({"formulas": [{"formula": "close < 1 < 2", "side": "long"}]})j").find("column 11: comparisons do not chain"),
-              std::string::npos);
+    EXPECT_NE(
+        err(R"j({"formulas": [{"formula": "close < 1 < 2", "side": "long"}]})j").find("column 11: comparisons do not chain"),
+        std::string::npos);
     EXPECT_NE(err(R"j({"formulas": [{"formula": "close = 1", "side": "long"}]})j").find("column 7: use '=='"), std::string::npos);
     EXPECT_NE(err(R"j({"formulas": [{"formula": "close > 1 and", "side": "long"}]})j").find("column 14"), std::string::npos);
     EXPECT_NE(err(R"j({"formulas": [{"formula": "close > 1", "side": "up"}]})j").find("side must be"), std::string::npos);

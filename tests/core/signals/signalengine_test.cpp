@@ -16,7 +16,7 @@ std::vector<Bar> btc1h() {
 }
 bool sameSignal(const Signal& a, const Signal& b) {
     return a.barOpenMs == b.barOpenMs && a.side == b.side && a.confidence == b.confidence && a.score == b.score &&
-           a.reasons == b.reasons && a.entry == b.entry && a.stopLoss == b.stopLoss && a.takeProfits == b.takeProfits;
+        a.reasons == b.reasons && a.entry == b.entry && a.stopLoss == b.stopLoss && a.takeProfits == b.takeProfits;
 }
 }  // namespace
 
@@ -93,7 +93,8 @@ TEST(SignalBatch, ParallelResultsEqualSequentialOnesInOrder) {
     std::vector<SeriesInput> in;
     for (int k = 0; k < 12; ++k) {
         const auto from = bars.begin() + k * 3000;
-        in.push_back({InstrumentId{"BINANCE", std::string("BTCUSDT_").append(std::to_string(k))}, Timeframe::H1, {from, from + 1000}});
+        in.push_back(
+            {InstrumentId{"BINANCE", std::string("BTCUSDT_").append(std::to_string(k))}, Timeframe::H1, {from, from + 1000}});
     }
     std::atomic<int> calls{0};
     auto all = generateAll(in, {}, nullptr, [&](int, int total) {

@@ -23,7 +23,8 @@ TEST(SignalStore, HistoryAndAccuracySurviveARestart) {
     };
     std::vector<Series> series;
     for (const char* sym : {"ETHUSDT", "SOLUSDT"}) {
-        auto r = marketdata::readBarsCsv(test::resourcesData(std::string("binance_spot_") + sym + "_1h_2025-06-21_2025-09-19.csv"));
+        auto r =
+            marketdata::readBarsCsv(test::resourcesData(std::string("binance_spot_") + sym + "_1h_2025-06-21_2025-09-19.csv"));
         ASSERT_TRUE(r.ok()) << r.message();
         Series s{InstrumentId{"BINANCE", sym}, generateSignals(r->bars, Timeframe::H1, rules), {}};
         for (const Signal& x : s.list) s.outcomes.push_back(evaluate(x, r->bars, rules));
@@ -44,7 +45,8 @@ TEST(SignalStore, HistoryAndAccuracySurviveARestart) {
     ASSERT_TRUE(db.ok());
     SignalStore store(**db);
     for (const auto& s : series) {
-        auto h = store.history(s.id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+        auto h = store.history(s.id, Timeframe::H1, std::numeric_limits<std::int64_t>::min(),
+                               std::numeric_limits<std::int64_t>::max());
         ASSERT_TRUE(h.ok()) << h.message();
         ASSERT_EQ(h->size(), s.list.size());
         for (std::size_t i = 0; i < s.list.size(); ++i) {
@@ -62,7 +64,8 @@ TEST(SignalStore, HistoryAndAccuracySurviveARestart) {
     auto acc = store.accuracy();
     ASSERT_TRUE(acc.ok()) << acc.message();
     int expected = 0;
-    for (const auto& s : series) expected += accuracy(s.list, s.outcomes).count("all") ? accuracy(s.list, s.outcomes).at("all").count : 0;
+    for (const auto& s : series)
+        expected += accuracy(s.list, s.outcomes).count("all") ? accuracy(s.list, s.outcomes).at("all").count : 0;
     EXPECT_EQ(acc->at("all").count, expected);
     EXPECT_EQ(acc->at("instrument BINANCE:ETHUSDT").count + acc->at("instrument BINANCE:SOLUSDT").count, expected);
     EXPECT_EQ(acc->at("timeframe 1h").count, expected);

@@ -46,7 +46,8 @@ TEST(SignalTracker, LiveOutcomesEqualTheBatchEvaluationOnRealBarsAndSurviveARest
     auto db = storage::Database::openProfile(QString::fromStdString(dir));
     ASSERT_TRUE(db.ok());
     SignalStore store(**db);
-    auto h = store.history(sol, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+    auto h =
+        store.history(sol, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
     ASSERT_TRUE(h.ok()) << h.message();
     ASSERT_EQ(h->size(), tracked);
     for (const StoredSignal& s : *h) {

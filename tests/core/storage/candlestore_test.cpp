@@ -96,11 +96,11 @@ TEST(CandleStore, GapsAreTheRealBinanceOutages) {
     auto gaps = store.gaps(kBtc, Timeframe::H1, bars.front().openTimeMs, bars.back().openTimeMs + 3600000);
     ASSERT_TRUE(gaps.ok()) << gaps.message();
     const std::vector<Gap> expected = {
-        {utcMs(2020, 11, 30, 6), utcMs(2020, 11, 30, 7), 1},   {utcMs(2020, 12, 21, 14), utcMs(2020, 12, 21, 18), 4},
-        {utcMs(2020, 12, 25, 2), utcMs(2020, 12, 25, 3), 1},   {utcMs(2021, 2, 11, 4), utcMs(2021, 2, 11, 5), 1},
-        {utcMs(2021, 3, 6, 2), utcMs(2021, 3, 6, 3), 1},       {utcMs(2021, 4, 20, 2), utcMs(2021, 4, 20, 4), 2},
-        {utcMs(2021, 4, 25, 5), utcMs(2021, 4, 25, 8), 3},     {utcMs(2021, 8, 13, 2), utcMs(2021, 8, 13, 6), 4},
-        {utcMs(2021, 9, 29, 7), utcMs(2021, 9, 29, 9), 2},     {utcMs(2023, 3, 24, 13), utcMs(2023, 3, 24, 14), 1},
+        {utcMs(2020, 11, 30, 6), utcMs(2020, 11, 30, 7), 1}, {utcMs(2020, 12, 21, 14), utcMs(2020, 12, 21, 18), 4},
+        {utcMs(2020, 12, 25, 2), utcMs(2020, 12, 25, 3), 1}, {utcMs(2021, 2, 11, 4), utcMs(2021, 2, 11, 5), 1},
+        {utcMs(2021, 3, 6, 2), utcMs(2021, 3, 6, 3), 1},     {utcMs(2021, 4, 20, 2), utcMs(2021, 4, 20, 4), 2},
+        {utcMs(2021, 4, 25, 5), utcMs(2021, 4, 25, 8), 3},   {utcMs(2021, 8, 13, 2), utcMs(2021, 8, 13, 6), 4},
+        {utcMs(2021, 9, 29, 7), utcMs(2021, 9, 29, 9), 2},   {utcMs(2023, 3, 24, 13), utcMs(2023, 3, 24, 14), 1},
     };
     EXPECT_EQ(*gaps, expected);
     std::int64_t missing = 0;
@@ -205,8 +205,7 @@ TEST(CandleStore, KilledImportLeavesCommittedDataIntact) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("KAIROS_STORAGE_KILL_CHILD"), QString::fromStdString(dir));
     child.setProcessEnvironment(env);
-    child.start(QCoreApplication::applicationFilePath(),
-                {QStringLiteral("--gtest_filter=CandleStore.KilledImportChildProcess")});
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=CandleStore.KilledImportChildProcess")});
     ASSERT_TRUE(child.waitForStarted());
     QByteArray out;
     while (!out.contains("inside-transaction") && child.waitForReadyRead(60000)) out += child.readAllStandardOutput();
@@ -237,9 +236,9 @@ TEST(CandleStore, KilledImportLeavesCommittedDataIntact) {
 namespace {
 /// Every field of `a` and `b` written out, so that a scale change ("1.0" vs "1.00") shows.
 std::string text(const Bar& b) {
-    return std::to_string(b.openTimeMs) + " " + b.open.toString() + " " + b.high.toString() + " " + b.low.toString() +
-           " " + b.close.toString() + " " + b.volume.toString() + " " + b.quoteVolume.toString() + " " +
-           std::to_string(b.tradeCount) + (b.closed ? " closed" : " open");
+    return std::to_string(b.openTimeMs) + " " + b.open.toString() + " " + b.high.toString() + " " + b.low.toString() + " " +
+        b.close.toString() + " " + b.volume.toString() + " " + b.quoteVolume.toString() + " " + std::to_string(b.tradeCount) +
+        (b.closed ? " closed" : " open");
 }
 
 /// Real bars aggregated to a longer timeframe (first open, max high, min low, last close, sums).
@@ -264,7 +263,8 @@ std::vector<Bar> resample(const std::vector<Bar>& in, Timeframe tf) {
 }
 
 std::vector<Bar> without(std::vector<Bar> bars, const std::vector<std::int64_t>& openTimes) {
-    std::erase_if(bars, [&](const Bar& b) { return std::find(openTimes.begin(), openTimes.end(), b.openTimeMs) != openTimes.end(); });
+    std::erase_if(bars,
+                  [&](const Bar& b) { return std::find(openTimes.begin(), openTimes.end(), b.openTimeMs) != openTimes.end(); });
     return bars;
 }
 }  // namespace
@@ -335,16 +335,20 @@ TEST(CandleStore, WeeklyAndMonthlyGapsFromRealDailyBars) {
     ASSERT_EQ(weeks.front().openTimeMs, utcMs(2020, 9, 14));  // the Monday before 2020-09-20
     auto db = openAt(test::tempDir());
     CandleStore store(*db);
-    ASSERT_TRUE(store.upsert(kBtc, Timeframe::W1, without(weeks, {utcMs(2022, 1, 3), utcMs(2022, 1, 10), utcMs(2023, 12, 25)})).ok());
-    ASSERT_TRUE(store.upsert(kBtc, Timeframe::MN1, without(months, {utcMs(2021, 12, 1), utcMs(2024, 2, 1), utcMs(2024, 3, 1)})).ok());
+    ASSERT_TRUE(
+        store.upsert(kBtc, Timeframe::W1, without(weeks, {utcMs(2022, 1, 3), utcMs(2022, 1, 10), utcMs(2023, 12, 25)})).ok());
+    ASSERT_TRUE(
+        store.upsert(kBtc, Timeframe::MN1, without(months, {utcMs(2021, 12, 1), utcMs(2024, 2, 1), utcMs(2024, 3, 1)})).ok());
     // WHEN gaps are looked for over each series
     auto weekGaps = store.gaps(kBtc, Timeframe::W1);
     auto monthGaps = store.gaps(kBtc, Timeframe::MN1);
     // THEN they are whole weeks and whole calendar months
     ASSERT_TRUE(weekGaps.ok()) << weekGaps.message();
     ASSERT_TRUE(monthGaps.ok()) << monthGaps.message();
-    EXPECT_EQ(*weekGaps, (std::vector<Gap>{{utcMs(2022, 1, 3), utcMs(2022, 1, 17), 2}, {utcMs(2023, 12, 25), utcMs(2024, 1, 1), 1}}));
-    EXPECT_EQ(*monthGaps, (std::vector<Gap>{{utcMs(2021, 12, 1), utcMs(2022, 1, 1), 1}, {utcMs(2024, 2, 1), utcMs(2024, 4, 1), 2}}));
+    EXPECT_EQ(*weekGaps,
+              (std::vector<Gap>{{utcMs(2022, 1, 3), utcMs(2022, 1, 17), 2}, {utcMs(2023, 12, 25), utcMs(2024, 1, 1), 1}}));
+    EXPECT_EQ(*monthGaps,
+              (std::vector<Gap>{{utcMs(2021, 12, 1), utcMs(2022, 1, 1), 1}, {utcMs(2024, 2, 1), utcMs(2024, 4, 1), 2}}));
     // AND a range that starts mid-week counts from the next Monday
     auto fromWednesday = store.gaps(kBtc, Timeframe::W1, utcMs(2022, 1, 5), utcMs(2022, 1, 24));
     ASSERT_TRUE(fromWednesday.ok());

@@ -67,9 +67,9 @@ TEST(Database, NewerSchemaIsRefusedAndLeftUntouched) {
     // WHEN this build opens it THEN it refuses with a clear message and the bytes are unchanged
     auto again = Database::open(path);
     ASSERT_FALSE(again.ok());
-    EXPECT_NE(again.message().find("was written by a newer Kairos (schema " +
-                                   std::to_string(Database::currentSchemaVersion() + 5)),
-              std::string::npos)
+    EXPECT_NE(
+        again.message().find("was written by a newer Kairos (schema " + std::to_string(Database::currentSchemaVersion() + 5)),
+        std::string::npos)
         << again.message();
     EXPECT_NE(again.message().find("left untouched"), std::string::npos);
     EXPECT_EQ(fileHash(path), before);
@@ -81,7 +81,8 @@ TEST(Database, NotADatabaseIsAClearErrorAndUntouched) {
     QFile f(path);
     ASSERT_TRUE(f.open(QIODevice::WriteOnly));
     // A real file that is not SQLite: the first kilobytes of a real candle CSV.
-    f.write(QByteArray::fromStdString(test::readFile(test::resourcesData("binance_spot_BTCUSDT_1d_2020-09-20_2025-09-18.csv")).substr(0, 8192)));
+    f.write(QByteArray::fromStdString(
+        test::readFile(test::resourcesData("binance_spot_BTCUSDT_1d_2020-09-20_2025-09-18.csv")).substr(0, 8192)));
     f.close();
     const QByteArray before = fileHash(path);
     // WHEN it is opened THEN the error says what is wrong and the file is not touched
@@ -133,7 +134,8 @@ namespace {
 /// Sets (or unsets, for a null value) an environment variable for one scope.
 class ScopedEnv {
 public:
-    ScopedEnv(const char* name, const QByteArray& value) : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
+    ScopedEnv(const char* name, const QByteArray& value)
+        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
         if (value.isNull())
             qunsetenv(name);
         else

@@ -40,8 +40,9 @@ class SmallDisk {
 public:
     SmallDisk() : m_dir(QString::fromStdString(test::tempDir()) + QStringLiteral("/small")) {
         QDir().mkpath(m_dir);
-        m_mounted = QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                                                               QStringLiteral("size=256k"), QStringLiteral("tmpfs"), m_dir}) == 0;
+        m_mounted = QProcess::execute(QStringLiteral("mount"),
+                                      {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                       QStringLiteral("size=256k"), QStringLiteral("tmpfs"), m_dir}) == 0;
     }
     ~SmallDisk() {
         if (m_mounted) QProcess::execute(QStringLiteral("umount"), {m_dir});
@@ -53,8 +54,7 @@ public:
         QFile f(path("filler"));
         if (!f.open(QIODevice::WriteOnly)) return;
         const QByteArray block(4096, '\0');
-        while (f.write(block) == block.size() && f.flush()) {
-        }
+        while (f.write(block) == block.size() && f.flush()) {}
     }
 
 private:

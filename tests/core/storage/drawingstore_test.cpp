@@ -126,10 +126,11 @@ TEST(DrawingStore, UnknownKindsAndDamagedRowsAreReportedAndKept) {
         ASSERT_TRUE(db.ok());
         DrawingStore store(**db);
         ASSERT_TRUE(store.replaceAll(kBtc, {everyKind()[0]}).ok());
-        ASSERT_TRUE((*db)->exec("INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, created_at) VALUES "
-                                "('BINANCE','BTCUSDT','pitchfork','1 2;3 4;5 6','#ffffff',1,'',0),"
-                                "('BINANCE','BTCUSDT','ray','1 abc;3 4','#ffffff',1,'',0),"
-                                "('BINANCE','BTCUSDT','ray','1 2','#ffffff',1,'',0)")
+        ASSERT_TRUE((*db)
+                        ->exec("INSERT INTO chart_drawings (venue, symbol, kind, points, colour, width, text, created_at) VALUES "
+                               "('BINANCE','BTCUSDT','pitchfork','1 2;3 4;5 6','#ffffff',1,'',0),"
+                               "('BINANCE','BTCUSDT','ray','1 abc;3 4','#ffffff',1,'',0),"
+                               "('BINANCE','BTCUSDT','ray','1 2','#ffffff',1,'',0)")
                         .ok());
     }
     auto db = Database::open(path);

@@ -100,8 +100,8 @@ TEST(DatabaseIntegrity, SoundProfileOpensReadOnlyWithoutWarning) {
     ASSERT_TRUE(db.ok()) << db.message();
     EXPECT_TRUE((*db)->damage().empty()) << (*db)->damage();
     CandleStore store(**db);
-    auto bars = store.range(kBtc, Timeframe::H1, std::numeric_limits<std::int64_t>::min(),
-                            std::numeric_limits<std::int64_t>::max());
+    auto bars =
+        store.range(kBtc, Timeframe::H1, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
     ASSERT_TRUE(bars.ok()) << bars.message();
     EXPECT_EQ(bars->size(), 43803u);
     db->reset();

@@ -136,7 +136,8 @@ TEST_F(BarsTest, LimitOrdersFillAtTheBarAndPriceAnIndependentLoopFinds) {
             if (!got) continue;
             EXPECT_EQ(gotBar, *expectBar) << "start " << start;
             EXPECT_EQ(got->price, expectPrice) << "start " << start;
-            EXPECT_EQ(got->liquidity, got->price == *level && (*bars)[gotBar].open != *level ? Liquidity::Maker : Liquidity::Taker);
+            EXPECT_EQ(got->liquidity,
+                      got->price == *level && (*bars)[gotBar].open != *level ? Liquidity::Maker : Liquidity::Taker);
             ++checked;
         }
     }
@@ -234,7 +235,7 @@ TEST_F(BarsTest, StopLossAndTakeProfitInsideOneBarStopLossFirst) {
 TEST_F(BarsTest, StopLossIsCheckedInTheEntrysOwnBar) {
     bar(19);
     auto r = request(Side::Buy, OrderType::Market, "0.01000");
-    r.bracket.stopLoss = px("10840.00");  // bar 20's low 10837.85 reaches it after the entry
+    r.bracket.stopLoss = px("10840.00");    // bar 20's low 10837.85 reaches it after the entry
     r.bracket.takeProfit = px("10875.00");  // bar 20's high 10878.39 would too: not in the entry bar
     sim.submit(r, closeOf(19));
     auto fills = fillsOf(bar(20));

@@ -16,7 +16,9 @@
 namespace kairos {
 /// gtest prints decimals as text ("11056.00") instead of their bytes.
 template <class Tag>
-void PrintTo(const Fixed<Tag>& v, std::ostream* os) { *os << v.toString(); }
+void PrintTo(const Fixed<Tag>& v, std::ostream* os) {
+    *os << v.toString();
+}
 }  // namespace kairos
 
 namespace kairos::trading::test {

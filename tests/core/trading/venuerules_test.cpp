@@ -48,7 +48,7 @@ TEST(VenueRules, ValidationAcceptsAnOrderThatMeetsEveryFilter) {
     r.bracket.stopLoss = px("11000.00");
     r.bracket.takeProfit = px("10500.00");
     EXPECT_TRUE(validateOrder(r, btcusdt()).ok());  // 0.0005 x 10890 = 5.445 >= 5
-    r.quantity = qty("0.00045");                     // 4.9005 < 5
+    r.quantity = qty("0.00045");                    // 4.9005 < 5
     EXPECT_FALSE(validateOrder(r, btcusdt()).ok());
 }
 
