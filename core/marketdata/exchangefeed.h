@@ -41,6 +41,7 @@
 #include <set>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace kairos::marketdata {
@@ -253,13 +254,18 @@ protected:
             callback(parse(r->body));
         });
     }
-    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed,
-    /// kind from kindName(event.kind)) and false returned.
-    template <class Event, class KindName>
-    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event, KindName kindName) {
+    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed)
+    /// under the name `kindNames` gives the event's kind ("unrecognised" when none) and false
+    /// is returned.
+    template <class Event, class Kind, std::size_t N>
+    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event,
+                       const std::pair<Kind, std::string_view> (&kindNames)[N]) {
         const std::string_view text = textOf(message);
         if (auto st = decode(text, event); !st) {
-            reportMalformed(kindName(event.kind), text, QString::fromStdString(st.message()));
+            std::string_view kind = "unrecognised";
+            for (const auto& [k, name] : kindNames)
+                if (k == event.kind) kind = name;
+            reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text, QString::fromStdString(st.message()));
             return false;
         }
         return true;
