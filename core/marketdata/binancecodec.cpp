@@ -6,7 +6,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-
 namespace kairos::marketdata::binance {
 
 using detail::JsonScanner;
@@ -19,9 +18,7 @@ using detail::readLevelArrays;
 using detail::scanFields;
 using F = Field<Event>;
 
-Error missing(const char* what, const char* fields) {
-    return makeError(std::string(what) + ": missing field(s) " + fields);
-}
+Error missing(const char* what, const char* fields) { return makeError(std::string(what) + ": missing field(s) " + fields); }
 
 bool readSymbol(JsonScanner& sc, Event& ev, std::string_view&) { return sc.readString(ev.symbol); }
 
@@ -29,20 +26,25 @@ constexpr std::array<F, 6> tradeFields(std::string_view idKey) {
     return {{
         {"s", "symbol", readSymbol, true},
         {"p", "price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.trade.price, t); }, true},
-        {"q", "quantity", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.trade.quantity, t); }, true},
+        {"q", "quantity", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.trade.quantity, t); },
+         true},
         {"T", "trade time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.trade.timeMs); }, true},
-        {"m", "maker flag", [](JsonScanner& sc, Event& ev, std::string_view&) {
+        {"m", "maker flag",
+         [](JsonScanner& sc, Event& ev, std::string_view&) {
              bool buyerIsMaker = false;
              if (!sc.readBool(buyerIsMaker)) return false;
              ev.trade.aggressor = buyerIsMaker ? Side::Sell : Side::Buy;  // the buyer made: the taker sold
              return true;
-         }, true},
-        {idKey, "trade id", [](JsonScanner& sc, Event& ev, std::string_view&) {
+         },
+         true},
+        {idKey, "trade id",
+         [](JsonScanner& sc, Event& ev, std::string_view&) {
              std::int64_t id = 0;
              if (!sc.readInt(id)) return false;
              detail::setId(ev.trade.tradeId, id);
              return true;
-         }, true},
+         },
+         true},
     }};
 }
 constexpr auto kTradeFields = tradeFields("t");
@@ -71,12 +73,14 @@ Status decodeBookTicker(JsonScanner& sc, Event& ev) {
 
 constexpr std::array<F, 10> kTickerFields{{
     {"s", "symbol", readSymbol, true},
-    {"E", "event time", [](JsonScanner& sc, Event& ev, std::string_view&) {
+    {"E", "event time",
+     [](JsonScanner& sc, Event& ev, std::string_view&) {
          if (!sc.readInt(ev.ticker.timeMs)) return false;
          ev.eventTimeMs = ev.ticker.timeMs;
          return true;
      }},
-    {"c", "last price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.lastPrice, t); }, true},
+    {"c", "last price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.lastPrice, t); },
+     true},
     {"o", "open price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.openPrice, t); }},
     {"h", "high price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.highPrice, t); }},
     {"l", "low price", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.ticker.lowPrice, t); }},
@@ -93,12 +97,14 @@ Status decodeTicker(JsonScanner& sc, Event& ev, bool mini) {
 
 constexpr std::array<F, 11> kKlineFields{{
     {"t", "open time", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.bar.openTimeMs); }, true},
-    {"i", "interval", [](JsonScanner& sc, Event& ev, std::string_view& t) {
+    {"i", "interval",
+     [](JsonScanner& sc, Event& ev, std::string_view& t) {
          if (!sc.readString(t)) return false;
          auto tf = parseTimeframe(t);
          if (tf) ev.timeframe = *tf;
          return tf.ok();
-     }, true},
+     },
+     true},
     {"o", "open", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.open, t); }, true},
     {"h", "high", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.high, t); }, true},
     {"l", "low", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.low, t); }, true},
@@ -107,9 +113,8 @@ constexpr std::array<F, 11> kKlineFields{{
     {"x", "closed flag", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readBool(ev.bar.closed); }, true},
     {"q", "quote volume", [](JsonScanner& sc, Event& ev, std::string_view& t) { return readDec(sc, ev.bar.quoteVolume, t); }},
     {"n", "trade count", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.bar.tradeCount); }},
-    {"s", "symbol", [](JsonScanner& sc, Event& ev, std::string_view&) {
-         return ev.symbol.empty() ? sc.readString(ev.symbol) : sc.skipValue();
-     }},
+    {"s", "symbol",
+     [](JsonScanner& sc, Event& ev, std::string_view&) { return ev.symbol.empty() ? sc.readString(ev.symbol) : sc.skipValue(); }},
 }};
 
 Status decodeKlineBody(JsonScanner& sc, Event& ev) {
@@ -143,12 +148,16 @@ Status decodeKline(JsonScanner& sc, Event& ev) {
 
 constexpr std::array<F, 7> kDepthFields{{
     {"s", "symbol", readSymbol, true},
-    {"U", "first update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.firstUpdateId); }, true},
-    {"u", "final update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.finalUpdateId); }, true},
-    {"pu", "previous update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.prevFinalUpdateId); }},
+    {"U", "first update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.firstUpdateId); },
+     true},
+    {"u", "final update id", [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.finalUpdateId); },
+     true},
+    {"pu", "previous update id",
+     [](JsonScanner& sc, Event& ev, std::string_view&) { return sc.readInt(ev.depth.prevFinalUpdateId); }},
     {"b", "bids", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.depth.bids); }, true},
     {"a", "asks", [](JsonScanner& sc, Event& ev, std::string_view&) { return readLevelArrays(sc, ev.depth.asks); }, true},
-    {"E", "event time", [](JsonScanner& sc, Event& ev, std::string_view&) {
+    {"E", "event time",
+     [](JsonScanner& sc, Event& ev, std::string_view&) {
          if (!sc.readInt(ev.depth.eventTimeMs)) return false;
          ev.eventTimeMs = ev.depth.eventTimeMs;
          return true;
@@ -168,13 +177,20 @@ Status decodeDepth(JsonScanner& sc, Event& ev) {
 Status decodeData(JsonScanner& sc, EventKind kind, Event& ev) {
     ev.kind = kind;
     switch (kind) {
-    case EventKind::Trade: return decodeTrade(sc, ev, false);
-    case EventKind::AggTrade: return decodeTrade(sc, ev, true);
-    case EventKind::BookTicker: return decodeBookTicker(sc, ev);
-    case EventKind::Ticker: return decodeTicker(sc, ev, false);
-    case EventKind::MiniTicker: return decodeTicker(sc, ev, true);
-    case EventKind::Kline: return decodeKline(sc, ev);
-    case EventKind::DepthUpdate: return decodeDepth(sc, ev);
+    case EventKind::Trade:
+        return decodeTrade(sc, ev, false);
+    case EventKind::AggTrade:
+        return decodeTrade(sc, ev, true);
+    case EventKind::BookTicker:
+        return decodeBookTicker(sc, ev);
+    case EventKind::Ticker:
+        return decodeTicker(sc, ev, false);
+    case EventKind::MiniTicker:
+        return decodeTicker(sc, ev, true);
+    case EventKind::Kline:
+        return decodeKline(sc, ev);
+    case EventKind::DepthUpdate:
+        return decodeDepth(sc, ev);
     case EventKind::ServerShutdown:
         if (!sc.skipValue()) return makeError("serverShutdown: not JSON");
         return {};
@@ -185,8 +201,9 @@ Status decodeData(JsonScanner& sc, EventKind kind, Event& ev) {
 }
 
 constexpr std::pair<EventKind, std::string_view> kEventTypes[] = {
-    {EventKind::Trade, "trade"},          {EventKind::AggTrade, "aggTrade"},        {EventKind::Ticker, "24hrTicker"},
-    {EventKind::MiniTicker, "24hrMiniTicker"}, {EventKind::Kline, "kline"},        {EventKind::DepthUpdate, "depthUpdate"},
+    {EventKind::Trade, "trade"},           {EventKind::AggTrade, "aggTrade"},
+    {EventKind::Ticker, "24hrTicker"},     {EventKind::MiniTicker, "24hrMiniTicker"},
+    {EventKind::Kline, "kline"},           {EventKind::DepthUpdate, "depthUpdate"},
     {EventKind::BookTicker, "bookTicker"}, {EventKind::ServerShutdown, "serverShutdown"},
 };
 EventKind kindFromEventType(std::string_view e) { return detail::meaningOr(kEventTypes, e, EventKind::Unknown); }
@@ -202,9 +219,12 @@ Status decodeRaw(std::string_view json, Event& ev) {
         if (key == "e") {
             if (!probe.readString(e)) break;
         } else {
-            if (key == "u") hasU = true;
-            else if (key == "b") hasB = true;
-            else if (key == "A") hasA = true;
+            if (key == "u")
+                hasU = true;
+            else if (key == "b")
+                hasB = true;
+            else if (key == "A")
+                hasA = true;
             if (!probe.skipValue()) break;
         }
     }
@@ -221,9 +241,14 @@ Status decodeRaw(std::string_view json, Event& ev) {
 
 EventKind streamKind(std::string_view stream) {
     constexpr std::pair<EventKind, std::string_view> kSuffixes[] = {
-        {EventKind::Trade, "trade"},           {EventKind::Ticker, "ticker"},           {EventKind::AggTrade, "aggTrade"},
-        {EventKind::BookTicker, "bookTicker"}, {EventKind::MiniTicker, "miniTicker"},   {EventKind::DepthUpdate, "depth"},
-        {EventKind::DepthUpdate, "depth@100ms"}, {EventKind::DepthUpdate, "depth@1000ms"},
+        {EventKind::Trade, "trade"},
+        {EventKind::Ticker, "ticker"},
+        {EventKind::AggTrade, "aggTrade"},
+        {EventKind::BookTicker, "bookTicker"},
+        {EventKind::MiniTicker, "miniTicker"},
+        {EventKind::DepthUpdate, "depth"},
+        {EventKind::DepthUpdate, "depth@100ms"},
+        {EventKind::DepthUpdate, "depth@1000ms"},
     };
     const auto at = stream.find('@');
     if (at == std::string_view::npos) return stream == "!serverShutdown" ? EventKind::ServerShutdown : EventKind::Unknown;
@@ -234,7 +259,7 @@ EventKind streamKind(std::string_view stream) {
 
 QString streamName(std::string_view symbol, std::string_view suffix) {
     return QString::fromUtf8(symbol.data(), static_cast<qsizetype>(symbol.size())).toLower() + QLatin1Char('@') +
-           QString::fromUtf8(suffix.data(), static_cast<qsizetype>(suffix.size()));
+        QString::fromUtf8(suffix.data(), static_cast<qsizetype>(suffix.size()));
 }
 
 Status decode(std::string_view json, Event& ev) {
@@ -273,7 +298,8 @@ Status decode(std::string_view json, Event& ev) {
             ev.kind = EventKind::ControlError;
             static constexpr std::array<F, 2> kErrorFields{{
                 {"code", "error code", [](JsonScanner& s, Event& e, std::string_view&) { return s.readInt(e.errorCode); }},
-                {"msg", "error message", [](JsonScanner& s, Event& e, std::string_view&) { return s.readString(e.errorMessage); }},
+                {"msg", "error message",
+                 [](JsonScanner& s, Event& e, std::string_view&) { return s.readString(e.errorMessage); }},
             }};
             if (auto st = scanFields(sc, "control reply", kErrorFields, ev); !st) return st;
         } else if (key == "code" || key == "msg") {
@@ -315,7 +341,8 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
         using enum detail::BarColumn;
         Bar b;
         const int bad = detail::readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, Skip, QuoteVolume, TradeCount}, b);
-        if (bad >= 0) return makeError("klines: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
+        if (bad >= 0)
+            return makeError("klines: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
         bars.push_back(std::move(b));
     }
     if (sc.failed() || !sc.atEnd()) return makeError("klines: the response is not valid JSON");
@@ -324,7 +351,8 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
 
 Result<DepthSnapshot> parseDepthSnapshot(std::string_view json) {
     static constexpr std::array<detail::Field<DepthSnapshot>, 3> kFields{{
-        {"lastUpdateId", "lastUpdateId", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return sc.readInt(d.lastUpdateId); }, true},
+        {"lastUpdateId", "lastUpdateId",
+         [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return sc.readInt(d.lastUpdateId); }, true},
         {"bids", "bids", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.bids); }, true},
         {"asks", "asks", [](JsonScanner& sc, DepthSnapshot& d, std::string_view&) { return readLevelArrays(sc, d.asks); }, true},
     }};
@@ -394,7 +422,8 @@ Result<ExchangeInfo> parseExchangeInfo(const QByteArray& json, const std::string
         if (inst.id.symbol.empty()) return makeError("exchangeInfo: a symbol entry has no \"symbol\"");
         inst.baseAsset = s.value(QLatin1String("baseAsset")).toString().toStdString();
         inst.quoteAsset = s.value(QLatin1String("quoteAsset")).toString().toStdString();
-        inst.pricePrecision = s.value(QLatin1String("quoteAssetPrecision")).toInt(s.value(QLatin1String("quotePrecision")).toInt(8));
+        inst.pricePrecision =
+            s.value(QLatin1String("quoteAssetPrecision")).toInt(s.value(QLatin1String("quotePrecision")).toInt(8));
         inst.quantityPrecision = s.value(QLatin1String("baseAssetPrecision")).toInt(8);
         for (const QJsonValue& fv : s.value(QLatin1String("filters")).toArray()) {
             if (auto st = applyFilterObject(fv.toObject(), inst); !st)
@@ -411,7 +440,9 @@ QString errorText(const QByteArray& body) {
     if (doc.isObject()) {
         const QJsonObject o = doc.object();
         if (o.contains(QLatin1String("code")) && o.contains(QLatin1String("msg")))
-            return QStringLiteral("code %1: %2").arg(o.value(QLatin1String("code")).toInt()).arg(o.value(QLatin1String("msg")).toString());
+            return QStringLiteral("code %1: %2")
+                .arg(o.value(QLatin1String("code")).toInt())
+                .arg(o.value(QLatin1String("msg")).toString());
     }
     QString t = QString::fromUtf8(body.left(200)).simplified();
     if (body.size() > 200) t += QStringLiteral("...");

@@ -21,11 +21,16 @@ int depthWeight(int limit) {
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<binance::EventKind, std::string_view> kKindNames[] = {
-    {binance::EventKind::Trade, "trade"}, {binance::EventKind::AggTrade, "aggTrade"},
-    {binance::EventKind::BookTicker, "bookTicker"}, {binance::EventKind::Ticker, "24hrTicker"},
-    {binance::EventKind::MiniTicker, "miniTicker"}, {binance::EventKind::Kline, "kline"},
-    {binance::EventKind::DepthUpdate, "depthUpdate"}, {binance::EventKind::ControlResult, "control reply"},
-    {binance::EventKind::ControlError, "control reply"}, {binance::EventKind::ServerShutdown, "serverShutdown"},
+    {binance::EventKind::Trade, "trade"},
+    {binance::EventKind::AggTrade, "aggTrade"},
+    {binance::EventKind::BookTicker, "bookTicker"},
+    {binance::EventKind::Ticker, "24hrTicker"},
+    {binance::EventKind::MiniTicker, "miniTicker"},
+    {binance::EventKind::Kline, "kline"},
+    {binance::EventKind::DepthUpdate, "depthUpdate"},
+    {binance::EventKind::ControlResult, "control reply"},
+    {binance::EventKind::ControlError, "control reply"},
+    {binance::EventKind::ServerShutdown, "serverShutdown"},
 };
 }  // namespace
 
@@ -88,11 +93,16 @@ bool BinanceFeed::supportsTimeframe(Timeframe) const { return true; }  // 1s ...
 QString BinanceFeed::topicFor(const Subscription& s) const {
     const std::string& sym = s.instrument.symbol;
     switch (s.channel) {
-    case Channel::Trades: return binance::streamName(sym, m_config.aggregatedTrades ? "aggTrade" : "trade");
-    case Channel::Quotes: return binance::streamName(sym, "bookTicker");
-    case Channel::Ticker: return binance::streamName(sym, "ticker");
-    case Channel::Bars: return binance::streamName(sym, "kline_" + toString(s.timeframe));
-    case Channel::Book: return binance::streamName(sym, "depth@100ms");
+    case Channel::Trades:
+        return binance::streamName(sym, m_config.aggregatedTrades ? "aggTrade" : "trade");
+    case Channel::Quotes:
+        return binance::streamName(sym, "bookTicker");
+    case Channel::Ticker:
+        return binance::streamName(sym, "ticker");
+    case Channel::Bars:
+        return binance::streamName(sym, "kline_" + toString(s.timeframe));
+    case Channel::Book:
+        return binance::streamName(sym, "depth@100ms");
     }
     return {};
 }
@@ -112,7 +122,7 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
 QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
     return detail::batched(topics, kMaxParamsPerMessage, [&](const QStringList& batch) -> QByteArray {
         return "{\"method\":\"" + QByteArray(method) + "\",\"params\":[" + detail::jsonStrings(batch) +
-               "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
+            "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
     });
 }
 
@@ -126,16 +136,25 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
     using binance::EventKind;
     switch (ev.kind) {
     case EventKind::Trade:
-    case EventKind::AggTrade: deliverTrade(instrument(ev.symbol), ev.trade); break;
+    case EventKind::AggTrade:
+        deliverTrade(instrument(ev.symbol), ev.trade);
+        break;
     case EventKind::BookTicker:
         if (ev.quote.timeMs == 0) ev.quote.timeMs = nowMs();  // spot bookTicker carries no time
         deliverQuote(instrument(ev.symbol), ev.quote);
         break;
     case EventKind::Ticker:
-    case EventKind::MiniTicker: deliverTicker(instrument(ev.symbol), ev.ticker); break;
-    case EventKind::Kline: deliverBar(instrument(ev.symbol), ev.timeframe, ev.bar); break;
-    case EventKind::DepthUpdate: onDepthEvent(ev); break;
-    case EventKind::ControlResult: break;
+    case EventKind::MiniTicker:
+        deliverTicker(instrument(ev.symbol), ev.ticker);
+        break;
+    case EventKind::Kline:
+        deliverBar(instrument(ev.symbol), ev.timeframe, ev.bar);
+        break;
+    case EventKind::DepthUpdate:
+        onDepthEvent(ev);
+        break;
+    case EventKind::ControlResult:
+        break;
     case EventKind::ControlError:
         reportVenueError(QStringLiteral("request %1 rejected: code %2: %3")
                              .arg(ev.requestId)
@@ -146,7 +165,11 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         // Reconnect at once; deferred so the socket is not torn down inside its own signal.
         QPointer<net::WsConnection> conn(shard.conn);
         QMetaObject::invokeMethod(
-            this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("server shutdown announced")); }, Qt::QueuedConnection);
+            this,
+            [conn] {
+                if (conn) conn->reconnectNow(QStringLiteral("server shutdown announced"));
+            },
+            Qt::QueuedConnection);
         break;
     }
     case EventKind::Unknown:
@@ -215,52 +238,55 @@ void BinanceFeed::requestSnapshot(const std::string& symbol) {
     q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(symbol));
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     QPointer<BinanceFeed> self(this);
-    b.restRequest = rest().get(QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<net::HttpResponse> r) {
-        if (!self) return;
-        auto it = self->m_books.find(symbol);
-        if (it == self->m_books.end()) return;
-        BookState& b = it->second;
-        b.restRequest = 0;
-        if (generation != b.sync.generation()) return;  // reset since; a new request follows
-        auto retryLater = [self, symbol, &b](const QString& why) {
-            ++b.snapshotAttempts;
-            self->reportVenueError(QStringLiteral("depth snapshot for %1 failed: %2").arg(QString::fromStdString(symbol), why));
-            net::Backoff backoff(net::Backoff::Policy{1000, 60'000, 2.0, 0.5});
-            int delay = 0;
-            for (int i = 0; i < std::min(b.snapshotAttempts, 8); ++i) delay = backoff.nextDelayMs();
-            QTimer::singleShot(delay, self, [self, symbol] {
-                if (self) self->requestSnapshot(symbol);
-            });
-        };
-        if (!r) {
-            retryLater(QString::fromStdString(r.message()));
-            return;
-        }
-        if (r->status != 200) {
-            retryLater(self->restErrorText(*r));
-            return;
-        }
-        auto snap = binance::parseDepthSnapshot(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
-        if (!snap) {
-            self->reportMalformed(QStringLiteral("depth snapshot"),
-                                  std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())),
-                                  QString::fromStdString(snap.message()));
-            retryLater(QString::fromStdString(snap.message()));
-            return;
-        }
-        using Step = binance::BookSync::Step;
-        const Step step = b.sync.onSnapshot(*snap, generation);
-        if (step == Step::FetchSnapshot) {
-            // Stale snapshot (or a gap inside the buffer): ask again, a little later.
-            ++b.snapshotAttempts;
-            QTimer::singleShot(std::min(b.snapshotAttempts, 10) * 250, self, [self, symbol] {
-                if (self) self->requestSnapshot(symbol);
-            });
-        } else if (step == Step::Synced) {
-            b.snapshotAttempts = 0;
-            self->deliverBook(b.id, b.sync.book(), self->nowMs());
-        }
-    });
+    b.restRequest = rest().get(
+        QStringLiteral("/api/v3/depth"), q, depthWeight(limit), [self, symbol, generation](Result<net::HttpResponse> r) {
+            if (!self) return;
+            auto it = self->m_books.find(symbol);
+            if (it == self->m_books.end()) return;
+            BookState& b = it->second;
+            b.restRequest = 0;
+            if (generation != b.sync.generation()) return;  // reset since; a new request follows
+            auto retryLater = [self, symbol, &b](const QString& why) {
+                ++b.snapshotAttempts;
+                self->reportVenueError(
+                    QStringLiteral("depth snapshot for %1 failed: %2").arg(QString::fromStdString(symbol), why));
+                net::Backoff backoff(net::Backoff::Policy{1000, 60'000, 2.0, 0.5});
+                int delay = 0;
+                for (int i = 0; i < std::min(b.snapshotAttempts, 8); ++i) delay = backoff.nextDelayMs();
+                QTimer::singleShot(delay, self, [self, symbol] {
+                    if (self) self->requestSnapshot(symbol);
+                });
+            };
+            if (!r) {
+                retryLater(QString::fromStdString(r.message()));
+                return;
+            }
+            if (r->status != 200) {
+                retryLater(self->restErrorText(*r));
+                return;
+            }
+            auto snap =
+                binance::parseDepthSnapshot(std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())));
+            if (!snap) {
+                self->reportMalformed(QStringLiteral("depth snapshot"),
+                                      std::string_view(r->body.constData(), static_cast<std::size_t>(r->body.size())),
+                                      QString::fromStdString(snap.message()));
+                retryLater(QString::fromStdString(snap.message()));
+                return;
+            }
+            using Step = binance::BookSync::Step;
+            const Step step = b.sync.onSnapshot(*snap, generation);
+            if (step == Step::FetchSnapshot) {
+                // Stale snapshot (or a gap inside the buffer): ask again, a little later.
+                ++b.snapshotAttempts;
+                QTimer::singleShot(std::min(b.snapshotAttempts, 10) * 250, self, [self, symbol] {
+                    if (self) self->requestSnapshot(symbol);
+                });
+            } else if (step == Step::Synced) {
+                b.snapshotAttempts = 0;
+                self->deliverBook(b.id, b.sync.book(), self->nowMs());
+            }
+        });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,14 +298,17 @@ QString BinanceFeed::restErrorText(const net::HttpResponse& r) const {
 
 void BinanceFeed::fetchInstruments(InstrumentsCallback callback) {
     // Runs only while the feed exists (restGet): `this` is safe in the parser.
-    restGet(QStringLiteral("/api/v3/exchangeInfo"), {}, 20, "exchangeInfo", [this](const QByteArray& body) -> Result<std::vector<Instrument>> {
-        auto info = binance::parseExchangeInfo(body, venue().toStdString());
-        if (!info) return info.error();
-        if (info->requestWeightPerMinute > 0) m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
-        m_instruments.clear();
-        for (const auto& i : info->instruments) m_instruments[i.id.symbol] = i;
-        return std::move(info->instruments);
-    }, callback);
+    restGet(
+        QStringLiteral("/api/v3/exchangeInfo"), {}, 20, "exchangeInfo",
+        [this](const QByteArray& body) -> Result<std::vector<Instrument>> {
+            auto info = binance::parseExchangeInfo(body, venue().toStdString());
+            if (!info) return info.error();
+            if (info->requestWeightPerMinute > 0) m_policy->setWeightLimitPerMinute(info->requestWeightPerMinute);
+            m_instruments.clear();
+            for (const auto& i : info->instruments) m_instruments[i.id.symbol] = i;
+            return std::move(info->instruments);
+        },
+        callback);
 }
 
 void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -290,8 +319,9 @@ void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64
     q.addQueryItem(QStringLiteral("startTime"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("endTime"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(QStringLiteral("/api/v3/klines"), q, 2, "klines", [](const QByteArray& body) { return binance::parseKlines(textOf(body)); },
-            callback);
+    restGet(
+        QStringLiteral("/api/v3/klines"), q, 2, "klines",
+        [](const QByteArray& body) { return binance::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

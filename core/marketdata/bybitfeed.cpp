@@ -13,8 +13,8 @@ constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<bybit::EventKind, std::string_view> kKindNames[] = {
-    {bybit::EventKind::Trades, "publicTrade"}, {bybit::EventKind::Book, "orderbook"},
-    {bybit::EventKind::Ticker, "tickers"}, {bybit::EventKind::Kline, "kline"},
+    {bybit::EventKind::Trades, "publicTrade"},    {bybit::EventKind::Book, "orderbook"},
+    {bybit::EventKind::Ticker, "tickers"},        {bybit::EventKind::Kline, "kline"},
     {bybit::EventKind::Control, "control reply"},
 };
 }  // namespace
@@ -83,22 +83,27 @@ int BybitFeed::bookDepth() const {
 QString BybitFeed::topicFor(const Subscription& s) const {
     const QString sym = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
-    case Channel::Trades: return QStringLiteral("publicTrade.") + sym;
-    case Channel::Quotes: return QStringLiteral("orderbook.1.") + sym;
-    case Channel::Ticker: return QStringLiteral("tickers.") + sym;
+    case Channel::Trades:
+        return QStringLiteral("publicTrade.") + sym;
+    case Channel::Quotes:
+        return QStringLiteral("orderbook.1.") + sym;
+    case Channel::Ticker:
+        return QStringLiteral("tickers.") + sym;
     case Channel::Bars: {
         const auto iv = bybit::intervalFor(s.timeframe).value_or("1");
-        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') + sym;
+        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') +
+            sym;
     }
-    case Channel::Book: return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
+    case Channel::Book:
+        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
     }
     return {};
 }
 
 QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
     return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
-        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
-               detail::jsonStrings(batch) + "]}";
+        return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op +
+            "\",\"args\":[" + detail::jsonStrings(batch) + "]}";
     });
 }
 
@@ -184,11 +189,13 @@ void BybitFeed::onBook(const bybit::Event& ev) {
 void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
-    restGet(QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
-            [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
+    restGet(
+        QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
+        [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
 }
 
-void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                              BarsPageCallback callback) {
     const auto iv = bybit::intervalFor(tf);
     if (!iv) return callback(makeError("Bybit has no " + toString(tf) + " klines"));
     QUrlQuery q;
@@ -198,8 +205,9 @@ void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t
     q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
     q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(QStringLiteral("/v5/market/kline"), q, 1, "kline", [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); },
-            callback);
+    restGet(
+        QStringLiteral("/v5/market/kline"), q, 1, "kline",
+        [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -16,10 +16,10 @@ bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<coinbase_at::EventKind, std::string_view> kKindNames[] = {
-    {coinbase_at::EventKind::Trades, "market_trades"}, {coinbase_at::EventKind::Tickers, "ticker"},
-    {coinbase_at::EventKind::Candles, "candles"}, {coinbase_at::EventKind::Book, "l2_data"},
+    {coinbase_at::EventKind::Trades, "market_trades"},  {coinbase_at::EventKind::Tickers, "ticker"},
+    {coinbase_at::EventKind::Candles, "candles"},       {coinbase_at::EventKind::Book, "l2_data"},
     {coinbase_at::EventKind::Heartbeats, "heartbeats"}, {coinbase_at::EventKind::Subscriptions, "subscriptions"},
-    {coinbase_at::EventKind::Error, "error"}, {coinbase_at::EventKind::Other, "other"},
+    {coinbase_at::EventKind::Error, "error"},           {coinbase_at::EventKind::Other, "other"},
 };
 }  // namespace
 
@@ -27,8 +27,8 @@ FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
     FeedConfig c;
     c.restUrl = QUrl(QStringLiteral("https://api.coinbase.com"));
     c.wsUrl = QUrl(QStringLiteral("wss://advanced-trade-ws.coinbase.com"));
-    c.ws.idleTimeoutMs = 30'000;     // heartbeats arrive every second
-    c.ws.maxControlPerSecond = 8;    // unauthenticated messages: 8 per second per IP
+    c.ws.idleTimeoutMs = 30'000;   // heartbeats arrive every second
+    c.ws.maxControlPerSecond = 8;  // unauthenticated messages: 8 per second per IP
     c.rest.minIntervalMs = 100;
     return c;
 }
@@ -41,11 +41,15 @@ bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinba
 QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
-    case Channel::Trades: return QStringLiteral("market_trades|") + p;
-    case Channel::Bars: return (streamedAsCandles(s.timeframe) ? QStringLiteral("candles|") : QStringLiteral("market_trades|")) + p;
+    case Channel::Trades:
+        return QStringLiteral("market_trades|") + p;
+    case Channel::Bars:
+        return (streamedAsCandles(s.timeframe) ? QStringLiteral("candles|") : QStringLiteral("market_trades|")) + p;
     case Channel::Quotes:
-    case Channel::Ticker: return QStringLiteral("ticker|") + p;
-    case Channel::Book: return QStringLiteral("level2|") + p;
+    case Channel::Ticker:
+        return QStringLiteral("ticker|") + p;
+    case Channel::Book:
+        return QStringLiteral("level2|") + p;
     }
     return {};
 }
@@ -60,7 +64,7 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
     for (const auto& [channel, products] : byChannel)
         out += detail::batched(products, kMaxProductsPerMessage, [&](const QStringList& batch) -> QByteArray {
             return "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[" + detail::jsonStrings(batch) + "],\"channel\":\"" +
-                   channel.toUtf8() + "\"}";
+                channel.toUtf8() + "\"}";
         });
     return out;
 }
@@ -107,10 +111,13 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
     case coinbase_at::EventKind::Book:
         for (const auto& b : ev.books) onBook(b, ev.timeMs);
         break;
-    case coinbase_at::EventKind::Error: reportVenueError(sv(ev.message)); break;
+    case coinbase_at::EventKind::Error:
+        reportVenueError(sv(ev.message));
+        break;
     case coinbase_at::EventKind::Heartbeats:
     case coinbase_at::EventKind::Subscriptions:
-    case coinbase_at::EventKind::Other: break;
+    case coinbase_at::EventKind::Other:
+        break;
     case coinbase_at::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no channel"));
         break;
@@ -156,8 +163,9 @@ void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_
 void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
-    restGet(QStringLiteral("/api/v3/brokerage/market/products"), q, 1, "products",
-            [v = venue().toStdString()](const QByteArray& body) { return coinbase_at::parseProducts(body, v); }, callback);
+    restGet(
+        QStringLiteral("/api/v3/brokerage/market/products"), q, 1, "products",
+        [v = venue().toStdString()](const QByteArray& body) { return coinbase_at::parseProducts(body, v); }, callback);
 }
 
 void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
@@ -173,7 +181,8 @@ void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, s
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
     const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
     // Rows outside the window are dropped by the base.
-    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
+    restGet(
+        path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -16,10 +16,14 @@ QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
-    {coinbase::EventKind::Match, "match"}, {coinbase::EventKind::LastMatch, "last_match"},
-    {coinbase::EventKind::Ticker, "ticker"}, {coinbase::EventKind::Snapshot, "snapshot"},
-    {coinbase::EventKind::L2Update, "l2update"}, {coinbase::EventKind::Heartbeat, "heartbeat"},
-    {coinbase::EventKind::Subscriptions, "subscriptions"}, {coinbase::EventKind::Error, "error"},
+    {coinbase::EventKind::Match, "match"},
+    {coinbase::EventKind::LastMatch, "last_match"},
+    {coinbase::EventKind::Ticker, "ticker"},
+    {coinbase::EventKind::Snapshot, "snapshot"},
+    {coinbase::EventKind::L2Update, "l2update"},
+    {coinbase::EventKind::Heartbeat, "heartbeat"},
+    {coinbase::EventKind::Subscriptions, "subscriptions"},
+    {coinbase::EventKind::Error, "error"},
     {coinbase::EventKind::Other, "other"},
 };
 }  // namespace
@@ -44,10 +48,13 @@ QString CoinbaseFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
     case Channel::Trades:
-    case Channel::Bars: return QStringLiteral("matches|") + p;  // bars are built from matches
+    case Channel::Bars:
+        return QStringLiteral("matches|") + p;  // bars are built from matches
     case Channel::Quotes:
-    case Channel::Ticker: return QStringLiteral("ticker|") + p;
-    case Channel::Book: return kBookChannel + QLatin1Char('|') + p;
+    case Channel::Ticker:
+        return QStringLiteral("ticker|") + p;
+    case Channel::Book:
+        return kBookChannel + QLatin1Char('|') + p;
     }
     return {};
 }
@@ -85,7 +92,9 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     coinbase::Event& ev = m_event;
     if (!decodeMessage(message, &coinbase::decode, ev, kKindNames)) return;
     switch (ev.kind) {
-    case coinbase::EventKind::Match: onMatch(ev); break;
+    case coinbase::EventKind::Match:
+        onMatch(ev);
+        break;
     case coinbase::EventKind::LastMatch:
         // The last trade before the subscription: the start of the trade id chain, not a new trade.
         m_lastTradeId[std::string(ev.productId)] = ev.tradeId;
@@ -97,7 +106,9 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     }
     case coinbase::EventKind::Snapshot:
-    case coinbase::EventKind::L2Update: onBook(ev); break;
+    case coinbase::EventKind::L2Update:
+        onBook(ev);
+        break;
     case coinbase::EventKind::Heartbeat: {
         // last_trade_id beyond the last match seen: matches were dropped.
         auto it = m_lastTradeId.find(std::string(ev.productId));
@@ -109,17 +120,24 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     }
     case coinbase::EventKind::Error: {
-        reportVenueError(QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
+        reportVenueError(
+            QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
             QPointer<net::WsConnection> conn(shard.conn);
             const QString why = sv(ev.message);
-            QMetaObject::invokeMethod(this, [conn, why] { if (conn) conn->reconnectNow(why); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [conn, why] {
+                    if (conn) conn->reconnectNow(why);
+                },
+                Qt::QueuedConnection);
         }
         break;
     }
     case coinbase::EventKind::Subscriptions:
-    case coinbase::EventKind::Other: break;  // unknown types are to be ignored
+    case coinbase::EventKind::Other:
+        break;  // unknown types are to be ignored
     case coinbase::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("no message type"));
         break;
@@ -175,11 +193,13 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
 // ---------------------------------------------------------------------------------------------
 
 void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
-    restGet(QStringLiteral("/products"), {}, 1, "products",
-            [v = venue().toStdString()](const QByteArray& body) { return coinbase::parseProducts(body, v); }, callback);
+    restGet(
+        QStringLiteral("/products"), {}, 1, "products",
+        [v = venue().toStdString()](const QByteArray& body) { return coinbase::parseProducts(body, v); }, callback);
 }
 
-void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                                 BarsPageCallback callback) {
     const auto g = coinbase::granularityFor(tf);
     if (!g) return callback(makeError("Coinbase has no " + toString(tf) + " candles"));
     // start and end are inclusive bucket times: the window holds at most 300 buckets.
@@ -190,7 +210,8 @@ void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int6
     q.addQueryItem(QStringLiteral("end"), iso(last));
     const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
     // Rows may precede start (documented): the base drops rows outside the window.
-    restGet(path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
+    restGet(
+        path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

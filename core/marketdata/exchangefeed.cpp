@@ -182,7 +182,8 @@ void ExchangeFeed::addTopic(const QString& endpoint, const QString& topic) {
         connect(shard->conn, &net::WsConnection::closed, this,
                 [this, shard](const QString& reason, int retryInMs) { onShardClosed(shard, reason, retryInMs); });
         connect(shard->conn, &net::WsConnection::stateChanged, this, [this] { updateStatus(); });
-        connect(shard->conn, &net::WsConnection::textReceived, this, [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
+        connect(shard->conn, &net::WsConnection::textReceived, this,
+                [this, shard](const QByteArray& m) { handleMessage(*shard, m); });
         m_shards.push_back(std::move(owned));
     }
     shard->topics.insert(topic);
@@ -306,8 +307,11 @@ void ExchangeFeed::updateStatus() {
                 }
                 break;
             case net::WsConnection::State::Connecting:
-            case net::WsConnection::State::Idle: anyConnecting = true; break;
-            case net::WsConnection::State::Open: break;
+            case net::WsConnection::State::Idle:
+                anyConnecting = true;
+                break;
+            case net::WsConnection::State::Open:
+                break;
             }
         }
         if (anyFailed) {
@@ -343,8 +347,8 @@ void ExchangeFeed::reportMalformed(const QString& kind, std::string_view message
 void ExchangeFeed::reportInvalid(const QString& kind, const InstrumentId& id, const QString& why) {
     ++m_invalidTotal;
     if (++m_invalid[kind] != 1) return;
-    const QString text = QStringLiteral("%1: skipped an invalid %2 of %3: %4")
-                             .arg(m_venue, kind, QString::fromStdString(id.symbol), why);
+    const QString text =
+        QStringLiteral("%1: skipped an invalid %2 of %3: %4").arg(m_venue, kind, QString::fromStdString(id.symbol), why);
     qCWarning(lcFeed).noquote() << text;
     Q_EMIT errorOccurred(text);
 }
@@ -356,9 +360,12 @@ QString num(const Quantity& q) { return QString::fromStdString(q.toTrimmedString
 
 void ExchangeFeed::deliverTrade(const InstrumentId& id, const Trade& t, bool buildBars, bool (*skip)(Timeframe)) {
     QString why;
-    if (t.price.raw() <= 0) why = QStringLiteral("price %1 is not positive").arg(num(t.price));
-    else if (t.quantity.raw() <= 0) why = QStringLiteral("quantity %1 is not positive").arg(num(t.quantity));
-    else if (t.timeMs < 0) why = QStringLiteral("time %1 ms is before 1970").arg(t.timeMs);
+    if (t.price.raw() <= 0)
+        why = QStringLiteral("price %1 is not positive").arg(num(t.price));
+    else if (t.quantity.raw() <= 0)
+        why = QStringLiteral("quantity %1 is not positive").arg(num(t.quantity));
+    else if (t.timeMs < 0)
+        why = QStringLiteral("time %1 ms is before 1970").arg(t.timeMs);
     if (!why.isEmpty()) return reportInvalid(QStringLiteral("trade"), id, why);
     const bool wanted = isSubscribed({Channel::Trades, id, Timeframe::M1});
     if (wanted) Q_EMIT tradeReceived(id, t);
@@ -368,9 +375,10 @@ void ExchangeFeed::deliverTrade(const InstrumentId& id, const Trade& t, bool bui
 
 void ExchangeFeed::deliverQuote(const InstrumentId& id, const Quote& q) {
     if (q.bid.isNegative() || q.ask.isNegative() || q.bidSize.isNegative() || q.askSize.isNegative() || q.timeMs < 0)
-        return reportInvalid(QStringLiteral("quote"), id, QStringLiteral("bid %1 x %2, ask %3 x %4 at %5 ms")
-                                                              .arg(num(q.bid), num(q.bidSize), num(q.ask), num(q.askSize))
-                                                              .arg(q.timeMs));
+        return reportInvalid(QStringLiteral("quote"), id,
+                             QStringLiteral("bid %1 x %2, ask %3 x %4 at %5 ms")
+                                 .arg(num(q.bid), num(q.bidSize), num(q.ask), num(q.askSize))
+                                 .arg(q.timeMs));
     if (!isSubscribed({Channel::Quotes, id, Timeframe::M1}))
         return reportInvalid(QStringLiteral("event"), id, QStringLiteral("quote of a symbol not subscribed"));
     Q_EMIT quoteReceived(id, q);
@@ -378,7 +386,8 @@ void ExchangeFeed::deliverQuote(const InstrumentId& id, const Quote& q) {
 
 void ExchangeFeed::deliverTicker(const InstrumentId& id, const Ticker24h& t) {
     if (t.lastPrice.isNegative() || t.timeMs < 0)
-        return reportInvalid(QStringLiteral("ticker"), id, QStringLiteral("last price %1 at %2 ms").arg(num(t.lastPrice)).arg(t.timeMs));
+        return reportInvalid(QStringLiteral("ticker"), id,
+                             QStringLiteral("last price %1 at %2 ms").arg(num(t.lastPrice)).arg(t.timeMs));
     if (!isSubscribed({Channel::Ticker, id, Timeframe::M1}))
         return reportInvalid(QStringLiteral("event"), id, QStringLiteral("ticker of a symbol not subscribed"));
     Q_EMIT tickerReceived(id, t);
@@ -389,10 +398,14 @@ bool ExchangeFeed::acceptBar(const InstrumentId& id, Timeframe tf, const Bar& ba
     // Not Bar::validate(): venues' own examples put open or close outside [low, high] (Binance's
     // kline doc example), which is odd but harmless; a low above the high is not.
     if (bar.low.raw() <= 0 || bar.open.raw() <= 0 || bar.close.raw() <= 0)
-        why = QStringLiteral("a price is not positive (open %1, low %2, close %3)").arg(num(bar.open), num(bar.low), num(bar.close));
-    else if (bar.high < bar.low) why = QStringLiteral("high %1 is below low %2").arg(num(bar.high), num(bar.low));
-    else if (bar.volume.isNegative()) why = QStringLiteral("volume %1 is negative").arg(num(bar.volume));
-    else if (bar.openTimeMs < 0) why = QStringLiteral("open time %1 ms is before 1970").arg(bar.openTimeMs);
+        why = QStringLiteral("a price is not positive (open %1, low %2, close %3)")
+                  .arg(num(bar.open), num(bar.low), num(bar.close));
+    else if (bar.high < bar.low)
+        why = QStringLiteral("high %1 is below low %2").arg(num(bar.high), num(bar.low));
+    else if (bar.volume.isNegative())
+        why = QStringLiteral("volume %1 is negative").arg(num(bar.volume));
+    else if (bar.openTimeMs < 0)
+        why = QStringLiteral("open time %1 ms is before 1970").arg(bar.openTimeMs);
     else if (bucketStart(tf, bar.openTimeMs) != bar.openTimeMs)
         why = QStringLiteral("open time %1 is off the %2 grid")
                   .arg(QString::fromStdString(formatUtc(bar.openTimeMs)), QString::fromStdString(toString(tf)));
@@ -401,7 +414,8 @@ bool ExchangeFeed::acceptBar(const InstrumentId& id, Timeframe tf, const Bar& ba
         return false;
     }
     if (!isSubscribed({Channel::Bars, id, tf})) {
-        reportInvalid(QStringLiteral("event"), id, QStringLiteral("%1 bar of a symbol not subscribed").arg(QString::fromStdString(toString(tf))));
+        reportInvalid(QStringLiteral("event"), id,
+                      QStringLiteral("%1 bar of a symbol not subscribed").arg(QString::fromStdString(toString(tf))));
         return false;
     }
     return true;
@@ -514,9 +528,9 @@ void ExchangeFeed::markTradeBarsIncomplete(const InstrumentId& id) {
 
 void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt) {
     if (attempt == 1) {
-        qCInfo(lcFeed).noquote() << m_venue << QString::fromStdString(id.symbol) << QString::fromStdString(toString(tf))
-                                 << "gap" << QString::fromStdString(formatUtc(fromMs)) << "->"
-                                 << QString::fromStdString(formatUtc(toMs)) << "; backfilling over REST";
+        qCInfo(lcFeed).noquote() << m_venue << QString::fromStdString(id.symbol) << QString::fromStdString(toString(tf)) << "gap"
+                                 << QString::fromStdString(formatUtc(fromMs)) << "->" << QString::fromStdString(formatUtc(toMs))
+                                 << "; backfilling over REST";
         Q_EMIT gapDetected(id, tf, fromMs, toMs);
     }
     auto bars = std::make_shared<std::vector<Bar>>();
@@ -549,7 +563,8 @@ void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int6
 // ---------------------------------------------------------------------------------------------
 // History
 
-quint64 ExchangeFeed::fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsCallbacks callbacks) {
+quint64 ExchangeFeed::fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                                BarsCallbacks callbacks) {
     auto f = std::make_shared<BarsFetch>();
     f->id = m_nextFetchId++;
     f->instrument = id;

@@ -69,16 +69,16 @@ struct Subscription {
 /// Where a venue adapter connects and how it behaves. Defaults come from the venue
 /// (defaultFeedConfig in feedfactory.h); URLs can be overridden for test servers.
 struct FeedConfig {
-    QUrl restUrl;                  ///< "https://api.binance.com"
-    QUrl wsUrl;                    ///< "wss://stream.binance.com:9443"
-    QUrl wsUrl2;                   ///< second WebSocket endpoint where a venue has one (OKX business)
-    net::WsConnection::Options ws;      ///< keep-alive, lifetime, reconnect backoff
-    net::RestClient::Options rest;      ///< timeouts, retries
+    QUrl restUrl;                    ///< "https://api.binance.com"
+    QUrl wsUrl;                      ///< "wss://stream.binance.com:9443"
+    QUrl wsUrl2;                     ///< second WebSocket endpoint where a venue has one (OKX business)
+    net::WsConnection::Options ws;   ///< keep-alive, lifetime, reconnect backoff
+    net::RestClient::Options rest;   ///< timeouts, retries
     int maxTopicsPerConnection = 0;  ///< 0: the venue's default
-    int bookDepth = 0;             ///< REST snapshot / subscribed depth; 0: the venue's default
-    int bookSignalLevels = 10;     ///< levels per side carried by bookUpdated()
-    int backfillMaxAttempts = 5;   ///< REST attempts for one gap before giving up
-    bool aggregatedTrades = false; ///< Binance: aggTrade instead of trade
+    int bookDepth = 0;               ///< REST snapshot / subscribed depth; 0: the venue's default
+    int bookSignalLevels = 10;       ///< levels per side carried by bookUpdated()
+    int backfillMaxAttempts = 5;     ///< REST attempts for one gap before giving up
+    bool aggregatedTrades = false;   ///< Binance: aggTrade instead of trade
 };
 
 class ExchangeFeed : public MarketDataFeed {
@@ -271,7 +271,8 @@ protected:
             std::string_view kind = "unrecognised";
             for (const auto& [k, name] : kindNames)
                 if (k == event.kind) kind = name;
-            reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text, QString::fromStdString(st.message()));
+            reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text,
+                            QString::fromStdString(st.message()));
             return false;
         }
         return true;
@@ -313,9 +314,7 @@ protected:
     bool deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe) = nullptr);
     /// Trades of `id` were lost (reconnect, trade id jump): the bars forming now are incomplete.
     void markTradeBarsIncomplete(const InstrumentId& id);
-    InstrumentId instrument(std::string_view venueSymbol) const {
-        return InstrumentId{m_venueStd, std::string(venueSymbol)};
-    }
+    InstrumentId instrument(std::string_view venueSymbol) const { return InstrumentId{m_venueStd, std::string(venueSymbol)}; }
     bool isSubscribed(const Subscription& s) const { return m_subs.count(s) != 0; }
     const QString& venue() const { return m_venue; }
 

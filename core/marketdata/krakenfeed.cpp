@@ -18,10 +18,15 @@ QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<kraken::EventKind, std::string_view> kKindNames[] = {
-    {kraken::EventKind::Trades, "trade"}, {kraken::EventKind::Tickers, "ticker"}, {kraken::EventKind::Ohlc, "ohlc"},
-    {kraken::EventKind::Book, "book"}, {kraken::EventKind::Instruments, "instrument"},
-    {kraken::EventKind::Heartbeat, "heartbeat"}, {kraken::EventKind::Status, "status"},
-    {kraken::EventKind::Ack, "ack"}, {kraken::EventKind::Pong, "pong"},
+    {kraken::EventKind::Trades, "trade"},
+    {kraken::EventKind::Tickers, "ticker"},
+    {kraken::EventKind::Ohlc, "ohlc"},
+    {kraken::EventKind::Book, "book"},
+    {kraken::EventKind::Instruments, "instrument"},
+    {kraken::EventKind::Heartbeat, "heartbeat"},
+    {kraken::EventKind::Status, "status"},
+    {kraken::EventKind::Ack, "ack"},
+    {kraken::EventKind::Pong, "pong"},
 };
 }  // namespace
 
@@ -76,11 +81,15 @@ void KrakenFeed::setPrecision(const std::string& symbol, int pricePrecision, int
 QString KrakenFeed::topicFor(const Subscription& s) const {
     const QString sym = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
-    case Channel::Trades: return QStringLiteral("trade|") + sym;
+    case Channel::Trades:
+        return QStringLiteral("trade|") + sym;
     case Channel::Quotes:
-    case Channel::Ticker: return QStringLiteral("ticker|") + sym;  // one channel for both
-    case Channel::Bars: return QStringLiteral("ohlc|%1|").arg(kraken::intervalFor(s.timeframe).value_or(1)) + sym;
-    case Channel::Book: return QStringLiteral("book|") + sym;
+    case Channel::Ticker:
+        return QStringLiteral("ticker|") + sym;  // one channel for both
+    case Channel::Bars:
+        return QStringLiteral("ohlc|%1|").arg(kraken::intervalFor(s.timeframe).value_or(1)) + sym;
+    case Channel::Book:
+        return QStringLiteral("book|") + sym;
     }
     return {};
 }
@@ -105,8 +114,8 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
         const QStringList parts = key.split(QLatin1Char('|'));
         const QString& channel = parts[0];
         out += detail::batched(symbols, kMaxSymbolsPerMessage, [&](const QStringList& batch) -> QByteArray {
-            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() + "\",\"symbol\":[" +
-                           detail::jsonStrings(batch) + ']';
+            QByteArray m = "{\"method\":\"" + QByteArray(method) + "\",\"params\":{\"channel\":\"" + channel.toUtf8() +
+                "\",\"symbol\":[" + detail::jsonStrings(batch) + ']';
             if (channel == QLatin1String("ticker")) m += ",\"event_trigger\":\"bbo\"";
             if (channel == QLatin1String("ohlc")) m += ",\"interval\":" + parts.value(1).toUtf8();
             if (channel == QLatin1String("book")) m += ",\"depth\":" + QByteArray::number(bookDepth());
@@ -138,7 +147,9 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
     case kraken::EventKind::Ohlc:
         for (const auto& b : ev.bars) deliverUnflaggedBar(instrument(b.symbol), b.timeframe, b.bar);
         break;
-    case kraken::EventKind::Book: onBook(ev); break;
+    case kraken::EventKind::Book:
+        onBook(ev);
+        break;
     case kraken::EventKind::Instruments:
         for (const auto& p : ev.pairs) m_precision[std::string(p.symbol)] = {p.pricePrecision, p.qtyPrecision};
         break;
@@ -149,7 +160,8 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
         if (!ev.success) reportVenueError(QStringLiteral("%1 rejected: %2").arg(sv(ev.method), sv(ev.error)));
         break;
     case kraken::EventKind::Heartbeat:
-    case kraken::EventKind::Pong: break;
+    case kraken::EventKind::Pong:
+        break;
     case kraken::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
@@ -158,9 +170,7 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
 
 // ---------------------------------------------------------------------------------------------
 
-void KrakenFeed::onConnectionLost(Shard&) {
-    m_instrumentChannel = false;
-}
+void KrakenFeed::onConnectionLost(Shard&) { m_instrumentChannel = false; }
 
 void KrakenFeed::onBook(const kraken::Event& ev) {
     VenueBook* book = venueBook(ev.symbol);
@@ -194,16 +204,20 @@ void KrakenFeed::onBook(const kraken::Event& ev) {
 
 void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
     // Runs only while the feed exists (restGet): `this` is safe in the parser.
-    restGet(QStringLiteral("/0/public/AssetPairs"), {}, 1, "AssetPairs", [this](const QByteArray& body) {
-        std::vector<std::string> alt;
-        auto inst = kraken::parseAssetPairs(body, &alt, venue().toStdString());
-        if (inst)
-            for (std::size_t i = 0; i < inst->size(); ++i) m_restPairs[(*inst)[i].id.symbol] = alt[i];
-        return inst;
-    }, callback);
+    restGet(
+        QStringLiteral("/0/public/AssetPairs"), {}, 1, "AssetPairs",
+        [this](const QByteArray& body) {
+            std::vector<std::string> alt;
+            auto inst = kraken::parseAssetPairs(body, &alt, venue().toStdString());
+            if (inst)
+                for (std::size_t i = 0; i < inst->size(); ++i) m_restPairs[(*inst)[i].id.symbol] = alt[i];
+            return inst;
+        },
+        callback);
 }
 
-void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t, BarsPageCallback callback) {
+void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t,
+                               BarsPageCallback callback) {
     const auto interval = kraken::intervalFor(tf);
     if (!interval) return callback(makeError("Kraken has no " + toString(tf) + " OHLC"));
     auto alt = m_restPairs.find(id.symbol);
@@ -212,13 +226,16 @@ void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_
     q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
     q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
     q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
-    restGet(QStringLiteral("/0/public/OHLC"), q, 1, "OHLC", [](const QByteArray& body) {
-        auto bars = kraken::parseOhlc(textOf(body));
-        // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
-        // is not used: in Kraken's own example it lies before the rows.
-        if (bars && !bars->empty()) bars->pop_back();
-        return bars;
-    }, callback);
+    restGet(
+        QStringLiteral("/0/public/OHLC"), q, 1, "OHLC",
+        [](const QByteArray& body) {
+            auto bars = kraken::parseOhlc(textOf(body));
+            // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
+            // is not used: in Kraken's own example it lies before the rows.
+            if (bars && !bars->empty()) bars->pop_back();
+            return bars;
+        },
+        callback);
 }
 
 }  // namespace kairos::marketdata

@@ -16,15 +16,15 @@ namespace kairos::marketdata {
 enum class FeedState : std::uint8_t {
     Disconnected = 1,  ///< not started, or stopped by the user
     Connecting,
-    Live,              ///< data flowing
-    Reconnecting,      ///< lost; retrying after FeedStatus::retryInMs
-    Down,              ///< gave up; FeedStatus::detail says why
+    Live,          ///< data flowing
+    Reconnecting,  ///< lost; retrying after FeedStatus::retryInMs
+    Down,          ///< gave up; FeedStatus::detail says why
 };
 
 struct FeedStatus {
     FeedState state = FeedState::Disconnected;
-    QString detail;      ///< human-readable reason or extra ("replay 60x", "HTTP 418: IP banned")
-    int retryInMs = 0;   ///< for Reconnecting
+    QString detail;     ///< human-readable reason or extra ("replay 60x", "HTTP 418: IP banned")
+    int retryInMs = 0;  ///< for Reconnecting
     QString toString() const;
 };
 

@@ -14,16 +14,16 @@ namespace {
 
 // UTC-aligned spellings: plain 6H/12H/1D/1W/1M open at UTC+8 (EXCHANGES.md trap 2).
 constexpr std::pair<Timeframe, std::string_view> kBars[] = {
-    {Timeframe::M1, "1m"},      {Timeframe::M3, "3m"},       {Timeframe::M5, "5m"},    {Timeframe::M15, "15m"},
-    {Timeframe::M30, "30m"},    {Timeframe::H1, "1H"},       {Timeframe::H2, "2H"},    {Timeframe::H4, "4H"},
-    {Timeframe::H6, "6Hutc"},   {Timeframe::H12, "12Hutc"},  {Timeframe::D1, "1Dutc"}, {Timeframe::W1, "1Wutc"},
+    {Timeframe::M1, "1m"},     {Timeframe::M3, "3m"},      {Timeframe::M5, "5m"},    {Timeframe::M15, "15m"},
+    {Timeframe::M30, "30m"},   {Timeframe::H1, "1H"},      {Timeframe::H2, "2H"},    {Timeframe::H4, "4H"},
+    {Timeframe::H6, "6Hutc"},  {Timeframe::H12, "12Hutc"}, {Timeframe::D1, "1Dutc"}, {Timeframe::W1, "1Wutc"},
     {Timeframe::MN1, "1Mutc"},
 };
 
 EventKind channelKind(std::string_view ch, Event& ev) {
     constexpr std::pair<EventKind, std::string_view> kChannels[] = {
-        {EventKind::Trades, "trades"},  {EventKind::Trades, "trades-all"}, {EventKind::Quote, "bbo-tbt"},
-        {EventKind::Ticker, "tickers"}, {EventKind::Book, "books"},        {EventKind::Book, "books5"},
+        {EventKind::Trades, "trades"},       {EventKind::Trades, "trades-all"}, {EventKind::Quote, "bbo-tbt"},
+        {EventKind::Ticker, "tickers"},      {EventKind::Book, "books"},        {EventKind::Book, "books5"},
         {EventKind::Book, "books50-l2-tbt"}, {EventKind::Book, "books-l2-tbt"},
     };
     if (auto k = meaningOf(kChannels, ch)) return *k;
@@ -57,16 +57,20 @@ constexpr std::array<Field<Trade>, 5> kTradeFields{{
     {"px", "px", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.price, x); }, true},
     {"sz", "sz", [](JsonScanner& sc, Trade& t, std::string_view& x) { return readDec(sc, t.quantity, x); }, true},
     {"ts", "ts", [](JsonScanner& sc, Trade& t, std::string_view&) { return sc.readInt(t.timeMs); }, true},
-    {"side", "side", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+    {"side", "side",
+     [](JsonScanner& sc, Trade& t, std::string_view& x) {
          if (!sc.readString(x) || (x != "buy" && x != "sell")) return false;
          t.aggressor = x == "buy" ? Side::Buy : Side::Sell;  // taker side
          return true;
-     }, true},
-    {"tradeId", "tradeId", [](JsonScanner& sc, Trade& t, std::string_view& x) {
+     },
+     true},
+    {"tradeId", "tradeId",
+     [](JsonScanner& sc, Trade& t, std::string_view& x) {
          if (!sc.readNumberOrString(x)) return false;
          t.tradeId.assign(x.data(), x.size());
          return true;
-     }, true},
+     },
+     true},
 }};
 
 // books and bbo-tbt entries.
@@ -85,7 +89,8 @@ constexpr std::array<Field<Event>, 11> kTickerFields{{
     {"high24h", "high24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.highPrice, x); }},
     {"low24h", "low24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.lowPrice, x); }},
     {"vol24h", "vol24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.volume, x); }},
-    {"volCcy24h", "volCcy24h", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.quoteVolume, x); }},
+    {"volCcy24h", "volCcy24h",
+     [](JsonScanner& sc, Event& ev, std::string_view& x) { return readDec(sc, ev.ticker.quoteVolume, x); }},
     {"bidPx", "bidPx", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.ticker.bid, x); }},
     {"askPx", "askPx", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.ticker.ask, x); }},
     {"bidSz", "bidSz", [](JsonScanner& sc, Event& ev, std::string_view& x) { return readOptionalDec(sc, ev.quote.bidSize, x); }},
@@ -109,8 +114,10 @@ Status scanOne(JsonScanner& sc, const char* what, const std::array<Field<Event>,
 
 Status decodeData(JsonScanner& sc, Event& ev) {
     switch (ev.kind) {
-    case EventKind::Trades: return scanObjectArray(sc, "trades", kTradeFields, ev.trades);
-    case EventKind::Book: return scanOne(sc, "books", kBookFields, ev);
+    case EventKind::Trades:
+        return scanObjectArray(sc, "trades", kTradeFields, ev.trades);
+    case EventKind::Book:
+        return scanOne(sc, "books", kBookFields, ev);
     case EventKind::Quote: {
         if (auto st = scanOne(sc, "bbo-tbt", kBookFields, ev); !st) return st;
         if (ev.bids.empty() || ev.asks.empty()) return malformed("bbo-tbt", "an empty side");
@@ -246,8 +253,10 @@ Result<std::vector<Instrument>> parseInstruments(const QByteArray& json, const s
         i.quoteAsset = o.value(QLatin1String("quoteCcy")).toString().toStdString();
         const std::string tick = o.value(QLatin1String("tickSz")).toString().toStdString();
         const std::string lot = o.value(QLatin1String("lotSz")).toString().toStdString();
-        if (!parseDecimalText(tick, i.tickSize)) return makeError("instruments " + i.id.symbol + ": tickSz \"" + tick + "\" is not a decimal");
-        if (!parseDecimalText(lot, i.lotSize)) return makeError("instruments " + i.id.symbol + ": lotSz \"" + lot + "\" is not a decimal");
+        if (!parseDecimalText(tick, i.tickSize))
+            return makeError("instruments " + i.id.symbol + ": tickSz \"" + tick + "\" is not a decimal");
+        if (!parseDecimalText(lot, i.lotSize))
+            return makeError("instruments " + i.id.symbol + ": lotSz \"" + lot + "\" is not a decimal");
         // OKX lists no minimum notional for SPOT (minSz is a base quantity): left at zero.
         i.pricePrecision = stepPrecision(i.tickSize);
         i.quantityPrecision = stepPrecision(i.lotSize);

@@ -14,8 +14,8 @@ const QString kBusiness = QStringLiteral("business");
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<okx::EventKind, std::string_view> kKindNames[] = {
-    {okx::EventKind::Trades, "trades"}, {okx::EventKind::Quote, "bbo-tbt"}, {okx::EventKind::Ticker, "tickers"},
-    {okx::EventKind::Candles, "candle"}, {okx::EventKind::Book, "books"}, {okx::EventKind::Event, "event"},
+    {okx::EventKind::Trades, "trades"},  {okx::EventKind::Quote, "bbo-tbt"}, {okx::EventKind::Ticker, "tickers"},
+    {okx::EventKind::Candles, "candle"}, {okx::EventKind::Book, "books"},    {okx::EventKind::Event, "event"},
     {okx::EventKind::Pong, "pong"},
 };
 
@@ -53,11 +53,16 @@ bool OkxFeed::supportsTimeframe(Timeframe tf) const { return okx::barFor(tf).has
 QString OkxFeed::topicFor(const Subscription& s) const {
     const QString inst = QString::fromStdString(s.instrument.symbol);
     switch (s.channel) {
-    case Channel::Trades: return QStringLiteral("trades:") + inst;
-    case Channel::Quotes: return QStringLiteral("bbo-tbt:") + inst;
-    case Channel::Ticker: return QStringLiteral("tickers:") + inst;
-    case Channel::Bars: return QStringLiteral("candle") + sv(okx::barFor(s.timeframe).value_or("1m")) + QLatin1Char(':') + inst;
-    case Channel::Book: return QStringLiteral("books:") + inst;
+    case Channel::Trades:
+        return QStringLiteral("trades:") + inst;
+    case Channel::Quotes:
+        return QStringLiteral("bbo-tbt:") + inst;
+    case Channel::Ticker:
+        return QStringLiteral("tickers:") + inst;
+    case Channel::Bars:
+        return QStringLiteral("candle") + sv(okx::barFor(s.timeframe).value_or("1m")) + QLatin1Char(':') + inst;
+    case Channel::Book:
+        return QStringLiteral("books:") + inst;
     }
     return {};
 }
@@ -74,9 +79,11 @@ QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics)
         QByteArray args;
         for (const QString& t : batch) {
             const qsizetype colon = t.indexOf(QLatin1Char(':'));
-            args += (args.isEmpty() ? "" : ",") + ("{\"channel\":\"" + t.left(colon).toUtf8() + "\",\"instId\":\"" + t.mid(colon + 1).toUtf8() + "\"}");
+            args += (args.isEmpty() ? "" : ",") +
+                ("{\"channel\":\"" + t.left(colon).toUtf8() + "\",\"instId\":\"" + t.mid(colon + 1).toUtf8() + "\"}");
         }
-        return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" + args + "]}";
+        return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
+            args + "]}";
     });
 }
 
@@ -93,14 +100,20 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
         for (const Trade& t : ev.trades) deliverTrade(id, t);
         break;
     }
-    case okx::EventKind::Quote: deliverQuote(instrument(ev.instId), ev.quote); break;
-    case okx::EventKind::Ticker: deliverTicker(instrument(ev.instId), ev.ticker); break;
+    case okx::EventKind::Quote:
+        deliverQuote(instrument(ev.instId), ev.quote);
+        break;
+    case okx::EventKind::Ticker:
+        deliverTicker(instrument(ev.instId), ev.ticker);
+        break;
     case okx::EventKind::Candles: {
         const InstrumentId id = instrument(ev.instId);
         for (const Bar& b : ev.bars) deliverBar(id, ev.timeframe, b);
         break;
     }
-    case okx::EventKind::Book: onBook(ev); break;
+    case okx::EventKind::Book:
+        onBook(ev);
+        break;
     case okx::EventKind::Event:
         if (ev.event == "error") {
             reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
@@ -108,10 +121,15 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
             QPointer<net::WsConnection> conn(shard.conn);
             QMetaObject::invokeMethod(
-                this, [conn] { if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)")); }, Qt::QueuedConnection);
+                this,
+                [conn] {
+                    if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)"));
+                },
+                Qt::QueuedConnection);
         }
         break;
-    case okx::EventKind::Pong: break;
+    case okx::EventKind::Pong:
+        break;
     case okx::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown channel or message"));
         break;
@@ -130,7 +148,10 @@ void OkxFeed::onBook(const okx::Event& ev) {
     } else {
         if (!b.synced) return;
         if (ev.prevSeqId != b.book.updateId()) {
-            resyncBook(b, QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2").arg(b.book.updateId()).arg(ev.prevSeqId));
+            resyncBook(b,
+                       QStringLiteral("sequence break: book at seqId %1, update has prevSeqId %2")
+                           .arg(b.book.updateId())
+                           .arg(ev.prevSeqId));
             return;
         }
         // seqId == prevSeqId with no levels is OKX's keep-alive; a seqId lower than prevSeqId
@@ -151,11 +172,13 @@ void OkxFeed::onBook(const okx::Event& ev) {
 void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
-    restGet(QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
-            [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
+    restGet(
+        QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
+        [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
 }
 
-void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback) {
+void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                            BarsPageCallback callback) {
     const auto bar = okx::barFor(tf);
     if (!bar) return callback(makeError("OKX has no " + toString(tf) + " candles"));
     QUrlQuery q;
@@ -165,11 +188,14 @@ void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t f
     q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
     q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
     q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles", [](const QByteArray& body) {
-        auto bars = okx::parseCandles(textOf(body));
-        if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
-        return bars;
-    }, callback);
+    restGet(
+        QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles",
+        [](const QByteArray& body) {
+            auto bars = okx::parseCandles(textOf(body));
+            if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
+            return bars;
+        },
+        callback);
 }
 
 }  // namespace kairos::marketdata

@@ -15,10 +15,14 @@ constexpr int kMaxTimerMs = 250;                  // clock display refreshes at 
 Price tickPrice(const Bar& b, int k) {
     const bool up = !(b.close < b.open);
     switch (k) {
-    case 0: return b.open;
-    case 1: return up ? b.low : b.high;
-    case 2: return up ? b.high : b.low;
-    default: return b.close;
+    case 0:
+        return b.open;
+    case 1:
+        return up ? b.low : b.high;
+    case 2:
+        return up ? b.high : b.low;
+    default:
+        return b.close;
     }
 }
 }  // namespace
@@ -128,8 +132,7 @@ void ReplayFeed::resume() {
 
 void ReplayFeed::seek(std::int64_t timeMs) {
     m_cursor = static_cast<std::size_t>(
-        std::lower_bound(m_events.begin(), m_events.end(), timeMs,
-                         [](const Event& e, std::int64_t t) { return e.timeMs < t; }) -
+        std::lower_bound(m_events.begin(), m_events.end(), timeMs, [](const Event& e, std::int64_t t) { return e.timeMs < t; }) -
         m_events.begin());
     m_clockMs = timeMs;
     anchor();
@@ -205,8 +208,7 @@ void ReplayFeed::publish(const Event& e) {
         t.price = tickPrice(bar, e.kind);
         // A quarter of the volume per implied trade; the last one takes the remainder.
         const Quantity quarter = bar.volume.divInt(4, bar.volume.scale(), RoundingMode::TowardZero).valueOr(Quantity());
-        t.quantity = e.kind < 3 ? quarter
-                                : bar.volume.sub(*quarter.mulInt(3)).valueOr(quarter);
+        t.quantity = e.kind < 3 ? quarter : bar.volume.sub(*quarter.mulInt(3)).valueOr(quarter);
         const Price prev = e.kind == 0 ? (e.bar > 0 ? s.bars[e.bar - 1].close : bar.open) : tickPrice(bar, e.kind - 1);
         t.aggressor = t.price < prev ? Side::Sell : Side::Buy;
         t.tradeId = QStringLiteral("replay-%1-%2").arg(bar.openTimeMs).arg(e.kind).toStdString();
