@@ -296,17 +296,12 @@ Status decode(std::string_view json, Event& ev) {
         } else if (key == "error") {
             control = true;
             ev.kind = EventKind::ControlError;
-            if (!sc.beginObject()) return makeError("control reply: bad error");
-            std::string_view k;
-            while (sc.nextKey(k)) {
-                if (k == "code") {
-                    if (!sc.readInt(ev.errorCode)) return makeError("control reply: bad error code");
-                } else if (k == "msg") {
-                    if (!sc.readString(ev.errorMessage)) return makeError("control reply: bad error message");
-                } else if (!sc.skipValue()) {
-                    break;
-                }
-            }
+            static constexpr std::array<F, 2> kErrorFields{{
+                {"code", "error code", [](JsonScanner& s, Event& e, std::string_view&) { return s.readInt(e.errorCode); }},
+                {"msg", "error message",
+                 [](JsonScanner& s, Event& e, std::string_view&) { return s.readString(e.errorMessage); }},
+            }};
+            if (auto st = scanFields(sc, "control reply", kErrorFields, ev); !st) return st;
         } else if (key == "code" || key == "msg") {
             // {"code": 0, "msg": "Unknown property", "id": 1}
             control = true;

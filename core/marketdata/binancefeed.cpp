@@ -19,33 +19,19 @@ int depthWeight(int limit) {
     return 250;
 }
 
-QString kindName(binance::EventKind k) {
-    using binance::EventKind;
-    switch (k) {
-    case EventKind::Trade:
-        return QStringLiteral("trade");
-    case EventKind::AggTrade:
-        return QStringLiteral("aggTrade");
-    case EventKind::BookTicker:
-        return QStringLiteral("bookTicker");
-    case EventKind::Ticker:
-        return QStringLiteral("24hrTicker");
-    case EventKind::MiniTicker:
-        return QStringLiteral("miniTicker");
-    case EventKind::Kline:
-        return QStringLiteral("kline");
-    case EventKind::DepthUpdate:
-        return QStringLiteral("depthUpdate");
-    case EventKind::ControlResult:
-    case EventKind::ControlError:
-        return QStringLiteral("control reply");
-    case EventKind::ServerShutdown:
-        return QStringLiteral("serverShutdown");
-    case EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<binance::EventKind, std::string_view> kKindNames[] = {
+    {binance::EventKind::Trade, "trade"},
+    {binance::EventKind::AggTrade, "aggTrade"},
+    {binance::EventKind::BookTicker, "bookTicker"},
+    {binance::EventKind::Ticker, "24hrTicker"},
+    {binance::EventKind::MiniTicker, "miniTicker"},
+    {binance::EventKind::Kline, "kline"},
+    {binance::EventKind::DepthUpdate, "depthUpdate"},
+    {binance::EventKind::ControlResult, "control reply"},
+    {binance::EventKind::ControlError, "control reply"},
+    {binance::EventKind::ServerShutdown, "serverShutdown"},
+};
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +132,7 @@ QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const
 
 void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
     binance::Event& ev = m_event;
-    if (!decodeMessage(message, &binance::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &binance::decode, ev, kKindNames)) return;
     using binance::EventKind;
     switch (ev.kind) {
     case EventKind::Trade:

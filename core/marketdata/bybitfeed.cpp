@@ -11,23 +11,12 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxArgsPerMessage = 10;  // spot limit per subscribe request
 
-QString kindName(bybit::EventKind k) {
-    switch (k) {
-    case bybit::EventKind::Trades:
-        return QStringLiteral("publicTrade");
-    case bybit::EventKind::Book:
-        return QStringLiteral("orderbook");
-    case bybit::EventKind::Ticker:
-        return QStringLiteral("tickers");
-    case bybit::EventKind::Kline:
-        return QStringLiteral("kline");
-    case bybit::EventKind::Control:
-        return QStringLiteral("control reply");
-    case bybit::EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<bybit::EventKind, std::string_view> kKindNames[] = {
+    {bybit::EventKind::Trades, "publicTrade"},    {bybit::EventKind::Book, "orderbook"},
+    {bybit::EventKind::Ticker, "tickers"},        {bybit::EventKind::Kline, "kline"},
+    {bybit::EventKind::Control, "control reply"},
+};
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +113,7 @@ QList<QByteArray> BybitFeed::controlMessages(Control op, const QString&, const Q
 
 void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
     bybit::Event& ev = m_event;
-    if (!decodeMessage(message, &bybit::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &bybit::decode, ev, kKindNames)) return;
     switch (ev.kind) {
     case bybit::EventKind::Trades: {
         const InstrumentId id = instrument(ev.symbol);

@@ -14,29 +14,13 @@ QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<
 
 bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
 
-QString kindName(coinbase_at::EventKind k) {
-    switch (k) {
-    case coinbase_at::EventKind::Trades:
-        return QStringLiteral("market_trades");
-    case coinbase_at::EventKind::Tickers:
-        return QStringLiteral("ticker");
-    case coinbase_at::EventKind::Candles:
-        return QStringLiteral("candles");
-    case coinbase_at::EventKind::Book:
-        return QStringLiteral("l2_data");
-    case coinbase_at::EventKind::Heartbeats:
-        return QStringLiteral("heartbeats");
-    case coinbase_at::EventKind::Subscriptions:
-        return QStringLiteral("subscriptions");
-    case coinbase_at::EventKind::Error:
-        return QStringLiteral("error");
-    case coinbase_at::EventKind::Other:
-        return QStringLiteral("other");
-    case coinbase_at::EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<coinbase_at::EventKind, std::string_view> kKindNames[] = {
+    {coinbase_at::EventKind::Trades, "market_trades"},  {coinbase_at::EventKind::Tickers, "ticker"},
+    {coinbase_at::EventKind::Candles, "candles"},       {coinbase_at::EventKind::Book, "l2_data"},
+    {coinbase_at::EventKind::Heartbeats, "heartbeats"}, {coinbase_at::EventKind::Subscriptions, "subscriptions"},
+    {coinbase_at::EventKind::Error, "error"},           {coinbase_at::EventKind::Other, "other"},
+};
 }  // namespace
 
 FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
@@ -96,7 +80,7 @@ void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
 
 void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message) {
     coinbase_at::Event& ev = m_event;
-    if (!decodeMessage(message, &coinbase_at::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &coinbase_at::decode, ev, kKindNames)) return;
     if (ev.sequenceNum >= 0) {
         auto [it, fresh] = m_lastSequence.try_emplace(shard.index, ev.sequenceNum);
         if (!fresh) {

@@ -14,31 +14,18 @@ QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<
 
 QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 
-QString kindName(coinbase::EventKind k) {
-    switch (k) {
-    case coinbase::EventKind::Match:
-        return QStringLiteral("match");
-    case coinbase::EventKind::LastMatch:
-        return QStringLiteral("last_match");
-    case coinbase::EventKind::Ticker:
-        return QStringLiteral("ticker");
-    case coinbase::EventKind::Snapshot:
-        return QStringLiteral("snapshot");
-    case coinbase::EventKind::L2Update:
-        return QStringLiteral("l2update");
-    case coinbase::EventKind::Heartbeat:
-        return QStringLiteral("heartbeat");
-    case coinbase::EventKind::Subscriptions:
-        return QStringLiteral("subscriptions");
-    case coinbase::EventKind::Error:
-        return QStringLiteral("error");
-    case coinbase::EventKind::Other:
-        return QStringLiteral("other");
-    case coinbase::EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
+    {coinbase::EventKind::Match, "match"},
+    {coinbase::EventKind::LastMatch, "last_match"},
+    {coinbase::EventKind::Ticker, "ticker"},
+    {coinbase::EventKind::Snapshot, "snapshot"},
+    {coinbase::EventKind::L2Update, "l2update"},
+    {coinbase::EventKind::Heartbeat, "heartbeat"},
+    {coinbase::EventKind::Subscriptions, "subscriptions"},
+    {coinbase::EventKind::Error, "error"},
+    {coinbase::EventKind::Other, "other"},
+};
 }  // namespace
 
 FeedConfig CoinbaseFeed::defaultConfig() {
@@ -103,7 +90,7 @@ QList<QByteArray> CoinbaseFeed::controlMessages(Control op, const QString&, cons
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     coinbase::Event& ev = m_event;
-    if (!decodeMessage(message, &coinbase::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &coinbase::decode, ev, kKindNames)) return;
     switch (ev.kind) {
     case coinbase::EventKind::Match:
         onMatch(ev);

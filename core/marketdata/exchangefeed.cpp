@@ -45,12 +45,6 @@ ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net
       m_venue(std::move(venue)),
       m_venueStd(m_venue.toStdString()),
       m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
-    qRegisterMetaType<kairos::InstrumentId>();
-    qRegisterMetaType<kairos::Trade>();
-    qRegisterMetaType<kairos::Quote>();
-    qRegisterMetaType<kairos::Bar>();
-    qRegisterMetaType<kairos::Timeframe>();
-    qRegisterMetaType<kairos::marketdata::FeedStatus>();
     qRegisterMetaType<kairos::marketdata::Ticker24h>();
     qRegisterMetaType<kairos::marketdata::BookTop>();
     qRegisterMetaType<std::vector<kairos::Bar>>();

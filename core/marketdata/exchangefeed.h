@@ -8,7 +8,12 @@
 //   topics of the connection are subscribed again.
 // * Status: connecting / live / reconnecting in N s / down, aggregated over the connections.
 // * Malformed or unexpected messages are counted per kind, logged once per kind with the venue and
-//   a short excerpt, and skipped; the stream continues.
+//   a short excerpt, and skipped; the stream continues. Decoded events with impossible values or
+//   of symbols not subscribed are skipped and counted the same way (invalidCount()); a message
+//   over the connection's size limit (FeedConfig::ws.maxMessageBytes) is a protocol error that
+//   reconnects with backoff.
+// * Books (venues that send a snapshot on subscribe): the base keeps one VenueBook per Book
+//   subscription, discards it when its connection drops and resyncs by resubscribing.
 // * Bars: a closed bar whose open time is past the bucket after the last closed bar means bars
 //   were missed (a drop, a reconnect); the missing range is fetched over REST and delivered via
 //   barsBackfilled(), so a CandleRecorder can keep the store without holes.
@@ -16,7 +21,8 @@
 //   the venue's RestClient (which obeys its rate limits), with progress and cancel.
 //
 // A venue implements the protected hooks (topic names, subscribe messages, decoding, one page of
-// REST bars, instruments).
+// REST bars, instruments); its codec reads fields through detail::scanFields tables, and its
+// contract tests come from tests/support/fakevenuecontract.h.
 
 #include "marketdata/marketdatafeed.h"
 #include "marketdata/marketdatatypes.h"
@@ -41,6 +47,7 @@
 #include <set>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace kairos::marketdata {
@@ -253,13 +260,19 @@ protected:
             callback(parse(r->body));
         });
     }
-    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed,
-    /// kind from kindName(event.kind)) and false returned.
-    template <class Event, class KindName>
-    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event, KindName kindName) {
+    /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed)
+    /// under the name `kindNames` gives the event's kind ("unrecognised" when none) and false
+    /// is returned.
+    template <class Event, class Kind, std::size_t N>
+    bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event,
+                       const std::pair<Kind, std::string_view> (&kindNames)[N]) {
         const std::string_view text = textOf(message);
         if (auto st = decode(text, event); !st) {
-            reportMalformed(kindName(event.kind), text, QString::fromStdString(st.message()));
+            std::string_view kind = "unrecognised";
+            for (const auto& [k, name] : kindNames)
+                if (k == event.kind) kind = name;
+            reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text,
+                            QString::fromStdString(st.message()));
             return false;
         }
         return true;

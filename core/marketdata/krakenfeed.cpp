@@ -16,31 +16,18 @@ constexpr int kMaxSymbolsPerMessage = 100;
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
-QString kindName(kraken::EventKind k) {
-    switch (k) {
-    case kraken::EventKind::Trades:
-        return QStringLiteral("trade");
-    case kraken::EventKind::Tickers:
-        return QStringLiteral("ticker");
-    case kraken::EventKind::Ohlc:
-        return QStringLiteral("ohlc");
-    case kraken::EventKind::Book:
-        return QStringLiteral("book");
-    case kraken::EventKind::Instruments:
-        return QStringLiteral("instrument");
-    case kraken::EventKind::Heartbeat:
-        return QStringLiteral("heartbeat");
-    case kraken::EventKind::Status:
-        return QStringLiteral("status");
-    case kraken::EventKind::Ack:
-        return QStringLiteral("ack");
-    case kraken::EventKind::Pong:
-        return QStringLiteral("pong");
-    case kraken::EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<kraken::EventKind, std::string_view> kKindNames[] = {
+    {kraken::EventKind::Trades, "trade"},
+    {kraken::EventKind::Tickers, "ticker"},
+    {kraken::EventKind::Ohlc, "ohlc"},
+    {kraken::EventKind::Book, "book"},
+    {kraken::EventKind::Instruments, "instrument"},
+    {kraken::EventKind::Heartbeat, "heartbeat"},
+    {kraken::EventKind::Status, "status"},
+    {kraken::EventKind::Ack, "ack"},
+    {kraken::EventKind::Pong, "pong"},
+};
 }  // namespace
 
 std::optional<net::RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(const net::HttpResponse& r) const {
@@ -144,7 +131,7 @@ QList<QByteArray> KrakenFeed::controlMessages(Control op, const QString&, const 
 
 void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
     kraken::Event& ev = m_event;
-    if (!decodeMessage(message, &kraken::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &kraken::decode, ev, kKindNames)) return;
     switch (ev.kind) {
     case kraken::EventKind::Trades:
         for (std::size_t i = 0; i < ev.trades.size(); ++i) deliverTrade(instrument(ev.tradeSymbols[i]), ev.trades[i]);

@@ -2,6 +2,15 @@
 
 namespace kairos::marketdata {
 
+MarketDataFeed::MarketDataFeed(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<kairos::InstrumentId>();
+    qRegisterMetaType<kairos::Trade>();
+    qRegisterMetaType<kairos::Quote>();
+    qRegisterMetaType<kairos::Bar>();
+    qRegisterMetaType<kairos::Timeframe>();
+    qRegisterMetaType<kairos::marketdata::FeedStatus>();
+}
+
 QString FeedStatus::toString() const {
     QString s;
     switch (state) {

@@ -33,7 +33,8 @@ struct FeedStatus {
 class MarketDataFeed : public QObject {
     Q_OBJECT
 public:
-    explicit MarketDataFeed(QObject* parent = nullptr) : QObject(parent) {}
+    /// Registers the metatypes its signals carry (queued connections across threads).
+    explicit MarketDataFeed(QObject* parent = nullptr);
     ~MarketDataFeed() override = default;
 
     /// Short venue/source name ("BINANCE", "REPLAY").

@@ -171,17 +171,11 @@ Status decode(std::string_view json, Event& ev) {
     std::string_view key, deferred, text;
     while (sc.nextKey(key)) {
         if (key == "arg") {
-            if (!sc.beginObject()) return makeError("arg is not an object");
-            std::string_view k;
-            while (sc.nextKey(k)) {
-                if (k == "channel") {
-                    if (!sc.readString(ev.channel)) return makeError("bad channel");
-                } else if (k == "instId") {
-                    if (!sc.readString(ev.instId)) return makeError("bad instId");
-                } else if (!sc.skipValue()) {
-                    break;
-                }
-            }
+            static constexpr std::array<Field<Event>, 2> kArgFields{{
+                {"channel", "channel", [](JsonScanner& s, Event& e, std::string_view&) { return s.readString(e.channel); }},
+                {"instId", "instId", [](JsonScanner& s, Event& e, std::string_view&) { return s.readString(e.instId); }},
+            }};
+            if (auto st = scanFields(sc, "arg", kArgFields, ev); !st) return st;
             if (ev.event.empty()) ev.kind = channelKind(ev.channel, ev);
         } else if (key == "data") {
             if (ev.kind != EventKind::Unknown && ev.event.empty()) {

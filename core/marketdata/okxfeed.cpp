@@ -12,27 +12,12 @@ constexpr int kMaxArgsPerMessage = 100;  // far below the 64 KB request limit
 const QString kPublic = QStringLiteral("public");
 const QString kBusiness = QStringLiteral("business");
 
-QString kindName(okx::EventKind k) {
-    switch (k) {
-    case okx::EventKind::Trades:
-        return QStringLiteral("trades");
-    case okx::EventKind::Quote:
-        return QStringLiteral("bbo-tbt");
-    case okx::EventKind::Ticker:
-        return QStringLiteral("tickers");
-    case okx::EventKind::Candles:
-        return QStringLiteral("candle");
-    case okx::EventKind::Book:
-        return QStringLiteral("books");
-    case okx::EventKind::Event:
-        return QStringLiteral("event");
-    case okx::EventKind::Pong:
-        return QStringLiteral("pong");
-    case okx::EventKind::Unknown:
-        break;
-    }
-    return QStringLiteral("unrecognised");
-}
+/// Names of message kinds for the malformed-message counts.
+constexpr std::pair<okx::EventKind, std::string_view> kKindNames[] = {
+    {okx::EventKind::Trades, "trades"},  {okx::EventKind::Quote, "bbo-tbt"}, {okx::EventKind::Ticker, "tickers"},
+    {okx::EventKind::Candles, "candle"}, {okx::EventKind::Book, "books"},    {okx::EventKind::Event, "event"},
+    {okx::EventKind::Pong, "pong"},
+};
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 }  // namespace
@@ -108,7 +93,7 @@ QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QSt
 
 void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
     okx::Event& ev = m_event;
-    if (!decodeMessage(message, &okx::decode, ev, kindName)) return;
+    if (!decodeMessage(message, &okx::decode, ev, kKindNames)) return;
     switch (ev.kind) {
     case okx::EventKind::Trades: {
         const InstrumentId id = instrument(ev.instId);

@@ -28,12 +28,6 @@ Price tickPrice(const Bar& b, int k) {
 }  // namespace
 
 ReplayFeed::ReplayFeed(QObject* parent) : MarketDataFeed(parent) {
-    qRegisterMetaType<kairos::InstrumentId>();
-    qRegisterMetaType<kairos::Trade>();
-    qRegisterMetaType<kairos::Quote>();
-    qRegisterMetaType<kairos::Bar>();
-    qRegisterMetaType<kairos::Timeframe>();
-    qRegisterMetaType<kairos::marketdata::FeedStatus>();
     auto elapsed = std::make_shared<QElapsedTimer>();
     elapsed->start();
     m_wallClock = [elapsed] { return static_cast<std::int64_t>(elapsed->elapsed()); };
