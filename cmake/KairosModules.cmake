@@ -71,8 +71,9 @@ endfunction()
 
 function(kairos_add_module name)
   cmake_parse_arguments(A "" "DESCRIPTION" "DEPENDS;LIBS" ${ARGN})
-  if(NOT A_DESCRIPTION)
-    message(FATAL_ERROR "kairos_add_module(${name}): DESCRIPTION is required (one line: the module's job)")
+  if(NOT A_DESCRIPTION OR A_DESCRIPTION MATCHES "[;|]")
+    message(FATAL_ERROR "kairos_add_module(${name}): DESCRIPTION is required: one line saying the module's job, "
+                        "without ';' (a CMake list separator) or '|' (a table column)")
   endif()
   set(dir "${CMAKE_CURRENT_SOURCE_DIR}/${name}")
   get_property(declared GLOBAL PROPERTY KAIROS_MODULES)

@@ -1,14 +1,21 @@
 #include "hubadapters.h"
 
+#include "alertswidget.h"
 #include "candlechart.h"
 #include "chartworkspace.h"
 #include "signalswidget.h"
+#include "terminalstatusbar.h"
 #include "watchlistmodel.h"
 
 #include "session/terminalservices.h"
 #include "session/terminalsession.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTimer>
+#include <QWidget>
 
 namespace kairos::ui {
 
@@ -140,6 +147,30 @@ void SignalsPanelAdapter::refreshMarkers() {
             if (m->at(r).id == id) list.push_back(m->at(r).signal);
         c->setSignals(list);
     }
+}
+
+AlertNotifier::AlertNotifier(session::TerminalServices& services, QCheckBox* desktop, QCheckBox* sound, TerminalStatusBar* status,
+                             AlertToast* toast, QWidget* window)
+    : QObject(window), m_desktop(desktop), m_sound(sound), m_status(status), m_toast(toast), m_window(window) {
+    connect(&services.hub(), &session::EventHub::alertOccurred, this, [this](const alerts::AlertEvent& e) {
+        const QString symbol = QString::fromStdString(e.instrument.toString());
+        const QString text = QString::fromStdString(e.message);
+        const bool fired = e.kind == alerts::EventKind::Fired;
+        const QString title = fired ? tr("Alert: %1").arg(symbol) : tr("Alert expired: %1").arg(symbol);
+        m_status->showMessage(tr("%1 — %2").arg(title, text), 15000);
+        m_toast->showAlert(title, text);
+        if (m_desktop->isChecked() && QSystemTrayIcon::isSystemTrayAvailable()) {
+            if (!m_tray) {
+                QIcon icon = QApplication::windowIcon();
+                if (icon.isNull()) icon = m_window->style()->standardIcon(QStyle::SP_MessageBoxInformation);
+                m_tray = new QSystemTrayIcon(icon, this);
+                m_tray->setToolTip(m_window->windowTitle());
+                m_tray->show();
+            }
+            m_tray->showMessage(title, text, QSystemTrayIcon::Information, 10000);
+        }
+        if (fired && m_sound->isChecked()) QApplication::beep();
+    });
 }
 
 }  // namespace kairos::ui

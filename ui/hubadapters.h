@@ -7,7 +7,10 @@
 
 #include <QObject>
 
+class QCheckBox;
+class QSystemTrayIcon;
 class QTimer;
+class QWidget;
 
 namespace kairos::session {
 class TerminalServices;
@@ -15,8 +18,10 @@ class TerminalServices;
 
 namespace kairos::ui {
 
+class AlertToast;
 class ChartWorkspace;
 class SignalsWidget;
+class TerminalStatusBar;
 class WatchlistModel;
 
 /// The watchlist's prices, 24h statistics, bars and signals from the hub; its notes and warm-up
@@ -47,6 +52,24 @@ private:
     ChartWorkspace* m_charts;
     QTimer* m_accuracyTimer;
     QTimer* m_markerTimer;
+};
+
+/// Alert firings and expiries from the hub, delivered in the terminal: the status bar, the toast in
+/// the window's corner, a desktop notification (system tray) when `desktop` is checked, and a beep
+/// for a firing when `sound` is checked.
+class AlertNotifier : public QObject {
+    Q_OBJECT
+public:
+    AlertNotifier(session::TerminalServices& services, QCheckBox* desktop, QCheckBox* sound, TerminalStatusBar* status,
+                  AlertToast* toast, QWidget* window);
+
+private:
+    QCheckBox* m_desktop;
+    QCheckBox* m_sound;
+    TerminalStatusBar* m_status;
+    AlertToast* m_toast;
+    QWidget* m_window;
+    QSystemTrayIcon* m_tray = nullptr;
 };
 
 }  // namespace kairos::ui

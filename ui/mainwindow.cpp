@@ -35,7 +35,6 @@
 #include <QMessageBox>
 #include <QShortcut>
 #include <QStatusBar>
-#include <QStyle>
 #include <QSystemTrayIcon>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -408,25 +407,7 @@ void MainWindow::setupAlerts() {
         m_alertsPanel->desktopBox()->setToolTip(tr("This desktop has no system tray: alerts show in the terminal only"));
     }
     m_alertToast = new AlertToast(this);
-    connect(&m_services->hub(), &session::EventHub::alertOccurred, this, [this](const alerts::AlertEvent& e) {
-        const QString symbol = QString::fromStdString(e.instrument.toString());
-        const QString text = QString::fromStdString(e.message);
-        const bool fired = e.kind == alerts::EventKind::Fired;
-        const QString title = fired ? tr("Alert: %1").arg(symbol) : tr("Alert expired: %1").arg(symbol);
-        m_status->showMessage(tr("%1 — %2").arg(title, text), 15000);
-        m_alertToast->showAlert(title, text);
-        if (m_alertsPanel->desktopBox()->isChecked() && QSystemTrayIcon::isSystemTrayAvailable()) {
-            if (!m_tray) {
-                QIcon icon = QApplication::windowIcon();
-                if (icon.isNull()) icon = style()->standardIcon(QStyle::SP_MessageBoxInformation);
-                m_tray = new QSystemTrayIcon(icon, this);
-                m_tray->setToolTip(windowTitle());
-                m_tray->show();
-            }
-            m_tray->showMessage(title, text, QSystemTrayIcon::Information, 10000);
-        }
-        if (fired && m_alertsPanel->soundBox()->isChecked()) QApplication::beep();
-    });
+    new AlertNotifier(*m_services, m_alertsPanel->desktopBox(), m_alertsPanel->soundBox(), m_status, m_alertToast, this);
     connect(m_alerts, &AlertCenter::errorOccurred, this, [this](const QString& m) { m_status->showMessage(m, 15000); });
     connect(m_watchlist, &WatchlistWidget::alertRequested, this, [this](const InstrumentId& id) { requestAlert(id); });
     connect(m_alertsPanel, &AlertsWidget::createRequested, this, [this] {

@@ -19,7 +19,6 @@
 class QDockWidget;
 class QLabel;
 class QMenu;
-class QSystemTrayIcon;
 
 namespace kairos::charts {
 class CandleChart;
@@ -128,7 +127,6 @@ private:
     AlertCenter* m_alerts = nullptr;
     AlertsWidget* m_alertsPanel = nullptr;
     AlertToast* m_alertToast = nullptr;
-    QSystemTrayIcon* m_tray = nullptr;
 };
 
 }  // namespace kairos::ui
