@@ -34,7 +34,7 @@ inline constexpr double kCandleWidth = 0.72;  // body width as a fraction of the
 inline const QString kOverlayLayer = QStringLiteral("overlay");
 inline const QString kFillLayer = QStringLiteral("fills");
 
-class ChartIndicatorPanes;
+struct ChartIndicatorPanes;
 
 /// A label box on an axis (price, time, order line): filled with `bg`, text centred in `fg`.
 void drawAxisLabel(QCPPainter* p, const QRectF& box, const QString& text, const QColor& bg, const QColor& fg);

@@ -218,7 +218,7 @@ const ChartOverlay::TextRun& ChartOverlay::textRun(const QString& s, const QFont
     run.text.setPerformanceHint(QStaticText::AggressiveCaching);
     run.text.prepare(QTransform(), f);
     run.advance = QFontMetricsF(f).horizontalAdvance(s);
-    return *cache.insert(s, std::move(run));
+    return *cache.insert(s, run);
 }
 
 QRectF ChartOverlay::drawSegments(QCPPainter* p, QPointF at, const std::vector<Segment>& segs, double maxX, double lineHeight) {

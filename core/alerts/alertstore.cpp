@@ -64,7 +64,7 @@ Result<AlertLoad> AlertStore::load() const {
         !s)
         return s.error();
     AlertLoad out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
         sqlite3_stmt* raw = q.get();
         AlertRule r;
@@ -218,7 +218,7 @@ Result<std::vector<AlertEvent>> AlertStore::history(int limit) const {
         return s.error();
     q.bindInt64(1, limit);
     std::vector<AlertEvent> out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
         AlertEvent e;
         e.ruleId = q.columnInt64(0);

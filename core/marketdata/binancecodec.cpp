@@ -343,7 +343,7 @@ Result<std::vector<Bar>> parseKlines(std::string_view json) {
         const int bad = detail::readBarRow(sc, {OpenMs, Open, High, Low, Close, Volume, Skip, QuoteVolume, TradeCount}, b);
         if (bad >= 0)
             return makeError("klines: row " + std::to_string(bars.size()) + " column " + std::to_string(bad) + " is not valid");
-        bars.push_back(std::move(b));
+        bars.push_back(b);
     }
     if (sc.failed() || !sc.atEnd()) return makeError("klines: the response is not valid JSON");
     return bars;
@@ -404,7 +404,7 @@ Result<ExchangeInfo> parseExchangeInfo(const QByteArray& json, const std::string
     if (!doc.isObject()) return makeError("exchangeInfo is not a JSON object: " + err.errorString().toStdString());
     const QJsonObject root = doc.object();
     ExchangeInfo info;
-    for (const QJsonValue& rl : root.value(QLatin1String("rateLimits")).toArray()) {
+    for (const QJsonValue rl : root.value(QLatin1String("rateLimits")).toArray()) {
         const QJsonObject o = rl.toObject();
         if (o.value(QLatin1String("rateLimitType")).toString() != QLatin1String("REQUEST_WEIGHT")) continue;
         const QString interval = o.value(QLatin1String("interval")).toString();
@@ -414,7 +414,7 @@ Result<ExchangeInfo> parseExchangeInfo(const QByteArray& json, const std::string
     }
     const QJsonArray symbols = root.value(QLatin1String("symbols")).toArray();
     info.instruments.reserve(static_cast<std::size_t>(symbols.size()));
-    for (const QJsonValue& sv : symbols) {
+    for (const QJsonValue sv : symbols) {
         const QJsonObject s = sv.toObject();
         Instrument inst;
         inst.id.venue = venue;
@@ -425,7 +425,7 @@ Result<ExchangeInfo> parseExchangeInfo(const QByteArray& json, const std::string
         inst.pricePrecision =
             s.value(QLatin1String("quoteAssetPrecision")).toInt(s.value(QLatin1String("quotePrecision")).toInt(8));
         inst.quantityPrecision = s.value(QLatin1String("baseAssetPrecision")).toInt(8);
-        for (const QJsonValue& fv : s.value(QLatin1String("filters")).toArray()) {
+        for (const QJsonValue fv : s.value(QLatin1String("filters")).toArray()) {
             if (auto st = applyFilterObject(fv.toObject(), inst); !st)
                 return makeError("exchangeInfo " + inst.id.symbol + ": " + st.message());
         }

@@ -245,7 +245,7 @@ Result<std::vector<Instrument>> parseInstruments(const QByteArray& json, const s
                              "\" is not a decimal");
         return {};
     };
-    for (const QJsonValue& v : list) {
+    for (const QJsonValue v : list) {
         const QJsonObject o = v.toObject();
         Instrument i;
         i.id = InstrumentId{venue, o.value(QLatin1String("symbol")).toString().toStdString()};

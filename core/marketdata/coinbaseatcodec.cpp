@@ -224,9 +224,9 @@ Status decodeEvents(std::string_view raw, Event& ev) {
             } else if (list && key == list) {
                 if (!sc.beginArray()) return badField(list, list);
                 while (sc.nextElement()) {
-                    const Status st = ev.kind == EventKind::Trades ? decodeTrade(sc, ev, trades++)
-                        : ev.kind == EventKind::Tickers            ? decodeTicker(sc, ev, tickers++)
-                                                                   : decodeCandle(sc, ev, candles++);
+                    Status st = ev.kind == EventKind::Trades ? decodeTrade(sc, ev, trades++)
+                        : ev.kind == EventKind::Tickers      ? decodeTicker(sc, ev, tickers++)
+                                                             : decodeCandle(sc, ev, candles++);
                     if (!st) return st;
                 }
             } else if (!sc.skipValue()) {

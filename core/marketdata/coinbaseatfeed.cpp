@@ -61,11 +61,13 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
         byChannel[t.left(bar)].append(t.mid(bar + 1));
     }
     QList<QByteArray> out;
-    for (const auto& [channel, products] : byChannel)
-        out += detail::batched(products, kMaxProductsPerMessage, [&](const QStringList& batch) -> QByteArray {
+    for (const auto& entry : byChannel) {
+        const QString& channel = entry.first;  // a structured binding cannot be captured before C++20's P1091 in clang 14
+        out += detail::batched(entry.second, kMaxProductsPerMessage, [&](const QStringList& batch) -> QByteArray {
             return "{\"type\":\"" + QByteArray(type) + "\",\"product_ids\":[" + detail::jsonStrings(batch) + "],\"channel\":\"" +
                 channel.toUtf8() + "\"}";
         });
+    }
     return out;
 }
 

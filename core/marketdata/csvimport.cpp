@@ -50,6 +50,7 @@ struct Layout {
 Result<Layout> detectLayout(std::string_view first, const std::string& name) {
     const auto cols = splitCsv(first);
     std::vector<std::string> names;
+    names.reserve(cols.size());
     for (auto c : cols) names.push_back(lower(c));
     auto is = [&](std::initializer_list<const char*> want) {
         if (names.size() != want.size()) return false;

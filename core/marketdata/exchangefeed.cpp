@@ -227,7 +227,7 @@ void ExchangeFeed::flushPending() {
             c->open([this, s] {
                 QStringList via;
                 const QStringList all = sorted(s->topics);
-                const QUrl url = connectUrl(s->endpoint, all, &via);
+                QUrl url = connectUrl(s->endpoint, all, &via);
                 s->urlTopics = s->topics;
                 for (const auto& t : via) s->urlTopics.remove(t);
                 return url;
@@ -537,7 +537,7 @@ void ExchangeFeed::startBackfill(const InstrumentId& id, Timeframe tf, std::int6
     BarsCallbacks cb;
     cb.onPage = [bars](const std::vector<Bar>& page) { bars->insert(bars->end(), page.begin(), page.end()); };
     QPointer<ExchangeFeed> self(this);
-    cb.onDone = [self, bars, id, tf, fromMs, toMs, attempt](Status st) {
+    cb.onDone = [self, bars, id, tf, fromMs, toMs, attempt](const Status& st) {
         if (!self) return;
         if (st) {
             if (!self->isSubscribed({Channel::Bars, id, tf})) return;

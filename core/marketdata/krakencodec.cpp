@@ -69,7 +69,7 @@ constexpr std::array<Field<TradeSlot>, 6> kTradeFields{{
 }};
 
 struct TickerSlot {
-    TickerItem* item;
+    TickerItem* item = nullptr;
     Price change;
     bool haveChange = false;
 };

@@ -245,7 +245,7 @@ Result<std::vector<Instrument>> parseInstruments(const QByteArray& json, const s
         return makeError("instruments: code " + root.value(QLatin1String("code")).toString().toStdString() + ": " +
                          root.value(QLatin1String("msg")).toString().toStdString());
     std::vector<Instrument> out;
-    for (const QJsonValue& v : root.value(QLatin1String("data")).toArray()) {
+    for (const QJsonValue v : root.value(QLatin1String("data")).toArray()) {
         const QJsonObject o = v.toObject();
         Instrument i;
         i.id = InstrumentId{venue, o.value(QLatin1String("instId")).toString().toStdString()};

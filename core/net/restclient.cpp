@@ -51,7 +51,7 @@ std::int64_t RateLimitPolicy::retryAfterMs(const HttpResponse& r, std::int64_t n
 RestClient::RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, QObject* parent)
     : RestClient(std::move(baseUrl), std::move(policy), Options{}, parent) {}
 
-RestClient::RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, Options options, QObject* parent)
+RestClient::RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, const Options& options, QObject* parent)
     : QObject(parent),
       m_baseUrl(std::move(baseUrl)),
       m_policy(policy ? std::move(policy) : std::make_unique<RateLimitPolicy>()),

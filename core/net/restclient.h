@@ -83,7 +83,7 @@ public:
 
     /// `baseUrl` is prefixed to every path ("https://api.binance.com").
     RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, QObject* parent = nullptr);
-    RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, Options options, QObject* parent = nullptr);
+    RestClient(QUrl baseUrl, std::unique_ptr<RateLimitPolicy> policy, const Options& options, QObject* parent = nullptr);
     ~RestClient() override;
 
     QUrl baseUrl() const { return m_baseUrl; }

@@ -139,7 +139,7 @@ void AlertService::expireDue(const std::function<std::int64_t(const InstrumentId
     if (!events.empty()) handle(std::move(events));
 }
 
-void AlertService::handle(std::vector<alerts::AlertEvent> events) {
+void AlertService::handle(const std::vector<alerts::AlertEvent>& events) {
     if (m_store) {
         std::vector<alerts::AlertRule> changed;
         for (const alerts::AlertEvent& e : events)
@@ -147,7 +147,7 @@ void AlertService::handle(std::vector<alerts::AlertEvent> events) {
         if (auto st = m_store->record(events, changed); !st)
             Q_EMIT errorOccurred(tr("Alert history not saved: %1").arg(QString::fromStdString(st.message())));
     }
-    for (alerts::AlertEvent& e : events) {
+    for (const alerts::AlertEvent& e : events) {
         m_log.insert(m_log.begin(), e);
         if (m_log.size() > kLogLimit) m_log.pop_back();
     }

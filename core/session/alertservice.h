@@ -80,7 +80,7 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
-    void handle(std::vector<alerts::AlertEvent> events);
+    void handle(const std::vector<alerts::AlertEvent>& events);
 
     alerts::AlertEngine m_engine;
     std::unique_ptr<alerts::AlertStore> m_store;

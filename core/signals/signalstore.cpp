@@ -100,7 +100,7 @@ Result<std::vector<StoredSignal>> SignalStore::history(const InstrumentId& id, T
     st.bindInt64(4, fromMs);
     st.bindInt64(5, toMs);
     std::vector<StoredSignal> out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = st.step()) == SQLITE_ROW) {
         StoredSignal x;
         x.id = id;
@@ -136,7 +136,7 @@ Result<std::map<std::string, AccuracyBucket>> SignalStore::accuracy() const {
         !s)
         return s.error();
     std::map<std::string, AccuracyBucket> out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = st.step()) == SQLITE_ROW) {
         const int band = std::min(st.columnInt(3) / 20, 4);
         const bool win = st.columnInt(4) >= 1;

@@ -173,7 +173,7 @@ Result<DrawingLoad> DrawingStore::load(const InstrumentId& instrument) const {
     q.bindText(1, instrument.venue);
     q.bindText(2, instrument.symbol);
     DrawingLoad out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
         Drawing dr;
         dr.id = q.columnInt64(0);

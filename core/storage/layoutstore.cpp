@@ -54,7 +54,7 @@ Result<std::vector<std::string>> LayoutStore::names() const {
     st.bindText(1, kNamedPrefix);
     st.bindText(2, kNamedPrefix.substr(0, kNamedPrefix.size() - 1) + "0");
     std::vector<std::string> out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.columnText(0).substr(kNamedPrefix.size()));
     if (rc != SQLITE_DONE) return sqlError(m_db.handle(), "cannot list the chart layouts");
     return out;

@@ -16,15 +16,14 @@ bool isDiskFull(int extendedCode, int systemErrno) {
 std::string sqliteMessage(sqlite3* db) {
     if (db == nullptr) return "out of memory opening SQLite";
     const int code = sqlite3_extended_errcode(db);
-    const std::string detail =
-        std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ", code " + std::to_string(code) + ")";
+    std::string detail = std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ", code " + std::to_string(code) + ")";
     if (isDiskFull(code, sqlite3_system_errno(db)))
         return std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" + detail + "]";
     return detail;
 }
 
 std::string sqliteMessage(int rc) {
-    const std::string detail = std::string(sqlite3_errstr(rc)) + " (code " + std::to_string(rc) + ")";
+    std::string detail = std::string(sqlite3_errstr(rc)) + " (code " + std::to_string(rc) + ")";
     if (isDiskFull(rc, 0))
         return std::string(kDiskFullText) + " (or the disk quota is used up); free some space and try again [" + detail + "]";
     return detail;

@@ -57,7 +57,7 @@ Result<std::vector<Watchlist>> WatchlistStore::all() const {
     Statement lists;
     if (auto s = lists.prepare(d->db, "SELECT watchlist_id, name FROM watchlists ORDER BY watchlist_id"); !s) return s.error();
     std::vector<Watchlist> out;
-    int rc;
+    int rc = SQLITE_OK;
     while ((rc = lists.step()) == SQLITE_ROW) out.push_back({lists.columnInt64(0), lists.columnText(1), {}});
     if (rc != SQLITE_DONE) return sqlError(d->db, "cannot read watchlists");
     Statement items;

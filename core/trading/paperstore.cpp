@@ -105,7 +105,7 @@ Result<PaperSnapshot> PaperStore::load() const {
                            "FROM paper_orders ORDER BY order_id");
             !s)
             return s.error();
-        int rc;
+        int rc = SQLITE_OK;
         while ((rc = st.step()) == SQLITE_ROW) {
             Order o;
             o.id = static_cast<OrderId>(st.columnInt64(0));
@@ -162,7 +162,7 @@ Result<PaperSnapshot> PaperStore::load() const {
                                 "ORDER BY fill_id");
             !s)
             return s.error();
-        int rc;
+        int rc = SQLITE_OK;
         while ((rc = st.step()) == SQLITE_ROW) {
             Fill f;
             f.fillId = static_cast<std::uint64_t>(st.columnInt64(0));

@@ -44,7 +44,9 @@ class CliRobustness : public ::testing::Test {
 protected:
     QTemporaryDir profile;
     QTemporaryDir files;
-    QStringList withProfile(QStringList args) const { return QStringList{QStringLiteral("--profile"), profile.path()} + args; }
+    QStringList withProfile(const QStringList& args) const {
+        return QStringList{QStringLiteral("--profile"), profile.path()} + args;
+    }
     QString file(const QString& name) const { return QDir(files.path()).filePath(name); }
 };
 

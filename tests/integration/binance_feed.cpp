@@ -98,9 +98,9 @@ std::string docExample(const std::string& name) { return test::readFile(test::fi
 std::vector<Bar> realBars() { return test::readKlineCsv(test::fixture("feeds/binance/BTCUSDT_1m_2025-05-20_3000rows.csv")); }
 
 QByteArray klinePayload(const Bar& b, bool closed) {
-    return QByteArray(R"({"e":"kline","E":)") + QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 60'000)) +
+    return QByteArray(R"({"e":"kline","E":)") + QByteArray::number(static_cast<qlonglong>(b.openTimeMs) + 60'000) +
         R"(,"s":"BTCUSDT","k":{"t":)" + QByteArray::number(static_cast<qlonglong>(b.openTimeMs)) + R"(,"T":)" +
-        QByteArray::number(static_cast<qlonglong>(b.openTimeMs + 59'999)) + R"(,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":")" +
+        QByteArray::number(static_cast<qlonglong>(b.openTimeMs) + 59'999) + R"(,"s":"BTCUSDT","i":"1m","f":1,"L":2,"o":")" +
         QByteArray::fromStdString(b.open.toString()) + R"(","c":")" + QByteArray::fromStdString(b.close.toString()) +
         R"(","h":")" + QByteArray::fromStdString(b.high.toString()) + R"(","l":")" + QByteArray::fromStdString(b.low.toString()) +
         R"(","v":")" + QByteArray::fromStdString(b.volume.toString()) + R"(","n":10,"x":)" + (closed ? "true" : "false") +
@@ -301,7 +301,7 @@ TEST_F(Fixture, KlineHistoryPagesAcrossSeveralRequests) {
     ExchangeFeed::BarsCallbacks cb;
     cb.onPage = [&](const std::vector<Bar>& page) { got.insert(got.end(), page.begin(), page.end()); };
     cb.onProgress = [&](std::int64_t doneMs, std::int64_t, std::int64_t) { progress.push_back(doneMs); };
-    cb.onDone = [&](Status st) { done = st; };
+    cb.onDone = [&](const Status& st) { done = st; };
     const std::int64_t from = bars[5].openTimeMs;
     const std::int64_t to = bars[2505].openTimeMs;  // 2500 bars: three requests of at most 1000
     feed->fetchBars(kBtc, Timeframe::M1, from, to, cb);

@@ -277,7 +277,7 @@ TEST(BybitRateLimit, Http403MeansTenMinutesNotARetryLoop) {
     BybitFeed feed(c);
     std::optional<Status> done;
     ExchangeFeed::BarsCallbacks cb;
-    cb.onDone = [&](Status st) { done = st; };
+    cb.onDone = [&](const Status& st) { done = st; };
     feed.fetchBars({"BYBIT", "BTCUSDT"}, Timeframe::M1, 1747699200000, 1747699260000 * 1 + 600'000, cb);
     ASSERT_TRUE(waitUntil([&] { return done.has_value(); }));
     ASSERT_FALSE(done->ok());

@@ -250,7 +250,7 @@ TYPED_TEST_P(VenueContract, HistoryPagesAcrossSeveralRequests) {
     const InstrumentId a = Kit::instrument();
     const auto& bars = this->bars;
     const int page = this->feed->maxBarsPerRequest();
-    const std::size_t n = static_cast<std::size_t>(2 * page + 50);
+    const std::size_t n = 2 * static_cast<std::size_t>(page) + 50;
     ASSERT_LE(n + 1, bars.size());
     // The range ends at the newest bar the venue has (Kraken keeps only the newest 720).
     const std::size_t last = bars.size() - 1;
@@ -259,7 +259,7 @@ TYPED_TEST_P(VenueContract, HistoryPagesAcrossSeveralRequests) {
     std::optional<Status> done;
     marketdata::ExchangeFeed::BarsCallbacks cb;
     cb.onPage = [&](const std::vector<Bar>& p) { got.insert(got.end(), p.begin(), p.end()); };
-    cb.onDone = [&](Status st) { done = st; };
+    cb.onDone = [&](const Status& st) { done = st; };
     this->feed->fetchBars(a, Kit::kBarTf, bars[first].openTimeMs, bars[last].openTimeMs, cb);
     ASSERT_TRUE(waitUntil([&] { return done.has_value(); }, 30'000));
     ASSERT_TRUE(done->ok()) << done->message();
@@ -290,7 +290,7 @@ TYPED_TEST_P(VenueContract, RateLimitAnswerMakesTheClientBackOff) {
     std::optional<Status> done;
     marketdata::ExchangeFeed::BarsCallbacks cb;
     cb.onPage = [&](const std::vector<Bar>& p) { got += p.size(); };
-    cb.onDone = [&](Status st) { done = st; };
+    cb.onDone = [&](const Status& st) { done = st; };
     const std::size_t last = bars.size() - 1;
     this->feed->fetchBars(a, Kit::kBarTf, bars[last - 20].openTimeMs, bars[last].openTimeMs, cb);
     ASSERT_TRUE(waitUntil([&] { return done.has_value(); }, 30'000));

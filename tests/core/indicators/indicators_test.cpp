@@ -24,7 +24,10 @@ Columns real(const char* file) {
 Columns btc1h() { return real("candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"); }
 
 // Bitwise equality that treats NaN == NaN.
-bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
+bool same(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0  // NOLINT(bugprone-suspicious-memory-comparison): bitwise is the point
+        || (std::isnan(a) && std::isnan(b));
+}
 
 std::size_t firstDefined(const std::vector<double>& v) {
     std::size_t i = 0;
@@ -657,7 +660,7 @@ TEST(Indicators, SyntheticLongCciOfFlatAndRepeatedPricesIsDefined) {
     EXPECT_EQ(flat.value(), 0.0);
     Columns c;
     for (int i = 0; i < 4 * period; ++i) {
-        const double p = 100 + (i % 7 == 0 ? 3.0 : 0.0) + (i / period);  // repeats, a step each window
+        const double p = 100 + (i % 7 == 0 ? 3.0 : 0.0) + static_cast<double>(i / period);  // repeats, a step each window
         c.high.push_back(p);
         c.low.push_back(p);
         c.close.push_back(p);

@@ -44,7 +44,7 @@ TEST(RestClient, Http429HoldsTheQueueForRetryAfterThenRetries) {
     int done = 0;
     QList<int> statuses;
     for (int i = 0; i < 2; ++i)
-        client.get(QStringLiteral("/api/v3/time"), {}, 1, [&](Result<net::HttpResponse> r) {
+        client.get(QStringLiteral("/api/v3/time"), {}, 1, [&](const Result<net::HttpResponse>& r) {
             ASSERT_TRUE(r.ok()) << r.message();
             statuses.append(r->status);
             ++done;
@@ -67,7 +67,7 @@ TEST(RestClient, Http418BanIsHonouredAndMissingRetryAfterMeansTwoMinutes) {
     net::RestClient client(server.url(), std::make_unique<BinanceRateLimitPolicy>(), fastOptions());
     QSignalSpy limitedSpy(&client, &net::RestClient::rateLimited);
     bool ok = false;
-    client.get(QStringLiteral("/x"), {}, 1, [&](Result<net::HttpResponse> r) { ok = r.ok() && r->status == 200; });
+    client.get(QStringLiteral("/x"), {}, 1, [&](const Result<net::HttpResponse>& r) { ok = r.ok() && r->status == 200; });
     ASSERT_TRUE(waitUntil([&] { return ok; }));
     EXPECT_EQ(server.requestCount(), 2);
     ASSERT_EQ(limitedSpy.count(), 1);
@@ -96,7 +96,7 @@ TEST(RestClient, BanLongerThanTheClientWaitsFailsAtOnce) {
     o.maxWaitMs = 60'000;
     net::RestClient client(server.url(), std::make_unique<BinanceRateLimitPolicy>(), o);
     std::optional<Result<net::HttpResponse>> result;
-    client.get(QStringLiteral("/x"), {}, 1, [&](Result<net::HttpResponse> r) { result = std::move(r); });
+    client.get(QStringLiteral("/x"), {}, 1, [&](const Result<net::HttpResponse>& r) { result = std::move(r); });
     ASSERT_TRUE(waitUntil([&] { return result.has_value(); }));
     ASSERT_FALSE(result->ok());
     EXPECT_NE(result->message().find("418"), std::string::npos) << result->message();
@@ -123,7 +123,7 @@ TEST(RestClient, UsedWeightNearTheLimitWaitsForTheNextMinute) {
     QSignalSpy limitedSpy(&client, &net::RestClient::rateLimited);
     int done = 0;
     for (int i = 0; i < 2; ++i)
-        client.get(QStringLiteral("/api/v3/klines"), {}, 50, [&](Result<net::HttpResponse> r) { done += r.ok(); });
+        client.get(QStringLiteral("/api/v3/klines"), {}, 50, [&](const Result<net::HttpResponse>& r) { done += r.ok(); });
     ASSERT_TRUE(waitUntil([&] { return done == 2; }));
     // The second request (50 + 50 > 90) was held until the minute turned, not sent into a 429.
     ASSERT_EQ(limitedSpy.count(), 1);
@@ -147,7 +147,7 @@ TEST(RestClient, MinimumIntervalSpacesRequestsOnTheClientClock) {
     client.setClock([&] { return now; });
     int done = 0;
     for (int i = 0; i < 2; ++i)
-        client.get(QStringLiteral("/0/public/Time"), {}, 1, [&](Result<net::HttpResponse> r) { done += r.ok(); });
+        client.get(QStringLiteral("/0/public/Time"), {}, 1, [&](const Result<net::HttpResponse>& r) { done += r.ok(); });
     ASSERT_TRUE(waitUntil([&] { return done == 1; }));
     EXPECT_FALSE(waitUntil([&] { return done == 2; }, 300));
     EXPECT_EQ(server.requestCount(), 1);

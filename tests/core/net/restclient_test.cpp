@@ -105,8 +105,8 @@ TEST(RestClient, CancelledRequestsNeverCallBack) {
     server.route(QStringLiteral("/x"), [](const auto&) { return HttpReply::json("{}"); });
     RestClient client(server.url(), nullptr, fastOptions());
     bool firstCalled = false, secondCalled = false;
-    const quint64 a = client.get(QStringLiteral("/x"), {}, 1, [&](Result<HttpResponse>) { firstCalled = true; });
-    client.get(QStringLiteral("/x"), {}, 1, [&](Result<HttpResponse>) { secondCalled = true; });
+    const quint64 a = client.get(QStringLiteral("/x"), {}, 1, [&](const Result<HttpResponse>&) { firstCalled = true; });
+    client.get(QStringLiteral("/x"), {}, 1, [&](const Result<HttpResponse>&) { secondCalled = true; });
     client.cancel(a);
     ASSERT_TRUE(waitUntil([&] { return secondCalled; }));
     EXPECT_FALSE(firstCalled);
