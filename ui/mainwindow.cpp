@@ -111,6 +111,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     setupAlerts();
     buildMenus();
     m_status = new TerminalStatusBar(statusBar(), *m_services, this);
+    new AlertNotifier(*m_services, m_alertsPanel->desktopBox(), m_alertsPanel->soundBox(), m_status, m_alertToast, this);
     // Without a profile database the terminal runs for this session only: say so once.
     if (!session.database())
         m_status->showMessage(tr("The profile database could not be opened: watchlists, alerts, signals and paper trades last "
@@ -407,7 +408,6 @@ void MainWindow::setupAlerts() {
         m_alertsPanel->desktopBox()->setToolTip(tr("This desktop has no system tray: alerts show in the terminal only"));
     }
     m_alertToast = new AlertToast(this);
-    new AlertNotifier(*m_services, m_alertsPanel->desktopBox(), m_alertsPanel->soundBox(), m_status, m_alertToast, this);
     connect(m_alerts, &AlertCenter::errorOccurred, this, [this](const QString& m) { m_status->showMessage(m, 15000); });
     connect(m_watchlist, &WatchlistWidget::alertRequested, this, [this](const InstrumentId& id) { requestAlert(id); });
     connect(m_alertsPanel, &AlertsWidget::createRequested, this, [this] {
