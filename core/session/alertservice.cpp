@@ -115,28 +115,28 @@ Status AlertService::clearLog() {
 
 void AlertService::onTrade(const InstrumentId& id, const Trade& t) {
     auto events = m_engine.onTrade(id, t);
-    if (!events.empty()) handle(std::move(events));
+    if (!events.empty()) handle(events);
 }
 
 void AlertService::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
     if (!bar.closed) return;
     auto events = m_engine.onBar(id, tf, bar);
-    if (!events.empty()) handle(std::move(events));
+    if (!events.empty()) handle(events);
 }
 
 void AlertService::onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s) {
     auto events = m_engine.onSignal(id, tf, s);
-    if (!events.empty()) handle(std::move(events));
+    if (!events.empty()) handle(events);
 }
 
 void AlertService::expireUntil(std::int64_t nowMs) {
     auto events = m_engine.expireUntil(nowMs);
-    if (!events.empty()) handle(std::move(events));
+    if (!events.empty()) handle(events);
 }
 
 void AlertService::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
     auto events = m_engine.expireDue(nowOf);
-    if (!events.empty()) handle(std::move(events));
+    if (!events.empty()) handle(events);
 }
 
 void AlertService::handle(const std::vector<alerts::AlertEvent>& events) {

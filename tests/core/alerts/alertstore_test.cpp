@@ -69,6 +69,7 @@ TEST(AlertStore, RulesAndHistorySurviveReopeningAndAFiredOnceAlertStaysDisabled)
             auto ev = engine.onPrice(kBtc, b.openTimeMs, b.close);
             if (ev.empty()) continue;
             std::vector<AlertRule> changed;
+            changed.reserve(ev.size());
             for (const auto& e : ev) changed.push_back(*engine.rule(e.ruleId));
             ASSERT_TRUE(store.record(ev, changed).ok());
             fired.insert(fired.end(), ev.begin(), ev.end());

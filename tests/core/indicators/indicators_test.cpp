@@ -660,7 +660,8 @@ TEST(Indicators, SyntheticLongCciOfFlatAndRepeatedPricesIsDefined) {
     EXPECT_EQ(flat.value(), 0.0);
     Columns c;
     for (int i = 0; i < 4 * period; ++i) {
-        const double p = 100 + (i % 7 == 0 ? 3.0 : 0.0) + static_cast<double>(i / period);  // repeats, a step each window
+        const int step = i / period;                             // a step each window
+        const double p = 100 + (i % 7 == 0 ? 3.0 : 0.0) + step;  // repeats
         c.high.push_back(p);
         c.low.push_back(p);
         c.close.push_back(p);

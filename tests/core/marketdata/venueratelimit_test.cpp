@@ -96,7 +96,7 @@ TEST(RestClient, BanLongerThanTheClientWaitsFailsAtOnce) {
     o.maxWaitMs = 60'000;
     net::RestClient client(server.url(), std::make_unique<BinanceRateLimitPolicy>(), o);
     std::optional<Result<net::HttpResponse>> result;
-    client.get(QStringLiteral("/x"), {}, 1, [&](const Result<net::HttpResponse>& r) { result = std::move(r); });
+    client.get(QStringLiteral("/x"), {}, 1, [&](const Result<net::HttpResponse>& r) { result = r; });
     ASSERT_TRUE(waitUntil([&] { return result.has_value(); }));
     ASSERT_FALSE(result->ok());
     EXPECT_NE(result->message().find("418"), std::string::npos) << result->message();
