@@ -212,8 +212,9 @@ Status scanFields(JsonScanner& sc, const char* what, const std::array<Field<Ctx>
     while (sc.nextKey(key)) {
         // Venues' keys are short and mostly differ in their first byte: test it before the rest.
         std::size_t i = 0;
-        while (i < N && (key.empty() || fields[i].key.size() != key.size() || fields[i].key.front() != key.front() ||
-                         fields[i].key != key))
+        while (
+            i < N &&
+            (key.empty() || fields[i].key.size() != key.size() || fields[i].key.front() != key.front() || fields[i].key != key))
             ++i;
         if (i == N) {
             if (!sc.skipValue()) break;
