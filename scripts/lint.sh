@@ -5,10 +5,12 @@
 #   2. clang-tidy (.clang-tidy): no warning in the C++ files changed since the lint base, i.e.
 #      $KAIROS_LINT_BASE, else the commit in .ci/lint-base (the main the current work started
 #      from), plus uncommitted changes; a file whose change is formatting only does not count. A
-#      changed header is checked through its own .cpp.
+#      changed header is checked through its own .cpp, or else through a unit that includes it
+#      (from the build's dependency log).
 #      Diagnostics located in unchanged files are not counted here (docs/ARCHITECTURE.md, "Style").
-#      Files already checked clean with the same content and configuration are skipped (cache in
-#      ~/.cache/kairos-lint), so a re-run only checks what changed.
+#      Units already checked clean with the same content, the same included project headers and the
+#      same configuration are skipped (cache in ~/.cache/kairos-lint), so a re-run only checks what
+#      changed.
 # Needs a compile database: build/ci/compile_commands.json (scripts/test.sh configures it first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,6 +43,15 @@ if [ -z "$base" ] || ! git cat-file -e "${base}^{commit}" 2>/dev/null; then
 fi
 mapfile -t changed < <({ git diff --name-only --diff-filter=AMR "$base" HEAD; git diff --name-only --diff-filter=AMR HEAD; } \
                        | grep -E '\.(cpp|h)$' | grep -v '^tests/cmake/' | sort -u)
+# Which project files each compiled unit includes, from the build's dependency log (paths relative
+# to the checkout): the unit for a header without a .cpp of its own, and the cache key of a unit.
+out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+rel=$(realpath --relative-to="$build_dir" .)
+ninja -C "$build_dir" -t deps 2>/dev/null | awk -v pre="$rel/" '
+  /^[^ ].*: #deps/ { unit = ""; first = 1; next }
+  /^    / { p = $1
+            if (index(p, pre) == 1) { p = substr(p, length(pre) + 1); if (first) unit = p; if (unit != "") print unit "\t" p }
+            first = 0; next }' > "$out/deps.tsv"
 declare -A is_changed=()
 units=()
 for f in "${changed[@]}"; do
@@ -53,7 +64,10 @@ for f in "${changed[@]}"; do
   fi
   is_changed["$f"]=1
   unit="$f"
-  if [[ "$f" == *.h ]]; then unit="${f%.h}.cpp"; fi
+  if [[ "$f" == *.h ]]; then
+    unit="${f%.h}.cpp"
+    [ -f "$unit" ] || unit=$(awk -F'\t' -v h="$f" '$2 == h && $1 ~ /\.cpp$/ { print $1; exit }' "$out/deps.tsv")
+  fi
   if [ -f "$unit" ] && grep -q "\"file\": \"$PWD/$unit\"" "$build_dir/compile_commands.json" 2>/dev/null; then units+=("$unit"); fi
 done
 mapfile -t units < <(printf '%s\n' "${units[@]}" | sort -u | sed '/^$/d')
@@ -61,10 +75,11 @@ if [ ${#units[@]} -eq 0 ]; then echo "lint: clang-tidy: no changed C++ file sinc
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/kairos-lint"; mkdir -p "$cache"
 config_hash=$( (cat .clang-tidy; clang-tidy --version) | sha256sum | cut -c1-16)
-out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 todo=()
 for u in "${units[@]}"; do
-  h=$( (echo "$config_hash"; cat "$u"; [ -f "${u%.cpp}.h" ] && cat "${u%.cpp}.h"; true) | sha256sum | cut -c1-32)
+  # Key: the configuration, the unit and every project header it includes.
+  h=$( (echo "$config_hash"; cat "$u"; awk -F'\t' -v u="$u" '$1 == u { print $2 }' "$out/deps.tsv" | sort -u |
+        while IFS= read -r d; do [ -f "$d" ] && cat "$d"; done; true) | sha256sum | cut -c1-32)
   if [ -f "$cache/$h" ]; then continue; fi
   todo+=("$u:$h")
 done
