@@ -82,13 +82,18 @@ FeedConfig BinanceFeed::defaultConfig() {
     return c;
 }
 
-BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("BINANCE"), std::move(config), std::make_unique<BinanceRateLimitPolicy>(), parent),
-      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {
-    m_venueBooks = false;  // BinanceBook syncs its books over REST (binancebook.h)
-}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kBinanceFeedTraits{.supportsTimeframe = nullptr /* 1s ... 1M, all of Timeframe */,
+                                     .maxBarsPerRequest = 1000,
+                                     .defaultMaxTopicsPerConnection = 1000,
+                                     .venueBooks = false /* BinanceBook syncs its books over REST (binancebook.h) */};
+}  // namespace
 
-bool BinanceFeed::supportsTimeframe(Timeframe) const { return true; }  // 1s ... 1M, all of Timeframe
+BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("BINANCE"), kBinanceFeedTraits, std::move(config), std::make_unique<BinanceRateLimitPolicy>(),
+                   parent),
+      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {}
 
 QString BinanceFeed::topicFor(const Subscription& s) const {
     const std::string& sym = s.instrument.symbol;

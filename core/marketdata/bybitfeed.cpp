@@ -68,10 +68,15 @@ FeedConfig BybitFeed::defaultConfig() {
     return c;
 }
 
-BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("BYBIT"), std::move(config), std::make_unique<BybitRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kBybitFeedTraits{.supportsTimeframe = [](Timeframe tf) { return bybit::intervalFor(tf).has_value(); },
+                                   .maxBarsPerRequest = 1000};
+}  // namespace
 
-bool BybitFeed::supportsTimeframe(Timeframe tf) const { return bybit::intervalFor(tf).has_value(); }
+BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("BYBIT"), kBybitFeedTraits, std::move(config), std::make_unique<BybitRateLimitPolicy>(),
+                   parent) {}
 
 int BybitFeed::bookDepth() const {
     const int d = m_config.bookDepth;

@@ -37,9 +37,7 @@ public:
     static FeedConfig defaultConfig();
     explicit BybitFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 1000; }
 
 protected:
     QString topicFor(const Subscription& s) const override;

@@ -33,10 +33,17 @@ FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
     return c;
 }
 
-CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kCoinbaseAdvancedFeedTraits{
+    .supportsTimeframe = [](Timeframe tf) { return coinbase_at::granularityFor(tf).has_value(); },
+    .maxBarsPerRequest = 350,
+    .defaultMaxTopicsPerConnection = 300};
+}  // namespace
 
-bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinbase_at::granularityFor(tf).has_value(); }
+CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), kCoinbaseAdvancedFeedTraits, std::move(config),
+                   std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);

@@ -29,9 +29,7 @@ public:
     static FeedConfig defaultConfig();
     explicit CoinbaseAdvancedFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 350; }
 
     /// sequence_num jumps seen (dropped messages), over all connections.
     int sequenceGaps() const { return m_sequenceGaps; }
@@ -44,7 +42,6 @@ protected:
                        BarsPageCallback callback) override;
     void onConnectionOpened(Shard& shard) override;
     void onConnectionLost(Shard& shard) override;
-    int defaultMaxTopicsPerConnection() const override { return 300; }
 
 private:
     QList<QByteArray> typeMessages(const char* type, const QStringList& topics);

@@ -39,10 +39,16 @@ FeedConfig CoinbaseFeed::defaultConfig() {
     return c;
 }
 
-CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kCoinbaseFeedTraits{.supportsTimeframe = [](Timeframe tf) { return coinbase::granularityFor(tf).has_value(); },
+                                      .maxBarsPerRequest = 300,
+                                      .defaultMaxTopicsPerConnection = 300};
+}  // namespace
 
-bool CoinbaseFeed::supportsTimeframe(Timeframe tf) const { return coinbase::granularityFor(tf).has_value(); }
+CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE"), kCoinbaseFeedTraits, std::move(config), std::make_unique<net::RateLimitPolicy>(),
+                   parent) {}
 
 QString CoinbaseFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);

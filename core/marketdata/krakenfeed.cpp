@@ -63,10 +63,16 @@ FeedConfig KrakenFeed::defaultConfig() {
     return c;
 }
 
-KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("KRAKEN"), std::move(config), std::make_unique<KrakenRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kKrakenFeedTraits{.supportsTimeframe = [](Timeframe tf) { return kraken::intervalFor(tf).has_value(); },
+                                    .maxBarsPerRequest = 720,
+                                    .defaultMaxTopicsPerConnection = 1000};
+}  // namespace
 
-bool KrakenFeed::supportsTimeframe(Timeframe tf) const { return kraken::intervalFor(tf).has_value(); }
+KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("KRAKEN"), kKrakenFeedTraits, std::move(config), std::make_unique<KrakenRateLimitPolicy>(),
+                   parent) {}
 
 int KrakenFeed::bookDepth() const {
     for (int d : {10, 25, 100, 500, 1000})

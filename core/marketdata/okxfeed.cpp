@@ -45,10 +45,14 @@ FeedConfig OkxFeed::defaultConfig() {
     return c;
 }
 
-OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("OKX"), std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kOkxFeedTraits{.supportsTimeframe = [](Timeframe tf) { return okx::barFor(tf).has_value(); },
+                                 .maxBarsPerRequest = 100};
+}  // namespace
 
-bool OkxFeed::supportsTimeframe(Timeframe tf) const { return okx::barFor(tf).has_value(); }
+OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("OKX"), kOkxFeedTraits, std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
 
 QString OkxFeed::topicFor(const Subscription& s) const {
     const QString inst = QString::fromStdString(s.instrument.symbol);

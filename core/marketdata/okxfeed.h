@@ -34,9 +34,7 @@ public:
     static FeedConfig defaultConfig();
     explicit OkxFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 100; }
 
 protected:
     QString topicFor(const Subscription& s) const override;
