@@ -124,15 +124,12 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
     return url;
 }
 
-QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
+QList<QByteArray> BinanceFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* method = control == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE";
     return detail::batched(topics, kMaxParamsPerMessage, [&](const QStringList& batch) -> QByteArray {
         return "{\"method\":\"" + QByteArray(method) + "\",\"params\":[" + detail::jsonStrings(batch) +
             "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
     });
-}
-
-QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return methodMessages(op == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", topics);
 }
 
 void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {

@@ -80,7 +80,6 @@ private:
         int snapshotAttempts = 0;
     };
 
-    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     void onDepthEvent(const binance::Event& ev);
     void requestSnapshot(const std::string& symbol);
 

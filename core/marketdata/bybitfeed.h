@@ -37,8 +37,6 @@ public:
     static FeedConfig defaultConfig();
     explicit BybitFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    void fetchInstruments(InstrumentsCallback callback) override;
-
 protected:
     QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
@@ -47,7 +45,6 @@ protected:
                        BarsPageCallback callback) override;
 
 private:
-    QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     int bookDepth() const;
     void onBook(const bybit::Event& ev);
 

@@ -29,8 +29,6 @@ public:
     static FeedConfig defaultConfig();
     explicit CoinbaseAdvancedFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    void fetchInstruments(InstrumentsCallback callback) override;
-
     /// sequence_num jumps seen (dropped messages), over all connections.
     int sequenceGaps() const { return m_sequenceGaps; }
 
@@ -44,7 +42,6 @@ protected:
     void onConnectionLost(Shard& shard) override;
 
 private:
-    QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got);
     void onBook(const coinbase_at::BookItem& item, std::int64_t timeMs);
 

@@ -30,8 +30,6 @@ public:
     static FeedConfig defaultConfig();
     explicit CoinbaseFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    void fetchInstruments(InstrumentsCallback callback) override;
-
     /// Trade id jumps seen on `matches` (lost trades), over all products.
     int tradeGaps() const { return m_tradeGaps; }
 
@@ -44,7 +42,6 @@ protected:
     void onConnectionLost(Shard& shard) override;
 
 private:
-    QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onMatch(const coinbase::Event& ev);
     void onBook(const coinbase::Event& ev);
 

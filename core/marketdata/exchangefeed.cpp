@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QUrlQuery>
 
 #include <algorithm>
 
@@ -66,6 +67,16 @@ int ExchangeFeed::maxTopics() const {
 }
 
 QString ExchangeFeed::endpointFor(const Subscription&) const { return {}; }
+
+void ExchangeFeed::fetchInstruments(InstrumentsCallback callback) {
+    const VenueTraits::InstrumentsRequest& r = m_traits.instruments;
+    if (!r.parse) return callback(makeError(m_venueStd + " lists no instruments"));
+    QUrlQuery q;
+    if (r.queryKey) q.addQueryItem(QString::fromLatin1(r.queryKey), QString::fromLatin1(r.queryValue));
+    restGet(
+        QString::fromLatin1(r.path), q, 1, r.what,
+        [parse = r.parse, v = m_venueStd](const QByteArray& body) { return parse(body, v); }, std::move(callback));
+}
 
 QUrl ExchangeFeed::connectUrl(const QString&, const QStringList& topics, QStringList* viaMessages) const {
     *viaMessages = topics;

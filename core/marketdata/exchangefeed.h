@@ -84,11 +84,21 @@ struct FeedConfig {
 /// What the venue's API fixes (as opposed to FeedConfig, which can be overridden): each venue
 /// adapter hands its traits to ExchangeFeed, which reads them instead of asking the venue.
 struct VenueTraits {
+    /// The venue's instrument list: GET `path` (with `queryKey`=`queryValue` when given), parsed by
+    /// `parse`. Venues that keep something from the answer override fetchInstruments() instead.
+    struct InstrumentsRequest {
+        const char* path = nullptr;
+        const char* queryKey = nullptr;
+        const char* queryValue = nullptr;
+        const char* what = "instruments";  ///< names the request in errors
+        Result<std::vector<Instrument>> (*parse)(const QByteArray& json, const std::string& venue) = nullptr;
+    };
     /// Whether a timeframe has a live candle stream and REST candles; nullptr: every Timeframe.
     bool (*supportsTimeframe)(Timeframe) = nullptr;
     int maxBarsPerRequest = 1000;             ///< rows per candle request at most
     int defaultMaxTopicsPerConnection = 200;  ///< when FeedConfig::maxTopicsPerConnection is 0
     bool venueBooks = true;                   ///< Book subscriptions get a VenueBook (Binance: no, REST sync)
+    InstrumentsRequest instruments = {};      ///< fetchInstruments() unless the venue overrides it
 };
 
 class ExchangeFeed : public MarketDataFeed {
@@ -139,7 +149,8 @@ public:
     /// Whether `tf` has a live candle stream and REST candles on this venue.
     bool supportsTimeframe(Timeframe tf) const { return !m_traits.supportsTimeframe || m_traits.supportsTimeframe(tf); }
     /// The venue's instruments with tick size, lot size, minimum notional and precisions.
-    virtual void fetchInstruments(InstrumentsCallback callback) = 0;
+    /// (Default: the request of VenueTraits::instruments.)
+    virtual void fetchInstruments(InstrumentsCallback callback);
     /// Closed bars with fromMs <= open time < toMs, paged within the venue's limits. Returns an id
     /// for cancelFetch(). Bars the venue does not have are simply absent.
     quint64 fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsCallbacks callbacks);

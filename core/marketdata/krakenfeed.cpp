@@ -100,7 +100,8 @@ QString KrakenFeed::topicFor(const Subscription& s) const {
     return {};
 }
 
-QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringList& topics) {
+QList<QByteArray> KrakenFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* method = control == Control::Subscribe ? "subscribe" : "unsubscribe";
     // Group by channel (and interval for ohlc): one message per group carries a symbol list.
     std::map<QString, QStringList> groups;
     bool anyBook = false;
@@ -129,10 +130,6 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
         });
     }
     return out;
-}
-
-QList<QByteArray> KrakenFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return methodMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {

@@ -49,7 +49,6 @@ protected:
     void onConnectionLost(Shard& shard) override;
 
 private:
-    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     int bookDepth() const;
     void onBook(const kraken::Event& ev);
 

@@ -48,7 +48,12 @@ FeedConfig OkxFeed::defaultConfig() {
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kOkxFeedTraits{.supportsTimeframe = [](Timeframe tf) { return okx::barFor(tf).has_value(); },
-                                 .maxBarsPerRequest = 100};
+                                 .maxBarsPerRequest = 100,
+                                 .instruments = {.path = "/api/v5/public/instruments",
+                                                 .queryKey = "instType",
+                                                 .queryValue = "SPOT",
+                                                 .what = "instruments",
+                                                 .parse = &okx::parseInstruments}};
 }  // namespace
 
 OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
@@ -78,7 +83,8 @@ QUrl OkxFeed::connectUrl(const QString& endpoint, const QStringList& topics, QSt
     return endpoint == kBusiness ? m_config.wsUrl2 : m_config.wsUrl;
 }
 
-QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics) {
+QList<QByteArray> OkxFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* op = control == Control::Subscribe ? "subscribe" : "unsubscribe";
     return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
         QByteArray args;
         for (const QString& t : batch) {
@@ -89,10 +95,6 @@ QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics)
         return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
             args + "]}";
     });
-}
-
-QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
@@ -172,14 +174,6 @@ void OkxFeed::onBook(const okx::Event& ev) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
-    restGet(
-        QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
-        [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
-}
 
 void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                             BarsPageCallback callback) {

@@ -34,8 +34,6 @@ public:
     static FeedConfig defaultConfig();
     explicit OkxFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    void fetchInstruments(InstrumentsCallback callback) override;
-
 protected:
     QString topicFor(const Subscription& s) const override;
     QString endpointFor(const Subscription& s) const override;
@@ -46,7 +44,6 @@ protected:
                        BarsPageCallback callback) override;
 
 private:
-    QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     void onBook(const okx::Event& ev);
 
     okx::Event m_event;
