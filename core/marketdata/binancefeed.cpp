@@ -82,13 +82,18 @@ FeedConfig BinanceFeed::defaultConfig() {
     return c;
 }
 
-BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("BINANCE"), std::move(config), std::make_unique<BinanceRateLimitPolicy>(), parent),
-      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {
-    m_venueBooks = false;  // BinanceBook syncs its books over REST (binancebook.h)
-}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kBinanceFeedTraits{.supportsTimeframe = nullptr /* 1s ... 1M, all of Timeframe */,
+                                     .maxBarsPerRequest = 1000,
+                                     .defaultMaxTopicsPerConnection = 1000,
+                                     .venueBooks = false /* BinanceBook syncs its books over REST (binancebook.h) */};
+}  // namespace
 
-bool BinanceFeed::supportsTimeframe(Timeframe) const { return true; }  // 1s ... 1M, all of Timeframe
+BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("BINANCE"), kBinanceFeedTraits, std::move(config), std::make_unique<BinanceRateLimitPolicy>(),
+                   parent),
+      m_policy(static_cast<BinanceRateLimitPolicy*>(&rest().policy())) {}
 
 QString BinanceFeed::topicFor(const Subscription& s) const {
     const std::string& sym = s.instrument.symbol;
@@ -119,15 +124,12 @@ QUrl BinanceFeed::connectUrl(const QString&, const QStringList& topics, QStringL
     return url;
 }
 
-QList<QByteArray> BinanceFeed::methodMessages(const char* method, const QStringList& topics) {
+QList<QByteArray> BinanceFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* method = control == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE";
     return detail::batched(topics, kMaxParamsPerMessage, [&](const QStringList& batch) -> QByteArray {
         return "{\"method\":\"" + QByteArray(method) + "\",\"params\":[" + detail::jsonStrings(batch) +
             "],\"id\":" + QByteArray::number(static_cast<qlonglong>(m_nextRequestId++)) + '}';
     });
-}
-
-QList<QByteArray> BinanceFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return methodMessages(op == Control::Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", topics);
 }
 
 void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {

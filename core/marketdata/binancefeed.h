@@ -53,9 +53,7 @@ public:
 
     explicit BinanceFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 1000; }
     const OrderBook* orderBook(const InstrumentId& id) const override;
 
     /// Instruments from the last fetchInstruments(), by symbol.
@@ -73,7 +71,6 @@ protected:
     void onConnectionLost(Shard& shard) override;
     void onSubscribed(const Subscription& s) override;
     void onUnsubscribed(const Subscription& s) override;
-    int defaultMaxTopicsPerConnection() const override { return 1000; }
 
 private:
     struct BookState {
@@ -83,7 +80,6 @@ private:
         int snapshotAttempts = 0;
     };
 
-    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     void onDepthEvent(const binance::Event& ev);
     void requestSnapshot(const std::string& symbol);
 

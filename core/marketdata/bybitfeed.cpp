@@ -68,10 +68,20 @@ FeedConfig BybitFeed::defaultConfig() {
     return c;
 }
 
-BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("BYBIT"), std::move(config), std::make_unique<BybitRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kBybitFeedTraits{.supportsTimeframe = [](Timeframe tf) { return bybit::intervalFor(tf).has_value(); },
+                                   .maxBarsPerRequest = 1000,
+                                   .instruments = {.path = "/v5/market/instruments-info",
+                                                   .queryKey = "category",
+                                                   .queryValue = "spot",
+                                                   .what = "instruments-info",
+                                                   .parse = &bybit::parseInstruments}};
+}  // namespace
 
-bool BybitFeed::supportsTimeframe(Timeframe tf) const { return bybit::intervalFor(tf).has_value(); }
+BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("BYBIT"), kBybitFeedTraits, std::move(config), std::make_unique<BybitRateLimitPolicy>(),
+                   parent) {}
 
 int BybitFeed::bookDepth() const {
     const int d = m_config.bookDepth;
@@ -100,15 +110,12 @@ QString BybitFeed::topicFor(const Subscription& s) const {
     return {};
 }
 
-QList<QByteArray> BybitFeed::opMessages(const char* op, const QStringList& topics) {
+QList<QByteArray> BybitFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* op = control == Control::Subscribe ? "subscribe" : "unsubscribe";
     return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
         return "{\"req_id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextReqId++)) + "\",\"op\":\"" + op +
             "\",\"args\":[" + detail::jsonStrings(batch) + "]}";
     });
-}
-
-QList<QByteArray> BybitFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
@@ -185,14 +192,6 @@ void BybitFeed::onBook(const bybit::Event& ev) {
 
 // ---------------------------------------------------------------------------------------------
 // REST
-
-void BybitFeed::fetchInstruments(InstrumentsCallback callback) {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));
-    restGet(
-        QStringLiteral("/v5/market/instruments-info"), q, 1, "instruments-info",
-        [v = venue().toStdString()](const QByteArray& body) { return bybit::parseInstruments(body, v); }, callback);
-}
 
 void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                               BarsPageCallback callback) {

@@ -37,10 +37,6 @@ public:
     static FeedConfig defaultConfig();
     explicit BybitFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
-    void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 1000; }
-
 protected:
     QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
@@ -49,7 +45,6 @@ protected:
                        BarsPageCallback callback) override;
 
 private:
-    QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     int bookDepth() const;
     void onBook(const bybit::Event& ev);
 

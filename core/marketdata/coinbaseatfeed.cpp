@@ -33,10 +33,22 @@ FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
     return c;
 }
 
-CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kCoinbaseAdvancedFeedTraits{
+    .supportsTimeframe = [](Timeframe tf) { return coinbase_at::granularityFor(tf).has_value(); },
+    .maxBarsPerRequest = 350,
+    .defaultMaxTopicsPerConnection = 300,
+    .instruments = {.path = "/api/v3/brokerage/market/products",
+                    .queryKey = "product_type",
+                    .queryValue = "SPOT",
+                    .what = "products",
+                    .parse = &coinbase_at::parseProducts}};
+}  // namespace
 
-bool CoinbaseAdvancedFeed::supportsTimeframe(Timeframe tf) const { return coinbase_at::granularityFor(tf).has_value(); }
+CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), kCoinbaseAdvancedFeedTraits, std::move(config),
+                   std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);
@@ -54,12 +66,9 @@ QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
     return {};
 }
 
-QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QStringList& topics) {
-    std::map<QString, QStringList> byChannel;
-    for (const QString& t : topics) {
-        const qsizetype bar = t.indexOf(QLatin1Char('|'));
-        byChannel[t.left(bar)].append(t.mid(bar + 1));
-    }
+QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* type = control == Control::Subscribe ? "subscribe" : "unsubscribe";
+    const std::map<QString, QStringList> byChannel = detail::productsByChannel(topics);
     QList<QByteArray> out;
     for (const auto& entry : byChannel) {
         const QString& channel = entry.first;  // a structured binding cannot be captured before C++20's P1091 in clang 14
@@ -69,10 +78,6 @@ QList<QByteArray> CoinbaseAdvancedFeed::typeMessages(const char* type, const QSt
         });
     }
     return out;
-}
-
-QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void CoinbaseAdvancedFeed::onConnectionOpened(Shard& shard) {
@@ -161,14 +166,6 @@ void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_
 }
 
 // ---------------------------------------------------------------------------------------------
-
-void CoinbaseAdvancedFeed::fetchInstruments(InstrumentsCallback callback) {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("product_type"), QStringLiteral("SPOT"));
-    restGet(
-        QStringLiteral("/api/v3/brokerage/market/products"), q, 1, "products",
-        [v = venue().toStdString()](const QByteArray& body) { return coinbase_at::parseProducts(body, v); }, callback);
-}
 
 void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                                          BarsPageCallback callback) {

@@ -29,10 +29,6 @@ public:
     static FeedConfig defaultConfig();
     explicit CoinbaseAdvancedFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
-    void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 350; }
-
     /// sequence_num jumps seen (dropped messages), over all connections.
     int sequenceGaps() const { return m_sequenceGaps; }
 
@@ -44,10 +40,8 @@ protected:
                        BarsPageCallback callback) override;
     void onConnectionOpened(Shard& shard) override;
     void onConnectionLost(Shard& shard) override;
-    int defaultMaxTopicsPerConnection() const override { return 300; }
 
 private:
-    QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got);
     void onBook(const coinbase_at::BookItem& item, std::int64_t timeMs);
 

@@ -1,5 +1,7 @@
 #include "marketdata/coinbasefeed.h"
 
+#include "marketdata/detail/venuemessages.h"
+
 #include <QDateTime>
 #include <QPointer>
 #include <QUrlQuery>
@@ -39,10 +41,18 @@ FeedConfig CoinbaseFeed::defaultConfig() {
     return c;
 }
 
-CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("COINBASE"), std::move(config), std::make_unique<net::RateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kCoinbaseFeedTraits{
+    .supportsTimeframe = [](Timeframe tf) { return coinbase::granularityFor(tf).has_value(); },
+    .maxBarsPerRequest = 300,
+    .defaultMaxTopicsPerConnection = 300,
+    .instruments = {.path = "/products", .what = "products", .parse = &coinbase::parseProducts}};
+}  // namespace
 
-bool CoinbaseFeed::supportsTimeframe(Timeframe tf) const { return coinbase::granularityFor(tf).has_value(); }
+CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("COINBASE"), kCoinbaseFeedTraits, std::move(config), std::make_unique<net::RateLimitPolicy>(),
+                   parent) {}
 
 QString CoinbaseFeed::topicFor(const Subscription& s) const {
     const QString p = QString::fromStdString(s.instrument.symbol);
@@ -59,12 +69,9 @@ QString CoinbaseFeed::topicFor(const Subscription& s) const {
     return {};
 }
 
-QList<QByteArray> CoinbaseFeed::typeMessages(const char* type, const QStringList& topics) {
-    std::map<QString, QStringList> byChannel;
-    for (const QString& t : topics) {
-        const qsizetype bar = t.indexOf(QLatin1Char('|'));
-        byChannel[t.left(bar)].append(t.mid(bar + 1));
-    }
+QList<QByteArray> CoinbaseFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* type = control == Control::Subscribe ? "subscribe" : "unsubscribe";
+    const std::map<QString, QStringList> byChannel = detail::productsByChannel(topics);
     // One message per batch: {"type":..,"channels":[{"name":..,"product_ids":[..]}, ...]}.
     QList<QByteArray> out;
     for (int batch = 0;; ++batch) {
@@ -82,10 +89,6 @@ QList<QByteArray> CoinbaseFeed::typeMessages(const char* type, const QStringList
         out.append("{\"type\":\"" + QByteArray(type) + "\",\"channels\":[" + channels + "]}");
     }
     return out;
-}
-
-QList<QByteArray> CoinbaseFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return typeMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
@@ -191,12 +194,6 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-void CoinbaseFeed::fetchInstruments(InstrumentsCallback callback) {
-    restGet(
-        QStringLiteral("/products"), {}, 1, "products",
-        [v = venue().toStdString()](const QByteArray& body) { return coinbase::parseProducts(body, v); }, callback);
-}
 
 void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                                  BarsPageCallback callback) {

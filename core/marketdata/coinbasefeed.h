@@ -30,10 +30,6 @@ public:
     static FeedConfig defaultConfig();
     explicit CoinbaseFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
-    void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 300; }
-
     /// Trade id jumps seen on `matches` (lost trades), over all products.
     int tradeGaps() const { return m_tradeGaps; }
 
@@ -44,10 +40,8 @@ protected:
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
-    int defaultMaxTopicsPerConnection() const override { return 300; }
 
 private:
-    QList<QByteArray> typeMessages(const char* type, const QStringList& topics);
     void onMatch(const coinbase::Event& ev);
     void onBook(const coinbase::Event& ev);
 

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QUrlQuery>
 
 #include <algorithm>
 
@@ -39,9 +40,11 @@ std::int64_t windowEnd(Timeframe tf, std::int64_t from, int bars) {
 }
 }  // namespace
 
-ExchangeFeed::ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent)
+ExchangeFeed::ExchangeFeed(QString venue, const VenueTraits& traits, FeedConfig config,
+                           std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent)
     : MarketDataFeed(parent),
       m_config(std::move(config)),
+      m_traits(traits),
       m_venue(std::move(venue)),
       m_venueStd(m_venue.toStdString()),
       m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
@@ -60,10 +63,20 @@ ExchangeFeed::~ExchangeFeed() {
 }
 
 int ExchangeFeed::maxTopics() const {
-    return m_config.maxTopicsPerConnection > 0 ? m_config.maxTopicsPerConnection : defaultMaxTopicsPerConnection();
+    return m_config.maxTopicsPerConnection > 0 ? m_config.maxTopicsPerConnection : m_traits.defaultMaxTopicsPerConnection;
 }
 
 QString ExchangeFeed::endpointFor(const Subscription&) const { return {}; }
+
+void ExchangeFeed::fetchInstruments(InstrumentsCallback callback) {
+    const VenueTraits::InstrumentsRequest& r = m_traits.instruments;
+    if (!r.parse) return callback(makeError(m_venueStd + " lists no instruments"));
+    QUrlQuery q;
+    if (r.queryKey) q.addQueryItem(QString::fromLatin1(r.queryKey), QString::fromLatin1(r.queryValue));
+    restGet(
+        QString::fromLatin1(r.path), q, 1, r.what,
+        [parse = r.parse, v = m_venueStd](const QByteArray& body) { return parse(body, v); }, std::move(callback));
+}
 
 QUrl ExchangeFeed::connectUrl(const QString&, const QStringList& topics, QStringList* viaMessages) const {
     *viaMessages = topics;
@@ -117,7 +130,7 @@ void ExchangeFeed::subscribe(const Subscription& s) {
         return;
     }
     if (!m_subs.insert(s).second) return;
-    if (s.channel == Channel::Book && m_venueBooks) m_books[s.instrument.symbol].id = s.instrument;
+    if (s.channel == Channel::Book && m_traits.venueBooks) m_books[s.instrument.symbol].id = s.instrument;
     onSubscribed(s);
     const QString topic = topicFor(s);
     if (++m_topicRefs[topic] == 1) addTopic(endpointFor(s), topic);

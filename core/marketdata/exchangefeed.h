@@ -81,6 +81,26 @@ struct FeedConfig {
     bool aggregatedTrades = false;   ///< Binance: aggTrade instead of trade
 };
 
+/// What the venue's API fixes (as opposed to FeedConfig, which can be overridden): each venue
+/// adapter hands its traits to ExchangeFeed, which reads them instead of asking the venue.
+struct VenueTraits {
+    /// The venue's instrument list: GET `path` (with `queryKey`=`queryValue` when given), parsed by
+    /// `parse`. Venues that keep something from the answer override fetchInstruments() instead.
+    struct InstrumentsRequest {
+        const char* path = nullptr;
+        const char* queryKey = nullptr;
+        const char* queryValue = nullptr;
+        const char* what = "instruments";  ///< names the request in errors
+        Result<std::vector<Instrument>> (*parse)(const QByteArray& json, const std::string& venue) = nullptr;
+    };
+    /// Whether a timeframe has a live candle stream and REST candles; nullptr: every Timeframe.
+    bool (*supportsTimeframe)(Timeframe) = nullptr;
+    int maxBarsPerRequest = 1000;             ///< rows per candle request at most
+    int defaultMaxTopicsPerConnection = 200;  ///< when FeedConfig::maxTopicsPerConnection is 0
+    bool venueBooks = true;                   ///< Book subscriptions get a VenueBook (Binance: no, REST sync)
+    InstrumentsRequest instruments = {};      ///< fetchInstruments() unless the venue overrides it
+};
+
 class ExchangeFeed : public MarketDataFeed {
     Q_OBJECT
 public:
@@ -97,7 +117,8 @@ public:
         std::function<void(Status)> onDone;
     };
 
-    ExchangeFeed(QString venue, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent = nullptr);
+    ExchangeFeed(QString venue, const VenueTraits& traits, FeedConfig config, std::unique_ptr<net::RateLimitPolicy> restPolicy,
+                 QObject* parent = nullptr);
     ~ExchangeFeed() override;
 
     QString name() const override { return m_venue; }
@@ -126,15 +147,16 @@ public:
     void stop();
 
     /// Whether `tf` has a live candle stream and REST candles on this venue.
-    virtual bool supportsTimeframe(Timeframe tf) const = 0;
+    bool supportsTimeframe(Timeframe tf) const { return !m_traits.supportsTimeframe || m_traits.supportsTimeframe(tf); }
     /// The venue's instruments with tick size, lot size, minimum notional and precisions.
-    virtual void fetchInstruments(InstrumentsCallback callback) = 0;
+    /// (Default: the request of VenueTraits::instruments.)
+    virtual void fetchInstruments(InstrumentsCallback callback);
     /// Closed bars with fromMs <= open time < toMs, paged within the venue's limits. Returns an id
     /// for cancelFetch(). Bars the venue does not have are simply absent.
     quint64 fetchBars(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsCallbacks callbacks);
     void cancelFetch(quint64 fetchId);
     /// Rows the venue returns per candle request at most.
-    virtual int maxBarsPerRequest() const = 0;
+    int maxBarsPerRequest() const { return m_traits.maxBarsPerRequest; }
 
     /// The synchronised book of `id`, or nullptr when not subscribed or not in sync yet.
     virtual const OrderBook* orderBook(const InstrumentId& id) const;
@@ -222,7 +244,6 @@ protected:
     /// A subscription was added / removed (books: create or drop the sync state).
     virtual void onSubscribed(const Subscription& s);
     virtual void onUnsubscribed(const Subscription& s);
-    virtual int defaultMaxTopicsPerConnection() const { return 200; }
     /// An HTTP error answer for messages ("HTTP 400 from /path: body"); venues may read their
     /// error format.
     virtual QString restErrorText(const net::HttpResponse& response) const { return response.describe(); }
@@ -319,8 +340,6 @@ protected:
     const QString& venue() const { return m_venue; }
 
     FeedConfig m_config;
-    /// Whether Book subscriptions get a VenueBook (false for Binance, which syncs over REST).
-    bool m_venueBooks = true;
 
 private:
     struct BarsFetch;
@@ -343,6 +362,7 @@ private:
     /// barUpdated plus gap detection, for bars already accepted.
     void emitBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
 
+    VenueTraits m_traits;
     QString m_venue;
     std::string m_venueStd;
     net::RestClient* m_rest = nullptr;

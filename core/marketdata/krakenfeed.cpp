@@ -63,10 +63,16 @@ FeedConfig KrakenFeed::defaultConfig() {
     return c;
 }
 
-KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("KRAKEN"), std::move(config), std::make_unique<KrakenRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kKrakenFeedTraits{.supportsTimeframe = [](Timeframe tf) { return kraken::intervalFor(tf).has_value(); },
+                                    .maxBarsPerRequest = 720,
+                                    .defaultMaxTopicsPerConnection = 1000};
+}  // namespace
 
-bool KrakenFeed::supportsTimeframe(Timeframe tf) const { return kraken::intervalFor(tf).has_value(); }
+KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("KRAKEN"), kKrakenFeedTraits, std::move(config), std::make_unique<KrakenRateLimitPolicy>(),
+                   parent) {}
 
 int KrakenFeed::bookDepth() const {
     for (int d : {10, 25, 100, 500, 1000})
@@ -94,7 +100,8 @@ QString KrakenFeed::topicFor(const Subscription& s) const {
     return {};
 }
 
-QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringList& topics) {
+QList<QByteArray> KrakenFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* method = control == Control::Subscribe ? "subscribe" : "unsubscribe";
     // Group by channel (and interval for ohlc): one message per group carries a symbol list.
     std::map<QString, QStringList> groups;
     bool anyBook = false;
@@ -123,10 +130,6 @@ QList<QByteArray> KrakenFeed::methodMessages(const char* method, const QStringLi
         });
     }
     return out;
-}
-
-QList<QByteArray> KrakenFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return methodMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {

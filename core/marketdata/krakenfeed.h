@@ -33,9 +33,7 @@ public:
     static FeedConfig defaultConfig();
     explicit KrakenFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
     void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 720; }
 
     /// Price/qty precision of a pair for the book checksum (normally from the instrument channel).
     void setPrecision(const std::string& symbol, int pricePrecision, int qtyPrecision);
@@ -49,10 +47,8 @@ protected:
     void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                        BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
-    int defaultMaxTopicsPerConnection() const override { return 1000; }
 
 private:
-    QList<QByteArray> methodMessages(const char* method, const QStringList& topics);
     int bookDepth() const;
     void onBook(const kraken::Event& ev);
 

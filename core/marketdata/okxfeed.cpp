@@ -45,10 +45,19 @@ FeedConfig OkxFeed::defaultConfig() {
     return c;
 }
 
-OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
-    : ExchangeFeed(QStringLiteral("OKX"), std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
+namespace {
+/// Fixed by the venue's API (EXCHANGES.md).
+const VenueTraits kOkxFeedTraits{.supportsTimeframe = [](Timeframe tf) { return okx::barFor(tf).has_value(); },
+                                 .maxBarsPerRequest = 100,
+                                 .instruments = {.path = "/api/v5/public/instruments",
+                                                 .queryKey = "instType",
+                                                 .queryValue = "SPOT",
+                                                 .what = "instruments",
+                                                 .parse = &okx::parseInstruments}};
+}  // namespace
 
-bool OkxFeed::supportsTimeframe(Timeframe tf) const { return okx::barFor(tf).has_value(); }
+OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
+    : ExchangeFeed(QStringLiteral("OKX"), kOkxFeedTraits, std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
 
 QString OkxFeed::topicFor(const Subscription& s) const {
     const QString inst = QString::fromStdString(s.instrument.symbol);
@@ -74,7 +83,8 @@ QUrl OkxFeed::connectUrl(const QString& endpoint, const QStringList& topics, QSt
     return endpoint == kBusiness ? m_config.wsUrl2 : m_config.wsUrl;
 }
 
-QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics) {
+QList<QByteArray> OkxFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
+    const char* op = control == Control::Subscribe ? "subscribe" : "unsubscribe";
     return detail::batched(topics, kMaxArgsPerMessage, [&](const QStringList& batch) -> QByteArray {
         QByteArray args;
         for (const QString& t : batch) {
@@ -85,10 +95,6 @@ QList<QByteArray> OkxFeed::opMessages(const char* op, const QStringList& topics)
         return "{\"id\":\"" + QByteArray::number(static_cast<qlonglong>(m_nextId++)) + "\",\"op\":\"" + op + "\",\"args\":[" +
             args + "]}";
     });
-}
-
-QList<QByteArray> OkxFeed::controlMessages(Control op, const QString&, const QStringList& topics) {
-    return opMessages(op == Control::Subscribe ? "subscribe" : "unsubscribe", topics);
 }
 
 void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
@@ -168,14 +174,6 @@ void OkxFeed::onBook(const okx::Event& ev) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-void OkxFeed::fetchInstruments(InstrumentsCallback callback) {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("instType"), QStringLiteral("SPOT"));
-    restGet(
-        QStringLiteral("/api/v5/public/instruments"), q, 1, "instruments",
-        [v = venue().toStdString()](const QByteArray& body) { return okx::parseInstruments(body, v); }, callback);
-}
 
 void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
                             BarsPageCallback callback) {

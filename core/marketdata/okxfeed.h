@@ -34,10 +34,6 @@ public:
     static FeedConfig defaultConfig();
     explicit OkxFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
-    bool supportsTimeframe(Timeframe tf) const override;
-    void fetchInstruments(InstrumentsCallback callback) override;
-    int maxBarsPerRequest() const override { return 100; }
-
 protected:
     QString topicFor(const Subscription& s) const override;
     QString endpointFor(const Subscription& s) const override;
@@ -48,7 +44,6 @@ protected:
                        BarsPageCallback callback) override;
 
 private:
-    QList<QByteArray> opMessages(const char* op, const QStringList& topics);
     void onBook(const okx::Event& ev);
 
     okx::Event m_event;

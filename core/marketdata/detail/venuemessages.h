@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <map>
 
 namespace kairos::marketdata::detail {
 
@@ -15,6 +16,17 @@ template <class Make>
 QList<QByteArray> batched(const QStringList& items, qsizetype perBatch, Make make) {
     QList<QByteArray> out;
     for (qsizetype i = 0; i < items.size(); i += perBatch) out.append(make(items.mid(i, std::min(perBatch, items.size() - i))));
+    return out;
+}
+
+/// Topics spelled "channel|product" grouped by channel (Coinbase's subscribe messages list
+/// products per channel).
+inline std::map<QString, QStringList> productsByChannel(const QStringList& topics) {
+    std::map<QString, QStringList> out;
+    for (const QString& t : topics) {
+        const qsizetype bar = t.indexOf(QLatin1Char('|'));
+        out[t.left(bar)].append(t.mid(bar + 1));
+    }
     return out;
 }
 
