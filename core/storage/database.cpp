@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace kairos::storage {
 
@@ -116,16 +118,40 @@ QByteArray fileUri(const QString& path, const char* query) {
 
 }  // namespace
 
+namespace {
+// Files the integrity check found sound that are still open in this process, with their number of
+// connections. The terminal opens one profile on several threads (GUI, import, recorder, chart
+// history, backtests); only the first connection pays for the check. Once the last one closes, the
+// next open checks again, so a file damaged while nothing had it open is still caught.
+std::mutex g_soundMutex;
+std::map<QString, int> g_soundOpen;
+
+bool isOpenAndSound(const QString& file) {
+    const std::lock_guard lock(g_soundMutex);
+    return g_soundOpen.count(file) > 0;
+}
+void holdSound(const QString& file) {
+    const std::lock_guard lock(g_soundMutex);
+    ++g_soundOpen[file];
+}
+void releaseSound(const QString& file) {
+    const std::lock_guard lock(g_soundMutex);
+    if (auto it = g_soundOpen.find(file); it != g_soundOpen.end() && --it->second == 0) g_soundOpen.erase(it);
+}
+}  // namespace
+
 struct Database::Impl {
     sqlite3* db = nullptr;
     QString path;
     int schemaVersion = 0;
     bool readOnly = false;
     std::string damage;
+    QString soundFile;  ///< canonical path held in the sound-files registry, if any
 
     ~Impl() {
         // close_v2 defers the close until statements still held elsewhere are finalized.
         if (db != nullptr) sqlite3_close_v2(db);
+        if (!soundFile.isEmpty()) releaseSound(soundFile);
     }
 };
 
@@ -247,12 +273,19 @@ Result<std::unique_ptr<Database>> detail::openWithMigrations(const QString& path
     // import) can spread the damage, so a damaged file is never written. Read-only opens go on
     // with a warning and read what SQLite still can.
     if (*objects > 0) {
-        auto damage = damageFound(db, info.size());
-        if (!damage) return makeError("cannot open " + where + ": " + damage.message());
-        if (!damage->empty()) {
-            const std::string what = where + " is damaged (SQLite's integrity check: " + *damage + ").";
-            if (!readOnly) return makeError(what + " It was left untouched. " + damagedAdvice(path));
-            self->d->damage = what + " " + damagedAdvice(path);
+        const QString file = info.canonicalFilePath();
+        if (!isOpenAndSound(file)) {
+            auto damage = damageFound(db, info.size());
+            if (!damage) return makeError("cannot open " + where + ": " + damage.message());
+            if (!damage->empty()) {
+                const std::string what = where + " is damaged (SQLite's integrity check: " + *damage + ").";
+                if (!readOnly) return makeError(what + " It was left untouched. " + damagedAdvice(path));
+                self->d->damage = what + " " + damagedAdvice(path);
+            }
+        }
+        if (self->d->damage.empty()) {
+            holdSound(file);
+            self->d->soundFile = file;
         }
     }
 

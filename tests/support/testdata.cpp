@@ -25,10 +25,10 @@ std::string sharedData(const std::string& relative) {
 }
 
 std::string realData(const std::string& relative) {
-    const std::string shared = sharedData(relative);
+    std::string shared = sharedData(relative);
     if (!shared.empty() && std::filesystem::exists(shared)) return shared;
     // The bundled copies keep their file names but sit at the top of resources/data.
-    const std::string bundled = resourcesData(relative);
+    std::string bundled = resourcesData(relative);
     if (std::filesystem::exists(bundled)) return bundled;
     return resourcesData(std::filesystem::path(relative).filename().string());
 }
@@ -48,6 +48,19 @@ std::string readFile(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+bool invertMiddleBlock(const std::string& path) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    if (!f) return false;
+    f.seekg(0, std::ios::end);
+    const std::streamoff at = static_cast<std::streamoff>(f.tellg()) / 2 / 4096 * 4096;
+    std::vector<char> block(4096);
+    f.seekg(at);
+    if (!f.read(block.data(), static_cast<std::streamsize>(block.size()))) return false;
+    for (char& c : block) c = static_cast<char>(~c);
+    f.seekp(at);
+    return static_cast<bool>(f.write(block.data(), static_cast<std::streamsize>(block.size())).flush());
 }
 
 }  // namespace kairos::test

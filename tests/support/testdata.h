@@ -18,5 +18,8 @@ std::string fixture(const std::string& relative);
 std::string tempDir();
 /// Whole file as bytes; throws std::runtime_error when unreadable (a test setup failure).
 std::string readFile(const std::string& path);
+/// Damages a file as a bad sector or a torn copy would: inverts every bit of the 4 KiB block in the
+/// middle. False when the file cannot be opened, read or written back.
+bool invertMiddleBlock(const std::string& path);
 
 }  // namespace kairos::test

@@ -41,24 +41,13 @@ QString realProfile() {
     return QDir(dir).filePath(QStringLiteral("kairos.sqlite"));
 }
 
-/// Inverts every bit of 4 KiB in the middle of the file (a bad sector, a torn copy).
-void invertMiddle(const QString& path) {
-    QFile f(path);
-    ASSERT_TRUE(f.open(QIODevice::ReadWrite));
-    const qint64 at = f.size() / 2 / 4096 * 4096;
-    ASSERT_TRUE(f.seek(at));
-    QByteArray block = f.read(4096);
-    for (char& c : block) c = static_cast<char>(~c);
-    ASSERT_TRUE(f.seek(at));
-    ASSERT_EQ(f.write(block), 4096);
-}
 }  // namespace
 
 TEST(DatabaseIntegrity, DamagedRealProfileIsRefusedForWritingAndLeftUnchanged) {
     // GIVEN a real profile database (closed cleanly: no -wal beside it) with 4 KiB inverted
     const QString path = realProfile();
     ASSERT_FALSE(QFileInfo::exists(path + QStringLiteral("-wal")));
-    invertMiddle(path);
+    ASSERT_TRUE(kairos::test::invertMiddleBlock(path.toStdString()));
     const QByteArray before = fileHash(path);
     // WHEN it is opened for writing
     auto db = Database::open(path);
@@ -72,7 +61,7 @@ TEST(DatabaseIntegrity, DamagedRealProfileIsRefusedForWritingAndLeftUnchanged) {
 
 TEST(DatabaseIntegrity, DamagedProfileStillOpensReadOnlyWithAWarning) {
     const QString path = realProfile();
-    invertMiddle(path);
+    ASSERT_TRUE(kairos::test::invertMiddleBlock(path.toStdString()));
     const QByteArray before = fileHash(path);
     // WHEN it is opened read-only
     auto db = Database::open(path, OpenMode::ReadOnly);
