@@ -5,6 +5,8 @@
 #include <QCursor>
 #include <QDir>
 #include <QFileDialog>
+#include <QImage>
+#include <QSaveFile>
 #include <QToolTip>
 
 namespace kairos::charts::detail {
@@ -14,7 +16,16 @@ bool exportPng(ChartCore& core, const QString& path) {
     core.exporting = true;
     core.dirty |= ChartCore::DirtyFull;
     core.frame(QCustomPlot::rpImmediateRefresh);
-    const bool ok = core.plot->savePng(path, 0, 0, 1.0, -1);
+    // Rendered as QCustomPlot::savePng does (96 dpi), but written through QSaveFile: a full disk or
+    // a crash leaves the previous file whole and no temporary file behind.
+    QImage image = core.plot->toPixmap(0, 0, 1.0).toImage();
+    const int dotsPerMeter = static_cast<int>(96 / 0.0254);
+    image.setDotsPerMeterX(dotsPerMeter);
+    image.setDotsPerMeterY(dotsPerMeter);
+    // Unbuffered: Qt 6.4's commit() ignores a failed final flush and would rename a truncated file over.
+    QSaveFile file(path);
+    const bool ok =
+        !image.isNull() && file.open(QIODevice::WriteOnly | QIODevice::Unbuffered) && image.save(&file, "PNG") && file.commit();
     core.exporting = false;
     core.requestFrame(ChartCore::DirtyOverlay);
     if (!ok) qWarning("chart image not written to %s", qPrintable(QDir::toNativeSeparators(path)));

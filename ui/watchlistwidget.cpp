@@ -471,8 +471,11 @@ bool WatchlistWidget::exportFile(const QString& path) const {
     for (int r = 0; r < m_model->rowCount(); ++r) w.items.push_back({m_model->instrumentAt(r), m_model->isFavourite(r)});
     const std::string text = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ? storage::watchlistToJson(w)
                                                                                          : storage::watchlistToCsv(w.items);
-    QSaveFile f(path);  // atomic replace: a crash never leaves half a file
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 || !f.commit()) {
+    // Atomic replace: a crash never leaves half a file. Unbuffered, so that a full disk fails the
+    // write itself: Qt 6.4's commit() ignores a failed final flush and renames a truncated file over.
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) || f.write(text.data(), static_cast<qint64>(text.size())) < 0 ||
+        !f.commit()) {
         const_cast<WatchlistWidget*>(this)->showStatus(tr("Cannot write %1: %2").arg(path, f.errorString()), true);
         return false;
     }

@@ -285,8 +285,10 @@ void VenueDirectory::refresh(const QString& venue) {
         st.error.clear();
         st.instruments = std::move(*list);
         QDir().mkpath(m_cacheDir);
-        QSaveFile file(cachePath(v));  // atomic replace: a crash leaves the old list
-        if (file.open(QIODevice::WriteOnly)) {
+        // Atomic replace: a crash leaves the old list. Unbuffered, so that a full disk fails the write
+        // itself: Qt 6.4's commit() ignores a failed final flush and renames a truncated file over.
+        QSaveFile file(cachePath(v));
+        if (file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             file.write(instrumentsToJson(st.instruments));
             if (!file.commit()) st.error = tr("could not write %1: %2").arg(file.fileName(), file.errorString());
         } else {
