@@ -74,7 +74,7 @@ struct BinanceKit {
         return f.publish(stream(), data.toUtf8());
     }
     static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, "t", "x"); }
-    static int candleRequests(const Fake& f) { return f.http.requestCount(QStringLiteral("/api/v3/klines")); }
+    static QString candlePath() { return QStringLiteral("/api/v3/klines"); }
 };
 
 struct BybitKit {
@@ -94,7 +94,7 @@ struct BybitKit {
         return f.publish(stream(), text);
     }
     static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, "start", "confirm"); }
-    static int candleRequests(const Fake& f) { return f.http.requestCount(QStringLiteral("/v5/market/kline")); }
+    static QString candlePath() { return QStringLiteral("/v5/market/kline"); }
 };
 
 /// Bars [0, kSeed) are in the store before the feed starts (the last session's), so a fault on
@@ -224,7 +224,7 @@ TYPED_TEST_P(NetworkFault, DroppedFramesAreBackfilledOverRest) {
     // THEN each hole was seen once and fetched, and the store equals the source
     this->expectStoreMatchesSource(201);
     EXPECT_EQ(this->gaps->size(), 3);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 3);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 3);
     EXPECT_EQ(this->proxy.count(Fault::Drop), 8);
     EXPECT_EQ(this->feed->malformedCount(), 0u);
 }
@@ -250,7 +250,7 @@ TYPED_TEST_P(NetworkFault, DelayedFramesArriveLateWithoutABackfill) {
     EXPECT_EQ(this->proxy.count(Fault::Hold), 24);
     EXPECT_EQ(this->proxy.heldFrames(), 0);
     EXPECT_EQ(this->gaps->size(), 0);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 0);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 0);
 }
 
 TYPED_TEST_P(NetworkFault, TruncatedFramesAreCountedAsMalformedAndBackfilled) {
@@ -267,7 +267,7 @@ TYPED_TEST_P(NetworkFault, TruncatedFramesAreCountedAsMalformedAndBackfilled) {
     this->expectStoreMatchesSource(171);
     EXPECT_EQ(this->feed->malformedCount(), 4u);
     EXPECT_EQ(this->gaps->size(), 3);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 3);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 3);
     EXPECT_EQ(this->feed->reconnectCount(), 0);
 }
 
@@ -285,7 +285,7 @@ TYPED_TEST_P(NetworkFault, DuplicatedFramesAreStoredOnce) {
     this->expectStoreMatchesSource(161);
     EXPECT_EQ(this->proxy.count(Fault::Duplicate), 102);
     EXPECT_EQ(this->gaps->size(), 0);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 0);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 0);
     EXPECT_EQ(this->feed->invalidCount(), 0u);
 }
 
@@ -305,7 +305,7 @@ TYPED_TEST_P(NetworkFault, ReorderedFramesEndInTheStoreInOrder) {
     this->expectStoreMatchesSource(141);
     EXPECT_EQ(this->proxy.count(Fault::PassThenRelease), 2);
     EXPECT_EQ(this->gaps->size(), 2);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 2);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 2);
 }
 
 TYPED_TEST_P(NetworkFault, CutConnectionsReconnectWithBackoffAndBackfill) {
@@ -328,8 +328,23 @@ TYPED_TEST_P(NetworkFault, CutConnectionsReconnectWithBackoffAndBackfill) {
     EXPECT_EQ(proxy.forwardedConnections(), 3);
     EXPECT_GE(this->feed->reconnectCount(), 2);
     EXPECT_EQ(this->gaps->size(), 2);
-    EXPECT_EQ(Kit::candleRequests(this->fake), 2);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 2);
     EXPECT_EQ(this->feed->status().state, FeedState::Live);
+}
+
+TYPED_TEST_P(NetworkFault, ABackfillAnsweredWithServerErrorsIsRetried) {
+    using Kit = TypeParam;
+    // GIVEN a lost close whose backfill meets two "503 Service Unavailable" answers first
+    this->at(110, true, Fault::Drop);
+    for (int i = 0; i < 2; ++i)
+        this->fake.http.queueReply(Kit::candlePath(), test::HttpReply::json(R"({"msg":"Service Unavailable"})", 503));
+    // WHEN the stream plays bars 100..130
+    this->play(100, 130);
+    ASSERT_FALSE(this->HasFatalFailure());
+    // THEN the request was retried with back-off until it succeeded, and the store equals the source
+    this->expectStoreMatchesSource(131);
+    EXPECT_EQ(this->gaps->size(), 1);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 3);
 }
 
 TYPED_TEST_P(NetworkFault, SeededMixOfEveryFaultLeavesTheStoreComplete) {
@@ -382,7 +397,7 @@ TYPED_TEST_P(NetworkFault, SeededMixOfEveryFaultLeavesTheStoreComplete) {
 REGISTER_TYPED_TEST_SUITE_P(NetworkFault, DroppedFramesAreBackfilledOverRest, DelayedFramesArriveLateWithoutABackfill,
                             TruncatedFramesAreCountedAsMalformedAndBackfilled, DuplicatedFramesAreStoredOnce,
                             ReorderedFramesEndInTheStoreInOrder, CutConnectionsReconnectWithBackoffAndBackfill,
-                            SeededMixOfEveryFaultLeavesTheStoreComplete);
+                            ABackfillAnsweredWithServerErrorsIsRetried, SeededMixOfEveryFaultLeavesTheStoreComplete);
 INSTANTIATE_TYPED_TEST_SUITE_P(Binance, NetworkFault, ::testing::Types<BinanceKit>);
 INSTANTIATE_TYPED_TEST_SUITE_P(Bybit, NetworkFault, ::testing::Types<BybitKit>);
 
