@@ -57,6 +57,9 @@ std::optional<BarKey> barKeyOf(const QByteArray& payload, const char* timeField,
 QString num(const Price& p) { return QString::fromStdString(p.toString()); }
 QString num(const Quantity& q) { return QString::fromStdString(q.toString()); }
 
+}  // namespace
+
+// The kits are outside the anonymous namespace so that CTest names read NetworkFaultBinance.X<BinanceKit>.
 struct BinanceKit {
     using Fake = test::FakeBinance;
     static InstrumentId instrument() { return {"BINANCE", "BTCUSDT"}; }
@@ -96,6 +99,8 @@ struct BybitKit {
     static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, "start", "confirm"); }
     static QString candlePath() { return QStringLiteral("/v5/market/kline"); }
 };
+
+namespace {
 
 /// Bars [0, kSeed) are in the store before the feed starts (the last session's), so a fault on
 /// the very first live bar is detected too.
@@ -398,7 +403,7 @@ REGISTER_TYPED_TEST_SUITE_P(NetworkFault, DroppedFramesAreBackfilledOverRest, De
                             TruncatedFramesAreCountedAsMalformedAndBackfilled, DuplicatedFramesAreStoredOnce,
                             ReorderedFramesEndInTheStoreInOrder, CutConnectionsReconnectWithBackoffAndBackfill,
                             ABackfillAnsweredWithServerErrorsIsRetried, SeededMixOfEveryFaultLeavesTheStoreComplete);
-INSTANTIATE_TYPED_TEST_SUITE_P(Binance, NetworkFault, ::testing::Types<BinanceKit>);
-INSTANTIATE_TYPED_TEST_SUITE_P(Bybit, NetworkFault, ::testing::Types<BybitKit>);
+INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBinance, NetworkFault, ::testing::Types<BinanceKit>);
+INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBybit, NetworkFault, ::testing::Types<BybitKit>);
 
 }  // namespace
