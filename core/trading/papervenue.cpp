@@ -142,6 +142,7 @@ Status PaperVenue::reset(const Money& startingCash) {
     m_portfolio = Portfolio(*cash, ms);
     m_fills.clear();
     m_finalOrders.clear();
+    m_unsaved.clear();
     Q_EMIT accountReset();
     Q_EMIT portfolioChanged();
     return {};
@@ -151,9 +152,14 @@ void PaperVenue::handle(const OrderEvents& events) {
     if (events.empty()) return;
     // Durable first, then announced: a crash after this line loses nothing the user was told.
     if (m_store) {
-        if (auto s = m_store->record(events, m_sim->nextOrderId(), m_sim->nextFillId()); !s) {
+        // A batch that could not be written (a full disk) is written with the next one, in order,
+        // so the journal catches up once there is room instead of lacking what was shown meanwhile.
+        m_unsaved.insert(m_unsaved.end(), events.begin(), events.end());
+        if (auto s = m_store->record(m_unsaved, m_sim->nextOrderId(), m_sim->nextFillId()); !s) {
             m_storageError = QString::fromStdString("paper trading could not be saved: " + s.message());
             Q_EMIT storageFailed(m_storageError);
+        } else {
+            m_unsaved.clear();
         }
     }
     bool booked = false;

@@ -105,7 +105,8 @@ Q_SIGNALS:
     void accountReset();
     /// A new price for `id` (trade or quote).
     void priceChanged(const kairos::InstrumentId& id);
-    /// Writing to the profile database failed; the venue keeps running in memory.
+    /// Writing to the profile database failed; the venue keeps running in memory and writes what
+    /// was not saved with the next change (so the journal catches up once the disk has room).
     void storageFailed(const QString& message);
 
 private:
@@ -119,6 +120,7 @@ private:
     Portfolio m_portfolio;
     std::vector<Fill> m_fills;
     std::vector<Order> m_finalOrders;  // final orders read back from storage (the simulator holds open ones)
+    OrderEvents m_unsaved;             // changes a failed write could not store yet (written with the next batch)
     std::function<std::optional<Instrument>(const InstrumentId&)> m_resolver;
     std::unordered_map<InstrumentId, Instrument> m_instruments;  // rules seen, kept across reset()
     std::unordered_map<InstrumentId, Quote> m_quotes;
