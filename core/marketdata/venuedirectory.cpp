@@ -114,7 +114,7 @@ Result<std::vector<Instrument>> instrumentsFromJson(const QByteArray& json) {
     std::vector<Instrument> out;
     out.reserve(static_cast<std::size_t>(doc.array().size()));
     int index = 0;
-    for (const QJsonValue& v : doc.array()) {
+    for (const auto& v : doc.array()) {
         const QJsonObject o = v.toObject();
         const std::string where = "instrument " + std::to_string(index++);
         Instrument i;
@@ -139,7 +139,7 @@ Result<std::vector<Instrument>> instrumentsFromJson(const QByteArray& json) {
     return out;
 }
 
-VenueDirectory::VenueDirectory(QString cacheDir, QStringList enabledVenues, const QSettings* settings, QObject* parent)
+VenueDirectory::VenueDirectory(QString cacheDir, const QStringList& enabledVenues, const QSettings* settings, QObject* parent)
     : QObject(parent), m_cacheDir(std::move(cacheDir)), m_settings(settings) {
     for (const QString& v : enabledVenues)
         if (!m_enabled.contains(v.toUpper())) m_enabled << v.toUpper();

@@ -182,7 +182,8 @@ void expectConsistent(const std::string& dir, const Announced& seen) {
     }
     // Everything announced is stored as announced (a kill may only lose what nobody was told).
     for (const auto& [id, f] : seen.fills) {
-        const auto it = std::find_if(snap->fills.begin(), snap->fills.end(), [&](const Fill& s) { return s.fillId == id; });
+        const std::uint64_t fillId = id;  // (a structured binding cannot be captured before C++20 compilers caught up)
+        const auto it = std::find_if(snap->fills.begin(), snap->fills.end(), [&](const Fill& s) { return s.fillId == fillId; });
         ASSERT_NE(it, snap->fills.end()) << "announced fill " << id << " is not stored";
         EXPECT_EQ(std::to_string(it->orderId), f[0]);
         EXPECT_EQ(it->price.toString(), f[1]);
