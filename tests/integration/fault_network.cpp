@@ -76,7 +76,8 @@ struct BinanceKit {
                 .arg(num(b.open), num(b.close), num(b.high), num(b.low), num(b.volume), closed ? "true" : "false");
         return f.publish(stream(), data.toUtf8());
     }
-    static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, "t", "x"); }
+    static constexpr const char* kTimeField = "t";
+    static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, kTimeField, "x"); }
     static QString candlePath() { return QStringLiteral("/api/v3/klines"); }
 };
 
@@ -96,7 +97,8 @@ struct BybitKit {
                 .arg(num(b.open), num(b.close), num(b.high), num(b.low), num(b.volume), closed ? "true" : "false");
         return f.publish(stream(), text);
     }
-    static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, "start", "confirm"); }
+    static constexpr const char* kTimeField = "start";
+    static std::optional<BarKey> barKey(const QByteArray& payload) { return barKeyOf(payload, kTimeField, "confirm"); }
     static QString candlePath() { return QStringLiteral("/v5/market/kline"); }
 };
 
@@ -276,6 +278,29 @@ TYPED_TEST_P(NetworkFault, TruncatedFramesAreCountedAsMalformedAndBackfilled) {
     EXPECT_EQ(this->feed->reconnectCount(), 0);
 }
 
+TYPED_TEST_P(NetworkFault, CorruptedValuesAreCountedAsInvalidAndBackfilled) {
+    using Kit = TypeParam;
+    // GIVEN a close and an update whose bar open time is moved 1 ms off the minute grid (valid JSON)
+    this->proxy.setCorruption([](const QByteArray& payload) {
+        QString text = QString::fromUtf8(payload);
+        const QRegularExpression time(QStringLiteral("\"%1\":(\\d+)").arg(QLatin1String(Kit::kTimeField)));
+        const auto m = time.match(text);
+        text.replace(m.capturedStart(1), m.capturedLength(1), QString::number(m.captured(1).toLongLong() + 1));
+        return text.toUtf8();
+    });
+    this->at(110, true, Fault::Corrupt);
+    this->at(130, false, Fault::Corrupt);
+    // WHEN the stream plays bars 100..140
+    this->play(100, 140);
+    ASSERT_FALSE(this->HasFatalFailure());
+    // THEN both are skipped and counted as invalid (not malformed), the lost close is fetched
+    this->expectStoreMatchesSource(141);
+    EXPECT_EQ(this->feed->invalidCount(), 2u);
+    EXPECT_EQ(this->feed->malformedCount(), 0u);
+    EXPECT_EQ(this->gaps->size(), 1);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 1);
+}
+
 TYPED_TEST_P(NetworkFault, DuplicatedFramesAreStoredOnce) {
     using Kit = TypeParam;
     // GIVEN every frame of bars 100..150 sent twice
@@ -400,9 +425,10 @@ TYPED_TEST_P(NetworkFault, SeededMixOfEveryFaultLeavesTheStoreComplete) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(NetworkFault, DroppedFramesAreBackfilledOverRest, DelayedFramesArriveLateWithoutABackfill,
-                            TruncatedFramesAreCountedAsMalformedAndBackfilled, DuplicatedFramesAreStoredOnce,
-                            ReorderedFramesEndInTheStoreInOrder, CutConnectionsReconnectWithBackoffAndBackfill,
-                            ABackfillAnsweredWithServerErrorsIsRetried, SeededMixOfEveryFaultLeavesTheStoreComplete);
+                            TruncatedFramesAreCountedAsMalformedAndBackfilled, CorruptedValuesAreCountedAsInvalidAndBackfilled,
+                            DuplicatedFramesAreStoredOnce, ReorderedFramesEndInTheStoreInOrder,
+                            CutConnectionsReconnectWithBackoffAndBackfill, ABackfillAnsweredWithServerErrorsIsRetried,
+                            SeededMixOfEveryFaultLeavesTheStoreComplete);
 INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBinance, NetworkFault, ::testing::Types<BinanceKit>);
 INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBybit, NetworkFault, ::testing::Types<BybitKit>);
 

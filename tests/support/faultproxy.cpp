@@ -184,6 +184,9 @@ void FaultProxy::apply(Connection& c, Fault fault, const QByteArray& frame, cons
     case Fault::Truncate:
         c.client->write(encodeFrame(opcode, payload.left(payload.size() / 2)));
         return;
+    case Fault::Corrupt:
+        c.client->write(m_corrupt ? encodeFrame(opcode, m_corrupt(payload)) : frame);
+        return;
     case Fault::Hold:
         c.held.push_back(frame);
         return;

@@ -2,7 +2,7 @@
 // FaultProxy: a local TCP proxy for WebSocket connections between a feed and a local venue (the
 // fakes of fakeservers.h), for fault-injection tests. It forwards the client's bytes unchanged,
 // relays the venue's handshake answer, then parses the venue's frames and asks a rule what to do
-// with each whole data message: pass it, drop it, send it twice, cut its payload short, hold it
+// with each whole data message: pass it, drop it, send it twice, cut its payload short or change it, hold it
 // back (released later behind or ahead of another frame: a delay or a reordering), or cut the
 // connection (cleanly between frames or in the middle of one). It can also refuse connections.
 //
@@ -35,6 +35,7 @@ public:
         Drop,             ///< never forwarded
         Duplicate,        ///< forwarded twice in a row
         Truncate,         ///< forwarded with the first half of its payload only (a well-formed frame)
+        Corrupt,          ///< forwarded with its payload changed by setCorruption()'s function
         Hold,             ///< kept back until a later frame's rule releases the held frames
         PassThenRelease,  ///< forwarded, then the held frames in their order (they arrive late: reordered)
         ReleaseThenPass,  ///< the held frames in their order, then this one (a pure delay)
@@ -61,6 +62,9 @@ public:
 
     /// Decides each data message; without a rule every message passes.
     void setRule(Rule rule) { m_rule = std::move(rule); }
+    /// How Fault::Corrupt changes a payload (e.g. an impossible value in valid JSON); without one
+    /// the payload passes unchanged.
+    void setCorruption(std::function<QByteArray(const QByteArray&)> corrupt) { m_corrupt = std::move(corrupt); }
     /// The next `n` connections are accepted and reset at once, before any byte is read.
     void refuseNextConnections(int n) { m_refuseNext = n; }
     /// Aborts every connection now (a network failure).
@@ -93,6 +97,7 @@ private:
     QUrl m_upstream;
     QTcpServer* m_server = nullptr;
     Rule m_rule;
+    std::function<QByteArray(const QByteArray&)> m_corrupt;
     std::map<int, std::unique_ptr<Connection>> m_connections;
     std::map<Fault, int> m_counts;
     int m_nextConnection = 0;
