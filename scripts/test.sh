@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README "Quick start"): installs missing Debian packages, configures and builds
-# the `ci` preset incrementally (ccache), checks the style (scripts/lint.sh), then runs every test
-# with CTest.
-# Extra arguments go to ctest (e.g. scripts/test.sh -R Decimal).
+# the `ci` preset incrementally (ccache), checks the style (scripts/lint.sh), runs every test with
+# CTest, then the sanitizer stage (scripts/sanitize.sh: the non-GUI suite under ASan/UBSan/LSan and
+# a fixed-length run of every fuzz target).
+# Extra arguments go to ctest and skip the sanitizer stage (e.g. scripts/test.sh -R Decimal);
+# KAIROS_SANITIZE=0 skips it too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/bootstrap.sh
@@ -19,15 +21,9 @@ echo "test.sh: build took $(( $(date +%s) - start )) s"
 lint_start=$(date +%s)
 KAIROS_JOBS="$jobs" scripts/lint.sh
 echo "test.sh: lint took $(( $(date +%s) - lint_start )) s"
-# A throwaway session bus with an unlocked Secret Service, so the OS-keychain tests use the real
-# keychain (recipe: shared/reference/PLATFORM.md). Everything else runs inside it unchanged.
+# The keychain tests need a Secret Service: scripts/with-keyring.sh gives them a throwaway one.
 export QT_QPA_PLATFORM=offscreen
-ctest_cmd=(ctest --preset ci --parallel "$jobs" "$@")
-if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
-  export XDG_RUNTIME_DIR; XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 "$XDG_RUNTIME_DIR"
-  keyring_home=$(mktemp -d)
-  HOME="$keyring_home" dbus-run-session -- sh -c \
-    'echo -n kairos-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' sh "${ctest_cmd[@]}"
-else
-  "${ctest_cmd[@]}"
+scripts/with-keyring.sh ctest --preset ci --parallel "$jobs" "$@"
+if [ $# -eq 0 ] && [ "${KAIROS_SANITIZE:-1}" != 0 ]; then
+  KAIROS_JOBS="$jobs" scripts/sanitize.sh
 fi

@@ -198,7 +198,9 @@ private:
 class Wma {
 public:
     explicit Wma(int period)
-        : m_period(period), m_div(period * (period + 1) / 2.0), m_ring(static_cast<std::size_t>(period), 0.0) {
+        : m_period(period),
+          m_div(static_cast<double>(period) * (period + 1) / 2.0),
+          m_ring(static_cast<std::size_t>(period), 0.0) {
         assert(period >= 1);
     }
     int warmup() const { return m_period - 1; }

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <limits>
 
 namespace kairos::marketdata::coinbase_at {
 
@@ -41,6 +42,7 @@ bool readIntString(JsonScanner& sc, std::int64_t& out) {
     std::int64_t v = 0;
     for (char c : t) {
         if (c < '0' || c > '9') return false;
+        if (v > (std::numeric_limits<std::int64_t>::max() - (c - '0')) / 10) return false;  // does not fit 64 bits
         v = v * 10 + (c - '0');
     }
     out = v;

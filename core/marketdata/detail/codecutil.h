@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <string>
@@ -133,7 +134,10 @@ inline int readBarRow(JsonScanner& sc, std::initializer_list<BarColumn> columns,
             ok = sc.readInt(b.openTimeMs);
             break;
         case BarColumn::OpenSec:
-            ok = sc.readInt(secs), b.openTimeMs = secs * 1000;
+            // A time that does not fit in milliseconds is malformed (no overflow on the way).
+            ok = sc.readInt(secs) && secs <= std::numeric_limits<std::int64_t>::max() / 1000 &&
+                secs >= std::numeric_limits<std::int64_t>::min() / 1000;
+            b.openTimeMs = ok ? secs * 1000 : 0;
             break;
         case BarColumn::Open:
             ok = readDec(sc, b.open);

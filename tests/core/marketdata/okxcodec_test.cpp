@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 using namespace kairos;
 namespace ok = kairos::marketdata::okx;
 
@@ -12,7 +14,11 @@ namespace {
 
 std::string doc(const std::string& name) { return test::readFile(test::fixture("feeds/okx/docs-examples/" + name)); }
 
-ok::Event decodeOk(const std::string& json) {
+ok::Event decodeOk(const std::string& text) {
+    // The event's string_views point into the text: keep every decoded text alive (the callers
+    // pass temporaries; AddressSanitizer found the views read after the text was freed).
+    static std::deque<std::string> keep;
+    const std::string& json = keep.emplace_back(text);
     ok::Event ev;
     const Status st = ok::decode(json, ev);
     EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.message()) << " in " << json.substr(0, 160);

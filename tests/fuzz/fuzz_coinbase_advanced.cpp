@@ -1,0 +1,18 @@
+// Fuzz target: Coinbase Advanced Trade's WebSocket and REST decoders
+// (core/marketdata/coinbaseatcodec.h).
+#include "marketdata/coinbaseatcodec.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace kairos::marketdata::coinbase_at;
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    Event ev;
+    (void)decode(text, ev);
+    (void)timeframeFor(text);
+    (void)parseCandles(text);
+    (void)parseProducts(QByteArray(text.data(), static_cast<qsizetype>(text.size())));
+    return 0;
+}
