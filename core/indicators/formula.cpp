@@ -313,6 +313,9 @@ NodePtr BarFn<Ind, Feed, Read>::clone() const {
 // ---------------------------------------------------------------------------------------------
 class Parser {
 public:
+    /// How deeply parentheses, function calls and signs may nest.
+    static constexpr int kMaxNesting = 100;
+
     explicit Parser(std::string_view t) : m_t(t) {}
 
     Result<NodePtr> parse() {
@@ -455,6 +458,16 @@ private:
         }
     }
     Result<NodePtr> unary() {
+        // Every nesting (parentheses, function arguments, unary minus) passes through here: bound
+        // it, so that no formula can exhaust the stack (the fuzzer found 4,000 '(' doing so).
+        struct Depth {
+            int& d;
+            explicit Depth(int& depth) : d(++depth) {}
+            ~Depth() { --d; }
+            Depth(const Depth&) = delete;
+            Depth& operator=(const Depth&) = delete;
+        } depth(m_depth);
+        if (m_depth > kMaxNesting) return err("nested more than " + std::to_string(kMaxNesting) + " levels deep");
         if (eat('-')) {
             auto u = unary();
             if (!u) return u;
@@ -578,6 +591,7 @@ private:
 
     std::string_view m_t;
     std::size_t m_pos = 0;
+    int m_depth = 0;
 };
 }  // namespace
 

@@ -132,7 +132,7 @@ constexpr std::array<Field<CandleItem>, 7> kCandleFields{{
     {"start", "start",
      [](JsonScanner& sc, CandleItem& c, std::string_view&) {
          std::int64_t secs = 0;
-         if (!readIntString(sc, secs)) return false;
+         if (!readIntString(sc, secs) || secs > std::numeric_limits<std::int64_t>::max() / 1000) return false;
          c.bar.openTimeMs = secs * 1000;
          return true;
      },

@@ -28,6 +28,11 @@ TEST(FuzzFindings, CoinbaseAdvancedCandleStartWiderThan64BitsIsAnError) {
     const char* body =
         R"({"candles":[{"start":"16395080588888888888888888888888888888888888880","low":"140.21","high":"140.21","open":"140.21","close":"140.21","volume":"56437345"}]})";
     EXPECT_FALSE(marketdata::coinbase_at::parseCandles(body).ok());
+    // 18 digits fit 64 bits as seconds but not as milliseconds.
+    EXPECT_FALSE(
+        marketdata::coinbase_at::parseCandles(
+            R"({"candles":[{"start":"888888888888888888","low":"140.21","high":"140.21","open":"140.21","close":"140.21","volume":"56437345"}]})")
+            .ok());
     const char* real =
         R"({"candles":[{"start":"1639508050","low":"140.21","high":"140.21","open":"140.21","close":"140.21","volume":"56437345"}]})";
     auto bars = marketdata::coinbase_at::parseCandles(real);
