@@ -3,8 +3,6 @@
 #include "marketdata/detail/venuemessages.h"
 
 #include <QDateTime>
-#include <QPointer>
-#include <QUrlQuery>
 
 namespace kairos::marketdata {
 
@@ -56,21 +54,25 @@ std::optional<net::RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(c
 
 // ---------------------------------------------------------------------------------------------
 
-FeedConfig BybitFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.bybit.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://stream.bybit.com/v5/public/spot"));
-    c.ws.pingIntervalMs = 20'000;
-    c.ws.pingText = R"({"req_id":"ping","op":"ping"})";
-    c.ws.idleTimeoutMs = 60'000;
-    c.ws.maxControlPerSecond = 0;
-    c.bookDepth = 50;
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kBybitFeedTraits{.supportsTimeframe = [](Timeframe tf) { return bybit::intervalFor(tf).has_value(); },
+const VenueTraits kBybitFeedTraits{.defaults = {.restUrl = "https://api.bybit.com",
+                                                .wsUrl = "wss://stream.bybit.com/v5/public/spot",
+                                                .pingIntervalMs = 20'000,
+                                                .pingText = R"({"req_id":"ping","op":"ping"})",
+                                                .idleTimeoutMs = 60'000,
+                                                .bookDepth = 50},
+                                   // Newest first (sorted by the base); the default category would be linear.
+                                   .bars = {.path = "/v5/market/kline",
+                                            .what = "kline",
+                                            .keys = {.symbol = "symbol",
+                                                     .interval = "interval",
+                                                     .from = "start",
+                                                     .to = "end",
+                                                     .limit = "limit",
+                                                     .fixed = {"category", "spot"}},
+                                            .interval = &venueSpelling<&bybit::intervalFor>,
+                                            .parse = &bybit::parseKlines},
                                    .maxBarsPerRequest = 1000,
                                    .instruments = {.path = "/v5/market/instruments-info",
                                                    .queryKey = "category",
@@ -78,6 +80,8 @@ const VenueTraits kBybitFeedTraits{.supportsTimeframe = [](Timeframe tf) { retur
                                                    .what = "instruments-info",
                                                    .parse = &bybit::parseInstruments}};
 }  // namespace
+
+FeedConfig BybitFeed::defaultConfig() { return kBybitFeedTraits.defaults.config(); }
 
 BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("BYBIT"), kBybitFeedTraits, std::move(config), std::make_unique<BybitRateLimitPolicy>(),
@@ -188,25 +192,6 @@ void BybitFeed::onBook(const bybit::Event& ev) {
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-// REST
-
-void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                              BarsPageCallback callback) {
-    const auto iv = bybit::intervalFor(tf);
-    if (!iv) return callback(makeError("Bybit has no " + toString(tf) + " klines"));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));  // the default would be linear
-    q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(id.symbol));
-    q.addQueryItem(QStringLiteral("interval"), QString::fromLatin1(iv->data(), static_cast<qsizetype>(iv->size())));
-    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
-    q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(
-        QStringLiteral("/v5/market/kline"), q, 1, "kline",
-        [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

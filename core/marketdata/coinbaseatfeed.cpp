@@ -2,9 +2,6 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
@@ -23,20 +20,22 @@ constexpr std::pair<coinbase_at::EventKind, std::string_view> kKindNames[] = {
 };
 }  // namespace
 
-FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.coinbase.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://advanced-trade-ws.coinbase.com"));
-    c.ws.idleTimeoutMs = 30'000;   // heartbeats arrive every second
-    c.ws.maxControlPerSecond = 8;  // unauthenticated messages: 8 per second per IP
-    c.rest.minIntervalMs = 100;
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kCoinbaseAdvancedFeedTraits{
-    .supportsTimeframe = [](Timeframe tf) { return coinbase_at::granularityFor(tf).has_value(); },
+    .defaults = {.restUrl = "https://api.coinbase.com",
+                 .wsUrl = "wss://advanced-trade-ws.coinbase.com",
+                 .idleTimeoutMs = 30'000,   // heartbeats arrive every second
+                 .maxControlPerSecond = 8,  // unauthenticated messages: 8 per second per IP
+                 .restMinIntervalMs = 100},
+    // UNIX seconds, start and end inclusive bucket times; rows outside the window are dropped by
+    // the base.
+    .bars = {.path = "/api/v3/brokerage/market/products/%1/candles",
+             .keys = {.interval = "granularity", .from = "start", .to = "end", .limit = "limit"},
+             .bounds = BarsRequest::Bounds::LastBucket,
+             .time = BarsRequest::Time::Seconds,
+             .interval = &venueSpelling<&coinbase_at::granularityFor>,
+             .parse = &coinbase_at::parseCandles},
     .maxBarsPerRequest = 350,
     .defaultMaxTopicsPerConnection = 300,
     .instruments = {.path = "/api/v3/brokerage/market/products",
@@ -45,6 +44,8 @@ const VenueTraits kCoinbaseAdvancedFeedTraits{
                     .what = "products",
                     .parse = &coinbase_at::parseProducts}};
 }  // namespace
+
+FeedConfig CoinbaseAdvancedFeed::defaultConfig() { return kCoinbaseAdvancedFeedTraits.defaults.config(); }
 
 CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), kCoinbaseAdvancedFeedTraits, std::move(config),
@@ -163,25 +164,6 @@ void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_
         }
     }
     deliverBook(b.id, b.book, timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                                         BarsPageCallback callback) {
-    const auto g = coinbase_at::granularityFor(tf);
-    if (!g) return callback(makeError("Coinbase Advanced Trade has no " + toString(tf) + " candles"));
-    const auto step = fixedDurationMs(tf);
-    const std::int64_t last = std::max(fromMs, toMs - (step ? *step : 0));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs / 1000));
-    q.addQueryItem(QStringLiteral("end"), QString::number(last / 1000));
-    q.addQueryItem(QStringLiteral("granularity"), sv(*g));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    // Rows outside the window are dropped by the base.
-    restGet(
-        path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

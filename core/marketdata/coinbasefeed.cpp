@@ -2,10 +2,6 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QDateTime>
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
@@ -13,8 +9,6 @@ constexpr int kMaxProductsPerChannel = 100;
 const QString kBookChannel = QStringLiteral("level2_batch");
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
-QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
@@ -30,25 +24,29 @@ constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
 };
 }  // namespace
 
-FeedConfig CoinbaseFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.exchange.coinbase.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://ws-feed.exchange.coinbase.com"));
-    c.ws.pingIntervalMs = 30'000;  // WebSocket ping frames (no ping rule documented)
-    c.ws.idleTimeoutMs = 90'000;
-    c.ws.maxControlPerSecond = 50;  // 100 client messages per second per IP
-    c.rest.minIntervalMs = 100;     // public REST: 10 requests per second per IP
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kCoinbaseFeedTraits{
-    .supportsTimeframe = [](Timeframe tf) { return coinbase::granularityFor(tf).has_value(); },
+    .defaults = {.restUrl = "https://api.exchange.coinbase.com",
+                 .wsUrl = "wss://ws-feed.exchange.coinbase.com",
+                 .pingIntervalMs = 30'000,  // WebSocket ping frames (no ping rule documented)
+                 .idleTimeoutMs = 90'000,
+                 .maxControlPerSecond = 50,  // 100 client messages per second per IP
+                 .restMinIntervalMs = 100},  // public REST: 10 requests per second per IP
+    // start and end are inclusive bucket times; rows may precede start (documented): the base
+    // drops rows outside the window.
+    .bars = {.path = "/products/%1/candles",
+             .keys = {.interval = "granularity", .from = "start", .to = "end"},
+             .bounds = BarsRequest::Bounds::LastBucket,
+             .time = BarsRequest::Time::Iso8601,
+             .interval = &venueSpelling<&coinbase::granularityFor>,
+             .parse = &coinbase::parseCandles},
     .maxBarsPerRequest = 300,
     .defaultMaxTopicsPerConnection = 300,
     .instruments = {.path = "/products", .what = "products", .parse = &coinbase::parseProducts}};
 }  // namespace
+
+FeedConfig CoinbaseFeed::defaultConfig() { return kCoinbaseFeedTraits.defaults.config(); }
 
 CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("COINBASE"), kCoinbaseFeedTraits, std::move(config), std::make_unique<net::RateLimitPolicy>(),
@@ -127,14 +125,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
             QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
-            QPointer<net::WsConnection> conn(shard.conn);
-            const QString why = sv(ev.message);
-            QMetaObject::invokeMethod(
-                this,
-                [conn, why] {
-                    if (conn) conn->reconnectNow(why);
-                },
-                Qt::QueuedConnection);
+            reconnectSoon(shard, sv(ev.message));
         }
         break;
     }
@@ -191,24 +182,6 @@ void CoinbaseFeed::onBook(const coinbase::Event& ev) {
         }
     }
     deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                                 BarsPageCallback callback) {
-    const auto g = coinbase::granularityFor(tf);
-    if (!g) return callback(makeError("Coinbase has no " + toString(tf) + " candles"));
-    // start and end are inclusive bucket times: the window holds at most 300 buckets.
-    const std::int64_t last = std::max(fromMs, toMs - static_cast<std::int64_t>(*g) * 1000);
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("granularity"), QString::number(*g));
-    q.addQueryItem(QStringLiteral("start"), iso(fromMs));
-    q.addQueryItem(QStringLiteral("end"), iso(last));
-    const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    // Rows may precede start (documented): the base drops rows outside the window.
-    restGet(
-        path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -2,9 +2,6 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
@@ -33,28 +30,39 @@ std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(con
     return std::nullopt;
 }
 
-FeedConfig OkxFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://www.okx.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/public"));
-    c.wsUrl2 = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/business"));
-    c.ws.pingIntervalMs = 20'000;
-    c.ws.pingText = "ping";
-    c.ws.idleTimeoutMs = 45'000;
-    c.bookDepth = 400;
-    return c;
+namespace {
+/// Candle rows without the unfinished ones (confirm "0": still forming).
+Result<std::vector<Bar>> parseConfirmedCandles(std::string_view json) {
+    auto bars = okx::parseCandles(json);
+    if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });
+    return bars;
 }
 
-namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kOkxFeedTraits{.supportsTimeframe = [](Timeframe tf) { return okx::barFor(tf).has_value(); },
-                                 .maxBarsPerRequest = 100,
-                                 .instruments = {.path = "/api/v5/public/instruments",
-                                                 .queryKey = "instType",
-                                                 .queryValue = "SPOT",
-                                                 .what = "instruments",
-                                                 .parse = &okx::parseInstruments}};
+const VenueTraits kOkxFeedTraits{
+    .defaults = {.restUrl = "https://www.okx.com",
+                 .wsUrl = "wss://ws.okx.com:8443/ws/v5/public",
+                 .wsUrl2 = "wss://ws.okx.com:8443/ws/v5/business",
+                 .pingIntervalMs = 20'000,
+                 .pingText = "ping",
+                 .idleTimeoutMs = 45'000,
+                 .bookDepth = 400},
+    // before = newer than this ts, after = older than this ts: the window [fromMs, toMs).
+    .bars = {.path = "/api/v5/market/history-candles",
+             .what = "history-candles",
+             .keys = {.symbol = "instId", .interval = "bar", .from = "before", .to = "after", .limit = "limit"},
+             .bounds = BarsRequest::Bounds::Exclusive,
+             .interval = &venueSpelling<&okx::barFor>,
+             .parse = &parseConfirmedCandles},
+    .maxBarsPerRequest = 100,
+    .instruments = {.path = "/api/v5/public/instruments",
+                    .queryKey = "instType",
+                    .queryValue = "SPOT",
+                    .what = "instruments",
+                    .parse = &okx::parseInstruments}};
 }  // namespace
+
+FeedConfig OkxFeed::defaultConfig() { return kOkxFeedTraits.defaults.config(); }
 
 OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("OKX"), kOkxFeedTraits, std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
@@ -125,13 +133,7 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
             reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
         } else if (ev.event == "notice" && ev.code == "64008") {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
-            QPointer<net::WsConnection> conn(shard.conn);
-            QMetaObject::invokeMethod(
-                this,
-                [conn] {
-                    if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)"));
-                },
-                Qt::QueuedConnection);
+            reconnectSoon(shard, QStringLiteral("service upgrade notice (64008)"));
         }
         break;
     case okx::EventKind::Pong:
@@ -171,29 +173,6 @@ void OkxFeed::onBook(const okx::Event& ev) {
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                            BarsPageCallback callback) {
-    const auto bar = okx::barFor(tf);
-    if (!bar) return callback(makeError("OKX has no " + toString(tf) + " candles"));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("instId"), QString::fromStdString(id.symbol));
-    q.addQueryItem(QStringLiteral("bar"), sv(*bar));
-    // after = older than this ts, before = newer than this ts: the window [fromMs, toMs).
-    q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
-    q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(
-        QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles",
-        [](const QByteArray& body) {
-            auto bars = okx::parseCandles(textOf(body));
-            if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
-            return bars;
-        },
-        callback);
 }
 
 }  // namespace kairos::marketdata
