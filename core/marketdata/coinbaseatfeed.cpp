@@ -117,7 +117,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
         }
         break;
     case coinbase_at::EventKind::Book:
-        for (const auto& b : ev.books) onBook(b, ev.timeMs);
+        for (const auto& b : ev.books) deliverUnsequencedBook(b.productId, b.snapshot, b.bids, b.asks, ev.timeMs);
         break;
     case coinbase_at::EventKind::Error:
         reportVenueError(sv(ev.message));
@@ -146,24 +146,6 @@ void CoinbaseAdvancedFeed::onConnectionLost(Shard& shard) {
     m_lastSequence.erase(shard.index);
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
-}
-
-void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_t timeMs) {
-    VenueBook* book = venueBook(item.productId);
-    if (!book) return;
-    VenueBook& b = *book;
-    if (item.snapshot) {
-        setBookSnapshot(b, item.bids, item.asks);
-    } else {
-        if (!b.synced) return;
-        b.book.apply(item.bids, item.asks);
-        b.book.setUpdateId(b.book.updateId() + 1);
-        if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
-            return;
-        }
-    }
-    deliverBook(b.id, b.book, timeMs);
 }
 
 }  // namespace kairos::marketdata

@@ -41,7 +41,6 @@ protected:
 
 private:
     void onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got);
-    void onBook(const coinbase_at::BookItem& item, std::int64_t timeMs);
 
     coinbase_at::Event m_event;
     std::map<int, std::int64_t> m_lastSequence;  ///< per shard index

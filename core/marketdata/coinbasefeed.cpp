@@ -108,7 +108,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     }
     case coinbase::EventKind::Snapshot:
     case coinbase::EventKind::L2Update:
-        onBook(ev);
+        deliverUnsequencedBook(ev.productId, ev.kind == coinbase::EventKind::Snapshot, ev.bids, ev.asks, ev.timeMs);
         break;
     case coinbase::EventKind::Heartbeat: {
         // last_trade_id beyond the last match seen: matches were dropped.
@@ -164,24 +164,6 @@ void CoinbaseFeed::onConnectionLost(Shard& shard) {
             ++it;
         }
     }
-}
-
-void CoinbaseFeed::onBook(const coinbase::Event& ev) {
-    VenueBook* book = venueBook(ev.productId);
-    if (!book) return;
-    VenueBook& b = *book;
-    if (ev.kind == coinbase::EventKind::Snapshot) {
-        setBookSnapshot(b, ev.bids, ev.asks);
-    } else {
-        if (!b.synced) return;  // before the snapshot: the snapshot will contain it
-        b.book.apply(ev.bids, ev.asks);
-        b.book.setUpdateId(b.book.updateId() + 1);  // updates applied since the snapshot
-        if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
-            return;
-        }
-    }
-    deliverBook(b.id, b.book, ev.timeMs);
 }
 
 }  // namespace kairos::marketdata

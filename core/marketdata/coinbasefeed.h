@@ -41,7 +41,6 @@ protected:
 
 private:
     void onMatch(const coinbase::Event& ev);
-    void onBook(const coinbase::Event& ev);
 
     coinbase::Event m_event;
     std::map<std::string, std::int64_t> m_lastTradeId;

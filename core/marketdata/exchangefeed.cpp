@@ -518,6 +518,25 @@ void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar
     emitBar(id, tf, bar);
 }
 
+void ExchangeFeed::deliverUnsequencedBook(std::string_view symbol, bool snapshot, const std::vector<BookLevel>& bids,
+                                          const std::vector<BookLevel>& asks, std::int64_t timeMs) {
+    VenueBook* book = venueBook(symbol);
+    if (!book) return;
+    VenueBook& b = *book;
+    if (snapshot) {
+        setBookSnapshot(b, bids, asks);
+    } else {
+        if (!b.synced) return;  // before the snapshot: the snapshot will contain it
+        b.book.apply(bids, asks);
+        b.book.setUpdateId(b.book.updateId() + 1);
+        if (!b.crossedSnapshot && b.book.isCrossed()) {
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            return;
+        }
+    }
+    deliverBook(b.id, b.book, timeMs);
+}
+
 bool ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
     bool any = false;
     for (auto it = m_subs.lower_bound({Channel::Bars, id, Timeframe::S1}); it != m_subs.end(); ++it) {

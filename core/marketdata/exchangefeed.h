@@ -391,6 +391,12 @@ protected:
     /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
     /// then `bar` as forming; an update older than the current bar is ignored.
     void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
+    /// For venues whose book messages carry no sequence (Coinbase Exchange, Advanced Trade): a
+    /// snapshot replaces the book of `symbol`; an update before it is ignored, else applied, the
+    /// update id counting updates since the snapshot; a book that crosses after an uncrossed
+    /// snapshot (a crossed one is an auction) is resynced. Otherwise the book is delivered.
+    void deliverUnsequencedBook(std::string_view symbol, bool snapshot, const std::vector<BookLevel>& bids,
+                                const std::vector<BookLevel>& asks, std::int64_t timeMs);
     /// For venues without a candle stream (Coinbase Exchange; through deliverTrade): folds a trade
     /// into the bar of every Bars subscription of `id` and delivers it as forming; returns whether
     /// there was one. A bar closes when a trade of a later
