@@ -56,29 +56,33 @@ std::optional<net::RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(c
 
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kBybitFeedTraits{.defaults = {.restUrl = "https://api.bybit.com",
-                                                .wsUrl = "wss://stream.bybit.com/v5/public/spot",
-                                                .pingIntervalMs = 20'000,
-                                                .pingText = R"({"req_id":"ping","op":"ping"})",
-                                                .idleTimeoutMs = 60'000,
-                                                .bookDepth = 50},
-                                   // Newest first (sorted by the base); the default category would be linear.
-                                   .bars = {.path = "/v5/market/kline",
-                                            .what = "kline",
-                                            .keys = {.symbol = "symbol",
-                                                     .interval = "interval",
-                                                     .from = "start",
-                                                     .to = "end",
-                                                     .limit = "limit",
-                                                     .fixed = {"category", "spot"}},
-                                            .interval = &venueSpelling<&bybit::intervalFor>,
-                                            .parse = &bybit::parseKlines},
-                                   .maxBarsPerRequest = 1000,
-                                   .instruments = {.path = "/v5/market/instruments-info",
-                                                   .queryKey = "category",
-                                                   .queryValue = "spot",
-                                                   .what = "instruments-info",
-                                                   .parse = &bybit::parseInstruments}};
+const VenueTraits kBybitFeedTraits{
+    .defaults = {.restUrl = "https://api.bybit.com",
+                 .wsUrl = "wss://stream.bybit.com/v5/public/spot",
+                 .pingIntervalMs = 20'000,
+                 .pingText = R"({"req_id":"ping","op":"ping"})",
+                 .idleTimeoutMs = 60'000,
+                 .bookDepth = 50},
+    // Best bid/ask from the depth-1 book (spot tickers carry none); the book topic names the
+    // configured depth (topicFor).
+    .topics = {.trades = "publicTrade.%1", .quotes = "orderbook.1.%1", .ticker = "tickers.%1", .bars = "kline.%2.%1"},
+    // Newest first (sorted by the base); the default category would be linear.
+    .bars = {.path = "/v5/market/kline",
+             .what = "kline",
+             .keys = {.symbol = "symbol",
+                      .interval = "interval",
+                      .from = "start",
+                      .to = "end",
+                      .limit = "limit",
+                      .fixed = {"category", "spot"}},
+             .interval = &venueSpelling<&bybit::intervalFor>,
+             .parse = &bybit::parseKlines},
+    .maxBarsPerRequest = 1000,
+    .instruments = {.path = "/v5/market/instruments-info",
+                    .queryKey = "category",
+                    .queryValue = "spot",
+                    .what = "instruments-info",
+                    .parse = &bybit::parseInstruments}};
 }  // namespace
 
 FeedConfig BybitFeed::defaultConfig() { return kBybitFeedTraits.defaults.config(); }
@@ -95,23 +99,9 @@ int BybitFeed::bookDepth() const {
 }
 
 QString BybitFeed::topicFor(const Subscription& s) const {
-    const QString sym = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("publicTrade.") + sym;
-    case Channel::Quotes:
-        return QStringLiteral("orderbook.1.") + sym;
-    case Channel::Ticker:
-        return QStringLiteral("tickers.") + sym;
-    case Channel::Bars: {
-        const auto iv = bybit::intervalFor(s.timeframe).value_or("1");
-        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') +
-            sym;
-    }
-    case Channel::Book:
-        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
-    }
-    return {};
+    if (s.channel == Channel::Book)
+        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + QString::fromStdString(s.instrument.symbol);
+    return ExchangeFeed::topicFor(s);
 }
 
 QList<QByteArray> BybitFeed::controlMessages(Control control, const QString&, const QStringList& topics) {

@@ -28,6 +28,12 @@ const VenueTraits kCoinbaseAdvancedFeedTraits{
                  .idleTimeoutMs = 30'000,   // heartbeats arrive every second
                  .maxControlPerSecond = 8,  // unauthenticated messages: 8 per second per IP
                  .restMinIntervalMs = 100},
+    // Bars of timeframes without a candle stream are built from market_trades (topicFor).
+    .topics = {.trades = "market_trades|%1",
+               .quotes = "ticker|%1",
+               .ticker = "ticker|%1",
+               .bars = "market_trades|%1",
+               .book = "level2|%1"},
     // UNIX seconds, start and end inclusive bucket times; rows outside the window are dropped by
     // the base.
     .bars = {.path = "/api/v3/brokerage/market/products/%1/candles",
@@ -52,19 +58,10 @@ CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
                    std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
-    const QString p = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("market_trades|") + p;
-    case Channel::Bars:
-        return (streamedAsCandles(s.timeframe) ? QStringLiteral("candles|") : QStringLiteral("market_trades|")) + p;
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + p;
-    case Channel::Book:
-        return QStringLiteral("level2|") + p;
-    }
-    return {};
+    // 5-minute candles are the only candle stream.
+    if (s.channel == Channel::Bars && streamedAsCandles(s.timeframe))
+        return QStringLiteral("candles|") + QString::fromStdString(s.instrument.symbol);
+    return ExchangeFeed::topicFor(s);
 }
 
 QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control control, const QString&, const QStringList& topics) {

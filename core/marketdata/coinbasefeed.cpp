@@ -6,7 +6,6 @@ namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxProductsPerChannel = 100;
-const QString kBookChannel = QStringLiteral("level2_batch");
 
 QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
@@ -33,6 +32,9 @@ const VenueTraits kCoinbaseFeedTraits{
                  .idleTimeoutMs = 90'000,
                  .maxControlPerSecond = 50,  // 100 client messages per second per IP
                  .restMinIntervalMs = 100},  // public REST: 10 requests per second per IP
+    // Bars are built from matches; `level2` needs authentication since 2022 (same schema).
+    .topics =
+        {.trades = "matches|%1", .quotes = "ticker|%1", .ticker = "ticker|%1", .bars = "matches|%1", .book = "level2_batch|%1"},
     // start and end are inclusive bucket times; rows may precede start (documented): the base
     // drops rows outside the window.
     .bars = {.path = "/products/%1/candles",
@@ -51,21 +53,6 @@ FeedConfig CoinbaseFeed::defaultConfig() { return kCoinbaseFeedTraits.defaults.c
 CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("COINBASE"), kCoinbaseFeedTraits, std::move(config), std::make_unique<net::RateLimitPolicy>(),
                    parent) {}
-
-QString CoinbaseFeed::topicFor(const Subscription& s) const {
-    const QString p = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-    case Channel::Bars:
-        return QStringLiteral("matches|") + p;  // bars are built from matches
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + p;
-    case Channel::Book:
-        return kBookChannel + QLatin1Char('|') + p;
-    }
-    return {};
-}
 
 QList<QByteArray> CoinbaseFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
     const char* type = control == Control::Subscribe ? "subscribe" : "unsubscribe";
@@ -157,8 +144,9 @@ void CoinbaseFeed::onMatch(const coinbase::Event& ev) {
 void CoinbaseFeed::onConnectionLost(Shard& shard) {
     // Matches may have been missed while down: the trade chain restarts, forming bars are partial.
     for (auto it = m_lastTradeId.begin(); it != m_lastTradeId.end();) {
-        if (shard.topics.contains(QStringLiteral("matches|") + QString::fromStdString(it->first))) {
-            markTradeBarsIncomplete(instrument(it->first));
+        const InstrumentId id = instrument(it->first);
+        if (shard.topics.contains(topicFor({Channel::Trades, id, Timeframe::M1}))) {
+            markTradeBarsIncomplete(id);
             it = m_lastTradeId.erase(it);
         } else {
             ++it;

@@ -34,7 +34,6 @@ public:
     int tradeGaps() const { return m_tradeGaps; }
 
 protected:
-    QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     void onConnectionLost(Shard& shard) override;

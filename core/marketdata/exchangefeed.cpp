@@ -84,6 +84,25 @@ int ExchangeFeed::maxTopics() const {
 
 QString ExchangeFeed::endpointFor(const Subscription&) const { return {}; }
 
+QString ExchangeFeed::topicFor(const Subscription& s) const {
+    const VenueTopics& t = m_traits.topics;
+    const std::pair<Channel, const char*> patterns[] = {{Channel::Trades, t.trades},
+                                                        {Channel::Quotes, t.quotes},
+                                                        {Channel::Ticker, t.ticker},
+                                                        {Channel::Bars, t.bars},
+                                                        {Channel::Book, t.book}};
+    const char* pattern = nullptr;
+    for (const auto& [channel, p] : patterns)
+        if (channel == s.channel) pattern = p;
+    QString topic = QString::fromLatin1(pattern);
+    if (s.channel == Channel::Bars) {
+        const BarsRequest& r = m_traits.bars;
+        const std::optional<std::string> tf = r.interval ? r.interval(s.timeframe) : toString(s.timeframe);
+        topic.replace(QLatin1String("%2"), QString::fromStdString(tf.value_or(std::string())));
+    }
+    return topic.replace(QLatin1String("%1"), QString::fromStdString(s.instrument.symbol));
+}
+
 void ExchangeFeed::fetchInstruments(InstrumentsCallback callback) {
     const VenueTraits::InstrumentsRequest& r = m_traits.instruments;
     if (!r.parse) return callback(makeError(m_venueStd + " lists no instruments"));

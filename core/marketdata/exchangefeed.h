@@ -126,7 +126,7 @@ struct BarsRequest {
     const char* path = nullptr;    ///< "%1" stands for the symbol ("/products/%1/candles")
     const char* what = "candles";  ///< names the request in errors
     int weight = 1;                ///< rate-limit weight of one request
-    Keys keys;
+    Keys keys = {};
     Bounds bounds = Bounds::LastMs;
     Time time = Time::Ms;
     /// The venue's spelling of a timeframe as `interval`, nullopt where it has no such candles
@@ -146,6 +146,16 @@ std::optional<std::string> venueSpelling(Timeframe tf) {
         return std::string(*v);
 }
 
+/// The venue topic of each channel's subscriptions: "%1" stands for the venue symbol, "%2" (bars)
+/// for the timeframe as BarsRequest::interval spells it. nullptr: the venue's topicFor() names it.
+struct VenueTopics {
+    const char* trades = nullptr;  ///< "publicTrade.%1"
+    const char* quotes = nullptr;
+    const char* ticker = nullptr;
+    const char* bars = nullptr;  ///< "kline.%2.%1"
+    const char* book = nullptr;
+};
+
 /// What the venue's API fixes (as opposed to FeedConfig, which can be overridden): each venue
 /// adapter hands its traits to ExchangeFeed, which reads them instead of asking the venue.
 struct VenueTraits {
@@ -158,8 +168,9 @@ struct VenueTraits {
         const char* what = "instruments";  ///< names the request in errors
         Result<std::vector<Instrument>> (*parse)(const QByteArray& json, const std::string& venue) = nullptr;
     };
-    FeedDefaults defaults;                    ///< production URLs and connection rules
-    BarsRequest bars;                         ///< history; its `interval` also says which timeframes exist
+    FeedDefaults defaults = {};               ///< production URLs and connection rules
+    VenueTopics topics = {};                  ///< topicFor() unless the venue overrides it
+    BarsRequest bars = {};                    ///< history; its `interval` also says which timeframes exist
     int maxBarsPerRequest = 1000;             ///< rows per candle request at most
     int defaultMaxTopicsPerConnection = 200;  ///< when FeedConfig::maxTopicsPerConnection is 0
     bool venueBooks = true;                   ///< Book subscriptions get a VenueBook (Binance: no, REST sync)
@@ -286,8 +297,9 @@ protected:
     };
 
     // ---- venue hooks ----
-    /// The venue topic of a subscription. Several subscriptions may share one topic.
-    virtual QString topicFor(const Subscription& s) const = 0;
+    /// The venue topic of a subscription. Several subscriptions may share one topic. (Default:
+    /// the pattern of VenueTraits::topics.)
+    virtual QString topicFor(const Subscription& s) const;
     /// Which WebSocket endpoint carries the subscription (OKX: public or business).
     virtual QString endpointFor(const Subscription& s) const;
     /// URL to connect `endpoint` with `topics` wanted; topics the URL does not carry go to

@@ -67,6 +67,8 @@ const VenueTraits kKrakenFeedTraits{
                  .reconnect = net::Backoff::Policy{5000, 120'000, 2.0, 0.3},
                  .restMinIntervalMs = 1000,
                  .bookDepth = 10},
+    // One ticker channel (event_trigger "bbo") for quotes and the 24 h ticker.
+    .topics = {.trades = "trade|%1", .quotes = "ticker|%1", .ticker = "ticker|%1", .bars = "ohlc|%2|%1", .book = "book|%1"},
     // `since` (exclusive, UNIX seconds) only: Kraken serves the newest 720 rows from it.
     .bars = {.path = "/0/public/OHLC",
              .what = "OHLC",
@@ -93,22 +95,6 @@ int KrakenFeed::bookDepth() const {
 
 void KrakenFeed::setPrecision(const std::string& symbol, int pricePrecision, int qtyPrecision) {
     m_precision[symbol] = {pricePrecision, qtyPrecision};
-}
-
-QString KrakenFeed::topicFor(const Subscription& s) const {
-    const QString sym = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("trade|") + sym;
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + sym;  // one channel for both
-    case Channel::Bars:
-        return QStringLiteral("ohlc|%1|").arg(kraken::intervalFor(s.timeframe).value_or(1)) + sym;
-    case Channel::Book:
-        return QStringLiteral("book|") + sym;
-    }
-    return {};
 }
 
 QList<QByteArray> KrakenFeed::controlMessages(Control control, const QString&, const QStringList& topics) {

@@ -41,7 +41,6 @@ public:
     quint64 uncheckedBookMessages() const { return m_unchecked; }
 
 protected:
-    QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
     QString restSymbol(const InstrumentId& id) const override;

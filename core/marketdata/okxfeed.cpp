@@ -47,6 +47,7 @@ const VenueTraits kOkxFeedTraits{
                  .pingText = "ping",
                  .idleTimeoutMs = 45'000,
                  .bookDepth = 400},
+    .topics = {.trades = "trades:%1", .quotes = "bbo-tbt:%1", .ticker = "tickers:%1", .bars = "candle%2:%1", .book = "books:%1"},
     // before = newer than this ts, after = older than this ts: the window [fromMs, toMs).
     .bars = {.path = "/api/v5/market/history-candles",
              .what = "history-candles",
@@ -66,23 +67,6 @@ FeedConfig OkxFeed::defaultConfig() { return kOkxFeedTraits.defaults.config(); }
 
 OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("OKX"), kOkxFeedTraits, std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
-
-QString OkxFeed::topicFor(const Subscription& s) const {
-    const QString inst = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("trades:") + inst;
-    case Channel::Quotes:
-        return QStringLiteral("bbo-tbt:") + inst;
-    case Channel::Ticker:
-        return QStringLiteral("tickers:") + inst;
-    case Channel::Bars:
-        return QStringLiteral("candle") + sv(okx::barFor(s.timeframe).value_or("1m")) + QLatin1Char(':') + inst;
-    case Channel::Book:
-        return QStringLiteral("books:") + inst;
-    }
-    return {};
-}
 
 QString OkxFeed::endpointFor(const Subscription& s) const { return s.channel == Channel::Bars ? kBusiness : kPublic; }
 

@@ -35,7 +35,6 @@ public:
     explicit OkxFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
 protected:
-    QString topicFor(const Subscription& s) const override;
     QString endpointFor(const Subscription& s) const override;
     QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
