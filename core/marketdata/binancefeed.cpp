@@ -164,7 +164,7 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         reportVenueError(QStringLiteral("request %1 rejected: code %2: %3")
                              .arg(ev.requestId)
                              .arg(ev.errorCode)
-                             .arg(QString::fromUtf8(ev.errorMessage.data(), static_cast<qsizetype>(ev.errorMessage.size()))));
+                             .arg(detail::fromUtf8(ev.errorMessage)));
         break;
     case EventKind::ServerShutdown:
         reconnectSoon(shard, QStringLiteral("server shutdown announced"));

@@ -146,9 +146,7 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
     }
     case bybit::EventKind::Control:
         if (!ev.success)
-            reportVenueError(QStringLiteral("%1 rejected: %2")
-                                 .arg(QString::fromUtf8(ev.op.data(), static_cast<qsizetype>(ev.op.size())),
-                                      QString::fromUtf8(ev.message.data(), static_cast<qsizetype>(ev.message.size()))));
+            reportVenueError(QStringLiteral("%1 rejected: %2").arg(detail::fromUtf8(ev.op), detail::fromUtf8(ev.message)));
         break;
     case bybit::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown topic or message"));

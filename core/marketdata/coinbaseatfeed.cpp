@@ -7,8 +7,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxProductsPerMessage = 100;
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
 bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
 
 /// Names of message kinds for the malformed-message counts.
@@ -117,7 +115,7 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
         for (const auto& b : ev.books) deliverUnsequencedBook(b.productId, b.snapshot, b.bids, b.asks, ev.timeMs);
         break;
     case coinbase_at::EventKind::Error:
-        reportVenueError(sv(ev.message));
+        reportVenueError(detail::fromUtf8(ev.message));
         break;
     case coinbase_at::EventKind::Heartbeats:
     case coinbase_at::EventKind::Subscriptions:

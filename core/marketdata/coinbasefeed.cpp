@@ -7,23 +7,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxProductsPerChannel = 100;
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
-/// Names of message kinds for the malformed-message counts.
-constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
-    {coinbase::EventKind::Match, "match"},
-    {coinbase::EventKind::LastMatch, "last_match"},
-    {coinbase::EventKind::Ticker, "ticker"},
-    {coinbase::EventKind::Snapshot, "snapshot"},
-    {coinbase::EventKind::L2Update, "l2update"},
-    {coinbase::EventKind::Heartbeat, "heartbeat"},
-    {coinbase::EventKind::Subscriptions, "subscriptions"},
-    {coinbase::EventKind::Error, "error"},
-    {coinbase::EventKind::Other, "other"},
-};
-}  // namespace
-
-namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kCoinbaseFeedTraits{
     .defaults = {.restUrl = "https://api.exchange.coinbase.com",
@@ -78,7 +61,7 @@ QList<QByteArray> CoinbaseFeed::controlMessages(Control control, const QString&,
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     coinbase::Event& ev = m_event;
-    if (!decodeMessage(message, &coinbase::decode, ev, kKindNames)) return;
+    if (!decodeMessage(message, &coinbase::decode, ev, coinbase::typeName)) return;
     switch (ev.kind) {
     case coinbase::EventKind::Match:
         onMatch(ev);
@@ -108,11 +91,11 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     }
     case coinbase::EventKind::Error: {
-        reportVenueError(
-            QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
+        reportVenueError(QStringLiteral("%1%2").arg(
+            detail::fromUtf8(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + detail::fromUtf8(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
-            reconnectSoon(shard, sv(ev.message));
+            reconnectSoon(shard, detail::fromUtf8(ev.message));
         }
         break;
     }

@@ -357,16 +357,21 @@ protected:
         });
     }
     /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed)
-    /// under the name `kindNames` gives the event's kind ("unrecognised" when none) and false
-    /// is returned.
-    template <class Event, class Kind, std::size_t N>
+    /// under the name of the event's kind and false is returned. `kindNames` is a table of
+    /// {kind, name} pairs or the codec's function from kind to name ("unrecognised" when none).
+    template <class Event, class Names>
     bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event,
-                       const std::pair<Kind, std::string_view> (&kindNames)[N]) {
+                       const Names& kindNames) {
         const std::string_view text = textOf(message);
         if (auto st = decode(text, event); !st) {
-            std::string_view kind = "unrecognised";
-            for (const auto& [k, name] : kindNames)
-                if (k == event.kind) kind = name;
+            std::string_view kind;
+            if constexpr (std::is_invocable_v<const Names&, decltype(event.kind)>) {
+                kind = kindNames(event.kind);
+            } else {
+                for (const auto& [k, name] : kindNames)
+                    if (k == event.kind) kind = name;
+            }
+            if (kind.empty()) kind = "unrecognised";
             reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text,
                             QString::fromStdString(st.message()));
             return false;

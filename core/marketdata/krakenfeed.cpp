@@ -12,8 +12,6 @@ namespace kairos::marketdata {
 namespace {
 constexpr int kMaxSymbolsPerMessage = 100;
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<kraken::EventKind, std::string_view> kKindNames[] = {
     {kraken::EventKind::Trades, "trade"},
@@ -154,10 +152,12 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
         for (const auto& p : ev.pairs) m_precision[std::string(p.symbol)] = {p.pricePrecision, p.qtyPrecision};
         break;
     case kraken::EventKind::Status:
-        if (!ev.system.empty() && ev.system != "online") reportVenueError(QStringLiteral("system status: %1").arg(sv(ev.system)));
+        if (!ev.system.empty() && ev.system != "online")
+            reportVenueError(QStringLiteral("system status: %1").arg(detail::fromUtf8(ev.system)));
         break;
     case kraken::EventKind::Ack:
-        if (!ev.success) reportVenueError(QStringLiteral("%1 rejected: %2").arg(sv(ev.method), sv(ev.error)));
+        if (!ev.success)
+            reportVenueError(QStringLiteral("%1 rejected: %2").arg(detail::fromUtf8(ev.method), detail::fromUtf8(ev.error)));
         break;
     case kraken::EventKind::Heartbeat:
     case kraken::EventKind::Pong:

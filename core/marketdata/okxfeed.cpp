@@ -16,7 +16,6 @@ constexpr std::pair<okx::EventKind, std::string_view> kKindNames[] = {
     {okx::EventKind::Pong, "pong"},
 };
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 }  // namespace
 
 std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const net::HttpResponse& r) const {
@@ -114,7 +113,8 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     case okx::EventKind::Event:
         if (ev.event == "error") {
-            reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
+            reportVenueError(
+                QStringLiteral("request rejected: code %1: %2").arg(detail::fromUtf8(ev.code), detail::fromUtf8(ev.message)));
         } else if (ev.event == "notice" && ev.code == "64008") {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
             reconnectSoon(shard, QStringLiteral("service upgrade notice (64008)"));
