@@ -16,20 +16,22 @@ constexpr std::pair<okx::EventKind, std::string_view> kKindNames[] = {
     {okx::EventKind::Pong, "pong"},
 };
 
-}  // namespace
-
-std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const net::HttpResponse& r) const {
-    const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
-    if (code == "50011" || code == "50013" || r.status == 429) {
-        Rejection rej;
-        rej.waitMs = retryAfterMs(r, 0) >= 0 ? retryAfterMs(r, 0) : -1;  // OKX documents no Retry-After: backoff
-        rej.reason = QStringLiteral("OKX code %1 (HTTP %2): rate limit reached").arg(QString::fromStdString(code)).arg(r.status);
-        return rej;
+/// Codes 50011/50013 (with HTTP 429 or 200) back off exponentially: OKX sends no Retry-After.
+class OkxRateLimitPolicy : public net::RateLimitPolicy {
+public:
+    std::optional<Rejection> rejection(const net::HttpResponse& r) const override {
+        const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
+        if (code == "50011" || code == "50013" || r.status == 429) {
+            Rejection rej;
+            rej.waitMs = retryAfterMs(r, 0) >= 0 ? retryAfterMs(r, 0) : -1;  // OKX documents no Retry-After: backoff
+            rej.reason =
+                QStringLiteral("OKX code %1 (HTTP %2): rate limit reached").arg(QString::fromStdString(code)).arg(r.status);
+            return rej;
+        }
+        return std::nullopt;
     }
-    return std::nullopt;
-}
+};
 
-namespace {
 /// Candle rows without the unfinished ones (confirm "0": still forming).
 Result<std::vector<Bar>> parseConfirmedCandles(std::string_view json) {
     auto bars = okx::parseCandles(json);

@@ -23,11 +23,6 @@
 
 namespace kairos::marketdata {
 
-class OkxRateLimitPolicy : public net::RateLimitPolicy {
-public:
-    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
-};
-
 class OkxFeed : public ExchangeFeed {
     Q_OBJECT
 public:
