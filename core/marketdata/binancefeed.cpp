@@ -69,26 +69,29 @@ std::optional<net::RateLimitPolicy::Rejection> BinanceRateLimitPolicy::rejection
 
 // ---------------------------------------------------------------------------------------------
 
-FeedConfig BinanceFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.binance.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://stream.binance.com:9443"));
-    c.ws.pingIntervalMs = 30'000;
-    c.ws.idleTimeoutMs = 75'000;
-    c.ws.maxLifetimeMs = (23LL * 60 + 50) * 60 * 1000;
-    c.ws.maxControlPerSecond = 4;
-    c.ws.reconnect = net::Backoff::Policy{1000, 60'000, 2.0, 0.5};
-    c.bookDepth = kBookSnapshotLimit;
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kBinanceFeedTraits{.supportsTimeframe = nullptr /* 1s ... 1M, all of Timeframe */,
-                                     .maxBarsPerRequest = 1000,
-                                     .defaultMaxTopicsPerConnection = 1000,
-                                     .venueBooks = false /* BinanceBook syncs its books over REST (binancebook.h) */};
+const VenueTraits kBinanceFeedTraits{
+    .defaults = {.restUrl = "https://api.binance.com",
+                 .wsUrl = "wss://stream.binance.com:9443",
+                 .pingIntervalMs = 30'000,
+                 .idleTimeoutMs = 75'000,
+                 .maxLifetimeMs = (23LL * 60 + 50) * 60 * 1000,  // Binance cuts connections at 24 h
+                 .maxControlPerSecond = 4,
+                 .reconnect = net::Backoff::Policy{1000, 60'000, 2.0, 0.5},
+                 .bookDepth = kBookSnapshotLimit},
+    .bars = {.path = "/api/v3/klines",
+             .what = "klines",
+             .weight = 2,
+             .keys = {.symbol = "symbol", .interval = "interval", .from = "startTime", .to = "endTime", .limit = "limit"},
+             .interval = nullptr /* 1s ... 1M, all of Timeframe */,
+             .parse = &binance::parseKlines},
+    .maxBarsPerRequest = 1000,
+    .defaultMaxTopicsPerConnection = 1000,
+    .venueBooks = false /* BinanceBook syncs its books over REST (binancebook.h) */};
 }  // namespace
+
+FeedConfig BinanceFeed::defaultConfig() { return kBinanceFeedTraits.defaults.config(); }
 
 BinanceFeed::BinanceFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("BINANCE"), kBinanceFeedTraits, std::move(config), std::make_unique<BinanceRateLimitPolicy>(),
@@ -161,19 +164,11 @@ void BinanceFeed::handleMessage(Shard& shard, const QByteArray& message) {
         reportVenueError(QStringLiteral("request %1 rejected: code %2: %3")
                              .arg(ev.requestId)
                              .arg(ev.errorCode)
-                             .arg(QString::fromUtf8(ev.errorMessage.data(), static_cast<qsizetype>(ev.errorMessage.size()))));
+                             .arg(detail::fromUtf8(ev.errorMessage)));
         break;
-    case EventKind::ServerShutdown: {
-        // Reconnect at once; deferred so the socket is not torn down inside its own signal.
-        QPointer<net::WsConnection> conn(shard.conn);
-        QMetaObject::invokeMethod(
-            this,
-            [conn] {
-                if (conn) conn->reconnectNow(QStringLiteral("server shutdown announced"));
-            },
-            Qt::QueuedConnection);
+    case EventKind::ServerShutdown:
+        reconnectSoon(shard, QStringLiteral("server shutdown announced"));
         break;
-    }
     case EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown stream or event type"));
         break;
@@ -311,19 +306,6 @@ void BinanceFeed::fetchInstruments(InstrumentsCallback callback) {
             return std::move(info->instruments);
         },
         callback);
-}
-
-void BinanceFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                                BarsPageCallback callback) {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(id.symbol));
-    q.addQueryItem(QStringLiteral("interval"), QString::fromStdString(toString(tf)));
-    q.addQueryItem(QStringLiteral("startTime"), QString::number(fromMs));
-    q.addQueryItem(QStringLiteral("endTime"), QString::number(toMs - 1));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(
-        QStringLiteral("/api/v3/klines"), q, 2, "klines",
-        [](const QByteArray& body) { return binance::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -66,8 +66,6 @@ protected:
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     QString restErrorText(const net::HttpResponse& response) const override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
-    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                       BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
     void onSubscribed(const Subscription& s) override;
     void onUnsubscribed(const Subscription& s) override;

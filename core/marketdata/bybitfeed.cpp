@@ -3,8 +3,6 @@
 #include "marketdata/detail/venuemessages.h"
 
 #include <QDateTime>
-#include <QPointer>
-#include <QUrlQuery>
 
 namespace kairos::marketdata {
 
@@ -56,28 +54,38 @@ std::optional<net::RateLimitPolicy::Rejection> BybitRateLimitPolicy::rejection(c
 
 // ---------------------------------------------------------------------------------------------
 
-FeedConfig BybitFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.bybit.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://stream.bybit.com/v5/public/spot"));
-    c.ws.pingIntervalMs = 20'000;
-    c.ws.pingText = R"({"req_id":"ping","op":"ping"})";
-    c.ws.idleTimeoutMs = 60'000;
-    c.ws.maxControlPerSecond = 0;
-    c.bookDepth = 50;
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kBybitFeedTraits{.supportsTimeframe = [](Timeframe tf) { return bybit::intervalFor(tf).has_value(); },
-                                   .maxBarsPerRequest = 1000,
-                                   .instruments = {.path = "/v5/market/instruments-info",
-                                                   .queryKey = "category",
-                                                   .queryValue = "spot",
-                                                   .what = "instruments-info",
-                                                   .parse = &bybit::parseInstruments}};
+const VenueTraits kBybitFeedTraits{
+    .defaults = {.restUrl = "https://api.bybit.com",
+                 .wsUrl = "wss://stream.bybit.com/v5/public/spot",
+                 .pingIntervalMs = 20'000,
+                 .pingText = R"({"req_id":"ping","op":"ping"})",
+                 .idleTimeoutMs = 60'000,
+                 .bookDepth = 50},
+    // Best bid/ask from the depth-1 book (spot tickers carry none); the book topic names the
+    // configured depth (topicFor).
+    .topics = {.trades = "publicTrade.%1", .quotes = "orderbook.1.%1", .ticker = "tickers.%1", .bars = "kline.%2.%1"},
+    // Newest first (sorted by the base); the default category would be linear.
+    .bars = {.path = "/v5/market/kline",
+             .what = "kline",
+             .keys = {.symbol = "symbol",
+                      .interval = "interval",
+                      .from = "start",
+                      .to = "end",
+                      .limit = "limit",
+                      .fixed = {"category", "spot"}},
+             .interval = &venueSpelling<&bybit::intervalFor>,
+             .parse = &bybit::parseKlines},
+    .maxBarsPerRequest = 1000,
+    .instruments = {.path = "/v5/market/instruments-info",
+                    .queryKey = "category",
+                    .queryValue = "spot",
+                    .what = "instruments-info",
+                    .parse = &bybit::parseInstruments}};
 }  // namespace
+
+FeedConfig BybitFeed::defaultConfig() { return kBybitFeedTraits.defaults.config(); }
 
 BybitFeed::BybitFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("BYBIT"), kBybitFeedTraits, std::move(config), std::make_unique<BybitRateLimitPolicy>(),
@@ -91,23 +99,9 @@ int BybitFeed::bookDepth() const {
 }
 
 QString BybitFeed::topicFor(const Subscription& s) const {
-    const QString sym = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("publicTrade.") + sym;
-    case Channel::Quotes:
-        return QStringLiteral("orderbook.1.") + sym;
-    case Channel::Ticker:
-        return QStringLiteral("tickers.") + sym;
-    case Channel::Bars: {
-        const auto iv = bybit::intervalFor(s.timeframe).value_or("1");
-        return QStringLiteral("kline.") + QString::fromLatin1(iv.data(), static_cast<qsizetype>(iv.size())) + QLatin1Char('.') +
-            sym;
-    }
-    case Channel::Book:
-        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + sym;
-    }
-    return {};
+    if (s.channel == Channel::Book)
+        return QStringLiteral("orderbook.%1.").arg(bookDepth()) + QString::fromStdString(s.instrument.symbol);
+    return ExchangeFeed::topicFor(s);
 }
 
 QList<QByteArray> BybitFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
@@ -152,9 +146,7 @@ void BybitFeed::handleMessage(Shard&, const QByteArray& message) {
     }
     case bybit::EventKind::Control:
         if (!ev.success)
-            reportVenueError(QStringLiteral("%1 rejected: %2")
-                                 .arg(QString::fromUtf8(ev.op.data(), static_cast<qsizetype>(ev.op.size())),
-                                      QString::fromUtf8(ev.message.data(), static_cast<qsizetype>(ev.message.size()))));
+            reportVenueError(QStringLiteral("%1 rejected: %2").arg(detail::fromUtf8(ev.op), detail::fromUtf8(ev.message)));
         break;
     case bybit::EventKind::Unknown:
         reportMalformed(QStringLiteral("unrecognised"), textOf(message), QStringLiteral("unknown topic or message"));
@@ -188,25 +180,6 @@ void BybitFeed::onBook(const bybit::Event& ev) {
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-// REST
-
-void BybitFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                              BarsPageCallback callback) {
-    const auto iv = bybit::intervalFor(tf);
-    if (!iv) return callback(makeError("Bybit has no " + toString(tf) + " klines"));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("category"), QStringLiteral("spot"));  // the default would be linear
-    q.addQueryItem(QStringLiteral("symbol"), QString::fromStdString(id.symbol));
-    q.addQueryItem(QStringLiteral("interval"), QString::fromLatin1(iv->data(), static_cast<qsizetype>(iv->size())));
-    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs));
-    q.addQueryItem(QStringLiteral("end"), QString::number(toMs - 1));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(
-        QStringLiteral("/v5/market/kline"), q, 1, "kline",
-        [](const QByteArray& body) { return bybit::parseKlines(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -41,8 +41,6 @@ protected:
     QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
-    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                       BarsPageCallback callback) override;
 
 private:
     int bookDepth() const;

@@ -2,15 +2,10 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxProductsPerMessage = 100;
-
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 bool streamedAsCandles(Timeframe tf) { return tf == Timeframe::M5; }
 
@@ -23,20 +18,28 @@ constexpr std::pair<coinbase_at::EventKind, std::string_view> kKindNames[] = {
 };
 }  // namespace
 
-FeedConfig CoinbaseAdvancedFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.coinbase.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://advanced-trade-ws.coinbase.com"));
-    c.ws.idleTimeoutMs = 30'000;   // heartbeats arrive every second
-    c.ws.maxControlPerSecond = 8;  // unauthenticated messages: 8 per second per IP
-    c.rest.minIntervalMs = 100;
-    return c;
-}
-
 namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kCoinbaseAdvancedFeedTraits{
-    .supportsTimeframe = [](Timeframe tf) { return coinbase_at::granularityFor(tf).has_value(); },
+    .defaults = {.restUrl = "https://api.coinbase.com",
+                 .wsUrl = "wss://advanced-trade-ws.coinbase.com",
+                 .idleTimeoutMs = 30'000,   // heartbeats arrive every second
+                 .maxControlPerSecond = 8,  // unauthenticated messages: 8 per second per IP
+                 .restMinIntervalMs = 100},
+    // Bars of timeframes without a candle stream are built from market_trades (topicFor).
+    .topics = {.trades = "market_trades|%1",
+               .quotes = "ticker|%1",
+               .ticker = "ticker|%1",
+               .bars = "market_trades|%1",
+               .book = "level2|%1"},
+    // UNIX seconds, start and end inclusive bucket times; rows outside the window are dropped by
+    // the base.
+    .bars = {.path = "/api/v3/brokerage/market/products/%1/candles",
+             .keys = {.interval = "granularity", .from = "start", .to = "end", .limit = "limit"},
+             .bounds = BarsRequest::Bounds::LastBucket,
+             .time = BarsRequest::Time::Seconds,
+             .interval = &venueSpelling<&coinbase_at::granularityFor>,
+             .parse = &coinbase_at::parseCandles},
     .maxBarsPerRequest = 350,
     .defaultMaxTopicsPerConnection = 300,
     .instruments = {.path = "/api/v3/brokerage/market/products",
@@ -46,24 +49,17 @@ const VenueTraits kCoinbaseAdvancedFeedTraits{
                     .parse = &coinbase_at::parseProducts}};
 }  // namespace
 
+FeedConfig CoinbaseAdvancedFeed::defaultConfig() { return kCoinbaseAdvancedFeedTraits.defaults.config(); }
+
 CoinbaseAdvancedFeed::CoinbaseAdvancedFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("COINBASE_ADVANCED"), kCoinbaseAdvancedFeedTraits, std::move(config),
                    std::make_unique<net::RateLimitPolicy>(), parent) {}
 
 QString CoinbaseAdvancedFeed::topicFor(const Subscription& s) const {
-    const QString p = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("market_trades|") + p;
-    case Channel::Bars:
-        return (streamedAsCandles(s.timeframe) ? QStringLiteral("candles|") : QStringLiteral("market_trades|")) + p;
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + p;
-    case Channel::Book:
-        return QStringLiteral("level2|") + p;
-    }
-    return {};
+    // 5-minute candles are the only candle stream.
+    if (s.channel == Channel::Bars && streamedAsCandles(s.timeframe))
+        return QStringLiteral("candles|") + QString::fromStdString(s.instrument.symbol);
+    return ExchangeFeed::topicFor(s);
 }
 
 QList<QByteArray> CoinbaseAdvancedFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
@@ -116,10 +112,10 @@ void CoinbaseAdvancedFeed::handleMessage(Shard& shard, const QByteArray& message
         }
         break;
     case coinbase_at::EventKind::Book:
-        for (const auto& b : ev.books) onBook(b, ev.timeMs);
+        for (const auto& b : ev.books) deliverUnsequencedBook(b.productId, b.snapshot, b.bids, b.asks, ev.timeMs);
         break;
     case coinbase_at::EventKind::Error:
-        reportVenueError(sv(ev.message));
+        reportVenueError(detail::fromUtf8(ev.message));
         break;
     case coinbase_at::EventKind::Heartbeats:
     case coinbase_at::EventKind::Subscriptions:
@@ -145,43 +141,6 @@ void CoinbaseAdvancedFeed::onConnectionLost(Shard& shard) {
     m_lastSequence.erase(shard.index);
     for (const auto& s : subscriptions())
         if (s.channel == Channel::Bars && shard.topics.contains(topicFor(s))) markTradeBarsIncomplete(s.instrument);
-}
-
-void CoinbaseAdvancedFeed::onBook(const coinbase_at::BookItem& item, std::int64_t timeMs) {
-    VenueBook* book = venueBook(item.productId);
-    if (!book) return;
-    VenueBook& b = *book;
-    if (item.snapshot) {
-        setBookSnapshot(b, item.bids, item.asks);
-    } else {
-        if (!b.synced) return;
-        b.book.apply(item.bids, item.asks);
-        b.book.setUpdateId(b.book.updateId() + 1);
-        if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
-            return;
-        }
-    }
-    deliverBook(b.id, b.book, timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void CoinbaseAdvancedFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                                         BarsPageCallback callback) {
-    const auto g = coinbase_at::granularityFor(tf);
-    if (!g) return callback(makeError("Coinbase Advanced Trade has no " + toString(tf) + " candles"));
-    const auto step = fixedDurationMs(tf);
-    const std::int64_t last = std::max(fromMs, toMs - (step ? *step : 0));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("start"), QString::number(fromMs / 1000));
-    q.addQueryItem(QStringLiteral("end"), QString::number(last / 1000));
-    q.addQueryItem(QStringLiteral("granularity"), sv(*g));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    const QString path = QStringLiteral("/api/v3/brokerage/market/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    // Rows outside the window are dropped by the base.
-    restGet(
-        path, q, 1, "candles", [](const QByteArray& body) { return coinbase_at::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

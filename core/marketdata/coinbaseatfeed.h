@@ -36,14 +36,11 @@ protected:
     QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
-    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                       BarsPageCallback callback) override;
     void onConnectionOpened(Shard& shard) override;
     void onConnectionLost(Shard& shard) override;
 
 private:
     void onSequenceGap(Shard& shard, std::int64_t expected, std::int64_t got);
-    void onBook(const coinbase_at::BookItem& item, std::int64_t timeMs);
 
     coinbase_at::Event m_event;
     std::map<int, std::int64_t> m_lastSequence;  ///< per shard index

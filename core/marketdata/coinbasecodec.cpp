@@ -74,6 +74,8 @@ bool readOptDec(JsonScanner& sc, T& out) {
 
 }  // namespace
 
+std::string_view typeName(EventKind kind) { return spellingOf(kTypes, kind).value_or(std::string_view()); }
+
 std::optional<int> granularityFor(Timeframe tf) { return spellingOf(kGranularities, tf); }
 
 std::optional<Timeframe> timeframeFor(int seconds) { return meaningOf(kGranularities, seconds); }

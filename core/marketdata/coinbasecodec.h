@@ -49,6 +49,9 @@ struct Event {
 
 /// Decodes one WebSocket message. The event refers into `json`.
 Status decode(std::string_view json, Event& out);
+/// The "type" a kind is sent as ("match", "l2update", ...; the names of the malformed-message
+/// counts); empty for Unknown and Other.
+std::string_view typeName(EventKind kind);
 
 /// Candle granularity in seconds (60, 300, 900, 3600, 21600, 86400); nullopt when there is none.
 std::optional<int> granularityFor(Timeframe tf);

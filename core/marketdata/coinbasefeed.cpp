@@ -2,72 +2,40 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QDateTime>
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxProductsPerChannel = 100;
-const QString kBookChannel = QStringLiteral("level2_batch");
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
-QString iso(std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
-
-/// Names of message kinds for the malformed-message counts.
-constexpr std::pair<coinbase::EventKind, std::string_view> kKindNames[] = {
-    {coinbase::EventKind::Match, "match"},
-    {coinbase::EventKind::LastMatch, "last_match"},
-    {coinbase::EventKind::Ticker, "ticker"},
-    {coinbase::EventKind::Snapshot, "snapshot"},
-    {coinbase::EventKind::L2Update, "l2update"},
-    {coinbase::EventKind::Heartbeat, "heartbeat"},
-    {coinbase::EventKind::Subscriptions, "subscriptions"},
-    {coinbase::EventKind::Error, "error"},
-    {coinbase::EventKind::Other, "other"},
-};
-}  // namespace
-
-FeedConfig CoinbaseFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.exchange.coinbase.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://ws-feed.exchange.coinbase.com"));
-    c.ws.pingIntervalMs = 30'000;  // WebSocket ping frames (no ping rule documented)
-    c.ws.idleTimeoutMs = 90'000;
-    c.ws.maxControlPerSecond = 50;  // 100 client messages per second per IP
-    c.rest.minIntervalMs = 100;     // public REST: 10 requests per second per IP
-    return c;
-}
-
-namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
 const VenueTraits kCoinbaseFeedTraits{
-    .supportsTimeframe = [](Timeframe tf) { return coinbase::granularityFor(tf).has_value(); },
+    .defaults = {.restUrl = "https://api.exchange.coinbase.com",
+                 .wsUrl = "wss://ws-feed.exchange.coinbase.com",
+                 .pingIntervalMs = 30'000,  // WebSocket ping frames (no ping rule documented)
+                 .idleTimeoutMs = 90'000,
+                 .maxControlPerSecond = 50,  // 100 client messages per second per IP
+                 .restMinIntervalMs = 100},  // public REST: 10 requests per second per IP
+    // Bars are built from matches; `level2` needs authentication since 2022 (same schema).
+    .topics =
+        {.trades = "matches|%1", .quotes = "ticker|%1", .ticker = "ticker|%1", .bars = "matches|%1", .book = "level2_batch|%1"},
+    // start and end are inclusive bucket times; rows may precede start (documented): the base
+    // drops rows outside the window.
+    .bars = {.path = "/products/%1/candles",
+             .keys = {.interval = "granularity", .from = "start", .to = "end"},
+             .bounds = BarsRequest::Bounds::LastBucket,
+             .time = BarsRequest::Time::Iso8601,
+             .interval = &venueSpelling<&coinbase::granularityFor>,
+             .parse = &coinbase::parseCandles},
     .maxBarsPerRequest = 300,
     .defaultMaxTopicsPerConnection = 300,
     .instruments = {.path = "/products", .what = "products", .parse = &coinbase::parseProducts}};
 }  // namespace
 
+FeedConfig CoinbaseFeed::defaultConfig() { return kCoinbaseFeedTraits.defaults.config(); }
+
 CoinbaseFeed::CoinbaseFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("COINBASE"), kCoinbaseFeedTraits, std::move(config), std::make_unique<net::RateLimitPolicy>(),
                    parent) {}
-
-QString CoinbaseFeed::topicFor(const Subscription& s) const {
-    const QString p = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-    case Channel::Bars:
-        return QStringLiteral("matches|") + p;  // bars are built from matches
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + p;
-    case Channel::Book:
-        return kBookChannel + QLatin1Char('|') + p;
-    }
-    return {};
-}
 
 QList<QByteArray> CoinbaseFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
     const char* type = control == Control::Subscribe ? "subscribe" : "unsubscribe";
@@ -93,7 +61,7 @@ QList<QByteArray> CoinbaseFeed::controlMessages(Control control, const QString&,
 
 void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     coinbase::Event& ev = m_event;
-    if (!decodeMessage(message, &coinbase::decode, ev, kKindNames)) return;
+    if (!decodeMessage(message, &coinbase::decode, ev, coinbase::typeName)) return;
     switch (ev.kind) {
     case coinbase::EventKind::Match:
         onMatch(ev);
@@ -110,7 +78,7 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
     }
     case coinbase::EventKind::Snapshot:
     case coinbase::EventKind::L2Update:
-        onBook(ev);
+        deliverUnsequencedBook(ev.productId, ev.kind == coinbase::EventKind::Snapshot, ev.bids, ev.asks, ev.timeMs);
         break;
     case coinbase::EventKind::Heartbeat: {
         // last_trade_id beyond the last match seen: matches were dropped.
@@ -123,18 +91,11 @@ void CoinbaseFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     }
     case coinbase::EventKind::Error: {
-        reportVenueError(
-            QStringLiteral("%1%2").arg(sv(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + sv(ev.reason)));
+        reportVenueError(QStringLiteral("%1%2").arg(
+            detail::fromUtf8(ev.message), ev.reason.empty() ? QString() : QStringLiteral(": ") + detail::fromUtf8(ev.reason)));
         if (ev.message.substr(0, 7) == "ErrSlow") {
             // The server drops slow consumers: start over on a fresh connection (new snapshots).
-            QPointer<net::WsConnection> conn(shard.conn);
-            const QString why = sv(ev.message);
-            QMetaObject::invokeMethod(
-                this,
-                [conn, why] {
-                    if (conn) conn->reconnectNow(why);
-                },
-                Qt::QueuedConnection);
+            reconnectSoon(shard, detail::fromUtf8(ev.message));
         }
         break;
     }
@@ -166,49 +127,14 @@ void CoinbaseFeed::onMatch(const coinbase::Event& ev) {
 void CoinbaseFeed::onConnectionLost(Shard& shard) {
     // Matches may have been missed while down: the trade chain restarts, forming bars are partial.
     for (auto it = m_lastTradeId.begin(); it != m_lastTradeId.end();) {
-        if (shard.topics.contains(QStringLiteral("matches|") + QString::fromStdString(it->first))) {
-            markTradeBarsIncomplete(instrument(it->first));
+        const InstrumentId id = instrument(it->first);
+        if (shard.topics.contains(topicFor({Channel::Trades, id, Timeframe::M1}))) {
+            markTradeBarsIncomplete(id);
             it = m_lastTradeId.erase(it);
         } else {
             ++it;
         }
     }
-}
-
-void CoinbaseFeed::onBook(const coinbase::Event& ev) {
-    VenueBook* book = venueBook(ev.productId);
-    if (!book) return;
-    VenueBook& b = *book;
-    if (ev.kind == coinbase::EventKind::Snapshot) {
-        setBookSnapshot(b, ev.bids, ev.asks);
-    } else {
-        if (!b.synced) return;  // before the snapshot: the snapshot will contain it
-        b.book.apply(ev.bids, ev.asks);
-        b.book.setUpdateId(b.book.updateId() + 1);  // updates applied since the snapshot
-        if (!b.crossedSnapshot && b.book.isCrossed()) {
-            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
-            return;
-        }
-    }
-    deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void CoinbaseFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                                 BarsPageCallback callback) {
-    const auto g = coinbase::granularityFor(tf);
-    if (!g) return callback(makeError("Coinbase has no " + toString(tf) + " candles"));
-    // start and end are inclusive bucket times: the window holds at most 300 buckets.
-    const std::int64_t last = std::max(fromMs, toMs - static_cast<std::int64_t>(*g) * 1000);
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("granularity"), QString::number(*g));
-    q.addQueryItem(QStringLiteral("start"), iso(fromMs));
-    q.addQueryItem(QStringLiteral("end"), iso(last));
-    const QString path = QStringLiteral("/products/%1/candles").arg(QString::fromStdString(id.symbol));
-    // Rows may precede start (documented): the base drops rows outside the window.
-    restGet(
-        path, q, 1, "candles", [](const QByteArray& body) { return coinbase::parseCandles(textOf(body)); }, callback);
 }
 
 }  // namespace kairos::marketdata

@@ -34,16 +34,12 @@ public:
     int tradeGaps() const { return m_tradeGaps; }
 
 protected:
-    QString topicFor(const Subscription& s) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
-    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                       BarsPageCallback callback) override;
     void onConnectionLost(Shard& shard) override;
 
 private:
     void onMatch(const coinbase::Event& ev);
-    void onBook(const coinbase::Event& ev);
 
     coinbase::Event m_event;
     std::map<std::string, std::int64_t> m_lastTradeId;

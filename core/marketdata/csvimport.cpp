@@ -9,6 +9,8 @@
 #include <iterator>
 #include <sstream>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 
 namespace kairos::marketdata {
 
@@ -45,6 +47,16 @@ struct Layout {
     int quoteVolume = -1, trades = -1;
     std::size_t fields = 6;     // fields per data row
     std::size_t altFields = 0;  // backtrader files whose header lacks "Time": rows have one more field
+
+    /// Date,Time,Open,High,Low,Close,Volume...: the time of day in column 1 moves the rest right.
+    void addClockColumn() {
+        clock = 1;
+        open = 2;
+        high = 3;
+        low = 4;
+        close = 5;
+        volume = 6;
+    }
 };
 
 Result<Layout> detectLayout(std::string_view first, const std::string& name) {
@@ -62,15 +74,9 @@ Result<Layout> detectLayout(std::string_view first, const std::string& name) {
     if (is({"open_time", "open", "high", "low", "close", "volume"})) {
         return Layout{CsvFormat::BinanceKline, true};
     }
-    if (names.size() == 12 && names[0] == "open_time" && names[6] == "close_time") {
-        Layout l{CsvFormat::BinanceArchive, true};
-        l.fields = 12;
-        l.quoteVolume = 7;
-        l.trades = 8;
-        return l;
-    }
-    if (cols.size() == 12 && isInteger(cols[0])) {
-        Layout l{CsvFormat::BinanceArchive, false};
+    const bool archiveHeader = names.size() == 12 && names[0] == "open_time" && names[6] == "close_time";
+    if (archiveHeader || (cols.size() == 12 && isInteger(cols[0]))) {
+        Layout l{CsvFormat::BinanceArchive, archiveHeader};
         l.fields = 12;
         l.quoteVolume = 7;
         l.trades = 8;
@@ -98,12 +104,7 @@ Result<Layout> detectLayout(std::string_view first, const std::string& name) {
         Layout l{CsvFormat::OhlcvOi, true};
         l.time = -1;
         l.date = 0;
-        l.clock = 1;
-        l.open = 2;
-        l.high = 3;
-        l.low = 4;
-        l.close = 5;
-        l.volume = 6;
+        l.addClockColumn();
         l.fields = 8;
         return l;
     }
@@ -199,12 +200,7 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
         const auto f = splitCsv(line);
         Layout L = *layout;
         if (L.altFields && f.size() == L.altFields) {
-            L.clock = 1;
-            L.open = 2;
-            L.high = 3;
-            L.low = 4;
-            L.close = 5;
-            L.volume = 6;
+            L.addClockColumn();
         } else if (f.size() != L.fields) {
             return at("expected " + std::to_string(L.fields) + " fields, found " + std::to_string(f.size()));
         }
@@ -238,35 +234,24 @@ Result<CsvBars> parseBarsCsv(const std::string& text, const std::string& name) {
             if (*t < kFirstTimeMs || *t >= kEndTimeMs) return at("date \"" + when + "\" is not between 1970 and 2100");
             r.time = *t;
         }
-        auto price = [&](int idx, const char* what, Price& dst) -> Status {
-            auto p = Price::parse(f[static_cast<std::size_t>(idx)]);
-            if (!p) return at(std::string(what) + ": " + p.message());
-            dst = *p;
-            if (dst.scale() > ps) {
-                ps = dst.scale();
-                psLine = lineNo;
+        // A decimal column into `dst`, noting the largest scale of its kind and where it was seen.
+        auto decimal = [&](int idx, const char* what, auto& dst, int& maxScale, long& maxScaleLine) -> Status {
+            auto v = std::decay_t<decltype(dst)>::parse(f[static_cast<std::size_t>(idx)]);
+            if (!v) return at(std::string(what) + ": " + v.message());
+            dst = *v;
+            if (dst.scale() > maxScale) {
+                maxScale = dst.scale();
+                maxScaleLine = lineNo;
             }
             return {};
         };
-        if (auto s = price(L.open, "open", r.o); !s) return s.error();
-        if (auto s = price(L.high, "high", r.h); !s) return s.error();
-        if (auto s = price(L.low, "low", r.l); !s) return s.error();
-        if (auto s = price(L.close, "close", r.c); !s) return s.error();
-        auto v = Quantity::parse(f[static_cast<std::size_t>(L.volume)]);
-        if (!v) return at("volume: " + v.message());
-        r.v = *v;
-        if (r.v.scale() > vs) {
-            vs = r.v.scale();
-            vsLine = lineNo;
-        }
+        const std::tuple<int, const char*, Price*> prices[] = {
+            {L.open, "open", &r.o}, {L.high, "high", &r.h}, {L.low, "low", &r.l}, {L.close, "close", &r.c}};
+        for (const auto& [idx, what, dst] : prices)
+            if (auto s = decimal(idx, what, *dst, ps, psLine); !s) return s.error();
+        if (auto s = decimal(L.volume, "volume", r.v, vs, vsLine); !s) return s.error();
         if (L.quoteVolume >= 0) {
-            auto q = Quantity::parse(f[static_cast<std::size_t>(L.quoteVolume)]);
-            if (!q) return at("quote volume: " + q.message());
-            r.qv = *q;
-            if (r.qv.scale() > qs) {
-                qs = r.qv.scale();
-                qsLine = lineNo;
-            }
+            if (auto s = decimal(L.quoteVolume, "quote volume", r.qv, qs, qsLine); !s) return s.error();
         }
         if (L.trades >= 0) {
             const auto t = f[static_cast<std::size_t>(L.trades)];

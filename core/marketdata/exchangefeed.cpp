@@ -40,6 +40,22 @@ std::int64_t windowEnd(Timeframe tf, std::int64_t from, int bars) {
 }
 }  // namespace
 
+FeedConfig FeedDefaults::config() const {
+    FeedConfig c;
+    c.restUrl = QUrl(QString::fromLatin1(restUrl));
+    c.wsUrl = QUrl(QString::fromLatin1(wsUrl));
+    if (wsUrl2) c.wsUrl2 = QUrl(QString::fromLatin1(wsUrl2));
+    c.ws.pingIntervalMs = pingIntervalMs;
+    if (pingText) c.ws.pingText = pingText;
+    c.ws.idleTimeoutMs = idleTimeoutMs;
+    c.ws.maxLifetimeMs = maxLifetimeMs;
+    c.ws.maxControlPerSecond = maxControlPerSecond;
+    if (reconnect) c.ws.reconnect = *reconnect;
+    c.rest.minIntervalMs = restMinIntervalMs;
+    c.bookDepth = bookDepth;
+    return c;
+}
+
 ExchangeFeed::ExchangeFeed(QString venue, const VenueTraits& traits, FeedConfig config,
                            std::unique_ptr<net::RateLimitPolicy> restPolicy, QObject* parent)
     : MarketDataFeed(parent),
@@ -67,6 +83,25 @@ int ExchangeFeed::maxTopics() const {
 }
 
 QString ExchangeFeed::endpointFor(const Subscription&) const { return {}; }
+
+QString ExchangeFeed::topicFor(const Subscription& s) const {
+    const VenueTopics& t = m_traits.topics;
+    const std::pair<Channel, const char*> patterns[] = {{Channel::Trades, t.trades},
+                                                        {Channel::Quotes, t.quotes},
+                                                        {Channel::Ticker, t.ticker},
+                                                        {Channel::Bars, t.bars},
+                                                        {Channel::Book, t.book}};
+    const char* pattern = nullptr;
+    for (const auto& [channel, p] : patterns)
+        if (channel == s.channel) pattern = p;
+    QString topic = QString::fromLatin1(pattern);
+    if (s.channel == Channel::Bars) {
+        const BarsRequest& r = m_traits.bars;
+        const std::optional<std::string> tf = r.interval ? r.interval(s.timeframe) : toString(s.timeframe);
+        topic.replace(QLatin1String("%2"), QString::fromStdString(tf.value_or(std::string())));
+    }
+    return topic.replace(QLatin1String("%1"), QString::fromStdString(s.instrument.symbol));
+}
 
 void ExchangeFeed::fetchInstruments(InstrumentsCallback callback) {
     const VenueTraits::InstrumentsRequest& r = m_traits.instruments;
@@ -282,6 +317,16 @@ void ExchangeFeed::onShardClosed(Shard* shard, const QString& reason, int retryI
     updateStatus();
 }
 
+void ExchangeFeed::reconnectSoon(Shard& shard, const QString& reason) {
+    QPointer<net::WsConnection> conn(shard.conn);
+    QMetaObject::invokeMethod(
+        this,
+        [conn, reason] {
+            if (conn) conn->reconnectNow(reason);
+        },
+        Qt::QueuedConnection);
+}
+
 void ExchangeFeed::reconnectTopic(const QString& topic, const QString& reason) {
     if (Shard* s = shardForTopic(topic)) s->conn->reconnectNow(reason);
 }
@@ -492,6 +537,25 @@ void ExchangeFeed::deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar
     emitBar(id, tf, bar);
 }
 
+void ExchangeFeed::deliverUnsequencedBook(std::string_view symbol, bool snapshot, const std::vector<BookLevel>& bids,
+                                          const std::vector<BookLevel>& asks, std::int64_t timeMs) {
+    VenueBook* book = venueBook(symbol);
+    if (!book) return;
+    VenueBook& b = *book;
+    if (snapshot) {
+        setBookSnapshot(b, bids, asks);
+    } else {
+        if (!b.synced) return;  // before the snapshot: the snapshot will contain it
+        b.book.apply(bids, asks);
+        b.book.setUpdateId(b.book.updateId() + 1);
+        if (!b.crossedSnapshot && b.book.isCrossed()) {
+            resyncBook(b, QStringLiteral("crossed book after %1 updates").arg(b.book.updateId()));
+            return;
+        }
+    }
+    deliverBook(b.id, b.book, timeMs);
+}
+
 bool ExchangeFeed::deliverTradeToBars(const InstrumentId& id, const Trade& t, bool (*skip)(Timeframe)) {
     bool any = false;
     for (auto it = m_subs.lower_bound({Channel::Bars, id, Timeframe::S1}); it != m_subs.end(); ++it) {
@@ -599,6 +663,54 @@ void ExchangeFeed::cancelFetch(quint64 fetchId) {
     if (it == m_fetches.end()) return;
     it->second->cancelled = true;
     m_fetches.erase(it);
+}
+
+void ExchangeFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
+                                 BarsPageCallback callback) {
+    const BarsRequest& r = m_traits.bars;
+    const std::optional<std::string> interval = r.interval ? r.interval(tf) : toString(tf);
+    if (!interval) return callback(makeError(m_venueStd + " has no " + toString(tf) + " candles"));
+    // A time in the request's format, `unitsBefore` units (ms, s) earlier.
+    auto time = [&r](std::int64_t ms, int unitsBefore = 0) {
+        switch (r.time) {
+        case BarsRequest::Time::Seconds:
+            return QString::number(ms / 1000 - unitsBefore);
+        case BarsRequest::Time::Iso8601:
+            return QDateTime::fromMSecsSinceEpoch(ms - 1000LL * unitsBefore, Qt::UTC).toString(Qt::ISODate);
+        case BarsRequest::Time::Ms:
+            break;
+        }
+        return QString::number(ms - unitsBefore);
+    };
+    const QString from = time(fromMs, r.bounds == BarsRequest::Bounds::Exclusive ? 1 : 0);
+    QString to;
+    switch (r.bounds) {
+    case BarsRequest::Bounds::LastMs:
+        to = time(toMs - 1);
+        break;
+    case BarsRequest::Bounds::LastBucket:
+        to = time(std::max(fromMs, toMs - fixedDurationMs(tf).value_or(0)));
+        break;
+    case BarsRequest::Bounds::Exclusive:
+        to = time(toMs);
+        break;
+    }
+    const QString symbol = restSymbol(id);
+    const BarsRequest::Keys& k = r.keys;
+    QUrlQuery q;
+    const std::pair<const char*, QString> items[] = {
+        {k.fixed.first, QString::fromLatin1(k.fixed.second)},
+        {k.symbol, symbol},
+        {k.interval, QString::fromStdString(*interval)},
+        {k.from, from},
+        {k.to, to},
+        {k.limit, QString::number(maxBarsPerRequest())},
+    };
+    for (const auto& [key, value] : items)
+        if (key) q.addQueryItem(QString::fromLatin1(key), value);
+    restGet(
+        QString::fromLatin1(r.path).replace(QLatin1String("%1"), symbol), q, r.weight, r.what,
+        [parse = r.parse](const QByteArray& body) { return parse(textOf(body)); }, std::move(callback));
 }
 
 void ExchangeFeed::nextPage(const std::shared_ptr<BarsFetch>& f) {

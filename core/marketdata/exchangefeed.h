@@ -20,8 +20,9 @@
 // * History: fetchBars() pages through any range within the venue's per-request limit, through
 //   the venue's RestClient (which obeys its rate limits), with progress and cancel.
 //
-// A venue implements the protected hooks (topic names, subscribe messages, decoding, one page of
-// REST bars, instruments); its codec reads fields through detail::scanFields tables, and its
+// A venue describes what its API fixes in a VenueTraits table (production settings, the candle
+// request, limits, the instrument list) and implements the protected hooks (topic names,
+// subscribe messages, decoding); its codec reads fields through detail::scanFields tables, and its
 // contract tests come from tests/support/fakevenuecontract.h.
 
 #include "marketdata/marketdatafeed.h"
@@ -44,7 +45,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -67,7 +70,8 @@ struct Subscription {
 };
 
 /// Where a venue adapter connects and how it behaves. Defaults come from the venue
-/// (defaultFeedConfig in feedfactory.h); URLs can be overridden for test servers.
+/// (FeedDefaults in its VenueTraits; defaultFeedConfig in feedfactory.h); URLs can be overridden
+/// for test servers.
 struct FeedConfig {
     QUrl restUrl;                    ///< "https://api.binance.com"
     QUrl wsUrl;                      ///< "wss://stream.binance.com:9443"
@@ -79,6 +83,77 @@ struct FeedConfig {
     int bookSignalLevels = 10;       ///< levels per side carried by bookUpdated()
     int backfillMaxAttempts = 5;     ///< REST attempts for one gap before giving up
     bool aggregatedTrades = false;   ///< Binance: aggTrade instead of trade
+};
+
+/// A venue's production settings: the FeedConfig that defaultFeedConfig() starts from (everything
+/// not named keeps FeedConfig's defaults).
+struct FeedDefaults {
+    const char* restUrl = nullptr;                                 ///< "https://api.binance.com"
+    const char* wsUrl = nullptr;                                   ///< "wss://stream.binance.com:9443"
+    const char* wsUrl2 = nullptr;                                  ///< second endpoint where the venue has one
+    int pingIntervalMs = 0;                                        ///< keep-alive period (0: none)
+    const char* pingText = nullptr;                                ///< keep-alive text; nullptr: WebSocket ping frames
+    int idleTimeoutMs = 0;                                         ///< silence that means a dead connection (0: off)
+    qint64 maxLifetimeMs = 0;                                      ///< renew connections after this long (0: never)
+    int maxControlPerSecond = 0;                                   ///< control message throttle (0: unlimited)
+    std::optional<net::Backoff::Policy> reconnect = std::nullopt;  ///< nullopt: the connection's default backoff
+    int restMinIntervalMs = 0;                                     ///< spacing of public REST calls
+    int bookDepth = 0;                                             ///< 0: the venue's default
+
+    FeedConfig config() const;
+};
+
+/// One page of REST candles [fromMs, toMs): GET `path` with the query items `keys` names (nullptr:
+/// not sent), in the order of `Keys`, parsed by `parse`. The symbol is ExchangeFeed::restSymbol().
+struct BarsRequest {
+    /// How the window's bounds are written.
+    enum class Bounds : std::uint8_t {
+        LastMs = 1,  ///< from = fromMs, to = toMs - 1 ms (both inclusive)
+        LastBucket,  ///< from = fromMs, to = the open time of the window's last bucket (both inclusive)
+        Exclusive,   ///< from = fromMs - 1 unit, to = toMs (both exclusive)
+    };
+    enum class Time : std::uint8_t { Ms = 1, Seconds, Iso8601 };
+    /// Names of the query items; `fixed` is a constant item sent first (Bybit: category=spot).
+    struct Keys {
+        const char* symbol = nullptr;  ///< nullptr: the symbol is in the path instead
+        const char* interval = nullptr;
+        const char* from = nullptr;
+        const char* to = nullptr;
+        const char* limit = nullptr;  ///< sent as VenueTraits::maxBarsPerRequest
+        std::pair<const char*, const char*> fixed = {nullptr, nullptr};
+    };
+
+    const char* path = nullptr;    ///< "%1" stands for the symbol ("/products/%1/candles")
+    const char* what = "candles";  ///< names the request in errors
+    int weight = 1;                ///< rate-limit weight of one request
+    Keys keys = {};
+    Bounds bounds = Bounds::LastMs;
+    Time time = Time::Ms;
+    /// The venue's spelling of a timeframe as `interval`, nullopt where it has no such candles
+    /// (venueSpelling<> adapts a codec's table); nullptr: every Timeframe, spelled by toString().
+    std::optional<std::string> (*interval)(Timeframe) = nullptr;
+    Result<std::vector<Bar>> (*parse)(std::string_view json) = nullptr;
+};
+
+/// A codec's spelling function (optional<string_view> or optional<int>) as BarsRequest::interval.
+template <auto Spelling>
+std::optional<std::string> venueSpelling(Timeframe tf) {
+    const auto v = Spelling(tf);
+    if (!v) return std::nullopt;
+    if constexpr (std::is_arithmetic_v<std::decay_t<decltype(*v)>>)
+        return std::to_string(*v);
+    else
+        return std::string(*v);
+}
+
+/// The venue topic of each channel's subscriptions: "%1" stands for the venue symbol, "%2" (bars)
+/// for the timeframe as BarsRequest::interval spells it. nullptr: the venue's topicFor() names it.
+struct VenueTopics {
+    const char* trades = nullptr;  ///< "publicTrade.%1"
+    const char* quotes = nullptr;
+    const char* ticker = nullptr;
+    const char* bars = nullptr;  ///< "kline.%2.%1"
+    const char* book = nullptr;
 };
 
 /// What the venue's API fixes (as opposed to FeedConfig, which can be overridden): each venue
@@ -93,8 +168,9 @@ struct VenueTraits {
         const char* what = "instruments";  ///< names the request in errors
         Result<std::vector<Instrument>> (*parse)(const QByteArray& json, const std::string& venue) = nullptr;
     };
-    /// Whether a timeframe has a live candle stream and REST candles; nullptr: every Timeframe.
-    bool (*supportsTimeframe)(Timeframe) = nullptr;
+    FeedDefaults defaults = {};               ///< production URLs and connection rules
+    VenueTopics topics = {};                  ///< topicFor() unless the venue overrides it
+    BarsRequest bars = {};                    ///< history; its `interval` also says which timeframes exist
     int maxBarsPerRequest = 1000;             ///< rows per candle request at most
     int defaultMaxTopicsPerConnection = 200;  ///< when FeedConfig::maxTopicsPerConnection is 0
     bool venueBooks = true;                   ///< Book subscriptions get a VenueBook (Binance: no, REST sync)
@@ -147,7 +223,7 @@ public:
     void stop();
 
     /// Whether `tf` has a live candle stream and REST candles on this venue.
-    bool supportsTimeframe(Timeframe tf) const { return !m_traits.supportsTimeframe || m_traits.supportsTimeframe(tf); }
+    bool supportsTimeframe(Timeframe tf) const { return !m_traits.bars.interval || m_traits.bars.interval(tf); }
     /// The venue's instruments with tick size, lot size, minimum notional and precisions.
     /// (Default: the request of VenueTraits::instruments.)
     virtual void fetchInstruments(InstrumentsCallback callback);
@@ -221,8 +297,9 @@ protected:
     };
 
     // ---- venue hooks ----
-    /// The venue topic of a subscription. Several subscriptions may share one topic.
-    virtual QString topicFor(const Subscription& s) const = 0;
+    /// The venue topic of a subscription. Several subscriptions may share one topic. (Default:
+    /// the pattern of VenueTraits::topics.)
+    virtual QString topicFor(const Subscription& s) const;
     /// Which WebSocket endpoint carries the subscription (OKX: public or business).
     virtual QString endpointFor(const Subscription& s) const;
     /// URL to connect `endpoint` with `topics` wanted; topics the URL does not carry go to
@@ -232,11 +309,9 @@ protected:
     virtual QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) = 0;
     /// Decodes and dispatches one message (call the deliver* helpers, reportMalformed()).
     virtual void handleMessage(Shard& shard, const QByteArray& message) = 0;
-    /// One page of bars: every bar with fromMs <= open < toMs the venue has (the window holds at
-    /// most maxBarsPerRequest() buckets). Any order; the base sorts, de-duplicates and drops
-    /// bars that are not closed yet.
-    virtual void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                               BarsPageCallback callback) = 0;
+    /// The symbol as the venue's REST API spells it (default: the venue symbol; Kraken: the
+    /// pair's altname).
+    virtual QString restSymbol(const InstrumentId& id) const { return QString::fromStdString(id.symbol); }
     /// A connection (re)opened and its subscriptions were sent.
     virtual void onConnectionOpened(Shard& shard);
     /// A connection dropped; its VenueBooks were already discarded (other state is the venue's).
@@ -282,16 +357,21 @@ protected:
         });
     }
     /// Runs a venue codec over `message`; a failure is counted as malformed (reportMalformed)
-    /// under the name `kindNames` gives the event's kind ("unrecognised" when none) and false
-    /// is returned.
-    template <class Event, class Kind, std::size_t N>
+    /// under the name of the event's kind and false is returned. `kindNames` is a table of
+    /// {kind, name} pairs or the codec's function from kind to name ("unrecognised" when none).
+    template <class Event, class Names>
     bool decodeMessage(const QByteArray& message, Status (*decode)(std::string_view, Event&), Event& event,
-                       const std::pair<Kind, std::string_view> (&kindNames)[N]) {
+                       const Names& kindNames) {
         const std::string_view text = textOf(message);
         if (auto st = decode(text, event); !st) {
-            std::string_view kind = "unrecognised";
-            for (const auto& [k, name] : kindNames)
-                if (k == event.kind) kind = name;
+            std::string_view kind;
+            if constexpr (std::is_invocable_v<const Names&, decltype(event.kind)>) {
+                kind = kindNames(event.kind);
+            } else {
+                for (const auto& [k, name] : kindNames)
+                    if (k == event.kind) kind = name;
+            }
+            if (kind.empty()) kind = "unrecognised";
             reportMalformed(QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())), text,
                             QString::fromStdString(st.message()));
             return false;
@@ -314,6 +394,9 @@ protected:
     void resyncBooksOn(const Shard& shard, const QString& reason);
     /// The shard carrying `topic`, or nullptr.
     Shard* shardForTopic(const QString& topic) const;
+    /// Drops and reopens the shard's connection at once (a venue's shutdown or upgrade notice),
+    /// deferred so the socket is not torn down inside its own signal.
+    void reconnectSoon(Shard& shard, const QString& reason);
     /// Drops and reopens the connection carrying `topic` at once (a forced fresh snapshot).
     void reconnectTopic(const QString& topic, const QString& reason);
     /// Sends one message on the connection carrying `topic`.
@@ -325,6 +408,12 @@ protected:
     /// is closed when an update for a later bar arrives. Delivers the previous bar as closed,
     /// then `bar` as forming; an update older than the current bar is ignored.
     void deliverUnflaggedBar(const InstrumentId& id, Timeframe tf, Bar bar);
+    /// For venues whose book messages carry no sequence (Coinbase Exchange, Advanced Trade): a
+    /// snapshot replaces the book of `symbol`; an update before it is ignored, else applied, the
+    /// update id counting updates since the snapshot; a book that crosses after an uncrossed
+    /// snapshot (a crossed one is an auction) is resynced. Otherwise the book is delivered.
+    void deliverUnsequencedBook(std::string_view symbol, bool snapshot, const std::vector<BookLevel>& bids,
+                                const std::vector<BookLevel>& asks, std::int64_t timeMs);
     /// For venues without a candle stream (Coinbase Exchange; through deliverTrade): folds a trade
     /// into the bar of every Bars subscription of `id` and delivers it as forming; returns whether
     /// there was one. A bar closes when a trade of a later
@@ -355,6 +444,9 @@ private:
     void onShardClosed(Shard* shard, const QString& reason, int retryInMs);
     void updateStatus();
     void nextPage(const std::shared_ptr<BarsFetch>& f);
+    /// One page of bars as VenueTraits::bars describes it: every bar with fromMs <= open < toMs
+    /// the venue has (the window holds at most maxBarsPerRequest() buckets), in any order.
+    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, BarsPageCallback callback);
     void startBackfill(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs, int attempt);
     int maxTopics() const;
     /// Validates a decoded bar and checks its subscription (reportInvalid otherwise).

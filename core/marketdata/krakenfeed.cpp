@@ -3,8 +3,6 @@
 #include "marketdata/detail/venuemessages.h"
 
 #include <QDateTime>
-#include <QPointer>
-#include <QUrlQuery>
 
 #include <cstring>
 #include <map>
@@ -13,8 +11,6 @@ namespace kairos::marketdata {
 
 namespace {
 constexpr int kMaxSymbolsPerMessage = 100;
-
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 /// Names of message kinds for the malformed-message counts.
 constexpr std::pair<kraken::EventKind, std::string_view> kKindNames[] = {
@@ -49,26 +45,41 @@ std::optional<net::RateLimitPolicy::Rejection> KrakenRateLimitPolicy::rejection(
     return net::RateLimitPolicy::rejection(r);
 }
 
-FeedConfig KrakenFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://api.kraken.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://ws.kraken.com/v2"));
-    c.ws.pingIntervalMs = 30'000;
-    c.ws.pingText = R"({"method":"ping"})";
-    c.ws.idleTimeoutMs = 60'000;
-    // After maintenance reconnect no faster than once per 5 s (Cloudflare limits attempts).
-    c.ws.reconnect = net::Backoff::Policy{5000, 120'000, 2.0, 0.3};
-    c.rest.minIntervalMs = 1000;
-    c.bookDepth = 10;
-    return c;
+namespace {
+/// OHLC rows without the last one: it is always the current, uncommitted interval (EXCHANGES.md
+/// §4.1). result.last is not used: in Kraken's own example it lies before the rows.
+Result<std::vector<Bar>> parseCommittedOhlc(std::string_view json) {
+    auto bars = kraken::parseOhlc(json);
+    if (bars && !bars->empty()) bars->pop_back();
+    return bars;
 }
 
-namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kKrakenFeedTraits{.supportsTimeframe = [](Timeframe tf) { return kraken::intervalFor(tf).has_value(); },
-                                    .maxBarsPerRequest = 720,
-                                    .defaultMaxTopicsPerConnection = 1000};
+const VenueTraits kKrakenFeedTraits{
+    .defaults = {.restUrl = "https://api.kraken.com",
+                 .wsUrl = "wss://ws.kraken.com/v2",
+                 .pingIntervalMs = 30'000,
+                 .pingText = R"({"method":"ping"})",
+                 .idleTimeoutMs = 60'000,
+                 // After maintenance reconnect no faster than once per 5 s (Cloudflare limits attempts).
+                 .reconnect = net::Backoff::Policy{5000, 120'000, 2.0, 0.3},
+                 .restMinIntervalMs = 1000,
+                 .bookDepth = 10},
+    // One ticker channel (event_trigger "bbo") for quotes and the 24 h ticker.
+    .topics = {.trades = "trade|%1", .quotes = "ticker|%1", .ticker = "ticker|%1", .bars = "ohlc|%2|%1", .book = "book|%1"},
+    // `since` (exclusive, UNIX seconds) only: Kraken serves the newest 720 rows from it.
+    .bars = {.path = "/0/public/OHLC",
+             .what = "OHLC",
+             .keys = {.symbol = "pair", .interval = "interval", .from = "since"},
+             .bounds = BarsRequest::Bounds::Exclusive,
+             .time = BarsRequest::Time::Seconds,
+             .interval = &venueSpelling<&kraken::intervalFor>,
+             .parse = &parseCommittedOhlc},
+    .maxBarsPerRequest = 720,
+    .defaultMaxTopicsPerConnection = 1000};
 }  // namespace
+
+FeedConfig KrakenFeed::defaultConfig() { return kKrakenFeedTraits.defaults.config(); }
 
 KrakenFeed::KrakenFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("KRAKEN"), kKrakenFeedTraits, std::move(config), std::make_unique<KrakenRateLimitPolicy>(),
@@ -82,22 +93,6 @@ int KrakenFeed::bookDepth() const {
 
 void KrakenFeed::setPrecision(const std::string& symbol, int pricePrecision, int qtyPrecision) {
     m_precision[symbol] = {pricePrecision, qtyPrecision};
-}
-
-QString KrakenFeed::topicFor(const Subscription& s) const {
-    const QString sym = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("trade|") + sym;
-    case Channel::Quotes:
-    case Channel::Ticker:
-        return QStringLiteral("ticker|") + sym;  // one channel for both
-    case Channel::Bars:
-        return QStringLiteral("ohlc|%1|").arg(kraken::intervalFor(s.timeframe).value_or(1)) + sym;
-    case Channel::Book:
-        return QStringLiteral("book|") + sym;
-    }
-    return {};
 }
 
 QList<QByteArray> KrakenFeed::controlMessages(Control control, const QString&, const QStringList& topics) {
@@ -157,10 +152,12 @@ void KrakenFeed::handleMessage(Shard&, const QByteArray& message) {
         for (const auto& p : ev.pairs) m_precision[std::string(p.symbol)] = {p.pricePrecision, p.qtyPrecision};
         break;
     case kraken::EventKind::Status:
-        if (!ev.system.empty() && ev.system != "online") reportVenueError(QStringLiteral("system status: %1").arg(sv(ev.system)));
+        if (!ev.system.empty() && ev.system != "online")
+            reportVenueError(QStringLiteral("system status: %1").arg(detail::fromUtf8(ev.system)));
         break;
     case kraken::EventKind::Ack:
-        if (!ev.success) reportVenueError(QStringLiteral("%1 rejected: %2").arg(sv(ev.method), sv(ev.error)));
+        if (!ev.success)
+            reportVenueError(QStringLiteral("%1 rejected: %2").arg(detail::fromUtf8(ev.method), detail::fromUtf8(ev.error)));
         break;
     case kraken::EventKind::Heartbeat:
     case kraken::EventKind::Pong:
@@ -219,26 +216,9 @@ void KrakenFeed::fetchInstruments(InstrumentsCallback callback) {
         callback);
 }
 
-void KrakenFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t,
-                               BarsPageCallback callback) {
-    const auto interval = kraken::intervalFor(tf);
-    if (!interval) return callback(makeError("Kraken has no " + toString(tf) + " OHLC"));
+QString KrakenFeed::restSymbol(const InstrumentId& id) const {
     auto alt = m_restPairs.find(id.symbol);
-    const std::string pair = alt != m_restPairs.end() ? alt->second : kraken::restPairGuess(id.symbol);
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("pair"), QString::fromStdString(pair));
-    q.addQueryItem(QStringLiteral("interval"), QString::number(*interval));
-    q.addQueryItem(QStringLiteral("since"), QString::number(fromMs / 1000 - 1));
-    restGet(
-        QStringLiteral("/0/public/OHLC"), q, 1, "OHLC",
-        [](const QByteArray& body) {
-            auto bars = kraken::parseOhlc(textOf(body));
-            // The last row is always the current, uncommitted interval (EXCHANGES.md §4.1). result.last
-            // is not used: in Kraken's own example it lies before the rows.
-            if (bars && !bars->empty()) bars->pop_back();
-            return bars;
-        },
-        callback);
+    return QString::fromStdString(alt != m_restPairs.end() ? alt->second : kraken::restPairGuess(id.symbol));
 }
 
 }  // namespace kairos::marketdata

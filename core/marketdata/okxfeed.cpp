@@ -2,9 +2,6 @@
 
 #include "marketdata/detail/venuemessages.h"
 
-#include <QPointer>
-#include <QUrlQuery>
-
 namespace kairos::marketdata {
 
 namespace {
@@ -19,62 +16,58 @@ constexpr std::pair<okx::EventKind, std::string_view> kKindNames[] = {
     {okx::EventKind::Pong, "pong"},
 };
 
-QString sv(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-}  // namespace
-
-std::optional<net::RateLimitPolicy::Rejection> OkxRateLimitPolicy::rejection(const net::HttpResponse& r) const {
-    const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
-    if (code == "50011" || code == "50013" || r.status == 429) {
-        Rejection rej;
-        rej.waitMs = retryAfterMs(r, 0) >= 0 ? retryAfterMs(r, 0) : -1;  // OKX documents no Retry-After: backoff
-        rej.reason = QStringLiteral("OKX code %1 (HTTP %2): rate limit reached").arg(QString::fromStdString(code)).arg(r.status);
-        return rej;
+/// Codes 50011/50013 (with HTTP 429 or 200) back off exponentially: OKX sends no Retry-After.
+class OkxRateLimitPolicy : public net::RateLimitPolicy {
+public:
+    std::optional<Rejection> rejection(const net::HttpResponse& r) const override {
+        const std::string code = okx::envelopeCode(std::string_view(r.body.constData(), static_cast<std::size_t>(r.body.size())));
+        if (code == "50011" || code == "50013" || r.status == 429) {
+            Rejection rej;
+            rej.waitMs = retryAfterMs(r, 0) >= 0 ? retryAfterMs(r, 0) : -1;  // OKX documents no Retry-After: backoff
+            rej.reason =
+                QStringLiteral("OKX code %1 (HTTP %2): rate limit reached").arg(QString::fromStdString(code)).arg(r.status);
+            return rej;
+        }
+        return std::nullopt;
     }
-    return std::nullopt;
+};
+
+/// Candle rows without the unfinished ones (confirm "0": still forming).
+Result<std::vector<Bar>> parseConfirmedCandles(std::string_view json) {
+    auto bars = okx::parseCandles(json);
+    if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });
+    return bars;
 }
 
-FeedConfig OkxFeed::defaultConfig() {
-    FeedConfig c;
-    c.restUrl = QUrl(QStringLiteral("https://www.okx.com"));
-    c.wsUrl = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/public"));
-    c.wsUrl2 = QUrl(QStringLiteral("wss://ws.okx.com:8443/ws/v5/business"));
-    c.ws.pingIntervalMs = 20'000;
-    c.ws.pingText = "ping";
-    c.ws.idleTimeoutMs = 45'000;
-    c.bookDepth = 400;
-    return c;
-}
-
-namespace {
 /// Fixed by the venue's API (EXCHANGES.md).
-const VenueTraits kOkxFeedTraits{.supportsTimeframe = [](Timeframe tf) { return okx::barFor(tf).has_value(); },
-                                 .maxBarsPerRequest = 100,
-                                 .instruments = {.path = "/api/v5/public/instruments",
-                                                 .queryKey = "instType",
-                                                 .queryValue = "SPOT",
-                                                 .what = "instruments",
-                                                 .parse = &okx::parseInstruments}};
+const VenueTraits kOkxFeedTraits{
+    .defaults = {.restUrl = "https://www.okx.com",
+                 .wsUrl = "wss://ws.okx.com:8443/ws/v5/public",
+                 .wsUrl2 = "wss://ws.okx.com:8443/ws/v5/business",
+                 .pingIntervalMs = 20'000,
+                 .pingText = "ping",
+                 .idleTimeoutMs = 45'000,
+                 .bookDepth = 400},
+    .topics = {.trades = "trades:%1", .quotes = "bbo-tbt:%1", .ticker = "tickers:%1", .bars = "candle%2:%1", .book = "books:%1"},
+    // before = newer than this ts, after = older than this ts: the window [fromMs, toMs).
+    .bars = {.path = "/api/v5/market/history-candles",
+             .what = "history-candles",
+             .keys = {.symbol = "instId", .interval = "bar", .from = "before", .to = "after", .limit = "limit"},
+             .bounds = BarsRequest::Bounds::Exclusive,
+             .interval = &venueSpelling<&okx::barFor>,
+             .parse = &parseConfirmedCandles},
+    .maxBarsPerRequest = 100,
+    .instruments = {.path = "/api/v5/public/instruments",
+                    .queryKey = "instType",
+                    .queryValue = "SPOT",
+                    .what = "instruments",
+                    .parse = &okx::parseInstruments}};
 }  // namespace
+
+FeedConfig OkxFeed::defaultConfig() { return kOkxFeedTraits.defaults.config(); }
 
 OkxFeed::OkxFeed(FeedConfig config, QObject* parent)
     : ExchangeFeed(QStringLiteral("OKX"), kOkxFeedTraits, std::move(config), std::make_unique<OkxRateLimitPolicy>(), parent) {}
-
-QString OkxFeed::topicFor(const Subscription& s) const {
-    const QString inst = QString::fromStdString(s.instrument.symbol);
-    switch (s.channel) {
-    case Channel::Trades:
-        return QStringLiteral("trades:") + inst;
-    case Channel::Quotes:
-        return QStringLiteral("bbo-tbt:") + inst;
-    case Channel::Ticker:
-        return QStringLiteral("tickers:") + inst;
-    case Channel::Bars:
-        return QStringLiteral("candle") + sv(okx::barFor(s.timeframe).value_or("1m")) + QLatin1Char(':') + inst;
-    case Channel::Book:
-        return QStringLiteral("books:") + inst;
-    }
-    return {};
-}
 
 QString OkxFeed::endpointFor(const Subscription& s) const { return s.channel == Channel::Bars ? kBusiness : kPublic; }
 
@@ -122,16 +115,11 @@ void OkxFeed::handleMessage(Shard& shard, const QByteArray& message) {
         break;
     case okx::EventKind::Event:
         if (ev.event == "error") {
-            reportVenueError(QStringLiteral("request rejected: code %1: %2").arg(sv(ev.code), sv(ev.message)));
+            reportVenueError(
+                QStringLiteral("request rejected: code %1: %2").arg(detail::fromUtf8(ev.code), detail::fromUtf8(ev.message)));
         } else if (ev.event == "notice" && ev.code == "64008") {
             // The server goes down for an upgrade within 60 s: move to a new connection now.
-            QPointer<net::WsConnection> conn(shard.conn);
-            QMetaObject::invokeMethod(
-                this,
-                [conn] {
-                    if (conn) conn->reconnectNow(QStringLiteral("service upgrade notice (64008)"));
-                },
-                Qt::QueuedConnection);
+            reconnectSoon(shard, QStringLiteral("service upgrade notice (64008)"));
         }
         break;
     case okx::EventKind::Pong:
@@ -171,29 +159,6 @@ void OkxFeed::onBook(const okx::Event& ev) {
         return;
     }
     deliverBook(b.id, b.book, ev.timeMs);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void OkxFeed::fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                            BarsPageCallback callback) {
-    const auto bar = okx::barFor(tf);
-    if (!bar) return callback(makeError("OKX has no " + toString(tf) + " candles"));
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("instId"), QString::fromStdString(id.symbol));
-    q.addQueryItem(QStringLiteral("bar"), sv(*bar));
-    // after = older than this ts, before = newer than this ts: the window [fromMs, toMs).
-    q.addQueryItem(QStringLiteral("after"), QString::number(toMs));
-    q.addQueryItem(QStringLiteral("before"), QString::number(fromMs - 1));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(maxBarsPerRequest()));
-    restGet(
-        QStringLiteral("/api/v5/market/history-candles"), q, 1, "history-candles",
-        [](const QByteArray& body) {
-            auto bars = okx::parseCandles(textOf(body));
-            if (bars) std::erase_if(*bars, [](const Bar& b) { return !b.closed; });  // confirm "0": still forming
-            return bars;
-        },
-        callback);
 }
 
 }  // namespace kairos::marketdata

@@ -23,11 +23,6 @@
 
 namespace kairos::marketdata {
 
-class OkxRateLimitPolicy : public net::RateLimitPolicy {
-public:
-    std::optional<Rejection> rejection(const net::HttpResponse& response) const override;
-};
-
 class OkxFeed : public ExchangeFeed {
     Q_OBJECT
 public:
@@ -35,13 +30,10 @@ public:
     explicit OkxFeed(FeedConfig config = defaultConfig(), QObject* parent = nullptr);
 
 protected:
-    QString topicFor(const Subscription& s) const override;
     QString endpointFor(const Subscription& s) const override;
     QUrl connectUrl(const QString& endpoint, const QStringList& topics, QStringList* viaMessages) const override;
     QList<QByteArray> controlMessages(Control op, const QString& endpoint, const QStringList& topics) override;
     void handleMessage(Shard& shard, const QByteArray& message) override;
-    void fetchBarsPage(const InstrumentId& id, Timeframe tf, std::int64_t fromMs, std::int64_t toMs,
-                       BarsPageCallback callback) override;
 
 private:
     void onBook(const okx::Event& ev);

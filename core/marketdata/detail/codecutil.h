@@ -113,6 +113,12 @@ enum class BarColumn : std::uint8_t {
     Confirm
 };
 
+/// The Bar member each decimal column fills.
+constexpr std::pair<BarColumn, Price Bar::*> kBarPriceColumns[] = {
+    {BarColumn::Open, &Bar::open}, {BarColumn::High, &Bar::high}, {BarColumn::Low, &Bar::low}, {BarColumn::Close, &Bar::close}};
+constexpr std::pair<BarColumn, Quantity Bar::*> kBarQuantityColumns[] = {{BarColumn::Volume, &Bar::volume},
+                                                                         {BarColumn::QuoteVolume, &Bar::quoteVolume}};
+
 /// One candle row sent as a JSON array, [0] = `columns[0]`, ...; columns past the table are
 /// skipped; Confirm is "1" for a closed bar (OKX), every other row is closed. Returns -1 when
 /// the row is read, else the column that failed (the table's size when the row is too short).
@@ -126,54 +132,43 @@ inline int readBarRow(JsonScanner& sc, std::initializer_list<BarColumn> columns,
     while (sc.nextElement()) {
         const BarColumn c = col < static_cast<int>(columns.size()) ? columns.begin()[col] : BarColumn::Skip;
         bool ok = true;
-        switch (c) {
-        case BarColumn::Skip:
-            ok = sc.skipValue();
-            break;
-        case BarColumn::OpenMs:
-            ok = sc.readInt(b.openTimeMs);
-            break;
-        case BarColumn::OpenSec:
-            // A time that does not fit in milliseconds is malformed (no overflow on the way).
-            ok = sc.readInt(secs) && secs <= std::numeric_limits<std::int64_t>::max() / 1000 &&
-                secs >= std::numeric_limits<std::int64_t>::min() / 1000;
-            b.openTimeMs = ok ? secs * 1000 : 0;
-            break;
-        case BarColumn::Open:
-            ok = readDec(sc, b.open);
-            break;
-        case BarColumn::High:
-            ok = readDec(sc, b.high);
-            break;
-        case BarColumn::Low:
-            ok = readDec(sc, b.low);
-            break;
-        case BarColumn::Close:
-            ok = readDec(sc, b.close);
-            break;
-        case BarColumn::Volume:
-            ok = readDec(sc, b.volume);
-            break;
-        case BarColumn::QuoteVolume:
-            ok = readDec(sc, b.quoteVolume);
-            break;
-        case BarColumn::TradeCount:
-            ok = sc.readInt(b.tradeCount);
-            break;
-        case BarColumn::Confirm:
-            ok = sc.readString(text), b.closed = text == "1";
-            break;
+        if (const auto price = spellingOf(kBarPriceColumns, c)) {
+            ok = readDec(sc, b.**price);
+        } else if (const auto quantity = spellingOf(kBarQuantityColumns, c)) {
+            ok = readDec(sc, b.**quantity);
+        } else {
+            switch (c) {
+            case BarColumn::OpenMs:
+                ok = sc.readInt(b.openTimeMs);
+                break;
+            case BarColumn::OpenSec:
+                // A time that does not fit in milliseconds is malformed (no overflow on the way).
+                ok = sc.readInt(secs) && secs <= std::numeric_limits<std::int64_t>::max() / 1000 &&
+                    secs >= std::numeric_limits<std::int64_t>::min() / 1000;
+                b.openTimeMs = ok ? secs * 1000 : 0;
+                break;
+            case BarColumn::TradeCount:
+                ok = sc.readInt(b.tradeCount);
+                break;
+            case BarColumn::Confirm:
+                ok = sc.readString(text), b.closed = text == "1";
+                break;
+            case BarColumn::Skip:
+            default:  // the decimal columns are read above
+                ok = sc.skipValue();
+                break;
+            }
         }
         if (!ok) return col;
         ++col;
     }
     if (sc.failed()) return col;
     // Trailing optional columns (quote volume, trade count, confirm) may be absent.
+    auto optional = [](BarColumn c) {
+        return c == BarColumn::QuoteVolume || c == BarColumn::TradeCount || c == BarColumn::Confirm || c == BarColumn::Skip;
+    };
     int needed = static_cast<int>(columns.size());
-    while (needed > 0 &&
-           (columns.begin()[needed - 1] == BarColumn::QuoteVolume || columns.begin()[needed - 1] == BarColumn::TradeCount ||
-            columns.begin()[needed - 1] == BarColumn::Confirm || columns.begin()[needed - 1] == BarColumn::Skip))
-        --needed;
+    while (needed > 0 && optional(columns.begin()[needed - 1])) --needed;
     return col < needed ? col : -1;
 }
 

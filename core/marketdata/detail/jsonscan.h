@@ -50,13 +50,7 @@ public:
     /// Next member of the current object: sets `key` and leaves the cursor on the value.
     /// Returns false (and consumes '}') at the end of the object, or on an error.
     bool nextKey(std::string_view& key) {
-        if (m_failed) return false;
-        skipWs();
-        if (m_p == m_end) return fail();
-        if (*m_p == '}') {
-            ++m_p;
-            return false;
-        }
+        if (!beforeNext('}')) return false;
         if (*m_p == ',') {
             ++m_p;
             skipWs();
@@ -71,13 +65,7 @@ public:
     /// Next element of the current array: leaves the cursor on it. Returns false (and consumes
     /// ']') at the end of the array, or on an error.
     bool nextElement() {
-        if (m_failed) return false;
-        skipWs();
-        if (m_p == m_end) return fail();
-        if (*m_p == ']') {
-            ++m_p;
-            return false;
-        }
+        if (!beforeNext(']')) return false;
         if (*m_p == ',') ++m_p;
         return true;
     }
@@ -244,6 +232,18 @@ public:
 private:
     void skipWs() {
         while (m_p != m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t')) ++m_p;
+    }
+    /// Skips white space before a member or element: false at the end of the object or array
+    /// (`close` is consumed), at the end of the input or after an error.
+    bool beforeNext(char close) {
+        if (m_failed) return false;
+        skipWs();
+        if (m_p == m_end) return fail();
+        if (*m_p == close) {
+            ++m_p;
+            return false;
+        }
+        return true;
     }
     bool expect(char c) {
         if (m_failed) return false;

@@ -1,15 +1,20 @@
 #pragma once
 // Building the venues' subscribe/unsubscribe messages: topics in batches of the venue's limit,
-// JSON string lists.
+// JSON string lists; texts of decoded messages as QString.
 
 #include <QByteArray>
 #include <QList>
+#include <QString>
 #include <QStringList>
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 namespace kairos::marketdata::detail {
+
+/// UTF-8 text a codec decoded (a view into the message) as a QString.
+inline QString fromUtf8(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 /// One message per batch of at most `perBatch` items, built by `make(batch)`.
 template <class Make>
