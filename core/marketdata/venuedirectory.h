@@ -52,7 +52,8 @@ class VenueDirectory : public QObject {
     Q_OBJECT
 public:
     /// `settings` (may be null) supplies URL overrides for the feeds; it must outlive this object.
-    VenueDirectory(QString cacheDir, QStringList enabledVenues, const QSettings* settings = nullptr, QObject* parent = nullptr);
+    VenueDirectory(QString cacheDir, const QStringList& enabledVenues, const QSettings* settings = nullptr,
+                   QObject* parent = nullptr);
     ~VenueDirectory() override;
 
     const QStringList& enabledVenues() const { return m_enabled; }

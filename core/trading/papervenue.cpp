@@ -11,7 +11,7 @@ namespace kairos::trading {
 PaperVenue::PaperVenue(storage::Database* db, PaperSettings settings, QObject* parent)
     : QObject(parent),
       m_db(db),
-      m_settings(std::move(settings)),
+      m_settings(settings),
       m_sim(std::make_unique<FillSimulator>(m_settings.simulator)),
       m_portfolio(m_settings.startingCash, m_settings.simulator.rules.moneyScale) {
     qRegisterMetaType<kairos::trading::Order>();
