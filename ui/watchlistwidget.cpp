@@ -285,6 +285,7 @@ void WatchlistWidget::loadLists(const QString& defaultList, const std::vector<In
         auto id = m_store->create(defaultList.toStdString());
         if (id) {
             std::vector<storage::WatchlistItem> items;
+            items.reserve(defaults.size());
             for (const auto& i : defaults) items.push_back({i, false});
             (void)m_store->setItems(*id, items);
         }
