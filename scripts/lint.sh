@@ -24,10 +24,9 @@ if [ "${1:-}" = "--fix" ]; then
 fi
 
 # --- 1. clang-format
-unformatted=()
-for f in "${all_files[@]}"; do
-  if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then unformatted+=("$f"); fi
-done
+# One clang-format process for all files; it names each file that differs from its format.
+mapfile -t unformatted < <(clang-format --dry-run --Werror "${all_files[@]}" 2>&1 >/dev/null |
+                           sed -nE 's/^(.+):[0-9]+:[0-9]+: (error|warning): .*/\1/p' | sort -u)
 if [ ${#unformatted[@]} -gt 0 ]; then
   echo "lint: ${#unformatted[@]} file(s) not formatted by .clang-format (run scripts/lint.sh --fix):"
   printf '  %s\n' "${unformatted[@]}"
@@ -53,7 +52,7 @@ fi
 # Which project files each compiled unit includes, from the build's dependency log (paths relative
 # to the checkout): part of a unit's cache key.
 rel=$(realpath --relative-to="$build_dir" .)
-ninja -C "$build_dir" -t deps 2>/dev/null | awk -v pre="$rel/" '
+{ ninja -C "$build_dir" -t deps 2>/dev/null || echo "lint: no dependency log in $build_dir: results are not cached" >&2; } | awk -v pre="$rel/" '
   /^[^ ].*: #deps/ { unit = ""; first = 1; next }
   /^    / { p = $1
             if (index(p, pre) == 1) { p = substr(p, length(pre) + 1); if (first) unit = p; if (unit != "") print unit "\t" p }
@@ -81,12 +80,16 @@ while IFS=$'\t' read -r u k; do
   todo+=("$u:$h")
 done < "$out/keys.tsv"
 echo "lint: clang-tidy: ${#units[@]} project unit(s), ${#todo[@]} to check (others cached clean)"
-export build_dir out
+# A clean unit is recorded in the cache as soon as it is checked, so an interrupted run resumes.
+export build_dir out cache
 printf '%s\n' "${todo[@]}" | sed '/^$/d' | xargs -P "$jobs" -I{} sh -c '
   u="${1%%:*}"; h="${1##*:}"
   rc=0; clang-tidy -p "$build_dir" --quiet "$u" > "$out/$h.log" 2>"$out/$h.err" || rc=$?
   echo "$rc" > "$out/$h.rc"
-  echo "$u" > "$out/$h.unit"' sh {}
+  echo "$u" > "$out/$h.unit"
+  case "$h" in nocache-*) ;; *)
+    if [ "$rc" = 0 ] && ! grep -qE "^[^ ]+:[0-9]+:[0-9]+: (warning|error): " "$out/$h.log"; then touch "$cache/$h"; fi ;;
+  esac' sh {}
 
 # A unit is clean when clang-tidy exits 0 and reports nothing (any project file: the unit and the
 # headers the config's HeaderFilterRegex selects). A header's warning is shown once, with its path
@@ -104,8 +107,6 @@ for unitfile in "$out"/*.unit; do
     done <<< "$diags" >> "$out/all.txt"
   elif [ "$rc" != 0 ]; then
     failed=1; echo "lint: clang-tidy failed on $u (exit $rc):"; tail -n 20 "$out/$h.err" "$out/$h.log"
-  elif [[ "$h" != nocache-* ]]; then
-    touch "$cache/$h"
   fi
 done
 if [ -s "$out/all.txt" ]; then
