@@ -70,7 +70,7 @@ int main() {
         std::function<double()> stream;  // returns ns per update
     };
     auto streamNs = [&](auto make, auto feed) {
-        return [=, &close, &high, &low]() {
+        return [=]() {
             auto ind = make();
             const auto t0 = std::chrono::steady_clock::now();
             double acc = 0;

@@ -42,7 +42,7 @@ using namespace kairos::marketdata;
 namespace {
 
 std::string dataFile(const std::string& sharedRel, const std::string& fixtureRel) {
-    const std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/" + sharedRel;
+    std::string shared = std::string(KAIROS_BENCH_SHARED_DATA) + "/" + sharedRel;
     if (!sharedRel.empty() && QFile::exists(QString::fromStdString(shared))) return shared;
     // tests/data/feeds beside resources/data in the source tree.
     return std::string(KAIROS_BENCH_RESOURCES_DATA) + "/../../tests/data/feeds/" + fixtureRel;

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
         storage::WatchlistStore store(**db);
         auto id = store.create("Big");
         std::vector<storage::WatchlistItem> items;
+        items.reserve(ids.size());
         for (const auto& i : ids) items.push_back({i, false});
         if (!id || !store.setItems(*id, items)) return 1;
     }

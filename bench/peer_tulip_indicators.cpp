@@ -82,7 +82,7 @@ int main() {
         std::function<bool()> agree;  // run after both; compares the last value
     };
     auto tulipCall = [&](auto fn, std::initializer_list<double> opts, const double* const* in) {
-        return [fn, o = std::vector<double>(opts), in, &outs, n] { fn(n, in, o.data(), outs); };
+        return [fn, o = std::vector<double>(opts), in, &outs] { fn(n, in, o.data(), outs); };
     };
     // Tulip writes size - start values from the front of each output; its last value is at
     // index size - start - 1. Kairos right-aligns (index = input index), so its last is kN - 1.

@@ -482,8 +482,10 @@ std::optional<IndicatorConfig> IndicatorConfig::fromJson(const QJsonObject& json
     IndicatorConfig c;
     c.name = json.value(QStringLiteral("name")).toString();
     if (findChartIndicator(c.name) == nullptr) return std::nullopt;
-    for (const QJsonValue& v : json.value(QStringLiteral("params")).toArray()) c.params.push_back(v.toDouble());
-    for (const QJsonValue& v : json.value(QStringLiteral("colours")).toArray()) c.colours.push_back(QColor(v.toString()));
+    const QJsonArray params = json.value(QStringLiteral("params")).toArray();
+    const QJsonArray colours = json.value(QStringLiteral("colours")).toArray();
+    for (const auto& v : params) c.params.push_back(v.toDouble());
+    for (const auto& v : colours) c.colours.push_back(QColor(v.toString()));
     c.lineWidth = json.value(QStringLiteral("lineWidth")).toInt(1);
     c.formula = json.value(QStringLiteral("formula")).toString();
     if (isFormulaIndicator(c.name) && !formulaError(c.formula).isEmpty()) return std::nullopt;
@@ -642,7 +644,7 @@ BarIn barAt(const ChartSeries& s, std::size_t k) {
 
 }  // namespace
 
-IndicatorValues::IndicatorValues(IndicatorConfig config) : m_config(config.normalised()) {
+IndicatorValues::IndicatorValues(const IndicatorConfig& config) : m_config(config.normalised()) {
     const IndicatorInfo* info = m_config.info();
     const std::size_t outputs = info != nullptr ? info->outputs.size() : 0;
     m_out.resize(outputs);

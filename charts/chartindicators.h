@@ -107,7 +107,7 @@ struct IndicatorConfig {
 /// An indicator's values over a series, kept up to date bar by bar.
 class IndicatorValues {
 public:
-    explicit IndicatorValues(IndicatorConfig config);
+    explicit IndicatorValues(const IndicatorConfig& config);
     ~IndicatorValues();
     IndicatorValues(IndicatorValues&&) noexcept;
     IndicatorValues& operator=(IndicatorValues&&) noexcept;

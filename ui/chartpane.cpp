@@ -416,7 +416,8 @@ bool ChartPane::restoreState(const QJsonObject& json) {
         if (charts::toString(t) == type) m_chart->setChartType(t);
     m_chart->setVolumeVisible(json.value(QStringLiteral("volume")).toBool(true));
     m_chart->clearIndicators();
-    for (const QJsonValue& v : json.value(QStringLiteral("indicators")).toArray())
+    const QJsonArray indicators = json.value(QStringLiteral("indicators")).toArray();
+    for (const auto& v : indicators)
         if (auto cfg = charts::IndicatorConfig::fromJson(v.toObject())) m_chart->addIndicator(*cfg);
     m_pendingView.reset();
     const QJsonObject view = json.value(QStringLiteral("view")).toObject();

@@ -128,8 +128,8 @@ private:
     std::optional<Bar> m_liveBase;
     std::int64_t m_liveFromMs = INT64_MIN;
     struct Pending {
-        bool isTrade;
-        Timeframe tf;
+        bool isTrade = false;
+        Timeframe tf{};
         Bar bar;
         Trade trade;
     };

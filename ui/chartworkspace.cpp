@@ -303,7 +303,7 @@ QJsonObject ChartWorkspace::saveState() const {
 bool ChartWorkspace::restoreState(const QJsonObject& json) {
     const QJsonArray charts = json.value(QStringLiteral("charts")).toArray();
     if (json.value(QStringLiteral("version")).toInt() != kLayoutVersion || charts.isEmpty() || charts.size() > 6) return false;
-    for (const QJsonValue& c : charts) {
+    for (const auto& c : charts) {
         const QJsonObject o = c.toObject();
         if (!InstrumentId::parse(o.value(QStringLiteral("instrument")).toString().toStdString()) ||
             !parseTimeframe(o.value(QStringLiteral("timeframe")).toString().toStdString()))

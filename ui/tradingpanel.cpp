@@ -142,7 +142,7 @@ void TradingPanel::updateSummary() {
     const Money realized = p.realizedPnl();
     const Money unrealized = p.unrealizedPnl();
     auto coloured = [](const Money& m) {
-        const QString t = moneyText(m);
+        QString t = moneyText(m);
         if (m.isZero()) return t;
         return QStringLiteral("<span style=\"color:%1\">%2</span>")
             .arg(m.isNegative() ? QStringLiteral("#ef5350") : QStringLiteral("#26a69a"), t);

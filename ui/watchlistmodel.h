@@ -56,6 +56,7 @@ public:
     // Rows
     void setInstruments(const std::vector<InstrumentId>& ids);
     void addInstrument(const InstrumentId& id);
+    using QAbstractTableModel::removeRows;  // removeRows(row, count, parent) stays callable beside this overload
     void removeRows(const std::vector<int>& rows);
     bool moveRow(int from, int to);
     std::vector<InstrumentId> instruments() const;

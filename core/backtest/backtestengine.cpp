@@ -105,17 +105,17 @@ Status checkBars(const std::vector<Bar>& bars, Timeframe tf) {
 BacktestEngine::BacktestEngine(BacktestSettings settings) : m_settings(std::move(settings)) {}
 
 Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const storage::CandleStore& store, std::int64_t fromMs,
-                                           std::int64_t toMs, const ProgressFn& progress, std::stop_token stop) const {
+                                           std::int64_t toMs, const ProgressFn& progress, const std::stop_token& stop) const {
     auto bars = store.range(m_settings.instrument.id, m_settings.timeframe, fromMs, toMs);
     if (!bars) return bars.error();
     if (bars->empty())
         return makeError("no stored " + toString(m_settings.timeframe) + " bars of " + m_settings.instrument.id.toString() +
                          " between " + formatUtc(fromMs) + " and " + formatUtc(toMs));
-    return run(strategy, *bars, progress, std::move(stop));
+    return run(strategy, *bars, progress, stop);
 }
 
 Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress,
-                                           std::stop_token stop) const {
+                                           const std::stop_token& stop) const {
     if (auto st = checkBars(bars, m_settings.timeframe); !st) return st.error();
     const BacktestSettings& s = m_settings;
     if (s.initialCapital.isNegative() || s.initialCapital.isZero())

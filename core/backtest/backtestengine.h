@@ -80,10 +80,10 @@ public:
     /// at settings().timeframe). Error for empty or unordered bars or bad settings; a cancelled
     /// run is not an error: its partial result has cancelled = true.
     Result<BacktestResult> run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress = {},
-                               std::stop_token stop = {}) const;
+                               const std::stop_token& stop = {}) const;
     /// Same over the stored bars with fromMs <= open time < toMs.
     Result<BacktestResult> run(Strategy& strategy, const storage::CandleStore& store, std::int64_t fromMs, std::int64_t toMs,
-                               const ProgressFn& progress = {}, std::stop_token stop = {}) const;
+                               const ProgressFn& progress = {}, const std::stop_token& stop = {}) const;
 
     const BacktestSettings& settings() const { return m_settings; }
 

@@ -156,7 +156,7 @@ void HistoryDownloader::nextGap() {
         self->m_doneBars = doneBefore + std::min(gap.missingBars, bucketsIn(self->m_tf, gap.fromMs, doneMs));
         Q_EMIT self->progress(self->m_doneBars, self->m_totalBars);
     };
-    cb.onDone = [self, gap, doneBefore](Status st) {
+    cb.onDone = [self, gap, doneBefore](const Status& st) {
         if (!self || !self->m_running) return;
         if (!st) return self->finish(false, QString::fromStdString(st.message()));
         self->m_doneBars = doneBefore + gap.missingBars;

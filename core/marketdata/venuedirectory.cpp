@@ -112,9 +112,10 @@ Result<std::vector<Instrument>> instrumentsFromJson(const QByteArray& json) {
         return makeError("not JSON at offset " + std::to_string(err.offset) + ": " + err.errorString().toStdString());
     if (!doc.isArray()) return makeError("expected a JSON array of instruments");
     std::vector<Instrument> out;
-    out.reserve(static_cast<std::size_t>(doc.array().size()));
+    const QJsonArray items = doc.array();
+    out.reserve(static_cast<std::size_t>(items.size()));
     int index = 0;
-    for (const auto& v : doc.array()) {
+    for (const auto& v : items) {
         const QJsonObject o = v.toObject();
         const std::string where = "instrument " + std::to_string(index++);
         Instrument i;

@@ -28,7 +28,7 @@ std::string toString(Direction d) {
     return "?";
 }
 
-SignalEngine::SignalEngine(SignalRules r)
+SignalEngine::SignalEngine(const SignalRules& r)
     : m_rules(r),
       m_fast(r.emaFast),
       m_slow(r.emaSlow),
@@ -104,7 +104,7 @@ std::optional<Signal> SignalEngine::onBar(const Bar& bar, std::int64_t closeTime
     s.barOpenMs = bar.openTimeMs;
     s.timeMs = closeTimeMs;
     int score = 0, maxScore = 0;
-    auto vote = [&](int weight, int dir, std::string reason) {
+    auto vote = [&](int weight, int dir, const std::string& reason) {
         maxScore += weight;
         if (dir == 0) return;
         score += weight * dir;

@@ -81,7 +81,7 @@ Status validate(const SignalRules& rules);
 /// Streaming engine for one instrument and timeframe.
 class SignalEngine {
 public:
-    explicit SignalEngine(SignalRules rules = {});
+    explicit SignalEngine(const SignalRules& rules = {});
     /// Bars needed before the first signal.
     int warmup() const;
     /// Feeds a closed bar (closeTimeMs = its bucket end); the signal once warmed up.

@@ -1,9 +1,11 @@
 #include "signals/signaltracker.h"
 
+#include <utility>
+
 namespace kairos::signal {
 
 SignalTracker::SignalTracker(SignalStore* store, SignalRules rules, int maxBars)
-    : m_store(store), m_rules(rules), m_maxBars(maxBars) {}
+    : m_store(store), m_rules(std::move(rules)), m_maxBars(maxBars) {}
 
 Status SignalTracker::onSignal(const InstrumentId& id, Timeframe tf, const Signal& s) {
     if (s.side == Direction::Hold) return {};

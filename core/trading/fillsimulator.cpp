@@ -26,7 +26,7 @@ const T& maxOf(const T& a, const T& b) {
 }
 }  // namespace
 
-FillSimulator::FillSimulator(SimulatorConfig config) : m_config(std::move(config)) {}
+FillSimulator::FillSimulator(SimulatorConfig config) : m_config(config) {}
 
 void FillSimulator::addInstrument(const Instrument& instrument) { m_instruments[instrument.id] = instrument; }
 

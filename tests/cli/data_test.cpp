@@ -30,7 +30,9 @@ QString btc1h() {
 class CliData : public ::testing::Test {
 protected:
     QTemporaryDir profile;
-    QStringList withProfile(QStringList args) const { return QStringList{QStringLiteral("--profile"), profile.path()} + args; }
+    QStringList withProfile(const QStringList& args) const {
+        return QStringList{QStringLiteral("--profile"), profile.path()} + args;
+    }
 };
 }  // namespace
 

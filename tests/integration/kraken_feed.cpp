@@ -214,7 +214,7 @@ TEST_F(KrakenFixture, InstrumentsFromAssetPairsUseTheV2Names) {
     std::size_t bars = 0;
     ExchangeFeed::BarsCallbacks cb;
     cb.onPage = [&](const std::vector<Bar>& p) { bars += p.size(); };
-    cb.onDone = [&](Status st) { done = st; };
+    cb.onDone = [&](const Status& st) { done = st; };
     fake.setBars("ETHXBT", Timeframe::M1, contractBars());  // the fake knows only the altname
     feed->fetchBars(eth->id, Timeframe::M1, contractBars()[2990].openTimeMs, contractBars()[2995].openTimeMs, cb);
     ASSERT_TRUE(waitUntil([&] { return done.has_value(); }));

@@ -107,7 +107,7 @@ Status TradeBuilder::finish(const trading::Fill& fill, std::size_t barIndex, Exi
     t.netPnl = *net;
     t.exitReason = reason;
     t.barsHeld = static_cast<int>(barIndex - o.entryBar);
-    m_done.push_back(std::move(t));
+    m_done.push_back(t);
     m_open.reset();
     return {};
 }

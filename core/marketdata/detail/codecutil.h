@@ -194,7 +194,7 @@ inline Error badField(const char* what, const char* field, std::string_view text
 template <class Ctx>
 struct Field {
     std::string_view key;
-    const char* name;
+    const char* name = nullptr;
     bool (*read)(JsonScanner& sc, Ctx& ctx, std::string_view& text);
     bool required = false;
 };

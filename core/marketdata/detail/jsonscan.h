@@ -211,7 +211,7 @@ public:
             }
             if (depth != 0) return fail();
         } else if (c == 't' || c == 'f') {
-            bool b;
+            bool b = false;
             if (!readBool(b)) return false;
         } else if (c == 'n') {
             if (!readNull()) return fail();

@@ -295,6 +295,7 @@ TEST(AlertEngine, FormulaEmaCrossOnRealBarsFiresWhereADirectComputationFindsTheC
     const auto b = bars("binance_spot_SOLUSDT_1h_2025-06-21_2025-09-19.csv");
     ASSERT_GT(b.size(), 2000u);
     std::vector<double> close;
+    close.reserve(b.size());
     for (const Bar& bar : b) close.push_back(bar.close.toDouble());
     const auto e9 = ema(close, 9), e21 = ema(close, 21);
     std::vector<bool> held(b.size());

@@ -39,9 +39,9 @@ BacktestSettings btcSettings() {
 Money sum(const Money& a, const Money& b) { return *a.add(b); }
 
 Result<BacktestResult> runSignals(const std::vector<Bar>& bars, const BacktestSettings& s, SignalStrategySettings ss = {},
-                                  const ProgressFn& progress = {}, std::stop_token stop = {}) {
+                                  const ProgressFn& progress = {}, const std::stop_token& stop = {}) {
     SignalStrategy strategy(std::move(ss));
-    return BacktestEngine(s).run(strategy, bars, progress, std::move(stop));
+    return BacktestEngine(s).run(strategy, bars, progress, stop);
 }
 
 const Bar* barAt(const std::vector<Bar>& bars, std::int64_t openMs) {

@@ -29,6 +29,7 @@ TEST(BacktestMetrics, SyntheticHandComputedCase) {
     const char* eq[] = {"1100", "990", "1045", "1200", "1150"};
     const bool in[] = {true, true, false, true, false};
     std::vector<EquityPoint> equity;
+    equity.reserve(5);
     for (int i = 0; i < 5; ++i) equity.push_back({(i + 1) * bar, money(eq[i]), in[i]});
     // and three trades: +120 (fees 2), -60 (fees 1), +90 (fees 1.5)
     const std::vector<TradeRecord> trades = {trade("120", "2"), trade("-60", "1"), trade("90", "1.5")};

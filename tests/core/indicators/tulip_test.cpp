@@ -45,7 +45,7 @@ std::vector<Case> readCases(const std::string& file) {
         c.line = n;
         std::stringstream ss(line);
         ss >> c.name;
-        double o;
+        double o = 0;
         while (ss >> o) c.options.push_back(o);
         out.push_back(std::move(c));
     }

@@ -83,6 +83,7 @@ TEST(BarHistory, SyntheticAggregationIsExactAndMarksThePartialBucket) {
 TEST(BarHistory, SyntheticMondayWeeksAndCalendarMonths) {
     // 2024-02-28 .. 2024-03-05, daily: Monday is 2024-03-04; February has 29 days in 2024.
     std::vector<Bar> days;
+    days.reserve(7);
     for (int d = 0; d < 7; ++d) days.push_back(synthetic(utcMs(2024, 2, 28) + d * 24 * kHour, "1", "2", "0.5", "1.5", "1"));
     auto weeks = aggregateBars(days, Timeframe::W1);
     ASSERT_TRUE(weeks.ok());
