@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ostream>
 #include <string>
 
 using namespace kairos;
@@ -53,6 +54,10 @@ struct Golden {
     const char* symbol;
     const char* expected;  ///< "trades=N net=X maxdd=Y orders=N hash=H"
 };
+
+// How GoogleTest prints a case (and so how CTest names it): by its symbol, not its bytes (two
+// pointers, which differ from build to build and made the CTest names unstable).
+void PrintTo(const Golden& g, std::ostream* os) { *os << g.symbol; }
 
 std::string summary(const BacktestResult& r) {
     char hash[32];
