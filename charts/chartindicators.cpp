@@ -2,8 +2,10 @@
 
 #include "indicators/formula.h"
 #include "indicators/indicators.h"
+#include "storage/chartlayout.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <algorithm>
 #include <cmath>
@@ -479,15 +481,25 @@ QJsonObject IndicatorConfig::toJson() const {
 }
 
 std::optional<IndicatorConfig> IndicatorConfig::fromJson(const QJsonObject& json) {
+    // One reader for saved indicators: the layout's. A one-chart layout carries this indicator.
+    const QJsonObject chart{{QStringLiteral("instrument"), QStringLiteral("BINANCE:BTCUSDT")},
+                            {QStringLiteral("timeframe"), QStringLiteral("1h")},
+                            {QStringLiteral("indicators"), QJsonArray{json}}};
+    const QJsonObject layout{{QStringLiteral("version"), storage::kChartLayoutVersion},
+                             {QStringLiteral("charts"), QJsonArray{chart}}};
+    auto parsed = storage::parseChartLayout(QJsonDocument(layout).toJson(QJsonDocument::Compact).toStdString());
+    if (!parsed || parsed->charts.front().indicators.empty()) return std::nullopt;
+    return fromLayout(parsed->charts.front().indicators.front());
+}
+
+std::optional<IndicatorConfig> IndicatorConfig::fromLayout(const storage::ChartLayoutIndicator& saved) {
     IndicatorConfig c;
-    c.name = json.value(QStringLiteral("name")).toString();
+    c.name = QString::fromStdString(saved.name);
     if (findChartIndicator(c.name) == nullptr) return std::nullopt;
-    const QJsonArray params = json.value(QStringLiteral("params")).toArray();
-    const QJsonArray colours = json.value(QStringLiteral("colours")).toArray();
-    for (const auto& v : params) c.params.push_back(v.toDouble());
-    for (const auto& v : colours) c.colours.push_back(QColor(v.toString()));
-    c.lineWidth = json.value(QStringLiteral("lineWidth")).toInt(1);
-    c.formula = json.value(QStringLiteral("formula")).toString();
+    c.params = saved.params;
+    for (const std::string& col : saved.colours) c.colours.push_back(QColor(QString::fromStdString(col)));
+    c.lineWidth = saved.lineWidth;
+    c.formula = QString::fromStdString(saved.formula);
     if (isFormulaIndicator(c.name) && !formulaError(c.formula).isEmpty()) return std::nullopt;
     return c.normalised();
 }

@@ -21,6 +21,10 @@
 #include <optional>
 #include <vector>
 
+namespace kairos::storage {
+struct ChartLayoutIndicator;
+}
+
 namespace kairos::charts {
 
 enum class IndicatorPlacement : std::uint8_t { Overlay = 1, Pane };
@@ -100,6 +104,11 @@ struct IndicatorConfig {
     /// Params clamped to their ranges (and rounded where integer); missing values from defaults.
     IndicatorConfig normalised() const;
     QJsonObject toJson() const;
+    /// A saved layout's indicator; nullopt when the chart does not know it (or its formula does
+    /// not parse). Params are normalised().
+    static std::optional<IndicatorConfig> fromLayout(const storage::ChartLayoutIndicator& saved);
+    /// toJson()'s text read back the way a layout reads it (storage::parseChartLayout, then
+    /// fromLayout); nullopt when it is not a valid indicator.
     static std::optional<IndicatorConfig> fromJson(const QJsonObject& json);
     friend bool operator==(const IndicatorConfig&, const IndicatorConfig&) = default;
 };

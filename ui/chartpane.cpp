@@ -1,5 +1,7 @@
 #include "chartpane.h"
 
+#include "storage/chartlayout.h"
+
 #include "charthistoryloader.h"
 #include "chartseries.h"
 #include "chartworkspace.h"
@@ -407,27 +409,18 @@ QJsonObject ChartPane::saveState() const {
     return o;
 }
 
-bool ChartPane::restoreState(const QJsonObject& json) {
-    auto id = InstrumentId::parse(json.value(QStringLiteral("instrument")).toString().toStdString());
-    auto tf = parseTimeframe(json.value(QStringLiteral("timeframe")).toString().toStdString());
-    if (!id || !tf) return false;
-    const QString type = json.value(QStringLiteral("chartType")).toString();
+void ChartPane::restoreState(const storage::ChartLayoutChart& state) {
     for (auto t : {charts::ChartType::Bars, charts::ChartType::Candles, charts::ChartType::Line, charts::ChartType::HeikinAshi})
-        if (charts::toString(t) == type) m_chart->setChartType(t);
-    m_chart->setVolumeVisible(json.value(QStringLiteral("volume")).toBool(true));
+        if (charts::toString(t) == QString::fromStdString(state.chartType)) m_chart->setChartType(t);
+    m_chart->setVolumeVisible(state.volume);
     m_chart->clearIndicators();
-    const QJsonArray indicators = json.value(QStringLiteral("indicators")).toArray();
-    for (const auto& v : indicators)
-        if (auto cfg = charts::IndicatorConfig::fromJson(v.toObject())) m_chart->addIndicator(*cfg);
+    for (const storage::ChartLayoutIndicator& i : state.indicators)
+        if (auto cfg = charts::IndicatorConfig::fromLayout(i)) m_chart->addIndicator(*cfg);
     m_pendingView.reset();
-    const QJsonObject view = json.value(QStringLiteral("view")).toObject();
-    if (!view.isEmpty() && view.value(QStringLiteral("width")).toDouble() > 0)
-        m_pendingView = View{static_cast<std::int64_t>(view.value(QStringLiteral("anchorMs")).toDouble()),
-                             view.value(QStringLiteral("offset")).toDouble(), view.value(QStringLiteral("width")).toDouble()};
-    setSeries(*id, *tf);
+    if (state.view) m_pendingView = View{state.view->anchorMs, state.view->offset, state.view->width};
+    setSeries(state.instrument, state.timeframe);
     if (m_latestTicket == 0) applyPendingView();  // same series, already loaded
     syncCombos();
-    return true;
 }
 
 void ChartPane::paintEvent(QPaintEvent* event) {

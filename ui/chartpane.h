@@ -22,6 +22,10 @@
 class QComboBox;
 class QLabel;
 
+namespace kairos::storage {
+struct ChartLayoutChart;
+}
+
 namespace kairos::ui {
 
 class ChartWorkspace;
@@ -75,9 +79,10 @@ public:
 
     // ---- state for named layouts -----------------------------------------------------------
     QJsonObject saveState() const;
-    /// Applies a saved state: series, chart type, indicators now; the visible range once the
-    /// history is in. False when the JSON has no valid instrument/timeframe.
-    bool restoreState(const QJsonObject& json);
+    /// Applies a saved state (validated by storage::parseChartLayout): series, chart type,
+    /// indicators now; the visible range once the history is in. Indicators the chart does not
+    /// know are skipped.
+    void restoreState(const storage::ChartLayoutChart& state);
 
 Q_SIGNALS:
     /// The user (or setInstrument) changed the instrument / timeframe.

@@ -4,6 +4,7 @@
 #include "chartpane.h"
 
 #include "storage/drawingstore.h"
+#include "storage/chartlayout.h"
 #include "storage/layoutstore.h"
 
 #include <QAction>
@@ -301,35 +302,35 @@ QJsonObject ChartWorkspace::saveState() const {
 }
 
 bool ChartWorkspace::restoreState(const QJsonObject& json) {
-    const QJsonArray charts = json.value(QStringLiteral("charts")).toArray();
-    if (json.value(QStringLiteral("version")).toInt() != kLayoutVersion || charts.isEmpty() || charts.size() > 6) return false;
-    for (const auto& c : charts) {
-        const QJsonObject o = c.toObject();
-        if (!InstrumentId::parse(o.value(QStringLiteral("instrument")).toString().toStdString()) ||
-            !parseTimeframe(o.value(QStringLiteral("timeframe")).toString().toStdString()))
-            return false;
-    }
+    return applyLayout(QJsonDocument(json).toJson(QJsonDocument::Compact).toStdString()).ok();
+}
+
+Status ChartWorkspace::applyLayout(const std::string& json) {
+    auto parsed = storage::parseChartLayout(json);
+    if (!parsed) return parsed.error();
+    const storage::ChartLayout& layout = *parsed;
     m_loadingEnabled = true;
     m_syncing = true;  // the layout says what each chart shows: no propagation while applying it
-    const QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
-    for (Sync s : {Sync::Crosshair, Sync::Symbol, Sync::Timeframe}) {
+    for (auto [s, on] : {std::pair{Sync::Crosshair, layout.syncCrosshair}, std::pair{Sync::Symbol, layout.syncSymbol},
+                         std::pair{Sync::Timeframe, layout.syncTimeframe}}) {
         QAction* a = m_syncActions[static_cast<int>(s) - 1];
         const QSignalBlocker b(a);
-        a->setChecked(sync.value(QLatin1String(syncKey(s))).toBool());
+        a->setChecked(on);
     }
-    setGrid(static_cast<int>(charts.size()));
+    const auto n = static_cast<int>(layout.charts.size());
+    setGrid(n);
     for (int i = 0; i < grid(); ++i) {
         ChartPane* p = m_panes[static_cast<std::size_t>(i)];
-        if (i < charts.size())
-            p->restoreState(charts[i].toObject());
+        if (i < n)
+            p->restoreState(layout.charts[static_cast<std::size_t>(i)]);
         else
             p->setSeries(p->instrument(),
                          p->timeframe());  // a cell the layout does not describe keeps its series (loaded if waiting)
     }
     m_syncing = false;
-    setActiveIndex(std::clamp(json.value(QStringLiteral("active")).toInt(), 0, grid() - 1));
+    setActiveIndex(std::clamp(layout.active, 0, grid() - 1));
     Q_EMIT activeSeriesChanged(activePane()->instrument(), activePane()->timeframe());
-    return true;
+    return {};
 }
 
 QStringList ChartWorkspace::layoutNames() const {
@@ -351,9 +352,8 @@ Status ChartWorkspace::loadLayout(const QString& name) {
     if (!m_db) return makeError("no profile database: layouts cannot be loaded");
     auto json = storage::LayoutStore(*m_db).load(name.toStdString());
     if (!json) return json.error();
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*json));
-    if (!doc.isObject() || !restoreState(doc.object()))
-        return makeError("the chart layout \"" + name.toStdString() + "\" is damaged and was not applied");
+    if (auto applied = applyLayout(*json); !applied)
+        return makeError("the chart layout \"" + name.toStdString() + "\" is damaged and was not applied: " + applied.message());
     return {};
 }
 
@@ -372,8 +372,7 @@ bool ChartWorkspace::restoreLastLayout() {
     if (!m_db) return false;
     auto json = storage::LayoutStore(*m_db).last();
     if (!json || json->empty()) return false;
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*json));
-    return doc.isObject() && restoreState(doc.object());
+    return applyLayout(*json).ok();
 }
 
 }  // namespace kairos::ui

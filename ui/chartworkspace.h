@@ -103,6 +103,9 @@ public:
     QJsonObject saveState() const;
     /// Applies a saved layout; false (nothing changed) when the JSON is not a layout.
     bool restoreState(const QJsonObject& json);
+    /// Applies a layout's JSON text (storage::parseChartLayout validates it whole first); its
+    /// error, naming the field, and nothing changed when it is not a valid layout.
+    Status applyLayout(const std::string& json);
     QStringList layoutNames() const;
     Status saveLayout(const QString& name);
     Status loadLayout(const QString& name);
