@@ -3,9 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/bootstrap.sh
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-# Paths relative to the checkout, so that every clone hits the same cache.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+. scripts/ccache-env.sh
 # The indicators' peer, Tulip Indicators (LGPL-3.0, not in this repository), from the `tulind` npm
 # package, for bench_indicators_vs_tulip; without npm or the registry that benchmark is skipped.
 tulip=build/_deps/tulind

@@ -6,9 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/bootstrap.sh
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-# Paths relative to the checkout, so that every clone (CI makes a fresh one) hits the same cache.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+. scripts/ccache-env.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --parallel "${KAIROS_JOBS:-$(nproc)}" --target kairos kairosd kairos-cli
 bin=build/release

@@ -7,9 +7,7 @@
 # Extra arguments go to ctest (e.g. scripts/sanitize.sh -R Decimal).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+. scripts/ccache-env.sh
 jobs="${KAIROS_JOBS:-$(nproc)}"
 start=$(date +%s)
 cmake --preset asan >/dev/null

@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/bootstrap.sh
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-# Paths relative to the checkout, so that every clone (CI makes a fresh one) hits the same cache.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+. scripts/ccache-env.sh
 jobs="${KAIROS_JOBS:-$(nproc)}"
 start=$(date +%s)
 cmake --preset ci >/dev/null

@@ -1,7 +1,8 @@
 #pragma once
 // SmallDisk: a small tmpfs mounted for one test, to fill up or remount read-only (fault injection
 // on the disk). Needs root with CAP_SYS_ADMIN (CI runs as root); mounted() is false otherwise and
-// the test skips. Unmounted when it goes out of scope.
+// the test skips. As root a mount that fails stops the test process (a broken test machine, not a
+// reason to skip: the disk-fault tests must run where they can). Unmounted when it goes out of scope.
 
 #include "testdata.h"
 
@@ -11,6 +12,9 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QtGlobal>
+
+#include <unistd.h>
 
 namespace kairos::test {
 
@@ -21,6 +25,7 @@ public:
         m_mounted = QProcess::execute(QStringLiteral("mount"),
                                       {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
                                        QStringLiteral("size=") + QString::fromLatin1(size), QStringLiteral("tmpfs"), m_dir}) == 0;
+        if (!m_mounted && geteuid() == 0) qFatal("SmallDisk: running as root but cannot mount a tmpfs on %s", qPrintable(m_dir));
     }
     ~SmallDisk() {
         if (m_mounted) QProcess::execute(QStringLiteral("umount"), {m_dir});

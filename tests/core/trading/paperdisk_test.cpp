@@ -32,14 +32,8 @@ TEST(PaperDiskFault, FillsShownWhileTheDiskWasFullAreSavedOnceThereIsRoom) {
         auto db = storage::Database::openProfile(disk.dir());
         ASSERT_TRUE(db.ok()) << db.message();
         marketdata::ReplayFeed feed;
-        feed.addSeries(btcusdt().id, Timeframe::H1, bars);
-        feed.subscribeTrades(btcusdt().id);
         PaperVenue venue(db->get(), PaperSettings{});
-        venue.setInstrumentResolver([](const InstrumentId& id) -> std::optional<Instrument> {
-            if (id == btcusdt().id) return btcusdt();
-            return std::nullopt;
-        });
-        QObject::connect(&feed, &marketdata::ReplayFeed::tradeReceived, &venue, &PaperVenue::onTrade);
+        paperOnReplay(venue, feed, bars);
         ASSERT_TRUE(venue.open().ok()) << venue.storageError().toStdString();
         QSignalSpy failed(&venue, &PaperVenue::storageFailed);
         feed.advanceTo(bars[0].openTimeMs);

@@ -47,14 +47,8 @@ TEST(PaperKill, ChildProcessTradesUntilKilled) {
     auto db = storage::Database::openProfile(QString::fromLocal8Bit(dir));
     ASSERT_TRUE(db.ok()) << db.message();
     marketdata::ReplayFeed feed;
-    feed.addSeries(btcusdt().id, Timeframe::H1, bars);
-    feed.subscribeTrades(btcusdt().id);
     PaperVenue venue(db->get(), PaperSettings{});
-    venue.setInstrumentResolver([](const InstrumentId& id) -> std::optional<Instrument> {
-        if (id == btcusdt().id) return btcusdt();
-        return std::nullopt;
-    });
-    QObject::connect(&feed, &marketdata::ReplayFeed::tradeReceived, &venue, &PaperVenue::onTrade);
+    paperOnReplay(venue, feed, bars);
     // What the venue announces (it journals each batch before): one line each, flushed at once.
     QObject::connect(&venue, &PaperVenue::filled, [](const Fill& f) {
         std::printf("fill %llu %llu %s %s %s\n", static_cast<unsigned long long>(f.fillId),

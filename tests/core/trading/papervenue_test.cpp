@@ -19,14 +19,8 @@ struct Rig {
     std::unique_ptr<PaperVenue> venue;
     explicit Rig(storage::Database* db) {
         std::vector<Bar> bars(btcHourBars().begin(), btcHourBars().begin() + 20);
-        feed.addSeries(btcusdt().id, Timeframe::H1, bars);
-        feed.subscribeTrades(btcusdt().id);
         venue = std::make_unique<PaperVenue>(db, PaperSettings{});
-        venue->setInstrumentResolver([](const InstrumentId& id) -> std::optional<Instrument> {
-            if (id == btcusdt().id) return btcusdt();
-            return std::nullopt;
-        });
-        QObject::connect(&feed, &marketdata::ReplayFeed::tradeReceived, venue.get(), &PaperVenue::onTrade);
+        paperOnReplay(*venue, feed, bars);
     }
     std::int64_t barTime(std::size_t i) const { return btcHourBars()[i].openTimeMs; }
 };

@@ -4,8 +4,10 @@
 #include "domain/bar.h"
 #include "domain/instrument.h"
 #include "marketdata/csvimport.h"
+#include "marketdata/replayfeed.h"
 #include "testdata.h"
 #include "trading/order.h"
+#include "trading/papervenue.h"
 
 #include <gtest/gtest.h>
 
@@ -67,6 +69,18 @@ inline std::vector<Fill> fillsOf(const OrderEvents& events) {
     for (const auto& e : events)
         if (e.fill) out.push_back(*e.fill);
     return out;
+}
+
+/// Paper trading of BTCUSDT on a replay of `bars` (1h): the venue knows the instrument and gets the
+/// feed's trades.
+inline void paperOnReplay(PaperVenue& venue, marketdata::ReplayFeed& feed, const std::vector<Bar>& bars) {
+    feed.addSeries(btcusdt().id, Timeframe::H1, bars);
+    feed.subscribeTrades(btcusdt().id);
+    venue.setInstrumentResolver([](const InstrumentId& id) -> std::optional<Instrument> {
+        if (id == btcusdt().id) return btcusdt();
+        return std::nullopt;
+    });
+    QObject::connect(&feed, &marketdata::ReplayFeed::tradeReceived, &venue, &PaperVenue::onTrade);
 }
 
 }  // namespace kairos::trading::test
