@@ -27,7 +27,7 @@ kairos::server::EnvLookup envOf(std::map<std::string, std::string> vars) {
 }
 
 std::string writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& content, mode_t mode = 0600) {
-    const std::string path = dir.path().toStdString() + "/" + name;
+    std::string path = dir.path().toStdString() + "/" + name;
     std::ofstream(path) << content;
     ::chmod(path.c_str(), mode);
     return path;

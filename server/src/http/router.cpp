@@ -205,14 +205,15 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
         std::find(kKnownMethods.begin(), kKnownMethods.end(), method) == kKnownMethods.end())
         throw std::invalid_argument("cannot register method " + method + " (GET answers HEAD; OPTIONS is automatic)");
     auto route = std::make_unique<Route>();
-    route->pattern = pattern;
     route->segments = patternSegments(pattern);
+    route->pattern = std::move(pattern);
     for (auto& existing : m_routes) {
         if (existing->shape() != route->shape()) continue;
-        if (existing->pattern != pattern)
-            throw std::invalid_argument("route " + pattern + " has the shape of " + existing->pattern + " with other names");
+        if (existing->pattern != route->pattern)
+            throw std::invalid_argument("route " + route->pattern + " has the shape of " + existing->pattern +
+                                        " with other names");
         if (existing->find(method) || (existing->isWebSocket && method == "GET"))
-            throw std::invalid_argument("route " + method + " " + pattern + " registered twice");
+            throw std::invalid_argument("route " + method + " " + route->pattern + " registered twice");
         existing->methods.push_back({std::move(method), std::move(handler), options});
         return;
     }
@@ -222,11 +223,11 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
 
 void Router::addWebSocket(std::string pattern) {
     auto route = std::make_unique<Route>();
-    route->pattern = pattern;
     route->segments = patternSegments(pattern);
+    route->pattern = std::move(pattern);
     route->isWebSocket = true;
     for (auto& existing : m_routes)
-        if (existing->shape() == route->shape()) throw std::invalid_argument("route " + pattern + " registered twice");
+        if (existing->shape() == route->shape()) throw std::invalid_argument("route " + route->pattern + " registered twice");
     m_routes.push_back(std::move(route));
 }
 
