@@ -60,14 +60,14 @@ Status upsertAccountIds(sqlite3* db, OrderId nextOrderId, std::uint64_t nextFill
 }
 }  // namespace
 
-std::vector<Order> PaperSnapshot::openOrders() const {
+std::vector<Order> JournalSnapshot::openOrders() const {
     std::vector<Order> out;
     for (const Order& o : orders)
         if (o.isOpen()) out.push_back(o);
     return out;
 }
 
-Result<Portfolio> PaperSnapshot::portfolio() const {
+Result<Portfolio> JournalSnapshot::portfolio() const {
     Portfolio p(startingCash, startingCash.scale());
     for (const Fill& f : fills)
         if (auto s = p.applyFill(f); !s) return makeError("stored paper fill " + std::to_string(f.fillId) + ": " + s.message());
