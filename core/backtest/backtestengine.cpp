@@ -114,6 +114,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             if (!st) failure = st;
         }
     });
+    for (const trading::PreTradeCheck& c : s.checks) account.gateway().addCheck(c);
     StrategyRunner runner(strategy, account, s.instrument);
     auto check = [&]() -> Status {
         if (!failure) return failure;
@@ -183,6 +184,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         }
     }
     result.trades = trades.take();
+    result.fills = account.fills();
     result.rejectedOrders = runner.rejected();
     const double buyHold = i > 0 ? (bars[i - 1].close.toDouble() / bars.front().open.toDouble() - 1.0) * 100.0 : 0.0;
     auto metrics = computeMetrics(result.trades, result.equity, *capital, bars.front().openTimeMs, buyHold);

@@ -2,6 +2,20 @@
 
 namespace kairos::trading {
 
+PreTradeCheck maxOrderNotionalCheck(Money limit) {
+    return [limit](const OrderRequest& r, const IVenue& venue) -> Status {
+        std::optional<Price> price = r.limitPrice ? r.limitPrice : r.stopPrice;
+        if (!price) price = venue.lastPrice(r.instrument);
+        if (!price) return {};
+        auto value = venue.rules().notional(*price, r.quantity);
+        if (!value) return makeError("the order's value cannot be computed: " + value.message());
+        if (*value > limit)
+            return makeError("order value " + value->toTrimmedString() + " is above the limit of " + limit.toTrimmedString() +
+                             " per order");
+        return {};
+    };
+}
+
 OrderGateway::OrderGateway(IVenue& venue, const IClock& clock, std::string idPrefix)
     : m_venue(venue), m_clock(clock), m_idPrefix(std::move(idPrefix)) {}
 
@@ -11,7 +25,7 @@ void OrderGateway::clearChecks() { m_checks.clear(); }
 
 Status OrderGateway::check(const OrderRequest& request) const {
     for (const PreTradeCheck& c : m_checks)
-        if (auto st = c(request); !st) return st;
+        if (auto st = c(request, m_venue); !st) return st;
     return {};
 }
 

@@ -26,8 +26,14 @@
 namespace kairos::trading {
 
 /// A pre-trade check: ok to let the order through, an Error (with a message a user can act on) to
-/// refuse it. Gets the order as it would be sent (client order id set).
-using PreTradeCheck = std::function<Status(const OrderRequest& request)>;
+/// refuse it. Gets the order as it would be sent (client order id set) and the venue it would go
+/// to (for its prices and instrument rules).
+using PreTradeCheck = std::function<Status(const OrderRequest& request, const IVenue& venue)>;
+
+/// A check that refuses an order whose value (quantity x its limit, else stop, else the venue's last
+/// price) is above `limit` (in the quote asset): "order value 1523.40 is above the limit of 1000
+/// per order". Orders whose value cannot be told (no price yet) pass; the venue refuses those.
+PreTradeCheck maxOrderNotionalCheck(Money limit);
 
 class OrderGateway {
 public:

@@ -349,6 +349,40 @@ private Q_SLOTS:
         QCOMPARE(w.tradingPanel()->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("1.500"));
     }
 
+    void aRefusingPreTradeCheckBlocksTheTicketsOrder() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        QVERIFY(load(session));
+        session.feed()->advanceTo(session.feed()->clockMs());
+        trading::Account* account = w.paperAccount();
+        QVERIFY(account);
+        QVERIFY(account->lastPrice(kBtc).has_value());
+        const std::size_t fillsBefore = account->fills().size();
+        const std::size_t ordersBefore = account->orders().size();
+        // GIVEN a pre-trade check on the paper account's order gateway that refuses every order
+        int asked = 0;
+        account->gateway().addCheck([&asked](const trading::OrderRequest&, const trading::IVenue&) -> Status {
+            ++asked;
+            return makeError("trading is paused by the test");
+        });
+        // WHEN a confirmed market buy is sent from the ticket
+        OrderTicketDialog* ticket = w.openOrderTicket(kBtc);
+        QVERIFY(ticket);
+        ticket->setConfirmer({});
+        ticket->quantityEdit()->setText(QStringLiteral("0.01000"));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        const auto events = ticket->submit();
+        // THEN the check was asked, the order never reached the venue and the ticket says why
+        QCOMPARE(asked, 1);
+        QCOMPARE(events.size(), std::size_t{1});
+        QVERIFY(events[0].kind == trading::OrderEventKind::Rejected);
+        QCOMPARE(events[0].order.id, trading::OrderId{0});
+        QCOMPARE(ticket->resultText(), QStringLiteral("Rejected: Refused: trading is paused by the test"));
+        QCOMPARE(account->fills().size(), fillsBefore);
+        QCOMPARE(account->orders().size(), ordersBefore);
+        QVERIFY(!events[0].order.request.clientOrderId.empty());  // the id exists before sending
+    }
+
 private:
     static Quantity test_qty() { return Quantity::parse("0.01000").value(); }
 };
