@@ -83,7 +83,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     if (!capital)
         return makeError("initial capital " + s.initialCapital.toTrimmedString() + " has more decimals than money (" +
                          std::to_string(s.rules.moneyScale) + ")");
-    trading::Account account({0, "BACKTEST", trading::AccountKind::Backtest}, venue, clock, nullptr, *capital);
+    trading::Account account({0, "BACKTEST", trading::AccountKind::Backtest, "BACKTEST"}, venue, clock, nullptr, *capital);
     const trading::Portfolio& portfolio = account.portfolio();
     BacktestResult result;
     result.strategyName = strategy.name();

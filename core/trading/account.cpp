@@ -4,26 +4,6 @@
 
 namespace kairos::trading {
 
-std::string_view toString(AccountKind k) {
-    switch (k) {
-    case AccountKind::Paper:
-        return "paper";
-    case AccountKind::Testnet:
-        return "testnet";
-    case AccountKind::Live:
-        return "live";
-    case AccountKind::Backtest:
-        return "backtest";
-    }
-    return "?";
-}
-
-std::optional<AccountKind> accountKindFromString(std::string_view s) {
-    for (AccountKind k : {AccountKind::Paper, AccountKind::Testnet, AccountKind::Live, AccountKind::Backtest})
-        if (toString(k) == s) return k;
-    return std::nullopt;
-}
-
 Account::Account(AccountInfo info, IVenue& venue, const IClock& clock, IJournal* journal, Money startingCash, QObject* parent)
     : QObject(parent),
       m_info(std::move(info)),

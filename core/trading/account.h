@@ -19,6 +19,7 @@
 
 #include "domain/bar.h"
 #include "domain/instrument.h"
+#include "trading/accountinfo.h"
 #include "trading/clock.h"
 #include "trading/journal.h"
 #include "trading/order.h"
@@ -38,22 +39,6 @@
 #include <vector>
 
 namespace kairos::trading {
-
-/// What kind of money an account trades.
-enum class AccountKind : std::uint8_t {
-    Paper = 1,  ///< simulated fills against the terminal's prices
-    Testnet,    ///< an exchange's test environment
-    Live,       ///< real money
-    Backtest,   ///< simulated fills against historical bars
-};
-std::string_view toString(AccountKind);
-std::optional<AccountKind> accountKindFromString(std::string_view);
-
-struct AccountInfo {
-    std::int64_t id = 1;  ///< the profile's account id (1: the first paper account)
-    std::string name = "PAPER";
-    AccountKind kind = AccountKind::Paper;
-};
 
 class Account : public QObject, public IVenueListener {
     Q_OBJECT

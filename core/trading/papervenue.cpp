@@ -149,7 +149,7 @@ void PaperVenue::onBar(const InstrumentId& id, Timeframe tf, const Bar& bar) {
 PaperAccount::PaperAccount(storage::Database* db, PaperSettings settings, const IClock* clock, AccountInfo info, QObject* parent)
     : QObject(parent) {
     const IClock& c = clock ? *clock : m_wallClock;
-    if (db) m_store = std::make_unique<PaperStore>(*db);
+    if (db) m_store = std::make_unique<PaperStore>(*db, info);
     m_venue = std::make_unique<PaperVenue>(settings.simulator, c);
     m_venue->setObjectName(QStringLiteral("PaperVenue"));
     m_account = std::make_unique<Account>(std::move(info), *m_venue, c, m_store.get(), settings.startingCash);

@@ -213,7 +213,7 @@ TEST(PaperStore, UnreadableRowsAreReportedAndLeftAlone) {
         ASSERT_TRUE(rig.venue->open().ok());
         rig.feed.advanceTo(rig.barTime(0));
         rig.venue->submit(request(Side::Buy, OrderType::Market, "0.01000"));
-        ASSERT_TRUE((*db)->exec("UPDATE paper_orders SET type = 'iceberg'").ok());
+        ASSERT_TRUE((*db)->exec("UPDATE account_orders SET type = 'iceberg'").ok());
     }
     auto db = openDb(dir);
     ASSERT_TRUE(db.ok());
