@@ -2,7 +2,7 @@
 
 namespace kairos::trading {
 
-BacktestVenue::BacktestVenue(SimulatorConfig config, const IClock& clock) : m_clock(clock), m_sim(std::move(config)) {}
+BacktestVenue::BacktestVenue(SimulatorConfig config, const IClock& clock) : m_clock(clock), m_sim(config) {}
 
 void BacktestVenue::deliver(const OrderEvents& events) {
     if (m_listener && !events.empty()) m_listener->onOrderEvents(events);

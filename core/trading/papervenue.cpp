@@ -7,7 +7,7 @@
 namespace kairos::trading {
 
 PaperVenue::PaperVenue(SimulatorConfig config, const IClock& clock, QObject* parent)
-    : QObject(parent), m_clock(clock), m_sim(std::make_unique<FillSimulator>(std::move(config))) {}
+    : QObject(parent), m_clock(clock), m_sim(std::make_unique<FillSimulator>(config)) {}
 
 PaperVenue::~PaperVenue() = default;
 
