@@ -3,7 +3,7 @@
 // - the open position's average entry ("Long 0.01000"), not draggable;
 // - each open order: a bracket's stop-loss ("SL") and take-profit ("TP") children and resting
 //   entry orders ("Buy limit 0.02000"); limit orders and untriggered stop orders can be dragged,
-//   which moves the order (PaperVenue::amend) to the dragged price rounded to the tick; a move the
+//   which moves the order (Account::amend, through its order gateway) to the dragged price rounded to the tick; a move the
 //   venue refuses (across the market, off the filters) puts the line back and says why;
 // - a resting entry's bracket, "SL on fill" / "TP on fill", not draggable (the children exist
 //   once the entry fills).
@@ -16,7 +16,7 @@
 
 #include "session/eventhub.h"
 #include "session/papertrading.h"
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <QTimer>
 
@@ -47,7 +47,7 @@ std::optional<Price> workingPrice(const trading::Order& o) {
     return std::nullopt;
 }
 
-std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const InstrumentId& id) {
+std::vector<charts::OrderLine> linesFor(const trading::Account& paper, const InstrumentId& id) {
     std::vector<charts::OrderLine> lines;
     using Kind = charts::OrderLine::Kind;
     if (const trading::Position* p = paper.portfolio().position(id); p && !p->isFlat()) {
@@ -103,7 +103,7 @@ std::vector<charts::OrderLine> linesFor(const trading::PaperVenue& paper, const 
 }
 }  // namespace
 
-ChartOrderLines::ChartOrderLines(trading::PaperVenue& paper, session::EventHub& hub, ChartWorkspace* charts, QObject* parent)
+ChartOrderLines::ChartOrderLines(trading::Account& paper, session::EventHub& hub, ChartWorkspace* charts, QObject* parent)
     : QObject(parent), m_paper(paper), m_charts(charts), m_timer(new QTimer(this)) {
     m_timer->setSingleShot(true);
     m_timer->setInterval(0);  // many events of one batch: one rebuild
@@ -129,7 +129,7 @@ void ChartOrderLines::sync() {
 
 void ChartOrderLines::onLineMoved(int id, double price) {
     if (id <= 0) return;
-    const auto order = m_paper.simulator().order(static_cast<trading::OrderId>(id));
+    const auto order = m_paper.order(static_cast<trading::OrderId>(id));
     const Instrument* inst = order ? m_paper.instrument(order->request.instrument) : nullptr;
     QString problem;
     if (!order || !inst) {

@@ -1,5 +1,5 @@
 #pragma once
-// ChartOrderLines: the paper venue's position and open orders as lines on the charts of their
+// ChartOrderLines: the trading account's position and open orders as lines on the charts of their
 // instrument (entry, SL, TP, resting orders), rebuilt when the hub reports order updates or fills
 // and when a chart changes series; dragging an SL/TP or resting order line moves the order to the
 // dragged price rounded to the tick (session::roundDraggedPrice). See chartorderlines.cpp.
@@ -13,7 +13,7 @@ namespace kairos::session {
 class EventHub;
 }
 namespace kairos::trading {
-class PaperVenue;
+class Account;
 }
 
 namespace kairos::ui {
@@ -24,7 +24,7 @@ class ChartOrderLines : public QObject {
     Q_OBJECT
 public:
     /// `paper`, `hub` and `charts` must outlive the adapter.
-    ChartOrderLines(trading::PaperVenue& paper, session::EventHub& hub, ChartWorkspace* charts, QObject* parent = nullptr);
+    ChartOrderLines(trading::Account& paper, session::EventHub& hub, ChartWorkspace* charts, QObject* parent = nullptr);
 
     /// Rebuilds the lines of every chart now (charts whose lines are unchanged are not touched).
     void sync();
@@ -36,7 +36,7 @@ Q_SIGNALS:
 private:
     void onLineMoved(int id, double price);
 
-    trading::PaperVenue& m_paper;
+    trading::Account& m_paper;
     ChartWorkspace* m_charts;
     QTimer* m_timer;
 };

@@ -27,8 +27,9 @@ namespace kairos::session {
 class TerminalServices;
 }
 namespace kairos::trading {
-class PaperVenue;
-}
+class Account;
+class PaperAccount;
+}  // namespace kairos::trading
 
 namespace kairos::ui {
 
@@ -68,7 +69,8 @@ public:
     void showInstrument(const InstrumentId& id);
 
     /// Paper trading (Trade menu, F9, the watchlist's "Order ticket…", the Trading dock).
-    trading::PaperVenue* paperVenue() const { return m_paper; }
+    /// The paper account the Trading dock, the order ticket and the chart order lines trade on.
+    trading::Account* paperAccount() const;
     TradingPanel* tradingPanel() const { return m_tradingPanel; }
     /// Opens a (non-modal) order ticket for `id`; an empty id takes the watchlist's current
     /// symbol, else the active chart's.
@@ -121,7 +123,7 @@ private:
     TerminalStatusBar* m_status = nullptr;
     QString m_theme;
     QByteArray m_defaultState;
-    trading::PaperVenue* m_paper = nullptr;
+    trading::PaperAccount* m_paper = nullptr;
     TradingPanel* m_tradingPanel = nullptr;
     ChartOrderLines* m_orderLines = nullptr;
     AlertCenter* m_alerts = nullptr;

@@ -1,6 +1,6 @@
 // MainWindow's paper trading, kept apart from mainwindow.cpp so that the window's other parts change
-// independently: the Trading dock on the paper venue (session/papertrading.h: settings, the venue
-// fed by the hub), the order ticket (F9, Trade menu, watchlist context menu) and the paper orders
+// independently: the Trading dock on the paper account (session/papertrading.h: settings, the
+// venue fed by the hub, the account), the order ticket (F9, Trade menu, watchlist context menu) and the paper orders
 // on the charts (chartorderlines.h).
 #include "mainwindow.h"
 
@@ -18,6 +18,7 @@
 #include "chartworkspace.h"
 #include "session/papertrading.h"
 #include "session/terminalservices.h"
+#include "trading/account.h"
 #include "trading/papervenue.h"
 
 #include <QAction>
@@ -26,15 +27,18 @@
 
 namespace kairos::ui {
 
+trading::Account* MainWindow::paperAccount() const { return m_paper ? &m_paper->account() : nullptr; }
+
 void MainWindow::setupTrading() {
     QStringList problems;
-    m_paper = session::openPaperVenue(m_session, m_services->hub(), this, &problems);
+    m_paper = session::openPaperAccount(m_session, m_services->hub(), this, &problems);
+    trading::Account& account = m_paper->account();
     // Signal levels at the tick precision of the same rules (UX.md: never more digits than the tick).
     m_signalsPanel->model()->setDecimals([this](const InstrumentId& id) {
-        const Instrument* i = m_paper->instrument(id);
+        const Instrument* i = m_paper->account().instrument(id);
         return i && !i->tickSize.isZero() ? i->tickSize.scale() : -1;
     });
-    m_tradingPanel = new TradingPanel(*m_paper);
+    m_tradingPanel = new TradingPanel(account);
     if (QDockWidget* d = dock(QStringLiteral("OrdersDock"))) {
         QWidget* old = d->widget();
         d->setWidget(m_tradingPanel);
@@ -52,7 +56,7 @@ void MainWindow::setupTrading() {
     }
     if (!problems.isEmpty()) m_status->showMessage(tr("Paper trading: %1").arg(problems.join(QStringLiteral("; "))), 15000);
     // Positions and open orders as lines on the charts; dragging one moves the order.
-    m_orderLines = new ChartOrderLines(*m_paper, m_services->hub(), m_charts, this);
+    m_orderLines = new ChartOrderLines(account, m_services->hub(), m_charts, this);
     connect(m_orderLines, &ChartOrderLines::message, this, [this](const QString& m, int ms) { m_status->showMessage(m, ms); });
 }
 
@@ -71,7 +75,7 @@ OrderTicketDialog* MainWindow::openOrderTicket(const InstrumentId& requested) {
         }
         if (id.symbol.empty() && !list.empty()) id = list.front();
     }
-    auto* ticket = new OrderTicketDialog(*m_paper, id, this);
+    auto* ticket = new OrderTicketDialog(m_paper->account(), id, this);
     ticket->setAttribute(Qt::WA_DeleteOnClose);
     if (!session::paperConfirms(m_session.settings())) ticket->setConfirmer({});
     connect(ticket, &OrderTicketDialog::orderSent, this,

@@ -1,6 +1,6 @@
 #include "orderticketdialog.h"
 
-#include "trading/papervenue.h"
+#include "trading/account.h"
 #include "trading/venuerules.h"
 
 #include <QCheckBox>
@@ -47,7 +47,7 @@ QString typeWords(OrderType t) {
 }
 }  // namespace
 
-OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const InstrumentId& instrument, QWidget* parent)
+OrderTicketDialog::OrderTicketDialog(trading::Account& venue, const InstrumentId& instrument, QWidget* parent)
     : QDialog(parent), m_venue(venue) {
     setObjectName(QStringLiteral("OrderTicket"));
     setWindowTitle(tr("New order — paper trading"));
@@ -158,7 +158,7 @@ OrderTicketDialog::OrderTicketDialog(trading::PaperVenue& venue, const Instrumen
     m_priceTimer->setSingleShot(true);
     m_priceTimer->setInterval(100);
     connect(m_priceTimer, &QTimer::timeout, this, &OrderTicketDialog::updatePrices);
-    connect(&m_venue, &trading::PaperVenue::priceChanged, this, [this](const InstrumentId& id) {
+    connect(&m_venue, &trading::Account::priceChanged, this, [this](const InstrumentId& id) {
         if (id == m_instrument && !m_priceTimer->isActive()) m_priceTimer->start();
     });
     setInstrument(instrument);
@@ -314,7 +314,7 @@ void OrderTicketDialog::updateForm() {
     if (r && inst) {
         std::optional<Price> px = r->limitPrice ? r->limitPrice : (r->stopPrice ? r->stopPrice : referencePrice(side));
         if (px) {
-            const auto& rules = m_venue.simulator().config().rules;
+            const auto& rules = m_venue.venue().rules();
             const auto liq = type == OrderType::Limit ? trading::Liquidity::Maker : trading::Liquidity::Taker;
             auto value = rules.notional(*px, r->quantity);
             auto fee = rules.fee(*px, r->quantity, liq);
@@ -348,7 +348,7 @@ QString OrderTicketDialog::confirmationText() const {
         how = tr("stop at %1, then limit at %2").arg(qs(r->stopPrice->toString()), qs(r->limitPrice->toString()));
         break;
     }
-    QString text = tr("%1 %2 %3 on %4").arg(side, what, how, trading::PaperVenue::name());
+    QString text = tr("%1 %2 %3 on %4").arg(side, what, how, m_venue.name());
     if (r->bracket.stopLoss) text += tr(", stop-loss %1").arg(qs(r->bracket.stopLoss->toString()));
     if (r->bracket.takeProfit) text += tr(", take-profit %1").arg(qs(r->bracket.takeProfit->toString()));
     if (r->timeInForce == trading::TimeInForce::Ioc) text += tr(" (IOC: whatever does not fill at once is cancelled)");
@@ -399,8 +399,7 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
         const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
         text = tr("%1 %2 %3 at %4 on %5, fee %6%7.")
                    .arg(entry.request.side == Side::Buy ? tr("Bought") : tr("Sold"), qs(filled.toString()), symbol,
-                        qs(entry.averageFillPrice(scale).toString()), trading::PaperVenue::name(), qs(fees.toTrimmedString()),
-                        quote);
+                        qs(entry.averageFillPrice(scale).toString()), m_venue.name(), qs(fees.toTrimmedString()), quote);
         if (entry.isOpen())
             text += tr(" The rest (%1) waits.").arg(qs(entry.remaining().toString()));
         else if (entry.status == trading::OrderStatus::Cancelled)
@@ -409,9 +408,8 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
         text = tr("Not filled: %1.").arg(qs(entry.rejectReason));
     } else {
         text = tr("Order %1 placed on %2: %3 %4 %5 %6; it fills when the price gets there.")
-                   .arg(qs(entry.request.clientOrderId), trading::PaperVenue::name(),
-                        entry.request.side == Side::Buy ? tr("buy") : tr("sell"), qs(entry.request.quantity.toString()), symbol,
-                        typeWords(entry.request.type));
+                   .arg(qs(entry.request.clientOrderId), m_venue.name(), entry.request.side == Side::Buy ? tr("buy") : tr("sell"),
+                        qs(entry.request.quantity.toString()), symbol, typeWords(entry.request.type));
     }
     if (const trading::Position* p = m_venue.portfolio().position(m_instrument)) {
         if (p->isFlat()) {

@@ -22,7 +22,7 @@ class QPushButton;
 class QTimer;
 
 namespace kairos::trading {
-class PaperVenue;
+class Account;
 }
 
 namespace kairos::ui {
@@ -31,7 +31,7 @@ class OrderTicketDialog : public QDialog {
     Q_OBJECT
 public:
     /// Non-modal; the venue must outlive the dialog.
-    OrderTicketDialog(trading::PaperVenue& venue, const InstrumentId& instrument, QWidget* parent = nullptr);
+    OrderTicketDialog(trading::Account& venue, const InstrumentId& instrument, QWidget* parent = nullptr);
     ~OrderTicketDialog() override;
 
     /// Asks the user to confirm `text`; true = send. Default: a Yes/No message box. Tests and
@@ -79,7 +79,7 @@ private:
     std::optional<Price> referencePrice(Side side) const;
     QString describe(const trading::OrderEvents& events) const;
 
-    trading::PaperVenue& m_venue;
+    trading::Account& m_venue;
     InstrumentId m_instrument;
     std::function<bool(const QString&)> m_confirm;
     QLineEdit* m_symbol = nullptr;

@@ -1,6 +1,6 @@
 #include "tradingmodels.h"
 
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <QBrush>
 #include <QColor>
@@ -35,13 +35,13 @@ QString moneyText(const Money& m, int decimals) {
 
 // ---- Positions ----
 
-PositionsModel::PositionsModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
+PositionsModel::PositionsModel(trading::Account& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
     m_markTimer = new QTimer(this);
     m_markTimer->setSingleShot(true);
     m_markTimer->setInterval(200);
     connect(m_markTimer, &QTimer::timeout, this, &PositionsModel::refresh);
-    connect(&venue, &trading::PaperVenue::portfolioChanged, this, &PositionsModel::refresh);
-    connect(&venue, &trading::PaperVenue::marksChanged, m_markTimer, [this] {
+    connect(&venue, &trading::Account::portfolioChanged, this, &PositionsModel::refresh);
+    connect(&venue, &trading::Account::marksChanged, m_markTimer, [this] {
         if (!m_markTimer->isActive()) m_markTimer->start();
     });
     refresh();
@@ -127,9 +127,9 @@ QVariant PositionsModel::headerData(int section, Qt::Orientation o, int role) co
 
 // ---- Orders ----
 
-OrdersModel::OrdersModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
-    connect(&venue, &trading::PaperVenue::orderUpdated, this, &OrdersModel::upsert);
-    connect(&venue, &trading::PaperVenue::accountReset, this, &OrdersModel::reload);
+OrdersModel::OrdersModel(trading::Account& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
+    connect(&venue, &trading::Account::orderUpdated, this, &OrdersModel::upsert);
+    connect(&venue, &trading::Account::accountReset, this, &OrdersModel::reload);
     reload();
 }
 
@@ -255,9 +255,9 @@ QVariant OrdersModel::headerData(int section, Qt::Orientation o, int role) const
 
 // ---- Fills ----
 
-FillsModel::FillsModel(trading::PaperVenue& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
-    connect(&venue, &trading::PaperVenue::filled, this, &FillsModel::add);
-    connect(&venue, &trading::PaperVenue::accountReset, this, &FillsModel::reload);
+FillsModel::FillsModel(trading::Account& venue, QObject* parent) : QAbstractTableModel(parent), m_venue(venue) {
+    connect(&venue, &trading::Account::filled, this, &FillsModel::add);
+    connect(&venue, &trading::Account::accountReset, this, &FillsModel::reload);
     reload();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Item models of the Trading dock: paper positions, orders and fills (one source model per
-// entity, shared/STYLE.md). They read the PaperVenue and follow its signals with ranged
+// entity, shared/STYLE.md). They read the trading Account and follow its signals with ranged
 // dataChanged / row inserts, never a reset per price tick.
 
 #include "trading/order.h"
@@ -13,7 +13,7 @@ class QTimer;
 #include <vector>
 
 namespace kairos::trading {
-class PaperVenue;
+class Account;
 }
 
 namespace kairos::ui {
@@ -27,7 +27,7 @@ class PositionsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Symbol, Side, Quantity, AvgEntry, Mark, Unrealized, Realized, Fees, ColumnCount };
-    explicit PositionsModel(trading::PaperVenue& venue, QObject* parent = nullptr);
+    explicit PositionsModel(trading::Account& venue, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -40,7 +40,7 @@ public:
     void refresh();
 
 private:
-    trading::PaperVenue& m_venue;
+    trading::Account& m_venue;
     std::vector<trading::Position> m_rows;
     QTimer* m_markTimer;
 };
@@ -66,7 +66,7 @@ public:
         Note,
         ColumnCount
     };
-    explicit OrdersModel(trading::PaperVenue& venue, QObject* parent = nullptr);
+    explicit OrdersModel(trading::Account& venue, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -80,7 +80,7 @@ public:
     void reload();
 
 private:
-    trading::PaperVenue& m_venue;
+    trading::Account& m_venue;
     std::vector<trading::Order> m_rows;
 };
 
@@ -88,7 +88,7 @@ class FillsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Symbol, Side, Quantity, Price, Fee, Liquidity, OrderNo, ColumnCount };
-    explicit FillsModel(trading::PaperVenue& venue, QObject* parent = nullptr);
+    explicit FillsModel(trading::Account& venue, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -101,7 +101,7 @@ public:
     void reload();
 
 private:
-    trading::PaperVenue& m_venue;
+    trading::Account& m_venue;
     std::vector<trading::Fill> m_rows;
 };
 

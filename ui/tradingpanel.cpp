@@ -2,7 +2,7 @@
 
 #include "tradingmodels.h"
 
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -35,7 +35,7 @@ QTableView* makeView(QAbstractItemModel* model, const QString& name) {
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
-TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidget(parent), m_venue(venue) {
+TradingPanel::TradingPanel(trading::Account& venue, QWidget* parent) : QWidget(parent), m_venue(venue) {
     setObjectName(QStringLiteral("TradingPanel"));
     m_confirm = [this](const QString& text) {
         return QMessageBox::question(this, tr("Confirm"), text + QLatin1Char('?'), QMessageBox::Yes | QMessageBox::No,
@@ -119,11 +119,11 @@ TradingPanel::TradingPanel(trading::PaperVenue& venue, QWidget* parent) : QWidge
     m_summaryTimer->setSingleShot(true);
     m_summaryTimer->setInterval(200);
     connect(m_summaryTimer, &QTimer::timeout, this, &TradingPanel::updateSummary);
-    connect(&venue, &trading::PaperVenue::portfolioChanged, this, &TradingPanel::updateSummary);
-    connect(&venue, &trading::PaperVenue::marksChanged, m_summaryTimer, [this] {
+    connect(&venue, &trading::Account::portfolioChanged, this, &TradingPanel::updateSummary);
+    connect(&venue, &trading::Account::marksChanged, m_summaryTimer, [this] {
         if (!m_summaryTimer->isActive()) m_summaryTimer->start();
     });
-    connect(&venue, &trading::PaperVenue::storageFailed, this, [this](const QString& m) { say(m, true); });
+    connect(&venue, &trading::Account::storageFailed, this, [this](const QString& m) { say(m, true); });
     if (!venue.storageError().isEmpty()) say(venue.storageError(), true);
     updateSummary();
     updateButtons();
@@ -171,8 +171,8 @@ bool TradingPanel::closeSelectedPosition() {
     const trading::Position pos = m_positions->at(idx.row());
     const QString qty = qs((pos.isLong() ? pos.quantity : pos.quantity.negated()).toString());
     const QString text = tr("%1 %2 %3 at market on %4 to close the %5 position")
-                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol),
-                                  trading::PaperVenue::name(), pos.isLong() ? tr("long") : tr("short"));
+                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol), m_venue.name(),
+                                  pos.isLong() ? tr("long") : tr("short"));
     if (m_confirm && !m_confirm(text)) return false;
     auto r = m_venue.closePosition(pos.instrument);
     if (!r) {
@@ -188,7 +188,7 @@ bool TradingPanel::closeSelectedPosition() {
         if (e.fill)
             done = tr("Closed: %1 %2 %3 at %4 on %5, fee %6.")
                        .arg(e.fill->side == Side::Buy ? tr("bought") : tr("sold"), qs(e.fill->quantity.toString()),
-                            qs(pos.instrument.symbol), qs(e.fill->price.toString()), trading::PaperVenue::name(),
+                            qs(pos.instrument.symbol), qs(e.fill->price.toString()), m_venue.name(),
                             qs(e.fill->fee.toTrimmedString()));
     }
     say(done.isEmpty() ? tr("Close order sent; it fills with the next price.") : done);

@@ -15,7 +15,7 @@ class QTableView;
 class QTimer;
 
 namespace kairos::trading {
-class PaperVenue;
+class Account;
 }
 
 namespace kairos::ui {
@@ -27,7 +27,7 @@ class PositionsModel;
 class TradingPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit TradingPanel(trading::PaperVenue& venue, QWidget* parent = nullptr);
+    explicit TradingPanel(trading::Account& venue, QWidget* parent = nullptr);
 
     /// Asks the user to confirm `text` (closing a position); default: a Yes/No message box.
     void setConfirmer(std::function<bool(const QString&)> confirmer) { m_confirm = std::move(confirmer); }
@@ -62,7 +62,7 @@ private:
     void updateButtons();
     void say(const QString& text, bool error = false);
 
-    trading::PaperVenue& m_venue;
+    trading::Account& m_venue;
     std::function<bool(const QString&)> m_confirm;
     PositionsModel* m_positions;
     OrdersModel* m_orders;

@@ -86,6 +86,7 @@ int runBacktest(Context& ctx) {
     const auto tpText = a.takeOption(QStringLiteral("--tp"));
     const auto fromText = a.takeOption(QStringLiteral("--from"));
     const auto toText = a.takeOption(QStringLiteral("--to"));
+    const auto maxNotionalText = a.takeOption(QStringLiteral("--max-order-notional"));
     const bool longOnly = a.takeFlag(QStringLiteral("--long-only"));
     const bool showTrades = a.takeFlag(QStringLiteral("--trades"));
     if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
@@ -138,6 +139,14 @@ int runBacktest(Context& ctx) {
         if (!f) return fail(kName, QString::fromStdString(f.message()), kUsageError);
         if (f->isNegative()) return fail(kName, QStringLiteral("--slippage-bps cannot be negative"), kUsageError);
         settings.rules.slippageBps = *f;
+    }
+    if (maxNotionalText) {
+        auto m = parseDecimalOption<Money>(QStringLiteral("--max-order-notional"), *maxNotionalText);
+        if (!m) return fail(kName, QString::fromStdString(m.message()), kUsageError);
+        if (m->isNegative() || m->isZero())
+            return fail(kName, QStringLiteral("--max-order-notional must be above 0"), kUsageError);
+        // The same pre-trade check path as the terminal's orders (the account's order gateway).
+        settings.checks.push_back(trading::maxOrderNotionalCheck(*m));
     }
     backtest::SignalStrategySettings ss;
     if (rulesFile) {
@@ -200,7 +209,12 @@ int runBacktest(Context& ctx) {
     int entries = 0;
     for (const auto& o : r->orders) entries += o.order.role == trading::OrderRole::Entry ? 1 : 0;
     std::printf("# orders: %d placed by the strategy, %d rejected (%s)\n", entries, r->rejectedOrders,
-                r->rejectedOrders ? "see the fill simulator's validation: tick, lot, min notional, bracket sides" : "none");
+                r->rejectedOrders ? "see the fill simulator's validation: tick, lot, min notional, bracket sides; and the "
+                                    "pre-trade checks"
+                                  : "none");
+    if (maxNotionalText)
+        std::printf("# pre-trade check: at most %s per order (orders above it are refused before the venue)\n",
+                    maxNotionalText->trimmed().toStdString().c_str());
     printMetrics(r->metrics);
     if (showTrades) {
         std::printf("\n");
@@ -215,7 +229,7 @@ const CommandRegistration kBacktest{
     {kName, "backtest the signal strategy over a candle file",
      "Usage: kairos-backtest --input FILE [--timeframe TF] [--symbol VENUE:SYMBOL] [--rules FILE]\n"
      "         [--capital N] [--fee-bps N] [--slippage-bps N] [--fraction F | --quantity Q] [--tp 1|2|3]\n"
-     "         [--long-only] [--from DATE] [--to DATE] [--trades]\n"
+     "         [--long-only] [--from DATE] [--to DATE] [--max-order-notional N] [--trades]\n"
      "   (or: kairos-cli backtest ...)\n"
      "Trades the signal engine's LONG/SHORT signals (core/signals) over a candle CSV (the formats kairos-cli\n"
      "data reads): a market order on the bar after the signal, the signal's stop loss and take-profit TP (default 2)\n"
@@ -224,6 +238,7 @@ const CommandRegistration kBacktest{
      "fee --fee-bps of each fill's notional (default 10), slippage --slippage-bps on market and stop fills\n"
      "(default 0); capital default 10000 in the quote asset. Prints the metrics as CSV (metric,value; lines\n"
      "starting with # describe the run); --trades adds every closed trade after a blank line.\n"
+     "--max-order-notional N: a pre-trade check refuses every order worth more than N (quote asset).\n"
      "--rules FILE: signal rules as JSON (see kairos-cli signals --help). Timeframe and symbol default to what a\n"
      "Binance-style file name says. Exit codes: 0 ok, 1 data error, 2 usage error.",
      runBacktest}};

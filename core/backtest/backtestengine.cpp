@@ -1,11 +1,15 @@
 #include "backtest/backtestengine.h"
 
 #include "backtest/detail/tradebuilder.h"
+#include "backtest/strategyrunner.h"
 #include "storage/candlestore.h"
-#include "trading/fillsimulator.h"
+#include "trading/account.h"
+#include "trading/backtestvenue.h"
+#include "trading/clock.h"
 #include "trading/portfolio.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace kairos::backtest {
 
@@ -26,65 +30,6 @@ Quantity positionOf(const trading::Portfolio& p, const InstrumentId& id) {
     const trading::Position* pos = p.position(id);
     return pos ? pos->quantity : Quantity{};
 }
-
-/// StrategyContext over the simulator and the portfolio, for one instrument.
-class EngineContext final : public StrategyContext {
-public:
-    EngineContext(const BacktestSettings& s, trading::FillSimulator& sim, trading::Portfolio& portfolio,
-                  std::vector<OrderLogEntry>& log, std::vector<trading::OrderEvent>& pending)
-        : m_settings(s), m_sim(sim), m_portfolio(portfolio), m_log(log), m_pending(pending) {}
-
-    const Instrument& instrument() const override { return m_settings.instrument; }
-    std::int64_t nowMs() const override { return m_nowMs; }
-    Quantity position() const override { return positionOf(m_portfolio, m_settings.instrument.id); }
-    Money equity() const override { return m_equity; }
-    std::vector<trading::Order> openOrders() const override { return m_sim.openOrders(); }
-    Result<trading::OrderId> submit(const trading::OrderRequest& request) override {
-        trading::OrderEvents ev = m_sim.submit(request, m_nowMs);
-        if (ev.empty()) return makeError("the simulator gave no answer");
-        const trading::Order& o = ev.front().order;
-        m_log.push_back({o, m_nowMs});
-        m_index[o.id] = m_log.size() - 1;
-        for (auto& e : ev) m_pending.push_back(std::move(e));
-        if (o.status == trading::OrderStatus::Rejected) {
-            ++m_rejected;
-            return makeError(o.rejectReason);
-        }
-        return o.id;
-    }
-    Status cancel(trading::OrderId id) override {
-        auto ev = m_sim.cancel(id, m_nowMs);
-        if (!ev) return ev.error();
-        for (auto& e : *ev) m_pending.push_back(std::move(e));
-        return {};
-    }
-
-    /// Keeps the order log's copy of an order up to date (children are logged when placed).
-    void track(const trading::Order& o) {
-        auto it = m_index.find(o.id);
-        if (it == m_index.end()) {
-            m_log.push_back({o, m_nowMs});
-            m_index[o.id] = m_log.size() - 1;
-        } else {
-            m_log[it->second].order = o;
-        }
-    }
-
-    void setNow(std::int64_t ms) { m_nowMs = ms; }
-    void setEquity(const Money& e) { m_equity = e; }
-    int rejected() const { return m_rejected; }
-
-private:
-    const BacktestSettings& m_settings;
-    trading::FillSimulator& m_sim;
-    trading::Portfolio& m_portfolio;
-    std::vector<OrderLogEntry>& m_log;
-    std::vector<trading::OrderEvent>& m_pending;
-    std::unordered_map<trading::OrderId, std::size_t> m_index;
-    std::int64_t m_nowMs = 0;
-    Money m_equity;
-    int m_rejected = 0;
-};
 
 Status checkBars(const std::vector<Bar>& bars, Timeframe tf) {
     if (bars.empty()) return makeError("no bars to run on");
@@ -129,44 +74,58 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         return makeError("the largest share of a bar's volume must be 0 (no limit) to 100 % (is " +
                          std::to_string(s.maxBarVolumePercent) + ")");
     cfg.maxBarVolumePercent = s.maxBarVolumePercent;
-    trading::FillSimulator sim(cfg);
-    sim.addInstrument(s.instrument);
+    // The same kernel as paper trading: a venue (the simulator in bars mode on the backtest clock),
+    // an Account booking its events (in memory) and the strategy on that account.
+    trading::ManualClock clock(bars.front().openTimeMs);
+    trading::BacktestVenue venue(cfg, clock);
+    venue.addInstrument(s.instrument);
     auto capital = s.initialCapital.rescaled(s.rules.moneyScale, RoundingMode::Exact);
     if (!capital)
         return makeError("initial capital " + s.initialCapital.toTrimmedString() + " has more decimals than money (" +
                          std::to_string(s.rules.moneyScale) + ")");
-    trading::Portfolio portfolio(*capital, s.rules.moneyScale);
+    trading::Account account({0, "BACKTEST", trading::AccountKind::Backtest, "BACKTEST"}, venue, clock, nullptr, *capital);
+    const trading::Portfolio& portfolio = account.portfolio();
     BacktestResult result;
     result.strategyName = strategy.name();
     result.barsTotal = static_cast<std::int64_t>(bars.size());
     result.equity.reserve(bars.size());
-    std::vector<trading::OrderEvent> pending;
-    EngineContext ctx(s, sim, portfolio, result.orders, pending);
     detail::TradeBuilder trades(s.rules.moneyScale);
 
-    // Applies simulator events: fills to the portfolio and the trade list, every event to the
-    // order log and the strategy.
-    auto deliver = [&](std::size_t barIndex) -> Status {
-        // Events can cause more events (the strategy reacting): drain until quiet.
-        for (std::size_t k = 0; k < pending.size(); ++k) {
-            const trading::OrderEvent ev = pending[k];
-            ctx.track(ev.order);
-            if (ev.fill) {
-                if (auto st = portfolio.applyFill(*ev.fill); !st) return st;
-                if (auto st = trades.onFill(*ev.fill, ev.order.role, barIndex); !st) return st;
+    // The order log (every order as it ended, decided at the backtest time it was first seen) and
+    // the trade list, from the account's announcements.
+    std::unordered_map<trading::OrderId, std::size_t> logIndex;
+    std::size_t barIndex = 0;
+    ExitReason endReason = ExitReason::EndOfData;
+    Status failure;
+    account.addObserver([&](const trading::OrderEvent& ev) {
+        if (ev.order.id != 0) {
+            auto it = logIndex.find(ev.order.id);
+            if (it == logIndex.end()) {
+                result.orders.push_back({ev.order, clock.nowMs()});
+                logIndex[ev.order.id] = result.orders.size() - 1;
+            } else {
+                result.orders[it->second].order = ev.order;
             }
-            if (ev.kind != trading::OrderEventKind::Accepted) strategy.onOrderUpdate(ev.order, ctx);
         }
-        pending.clear();
+        if (ev.fill && failure) {
+            // An order-less fill is the close at the end of the data.
+            Status st = ev.order.id == 0 ? trades.onFill(*ev.fill, std::nullopt, barIndex, endReason)
+                                         : trades.onFill(*ev.fill, ev.order.role, barIndex);
+            if (!st) failure = st;
+        }
+    });
+    for (const trading::PreTradeCheck& c : s.checks) account.gateway().addCheck(c);
+    StrategyRunner runner(strategy, account, s.instrument);
+    auto check = [&]() -> Status {
+        if (!failure) return failure;
+        if (!account.storageError().isEmpty()) return makeError(account.storageError().toStdString());
         return {};
     };
 
     const Timeframe tf = s.timeframe;
     const std::int64_t step = std::max<std::int64_t>(1, result.barsTotal / 200);
-    ctx.setNow(bars.front().openTimeMs);
-    ctx.setEquity(s.initialCapital);
-    strategy.onStart(ctx);
-    if (auto st = deliver(0); !st) return st.error();
+    runner.start(bars.front().openTimeMs);
+    if (auto st = check(); !st) return st.error();
     std::size_t i = 0;
     for (; i < bars.size(); ++i) {
         if (stop.stop_requested()) {
@@ -175,19 +134,16 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         }
         const Bar& bar = bars[i];
         const std::int64_t closeMs = nextBucketStart(tf, bar.openTimeMs);
-        // 1. Orders decided before this bar fill against it.
-        for (auto& e : sim.onBar(id, bar)) pending.push_back(std::move(e));
-        ctx.setNow(bar.openTimeMs);
-        if (auto st = deliver(i); !st) return st.error();
-        // 2. Marked at the close.
-        portfolio.mark(id, bar.close);
-        const Money equity = portfolio.equity();
-        result.equity.push_back({closeMs, equity, !positionOf(portfolio, id).isZero()});
-        ctx.setEquity(equity);
+        barIndex = i;
+        // 1. Orders decided before this bar fill against it; 2. marked at the close.
+        clock.advanceTo(bar.openTimeMs);
+        venue.onBar(id, bar);
+        if (auto st = check(); !st) return st.error();
+        result.equity.push_back({closeMs, portfolio.equity(), !positionOf(portfolio, id).isZero()});
         // 3. The strategy sees the closed bar; what it sends can fill from the next bar on.
-        ctx.setNow(closeMs);
-        strategy.onBar(bar, closeMs, ctx);
-        if (auto st = deliver(i); !st) return st.error();
+        clock.advanceTo(closeMs);
+        runner.onBar(bar, closeMs);
+        if (auto st = check(); !st) return st.error();
         if (progress && ((i + 1) % static_cast<std::size_t>(step) == 0))
             progress(static_cast<std::int64_t>(i + 1), result.barsTotal);
     }
@@ -197,9 +153,10 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     if (i > 0) {
         const Bar& last = bars[i - 1];
         const std::int64_t closeMs = nextBucketStart(tf, last.openTimeMs);
-        for (auto& e : sim.cancelAll(id, closeMs, result.cancelled ? "backtest cancelled" : "end of data"))
-            pending.push_back(std::move(e));
-        if (auto st = deliver(i - 1); !st) return st.error();
+        barIndex = i - 1;
+        clock.advanceTo(closeMs);
+        (void)account.cancelAll(id, result.cancelled ? "backtest cancelled" : "end of data");
+        if (auto st = check(); !st) return st.error();
         const Quantity pos = positionOf(portfolio, id);
         if (!pos.isZero()) {
             trading::Fill f;
@@ -213,16 +170,22 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             f.liquidity = trading::Liquidity::Taker;
             f.timeMs = closeMs;
             f.clientOrderId = "close-at-end";
-            if (auto st = portfolio.applyFill(f); !st) return st.error();
-            if (auto st = trades.onFill(f, std::nullopt, i - 1, result.cancelled ? ExitReason::Cancelled : ExitReason::EndOfData);
-                !st)
-                return st.error();
-            portfolio.mark(id, last.close);
+            endReason = result.cancelled ? ExitReason::Cancelled : ExitReason::EndOfData;
+            trading::Order closing;  // no venue order: booked by the account directly
+            closing.request.instrument = id;
+            closing.request.side = f.side;
+            closing.request.quantity = f.quantity;
+            closing.request.clientOrderId = f.clientOrderId;
+            closing.status = trading::OrderStatus::Filled;
+            account.onOrderEvents({trading::OrderEvent{trading::OrderEventKind::Filled, closing, f}});
+            if (auto st = check(); !st) return st.error();
+            account.onPrice(id, last.close);
             result.equity.back().equity = portfolio.equity();
         }
     }
     result.trades = trades.take();
-    result.rejectedOrders = ctx.rejected();
+    result.fills = account.fills();
+    result.rejectedOrders = runner.rejected();
     const double buyHold = i > 0 ? (bars[i - 1].close.toDouble() / bars.front().open.toDouble() - 1.0) * 100.0 : 0.0;
     auto metrics = computeMetrics(result.trades, result.equity, *capital, bars.front().openTimeMs, buyHold);
     if (!metrics) return metrics.error();

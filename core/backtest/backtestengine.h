@@ -2,6 +2,9 @@
 // BacktestEngine: runs a Strategy over a bar series with the same order code as paper and live
 // trading (core/trading's fill simulator in bar mode and its portfolio ledger).
 //
+// It is the trading kernel's own pieces, as a paper account uses them: a BacktestVenue (the
+// simulator on the backtest clock), an in-memory Account (the ledger) and a StrategyRunner.
+//
 // Per bar t, in this order:
 //   1. orders working before bar t fill against bar t (market orders at its open, stops and
 //      limits when its range reaches them, bracket children after their entry; the simulator's
@@ -19,6 +22,7 @@
 #include "backtest/strategy.h"
 #include "domain/timeframe.h"
 #include "trading/fillsimulator.h"
+#include "trading/ordergateway.h"
 #include "trading/venuerules.h"
 
 #include <functional>
@@ -44,6 +48,9 @@ struct BacktestSettings {
     /// Largest share of a bar's volume one order may take per bar, in percent (1..100); 0 = no
     /// limit. The rest waits for the next bars (partial fills).
     int maxBarVolumePercent = 0;
+    /// Pre-trade checks every order of the strategy passes through (the account's OrderGateway, as
+    /// on paper and live); a refused order is counted in rejectedOrders and never reaches the venue.
+    std::vector<trading::PreTradeCheck> checks;
 };
 
 /// An order the strategy submitted, as it ended up.
@@ -57,6 +64,8 @@ struct BacktestResult {
     std::vector<TradeRecord> trades;
     std::vector<EquityPoint> equity;  ///< one point per processed bar
     std::vector<OrderLogEntry> orders;
+    /// Every fill the account booked, in order (the close at the end of the data last, order id 0).
+    std::vector<trading::Fill> fills;
     Metrics metrics;
     bool cancelled = false;  ///< stopped early: everything covers the processed bars only
     std::int64_t barsProcessed = 0;

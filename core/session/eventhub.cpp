@@ -1,7 +1,7 @@
 #include "session/eventhub.h"
 
 #include "marketdata/exchangefeed.h"
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <algorithm>
 
@@ -29,12 +29,12 @@ void EventHub::attachFeed(marketdata::MarketDataFeed* feed) {
     connect(feed, &QObject::destroyed, this, [this, feed] { std::erase(m_sources, static_cast<const QObject*>(feed)); });
 }
 
-void EventHub::attachVenue(trading::PaperVenue* venue) {
-    if (!venue || isAttached(venue)) return;
-    m_sources.push_back(venue);
-    connect(venue, &trading::PaperVenue::orderUpdated, this, &EventHub::orderUpdated);
-    connect(venue, &trading::PaperVenue::filled, this, &EventHub::filled);
-    connect(venue, &QObject::destroyed, this, [this, venue] { std::erase(m_sources, static_cast<const QObject*>(venue)); });
+void EventHub::attachAccount(trading::Account* account) {
+    if (!account || isAttached(account)) return;
+    m_sources.push_back(account);
+    connect(account, &trading::Account::orderUpdated, this, &EventHub::orderUpdated);
+    connect(account, &trading::Account::filled, this, &EventHub::filled);
+    connect(account, &QObject::destroyed, this, [this, account] { std::erase(m_sources, static_cast<const QObject*>(account)); });
 }
 
 }  // namespace kairos::session

@@ -1,6 +1,6 @@
 #pragma once
 // EventHub: the terminal's typed event bus (shared/DESIGN.md, "Events"). Every source publishes
-// into it once — market-data feeds their trades, quotes, 24h tickers and bars, the paper venue its
+// into it once — market-data feeds their trades, quotes, 24h tickers and bars, the trading accounts their
 // order updates and fills, the SignalService its signals, the AlertService its firings — and every
 // consumer (watchlist, charts, signals, alerts, paper venue) subscribes to the hub instead of to
 // each source. Adding a feed is one attachFeed(); adding a consumer is one set of connects.
@@ -16,7 +16,7 @@
 #include "marketdata/marketdatatypes.h"
 #include "signals/signalengine.h"
 #include "trading/order.h"
-#include "trading/papervenue.h"  // Order and Fill as Qt meta types
+#include "trading/account.h"  // Order and Fill as Qt meta types
 
 #include <QObject>
 
@@ -44,8 +44,8 @@ public:
     /// backfilled bars) into the hub. Idempotent per feed; a destroyed feed is forgotten. The
     /// hub does not own the feed.
     void attachFeed(marketdata::MarketDataFeed* feed);
-    /// Publishes the venue's order updates and fills. Idempotent; the hub does not own it.
-    void attachVenue(trading::PaperVenue* venue);
+    /// Publishes the account's order updates and fills. Idempotent; the hub does not own it.
+    void attachAccount(trading::Account* account);
     bool isAttached(const QObject* source) const;
     /// Number of sources attached now (feeds and venues).
     int attachedCount() const { return static_cast<int>(m_sources.size()); }

@@ -33,19 +33,20 @@ trading::PaperSettings readPaperSettings(QSettings& s, QStringList* problems) {
 
 bool paperConfirms(QSettings& settings) { return settings.value(QStringLiteral("paper/confirm"), true).toBool(); }
 
-trading::PaperVenue* openPaperVenue(TerminalSession& session, EventHub& hub, QObject* parent, QStringList* problems) {
-    auto* paper = new trading::PaperVenue(session.database(), readPaperSettings(session.settings(), problems), parent);
-    paper->setObjectName(QStringLiteral("PaperVenue"));
-    paper->setInstrumentResolver([&session, paper](const InstrumentId& id) -> std::optional<Instrument> {
+trading::PaperAccount* openPaperAccount(TerminalSession& session, EventHub& hub, QObject* parent, QStringList* problems) {
+    auto* paper =
+        new trading::PaperAccount(session.database(), readPaperSettings(session.settings(), problems), nullptr, {}, parent);
+    trading::PaperVenue* venue = &paper->venue();
+    venue->setInstrumentResolver([&session, venue](const InstrumentId& id) -> std::optional<Instrument> {
         if (const Instrument* i = session.venues()->find(id)) return *i;
         if (auto b = trading::bundledInstrumentRules(id)) return b;
-        if (auto p = paper->lastPrice(id)) return trading::fallbackInstrumentRules(id, *p);
+        if (auto p = venue->lastPrice(id)) return trading::fallbackInstrumentRules(id, *p);
         return std::nullopt;
     });
     if (auto st = paper->open(); !st && problems) *problems << QString::fromStdString(st.message());
-    QObject::connect(&hub, &EventHub::tradeReceived, paper, &trading::PaperVenue::onTrade);
-    QObject::connect(&hub, &EventHub::quoteReceived, paper, &trading::PaperVenue::onQuote);
-    hub.attachVenue(paper);
+    QObject::connect(&hub, &EventHub::tradeReceived, venue, &trading::PaperVenue::onTrade);
+    QObject::connect(&hub, &EventHub::quoteReceived, venue, &trading::PaperVenue::onQuote);
+    hub.attachAccount(&paper->account());
     return paper;
 }
 

@@ -28,13 +28,14 @@ trading::PaperSettings readPaperSettings(QSettings& settings, QStringList* probl
 /// Whether orders are confirmed before they are sent (paper/confirm, default true).
 bool paperConfirms(QSettings& settings);
 
-/// Opens the profile's paper venue (a child of `parent`) on its settings, with instrument rules
-/// from the venue's list, else Binance's filters for the bundled symbols, else a permissive default
-/// from the first price seen. It takes the hub's trades and quotes and publishes its order updates
-/// and fills into the hub. What went wrong (bad settings, unreadable paper tables) is appended to
-/// `problems`; the venue works in any case (in memory without a profile database, which the
-/// caller reports once for the whole terminal).
-trading::PaperVenue* openPaperVenue(TerminalSession& session, EventHub& hub, QObject* parent, QStringList* problems);
+/// Opens the profile's paper account (venue, journal in the profile database, account) on its
+/// settings, with instrument rules from the venue's list, else Binance's filters for the bundled
+/// symbols, else a permissive default from the first price seen. Its venue takes the hub's trades
+/// and quotes and its account publishes order updates and fills into the hub. What went wrong (bad
+/// settings, unreadable paper tables) is appended to `problems`; the account works in any case (in
+/// memory without a profile database, which the caller reports once for the whole terminal).
+/// The result is a child of `parent`; `session` and `hub` must outlive it.
+trading::PaperAccount* openPaperAccount(TerminalSession& session, EventHub& hub, QObject* parent, QStringList* problems);
 
 /// A price dragged on a chart (a double from a pixel) as an order price of `instrument`: at the
 /// tick's scale plus two digits, then onto the tick grid (half-even), at the tick's scale.

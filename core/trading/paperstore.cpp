@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "storage/sqlite.h"
 
+#include <algorithm>
 #include <map>
 
 namespace kairos::trading {
@@ -12,9 +13,13 @@ using storage::sql::Transaction;
 
 struct PaperStore::Impl {
     sqlite3* db;
+    AccountInfo account;
 };
 
-PaperStore::PaperStore(storage::Database& db) : d(std::make_unique<Impl>(Impl{db.handle()})) {}
+PaperStore::PaperStore(storage::Database& db, AccountInfo account)
+    : d(std::make_unique<Impl>(Impl{db.handle(), std::move(account)})) {}
+
+const AccountInfo& PaperStore::account() const { return d->account; }
 PaperStore::~PaperStore() = default;
 
 namespace {
@@ -46,28 +51,29 @@ Result<std::optional<T>> readOptional(const Statement& st, int rawIndex) {
     return std::optional<T>{*v};
 }
 
-Status upsertAccountIds(sqlite3* db, OrderId nextOrderId, std::uint64_t nextFillId) {
+Status upsertAccountIds(sqlite3* db, std::int64_t accountId, OrderId nextOrderId, std::uint64_t nextFillId) {
     Statement st;
     if (auto s = st.prepare(db,
-                            "UPDATE paper_account SET next_order_id = max(next_order_id, ?1), "
-                            "next_fill_id = max(next_fill_id, ?2) WHERE account_id = 1");
+                            "UPDATE trading_accounts SET next_order_id = max(next_order_id, ?1), "
+                            "next_fill_id = max(next_fill_id, ?2) WHERE account_id = ?3");
         !s)
         return s;
     st.bindInt64(1, static_cast<std::int64_t>(nextOrderId));
     st.bindInt64(2, static_cast<std::int64_t>(nextFillId));
+    st.bindInt64(3, accountId);
     if (st.step() != SQLITE_DONE) return sqlError(db, "paper account ids not saved");
     return {};
 }
 }  // namespace
 
-std::vector<Order> PaperSnapshot::openOrders() const {
+std::vector<Order> JournalSnapshot::openOrders() const {
     std::vector<Order> out;
     for (const Order& o : orders)
         if (o.isOpen()) out.push_back(o);
     return out;
 }
 
-Result<Portfolio> PaperSnapshot::portfolio() const {
+Result<Portfolio> JournalSnapshot::portfolio() const {
     Portfolio p(startingCash, startingCash.scale());
     for (const Fill& f : fills)
         if (auto s = p.applyFill(f); !s) return makeError("stored paper fill " + std::to_string(f.fillId) + ": " + s.message());
@@ -80,10 +86,11 @@ Result<PaperSnapshot> PaperStore::load() const {
     {
         Statement st;
         if (auto s = st.prepare(db,
-                                "SELECT starting_cash_raw, money_scale, next_order_id, next_fill_id FROM paper_account "
-                                "WHERE account_id = 1");
+                                "SELECT starting_cash_raw, money_scale, next_order_id, next_fill_id FROM trading_accounts "
+                                "WHERE account_id = ?1");
             !s)
             return s.error();
+        st.bindInt64(1, d->account.id);
         const int rc = st.step();
         if (rc == SQLITE_DONE) return snap;
         if (rc != SQLITE_ROW) return sqlError(db, "paper account not readable");
@@ -102,9 +109,10 @@ Result<PaperSnapshot> PaperStore::load() const {
                            "limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, "
                            "take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, filled_scale, "
                            "filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, updated_at "
-                           "FROM paper_orders ORDER BY order_id");
+                           "FROM account_orders WHERE account_id = ?1 ORDER BY order_id");
             !s)
             return s.error();
+        st.bindInt64(1, d->account.id);
         int rc = SQLITE_OK;
         while ((rc = st.step()) == SQLITE_ROW) {
             Order o;
@@ -158,10 +166,11 @@ Result<PaperSnapshot> PaperStore::load() const {
         Statement st;
         if (auto s = st.prepare(db,
                                 "SELECT fill_id, order_id, client_order_id, venue, symbol, side, price_raw, price_scale, "
-                                "quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms FROM paper_fills "
-                                "ORDER BY fill_id");
+                                "quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms FROM account_fills "
+                                "WHERE account_id = ?1 ORDER BY fill_id");
             !s)
             return s.error();
+        st.bindInt64(1, d->account.id);
         int rc = SQLITE_OK;
         while ((rc = st.step()) == SQLITE_ROW) {
             Fill f;
@@ -193,12 +202,16 @@ Result<PaperSnapshot> PaperStore::load() const {
 Status PaperStore::createAccount(const Money& startingCash, std::int64_t nowMs) {
     Statement st;
     if (auto s = st.prepare(d->db,
-                            "INSERT OR IGNORE INTO paper_account (account_id, starting_cash_raw, money_scale, next_order_id, "
-                            "next_fill_id, created_at) VALUES (1, ?1, ?2, 1, 1, ?3)");
+                            "INSERT OR IGNORE INTO trading_accounts (account_id, starting_cash_raw, money_scale, next_order_id, "
+                            "next_fill_id, created_at, name, kind, venue) VALUES (?4, ?1, ?2, 1, 1, ?3, ?5, ?6, ?7)");
         !s)
         return s;
     bindFixed(st, 1, startingCash);
     st.bindInt64(3, nowMs);
+    st.bindInt64(4, d->account.id);
+    st.bindText(5, d->account.name);
+    st.bindText(6, toString(d->account.kind));
+    st.bindText(7, d->account.venue);
     if (st.step() != SQLITE_DONE) return sqlError(d->db, "paper account not created");
     return {};
 }
@@ -211,28 +224,30 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
     auto tx = Transaction::begin(db);
     if (!tx) return tx.error();
     Statement up;
-    if (auto s = up.prepare(db,
-                            "INSERT INTO paper_orders (order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, "
-                            "quantity_scale, limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, "
-                            "take_profit_raw, take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, "
-                            "filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, "
-                            "updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                            "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (order_id) DO UPDATE SET "
-                            "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
-                            // amend() moves prices (a dragged SL/TP line)
-                            "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
-                            "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "
-                            "stop_loss_raw = excluded.stop_loss_raw, stop_loss_scale = excluded.stop_loss_scale, "
-                            "take_profit_raw = excluded.take_profit_raw, take_profit_scale = excluded.take_profit_scale, "
-                            "status = excluded.status, oco_sibling_id = excluded.oco_sibling_id, triggered = excluded.triggered, "
-                            "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
-                            "filled_notional_raw = excluded.filled_notional_raw, "
-                            "filled_notional_scale = excluded.filled_notional_scale, fees_raw = excluded.fees_raw, "
-                            "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at");
+    if (auto s = up.prepare(
+            db,
+            "INSERT INTO account_orders (account_id, order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, "
+            "quantity_scale, limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, "
+            "take_profit_raw, take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, "
+            "filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, "
+            "updated_at) VALUES (?32,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+            "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (account_id, order_id) DO UPDATE SET "
+            "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
+            // amend() moves prices (a dragged SL/TP line)
+            "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
+            "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "
+            "stop_loss_raw = excluded.stop_loss_raw, stop_loss_scale = excluded.stop_loss_scale, "
+            "take_profit_raw = excluded.take_profit_raw, take_profit_scale = excluded.take_profit_scale, "
+            "status = excluded.status, oco_sibling_id = excluded.oco_sibling_id, triggered = excluded.triggered, "
+            "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
+            "filled_notional_raw = excluded.filled_notional_raw, "
+            "filled_notional_scale = excluded.filled_notional_scale, fees_raw = excluded.fees_raw, "
+            "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at");
         !s)
         return s;
     for (const auto& [id, o] : last) {
         storage::sql::StatementResetter reset(up);
+        up.bindInt64(32, d->account.id);
         up.bindInt64(1, static_cast<std::int64_t>(o->id));
         up.bindText(2, o->request.clientOrderId);
         up.bindText(3, o->request.instrument.venue);
@@ -259,16 +274,18 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
         if (up.step() != SQLITE_DONE) return sqlError(db, "paper order " + o->request.clientOrderId + " not saved");
     }
     Statement ins;
-    if (auto s = ins.prepare(db,
-                             "INSERT INTO paper_fills (fill_id, order_id, client_order_id, venue, symbol, side, price_raw, "
-                             "price_scale, quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms) "
-                             "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+    if (auto s = ins.prepare(
+            db,
+            "INSERT INTO account_fills (account_id, fill_id, order_id, client_order_id, venue, symbol, side, price_raw, "
+            "price_scale, quantity_raw, quantity_scale, fee_raw, fee_scale, liquidity, time_ms) "
+            "VALUES (?15,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
         !s)
         return s;
     for (const auto& e : events) {
         if (!e.fill) continue;
         const Fill& f = *e.fill;
         storage::sql::StatementResetter reset(ins);
+        ins.bindInt64(15, d->account.id);
         ins.bindInt64(1, static_cast<std::int64_t>(f.fillId));
         ins.bindInt64(2, static_cast<std::int64_t>(f.orderId));
         ins.bindText(3, f.clientOrderId);
@@ -282,17 +299,60 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
         ins.bindInt64(14, f.timeMs);
         if (ins.step() != SQLITE_DONE) return sqlError(db, "paper fill " + std::to_string(f.fillId) + " not saved");
     }
-    if (auto s = upsertAccountIds(db, nextOrderId, nextFillId); !s) return s;
+    if (auto s = upsertAccountIds(db, d->account.id, nextOrderId, nextFillId); !s) return s;
     return tx->commit();
 }
 
 Status PaperStore::reset(const Money& startingCash, std::int64_t nowMs) {
     auto tx = Transaction::begin(d->db);
     if (!tx) return tx.error();
-    for (const char* sql : {"DELETE FROM paper_fills", "DELETE FROM paper_orders", "DELETE FROM paper_account"})
-        if (auto s = storage::sql::execSql(d->db, sql); !s) return s;
+    for (const char* sql : {"DELETE FROM account_fills WHERE account_id = ?1", "DELETE FROM account_orders WHERE account_id = ?1",
+                            "DELETE FROM trading_accounts WHERE account_id = ?1"}) {
+        Statement st;
+        if (auto s = st.prepare(d->db, sql); !s) return s;
+        st.bindInt64(1, d->account.id);
+        if (st.step() != SQLITE_DONE) return sqlError(d->db, "account " + d->account.name + " not reset");
+    }
     if (auto s = createAccount(startingCash, nowMs); !s) return s;
     return tx->commit();
+}
+
+Result<std::vector<AccountInfo>> PaperStore::accounts(storage::Database& database) {
+    sqlite3* db = database.handle();
+    Statement st;
+    if (auto s = st.prepare(db, "SELECT account_id, name, kind, venue FROM trading_accounts ORDER BY account_id"); !s)
+        return s.error();
+    std::vector<AccountInfo> out;
+    int rc = SQLITE_OK;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        AccountInfo a;
+        a.id = st.columnInt64(0);
+        a.name = st.columnText(1);
+        auto kind = accountKindFromString(st.columnText(2));
+        if (!kind)
+            return makeError("stored account " + a.name + " has a kind this version does not know (" + st.columnText(2) + ")");
+        a.kind = *kind;
+        a.venue = st.columnText(3);
+        out.push_back(std::move(a));
+    }
+    if (rc != SQLITE_DONE) return sqlError(db, "trading accounts not readable");
+    return out;
+}
+
+Result<AccountInfo> PaperStore::addAccount(storage::Database& database, AccountInfo info, const Money& startingCash,
+                                           std::int64_t nowMs) {
+    if (info.name.empty()) return makeError("an account needs a name");
+    auto existing = accounts(database);
+    if (!existing) return existing.error();
+    std::int64_t next = 1;
+    for (const AccountInfo& a : *existing) {
+        if (a.name == info.name) return makeError("there is already an account named " + info.name);
+        next = std::max(next, a.id + 1);
+    }
+    info.id = next;
+    PaperStore store(database, info);
+    if (auto s = store.createAccount(startingCash, nowMs); !s) return s.error();
+    return info;
 }
 
 }  // namespace kairos::trading

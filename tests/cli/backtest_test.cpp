@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 
 #include <gtest/gtest.h>
 
@@ -161,4 +162,24 @@ TEST(CliBacktest, BadInputGivesAClearErrorAndExitCode) {
     bad.write(broken.join(QLatin1Char('\n')).toUtf8());
     bad.close();
     expectError({QStringLiteral("--input"), bad.fileName()}, 1, QStringLiteral("binance_spot_ETHUSDT_1h_broken.csv:11"));
+}
+
+TEST(CliBacktest, APreTradeCheckRefusesTheStrategysOrdersBeforeTheVenue) {
+    // GIVEN 90 days of real ETHUSDT hours, which the signal strategy trades when unchecked
+    Out free = backtest({QStringLiteral("--input"), eth()});
+    ASSERT_EQ(free.code, 0) << free.err.toStdString();
+    ASSERT_NE(parse(free.out).metrics.at(QStringLiteral("trades")), QStringLiteral("0"));
+    // WHEN every order worth more than 1 USDT is refused by the pre-trade check (the account's gateway)
+    Out r = backtest({QStringLiteral("--input"), eth(), QStringLiteral("--max-order-notional"), QStringLiteral("1")});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    // THEN no order reaches the venue, nothing trades, and the refusals are counted and explained
+    EXPECT_EQ(parse(r.out).metrics.at(QStringLiteral("trades")), QStringLiteral("0"));
+    const QRegularExpression orders(QStringLiteral("# orders: 0 placed by the strategy, (\\d+) rejected"));
+    const auto m = orders.match(r.out);
+    ASSERT_TRUE(m.hasMatch()) << r.out.left(400).toStdString();
+    EXPECT_GT(m.captured(1).toInt(), 0);
+    EXPECT_TRUE(r.out.contains(QStringLiteral("# pre-trade check: at most 1 per order"))) << r.out.left(400).toStdString();
+    Out bad = backtest({QStringLiteral("--input"), eth(), QStringLiteral("--max-order-notional"), QStringLiteral("0")});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_TRUE(bad.err.contains(QStringLiteral("--max-order-notional must be above 0"))) << bad.err.toStdString();
 }

@@ -10,7 +10,7 @@
 
 #include "candlechart.h"
 #include "testdata.h"
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -49,7 +49,7 @@ private Q_SLOTS:
         session.load();
         QVERIFY(loaded.wait(90000) || !loaded.isEmpty());
         session.feed()->advanceTo(session.feed()->clockMs());
-        trading::PaperVenue* paper = w.paperVenue();
+        trading::Account* paper = w.paperAccount();
         QVERIFY(paper);
         const auto last = paper->lastPrice(kBtc);
         QVERIFY(last.has_value());
@@ -98,7 +98,7 @@ private Q_SLOTS:
         const Price target = *sl.mulInt(99)->divInt(100, 2, RoundingMode::Floor);
         Q_EMIT btc->orderLineMoved(slId, target.toDouble() + 0.004);
         // THEN the stop order sits on the nearest tick and the line with it
-        auto moved = paper->simulator().order(static_cast<trading::OrderId>(slId));
+        auto moved = paper->order(static_cast<trading::OrderId>(slId));
         QVERIFY(moved);
         QCOMPARE(*moved->request.stopPrice, target);
         QCOMPARE(lineOf(btc->orderLines(), OrderLine::Kind::StopLoss)->price, target.toDouble());
@@ -110,7 +110,7 @@ private Q_SLOTS:
         const Price above = *last->mulInt(101)->divInt(100, 2, RoundingMode::Floor);
         Q_EMIT btc->orderLineMoved(slId, above.toDouble());
         // THEN nothing moves, the line is back at the order's price, and the reason is shown
-        QCOMPARE(*paper->simulator().order(static_cast<trading::OrderId>(slId))->request.stopPrice, target);
+        QCOMPARE(*paper->order(static_cast<trading::OrderId>(slId))->request.stopPrice, target);
         QCOMPARE(lineOf(btc->orderLines(), OrderLine::Kind::StopLoss)->price, target.toDouble());
         QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("would trigger at once")),
                  qPrintable(w.statusBar()->currentMessage()));

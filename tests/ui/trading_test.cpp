@@ -14,7 +14,7 @@
 #include "marketdata/csvimport.h"
 #include "marketdata/venuedirectory.h"
 #include "testdata.h"
-#include "trading/papervenue.h"
+#include "trading/account.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -120,7 +120,7 @@ private Q_SLOTS:
         const std::size_t k = barAt(start);
         QVERIFY(k < btcBars().size());
         const Bar& bar = btcBars()[k];
-        QCOMPARE(*w.paperVenue()->lastPrice(kBtc), bar.open);
+        QCOMPARE(*w.paperAccount()->lastPrice(kBtc), bar.open);
 
         // WHEN the watchlist's context menu asks for an order ticket
         Q_EMIT w.watchlist()->orderTicketRequested(kBtc);
@@ -175,7 +175,7 @@ private Q_SLOTS:
         QCOMPARE(panel->positions()->index(0, PositionsModel::AvgEntry).data().toString(),
                  QString::fromStdString(bar.open.toString()));
         // and the ticket says what happened: filled at, fee (10 bp), new position
-        auto fee = w.paperVenue()->simulator().config().rules.fee(bar.open, test_qty(), trading::Liquidity::Taker);
+        auto fee = w.paperAccount()->venue().rules().fee(bar.open, test_qty(), trading::Liquidity::Taker);
         QVERIFY(fee.ok());
         const QString expected =
             QStringLiteral("Bought 0.01000 BTCUSDT at %1 on PAPER, fee %2 USDT. Position: long 0.01000 at %1.")
@@ -244,11 +244,11 @@ private Q_SLOTS:
         ticket->submit();
         ticket->limitEdit()->setText(QStringLiteral("1001.00"));
         ticket->submit();
-        QCOMPARE(w.paperVenue()->openOrders().size(), std::size_t{2});
+        QCOMPARE(w.paperAccount()->openOrders().size(), std::size_t{2});
         panel->ordersView()->setCurrentIndex(panel->orders()->index(0, 0));
         QVERIFY(panel->cancelSelectedOrder());
         QVERIFY(panel->orders()->at(0).status == trading::OrderStatus::Cancelled);
-        QCOMPARE(w.paperVenue()->openOrders().size(), std::size_t{1});
+        QCOMPARE(w.paperAccount()->openOrders().size(), std::size_t{1});
         QVERIFY(!panel->cancelSelectedOrder());  // already cancelled
     }
 
@@ -261,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(panel->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("0.03000"));
         QCOMPARE(panel->fills()->rowCount(), 2);
         QCOMPARE(panel->fills()->at(1).price, m_entry);
-        const auto open = w.paperVenue()->openOrders();
+        const auto open = w.paperAccount()->openOrders();
         QCOMPARE(open.size(), std::size_t{1});
         QCOMPARE(*open[0].request.limitPrice, Price::parse("1000.00").value());
         QCOMPARE(panel->orders()->rowCount(), 4);
@@ -330,7 +330,7 @@ private Q_SLOTS:
                      QStringLiteral("bnbbtc@bookTicker"),
                      R"({"u":400900217,"s":"BNBBTC","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})"),
                  1);
-        QVERIFY(test::waitUntil([&] { return w.paperVenue()->lastQuote(bnb).has_value(); }));
+        QVERIFY(test::waitUntil([&] { return w.paperAccount()->lastQuote(bnb).has_value(); }));
 
         OrderTicketDialog* ticket = w.openOrderTicket(bnb);
         QVERIFY(ticket);
@@ -347,6 +347,40 @@ private Q_SLOTS:
         ticket->submit();
         QCOMPARE(w.tradingPanel()->fills()->at(0).price, Price::parse("25.3519").value());
         QCOMPARE(w.tradingPanel()->positions()->index(0, PositionsModel::Quantity).data().toString(), QStringLiteral("1.500"));
+    }
+
+    void aRefusingPreTradeCheckBlocksTheTicketsOrder() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        QVERIFY(load(session));
+        session.feed()->advanceTo(session.feed()->clockMs());
+        trading::Account* account = w.paperAccount();
+        QVERIFY(account);
+        QVERIFY(account->lastPrice(kBtc).has_value());
+        const std::size_t fillsBefore = account->fills().size();
+        const std::size_t ordersBefore = account->orders().size();
+        // GIVEN a pre-trade check on the paper account's order gateway that refuses every order
+        int asked = 0;
+        account->gateway().addCheck([&asked](const trading::OrderRequest&, const trading::IVenue&) -> Status {
+            ++asked;
+            return makeError("trading is paused by the test");
+        });
+        // WHEN a confirmed market buy is sent from the ticket
+        OrderTicketDialog* ticket = w.openOrderTicket(kBtc);
+        QVERIFY(ticket);
+        ticket->setConfirmer({});
+        ticket->quantityEdit()->setText(QStringLiteral("0.01000"));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        const auto events = ticket->submit();
+        // THEN the check was asked, the order never reached the venue and the ticket says why
+        QCOMPARE(asked, 1);
+        QCOMPARE(events.size(), std::size_t{1});
+        QVERIFY(events[0].kind == trading::OrderEventKind::Rejected);
+        QCOMPARE(events[0].order.id, trading::OrderId{0});
+        QCOMPARE(ticket->resultText(), QStringLiteral("Rejected: Refused: trading is paused by the test"));
+        QCOMPARE(account->fills().size(), fillsBefore);
+        QCOMPARE(account->orders().size(), ordersBefore);
+        QVERIFY(!events[0].order.request.clientOrderId.empty());  // the id exists before sending
     }
 
 private:

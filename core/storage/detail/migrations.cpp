@@ -236,6 +236,102 @@ CREATE TABLE paper_fills (
     time_ms         INTEGER NOT NULL
 ) STRICT;
 )sql"},
+    Migration{7, "trading accounts",
+              R"sql(
+-- Several trading accounts per profile (paper ones, a testnet one, a live one), each with its own
+-- ledger and history. The one paper account of schema 6 becomes account 1, "PAPER", with its
+-- orders and fills unchanged. kind: "paper", "testnet", "live"; venue: where its orders go
+-- ("PAPER" for the paper venue, else the exchange, e.g. "BINANCE").
+CREATE TABLE trading_accounts (
+    account_id        INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL UNIQUE,
+    kind              TEXT NOT NULL,
+    venue             TEXT NOT NULL,
+    starting_cash_raw INTEGER NOT NULL,
+    money_scale       INTEGER NOT NULL CHECK (money_scale BETWEEN 0 AND 18),
+    next_order_id     INTEGER NOT NULL CHECK (next_order_id >= 1),
+    next_fill_id      INTEGER NOT NULL CHECK (next_fill_id >= 1),
+    created_at        INTEGER NOT NULL
+) STRICT;
+INSERT INTO trading_accounts (account_id, name, kind, venue, starting_cash_raw, money_scale, next_order_id, next_fill_id,
+                              created_at)
+    SELECT account_id, 'PAPER', 'paper', 'PAPER', starting_cash_raw, money_scale, next_order_id, next_fill_id, created_at
+    FROM paper_account;
+
+-- Every order of every account, upserted at each change (columns as paper_orders had them).
+CREATE TABLE account_orders (
+    account_id           INTEGER NOT NULL,
+    order_id             INTEGER NOT NULL,
+    client_order_id      TEXT NOT NULL,
+    venue                TEXT NOT NULL,
+    symbol               TEXT NOT NULL,
+    side                 TEXT NOT NULL,
+    type                 TEXT NOT NULL,
+    tif                  TEXT NOT NULL,
+    quantity_raw         INTEGER NOT NULL,
+    quantity_scale       INTEGER NOT NULL,
+    limit_raw            INTEGER,
+    limit_scale          INTEGER,
+    stop_raw             INTEGER,
+    stop_scale           INTEGER,
+    stop_loss_raw        INTEGER,
+    stop_loss_scale      INTEGER,
+    take_profit_raw      INTEGER,
+    take_profit_scale    INTEGER,
+    status               TEXT NOT NULL,
+    role                 TEXT NOT NULL,
+    parent_id            INTEGER NOT NULL,
+    oco_sibling_id       INTEGER NOT NULL,
+    triggered            INTEGER NOT NULL CHECK (triggered IN (0, 1)),
+    filled_raw           INTEGER NOT NULL,
+    filled_scale         INTEGER NOT NULL,
+    filled_notional_raw  INTEGER NOT NULL,
+    filled_notional_scale INTEGER NOT NULL,
+    fees_raw             INTEGER NOT NULL,
+    fees_scale           INTEGER NOT NULL,
+    reason               TEXT NOT NULL DEFAULT '',
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    PRIMARY KEY (account_id, order_id)
+) STRICT;
+CREATE INDEX account_orders_open ON account_orders (account_id, status);
+INSERT INTO account_orders (account_id, order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, quantity_scale, limit_raw, limit_scale,
+    stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, take_profit_scale, status, role, parent_id,
+    oco_sibling_id, triggered, filled_raw, filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale,
+    reason, created_at, updated_at)
+    SELECT 1, order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, quantity_scale, limit_raw, limit_scale,
+    stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, take_profit_scale, status, role, parent_id,
+    oco_sibling_id, triggered, filled_raw, filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale,
+    reason, created_at, updated_at FROM paper_orders;
+
+-- Every fill of every account, in the order it happened (fill_id, per account).
+CREATE TABLE account_fills (
+    account_id      INTEGER NOT NULL,
+    fill_id         INTEGER NOT NULL,
+    order_id        INTEGER NOT NULL,
+    client_order_id TEXT NOT NULL,
+    venue           TEXT NOT NULL,
+    symbol          TEXT NOT NULL,
+    side            TEXT NOT NULL,
+    price_raw       INTEGER NOT NULL,
+    price_scale     INTEGER NOT NULL,
+    quantity_raw    INTEGER NOT NULL,
+    quantity_scale  INTEGER NOT NULL,
+    fee_raw         INTEGER NOT NULL,
+    fee_scale       INTEGER NOT NULL,
+    liquidity       TEXT NOT NULL,
+    time_ms         INTEGER NOT NULL,
+    PRIMARY KEY (account_id, fill_id)
+) STRICT;
+INSERT INTO account_fills (account_id, fill_id, order_id, client_order_id, venue, symbol, side, price_raw, price_scale, quantity_raw, quantity_scale,
+    fee_raw, fee_scale, liquidity, time_ms)
+    SELECT 1, fill_id, order_id, client_order_id, venue, symbol, side, price_raw, price_scale, quantity_raw, quantity_scale,
+    fee_raw, fee_scale, liquidity, time_ms FROM paper_fills;
+
+DROP TABLE paper_fills;
+DROP TABLE paper_orders;
+DROP TABLE paper_account;
+)sql"},
     // Next: journal, ... append here.
 };
 }  // namespace

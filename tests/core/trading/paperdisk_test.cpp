@@ -32,10 +32,11 @@ TEST(PaperDiskFault, FillsShownWhileTheDiskWasFullAreSavedOnceThereIsRoom) {
         auto db = storage::Database::openProfile(disk.dir());
         ASSERT_TRUE(db.ok()) << db.message();
         marketdata::ReplayFeed feed;
-        PaperVenue venue(db->get(), PaperSettings{});
-        paperOnReplay(venue, feed, bars);
+        PaperAccount paper(db->get(), PaperSettings{});
+        Account& venue = paper.account();
+        paperOnReplay(paper, feed, bars);
         ASSERT_TRUE(venue.open().ok()) << venue.storageError().toStdString();
-        QSignalSpy failed(&venue, &PaperVenue::storageFailed);
+        QSignalSpy failed(&venue, &Account::storageFailed);
         feed.advanceTo(bars[0].openTimeMs);
         ASSERT_EQ(fillsOf(venue.submit(request(Side::Buy, OrderType::Market, "0.01000"))).size(), 1u);
         ASSERT_TRUE(failed.isEmpty());

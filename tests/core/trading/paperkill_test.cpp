@@ -47,16 +47,17 @@ TEST(PaperKill, ChildProcessTradesUntilKilled) {
     auto db = storage::Database::openProfile(QString::fromLocal8Bit(dir));
     ASSERT_TRUE(db.ok()) << db.message();
     marketdata::ReplayFeed feed;
-    PaperVenue venue(db->get(), PaperSettings{});
-    paperOnReplay(venue, feed, bars);
+    PaperAccount paper(db->get(), PaperSettings{});
+    Account& venue = paper.account();
+    paperOnReplay(paper, feed, bars);
     // What the venue announces (it journals each batch before): one line each, flushed at once.
-    QObject::connect(&venue, &PaperVenue::filled, [](const Fill& f) {
+    QObject::connect(&venue, &Account::filled, [](const Fill& f) {
         std::printf("fill %llu %llu %s %s %s\n", static_cast<unsigned long long>(f.fillId),
                     static_cast<unsigned long long>(f.orderId), f.price.toString().c_str(), f.quantity.toString().c_str(),
                     f.fee.toString().c_str());
         std::fflush(stdout);
     });
-    QObject::connect(&venue, &PaperVenue::orderUpdated, [](const Order& o) {
+    QObject::connect(&venue, &Account::orderUpdated, [](const Order& o) {
         std::printf("order %llu %d %s\n", static_cast<unsigned long long>(o.id), statusCode(o.status),
                     o.filledQuantity.toString().c_str());
         std::fflush(stdout);
@@ -221,7 +222,8 @@ TEST(PaperKill, KilledMidOrderLeavesAConsistentAccount) {
     // A venue opened on what the kills left runs on: its open orders are the stored open ones.
     auto db = storage::Database::openProfile(QString::fromStdString(dir));
     ASSERT_TRUE(db.ok());
-    PaperVenue venue(db->get(), PaperSettings{});
+    PaperAccount paper(db->get(), PaperSettings{});
+    Account& venue = paper.account();
     ASSERT_TRUE(venue.open().ok()) << venue.storageError().toStdString();
     auto snap = PaperStore(**db).load();
     ASSERT_TRUE(snap.ok());

@@ -16,11 +16,13 @@ using namespace kairos::trading::test;
 
 struct Rig {
     marketdata::ReplayFeed feed;
-    std::unique_ptr<PaperVenue> venue;
+    std::unique_ptr<PaperAccount> paper;
+    Account* venue = nullptr;  // the paper account (venue, journal and ledger)
     explicit Rig(storage::Database* db) {
         std::vector<Bar> bars(btcHourBars().begin(), btcHourBars().begin() + 20);
-        venue = std::make_unique<PaperVenue>(db, PaperSettings{});
-        paperOnReplay(*venue, feed, bars);
+        paper = std::make_unique<PaperAccount>(db, PaperSettings{});
+        venue = &paper->account();
+        paperOnReplay(*paper, feed, bars);
     }
     std::int64_t barTime(std::size_t i) const { return btcHourBars()[i].openTimeMs; }
 };
@@ -53,7 +55,7 @@ TEST(PaperVenue, MarketBuyFillsAtTheLastReplayedTradeAndALimitWhenATradeGoesThro
     EXPECT_EQ(rig.venue->openOrders().size(), 1u);
     // bar 2: 10939.63, 10966.88 (high), 10913 (low, at +30 min) -> fills at 10920 as maker
     std::vector<Fill> seen;
-    QObject::connect(rig.venue.get(), &PaperVenue::filled, [&](const Fill& f) { seen.push_back(f); });
+    QObject::connect(rig.venue, &Account::filled, [&](const Fill& f) { seen.push_back(f); });
     rig.feed.advanceTo(rig.barTime(2) + 30 * 60 * 1000);
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].price, px("10920"));
@@ -125,7 +127,7 @@ TEST(PaperVenue, ResetStartsAFreshAccountAndForgetsTheStoredOne) {
         rig.feed.advanceTo(rig.barTime(0));
         rig.venue->submit(request(Side::Buy, OrderType::Market, "0.01000"));
         int resets = 0;
-        QObject::connect(rig.venue.get(), &PaperVenue::accountReset, [&] { ++resets; });
+        QObject::connect(rig.venue, &Account::accountReset, [&] { ++resets; });
         ASSERT_TRUE(rig.venue->reset(money("2500")).ok());
         EXPECT_EQ(resets, 1);
         EXPECT_TRUE(rig.venue->fills().empty());
@@ -211,7 +213,7 @@ TEST(PaperStore, UnreadableRowsAreReportedAndLeftAlone) {
         ASSERT_TRUE(rig.venue->open().ok());
         rig.feed.advanceTo(rig.barTime(0));
         rig.venue->submit(request(Side::Buy, OrderType::Market, "0.01000"));
-        ASSERT_TRUE((*db)->exec("UPDATE paper_orders SET type = 'iceberg'").ok());
+        ASSERT_TRUE((*db)->exec("UPDATE account_orders SET type = 'iceberg'").ok());
     }
     auto db = openDb(dir);
     ASSERT_TRUE(db.ok());

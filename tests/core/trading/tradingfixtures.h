@@ -73,7 +73,8 @@ inline std::vector<Fill> fillsOf(const OrderEvents& events) {
 
 /// Paper trading of BTCUSDT on a replay of `bars` (1h): the venue knows the instrument and gets the
 /// feed's trades.
-inline void paperOnReplay(PaperVenue& venue, marketdata::ReplayFeed& feed, const std::vector<Bar>& bars) {
+inline void paperOnReplay(PaperAccount& paper, marketdata::ReplayFeed& feed, const std::vector<Bar>& bars) {
+    PaperVenue& venue = paper.venue();
     feed.addSeries(btcusdt().id, Timeframe::H1, bars);
     feed.subscribeTrades(btcusdt().id);
     venue.setInstrumentResolver([](const InstrumentId& id) -> std::optional<Instrument> {
