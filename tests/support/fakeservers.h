@@ -45,6 +45,10 @@ struct HttpReply {
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray contentType = "application/json";
+    /// When >= 0: the status line, the headers (with the whole body's Content-Length) and only
+    /// this many bytes of the body are sent, then the connection is aborted — a response cut
+    /// off in transit.
+    int cutBodyAfterBytes = -1;
 
     static HttpReply json(QByteArray body, int status = 200) {
         HttpReply r;
@@ -72,6 +76,9 @@ public:
     void route(const QString& path, Handler handler);
     /// Scripted replies used (in order) for the next requests to `path`, before its handler.
     void queueReply(const QString& path, HttpReply reply);
+    /// The next `n` replies to `path` (scripted or from its handler) are changed by `change`
+    /// before they are sent: a fault injected into a real answer (cut it off, truncate it, ...).
+    void changeNextReplies(const QString& path, int n, std::function<void(HttpReply&)> change);
 
     /// Requests received so far (for `path`, or all).
     QList<HttpRequest> requests(const QString& path = {}) const;
@@ -86,6 +93,7 @@ private:
     QTcpServer* m_server = nullptr;
     std::map<QString, Handler> m_routes;
     std::map<QString, std::deque<HttpReply>> m_scripted;
+    std::map<QString, std::pair<int, std::function<void(HttpReply&)>>> m_changes;
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QList<HttpRequest> m_requests;
 };
