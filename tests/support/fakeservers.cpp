@@ -105,6 +105,7 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
         }
         HttpRequest req;
         req.method = requestLine[0];
+        req.target = requestLine[1];
         int contentLength = 0;
         for (int i = 1; i < lines.size(); ++i) {
             const QByteArray line = lines[i].trimmed();
@@ -144,6 +145,16 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
         for (const auto& h : reply.headers) out += h.first + ": " + h.second + "\r\n";
         out += "\r\n";
         out += reply.body;
+        if (reply.withhold) {
+            Q_EMIT requestServed(req.path);
+            continue;
+        }
+        if (reply.abortInstead) {
+            s->abort();
+            m_buffers.remove(s);
+            Q_EMIT requestServed(req.path);
+            return;
+        }
         if (reply.cutBodyAfterBytes >= 0) {
             s->write(out.left(out.size() - reply.body.size() + reply.cutBodyAfterBytes));
             s->flush();

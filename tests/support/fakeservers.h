@@ -34,6 +34,7 @@ bool waitUntil(const std::function<bool()>& pred, int timeoutMs = 10'000);
 
 struct HttpRequest {
     QByteArray method;
+    QByteArray target;  ///< the request target exactly as sent ("/api/v3/order?symbol=...&signature=...")
     QString path;
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers;
@@ -49,6 +50,10 @@ struct HttpReply {
     /// this many bytes of the body are sent, then the connection is aborted — a response cut
     /// off in transit.
     int cutBodyAfterBytes = -1;
+    /// The connection is aborted without a byte of answer (the request was received).
+    bool abortInstead = false;
+    /// No answer at all and the connection stays open: the client's timeout decides.
+    bool withhold = false;
 
     static HttpReply json(QByteArray body, int status = 200) {
         HttpReply r;
