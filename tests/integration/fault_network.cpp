@@ -377,6 +377,42 @@ TYPED_TEST_P(NetworkFault, ABackfillAnsweredWithServerErrorsIsRetried) {
     EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 3);
 }
 
+TYPED_TEST_P(NetworkFault, ABackfillCutOffMidResponseIsRetried) {
+    using Kit = TypeParam;
+    // GIVEN a lost close whose backfill answer is cut off in the middle of its body, twice
+    this->at(110, true, Fault::Drop);
+    this->fake.http.changeNextReplies(Kit::candlePath(), 2, [](test::HttpReply& r) {
+        ASSERT_GT(r.body.size(), 2);
+        r.cutBodyAfterBytes = static_cast<int>(r.body.size() / 2);
+    });
+    // WHEN the stream plays bars 100..130
+    this->play(100, 130);
+    ASSERT_FALSE(this->HasFatalFailure());
+    // THEN no half answer was stored: the request was retried until a whole answer came, and the
+    // store equals the source
+    this->expectStoreMatchesSource(131);
+    EXPECT_EQ(this->gaps->size(), 1);
+    EXPECT_GE(this->fake.http.requestCount(Kit::candlePath()), 3);
+}
+
+TYPED_TEST_P(NetworkFault, ABackfillWithATruncatedBodyIsRetried) {
+    using Kit = TypeParam;
+    // GIVEN a lost close whose backfill answer arrives whole as HTTP but with its JSON cut in half
+    // (Content-Length matches the shortened body, as a broken proxy would send it)
+    this->at(110, true, Fault::Drop);
+    this->fake.http.changeNextReplies(Kit::candlePath(), 1, [](test::HttpReply& r) {
+        ASSERT_GT(r.body.size(), 2);
+        r.body.truncate(r.body.size() / 2);
+    });
+    // WHEN the stream plays bars 100..130
+    this->play(100, 130);
+    ASSERT_FALSE(this->HasFatalFailure());
+    // THEN the truncated answer was refused as a whole and the request retried
+    this->expectStoreMatchesSource(131);
+    EXPECT_EQ(this->gaps->size(), 1);
+    EXPECT_EQ(this->fake.http.requestCount(Kit::candlePath()), 2);
+}
+
 TYPED_TEST_P(NetworkFault, SeededMixOfEveryFaultLeavesTheStoreComplete) {
     // GIVEN 500 bars where about one frame in six meets a fault of any kind (fixed seed)
     std::mt19937 rng(20251207);
@@ -428,6 +464,7 @@ REGISTER_TYPED_TEST_SUITE_P(NetworkFault, DroppedFramesAreBackfilledOverRest, De
                             TruncatedFramesAreCountedAsMalformedAndBackfilled, CorruptedValuesAreCountedAsInvalidAndBackfilled,
                             DuplicatedFramesAreStoredOnce, ReorderedFramesEndInTheStoreInOrder,
                             CutConnectionsReconnectWithBackoffAndBackfill, ABackfillAnsweredWithServerErrorsIsRetried,
+                            ABackfillCutOffMidResponseIsRetried, ABackfillWithATruncatedBodyIsRetried,
                             SeededMixOfEveryFaultLeavesTheStoreComplete);
 INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBinance, NetworkFault, ::testing::Types<BinanceKit>);
 INSTANTIATE_TYPED_TEST_SUITE_P(NetworkFaultBybit, NetworkFault, ::testing::Types<BybitKit>);

@@ -76,6 +76,9 @@ QUrl FakeHttpServer::url() const { return QUrl(QStringLiteral("http://127.0.0.1:
 
 void FakeHttpServer::route(const QString& path, Handler handler) { m_routes[path] = std::move(handler); }
 void FakeHttpServer::queueReply(const QString& path, HttpReply reply) { m_scripted[path].push_back(std::move(reply)); }
+void FakeHttpServer::changeNextReplies(const QString& path, int n, std::function<void(HttpReply&)> change) {
+    m_changes[path] = {n, std::move(change)};
+}
 
 QList<HttpRequest> FakeHttpServer::requests(const QString& path) const {
     if (path.isEmpty()) return m_requests;
@@ -102,6 +105,7 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
         }
         HttpRequest req;
         req.method = requestLine[0];
+        req.target = requestLine[1];
         int contentLength = 0;
         for (int i = 1; i < lines.size(); ++i) {
             const QByteArray line = lines[i].trimmed();
@@ -130,6 +134,10 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
         } else {
             reply = HttpReply::json(R"({"code":-1,"msg":"no such path in the fake server"})", 404);
         }
+        if (auto change = m_changes.find(req.path); change != m_changes.end() && change->second.first > 0) {
+            --change->second.first;
+            change->second.second(reply);
+        }
         QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
         out += "Content-Type: " + reply.contentType + "\r\n";
         out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
@@ -137,6 +145,24 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
         for (const auto& h : reply.headers) out += h.first + ": " + h.second + "\r\n";
         out += "\r\n";
         out += reply.body;
+        if (reply.withhold) {
+            Q_EMIT requestServed(req.path);
+            continue;
+        }
+        if (reply.abortInstead) {
+            s->abort();
+            m_buffers.remove(s);
+            Q_EMIT requestServed(req.path);
+            return;
+        }
+        if (reply.cutBodyAfterBytes >= 0) {
+            s->write(out.left(out.size() - reply.body.size() + reply.cutBodyAfterBytes));
+            s->flush();
+            s->abort();
+            m_buffers.remove(s);
+            Q_EMIT requestServed(req.path);
+            return;
+        }
         s->write(out);
         Q_EMIT requestServed(req.path);
     }

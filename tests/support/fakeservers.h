@@ -34,6 +34,7 @@ bool waitUntil(const std::function<bool()>& pred, int timeoutMs = 10'000);
 
 struct HttpRequest {
     QByteArray method;
+    QByteArray target;  ///< the request target exactly as sent ("/api/v3/order?symbol=...&signature=...")
     QString path;
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers;
@@ -45,6 +46,14 @@ struct HttpReply {
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray contentType = "application/json";
+    /// When >= 0: the status line, the headers (with the whole body's Content-Length) and only
+    /// this many bytes of the body are sent, then the connection is aborted — a response cut
+    /// off in transit.
+    int cutBodyAfterBytes = -1;
+    /// The connection is aborted without a byte of answer (the request was received).
+    bool abortInstead = false;
+    /// No answer at all and the connection stays open: the client's timeout decides.
+    bool withhold = false;
 
     static HttpReply json(QByteArray body, int status = 200) {
         HttpReply r;
@@ -72,6 +81,9 @@ public:
     void route(const QString& path, Handler handler);
     /// Scripted replies used (in order) for the next requests to `path`, before its handler.
     void queueReply(const QString& path, HttpReply reply);
+    /// The next `n` replies to `path` (scripted or from its handler) are changed by `change`
+    /// before they are sent: a fault injected into a real answer (cut it off, truncate it, ...).
+    void changeNextReplies(const QString& path, int n, std::function<void(HttpReply&)> change);
 
     /// Requests received so far (for `path`, or all).
     QList<HttpRequest> requests(const QString& path = {}) const;
@@ -86,6 +98,7 @@ private:
     QTcpServer* m_server = nullptr;
     std::map<QString, Handler> m_routes;
     std::map<QString, std::deque<HttpReply>> m_scripted;
+    std::map<QString, std::pair<int, std::function<void(HttpReply&)>>> m_changes;
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QList<HttpRequest> m_requests;
 };

@@ -1,0 +1,210 @@
+#pragma once
+// FakeBinanceTrading: a local Binance spot trading API for the live-venue tests, written from
+// Binance's documentation (../shared/reference/TRADING-BINANCE.md) and independent of the product's
+// code. It is strict where Binance is strict:
+//
+// - REST (/api/v3/...): `X-MBX-APIKEY`, HMAC-SHA256 over the exact bytes of query string + body
+//   (-1022), `timestamp`/`recvWindow` against its own clock (-1021, -1131), mandatory parameters
+//   (-1102), symbol filters PRICE_FILTER / LOT_SIZE / MIN_NOTIONAL (-1013 "Filter failure: NAME"),
+//   `newClientOrderId` format (-1100) and uniqueness among open orders (-2010 "Duplicate order
+//   sent."), balances (-2010 insufficient balance), LIMIT_MAKER that would take, stops that would
+//   trigger at once, the orders-per-10 s limit (429, -1015). Used-weight and order-count headers.
+// - The account: balances (free/locked), open orders, trades with commission in the received asset,
+//   matched against a last price per symbol that the test moves (setLastPrice): market orders fill
+//   at once, limit orders when the price reaches them, stop and take-profit orders (also with
+//   `trailingDelta`) trigger as Binance documents.
+// - The user data stream by the current method (WebSocket API, `userDataStream.subscribe.signature`,
+//   params signed sorted by name): `executionReport` and `outboundAccountPosition` events.
+// - Faults a test asks for: a request rejected with any code, answered only after the order was
+//   accepted with a 5xx (status unknown), never answered (timeout), the connection dropped after
+//   the order was accepted; events sent twice or out of order; the stream connection dropped.
+//
+// Amounts are fixed point with 8 decimals (Binance prints "0.00100000"). Thread: the test's Qt
+// event loop.
+
+#include "fakeservers.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace kairos::test {
+
+/// An amount in units of 1e-8, as Binance's 8-decimal strings.
+using Units = std::int64_t;
+/// "0.001" -> 100000; nullopt for anything that is not a plain non-negative decimal with ≤ 8 decimals.
+std::optional<Units> parseUnits(const QString& text);
+/// 100000 -> "0.00100000".
+QString formatUnits(Units u);
+
+class FakeBinanceTrading : public QObject {
+    Q_OBJECT
+public:
+    struct Symbol {
+        QString symbol, base, quote;
+        Units tickSize = 1'000'000;  ///< 0.01
+        Units minPrice = 1'000'000;
+        Units maxPrice = 100'000'000'000'000;  ///< 1,000,000
+        Units stepSize = 1'000;                ///< 0.00001
+        Units minQty = 1'000;
+        Units maxQty = 900'000'000'000;   ///< 9,000
+        Units minNotional = 500'000'000;  ///< 5
+    };
+
+    struct Order {
+        std::int64_t orderId = 0;
+        QString clientOrderId, symbol, side, type, timeInForce, status;
+        Units price = 0, stopPrice = 0, origQty = 0, executedQty = 0, cumQuote = 0;
+        std::int64_t trailingDelta = 0;  ///< BIPS; 0 = none
+        Units trailRef = 0;              ///< best price seen since trailing started
+        Units reserve = 0;               ///< price at which a BUY's quote was locked
+        bool triggered = false;          ///< stop reached (STOP_LOSS*, TAKE_PROFIT*)
+        std::int64_t time = 0, updateTime = 0;
+        bool isOpen() const { return status == QLatin1String("NEW") || status == QLatin1String("PARTIALLY_FILLED"); }
+    };
+
+    struct Trade {
+        std::int64_t id = 0, orderId = 0, time = 0;
+        QString symbol, commissionAsset;
+        Units price = 0, qty = 0, quoteQty = 0, commission = 0;
+        bool isBuyer = false, isMaker = false;
+    };
+
+    struct Balance {
+        Units free = 0, locked = 0;
+    };
+
+    /// What happens to the next request matching a method and path.
+    struct RequestFault {
+        enum class Kind : std::uint8_t {
+            Reject,                  ///< answered `status` + {"code","msg"}; nothing done
+            ServerErrorAfterAccept,  ///< the order is accepted, then HTTP 503 "status unknown"
+            TimeoutAfterAccept,      ///< the order is accepted, the answer never comes
+            DropAfterAccept,         ///< the order is accepted, the connection is aborted
+            TimeoutBeforeAccept,     ///< never processed, never answered
+        };
+        Kind kind = Kind::Reject;
+        int status = 400;
+        int code = 0;
+        QString msg;
+
+        static RequestFault of(Kind k) {
+            RequestFault f;
+            f.kind = k;
+            return f;
+        }
+        static RequestFault reject(int status, int code, QString msg) { return {Kind::Reject, status, code, std::move(msg)}; }
+    };
+
+    FakeBinanceTrading(QByteArray apiKey, QByteArray secretKey, QObject* parent = nullptr);
+    ~FakeBinanceTrading() override;
+
+    bool listen();
+    /// "http://127.0.0.1:PORT" (REST base; paths are /api/v3/...).
+    QUrl restUrl() const;
+    /// "ws://127.0.0.1:PORT/ws-api/v3".
+    QUrl wsApiUrl() const;
+
+    /// The server's clock in ms (default: the wall clock).
+    void setClock(std::function<std::int64_t()> nowMs) { m_now = std::move(nowMs); }
+    std::int64_t nowMs() const { return m_now(); }
+
+    void addSymbol(const Symbol& s);
+    void setBalance(const QString& asset, Units free);
+    Balance balance(const QString& asset) const;
+    /// Commission in basis points of the received amount (default 10 = 0.1 %, Binance's base rate).
+    void setCommissionBps(int makerBps, int takerBps);
+    /// Orders per 10 s before 429 / -1015 (default 50, as Binance's example).
+    void setOrderLimitPer10s(int n) { m_orderLimit10s = n; }
+
+    /// The market moves: resting orders of `symbol` are triggered and filled against `price`.
+    void setLastPrice(const QString& symbol, Units price);
+
+    /// The next request `method path` ("POST", "/api/v3/order") meets `fault`.
+    void failNext(const QByteArray& method, const QString& path, RequestFault fault);
+    /// The next `n` user-data events are each sent twice.
+    void duplicateNextEvents(int n) { m_duplicateEvents = n; }
+    /// The next event is held back and sent after the one following it.
+    void reorderNextEvent() { m_reorderNext = true; }
+    /// Aborts every user-data-stream connection (the subscription ends with it).
+    void dropStreams();
+    /// An order placed "elsewhere" (the exchange's website): same effects as a REST order.
+    QJsonObject placeOrderElsewhere(const std::map<QString, QString>& params);
+
+    const std::vector<Order>& orders() const { return m_orders; }
+    const Order* orderByClientId(const QString& clientOrderId) const;
+    const std::vector<Trade>& trades() const { return m_trades; }
+    /// Requests that reached the order-placing logic with this client order id (accepted or not).
+    int placeAttempts(const QString& clientOrderId) const;
+    /// Requests refused with this Binance error code so far.
+    int refusals(int code) const;
+    /// User-data events sent so far (duplicates counted).
+    int eventsSent() const { return m_eventsSent; }
+    /// Open user-data subscriptions.
+    int activeSubscriptions() const;
+
+    FakeHttpServer http;
+    FakeWsServer ws;
+
+Q_SIGNALS:
+    void eventSent();
+
+private:
+    HttpReply handle(const HttpRequest& req, const QString& path);
+    HttpReply error(int status, int code, const QString& msg);
+    std::optional<HttpReply> authenticate(const HttpRequest& req, std::map<QString, QString>& params);
+    HttpReply newOrder(const std::map<QString, QString>& p, bool& accepted);
+    HttpReply cancelOrder(const std::map<QString, QString>& p);
+    HttpReply cancelAll(const std::map<QString, QString>& p);
+    HttpReply queryOrder(const std::map<QString, QString>& p);
+    HttpReply openOrders(const std::map<QString, QString>& p) const;
+    HttpReply myTrades(const std::map<QString, QString>& p);
+    HttpReply account() const;
+    QByteArray exchangeInfo() const;
+    void onWsText(FakeWsServer::Client& c, const QString& text);
+
+    Order* findOrder(const QString& symbol, const std::map<QString, QString>& p);
+    void match(Order& o, bool onPlacement);
+    void fill(Order& o, Units price, Units qty, bool maker);
+    void finish(Order& o, const QString& status, const QString& execType);
+    bool lock(Order& o);
+    void unlockRest(const Order& o);
+    QJsonObject orderJson(const Order& o) const;
+    void emitExecution(const Order& o, const QString& execType, const Trade* t, const QString& rejectReason = {});
+    void emitAccountPosition(const QStringList& assets);
+    void emitEvent(const QJsonObject& event);
+    void sendEvent(const QByteArray& text);
+
+    QByteArray m_apiKey, m_secret;
+    std::function<std::int64_t()> m_now;
+    std::map<QString, Symbol> m_symbols;
+    std::map<QString, Balance> m_balances;
+    std::map<QString, Units> m_last;
+    std::vector<Order> m_orders;
+    std::vector<Trade> m_trades;
+    std::map<std::pair<QByteArray, QString>, std::deque<RequestFault>> m_faults;
+    std::map<QString, int> m_placeAttempts;
+    std::map<int, int> m_refusals;
+    std::deque<std::int64_t> m_recentOrders;
+    std::map<const FakeWsServer::Client*, int> m_subscriptions;  ///< client -> subscriptionId
+    std::optional<QByteArray> m_heldEvent;
+    int m_makerBps = 10, m_takerBps = 10;
+    int m_orderLimit10s = 50;
+    int m_duplicateEvents = 0;
+    bool m_reorderNext = false;
+    int m_eventsSent = 0;
+    int m_nextSubscription = 0;
+    std::int64_t m_nextOrderId = 1000, m_nextTradeId = 5000;
+    int m_usedWeight = 0;
+};
+
+}  // namespace kairos::test
