@@ -108,6 +108,7 @@ TEST_P(DatabaseTest, SeveralThreadsWriteThroughThePool) {
     constexpr int kThreads = 4;
     constexpr int kEach = 40;
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     std::atomic<int> failures{0};
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
