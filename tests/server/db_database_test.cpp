@@ -165,3 +165,20 @@ TEST(server_db, AnUnknownDatabaseKindIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(server_db, SqliteFileIsOnlyForTheServersUserAndCanBeNamed) {
+    const auto dir = std::filesystem::temp_directory_path() / ("kairos-db-file-" + kairos::server::testing::randomSuffix());
+    kairos::server::db::DatabaseConfig config;
+    config.database = "sqlite:" + (dir / "sub" / "named.sqlite").string();
+    auto db = Database::open(config);
+    ASSERT_TRUE(db.ok()) << db.message();
+    EXPECT_EQ((*db)->sqlitePath(), (dir / "sub" / "named.sqlite").string());
+    const auto perms = std::filesystem::status((*db)->sqlitePath()).permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all), std::filesystem::perms::none);
+    db->reset();
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace

@@ -66,18 +66,30 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseConfig& config) {
     if (isPostgresUrl(config.database)) {
         db->m_backend = Backend::Postgres;
         db->m_url = config.database;
-    } else if (config.database.empty() || config.database == "sqlite") {
-        if (config.dataDir.empty()) return makeError("database: no data directory for the SQLite database");
+    } else if (config.database.empty() || config.database == "sqlite" || config.database.rfind("sqlite:", 0) == 0) {
+        std::filesystem::path file;
+        if (config.database.size() > 7) {
+            file = config.database.substr(7);  // sqlite:FILE
+        } else {
+            if (config.dataDir.empty()) return makeError("database: no data directory for the SQLite database");
+            file = std::filesystem::path(config.dataDir) / "kairosd.sqlite";
+        }
         std::error_code ec;
-        std::filesystem::create_directories(config.dataDir, ec);
-        if (ec) return makeError("database: cannot create data directory " + config.dataDir + ": " + ec.message());
-        db->m_sqlitePath = (std::filesystem::path(config.dataDir) / "kairosd.sqlite").string();
+        if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+        if (ec) return makeError("database: cannot create directory " + file.parent_path().string() + ": " + ec.message());
+        db->m_sqlitePath = file.string();
     } else {
         return makeError("database: '" + std::string(config.database.substr(0, config.database.find(':'))) +
                          "' is not a known database (use sqlite or a postgresql:// URL)");
     }
     auto first = db->connect();
     if (!first) return first.error();
+    if (!db->m_sqlitePath.empty()) {
+        // Only the server's user reads its database (SQLite gives -wal/-shm the same mode).
+        std::error_code ec;
+        std::filesystem::permissions(db->m_sqlitePath, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace, ec);
+    }
     db->m_open = 1;
     db->m_idle.push_back(std::move(*first));
     return db;

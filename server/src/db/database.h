@@ -84,7 +84,7 @@ std::string_view forUpdate(const IConnection& c);
 /// Where the database is: the SQLite file in `dataDir`, or the PostgreSQL URL in `database`.
 struct DatabaseConfig {
     std::string dataDir;   ///< SQLite: the directory holding kairosd.sqlite (created if missing)
-    std::string database;  ///< "" or "sqlite" for SQLite; a postgresql:// URL for PostgreSQL
+    std::string database;  ///< "" or "sqlite": DATA_DIR/kairosd.sqlite; "sqlite:FILE"; a postgresql:// URL
     int poolSize = 4;      ///< connections at most (each opened on first need)
     int busyTimeoutMs = 5000;
 };
