@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <thread>
+
 using kairos::server::accounts::ErrorCode;
 using kairos::server::testing::AccountsTest;
 namespace acc = kairos::server::accounts;
@@ -459,6 +462,48 @@ TEST_P(AccountLifecycle, NoSecretIsStoredInClear) {
             }
     }
     EXPECT_GT(cells, 50u);
+}
+
+TEST_P(AccountLifecycle, ConcurrentRefreshesOfOneTokenRotateItOnce) {
+    registerVerified("yara@example.com", kPassword);
+    auto pair = service().login("yara@example.com", kPassword, "", m_meta);
+    ASSERT_TRUE(pair.ok());
+    // GIVEN two requests presenting the same refresh token at once
+    std::optional<acc::Outcome<acc::TokenPair>> a;
+    std::optional<acc::Outcome<acc::TokenPair>> b;
+    std::thread ta([&] { a = service().refresh(pair->refreshToken, m_meta); });
+    std::thread tb([&] { b = service().refresh(pair->refreshToken, m_meta); });
+    ta.join();
+    tb.join();
+    // THEN exactly one rotates it; the other is a reuse, which ends the family
+    EXPECT_NE(a->ok(), b->ok());
+    const auto& loser = a->ok() ? *b : *a;
+    EXPECT_EQ(loser.code(), ErrorCode::TokenReused);
+    EXPECT_EQ(countRows("SELECT count(*) FROM refresh_tokens WHERE rotated_ms IS NULL"), 1);
+    EXPECT_EQ(countRows("SELECT count(*) FROM audit_events WHERE kind = 'refresh_token_reuse'"), 1);
+}
+
+TEST_P(AccountLifecycle, PurgeDeletesWhatHasServedItsTime) {
+    registerVerified("zoe@example.com", kPassword);
+    auto pair = service().login("zoe@example.com", kPassword, "", m_meta);
+    ASSERT_TRUE(service().logout(pair->refreshToken, m_meta).ok());
+    auto live = service().login("zoe@example.com", kPassword, "", m_meta);
+    (void)service().login("zoe@example.com", "wrong password!", "", m_meta);
+    ASSERT_GT(*service().deliverMailToDir(m_mailDir), 0);
+    EXPECT_EQ(*service().purgeExpired(), 0) << "nothing is old yet";
+    const auto audit = countRows("SELECT count(*) FROM audit_events");
+    // WHEN 31 days pass
+    advanceSeconds(31LL * 24 * 3600);
+    ASSERT_TRUE(service().purgeExpired().ok());
+    // THEN the ended session, expired tokens and links, idle buckets and sent mail are gone; the audit log stays
+    EXPECT_EQ(countRows("SELECT count(*) FROM sessions"), 1) << "the live session's row stays";
+    EXPECT_EQ(countRows("SELECT count(*) FROM refresh_tokens"), 0);
+    EXPECT_EQ(countRows("SELECT count(*) FROM email_tokens"), 0);
+    EXPECT_EQ(countRows("SELECT count(*) FROM rate_buckets"), 0);
+    EXPECT_EQ(countRows("SELECT count(*) FROM login_failures"), 0);
+    EXPECT_EQ(countRows("SELECT count(*) FROM mail_queue"), 0);
+    EXPECT_EQ(countRows("SELECT count(*) FROM audit_events"), audit);
+    EXPECT_TRUE(live.ok());
 }
 
 KAIROS_INSTANTIATE_BACKENDS(server_accounts, AccountLifecycle);

@@ -1113,6 +1113,30 @@ Outcome<std::vector<AuditEvent>> AccountService::readAudit(std::int64_t adminId,
     return out;
 }
 
+Result<std::int64_t> AccountService::purgeExpired() {
+    constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+    const std::int64_t now = nowMs();
+    auto c = m_db.acquire();
+    if (!c) return c.error();
+    const std::pair<const char*, std::int64_t> steps[] = {
+        {"DELETE FROM email_tokens WHERE expires_ms < ? RETURNING id", now - kDayMs},
+        {"DELETE FROM refresh_tokens WHERE expires_ms < ? RETURNING session_id", now},
+        {"DELETE FROM sessions WHERE revoked_ms IS NOT NULL AND revoked_ms < ? RETURNING id", now - 30 * kDayMs},
+        {"DELETE FROM rate_buckets WHERE updated_ms < ? RETURNING updated_ms", now - kDayMs},
+        {"DELETE FROM mail_queue WHERE sent_ms IS NOT NULL AND sent_ms < ? RETURNING id", now - 7 * kDayMs},
+    };
+    std::int64_t deleted = 0;
+    for (const auto& [sql, before] : steps) {
+        auto rows = (*c)->query(sql, {before});
+        if (!rows) return rows.error();
+        deleted += static_cast<std::int64_t>(rows->size());
+    }
+    auto failures = (*c)->query("DELETE FROM login_failures WHERE updated_ms < ? AND locked_until_ms < ? RETURNING fail_key",
+                                {now - kDayMs, now});
+    if (!failures) return failures.error();
+    return deleted + static_cast<std::int64_t>(failures->size());
+}
+
 Result<int> AccountService::deliverMailToDir(const std::string& dir) {
     return deliverDueMailToDir(m_db, m_box, dir, m_config.mailFrom, nowMs());
 }

@@ -216,6 +216,12 @@ public:
     // --- e-mail delivery (until the SMTP sender exists): writes due mail as .eml files
     Result<int> deliverMailToDir(const std::string& dir);
 
+    /// Deletes what has served its time, so tables do not grow without bound (run it hourly):
+    /// expired e-mail links, expired refresh tokens, sessions ended over 30 days ago, rate buckets
+    /// and failure counts idle for a day, e-mail sent over 7 days ago. Returns the rows deleted.
+    /// The audit log is kept. Any thread.
+    Result<std::int64_t> purgeExpired();
+
     /// Records a security event (also used by the HTTP layer).
     void audit(std::optional<std::int64_t> accountId, const std::string& kind, const RequestMeta& meta,
                const std::string& detailJson = "{}");
