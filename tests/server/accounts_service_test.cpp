@@ -506,6 +506,19 @@ TEST_P(AccountLifecycle, PurgeDeletesWhatHasServedItsTime) {
     EXPECT_TRUE(live.ok());
 }
 
+TEST_P(AccountLifecycle, GuessingAPasswordOrCodeWhileSignedInIsLimited) {
+    registerVerified("ada@example.com", kPassword);
+    const auto id = service().authenticate(service().login("ada@example.com", kPassword, "", m_meta)->accessToken)->accountId;
+    for (int i = 0; i < 10; ++i)
+        EXPECT_EQ(service().deleteAccount(id, "guess " + std::to_string(i) + " wrong", m_meta).code(),
+                  ErrorCode::InvalidCredentials);
+    auto limited = service().changePassword(id, kPassword, "a new passphrase", false, 0, m_meta);
+    ASSERT_EQ(limited.code(), ErrorCode::RateLimited);
+    EXPECT_EQ(limited.error().retryAfterSeconds, 90);  // 10 per 15 minutes: one every 90 s
+    advanceSeconds(90);
+    EXPECT_TRUE(service().changePassword(id, kPassword, "a new passphrase", false, 0, m_meta).ok());
+}
+
 KAIROS_INSTANTIATE_BACKENDS(server_accounts, AccountLifecycle);
 
 }  // namespace

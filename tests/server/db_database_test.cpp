@@ -107,6 +107,11 @@ TEST_P(DatabaseTest, SeveralThreadsWriteThroughThePool) {
     Database& db = database();
     constexpr int kThreads = 4;
     constexpr int kEach = 40;
+    {
+        // The shared row exists first: a row lock can only serialise a row that is there.
+        auto c = db.acquire();
+        ASSERT_TRUE(exec(**c, "INSERT INTO rate_buckets (bucket_key, tokens, updated_ms) VALUES ('shared', 0, 0)").ok());
+    }
     std::vector<std::thread> threads;
     threads.reserve(kThreads);
     std::atomic<int> failures{0};

@@ -777,6 +777,10 @@ Outcome<Done> AccountService::resetPassword(const std::string& token, const std:
                                             const RequestMeta& meta) {
     if (token.empty() || token.size() > 256) return err(ErrorCode::InvalidInput, "the token is missing or malformed", "token");
     if (const auto problem = checkPassword(newPassword)) return err(ErrorCode::WeakPassword, describe(*problem), "password");
+    // A reset link does not give unlimited guesses at the second factor.
+    if (!totpCode.empty()) {
+        if (auto l = limited("code:reset:" + sha256Hex(token).substr(0, 32), m_config.codePerAccount); !l) return l;
+    }
     auto hash = hashPassword(newPassword, m_config.passwordHash);
     if (!hash) return internal(hash.error());
     const std::int64_t now = nowMs();
@@ -825,6 +829,7 @@ Outcome<Done> AccountService::changePassword(std::int64_t accountId, const std::
                                              const std::string& newPassword, bool endOtherSessions, std::int64_t currentSessionId,
                                              const RequestMeta& meta) {
     if (const auto problem = checkPassword(newPassword)) return err(ErrorCode::WeakPassword, describe(*problem), "new_password");
+    if (auto l = limited("password:account:" + std::to_string(accountId), m_config.codePerAccount); !l) return l;
     std::optional<AccountRow> a;
     {
         auto c = m_db.acquire();
@@ -864,6 +869,7 @@ Outcome<Done> AccountService::changeEmail(std::int64_t accountId, const std::str
                                           const RequestMeta& meta) {
     const auto norm = normaliseEmail(newEmail);
     if (!norm) return err(ErrorCode::InvalidInput, "not a valid e-mail address", "new_email");
+    if (auto l = limited("password:account:" + std::to_string(accountId), m_config.codePerAccount); !l) return l;
     if (auto l = limited("mail:" + *norm, m_config.mailPerAccount); !l) return l;
     const std::int64_t now = nowMs();
     auto r = m_db.transaction<Outcome<Done>>([&](IConnection& c) -> Result<Outcome<Done>> {
@@ -900,6 +906,7 @@ Outcome<Done> AccountService::changeEmail(std::int64_t accountId, const std::str
 // deletion and export
 
 Outcome<Done> AccountService::deleteAccount(std::int64_t accountId, const std::string& password, const RequestMeta& meta) {
+    if (auto l = limited("password:account:" + std::to_string(accountId), m_config.codePerAccount); !l) return l;
     const std::int64_t now = nowMs();
     auto r = m_db.transaction<Outcome<Done>>([&](IConnection& c) -> Result<Outcome<Done>> {
         auto a = findAccountById(c, accountId);

@@ -103,7 +103,7 @@ struct AccountsConfig {
     BucketRule loginPerIp{20, 20.0 / 60};       ///< 20 burst, 20 a minute
     BucketRule registerPerIp{10, 10.0 / 3600};  ///< 10 burst, 10 an hour
     BucketRule mailPerAccount{5, 5.0 / 3600};   ///< resend/reset e-mails per address
-    BucketRule codePerAccount{10, 10.0 / 900};  ///< verification/TOTP code attempts
+    BucketRule codePerAccount{10, 10.0 / 900};  ///< verification/TOTP codes, password re-entry (change, delete)
 };
 
 struct TokenPair {
