@@ -150,6 +150,28 @@ TEST_P(DatabaseTest, SeveralThreadsWriteThroughThePool) {
     EXPECT_EQ((*shared)->f64(0), double(kThreads * kEach));
 }
 
+TEST_P(DatabaseTest, TwoServersMigratingAtOnceBothSucceed) {
+    // GIVEN two kairosd starting on one empty database at the same moment
+    auto a = Database::open(m_config);
+    auto b = Database::open(m_config);
+    ASSERT_TRUE(a.ok() && b.ok());
+    kairos::Status sa;
+    kairos::Status sb;
+    std::thread ta([&] { sa = (*a)->migrate(); });
+    std::thread tb([&] { sb = (*b)->migrate(); });
+    ta.join();
+    tb.join();
+    // THEN both succeed and the schema is migrated once
+    EXPECT_TRUE(sa.ok()) << (sa ? "" : sa.message());
+    EXPECT_TRUE(sb.ok()) << (sb ? "" : sb.message());
+    EXPECT_EQ((*a)->readiness(), "");
+    auto c = (*a)->acquire();
+    ASSERT_TRUE(c.ok());
+    auto rows = queryOne(**c, "SELECT count(*) FROM schema_version");
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)->i64(0), 1);
+}
+
 KAIROS_INSTANTIATE_BACKENDS(server_db, DatabaseTest);
 
 TEST(server_db, AnUnreachablePostgresIsReportedWithTheReason) {
