@@ -1,6 +1,7 @@
 // TOTP (RFC 6238) and HOTP (RFC 4226) against the published vectors
 // (../shared/reference/VECTORS.md), base32 and the otpauth URI; password and e-mail rules.
 
+#include "accounts/crypto.h"
 #include "accounts/passwordpolicy.h"
 #include "accounts/totp.h"
 
@@ -73,6 +74,30 @@ TEST(server_accounts_policy, EmailAddressesAreNormalised) {
                             "alice@.example.com", "alice@example..com", "<alice@example.com>"})
         EXPECT_FALSE(acc::normaliseEmail(bad).has_value()) << bad;
     EXPECT_FALSE(acc::normaliseEmail(std::string(250, 'a') + "@example.com").has_value());
+}
+
+TEST(server_accounts_crypto, SealedValuesOpenOnlyWithTheirKey) {
+    const auto k1 = acc::deriveKey(std::string(32, 'K'), "kairosd sealing v1");
+    EXPECT_EQ(k1, acc::deriveKey(std::string(32, 'K'), "kairosd sealing v1")) << "deterministic";
+    EXPECT_NE(k1, acc::deriveKey(std::string(32, 'K'), "another purpose"));
+    EXPECT_NE(k1, acc::deriveKey(std::string(32, 'L'), "kairosd sealing v1"));
+    const acc::SecretBox box(k1);
+    const std::string sealed = box.seal("JBSWY3DPEHPK3PXP");
+    EXPECT_EQ(sealed.find("JBSWY3DPEHPK3PXP"), std::string::npos);
+    EXPECT_NE(sealed, box.seal("JBSWY3DPEHPK3PXP")) << "a fresh nonce each time";
+    EXPECT_EQ(*box.open(sealed), "JBSWY3DPEHPK3PXP");
+    EXPECT_FALSE(acc::SecretBox(acc::deriveKey("other", "kairosd sealing v1")).open(sealed).ok());
+    std::string damaged = sealed;
+    damaged[damaged.size() / 2] = damaged[damaged.size() / 2] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(box.open(damaged).ok());
+    // Argon2id in libsodium's encoded form with the cost in use
+    auto hash = acc::hashPassword("correct horse battery staple", {});
+    ASSERT_TRUE(hash.ok());
+    EXPECT_EQ(hash->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u);
+    EXPECT_TRUE(acc::verifyPassword("correct horse battery staple", *hash));
+    EXPECT_FALSE(acc::verifyPassword("correct horse battery stapler", *hash));
+    EXPECT_FALSE(acc::passwordNeedsRehash(*hash, {}));
+    EXPECT_TRUE(acc::passwordNeedsRehash(*hash, {3, 19ULL * 1024 * 1024}));
 }
 
 }  // namespace

@@ -83,6 +83,18 @@ bool passwordNeedsRehash(const std::string& encodedHash, const PasswordHashParam
     return crypto_pwhash_str_needs_rehash(encodedHash.c_str(), params.opsLimit, params.memLimitBytes) != 0;
 }
 
+std::array<unsigned char, 32> deriveKey(std::string_view material, std::string_view purpose) {
+    ensureSodium();
+    std::array<unsigned char, 32> out{};
+    // BLAKE2b keys are at most 64 bytes: longer material is hashed first.
+    unsigned char key[crypto_generichash_KEYBYTES_MAX];
+    crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(material.data()), material.size(), nullptr, 0);
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), key,
+                       sizeof key);
+    sodium_memzero(key, sizeof key);
+    return out;
+}
+
 std::string SecretBox::seal(std::string_view plain) const {
     ensureSodium();
     std::string buf(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');

@@ -48,6 +48,11 @@ private:
     std::array<unsigned char, kKeyBytes> m_key;
 };
 
+/// A 32-byte key for `purpose` derived from `material` (keyed BLAKE2b). kairosd derives the key
+/// that seals TOTP secrets and queued e-mail from the oldest signing key of its key file, so that
+/// key stays in the file (newer keys after it sign) while sealed data must stay readable.
+std::array<unsigned char, 32> deriveKey(std::string_view material, std::string_view purpose);
+
 /// Base64url without padding (RFC 4648 §5) and back (error on bad input).
 std::string base64UrlEncode(std::string_view bytes);
 Result<std::string> base64UrlDecode(std::string_view text);
