@@ -1,75 +1,71 @@
 // kairosd: the Kairos companion server.
+#include "config.h"
 #include "httpserver.h"
 
 #include "util/version.h"
 
+// Boost 1.74 asio uses std::exchange without including <utility> (fixed upstream later).
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
-
-namespace {
-volatile std::sig_atomic_t g_stop = 0;
-void onSignal(int) { g_stop = 1; }
-
-/// A usage error for a port that is not 0..65535 in decimal (never wrapped into another port).
-int badPort(const char* source, const std::string& value) {
-    std::fprintf(stderr, "kairosd: %s: \"%s\" is not a port number (0-65535, 0 = any free port); see --help\n", source,
-                 value.c_str());
-    return 2;
-}
-}  // namespace
+#include <vector>
 
 int main(int argc, char** argv) {
-    kairos::server::ServerOptions o;
-    if (const char* p = std::getenv("KAIROSD_PORT")) {
-        const auto port = kairos::server::parsePort(p);
-        if (!port) return badPort("KAIROSD_PORT", p);
-        o.port = *port;
-    }
-    if (const char* b = std::getenv("KAIROSD_BIND")) o.bindAddress = b;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--version") {
-            std::printf("kairosd %s\n", kairos::versionString().c_str());
-            return 0;
-        } else if (a == "--help" || a == "-h") {
-            std::printf(
-                "Usage: kairosd [--bind ADDR] [--port N]\n"
-                "  --bind ADDR  address to listen on (default 127.0.0.1; env KAIROSD_BIND)\n"
-                "  --port N     port (default 8787, 0 = any free port; env KAIROSD_PORT)\n"
-                "Endpoints: GET /health\n");
-            return 0;
-        } else if (a == "--port" || a.rfind("--port=", 0) == 0) {
-            const bool hasInlineValue = a != "--port";
-            if (!hasInlineValue && i + 1 >= argc) {
-                std::fprintf(stderr, "kairosd: --port needs a value (0-65535; see --help)\n");
-                return 2;
-            }
-            const std::string value = hasInlineValue ? a.substr(7) : std::string(argv[++i]);
-            const auto port = kairos::server::parsePort(value);
-            if (!port) return badPort("--port", value);
-            o.port = *port;
-        } else if (a == "--bind" && i + 1 < argc) {
-            o.bindAddress = argv[++i];
-        } else {
-            std::fprintf(stderr, "kairosd: unknown argument \"%s\" (see --help)\n", a.c_str());
-            return 2;
+    using namespace kairos::server;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const ConfigLoad load = loadConfig(args, processEnvironment());
+    switch (load.action) {
+    case ConfigAction::Help:
+        std::fputs(configHelp().c_str(), stdout);
+        return 0;
+    case ConfigAction::Version:
+        std::printf("kairosd %s\n", kairos::versionString().c_str());
+        return 0;
+    case ConfigAction::CheckConfig:
+        if (!load.ok()) {
+            std::fprintf(stderr, "kairosd: invalid configuration: %s\n", load.error.c_str());
+            return 1;
         }
+        std::fputs(describeConfig(load.config).c_str(), stdout);
+        std::printf("# configuration OK\n");
+        return 0;
+    case ConfigAction::Serve:
+        break;
     }
-    kairos::server::HttpServer server(o);
+    if (!load.ok()) {
+        std::fprintf(stderr, "kairosd: %s\n", load.error.c_str());
+        return 2;
+    }
+    if (!load.arguments.empty()) {
+        std::fprintf(stderr, "kairosd: unknown command \"%s\" (see --help)\n", load.arguments.front().c_str());
+        return 2;
+    }
+
+    // SIGTERM/SIGINT are caught from here on, before the server announces itself, so that a
+    // supervisor's stop right after start-up is a graceful one.
+    boost::asio::io_context signals;
+    boost::asio::signal_set stopSignals(signals, SIGINT, SIGTERM);
+    int received = 0;
+    stopSignals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (!ec) received = signal;
+    });
+
+    const ServerConfig& config = load.config;
+    HttpServer server(ServerOptions::fromConfig(config));
     if (std::string err = server.start(); !err.empty()) {
         std::fprintf(stderr, "kairosd: %s\n", err.c_str());
         return 1;
     }
-    std::printf("kairosd %s listening on http://%s:%u\n", kairos::versionString().c_str(), o.bindAddress.c_str(),
-                static_cast<unsigned>(server.port()));
+    std::printf("kairosd %s listening on %s://%s:%u\n", kairos::versionString().c_str(), config.hasTls() ? "https" : "http",
+                config.bind.c_str(), static_cast<unsigned>(server.port()));
     std::fflush(stdout);
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    sigset_t none;
-    sigemptyset(&none);
-    while (!g_stop) sigsuspend(&none);
-    server.stop();
+    signals.run();  // until SIGTERM or SIGINT
+    std::fprintf(stderr, "kairosd: %s received\n", received == SIGINT ? "SIGINT" : "SIGTERM");
+    server.shutdown(std::chrono::milliseconds(config.shutdownDeadlineMs));
     return 0;
 }
