@@ -29,6 +29,7 @@ public:
     /// A key set of one key (tests, first start).
     static KeySet single(std::string kid, std::string secret);
     const SigningKey& newest() const { return m_keys.back(); }
+    const SigningKey& oldest() const { return m_keys.front(); }
     const SigningKey* find(std::string_view kid) const;
     std::size_t size() const { return m_keys.size(); }
     void add(SigningKey key) { m_keys.push_back(std::move(key)); }
