@@ -61,7 +61,7 @@ void BinanceUserStream::onText(const QByteArray& text) {
             m_ws->reconnectNow(QStringLiteral("Binance ended the user data stream"));
             return;
         }
-        Q_EMIT event(msg->event);
+        Q_EMIT userEvent(msg->event);
         return;
     }
     if (msg->error) {

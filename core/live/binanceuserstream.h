@@ -52,7 +52,7 @@ Q_SIGNALS:
     void subscribed();
     /// Subscribed again after a drop: events may have been missed, reconcile over REST.
     void resubscribed();
-    void event(const kairos::live::UserEvent& event);
+    void userEvent(const kairos::live::UserEvent& event);
     /// The stream cannot work (key refused, signature refused) or a message was malformed.
     void problem(const QString& what);
 

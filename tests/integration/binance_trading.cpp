@@ -179,7 +179,7 @@ TEST_F(BinanceTradingTest, TheUserDataStreamDeliversExecutionsAndResubscribesAft
     QSignalSpy resubscribed(&stream, &BinanceUserStream::resubscribed);
     QSignalSpy problems(&stream, &BinanceUserStream::problem);
     std::vector<ExecutionReport> executions;
-    QObject::connect(&stream, &BinanceUserStream::event, [&](const UserEvent& e) {
+    QObject::connect(&stream, &BinanceUserStream::userEvent, [&](const UserEvent& e) {
         if (e.kind == UserEvent::Kind::Execution) executions.push_back(e.execution);
     });
     stream.start();
