@@ -16,7 +16,7 @@ namespace kairos::alerts {
 namespace {
 std::string withoutSecret(std::string text, const std::string& secret) {
     if (secret.size() >= 4)
-        for (std::size_t p; (p = text.find(secret)) != std::string::npos;) text.replace(p, secret.size(), "***");
+        for (std::size_t p = 0; (p = text.find(secret)) != std::string::npos;) text.replace(p, secret.size(), "***");
     return text;
 }
 

@@ -20,7 +20,7 @@ std::int64_t backoffDelayMs(int attempts, double random) {
     const int doublings = std::clamp(attempts - 1, 0, 30);
     const std::int64_t full = std::min(kBackoffCapMs, kBackoffBaseMs << doublings);
     // "Equal jitter": never less than half the step (so retries do spread out), never more than it.
-    return full / 2 + static_cast<std::int64_t>(std::clamp(random, 0.0, 1.0) * static_cast<double>(full / 2));
+    return full / 2 + static_cast<std::int64_t>(std::clamp(random, 0.0, 1.0) * static_cast<double>(full) / 2);
 }
 
 std::int64_t RateWindow::availableAt(std::int64_t nowMs) {
@@ -136,7 +136,7 @@ void DeliveryQueue::processDue() {
                                    {}});
                 return;
             }
-            m_sender->send(channel, *secret, p, job.id, [this, alive, job, channel](SendOutcome o) {
+            m_sender->send(channel, *secret, p, job.id, [this, alive, job, channel](const SendOutcome& o) {
                 if (!alive.expired()) finish(job, channel, o);
             });
         });
@@ -206,7 +206,7 @@ void DeliveryQueue::sendTest(std::int64_t channelId) {
             Q_EMIT testFinished(channelId, false, QString::fromStdString(secret.message()));
             return;
         }
-        sendTest(ch, *secret, [this, alive, channelId](SendOutcome o) {
+        sendTest(ch, *secret, [this, alive, channelId](const SendOutcome& o) {
             if (!alive.expired()) Q_EMIT testFinished(channelId, o.ok, QString::fromStdString(o.reply));
         });
     });

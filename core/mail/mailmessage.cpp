@@ -68,7 +68,7 @@ std::string base64(const std::string& data, bool wrap) {
 }
 
 std::string encodeHeaderValue(const std::string& value) {
-    const std::string clean = stripLineBreaks(value);
+    std::string clean = stripLineBreaks(value);
     if (isPlainAscii(clean)) return clean;
     // RFC 2047: each encoded word at most 75 characters, so split the text into chunks of whole
     // UTF-8 sequences of at most 45 bytes (60 base64 characters + 12 of framing).

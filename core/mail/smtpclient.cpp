@@ -2,8 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -24,7 +24,7 @@ struct Upload {
 std::size_t readBody(char* buffer, std::size_t size, std::size_t count, void* user) {
     auto* up = static_cast<Upload*>(user);
     const std::size_t n = std::min(size * count, up->data.size() - up->pos);
-    std::memcpy(buffer, up->data.data() + up->pos, n);
+    std::copy_n(up->data.data() + up->pos, n, buffer);
     up->pos += n;
     return n;
 }
@@ -124,7 +124,7 @@ Result<SmtpReceipt> sendMail(const SmtpConfig& config, const MailMessage& messag
         }
         // libcurl's messages never hold the password, but be certain.
         if (!config.password.empty())
-            for (std::size_t p; (p = msg.find(config.password)) != std::string::npos;)
+            for (std::size_t p = 0; (p = msg.find(config.password)) != std::string::npos;)
                 msg.replace(p, config.password.size(), "***");
         // 5xx: the server refused for good (credentials, recipient, policy); the rest may pass later.
         return fail(msg, code, !(code >= 500 && code < 600));

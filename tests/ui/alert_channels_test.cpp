@@ -1,7 +1,7 @@
 // The alert UI's delivery parts: the channels dialog (Send test shows the server's answer; the
 // secret goes to the secret store, never to the profile), the alert dialog's channel choice and
 // live template preview, and the Alerts log's per-channel delivery status. Against the local
-// Telegram/webhook stand-in (tests/support/fakechat.h). Grabs both dialogs to PNGs for a look.
+// Telegram/webhook stand-in (tests/support/fakechat.h). With KAIROS_TEST_SCREENSHOTS=<folder> it grabs both dialogs to PNGs.
 #include "alertchannelsdialog.h"
 #include "alertdialog.h"
 #include "alertswidget.h"
@@ -38,11 +38,10 @@ std::unique_ptr<storage::Database> openDb(const std::string& dir) {
     return db.ok() ? std::move(*db) : nullptr;
 }
 
-/// Where the test writes its PNGs (KAIROS_TEST_BIN_DIR, else the temp dir).
-QString pngPath(const QString& name) {
-    const QString dir =
-        qEnvironmentVariableIsEmpty("KAIROS_TEST_BIN_DIR") ? QDir::tempPath() : qEnvironmentVariable("KAIROS_TEST_BIN_DIR");
-    return dir + "/" + name;
+/// Saves a grab of `w` for a look when KAIROS_TEST_SCREENSHOTS names a folder (not in normal runs).
+void saveGrab(QWidget& w, const QString& name) {
+    const QString dir = qEnvironmentVariable("KAIROS_TEST_SCREENSHOTS");
+    if (!dir.isEmpty()) QVERIFY(w.grab().save(dir + "/" + name));
 }
 }  // namespace
 
@@ -69,7 +68,7 @@ private slots:
         QVERIFY(dlg.testButton()->isEnabled());
         dlg.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dlg));
-        dlg.grab().save(pngPath("alert_channels_dialog.png"));
+        saveGrab(dlg, "alert_channels_dialog.png");
         dlg.testButton()->click();
         // THEN the server's answer is shown, and the request went to the Bot API with the token
         QTRY_VERIFY_WITH_TIMEOUT(dlg.resultLabel()->text().startsWith("Sent."), 30'000);
@@ -136,7 +135,7 @@ private slots:
         QVERIFY(!again.channelBox(7)->isChecked());
         dlg.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dlg));
-        dlg.grab().save(pngPath("alert_dialog_channels.png"));
+        saveGrab(dlg, "alert_dialog_channels.png");
     }
 
     void alertsLogShowsEachChannelsStatus() {

@@ -79,7 +79,9 @@ TEST(AlertChannel, TelegramBodyHasChatIdMarkdownV2AndTheEscapedMessage) {
 }
 
 TEST(AlertChannel, DiscordEmbedColourFollowsTheSide) {
-    auto [rule, event] = test::realFiring({});
+    const auto fired = test::realFiring({});
+    const AlertRule& rule = fired.first;
+    const AlertEvent& event = fired.second;
     auto colourOf = [&](Condition c) {
         AlertRule r = rule;
         r.condition = c;

@@ -43,7 +43,7 @@ protected:
         ASSERT_TRUE(db);
     }
 
-    std::int64_t addChannel(ChannelConfig c, const std::string& secret) {
+    std::int64_t addChannel(const ChannelConfig& c, const std::string& secret) {
         DeliveryStore store(*db);
         auto id = store.saveChannel(c);
         EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.message());
