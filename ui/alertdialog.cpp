@@ -15,6 +15,8 @@
 
 #include <cmath>
 
+#include <algorithm>
+
 namespace kairos::ui {
 
 using alerts::Condition;
@@ -127,14 +129,36 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
     m_message->setMaxLength(1000);
     form->addRow(tr("Message"), m_message);
 
+    m_channelsBox = new QWidget;
+    auto* cl = new QVBoxLayout(m_channelsBox);
+    cl->setContentsMargins(0, 0, 0, 0);
+    m_noChannels =
+        new QLabel(tr("No channels yet: add e-mail, Telegram, Discord or a webhook with Channels… in the Alerts panel."));
+    m_noChannels->setWordWrap(true);
+    m_noChannels->setEnabled(false);
+    cl->addWidget(m_noChannels);
+    form->addRow(tr("Send to"), m_channelsBox);
+    m_template = new QLineEdit;
+    m_template->setObjectName(QStringLiteral("AlertTemplate"));
+    m_template->setPlaceholderText(
+        QString::fromUtf8(alerts::kDefaultTemplate.data(), static_cast<qsizetype>(alerts::kDefaultTemplate.size())));
+    m_template->setToolTip(tr("What the channels send. Placeholders: {symbol} {price} {condition} {time} {note} {timeframe}"));
+    m_template->setMaxLength(2000);
+    form->addRow(tr("Channel message"), m_template);
+    m_preview = new QLabel;
+    m_preview->setObjectName(QStringLiteral("AlertPreview"));
+    m_preview->setWordWrap(true);
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Preview"), m_preview);
+
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("AlertError"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #ef5350;"));
     layout->addWidget(m_error);
     auto* note =
-        new QLabel(tr("Delivered in the terminal (Alerts log, status bar, pop-up) and as a desktop notification. "
-                      "Alerts run while the terminal runs."));
+        new QLabel(tr("Delivered in the terminal (Alerts log, status bar, pop-up), as a desktop notification and to the "
+                      "channels checked above. Alerts run while the terminal runs."));
     note->setWordWrap(true);
     note->setEnabled(false);
     layout->addWidget(note);
@@ -151,7 +175,8 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
         fillTimeframes();
         updateState();
     });
-    for (QLineEdit* e : {m_level, m_formula, m_message}) connect(e, &QLineEdit::textChanged, this, &AlertDialog::updateState);
+    for (QLineEdit* e : {m_level, m_formula, m_message, m_template})
+        connect(e, &QLineEdit::textChanged, this, &AlertDialog::updateState);
     for (QComboBox* c : {m_trigger, m_timeframe, m_side})
         connect(c, &QComboBox::currentIndexChanged, this, &AlertDialog::updateState);
     connect(m_confidence, &QSpinBox::valueChanged, this, &AlertDialog::updateState);
@@ -211,7 +236,33 @@ void AlertDialog::setRule(const alerts::AlertRule& r) {
     m_expires->setChecked(r.expiresAtMs > 0);
     if (r.expiresAtMs > 0) m_expiry->setDateTime(QDateTime::fromMSecsSinceEpoch(r.expiresAtMs));
     m_message->setText(QString::fromStdString(r.note));
+    m_template->setText(QString::fromStdString(r.messageTemplate));
+    for (auto& [id, box] : m_channelBoxes)
+        box->setChecked(std::find(r.channelIds.begin(), r.channelIds.end(), id) != r.channelIds.end());
     updateState();
+}
+
+void AlertDialog::setChannels(const std::vector<alerts::ChannelConfig>& channels) {
+    for (auto& [id, box] : m_channelBoxes) delete box;
+    m_channelBoxes.clear();
+    for (const alerts::ChannelConfig& c : channels) {
+        auto* box = new QCheckBox(
+            QStringLiteral("%1 (%2)").arg(QString::fromStdString(c.name), QString::fromUtf8(alerts::displayName(c.kind).data())));
+        box->setObjectName(QStringLiteral("AlertChannel%1").arg(c.id));
+        box->setEnabled(c.enabled);
+        if (!c.enabled) box->setToolTip(tr("This channel is switched off"));
+        m_channelsBox->layout()->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, &AlertDialog::updateState);
+        m_channelBoxes.emplace_back(c.id, box);
+    }
+    m_noChannels->setVisible(channels.empty());
+    updateState();
+}
+
+QCheckBox* AlertDialog::channelBox(std::int64_t channelId) const {
+    for (const auto& [id, box] : m_channelBoxes)
+        if (id == channelId) return box;
+    return nullptr;
 }
 
 Result<alerts::AlertRule> AlertDialog::rule() const {
@@ -232,6 +283,10 @@ Result<alerts::AlertRule> AlertDialog::rule() const {
     r.cooldownMs = static_cast<std::int64_t>(m_cooldown->value()) * 1000;
     r.expiresAtMs = m_expires->isChecked() ? m_expiry->dateTime().toMSecsSinceEpoch() : 0;
     r.note = m_message->text().trimmed().toStdString();
+    r.messageTemplate = m_template->text().trimmed().toStdString();
+    r.channelIds.clear();
+    for (const auto& [id, box] : m_channelBoxes)
+        if (box->isChecked()) r.channelIds.push_back(id);
     if (auto st = alerts::validate(r); !st) {
         QString msg = QString::fromStdString(st.message());
         if (msg.startsWith(QStringLiteral("formula: "))) msg = tr("Formula: %1").arg(msg.mid(9));
@@ -250,6 +305,18 @@ void AlertDialog::updateState() {
     form->setRowVisible(m_cooldown, static_cast<Trigger>(m_trigger->currentData().toInt()) == Trigger::EveryTime);
     auto r = rule();
     m_error->setText(r ? QString() : QString::fromStdString(r.message()));
+    // The preview: the message a firing now would send (at the last price, or the level).
+    alerts::AlertRule shown = r ? *r : m_base;
+    shown.instrument = m_instrument;
+    shown.note = m_message->text().trimmed().toStdString();
+    alerts::AlertEvent sample;
+    sample.ruleId = shown.id;
+    sample.instrument = m_instrument;
+    sample.timeMs = QDateTime::currentMSecsSinceEpoch();
+    sample.price = m_last ? *m_last : shown.level;
+    const std::string tpl = m_template->text().trimmed().isEmpty() ? std::string(alerts::kDefaultTemplate)
+                                                                   : m_template->text().trimmed().toStdString();
+    m_preview->setText(QString::fromStdString(alerts::renderTemplate(tpl, sample, shown)));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(r.ok());
 }
 

@@ -3,10 +3,13 @@
 // condition (price crosses above/below, goes above/below a level; a formula over closed bars; a
 // signal of the signal engine), the level at the instrument's precision, the formula (its syntax
 // error is shown with the column while typing), the timeframe, the trigger mode (once, once per
-// bar, every time with a cooldown), an optional expiry and the message. OK stays disabled while
-// the alert is not valid, and the reason is shown.
+// bar, every time with a cooldown), an optional expiry and the message; the delivery channels the
+// firing is sent to (e-mail, Telegram, Discord, webhook; set up in the channels dialog) and the
+// message template they send, with a live preview. OK stays disabled while the alert is not valid,
+// and the reason is shown.
 
 #include "alerts/alertrule.h"
+#include "alerts/channel.h"
 
 #include <QDialog>
 
@@ -37,6 +40,8 @@ public:
     /// Timeframes offered for formula conditions (those the terminal streams or aggregates) and
     /// for signal conditions (those the signal engine runs on). Default: 1h for both.
     void setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal);
+    /// The delivery channels offered (checked ones are the rule's); call before setRule().
+    void setChannels(const std::vector<alerts::ChannelConfig>& channels);
     /// The alert as entered, or the reason it is not valid.
     Result<alerts::AlertRule> rule() const;
 
@@ -53,6 +58,11 @@ public:
     QComboBox* signalSideBox() const { return m_side; }
     QSpinBox* confidenceBox() const { return m_confidence; }
     QLabel* errorLabel() const { return m_error; }
+    QLineEdit* templateEdit() const { return m_template; }
+    /// The message the channels would send now ("BINANCE:BTCUSDT crosses above ... (price ...)").
+    QLabel* previewLabel() const { return m_preview; }
+    /// The check box of a channel, or nullptr.
+    QCheckBox* channelBox(std::int64_t channelId) const;
     QDialogButtonBox* buttons() const { return m_buttons; }
     /// Selects a condition in the combo box.
     void setCondition(alerts::Condition c);
@@ -80,6 +90,11 @@ private:
     QDateTimeEdit* m_expiry;
     QLineEdit* m_message;
     QLabel* m_error;
+    QWidget* m_channelsBox;
+    QLabel* m_noChannels;
+    std::vector<std::pair<std::int64_t, QCheckBox*>> m_channelBoxes;
+    QLineEdit* m_template;
+    QLabel* m_preview;
     QLabel* m_lastLabel;
     QDialogButtonBox* m_buttons;
     QList<QWidget*> m_priceRows, m_formulaRows, m_signalRows;

@@ -1,5 +1,7 @@
 #include "alertswidget.h"
 
+#include "alerts/deliveryqueue.h"
+
 #include "alertcenter.h"
 
 #include <QCheckBox>
@@ -152,6 +154,9 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
     const AlertEvent& e = m_events[static_cast<std::size_t>(index.row())];
     if (role == Qt::ForegroundRole && index.column() == Event) return e.kind == alerts::EventKind::Fired ? kFired : kNeutral;
     if (role == Qt::ToolTipRole && index.column() == Message) return QString::fromStdString(e.message);
+    if (role == Qt::ToolTipRole && index.column() == Delivery)
+        if (auto it = m_deliveries.find({e.ruleId, e.timeMs}); it != m_deliveries.end())
+            return it->second.join(QLatin1Char('\n'));
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
     case Time:
@@ -164,9 +169,18 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
         return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
     case Message:
         return QString::fromStdString(e.message);
+    case Delivery:
+        if (auto it = m_deliveries.find({e.ruleId, e.timeMs}); it != m_deliveries.end())
+            return it->second.join(QStringLiteral(" · "));
+        return {};
     default:
         return {};
     }
+}
+
+void AlertLogModel::setDeliveries(std::map<std::pair<std::int64_t, std::int64_t>, QStringList> byFiring) {
+    m_deliveries = std::move(byFiring);
+    if (!m_events.empty()) Q_EMIT dataChanged(index(0, Delivery), index(rowCount() - 1, Delivery));
 }
 
 QVariant AlertLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
@@ -182,6 +196,8 @@ QVariant AlertLogModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Price");
     case Message:
         return tr("Message");
+    case Delivery:
+        return tr("Delivery");
     default:
         return {};
     }
@@ -203,6 +219,10 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     m_delete->setObjectName(QStringLiteral("AlertDelete"));
     auto* clear = new QPushButton(tr("Clear log"));
     clear->setObjectName(QStringLiteral("AlertClearLog"));
+    m_channels = new QPushButton(tr("Channels…"));
+    m_channels->setObjectName(QStringLiteral("AlertChannels"));
+    m_channels->setToolTip(tr("E-mail, Telegram, Discord and webhook channels alerts are sent to"));
+    m_channels->setEnabled(false);
     m_sound = new QCheckBox(tr("Sound"));
     m_sound->setObjectName(QStringLiteral("AlertSound"));
     m_desktop = new QCheckBox(tr("Desktop notification"));
@@ -210,6 +230,7 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     m_desktop->setToolTip(tr("Through the system tray, when the desktop has one"));
     for (QWidget* w : {static_cast<QWidget*>(create), static_cast<QWidget*>(m_edit), static_cast<QWidget*>(m_delete)})
         bar->addWidget(w);
+    bar->addWidget(m_channels);
     bar->addStretch(1);
     bar->addWidget(m_sound);
     bar->addWidget(m_desktop);
@@ -245,6 +266,7 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     layout->addWidget(split, 1);
 
     connect(create, &QPushButton::clicked, this, &AlertsWidget::createRequested);
+    connect(m_channels, &QPushButton::clicked, this, &AlertsWidget::channelsRequested);
     connect(m_edit, &QPushButton::clicked, this, [this] {
         if (const qint64 id = selectedId()) Q_EMIT editRequested(id);
     });
@@ -268,6 +290,7 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     });
     connect(&m_center, &AlertCenter::rulesChanged, this, &AlertsWidget::refreshRules);
     connect(&m_center, &AlertCenter::eventOccurred, m_log, &AlertLogModel::prepend);
+    connect(&m_center, &AlertCenter::eventOccurred, this, &AlertsWidget::refreshDeliveries);  // its jobs, queued
     connect(&m_center, &AlertCenter::errorOccurred, this, &AlertsWidget::showMessage);
     connect(m_rulesView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_edit->setEnabled(selectedId() != 0);
@@ -281,6 +304,50 @@ AlertsWidget::AlertsWidget(AlertCenter& center, QWidget* parent)
     if (!m_center.storageError().isEmpty()) notes << m_center.storageError();
     for (const std::string& p : m_center.problems()) notes << QString::fromStdString(p);
     if (!notes.isEmpty()) showMessage(notes.join(QLatin1Char('\n')));
+}
+
+void AlertsWidget::setDeliveryQueue(alerts::DeliveryQueue* queue) {
+    if (m_queue) disconnect(m_queue, nullptr, this, nullptr);
+    m_queue = queue;
+    m_channels->setEnabled(queue != nullptr);
+    if (!queue) m_channels->setToolTip(tr("Channels need a profile database"));
+    if (queue) connect(queue, &alerts::DeliveryQueue::jobChanged, this, &AlertsWidget::refreshDeliveries);
+    refreshDeliveries();
+}
+
+QString AlertsWidget::deliveryText(const alerts::DeliveryJob& job, const QString& channelName) {
+    using alerts::DeliveryStatus;
+    switch (job.status) {
+    case DeliveryStatus::Sent:
+        return tr("%1: sent").arg(channelName);
+    case DeliveryStatus::InFlight:
+        return tr("%1: sending…").arg(channelName);
+    case DeliveryStatus::Pending:
+        if (job.attempts == 0 && job.lastError.empty()) return tr("%1: queued").arg(channelName);
+        return tr("%1: retrying (next attempt at %2): %3")
+            .arg(channelName, QDateTime::fromMSecsSinceEpoch(job.nextAttemptMs).toString(QStringLiteral("HH:mm:ss")),
+                 QString::fromStdString(job.lastError));
+    case DeliveryStatus::Failed:
+        return tr("%1: failed: %2").arg(channelName, QString::fromStdString(job.lastError));
+    }
+    return {};
+}
+
+void AlertsWidget::refreshDeliveries() {
+    std::map<std::pair<std::int64_t, std::int64_t>, QStringList> byFiring;
+    if (m_queue) {
+        auto jobs = m_queue->store().recentJobs(1000);
+        auto channels = m_queue->store().channels();
+        std::map<std::int64_t, QString> names;
+        if (channels)
+            for (const alerts::ChannelConfig& c : *channels) names[c.id] = QString::fromStdString(c.name);
+        if (jobs)
+            for (auto it = jobs->rbegin(); it != jobs->rend(); ++it) {
+                const QString name = names.count(it->channelId) ? names[it->channelId] : tr("channel %1").arg(it->channelId);
+                byFiring[{it->alertId, it->eventTimeMs}] << deliveryText(*it, name);
+            }
+    }
+    m_log->setDeliveries(std::move(byFiring));
 }
 
 void AlertsWidget::refreshRules() {

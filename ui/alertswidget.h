@@ -1,6 +1,8 @@
 #pragma once
 // The Alerts panel (bottom dock): the alert rules (switch on/off, edit, delete, create) above the
-// log of fired and expired alerts, newest first. Reads and writes through the AlertCenter; the
+// log of fired and expired alerts, newest first, with each delivery channel's status per firing
+// (sent; retrying, next attempt at ...; failed with the server's reason); Channels… opens the
+// delivery channels dialog. Reads and writes through the AlertCenter; the
 // main window opens the dialog (it knows the instruments' prices) when the panel asks for it.
 // AlertToast: the non-modal pop-up the main window shows in its bottom-right corner when an alert
 // fires; it closes itself after a few seconds.
@@ -8,12 +10,14 @@
 #include "alertcenter.h"
 
 #include "alerts/alertrule.h"
+#include "alerts/deliverystore.h"
 #include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
 
 #include <QAbstractTableModel>
 #include <QFrame>
 #include <QWidget>
 
+#include <map>
 #include <vector>
 
 class QCheckBox;
@@ -21,6 +25,10 @@ class QLabel;
 class QPushButton;
 class QTableView;
 class QTimer;
+
+namespace kairos::alerts {
+class DeliveryQueue;
+}
 
 namespace kairos::ui {
 
@@ -54,7 +62,7 @@ private:
 class AlertLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time = 0, Symbol, Event, Price, Message, ColumnCount };
+    enum Column { Time = 0, Symbol, Event, Price, Message, Delivery, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
 
     /// Replaces the rows (newest first).
@@ -62,6 +70,8 @@ public:
     /// A new event at the top.
     void prepend(const alerts::AlertEvent& e);
     const alerts::AlertEvent& at(int row) const { return m_events.at(static_cast<std::size_t>(row)); }
+    /// The Delivery column: per firing (rule id, market time), one line per channel.
+    void setDeliveries(std::map<std::pair<std::int64_t, std::int64_t>, QStringList> byFiring);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -70,6 +80,7 @@ public:
 
 private:
     std::vector<alerts::AlertEvent> m_events;
+    std::map<std::pair<std::int64_t, std::int64_t>, QStringList> m_deliveries;
 };
 
 class AlertsWidget : public QWidget {
@@ -89,9 +100,18 @@ public:
 
     /// Deletes the selected rule after asking.
     void deleteSelected();
+    /// Shows the channels' delivery status in the log and enables Channels…; may be null (no profile).
+    void setDeliveryQueue(alerts::DeliveryQueue* queue);
+    QPushButton* channelsButton() const { return m_channels; }
+    /// Reads the delivery jobs again (called on every job change).
+    void refreshDeliveries();
+    /// One delivery's status in words: "Phone: retrying (next attempt at 10:41:05): HTTP 500: ...".
+    static QString deliveryText(const alerts::DeliveryJob& job, const QString& channelName);
 
 Q_SIGNALS:
     void createRequested();
+    /// Channels… was clicked (the main window opens AlertChannelsDialog).
+    void channelsRequested();
     void editRequested(qint64 id);
     void instrumentActivated(const kairos::InstrumentId& id);
 
@@ -109,6 +129,8 @@ private:
     QLabel* m_message;
     QPushButton* m_edit;
     QPushButton* m_delete;
+    QPushButton* m_channels;
+    alerts::DeliveryQueue* m_queue = nullptr;
 };
 
 class AlertToast : public QFrame {

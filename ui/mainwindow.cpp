@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "alertchannelsdialog.h"
 #include "alertdialog.h"
 #include "alertswidget.h"
 #include "apptheme.h"
@@ -418,6 +419,14 @@ void MainWindow::setupAlerts() {
             requestAlert(id);
     });
     connect(m_alertsPanel, &AlertsWidget::editRequested, this, &MainWindow::editAlert);
+    m_alertsPanel->setDeliveryQueue(m_services->deliveryQueue());
+    connect(m_alertsPanel, &AlertsWidget::channelsRequested, this, [this] {
+        if (!m_services->deliveryQueue()) return;
+        auto* dlg = new AlertChannelsDialog(*m_services->deliveryQueue(), this);
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dlg, &AlertChannelsDialog::channelsChanged, m_alertsPanel, &AlertsWidget::refreshDeliveries);
+        dlg->open();
+    });
     connect(m_alertsPanel, &AlertsWidget::instrumentActivated, this, &MainWindow::showInstrument);
     // Alt+A on a chart (TradingView): an alert at the cursor's price, else at the last price.
     auto* altA = new QShortcut(QKeySequence(Qt::ALT | Qt::Key_A), m_charts, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
@@ -449,6 +458,8 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
     auto* dlg = new AlertDialog(id, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    if (auto* q = m_services->deliveryQueue())
+        if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     if (level) dlg->setLevel(*level);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();
@@ -475,6 +486,8 @@ void MainWindow::editAlert(std::int64_t id) {
     auto* dlg = new AlertDialog(r->instrument, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    if (auto* q = m_services->deliveryQueue())
+        if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     dlg->setRule(*r);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();

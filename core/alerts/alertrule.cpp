@@ -71,6 +71,7 @@ Status validate(const AlertRule& rule) {
     }
     if (rule.cooldownMs < 0) return makeError("the cooldown cannot be negative");
     if (rule.note.size() > 1000) return makeError("the message may have at most 1,000 characters");
+    if (rule.messageTemplate.size() > 2000) return makeError("the message template may have at most 2,000 characters");
     return {};
 }
 

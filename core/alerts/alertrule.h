@@ -42,6 +42,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kairos::alerts {
 
@@ -80,6 +81,11 @@ struct AlertRule {
     std::int64_t createdAtMs = 0;  ///< UTC ms (wall clock)
     std::int64_t lastFiredMs = 0;  ///< market time of the last firing; 0 = never
     std::int64_t fireCount = 0;
+    /// Delivery channels (channel.h) each firing is sent to, by ChannelConfig::id; empty = terminal only.
+    std::vector<std::int64_t> channelIds;
+    /// The message the channels send, with placeholders {symbol} {price} {condition} {time} {note}
+    /// {timeframe} (renderTemplate); empty = the firing's own text.
+    std::string messageTemplate;
 
     friend bool operator==(const AlertRule&, const AlertRule&) = default;
 };

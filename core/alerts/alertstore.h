@@ -37,7 +37,8 @@ public:
     /// Deletes a rule (its history stays). Error when there is no such rule.
     Status remove(std::int64_t id);
     /// Records events and the rules they changed (enabled, last firing, count) in one transaction:
-    /// all or nothing.
+    /// all or nothing. A Fired event of a rule in `changed` that has channels also queues one
+    /// delivery job per channel (DeliveryStore), in the same transaction.
     Status record(const std::vector<AlertEvent>& events, const std::vector<AlertRule>& changed);
     /// The newest `limit` events, newest first. Damaged rows are skipped.
     Result<std::vector<AlertEvent>> history(int limit = 500) const;
@@ -45,6 +46,8 @@ public:
     Status clearHistory();
 
 private:
+    Result<std::int64_t> saveRow(const AlertRule& rule);
+
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -2,6 +2,8 @@
 
 #include "session/terminalsession.h"
 
+#include "storage/database.h"
+
 namespace kairos::session {
 
 TerminalServices::TerminalServices(TerminalSession& session, QObject* parent)
@@ -16,6 +18,17 @@ TerminalServices::TerminalServices(TerminalSession& session, QObject* parent)
     m_alerts->attach(*m_hub);
     // Expiry also without prices (a symbol that stopped trading): each rule by its symbol's clock.
     m_alerts->startExpiryClock([router](const InstrumentId& id) { return router->clockOf(id); });
+    if (storage::Database* db = session.database()) {
+        // Firings are stored with their delivery jobs; the queue sends them (and what a previous
+        // run left pending) and is woken by each new firing.
+        m_secrets = std::make_unique<alerts::KeychainSecretStore>("Kairos alerts (" + db->path().toStdString() + ")");
+        m_delivery = new alerts::DeliveryQueue(*db, *m_secrets, this);
+        connect(m_alerts, &AlertService::eventOccurred, m_delivery, [this] { m_delivery->wake(); });
+        if (auto st = m_delivery->start(); !st)
+            QMetaObject::invokeMethod(
+                m_alerts, [a = m_alerts, m = QString::fromStdString(st.message())] { Q_EMIT a->errorOccurred(m); },
+                Qt::QueuedConnection);
+    }
     m_signals = new SignalService(session.database(), session.databaseError(), *m_hub, this);
     connect(m_router, &MarketRouter::warmed, m_signals,
             [this](const InstrumentId& id, const std::vector<Bar>& bars, bool) { m_signals->warm(id, bars); });

@@ -10,7 +10,12 @@
 #include "session/marketrouter.h"
 #include "session/signalservice.h"
 
+#include "alerts/deliveryqueue.h"
+#include "alerts/secretstore.h"
+
 #include <QObject>
+
+#include <memory>
 
 namespace kairos::session {
 
@@ -29,6 +34,9 @@ public:
     MarketRouter& router() const { return *m_router; }
     AlertService& alertService() const { return *m_alerts; }
     SignalService& signalService() const { return *m_signals; }
+    /// Sends firings to the rules' channels (e-mail, Telegram, Discord, webhook); channel secrets in
+    /// the OS keychain. nullptr without a profile database.
+    alerts::DeliveryQueue* deliveryQueue() const { return m_delivery; }
 
 private:
     TerminalSession& m_session;
@@ -36,6 +44,8 @@ private:
     MarketRouter* m_router;
     AlertService* m_alerts;
     SignalService* m_signals;
+    std::unique_ptr<alerts::ISecretStore> m_secrets;
+    alerts::DeliveryQueue* m_delivery = nullptr;
 };
 
 }  // namespace kairos::session
