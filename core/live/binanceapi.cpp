@@ -109,7 +109,7 @@ Result<ExecutionReport> executionFrom(const QJsonObject& e) {
 
 Result<std::vector<AssetBalance>> balancesFrom(const QJsonArray& arr, const char* asset, const char* free, const char* locked) {
     std::vector<AssetBalance> out;
-    for (const QJsonValue& v : arr) {
+    for (const auto& v : arr) {
         const QJsonObject b = v.toObject();
         AssetBalance bal;
         bal.asset = str(b, asset);
@@ -193,7 +193,7 @@ Result<std::vector<SymbolRules>> parseExchangeInfo(std::string_view json) {
     const QJsonDocument doc = parseJson(json, err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) return makeError("exchangeInfo is not a JSON object");
     std::vector<SymbolRules> out;
-    for (const QJsonValue& sv : doc.object().value(QLatin1String("symbols")).toArray()) {
+    for (const auto& sv : doc.object().value(QLatin1String("symbols")).toArray()) {
         const QJsonObject s = sv.toObject();
         SymbolRules r;
         r.symbol = str(s, "symbol");
@@ -201,7 +201,7 @@ Result<std::vector<SymbolRules>> parseExchangeInfo(std::string_view json) {
         r.quoteAsset = str(s, "quoteAsset");
         r.trailingAllowed = s.value(QLatin1String("allowTrailingStop")).toBool();
         if (r.symbol.empty()) return makeError("exchangeInfo: a symbol without a name");
-        for (const QJsonValue& fv : s.value(QLatin1String("filters")).toArray()) {
+        for (const auto& fv : s.value(QLatin1String("filters")).toArray()) {
             const QJsonObject f = fv.toObject();
             const std::string type = str(f, "filterType");
             if (type == "PRICE_FILTER") {
@@ -269,7 +269,7 @@ Result<std::vector<OrderState>> parseOrders(std::string_view json) {
     const QJsonDocument doc = parseJson(json, err);
     if (err.error != QJsonParseError::NoError || !doc.isArray()) return makeError("an order list that is not a JSON array");
     std::vector<OrderState> out;
-    for (const QJsonValue& v : doc.array()) {
+    for (const auto& v : doc.array()) {
         auto o = orderFrom(v.toObject());
         if (!o) return o.error();
         out.push_back(std::move(*o));
@@ -282,7 +282,7 @@ Result<std::vector<AccountTrade>> parseTrades(std::string_view json) {
     const QJsonDocument doc = parseJson(json, err);
     if (err.error != QJsonParseError::NoError || !doc.isArray()) return makeError("a trade list that is not a JSON array");
     std::vector<AccountTrade> out;
-    for (const QJsonValue& v : doc.array()) {
+    for (const auto& v : doc.array()) {
         const QJsonObject o = v.toObject();
         AccountTrade t;
         t.symbol = str(o, "symbol");

@@ -33,12 +33,12 @@ struct BinanceRest::Request {
 namespace {
 
 std::size_t appendBody(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<QByteArray*>(out)->append(data, static_cast<qsizetype>(size * n));
+    static_cast<QByteArray*>(out)->append(data, static_cast<qsizetype>(size) * static_cast<qsizetype>(n));
     return size * n;
 }
 
 std::size_t appendHeader(char* data, std::size_t size, std::size_t n, void* out) {
-    const QByteArray line = QByteArray(data, static_cast<qsizetype>(size * n)).trimmed();
+    const QByteArray line = QByteArray(data, static_cast<qsizetype>(size) * static_cast<qsizetype>(n)).trimmed();
     const auto colon = line.indexOf(':');
     if (colon > 0)
         static_cast<QList<QPair<QByteArray, QByteArray>>*>(out)->append(
@@ -156,7 +156,7 @@ void BinanceRest::send(const std::shared_ptr<Request>& r) {
         reply.outcome = Outcome::RateLimited;
         reply.failure = QStringLiteral("Binance asked Kairos to wait %1 s before sending more requests")
                             .arg((blocked - m_now() + 999) / 1000);
-        return finish(r, std::move(reply));
+        return finish(r, reply);
     }
     if (const std::int64_t wait = holdMs(*r); wait > 0) {
         Q_EMIT rateLimited(wait,
@@ -264,10 +264,10 @@ void BinanceRest::onAnswer(const std::shared_ptr<Request>& r, const Answer& a) {
     else if (out.outcome != Outcome::Done)
         out.failure =
             QStringLiteral("Binance answered HTTP %1 to %2 %3").arg(out.httpStatus).arg(QString::fromLatin1(r->method), r->path);
-    finish(r, std::move(out));
+    finish(r, out);
 }
 
-void BinanceRest::finish(const std::shared_ptr<Request>& r, Reply reply) {
+void BinanceRest::finish(const std::shared_ptr<Request>& r, const Reply& reply) {
     if (r->callback) r->callback(reply);
 }
 

@@ -111,7 +111,7 @@ private:
                               const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs);
     void send(const std::shared_ptr<Request>& r);
     void onAnswer(const std::shared_ptr<Request>& r, const Answer& a);
-    void finish(const std::shared_ptr<Request>& r, Reply reply);
+    void finish(const std::shared_ptr<Request>& r, const Reply& reply);
     std::int64_t holdMs(const Request& r) const;
 
     Options m_options;

@@ -25,8 +25,7 @@ BinanceUserStream::BinanceUserStream(Options options, BinanceCredentials credent
 BinanceUserStream::~BinanceUserStream() = default;
 
 void BinanceUserStream::start() {
-    const QUrl url = m_options.wsApiUrl;
-    m_ws->open([url] { return url; });
+    m_ws->open([this] { return m_options.wsApiUrl; });
 }
 
 void BinanceUserStream::stop() {
