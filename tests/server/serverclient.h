@@ -68,6 +68,10 @@ public:
         };
         server = std::make_unique<kairos::server::HttpServer>(std::move(o));
     }
+    /// The server (and its threads, which log into the members below) goes first.
+    ~TestServer() { server.reset(); }
+    TestServer(const TestServer&) = delete;
+    TestServer& operator=(const TestServer&) = delete;
     /// Starts it; "" or the error.
     std::string start() { return server->start(); }
     std::uint16_t port() const { return server->port(); }

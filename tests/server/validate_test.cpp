@@ -38,7 +38,8 @@ TEST(Fields, TheFirstFailureIsReportedWithItsFieldAndReason) {
 
 TEST(Fields, MissingWrongTypeRangeAndShape) {
     {
-        Fields f(json::object());
+        const json empty = json::object();
+        Fields f(empty);
         (void)f.string("email");
         EXPECT_EQ(code(f), "missing_field");
         EXPECT_EQ(details(f)["field"], "email");

@@ -38,6 +38,8 @@ public:
     /// `body` must be an object; anything else (null for an empty body) is an invalid_body error
     /// on the first read (or at ok()).
     explicit Fields(const nlohmann::json& body);
+    /// The body is read by reference: a temporary would be gone before the first read.
+    explicit Fields(nlohmann::json&&) = delete;
 
     /// A required string field. Returns "" on error.
     std::string string(std::string_view name, StringRule rule = {});
