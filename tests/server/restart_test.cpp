@@ -2,6 +2,8 @@
 // then started again on the same port at once, serves /health again: the dead process's sockets
 // (still bound to the port, FIN_WAIT on the server side) do not keep the port (SO_REUSEADDR).
 // kairosd has no writes yet (GET /health only), so "no accepted write lost" is not testable here.
+#include "serverclient.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -13,22 +15,7 @@
 
 namespace {
 
-/// Starts kairosd with `args` and waits for its "listening on" line; returns the port (0 when it
-/// did not come up, with its stderr in `error`).
-quint16 startKairosd(QProcess& p, const QStringList& args, std::string& error) {
-    p.start(QStringLiteral(KAIROSD_PATH), args);
-    if (!p.waitForStarted()) return 0;
-    QByteArray out;
-    const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    while (!listening.match(QString::fromUtf8(out)).hasMatch() && p.waitForReadyRead(30'000)) out += p.readAllStandardOutput();
-    const auto m = listening.match(QString::fromUtf8(out));
-    if (!m.hasMatch()) {
-        p.waitForFinished(5'000);
-        error = out.toStdString() + p.readAllStandardError().toStdString();
-        return 0;
-    }
-    return static_cast<quint16>(m.captured(1).toUInt());
-}
+using kairos::test::startKairosd;
 
 /// GET /health on a kept-alive connection; the raw response.
 QByteArray health(QTcpSocket& s) {
