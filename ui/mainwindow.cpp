@@ -123,6 +123,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     setupTrading();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
+    setupAccount();
     if (m_session.isLoaded() && !m_charts->restoreLastLayout()) m_charts->reloadAll();
 }
 

@@ -14,6 +14,7 @@
 
 #include <QMainWindow>
 
+#include <memory>
 #include <optional>
 
 class QDockWidget;
@@ -31,6 +32,13 @@ class Account;
 class PaperAccount;
 }  // namespace kairos::trading
 
+namespace kairos::cloud {
+class CloudClient;
+}
+namespace kairos::alerts {
+class ISecretStore;
+}
+
 namespace kairos::ui {
 
 class BacktestWidget;
@@ -39,6 +47,7 @@ class SignalsPanelAdapter;
 class SignalsWidget;
 class AlertsWidget;
 class AlertToast;
+class AccountDialog;
 class ChartWorkspace;
 class OrderTicketDialog;
 class TradingPanel;
@@ -78,6 +87,10 @@ public:
 
     /// The headless services the window is assembled on.
     session::TerminalServices& services() const { return *m_services; }
+    /// The account on the companion server (File › Account…); its token provider serves sync.
+    cloud::CloudClient* cloud() const { return m_cloud; }
+    /// Opens (or raises) the non-modal Account dialog.
+    AccountDialog* showAccountDialog();
     /// Where an instrument's prices come from, and why not when nowhere (session::MarketRouter).
     using Route = session::Route;
     Route routeOf(const InstrumentId& id, QString* why = nullptr) const;
@@ -112,6 +125,9 @@ private:
     /// Alerts: the Alerts dock, delivery (status bar, pop-up, tray, sound), Alt+A on a chart.
     void setupAlerts();
     void editAlert(std::int64_t id);
+    /// The account client, File › Account…, the status bar's account field and the Admin dock
+    /// (mainwindow_account.cpp).
+    void setupAccount();
 
     TerminalSession& m_session;
     session::TerminalServices* m_services = nullptr;
@@ -129,6 +145,9 @@ private:
     AlertCenter* m_alerts = nullptr;
     AlertsWidget* m_alertsPanel = nullptr;
     AlertToast* m_alertToast = nullptr;
+    std::unique_ptr<alerts::ISecretStore> m_cloudSecrets;
+    cloud::CloudClient* m_cloud = nullptr;
+    AccountDialog* m_accountDialog = nullptr;
 };
 
 }  // namespace kairos::ui

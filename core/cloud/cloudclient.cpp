@@ -71,12 +71,13 @@ QString CloudError::describe() const {
     return s;
 }
 
-std::optional<double> ServerHealth::metric(const QString& name) const {
+std::optional<double> ServerHealth::metric(const QString& name, const QString& labels) const {
     std::optional<double> sum;
     for (const QByteArray& line : metrics.split('\n')) {
         if (line.startsWith('#') || !line.startsWith(name.toUtf8())) continue;
         const QByteArray rest = line.mid(name.size());
         if (!rest.startsWith(' ') && !rest.startsWith('{')) continue;  // a longer name with this prefix
+        if (!labels.isEmpty() && !rest.contains(labels.toUtf8())) continue;
         bool ok = false;
         const double v = line.mid(line.lastIndexOf(' ') + 1).toDouble(&ok);
         if (ok) sum = sum.value_or(0) + v;

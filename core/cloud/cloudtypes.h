@@ -92,8 +92,8 @@ struct ServerHealth {
     bool ready = false;
     QString notReadyReason;
     QByteArray metrics;  ///< Prometheus text format
-    /// The value of the first sample of `name` (summed over its labels), or nullopt.
-    std::optional<double> metric(const QString& name) const;
+    /// The sum of the samples of `name` whose labels contain `labels` (e.g. result="ok"; empty: all), or nullopt.
+    std::optional<double> metric(const QString& name, const QString& labels = {}) const;
 };
 
 }  // namespace kairos::cloud
