@@ -6,13 +6,20 @@
 #include "accountdialog.h"
 #include "accountstatuslabel.h"
 #include "admindock.h"
+#include "mainwindow.h"
 #include "qrcodewidget.h"
+#include "terminalsession.h"
 
 #include "../core/cloud/localkairosd.h"
 #include "alerts/secretstore.h"
 #include "cloud/cloudclient.h"
+#include "testdata.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -208,6 +215,36 @@ private slots:
         QVERIFY2(dialog.message().contains(QStringLiteral("unreachable")), qPrintable(dialog.message()));
         QVERIFY(dialog.message().contains(QStringLiteral("127.0.0.1:9")));
         QCOMPARE(client.state(), cloud::CloudState::SignedOut);
+    }
+
+    void theMainWindowHasFileAccountAnAccountFieldAndNoAdminDockWhenSignedOut() {
+        QTemporaryDir profile;
+        ui::TerminalSession::Options o;
+        o.profileDir = profile.path();
+        o.dataDir = QString::fromStdString(test::resourcesData());
+        o.autoStart = false;
+        ui::TerminalSession session(o);
+        session.settings().setValue(QStringLiteral("cloud/serverUrl"), QStringLiteral("http://127.0.0.1:9"));
+        ui::MainWindow w(session);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.cloud());
+        QCOMPARE(w.cloud()->serverUrl(), QUrl(QStringLiteral("http://127.0.0.1:9")));
+        QMenu* file = w.menuBar()->actions().constFirst()->menu();
+        auto* account = w.findChild<QAction*>(QStringLiteral("AccountAction"));
+        QVERIFY(account);
+        QVERIFY(file->actions().contains(account));
+        auto* field = w.findChild<ui::AccountStatusLabel*>(QStringLiteral("AccountStatusLabel"));
+        QVERIFY(field);
+        QCOMPARE(field->text(), QStringLiteral("Signed out"));
+        QDockWidget* admin = w.dock(QStringLiteral("AdminDock"));
+        QVERIFY(admin);
+        QVERIFY(!admin->isVisible());
+        QVERIFY(!admin->toggleViewAction()->isVisible());
+        account->trigger();
+        auto* dialog = w.findChild<ui::AccountDialog*>(QStringLiteral("AccountDialog"));
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
     }
 };
 
