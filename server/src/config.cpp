@@ -165,8 +165,22 @@ const std::vector<Key>& keys() {
          }},
         {"smtp_password_file", "--smtp-password-file", "file holding the SMTP password (mode 600)",
          [](ServerConfig& c, const std::string& v) { return setPath(c.smtpPasswordFile, v); }},
-        {"jwt_key_file", "--jwt-key-file", "file holding the token signing key (mode 600)",
+        {"jwt_key_file", "--jwt-key-file", "file holding the token signing key(s), 'KID SECRET' per line (mode 600)",
          [](ServerConfig& c, const std::string& v) { return setPath(c.jwtKeyFile, v); }},
+        {"smtp_ca_file", "--smtp-ca-file", "extra CA bundle (PEM) to trust for the SMTP server's certificate",
+         [](ServerConfig& c, const std::string& v) { return setPath(c.smtpCaFile, v); }},
+        {"mail_from", "--mail-from", "From of outgoing e-mail (default \"Kairos <no-reply@localhost>\")",
+         [](ServerConfig& c, const std::string& v) -> std::string {
+             if (v.empty() || v.find('@') == std::string::npos) return quoted(v) + " is not an address (Name <user@host>)";
+             c.mailFrom = v;
+             return {};
+         }},
+        {"public_url", "--public-url", "base URL of the links in e-mails, e.g. https://kairos.example (default http://BIND:PORT)",
+         [](ServerConfig& c, const std::string& v) -> std::string {
+             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return quoted(v) + " is not an http(s) URL";
+             c.publicUrl = v.back() == '/' ? v.substr(0, v.size() - 1) : v;
+             return {};
+         }},
     };
     return k;
 }
@@ -241,6 +255,8 @@ std::string validate(ServerConfig& c, const EnvLookup& env) {
         if (!parent.empty() && !fs::is_directory(parent, ec))
             return "database: the folder of " + c.sqlitePath() + " does not exist";
     }
+    if (!c.smtpCaFile.empty())
+        if (std::string err = checkReadableFile("smtp_ca_file", c.smtpCaFile); !err.empty()) return err;
     std::string error;
     if (!c.smtpPasswordFile.empty()) {
         c.smtpPassword = readSecretFile("smtp_password_file", c.smtpPasswordFile, error);
@@ -429,6 +445,9 @@ std::string describeConfig(const ServerConfig& c) {
         << "smtp_user = " << c.smtpUser << "\n"
         << "smtp_password_file = " << c.smtpPasswordFile << "\n"
         << "jwt_key_file = " << c.jwtKeyFile << "\n"
+        << "smtp_ca_file = " << c.smtpCaFile << "\n"
+        << "mail_from = " << c.mailFrom << "\n"
+        << "public_url = " << c.publicUrl << "\n"
         << "# smtp password: " << secret(c.smtpPassword) << "\n"
         << "# jwt key: " << secret(c.jwtKey) << "\n";
     return out.str();
@@ -436,7 +455,10 @@ std::string describeConfig(const ServerConfig& c) {
 
 std::string configHelp() {
     std::ostringstream out;
-    out << "Usage: kairosd [--config FILE] [--check-config] [flags]\n"
+    out << "Usage: kairosd [--config FILE] [--check-config] [flags]          serve\n"
+           "       kairosd [flags] backup FILE      copy the SQLite database (online, while a server runs)\n"
+           "       kairosd [flags] restore FILE     restore a backup into an empty data directory\n"
+           "       kairosd [flags] admin create EMAIL   create an admin (password read from stdin)\n"
            "  --config FILE    read `key = value` lines from FILE (env KAIROSD_CONFIG)\n"
            "  --check-config   print the effective configuration (secrets masked) and exit 0, or 1 if invalid\n"
            "  --version, --help\n"

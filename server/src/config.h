@@ -42,6 +42,9 @@ struct ServerConfig {
     std::string smtpUser;                  ///< `smtp_user`
     std::string smtpPasswordFile;          ///< `smtp_password_file`: file holding the SMTP password (mode 0600)
     std::string jwtKeyFile;                ///< `jwt_key_file`: file holding the token signing key(s) (mode 0600)
+    std::string smtpCaFile;                ///< `smtp_ca_file`: extra CA bundle (PEM) trusted for the SMTP server
+    std::string mailFrom = "Kairos <no-reply@localhost>";  ///< `mail_from`: From of outgoing e-mail
+    std::string publicUrl;                                 ///< `public_url`: base of links in e-mails; "" = http(s)://BIND:PORT
     // --- secrets, never printed or logged; read from the files above or from the environment only
     std::string smtpPassword;  ///< contents of smtp_password_file (trailing newline dropped) or KAIROSD_SMTP_PASSWORD
     std::string jwtKey;        ///< contents of jwt_key_file or KAIROSD_JWT_KEY

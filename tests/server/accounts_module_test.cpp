@@ -17,10 +17,12 @@ TEST(server_accounts_module, StartsFromTheConfigurationAndServesTheRoutes) {
     config.mailDir = (dir / "mail").string();
     kairos::test::TestServer server;
 
-    // without a signing key it refuses, saying what is missing
+    // on PostgreSQL, without a signing key it refuses (instances must share one), saying what is missing
+    config.database = "postgresql://kairos@127.0.0.1:1/none";
     auto none = acc::AccountsModule::start(config, *server.server);
     ASSERT_FALSE(none.ok());
     EXPECT_NE(none.message().find("jwt_key_file"), std::string::npos) << none.message();
+    config.database = "sqlite";
 
     config.jwtKey = "# oldest first\nk1 " + acc::base64UrlEncode(std::string(32, 'K')) + "\n";
     auto module = acc::AccountsModule::start(config, *server.server);

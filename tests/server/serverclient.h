@@ -4,6 +4,7 @@
 // tests in tests/server/ (also the database and account tests).
 
 #include "httpserver.h"
+#include "testdata.h"
 
 // Boost 1.74 asio uses std::exchange without including <utility> (fixed upstream later).
 #include <utility>
@@ -93,14 +94,19 @@ private:
 };
 
 /// Starts the kairosd binary with `args` and waits for its "listening on" line; returns the port
-/// (0 when it did not come up, with its output in `error`).
-inline quint16 startKairosd(QProcess& p, const QStringList& args, std::string& error) {
-    p.start(QStringLiteral(KAIROSD_PATH), args);
+/// (0 when it did not come up, with its output in `error`). Without --data-dir in `args` the
+/// server gets a fresh temporary data directory (its database, signing key and mail folder).
+/// `startup` (optional) receives what it printed up to that line and any more read with it.
+inline quint16 startKairosd(QProcess& p, const QStringList& args, std::string& error, std::string* startup = nullptr) {
+    QStringList all = args;
+    if (!all.contains(QStringLiteral("--data-dir"))) all << QStringLiteral("--data-dir") << QString::fromStdString(tempDir());
+    p.start(QStringLiteral(KAIROSD_PATH), all);
     if (!p.waitForStarted()) return 0;
     QByteArray out;
     const QRegularExpression listening(QStringLiteral("listening on https?://[^:]+:(\\d+)"));
     while (!listening.match(QString::fromUtf8(out)).hasMatch() && p.waitForReadyRead(30'000)) out += p.readAllStandardOutput();
     const auto m = listening.match(QString::fromUtf8(out));
+    if (startup) *startup = out.toStdString();
     if (!m.hasMatch()) {
         p.waitForFinished(5'000);
         error = out.toStdString() + p.readAllStandardError().toStdString();

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """A local SMTP server for the e-mail tests (Debian's python3-aiosmtpd).
 
-smtpserver.py --cert C --key K --user U --password P --out DIR [--implicit-tls] [--fail-rcpt ADDR]
+smtpserver.py --cert C --key K --user U --password P --out DIR [--implicit-tls] [--fail-rcpt ADDR] [--port N]
 
 STARTTLS with the given certificate (or implicit TLS with --implicit-tls), AUTH PLAIN/LOGIN
 required (and only after TLS), a message from a client that did not authenticate is refused.
 Each accepted message is written to DIR/<n>.json: {"mail_from", "rcpt_tos", "data", "tls", "auth_user"}.
 Prints "READY <port>" on stdout once it listens on 127.0.0.1 (a free port) and runs until killed.
---fail-rcpt ADDR answers "550 5.1.1 No such user" for that recipient.
+--fail-rcpt ADDR answers "550 5.1.1 No such user" for that recipient. --port N listens on N (default: a
+free port), so a test can stop the server and start it again where its client expects it.
 """
 import argparse
 import asyncio
@@ -28,6 +29,7 @@ args_parser.add_argument("--password", required=True)
 args_parser.add_argument("--out", required=True)
 args_parser.add_argument("--implicit-tls", action="store_true")
 args_parser.add_argument("--fail-rcpt", default="")
+args_parser.add_argument("--port", type=int, default=0)
 args = args_parser.parse_args()
 
 context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -36,7 +38,8 @@ context.load_cert_chain(args.cert, args.key)
 
 class Handler:
     def __init__(self):
-        self.count = 0
+        # A server restarted on the same --out folder goes on numbering after the messages there.
+        self.count = len([n for n in os.listdir(args.out) if n.endswith(".json")])
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == args.fail_rcpt:
@@ -70,7 +73,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 
 sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(("127.0.0.1", args.port))
 port = sock.getsockname()[1]
 sock.close()
 

@@ -229,7 +229,7 @@ Status AccountService::enqueueVerification(IConnection& c, std::int64_t accountI
     std::string code;
     auto token = issueEmailToken(c, accountId, "verify", m_config.verifyTtlSeconds, "", &code);
     if (!token) return token.error();
-    const std::string link = m_config.publicUrl + "/verify?token=" + *token;
+    const std::string link = publicUrl() + "/verify?token=" + *token;
     OutgoingMail mail{to, "Verify your e-mail address for Kairos",
                       "Welcome to Kairos.\n\nConfirm your e-mail address by opening this link:\n" + link +
                           "\n\nor enter this code in the terminal: " + code +
@@ -761,7 +761,7 @@ Outcome<Done> AccountService::requestPasswordReset(const std::string& email, con
         if (!*a || !(*a)->active) return {};
         auto token = issueEmailToken(c, (*a)->id, "reset", m_config.resetTtlSeconds, "", nullptr);
         if (!token) return token.error();
-        const std::string link = m_config.publicUrl + "/reset-password?token=" + *token;
+        const std::string link = publicUrl() + "/reset-password?token=" + *token;
         OutgoingMail mail{(*a)->email, "Reset your Kairos password",
                           "Open this link to choose a new password:\n" + link +
                               "\n\nThe link expires in one hour. If you did not ask for it, ignore this message.\n",
@@ -884,7 +884,7 @@ Outcome<Done> AccountService::changeEmail(std::int64_t accountId, const std::str
         if (!*taken) {
             auto token = issueEmailToken(c, accountId, "change_email", m_config.verifyTtlSeconds, *norm, nullptr);
             if (!token) return token.error();
-            const std::string link = m_config.publicUrl + "/verify?token=" + *token;
+            const std::string link = publicUrl() + "/verify?token=" + *token;
             OutgoingMail confirm{*norm, "Confirm your new e-mail address for Kairos",
                                  "Open this link to make this the e-mail address of your Kairos account:\n" + link + "\n",
                                  "<p><a href=\"" + link + "\">Confirm your new e-mail address</a></p>"};
@@ -1143,6 +1143,18 @@ Result<std::int64_t> AccountService::purgeExpired() {
     if (!failures) return failures.error();
     return deleted + static_cast<std::int64_t>(failures->size());
 }
+
+void AccountService::setPublicUrl(std::string url) {
+    std::lock_guard lock(m_publicUrlMutex);
+    m_config.publicUrl = std::move(url);
+}
+
+std::string AccountService::publicUrl() const {
+    std::lock_guard lock(m_publicUrlMutex);
+    return m_config.publicUrl;
+}
+
+Result<int> AccountService::deliverMail(const MailSender& sender) { return deliverDueMail(m_db, m_box, sender, nowMs()); }
 
 Result<int> AccountService::deliverMailToDir(const std::string& dir) {
     return deliverDueMailToDir(m_db, m_box, dir, m_config.mailFrom, nowMs());

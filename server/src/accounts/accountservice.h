@@ -18,12 +18,14 @@
 
 #include "accounts/accesstoken.h"
 #include "accounts/crypto.h"
+#include "accounts/mailqueue.h"
 #include "accounts/ratelimiter.h"
 #include "db/database.h"
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -213,8 +215,10 @@ public:
     /// Newest first; `accountId` 0 for all accounts.
     Outcome<std::vector<AuditEvent>> readAudit(std::int64_t adminId, std::int64_t accountId, int limit);
 
-    // --- e-mail delivery (until the SMTP sender exists): writes due mail as .eml files
+    // --- e-mail delivery: due queued mail as .eml files into a directory, or through any sender
     Result<int> deliverMailToDir(const std::string& dir);
+    /// Sends due queued e-mail with `sender` (SMTP or a mail directory); how many were sent.
+    Result<int> deliverMail(const MailSender& sender);
 
     /// Deletes what has served its time, so tables do not grow without bound (run it hourly):
     /// expired e-mail links, expired refresh tokens, sessions ended over 30 days ago, rate buckets
@@ -229,6 +233,11 @@ public:
     const AccountsConfig& config() const { return m_config; }
     const KeySet& keys() const { return m_keys; }
     RateLimiter& rateLimiter() { return m_limiter; }
+
+    /// Changes the base of links in e-mails (kairosd sets it once the port is known). Thread-safe.
+    void setPublicUrl(std::string url);
+    /// The base of links in e-mails.
+    std::string publicUrl() const;
 
 private:
     struct AccountRow;
@@ -248,6 +257,7 @@ private:
     db::Database& m_db;
     KeySet m_keys;
     AccountsConfig m_config;
+    mutable std::mutex m_publicUrlMutex;  ///< guards m_config.publicUrl
     std::function<std::int64_t()> m_nowMs;
     SecretBox m_box;
     RateLimiter m_limiter;

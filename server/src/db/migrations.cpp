@@ -98,6 +98,8 @@ const std::vector<Migration>& migrations() {
                 locked_until_ms BIGINT NOT NULL,
                 updated_ms BIGINT NOT NULL))",
          }},
+        // 2: a message the SMTP server refused for good (5xx: no such recipient) stops being retried.
+        {2, {"ALTER TABLE mail_queue ADD COLUMN failed_ms BIGINT"}},
     };
     return kMigrations;
 }

@@ -4,6 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <map>
+#include <memory>
+#include <string>
 #include <utility>
 
 namespace kairos::server::db {
@@ -13,7 +16,10 @@ namespace {
 class SqliteConnection final : public IConnection {
 public:
     explicit SqliteConnection(sqlite3* db) : m_db(db) {}
-    ~SqliteConnection() override { sqlite3_close_v2(m_db); }
+    ~SqliteConnection() override {
+        for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+        sqlite3_close_v2(m_db);
+    }
     SqliteConnection(const SqliteConnection&) = delete;
     SqliteConnection& operator=(const SqliteConnection&) = delete;
 
@@ -21,10 +27,28 @@ public:
     bool healthy() override { return true; }
 
     Result<Rows> query(std::string_view sql, const std::vector<Param>& params) override {
+        // Prepared statements are kept per connection (the same few queries run on every request);
+        // each use ends with a reset, so a kept statement holds no lock or binding.
         sqlite3_stmt* raw = nullptr;
-        if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-            return makeError(std::string("sqlite: ") + sqlite3_errmsg(m_db));
-        std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+        auto cached = m_statements.find(sql);
+        if (cached != m_statements.end()) {
+            raw = cached->second;
+        } else {
+            if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
+                return makeError(std::string("sqlite: ") + sqlite3_errmsg(m_db));
+            if (m_statements.size() < kMaxStatements) {
+                m_statements.emplace(std::string(sql), raw);
+            } else {
+                m_uncached.reset(raw);
+            }
+        }
+        struct Reset {
+            sqlite3_stmt* s;
+            ~Reset() {
+                sqlite3_reset(s);
+                sqlite3_clear_bindings(s);
+            }
+        } reset{raw};
         for (std::size_t i = 0; i < params.size(); ++i) {
             const int idx = static_cast<int>(i + 1);
             const Param& p = params[i];
@@ -74,7 +98,11 @@ public:
     }
 
 private:
+    static constexpr std::size_t kMaxStatements = 128;
     sqlite3* m_db;
+    std::map<std::string, sqlite3_stmt*, std::less<>> m_statements;
+    /// A statement beyond the cache's size, finalized when the next one replaces it or at close.
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> m_uncached{nullptr, sqlite3_finalize};
 };
 
 }  // namespace

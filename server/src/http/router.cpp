@@ -467,4 +467,21 @@ Outcome Router::handle(const Request& request) const {
     return finish(std::move(r));
 }
 
+std::string formValue(std::string_view encoded, std::string_view name) {
+    std::size_t pos = 0;
+    while (pos <= encoded.size()) {
+        const auto end = std::min(encoded.find('&', pos), encoded.size());
+        const std::string_view item = encoded.substr(pos, end - pos);
+        const auto eq = item.find('=');
+        if (item.substr(0, eq) == name) {
+            std::string raw(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
+            for (char& c : raw)
+                if (c == '+') c = ' ';
+            return percentDecode(raw).value_or("");
+        }
+        pos = end + 1;
+    }
+    return {};
+}
+
 }  // namespace kairos::server::http

@@ -146,4 +146,8 @@ private:
 /// A new random request id (16 hex digits). Any thread.
 std::string newRequestId();
 
+/// The value of `name` in a query string or an application/x-www-form-urlencoded body ('+' is a
+/// space, %XX decoded); "" when absent or malformed.
+std::string formValue(std::string_view encoded, std::string_view name);
+
 }  // namespace kairos::server::http
