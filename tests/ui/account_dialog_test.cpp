@@ -1,7 +1,7 @@
 // The Account dialog against a real kairosd started by the test (its e-mails written as .eml files
 // into a temporary folder): sign up, verify with the link from the e-mail, sign in, turn on
 // two-factor authentication by the QR code's secret, sign in again with a code, and the status
-// bar's account field; then the Admin dock for an account with the admin role. With
+// bar's account field; then the Admin dock for the account made admin by `kairosd admin create`. With
 // KAIROS_TEST_SCREENSHOTS=<folder> it grabs the dialog and the dock to PNGs.
 #include "accountdialog.h"
 #include "accountstatuslabel.h"
@@ -24,14 +24,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
-
-#include <sqlite3.h>
 
 using namespace kairos;
 using kairos::ui::AccountDialog;
@@ -48,19 +47,16 @@ void screenshot(QWidget& w, const QString& name) {
     QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
 }
 
-/// Gives `accountId` the admin role in kairosd's SQLite database (what `kairosd admin create` is for).
-bool makeAdmin(const QString& databasePath, qint64 accountId) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(databasePath.toUtf8().constData(), &db) != SQLITE_OK) {
-        sqlite3_close(db);
-        return false;
-    }
-    sqlite3_busy_timeout(db, 10'000);
-    const QByteArray sql =
-        QStringLiteral("INSERT INTO account_roles (account_id, role) VALUES (%1, 'admin')").arg(accountId).toUtf8();
-    const bool ok = sqlite3_exec(db, sql.constData(), nullptr, nullptr, nullptr) == SQLITE_OK;
-    sqlite3_close(db);
-    return ok;
+/// Gives the existing account `email` the admin role with `kairosd admin create EMAIL` (password on stdin).
+QString makeAdmin(const test::LocalKairosd& server, const QString& email) {
+    QProcess p;
+    p.start(QStringLiteral(KAIROSD_PATH),
+            {QStringLiteral("--data-dir"), server.dataDir(), QStringLiteral("admin"), QStringLiteral("create"), email});
+    if (!p.waitForStarted()) return p.errorString();
+    p.write((kPassword + QLatin1Char('\n')).toUtf8());
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60'000) || p.exitCode() != 0) return QString::fromUtf8(p.readAllStandardError());
+    return {};
 }
 
 }  // namespace
@@ -164,7 +160,8 @@ private slots:
         screenshot(dialog, QStringLiteral("account_dialog_sessions.png"));
 
         // Admin dock: give the account the admin role; the next access token carries it.
-        QVERIFY(makeAdmin(server.dataDir() + QStringLiteral("/kairosd.sqlite"), client.account()->id));
+        const QString promoted = makeAdmin(server, kEmail);
+        QVERIFY2(promoted.isEmpty(), qPrintable(promoted));
         clockOffsetMs += 16 * 60 * 1000;  // the access token has expired: the next call refreshes
         QSignalSpy reloaded(&client, &cloud::CloudClient::accountChanged);
         client.reloadAccount({});
