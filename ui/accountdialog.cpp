@@ -178,7 +178,7 @@ QWidget* AccountDialog::buildSignedOut() {
     connect(verifyButton, &QPushButton::clicked, this, &AccountDialog::verify);
     connect(resendButton, &QPushButton::clicked, this, [this] {
         m_client.resendVerification(
-            m_verifyEmail->text(), guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+            m_verifyEmail->text(), guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
                 if (!r) return showError(r.error());
                 showNotice(
                     tr("If %1 is waiting for verification, a new e-mail is on its way.").arg(m_verifyEmail->text().trimmed()));
@@ -192,7 +192,7 @@ void AccountDialog::signIn() {
     const bool withCode = m_signInTotp->isVisible() && !m_signInTotp->text().trimmed().isEmpty();
     showNotice(tr("Signing in…"));
     m_client.signIn(m_signInEmail->text(), m_signInPassword->text(), withCode ? m_signInTotp->text() : QString(),
-                    guarded<cloud::AccountInfo>(this, [this](cloud::Outcome<cloud::AccountInfo> r) {
+                    guarded<cloud::AccountInfo>(this, [this](const cloud::Outcome<cloud::AccountInfo>& r) {
                         if (!r) {
                             if (r.error().code == QLatin1String("totp_required")) {
                                 m_signInTotpLabel->show();
@@ -214,7 +214,7 @@ void AccountDialog::signIn() {
 void AccountDialog::signUp() {
     const QString email = m_signUpEmail->text().trimmed();
     m_client.registerAccount(email, m_signUpPassword->text(),
-                             guarded<cloud::Done>(this, [this, email](cloud::Outcome<cloud::Done> r) {
+                             guarded<cloud::Done>(this, [this, email](const cloud::Outcome<cloud::Done>& r) {
                                  if (!r) return showError(r.error());
                                  m_signUpPassword->clear();
                                  m_verifyEmail->setText(email);
@@ -228,7 +228,7 @@ void AccountDialog::signUp() {
 
 void AccountDialog::verify() {
     const QString input = m_verifyInput->text().trimmed();
-    auto done = guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+    auto done = guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
         if (!r) return showError(r.error());
         m_verifyInput->clear();
         if (m_signInEmail->text().isEmpty()) m_signInEmail->setText(m_verifyEmail->text().trimmed());
@@ -275,7 +275,7 @@ QWidget* AccountDialog::buildProfileTab() {
     connect(changeEmail, &QPushButton::clicked, this, [this] {
         const QString next = m_newEmail->text().trimmed();
         m_client.changeEmail(m_emailPassword->text(), next,
-                             guarded<cloud::Done>(this, [this, next](cloud::Outcome<cloud::Done> r) {
+                             guarded<cloud::Done>(this, [this, next](const cloud::Outcome<cloud::Done>& r) {
                                  if (!r) return showError(r.error());
                                  m_emailPassword->clear();
                                  showNotice(tr("A verification e-mail went to %1; the change takes effect when you open its "
@@ -298,7 +298,7 @@ QWidget* AccountDialog::buildProfileTab() {
     pf->addRow(QString(), changePw);
     connect(changePw, &QPushButton::clicked, this, [this] {
         m_client.changePassword(m_currentPassword->text(), m_newPassword->text(), m_endOthers->isChecked(),
-                                guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+                                guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
                                     if (!r) return showError(r.error());
                                     m_currentPassword->clear();
                                     m_newPassword->clear();
@@ -309,7 +309,7 @@ QWidget* AccountDialog::buildProfileTab() {
 
     auto* signOut = button(QStringLiteral("SignOutButton"), tr("Sign out"));
     connect(signOut, &QPushButton::clicked, this, [this] {
-        m_client.signOut(guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+        m_client.signOut(guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
             if (!r) return showNotice(tr("Signed out here; the server could not be told (%1).").arg(r.error().describe()));
             showNotice(tr("Signed out."));
         }));
@@ -368,7 +368,7 @@ QWidget* AccountDialog::buildTwoFactorTab() {
     v->addStretch();
 
     connect(m_enrolButton, &QPushButton::clicked, this, [this] {
-        m_client.beginTotp(guarded<cloud::TotpEnrolment>(this, [this](cloud::Outcome<cloud::TotpEnrolment> r) {
+        m_client.beginTotp(guarded<cloud::TotpEnrolment>(this, [this](const cloud::Outcome<cloud::TotpEnrolment>& r) {
             if (!r) return showError(r.error());
             m_qr->setText(r->otpauthUri);
             m_totpSecret->setText(r->secretBase32);
@@ -380,7 +380,7 @@ QWidget* AccountDialog::buildTwoFactorTab() {
         }));
     });
     connect(confirm, &QPushButton::clicked, this, [this] {
-        m_client.confirmTotp(m_confirmCode->text(), guarded<QStringList>(this, [this](cloud::Outcome<QStringList> r) {
+        m_client.confirmTotp(m_confirmCode->text(), guarded<QStringList>(this, [this](const cloud::Outcome<QStringList>& r) {
                                  if (!r) return showError(r.error());
                                  resetTwoFactor();
                                  // Shown once: the server keeps only their hashes.
@@ -393,7 +393,7 @@ QWidget* AccountDialog::buildTwoFactorTab() {
     });
     connect(disable, &QPushButton::clicked, this, [this] {
         m_client.disableTotp(m_disablePassword->text(), m_disableCode->text(),
-                             guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+                             guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
                                  if (!r) return showError(r.error());
                                  m_disablePassword->clear();
                                  m_disableCode->clear();
@@ -440,17 +440,18 @@ QWidget* AccountDialog::buildSessionsTab() {
         const qint64 id = m_sessions->item(r, 0)->data(Qt::UserRole).toLongLong();
         const bool current = m_sessions->item(r, 0)->data(Qt::UserRole + 1).toBool();
         if (current) {
-            m_client.signOut(guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done>) { showNotice(tr("Signed out.")); }));
+            m_client.signOut(
+                guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>&) { showNotice(tr("Signed out.")); }));
             return;
         }
-        m_client.revokeSession(id, guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> res) {
+        m_client.revokeSession(id, guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& res) {
                                    if (!res) return showError(res.error());
                                    showNotice(tr("The session is signed out."));
                                    loadSessions();
                                }));
     });
     connect(revokeOthers, &QPushButton::clicked, this, [this] {
-        m_client.revokeOtherSessions(guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> res) {
+        m_client.revokeOtherSessions(guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& res) {
             if (!res) return showError(res.error());
             showNotice(tr("All other sessions are signed out."));
             loadSessions();
@@ -461,7 +462,7 @@ QWidget* AccountDialog::buildSessionsTab() {
 
 void AccountDialog::loadSessions() {
     m_client.listSessions(
-        guarded<std::vector<cloud::SessionInfo>>(this, [this](cloud::Outcome<std::vector<cloud::SessionInfo>> r) {
+        guarded<std::vector<cloud::SessionInfo>>(this, [this](const cloud::Outcome<std::vector<cloud::SessionInfo>>& r) {
             if (!r) return showError(r.error());
             m_sessions->setRowCount(static_cast<int>(r->size()));
             for (int i = 0; i < static_cast<int>(r->size()); ++i) {
@@ -497,7 +498,7 @@ QWidget* AccountDialog::buildDeleteTab() {
     connect(m_deleteConfirm, &QCheckBox::toggled, this, armed);
     connect(m_deletePassword, &QLineEdit::textChanged, this, armed);
     connect(m_deleteButton, &QPushButton::clicked, this, [this] {
-        m_client.deleteAccount(m_deletePassword->text(), guarded<cloud::Done>(this, [this](cloud::Outcome<cloud::Done> r) {
+        m_client.deleteAccount(m_deletePassword->text(), guarded<cloud::Done>(this, [this](const cloud::Outcome<cloud::Done>& r) {
                                    if (!r) return showError(r.error());
                                    m_deletePassword->clear();
                                    m_deleteConfirm->setChecked(false);

@@ -101,7 +101,7 @@ AdminWidget::AdminWidget(cloud::CloudClient& client, QWidget* parent)
         const int row = m_accounts->currentRow();
         if (row < 0) return m_message->setText(tr("Select an account first."));
         const qint64 id = m_accounts->item(row, 0)->text().toLongLong();
-        m_client.adminEndSessions(id, guarded<cloud::Done>(this, [this, id](cloud::Outcome<cloud::Done> r) {
+        m_client.adminEndSessions(id, guarded<cloud::Done>(this, [this, id](const cloud::Outcome<cloud::Done>& r) {
                                       if (!r) return showError(r.error());
                                       m_message->setText(tr("Account %1's sessions are ended.").arg(id));
                                       loadAudit();
@@ -126,7 +126,7 @@ void AdminWidget::showError(const cloud::CloudError& error) { m_message->setText
 void AdminWidget::loadAccounts() {
     m_client.adminListAccounts(
         m_search->text().trimmed(), 200, 0,
-        guarded<std::vector<cloud::AccountInfo>>(this, [this](cloud::Outcome<std::vector<cloud::AccountInfo>> r) {
+        guarded<std::vector<cloud::AccountInfo>>(this, [this](const cloud::Outcome<std::vector<cloud::AccountInfo>>& r) {
             if (!r) return showError(r.error());
             m_accounts->setRowCount(static_cast<int>(r->size()));
             int row = 0;
@@ -146,24 +146,23 @@ void AdminWidget::loadAccounts() {
 }
 
 void AdminWidget::loadAudit() {
-    m_client.adminAudit(0, 100,
-                        guarded<std::vector<cloud::AuditEvent>>(this, [this](cloud::Outcome<std::vector<cloud::AuditEvent>> r) {
-                            if (!r) return showError(r.error());
-                            m_audit->setRowCount(static_cast<int>(r->size()));
-                            int row = 0;
-                            for (const cloud::AuditEvent& e : *r) {
-                                const QStringList cells{formatMs(e.atMs), e.accountId ? QString::number(*e.accountId) : QString(),
-                                                        e.kind, e.ip, e.detail};
-                                for (int c = 0; c < static_cast<int>(cells.size()); ++c)
-                                    m_audit->setItem(row, c, new QTableWidgetItem(cells[c]));
-                                ++row;
-                            }
-                            m_audit->resizeColumnsToContents();
-                        }));
+    m_client.adminAudit(
+        0, 100, guarded<std::vector<cloud::AuditEvent>>(this, [this](const cloud::Outcome<std::vector<cloud::AuditEvent>>& r) {
+            if (!r) return showError(r.error());
+            m_audit->setRowCount(static_cast<int>(r->size()));
+            int row = 0;
+            for (const cloud::AuditEvent& e : *r) {
+                const QStringList cells{formatMs(e.atMs), e.accountId ? QString::number(*e.accountId) : QString(), e.kind, e.ip,
+                                        e.detail};
+                for (int c = 0; c < static_cast<int>(cells.size()); ++c) m_audit->setItem(row, c, new QTableWidgetItem(cells[c]));
+                ++row;
+            }
+            m_audit->resizeColumnsToContents();
+        }));
 }
 
 void AdminWidget::loadHealth() {
-    m_client.serverHealth(guarded<cloud::ServerHealth>(this, [this](cloud::Outcome<cloud::ServerHealth> r) {
+    m_client.serverHealth(guarded<cloud::ServerHealth>(this, [this](const cloud::Outcome<cloud::ServerHealth>& r) {
         if (!r) {
             m_health->setText(tr("Server: unreachable\n%1").arg(r.error().describe()));
             return;
@@ -188,7 +187,7 @@ void AdminWidget::setActiveOfSelected(bool active) {
     const int row = m_accounts->currentRow();
     if (row < 0) return m_message->setText(tr("Select an account first."));
     const qint64 id = m_accounts->item(row, 0)->text().toLongLong();
-    m_client.adminSetActive(id, active, guarded<cloud::Done>(this, [this, id, active](cloud::Outcome<cloud::Done> r) {
+    m_client.adminSetActive(id, active, guarded<cloud::Done>(this, [this, id, active](const cloud::Outcome<cloud::Done>& r) {
                                 if (!r) return showError(r.error());
                                 m_message->setText(active ? tr("Account %1 is active again.").arg(id)
                                                           : tr("Account %1 is deactivated; its sessions are ended.").arg(id));

@@ -21,7 +21,9 @@ public:
     /// Modules per side (0 when empty).
     int modules() const { return m_size; }
     /// True when module (x, y) is dark.
-    bool isDark(int x, int y) const { return m_modules[static_cast<std::size_t>(y * m_size + x)]; }
+    bool isDark(int x, int y) const {
+        return m_modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(m_size) + static_cast<std::size_t>(x)];
+    }
     /// The code as an image, `scale` pixels per module, with a 4-module quiet zone.
     QImage toImage(int scale) const;
     QSize sizeHint() const override;

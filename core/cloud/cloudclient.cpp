@@ -149,13 +149,13 @@ void CloudClient::sendJson(const QByteArray& verb, const QString& path, const QJ
 
 void CloudClient::authed(const QByteArray& verb, const QString& path, const QJsonObject* body, RawCallback done, bool retried) {
     const QByteArray payload = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact) : QByteArray();
-    accessToken([this, verb, path, payload, done = std::move(done), retried](Outcome<QString> token) mutable {
+    accessToken([this, verb, path, payload, done = std::move(done), retried](const Outcome<QString>& token) mutable {
         if (!token) {
             done(token.error());
             return;
         }
         send(verb, path, payload, *token,
-             [this, verb, path, payload, done = std::move(done), retried, used = *token](Outcome<Raw> r) mutable {
+             [this, verb, path, payload, done = std::move(done), retried, used = *token](const Outcome<Raw>& r) mutable {
                  if (!r && r.error().httpStatus == 401 && !retried) {
                      // The access token was refused (expired early, keys rotated): renew it once and resend.
                      if (m_accessToken == used) m_accessToken.clear();
@@ -163,13 +163,13 @@ void CloudClient::authed(const QByteArray& verb, const QString& path, const QJso
                      authed(verb, path, payload.isEmpty() ? nullptr : &again, std::move(done), true);
                      return;
                  }
-                 done(std::move(r));
+                 done(r);
              });
     });
 }
 
 void CloudClient::doneOnly(const QByteArray& verb, const QString& path, const QJsonObject* body, bool auth, Callback<Done> done) {
-    auto finish = [done = std::move(done)](Outcome<Raw> r) {
+    auto finish = [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<Done>(done, r.error());
         call<Done>(done, Done{});
     };
@@ -211,7 +211,7 @@ void CloudClient::refreshTokens(TokenCallback done) {
             return;
         }
         const QJsonObject body{{QStringLiteral("refresh_token"), refreshToken}};
-        sendJson("POST", QStringLiteral("/api/v1/auth/refresh"), &body, [this](Outcome<Raw> r) {
+        sendJson("POST", QStringLiteral("/api/v1/auth/refresh"), &body, [this](const Outcome<Raw>& r) {
             if (!r) {
                 if (r.error().isUnreachable()) {
                     setState(CloudState::Unreachable);
@@ -257,14 +257,14 @@ void CloudClient::applyTokens(const QJsonObject& pair) {
     m_accessExpiresMs = now() + pair.value(QLatin1String("expires_in")).toInteger() * 1000;
     m_refreshToken = pair.value(QLatin1String("refresh_token")).toString();
     // A failed keychain write leaves the session usable until the terminal quits.
-    m_secrets.write(secretKey().toStdString(), m_refreshToken.toStdString(), [](Status) {});
+    m_secrets.write(secretKey().toStdString(), m_refreshToken.toStdString(), [](const Status&) {});
 }
 
 void CloudClient::forgetSession(bool removeStored) {
     m_accessToken.clear();
     m_accessExpiresMs = 0;
     m_refreshToken.clear();
-    if (removeStored) m_secrets.remove(secretKey().toStdString(), [](Status) {});
+    if (removeStored) m_secrets.remove(secretKey().toStdString(), [](const Status&) {});
     const bool hadAccount = m_account.has_value();
     m_account.reset();
     setState(CloudState::SignedOut);
@@ -272,7 +272,7 @@ void CloudClient::forgetSession(bool removeStored) {
 }
 
 void CloudClient::loadAccount(Callback<AccountInfo> done) {
-    authed("GET", QStringLiteral("/api/v1/me"), nullptr, [this, done = std::move(done)](Outcome<Raw> r) {
+    authed("GET", QStringLiteral("/api/v1/me"), nullptr, [this, done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) {
             if (r.error().isUnreachable() && !m_refreshToken.isEmpty()) setState(CloudState::Unreachable);
             return call<AccountInfo>(done, r.error());
@@ -288,7 +288,7 @@ void CloudClient::loadAccount(Callback<AccountInfo> done) {
 
 void CloudClient::restoreSession(Callback<AccountInfo> done) {
     setState(CloudState::Restoring);
-    refreshTokens([this, done = std::move(done)](Outcome<QString> token) {
+    refreshTokens([this, done = std::move(done)](const Outcome<QString>& token) {
         if (!token) {
             if (!token.error().isUnreachable()) setState(CloudState::SignedOut);
             return call<AccountInfo>(done, token.error());
@@ -300,7 +300,7 @@ void CloudClient::restoreSession(Callback<AccountInfo> done) {
 void CloudClient::signIn(const QString& email, const QString& password, const QString& totp, Callback<AccountInfo> done) {
     QJsonObject body{{QStringLiteral("email"), email.trimmed()}, {QStringLiteral("password"), password}};
     if (!totp.trimmed().isEmpty()) body.insert(QStringLiteral("totp"), totp.trimmed());
-    sendJson("POST", QStringLiteral("/api/v1/auth/login"), &body, [this, done = std::move(done)](Outcome<Raw> r) {
+    sendJson("POST", QStringLiteral("/api/v1/auth/login"), &body, [this, done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<AccountInfo>(done, r.error());
         applyTokens(objectOf(r->body));
         loadAccount(done);
@@ -312,7 +312,7 @@ void CloudClient::signOut(Callback<Done> done) {
     forgetSession(true);
     if (refreshToken.isEmpty()) return call<Done>(done, Done{});
     const QJsonObject body{{QStringLiteral("refresh_token"), refreshToken}};
-    sendJson("POST", QStringLiteral("/api/v1/auth/logout"), &body, [done = std::move(done)](Outcome<Raw> r) {
+    sendJson("POST", QStringLiteral("/api/v1/auth/logout"), &body, [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<Done>(done, r.error());
         call<Done>(done, Done{});
     });
@@ -353,14 +353,14 @@ void CloudClient::resetPassword(const QString& token, const QString& newPassword
 
 void CloudClient::serverHealth(Callback<ServerHealth> done) {
     auto health = std::make_shared<ServerHealth>();
-    sendJson("GET", QStringLiteral("/health"), nullptr, [this, health, done = std::move(done)](Outcome<Raw> live) {
+    sendJson("GET", QStringLiteral("/health"), nullptr, [this, health, done = std::move(done)](const Outcome<Raw>& live) {
         if (!live) return call<ServerHealth>(done, live.error());
         health->live = true;
         health->version = objectOf(live->body).value(QLatin1String("version")).toString();
-        sendJson("GET", QStringLiteral("/ready"), nullptr, [this, health, done](Outcome<Raw> ready) {
+        sendJson("GET", QStringLiteral("/ready"), nullptr, [this, health, done](const Outcome<Raw>& ready) {
             health->ready = ready.ok();
             if (!ready) health->notReadyReason = ready.error().message;
-            sendJson("GET", QStringLiteral("/metrics"), nullptr, [health, done](Outcome<Raw> metrics) {
+            sendJson("GET", QStringLiteral("/metrics"), nullptr, [health, done](const Outcome<Raw>& metrics) {
                 if (metrics) health->metrics = metrics->body;
                 call<ServerHealth>(done, *health);
             });
@@ -373,7 +373,7 @@ void CloudClient::serverHealth(Callback<ServerHealth> done) {
 void CloudClient::reloadAccount(Callback<AccountInfo> done) { loadAccount(std::move(done)); }
 
 void CloudClient::exportData(Callback<QByteArray> done) {
-    authed("GET", QStringLiteral("/api/v1/me/export"), nullptr, [done = std::move(done)](Outcome<Raw> r) {
+    authed("GET", QStringLiteral("/api/v1/me/export"), nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<QByteArray>(done, r.error());
         call<QByteArray>(done, r->body);
     });
@@ -381,7 +381,7 @@ void CloudClient::exportData(Callback<QByteArray> done) {
 
 void CloudClient::deleteAccount(const QString& password, Callback<Done> done) {
     const QJsonObject body{{QStringLiteral("password"), password}};
-    authed("DELETE", QStringLiteral("/api/v1/me"), &body, [this, done = std::move(done)](Outcome<Raw> r) {
+    authed("DELETE", QStringLiteral("/api/v1/me"), &body, [this, done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<Done>(done, r.error());
         forgetSession(true);
         call<Done>(done, Done{});
@@ -401,7 +401,7 @@ void CloudClient::changeEmail(const QString& password, const QString& newEmail, 
 }
 
 void CloudClient::listSessions(Callback<std::vector<SessionInfo>> done) {
-    authed("GET", QStringLiteral("/api/v1/me/sessions"), nullptr, [done = std::move(done)](Outcome<Raw> r) {
+    authed("GET", QStringLiteral("/api/v1/me/sessions"), nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<std::vector<SessionInfo>>(done, r.error());
         std::vector<SessionInfo> out;
         for (const auto& v : objectOf(r->body).value(QLatin1String("sessions")).toArray()) {
@@ -423,7 +423,7 @@ void CloudClient::revokeOtherSessions(Callback<Done> done) {
 }
 
 void CloudClient::beginTotp(Callback<TotpEnrolment> done) {
-    authed("POST", QStringLiteral("/api/v1/me/2fa/totp"), nullptr, [done = std::move(done)](Outcome<Raw> r) {
+    authed("POST", QStringLiteral("/api/v1/me/2fa/totp"), nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<TotpEnrolment>(done, r.error());
         const QJsonObject o = objectOf(r->body);
         call<TotpEnrolment>(
@@ -433,7 +433,7 @@ void CloudClient::beginTotp(Callback<TotpEnrolment> done) {
 
 void CloudClient::confirmTotp(const QString& code, Callback<QStringList> done) {
     const QJsonObject body{{QStringLiteral("code"), code.trimmed()}};
-    authed("POST", QStringLiteral("/api/v1/me/2fa/totp/confirm"), &body, [this, done = std::move(done)](Outcome<Raw> r) {
+    authed("POST", QStringLiteral("/api/v1/me/2fa/totp/confirm"), &body, [this, done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<QStringList>(done, r.error());
         QStringList codes;
         for (const auto& c : objectOf(r->body).value(QLatin1String("recovery_codes")).toArray()) codes << c.toString();
@@ -447,7 +447,7 @@ void CloudClient::confirmTotp(const QString& code, Callback<QStringList> done) {
 
 void CloudClient::disableTotp(const QString& password, const QString& code, Callback<Done> done) {
     const QJsonObject body{{QStringLiteral("password"), password}, {QStringLiteral("code"), code.trimmed()}};
-    authed("POST", QStringLiteral("/api/v1/me/2fa/totp/disable"), &body, [this, done = std::move(done)](Outcome<Raw> r) {
+    authed("POST", QStringLiteral("/api/v1/me/2fa/totp/disable"), &body, [this, done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<Done>(done, r.error());
         if (m_account) {
             m_account->twoFactor = false;
@@ -465,7 +465,7 @@ void CloudClient::adminListAccounts(const QString& query, int limit, int offset,
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     q.addQueryItem(QStringLiteral("offset"), QString::number(offset));
     authed("GET", QStringLiteral("/api/v1/admin/accounts?") + q.toString(QUrl::FullyEncoded), nullptr,
-           [done = std::move(done)](Outcome<Raw> r) {
+           [done = std::move(done)](const Outcome<Raw>& r) {
                if (!r) return call<std::vector<AccountInfo>>(done, r.error());
                std::vector<AccountInfo> out;
                for (const auto& v : objectOf(r->body).value(QLatin1String("accounts")).toArray())
@@ -489,7 +489,7 @@ void CloudClient::adminEndSessions(qint64 accountId, Callback<Done> done) {
 void CloudClient::adminAudit(qint64 accountId, int limit, Callback<std::vector<AuditEvent>> done) {
     QString path = QStringLiteral("/api/v1/admin/audit?limit=%1").arg(limit);
     if (accountId > 0) path += QStringLiteral("&account=%1").arg(accountId);
-    authed("GET", path, nullptr, [done = std::move(done)](Outcome<Raw> r) {
+    authed("GET", path, nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
         if (!r) return call<std::vector<AuditEvent>>(done, r.error());
         std::vector<AuditEvent> out;
         for (const auto& v : objectOf(r->body).value(QLatin1String("events")).toArray()) {

@@ -183,7 +183,7 @@ private slots:
         cloud::CloudClient other(server.url(), keychain);
         bool registeredOk = false;
         other.registerAccount(QStringLiteral("second@example.org"), kPassword,
-                              [&](cloud::Outcome<cloud::Done> r) { registeredOk = r.ok(); });
+                              [&](const cloud::Outcome<cloud::Done>& r) { registeredOk = r.ok(); });
         QTRY_VERIFY_WITH_TIMEOUT(registeredOk, 30'000);
         admin.findChild<QLineEdit*>(QStringLiteral("AdminSearch"))->setText(QStringLiteral("second"));
         loaded.clear();

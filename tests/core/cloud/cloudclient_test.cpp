@@ -116,7 +116,7 @@ TEST_F(CloudClientTest, SignUpVerifySignInRefreshRotatesAndAReusedRefreshTokenEn
     // WHEN another client presents the already-rotated token
     CountingSecretStore otherKeychain;
     CloudClient stale(server.url(), otherKeychain);
-    otherKeychain.write(stale.secretKey().toStdString(), first, [](Status) {});
+    otherKeychain.write(stale.secretKey().toStdString(), first, [](const Status&) {});
     auto reused = await<AccountInfo>([&](auto cb) { stale.restoreSession(cb); });
     // THEN it is refused, and the whole token family is revoked: the first client's next refresh fails too
     ASSERT_FALSE(reused.ok());
@@ -149,7 +149,7 @@ TEST_F(CloudClientTest, SignOutEndsTheSessionOnTheServerAndForgetsTheStoredToken
     // The refresh token of the ended session no longer works anywhere.
     CountingSecretStore otherKeychain;
     CloudClient other(server.url(), otherKeychain);
-    otherKeychain.write(other.secretKey().toStdString(), token, [](Status) {});
+    otherKeychain.write(other.secretKey().toStdString(), token, [](const Status&) {});
     auto restored = await<AccountInfo>([&](auto cb) { other.restoreSession(cb); });
     ASSERT_FALSE(restored.ok());
     EXPECT_EQ(restored.error().httpStatus, 401);
@@ -347,7 +347,7 @@ TEST(CloudClientOffline, WithoutAServerCallsFailAsUnreachableAndAStoredSessionIs
     ASSERT_FALSE(none.ok());
     EXPECT_EQ(client.state(), CloudState::SignedOut);  // nothing stored: simply signed out
 
-    keychain.write(client.secretKey().toStdString(), "a-stored-refresh-token", [](Status) {});
+    keychain.write(client.secretKey().toStdString(), "a-stored-refresh-token", [](const Status&) {});
     auto stored = await<AccountInfo>([&](auto cb) { client.restoreSession(cb); });
     ASSERT_FALSE(stored.ok());
     EXPECT_TRUE(stored.error().isUnreachable());
