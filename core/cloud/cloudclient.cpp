@@ -460,18 +460,15 @@ void CloudClient::disableTotp(const QString& password, const QString& code, Call
 // --- admin
 
 void CloudClient::adminListAccounts(const QString& query, int limit, int offset, Callback<std::vector<AccountInfo>> done) {
-    QUrlQuery q;
-    if (!query.isEmpty()) q.addQueryItem(QStringLiteral("q"), QString::fromLatin1(QUrl::toPercentEncoding(query)));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    q.addQueryItem(QStringLiteral("offset"), QString::number(offset));
-    authed("GET", QStringLiteral("/api/v1/admin/accounts?") + q.toString(QUrl::FullyEncoded), nullptr,
-           [done = std::move(done)](const Outcome<Raw>& r) {
-               if (!r) return call<std::vector<AccountInfo>>(done, r.error());
-               std::vector<AccountInfo> out;
-               for (const auto& v : objectOf(r->body).value(QLatin1String("accounts")).toArray())
-                   out.push_back(accountOf(v.toObject()));
-               call<std::vector<AccountInfo>>(done, std::move(out));
-           });
+    // Percent-encoded by hand: QUrlQuery leaves '+' alone, which the server reads as a space.
+    QString path = QStringLiteral("/api/v1/admin/accounts?limit=%1&offset=%2").arg(limit).arg(offset);
+    if (!query.isEmpty()) path += QStringLiteral("&q=") + QString::fromLatin1(QUrl::toPercentEncoding(query));
+    authed("GET", path, nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
+        if (!r) return call<std::vector<AccountInfo>>(done, r.error());
+        std::vector<AccountInfo> out;
+        for (const auto& v : objectOf(r->body).value(QLatin1String("accounts")).toArray()) out.push_back(accountOf(v.toObject()));
+        call<std::vector<AccountInfo>>(done, std::move(out));
+    });
 }
 
 void CloudClient::adminSetActive(qint64 accountId, bool active, Callback<Done> done) {
