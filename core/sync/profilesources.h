@@ -9,8 +9,9 @@
 // | `drawings`     | "VENUE:SYMBOL"            | {"drawings": [{"kind", "anchors": [[timeMs, price]…], "colour", "width", "text"}]} |
 // | `preference`   | the kairos.ini key        | {"value": text}; only the keys in kSyncedPreferences            |
 //
-// A rename is a deletion and a creation. Alert rules and indicator templates are not synced yet
-// (see docs/ARCHITECTURE.md). All sources run on the thread that owns the stores.
+// A rename is a deletion and a creation. Alert rules are alertrulesource.h's kind `alert_rule`.
+// Indicator templates have no store in the profile yet, so there is no kind for them. All sources
+// run on the thread that owns the stores.
 
 #include "sync/syncsource.h"
 

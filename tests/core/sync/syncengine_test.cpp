@@ -4,8 +4,11 @@
 // a tombstone, preferences sync and nothing else of kairos.ini does. No sleeps: each round is
 // awaited through the engine's finished signal.
 
+#include "sync/alertrulesource.h"
 #include "sync/profilesources.h"
 #include "sync/syncengine.h"
+
+#include "alerts/alertstore.h"
 
 #include "accounts/accountservice.h"
 #include "db/database.h"
@@ -97,12 +100,17 @@ public:
         m_watchlistSource = std::make_unique<sync::WatchlistSource>(*watchlists);
         m_layoutSource = std::make_unique<sync::ChartLayoutSource>(*layouts);
         m_prefSource = std::make_unique<sync::PreferenceSource>(settings);
+        alerts = std::make_unique<alerts::AlertStore>(*m_db);
+        auto alertSource = sync::AlertRuleSource::create(*m_db, *alerts);
+        if (!alertSource) throw std::runtime_error(alertSource.message());
+        m_alertSource = std::move(*alertSource);
         auto engine = sync::SyncEngine::create(*m_db, m_client, [&clock] { return clock.load(); });
         if (!engine) throw std::runtime_error(engine.message());
         this->engine = std::move(*engine);
         this->engine->addSource(m_watchlistSource.get());
         this->engine->addSource(m_layoutSource.get());
         this->engine->addSource(m_prefSource.get());
+        this->engine->addSource(m_alertSource.get());
     }
     /// Points the client at a port nobody listens on (offline) or back at the server.
     void setServer(const QUrl& url) { m_client.setServerUrl(url); }
@@ -138,6 +146,7 @@ public:
     QSettings settings;
     std::unique_ptr<storage::WatchlistStore> watchlists;
     std::unique_ptr<storage::LayoutStore> layouts;
+    std::unique_ptr<alerts::AlertStore> alerts;
     std::unique_ptr<sync::SyncEngine> engine;
 
 private:
@@ -146,6 +155,7 @@ private:
     std::unique_ptr<sync::WatchlistSource> m_watchlistSource;
     std::unique_ptr<sync::ChartLayoutSource> m_layoutSource;
     std::unique_ptr<sync::PreferenceSource> m_prefSource;
+    std::unique_ptr<sync::AlertRuleSource> m_alertSource;
 };
 
 storage::WatchlistItem item(const std::string& text, bool favourite = false) {
@@ -268,6 +278,55 @@ TEST_F(SyncEngineTest, ASecondTerminalJoiningTakesTheAccountsCopyOfAListBothHave
     ASSERT_EQ(m_a->sync(), "");
     EXPECT_EQ(m_b->listItems("Main"), std::vector<storage::WatchlistItem>{item("BINANCE:BTCUSDT")});
     EXPECT_TRUE(m_a->hasList("Only on B"));
+}
+
+TEST_F(SyncEngineTest, AlertRulesSyncWithoutTheirChannelsOrFiringState) {
+    // GIVEN an alert on A that sends to a local channel and has fired twice
+    alerts::AlertRule rule;
+    rule.instrument = InstrumentId::parse("BINANCE:BTCUSDT").value();
+    rule.condition = alerts::Condition::CrossesAbove;
+    rule.level = Price::parse("105000.50").value();
+    rule.trigger = alerts::Trigger::EveryTime;
+    rule.note = "breakout";
+    rule.createdAtMs = 1'765'000'050'000;
+    rule.channelIds = {3};
+    rule.fireCount = 2;
+    const auto localId = m_a->alerts->save(rule);
+    ASSERT_TRUE(localId.ok()) << localId.message();
+
+    // WHEN both sync
+    ASSERT_EQ(m_a->sync(), "");
+    ASSERT_EQ(m_b->sync(), "");
+
+    // THEN B has the rule's definition, without A's channels or firing count
+    auto onB = m_b->alerts->load();
+    ASSERT_TRUE(onB.ok());
+    ASSERT_EQ(onB->rules.size(), 1u);
+    const alerts::AlertRule& got = onB->rules[0];
+    EXPECT_EQ(got.instrument.toString(), "BINANCE:BTCUSDT");
+    EXPECT_EQ(got.level.toString(), "105000.50");
+    EXPECT_EQ(got.trigger, alerts::Trigger::EveryTime);
+    EXPECT_EQ(got.note, "breakout");
+    EXPECT_TRUE(got.channelIds.empty());
+    EXPECT_EQ(got.fireCount, 0);
+
+    // AND B raising the level reaches A, which keeps its channel; B deleting it removes it on A
+    alerts::AlertRule raised = got;
+    raised.level = Price::parse("110000.00").value();
+    ASSERT_TRUE(m_b->alerts->save(raised).ok());
+    m_clockB += 60'000;
+    ASSERT_EQ(m_b->sync(), "");
+    ASSERT_EQ(m_a->sync(), "");
+    auto onA = m_a->alerts->load();
+    ASSERT_TRUE(onA.ok());
+    ASSERT_EQ(onA->rules.size(), 1u);
+    EXPECT_EQ(onA->rules[0].level.toString(), "110000.00");
+    EXPECT_EQ(onA->rules[0].channelIds, std::vector<std::int64_t>{3});
+    ASSERT_TRUE(m_b->alerts->remove(got.id).ok());
+    m_clockB += 60'000;
+    ASSERT_EQ(m_b->sync(), "");
+    ASSERT_EQ(m_a->sync(), "");
+    EXPECT_TRUE(m_a->alerts->load()->rules.empty());
 }
 
 TEST_F(SyncEngineTest, SignedOutOrUnreachableRoundsFailClearlyAndKeepTheEdits) {
