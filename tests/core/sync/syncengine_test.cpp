@@ -17,6 +17,7 @@
 
 #include "storage/chartlayout.h"
 #include "storage/database.h"
+#include "storage/drawingstore.h"
 #include "storage/layoutstore.h"
 #include "storage/watchliststore.h"
 
@@ -100,6 +101,8 @@ public:
         m_watchlistSource = std::make_unique<sync::WatchlistSource>(*watchlists);
         m_layoutSource = std::make_unique<sync::ChartLayoutSource>(*layouts);
         m_prefSource = std::make_unique<sync::PreferenceSource>(settings);
+        drawings = std::make_unique<storage::DrawingStore>(*m_db);
+        m_drawingSource = std::make_unique<sync::DrawingSource>(*m_db, *drawings);
         alerts = std::make_unique<alerts::AlertStore>(*m_db);
         auto alertSource = sync::AlertRuleSource::create(*m_db, *alerts);
         if (!alertSource) throw std::runtime_error(alertSource.message());
@@ -110,6 +113,7 @@ public:
         this->engine->addSource(m_watchlistSource.get());
         this->engine->addSource(m_layoutSource.get());
         this->engine->addSource(m_prefSource.get());
+        this->engine->addSource(m_drawingSource.get());
         this->engine->addSource(m_alertSource.get());
     }
     /// Points the client at a port nobody listens on (offline) or back at the server.
@@ -147,6 +151,7 @@ public:
     std::unique_ptr<storage::WatchlistStore> watchlists;
     std::unique_ptr<storage::LayoutStore> layouts;
     std::unique_ptr<alerts::AlertStore> alerts;
+    std::unique_ptr<storage::DrawingStore> drawings;
     std::unique_ptr<sync::SyncEngine> engine;
 
 private:
@@ -156,6 +161,7 @@ private:
     std::unique_ptr<sync::ChartLayoutSource> m_layoutSource;
     std::unique_ptr<sync::PreferenceSource> m_prefSource;
     std::unique_ptr<sync::AlertRuleSource> m_alertSource;
+    std::unique_ptr<sync::DrawingSource> m_drawingSource;
 };
 
 storage::WatchlistItem item(const std::string& text, bool favourite = false) {
@@ -278,6 +284,35 @@ TEST_F(SyncEngineTest, ASecondTerminalJoiningTakesTheAccountsCopyOfAListBothHave
     ASSERT_EQ(m_a->sync(), "");
     EXPECT_EQ(m_b->listItems("Main"), std::vector<storage::WatchlistItem>{item("BINANCE:BTCUSDT")});
     EXPECT_TRUE(m_a->hasList("Only on B"));
+}
+
+TEST_F(SyncEngineTest, DrawingsOfAnInstrumentSyncAsOneItem) {
+    const auto btc = InstrumentId::parse("BINANCE:BTCUSDT").value();
+    storage::Drawing line;
+    line.kind = storage::DrawingKind::TrendLine;
+    line.anchors = {{1'750'572'000'000, 104'250.5}, {1'750'658'400'000, 106'900.25}};
+    line.colour = "#ff9800";
+    line.width = 2;
+    storage::Drawing note;
+    note.kind = storage::DrawingKind::Text;
+    note.anchors = {{1'750'600'800'000, 105'000}};
+    note.text = "range high";
+    ASSERT_TRUE(m_a->drawings->replaceAll(btc, {line, note}).ok());
+    ASSERT_EQ(m_a->sync(), "");
+    ASSERT_EQ(m_b->sync(), "");
+    auto onB = m_b->drawings->load(btc);
+    ASSERT_TRUE(onB.ok());
+    ASSERT_EQ(onB->drawings.size(), 2u);
+    storage::Drawing got = onB->drawings[0];
+    got.id = 0;
+    EXPECT_EQ(got, line);
+    EXPECT_EQ(onB->drawings[1].text, "range high");
+    // clearing them on B clears them on A
+    ASSERT_TRUE(m_b->drawings->replaceAll(btc, {}).ok());
+    m_clockB += 60'000;
+    ASSERT_EQ(m_b->sync(), "");
+    ASSERT_EQ(m_a->sync(), "");
+    EXPECT_TRUE(m_a->drawings->load(btc).value().drawings.empty());
 }
 
 TEST_F(SyncEngineTest, AlertRulesSyncWithoutTheirChannelsOrFiringState) {
