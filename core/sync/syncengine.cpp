@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QTimer>
 
+#include <iterator>
+
 namespace kairos::sync {
 
 Result<std::unique_ptr<SyncEngine>> SyncEngine::create(storage::Database& db, SyncClient& client,
@@ -83,7 +85,8 @@ void SyncEngine::scan(bool firstPull) {
             m_problems << QString::fromStdString(source->kind() + ": " + snap.message());
             continue;
         }
-        for (auto& r : diffSnapshot(source->kind(), m_records, *snap, now)) changed.push_back(std::move(r));
+        auto diff = diffSnapshot(source->kind(), m_records, *snap, now);
+        changed.insert(changed.end(), std::make_move_iterator(diff.begin()), std::make_move_iterator(diff.end()));
     }
     for (const auto& r : changed) m_records[ItemKey{r.kind, r.id}] = r;
     if (auto st = m_store.put(changed); !st) m_problems << QString::fromStdString(st.message());

@@ -34,6 +34,7 @@ TEST_P(SyncServiceTest, ConcurrentPushesTakeUniqueGapFreeRevisions) {
     auto svc = sync();
     constexpr int kThreads = 4, kPushes = 10;
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     std::vector<std::vector<std::int64_t>> got(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
@@ -61,6 +62,7 @@ TEST_P(SyncServiceTest, OfTwoWritersOnTheSameBaseRevisionExactlyOneWins) {
         const std::int64_t base = svc.headRevision(acc).value();
         std::atomic<int> applied{0}, conflicts{0};
         std::vector<std::thread> writers;
+        writers.reserve(2);
         for (int w = 0; w < 2; ++w) {
             writers.emplace_back([&, w] {
                 auto r = svc.apply(acc, {change("Shared", base, w)});
