@@ -61,6 +61,7 @@ void SyncEngine::syncNow() {
     }
     m_running = true;
     m_problems.clear();
+    m_oversized.clear();
     if (auto st = scanNow(); !st) {
         finish(false, st.message());
         return;
@@ -134,11 +135,22 @@ void SyncEngine::pullFrom(std::int64_t since) {
 }
 
 void SyncEngine::pushRound(int stuckRounds) {
+    // A batch stays under the server's body limit; an item over the payload limit is never sent
+    // (the server would refuse the whole batch with it) and is reported instead.
     std::vector<SyncRecord> dirty;
+    std::size_t bytes = 0;
     for (const auto& [key, r] : m_records) {
         if (!r.dirty) continue;
+        if (r.payload.size() > kMaxPayloadBytes) {
+            if (stuckRounds == 0 && m_oversized.insert(key).second)
+                m_problems << QString::fromStdString(r.kind + " " + r.id + ": too large to sync (" +
+                                                     std::to_string(r.payload.size()) + " bytes; at most " +
+                                                     std::to_string(kMaxPayloadBytes) + ")");
+            continue;
+        }
+        if (!dirty.empty() && (dirty.size() == kPushBatch || bytes + r.payload.size() > kPushBodyBudgetBytes)) break;
+        bytes += r.payload.size() + r.kind.size() + r.id.size() + 96;  // the change's other fields
         dirty.push_back(r);
-        if (dirty.size() == kPushBatch) break;
     }
     if (dirty.empty()) {
         finish(true, {});

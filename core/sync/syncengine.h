@@ -6,8 +6,8 @@
 //   2. pull   the change feed from the stored cursor, page by page; each item is merged into its
 //             record (mergeItem: last writer wins per item) and, when the remote copy wins, applied
 //             to the profile through its source;
-//   3. push   the dirty records in batches; a conflict returns the server copy, which is merged the
-//             same way (a local edit that wins is sent again on top of it; at most kMaxPushRounds).
+//   3. push   the dirty records in batches (under the server's limits); a conflict returns the
+//             server copy, which is merged the same way (a local edit that wins is sent again on top of it; at most kMaxPushRounds).
 // Edits made while offline stay dirty and are merged on the next round; a failed round changes
 // nothing that the next one cannot redo. The first round for an account treats the terminal's
 // existing items as older than the account's (edit time 0): a terminal that joins takes the
@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,13 @@ class SyncEngine : public QObject {
 public:
     /// Push rounds in a row in which no change is accepted before a round gives up.
     static constexpr int kMaxPushRounds = 4;
+    /// Changes per push at most.
     static constexpr std::size_t kPushBatch = 100;
+    /// Bytes of changes per push at most (kairosd's default body limit is 64 KiB).
+    static constexpr std::size_t kPushBodyBudgetBytes = 48 * 1024;
+    /// An item's payload at most (kairosd's limit is 32 KiB of JSON); larger ones stay local and
+    /// are reported in problems().
+    static constexpr std::size_t kMaxPayloadBytes = 30 * 1024;
 
     /// `db` (the profile database) and `client` must outlive the engine. `nowMs`: the clock for edit
     /// times (UTC ms); empty: the wall clock. Error when the sync tables cannot be created.
@@ -84,6 +91,7 @@ private:
     std::function<std::int64_t()> m_now;
     std::vector<ISyncSource*> m_sources;
     std::map<ItemKey, SyncRecord> m_records;
+    std::set<ItemKey> m_oversized;  ///< reported this round
     QStringList m_problems;
     bool m_loaded = false;
     bool m_running = false;

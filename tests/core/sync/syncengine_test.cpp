@@ -286,6 +286,22 @@ TEST_F(SyncEngineTest, ASecondTerminalJoiningTakesTheAccountsCopyOfAListBothHave
     EXPECT_TRUE(m_a->hasList("Only on B"));
 }
 
+TEST_F(SyncEngineTest, ManyItemsGoInSeveralPushesAndAnOversizedOneStaysLocalWithoutBlockingThem) {
+    for (int i = 0; i < 150; ++i) {
+        const auto id = m_a->watchlists->create("List " + std::to_string(i)).value();
+        ASSERT_TRUE(m_a->watchlists->setItems(id, {item("BINANCE:BTCUSDT"), item("BINANCE:ETHUSDT")}).ok());
+    }
+    const std::string huge = R"({"version":1,"note":")" + std::string(40 * 1024, 'x') + R"("})";
+    ASSERT_TRUE(m_a->layouts->save("Huge", huge).ok());
+    ASSERT_EQ(m_a->sync(), "");
+    ASSERT_EQ(m_a->engine->problems().size(), 1);
+    EXPECT_TRUE(m_a->engine->problems().first().startsWith(QStringLiteral("chart_layout Huge: too large to sync")))
+        << m_a->engine->problems().first().toStdString();
+    ASSERT_EQ(m_b->sync(), "");
+    EXPECT_EQ(m_b->lists().size(), 150u);
+    EXPECT_TRUE(m_b->layouts->names().value().empty());
+}
+
 TEST_F(SyncEngineTest, DrawingsOfAnInstrumentSyncAsOneItem) {
     const auto btc = InstrumentId::parse("BINANCE:BTCUSDT").value();
     storage::Drawing line;
