@@ -14,11 +14,11 @@ Result<std::unique_ptr<SyncEngine>> SyncEngine::create(storage::Database& db, Sy
     auto store = SyncStore::open(db);
     if (!store) return store.error();
     if (!nowMs) nowMs = [] { return QDateTime::currentMSecsSinceEpoch(); };
-    return std::unique_ptr<SyncEngine>(new SyncEngine(std::move(*store), client, std::move(nowMs)));
+    return std::unique_ptr<SyncEngine>(new SyncEngine(*store, client, std::move(nowMs)));
 }
 
 SyncEngine::SyncEngine(SyncStore store, SyncClient& client, std::function<std::int64_t()> nowMs)
-    : m_store(std::move(store)), m_client(client), m_now(std::move(nowMs)) {}
+    : m_store(store), m_client(client), m_now(std::move(nowMs)) {}
 
 void SyncEngine::addSource(ISyncSource* source) { m_sources.push_back(source); }
 
