@@ -17,6 +17,16 @@ namespace {
 
 constexpr const char* kChangesPath = "/api/v1/sync/changes";
 
+/// The changes route under the server URL's own path (a kairosd behind a proxy at /kairos/).
+QUrl changesUrl(const QUrl& base) {
+    QUrl url = base;
+    QString path = base.path();
+    while (path.endsWith(QLatin1Char('/'))) path.chop(1);
+    url.setPath(path + QString::fromLatin1(kChangesPath));
+    url.setQuery(QString());
+    return url;
+}
+
 /// A payload as the engine keeps it: canonical object text; anything else is wrapped so that it is
 /// kept as sent (and refused by the sources, which expect objects).
 std::string canonicalPayload(const QJsonValue& v) {
@@ -67,8 +77,7 @@ void SyncClient::pull(std::int64_t since, std::function<void(Result<FeedPage>)> 
         done(makeError("sync: not signed in"));
         return;
     }
-    QUrl url = m_url;
-    url.setPath(QString::fromLatin1(kChangesPath));
+    QUrl url = changesUrl(m_url);
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("since"), QString::number(since));
     url.setQuery(query);
@@ -118,8 +127,7 @@ void SyncClient::push(const std::vector<SyncRecord>& records, std::function<void
         }
         changes.append(c);
     }
-    QUrl url = m_url;
-    url.setPath(QString::fromLatin1(kChangesPath));
+    const QUrl url = changesUrl(m_url);
     QNetworkRequest req(url);
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));

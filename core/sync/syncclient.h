@@ -43,7 +43,8 @@ struct PushOutcome {
 class SyncClient : public QObject {
     Q_OBJECT
 public:
-    /// `serverUrl`: kairosd's base URL ("http://127.0.0.1:8787"). `transferTimeoutMs` bounds each request.
+    /// `serverUrl`: kairosd's base URL ("http://127.0.0.1:8787", or one with a path behind a proxy).
+    /// `transferTimeoutMs` bounds each request.
     SyncClient(QUrl serverUrl, TokenProvider token, QObject* parent = nullptr, int transferTimeoutMs = 30'000);
 
     const QUrl& serverUrl() const { return m_url; }
