@@ -37,7 +37,7 @@ done
 # The 12-column archive format without its header row, as data.binance.vision serves it.
 tail -n 5 "$root/resources/data/binance_um_LINKUSDT-1m-2023-02-01.csv" > "$out/csv/archive-no-header.csv"
 
-for t in binance_trading decimal formula layout rules watchlist server_request server_token; do
+for t in binance_trading decimal formula layout rules watchlist server_request server_token server_sync; do
     mkdir -p "$out/$t"
     cp "$here/seeds/$t"/* "$out/$t/"
 done

@@ -2,6 +2,7 @@
 
 #include "accounts/pages.h"
 #include "accounts/routes.h"
+#include "sync/routes.h"
 
 #include <sodium.h>
 
@@ -70,6 +71,7 @@ Result<std::unique_ptr<AccountsModule>> AccountsModule::start(const ServerConfig
     server.addReadinessCheck([dbPtr] { return dbPtr->readiness(); });
     registerAccountRoutes(server.router(), *raw->m_service, &server.metrics());
     registerAccountPages(server.router(), *raw->m_service);
+    sync::addRoutes(server.router(), *raw->m_db, *raw->m_service);
     raw->m_thread = std::thread([raw] { raw->pump(); });
     return m;
 }

@@ -5,7 +5,7 @@
 // It opens the database (config.database / data_dir), migrates it, reads the signing keys from
 // config.jwtKey (jwt_key_file or KAIROSD_JWT_KEY) — or, with SQLite and no key configured, from
 // DATA_DIR/jwt.key, which it creates (mode 600, a random 256-bit key) on first start — adds the
-// database to GET /ready, puts the account routes and the e-mail link pages (/verify,
+// database to GET /ready, puts the account routes, the workspace sync routes and the e-mail link pages (/verify,
 // /reset-password) on the router and runs a background thread that sends due e-mail every second
 // (over SMTP when smtp_url is set, else as .eml files into mail_dir, default DATA_DIR/mail) and
 // purges expired rows hourly. Destroying it stops that thread. It must outlive the serving: stop

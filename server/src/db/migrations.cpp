@@ -100,6 +100,25 @@ const std::vector<Migration>& migrations() {
          }},
         // 2: a message the SMTP server refused for good (5xx: no such recipient) stops being retried.
         {2, {"ALTER TABLE mail_queue ADD COLUMN failed_ms BIGINT"}},
+        // 3: workspace sync (server/src/sync): one row per item of an account, tombstones kept
+        // (deleted = 1, payload NULL); sync_heads holds each account's latest revision, the
+        // counter every change takes its revision from (row-locked by the UPDATE that bumps it).
+        {3,
+         {
+             R"(CREATE TABLE sync_heads (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                revision BIGINT NOT NULL))",
+             R"(CREATE TABLE sync_items (
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                item_id TEXT NOT NULL,
+                revision BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                payload TEXT,
+                PRIMARY KEY (account_id, kind, item_id)))",
+             "CREATE UNIQUE INDEX sync_items_feed ON sync_items(account_id, revision)",
+         }},
     };
     return kMigrations;
 }
