@@ -361,6 +361,17 @@ const AlertRule* AlertEngine::rule(std::int64_t id) const {
     return it == m_rules.end() ? nullptr : &it->second->rule;
 }
 
+std::optional<bool> AlertEngine::heldOnLastBar(std::int64_t id) const {
+    auto it = m_rules.find(id);
+    if (it == m_rules.end()) return std::nullopt;
+    const State& s = *it->second;
+    const Condition c = s.rule.condition;
+    if (s.rule.watchlistId > 0 || s.lastBarOpen == kNever ||
+        (c != Condition::Formula && c != Condition::MovePercent && c != Condition::VolumeSpike))
+        return std::nullopt;
+    return s.prevHeld;
+}
+
 std::vector<AlertRule> AlertEngine::rules() const {
     std::vector<AlertRule> out;
     out.reserve(m_rules.size());

@@ -64,6 +64,9 @@ public:
     /// The engine's copy of a rule (with its firing state), or nullptr.
     const AlertRule* rule(std::int64_t id) const;
     std::vector<AlertRule> rules() const;
+    /// Whether a bar rule (formula, move, volume spike) held on the last closed bar it has seen
+    /// (its warm-up included); nullopt for other rules, watchlist rules and before any bar.
+    std::optional<bool> heldOnLastBar(std::int64_t id) const;
     std::size_t ruleCount() const { return m_rules.size(); }
 
     /// A last price (a trade): evaluates the instrument's price rules.
