@@ -331,6 +331,8 @@ bool AlertEngine::setEnabled(std::int64_t id, bool enabled) {
     s->rule.enabled = enabled;
     if (s->rule.watchlistId > 0) {
         if (enabled) {
+            // Afresh, as an edit: every symbol starts with a new state.
+            for (auto& m : s->members) unindex(m.get());
             s->members.clear();
             buildMembers(*s);
         } else {
