@@ -293,6 +293,7 @@ TEST(AlertConditions, BidAskTriggersOnRecordedBookTickersMatchAPlainLoop) {
     ASSERT_GT(quotes.size(), 300u);
     // A level the quotes cross: the median bid.
     std::vector<Price> bids;
+    bids.reserve(quotes.size());
     for (const Quote& q : quotes) bids.push_back(q.bid);
     std::sort(bids.begin(), bids.end());
     const Price level = bids[bids.size() / 2];
