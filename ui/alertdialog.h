@@ -6,10 +6,15 @@
 // bar, every time with a cooldown), an optional expiry and the message; the delivery channels the
 // firing is sent to (e-mail, Telegram, Discord, webhook; set up in the channels dialog) and the
 // message template they send, with a live preview. OK stays disabled while the alert is not valid,
-// and the reason is shown.
+// and the reason is shown. Also: a channel (enters/leaves between two levels), a move of N % within
+// a number of bars or a time, a volume spike, the 24h change, a drawn line of the chart; the price
+// source (last, bid, ask, mid) of level conditions; "Apply to" this symbol or a whole watchlist. A
+// "Now" line says whether the condition holds on the current data (setMarketSnapshot), evaluated as
+// the user edits (alerts::evaluateNow).
 
 #include "alerts/alertrule.h"
 #include "alerts/channel.h"
+#include "alerts/conditionnow.h"
 
 #include <QDialog>
 
@@ -19,6 +24,7 @@
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
+class QDoubleSpinBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -42,6 +48,12 @@ public:
     void setBarTimeframes(const std::vector<Timeframe>& formula, const std::vector<Timeframe>& signal);
     /// The delivery channels offered (checked ones are the rule's); call before setRule().
     void setChannels(const std::vector<alerts::ChannelConfig>& channels);
+    /// The current data the "Now" line evaluates the condition on (last price, bid/ask, recent bars).
+    void setMarketSnapshot(alerts::MarketSnapshot snapshot);
+    /// The watchlists an alert may be applied to (id, name); call before setRule().
+    void setWatchlists(const std::vector<std::pair<std::int64_t, QString>>& lists);
+    /// The chart's drawings of this instrument; lines (trend, ray, horizontal) are offered.
+    void setDrawings(const std::vector<storage::Drawing>& drawings);
     /// The alert as entered, or the reason it is not valid.
     Result<alerts::AlertRule> rule() const;
 
@@ -61,6 +73,20 @@ public:
     QLineEdit* templateEdit() const { return m_template; }
     /// The message the channels would send now ("BINANCE:BTCUSDT crosses above ... (price ...)").
     QLabel* previewLabel() const { return m_preview; }
+    QLineEdit* level2Edit() const { return m_level2; }
+    QComboBox* priceSourceBox() const { return m_source; }
+    QDoubleSpinBox* percentBox() const { return m_percent; }
+    QSpinBox* windowBox() const { return m_window; }
+    /// "bars", "minutes", "hours" of the move's window.
+    QComboBox* windowUnitBox() const { return m_windowUnit; }
+    QComboBox* directionBox() const { return m_direction; }
+    QDoubleSpinBox* volumeFactorBox() const { return m_volumeFactor; }
+    QSpinBox* volumeBarsBox() const { return m_volumeBars; }
+    QComboBox* drawingBox() const { return m_drawing; }
+    /// "This symbol" (data 0) or a watchlist (its id).
+    QComboBox* applyToBox() const { return m_applyTo; }
+    /// "Now: holds / does not hold / unknown — why".
+    QLabel* nowLabel() const { return m_now; }
     /// The check box of a channel, or nullptr.
     QCheckBox* channelBox(std::int64_t channelId) const;
     QDialogButtonBox* buttons() const { return m_buttons; }
@@ -96,6 +122,19 @@ private:
     QLineEdit* m_template;
     QLabel* m_preview;
     QLabel* m_lastLabel;
+    QLineEdit* m_level2;
+    QComboBox* m_source;
+    QDoubleSpinBox* m_percent;
+    QSpinBox* m_window;
+    QComboBox* m_windowUnit;
+    QComboBox* m_direction;
+    QDoubleSpinBox* m_volumeFactor;
+    QSpinBox* m_volumeBars;
+    QComboBox* m_drawing;
+    QComboBox* m_applyTo;
+    QLabel* m_now;
+    alerts::MarketSnapshot m_snapshot;
+    QList<QWidget*> m_channelRows, m_sourceRows, m_percentRows, m_windowRows, m_directionRows, m_volumeRows, m_drawingRows;
     QDialogButtonBox* m_buttons;
     QList<QWidget*> m_priceRows, m_formulaRows, m_signalRows;
 };

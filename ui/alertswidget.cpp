@@ -77,7 +77,7 @@ QVariant AlertRulesModel::data(const QModelIndex& index, int role) const {
     case Active:
         return r.enabled ? tr("on") : tr("off");
     case Symbol:
-        return QString::fromStdString(r.instrument.toString());
+        return r.watchlistId > 0 ? tr("watchlist %1").arg(r.watchlistId) : QString::fromStdString(r.instrument.toString());
     case Condition:
         return QString::fromStdString(alerts::describe(r));
     case Trigger:
@@ -164,7 +164,9 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
     case Symbol:
         return QString::fromStdString(e.instrument.toString());
     case Event:
-        return e.kind == alerts::EventKind::Fired ? tr("fired") : tr("expired");
+        return e.kind == alerts::EventKind::Fired  ? tr("fired")
+            : e.kind == alerts::EventKind::Expired ? tr("expired")
+                                                   : tr("disabled");
     case Price:
         return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
     case Message:

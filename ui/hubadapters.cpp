@@ -156,7 +156,9 @@ AlertNotifier::AlertNotifier(session::TerminalServices& services, QCheckBox* des
         const QString symbol = QString::fromStdString(e.instrument.toString());
         const QString text = QString::fromStdString(e.message);
         const bool fired = e.kind == alerts::EventKind::Fired;
-        const QString title = fired ? tr("Alert: %1").arg(symbol) : tr("Alert expired: %1").arg(symbol);
+        const QString title = fired                ? tr("Alert: %1").arg(symbol)
+            : e.kind == alerts::EventKind::Expired ? tr("Alert expired: %1").arg(symbol)
+                                                   : tr("Alert switched off: %1").arg(symbol);
         m_status->showMessage(tr("%1 — %2").arg(title, text), 15000);
         m_toast->showAlert(title, text);
         if (m_desktop->isChecked() && QSystemTrayIcon::isSystemTrayAvailable()) {

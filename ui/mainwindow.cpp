@@ -18,6 +18,8 @@
 
 #include "domain/timeframe.h"
 #include "session/terminalservices.h"
+#include "storage/drawingstore.h"
+#include "storage/watchliststore.h"
 #include "trading/instrumentdefaults.h"
 #include "util/version.h"
 
@@ -447,6 +449,33 @@ namespace {
 std::vector<Timeframe> alertBarTimeframes() {
     return {Timeframe::H1, Timeframe::H2, Timeframe::H4, Timeframe::H6, Timeframe::H12, Timeframe::D1};
 }
+
+/// The alert dialog's data: the chart's lines, the watchlists, and the "Now" line's market data
+/// (the watchlist's last price and quotes, the 1h bars the alerts run on).
+void fillAlertDialog(AlertDialog* dlg, const InstrumentId& id, WatchlistModel* model, session::MarketRouter& router,
+                     TerminalSession& session) {
+    alerts::MarketSnapshot now;
+    if (const int row = model->rowOf(id); row >= 0 && row < model->rowCount()) {
+        const marketdata::Ticker& t = model->ticker(row);
+        now.last = t.last;
+        now.bid = t.bid;
+        now.ask = t.ask;
+        now.timeMs = t.updatedMs;
+    }
+    now.barsTimeframe = Timeframe::H1;
+    now.bars = router.recentBars(id, Timeframe::H1);
+    if (now.timeMs == 0 && !now.bars.empty()) now.timeMs = nextBucketStart(Timeframe::H1, now.bars.back().openTimeMs);
+    std::vector<storage::Drawing> drawings;
+    if (storage::Database* db = session.database())
+        if (auto loaded = storage::DrawingStore(*db).load(id)) drawings = loaded->drawings;
+    dlg->setDrawings(drawings);
+    std::vector<std::pair<std::int64_t, QString>> lists;
+    if (storage::WatchlistStore* store = session.watchlists())
+        if (auto all = store->all())
+            for (const storage::Watchlist& w : *all) lists.emplace_back(w.id, QString::fromStdString(w.name));
+    dlg->setWatchlists(lists);
+    dlg->setMarketSnapshot(std::move(now));
+}
 }  // namespace
 
 void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> level) {
@@ -462,6 +491,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     if (level) dlg->setLevel(*level);
+    fillAlertDialog(dlg, id, m_watchlist->model(), m_services->router(), m_session);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();
         if (!rule) return;
@@ -489,6 +519,7 @@ void MainWindow::editAlert(std::int64_t id) {
     dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
+    fillAlertDialog(dlg, r->instrument, m_watchlist->model(), m_services->router(), m_session);
     dlg->setRule(*r);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();

@@ -12,6 +12,7 @@
 #include "alerts/alertrule.h"
 #include "domain/bar.h"
 #include "signals/signalengine.h"
+#include "storage/drawingstore.h"
 
 #include <functional>
 #include <map>
@@ -28,6 +29,9 @@ public:
     /// (its indicators need history: ema(close, 21) needs 21 bars). May be empty.
     using HistoryProvider = std::function<std::vector<Bar>(const InstrumentId&, Timeframe)>;
 
+    /// The drawing `drawingId` of an instrument's chart as stored now, or nullopt when it is gone.
+    using DrawingLookup = std::function<std::optional<storage::Drawing>(const InstrumentId&, std::int64_t drawingId)>;
+
     explicit AlertEngine(HistoryProvider history = {});
     ~AlertEngine();
     AlertEngine(const AlertEngine&) = delete;
@@ -40,6 +44,16 @@ public:
     /// it is evaluated when the first bar of the next bucket arrives. Default: no aggregation.
     void setBaseTimeframe(std::optional<Timeframe> tf) { m_base = tf; }
 
+    /// Where drawing rules read their drawing (when added, on every closed bar of their timeframe
+    /// and on drawingChanged()). Without one a drawing rule never fires. Set before adding rules.
+    void setDrawingLookup(DrawingLookup lookup) { m_drawings = std::move(lookup); }
+    /// A drawing was moved, edited or deleted: its rules read it again now (deleted: the rules are
+    /// disabled, with a Disabled event each).
+    std::vector<AlertEvent> drawingChanged(const InstrumentId& id, std::int64_t drawingId);
+    /// The symbols of a watchlist (replacing what was known): its watchlist rules run on exactly
+    /// these from now on (new symbols start with a fresh state, removed ones stop).
+    void setWatchlist(std::int64_t watchlistId, const std::vector<InstrumentId>& members);
+
     /// Adds a rule (id > 0), or replaces the rule with the same id (an edit: its evaluation state
     /// starts afresh, e.g. a "crosses" rule needs a new previous price). Error when it does not
     /// validate; the engine is unchanged then. A disabled rule is kept but not evaluated.
@@ -50,11 +64,17 @@ public:
     /// The engine's copy of a rule (with its firing state), or nullptr.
     const AlertRule* rule(std::int64_t id) const;
     std::vector<AlertRule> rules() const;
+    /// Whether a bar rule (formula, move, volume spike) held on the last closed bar it has seen
+    /// (its warm-up included); nullopt for other rules, watchlist rules and before any bar.
+    std::optional<bool> heldOnLastBar(std::int64_t id) const;
     std::size_t ruleCount() const { return m_rules.size(); }
 
     /// A last price (a trade): evaluates the instrument's price rules.
     std::vector<AlertEvent> onPrice(const InstrumentId& id, std::int64_t timeMs, const Price& price);
     std::vector<AlertEvent> onTrade(const InstrumentId& id, const Trade& t) { return onPrice(id, t.timeMs, t.price); }
+    /// Best bid and ask (a book ticker): evaluates the instrument's rules on the bid, ask or mid.
+    /// A quote with a side missing (zero) is skipped by the rules that need that side.
+    std::vector<AlertEvent> onQuote(const InstrumentId& id, const Quote& q);
     /// A bar of the series; only closed bars are evaluated (forming ones are ignored), each bar
     /// once (a bar at or before the last one a rule saw, e.g. a backfill, is skipped). Formula
     /// rules of the series are evaluated; the event time is the bar's close time.
@@ -81,15 +101,26 @@ private:
     bool fire(State& s, std::int64_t timeMs, std::int64_t barMs, const Price& price, const std::string& what,
               std::vector<AlertEvent>& out);
     bool expireIfDue(State& s, std::int64_t timeMs, const Price& price, std::vector<AlertEvent>& out);
+    /// Evaluates one tick rule on a price; true when the rule is now disabled.
+    bool evaluateTick(State& s, std::int64_t timeMs, const Price& price, std::vector<AlertEvent>& out);
+    /// Closed bars of the rule's timeframe up to now (aggregated from the base when needed).
+    std::vector<Bar> historyFor(const AlertRule& r);
+    /// Disables a rule (all the symbols of a watchlist rule), unindexing every member but `keep`.
+    void disableGroup(State& s, const State* keep);
+    void buildMembers(State& parent);
     /// Evaluates the formula rules of one series on a closed bar.
     void evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& bar, std::vector<AlertEvent>& out);
     /// The timeframe a rule's bars come from: the base when it tiles the rule's, else its own.
     Timeframe sourceOf(Timeframe tf) const;
 
     HistoryProvider m_history;
+    DrawingLookup m_drawings;
+    std::map<std::int64_t, std::vector<InstrumentId>> m_watchlists;
     std::map<std::int64_t, std::unique_ptr<State>> m_rules;
-    /// Enabled price rules per instrument; bar/signal rules per series.
+    /// Enabled tick rules on last prices per instrument, on bid/ask per instrument; bar rules per
+    /// series (the 24h change and drawing rules are in both: bars keep their reference and line).
     std::unordered_map<InstrumentId, std::vector<State*>> m_priceRules;
+    std::unordered_map<InstrumentId, std::vector<State*>> m_quoteRules;
     std::map<std::pair<InstrumentId, Timeframe>, std::vector<State*>> m_barRules;
     /// The last signal of each series (so a rule added later knows whether it is new).
     std::map<std::pair<InstrumentId, Timeframe>, signal::Signal> m_lastSignal;

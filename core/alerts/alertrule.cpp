@@ -1,7 +1,9 @@
 #include "alerts/alertrule.h"
 
 #include "indicators/formula.h"
+#include "storage/barhistory.h"
 
+#include <cstdio>
 #include <utility>
 
 namespace kairos::alerts {
@@ -14,12 +16,21 @@ constexpr std::pair<Condition, std::string_view> kConditionNames[] = {
     {Condition::GoesBelow, "goes_below"},
     {Condition::Formula, "formula"},
     {Condition::Signal, "signal"},
+    {Condition::EntersChannel, "enters_channel"},
+    {Condition::LeavesChannel, "leaves_channel"},
+    {Condition::MovePercent, "move_percent"},
+    {Condition::VolumeSpike, "volume_surge"},
+    {Condition::Change24h, "change_24h"},
+    {Condition::CrossesDrawing, "crosses_drawing"},
 };
+constexpr std::pair<PriceSource, std::string_view> kSourceNames[] = {
+    {PriceSource::Last, "last"}, {PriceSource::Bid, "bid"}, {PriceSource::Ask, "ask"}, {PriceSource::Mid, "mid"}};
 constexpr std::pair<Trigger, std::string_view> kTriggerNames[] = {
     {Trigger::Once, "once"}, {Trigger::OncePerBar, "once_per_bar"}, {Trigger::EveryTime, "every_time"}};
 constexpr std::pair<SignalSide, std::string_view> kSideNames[] = {
     {SignalSide::Long, "long"}, {SignalSide::Short, "short"}, {SignalSide::Either, "either"}};
-constexpr std::pair<EventKind, std::string_view> kEventNames[] = {{EventKind::Fired, "fired"}, {EventKind::Expired, "expired"}};
+constexpr std::pair<EventKind, std::string_view> kEventNames[] = {
+    {EventKind::Fired, "fired"}, {EventKind::Expired, "expired"}, {EventKind::Disabled, "disabled"}};
 
 template <class E, std::size_t N>
 std::string_view nameOf(const std::pair<E, std::string_view> (&table)[N], E value) {
@@ -49,21 +60,59 @@ std::string_view toString(SignalSide s) { return nameOf(kSideNames, s); }
 std::optional<SignalSide> signalSideFromString(std::string_view text) { return valueOf(kSideNames, text); }
 std::string_view toString(EventKind k) { return nameOf(kEventNames, k); }
 std::optional<EventKind> eventKindFromString(std::string_view text) { return valueOf(kEventNames, text); }
+std::string_view toString(PriceSource s) { return nameOf(kSourceNames, s); }
+std::optional<PriceSource> priceSourceFromString(std::string_view text) { return valueOf(kSourceNames, text); }
 
 bool isPriceCondition(Condition c) {
-    return c == Condition::CrossesAbove || c == Condition::CrossesBelow || c == Condition::GoesAbove || c == Condition::GoesBelow;
+    return c == Condition::CrossesAbove || c == Condition::CrossesBelow || c == Condition::GoesAbove ||
+        c == Condition::GoesBelow || isChannelCondition(c);
 }
+bool isChannelCondition(Condition c) { return c == Condition::EntersChannel || c == Condition::LeavesChannel; }
+bool isTickCondition(Condition c) { return isPriceCondition(c) || c == Condition::Change24h || c == Condition::CrossesDrawing; }
 
 Status validate(const AlertRule& rule) {
-    if (rule.instrument.venue.empty() || rule.instrument.symbol.empty()) return makeError("the alert has no instrument");
+    if (rule.watchlistId < 0) return makeError("unknown watchlist");
+    if (rule.watchlistId == 0 && (rule.instrument.venue.empty() || rule.instrument.symbol.empty()))
+        return makeError("the alert has no instrument");
     if (!conditionFromString(toString(rule.condition))) return makeError("unknown alert condition");
     if (!triggerFromString(toString(rule.trigger))) return makeError("unknown trigger mode");
     if (isPriceCondition(rule.condition) && rule.level.raw() <= 0)
         return makeError("the price level must be above zero (got " + rule.level.toTrimmedString() + ")");
+    if (isChannelCondition(rule.condition)) {
+        if (rule.level2.raw() <= 0)
+            return makeError("the channel's second level must be above zero (got " + rule.level2.toTrimmedString() + ")");
+        if (rule.level2 == rule.level) return makeError("the channel's two levels are equal");
+    }
+    if (isPriceCondition(rule.condition) && !priceSourceFromString(toString(rule.priceSource)))
+        return makeError("unknown price source");
+    if ((rule.condition == Condition::MovePercent || rule.condition == Condition::Change24h) &&
+        !(rule.percent > 0 && rule.percent <= 10000))
+        return makeError("the move must be above 0 % and at most 10000 %");
+    if (rule.condition == Condition::MovePercent) {
+        if (rule.windowBars < 0 || rule.windowBars > 10000) return makeError("the window must be 1..10000 bars");
+        if (rule.windowBars == 0 && (rule.windowMs <= 0 || rule.windowMs > 366LL * 86'400'000))
+            return makeError("the window needs a number of bars or a time up to a year");
+    }
+    if (rule.condition == Condition::VolumeSpike) {
+        if (!(rule.volumeFactor > 0 && rule.volumeFactor <= 1000))
+            return makeError("the volume factor must be above 0 and at most 1000");
+        if (rule.volumeBars < 1 || rule.volumeBars > 10000) return makeError("the volume average must cover 1..10000 bars");
+    }
+    if (rule.condition == Condition::CrossesDrawing && rule.drawingId <= 0) return makeError("the alert has no drawing");
+    if (rule.condition == Condition::CrossesDrawing && rule.watchlistId != 0)
+        return makeError("a drawing alert belongs to one chart, not to a watchlist");
     if (rule.condition == Condition::Formula) {
         if (trimmed(rule.formula).empty()) return makeError("the formula is empty");
-        if (auto f = indicators::Formula::parse(rule.formula); !f) return makeError("formula: " + f.message());
+        auto f = indicators::Formula::parse(rule.formula);
+        if (!f) return makeError("formula: " + f.message());
+        for (Timeframe tf : f->timeframes())
+            if (!storage::tilesInto(rule.timeframe, tf))
+                return makeError("formula: @" + toString(tf) + " cannot be built from the alert's " + toString(rule.timeframe) +
+                                 " bars (choose a timeframe that divides it)");
     }
+    if (rule.condition == Condition::Signal || rule.condition == Condition::MovePercent ||
+        rule.condition == Condition::Change24h || rule.condition == Condition::CrossesDrawing)
+        if (!signalSideFromString(toString(rule.signalSide))) return makeError("unknown direction");
     if (rule.condition == Condition::Signal) {
         if (!signalSideFromString(toString(rule.signalSide))) return makeError("unknown signal side");
         if (rule.minConfidence < 0 || rule.minConfidence > 100)
@@ -88,9 +137,59 @@ Result<Price> parseLevel(std::string_view text, int precision) {
     return *at;
 }
 
+namespace {
+std::string percentText(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+std::string directionWord(SignalSide s, const char* up, const char* down, const char* either) {
+    return s == SignalSide::Long ? up : s == SignalSide::Short ? down : either;
+}
+std::string sourceSuffix(const AlertRule& r) {
+    switch (r.priceSource) {
+    case PriceSource::Bid:
+        return " (bid)";
+    case PriceSource::Ask:
+        return " (ask)";
+    case PriceSource::Mid:
+        return " (bid/ask mid)";
+    case PriceSource::Last:
+        break;
+    }
+    return {};
+}
+}  // namespace
+
 std::string describe(const AlertRule& r) {
+    std::string d = describeCondition(r);
+    if (isPriceCondition(r.condition)) d += sourceSuffix(r);
+    return d;
+}
+
+std::string describeCondition(const AlertRule& r) {
     const std::string tf = toString(r.timeframe);
     switch (r.condition) {
+    case Condition::EntersChannel:
+    case Condition::LeavesChannel: {
+        const Price& lo = r.level < r.level2 ? r.level : r.level2;
+        const Price& hi = r.level < r.level2 ? r.level2 : r.level;
+        return std::string(r.condition == Condition::EntersChannel ? "enters" : "leaves") + " the channel " + lo.toString() +
+            " .. " + hi.toString();
+    }
+    case Condition::MovePercent: {
+        std::string window = r.windowBars > 0 ? std::to_string(r.windowBars) + " " + tf + " bars"
+                                              : std::to_string(r.windowMs / 60'000) + " min (" + tf + " bars)";
+        return directionWord(r.signalSide, "rises", "falls", "moves") + " " + percentText(r.percent) + " % within " + window;
+    }
+    case Condition::VolumeSpike:
+        return "volume >= " + percentText(r.volumeFactor) + " x the average of the previous " + std::to_string(r.volumeBars) +
+            " " + tf + " bars";
+    case Condition::Change24h:
+        return std::string("24h change ") + directionWord(r.signalSide, ">= +", "<= -", "beyond +/-") + percentText(r.percent) +
+            " %";
+    case Condition::CrossesDrawing:
+        return "crosses " + directionWord(r.signalSide, "above ", "below ", "") + "drawing " + std::to_string(r.drawingId);
     case Condition::CrossesAbove:
         return "crosses above " + r.level.toString();
     case Condition::CrossesBelow:

@@ -8,6 +8,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <optional>
 
 namespace kairos::alerts {
 
@@ -20,6 +21,79 @@ Error sqlError(sqlite3* db, const std::string& what) { return makeError(what + "
 constexpr const char* kColumns =
     "venue, symbol, condition_kind, level_raw, level_scale, formula, timeframe, signal_side, min_confidence, trigger_mode, "
     "cooldown_ms, expires_at, enabled, note, created_at, last_fired_at, fire_count";
+
+// The fields of the newer conditions (channel, move, volume spike, drawing, price source,
+// watchlist) live in core/alerts' own table, one row per rule, so that no profile migration is
+// needed and an older Kairos still reads alert_rules as it knows it.
+constexpr const char* kConditionSchema =
+    "CREATE TABLE IF NOT EXISTS alert_rule_conditions ("
+    " alert_id INTEGER PRIMARY KEY, level2_raw INTEGER, level2_scale INTEGER, price_source TEXT NOT NULL DEFAULT 'last',"
+    " percent REAL NOT NULL DEFAULT 5, window_bars INTEGER NOT NULL DEFAULT 0, window_ms INTEGER NOT NULL DEFAULT 0,"
+    " volume_factor REAL NOT NULL DEFAULT 3, volume_bars INTEGER NOT NULL DEFAULT 20, drawing_id INTEGER NOT NULL DEFAULT 0,"
+    " watchlist_id INTEGER NOT NULL DEFAULT 0)";
+
+Status saveConditionRow(sqlite3* db, const AlertRule& r) {
+    Statement st;
+    if (auto s =
+            st.prepare(db,
+                       "INSERT OR REPLACE INTO alert_rule_conditions (alert_id, level2_raw, level2_scale, price_source, percent,"
+                       " window_bars, window_ms, volume_factor, volume_bars, drawing_id, watchlist_id)"
+                       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+        !s)
+        return s;
+    st.bindInt64(1, r.id);
+    if (isChannelCondition(r.condition)) {
+        st.bindInt64(2, r.level2.raw());
+        st.bindInt64(3, r.level2.scale());
+    } else {
+        sqlite3_bind_null(st.get(), 2);
+        sqlite3_bind_null(st.get(), 3);
+    }
+    st.bindText(4, toString(r.priceSource));
+    sqlite3_bind_double(st.get(), 5, r.percent);
+    st.bindInt64(6, r.windowBars);
+    st.bindInt64(7, r.windowMs);
+    sqlite3_bind_double(st.get(), 8, r.volumeFactor);
+    st.bindInt64(9, r.volumeBars);
+    st.bindInt64(10, r.drawingId);
+    st.bindInt64(11, r.watchlistId);
+    if (st.step() != SQLITE_DONE) return sqlError(db, "cannot store the condition of alert " + std::to_string(r.id));
+    return {};
+}
+
+/// Fills the newer fields from alert_rule_conditions (a rule without a row keeps the defaults).
+/// Error text when the row is damaged.
+std::optional<std::string> loadConditionRow(sqlite3* db, AlertRule& r) {
+    Statement q;
+    if (auto s = q.prepare(db,
+                           "SELECT level2_raw, level2_scale, price_source, percent, window_bars, window_ms, volume_factor,"
+                           " volume_bars, drawing_id, watchlist_id FROM alert_rule_conditions WHERE alert_id = ?1");
+        !s)
+        return s.message();
+    q.bindInt64(1, r.id);
+    if (q.step() != SQLITE_ROW) return std::nullopt;
+    sqlite3_stmt* raw = q.get();
+    if (isChannelCondition(r.condition)) {
+        if (sqlite3_column_type(raw, 0) != SQLITE_INTEGER || sqlite3_column_type(raw, 1) != SQLITE_INTEGER)
+            return "damaged channel level (missing)";
+        auto level2 =
+            Price::fromRawChecked(q.columnInt64(0), static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(1), -1, 99)));
+        if (!level2) return "damaged channel level: " + level2.message();
+        r.level2 = *level2;
+    }
+    const std::string source = q.columnText(2);
+    auto ps = priceSourceFromString(source);
+    if (!ps) return "unknown price source \"" + source + "\" (made by a newer Kairos?)";
+    r.priceSource = *ps;
+    r.percent = sqlite3_column_double(raw, 3);
+    r.windowBars = static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(4), -1, 1'000'000));
+    r.windowMs = q.columnInt64(5);
+    r.volumeFactor = sqlite3_column_double(raw, 6);
+    r.volumeBars = static_cast<int>(std::clamp<std::int64_t>(q.columnInt64(7), -1, 1'000'000));
+    r.drawingId = q.columnInt64(8);
+    r.watchlistId = q.columnInt64(9);
+    return std::nullopt;
+}
 
 void bindRule(Statement& st, const AlertRule& r) {
     sqlite3_stmt* raw = st.get();
@@ -62,6 +136,7 @@ AlertStore::AlertStore(storage::Database& db) : d(std::make_unique<Impl>(Impl{db
     // The delivery tables (channels of a rule, delivery jobs) are core/alerts' own; a failure shows
     // in the statements that use them.
     (void)DeliveryStore::ensureSchema(d->db);
+    (void)storage::sql::execSql(d->db, kConditionSchema);
 }
 AlertStore::~AlertStore() = default;
 
@@ -124,6 +199,10 @@ Result<AlertLoad> AlertStore::load() const {
         r.createdAtMs = q.columnInt64(15);
         r.lastFiredMs = sqlite3_column_type(raw, 16) == SQLITE_NULL ? 0 : q.columnInt64(16);
         r.fireCount = q.columnInt64(17);
+        if (auto problem = loadConditionRow(d->db, r)) {
+            out.problems.push_back(where + ": " + *problem + "; left in the profile, not run");
+            continue;
+        }
         if (auto st = DeliveryStore::loadRuleDelivery(d->db, r); !st) {
             out.problems.push_back(where + ": " + st.message() + "; runs without its channels");
             r.channelIds.clear();
@@ -147,6 +226,7 @@ Result<std::int64_t> AlertStore::save(const AlertRule& rule) {
     AlertRule stored = rule;
     stored.id = *id;
     if (auto st = DeliveryStore::saveRuleDelivery(d->db, stored); !st) return st.error();
+    if (auto st = saveConditionRow(d->db, stored); !st) return st.error();
     if (auto st = tx->commit(); !st) return st.error();
     return id;
 }
@@ -190,6 +270,10 @@ Status AlertStore::remove(std::int64_t id) {
     if (auto s = del.prepare(d->db, "DELETE FROM alert_rule_delivery WHERE alert_id = ?1"); !s) return s;
     del.bindInt64(1, id);
     if (del.step() != SQLITE_DONE) return sqlError(d->db, "cannot delete the channels of alert " + std::to_string(id));
+    Statement delCondition;
+    if (auto s = delCondition.prepare(d->db, "DELETE FROM alert_rule_conditions WHERE alert_id = ?1"); !s) return s;
+    delCondition.bindInt64(1, id);
+    if (delCondition.step() != SQLITE_DONE) return sqlError(d->db, "cannot delete the condition of alert " + std::to_string(id));
     return {};
 }
 

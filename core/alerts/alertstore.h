@@ -3,7 +3,10 @@
 // alert_rules and alert_history, migration "alerts"). Every write is one transaction. Loading never
 // fails on one bad row: a rule written by a newer Kairos (a condition or trigger this build does not
 // know) or a damaged row is skipped, reported in AlertLoad::problems and left in the file untouched
-// (save/remove only ever touch the rows they name).
+// (save/remove only ever touch the rows they name). The newer conditions' fields (second channel
+// level, price source, move/volume parameters, drawing, watchlist) are in core/alerts' own table
+// alert_rule_conditions (CREATE IF NOT EXISTS, one row per rule; no profile migration): a rule
+// without a row has the defaults, so rules stored by an older Kairos load unchanged.
 
 #include "alerts/alertrule.h"
 #include "util/result.h"

@@ -131,9 +131,15 @@ AlertPayload payloadFor(const AlertEvent& event, const AlertRule& rule) {
         p.side = "down";
         break;
     case Condition::Signal:
+    case Condition::MovePercent:
+    case Condition::Change24h:
+    case Condition::CrossesDrawing:
         p.side = rule.signalSide == SignalSide::Long ? "up" : rule.signalSide == SignalSide::Short ? "down" : "";
         break;
     case Condition::Formula:
+    case Condition::EntersChannel:
+    case Condition::LeavesChannel:
+    case Condition::VolumeSpike:
         break;
     }
     p.price = event.price.toString();

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -28,6 +29,11 @@ struct FormulaNode {
     virtual std::unique_ptr<FormulaNode> clone() const = 0;
     /// Adds this node's cost and its children's.
     virtual void addCost(FormulaCost& c) const = 0;
+    /// Whether the subtree has a field of another timeframe ("close@4h").
+    virtual bool timed() const { return false; }
+    /// Whether the last step gave a new value of this node's series (a timed field: a bucket
+    /// completed). Constants never do; plain fields and bar functions always do.
+    virtual bool fresh() const { return true; }
 };
 
 }  // namespace detail
@@ -62,6 +68,7 @@ struct Const : FormulaNode {
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<Const>(v); }
     void addCost(FormulaCost& c) const override { c.perBar += kOperatorCost; }
+    bool fresh() const override { return false; }
 };
 
 enum class Field { Open, High, Low, Close, Volume, Hl2, Hlc3, Ohlc4 };
@@ -102,6 +109,58 @@ struct FieldNode : FormulaNode {
     void addCost(FormulaCost& c) const override { c.perBar += kOperatorCost; }
 };
 
+/// A field of a coarser timeframe: the last complete bucket's value (formula.h, "Timeframes").
+struct TfFieldNode : FormulaNode {
+    Field f;
+    Timeframe tf;
+    struct Agg {
+        bool forming = false;
+        std::int64_t bucket = 0;
+        FormulaBar bar;
+        double v = kNaN;
+        bool fresh = false;
+        std::int64_t lastTimeMs = 0, stepMs = 0;
+    };
+    Agg now, saved;  // saved: before the last step, for revisions
+    TfFieldNode(Field x, Timeframe t) : f(x), tf(t) {}
+    void complete() {
+        FieldNode n(f);
+        n.step(now.bar, false);
+        now.v = n.value();
+        now.fresh = true;
+        now.forming = false;
+    }
+    void step(const FormulaBar& b, bool revise) override {
+        if (revise)
+            now = saved;
+        else
+            saved = now;
+        now.fresh = false;
+        if (now.lastTimeMs != 0 && b.timeMs > now.lastTimeMs && (now.stepMs == 0 || b.timeMs - now.lastTimeMs < now.stepMs))
+            now.stepMs = b.timeMs - now.lastTimeMs;
+        now.lastTimeMs = b.timeMs;
+        const std::int64_t bucket = bucketStart(tf, b.timeMs);
+        if (now.forming && bucket != now.bucket) complete();  // the previous bucket's last bars never came
+        if (!now.forming) {
+            now.forming = true;
+            now.bucket = bucket;
+            now.bar = b;
+        } else {
+            now.bar.high = std::max(now.bar.high, b.high);
+            now.bar.low = std::min(now.bar.low, b.low);
+            now.bar.close = b.close;
+            now.bar.volume += b.volume;
+        }
+        const std::int64_t closeMs = b.closeTimeMs != 0 ? b.closeTimeMs : now.stepMs != 0 ? b.timeMs + now.stepMs : 0;
+        if (closeMs != 0 && closeMs >= nextBucketStart(tf, now.bucket)) complete();
+    }
+    double value() const override { return now.v; }
+    NodePtr clone() const override { return std::make_unique<TfFieldNode>(f, tf); }
+    void addCost(FormulaCost& c) const override { c.perBar += 4 * kOperatorCost; }
+    bool timed() const override { return true; }
+    bool fresh() const override { return now.fresh; }
+};
+
 struct Binary : FormulaNode {
     char op;
     NodePtr l, r;
@@ -137,6 +196,8 @@ struct Binary : FormulaNode {
     }
     double value() const override { return v; }
     NodePtr clone() const override { return std::make_unique<Binary>(op, l->clone(), r->clone()); }
+    bool timed() const override { return l->timed() || r->timed(); }
+    bool fresh() const override { return l->fresh() || r->fresh(); }
     void addCost(FormulaCost& c) const override {
         c.perBar += kOperatorCost;
         l->addCost(c);
@@ -185,6 +246,8 @@ struct Unary : FormulaNode {
     void step(const FormulaBar& b, bool revise) override { c->step(b, revise); }
     double value() const override { return op == '-' ? -c->value() : std::fabs(c->value()); }
     NodePtr clone() const override { return std::make_unique<Unary>(op, c->clone()); }
+    bool timed() const override { return c->timed(); }
+    bool fresh() const override { return c->fresh(); }
     void addCost(FormulaCost& k) const override {
         k.perBar += kOperatorCost;
         c->addCost(k);
@@ -198,10 +261,25 @@ struct SeriesFn : FormulaNode {
     NodePtr c;
     Ind ind;
     bool fedLast = false;
-    SeriesFn(int period, NodePtr x) : n(period), c(std::move(x)), ind(period) {}
+    bool isTimed;         // the input has fields of another timeframe: step only on its new values
+    bool pushed = false;  // the last step pushed a value
+    SeriesFn(int period, NodePtr x) : n(period), c(std::move(x)), ind(period), isTimed(c->timed()) {}
     void step(const FormulaBar& b, bool revise) override {
         c->step(b, revise);
         const double x = c->value();
+        if (isTimed) {
+            const bool fresh = c->fresh();
+            if (revise && pushed) {
+                if (fresh) ind.updateLast(std::isnan(x) ? 0.0 : x);
+                return;
+            }
+            pushed = fresh && !std::isnan(x);
+            if (pushed) {
+                ind.push(x);
+                fedLast = true;
+            }
+            return;
+        }
         if (revise && fedLast) {
             ind.updateLast(std::isnan(x) ? 0.0 : x);
             return;
@@ -210,6 +288,8 @@ struct SeriesFn : FormulaNode {
         if (fedLast) ind.push(x);
     }
     double value() const override { return fedLast ? ind.value() : kNaN; }
+    bool timed() const override { return isTimed; }
+    bool fresh() const override { return isTimed ? pushed : true; }
     NodePtr clone() const override { return std::make_unique<SeriesFn>(n, c->clone()); }
     void addCost(FormulaCost& k) const override {
         addIndicatorCost<Ind>(k, n);
@@ -325,6 +405,8 @@ public:
         if (m_pos < m_t.size()) return err("unexpected '" + characterAt(m_pos) + "'");
         return e;
     }
+    /// The timeframes named with '@', in order of appearance (after parse()).
+    std::vector<Timeframe> takeTimeframes() { return std::move(m_timeframes); }
 
 private:
     // Columns count characters (UTF-8 code points), not bytes.
@@ -507,7 +589,23 @@ private:
             {"volume", Field::Volume}, {"hl2", Field::Hl2},   {"hlc3", Field::Hlc3}, {"ohlc4", Field::Ohlc4}};
         skip();
         if (m_pos >= m_t.size() || m_t[m_pos] != '(') {
-            if (auto f = fields.find(name); f != fields.end()) return NodePtr(std::make_unique<FieldNode>(f->second));
+            if (auto f = fields.find(name); f != fields.end()) {
+                if (m_pos < m_t.size() && m_t[m_pos] == '@') {
+                    ++m_pos;
+                    const std::size_t tfStart = m_pos;
+                    while (m_pos < m_t.size() && std::isalnum(static_cast<unsigned char>(m_t[m_pos]))) ++m_pos;
+                    const std::string_view tfText = m_t.substr(tfStart, m_pos - tfStart);
+                    auto tf = parseTimeframe(tfText);
+                    if (tfText.empty() || !tf) {
+                        m_pos = tfStart;
+                        return err("expected a timeframe after '@' (1m 5m 15m 1h 4h 1d 1w 1M ...)");
+                    }
+                    if (std::find(m_timeframes.begin(), m_timeframes.end(), *tf) == m_timeframes.end())
+                        m_timeframes.push_back(*tf);
+                    return NodePtr(std::make_unique<TfFieldNode>(f->second, *tf));
+                }
+                return NodePtr(std::make_unique<FieldNode>(f->second));
+            }
             m_pos = start;
             return err("unknown name \"" + name + "\" (fields: open high low close volume hl2 hlc3 ohlc4)");
         }
@@ -589,6 +687,7 @@ private:
         return err("unknown function \"" + name + "\"");
     }
 
+    std::vector<Timeframe> m_timeframes;  // named with '@', in order
     std::string_view m_t;
     std::size_t m_pos = 0;
     int m_depth = 0;
@@ -607,6 +706,7 @@ Result<Formula> Formula::parse(std::string_view text, const CostBudget& budget) 
     Formula f;
     f.m_text = std::string(text);
     f.m_root = std::move(*root);
+    f.m_timeframes = p.takeTimeframes();
     FormulaCost cost;
     f.m_root->addCost(cost);
     f.m_costPerBar = cost.perBar;
@@ -640,7 +740,7 @@ std::vector<double> Formula::evaluate(const Columns& cols) const {
     std::vector<double> out(cols.size());
     for (std::size_t i = 0; i < cols.size(); ++i) {
         const FormulaBar b{
-            cols.timeMs.empty() ? 0 : cols.timeMs[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i], cols.volume[i]};
+            cols.timeMs.empty() ? 0 : cols.timeMs[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i], cols.volume[i], 0};
         root->step(b, false);
         out[i] = root->value();
     }

@@ -10,6 +10,15 @@
 // its warm-up), e.g. "rsi(close, 14) < 30 and close > ema(close, 50)"; they do not chain (a < b < c
 // is an error). and/or treat any non-zero operand as true.
 // Fields: open high low close volume hl2 hlc3 ohlc4.
+// Timeframes: a field may be followed by '@' and a coarser timeframe ("close@4h", "volume@1d";
+// domain spellings, Timeframe). Its value is the field of the last COMPLETE bar of that timeframe,
+// built from the bars pushed the way the candle store aggregates (bucketStart buckets; first open,
+// highest high, lowest low, last close, summed volume); NaN before the first one completes. A bucket
+// completes with the pushed bar whose close time (FormulaBar::closeTimeMs; when 0, the bar's time
+// plus the smallest step between bar times seen) reaches the bucket's end, or else when a bar of a
+// later bucket arrives. A function whose input uses such fields steps once per new value of that
+// input, so "rsi(close@4h, 14)" is the RSI of 4h closes, not of 1h repeats of them.
+// Revisions (updateLast) of a bar that completes no bucket leave such fields unchanged.
 // Functions over a series x with a whole-number period n: sma ema wma dema tema hma rsi roc mom
 // stddev linreg stochrsi (x, n); over the bar itself: atr adx cci willr mfi (n), tr obv vwap ();
 // math: abs(x), min(a, b), max(a, b).
@@ -25,6 +34,7 @@
 // cost units is refused: "cci(20)" or "ema(close, 9) - ema(close, 21)" cost a few dozen units a
 // bar, the default budget allows thousands a bar over a million bars.
 
+#include "domain/timeframe.h"
 #include "indicators/columns.h"
 #include "util/result.h"
 
@@ -37,8 +47,9 @@
 namespace kairos::indicators {
 
 struct FormulaBar {
-    std::int64_t timeMs = 0;
+    std::int64_t timeMs = 0;  ///< the bar's open time, UTC ms
     double open = 0, high = 0, low = 0, close = 0, volume = 0;
+    std::int64_t closeTimeMs = 0;  ///< the bar's close time (end of its bucket), UTC ms; 0 = unknown
 };
 
 /// Cost units a formula may spend by default (see "Cost" above): seconds of one core, not minutes.
@@ -67,6 +78,8 @@ public:
     ~Formula();
 
     const std::string& text() const { return m_text; }
+    /// The timeframes named with '@' in the formula, each once, in order of appearance.
+    const std::vector<Timeframe>& timeframes() const { return m_timeframes; }
 
     /// Streaming: a new bar, or a revision of the last one.
     void push(const FormulaBar& bar);
@@ -90,6 +103,7 @@ public:
 private:
     Formula() = default;
     std::string m_text;
+    std::vector<Timeframe> m_timeframes;
     double m_costPerBar = 0, m_setupCost = 0;
     std::unique_ptr<detail::FormulaNode> m_root;
 };

@@ -2,6 +2,8 @@
 
 #include "session/eventhub.h"
 #include "storage/database.h"
+#include "storage/drawingstore.h"
+#include "storage/watchliststore.h"
 
 #include <QDateTime>
 
@@ -16,10 +18,20 @@ constexpr std::size_t kLogLimit = 2000;  // rows kept in memory; the database ke
 AlertService::AlertService(storage::Database* db, alerts::AlertEngine::HistoryProvider history, QObject* parent)
     : QObject(parent), m_engine(std::move(history)) {
     qRegisterMetaType<kairos::alerts::AlertEvent>();
-    if (db)
+    if (db) {
         m_store = std::make_unique<alerts::AlertStore>(*db);
-    else
+        m_drawings = std::make_unique<storage::DrawingStore>(*db);
+        m_watchlists = std::make_unique<storage::WatchlistStore>(*db);
+        m_engine.setDrawingLookup([this](const InstrumentId& id, std::int64_t drawingId) -> std::optional<storage::Drawing> {
+            auto loaded = m_drawings->load(id);
+            if (!loaded) return std::nullopt;
+            for (const storage::Drawing& d : loaded->drawings)
+                if (d.id == drawingId) return d;
+            return std::nullopt;
+        });
+    } else {
         m_storageError = tr("no profile database: alerts last for this session only");
+    }
 }
 
 AlertService::~AlertService() = default;
@@ -33,6 +45,7 @@ void AlertService::load() {
         return;
     }
     m_problems = loaded->problems;
+    refreshWatchlists(loaded->rules);
     for (const alerts::AlertRule& r : loaded->rules)
         if (auto st = m_engine.setRule(r); !st) m_problems.push_back("alert " + std::to_string(r.id) + ": " + st.message());
     auto h = m_store->history(static_cast<int>(kLogLimit));
@@ -47,6 +60,7 @@ void AlertService::attach(EventHub& hub) {
     if (m_hub) return;
     m_hub = &hub;
     connect(&hub, &EventHub::tradeReceived, this, &AlertService::onTrade);
+    connect(&hub, &EventHub::quoteReceived, this, &AlertService::onQuote);
     connect(&hub, &EventHub::barUpdated, this, &AlertService::onBar);
     connect(&hub, &EventHub::signalPublished, this, [this](const SignalEvent& e) {
         if (!e.warmUp) onSignal(e.instrument, e.tf, e.signal);  // HOLD too: it makes the next LONG/SHORT a new one
@@ -55,7 +69,11 @@ void AlertService::attach(EventHub& hub) {
 
 void AlertService::startExpiryClock(std::function<std::int64_t(const InstrumentId&)> nowOf, int intervalMs) {
     m_nowOf = std::move(nowOf);
-    if (!m_expiryClock.isActive()) connect(&m_expiryClock, &QTimer::timeout, this, [this] { expireDue(m_nowOf); });
+    if (!m_expiryClock.isActive())
+        connect(&m_expiryClock, &QTimer::timeout, this, [this] {
+            expireDue(m_nowOf);
+            refreshLinks();
+        });
     m_expiryClock.start(intervalMs);
 }
 
@@ -63,6 +81,7 @@ Result<std::int64_t> AlertService::addRule(alerts::AlertRule rule) {
     rule.id = 0;
     if (rule.createdAtMs == 0) rule.createdAtMs = QDateTime::currentMSecsSinceEpoch();
     if (auto st = alerts::validate(rule); !st) return st.error();
+    refreshWatchlists({rule});
     if (m_store) {
         auto id = m_store->save(rule);
         if (!id) return id.error();
@@ -78,6 +97,7 @@ Result<std::int64_t> AlertService::addRule(alerts::AlertRule rule) {
 Status AlertService::updateRule(const alerts::AlertRule& rule) {
     if (!m_engine.rule(rule.id)) return makeError("there is no alert " + std::to_string(rule.id));
     if (auto st = alerts::validate(rule); !st) return st;
+    refreshWatchlists({rule});
     if (m_store)
         if (auto id = m_store->save(rule); !id) return id.error();
     if (auto st = m_engine.setRule(rule); !st) return st;
@@ -115,6 +135,40 @@ Status AlertService::clearLog() {
 
 void AlertService::onTrade(const InstrumentId& id, const Trade& t) {
     auto events = m_engine.onTrade(id, t);
+    if (!events.empty()) handle(events);
+}
+
+void AlertService::onQuote(const InstrumentId& id, const Quote& q) {
+    auto events = m_engine.onQuote(id, q);
+    if (!events.empty()) handle(events);
+}
+
+void AlertService::refreshWatchlists(const std::vector<alerts::AlertRule>& rules) {
+    if (!m_watchlists) return;
+    std::vector<std::int64_t> ids;
+    for (const alerts::AlertRule& r : rules)
+        if (r.watchlistId > 0) ids.push_back(r.watchlistId);
+    for (const alerts::AlertRule& r : m_engine.rules())
+        if (r.watchlistId > 0 && r.enabled) ids.push_back(r.watchlistId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (std::int64_t id : ids) {
+        auto list = m_watchlists->get(id);
+        std::vector<InstrumentId> members;
+        if (list)
+            for (const storage::WatchlistItem& item : list->items) members.push_back(item.instrument);
+        m_engine.setWatchlist(id, members);  // a deleted list: no symbols
+    }
+}
+
+void AlertService::refreshLinks() {
+    refreshWatchlists({});
+    std::vector<alerts::AlertEvent> events;
+    for (const alerts::AlertRule& r : m_engine.rules())
+        if (r.enabled && r.condition == alerts::Condition::CrossesDrawing) {
+            auto e = m_engine.drawingChanged(r.instrument, r.drawingId);
+            events.insert(events.end(), e.begin(), e.end());
+        }
     if (!events.empty()) handle(events);
 }
 

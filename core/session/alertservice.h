@@ -4,7 +4,10 @@
 // from the EventHub, persists every firing and the rule changes it causes in one transaction, and
 // announces events (eventOccurred, and EventHub::alertOccurred once attached). Its expiry clock
 // expires rules also when their symbol has no prices. Without a profile database the rules live
-// for the session only (storageError() says why).
+// for the session only (storageError() says why). Watchlist rules run on the symbols the profile's
+// watchlists hold and drawing rules on the chart's stored drawings; both are read again when rules
+// change and on every tick of the expiry clock, so a symbol added to a list or a moved line is
+// picked up within one tick (a drawing rule also re-reads its line on every closed bar).
 
 #include "session/eventhub.h"
 
@@ -23,7 +26,9 @@
 
 namespace kairos::storage {
 class Database;
-}
+class DrawingStore;
+class WatchlistStore;
+}  // namespace kairos::storage
 
 namespace kairos::session {
 
@@ -40,7 +45,7 @@ public:
     /// The bar timeframe the feeds publish; formula alerts on coarser timeframes it tiles get
     /// aggregated bars (AlertEngine::setBaseTimeframe). Call before load().
     void setBaseTimeframe(Timeframe tf) { m_engine.setBaseTimeframe(tf); }
-    /// Takes the hub's trades (last prices), closed bars and live signals (not warm-ups nor
+    /// Takes the hub's trades (last prices), quotes (bid/ask rules), closed bars and live signals (not warm-ups nor
     /// backfilled bars), and publishes its events into the hub. Once; the hub must outlive it.
     void attach(EventHub& hub);
     /// Every `intervalMs`, expires the rules due by their instrument's clock (`nowOf`: the
@@ -64,6 +69,10 @@ public:
     Status clearLog();
 
     void onTrade(const InstrumentId& id, const Trade& t);
+    void onQuote(const InstrumentId& id, const Quote& q);
+    /// Reads the watchlists of watchlist rules and the drawings of drawing rules again (a deleted
+    /// drawing disables its rules, with an event).
+    void refreshLinks();
     void onBar(const InstrumentId& id, Timeframe tf, const Bar& bar);
     void onSignal(const InstrumentId& id, Timeframe tf, const signal::Signal& s);
     /// Expires the rules due by `nowMs` (called with the market clock).
@@ -81,9 +90,13 @@ Q_SIGNALS:
 
 private:
     void handle(const std::vector<alerts::AlertEvent>& events);
+    /// Tells the engine the symbols of the watchlists that `rules` (and the engine's rules) use.
+    void refreshWatchlists(const std::vector<alerts::AlertRule>& rules);
 
     alerts::AlertEngine m_engine;
     std::unique_ptr<alerts::AlertStore> m_store;
+    std::unique_ptr<storage::DrawingStore> m_drawings;
+    std::unique_ptr<storage::WatchlistStore> m_watchlists;
     std::vector<alerts::AlertEvent> m_log;
     std::vector<std::string> m_problems;
     QString m_storageError;

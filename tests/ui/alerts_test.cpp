@@ -21,6 +21,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QLabel>
@@ -318,6 +319,129 @@ private Q_SLOTS:
         QVERIFY(r.ok());
         QCOMPARE(r->minConfidence, 75);
         QVERIFY(r->formula.empty());
+    }
+
+    // GIVEN the dialog with real BTC 1h bars as its current data, WHEN the user edits conditions,
+    // THEN the "Now" line says whether each holds, as a plain computation on the same bars finds.
+    void dialogNowLineEvaluatesTheConditionOnTheCurrentRealBars() {
+        auto csv = marketdata::readBarsCsv(test::resourcesData("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
+        QVERIFY(csv.ok());
+        const std::vector<Bar> bars(csv->bars.end() - 600, csv->bars.end());
+        const Price last = bars.back().close;
+        AlertDialog d({"BINANCE", "BTCUSDT"}, last, 2);
+        alerts::MarketSnapshot now;
+        now.last = last;
+        now.timeMs = bars.back().openTimeMs + 3'600'000;
+        now.barsTimeframe = Timeframe::H1;
+        now.bars = bars;
+        d.setMarketSnapshot(now);
+        const auto state = [&] { return d.nowLabel()->property("holds").toInt(); };
+        constexpr int kHolds = int(alerts::ConditionNow::State::Holds), kNot = int(alerts::ConditionNow::State::DoesNotHold),
+                      kUnknown = int(alerts::ConditionNow::State::Unknown);
+        const double c = last.toDouble();
+
+        d.setCondition(alerts::Condition::GoesAbove);
+        d.levelEdit()->setText(QString::number(std::floor(c) - 100, 'f', 2));
+        QCOMPARE(state(), kHolds);
+        QVERIFY2(d.nowLabel()->text().contains(QStringLiteral("Holds")), qPrintable(d.nowLabel()->text()));
+        d.levelEdit()->setText(QString::number(std::floor(c) + 100, 'f', 2));
+        QCOMPARE(state(), kNot);
+
+        d.setCondition(alerts::Condition::EntersChannel);
+        d.levelEdit()->setText(QString::number(std::floor(c) - 500, 'f', 2));
+        d.level2Edit()->setText(QString::number(std::floor(c) + 500, 'f', 2));
+        QCOMPARE(state(), kHolds);
+        d.setCondition(alerts::Condition::LeavesChannel);
+        QCOMPARE(state(), kNot);
+
+        // Bid-based without quotes: unknown, and the reason says so.
+        d.setCondition(alerts::Condition::GoesAbove);
+        d.priceSourceBox()->setCurrentIndex(d.priceSourceBox()->findData(int(alerts::PriceSource::Bid)));
+        QCOMPARE(state(), kUnknown);
+        QVERIFY2(d.nowLabel()->text().contains(QStringLiteral("no bid")), qPrintable(d.nowLabel()->text()));
+
+        // Formula: close > sma(close, 50) on the last bar, computed here.
+        double sum = 0;
+        for (std::size_t k = bars.size() - 50; k < bars.size(); ++k) sum += bars[k].close.toDouble();
+        d.setCondition(alerts::Condition::Formula);
+        d.formulaEdit()->setText(QStringLiteral("close > sma(close, 50)"));
+        QCOMPARE(state(), c > sum / 50 ? kHolds : kNot);
+        d.formulaEdit()->setText(QStringLiteral("close <= sma(close, 50)"));
+        QCOMPARE(state(), c > sum / 50 ? kNot : kHolds);
+
+        // Volume spike: the last bar's volume against k x the mean of the 20 before, both ways.
+        double vsum = 0;
+        for (std::size_t k = bars.size() - 21; k < bars.size() - 1; ++k) vsum += bars[k].volume.toDouble();
+        const double ratio = bars.back().volume.toDouble() / (vsum / 20);
+        d.setCondition(alerts::Condition::VolumeSpike);
+        d.volumeBarsBox()->setValue(20);
+        d.volumeFactorBox()->setValue(std::max(0.1, std::floor(ratio * 10) / 10 - 0.1));
+        QCOMPARE(state(), kHolds);
+        d.volumeFactorBox()->setValue(std::ceil(ratio * 10) / 10 + 0.1);
+        QCOMPARE(state(), kNot);
+
+        // 24h change against the close 24 bars earlier.
+        const double change = (c / bars[bars.size() - 25].close.toDouble() - 1) * 100;
+        d.setCondition(alerts::Condition::Change24h);
+        d.directionBox()->setCurrentIndex(d.directionBox()->findData(int(alerts::SignalSide::Either)));
+        d.percentBox()->setValue(std::max(0.01, std::fabs(change) - 0.01));
+        QCOMPARE(state(), kHolds);
+        d.percentBox()->setValue(std::fabs(change) + 0.5);
+        QCOMPARE(state(), kNot);
+        if (!qEnvironmentVariableIsEmpty("KAIROS_ALERT_DIALOG_SHOT")) {
+            d.setCondition(alerts::Condition::EntersChannel);
+            d.priceSourceBox()->setCurrentIndex(0);
+            d.show();
+            d.adjustSize();
+            QVERIFY(d.grab().save(qEnvironmentVariable("KAIROS_ALERT_DIALOG_SHOT")));
+        }
+    }
+
+    // The dialog builds watchlist and drawing rules: only lines are offered, a watchlist rule has no
+    // single instrument, and editing such a rule shows its choices again.
+    void dialogBuildsWatchlistAndDrawingRules() {
+        AlertDialog d({"BINANCE", "ETHUSDT"}, Price::parse("2500.10").value(), 2);
+        d.setWatchlists({{3, QStringLiteral("Majors")}, {5, QStringLiteral("Alts")}});
+        storage::Drawing line;
+        line.id = 17;
+        line.kind = storage::DrawingKind::TrendLine;
+        line.anchors = {{1'750'000'000'000, 2400.0}, {1'750'360'000'000, 2600.0}};
+        storage::Drawing note;
+        note.id = 18;
+        note.kind = storage::DrawingKind::Text;
+        note.anchors = {{1'750'000'000'000, 2500.0}};
+        d.setDrawings({line, note});
+        QCOMPARE(d.drawingBox()->count(), 1);
+        d.setCondition(alerts::Condition::CrossesDrawing);
+        QVERIFY(d.drawingBox()->isVisibleTo(&d));
+        QVERIFY(!d.levelEdit()->isVisibleTo(&d));
+        auto r = d.rule();
+        QVERIFY2(r.ok(), r.ok() ? "" : r.message().c_str());
+        QCOMPARE(r->drawingId, std::int64_t{17});
+        // A drawing belongs to one chart: not to a watchlist.
+        d.applyToBox()->setCurrentIndex(d.applyToBox()->findData(QVariant::fromValue<qint64>(5)));
+        QVERIFY(!d.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+        d.setCondition(alerts::Condition::MovePercent);
+        d.percentBox()->setValue(2.5);
+        d.windowBox()->setValue(6);
+        d.windowUnitBox()->setCurrentIndex(2);  // hours
+        d.directionBox()->setCurrentIndex(d.directionBox()->findData(int(alerts::SignalSide::Short)));
+        r = d.rule();
+        QVERIFY2(r.ok(), r.ok() ? "" : r.message().c_str());
+        QCOMPARE(r->watchlistId, std::int64_t{5});
+        QVERIFY(r->instrument.symbol.empty());
+        QCOMPARE(r->windowMs, std::int64_t{6 * 3'600'000});
+        QCOMPARE(r->windowBars, 0);
+        QCOMPARE(int(r->signalSide), int(alerts::SignalSide::Short));
+        AlertDialog edit({"BINANCE", "ETHUSDT"}, std::nullopt, 2);
+        edit.setWatchlists({{3, QStringLiteral("Majors")}, {5, QStringLiteral("Alts")}});
+        edit.setRule(*r);
+        auto again = edit.rule();
+        QVERIFY(again.ok());
+        QCOMPARE(again->watchlistId, std::int64_t{5});
+        QCOMPARE(again->windowMs, r->windowMs);
+        QCOMPARE(again->percent, 2.5);
+        QCOMPARE(edit.applyToBox()->currentText(), QStringLiteral("Watchlist: Alts"));
     }
 };
 

@@ -204,3 +204,58 @@ TEST(Formula, BatchEvaluationChecksTheCostOverItsBars) {
     EXPECT_NE(refused.message().find(" cost units over " + std::to_string(c.size()) + " bars"), std::string::npos)
         << refused.message();
 }
+
+// GIVEN real ETH 1h bars (batch, so the bar close time is inferred from the hourly step), WHEN
+// "high@4h", "volume@1d" and "sma(close@4h, 5)" are evaluated, THEN at every hour they equal the
+// last COMPLETE 4h / 1d bar aggregated here by plain grouping (NaN before the first), and the SMA
+// steps once per 4h bar. (From the second bar: batch columns carry no close times, so the step
+// between bar times tells where a bar ends.)
+TEST(Formula, HigherTimeframeFieldsEqualBarsGroupedInTheTest) {
+    const Columns c = eth();
+    ASSERT_GT(c.size(), 2000u);
+    const std::int64_t h = 3'600'000;
+    auto hi4 = Formula::parse("high@4h");
+    auto vol1d = Formula::parse("volume@1d");
+    auto sma4 = Formula::parse("sma(close@4h, 5)");
+    ASSERT_TRUE(hi4.ok() && vol1d.ok() && sma4.ok());
+    EXPECT_EQ(sma4->timeframes(), std::vector<Timeframe>{Timeframe::H4});
+    const auto g4 = hi4->evaluate(c), g1d = vol1d->evaluate(c), gs = sma4->evaluate(c);
+    double curHigh = -1, lastHigh = std::nan(""), curVol = 0, lastVol = std::nan("");
+    std::vector<double> closes4;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        const std::int64_t t = c.timeMs[i];
+        if (i == 0 || t / (4 * h) != c.timeMs[i - 1] / (4 * h)) curHigh = -1;
+        if (i == 0 || t / (24 * h) != c.timeMs[i - 1] / (24 * h)) curVol = 0;
+        curHigh = std::max(curHigh, c.high[i]);
+        curVol += c.volume[i];
+        if ((t + h) % (4 * h) == 0) {
+            lastHigh = curHigh;
+            closes4.push_back(c.close[i]);
+        }
+        if ((t + h) % (24 * h) == 0) lastVol = curVol;
+        if (i == 0) continue;  // the step between bars, hence the first bar's close time, is known from the second
+        if (std::isnan(lastHigh)) {
+            ASSERT_TRUE(std::isnan(g4[i])) << i;
+        } else {
+            ASSERT_EQ(g4[i], lastHigh) << i;
+        }
+        if (std::isnan(lastVol)) {
+            ASSERT_TRUE(std::isnan(g1d[i])) << i;
+        } else {
+            ASSERT_NEAR(g1d[i], lastVol, 1e-9 * lastVol) << i;
+        }
+        if (closes4.size() >= 5) {
+            double s = 0;
+            for (std::size_t k = closes4.size() - 5; k < closes4.size(); ++k) s += closes4[k];
+            ASSERT_NEAR(gs[i], s / 5, 1e-9 * s) << i;
+        } else {
+            ASSERT_TRUE(std::isnan(gs[i])) << i;
+        }
+    }
+}
+
+TEST(Formula, SyntheticTimeframeSuffixErrors) {
+    EXPECT_NE(error("close@").find("column 7: expected a timeframe after '@'"), std::string::npos) << error("close@");
+    EXPECT_NE(error("close@9q > 1").find("expected a timeframe"), std::string::npos);
+    EXPECT_EQ(error("close@1M > close@1w and rsi(close@4h, 14) < 30"), "(parsed)");
+}
