@@ -8,6 +8,7 @@
 #include "smtpserverprocess.h"
 #include "testdata.h"
 
+#include "accounts/totp.h"
 #include "db/database.h"
 
 #include <QDeadlineTimer>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -488,6 +490,105 @@ TEST(KairosdDaemon, KillNineUnderWrkLoadLosesNoAcceptedWrite) {
     ASSERT_TRUE(total.ok());
     EXPECT_GE((*total)->i64(0), static_cast<std::int64_t>(accepted.size()));
     fs::remove(script);
+}
+
+// The secrets sweep over a running kairosd: after a life cycle that handles every kind of secret
+// (password, verification token and code, access and refresh tokens, TOTP secret and codes,
+// recovery codes, reset token, the new password) and its error paths, none of them is in the
+// server's output (request log and messages), in an error answer, or in the database files.
+TEST(KairosdDaemon, NoSecretInItsLogsErrorAnswersOrDatabaseFiles) {
+    namespace acc = kairos::server::accounts;
+    const std::string dataDir = kairos::test::tempDir();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    std::string error;
+    std::string startup;
+    const quint16 port = startKairosd(server, {"--port", "0", "--data-dir", QString::fromStdString(dataDir)}, error, &startup);
+    ASSERT_NE(port, 0) << error;
+    const std::string mailDir = dataDir + "/mail";
+    const std::string email = "sweep@example.com";
+    std::vector<std::string> secrets = {kPassword};
+    std::vector<std::string> errorBodies;
+    auto expectError = [&](const HttpResponse& r) {
+        EXPECT_GE(r.result_int(), 400);
+        errorBodies.push_back(r.body());
+    };
+
+    ASSERT_EQ(postJson(port, "/api/v1/auth/register", {{"email", email}, {"password", kPassword}}).result_int(), 202);
+    std::string mail;
+    ASSERT_TRUE(eventually([&] { return !(mail = mailTo(mailDir, email)).empty(); }));
+    const std::string verifyLink = linkIn(mail, "http://127\\.0\\.0\\.1:" + std::to_string(port), "/verify");
+    const std::string verifyToken = verifyLink.substr(verifyLink.find("token=") + 6);
+    std::smatch code;
+    ASSERT_TRUE(std::regex_search(mail, code, std::regex("code in the terminal: ([0-9]{6})")));
+    secrets.push_back(verifyToken);
+    secrets.push_back(code[1].str());
+    expectError(postJson(port, "/api/v1/auth/login", {{"email", email}, {"password", kPassword}}));  // not verified
+    ASSERT_EQ(postJson(port, "/api/v1/auth/verify", {{"token", verifyToken}}).result_int(), 200);
+    expectError(postJson(port, "/api/v1/auth/verify", {{"token", verifyToken}}));  // used
+    expectError(postJson(port, "/api/v1/auth/login", {{"email", email}, {"password", "wrong " + std::string(kPassword)}}));
+
+    auto login = json::parse(postJson(port, "/api/v1/auth/login", {{"email", email}, {"password", kPassword}}).body());
+    const std::string access = login["access_token"];
+    const std::string refresh = login["refresh_token"];
+    secrets.push_back(access);
+    secrets.push_back(refresh);
+    auto rotated = json::parse(postJson(port, "/api/v1/auth/refresh", {{"refresh_token", refresh}}).body());
+    secrets.push_back(rotated["access_token"]);
+    secrets.push_back(rotated["refresh_token"]);
+    const std::string bearer = rotated["access_token"];
+
+    auto enrol = json::parse(postJson(port, "/api/v1/me/2fa/totp", json::object(), bearer).body());
+    const std::string totpSecret = enrol.value("secret", "");
+    ASSERT_FALSE(totpSecret.empty());
+    secrets.push_back(totpSecret);
+    const std::string key = *acc::base32Decode(totpSecret);
+    const auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+    // Codes from successive 30-second steps (each code is accepted once, later steps only).
+    const std::string confirmCode = acc::totp(key, now() - 30);
+    expectError(postJson(port, "/api/v1/me/2fa/totp/confirm", {{"code", "000000"}}, bearer));
+    auto confirmed = postJson(port, "/api/v1/me/2fa/totp/confirm", {{"code", confirmCode}}, bearer);
+    ASSERT_EQ(confirmed.result_int(), 200) << confirmed.body();
+    for (const auto& c : json::parse(confirmed.body())["recovery_codes"]) secrets.push_back(c.get<std::string>());
+    const std::string loginCode = acc::totp(key, now());
+    auto login2 = postJson(port, "/api/v1/auth/login", {{"email", email}, {"password", kPassword}, {"totp", loginCode}});
+    ASSERT_EQ(login2.result_int(), 200) << login2.body();
+    secrets.push_back(json::parse(login2.body())["refresh_token"]);
+    expectError(
+        postJson(port, "/api/v1/auth/login", {{"email", email}, {"password", kPassword}, {"totp", loginCode}}));  // replay
+
+    ASSERT_EQ(postJson(port, "/api/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
+    std::string resetLink;
+    ASSERT_TRUE(eventually([&] {
+        resetLink = linkIn(mailTo(mailDir, email), "http://127\\.0\\.0\\.1:" + std::to_string(port), "/reset-password");
+        return !resetLink.empty();
+    }));
+    const std::string resetToken = resetLink.substr(resetLink.find("token=") + 6);
+    const std::string newPassword = "a brand new passphrase 9";
+    secrets.push_back(resetToken);
+    secrets.push_back(newPassword);
+    expectError(
+        postJson(port, "/api/v1/auth/password/reset", {{"token", resetToken}, {"password", newPassword}}));  // no 2FA code
+    const auto reset = postJson(port, "/api/v1/auth/password/reset",
+                                {{"token", resetToken}, {"password", newPassword}, {"totp", acc::totp(key, now() + 30)}});
+    ASSERT_EQ(reset.result_int(), 200) << reset.body();
+    expectError(postJson(port, "/api/v1/auth/refresh", {{"refresh_token", refresh}}));  // reused
+    expectError(getWith(port, "/api/v1/me", access + "x"));                             // tampered
+
+    stopGracefully(server);
+    const std::string output = startup + server.readAll().toStdString();
+    ASSERT_NE(output.find("\"route\":\"/api/v1/auth/login\""), std::string::npos) << "the request log is missing";
+    std::string files;
+    for (const char* name : {"/kairosd.sqlite", "/kairosd.sqlite-wal"}) files += readFile(dataDir + name);
+    ASSERT_GT(files.size(), 10'000u);
+    ASSERT_GE(secrets.size(), 20u);
+    for (const auto& secret : secrets) {
+        ASSERT_GE(secret.size(), 6u);
+        EXPECT_EQ(output.find(secret), std::string::npos) << "kairosd printed a secret";
+        EXPECT_EQ(files.find(secret), std::string::npos) << "the database files hold a secret in clear";
+        for (const auto& body : errorBodies)
+            EXPECT_EQ(body.find(secret), std::string::npos) << "an error answer holds a secret: " << body;
+    }
 }
 
 }  // namespace
