@@ -771,7 +771,14 @@ void LiveVenue::loadFillPool() {
                            .arg(QString::fromStdString(snap.message())));
         return;
     }
-    for (const Fill& f : snap->fills) m_fillPool[f.clientOrderId].push_back(f);
+    for (const Fill& f : snap->fills) {
+        m_fillPool[f.clientOrderId].push_back(f);
+        m_lastJournaledFillMs = std::max(m_lastJournaledFillMs, f.timeMs);
+    }
+    for (const Order& o : snap->orders) {
+        m_journaledClientIds.insert(o.request.clientOrderId);
+        if (o.request.instrument.venue == m_options.venue) m_journaledSymbols.insert(o.request.instrument.symbol);
+    }
     m_nextFillId = std::max(m_nextFillId, snap->nextFillId);
     m_nextOrderId = std::max(m_nextOrderId, snap->nextOrderId);
 }
@@ -815,6 +822,11 @@ void LiveVenue::reconcile() {
         }
         step();
     });
+    if (m_lastJournaledFillMs > 0) {
+        std::set<std::string> symbols = m_journaledSymbols;
+        for (const auto& [id, t] : m_orders) symbols.insert(t.order.request.instrument.symbol);
+        for (const std::string& symbol : symbols) catchUpTrades(symbol, step);
+    }
     ++m_reconcileSteps;
     ++m_inFlight;
     m_rest->signedRequest(
@@ -832,6 +844,50 @@ void LiveVenue::reconcile() {
             step();
         });
     step();
+}
+
+void LiveVenue::catchUpTrades(const std::string& symbol, const std::function<void()>& step) {
+    ++m_reconcileSteps;
+    ++m_inFlight;
+    // Binance returns at most 24 h from startTime; older gaps need the open-order checks above.
+    const Params p{{"symbol", symbol}, {"startTime", std::to_string(m_lastJournaledFillMs)}, {"limit", "1000"}};
+    m_rest->signedRequest("GET", QStringLiteral("/api/v3/myTrades"), p, 20, [this, symbol, step](const BinanceRest::Reply& r) {
+        --m_inFlight;
+        auto trades = r.outcome == Outcome::Done ? parseTrades(r.body.toStdString())
+                                                 : Result<std::vector<AccountTrade>>(makeError(r.failure.toStdString()));
+        if (!trades) {
+            m_pendingReport.error = "the trades of " + symbol + " could not be read: " + trades.message();
+            return step();
+        }
+        std::set<std::int64_t> unknown;
+        for (const AccountTrade& tr : *trades) {
+            if (m_seenTrades.count({symbol, tr.id})) continue;
+            const bool tracked = std::any_of(m_orders.begin(), m_orders.end(),
+                                             [&tr](const auto& kv) { return kv.second.binanceId == tr.orderId; });
+            if (!tracked) unknown.insert(tr.orderId);
+        }
+        for (std::int64_t orderId : unknown) {
+            ++m_reconcileSteps;
+            ++m_inFlight;
+            m_rest->signedRequest(
+                "GET", QStringLiteral("/api/v3/order"), {{"symbol", symbol}, {"orderId", std::to_string(orderId)}}, 4,
+                [this, step](const BinanceRest::Reply& answer) {
+                    --m_inFlight;
+                    auto s = answer.outcome == Outcome::Done ? parseOrder(answer.body.toStdString())
+                                                             : Result<OrderState>(makeError(answer.failure.toStdString()));
+                    if (!s) {
+                        m_pendingReport.error = "an order of a recent trade could not be read: " + s.message();
+                        return step();
+                    }
+                    if (Tracked* t = byClientId(s->clientOrderId)) return applyState(t->order.id, *s, step);
+                    // In the journal and final there: its fills were journaled with it.
+                    if (m_journaledClientIds.count(s->clientOrderId)) return step();
+                    const OrderId id = adopt(*s).order.id;
+                    applyState(id, *s, step);
+                });
+        }
+        step();
+    });
 }
 
 void LiveVenue::finishReconcile() {

@@ -21,8 +21,9 @@
 //   sending order is compared with Binance's (by client order id), missed fills are fetched
 //   (myTrades of the order) and booked once — fills already in the journal are recognised by
 //   order, time, price and quantity — orders Binance never received are marked so, open orders
-//   placed elsewhere (the exchange's website) are adopted, and balances are read. The outcome is a
-//   ReconciliationReport (reconciled()).
+//   placed elsewhere (the exchange's website) are adopted, the symbols' trades since the last
+//   journaled fill are read (orders placed and filled elsewhere meanwhile are adopted with their
+//   fills), and balances are read. The outcome is a ReconciliationReport (reconciled()).
 //
 // Credentials are passed in (the UI reads them from the keychain); the secret stays in the REST and
 // stream objects and never appears in a message. Thread: one Qt event loop (the GUI thread).
@@ -177,6 +178,9 @@ private:
     void lookUp(trading::OrderId id, std::function<void()> done, int attempt = 1);
     void fetchTrades(trading::OrderId id, std::function<void()> done);
     Tracked& adopt(const OrderState& s);
+    /// Trades of `symbol` since the last journaled fill whose orders the account does not track:
+    /// orders placed and filled elsewhere while the terminal was away are adopted with their fills.
+    void catchUpTrades(const std::string& symbol, const std::function<void()>& step);
     void loadFillPool();
     void finishReconcile();
 
@@ -197,6 +201,9 @@ private:
     std::set<std::string> m_replacedClientIds;  ///< cancelled by an amend: their CANCELED is not the order's end
     std::map<trading::OrderId, std::string> m_cancelReasons;
     FillPool m_fillPool;
+    std::set<std::string> m_journaledClientIds;  ///< every order the journal held at restore
+    std::set<std::string> m_journaledSymbols;
+    std::int64_t m_lastJournaledFillMs = 0;
     bool m_fillPoolLoaded = false;
     trading::OrderId m_nextOrderId = 1;
     std::uint64_t m_nextFillId = 1;

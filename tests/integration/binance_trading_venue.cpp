@@ -366,6 +366,32 @@ TEST_F(LiveVenueTest, OnStartOrdersPlacedElsewhereAreAdoptedAndReported) {
     EXPECT_FALSE(s->venue->lastReport().balances.empty());
 }
 
+TEST_F(LiveVenueTest, OnRestartAnOrderPlacedAndFilledElsewhereWhileAwayIsAdoptedWithItsFill) {
+    {
+        auto s = startStack();
+        s->account->submit(market(Side::Buy, "0.001", "before-1"));
+        ASSERT_TRUE(s->waitStatus("before-1", OrderStatus::Filled));
+    }
+    // WHEN, with the terminal closed, a market sell is placed on the website and fills
+    fake.placeOrderElsewhere({{QStringLiteral("symbol"), QStringLiteral("BTCUSDT")},
+                              {QStringLiteral("side"), QStringLiteral("SELL")},
+                              {QStringLiteral("type"), QStringLiteral("MARKET")},
+                              {QStringLiteral("quantity"), QStringLiteral("0.001")},
+                              {QStringLiteral("newClientOrderId"), QStringLiteral("web-sold")}});
+    ASSERT_EQ(fake.trades().size(), 2u);
+    auto s = startStack();
+    // THEN the restart adopts it with its fill, and books nothing else twice
+    const ReconciliationReport& report = s->venue->lastReport();
+    EXPECT_TRUE(report.ok()) << report.error;
+    EXPECT_EQ(report.ordersAdopted, 1) << report.summary();
+    EXPECT_EQ(report.fillsApplied, 1) << report.summary();
+    ASSERT_TRUE(s->byClientId("web-sold"));
+    EXPECT_EQ(s->byClientId("web-sold")->status, OrderStatus::Filled);
+    EXPECT_EQ(s->account->fills().size(), 2u);
+    EXPECT_TRUE(s->account->portfolio().position(kBtc)->isFlat());
+    EXPECT_EQ(journal().fills.size(), 2u);
+}
+
 // --- kill -9 ----------------------------------------------------------------------------------
 
 /// A journal that kills its own process (SIGKILL) right after an order was written as sending:
