@@ -286,6 +286,7 @@ OrderEvents LiveVenue::submit(const OrderRequest& request) {
             return refuse("not sent: the order could not be saved before sending: " + s.message());
     }
     const OrderId id = t.order.id;
+    t.placing = true;
     m_orders[id] = t;
     m_byClientId[cid] = id;
     ++m_inFlight;
@@ -300,6 +301,7 @@ void LiveVenue::onPlaced(OrderId id, const BinanceRest::Reply& reply) {
     auto it = m_orders.find(id);
     if (it == m_orders.end()) return;
     Tracked& t = it->second;
+    t.placing = false;
     switch (reply.outcome) {
     case Outcome::Done: {
         auto s = parseOrder(reply.body.toStdString());
@@ -326,6 +328,9 @@ Result<OrderEvents> LiveVenue::cancel(OrderId id) {
     Tracked& t = it->second;
     if (!t.order.isOpen())
         return makeError("order " + t.order.request.clientOrderId + " is already " + std::string(toString(t.order.status)));
+    if (t.placing)
+        return makeError("order " + t.order.request.clientOrderId +
+                         " is still being sent to Binance; cancel it once Binance has acknowledged it");
     const Params p{{"symbol", t.order.request.instrument.symbol}, {"origClientOrderId", t.order.request.clientOrderId}};
     ++m_inFlight;
     m_rest->signedRequest("DELETE", QStringLiteral("/api/v3/order"), p, 1, [this, id](const BinanceRest::Reply& r) {
@@ -513,6 +518,12 @@ void LiveVenue::onExecution(const ExecutionReport& e) {
         bookTrade(*t, e.tradeId, e.lastPrice, e.lastQty, e.commission, e.commissionAsset, e.maker, e.transactTime);
         return;
     }
+    if (t->neverArrived && t->order.status == OrderStatus::Rejected) {
+        // It did arrive after all (Binance's engine was late): it is live again.
+        t->neverArrived = false;
+        t->order.status = OrderStatus::New;
+        t->order.rejectReason.clear();
+    }
     if (e.execType == "NEW") {
         // A late NEW (after a fill or a cancel) never moves an order back.
         if (t->order.status == OrderStatus::New) {
@@ -658,7 +669,20 @@ void LiveVenue::lookUp(OrderId id, std::function<void()> done, int attempt) {
                 if (auto s = parseOrder(r.body.toStdString())) return applyState(id, *s, std::move(done));
             }
             if (r.error && r.error->code == -2013) {
+                // Still being placed (its request is on the way): the answer will tell. After an
+                // unknown outcome Binance's engine may still be late: ask again before concluding.
+                if (t.placing) {
+                    if (done) done();
+                    return;
+                }
+                if (t.order.status == OrderStatus::New && attempt < kLookUpAttempts) {
+                    QTimer::singleShot(m_options.unknownRetryMs, this, [this, id, done = std::move(done), attempt]() mutable {
+                        lookUp(id, std::move(done), attempt + 1);
+                    });
+                    return;
+                }
                 if (t.order.status == OrderStatus::New) {
+                    t.neverArrived = true;
                     // Journaled as sending, unknown to Binance: it never arrived.
                     t.order.status = OrderStatus::Rejected;
                     t.order.rejectReason =

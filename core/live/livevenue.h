@@ -151,7 +151,9 @@ private:
     struct Tracked {
         trading::Order order;
         std::int64_t binanceId = 0;
-        Quantity baseFilled;  ///< filled before the current Binance order (an amend replaces the order)
+        Quantity baseFilled;        ///< filled before the current Binance order (an amend replaces the order)
+        bool placing = false;       ///< its placing request has not been answered yet
+        bool neverArrived = false;  ///< rejected because Binance did not know it (a late arrival revives it)
     };
     /// Journal fills of before a restart, by client order id, not yet matched to Binance trades.
     using FillPool = std::map<std::string, std::vector<trading::Fill>>;
