@@ -186,7 +186,7 @@ LiveVenue::Tracked* LiveVenue::byClientId(const std::string& clientOrderId) {
 
 // --- events -------------------------------------------------------------------------------------
 
-void LiveVenue::deliver(OrderEvents events) {
+void LiveVenue::deliver(const OrderEvents& events) {
     if (m_listener && !events.empty()) m_listener->onOrderEvents(events);
 }
 
@@ -265,7 +265,7 @@ OrderEvents LiveVenue::submit(const OrderRequest& request) {
     auto refuse = [this, &t](const std::string& why) {
         t.order.status = OrderStatus::Rejected;
         t.order.rejectReason = why;
-        const OrderEvents events{OrderEvent{OrderEventKind::Rejected, t.order, std::nullopt}};
+        OrderEvents events{OrderEvent{OrderEventKind::Rejected, t.order, std::nullopt}};
         m_orders[t.order.id] = t;
         deliver(events);
         return events;
@@ -597,7 +597,8 @@ bool LiveVenue::bookTrade(Tracked& t, std::int64_t tradeId, const Price& price, 
     if (m_reconciling) {
         ++m_pendingReport.fillsApplied;
         m_pendingReport.changes.push_back(
-            {f.clientOrderId, "filled " + qty.toTrimmedString() + " at " + price.toTrimmedString() + " (missed while away)"});
+            {f.clientOrderId,
+             "filled " + qty.toTrimmedString() + " at " + price.toTrimmedString() + " (caught up from Binance's trades)"});
     }
     emitChange(t, o.status == OrderStatus::Filled ? OrderEventKind::Filled : OrderEventKind::PartiallyFilled, f);
     return true;

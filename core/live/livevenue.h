@@ -58,7 +58,7 @@ namespace kairos::live {
 struct ReconciliationReport {
     struct Change {
         std::string clientOrderId;
-        std::string what;  ///< "filled 0.01 at 60000 (missed while away)", "never reached Binance", ...
+        std::string what;  ///< "filled 0.01 at 60000 (caught up from Binance's trades)", "never reached Binance", ...
     };
     std::vector<Change> changes;
     int ordersChecked = 0;
@@ -158,7 +158,7 @@ private:
     /// Journal fills of before a restart, by client order id, not yet matched to Binance trades.
     using FillPool = std::map<std::string, std::vector<trading::Fill>>;
 
-    void deliver(trading::OrderEvents events);
+    void deliver(const trading::OrderEvents& events);
     void emitChange(Tracked& t, trading::OrderEventKind kind, std::optional<trading::Fill> fill = std::nullopt);
     Tracked* byClientId(const std::string& clientOrderId);
     const SymbolRules* symbolRules(const std::string& symbol) const;
