@@ -233,6 +233,8 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
             "updated_at) VALUES (?32,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
             "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (account_id, order_id) DO UPDATE SET "
             "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
+            // a live amend replaces the exchange's order under a new client order id
+            "client_order_id = excluded.client_order_id, "
             // amend() moves prices (a dragged SL/TP line)
             "limit_raw = excluded.limit_raw, limit_scale = excluded.limit_scale, "
             "stop_raw = excluded.stop_raw, stop_scale = excluded.stop_scale, "

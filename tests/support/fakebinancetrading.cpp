@@ -81,8 +81,8 @@ FakeBinanceTrading::FakeBinanceTrading(QByteArray apiKey, QByteArray secretKey, 
       m_apiKey(std::move(apiKey)),
       m_secret(std::move(secretKey)),
       m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
-    for (const char* path :
-         {"/api/v3/time", "/api/v3/exchangeInfo", "/api/v3/order", "/api/v3/openOrders", "/api/v3/myTrades", "/api/v3/account"}) {
+    for (const char* path : {"/api/v3/time", "/api/v3/exchangeInfo", "/api/v3/order", "/api/v3/order/cancelReplace",
+                             "/api/v3/openOrders", "/api/v3/myTrades", "/api/v3/account"}) {
         const QString p = QString::fromLatin1(path);
         http.route(p, [this, p](const HttpRequest& req) { return handle(req, p); });
     }
@@ -192,10 +192,13 @@ std::optional<HttpReply> FakeBinanceTrading::authenticate(const HttpRequest& req
 
 HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path) {
     const QByteArray method = req.method;
-    static const std::map<QString, int> weights{
-        {QStringLiteral("/api/v3/order"), 1},     {QStringLiteral("/api/v3/openOrders"), 6},
-        {QStringLiteral("/api/v3/myTrades"), 20}, {QStringLiteral("/api/v3/account"), 20},
-        {QStringLiteral("/api/v3/time"), 1},      {QStringLiteral("/api/v3/exchangeInfo"), 20}};
+    static const std::map<QString, int> weights{{QStringLiteral("/api/v3/order"), 1},
+                                                {QStringLiteral("/api/v3/openOrders"), 6},
+                                                {QStringLiteral("/api/v3/myTrades"), 20},
+                                                {QStringLiteral("/api/v3/account"), 20},
+                                                {QStringLiteral("/api/v3/time"), 1},
+                                                {QStringLiteral("/api/v3/exchangeInfo"), 20},
+                                                {QStringLiteral("/api/v3/order/cancelReplace"), 1}};
     m_usedWeight += weights.at(path);
     auto finishReply = [this](HttpReply r) {
         r.headers.append({"X-MBX-USED-WEIGHT-1M", QByteArray::number(m_usedWeight)});
@@ -234,6 +237,8 @@ HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path
             reply.headers.append({"X-MBX-ORDER-COUNT-10S", QByteArray::number(in10s)});
             reply.headers.append({"X-MBX-ORDER-COUNT-1D", QByteArray::number(static_cast<int>(m_recentOrders.size()))});
         }
+    } else if (path == QLatin1String("/api/v3/order/cancelReplace") && method == "POST") {
+        reply = cancelReplace(p, accepted);
     } else if (path == QLatin1String("/api/v3/order") && method == "DELETE") {
         reply = cancelOrder(p);
         accepted = reply.status == 200;
@@ -494,6 +499,16 @@ void FakeBinanceTrading::unlockRest(const Order& o) {
     b.free += amount;
 }
 
+bool FakeBinanceTrading::fillPart(const QString& clientOrderId, Units qty) {
+    for (Order& o : m_orders) {
+        if (o.clientOrderId != clientOrderId || !o.isOpen() || o.type != QLatin1String("LIMIT")) continue;
+        if (qty <= 0 || qty > o.origQty - o.executedQty) return false;
+        fill(o, o.price, qty, true);
+        return true;
+    }
+    return false;
+}
+
 void FakeBinanceTrading::fill(Order& o, Units price, Units qty, bool maker) {
     const Symbol& s = m_symbols.at(o.symbol);
     const bool buy = o.side == QLatin1String("BUY");
@@ -649,6 +664,51 @@ HttpReply FakeBinanceTrading::cancelOrder(const Params& p) {
     out.insert(QStringLiteral("clientOrderId"), cancelId);
     out.insert(QStringLiteral("transactTime"), static_cast<qint64>(o->updateTime));
     return HttpReply::json(QJsonDocument(out).toJson(QJsonDocument::Compact));
+}
+
+HttpReply FakeBinanceTrading::cancelReplace(const Params& p, bool& accepted) {
+    accepted = false;
+    if (!has(p, "symbol") || !has(p, "cancelReplaceMode"))
+        return error(400, -1102,
+                     mandatoryMessage(has(p, "symbol") ? QStringLiteral("cancelReplaceMode") : QStringLiteral("symbol")));
+    if (param(p, "cancelReplaceMode") != QLatin1String("STOP_ON_FAILURE"))
+        return error(400, -1000, QStringLiteral("Only STOP_ON_FAILURE is supported by this fake."));
+    Params cancel{{QStringLiteral("symbol"), param(p, "symbol")}};
+    if (has(p, "cancelOrderId")) cancel[QStringLiteral("orderId")] = param(p, "cancelOrderId");
+    if (has(p, "cancelOrigClientOrderId")) cancel[QStringLiteral("origClientOrderId")] = param(p, "cancelOrigClientOrderId");
+    Params place;
+    for (const auto& [k, v] : p)
+        if (!k.startsWith(QLatin1String("cancel")) && k != QLatin1String("timestamp") && k != QLatin1String("recvWindow") &&
+            k != QLatin1String("signature"))
+            place[k] = v;
+    auto failure = [this](int status, int code, const QString& msg, const QString& cancelResult, const QString& newResult,
+                          const QJsonObject& cancelResponse) {
+        ++m_refusals[code];
+        QJsonObject data{{QStringLiteral("cancelResult"), cancelResult}, {QStringLiteral("newOrderResult"), newResult}};
+        if (!cancelResponse.isEmpty()) data.insert(QStringLiteral("cancelResponse"), cancelResponse);
+        return HttpReply::json(
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("msg"), msg}, {QStringLiteral("data"), data}})
+                .toJson(QJsonDocument::Compact),
+            status);
+    };
+    const HttpReply cancelled = cancelOrder(cancel);
+    if (cancelled.status != 200)
+        return failure(400, -2022, QStringLiteral("Order cancel-replace failed."), QStringLiteral("FAILURE"),
+                       QStringLiteral("NOT_ATTEMPTED"), QJsonDocument::fromJson(cancelled.body).object());
+    accepted = true;
+    bool placed = false;
+    const HttpReply created = newOrder(place, placed);
+    const QJsonObject cancelResponse = QJsonDocument::fromJson(cancelled.body).object();
+    if (!placed)
+        return failure(409, -2021, QStringLiteral("Order cancel-replace partially failed."), QStringLiteral("SUCCESS"),
+                       QStringLiteral("FAILURE"), cancelResponse);
+    return HttpReply::json(
+        QJsonDocument(QJsonObject{{QStringLiteral("cancelResult"), QStringLiteral("SUCCESS")},
+                                  {QStringLiteral("newOrderResult"), QStringLiteral("SUCCESS")},
+                                  {QStringLiteral("cancelResponse"), cancelResponse},
+                                  {QStringLiteral("newOrderResponse"), QJsonDocument::fromJson(created.body).object()}})
+            .toJson(QJsonDocument::Compact));
 }
 
 HttpReply FakeBinanceTrading::cancelAll(const Params& p) {
@@ -824,7 +884,7 @@ void FakeBinanceTrading::emitExecution(const Order& o, const QString& execType, 
                   {QStringLiteral("N"), t ? QJsonValue(t->commissionAsset) : QJsonValue(QJsonValue::Null)},
                   {QStringLiteral("T"), static_cast<qint64>(t ? t->time : o.updateTime)},
                   {QStringLiteral("t"), static_cast<qint64>(t ? t->id : -1)},
-                  {QStringLiteral("I"), static_cast<qint64>(m_eventsSent + 1)},
+                  {QStringLiteral("I"), static_cast<qint64>(++m_executionIds)},
                   {QStringLiteral("w"), o.isOpen()},
                   {QStringLiteral("m"), t ? t->isMaker : false},
                   {QStringLiteral("M"), false},
@@ -868,7 +928,18 @@ void FakeBinanceTrading::emitEvent(const QJsonObject& event) {
     }
 }
 
+void FakeBinanceTrading::releaseHeldEventsReversed() {
+    m_holding = false;
+    std::vector<QByteArray> held;
+    held.swap(m_held);
+    for (auto it = held.rbegin(); it != held.rend(); ++it) sendEvent(*it);
+}
+
 void FakeBinanceTrading::sendEvent(const QByteArray& event) {
+    if (m_holding) {
+        m_held.push_back(event);
+        return;
+    }
     const int copies = m_duplicateEvents > 0 ? 2 : 1;
     if (m_duplicateEvents > 0) --m_duplicateEvents;
     for (int i = 0; i < copies; ++i) {

@@ -131,10 +131,17 @@ public:
 
     /// The next request `method path` ("POST", "/api/v3/order") meets `fault`.
     void failNext(const QByteArray& method, const QString& path, RequestFault fault);
+    /// A counterparty takes `qty` of the resting LIMIT order `clientOrderId` at its price (a partial
+    /// fill when less than what is left). False when there is no such open order or not that much left.
+    bool fillPart(const QString& clientOrderId, Units qty);
     /// The next `n` user-data events are each sent twice.
     void duplicateNextEvents(int n) { m_duplicateEvents = n; }
     /// The next event is held back and sent after the one following it.
     void reorderNextEvent() { m_reorderNext = true; }
+    /// From now on user-data events are held back (not sent) until releaseHeldEvents().
+    void holdEvents() { m_holding = true; }
+    /// Sends the held events newest first (the worst reordering) and stops holding.
+    void releaseHeldEventsReversed();
     /// Aborts every user-data-stream connection (the subscription ends with it).
     void dropStreams();
     /// An order placed "elsewhere" (the exchange's website): same effects as a REST order.
@@ -165,6 +172,9 @@ private:
     HttpReply newOrder(const std::map<QString, QString>& p, bool& accepted);
     HttpReply cancelOrder(const std::map<QString, QString>& p);
     HttpReply cancelAll(const std::map<QString, QString>& p);
+    /// POST /api/v3/order/cancelReplace, STOP_ON_FAILURE only: -2022 when the cancel fails (nothing
+    /// done), 409 -2021 when the new order is refused after the cancel.
+    HttpReply cancelReplace(const std::map<QString, QString>& p, bool& accepted);
     HttpReply queryOrder(const std::map<QString, QString>& p);
     HttpReply openOrders(const std::map<QString, QString>& p) const;
     HttpReply myTrades(const std::map<QString, QString>& p);
@@ -197,11 +207,14 @@ private:
     std::deque<std::int64_t> m_recentOrders;
     std::map<const FakeWsServer::Client*, int> m_subscriptions;  ///< client -> subscriptionId
     std::optional<QByteArray> m_heldEvent;
+    std::vector<QByteArray> m_held;
+    bool m_holding = false;
     int m_makerBps = 10, m_takerBps = 10;
     int m_orderLimit10s = 50;
     int m_duplicateEvents = 0;
     bool m_reorderNext = false;
     int m_eventsSent = 0;
+    std::int64_t m_executionIds = 0;  ///< `I` of the last executionReport (unique, as Binance's)
     int m_nextSubscription = 0;
     std::int64_t m_nextOrderId = 1000, m_nextTradeId = 5000;
     int m_usedWeight = 0;

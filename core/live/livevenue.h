@@ -1,0 +1,225 @@
+#pragma once
+// LiveVenue: the trading kernel's venue port (trading/venue.h) on Binance spot — the same Account
+// and OrderGateway as paper and backtest, with the orders on the exchange.
+//
+// - Orders: market, limit (GTC/IOC), stop (STOP_LOSS) and stop-limit (STOP_LOSS_LIMIT) go out as
+//   signed REST requests (BinanceRest) with the gateway's client order id as `newClientOrderId`;
+//   cancel, cancel all (per symbol) and amend (`order/cancelReplace`, STOP_ON_FAILURE: the order
+//   keeps its local id and gets a new client order id) likewise. Brackets are refused (not placed
+//   natively yet).
+// - Durable before sent: an order is written to the journal (the account's IJournal, status New =
+//   "sending") before its request leaves; when that write fails the order is rejected unsent.
+// - Unknown outcomes (timeout, 5xx, -1006/-1007, a dropped connection) are never resent: the order
+//   is looked up by its client order id (GET /api/v3/order) and takes the state Binance has; an
+//   order Binance does not know was not placed (Rejected, "never reached Binance").
+// - Events: executionReports of the user data stream (BinanceUserStream) become past-tense order
+//   events, exactly once: a repeated execution id is skipped, a trade already booked (symbol,
+//   trade id) is never booked again, a late NEW never moves an order back, and fills that arrive
+//   out of order are booked in the order they arrive. A rejection carries Binance's reason in plain
+//   words (describeRejection).
+// - Reconciliation (start, and after every re-subscription of the stream): every local open or
+//   sending order is compared with Binance's (by client order id), missed fills are fetched
+//   (myTrades of the order) and booked once — fills already in the journal are recognised by
+//   order, time, price and quantity — orders Binance never received are marked so, open orders
+//   placed elsewhere (the exchange's website) are adopted, the symbols' trades since the last
+//   journaled fill are read (orders placed and filled elsewhere meanwhile are adopted with their
+//   fills), and balances are read. The outcome is a ReconciliationReport (reconciled()).
+//
+// Credentials are passed in (the UI reads them from the keychain); the secret stays in the REST and
+// stream objects and never appears in a message. Thread: one Qt event loop (the GUI thread).
+
+#include "live/binanceapi.h"
+#include "live/binancerest.h"
+#include "live/binanceuserstream.h"
+#include "trading/accountinfo.h"
+#include "trading/clock.h"
+#include "trading/journal.h"
+#include "trading/order.h"
+#include "trading/venue.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kairos::live {
+
+/// What a reconciliation found and changed, for the UI to show.
+struct ReconciliationReport {
+    struct Change {
+        std::string clientOrderId;
+        std::string what;  ///< "filled 0.01 at 60000 (caught up from Binance's trades)", "never reached Binance", ...
+    };
+    std::vector<Change> changes;
+    int ordersChecked = 0;
+    int fillsApplied = 0;        ///< fills booked that the journal did not have
+    int ordersAdopted = 0;       ///< open orders placed elsewhere, now tracked
+    int ordersNeverArrived = 0;  ///< journaled as sending, unknown to Binance
+    std::vector<AssetBalance> balances;
+    std::string error;  ///< "" when the reconciliation completed; else why not (it is tried again)
+
+    bool ok() const { return error.empty(); }
+    /// One line: "3 orders checked, 1 fill applied, 0 adopted, 1 never reached Binance".
+    std::string summary() const;
+};
+
+class LiveVenue : public QObject, public trading::IVenue {
+    Q_OBJECT
+public:
+    struct Endpoints {
+        QUrl restUrl;   ///< "https://api.binance.com"
+        QUrl wsApiUrl;  ///< "wss://ws-api.binance.com:443/ws-api/v3"
+    };
+    /// Binance's endpoints for an account kind: Live → api.binance.com / ws-api.binance.com,
+    /// Testnet → testnet.binance.vision. Other kinds have none (empty URLs).
+    static Endpoints endpointsFor(trading::AccountKind kind);
+
+    struct Options {
+        Endpoints endpoints;            ///< tests point these at a local server
+        std::string venue = "BINANCE";  ///< InstrumentId::venue of its instruments and its name()
+        trading::VenueRules rules;      ///< money scale (fees are Binance's, not simulated)
+        int timeoutMs = 10'000;         ///< per REST request
+        int unknownRetryMs = 1000;      ///< wait before asking again about an order whose lookup failed
+        int reconnectMinMs = 1000;      ///< user data stream reconnect back-off start
+        int orderLimit10s = 50;         ///< the account's ORDERS per 10 s (exchangeInfo.rateLimits)
+    };
+
+    /// `clock` must outlive the venue.
+    LiveVenue(Options options, BinanceCredentials credentials, const trading::IClock& clock, QObject* parent = nullptr);
+    ~LiveVenue() override;
+
+    /// The journal orders are written to before they are sent (the account's; not owned, may be
+    /// null: then nothing is written first — tests and benches only).
+    void setJournal(trading::IJournal* journal) { m_journal = journal; }
+
+    /// Syncs the clock, reads the symbols' rules, subscribes to the user data stream and then
+    /// reconciles (reconciled()). Call after Account::open() (which restores the journal's open
+    /// orders into the venue). ready() once the first reconciliation is done.
+    void start();
+    void stop();
+    bool isReady() const { return m_ready; }
+    /// Compares the journal with Binance now (see the file comment); reconciled() when done.
+    void reconcile();
+    const ReconciliationReport& lastReport() const { return m_report; }
+
+    /// Balances as last reported (account answer, then outboundAccountPosition events).
+    std::vector<AssetBalance> balances() const;
+    /// A price from the terminal's market data (for lastPrice and pre-trade checks).
+    void updatePrice(const InstrumentId& id, const Price& price);
+    /// Requests sent whose answer has not come yet.
+    int requestsInFlight() const { return m_inFlight; }
+    BinanceRest& rest() { return *m_rest; }
+    BinanceUserStream& userStream() { return *m_stream; }
+
+    // IVenue
+    std::string name() const override { return m_options.venue; }
+    void setListener(trading::IVenueListener* listener) override { m_listener = listener; }
+    const trading::VenueRules& rules() const override { return m_options.rules; }
+    const Instrument* instrument(const InstrumentId& id) const override;
+    std::optional<Price> lastPrice(const InstrumentId& id) const override;
+    std::optional<Quote> lastQuote(const InstrumentId&) const override { return std::nullopt; }
+    std::optional<Trade> lastTrade(const InstrumentId& id) const override;
+    std::vector<trading::Order> openOrders() const override;
+    std::optional<trading::Order> order(trading::OrderId id) const override;
+
+Q_SIGNALS:
+    void ready();
+    void reconciled(const kairos::live::ReconciliationReport& report);
+    /// Something the user should know that is not an order event (a cancel refused, the stream refused).
+    void problem(const QString& what);
+    void balancesChanged();
+
+private:
+    trading::OrderEvents submit(const trading::OrderRequest& request) override;
+    Result<trading::OrderEvents> cancel(trading::OrderId id) override;
+    trading::OrderEvents cancelAll(const std::optional<InstrumentId>& instrument, const std::string& reason) override;
+    Result<trading::OrderEvents> amend(trading::OrderId id, const Price& price) override;
+    Status restore(const std::vector<trading::Order>& openOrders, trading::OrderId nextOrderId,
+                   std::uint64_t nextFillId) override;
+    Status resetOrders() override;
+
+    struct Tracked {
+        trading::Order order;
+        std::int64_t binanceId = 0;
+        Quantity baseFilled;        ///< filled before the current Binance order (an amend replaces the order)
+        bool placing = false;       ///< its placing request has not been answered yet
+        bool neverArrived = false;  ///< rejected because Binance did not know it (a late arrival revives it)
+    };
+    /// Journal fills of before a restart, by client order id, not yet matched to Binance trades.
+    using FillPool = std::map<std::string, std::vector<trading::Fill>>;
+
+    void deliver(const trading::OrderEvents& events);
+    void emitChange(Tracked& t, trading::OrderEventKind kind, std::optional<trading::Fill> fill = std::nullopt);
+    Tracked* byClientId(const std::string& clientOrderId);
+    const SymbolRules* symbolRules(const std::string& symbol) const;
+    Result<Params> orderParams(const trading::OrderRequest& r) const;
+    std::string describe(const ApiError& error, const std::string& symbol) const;
+
+    void onPlaced(trading::OrderId id, const BinanceRest::Reply& reply);
+    void onAmended(trading::OrderId id, const std::string& oldClientId, const std::string& newClientId, const Price& price,
+                   const BinanceRest::Reply& reply);
+    void onUserEvent(const UserEvent& event);
+    void onExecution(const ExecutionReport& report);
+    /// Books a trade once (seen trades and the journal's fill pool are skipped). True when booked.
+    bool bookTrade(Tracked& t, std::int64_t tradeId, const Price& price, const Quantity& qty, const Quantity& commission,
+                   const std::string& commissionAsset, bool maker, std::int64_t timeMs);
+    /// Brings an order to Binance's state `s` (after fetching its missed trades); `done` after.
+    void applyState(trading::OrderId id, const OrderState& s, std::function<void()> done);
+    void setFinalStatus(Tracked& t, const std::string& binanceStatus, const std::string& reason);
+    /// GET order by client id; resolves unknown outcomes and feeds reconciliation.
+    void lookUp(trading::OrderId id, std::function<void()> done, int attempt = 1);
+    void fetchTrades(trading::OrderId id, std::function<void()> done);
+    Tracked& adopt(const OrderState& s);
+    /// Trades of `symbol` since the last journaled fill whose orders the account does not track:
+    /// orders placed and filled elsewhere while the terminal was away are adopted with their fills.
+    void catchUpTrades(const std::string& symbol, const std::function<void()>& step);
+    void loadFillPool();
+    void finishReconcile();
+
+    Options m_options;
+    const trading::IClock& m_clock;
+    std::unique_ptr<BinanceRest> m_rest;
+    std::unique_ptr<BinanceUserStream> m_stream;
+    trading::IVenueListener* m_listener = nullptr;
+    trading::IJournal* m_journal = nullptr;
+    std::map<trading::OrderId, Tracked> m_orders;
+    std::map<std::string, trading::OrderId> m_byClientId;
+    std::map<std::string, SymbolRules> m_rules;
+    std::map<InstrumentId, Instrument> m_instruments;
+    std::map<InstrumentId, Trade> m_lastTrade;
+    std::map<std::string, AssetBalance> m_balances;
+    std::set<std::int64_t> m_seenExecutions;
+    std::set<std::pair<std::string, std::int64_t>> m_seenTrades;
+    std::set<std::string> m_replacedClientIds;  ///< cancelled by an amend: their CANCELED is not the order's end
+    std::map<trading::OrderId, std::string> m_cancelReasons;
+    FillPool m_fillPool;
+    std::set<std::string> m_journaledClientIds;  ///< every order the journal held at restore
+    std::set<std::string> m_journaledSymbols;
+    std::int64_t m_lastJournaledFillMs = 0;
+    bool m_fillPoolLoaded = false;
+    trading::OrderId m_nextOrderId = 1;
+    std::uint64_t m_nextFillId = 1;
+    int m_inFlight = 0;
+    int m_amendSeq = 0;
+    bool m_started = false;
+    bool m_ready = false;
+    bool m_reconciling = false;
+    bool m_reconcileAgain = false;
+    int m_reconcileSteps = 0;
+    ReconciliationReport m_report;
+    ReconciliationReport m_pendingReport;
+};
+
+}  // namespace kairos::live
+
+Q_DECLARE_METATYPE(kairos::live::ReconciliationReport)
