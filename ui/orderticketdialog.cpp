@@ -1,6 +1,7 @@
 #include "orderticketdialog.h"
 
 #include "trading/account.h"
+#include "trading/sizing.h"
 #include "trading/venuerules.h"
 
 #include <QCheckBox>
@@ -14,6 +15,8 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace kairos::ui {
 
@@ -100,13 +103,102 @@ OrderTicketDialog::OrderTicketDialog(trading::Account& venue, const InstrumentId
         connect(box, &QCheckBox::toggled, edit, &QWidget::setEnabled);
         form->addRow(row);
     };
+    {
+        // Trailing: the stop follows the best price at this distance; the stop price, if given, activates it.
+        auto* row = new QHBoxLayout;
+        m_trailOn = new QCheckBox(tr("Trailing"));
+        m_trailOn->setObjectName(QStringLiteral("TicketTrailingOn"));
+        m_trail = new QLineEdit;
+        m_trail->setObjectName(QStringLiteral("TicketTrailing"));
+        m_trail->setPlaceholderText(tr("distance"));
+        m_trail->setEnabled(false);
+        m_trailUnit = new QComboBox;
+        m_trailUnit->setObjectName(QStringLiteral("TicketTrailingUnit"));
+        m_trailUnit->addItem(tr("% of the best price"));
+        m_trailUnit->addItem(tr("price distance"));
+        m_trailUnit->setEnabled(false);
+        row->addWidget(m_trailOn);
+        row->addWidget(m_trail, 1);
+        row->addWidget(m_trailUnit);
+        connect(m_trailOn, &QCheckBox::toggled, m_trail, &QWidget::setEnabled);
+        connect(m_trailOn, &QCheckBox::toggled, m_trailUnit, &QWidget::setEnabled);
+        form->addRow(row);
+    }
+    {
+        // OCO: a stop leg (stop, optional limit) that one-cancels-the-other with this limit order.
+        auto* row = new QHBoxLayout;
+        m_ocoOn = new QCheckBox(tr("OCO stop leg"));
+        m_ocoOn->setObjectName(QStringLiteral("TicketOcoOn"));
+        m_ocoStop = new QLineEdit;
+        m_ocoStop->setObjectName(QStringLiteral("TicketOcoStop"));
+        m_ocoStop->setPlaceholderText(tr("stop"));
+        m_ocoLimit = new QLineEdit;
+        m_ocoLimit->setObjectName(QStringLiteral("TicketOcoLimit"));
+        m_ocoLimit->setPlaceholderText(tr("limit (optional)"));
+        for (QLineEdit* e : {m_ocoStop, m_ocoLimit}) {
+            e->setEnabled(false);
+            connect(m_ocoOn, &QCheckBox::toggled, e, &QWidget::setEnabled);
+        }
+        row->addWidget(m_ocoOn);
+        row->addWidget(m_ocoStop, 1);
+        row->addWidget(m_ocoLimit, 1);
+        form->addRow(row);
+    }
     bracketRow(m_slOn, m_sl, tr("Stop-loss"), QStringLiteral("TicketStopLoss"));
+    auto shareEdit = [&](const QString& name, const QString& text) {
+        auto* e = new QLineEdit(text);
+        e->setObjectName(name);
+        e->setMaximumWidth(56);
+        e->setToolTip(tr("Share of the position this take-profit closes, in percent"));
+        return e;
+    };
     bracketRow(m_tpOn, m_tp, tr("Take-profit"), QStringLiteral("TicketTakeProfit"));
+    m_tpShare[0] = shareEdit(QStringLiteral("TicketTakeProfitShare"), QStringLiteral("100"));
+    form->itemAt(form->rowCount() - 1, QFormLayout::SpanningRole)->layout()->addWidget(m_tpShare[0]);
+    for (int i = 0; i < 2; ++i) {
+        const QString n = QString::number(i + 2);
+        bracketRow(m_tpMoreOn[i], m_tpMore[i], tr("Take-profit %1").arg(n), QStringLiteral("TicketTakeProfit") + n);
+        m_tpShare[i + 1] = shareEdit(QStringLiteral("TicketTakeProfit%1Share").arg(n), QString());
+        m_tpShare[i + 1]->setEnabled(false);
+        connect(m_tpMoreOn[i], &QCheckBox::toggled, m_tpShare[i + 1], &QWidget::setEnabled);
+        form->itemAt(form->rowCount() - 1, QFormLayout::SpanningRole)->layout()->addWidget(m_tpShare[i + 1]);
+    }
+    {
+        // The ticked rows' fields line up.
+        const std::array<QCheckBox*, 6> boxes{m_trailOn, m_ocoOn, m_slOn, m_tpOn, m_tpMoreOn[0], m_tpMoreOn[1]};
+        int width = 0;
+        for (QCheckBox* b : boxes) width = std::max(width, b->sizeHint().width());
+        for (QCheckBox* b : boxes) b->setMinimumWidth(width);
+    }
     m_tif = new QComboBox;
     m_tif->setObjectName(QStringLiteral("TicketTif"));
     m_tif->addItem(tr("GTC — good till cancelled"), static_cast<int>(trading::TimeInForce::Gtc));
     m_tif->addItem(tr("IOC — immediate or cancel"), static_cast<int>(trading::TimeInForce::Ioc));
+    m_tif->addItem(tr("FOK — fill all at once or cancel"), static_cast<int>(trading::TimeInForce::Fok));
+    m_tif->addItem(tr("Post-only — maker only, rejected if it would take"), static_cast<int>(trading::TimeInForce::PostOnly));
     form->addRow(tr("Time in force"), m_tif);
+    {
+        auto* row = new QHBoxLayout;
+        m_sizeMode = new QComboBox;
+        m_sizeMode->setObjectName(QStringLiteral("TicketSizeMode"));
+        m_sizeMode->addItem(tr("Amount (quote)"));
+        m_sizeMode->addItem(tr("% of equity"));
+        m_sizeMode->addItem(tr("Risk % of equity (to the stop-loss)"));
+        m_sizeValue = new QLineEdit;
+        m_sizeValue->setObjectName(QStringLiteral("TicketSizeValue"));
+        m_sizeApply = new QPushButton(tr("Set quantity"));
+        m_sizeApply->setObjectName(QStringLiteral("TicketSizeApply"));
+        m_sizeApply->setAutoDefault(false);
+        row->addWidget(m_sizeMode);
+        row->addWidget(m_sizeValue, 1);
+        row->addWidget(m_sizeApply);
+        form->addRow(tr("Size by"), row);
+        m_sizeNote = new QLabel;
+        m_sizeNote->setObjectName(QStringLiteral("TicketSizeNote"));
+        m_sizeNote->setWordWrap(true);
+        form->addRow(QString(), m_sizeNote);
+        connect(m_sizeApply, &QPushButton::clicked, this, [this] { (void)applySizing(); });
+    }
     layout->addLayout(form);
 
     m_estimate = new QLabel;
@@ -138,10 +230,13 @@ OrderTicketDialog::OrderTicketDialog(trading::Account& venue, const InstrumentId
     connect(m_send, &QPushButton::clicked, this, [this] { submit(); });
     layout->addWidget(buttons);
 
-    for (QLineEdit* e : {m_symbol, m_quantity, m_limit, m_stop, m_sl, m_tp})
+    for (QLineEdit* e : {m_symbol, m_quantity, m_limit, m_stop, m_sl, m_tp, m_trail, m_ocoStop, m_ocoLimit, m_tpMore[0],
+                         m_tpMore[1], m_tpShare[0], m_tpShare[1], m_tpShare[2]})
         connect(e, &QLineEdit::textChanged, this, &OrderTicketDialog::updateForm);
-    for (QComboBox* c : {m_side, m_tif}) connect(c, &QComboBox::currentIndexChanged, this, &OrderTicketDialog::updateForm);
-    for (QCheckBox* c : {m_slOn, m_tpOn}) connect(c, &QCheckBox::toggled, this, &OrderTicketDialog::updateForm);
+    for (QComboBox* c : {m_side, m_tif, m_trailUnit})
+        connect(c, &QComboBox::currentIndexChanged, this, &OrderTicketDialog::updateForm);
+    for (QCheckBox* c : {m_slOn, m_tpOn, m_trailOn, m_ocoOn, m_tpMoreOn[0], m_tpMoreOn[1]})
+        connect(c, &QCheckBox::toggled, this, &OrderTicketDialog::updateForm);
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
         prefill(false);
         updateForm();
@@ -174,6 +269,8 @@ void OrderTicketDialog::setInstrument(const InstrumentId& id) {
     m_stop->clear();
     m_sl->clear();
     m_tp->clear();
+    for (QLineEdit* e : {m_trail, m_ocoStop, m_ocoLimit, m_tpMore[0], m_tpMore[1], m_tpShare[1], m_tpShare[2]}) e->clear();
+    m_sizeNote->clear();
     m_result->clear();
     if (const Instrument* inst = m_venue.instrument(id)) {
         const std::string quote = inst->quoteAsset.empty() ? std::string() : " " + inst->quoteAsset;
@@ -269,6 +366,34 @@ Result<trading::OrderRequest> OrderTicketDialog::request() const {
         if (!p) return p.error();
         r.stopPrice = *p;
     }
+    if (m_trailOn->isChecked() && wantsStop) {
+        const QString t = m_trail->text().trimmed();
+        if (t.isEmpty()) return makeError(tr("Trailing: enter a distance or untick it").toStdString());
+        trading::Trailing trail;
+        if (m_trailUnit->currentIndex() == 0) {
+            // Percent to bips (Binance's trailingDelta): 1 % = 100 bips, so at most two decimals.
+            auto pct = trading::Percent::parse(t.toStdString());
+            if (!pct) return makeError(tr("Trailing: %1").arg(qs(pct.message())).toStdString());
+            auto bips = pct->rescaled(2, RoundingMode::Exact);
+            if (!bips) return makeError(tr("Trailing: %1 % is finer than one bip (0.01 %)").arg(t).toStdString());
+            trail.kind = trading::TrailingKind::Bips;
+            trail.bips = static_cast<int>(std::clamp<std::int64_t>(bips->raw(), -1, 1000000));
+        } else {
+            auto a = Price::parse(t.toStdString());
+            if (!a) return makeError(tr("Trailing: %1").arg(qs(a.message())).toStdString());
+            trail.kind = trading::TrailingKind::Amount;
+            trail.amount = *a;
+        }
+        r.trailing = trail;
+    }
+    if (m_ocoOn->isChecked() && r.type == OrderType::Limit) {
+        auto stop = field<Price>(m_ocoStop, tr("OCO stop"));
+        if (!stop) return stop.error();
+        if (!*stop) return makeError(tr("OCO stop: enter a stop price or untick OCO").toStdString());
+        auto limit = field<Price>(m_ocoLimit, tr("OCO limit"));
+        if (!limit) return limit.error();
+        r.ocoStop = trading::OcoStopLeg{**stop, *limit};
+    }
     if (m_slOn->isChecked()) {
         auto p = field<Price>(m_sl, tr("Stop-loss"));
         if (!p) return p.error();
@@ -281,6 +406,30 @@ Result<trading::OrderRequest> OrderTicketDialog::request() const {
         if (!*p) return makeError(tr("Take-profit: enter a price or untick it").toStdString());
         r.bracket.takeProfit = *p;
     }
+    if (m_tpMoreOn[0]->isChecked() || m_tpMoreOn[1]->isChecked()) {
+        // A ladder: every ticked take-profit with its share of the position.
+        if (!r.bracket.takeProfit) return makeError(tr("Take-profit: tick the first take-profit before 2 and 3").toStdString());
+        auto share = [&](const QLineEdit* e, const QString& name) -> Result<int> {
+            bool ok = false;
+            const int v = e->text().trimmed().toInt(&ok);
+            if (!ok) return makeError(tr("%1 share: enter a whole percent").arg(name).toStdString());
+            return v;
+        };
+        auto first = share(m_tpShare[0], tr("Take-profit"));
+        if (!first) return first.error();
+        r.bracket.takeProfits.push_back({*r.bracket.takeProfit, *first});
+        r.bracket.takeProfit.reset();
+        for (int i = 0; i < 2; ++i) {
+            if (!m_tpMoreOn[i]->isChecked()) continue;
+            const QString name = tr("Take-profit %1").arg(i + 2);
+            auto p = field<Price>(m_tpMore[i], name);
+            if (!p) return p.error();
+            if (!*p) return makeError(tr("%1: enter a price or untick it").arg(name).toStdString());
+            auto s = share(m_tpShare[i + 1], name);
+            if (!s) return s.error();
+            r.bracket.takeProfits.push_back({**p, *s});
+        }
+    }
     return r;
 }
 
@@ -290,6 +439,9 @@ void OrderTicketDialog::updateForm() {
     const bool wantsStop = type == OrderType::Stop || type == OrderType::StopLimit;
     m_limit->setEnabled(wantsLimit);
     m_stop->setEnabled(wantsStop);
+    m_trailOn->setEnabled(wantsStop);
+    m_ocoOn->setEnabled(type == OrderType::Limit);
+    m_stop->setPlaceholderText(wantsStop && m_trailOn->isChecked() ? tr("activation price (optional)") : QString());
     const Side side = static_cast<Side>(m_side->currentData().toInt());
     m_send->setText(side == Side::Buy ? tr("Buy") : tr("Sell"));
 
@@ -342,16 +494,38 @@ QString OrderTicketDialog::confirmationText() const {
         how = tr("limit at %1").arg(qs(r->limitPrice->toString()));
         break;
     case OrderType::Stop:
-        how = tr("stop at %1, then at market").arg(qs(r->stopPrice->toString()));
+    case OrderType::StopLimit: {
+        const QString then = r->type == OrderType::Stop ? tr("at market") : tr("limit at %1").arg(qs(r->limitPrice->toString()));
+        if (r->trailing) {
+            const QString distance = r->trailing->kind == trading::TrailingKind::Bips
+                ? tr("%1 % (%2 bips)")
+                      .arg(qs(trading::Percent::fromRaw(r->trailing->bips, 2).toTrimmedString()))
+                      .arg(r->trailing->bips)
+                : qs(r->trailing->amount.toTrimmedString());
+            how = tr("trailing stop %1 behind the best price").arg(distance);
+            if (r->stopPrice) how += tr(" from %1 on").arg(qs(r->stopPrice->toString()));
+            how += tr(", then %1").arg(then);
+        } else {
+            how = tr("stop at %1, then %2").arg(qs(r->stopPrice->toString()), then);
+        }
         break;
-    case OrderType::StopLimit:
-        how = tr("stop at %1, then limit at %2").arg(qs(r->stopPrice->toString()), qs(r->limitPrice->toString()));
-        break;
+    }
     }
     QString text = tr("%1 %2 %3 on %4").arg(side, what, how, m_venue.name());
     if (r->bracket.stopLoss) text += tr(", stop-loss %1").arg(qs(r->bracket.stopLoss->toString()));
     if (r->bracket.takeProfit) text += tr(", take-profit %1").arg(qs(r->bracket.takeProfit->toString()));
+    if (!r->bracket.takeProfits.empty()) {
+        QStringList parts;
+        for (const auto& tp : r->bracket.takeProfits) parts << tr("%1 % at %2").arg(tp.percent).arg(qs(tp.price.toString()));
+        text += tr(", take-profits %1").arg(parts.join(QStringLiteral(", ")));
+    }
+    if (r->ocoStop) {
+        text += tr(", one-cancels-the-other with a stop at %1").arg(qs(r->ocoStop->stopPrice.toString()));
+        if (r->ocoStop->limitPrice) text += tr(" (limit %1)").arg(qs(r->ocoStop->limitPrice->toString()));
+    }
     if (r->timeInForce == trading::TimeInForce::Ioc) text += tr(" (IOC: whatever does not fill at once is cancelled)");
+    if (r->timeInForce == trading::TimeInForce::Fok) text += tr(" (FOK: all of it fills at once or nothing does)");
+    if (r->timeInForce == trading::TimeInForce::PostOnly) text += tr(" (post-only: rejected if it would fill at once)");
     return text;
 }
 
@@ -424,6 +598,52 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
     }
     return text;
 }
+
+Status OrderTicketDialog::applySizing() {
+    auto fail = [this](const QString& why) -> Status {
+        m_sizeNote->setText(why);
+        return makeError(why.toStdString());
+    };
+    const Instrument* inst = m_venue.instrument(m_instrument);
+    if (!inst) return fail(tr("No trading rules for %1 yet.").arg(qs(m_instrument.toString())));
+    const Side side = static_cast<Side>(m_side->currentData().toInt());
+    // The price the order is sized at: its limit, else its stop, else the market.
+    std::optional<Price> price;
+    if (m_limit->isEnabled()) price = Price::parse(m_limit->text().trimmed().toStdString()).valueOr(Price{});
+    if ((!price || price->isZero()) && m_stop->isEnabled())
+        price = Price::parse(m_stop->text().trimmed().toStdString()).valueOr(Price{});
+    if (!price || price->isZero()) price = referencePrice(side);
+    if (!price) return fail(tr("No price for %1 yet.").arg(qs(m_instrument.toString())));
+    const QString text = m_sizeValue->text().trimmed();
+    const int scale = m_venue.venue().rules().moneyScale;
+    Result<trading::Sizing> s = makeError("");
+    if (m_sizeMode->currentIndex() == 0) {
+        auto amount = Money::parse(text.toStdString());
+        if (!amount) return fail(tr("Size: enter an amount of %1").arg(qs(inst->quoteAsset)));
+        s = trading::sizeByNotional(*amount, *price, *inst, scale);
+    } else {
+        auto pct = trading::Percent::parse(text.toStdString());
+        if (!pct) return fail(tr("Size: enter a percentage"));
+        const Money equity = m_venue.portfolio().equity();
+        if (m_sizeMode->currentIndex() == 1) {
+            s = trading::sizeByEquityPercent(equity, *pct, *price, *inst, scale);
+        } else {
+            auto sl = m_slOn->isChecked() ? Price::parse(m_sl->text().trimmed().toStdString()) : Result<Price>(makeError(""));
+            if (!sl) return fail(tr("Risk sizing needs the stop-loss price: tick Stop-loss and enter it"));
+            s = trading::sizeByRisk(equity, *pct, *price, *sl, *inst, scale);
+        }
+    }
+    if (!s) return fail(tr("Cannot size: %1").arg(qs(s.message())));
+    m_quantity->setText(qs(s->quantity.toString()));
+    const QString quote = inst->quoteAsset.empty() ? QString() : QLatin1Char(' ') + qs(inst->quoteAsset);
+    QString note =
+        tr("%1 at %2 = %3%4").arg(qs(s->quantity.toString()), qs(price->toString()), qs(s->notional.toTrimmedString()), quote);
+    if (!s->risk.isZero()) note += tr(", risking %1%2 to the stop-loss").arg(qs(s->risk.toTrimmedString()), quote);
+    m_sizeNote->setText(note);
+    return {};
+}
+
+QString OrderTicketDialog::sizingText() const { return m_sizeNote->text(); }
 
 QString OrderTicketDialog::resultText() const { return m_result->text(); }
 QString OrderTicketDialog::validationText() const { return m_validation->text(); }

@@ -3,7 +3,11 @@
 // watchlist's context menu). Shows the instrument's bid/ask/last as they arrive, the estimated
 // value and fee, checks the order against the instrument's filters as it is typed, confirms in
 // plain words before sending ("Buy 0.01000 BTCUSDT at market on PAPER") and says what happened
-// after (filled at, fee, the new position) — shared/reference/UX.md "Feedback".
+// after (filled at, fee, the new position) — shared/reference/UX.md "Feedback". Besides market,
+// limit, stop and stop-limit orders it offers trailing stops (percent or price distance, the stop
+// price then being the optional activation price), an OCO stop leg for a limit order, FOK and
+// post-only, brackets with up to three take-profits that close the position in parts, and a
+// sizing helper (by amount, % of equity, or risk % of equity over the stop-loss distance).
 
 #include "domain/instrument.h"
 #include "trading/order.h"
@@ -11,6 +15,7 @@
 
 #include <QDialog>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -64,6 +69,29 @@ public:
     QLineEdit* stopLossEdit() const { return m_sl; }
     QCheckBox* takeProfitBox() const { return m_tpOn; }
     QLineEdit* takeProfitEdit() const { return m_tp; }
+    QCheckBox* trailingBox() const { return m_trailOn; }
+    QLineEdit* trailingEdit() const { return m_trail; }
+    /// 0: percent of the best price (sent as bips), 1: a price distance.
+    QComboBox* trailingUnitBox() const { return m_trailUnit; }
+    QCheckBox* ocoBox() const { return m_ocoOn; }
+    QLineEdit* ocoStopEdit() const { return m_ocoStop; }
+    QLineEdit* ocoLimitEdit() const { return m_ocoLimit; }
+    /// Share (percent) of the first take-profit; with take-profits 2 and 3 the shares add up to 100.
+    QLineEdit* takeProfitShareEdit() const { return m_tpShare[0]; }
+    QCheckBox* takeProfit2Box() const { return m_tpMoreOn[0]; }
+    QLineEdit* takeProfit2Edit() const { return m_tpMore[0]; }
+    QLineEdit* takeProfit2ShareEdit() const { return m_tpShare[1]; }
+    QCheckBox* takeProfit3Box() const { return m_tpMoreOn[1]; }
+    QLineEdit* takeProfit3Edit() const { return m_tpMore[1]; }
+    QLineEdit* takeProfit3ShareEdit() const { return m_tpShare[2]; }
+    /// Sizing: 0 amount of the quote asset, 1 % of equity, 2 risk % of equity (needs a stop-loss).
+    QComboBox* sizeModeBox() const { return m_sizeMode; }
+    QLineEdit* sizeValueEdit() const { return m_sizeValue; }
+    QPushButton* sizeButton() const { return m_sizeApply; }
+    /// Puts the sizing helper's quantity into the quantity field; Error (also shown under the
+    /// helper) when no valid quantity exists, with the reason.
+    Status applySizing();
+    QString sizingText() const;
     QLabel* quoteLabel() const { return m_quote; }
     QLabel* estimateLabel() const { return m_estimate; }
     QPushButton* sendButton() const { return m_send; }
@@ -93,6 +121,19 @@ private:
     QLineEdit* m_sl = nullptr;
     QCheckBox* m_tpOn = nullptr;
     QLineEdit* m_tp = nullptr;
+    QCheckBox* m_trailOn = nullptr;
+    QLineEdit* m_trail = nullptr;
+    QComboBox* m_trailUnit = nullptr;
+    QCheckBox* m_ocoOn = nullptr;
+    QLineEdit* m_ocoStop = nullptr;
+    QLineEdit* m_ocoLimit = nullptr;
+    std::array<QLineEdit*, 3> m_tpShare{};
+    std::array<QCheckBox*, 2> m_tpMoreOn{};
+    std::array<QLineEdit*, 2> m_tpMore{};
+    QComboBox* m_sizeMode = nullptr;
+    QLineEdit* m_sizeValue = nullptr;
+    QPushButton* m_sizeApply = nullptr;
+    QLabel* m_sizeNote = nullptr;
     QLabel* m_rules = nullptr;
     QLabel* m_quote = nullptr;
     QLabel* m_estimate = nullptr;

@@ -96,6 +96,14 @@ OrderEvents FillSimulator::submit(OrderRequest request, std::int64_t nowMs) {
         reject(o, "no trading rules for " + o.request.instrument.toString() + " (unknown instrument)", out);
     } else if (auto v = validateOrder(o.request, *inst, referencePrice(o.request.instrument, o.request.side), ms); !v) {
         reject(o, v.message(), out);
+    } else if (o.request.timeInForce == TimeInForce::PostOnly) {
+        const bool buy = o.request.side == Side::Buy;
+        const Price& L = *o.request.limitPrice;
+        if (const auto ref = referencePrice(o.request.instrument, o.request.side); ref && (buy ? !(L < *ref) : !(*ref < L)))
+            reject(o,
+                   "post-only: a " + std::string(toString(o.request.side)) + " limit at " + L.toTrimmedString() +
+                       " would take liquidity at once (" + (buy ? "ask " : "bid ") + ref->toTrimmedString() + ")",
+                   out);
     }
     if (o.status == OrderStatus::Rejected) {
         m_orders.emplace(o.id, std::move(s));
@@ -107,12 +115,20 @@ OrderEvents FillSimulator::submit(OrderRequest request, std::int64_t nowMs) {
     auto [it, inserted] = m_orders.emplace(id, std::move(s));
     m_open.insert(id);
 
+    if (it->second.order.request.ocoStop) placeOcoLeg(it->second.order, nowMs, out);
+
     auto mk = m_markets.find(it->second.order.request.instrument);
     if (mk != m_markets.end() && mk->second.live()) {
-        Slot& live = it->second;
-        const Eval e = evalLive(live, *inst, mk->second, std::nullopt, true);
-        applyEval(live, e, live.order.remaining(), nowMs, out);
-        spendIoc(live, nowMs, out);
+        const OrderId leg = it->second.order.ocoSiblingId;
+        for (OrderId oid : {id, leg}) {
+            Slot* live = oid ? slot(oid) : nullptr;
+            if (!live || !live->order.isOpen()) continue;  // the limit leg filled and cancelled the stop leg
+            if (live->order.request.trailing && !live->order.triggered)
+                trailLive(*live, *inst, mk->second, std::nullopt, true, nowMs, out);
+            const Eval e = evalLive(*live, *inst, mk->second, std::nullopt, true);
+            applyEval(*live, e, live->order.remaining(), nowMs, out);
+            spendIoc(*live, nowMs, out);
+        }
     }
     return out;
 }
@@ -124,7 +140,12 @@ Result<OrderEvents> FillSimulator::cancel(OrderId id, std::int64_t nowMs) {
         return makeError("order " + s->order.request.clientOrderId + " is already " + std::string(toString(s->order.status)) +
                          " and cannot be cancelled");
     OrderEvents out;
+    const bool oco = isOcoLeg(s->order);
+    const OrderId sibling = s->order.ocoSiblingId;
     cancelSlot(*s, nowMs, {}, out);
+    // Binance order lists: cancelling one leg cancels the list.
+    if (Slot* sib = oco ? slot(sibling) : nullptr; sib && sib->order.isOpen())
+        cancelSlot(*sib, nowMs, "one-cancels-the-other: the other leg was cancelled", out);
     return out;
 }
 
@@ -142,6 +163,7 @@ Result<OrderEvents> FillSimulator::amend(OrderId id, const Price& price, std::in
         break;
     case OrderType::Stop:
         if (o.triggered) return makeError(name + " has already triggered and cannot be moved");
+        if (o.request.trailing) return makeError(name + " is a trailing stop; it moves with the price by itself");
         target = &changed.stopPrice;
         break;
     case OrderType::Market:
@@ -196,8 +218,10 @@ void FillSimulator::cancelSlot(Slot& s, std::int64_t timeMs, std::string reason,
 }
 
 void FillSimulator::spendIoc(Slot& s, std::int64_t timeMs, OrderEvents& out) {
-    if (s.order.request.timeInForce != TimeInForce::Ioc || !s.order.isOpen()) return;
-    cancelSlot(s, timeMs, "IOC: the rest could not be filled at once", out);
+    if (!s.order.isOpen()) return;
+    if (s.order.request.timeInForce == TimeInForce::Ioc) cancelSlot(s, timeMs, "IOC: the rest could not be filled at once", out);
+    if (s.order.request.timeInForce == TimeInForce::Fok)
+        cancelSlot(s, timeMs, "FOK: the whole quantity could not be filled at once", out);
 }
 
 Price FillSimulator::takerPrice(const Price& base, const Order& o, const Instrument& inst, const Bar* bar) const {
@@ -230,7 +254,13 @@ FillSimulator::Eval FillSimulator::evalBar(const Slot& s, const Instrument& inst
     const Price open = s.entryBarChild && s.entryBarOpen ? *s.entryBarOpen : bar.open;
     if (s.entryBarChild && o.role == OrderRole::TakeProfit) return e;
 
+    const bool postOnly = o.request.timeInForce == TimeInForce::PostOnly;
     auto limitLogic = [&](const Price& L) -> std::optional<Candidate> {
+        if (postOnly) {
+            // Resting in the book: a gap through the limit still fills it at the limit, as a maker.
+            if (buy ? bar.low <= L : bar.high >= L) return Candidate{L, Liquidity::Maker};
+            return std::nullopt;
+        }
         if (buy ? open <= L : open >= L) return Candidate{takerPrice(open, o, inst, &bar), Liquidity::Taker};
         if (buy ? bar.low <= L : bar.high >= L) return Candidate{L, Liquidity::Maker};
         return std::nullopt;
@@ -275,17 +305,8 @@ FillSimulator::Eval FillSimulator::evalLive(const Slot& s, const Instrument& ins
     Eval e;
     const Order& o = s.order;
     const bool buy = o.request.side == Side::Buy;
-    std::optional<Price> px;
-    bool isTrade = false;
-    if (tradePrice) {
-        px = tradePrice;
-        isTrade = true;
-    } else if (m.quote && !(buy ? m.quote->ask : m.quote->bid).isZero()) {
-        px = buy ? m.quote->ask : m.quote->bid;
-    } else if (onArrival && m.lastTrade) {
-        px = m.lastTrade;
-        isTrade = true;
-    }
+    const std::optional<Price> px = livePrice(o, m, tradePrice, onArrival);
+    const bool isTrade = tradePrice.has_value() || !(m.quote && !(buy ? m.quote->ask : m.quote->bid).isZero());
     if (!px) return e;
     const Price& p = *px;
 
@@ -300,6 +321,7 @@ FillSimulator::Eval FillSimulator::evalLive(const Slot& s, const Instrument& ins
         return std::nullopt;
     };
     auto reaches = [&](const Price& S) { return buy ? p >= S : p <= S; };
+    const std::optional<Price> stop = o.request.trailing ? o.trailingStop : o.request.stopPrice;
 
     switch (o.request.type) {
     case OrderType::Market:
@@ -310,7 +332,7 @@ FillSimulator::Eval FillSimulator::evalLive(const Slot& s, const Instrument& ins
         break;
     case OrderType::Stop:
         if (!o.triggered) {
-            if (!reaches(*o.request.stopPrice)) break;
+            if (!stop || !reaches(*stop)) break;
             e.triggers = true;
         }
         e.fill = Candidate{takerPrice(p, o, inst, nullptr), Liquidity::Taker};
@@ -318,7 +340,7 @@ FillSimulator::Eval FillSimulator::evalLive(const Slot& s, const Instrument& ins
     case OrderType::StopLimit: {
         bool justTriggered = false;
         if (!o.triggered) {
-            if (!reaches(*o.request.stopPrice)) break;
+            if (!stop || !reaches(*stop)) break;
             e.triggers = justTriggered = true;
         }
         e.fill = limitLogic(*o.request.limitPrice, onArrival || justTriggered);
@@ -333,7 +355,11 @@ void FillSimulator::applyEval(Slot& s, const Eval& e, const Quantity& qty, std::
         s.order.triggered = true;
         s.order.updatedMs = timeMs;
         out.push_back({OrderEventKind::Triggered, s.order, std::nullopt});
+        if (Slot* sib = isOcoLeg(s.order) ? slot(s.order.ocoSiblingId) : nullptr; sib && sib->order.isOpen())
+            cancelSlot(*sib, timeMs, "one-cancels-the-other: the stop leg triggered", out);
     }
+    // FOK: all of it or nothing.
+    if (s.order.request.timeInForce == TimeInForce::Fok && qty < s.order.remaining()) return;
     if (e.fill && !qty.isZero() && !qty.isNegative()) applyFill(s, e.fill->price, qty, e.fill->liquidity, timeMs, out);
 }
 
@@ -373,10 +399,17 @@ void FillSimulator::applyFill(Slot& s, const Price& price, const Quantity& qty, 
 
     // Copy what the follow-ups need: they may insert into m_orders.
     const Order snapshot = o;
-    if (snapshot.role == OrderRole::Entry && !snapshot.request.bracket.empty()) {
+    if (snapshot.role == OrderRole::Entry && !snapshot.request.bracket.takeProfits.empty()) {
+        placeOrGrowLadder(snapshot, qty, price, timeMs, out);
+    } else if (snapshot.role == OrderRole::Entry && !snapshot.request.bracket.empty()) {
         placeOrGrowChildren(snapshot, qty, price, timeMs, out);
-    } else if (snapshot.role != OrderRole::Entry) {
+    } else if (isOcoLeg(snapshot)) {
+        if (Slot* sib = slot(snapshot.ocoSiblingId); sib && sib->order.isOpen())
+            cancelSlot(*sib, timeMs, "one-cancels-the-other: the other leg filled", out);
+    } else if (snapshot.role != OrderRole::Entry && snapshot.ocoSiblingId != 0) {
         reduceSibling(snapshot, qty, timeMs, out);
+    } else if (snapshot.role != OrderRole::Entry) {
+        reduceLadder(snapshot, qty, timeMs, out);
     }
 }
 
@@ -385,7 +418,7 @@ void FillSimulator::placeOrGrowChildren(const Order& entry, const Quantity& fill
     auto existing = m_children.find(entry.id);
     if (existing != m_children.end()) {
         bool grew = false;
-        for (OrderId cid : {existing->second.first, existing->second.second}) {
+        for (OrderId cid : {existing->second.sl, existing->second.tps.empty() ? OrderId{0} : existing->second.tps.front()}) {
             Slot* c = cid ? slot(cid) : nullptr;
             if (!c || !c->order.isOpen()) continue;
             c->order.request.quantity = sum(c->order.request.quantity, filledNow);
@@ -394,46 +427,19 @@ void FillSimulator::placeOrGrowChildren(const Order& entry, const Quantity& fill
         }
         if (grew) return;
     }
-    const int ms = m_config.rules.moneyScale;
-    auto makeChild = [&](OrderRole role) {
-        Slot c;
-        Order& o = c.order;
-        o.id = m_nextId++;
-        o.role = role;
-        o.parentId = entry.id;
-        o.request.instrument = entry.request.instrument;
-        o.request.side = opposite(entry.request.side);
-        o.request.quantity = filledNow;
-        o.request.timeInForce = TimeInForce::Gtc;
-        if (role == OrderRole::StopLoss) {
-            o.request.type = OrderType::Stop;
-            o.request.stopPrice = entry.request.bracket.stopLoss;
-            o.request.clientOrderId = entry.request.clientOrderId + "-SL";
-        } else {
-            o.request.type = OrderType::Limit;
-            o.request.limitPrice = entry.request.bracket.takeProfit;
-            o.request.clientOrderId = entry.request.clientOrderId + "-TP";
-        }
-        o.status = OrderStatus::Accepted;
-        o.createdMs = o.updatedMs = timeMs;
-        o.filledQuantity = Quantity::fromRaw(0, filledNow.scale());
-        o.filledNotional = Money::fromRaw(0, ms);
-        o.feesPaid = Money::fromRaw(0, ms);
-        c.entryBarChild = m_inBar;
-        c.entryBarOpen = fillPrice;
-        const OrderId id = o.id;
-        m_orders.emplace(id, std::move(c));
-        m_open.insert(id);
-        if (m_inBar) m_barNewChildren.push_back(id);
-        return id;
-    };
-    const OrderId sl = entry.request.bracket.stopLoss ? makeChild(OrderRole::StopLoss) : 0;
-    const OrderId tp = entry.request.bracket.takeProfit ? makeChild(OrderRole::TakeProfit) : 0;
+    const Bracket& b = entry.request.bracket;
+    const OrderId sl =
+        b.stopLoss ? makeChild(entry, OrderRole::StopLoss, b.stopLoss, std::nullopt, filledNow, "-SL", fillPrice, timeMs) : 0;
+    const OrderId tp = b.takeProfit
+        ? makeChild(entry, OrderRole::TakeProfit, std::nullopt, b.takeProfit, filledNow, "-TP", fillPrice, timeMs)
+        : 0;
     if (sl && tp) {
         slot(sl)->order.ocoSiblingId = tp;
         slot(tp)->order.ocoSiblingId = sl;
     }
-    m_children[entry.id] = {sl, tp};
+    Children& ch = m_children[entry.id];
+    ch.sl = sl;
+    ch.tps = {tp};
     for (OrderId id : {sl, tp})
         if (id) out.push_back({OrderEventKind::Accepted, slot(id)->order, std::nullopt});
 }
@@ -479,7 +485,8 @@ OrderEvents FillSimulator::onBar(const InstrumentId& id, const Bar& bar) {
         if (sib && sib->order.isOpen() && sib->order.createdMs <= t && !done.count(sib->order.id)) {
             // A bracket pair: when both lie inside the bar, decide which one came first.
             done.insert(sib->order.id);
-            Slot* sl = s->order.role == OrderRole::StopLoss ? s : sib;
+            // The stop side of the pair: a bracket's stop-loss or an OCO's stop leg.
+            Slot* sl = isStopType(s->order.request.type) ? s : sib;
             Slot* tp = sl == s ? sib : s;
             const Eval esl = evalBar(*sl, *inst, bar);
             const Eval etp = evalBar(*tp, *inst, bar);
@@ -516,7 +523,13 @@ OrderEvents FillSimulator::onBar(const InstrumentId& id, const Bar& bar) {
             spendIoc(*second, t, out);
             continue;
         }
-        const Eval e = evalBar(*s, *inst, bar);
+        if (auto ch = m_children.find(s->order.parentId);
+            s->order.role != OrderRole::Entry && ch != m_children.end() && ch->second.ladder) {
+            matchLadderBar(*s, *inst, bar, done, out);
+            continue;
+        }
+        const Eval e =
+            s->order.request.trailing && !s->order.triggered ? evalTrailingBar(*s, *inst, bar, out) : evalBar(*s, *inst, bar);
         applyEval(*s, e, barQuantity(s->order, *inst, bar), t, out);
         spendIoc(*s, t, out);
     }
@@ -552,6 +565,7 @@ OrderEvents FillSimulator::matchLive(const InstrumentId& id, std::optional<Price
     for (OrderId oid : ids) {
         Slot* s = slot(oid);
         if (!s || !s->order.isOpen()) continue;  // e.g. cancelled by its OCO sibling just now
+        if (s->order.request.trailing && !s->order.triggered) trailLive(*s, *inst, m, tradePrice, false, timeMs, out);
         const Eval e = evalLive(*s, *inst, m, tradePrice, false);
         applyEval(*s, e, s->order.remaining(), timeMs, out);
         spendIoc(*s, timeMs, out);
@@ -569,6 +583,295 @@ OrderEvents FillSimulator::onTrade(const InstrumentId& id, const Trade& trade) {
     return matchLive(id, trade.price, trade.timeMs);
 }
 
+OrderId FillSimulator::makeChild(const Order& entry, OrderRole role, std::optional<Price> stop, std::optional<Price> limit,
+                                 const Quantity& qty, const std::string& suffix, const Price& fillPrice, std::int64_t timeMs) {
+    const int ms = m_config.rules.moneyScale;
+    Slot c;
+    Order& o = c.order;
+    o.id = m_nextId++;
+    o.role = role;
+    o.parentId = entry.id;
+    o.request.instrument = entry.request.instrument;
+    o.request.side = opposite(entry.request.side);
+    o.request.quantity = qty;
+    o.request.timeInForce = TimeInForce::Gtc;
+    o.request.type = stop ? OrderType::Stop : OrderType::Limit;
+    o.request.stopPrice = stop;
+    o.request.limitPrice = limit;
+    o.request.clientOrderId = entry.request.clientOrderId + suffix;
+    o.status = OrderStatus::Accepted;
+    o.createdMs = o.updatedMs = timeMs;
+    o.filledQuantity = Quantity::fromRaw(0, qty.scale());
+    o.filledNotional = Money::fromRaw(0, ms);
+    o.feesPaid = Money::fromRaw(0, ms);
+    c.entryBarChild = m_inBar;
+    c.entryBarOpen = fillPrice;
+    const OrderId id = o.id;
+    m_orders.emplace(id, std::move(c));
+    m_open.insert(id);
+    if (m_inBar) m_barNewChildren.push_back(id);
+    return id;
+}
+
+void FillSimulator::placeOrGrowLadder(const Order& entry, const Quantity& filledNow, const Price& fillPrice, std::int64_t timeMs,
+                                      OrderEvents& out) {
+    const Bracket& b = entry.request.bracket;
+    const Instrument* inst = instrument(entry.request.instrument);
+    Children& ch = m_children[entry.id];
+    const bool first = !ch.ladder;
+    ch.ladder = true;
+    if (ch.tps.size() < b.takeProfits.size()) ch.tps.resize(b.takeProfits.size(), 0);
+    std::vector<OrderId> placed;
+    std::vector<OrderId> grown;
+
+    if (b.stopLoss) {
+        if (first) {
+            ch.sl = makeChild(entry, OrderRole::StopLoss, b.stopLoss, std::nullopt, filledNow, "-SL", fillPrice, timeMs);
+            placed.push_back(ch.sl);
+        } else if (Slot* sl = ch.sl ? slot(ch.sl) : nullptr; sl && sl->order.isOpen()) {
+            sl->order.request.quantity = sum(sl->order.request.quantity, filledNow);
+            sl->order.updatedMs = timeMs;
+            grown.push_back(ch.sl);
+        }
+    }
+    // Each level's share of everything filled so far, down to the lot; the last level takes the rest.
+    const Quantity total = entry.filledQuantity;
+    Quantity given = Quantity::fromRaw(0, total.scale());
+    for (std::size_t i = 0; i < b.takeProfits.size(); ++i) {
+        Quantity target = diff(total, given);
+        if (i + 1 < b.takeProfits.size()) {
+            auto share = total.mulInt(b.takeProfits[i].percent);
+            auto part = share ? share->divInt(100, total.scale(), RoundingMode::Floor) : share;
+            auto lot = part && inst ? floorToLot(*part, *inst) : part;
+            auto atScale = lot ? lot->rescaled(total.scale(), RoundingMode::Floor) : lot;
+            target = atScale ? *atScale : Quantity::fromRaw(0, total.scale());
+        }
+        given = sum(given, target);
+        if (target.isZero()) continue;
+        const std::string suffix = "-TP" + std::to_string(i + 1);
+        if (ch.tps[i] == 0) {
+            ch.tps[i] =
+                makeChild(entry, OrderRole::TakeProfit, std::nullopt, b.takeProfits[i].price, target, suffix, fillPrice, timeMs);
+            placed.push_back(ch.tps[i]);
+        } else if (Slot* tp = slot(ch.tps[i]); tp && tp->order.isOpen() && tp->order.request.quantity < target) {
+            tp->order.request.quantity = target;
+            tp->order.updatedMs = timeMs;
+            grown.push_back(ch.tps[i]);
+        }
+    }
+    for (OrderId id : placed) out.push_back({OrderEventKind::Accepted, slot(id)->order, std::nullopt});
+    for (OrderId id : grown) out.push_back({OrderEventKind::Amended, slot(id)->order, std::nullopt});
+}
+
+void FillSimulator::reduceLadder(const Order& child, const Quantity& qty, std::int64_t timeMs, OrderEvents& out) {
+    auto it = m_children.find(child.parentId);
+    if (it == m_children.end()) return;
+    const Children ch = it->second;  // copy: cancelling does not change it, but keep the loop independent
+    if (child.role == OrderRole::StopLoss) {
+        Quantity left = qty;
+        for (auto id = ch.tps.rbegin(); id != ch.tps.rend(); ++id) {
+            Slot* tp = *id ? slot(*id) : nullptr;
+            if (!tp || !tp->order.isOpen()) continue;
+            if (child.status == OrderStatus::Filled) {
+                cancelSlot(*tp, timeMs, "the stop-loss closed the position", out);
+                continue;
+            }
+            if (left.isZero()) break;
+            const Quantity take = minOf(tp->order.remaining(), left);
+            left = diff(left, take);
+            tp->order.request.quantity = diff(tp->order.request.quantity, take);
+            tp->order.updatedMs = timeMs;
+            if (!(tp->order.filledQuantity < tp->order.request.quantity))
+                cancelSlot(*tp, timeMs, "the stop-loss closed this part of the position", out);
+            else
+                out.push_back({OrderEventKind::Amended, tp->order, std::nullopt});
+        }
+        return;
+    }
+    Slot* sl = ch.sl ? slot(ch.sl) : nullptr;
+    if (!sl || !sl->order.isOpen()) return;
+    // The stop follows the remaining position.
+    sl->order.request.quantity = diff(sl->order.request.quantity, qty);
+    sl->order.updatedMs = timeMs;
+    if (!(sl->order.filledQuantity < sl->order.request.quantity))
+        cancelSlot(*sl, timeMs, "the take-profits closed the position", out);
+    else
+        out.push_back({OrderEventKind::Amended, sl->order, std::nullopt});
+}
+
+void FillSimulator::matchLadderBar(Slot& s, const Instrument& inst, const Bar& bar, std::set<OrderId>& done, OrderEvents& out) {
+    const std::int64_t t = bar.openTimeMs;
+    std::vector<OrderId> ids;
+    if (auto it = m_children.find(s.order.parentId); it != m_children.end()) {
+        if (it->second.sl) ids.push_back(it->second.sl);
+        for (OrderId id : it->second.tps)
+            if (id) ids.push_back(id);
+    }
+    if (std::find(ids.begin(), ids.end(), s.order.id) == ids.end()) ids.push_back(s.order.id);
+    struct Step {
+        Slot* slot = nullptr;
+        Eval eval;
+        int tier = 0;
+        Price distance;
+    };
+    std::vector<Step> steps;
+    const bool longPos = s.order.request.side == Side::Sell;  // children close the position
+    for (OrderId id : ids) {
+        Slot* m = slot(id);
+        if (!m || !m->order.isOpen() || m->entryBarChild || m->order.createdMs > t || (id != s.order.id && done.count(id)))
+            continue;
+        done.insert(id);
+        Step st;
+        st.slot = m;
+        st.eval = evalBar(*m, inst, bar);
+        const bool stop = m->order.role == OrderRole::StopLoss;
+        const Price& level = stop ? *m->order.request.stopPrice : *m->order.request.limitPrice;
+        const bool gapped =
+            stop ? (longPos ? bar.open <= level : bar.open >= level) : (longPos ? bar.open >= level : bar.open <= level);
+        auto d = level.sub(bar.open);
+        st.distance = d ? (d->isNegative() ? d->negated() : *d) : level;
+        if (gapped)
+            st.tier = 0;
+        else if (m_config.tieRule == BracketTieRule::StopLossFirst)
+            st.tier = stop ? 1 : 2;
+        else
+            st.tier = 1;
+        steps.push_back(st);
+    }
+    std::stable_sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) {
+        if (a.tier != b.tier) return a.tier < b.tier;
+        if (a.distance < b.distance || b.distance < a.distance) return a.distance < b.distance;
+        const bool aStop = a.slot->order.role == OrderRole::StopLoss;
+        const bool bStop = b.slot->order.role == OrderRole::StopLoss;
+        return aStop && !bStop;
+    });
+    for (Step& st : steps)
+        if (st.slot->order.isOpen()) applyEval(*st.slot, st.eval, barQuantity(st.slot->order, inst, bar), t, out);
+    for (Step& st : steps) spendIoc(*st.slot, t, out);
+}
+
+void FillSimulator::placeOcoLeg(const Order& limitLeg, std::int64_t nowMs, OrderEvents& out) {
+    const OcoStopLeg& leg = *limitLeg.request.ocoStop;
+    const int ms = m_config.rules.moneyScale;
+    Slot c;
+    Order& o = c.order;
+    o.id = m_nextId++;
+    o.request.instrument = limitLeg.request.instrument;
+    o.request.side = limitLeg.request.side;
+    o.request.quantity = limitLeg.request.quantity;
+    o.request.type = leg.limitPrice ? OrderType::StopLimit : OrderType::Stop;
+    o.request.stopPrice = leg.stopPrice;
+    o.request.limitPrice = leg.limitPrice;
+    o.request.timeInForce = TimeInForce::Gtc;
+    o.request.clientOrderId = limitLeg.request.clientOrderId + "-S";
+    o.status = OrderStatus::Accepted;
+    o.ocoSiblingId = limitLeg.id;
+    o.createdMs = o.updatedMs = nowMs;
+    o.filledQuantity = Quantity::fromRaw(0, o.request.quantity.scale());
+    o.filledNotional = Money::fromRaw(0, ms);
+    o.feesPaid = Money::fromRaw(0, ms);
+    const OrderId id = o.id;
+    m_orders.emplace(id, std::move(c));
+    m_open.insert(id);
+    slot(limitLeg.id)->order.ocoSiblingId = id;
+    // The limit leg's Accepted event (already out) did not know its sibling yet: send it again.
+    out.back().order = slot(limitLeg.id)->order;
+    out.push_back({OrderEventKind::Accepted, slot(id)->order, std::nullopt});
+}
+
+std::optional<Price> FillSimulator::trailLevel(const Order& o, const Instrument& inst, const Price& extreme) const {
+    const bool buy = o.request.side == Side::Buy;  // a buy stop waits above the market, a sell stop below
+    const Trailing& tr = *o.request.trailing;
+    const RoundingMode away = buy ? RoundingMode::Ceiling : RoundingMode::Floor;
+    Result<Price> raw = extreme;
+    if (tr.kind == TrailingKind::Bips) {
+        auto scaled = extreme.mulInt(buy ? 10000 + tr.bips : 10000 - tr.bips);
+        raw = scaled ? scaled->divInt(10000, std::min(extreme.scale() + 4, 18), away) : scaled;
+    } else {
+        raw = buy ? extreme.add(tr.amount) : extreme.sub(tr.amount);
+    }
+    if (!raw) return std::nullopt;
+    auto level = roundToTick(*raw, inst, away);
+    if (!level || level->isZero() || level->isNegative()) return std::nullopt;
+    return *level;
+}
+
+void FillSimulator::setTrail(Slot& s, const Instrument& inst, const Price& extreme, std::int64_t timeMs, OrderEvents& out) {
+    Order& o = s.order;
+    const bool buy = o.request.side == Side::Buy;
+    const bool better = !o.trailingExtreme || (buy ? extreme < *o.trailingExtreme : *o.trailingExtreme < extreme);
+    if (!better) return;
+    o.trailingExtreme = extreme;
+    const auto level = trailLevel(o, inst, extreme);
+    if (level == o.trailingStop) return;
+    o.trailingStop = level;
+    o.updatedMs = timeMs;
+    out.push_back({OrderEventKind::Amended, o, std::nullopt});
+}
+
+FillSimulator::Eval FillSimulator::evalTrailingBar(Slot& s, const Instrument& inst, const Bar& bar, OrderEvents& out) {
+    Eval e;
+    Order& o = s.order;
+    const bool buy = o.request.side == Side::Buy;
+    const std::int64_t t = bar.openTimeMs;
+    // Reached = the price moved through `level` the stop's way (a sell stop: down to it).
+    auto down = [&](const Price& p, const Price& level) { return buy ? level <= p : p <= level; };
+    auto trigger = [&](const Price& at) {
+        e.triggers = true;
+        if (o.request.type == OrderType::Stop) {
+            e.fill = Candidate{takerPrice(at, o, inst, &bar), Liquidity::Taker};
+        } else if (buy ? at <= *o.request.limitPrice : at >= *o.request.limitPrice) {
+            e.fill = Candidate{takerPrice(at, o, inst, &bar), Liquidity::Taker};
+        }
+    };
+    const Price& best = buy ? bar.low : bar.high;
+    if (!o.trailingExtreme) {
+        const auto& activation = o.request.stopPrice;
+        if (!activation || (buy ? bar.open <= *activation : bar.open >= *activation)) {
+            setTrail(s, inst, bar.open, t, out);
+        } else if (buy ? bar.low <= *activation : bar.high >= *activation) {
+            // Reached inside the bar: the bar's best price came after the activation, the close after that.
+            setTrail(s, inst, best, t, out);
+            if (o.trailingStop && down(bar.close, *o.trailingStop)) trigger(*o.trailingStop);
+            return e;
+        } else {
+            return e;
+        }
+    }
+    setTrail(s, inst, bar.open, t, out);
+    if (!o.trailingStop) return e;
+    if (down(bar.open, *o.trailingStop)) {
+        trigger(bar.open);
+        return e;
+    }
+    if (down(buy ? bar.high : bar.low, *o.trailingStop)) {
+        trigger(*o.trailingStop);
+        return e;
+    }
+    setTrail(s, inst, best, t, out);
+    if (o.trailingStop && down(bar.close, *o.trailingStop)) trigger(*o.trailingStop);
+    return e;
+}
+
+std::optional<Price> FillSimulator::livePrice(const Order& o, const MarketState& m, std::optional<Price> tradePrice,
+                                              bool onArrival) {
+    const bool buy = o.request.side == Side::Buy;
+    if (tradePrice) return tradePrice;
+    if (m.quote && !(buy ? m.quote->ask : m.quote->bid).isZero()) return buy ? m.quote->ask : m.quote->bid;
+    if (onArrival && m.lastTrade) return m.lastTrade;
+    return std::nullopt;
+}
+
+void FillSimulator::trailLive(Slot& s, const Instrument& inst, const MarketState& m, std::optional<Price> tradePrice,
+                              bool onArrival, std::int64_t timeMs, OrderEvents& out) {
+    const auto p = livePrice(s.order, m, tradePrice, onArrival);
+    if (!p) return;
+    const bool buy = s.order.request.side == Side::Buy;
+    const auto& activation = s.order.request.stopPrice;
+    if (!s.order.trailingExtreme && activation && (buy ? *activation < *p : *p < *activation)) return;
+    setTrail(s, inst, *p, timeMs, out);
+}
+
 Status FillSimulator::restore(const std::vector<Order>& openOrders, OrderId nextOrderId, std::uint64_t nextFillId) {
     for (const Order& o : openOrders) {
         if (o.id == 0) return makeError("a stored order has no id");
@@ -582,8 +885,22 @@ Status FillSimulator::restore(const std::vector<Order>& openOrders, OrderId next
         m_open.insert(o.id);
         m_nextId = std::max(m_nextId, o.id + 1);
         if (o.parentId != 0) {
-            auto& pair = m_children[o.parentId];
-            (o.role == OrderRole::StopLoss ? pair.first : pair.second) = o.id;
+            Children& ch = m_children[o.parentId];
+            if (o.role == OrderRole::StopLoss) {
+                ch.sl = o.id;
+            } else {
+                // Ladder levels are named "<entry>-TP<n>"; a single take-profit "<entry>-TP".
+                const std::string& cid = o.request.clientOrderId;
+                const auto pos = cid.rfind("-TP");
+                const std::string level = pos == std::string::npos ? std::string() : cid.substr(pos + 3);
+                std::size_t index = 0;
+                if (level.size() == 1 && level[0] >= '1' && level[0] <= '3') {
+                    ch.ladder = true;
+                    index = static_cast<std::size_t>(level[0] - '1');
+                }
+                if (ch.tps.size() <= index) ch.tps.resize(index + 1, 0);
+                ch.tps[index] = o.id;
+            }
         }
     }
     m_nextId = std::max(m_nextId, nextOrderId);

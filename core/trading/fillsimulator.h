@@ -34,7 +34,32 @@
 //   bar's volume per bar (rounded down to the lot); the rest waits for the next bar (IOC: is
 //   cancelled).
 // * IOC: takes part in the first bar (or quote/trade) after submission only; the rest is
-//   cancelled.
+//   cancelled. FOK: the same, but when the whole remaining quantity cannot fill there (the
+//   volume cap, or no fill at all) nothing fills and the order is cancelled.
+// * Post-only (TimeInForce::PostOnly, Binance LIMIT_MAKER): rejected on submission when the
+//   reference price (ask/bid, last trade, else the last bar's close) already crosses its limit;
+//   once resting it always fills at its limit as a maker, also when a bar gaps through it.
+// * Trailing stops (OrderRequest::trailing; sell shown, buy mirrored): not active until the
+//   activation price (the stop price, when given) is reached — at the open (active from the
+//   open) or inside the bar (active from the bar's high on, no trigger before the close check
+//   below); without one, active from the first bar's open. Active: the best price so far
+//   includes the open; the stop = best x (1 - bips/10,000) or best - amount, rounded down to the
+//   tick. open <= stop triggers at the open (gap); else low <= stop triggers at the stop
+//   (pessimistic: the low is assumed to come before the bar's high raised the stop). Else the
+//   high raises the best price, and when the close (which comes after the high) is at or below
+//   the new stop it triggers there. A triggered trailing stop fills like a stop (taker,
+//   slippage) or, as a stop-limit, like a triggered stop-limit. Each move of the stop is an
+//   Amended event (so it is journalled).
+// * OCO (OrderRequest::ocoStop): submit places the limit leg and a stop(-limit) leg, linked by
+//   ocoSiblingId. A fill of either (even partial) or the stop leg's trigger cancels the other;
+//   cancelling one cancels both. In one bar both legs are ordered like a bracket pair below.
+// * Take-profit ladders (Bracket::takeProfits): each level is a take-profit for its share of
+//   the entry's filled quantity (rounded down to the lot, the last level takes the rest); each
+//   take-profit fill lowers the stop-loss's quantity (Amended) and cancels it when nothing is
+//   left; a stop-loss fill cancels the take-profits (partial: it lowers them, last level first).
+//   When several lie inside one bar: levels the open gapped through first, then (StopLossFirst)
+//   the stop-loss, then the others nearest to the open first; with NearerToOpenFirst all by
+//   distance to the open, the stop-loss winning ties.
 //
 // ## Quotes and trades (onQuote / onTrade) — paper trading
 // Once an instrument has a quote or a trade, submit() matches at once against the latest one:
@@ -132,6 +157,11 @@ public:
     std::uint64_t nextFillId() const { return m_nextFillId; }
 
 private:
+    struct Children {
+        OrderId sl = 0;
+        std::vector<OrderId> tps;  // by level; 0 = not placed (yet)
+        bool ladder = false;       // Bracket::takeProfits
+    };
     struct Slot {
         Order order;
         bool entryBarChild = false;         // bracket child placed during the current bar
@@ -170,13 +200,27 @@ private:
     Quantity barQuantity(const Order& o, const Instrument& inst, const Bar& bar) const;
     OrderEvents matchLive(const InstrumentId& id, std::optional<Price> tradePrice, std::int64_t timeMs);
     void reduceSibling(const Order& child, const Quantity& qty, std::int64_t timeMs, OrderEvents& out);
+    OrderId makeChild(const Order& entry, OrderRole role, std::optional<Price> stop, std::optional<Price> limit,
+                      const Quantity& qty, const std::string& suffix, const Price& fillPrice, std::int64_t timeMs);
+    void placeOrGrowLadder(const Order& entry, const Quantity& filledNow, const Price& fillPrice, std::int64_t timeMs,
+                           OrderEvents& out);
+    void reduceLadder(const Order& child, const Quantity& qty, std::int64_t timeMs, OrderEvents& out);
+    void matchLadderBar(Slot& s, const Instrument& inst, const Bar& bar, std::set<OrderId>& done, OrderEvents& out);
+    void placeOcoLeg(const Order& limitLeg, std::int64_t nowMs, OrderEvents& out);
+    // Trailing stops: the trigger price for a best price `extreme`; bars and live state updates.
+    std::optional<Price> trailLevel(const Order& o, const Instrument& inst, const Price& extreme) const;
+    void setTrail(Slot& s, const Instrument& inst, const Price& extreme, std::int64_t timeMs, OrderEvents& out);
+    Eval evalTrailingBar(Slot& s, const Instrument& inst, const Bar& bar, OrderEvents& out);
+    void trailLive(Slot& s, const Instrument& inst, const MarketState& m, std::optional<Price> tradePrice, bool onArrival,
+                   std::int64_t timeMs, OrderEvents& out);
+    static std::optional<Price> livePrice(const Order& o, const MarketState& m, std::optional<Price> tradePrice, bool onArrival);
 
     SimulatorConfig m_config;
     std::unordered_map<InstrumentId, Instrument> m_instruments;
     std::unordered_map<InstrumentId, MarketState> m_markets;
     std::map<OrderId, Slot> m_orders;
     std::set<OrderId> m_open;
-    std::unordered_map<OrderId, std::pair<OrderId, OrderId>> m_children;  // entry -> (stop-loss, take-profit)
+    std::unordered_map<OrderId, Children> m_children;  // entry -> its bracket children
     bool m_inBar = false;
     std::vector<OrderId> m_barNewChildren;
     OrderId m_nextId = 1;

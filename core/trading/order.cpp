@@ -37,7 +37,10 @@ constexpr std::array<std::pair<OrderType, std::string_view>, 4> kTypes{{{OrderTy
                                                                         {OrderType::Limit, "limit"},
                                                                         {OrderType::Stop, "stop"},
                                                                         {OrderType::StopLimit, "stop-limit"}}};
-constexpr std::array<std::pair<TimeInForce, std::string_view>, 2> kTifs{{{TimeInForce::Gtc, "GTC"}, {TimeInForce::Ioc, "IOC"}}};
+constexpr std::array<std::pair<TimeInForce, std::string_view>, 4> kTifs{
+    {{TimeInForce::Gtc, "GTC"}, {TimeInForce::Ioc, "IOC"}, {TimeInForce::Fok, "FOK"}, {TimeInForce::PostOnly, "post-only"}}};
+constexpr std::array<std::pair<TrailingKind, std::string_view>, 2> kTrailing{
+    {{TrailingKind::Bips, "bips"}, {TrailingKind::Amount, "amount"}}};
 constexpr std::array<std::pair<OrderStatus, std::string_view>, 6> kStatuses{{{OrderStatus::New, "new"},
                                                                              {OrderStatus::Accepted, "accepted"},
                                                                              {OrderStatus::PartiallyFilled, "partially filled"},
@@ -66,6 +69,7 @@ std::string_view toString(OrderRole v) { return name(kRoles, v); }
 std::string_view toString(Liquidity v) { return name(kLiquidity, v); }
 std::string_view toString(OrderEventKind v) { return name(kEvents, v); }
 std::string_view toString(Side v) { return name(kSides, v); }
+std::string_view toString(TrailingKind v) { return name(kTrailing, v); }
 std::optional<OrderType> orderTypeFromString(std::string_view s) { return lookup(kTypes, s); }
 std::optional<TimeInForce> timeInForceFromString(std::string_view s) { return lookup(kTifs, s); }
 std::optional<OrderStatus> orderStatusFromString(std::string_view s) { return lookup(kStatuses, s); }

@@ -25,8 +25,10 @@ enum class OrderType : std::uint8_t {
 };
 
 enum class TimeInForce : std::uint8_t {
-    Gtc = 1,  ///< good till cancelled
-    Ioc,      ///< immediate or cancel: what does not fill at the first chance is cancelled
+    Gtc = 1,   ///< good till cancelled
+    Ioc,       ///< immediate or cancel: what does not fill at the first chance is cancelled
+    Fok,       ///< fill or kill: the whole quantity fills at the first chance, else nothing fills and it is cancelled
+    PostOnly,  ///< limit orders only (Binance LIMIT_MAKER): rejected when it would take liquidity on arrival
 };
 
 /// Lifecycle: New -> Accepted -> (PartiallyFilled ->)* Filled, or -> Cancelled at any open
@@ -49,15 +51,51 @@ enum class OrderRole : std::uint8_t {
 
 enum class Liquidity : std::uint8_t { Maker = 1, Taker };
 
+/// One take-profit of a bracket that closes the position in parts.
+struct TakeProfitLevel {
+    Price price;
+    int percent = 0;  ///< share of the entry's filled quantity, 1..100 (the levels' shares add up to 100)
+
+    friend bool operator==(const TakeProfitLevel&, const TakeProfitLevel&) = default;
+};
+
 /// Optional protective prices attached to an entry. When the entry fills, a stop-loss (Stop) and
 /// a take-profit (Limit) order are placed on the opposite side for the filled quantity; they are
-/// linked one-cancels-the-other.
+/// linked one-cancels-the-other. With `takeProfits` (2 or 3 levels, instead of `takeProfit`) each
+/// level gets its share of the filled quantity rounded down to the lot (the last level takes the
+/// rest), and the stop-loss's quantity follows the remaining position after each take-profit fill.
 struct Bracket {
     std::optional<Price> stopLoss;
     std::optional<Price> takeProfit;
+    std::vector<TakeProfitLevel> takeProfits;  ///< ladder of take-profits; empty when `takeProfit` is used
 
-    bool empty() const { return !stopLoss && !takeProfit; }
+    bool empty() const { return !stopLoss && !takeProfit && takeProfits.empty(); }
     friend bool operator==(const Bracket&, const Bracket&) = default;
+};
+
+enum class TrailingKind : std::uint8_t {
+    Bips = 1,  ///< Binance's trailingDelta: basis points of the best price (100 = 1 %)
+    Amount,    ///< a fixed price distance
+};
+
+/// A trailing stop's distance. The stop follows the best price since activation (a sell stop the
+/// highest, a buy stop the lowest) at this distance, rounded to the tick away from the market
+/// (sell: down, buy: up), and triggers when the price retraces to it.
+struct Trailing {
+    TrailingKind kind = TrailingKind::Bips;
+    int bips = 0;  ///< Bips: 1..9999
+    Price amount;  ///< Amount: > 0, a multiple of the tick size
+
+    friend bool operator==(const Trailing&, const Trailing&) = default;
+};
+
+/// The stop leg of a one-cancels-the-other pair (Binance order list OCO): a Stop (no limit) or a
+/// StopLimit order for the same side and quantity as the limit leg that carries it.
+struct OcoStopLeg {
+    Price stopPrice;
+    std::optional<Price> limitPrice;
+
+    friend bool operator==(const OcoStopLeg&, const OcoStopLeg&) = default;
 };
 
 /// A command: what the user or strategy asks for.
@@ -67,9 +105,17 @@ struct OrderRequest {
     OrderType type = OrderType::Market;
     Quantity quantity;                ///< > 0, a multiple of the instrument's lot size
     std::optional<Price> limitPrice;  ///< Limit and StopLimit
-    std::optional<Price> stopPrice;   ///< Stop and StopLimit
+    std::optional<Price> stopPrice;   ///< Stop and StopLimit; with `trailing`: the optional activation price
     TimeInForce timeInForce = TimeInForce::Gtc;
     Bracket bracket;
+    /// Stop and StopLimit: trail at this distance. Without a stop price the trailing starts at
+    /// the first price after submission; with one it starts once the price reaches it (a sell
+    /// when the price rises to it, a buy when it falls to it: Binance's TAKE_PROFIT + trailingDelta).
+    std::optional<Trailing> trailing;
+    /// Limit (GTC or post-only): also place this stop leg as a one-cancels-the-other pair. A fill
+    /// of either leg, even a partial one, or the stop leg's trigger cancels the other; cancelling
+    /// one leg cancels both (Binance's order list semantics).
+    std::optional<OcoStopLeg> ocoStop;
     std::string clientOrderId;  ///< caller's id; generated ("K-<id>") when empty
 
     friend bool operator==(const OrderRequest&, const OrderRequest&) = default;
@@ -81,11 +127,13 @@ struct Order {
     OrderRequest request;
     OrderStatus status = OrderStatus::New;
     OrderRole role = OrderRole::Entry;
-    OrderId parentId = 0;      ///< bracket children: the entry order
-    OrderId ocoSiblingId = 0;  ///< bracket children: the other child (0 when alone)
-    bool triggered = false;    ///< Stop/StopLimit: the stop price was reached
-    Quantity filledQuantity;   ///< at the quantity's scale
-    Money filledNotional;      ///< sum of fill price x fill quantity (exact)
+    OrderId parentId = 0;                  ///< bracket children: the entry order
+    OrderId ocoSiblingId = 0;              ///< bracket children: the other child (0 when alone); OCO legs: the other leg
+    bool triggered = false;                ///< Stop/StopLimit: the stop price was reached
+    std::optional<Price> trailingExtreme;  ///< trailing stop: best price since activation (empty: not active yet)
+    std::optional<Price> trailingStop;     ///< trailing stop: the current trigger price (empty: not active yet)
+    Quantity filledQuantity;               ///< at the quantity's scale
+    Money filledNotional;                  ///< sum of fill price x fill quantity (exact)
     Money feesPaid;
     std::string rejectReason;  ///< Rejected: why; Cancelled: why when not by request
     std::int64_t createdMs = 0;
@@ -143,6 +191,7 @@ std::string_view toString(OrderRole);
 std::string_view toString(Liquidity);
 std::string_view toString(OrderEventKind);
 std::string_view toString(Side);
+std::string_view toString(TrailingKind);
 /// Inverse of toString (exact spelling); nullopt for anything else (e.g. data read back from disk).
 std::optional<OrderType> orderTypeFromString(std::string_view);
 std::optional<TimeInForce> timeInForceFromString(std::string_view);
@@ -152,5 +201,10 @@ std::optional<Liquidity> liquidityFromString(std::string_view);
 std::optional<Side> sideFromString(std::string_view);
 
 Side opposite(Side);
+
+/// True for the stop and stop-limit types (the order waits for a stop price or a trailing trigger).
+inline bool isStopType(OrderType t) { return t == OrderType::Stop || t == OrderType::StopLimit; }
+/// True for a leg of a one-cancels-the-other pair placed by the user (not a bracket child).
+inline bool isOcoLeg(const Order& o) { return o.role == OrderRole::Entry && o.ocoSiblingId != 0; }
 
 }  // namespace kairos::trading

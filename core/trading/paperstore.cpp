@@ -64,6 +64,101 @@ Status upsertAccountIds(sqlite3* db, std::int64_t accountId, OrderId nextOrderId
     if (st.step() != SQLITE_DONE) return sqlError(db, "paper account ids not saved");
     return {};
 }
+// The `advanced` column: "key=value;..." with trail=bips:<n>|amount:<price>, ext=<price>,
+// tstop=<price>, tps=<price>@<percent>,... and oco=<stop>[/<limit>]; '' for a plain order.
+std::string encodeAdvanced(const Order& o) {
+    std::string out;
+    auto add = [&](const std::string& key, const std::string& value) {
+        if (!out.empty()) out += ';';
+        out += key + '=' + value;
+    };
+    if (const auto& t = o.request.trailing)
+        add("trail", t->kind == TrailingKind::Bips ? "bips:" + std::to_string(t->bips) : "amount:" + t->amount.toString());
+    if (o.trailingExtreme) add("ext", o.trailingExtreme->toString());
+    if (o.trailingStop) add("tstop", o.trailingStop->toString());
+    if (!o.request.bracket.takeProfits.empty()) {
+        std::string tps;
+        for (const TakeProfitLevel& tp : o.request.bracket.takeProfits)
+            tps += (tps.empty() ? "" : ",") + tp.price.toString() + '@' + std::to_string(tp.percent);
+        add("tps", tps);
+    }
+    if (const auto& leg = o.request.ocoStop)
+        add("oco", leg->stopPrice.toString() + (leg->limitPrice ? "/" + leg->limitPrice->toString() : std::string()));
+    return out;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = text.find(sep, start);
+        parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+Status decodeAdvanced(const std::string& text, Order& o) {
+    if (text.empty()) return {};
+    for (const std::string& item : split(text, ';')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos) return makeError("'" + item + "' is not key=value");
+        const std::string key = item.substr(0, eq);
+        const std::string value = item.substr(eq + 1);
+        auto price = [&](const std::string& v) -> Result<Price> {
+            auto p = Price::parse(v);
+            if (!p) return makeError(key + ": " + p.message());
+            return *p;
+        };
+        if (key == "trail") {
+            Trailing t;
+            if (value.rfind("bips:", 0) == 0) {
+                t.kind = TrailingKind::Bips;
+                const std::string n = value.substr(5);
+                if (n.empty() || n.size() > 4 || n.find_first_not_of("0123456789") != std::string::npos)
+                    return makeError("trail: bad bips '" + n + "'");
+                t.bips = std::stoi(n);
+            } else if (value.rfind("amount:", 0) == 0) {
+                t.kind = TrailingKind::Amount;
+                auto a = price(value.substr(7));
+                if (!a) return a.error();
+                t.amount = *a;
+            } else {
+                return makeError("trail: '" + value + "' is neither bips:<n> nor amount:<price>");
+            }
+            o.request.trailing = t;
+        } else if (key == "ext" || key == "tstop") {
+            auto p = price(value);
+            if (!p) return p.error();
+            (key == "ext" ? o.trailingExtreme : o.trailingStop) = *p;
+        } else if (key == "tps") {
+            for (const std::string& level : split(value, ',')) {
+                const auto at = level.find('@');
+                const std::string pct = at == std::string::npos ? std::string() : level.substr(at + 1);
+                if (pct.empty() || pct.size() > 3 || pct.find_first_not_of("0123456789") != std::string::npos)
+                    return makeError("tps: '" + level + "' is not <price>@<percent>");
+                auto p = price(level.substr(0, at));
+                if (!p) return p.error();
+                o.request.bracket.takeProfits.push_back({*p, std::stoi(pct)});
+            }
+        } else if (key == "oco") {
+            const auto slash = value.find('/');
+            auto stop = price(value.substr(0, slash));
+            if (!stop) return stop.error();
+            OcoStopLeg leg{*stop, std::nullopt};
+            if (slash != std::string::npos) {
+                auto limit = price(value.substr(slash + 1));
+                if (!limit) return limit.error();
+                leg.limitPrice = *limit;
+            }
+            o.request.ocoStop = leg;
+        } else {
+            return makeError("unknown key '" + key + "'");
+        }
+    }
+    return {};
+}
 }  // namespace
 
 std::vector<Order> JournalSnapshot::openOrders() const {
@@ -108,8 +203,8 @@ Result<PaperSnapshot> PaperStore::load() const {
                            "SELECT order_id, client_order_id, venue, symbol, side, type, tif, quantity_raw, quantity_scale, "
                            "limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, take_profit_raw, "
                            "take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, filled_scale, "
-                           "filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, updated_at "
-                           "FROM account_orders WHERE account_id = ?1 ORDER BY order_id");
+                           "filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, updated_at, "
+                           "advanced FROM account_orders WHERE account_id = ?1 ORDER BY order_id");
             !s)
             return s.error();
         st.bindInt64(1, d->account.id);
@@ -158,6 +253,8 @@ Result<PaperSnapshot> PaperStore::load() const {
             o.rejectReason = st.columnText(28);
             o.createdMs = st.columnInt64(29);
             o.updatedMs = st.columnInt64(30);
+            if (auto adv = decodeAdvanced(st.columnText(31), o); !adv)
+                return makeError(where + " has unreadable order details (" + adv.message() + ")");
             snap.orders.push_back(std::move(o));
         }
         if (rc != SQLITE_DONE) return sqlError(db, "paper orders not readable");
@@ -230,8 +327,8 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
             "quantity_scale, limit_raw, limit_scale, stop_raw, stop_scale, stop_loss_raw, stop_loss_scale, "
             "take_profit_raw, take_profit_scale, status, role, parent_id, oco_sibling_id, triggered, filled_raw, "
             "filled_scale, filled_notional_raw, filled_notional_scale, fees_raw, fees_scale, reason, created_at, "
-            "updated_at) VALUES (?32,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-            "?23,?24,?25,?26,?27,?28,?29,?30,?31) ON CONFLICT (account_id, order_id) DO UPDATE SET "
+            "updated_at, advanced) VALUES (?32,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+            "?23,?24,?25,?26,?27,?28,?29,?30,?31,?33) ON CONFLICT (account_id, order_id) DO UPDATE SET "
             "quantity_raw = excluded.quantity_raw, quantity_scale = excluded.quantity_scale, "
             // a live amend replaces the exchange's order under a new client order id
             "client_order_id = excluded.client_order_id, "
@@ -244,7 +341,8 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
             "filled_raw = excluded.filled_raw, filled_scale = excluded.filled_scale, "
             "filled_notional_raw = excluded.filled_notional_raw, "
             "filled_notional_scale = excluded.filled_notional_scale, fees_raw = excluded.fees_raw, "
-            "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at");
+            "fees_scale = excluded.fees_scale, reason = excluded.reason, updated_at = excluded.updated_at, "
+            "advanced = excluded.advanced");
         !s)
         return s;
     for (const auto& [id, o] : last) {
@@ -273,6 +371,7 @@ Status PaperStore::record(const OrderEvents& events, OrderId nextOrderId, std::u
         up.bindText(29, o->rejectReason);
         up.bindInt64(30, o->createdMs);
         up.bindInt64(31, o->updatedMs);
+        up.bindText(33, encodeAdvanced(*o));
         if (up.step() != SQLITE_DONE) return sqlError(db, "paper order " + o->request.clientOrderId + " not saved");
     }
     Statement ins;

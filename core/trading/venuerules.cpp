@@ -96,14 +96,31 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
     if (auto q = inst.checkQuantity(r.quantity); !q) return makeError(q.message() + " (lot size of " + sym + ")");
 
     const bool needsLimit = r.type == OrderType::Limit || r.type == OrderType::StopLimit;
-    const bool needsStop = r.type == OrderType::Stop || r.type == OrderType::StopLimit;
+    const bool needsStop = isStopType(r.type);
     const std::string typeName(toString(r.type));
     if (needsLimit && !r.limitPrice) return makeError("a " + typeName + " order needs a limit price");
     if (!needsLimit && r.limitPrice) return makeError("a " + typeName + " order takes no limit price");
-    if (needsStop && !r.stopPrice) return makeError("a " + typeName + " order needs a stop price");
+    // A trailing stop's stop price is optional: it is the activation price.
+    if (needsStop && !r.stopPrice && !r.trailing) return makeError("a " + typeName + " order needs a stop price");
     if (!needsStop && r.stopPrice) return makeError("a " + typeName + " order takes no stop price");
-    if (needsStop && r.timeInForce == TimeInForce::Ioc)
-        return makeError("a " + typeName + " order cannot be IOC: it waits for its stop price; use GTC");
+    if (needsStop && (r.timeInForce == TimeInForce::Ioc || r.timeInForce == TimeInForce::Fok))
+        return makeError("a " + typeName + " order cannot be " + std::string(toString(r.timeInForce)) +
+                         ": it waits for its stop price; use GTC");
+    if (r.timeInForce == TimeInForce::PostOnly && r.type != OrderType::Limit)
+        return makeError("post-only (limit maker) applies to limit orders only, not to a " + typeName + " order");
+    if (r.trailing) {
+        if (!needsStop) return makeError("a trailing distance needs a stop or stop-limit order, not a " + typeName + " order");
+        if (r.trailing->kind == TrailingKind::Bips && (r.trailing->bips < 1 || r.trailing->bips > 9999))
+            return makeError("trailing delta " + std::to_string(r.trailing->bips) +
+                             " bips must be between 1 and 9999 (100 bips = 1 %)");
+        if (r.trailing->kind == TrailingKind::Amount) {
+            if (r.trailing->amount.isZero() || r.trailing->amount.isNegative())
+                return makeError("trailing distance " + priceText(r.trailing->amount) + " must be greater than zero");
+            if (auto c = inst.checkPrice(r.trailing->amount); !c)
+                return makeError("trailing distance " + priceText(r.trailing->amount) + " is not a multiple of the tick size " +
+                                 inst.tickSize.toTrimmedString() + " of " + sym);
+        }
+    }
 
     auto checkPx = [&](const std::optional<Price>& p, const char* what) -> Status {
         if (!p) return {};
@@ -118,6 +135,40 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
     if (auto s = checkPx(r.stopPrice, "stop price"); !s) return s;
     if (auto s = checkPx(r.bracket.stopLoss, "stop-loss"); !s) return s;
     if (auto s = checkPx(r.bracket.takeProfit, "take-profit"); !s) return s;
+    if (!r.bracket.takeProfits.empty()) {
+        if (r.bracket.takeProfit)
+            return makeError("a bracket takes either one take-profit or a ladder of take-profits, not both");
+        if (r.bracket.takeProfits.size() < 2 || r.bracket.takeProfits.size() > 3)
+            return makeError("a take-profit ladder has 2 or 3 levels, not " + std::to_string(r.bracket.takeProfits.size()));
+        int total = 0;
+        for (const TakeProfitLevel& tp : r.bracket.takeProfits) {
+            if (auto s = checkPx(tp.price, "take-profit"); !s) return s;
+            if (tp.percent < 1 || tp.percent > 100)
+                return makeError("take-profit share " + std::to_string(tp.percent) + " % must be between 1 and 100");
+            total += tp.percent;
+        }
+        if (total != 100)
+            return makeError("the take-profit shares add up to " + std::to_string(total) + " %; they must add up to 100 %");
+    }
+    if (r.ocoStop) {
+        if (r.type != OrderType::Limit || (r.timeInForce != TimeInForce::Gtc && r.timeInForce != TimeInForce::PostOnly))
+            return makeError("a one-cancels-the-other pair is a GTC or post-only limit order with a stop leg, not a " + typeName +
+                             " " + std::string(toString(r.timeInForce)) + " order");
+        if (!r.bracket.empty()) return makeError("a one-cancels-the-other pair cannot carry a bracket");
+        if (auto s = checkPx(r.ocoStop->stopPrice, "OCO stop price"); !s) return s;
+        if (auto s = checkPx(r.ocoStop->limitPrice, "OCO stop-limit price"); !s) return s;
+        // Binance: a sell has limit > last price > stop, a buy the reverse.
+        const bool buy = r.side == Side::Buy;
+        const Price& lim = *r.limitPrice;
+        const Price& stop = r.ocoStop->stopPrice;
+        if (buy ? !(lim < stop) : !(stop < lim))
+            return makeError("OCO " + std::string(toString(r.side)) + ": the limit " + priceText(lim) + " must be " +
+                             (buy ? "below" : "above") + " the stop " + priceText(stop));
+        if (referencePrice &&
+            (buy ? !(lim < *referencePrice && *referencePrice < stop) : !(stop < *referencePrice && *referencePrice < lim)))
+            return makeError("OCO " + std::string(toString(r.side)) + ": the market price " + priceText(*referencePrice) +
+                             " must lie between the limit " + priceText(lim) + " and the stop " + priceText(stop));
+    }
 
     std::optional<Price> entry = r.limitPrice ? r.limitPrice : (r.stopPrice ? r.stopPrice : referencePrice);
     if (entry && !inst.minNotional.isZero()) {
@@ -138,6 +189,10 @@ Status validateOrder(const OrderRequest& r, const Instrument& inst, std::optiona
         if (r.bracket.takeProfit && (buy ? *r.bracket.takeProfit <= *entry : *r.bracket.takeProfit >= *entry))
             return makeError("take-profit " + priceText(*r.bracket.takeProfit) + " must be " + (buy ? "above" : "below") +
                              " the entry price " + priceText(*entry) + " of a " + std::string(toString(r.side)));
+        for (const TakeProfitLevel& tp : r.bracket.takeProfits)
+            if (buy ? tp.price <= *entry : tp.price >= *entry)
+                return makeError("take-profit " + priceText(tp.price) + " must be " + (buy ? "above" : "below") +
+                                 " the entry price " + priceText(*entry) + " of a " + std::string(toString(r.side)));
     } else if (r.bracket.stopLoss && r.bracket.takeProfit) {
         const bool buy = r.side == Side::Buy;
         if (buy ? *r.bracket.stopLoss >= *r.bracket.takeProfit : *r.bracket.stopLoss <= *r.bracket.takeProfit)

@@ -57,7 +57,13 @@ Result<Quantity> floorToLot(const Quantity& qty, const Instrument& instrument);
 ///   skips this check (nothing to value it at);
 /// - bracket prices on the right side: for a buy entry stop-loss < entry price < take-profit,
 ///   for a sell the reverse (entry price = limit, else stop, else reference);
-/// - an IOC stop or stop-limit is refused (IOC means "now"; a stop waits).
+/// - an IOC or FOK stop or stop-limit is refused (IOC/FOK mean "now"; a stop waits); post-only is
+///   for limit orders only;
+/// - a trailing distance only on stop and stop-limit orders (bips 1..9999, or an amount that is a
+///   multiple of the tick); the stop price is then optional (activation price);
+/// - a take-profit ladder has 2 or 3 levels on the right side of the entry, shares adding up to 100;
+/// - an OCO is a GTC or post-only limit without a bracket; a sell needs limit > stop (and, with
+///   `referencePrice`, limit > reference > stop), a buy the reverse.
 /// The error message is the rejection reason shown to the user.
 Status validateOrder(const OrderRequest& request, const Instrument& instrument,
                      std::optional<Price> referencePrice = std::nullopt, int moneyScale = 8);

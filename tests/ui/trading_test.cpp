@@ -15,6 +15,7 @@
 #include "marketdata/venuedirectory.h"
 #include "testdata.h"
 #include "trading/account.h"
+#include "trading/sizing.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -381,6 +382,128 @@ private Q_SLOTS:
         QCOMPARE(account->fills().size(), fillsBefore);
         QCOMPARE(account->orders().size(), ordersBefore);
         QVERIFY(!events[0].order.request.clientOrderId.empty());  // the id exists before sending
+    }
+
+    void ticketOffersTrailingOcoTimeInForceTakeProfitLaddersAndSizing() {
+        TerminalSession session(options());
+        MainWindow w(session);
+        QVERIFY(load(session));
+        session.feed()->advanceTo(session.feed()->clockMs());
+        trading::Account* account = w.paperAccount();
+        QVERIFY(account);
+        const auto last = account->lastPrice(kBtc);
+        QVERIFY(last.has_value());
+        const QString lastText = QString::fromStdString(last->toString());
+        OrderTicketDialog* ticket = w.openOrderTicket(kBtc);
+        QVERIFY(ticket);
+        QStringList asked;
+        ticket->setConfirmer([&](const QString& text) {
+            asked << text;
+            return true;
+        });
+        auto priceAt = [&](int permille) {
+            return QString::fromStdString(last->mulInt(permille)->divInt(1000, 2, RoundingMode::Floor)->toString());
+        };
+
+        // GIVEN a sell stop with a trailing distance of 1.5 %: the stop price becomes optional
+        ticket->sideBox()->setCurrentIndex(1);
+        ticket->typeBox()->setCurrentIndex(2);  // stop
+        QVERIFY(ticket->trailingBox()->isEnabled());
+        ticket->trailingBox()->setChecked(true);
+        ticket->stopEdit()->clear();
+        ticket->trailingEdit()->setText(QStringLiteral("1.5"));
+        ticket->quantityEdit()->setText(QStringLiteral("0.01000"));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        auto r = ticket->request();
+        QVERIFY(r.ok());
+        QVERIFY(r->trailing.has_value());
+        QCOMPARE(r->trailing->bips, 150);
+        QVERIFY(!r->stopPrice.has_value());
+        QCOMPARE(
+            ticket->confirmationText(),
+            QStringLiteral("Sell 0.01000 BTCUSDT trailing stop 1.5 % (150 bips) behind the best price, then at market on PAPER"));
+        ticket->trailingEdit()->setText(QStringLiteral("1.505"));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("finer than one bip")), qPrintable(ticket->validationText()));
+        ticket->trailingBox()->setChecked(false);
+
+        // a sell limit maker above the market with an OCO stop below it
+        ticket->typeBox()->setCurrentIndex(1);  // limit
+        QVERIFY(!ticket->trailingBox()->isEnabled());
+        ticket->limitEdit()->setText(priceAt(1020));
+        ticket->tifBox()->setCurrentIndex(3);  // post-only
+        ticket->ocoBox()->setChecked(true);
+        ticket->ocoStopEdit()->setText(priceAt(980));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        QCOMPARE(ticket->confirmationText(),
+                 QStringLiteral("Sell 0.01000 BTCUSDT limit at %1 on PAPER, one-cancels-the-other with a stop at %2 "
+                                "(post-only: rejected if it would fill at once)")
+                     .arg(priceAt(1020), priceAt(980)));
+        const std::size_t openBefore = account->openOrders().size();
+        auto sent = ticket->submit();
+        QVERIFY(!sent.empty());
+        QCOMPARE(account->openOrders().size(), openBefore + 2);  // both legs rest
+        // a post-only buy above the market would take: rejected with the reason
+        ticket->ocoBox()->setChecked(false);
+        ticket->sideBox()->setCurrentIndex(0);
+        ticket->limitEdit()->setText(priceAt(1010));
+        sent = ticket->submit();
+        QVERIFY2(ticket->resultText().contains(QStringLiteral("would take liquidity at once")), qPrintable(ticket->resultText()));
+        ticket->tifBox()->setCurrentIndex(2);  // FOK
+        QVERIFY(ticket->confirmationText().endsWith(QStringLiteral("(FOK: all of it fills at once or nothing does)")));
+        ticket->tifBox()->setCurrentIndex(0);
+
+        // WHEN a market buy with a stop-loss 2 % below is sized to risk 1 % of equity
+        ticket->typeBox()->setCurrentIndex(0);
+        ticket->stopLossBox()->setChecked(true);
+        ticket->stopLossEdit()->setText(priceAt(980));
+        ticket->sizeModeBox()->setCurrentIndex(2);
+        ticket->sizeValueEdit()->setText(QStringLiteral("1"));
+        QTest::mouseClick(ticket->sizeButton(), Qt::LeftButton);
+        // THEN the quantity is what the sizing helper says for the account's equity
+        auto expected = trading::sizeByRisk(account->portfolio().equity(), trading::Percent::parse("1").value(), *last,
+                                            Price::parse(priceAt(980).toStdString()).value(), *account->instrument(kBtc));
+        QVERIFY(expected.ok());
+        QCOMPARE(ticket->quantityEdit()->text(), QString::fromStdString(expected->quantity.toString()));
+        QVERIFY2(ticket->sizingText().contains(QStringLiteral("risking")), qPrintable(ticket->sizingText()));
+        // an impossible size is explained
+        ticket->sizeModeBox()->setCurrentIndex(0);
+        ticket->sizeValueEdit()->setText(QStringLiteral("3"));  // a few lots at any price below 300,000
+        QVERIFY(!ticket->applySizing().ok());
+        QVERIFY2(ticket->sizingText().contains(QStringLiteral("below the minimum order value of 5 USDT")),
+                 qPrintable(ticket->sizingText()));
+        ticket->sizeValueEdit()->setText(QStringLiteral("500"));
+        QVERIFY(ticket->applySizing().ok());
+
+        // AND with three take-profits 50/30/20 the market buy leaves a stop-loss and three take-profits
+        ticket->takeProfitBox()->setChecked(true);
+        ticket->takeProfitEdit()->setText(priceAt(1010));
+        ticket->takeProfitShareEdit()->setText(QStringLiteral("50"));
+        ticket->takeProfit2Box()->setChecked(true);
+        ticket->takeProfit2Edit()->setText(priceAt(1020));
+        ticket->takeProfit2ShareEdit()->setText(QStringLiteral("30"));
+        ticket->takeProfit3Box()->setChecked(true);
+        ticket->takeProfit3Edit()->setText(priceAt(1030));
+        ticket->takeProfit3ShareEdit()->setText(QStringLiteral("10"));
+        QVERIFY2(ticket->validationText().contains(QStringLiteral("add up to 90 %")), qPrintable(ticket->validationText()));
+        ticket->takeProfit3ShareEdit()->setText(QStringLiteral("20"));
+        QVERIFY2(ticket->validationText().isEmpty(), qPrintable(ticket->validationText()));
+        QVERIFY(ticket->confirmationText().contains(
+            QStringLiteral("take-profits 50 % at %1, 30 % at %2, 20 % at %3").arg(priceAt(1010), priceAt(1020), priceAt(1030))));
+        screenshot(ticket, QStringLiteral("trading_ticket_advanced"));
+        const std::size_t before = account->openOrders().size();
+        sent = ticket->submit();
+        QVERIFY2(ticket->resultText().startsWith(QStringLiteral("Bought")), qPrintable(ticket->resultText()));
+        QCOMPARE(account->openOrders().size(), before + 4);
+        int takeProfits = 0;
+        Quantity tpTotal = Quantity::fromRaw(0, 5);
+        for (const auto& o : account->openOrders())
+            if (o.role == trading::OrderRole::TakeProfit) {
+                ++takeProfits;
+                tpTotal = tpTotal.add(o.request.quantity).value();
+            }
+        QCOMPARE(takeProfits, 3);
+        QCOMPARE(QString::fromStdString(tpTotal.toString()), ticket->quantityEdit()->text());
+        QVERIFY(!lastText.isEmpty());
     }
 
 private:

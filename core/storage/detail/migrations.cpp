@@ -332,6 +332,12 @@ DROP TABLE paper_fills;
 DROP TABLE paper_orders;
 DROP TABLE paper_account;
 )sql"},
+    Migration{8, "advanced orders",
+              R"sql(
+-- Advanced order details (trailing stop distance and state, take-profit ladder, OCO stop leg) as
+-- "key=value;..." text read and written by trading::PaperStore; '' for plain orders.
+ALTER TABLE account_orders ADD COLUMN advanced TEXT NOT NULL DEFAULT '';
+)sql"},
     // Next: journal, ... append here.
 };
 }  // namespace

@@ -14,6 +14,7 @@
 #include "testdata.h"
 #include "trading/instrumentdefaults.h"
 #include "trading/papervenue.h"
+#include "trading/venuerules.h"
 
 #include <gtest/gtest.h>
 
@@ -148,7 +149,92 @@ void expectSameAsBacktest(const BacktestResult& bt, const PaperRun& paper) {
     }
 }
 
+/// Cycles through the advanced order kinds: a market buy with a stop-loss and three take-profits
+/// (50/30/20 %); a FOK limit buy 0.2 % below the close, closed by a sell OCO (limit maker 1.5 % above, stop
+/// 1.5 % below); a market buy closed by a trailing sell stop of 150 bips. A position left without
+/// orders is closed at market.
+class AdvancedOrdersStrategy final : public Strategy {
+public:
+    std::string name() const override { return "advanced orders (test)"; }
+    void onBar(const Bar& bar, std::int64_t, StrategyContext& ctx) override {
+        if (!ctx.openOrders().empty()) return;
+        const Instrument& inst = ctx.instrument();
+        auto at = [&](int permille) {
+            const Price p = *bar.close.mulInt(permille)->divInt(1000, bar.close.scale() + 3, RoundingMode::Floor);
+            return *trading::roundToTick(p, inst, RoundingMode::Floor);
+        };
+        trading::OrderRequest r;
+        r.instrument = inst.id;
+        const Quantity pos = ctx.position();
+        if (pos.isZero()) {
+            m_mode = m_entries++ % 3;
+            r.side = Side::Buy;
+            r.quantity = *Quantity::parse("0.00777");
+            r.type = trading::OrderType::Market;
+            if (m_mode == 0) {
+                r.bracket.stopLoss = at(980);
+                r.bracket.takeProfits = {{at(1010), 50}, {at(1020), 30}, {at(1030), 20}};
+            } else if (m_mode == 1) {
+                r.type = trading::OrderType::Limit;
+                r.limitPrice = at(998);
+                r.timeInForce = trading::TimeInForce::Fok;
+            }
+            (void)ctx.submit(r);
+            return;
+        }
+        r.side = pos.isNegative() ? Side::Buy : Side::Sell;
+        r.quantity = pos.isNegative() ? pos.negated() : pos;
+        r.type = trading::OrderType::Market;
+        if (m_mode == 1 && !pos.isNegative()) {
+            r.type = trading::OrderType::Limit;
+            r.limitPrice = at(1015);
+            r.timeInForce = trading::TimeInForce::PostOnly;
+            r.ocoStop = trading::OcoStopLeg{at(985), std::nullopt};
+        } else if (m_mode == 2 && !pos.isNegative()) {
+            r.type = trading::OrderType::Stop;
+            r.trailing = trading::Trailing{trading::TrailingKind::Bips, 150, Price{}};
+        }
+        (void)ctx.submit(r);
+    }
+
+private:
+    int m_entries = 0;
+    int m_mode = 0;
+};
+
 }  // namespace
+
+TEST(BacktestEqualsPaper, AdvancedOrdersOnRealHourBarsGiveTheSameOrdersFillsAndTrades) {
+    // GIVEN 3000 real BTCUSDT 1h bars and a strategy using take-profit ladders, FOK, OCO, post-only
+    // and trailing stops
+    const std::vector<Bar> bars = realBars("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv", 3000);
+    const BacktestSettings s = settingsFor(Timeframe::H1);
+    AdvancedOrdersStrategy forBacktest;
+    AdvancedOrdersStrategy forPaper;
+    // WHEN backtested and run on paper
+    auto bt = BacktestEngine(s).run(forBacktest, bars);
+    ASSERT_TRUE(bt.ok()) << bt.message();
+    const PaperRun paper = runOnPaper(forPaper, bars, s);
+    // THEN every kind really happened
+    int ladderFills = 0, trailingFills = 0, ocoCancels = 0, fokCancels = 0, stopFollowed = 0;
+    for (const auto& o : bt->orders) {
+        const trading::Order& order = o.order;
+        if (order.role == trading::OrderRole::TakeProfit && order.status == trading::OrderStatus::Filled) ++ladderFills;
+        if (order.request.trailing && order.status == trading::OrderStatus::Filled) ++trailingFills;
+        if (order.status == trading::OrderStatus::Cancelled &&
+            order.rejectReason.find("one-cancels-the-other") != std::string::npos)
+            ++ocoCancels;
+        if (order.status == trading::OrderStatus::Cancelled && order.rejectReason.find("FOK") != std::string::npos) ++fokCancels;
+        if (order.role == trading::OrderRole::StopLoss && order.request.quantity < *Quantity::parse("0.00777")) ++stopFollowed;
+    }
+    EXPECT_GT(ladderFills, 10);
+    EXPECT_GT(trailingFills, 5);
+    EXPECT_GT(ocoCancels, 5);
+    EXPECT_GT(fokCancels, 5);
+    EXPECT_GT(stopFollowed, 5);
+    // and paper did exactly the same
+    expectSameAsBacktest(*bt, paper);
+}
 
 TEST(SmaCrossStrategy, CrossesOnRealHourBarsMatchAHandComputation) {
     // GIVEN the first 40 real BTCUSDT 1h bars (from 2020-09-20 00:00 UTC), SMA 3/8, 0.01 BTC, 10 bp
