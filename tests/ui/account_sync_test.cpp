@@ -2,7 +2,7 @@
 // written as .eml files into a temporary folder): terminal A (profile A) signs up, verifies with the
 // link from the e-mail, turns on two-factor authentication and signs in with a code; a symbol added
 // to A's watchlist reaches terminal B (profile B), which signs in to the same account with a code;
-// then an edit in B reaches A. With the server stopped, A's account field says it is offline and how
+// then edits in B (a watchlist symbol removed, an alert created) reach A. With the server stopped, A's account field says it is offline and how
 // many changes wait. Every step waits on a condition, never on a fixed time. With
 // KAIROS_TEST_SCREENSHOTS=<folder> it grabs the main window with the account field.
 #include "accountdialog.h"
@@ -14,6 +14,7 @@
 #include "watchlistwidget.h"
 
 #include "../core/cloud/localkairosd.h"
+#include "alerts/alertrule.h"
 #include "cloud/cloudclient.h"
 #include "testdata.h"
 
@@ -108,7 +109,7 @@ private:
     qint64 m_lastStep = 0;
 
 private slots:
-    void aWatchlistEditReachesTheOtherTerminalAndBack() {
+    void watchlistAndAlertEditsReachTheOtherTerminal() {
         test::LocalKairosd server;
         const QString started = server.start();
         QVERIFY2(started.isEmpty(), qPrintable(started));
@@ -172,7 +173,7 @@ private slots:
         QCOMPARE(b.window->watchlist()->currentList(), a.window->watchlist()->currentList());
         QTRY_VERIFY_WITH_TIMEOUT(b.field()->text().endsWith(QStringLiteral("Sync: up to date")), 30'000);
 
-        // AND an edit in B (a symbol removed) reaches A with A's next round.
+        // AND edits in B (a symbol removed, an alert created) reach A with A's next round.
         const int row = b.window->watchlist()->model()->rowOf(InstrumentId{"BINANCE", "XRPUSDT"});
         QVERIFY(row >= 0);
         QVERIFY(a.watches(QStringLiteral("BINANCE:XRPUSDT")));
@@ -180,7 +181,15 @@ private slots:
             b.window->watchlist()->proxy()->mapFromSource(b.window->watchlist()->model()->index(row, 0)).row());
         b.window->watchlist()->removeSelected();
         QVERIFY(!b.watches(QStringLiteral("BINANCE:XRPUSDT")));
-        QTRY_VERIFY_WITH_TIMEOUT(b.field()->text().contains(QStringLiteral("Sync: 1 change pending")), 10'000);
+        alerts::AlertRule rule;
+        rule.instrument = InstrumentId{"BINANCE", "ETHUSDT"};
+        rule.condition = alerts::Condition::GoesAbove;
+        rule.level = alerts::parseLevel("5000", 2).value();
+        rule.trigger = alerts::Trigger::Once;
+        rule.note = "synced from B";
+        QVERIFY(b.window->alerts()->addRule(rule).ok());
+        QVERIFY(a.window->alerts()->rules().empty());
+        QTRY_VERIFY_WITH_TIMEOUT(b.field()->text().contains(QStringLiteral("Sync: 2 changes pending")), 10'000);
         QTRY_VERIFY_WITH_TIMEOUT(b.field()->text().endsWith(QStringLiteral("Sync: up to date")), 30'000);
         auto* syncNow = a.window->findChild<QAction*>(QStringLiteral("SyncNowAction"));
         QVERIFY(syncNow);
@@ -188,6 +197,9 @@ private slots:
         syncNow->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!a.watches(QStringLiteral("BINANCE:XRPUSDT")), 30'000);
         QVERIFY(a.watches(QStringLiteral("BINANCE:DOGEUSDT")));
+        QTRY_COMPARE_WITH_TIMEOUT(a.window->alerts()->rules().size(), std::size_t{1}, 30'000);  // running in A's alert service
+        QCOMPARE(a.window->alerts()->rules().front().note, std::string("synced from B"));
+        QCOMPARE(a.window->alerts()->rules().front().level, rule.level);
 
         // Offline: the server stops; an edit in A waits and the account field says so (no dialog).
         b.window->cloud()->signOut();
