@@ -131,6 +131,8 @@ public:
             start(m_cloud.serverUrl().toString(QUrl::RemoveUserInfo) + QStringLiteral("#") +
                   QString::number(m_cloud.account()->id));
         } else if (state == cloud::CloudState::Unreachable) {
+            // Rounds pause until the session is back (then start() resumes them); edits are still scanned.
+            m_active = false;
             m_period.stop();
             m_debounce.stop();
             m_token.clear();
