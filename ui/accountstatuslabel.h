@@ -1,6 +1,8 @@
 #pragma once
 // AccountStatusLabel: the status bar's account field, "Signed in: ada@example.org", "Signed out",
-// "Account: server unreachable"; its tooltip names the server. Clicking it is up to the owner.
+// "Account: server unreachable"; its tooltip names the server. While signed in it also shows the
+// workspace sync's state when the owner sets one ("Signed in: ada@example.org · Sync: offline, 3
+// changes pending"), with the details in the tooltip. Clicking it is up to the owner.
 
 #include <QLabel>
 
@@ -16,6 +18,11 @@ public:
     /// Follows `client`, which must outlive the label.
     explicit AccountStatusLabel(cloud::CloudClient& client, QWidget* parent = nullptr);
 
+    /// The workspace sync's state, shown after the account while signed in ("Sync: up to date");
+    /// `detail` goes to the tooltip (last round, error, problems). Empty: nothing shown.
+    void setSyncStatus(const QString& text, const QString& detail = {});
+    QString syncStatus() const { return m_sync; }
+
 signals:
     void clicked();
 
@@ -25,6 +32,8 @@ protected:
 private:
     void refresh();
     cloud::CloudClient& m_client;
+    QString m_sync;
+    QString m_syncDetail;
 };
 
 }  // namespace kairos::ui

@@ -245,6 +245,11 @@ void ChartWorkspace::setActiveIndex(int index) {
     }
 }
 
+void ChartWorkspace::reloadDrawings() {
+    if (!m_drawings) return;
+    for (ChartPane* p : m_panes) p->chart()->setDrawingStore(m_drawings.get());
+}
+
 void ChartWorkspace::reloadAll() {
     m_loadingEnabled = true;
     for (ChartPane* p : m_panes) p->reload();

@@ -88,6 +88,8 @@ public:
     /// Every pane loads its history again. Until the first reloadAll() or restoreState() the
     /// panes wait (so that setHistoryEnd etc. can be set up first).
     void reloadAll();
+    /// Every pane reads its instrument's drawings again (the store was changed elsewhere: workspace sync).
+    void reloadDrawings();
     bool isLoadingEnabled() const { return m_loadingEnabled; }
     /// Opens `id` in the active chart (watchlist double-click / Enter).
     void showInstrument(const InstrumentId& id);

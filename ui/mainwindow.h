@@ -16,6 +16,8 @@
 
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 
 class QDockWidget;
 class QLabel;
@@ -48,6 +50,8 @@ class SignalsWidget;
 class AlertsWidget;
 class AlertToast;
 class AccountDialog;
+class AccountStatusLabel;
+class WorkspaceSync;
 class ChartWorkspace;
 class OrderTicketDialog;
 class TradingPanel;
@@ -91,6 +95,9 @@ public:
     cloud::CloudClient* cloud() const { return m_cloud; }
     /// Opens (or raises) the non-modal Account dialog.
     AccountDialog* showAccountDialog();
+    /// Starts a workspace sync round now when signed in (File › Sync now); rounds also follow
+    /// sign-in, local edits and a timer (mainwindow_sync.cpp).
+    void syncWorkspaceNow();
     /// Where an instrument's prices come from, and why not when nowhere (session::MarketRouter).
     using Route = session::Route;
     Route routeOf(const InstrumentId& id, QString* why = nullptr) const;
@@ -128,6 +135,10 @@ private:
     /// The account client, File › Account…, the status bar's account field and the Admin dock
     /// (mainwindow_account.cpp).
     void setupAccount();
+    /// Workspace sync of the profile with the signed-in account; its state in `label` (mainwindow_sync.cpp).
+    void setupSync(AccountStatusLabel* label);
+    /// Reloads the widgets showing the kinds a sync round changed in the profile.
+    void reloadSynced(const std::set<std::string>& kinds);
 
     TerminalSession& m_session;
     session::TerminalServices* m_services = nullptr;
@@ -148,6 +159,7 @@ private:
     std::unique_ptr<alerts::ISecretStore> m_cloudSecrets;
     cloud::CloudClient* m_cloud = nullptr;
     AccountDialog* m_accountDialog = nullptr;
+    WorkspaceSync* m_sync = nullptr;
 };
 
 }  // namespace kairos::ui

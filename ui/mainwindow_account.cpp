@@ -57,6 +57,7 @@ void MainWindow::setupAccount() {
     };
     connect(m_cloud, &cloud::CloudClient::stateChanged, this, follow);
     connect(m_cloud, &cloud::CloudClient::accountChanged, this, follow);
+    setupSync(label);
     if (m_session.settings().value(QString::fromLatin1(kRestoreKey), false).toBool())
         QTimer::singleShot(0, m_cloud, [c = m_cloud] { c->restoreSession(); });
 }

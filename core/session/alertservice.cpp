@@ -8,6 +8,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <set>
 
 namespace kairos::session {
 
@@ -210,6 +211,23 @@ void AlertService::handle(const std::vector<alerts::AlertEvent>& events) {
         Q_EMIT eventOccurred(e);
         if (m_hub) m_hub->publishAlert(e);
     }
+}
+
+Status AlertService::reloadRules() {
+    if (!m_store) return {};
+    auto loaded = m_store->load();
+    if (!loaded) return loaded.error();
+    std::set<std::int64_t> stored;
+    for (const alerts::AlertRule& r : loaded->rules) stored.insert(r.id);
+    for (const alerts::AlertRule& r : m_engine.rules())
+        if (!stored.count(r.id)) m_engine.removeRule(r.id);
+    for (const alerts::AlertRule& r : loaded->rules) {
+        // An unchanged rule keeps its running state (bars seen, cooldown).
+        if (const alerts::AlertRule* running = m_engine.rule(r.id); running && *running == r) continue;
+        if (auto st = m_engine.setRule(r); !st) m_problems.push_back("alert " + std::to_string(r.id) + ": " + st.message());
+    }
+    Q_EMIT rulesChanged();
+    return {};
 }
 
 }  // namespace kairos::session

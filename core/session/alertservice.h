@@ -67,6 +67,9 @@ public:
     const std::vector<std::string>& problems() const { return m_problems; }
     QString storageError() const { return m_storageError; }
     Status clearLog();
+    /// Reads the stored rules again after something else changed the store (workspace sync): rules
+    /// gone from it stop, the others (re)start as stored. Error when the store cannot be read.
+    Status reloadRules();
 
     void onTrade(const InstrumentId& id, const Trade& t);
     void onQuote(const InstrumentId& id, const Quote& q);

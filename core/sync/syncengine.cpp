@@ -31,6 +31,13 @@ Status SyncEngine::setAccount(const std::string& account) {
     return m_store.resetForAccount(account);
 }
 
+std::size_t SyncEngine::pendingChanges() const {
+    std::size_t n = 0;
+    for (const auto& [key, r] : m_records)
+        if (r.dirty) ++n;
+    return n;
+}
+
 ISyncSource* SyncEngine::sourceFor(const std::string& kind) const {
     for (auto* s : m_sources)
         if (s->kind() == kind) return s;

@@ -68,6 +68,9 @@ public:
     /// Starts a round; while one runs, another is started when it ends.
     void syncNow();
     bool isRunning() const { return m_running; }
+    /// Edits recorded by the last scan that the server has not accepted yet (what an offline
+    /// terminal has pending).
+    std::size_t pendingChanges() const;
     /// What the last round could not apply or read ("watchlist Crypto: items[0].instrument: …").
     const QStringList& problems() const { return m_problems; }
 
