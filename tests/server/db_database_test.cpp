@@ -102,6 +102,44 @@ TEST_P(DatabaseTest, AFailedTransactionLeavesNothingBehind) {
     EXPECT_NE(bad.message().find("no_such_table"), std::string::npos) << bad.message();
 }
 
+TEST_P(DatabaseTest, AStatementRunManyTimesStillSeesASchemaChangedUnderIt) {
+    // Statements are prepared once per connection (both backends cache them). Another kairosd's
+    // migration can change a table under a prepared "SELECT *": the same statement must then give
+    // the new columns, not an error, outside a transaction, and inside one after the caller's retry.
+    Database& db = database();
+    const char* select = "SELECT * FROM probe WHERE id = ?";
+    {
+        auto c = db.acquire();
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(exec(**c, "CREATE TABLE probe (id BIGINT PRIMARY KEY, a TEXT)").ok());
+        ASSERT_TRUE(exec(**c, "INSERT INTO probe (id, a) VALUES (?, ?)", {std::int64_t{1}, std::string("one")}).ok());
+        for (int i = 0; i < 3; ++i) {
+            auto row = queryOne(**c, select, {std::int64_t{1}});
+            ASSERT_TRUE(row.ok() && row->has_value()) << (row.ok() ? "no row" : row.message());
+            EXPECT_EQ((*row)->size(), 2U);
+        }
+        ASSERT_TRUE((*c)->execScript("ALTER TABLE probe ADD COLUMN b TEXT NOT NULL DEFAULT 'two'").ok());
+        auto after = queryOne(**c, select, {std::int64_t{1}});
+        ASSERT_TRUE(after.ok()) << after.message();
+        ASSERT_TRUE(after->has_value());
+        ASSERT_EQ((*after)->size(), 3U);
+        EXPECT_EQ((*after)->text(2), "two");
+        // Inside a transaction: the change may cost the caller one failed attempt, never a wrong row.
+        ASSERT_TRUE((*c)->execScript("ALTER TABLE probe ADD COLUMN x BIGINT NOT NULL DEFAULT 7").ok());
+    }
+    std::size_t columns = 0;
+    for (int attempt = 0; attempt < 2 && columns == 0; ++attempt) {
+        auto st = db.transact([&](IConnection& tc) -> kairos::Status {
+            auto row = queryOne(tc, select, {std::int64_t{1}});
+            if (!row.ok()) return row.error();
+            columns = (*row)->size();
+            return {};
+        });
+        if (!st.ok()) EXPECT_EQ(attempt, 0) << st.message();
+    }
+    EXPECT_EQ(columns, 4U);
+}
+
 TEST_P(DatabaseTest, SeveralThreadsWriteThroughThePool) {
     m_config.poolSize = 3;
     Database& db = database();

@@ -1,11 +1,25 @@
-// The PostgreSQL backend of db::IConnection (libpq). Parameters go as text with
-// PQexecParams; `?` placeholders are rewritten to `$n` outside quoted strings.
+// The PostgreSQL backend of db::IConnection (libpq). Parameters go as text; `?` placeholders are
+// rewritten to `$n` outside quoted strings.
+//
+// Prepared statements: a data statement (SELECT, INSERT, UPDATE, DELETE, WITH) is prepared once per
+// connection under a name of its own (PQprepare) and then run with PQexecPrepared, so PostgreSQL
+// parses and plans it once instead of on every request (the same as the SQLite backend's statement
+// cache). Anything else (BEGIN, COMMIT, DDL) goes through PQexecParams. A prepared statement that
+// the server no longer accepts (a schema change by a migration of another kairosd: SQLSTATE 0A000
+// "cached plan must not change result type", or 26000 when it is gone) is dropped and the statement
+// runs once more unprepared (outside a transaction; inside one the error reaches the caller, whose
+// transaction is aborted by then), then prepared afresh on its next use. At most kMaxPrepared statements
+// are kept per connection; past that, statements run unprepared.
 
 #include "db/database.h"
 
 #include <libpq-fe.h>
 
+#include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace kairos::server::db {
@@ -32,6 +46,25 @@ std::string toDollarPlaceholders(std::string_view sql) {
         }
     }
     return out;
+}
+
+/// Whether `sql` is a statement PostgreSQL can keep as a named prepared statement.
+bool preparable(std::string_view sql) {
+    std::size_t i = 0;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    std::string word;
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) && word.size() < 8) {
+        word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i])));
+        ++i;
+    }
+    return word == "SELECT" || word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "WITH";
+}
+
+/// SQLSTATEs after which a prepared statement is dropped and the query run again unprepared.
+bool stalePrepared(const char* sqlstate) {
+    if (!sqlstate) return false;
+    const std::string_view s(sqlstate);
+    return s == "0A000" || s == "26000";
 }
 
 std::string pgError(PGconn* c) {
@@ -68,9 +101,22 @@ public:
             }
             ptrs[i] = values[i].c_str();
         }
-        PGresult* res =
-            PQexecParams(m_c, text.c_str(), static_cast<int>(params.size()), nullptr, ptrs.data(), nullptr, nullptr, 0);
-        std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
+        const int n = static_cast<int>(params.size());
+        std::unique_ptr<PGresult, void (*)(PGresult*)> guard(nullptr, PQclear);
+        const std::string* name = preparedName(text, n);
+        if (name) {
+            guard.reset(PQexecPrepared(m_c, name->c_str(), n, ptrs.data(), nullptr, nullptr, 0));
+            const auto st = PQresultStatus(guard.get());
+            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                stalePrepared(PQresultErrorField(guard.get(), PG_DIAG_SQLSTATE))) {
+                forget(text);
+                // Outside a transaction the statement simply runs again; inside one the transaction
+                // is aborted now, so the error goes to the caller (whose retry then prepares afresh).
+                if (PQtransactionStatus(m_c) == PQTRANS_IDLE) name = nullptr;
+            }
+        }
+        if (!name) guard.reset(PQexecParams(m_c, text.c_str(), n, nullptr, ptrs.data(), nullptr, nullptr, 0));
+        PGresult* res = guard.get();
         const auto st = PQresultStatus(res);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             // The primary message only: the DETAIL line can quote parameter values.
@@ -111,7 +157,32 @@ public:
     }
 
 private:
+    static constexpr std::size_t kMaxPrepared = 512;
+
+    /// The name `text` is prepared under on this connection, preparing it first; nullptr when it
+    /// is not a data statement, the cache is full, or the server refused to prepare it (inside a
+    /// failed transaction, say: the unprepared run then reports the real error).
+    const std::string* preparedName(const std::string& text, int nParams) {
+        if (auto it = m_prepared.find(text); it != m_prepared.end()) return &it->second;
+        if (m_prepared.size() >= kMaxPrepared || !preparable(text)) return nullptr;
+        std::string name = "k" + std::to_string(++m_nextStatement);
+        std::unique_ptr<PGresult, void (*)(PGresult*)> res(PQprepare(m_c, name.c_str(), text.c_str(), nParams, nullptr), PQclear);
+        if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return nullptr;
+        return &m_prepared.emplace(text, std::move(name)).first->second;
+    }
+
+    /// Drops the prepared statement of `text` (server side too; an error there is harmless).
+    void forget(const std::string& text) {
+        auto it = m_prepared.find(text);
+        if (it == m_prepared.end()) return;
+        const std::string sql = "DEALLOCATE " + it->second;
+        PQclear(PQexec(m_c, sql.c_str()));
+        m_prepared.erase(it);
+    }
+
     PGconn* m_c;
+    std::unordered_map<std::string, std::string> m_prepared;  // SQL text -> statement name
+    std::uint64_t m_nextStatement = 0;
 };
 
 }  // namespace
