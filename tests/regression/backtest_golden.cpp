@@ -4,6 +4,7 @@
 // portfolio or the backtest engine that changes a single order shows up here. If the change is
 // intended, replace the expected line with the "actual" line the failure prints.
 #include "backtest/backtestengine.h"
+#include "backtest/builtins.h"
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
 #include "trading/instrumentdefaults.h"
@@ -97,3 +98,49 @@ INSTANTIATE_TEST_SUITE_P(
                       Golden{"BNBUSDT", "trades=145 net=20628.46358898 maxdd=70627.24957166 orders=447 hash=5ddc4ecda3b68bdf"},
                       Golden{"XRPUSDT", "trades=118 net=-9166.3375913 maxdd=18855.59369642 orders=363 hash=133df400a740e6e1"}),
     [](const ::testing::TestParamInfo<Golden>& info) { return std::string(info.param.symbol); });
+
+// ---------------------------------------------------------------------------------------------
+// Every built-in strategy at its default parameters on the real BTCUSDT daily bars (2020-09-20 ..
+// 2025-09-18): 10,000 USDT, commission 0.001 a side, 95 % of equity per entry, fills at the next
+// open, the open position kept at the end. Trades, net P&L, drawdown, the open position and the
+// hash of every order. The hand-checked behaviour is in tests/core/backtest/builtins_test.cpp;
+// these pin the real-data results so any change to a strategy or the kernel shows.
+
+namespace {
+struct BuiltinGolden {
+    const char* name;
+    const char* expected;
+};
+void PrintTo(const BuiltinGolden& g, std::ostream* os) { *os << g.name; }
+}  // namespace
+
+class BuiltinGoldenTest : public ::testing::TestWithParam<BuiltinGolden> {};
+
+TEST_P(BuiltinGoldenTest, BuiltinOnRealBtcDailyBarsMatchesItsGoldenMaster) {
+    const BuiltinGolden& g = GetParam();
+    auto csv = marketdata::readBarsCsv(test::realData("candles/binance_spot_BTCUSDT_1d_2020-09-20_2025-09-18.csv"));
+    ASSERT_TRUE(csv.ok()) << csv.message();
+    BacktestSettings s;
+    s.instrument = *trading::bundledInstrumentRules(InstrumentId{"BINANCE", "BTCUSDT"});
+    s.timeframe = Timeframe::D1;
+    s.initialCapital = *Money::parse("10000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = *trading::Bps::parse("10");
+    s.atEnd = AtEnd::Keep;
+    auto strategy = makeBuiltin(g.name, {}, OrderSizing{});
+    ASSERT_TRUE(strategy.ok()) << strategy.message();
+    auto r = BacktestEngine(s).run(**strategy, csv->bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    const std::string open = r->openPosition ? toString(r->openPosition->side) + " " +
+            r->openPosition->quantity.toTrimmedString() + "@" + r->openPosition->entryPrice.toTrimmedString()
+                                             : std::string("none");
+    const std::string actual = summary(*r) + " open=" + open;
+    EXPECT_EQ(actual, g.expected) << "actual line for " << g.name << ": \"" << actual << "\"";
+}
+
+INSTANTIATE_TEST_SUITE_P(BinanceBtcDaily, BuiltinGoldenTest,
+                         ::testing::Values(BuiltinGolden{"sma_cross", "?"}, BuiltinGolden{"ema_cross", "?"},
+                                           BuiltinGolden{"macd_cross", "?"}, BuiltinGolden{"rsi_reversion", "?"},
+                                           BuiltinGolden{"rsi3", "?"}, BuiltinGolden{"rsi7", "?"},
+                                           BuiltinGolden{"bollinger_breakout", "?"}, BuiltinGolden{"donchian_breakout", "?"},
+                                           BuiltinGolden{"signal", "?"}),
+                         [](const ::testing::TestParamInfo<BuiltinGolden>& info) { return std::string(info.param.name); });
