@@ -342,3 +342,44 @@ TEST(BuiltinStrategies, NoLookAheadForEveryBuiltinOnRealDailyBars) {
         }
     }
 }
+
+TEST(BuiltinStrategies, SmaCrossMatchesBacktradersPublishedLogOnItsOwnSampleData) {
+    // backtrader's samples/commission-schemes/commission-schemes.py buys when the close crosses
+    // above SMA(30) and sells when it crosses below (CrossOver(data, SMA(30))), one stake of 10
+    // (its futures multiplier), on its own 2006-day-001.txt (EuroStoxx 50, 2006). Its published log
+    // (backtrader.com blog, "Commissions: Stocks vs Futures", 2015-07-26/31) begins:
+    //   2006-03-09, BUY CREATE, 3757.59     2006-03-10, BUY EXECUTED, Price: 3754.13
+    //   2006-04-11, SELL CREATE, 3788.81    2006-04-12, SELL EXECUTED, Price: 3786.93
+    //   2006-04-12, TRADE PROFIT, GROSS 328.00, NET 324.00 (2 per contract a side)
+    //   2006-04-20, BUY CREATE, 3860.00     2006-04-21, BUY EXECUTED, Price: 3863.57
+    // sma_cross with fast = 1 (the SMA of one close is the close) and slow = 30 is that strategy.
+    auto csv = marketdata::readBarsCsv(test::realData("backtrader/2006-day-001.txt"));
+    ASSERT_TRUE(csv.ok()) << csv.message();
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"FILE", "2006-day-001"}, csv->priceScale);
+    s.timeframe = Timeframe::D1;
+    s.initialCapital = *Money::parse("10000");
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.atEnd = AtEnd::Keep;
+    OrderSizing ten;
+    ten.kind = OrderSizing::Kind::Quantity;
+    ten.quantity = *Quantity::parse("10");
+    auto strategy = makeBuiltin("sma_cross", {{"fast", 1}, {"slow", 30}}, ten);
+    ASSERT_TRUE(strategy.ok()) << strategy.message();
+    auto r = BacktestEngine(s).run(**strategy, csv->bars);
+    ASSERT_TRUE(r.ok()) << r.message();
+    ASSERT_GE(r->trades.size(), 1u);
+    const TradeRecord& t = r->trades[0];
+    EXPECT_EQ(formatUtc(t.entryTimeMs), "2006-03-10T00:00:00.000Z");
+    EXPECT_EQ(t.entryPrice, *Price::parse("3754.13"));
+    EXPECT_EQ(formatUtc(t.exitTimeMs), "2006-04-12T00:00:00.000Z");
+    EXPECT_EQ(t.exitPrice, *Price::parse("3786.93"));
+    EXPECT_EQ(t.grossPnl, *Money::parse("328"));
+    // the decisions were taken on the closes backtrader logged
+    ASSERT_GE(r->orders.size(), 3u);
+    EXPECT_EQ(formatUtc(r->orders[0].decidedMs), "2006-03-10T00:00:00.000Z");  // the close of 2006-03-09
+    EXPECT_EQ(formatUtc(r->orders[1].decidedMs), "2006-04-12T00:00:00.000Z");  // the close of 2006-04-11
+    ASSERT_GE(r->fills.size(), 3u);
+    EXPECT_EQ(formatUtc(r->fills[2].timeMs), "2006-04-21T00:00:00.000Z");
+    EXPECT_EQ(r->fills[2].price, *Price::parse("3863.57"));
+}
