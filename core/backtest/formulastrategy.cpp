@@ -51,8 +51,7 @@ Result<std::unique_ptr<FormulaStrategy>> FormulaStrategy::create(const FormulaSt
     auto target = parseOptional("target", s.target);
     if (!target) return target.error();
     if (auto st = validate(s.sizing); !st) return st.error();
-    return std::unique_ptr<FormulaStrategy>(
-        new FormulaStrategy(s, std::move(*entry), std::move(*exit), std::move(*stop), std::move(*target)));
+    return std::make_unique<FormulaStrategy>(s, std::move(*entry), std::move(*exit), std::move(*stop), std::move(*target));
 }
 
 FormulaStrategy::FormulaStrategy(const FormulaStrategySettings& s, indicators::Formula entry,

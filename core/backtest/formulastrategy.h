@@ -35,14 +35,15 @@ class FormulaStrategy final : public RuleStrategy {
 public:
     /// Parses the formulas; Error "entry: column N: ..." naming the formula that failed.
     static Result<std::unique_ptr<FormulaStrategy>> create(const FormulaStrategySettings& settings);
+    /// From parsed formulas (create() parses them); `s` gives the sizing, the side and the name.
+    FormulaStrategy(const FormulaStrategySettings& s, indicators::Formula entry, std::optional<indicators::Formula> exit,
+                    std::optional<indicators::Formula> stop, std::optional<indicators::Formula> target);
 
 protected:
     Decision decide(const Bar& bar, std::int64_t closeTimeMs) override;
     bool enter(Side side, const Bar& bar, StrategyContext& ctx) override;
 
 private:
-    FormulaStrategy(const FormulaStrategySettings& s, indicators::Formula entry, std::optional<indicators::Formula> exit,
-                    std::optional<indicators::Formula> stop, std::optional<indicators::Formula> target);
     static std::string label(const FormulaStrategySettings& s);
 
     bool m_short;
