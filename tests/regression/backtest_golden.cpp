@@ -137,10 +137,28 @@ TEST_P(BuiltinGoldenTest, BuiltinOnRealBtcDailyBarsMatchesItsGoldenMaster) {
     EXPECT_EQ(actual, g.expected) << "actual line for " << g.name << ": \"" << actual << "\"";
 }
 
-INSTANTIATE_TEST_SUITE_P(BinanceBtcDaily, BuiltinGoldenTest,
-                         ::testing::Values(BuiltinGolden{"sma_cross", "?"}, BuiltinGolden{"ema_cross", "?"},
-                                           BuiltinGolden{"macd_cross", "?"}, BuiltinGolden{"rsi_reversion", "?"},
-                                           BuiltinGolden{"rsi3", "?"}, BuiltinGolden{"rsi7", "?"},
-                                           BuiltinGolden{"bollinger_breakout", "?"}, BuiltinGolden{"donchian_breakout", "?"},
-                                           BuiltinGolden{"signal", "?"}),
-                         [](const ::testing::TestParamInfo<BuiltinGolden>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    BinanceBtcDaily, BuiltinGoldenTest,
+    ::testing::Values(
+        BuiltinGolden{
+            "sma_cross",
+            "trades=35 net=7415.67018489 maxdd=8894.27849264 orders=71 hash=6ea87a313ac81b6a open=LONG 0.14156@115268.01"},
+        BuiltinGolden{
+            "ema_cross",
+            "trades=24 net=13188.12516193 maxdd=6987.44124552 orders=49 hash=f8136bceaa672477 open=LONG 0.18843@115918.29"},
+        BuiltinGolden{
+            "macd_cross",
+            "trades=66 net=21590.63188959 maxdd=11952.7108285 orders=133 hash=b803f746029d00b5 open=LONG 0.25733@110187.98"},
+        BuiltinGolden{"rsi_reversion", "trades=7 net=1614.45686328 maxdd=5278.0270325 orders=14 hash=a6a2da7aa7e00d0b open=none"},
+        BuiltinGolden{"rsi3", "trades=57 net=16384.58868554 maxdd=10213.31366097 orders=114 hash=f65e952043ee9ebc open=none"},
+        BuiltinGolden{"rsi7", "trades=23 net=2381.4592176 maxdd=11145.8085749 orders=46 hash=d2bf3ab270c2c3c2 open=none"},
+        BuiltinGolden{
+            "bollinger_breakout",
+            "trades=43 net=13332.95134235 maxdd=19576.29161708 orders=87 hash=535b092982b68818 open=LONG 0.18964@115482.69"},
+        BuiltinGolden{
+            "donchian_breakout",
+            "trades=25 net=57271.72870364 maxdd=27835.69536972 orders=51 hash=57c599ae79704284 open=LONG 0.54646@116788.96"},
+        BuiltinGolden{
+            "signal",
+            "trades=115 net=13252.31014504 maxdd=19290.79015297 orders=356 hash=e3a50cc3d8a2b38e open=LONG 0.18899@115349.71"}),
+    [](const ::testing::TestParamInfo<BuiltinGolden>& info) { return std::string(info.param.name); });
