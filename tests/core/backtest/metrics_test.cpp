@@ -101,6 +101,7 @@ TEST(BacktestMetrics, SyntheticVolatilityCalmarDrawdownDurationAndStreaks) {
     const std::int64_t bar = 7305LL * 864000;
     const char* eq[] = {"1100", "990", "1045", "1200", "1150"};
     std::vector<EquityPoint> equity;
+    equity.reserve(5);
     for (int i = 0; i < 5; ++i) equity.push_back({(i + 1) * bar, money(eq[i]), true});
     // and trades win, win, loss, loss, loss, zero, win
     const std::vector<TradeRecord> trades = {trade("10", "0"), trade("5", "0"), trade("-1", "0"), trade("-2", "0"),
