@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
 
 namespace {
 struct Out {
@@ -371,4 +372,33 @@ TEST(CliBacktestStrategy, BadFlagsAndParametersExitTwoNamingThemAndDataErrorsExi
                  QStringLiteral("sma_cross")},
                 1, QStringLiteral("no such file"));
     expectError(sma + QStringList{QStringLiteral("--from"), QStringLiteral("2030-01-01")}, 1, QStringLiteral("no bars"));
+}
+
+TEST(CliBacktestStrategy, SeveralInputFilesOfOneSeriesAreReadInOrder) {
+    // GIVEN the real BTCUSDT daily file cut in two files (each with the header)
+    const QStringList lines = readText(btcDaily()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_GT(lines.size(), 1000);
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString first = dir + QStringLiteral("/binance_spot_BTCUSDT_1d_part1.csv");
+    const QString second = dir + QStringLiteral("/binance_spot_BTCUSDT_1d_part2.csv");
+    for (const auto& [path, from, to] : {std::tuple{first, 1, 900}, std::tuple{second, 900, static_cast<int>(lines.size())}}) {
+        QFile f(path);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write((QStringList{lines[0]} + lines.mid(from, to - from)).join(QLatin1Char('\n')).toUtf8());
+    }
+    const QString a = dir + QStringLiteral("/whole.csv"), b = dir + QStringLiteral("/parts.csv");
+    // WHEN backtested from the whole file and from the two parts
+    Out whole = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("ema_cross"),
+                             QStringLiteral("--trades"), a});
+    ASSERT_EQ(whole.code, 0) << whole.err.toStdString();
+    Out parts = cliBacktest({QStringLiteral("--input"), first, QStringLiteral("--input"), second, QStringLiteral("--strategy"),
+                             QStringLiteral("ema_cross"), QStringLiteral("--trades"), b});
+    ASSERT_EQ(parts.code, 0) << parts.err.toStdString();
+    // THEN the same trades; the parts in the wrong order are a data error naming the file
+    EXPECT_GT(csvRows(a).size(), 5);
+    EXPECT_EQ(readText(a), readText(b));
+    Out wrong = cliBacktest({QStringLiteral("--input"), second, QStringLiteral("--input"), first, QStringLiteral("--strategy"),
+                             QStringLiteral("ema_cross")});
+    EXPECT_EQ(wrong.code, 1);
+    EXPECT_TRUE(wrong.err.contains(QStringLiteral("part1.csv"))) << wrong.err.toStdString();
 }
