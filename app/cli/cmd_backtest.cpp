@@ -1,13 +1,22 @@
-// kairos-cli backtest (and the kairos-backtest program): the signal strategy over a candle file.
+// kairos-cli backtest (and the kairos-backtest program). Two forms:
+// - with --strategy NAME or --entry FORMULA: a built-in or formula strategy over candle files or a
+//   stored series, with the issue's flags (--cash, --commission, --size/--notional/--percent-equity,
+//   --at-end, --trades/--summary/--equity files): runStrategy() below;
+// - without them: the original form, the signal strategy with --capital/--fee-bps/--trades (flag).
 #include "command.h"
 
 #include "backtest/backtestengine.h"
+#include "backtest/builtins.h"
+#include "backtest/formulastrategy.h"
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
 #include "signals/rulesfile.h"
+#include "storage/candlestore.h"
+#include "storage/database.h"
 #include "trading/instrumentdefaults.h"
 
 #include <QFileInfo>
+#include <QSaveFile>
 
 #include <cmath>
 #include <cstdio>
@@ -72,7 +81,17 @@ void printTrades(const std::vector<backtest::TradeRecord>& trades) {
                     backtest::toString(t.exitReason).c_str(), t.barsHeld);
 }
 
+int runStrategy(Context& ctx);
+
+bool strategyForm(const QStringList& args) {
+    for (const QString& a : args)
+        for (const char* f : {"--strategy", "--entry"})
+            if (a == QLatin1String(f) || a.startsWith(QLatin1String(f) + QLatin1Char('='))) return true;
+    return false;
+}
+
 int runBacktest(Context& ctx) {
+    if (strategyForm(ctx.args)) return runStrategy(ctx);
     Args a(ctx.args);
     const auto input = a.takeOption(QStringLiteral("--input"));
     const auto tfText = a.takeOption(QStringLiteral("--timeframe"));
@@ -223,6 +242,435 @@ int runBacktest(Context& ctx) {
     return kOk;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The strategy form.
+
+const char* exitReasonKey(backtest::ExitReason r) {
+    switch (r) {
+    case backtest::ExitReason::StopLoss:
+        return "stop_loss";
+    case backtest::ExitReason::TakeProfit:
+        return "take_profit";
+    case backtest::ExitReason::Signal:
+        return "signal";
+    case backtest::ExitReason::EndOfData:
+        return "end_of_data";
+    case backtest::ExitReason::Cancelled:
+        return "cancelled";
+    }
+    return "?";
+}
+
+/// A JSON number for a double; null when not finite (JSON has no infinity).
+std::string jsonNumber(double v) { return std::isfinite(v) ? number(v) : std::string("null"); }
+
+std::string jsonString(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+/// Writes `text` to `path` atomically (a failed write leaves any old file as it was).
+Status writeFile(const QString& path, const std::string& text) {
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return makeError(path.toStdString() + ": cannot write (" + f.errorString().toStdString() + ")");
+    f.write(text.data(), static_cast<qint64>(text.size()));
+    if (!f.commit()) return makeError(path.toStdString() + ": cannot write (" + f.errorString().toStdString() + ")");
+    return {};
+}
+
+std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades) {
+    std::string out =
+        "entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held\n";
+    for (const auto& t : trades) {
+        out += formatUtc(t.entryTimeMs) + "," + t.entryPrice.toTrimmedString() + "," + formatUtc(t.exitTimeMs) + "," +
+            t.exitPrice.toTrimmedString() + "," + (t.side == backtest::PositionSide::Long ? "long" : "short") + "," +
+            t.quantity.toTrimmedString() + "," + t.grossPnl.toTrimmedString() + "," + t.fees.toTrimmedString() + "," +
+            t.netPnl.toTrimmedString() + "," + exitReasonKey(t.exitReason) + "," + std::to_string(t.barsHeld) + "\n";
+    }
+    return out;
+}
+
+std::string equityCsv(const std::vector<backtest::EquityPoint>& equity) {
+    std::string out = "time,equity\n";
+    for (const auto& p : equity) out += formatUtc(p.timeMs) + "," + p.equity.toTrimmedString() + "\n";
+    return out;
+}
+
+/// Every metric, in a fixed order: (key, JSON value). Money values are exact decimals.
+std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::BacktestResult& r) {
+    const backtest::Metrics& m = r.metrics;
+    std::vector<std::pair<std::string, std::string>> f;
+    auto money = [&](const char* k, const Money& v) { f.emplace_back(k, v.toTrimmedString()); };
+    auto real = [&](const char* k, double v) { f.emplace_back(k, jsonNumber(v)); };
+    auto integer = [&](const char* k, std::int64_t v) { f.emplace_back(k, std::to_string(v)); };
+    auto text = [&](const char* k, const std::string& v) { f.emplace_back(k, jsonString(v)); };
+    text("strategy", r.strategyName);
+    text("start", formatUtc(m.startMs));
+    text("end", formatUtc(m.endMs));
+    integer("bars", m.bars);
+    money("initial_capital", m.initialCapital);
+    money("final_equity", m.finalEquity);
+    money("final_cash", r.finalCash);
+    money("net_profit", m.netProfit);
+    real("total_return_pct", m.totalReturnPct);
+    real("cagr_pct", m.cagrPct);
+    real("annual_volatility_pct", m.annualVolatilityPct);
+    real("sharpe", m.sharpe);
+    real("sortino", m.sortino);
+    real("periods_per_year", m.periodsPerYear);
+    real("risk_free_rate", m.riskFreeRate);
+    real("calmar", m.calmar);
+    money("max_drawdown", m.maxDrawdown);
+    real("max_drawdown_pct", m.maxDrawdownPct);
+    integer("max_drawdown_duration_bars", m.maxDrawdownDurationBars);
+    real("max_drawdown_duration_days", static_cast<double>(m.maxDrawdownDurationMs) / 86400000.0);
+    if (m.maxDrawdown.isZero()) {
+        f.emplace_back("max_drawdown_peak", "null");
+        f.emplace_back("max_drawdown_trough", "null");
+    } else {
+        text("max_drawdown_peak", formatUtc(m.maxDrawdownPeakMs));
+        text("max_drawdown_trough", formatUtc(m.maxDrawdownTroughMs));
+    }
+    integer("trades", m.trades);
+    integer("closed_trades", static_cast<std::int64_t>(r.trades.size()));
+    integer("wins", m.wins);
+    integer("losses", m.losses);
+    real("win_rate_pct", m.winRatePct);
+    real("profit_factor", m.profitFactor);
+    real("expectancy", m.expectancy);
+    real("average_win", m.averageWin);
+    real("average_loss", m.averageLoss);
+    integer("longest_win_streak", m.longestWinStreak);
+    integer("longest_loss_streak", m.longestLossStreak);
+    money("gross_profit", m.grossProfit);
+    money("gross_loss", m.grossLoss);
+    money("total_fees", m.totalFees);
+    real("exposure_pct", m.exposurePct);
+    real("buy_hold_return_pct", m.buyHoldReturnPct);
+    integer("rejected_orders", r.rejectedOrders);
+    if (r.openPosition) {
+        const auto& p = *r.openPosition;
+        f.emplace_back("open_position",
+                       "{\"side\": " + jsonString(p.side == backtest::PositionSide::Long ? "long" : "short") +
+                           ", \"quantity\": " + p.quantity.toTrimmedString() + ", \"entry_price\": " +
+                           p.entryPrice.toTrimmedString() + ", \"entry_time\": " + jsonString(formatUtc(p.entryTimeMs)) + "}");
+    } else {
+        f.emplace_back("open_position", "null");
+    }
+    return f;
+}
+
+std::string summaryJson(const backtest::BacktestResult& r) {
+    std::string out = "{\n";
+    const auto fields = summaryFields(r);
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        out += "  \"" + fields[i].first + "\": " + fields[i].second + (i + 1 < fields.size() ? ",\n" : "\n");
+    return out + "}\n";
+}
+
+/// The timeframe of bars read from a file without a hint: the smallest step between two bars,
+/// when it is a fixed-length timeframe.
+std::optional<Timeframe> timeframeFromSteps(const std::vector<Bar>& bars) {
+    std::int64_t step = 0;
+    for (std::size_t i = 1; i < bars.size(); ++i) {
+        const std::int64_t d = bars[i].openTimeMs - bars[i - 1].openTimeMs;
+        if (d > 0 && (step == 0 || d < step)) step = d;
+    }
+    for (Timeframe tf : kAllTimeframes)
+        if (fixedDurationMs(tf) == step) return tf;
+    return std::nullopt;
+}
+
+template <class T>
+Result<T> positiveDecimal(const QString& option, const QString& text) {
+    auto v = parseDecimalOption<T>(option, text);
+    if (!v) return v.error();
+    if (v->isNegative() || v->isZero())
+        return makeError(option.toStdString() + " must be above 0 (got " + text.toStdString() + ")");
+    return *v;
+}
+
+int runStrategy(Context& ctx) {
+    Args a(ctx.args);
+    std::vector<QString> inputs;
+    while (auto in = a.takeOption(QStringLiteral("--input"))) inputs.push_back(*in);
+    std::vector<std::pair<std::string, std::string>> given;
+    std::vector<QString> paramTexts;
+    while (auto p = a.takeOption(QStringLiteral("--param"))) paramTexts.push_back(*p);
+    const auto storeText = a.takeOption(QStringLiteral("--store"));
+    const auto instText = a.takeOption(QStringLiteral("--instrument"));
+    const auto tfText = a.takeOption(QStringLiteral("--timeframe"));
+    const auto strategyText = a.takeOption(QStringLiteral("--strategy"));
+    const auto entryText = a.takeOption(QStringLiteral("--entry"));
+    const auto exitText = a.takeOption(QStringLiteral("--exit"));
+    const auto stopText = a.takeOption(QStringLiteral("--stop"));
+    const auto targetText = a.takeOption(QStringLiteral("--target"));
+    const auto cashText = a.takeOption(QStringLiteral("--cash"));
+    const auto commissionText = a.takeOption(QStringLiteral("--commission"));
+    const auto slippageText = a.takeOption(QStringLiteral("--slippage-bps"));
+    const auto sizeText = a.takeOption(QStringLiteral("--size"));
+    const auto notionalText = a.takeOption(QStringLiteral("--notional"));
+    const auto percentText = a.takeOption(QStringLiteral("--percent-equity"));
+    const auto fillText = a.takeOption(QStringLiteral("--fill"));
+    const auto atEndText = a.takeOption(QStringLiteral("--at-end"));
+    const auto fromText = a.takeOption(QStringLiteral("--from"));
+    const auto toText = a.takeOption(QStringLiteral("--to"));
+    const auto tradesOut = a.takeOption(QStringLiteral("--trades"));
+    const auto summaryOut = a.takeOption(QStringLiteral("--summary"));
+    const auto equityOut = a.takeOption(QStringLiteral("--equity"));
+    const auto reportOut = a.takeOption(QStringLiteral("--report"));
+    if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
+    if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
+    if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
+    if (reportOut) return fail(kName, QStringLiteral("--report (the HTML report) is not implemented yet"), kUsageError);
+    if (inputs.empty() == !storeText)
+        return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
+                    kUsageError);
+
+    // Strategy and parameters.
+    const std::string name = strategyText ? strategyText->toStdString() : std::string("formula");
+    const bool formula = name == "formula";
+    if (!formula && (entryText || exitText || stopText || targetText))
+        return fail(kName, QStringLiteral("--entry/--exit/--stop/--target go with --strategy formula (or no --strategy)"),
+                    kUsageError);
+    if (formula && !entryText) return fail(kName, QStringLiteral("--strategy formula needs --entry FORMULA"), kUsageError);
+    for (const QString& p : paramTexts) {
+        const int eq = p.indexOf(QLatin1Char('='));
+        if (eq <= 0) return fail(kName, QStringLiteral("--param takes KEY=VALUE (got \"%1\")").arg(p), kUsageError);
+        given.emplace_back(p.left(eq).trimmed().toStdString(), p.mid(eq + 1).trimmed().toStdString());
+    }
+    backtest::OrderSizing sizing;
+    if (static_cast<int>(sizeText.has_value()) + static_cast<int>(notionalText.has_value()) +
+            static_cast<int>(percentText.has_value()) >
+        1)
+        return fail(kName, QStringLiteral("--size, --notional and --percent-equity exclude each other"), kUsageError);
+    if (sizeText) {
+        auto q = positiveDecimal<Quantity>(QStringLiteral("--size"), *sizeText);
+        if (!q) return fail(kName, QString::fromStdString(q.message()), kUsageError);
+        sizing.kind = backtest::OrderSizing::Kind::Quantity;
+        sizing.quantity = *q;
+    } else if (notionalText) {
+        auto m = positiveDecimal<Money>(QStringLiteral("--notional"), *notionalText);
+        if (!m) return fail(kName, QString::fromStdString(m.message()), kUsageError);
+        sizing.kind = backtest::OrderSizing::Kind::Notional;
+        sizing.notional = *m;
+    } else if (percentText) {
+        bool ok = false;
+        sizing.percent = percentText->toDouble(&ok);
+        if (!ok || !(sizing.percent > 0 && sizing.percent <= 100))
+            return fail(kName,
+                        QStringLiteral("--percent-equity takes a number above 0 and at most 100 (got \"%1\")").arg(*percentText),
+                        kUsageError);
+    }
+    std::unique_ptr<backtest::Strategy> strategy;
+    if (formula) {
+        backtest::FormulaStrategySettings fs;
+        fs.entry = entryText->toStdString();
+        fs.exit = exitText ? exitText->toStdString() : std::string();
+        fs.stop = stopText ? stopText->toStdString() : std::string();
+        fs.target = targetText ? targetText->toStdString() : std::string();
+        fs.sizing = sizing;
+        for (const auto& [k, v] : given) {
+            if (k != "short" || (v != "0" && v != "1"))
+                return fail(kName,
+                            QStringLiteral("unknown parameter \"%1\" for formula (it takes: short 0..1 (default 0), 1: the "
+                                           "entry opens a short)")
+                                .arg(QString::fromStdString(k)),
+                            kUsageError);
+            fs.shortEntries = v == "1";
+        }
+        auto f = backtest::FormulaStrategy::create(fs);
+        if (!f) return fail(kName, QString::fromStdString(f.message()), kUsageError);
+        strategy = std::move(*f);
+    } else {
+        const backtest::StrategyInfo* info = backtest::findBuiltin(name);
+        if (!info)
+            return fail(kName,
+                        QStringLiteral("unknown strategy \"%1\" (built-ins: %2, formula)")
+                            .arg(QString::fromStdString(name), QString::fromStdString(backtest::builtinNames())),
+                        kUsageError);
+        auto params = backtest::resolveParams(*info, given);
+        if (!params) return fail(kName, QString::fromStdString(params.message()), kUsageError);
+        auto made = backtest::makeBuiltin(name, *params, sizing);
+        if (!made) return fail(kName, QString::fromStdString(made.message()), kUsageError);
+        strategy = std::move(*made);
+    }
+
+    // Conventions.
+    backtest::BacktestSettings settings;
+    settings.atEnd = backtest::AtEnd::Keep;
+    if (cashText) {
+        auto c = positiveDecimal<Money>(QStringLiteral("--cash"), *cashText);
+        if (!c) return fail(kName, QString::fromStdString(c.message()), kUsageError);
+        settings.initialCapital = *c;
+    }
+    settings.rules.fees.makerBps = settings.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    if (commissionText) {
+        auto c = parseDecimalOption<trading::Bps>(QStringLiteral("--commission"), *commissionText);
+        if (!c || c->isNegative() || c->toDouble() >= 1)
+            return fail(kName,
+                        QStringLiteral("--commission takes a fraction of the traded value per side, 0 to below 1 (e.g. 0.001 "
+                                       "= 0.1 %); got \"%1\"")
+                            .arg(*commissionText),
+                        kUsageError);
+        auto bps = c->mulInt(10000);
+        if (!bps) return fail(kName, QString::fromStdString(bps.message()), kUsageError);
+        settings.rules.fees.makerBps = settings.rules.fees.takerBps = *bps;
+    }
+    if (slippageText) {
+        auto f = parseDecimalOption<trading::Bps>(QStringLiteral("--slippage-bps"), *slippageText);
+        if (!f || f->isNegative())
+            return fail(
+                kName, QStringLiteral("--slippage-bps takes a number of basis points, 0 or more (got \"%1\")").arg(*slippageText),
+                kUsageError);
+        settings.rules.slippageBps = *f;
+    }
+    if (fillText) {
+        if (*fillText == QLatin1String("next-open"))
+            settings.fillAt = backtest::FillAt::NextOpen;
+        else if (*fillText == QLatin1String("this-close"))
+            settings.fillAt = backtest::FillAt::ThisClose;
+        else
+            return fail(kName, QStringLiteral("--fill takes next-open or this-close (got \"%1\")").arg(*fillText), kUsageError);
+    }
+    if (atEndText) {
+        if (*atEndText == QLatin1String("keep"))
+            settings.atEnd = backtest::AtEnd::Keep;
+        else if (*atEndText == QLatin1String("close"))
+            settings.atEnd = backtest::AtEnd::Close;
+        else
+            return fail(kName, QStringLiteral("--at-end takes keep or close (got \"%1\")").arg(*atEndText), kUsageError);
+    }
+    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
+    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
+    if (fromText) {
+        auto t = parseUtc(fromText->toStdString());
+        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
+        fromMs = *t;
+    }
+    if (toText) {
+        auto t = parseUtc(toText->toStdString());
+        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
+        toMs = *t;
+    }
+    std::optional<Timeframe> tf;
+    if (tfText) {
+        auto t = parseTimeframe(tfText->toStdString());
+        if (!t) return fail(kName, QStringLiteral("--timeframe: %1").arg(QString::fromStdString(t.message())), kUsageError);
+        tf = *t;
+    }
+    std::optional<InstrumentId> id;
+    if (instText) {
+        auto p = InstrumentId::parse(instText->toStdString());
+        if (!p) return fail(kName, QStringLiteral("--instrument: %1").arg(QString::fromStdString(p.message())), kUsageError);
+        id = *p;
+    }
+
+    // Bars.
+    std::vector<Bar> bars;
+    int priceScale = 0;
+    if (storeText) {
+        const QStringList parts = storeText->split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        auto sid = InstrumentId::parse(parts.value(0).toStdString());
+        auto stf = parseTimeframe(parts.value(1).toStdString());
+        if (parts.size() != 2 || !sid || !stf)
+            return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
+                        kUsageError);
+        id = *sid;
+        tf = *stf;
+        auto dir = storage::resolveProfileDir(ctx.profileDir);
+        if (!dir) return fail(kName, QString::fromStdString(dir.message()), kDataError);
+        auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
+        if (!db) return fail(kName, QString::fromStdString(db.message()), kDataError);
+        storage::CandleStore store(**db);
+        auto stored = store.range(*id, *tf, fromMs, toMs);
+        if (!stored) return fail(kName, QString::fromStdString(stored.message()), kDataError);
+        bars = std::move(*stored);
+        for (const Bar& b : bars) priceScale = std::max({priceScale, b.open.scale(), b.close.scale()});
+        if (bars.empty()) return fail(kName, QStringLiteral("no bars stored for %1 in that range").arg(*storeText), kDataError);
+    } else {
+        for (const QString& input : inputs) {
+            if (QFileInfo(input).isDir())
+                return fail(kName, QStringLiteral("%1: is a folder, not a candle file").arg(input), kDataError);
+            if (!QFileInfo::exists(input)) return fail(kName, QStringLiteral("%1: no such file").arg(input), kDataError);
+            const auto hints = marketdata::inferFromFileName(input.toStdString());
+            if (!tf && hints.timeframe) tf = hints.timeframe;
+            if (!id && hints.instrument) id = hints.instrument;
+            auto csv = marketdata::readBarsCsv(input.toStdString());
+            if (!csv) return fail(kName, QString::fromStdString(csv.message()), kDataError);
+            priceScale = std::max(priceScale, csv->priceScale);
+            for (const Bar& b : csv->bars) {
+                if (b.openTimeMs < fromMs || b.openTimeMs >= toMs) continue;
+                if (!bars.empty() && b.openTimeMs <= bars.back().openTimeMs)
+                    return fail(kName,
+                                QStringLiteral("%1: its bar at %2 does not come after the bars before it (give several files "
+                                               "of one series in time order)")
+                                    .arg(input, QString::fromStdString(formatUtc(b.openTimeMs))),
+                                kDataError);
+                bars.push_back(b);
+            }
+        }
+        if (bars.empty()) return fail(kName, QStringLiteral("no bars fall in the chosen dates"), kDataError);
+        if (!tf) tf = timeframeFromSteps(bars);
+        if (!tf)
+            return fail(kName,
+                        QStringLiteral("cannot tell the timeframe from the file name or the bars; pass --timeframe (e.g. 1d)"),
+                        kUsageError);
+        if (!id) id = InstrumentId{"FILE", QFileInfo(inputs.front()).completeBaseName().toStdString()};
+    }
+    settings.timeframe = *tf;
+    const auto known = trading::bundledInstrumentRules(*id);
+    settings.instrument = known ? *known : backtest::instrumentForFile(*id, priceScale);
+
+    auto r = backtest::BacktestEngine(settings).run(*strategy, bars);
+    if (!r) return fail(kName, QString::fromStdString(r.message()), kDataError);
+    if (tradesOut)
+        if (auto st = writeFile(*tradesOut, tradesCsv(r->trades)); !st)
+            return fail(kName, QString::fromStdString(st.message()), kDataError);
+    if (summaryOut)
+        if (auto st = writeFile(*summaryOut, summaryJson(*r)); !st)
+            return fail(kName, QString::fromStdString(st.message()), kDataError);
+    if (equityOut)
+        if (auto st = writeFile(*equityOut, equityCsv(r->equity)); !st)
+            return fail(kName, QString::fromStdString(st.message()), kDataError);
+
+    std::printf("# %s %s, %zu bars, %s to %s\n", id->toString().c_str(), toString(*tf).c_str(), bars.size(),
+                formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
+    std::printf("# strategy: %s\n", r->strategyName.c_str());
+    std::printf(
+        "# commission %s bp a side, slippage %s bp; fills at %s; at the end: %s\n",
+        settings.rules.fees.takerBps.toTrimmedString().c_str(), settings.rules.slippageBps.toTrimmedString().c_str(),
+        settings.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close",
+        settings.atEnd == backtest::AtEnd::Keep ? "open position kept, marked at the last close" : "closed at the last close");
+    std::printf("metric,value\n");
+    for (const auto& [k, v] : summaryFields(*r)) {
+        std::string value = v;
+        if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+        if (k == "open_position" || k == "strategy") continue;
+        std::printf("%s,%s\n", k.c_str(), value.c_str());
+    }
+    if (r->openPosition)
+        std::printf("open_position,%s %s from %s at %s\n", backtest::toString(r->openPosition->side).c_str(),
+                    r->openPosition->quantity.toTrimmedString().c_str(), r->openPosition->entryPrice.toTrimmedString().c_str(),
+                    formatUtc(r->openPosition->entryTimeMs).c_str());
+    else
+        std::printf("open_position,none\n");
+    return kOk;
+}
+
 }  // namespace
 
 const CommandRegistration kBacktest{
@@ -240,7 +688,22 @@ const CommandRegistration kBacktest{
      "starting with # describe the run); --trades adds every closed trade after a blank line.\n"
      "--max-order-notional N: a pre-trade check refuses every order worth more than N (quote asset).\n"
      "--rules FILE: signal rules as JSON (see kairos-cli signals --help). Timeframe and symbol default to what a\n"
-     "Binance-style file name says. Exit codes: 0 ok, 1 data error, 2 usage error.",
+     "Binance-style file name says. Exit codes: 0 ok, 1 data error, 2 usage error.\n"
+     "\n"
+     "Strategy form (used when --strategy or --entry is given):\n"
+     "  kairos-cli backtest --input FILE [--input FILE...] | --store \"INSTRUMENT TF\"\n"
+     "         --strategy NAME [--param KEY=VALUE...] | [--strategy formula] --entry F [--exit F] [--stop F] [--target F]\n"
+     "         [--cash AMOUNT] [--commission FRACTION] [--slippage-bps N] [--size QTY | --notional AMOUNT | --percent-equity P]\n"
+     "         [--fill next-open|this-close] [--at-end keep|close] [--from T] [--to T] [--instrument VENUE:SYMBOL]\n"
+     "         [--timeframe TF] [--trades OUT.csv] [--summary OUT.json] [--equity OUT.csv]\n"
+     "Built-ins: sma_cross (fast 10, slow 30), ema_cross (fast 12, slow 26), macd_cross (fast 12, slow 26, signal 9),\n"
+     "rsi_reversion (period 14, lower 30, upper 70), rsi3 / rsi7 (lower, upper), bollinger_breakout (period 20, k 2),\n"
+     "donchian_breakout (entry 20, exit 10), signal (tp 2, short 1); each takes short=0|1 (default 0: long only).\n"
+     "Formulas are in the formula language (kairos-cli indicator --help), with crossover(a,b)/crossunder(a,b).\n"
+     "Defaults: cash 10000, commission 0, slippage 0, 95 % of equity per entry, fills at the next open, at the end the\n"
+     "open position is kept and marked at the last close. Several --input files of one series are read in order.\n"
+     "--trades: entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held;\n"
+     "--summary: every metric as JSON with final_equity, final_cash, closed_trades, open_position; --equity: time,equity.",
      runBacktest}};
 
 }  // namespace kairos::cli

@@ -96,6 +96,10 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     std::unordered_map<trading::OrderId, std::size_t> logIndex;
     std::size_t barIndex = 0;
     ExitReason endReason = ExitReason::EndOfData;
+    // FillAt::ThisClose: while the one-price close bar is matched, the close time its fills carry
+    // (the simulator stamps them a millisecond earlier, the time that bar was fed at).
+    std::int64_t closeFillMs = 0;
+    std::vector<std::int64_t> closeFillTimes;
     Status failure;
     account.addObserver([&](const trading::OrderEvent& ev) {
         if (ev.order.id != 0) {
@@ -108,9 +112,14 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             }
         }
         if (ev.fill && failure) {
+            trading::Fill f = *ev.fill;
+            if (closeFillMs != 0) {
+                f.timeMs = closeFillMs;
+                if (closeFillTimes.empty() || closeFillTimes.back() != closeFillMs - 1) closeFillTimes.push_back(closeFillMs - 1);
+            }
             // An order-less fill is the close at the end of the data.
-            Status st = ev.order.id == 0 ? trades.onFill(*ev.fill, std::nullopt, barIndex, endReason)
-                                         : trades.onFill(*ev.fill, ev.order.role, barIndex);
+            Status st = ev.order.id == 0 ? trades.onFill(f, std::nullopt, barIndex, endReason)
+                                         : trades.onFill(f, ev.order.role, barIndex);
             if (!st) failure = st;
         }
     });
@@ -123,6 +132,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     };
 
     const Timeframe tf = s.timeframe;
+    const bool atClose = s.fillAt == FillAt::ThisClose;
     const std::int64_t step = std::max<std::int64_t>(1, result.barsTotal / 200);
     runner.start(bars.front().openTimeMs);
     if (auto st = check(); !st) return st.error();
@@ -141,9 +151,26 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         if (auto st = check(); !st) return st.error();
         result.equity.push_back({closeMs, portfolio.equity(), !positionOf(portfolio, id).isZero()});
         // 3. The strategy sees the closed bar; what it sends can fill from the next bar on.
-        clock.advanceTo(closeMs);
+        clock.advanceTo(atClose ? closeMs - 1 : closeMs);
         runner.onBar(bar, closeMs);
         if (auto st = check(); !st) return st.error();
+        if (atClose) {
+            // 4. (FillAt::ThisClose) what it just decided fills at this close.
+            Bar flat = bar;
+            flat.openTimeMs = closeMs - 1;
+            flat.open = bar.close;
+            flat.close = bar.close;
+            auto up = s.rules.slipped(bar.close, Side::Buy, s.instrument);
+            auto down = s.rules.slipped(bar.close, Side::Sell, s.instrument);
+            flat.high = up ? std::max(*up, bar.close) : bar.close;
+            flat.low = down ? std::min(*down, bar.close) : bar.close;
+            closeFillMs = closeMs;
+            venue.onBar(id, flat);
+            closeFillMs = 0;
+            if (auto st = check(); !st) return st.error();
+            result.equity.back().equity = portfolio.equity();
+            result.equity.back().inMarket = !positionOf(portfolio, id).isZero();
+        }
         if (progress && ((i + 1) % static_cast<std::size_t>(step) == 0))
             progress(static_cast<std::int64_t>(i + 1), result.barsTotal);
     }
@@ -158,7 +185,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         (void)account.cancelAll(id, result.cancelled ? "backtest cancelled" : "end of data");
         if (auto st = check(); !st) return st.error();
         const Quantity pos = positionOf(portfolio, id);
-        if (!pos.isZero()) {
+        if (!pos.isZero() && s.atEnd == AtEnd::Close) {
             trading::Fill f;
             f.instrument = id;
             f.side = pos.isNegative() ? Side::Buy : Side::Sell;
@@ -183,8 +210,15 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             result.equity.back().equity = portfolio.equity();
         }
     }
+    result.openPosition = trades.openPosition();
     result.trades = trades.take();
     result.fills = account.fills();
+    result.finalCash = portfolio.cash();
+    if (atClose)  // decisions were taken a millisecond before the close (see above): report the close
+        for (OrderLogEntry& e : result.orders)
+            if (nextBucketStart(tf, e.decidedMs) == e.decidedMs + 1) ++e.decidedMs;
+    for (trading::Fill& f : result.fills)
+        if (std::binary_search(closeFillTimes.begin(), closeFillTimes.end(), f.timeMs)) ++f.timeMs;
     result.rejectedOrders = runner.rejected();
     const double buyHold = i > 0 ? (bars[i - 1].close.toDouble() / bars.front().open.toDouble() - 1.0) * 100.0 : 0.0;
     auto metrics = computeMetrics(result.trades, result.equity, *capital, bars.front().openTimeMs, buyHold);

@@ -14,7 +14,9 @@
 //      bar t+1 on.
 // So a decision made on bar t's close never sees bar t+1 (no look-ahead). After the last bar
 // (or on cancellation) an open position is closed at the last processed close, without slippage
-// and with the taker fee, and recorded with exit reason EndOfData (Cancelled).
+// and with the taker fee, and recorded with exit reason EndOfData (Cancelled) -- or, with
+// AtEnd::Keep, kept open, marked at that close and reported as openPosition. With
+// FillAt::ThisClose, step 3 is followed by a fill of the orders just decided at bar t's close.
 //
 // Blocking and CPU-bound: run it on a worker thread (QtConcurrent::run), never the GUI thread.
 
@@ -26,6 +28,7 @@
 #include "trading/venuerules.h"
 
 #include <functional>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -34,6 +37,18 @@ class CandleStore;
 }
 
 namespace kairos::backtest {
+
+/// When a market order decided on a bar's close fills.
+enum class FillAt : std::uint8_t {
+    NextOpen = 1,  ///< the next bar's open (default)
+    ThisClose,     ///< the decision bar's own close (after the strategy saw it)
+};
+
+/// What happens to a position still open after the last bar.
+enum class AtEnd : std::uint8_t {
+    Close = 1,  ///< closed at the last close (taker fee, no slippage), exit reason "end of data"
+    Keep,       ///< kept: marked at the last close, reported in BacktestResult::openPosition
+};
 
 struct BacktestSettings {
     /// What is traded: id, tick and lot size, precisions (sizes are rounded to the lot size).
@@ -51,6 +66,13 @@ struct BacktestSettings {
     /// Pre-trade checks every order of the strategy passes through (the account's OrderGateway, as
     /// on paper and live); a refused order is counted in rejectedOrders and never reaches the venue.
     std::vector<trading::PreTradeCheck> checks;
+    /// Fill timing of orders decided on a bar: NextOpen (default) or ThisClose. ThisClose feeds the
+    /// fill simulator, right after the strategy's decision, a one-price bar at the close (its range
+    /// only the slippage around the close, so market orders fill there with slippage and orders
+    /// resting since earlier bars cannot fill twice); its fills carry the decision bar's close time.
+    FillAt fillAt = FillAt::NextOpen;
+    /// Close (the engine's historic default, kept for the signal strategy's golden masters) or Keep.
+    AtEnd atEnd = AtEnd::Close;
 };
 
 /// An order the strategy submitted, as it ended up.
@@ -71,6 +93,10 @@ struct BacktestResult {
     std::int64_t barsProcessed = 0;
     std::int64_t barsTotal = 0;
     int rejectedOrders = 0;
+    /// AtEnd::Keep: the position still open after the last bar (not in `trades`); nullopt if flat.
+    std::optional<OpenPosition> openPosition;
+    /// Cash at the end (final equity = cash + the open position at the last close).
+    Money finalCash;
 };
 
 /// (bars processed, bars total); called from the running thread every ~0.5 % of the bars and at

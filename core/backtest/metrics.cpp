@@ -1,5 +1,6 @@
 #include "backtest/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -56,6 +57,15 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
         }
     }
     m.trades = static_cast<int>(trades.size());
+    int winRun = 0, lossRun = 0;
+    for (const TradeRecord& t : trades) {
+        const bool win = !t.netPnl.isNegative() && !t.netPnl.isZero();
+        const bool loss = t.netPnl.isNegative();
+        winRun = win ? winRun + 1 : 0;
+        lossRun = loss ? lossRun + 1 : 0;
+        m.longestWinStreak = std::max(m.longestWinStreak, winRun);
+        m.longestLossStreak = std::max(m.longestLossStreak, lossRun);
+    }
     if (m.trades > 0) {
         m.winRatePct = 100.0 * m.wins / m.trades;
         m.expectancy = sumAll / m.trades;
@@ -75,11 +85,25 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
     std::int64_t inMarket = 0;
     std::vector<double> returns;
     returns.reserve(equity.size());
+    std::int64_t peakBar = -1;  // the bar whose close set the peak (-1: the initial capital)
+    std::int64_t bar = -1;
+    bool under = false;  // below the running peak
+    auto endSpell = [&](std::int64_t toMs, std::int64_t toBar) {
+        if (!under) return;
+        under = false;
+        if (toMs - peakMs > m.maxDrawdownDurationMs) m.maxDrawdownDurationMs = toMs - peakMs;
+        if (toBar - peakBar > m.maxDrawdownDurationBars) m.maxDrawdownDurationBars = toBar - peakBar;
+    };
     for (const EquityPoint& p : equity) {
+        ++bar;
         if (p.inMarket) ++inMarket;
+        if (!(p.equity < peak)) endSpell(p.timeMs, bar);
         if (p.equity > peak) {
             peak = p.equity;
             peakMs = p.timeMs;
+            peakBar = bar;
+        } else if (p.equity < peak) {
+            under = true;
         }
         auto dd = peak.sub(p.equity);
         if (!dd) return dd.error();
@@ -96,6 +120,7 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
         sumR += r;
         if (r < 0) sumDown2 += r * r;
     }
+    if (!equity.empty()) endSpell(equity.back().timeMs, bar);
     if (!equity.empty()) m.exposurePct = 100.0 * static_cast<double>(inMarket) / static_cast<double>(equity.size());
     const auto n = static_cast<double>(returns.size());
     if (years > 0 && returns.size() >= 2) {
@@ -105,12 +130,14 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
         const double sd = std::sqrt(sumR2 / (n - 1));
         const double root = std::sqrt(m.periodsPerYear);
         if (sd > 0) m.sharpe = mean / sd * root;
+        m.annualVolatilityPct = sd * root * 100.0;
         const double downside = std::sqrt(sumDown2 / n);
         if (downside > 0)
             m.sortino = mean / downside * root;
         else if (mean > 0)
             m.sortino = std::numeric_limits<double>::infinity();
     }
+    if (m.maxDrawdownPct > 0) m.calmar = m.cagrPct / m.maxDrawdownPct;
     return m;
 }
 

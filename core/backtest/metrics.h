@@ -13,7 +13,13 @@
 // - returns r_i = E_i / E_{i-1} - 1 per bar (E_{-1} = initial capital). Sharpe = mean(r) /
 //   stdev(r) (sample, n-1) * sqrt(P); Sortino = mean(r) / sqrt(sum(min(r,0)^2) / n) * sqrt(P);
 //   risk-free rate 0; P = bars per year observed in the data = bars / years (so 24/7 crypto
-//   hours give ~8,766, exchange-traded daily bars ~252).
+//   hours give ~8,766, exchange-traded daily bars ~252). Annualised volatility % = stdev(r) x
+//   sqrt(P) x 100 (the same sample stdev).
+// - Calmar = CAGR % / max drawdown % (0 without a drawdown).
+// - max drawdown duration: the longest time the equity spent below a running peak, from the
+//   peak's close to the first close back at or above it (or to the last close, if never), in
+//   ms and in bars.
+// - streaks: the longest runs of consecutive winning / losing trades (a 0 trade ends both).
 // - trades: closed round trips; a win has net P&L > 0, a loss net P&L < 0 (0 is neither).
 //   profit factor = gross profit / |gross loss| (sums of the winners' and losers' net P&L;
 //   +inf with no loss, 0 with neither); win rate = wins / trades; expectancy = net P&L summed
@@ -57,6 +63,14 @@ struct TradeRecord {
     int barsHeld = 0;  ///< bars from the entry fill bar to the exit fill bar
 };
 
+/// A position still open at the end of a run (BacktestSettings::atEnd = Keep).
+struct OpenPosition {
+    PositionSide side = PositionSide::Long;
+    Quantity quantity;             ///< > 0
+    Price entryPrice;              ///< average entry fill price (4 more decimals than the fills)
+    std::int64_t entryTimeMs = 0;  ///< the first entry fill's time
+};
+
 /// Equity marked to market at one bar's close.
 struct EquityPoint {
     std::int64_t timeMs = 0;  ///< the bar's close time
@@ -80,6 +94,13 @@ struct Metrics {
     double sharpe = 0;
     double sortino = 0;
     double periodsPerYear = 0;  ///< the annualisation factor P used above
+    double riskFreeRate = 0;    ///< always 0: Sharpe and Sortino are of the raw returns
+    double annualVolatilityPct = 0;
+    double calmar = 0;
+    std::int64_t maxDrawdownDurationMs = 0;
+    std::int64_t maxDrawdownDurationBars = 0;
+    int longestWinStreak = 0;
+    int longestLossStreak = 0;
     double profitFactor = 0;
     double winRatePct = 0;
     double averageWin = 0;   ///< mean net P&L of the wins (quote currency)

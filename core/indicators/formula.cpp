@@ -254,6 +254,43 @@ struct Unary : FormulaNode {
     }
 };
 
+/// crossover(a, b) / crossunder(a, b) (backtrader's CrossOver): 1 on a bar where a > b (a < b)
+/// and a < b (a > b) on the latest earlier bar where the two differed, else 0; NaN while either
+/// is undefined. Bars where a == b are skipped when looking back.
+struct Cross : FormulaNode {
+    bool up;
+    NodePtr a, b;
+    int lastSign = 0, savedSign = 0;  // sign(a - b) on the latest bar where they differed
+    double v = kNaN;
+    Cross(bool isUp, NodePtr x, NodePtr y) : up(isUp), a(std::move(x)), b(std::move(y)) {}
+    void step(const FormulaBar& bar, bool revise) override {
+        a->step(bar, revise);
+        b->step(bar, revise);
+        if (revise)
+            lastSign = savedSign;
+        else
+            savedSign = lastSign;
+        const double x = a->value(), y = b->value();
+        if (std::isnan(x) || std::isnan(y)) {
+            v = kNaN;
+            return;
+        }
+        const int sign = x > y ? 1 : (x < y ? -1 : 0);
+        const int want = up ? 1 : -1;
+        v = sign == want && lastSign == -want ? 1.0 : 0.0;
+        if (sign != 0) lastSign = sign;
+    }
+    double value() const override { return v; }
+    NodePtr clone() const override { return std::make_unique<Cross>(up, a->clone(), b->clone()); }
+    bool timed() const override { return a->timed() || b->timed(); }
+    bool fresh() const override { return a->fresh() || b->fresh(); }
+    void addCost(FormulaCost& c) const override {
+        c.perBar += 2 * kOperatorCost;
+        a->addCost(c);
+        b->addCost(c);
+    }
+};
+
 /// A library indicator over a sub-series: fed only from the child's first defined value.
 template <class Ind>
 struct SeriesFn : FormulaNode {
@@ -659,6 +696,15 @@ private:
             if (!b) return b;
             if (!eat(')')) return err("expected ')'");
             return NodePtr(std::make_unique<Binary>(name == "min" ? 'n' : 'x', std::move(*a), std::move(*b)));
+        }
+        if (name == "crossover" || name == "crossunder") {
+            auto a = expr();
+            if (!a) return a;
+            if (!eat(',')) return err("expected ',': " + name + "(a, b)");
+            auto b = expr();
+            if (!b) return b;
+            if (!eat(')')) return err("expected ')'");
+            return NodePtr(std::make_unique<Cross>(name == "crossover", std::move(*a), std::move(*b)));
         }
         using BarMaker = std::function<NodePtr(int)>;
         static const std::map<std::string, BarMaker> bars = {

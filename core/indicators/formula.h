@@ -21,7 +21,9 @@
 // Revisions (updateLast) of a bar that completes no bucket leave such fields unchanged.
 // Functions over a series x with a whole-number period n: sma ema wma dema tema hma rsi roc mom
 // stddev linreg stochrsi (x, n); over the bar itself: atr adx cci willr mfi (n), tr obv vwap ();
-// math: abs(x), min(a, b), max(a, b).
+// math: abs(x), min(a, b), max(a, b); crosses: crossover(a, b) is 1 on a bar where a > b and
+// a < b on the latest earlier bar where they differed (backtrader's CrossOver; bars with a == b
+// are skipped), else 0; crossunder(a, b) the mirror image; NaN while a or b is undefined.
 // Evaluation is safe: no loops or user code run; division by zero gives NaN; a function's input
 // series feeds it only from its first defined value, so warm-ups compose (ema(rsi(close,14),9)
 // starts where RSI has 9 values). Batch and streaming evaluation share one code path.

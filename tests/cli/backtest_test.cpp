@@ -3,12 +3,15 @@
 #include "testdata.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
 
 namespace {
 struct Out {
@@ -182,4 +185,220 @@ TEST(CliBacktest, APreTradeCheckRefusesTheStrategysOrdersBeforeTheVenue) {
     Out bad = backtest({QStringLiteral("--input"), eth(), QStringLiteral("--max-order-notional"), QStringLiteral("0")});
     EXPECT_EQ(bad.code, 2);
     EXPECT_TRUE(bad.err.contains(QStringLiteral("--max-order-notional must be above 0"))) << bad.err.toStdString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The strategy form: kairos-cli backtest --strategy NAME / --entry FORMULA with the flags.
+
+namespace {
+QString btcDaily() {
+    return QString::fromStdString(kairos::test::realData("candles/binance_spot_BTCUSDT_1d_2020-09-20_2025-09-18.csv"));
+}
+Out cliBacktest(const QStringList& args) { return run(KAIROS_CLI_PATH, QStringList{QStringLiteral("backtest")} + args); }
+QString readText(const QString& path) { return QString::fromStdString(kairos::test::readFile(path.toStdString())); }
+QStringList csvRows(const QString& path) { return readText(path).split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+}  // namespace
+
+TEST(CliBacktestStrategy, SmaCrossWritesTradesSummaryAndEquityThatAgree) {
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString trades = dir + QStringLiteral("/trades.csv"), summary = dir + QStringLiteral("/summary.json"),
+                  equity = dir + QStringLiteral("/equity.csv");
+    // WHEN sma_cross 10/30 runs over five years of real BTCUSDT days with the command line
+    Out r = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("sma_cross"),
+                         QStringLiteral("--param"), QStringLiteral("fast=10"), QStringLiteral("--param"),
+                         QStringLiteral("slow=30"), QStringLiteral("--cash"), QStringLiteral("10000"),
+                         QStringLiteral("--commission"), QStringLiteral("0.001"), QStringLiteral("--trades"), trades,
+                         QStringLiteral("--summary"), summary, QStringLiteral("--equity"), equity});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.startsWith(QStringLiteral("# BINANCE:BTCUSDT 1d, 1825 bars"))) << r.out.left(200).toStdString();
+    // THEN the trades file has the exact header and one row per closed trade
+    const QStringList rows = csvRows(trades);
+    ASSERT_GE(rows.size(), 10);
+    EXPECT_EQ(rows[0],
+              QStringLiteral("entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,"
+                             "exit_reason,bars_held"));
+    // and the summary has every metric, agreeing with the trades and the equity file
+    QJsonParseError err;
+    const QJsonObject s = QJsonDocument::fromJson(readText(summary).toUtf8(), &err).object();
+    ASSERT_EQ(err.error, QJsonParseError::NoError) << err.errorString().toStdString();
+    for (const char* key : {"total_return_pct",
+                            "cagr_pct",
+                            "annual_volatility_pct",
+                            "sharpe",
+                            "sortino",
+                            "risk_free_rate",
+                            "calmar",
+                            "max_drawdown",
+                            "max_drawdown_pct",
+                            "max_drawdown_duration_bars",
+                            "win_rate_pct",
+                            "profit_factor",
+                            "expectancy",
+                            "average_win",
+                            "average_loss",
+                            "exposure_pct",
+                            "trades",
+                            "longest_win_streak",
+                            "longest_loss_streak",
+                            "buy_hold_return_pct",
+                            "final_equity",
+                            "final_cash",
+                            "closed_trades",
+                            "open_position"})
+        EXPECT_TRUE(s.contains(QLatin1String(key))) << key;
+    EXPECT_EQ(s.value(QStringLiteral("closed_trades")).toInt(), rows.size() - 1);
+    kairos::Money net;
+    for (int i = 1; i < rows.size(); ++i) {
+        const QStringList t = rows[i].split(QLatin1Char(','));
+        ASSERT_EQ(t.size(), 11) << rows[i].toStdString();
+        EXPECT_EQ(t[4], QStringLiteral("long"));  // long only by default
+        EXPECT_EQ(money(t[8]), *money(t[6]).sub(money(t[7])));
+        net = *net.add(money(t[8]));
+        EXPECT_TRUE(t[9] == QStringLiteral("signal")) << t[9].toStdString();
+    }
+    // final equity = cash + open position at the last close; with no open position = capital + net
+    const QStringList eq = csvRows(equity);
+    EXPECT_EQ(eq[0], QStringLiteral("time,equity"));
+    EXPECT_EQ(eq.size(), 1826);
+    const QString finalEquity = eq.back().split(QLatin1Char(',')).at(1);
+    const QString summaryText = readText(summary);
+    EXPECT_TRUE(summaryText.contains(QStringLiteral("\"final_equity\": ") + finalEquity)) << finalEquity.toStdString();
+    if (s.value(QStringLiteral("open_position")).isNull()) {
+        EXPECT_EQ(money(finalEquity), *money(QStringLiteral("10000")).add(net));
+    } else {
+        const QJsonObject p = s.value(QStringLiteral("open_position")).toObject();
+        EXPECT_EQ(p.value(QStringLiteral("side")).toString(), QStringLiteral("long"));
+        EXPECT_TRUE(p.contains(QStringLiteral("entry_time")));
+        EXPECT_TRUE(p.contains(QStringLiteral("entry_price")));
+        EXPECT_TRUE(p.contains(QStringLiteral("quantity")));
+    }
+}
+
+TEST(CliBacktestStrategy, FormulaCrossesTradeExactlyLikeTheBuiltinSmaCross) {
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString a = dir + QStringLiteral("/builtin.csv"), b = dir + QStringLiteral("/formula.csv");
+    Out builtin = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("sma_cross"),
+                               QStringLiteral("--commission"), QStringLiteral("0.001"), QStringLiteral("--trades"), a});
+    ASSERT_EQ(builtin.code, 0) << builtin.err.toStdString();
+    Out formula = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--entry"),
+                               QStringLiteral("crossover(sma(close,10), sma(close,30))"), QStringLiteral("--exit"),
+                               QStringLiteral("crossunder(sma(close,10), sma(close,30))"), QStringLiteral("--commission"),
+                               QStringLiteral("0.001"), QStringLiteral("--trades"), b});
+    ASSERT_EQ(formula.code, 0) << formula.err.toStdString();
+    EXPECT_GT(csvRows(a).size(), 20);
+    EXPECT_EQ(readText(a), readText(b));
+}
+
+TEST(CliBacktestStrategy, ReadsBacktradersSampleDataAndKeepsOrClosesAtTheEnd) {
+    // backtrader's own sample (Oracle daily 1995-2014, Yahoo format): the timeframe comes from the bars
+    const QString orcl = QString::fromStdString(kairos::test::realData("backtrader/orcl-1995-2014.txt"));
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString keep = dir + QStringLiteral("/keep.json"), close = dir + QStringLiteral("/close.json");
+    // sma_cross 5/20 with 10 shares an entry, no commission, under both end conventions
+    const QStringList common = {QStringLiteral("--input"),    orcl,
+                                QStringLiteral("--strategy"), QStringLiteral("sma_cross"),
+                                QStringLiteral("--param"),    QStringLiteral("fast=5"),
+                                QStringLiteral("--param"),    QStringLiteral("slow=20"),
+                                QStringLiteral("--size"),     QStringLiteral("10")};
+    Out k = cliBacktest(common + QStringList{QStringLiteral("--summary"), keep});
+    ASSERT_EQ(k.code, 0) << k.err.toStdString();
+    EXPECT_TRUE(k.out.startsWith(QStringLiteral("# FILE:orcl-1995-2014 1d, 5036 bars"))) << k.out.left(200).toStdString();
+    Out c = cliBacktest(common +
+                        QStringList{QStringLiteral("--at-end"), QStringLiteral("close"), QStringLiteral("--summary"), close});
+    ASSERT_EQ(c.code, 0) << c.err.toStdString();
+    const QJsonObject sk = QJsonDocument::fromJson(readText(keep).toUtf8()).object();
+    const QJsonObject sc = QJsonDocument::fromJson(readText(close).toUtf8()).object();
+    // no commission: final equity is the same either way; keep reports the position, close one more trade
+    EXPECT_EQ(sk.value(QStringLiteral("final_equity")), sc.value(QStringLiteral("final_equity")));
+    EXPECT_TRUE(sc.value(QStringLiteral("open_position")).isNull());
+    if (sk.value(QStringLiteral("open_position")).isNull()) {
+        EXPECT_EQ(sk.value(QStringLiteral("closed_trades")), sc.value(QStringLiteral("closed_trades")));
+    } else {
+        EXPECT_EQ(sk.value(QStringLiteral("closed_trades")).toInt() + 1, sc.value(QStringLiteral("closed_trades")).toInt());
+        EXPECT_EQ(sk.value(QStringLiteral("open_position")).toObject().value(QStringLiteral("quantity")).toInt(), 10);
+    }
+}
+
+TEST(CliBacktestStrategy, RunsOnAStoredSeriesLikeOnTheFile) {
+    const QString profile = QString::fromStdString(kairos::test::tempDir());
+    Out imp = run(KAIROS_CLI_PATH, {QStringLiteral("--profile"), profile, QStringLiteral("import"), btcDaily()});
+    ASSERT_EQ(imp.code, 0) << imp.err.toStdString();
+    const QString a = profile + QStringLiteral("/file.csv"), b = profile + QStringLiteral("/store.csv");
+    const QStringList common = {QStringLiteral("--strategy"), QStringLiteral("donchian_breakout"),
+                                QStringLiteral("--from"),     QStringLiteral("2022-01-01"),
+                                QStringLiteral("--to"),       QStringLiteral("2025-01-01")};
+    Out f = cliBacktest(common + QStringList{QStringLiteral("--input"), btcDaily(), QStringLiteral("--trades"), a});
+    ASSERT_EQ(f.code, 0) << f.err.toStdString();
+    Out s = cliBacktest(common +
+                        QStringList{QStringLiteral("--profile"), profile, QStringLiteral("--store"),
+                                    QStringLiteral("BINANCE:BTCUSDT 1d"), QStringLiteral("--trades"), b});
+    ASSERT_EQ(s.code, 0) << s.err.toStdString();
+    EXPECT_GT(csvRows(a).size(), 3);
+    EXPECT_EQ(readText(a), readText(b));
+    EXPECT_TRUE(s.out.contains(QStringLiteral("1096 bars"))) << s.out.left(200).toStdString();
+}
+
+TEST(CliBacktestStrategy, BadFlagsAndParametersExitTwoNamingThemAndDataErrorsExitOne) {
+    auto expectError = [](const QStringList& args, int code, const QString& text) {
+        Out r = cliBacktest(args);
+        EXPECT_EQ(r.code, code) << args.join(QLatin1Char(' ')).toStdString();
+        EXPECT_TRUE(r.err.contains(text)) << r.err.toStdString();
+        EXPECT_TRUE(r.out.isEmpty()) << r.out.toStdString();
+    };
+    const QStringList sma = {QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("sma_cross")};
+    expectError(sma + QStringList{QStringLiteral("--param"), QStringLiteral("fast=0")}, 2,
+                QStringLiteral("fast a whole number 1..1000"));
+    expectError(sma + QStringList{QStringLiteral("--param"), QStringLiteral("fast=40")}, 2, QStringLiteral("must be below slow"));
+    expectError(sma + QStringList{QStringLiteral("--param"), QStringLiteral("speed=3")}, 2,
+                QStringLiteral("unknown parameter \"speed\""));
+    expectError(sma + QStringList{QStringLiteral("--param"), QStringLiteral("fast")}, 2,
+                QStringLiteral("--param takes KEY=VALUE"));
+    expectError({QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("nope")}, 2,
+                QStringLiteral("built-ins: sma_cross"));
+    expectError(sma + QStringList{QStringLiteral("--commission"), QStringLiteral("abc")}, 2, QStringLiteral("--commission"));
+    expectError(sma + QStringList{QStringLiteral("--commission"), QStringLiteral("1.5")}, 2, QStringLiteral("--commission"));
+    expectError(sma + QStringList{QStringLiteral("--at-end"), QStringLiteral("maybe")}, 2,
+                QStringLiteral("--at-end takes keep or close"));
+    expectError(sma + QStringList{QStringLiteral("--fill"), QStringLiteral("later")}, 2, QStringLiteral("--fill takes"));
+    expectError(sma + QStringList{QStringLiteral("--percent-equity"), QStringLiteral("0")}, 2,
+                QStringLiteral("--percent-equity"));
+    expectError(
+        sma + QStringList{QStringLiteral("--size"), QStringLiteral("1"), QStringLiteral("--notional"), QStringLiteral("5")}, 2,
+        QStringLiteral("exclude each other"));
+    expectError(sma + QStringList{QStringLiteral("--report"), QStringLiteral("x.html")}, 2, QStringLiteral("not implemented"));
+    expectError({QStringLiteral("--input"), btcDaily(), QStringLiteral("--entry"), QStringLiteral("crossover(close, )")}, 2,
+                QStringLiteral("entry: column 18:"));
+    expectError({QStringLiteral("--input"), QStringLiteral("/nonexistent/x_1d.csv"), QStringLiteral("--strategy"),
+                 QStringLiteral("sma_cross")},
+                1, QStringLiteral("no such file"));
+    expectError(sma + QStringList{QStringLiteral("--from"), QStringLiteral("2030-01-01")}, 1, QStringLiteral("no bars"));
+}
+
+TEST(CliBacktestStrategy, SeveralInputFilesOfOneSeriesAreReadInOrder) {
+    // GIVEN the real BTCUSDT daily file cut in two files (each with the header)
+    const QStringList lines = readText(btcDaily()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_GT(lines.size(), 1000);
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString first = dir + QStringLiteral("/binance_spot_BTCUSDT_1d_part1.csv");
+    const QString second = dir + QStringLiteral("/binance_spot_BTCUSDT_1d_part2.csv");
+    for (const auto& [path, from, to] : {std::tuple{first, 1, 900}, std::tuple{second, 900, static_cast<int>(lines.size())}}) {
+        QFile f(path);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write((QStringList{lines[0]} + lines.mid(from, to - from)).join(QLatin1Char('\n')).toUtf8());
+    }
+    const QString a = dir + QStringLiteral("/whole.csv"), b = dir + QStringLiteral("/parts.csv");
+    // WHEN backtested from the whole file and from the two parts
+    Out whole = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--strategy"), QStringLiteral("ema_cross"),
+                             QStringLiteral("--trades"), a});
+    ASSERT_EQ(whole.code, 0) << whole.err.toStdString();
+    Out parts = cliBacktest({QStringLiteral("--input"), first, QStringLiteral("--input"), second, QStringLiteral("--strategy"),
+                             QStringLiteral("ema_cross"), QStringLiteral("--trades"), b});
+    ASSERT_EQ(parts.code, 0) << parts.err.toStdString();
+    // THEN the same trades; the parts in the wrong order are a data error naming the file
+    EXPECT_GT(csvRows(a).size(), 5);
+    EXPECT_EQ(readText(a), readText(b));
+    Out wrong = cliBacktest({QStringLiteral("--input"), second, QStringLiteral("--input"), first, QStringLiteral("--strategy"),
+                             QStringLiteral("ema_cross")});
+    EXPECT_EQ(wrong.code, 1);
+    EXPECT_TRUE(wrong.err.contains(QStringLiteral("part1.csv"))) << wrong.err.toStdString();
 }

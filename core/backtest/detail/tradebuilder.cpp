@@ -69,6 +69,16 @@ Price TradeBuilder::ExactSum::average(const Quantity& qty, int out) const {
     return Price::fromRaw(r ? *r : 0, out);
 }
 
+std::optional<OpenPosition> TradeBuilder::openPosition() const {
+    if (!m_open) return std::nullopt;
+    OpenPosition p;
+    p.side = m_open->side;
+    p.quantity = m_open->qty;
+    p.entryTimeMs = m_open->entryTimeMs;
+    p.entryPrice = m_open->entryExact.average(m_open->entryQty, std::min(m_open->entryPriceScale + 4, 18));
+    return p;
+}
+
 Status TradeBuilder::open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex) {
     Open o;
     o.side = fill.side == Side::Buy ? PositionSide::Long : PositionSide::Short;
@@ -80,6 +90,7 @@ Status TradeBuilder::open(const trading::Fill& fill, const Quantity& qty, const 
     if (!n) return n.error();
     o.entryNotional = *n;
     o.entryExact.add(fill.price, qty);
+    o.entryPriceScale = fill.price.scale();
     o.exitQty = Quantity::fromRaw(0, qty.scale());
     o.exitNotional = Money::fromRaw(0, m_scale);
     o.fees = fee;

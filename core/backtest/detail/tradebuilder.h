@@ -22,6 +22,9 @@ public:
     Status onFill(const trading::Fill& fill, std::optional<trading::OrderRole> role, std::size_t barIndex,
                   std::optional<ExitReason> reason = std::nullopt);
     bool isOpen() const { return m_open.has_value(); }
+    /// The trade still open (side, open quantity, average entry price, first entry fill's time);
+    /// nullopt when flat.
+    std::optional<OpenPosition> openPosition() const;
     std::vector<TradeRecord> take() { return std::move(m_done); }
 
 private:
@@ -45,6 +48,7 @@ private:
         Money exitNotional;
         ExactSum exitExact;
         Money fees;
+        int entryPriceScale = 0;
     };
     Status open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex);
     Status finish(const trading::Fill& fill, std::size_t barIndex, ExitReason reason);

@@ -95,3 +95,42 @@ TEST(BacktestMetrics, RejectsNonPositiveCapital) {
     ASSERT_FALSE(m.ok());
     EXPECT_NE(m.message().find("capital"), std::string::npos);
 }
+
+TEST(BacktestMetrics, SyntheticVolatilityCalmarDrawdownDurationAndStreaks) {
+    // GIVEN the hand-computed case above (equity 1100, 990, 1045, 1200, 1150 on bars of 73.05 days)
+    const std::int64_t bar = 7305LL * 864000;
+    const char* eq[] = {"1100", "990", "1045", "1200", "1150"};
+    std::vector<EquityPoint> equity;
+    equity.reserve(5);
+    for (int i = 0; i < 5; ++i) equity.push_back({(i + 1) * bar, money(eq[i]), true});
+    // and trades win, win, loss, loss, loss, zero, win
+    const std::vector<TradeRecord> trades = {trade("10", "0"), trade("5", "0"), trade("-1", "0"), trade("-2", "0"),
+                                             trade("-3", "0"), trade("0", "0"), trade("7", "0")};
+    auto m = computeMetrics(trades, equity, money("1000"), 0, 0);
+    ASSERT_TRUE(m.ok()) << m.message();
+    // annualised volatility = sample stdev 0.1019316566 x sqrt(5 bars a year) = 22.79261 %
+    EXPECT_NEAR(m->annualVolatilityPct, 22.7926113, 1e-6);
+    EXPECT_EQ(m->riskFreeRate, 0);
+    // Calmar = CAGR 15 % / max drawdown 10 %
+    EXPECT_NEAR(m->calmar, 1.5, 1e-9);
+    // below the 1100 peak (bar 1) from bar 2 until bar 4 gets back above it: 3 bars; the 1200 ->
+    // 1150 spell at the end lasts 1 bar
+    EXPECT_EQ(m->maxDrawdownDurationBars, 3);
+    EXPECT_EQ(m->maxDrawdownDurationMs, 3 * bar);
+    // streaks: two wins, then three losses (the 0 trade ends a run)
+    EXPECT_EQ(m->longestWinStreak, 2);
+    EXPECT_EQ(m->longestLossStreak, 3);
+}
+
+TEST(BacktestMetrics, SyntheticDrawdownNeverRecoveredLastsToTheEnd) {
+    const std::int64_t day = 86400000;
+    // 1000 -> 900 at the first close and never back: 4 bars below the initial capital (set at the
+    // first bar's open, time 0)
+    std::vector<EquityPoint> equity = {
+        {day, money("900"), true}, {2 * day, money("950"), true}, {3 * day, money("990"), true}, {4 * day, money("999"), true}};
+    auto m = computeMetrics({}, equity, money("1000"), 0, 0);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->maxDrawdownDurationMs, 4 * day);
+    EXPECT_EQ(m->maxDrawdownDurationBars, 4);
+    EXPECT_EQ(m->maxDrawdown, money("100"));
+}

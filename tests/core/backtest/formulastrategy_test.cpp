@@ -1,0 +1,132 @@
+// Formula strategies (entry/exit/stop/target in the formula language) on the synthetic series of
+// builtins_test.cpp (Synthetic: 26 made-up daily closes), known answers worked out by hand.
+#include "backtest/backtestengine.h"
+#include "backtest/builtins.h"
+#include "backtest/formulastrategy.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace kairos;
+using namespace kairos::backtest;
+
+namespace {
+
+constexpr std::int64_t kDay = 86400000;
+constexpr std::int64_t kT0 = 1704067200000;  // 2024-01-01T00:00:00Z
+const int kCloses[] = {10, 10, 10, 10, 10, 11, 12, 13, 14, 15, 14, 13, 12, 11, 10, 9, 8, 9, 10, 11, 12, 11, 10, 9, 8, 8};
+
+Price px(double v) { return Price::fromRaw(static_cast<std::int64_t>(std::llround(v * 100)), 2); }
+
+std::vector<Bar> syntheticBars() {
+    std::vector<Bar> bars;
+    double prev = kCloses[0] - 0.25;
+    for (std::size_t i = 0; i < std::size(kCloses); ++i) {
+        const double c = kCloses[i], o = prev + 0.25;
+        Bar b;
+        b.openTimeMs = kT0 + static_cast<std::int64_t>(i) * kDay;
+        b.open = px(o);
+        b.close = px(c);
+        b.high = px(std::max(o, c) + 0.5);
+        b.low = px(std::min(o, c) - 0.5);
+        b.volume = *Quantity::parse("100");
+        bars.push_back(b);
+        prev = c;
+    }
+    return bars;
+}
+
+BacktestResult run(const FormulaStrategySettings& fs) {
+    BacktestSettings s;
+    s.instrument = instrumentForFile({"TEST", "SYNTH"}, 2);
+    s.timeframe = Timeframe::D1;
+    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
+    s.atEnd = AtEnd::Keep;
+    auto strategy = FormulaStrategy::create(fs);
+    EXPECT_TRUE(strategy.ok()) << strategy.message();
+    auto r = BacktestEngine(s).run(**strategy, syntheticBars());
+    EXPECT_TRUE(r.ok()) << r.message();
+    return *r;
+}
+
+FormulaStrategySettings smaCross() {
+    FormulaStrategySettings fs;
+    fs.entry = "crossover(sma(close, 2), sma(close, 4))";
+    fs.exit = "crossunder(sma(close, 2), sma(close, 4))";
+    fs.sizing.kind = OrderSizing::Kind::Quantity;
+    fs.sizing.quantity = *Quantity::parse("1");
+    return fs;
+}
+
+}  // namespace
+
+TEST(FormulaStrategy, SyntheticCrossoverEntryAndCrossunderExitTradeLikeSmaCross) {
+    // the formula version of sma_cross 2/4: up on bar 18, down on bar 22 (see builtins_test.cpp)
+    const BacktestResult r = run(smaCross());
+    ASSERT_EQ(r.fills.size(), 2u);
+    EXPECT_EQ(r.fills[0].side, Side::Buy);
+    EXPECT_EQ(r.fills[0].timeMs, kT0 + 19 * kDay);
+    EXPECT_EQ(r.fills[0].price, *Price::parse("10.25"));
+    EXPECT_EQ(r.fills[1].timeMs, kT0 + 23 * kDay);
+    ASSERT_EQ(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].exitReason, ExitReason::Signal);
+}
+
+TEST(FormulaStrategy, SyntheticTargetFromTheDecisionBarBecomesATakeProfit) {
+    // decided on bar 18 (close 10): target 10 + 1.5 = 11.5, stop 10 - 1 = 9; bought at bar 19's
+    // open 10.25; bar 19's low 9.75 stays above the stop; bar 20 (11.25..12.5) reaches 11.5
+    FormulaStrategySettings fs = smaCross();
+    fs.exit.clear();
+    fs.stop = "close - 1";
+    fs.target = "close + 1.5";
+    const BacktestResult r = run(fs);
+    ASSERT_EQ(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].exitReason, ExitReason::TakeProfit);
+    EXPECT_EQ(r.trades[0].exitPrice, *Price::parse("11.5"));
+    EXPECT_EQ(r.trades[0].exitTimeMs, kT0 + 20 * kDay);
+    EXPECT_EQ(r.trades[0].grossPnl, *Money::parse("1.25"));
+}
+
+TEST(FormulaStrategy, SyntheticStopInsideTheEntryBarFillsThere) {
+    // stop 10 - 0.2 = 9.8; bar 19 opens at 10.25 and reaches down to 9.75: stopped at 9.8 in the
+    // entry bar (the simulator's pessimistic rule)
+    FormulaStrategySettings fs = smaCross();
+    fs.stop = "close - 0.2";
+    const BacktestResult r = run(fs);
+    ASSERT_GE(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].exitReason, ExitReason::StopLoss);
+    EXPECT_EQ(r.trades[0].exitPrice, *Price::parse("9.8"));
+    EXPECT_EQ(r.trades[0].barsHeld, 0);
+}
+
+TEST(FormulaStrategy, SyntheticShortEntriesMirrorTheRules) {
+    // entries open shorts: crossunder on bar 11 -> short at bar 12 (13.25); crossover on bar 18
+    // covers at bar 19 (10.25): +3
+    FormulaStrategySettings fs;
+    fs.entry = "crossunder(sma(close, 2), sma(close, 4))";
+    fs.exit = "crossover(sma(close, 2), sma(close, 4))";
+    fs.shortEntries = true;
+    fs.sizing.kind = OrderSizing::Kind::Quantity;
+    fs.sizing.quantity = *Quantity::parse("1");
+    const BacktestResult r = run(fs);
+    ASSERT_GE(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].side, PositionSide::Short);
+    EXPECT_EQ(r.trades[0].grossPnl, *Money::parse("3"));
+}
+
+TEST(FormulaStrategy, SyntaxErrorsNameTheFormulaAndTheColumn) {
+    FormulaStrategySettings fs = smaCross();
+    fs.entry = "crossover(close, )";
+    auto a = FormulaStrategy::create(fs);
+    ASSERT_FALSE(a.ok());
+    EXPECT_EQ(a.message().rfind("entry: column 18:", 0), 0u) << a.message();
+    fs = smaCross();
+    fs.stop = "close - 2*atr(14";
+    auto b = FormulaStrategy::create(fs);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.message().rfind("stop: column 17:", 0), 0u) << b.message();
+    fs = smaCross();
+    fs.entry.clear();
+    EXPECT_FALSE(FormulaStrategy::create(fs).ok());
+}
