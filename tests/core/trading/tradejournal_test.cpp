@@ -131,7 +131,7 @@ TEST(TradeJournalSynthetic, AReversalClosesOneTradeAndOpensTheNextWithTheFeeSpli
     // Fees of all trades add up to the fills' fees: nothing lost in the split.
     Money fees = money("0");
     for (const auto& t : *trades) fees = fees.add(t.fees).value();
-    EXPECT_EQ(fees, money("0.1916"));
+    EXPECT_EQ(fees, money("0.1716"));
 }
 
 TEST(TradeJournalSynthetic, AnOpenPositionIsNotAClosedTrade) {
