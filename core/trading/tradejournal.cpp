@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QSaveFile>
 #include <QString>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <array>
@@ -251,7 +250,7 @@ std::vector<std::string> normalizeTags(const std::string& text) {
 
 namespace {
 std::string isoUtc(std::int64_t ms) {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs).toStdString();
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toStdString();
 }
 std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
