@@ -261,7 +261,7 @@ JournalWidget::JournalWidget(storage::Database* db, QWidget* parent)
         {"averageLoss", tr("Average loss")},
         {"averageR", tr("Average R")},
         {"expectancy", tr("Expectancy per trade")},
-        {"netPnl", tr("Net P&L")},
+        {"netPnl", tr("Net P&&L")},
         {"fees", tr("Fees")},
         {"maxDrawdown", tr("Max drawdown")},
     };
@@ -421,8 +421,12 @@ void JournalWidget::refresh() {
         auto report = trading::performanceReport(*trades, *cash, f.fromMs.value_or(std::numeric_limits<std::int64_t>::min()),
                                                  f.toMs.value_or(std::numeric_limits<std::int64_t>::max()));
         if (report) {
-            if (!f.fromMs && report->equityCurve.size() > 1)  // "all time" starts at the first trade's exit
-                report->equityCurve.front().timeMs = report->equityCurve[1].timeMs;
+            if (!f.fromMs && report->equityCurve.size() > 1) {  // "all time" starts at the first trade's entry
+                std::int64_t first = report->equityCurve[1].timeMs;
+                for (const auto& t : *trades)
+                    if (trading::matches(t, f)) first = std::min(first, t.entryTimeMs);
+                report->equityCurve.front().timeMs = first;
+            }
             out->report = std::move(*report);
         }
         for (auto& t : *trades)
