@@ -478,7 +478,7 @@ void JournalWidget::showReport() {
     set("averageWin", r.averageWin ? moneyText(*r.averageWin) : none);
     set("averageLoss", r.averageLoss ? moneyText(*r.averageLoss) : none);
     set("averageR",
-        r.averageR ? tr("%1 (%2 trades with a stop)").arg(loc.toString(*r.averageR, 'f', 2)).arg(r.tradesWithR) : none);
+        r.averageR ? tr("%1 (%n trade(s) with a stop)", nullptr, r.tradesWithR).arg(loc.toString(*r.averageR, 'f', 2)) : none);
     set("expectancy", r.expectancy ? moneyText(*r.expectancy) : none);
     set("netPnl", moneyText(r.netPnl));
     set("fees", moneyText(r.fees, 4));
