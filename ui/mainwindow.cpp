@@ -123,6 +123,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
                               30000);
     wireServices();
     setupTrading();
+    setupJournal();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     setupAccount();

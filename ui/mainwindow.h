@@ -127,6 +127,8 @@ private:
     void refreshKnownInstruments();
     /// Paper venue, Trading dock, order ticket (F9) and their wiring (mainwindow_trading.cpp).
     void setupTrading();
+    /// The Journal dock and the Signals panel's "Trade this signal…" (mainwindow_journal.cpp).
+    void setupJournal();
     /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
     void setupBacktest();
     /// Alerts: the Alerts dock, delivery (status bar, pop-up, tray, sound), Alt+A on a chart.

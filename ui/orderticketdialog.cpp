@@ -285,6 +285,27 @@ void OrderTicketDialog::setInstrument(const InstrumentId& id) {
     updateForm();
 }
 
+void OrderTicketDialog::prefill(Side side, const std::optional<Price>& entry, const std::optional<Price>& stopLoss,
+                                const std::vector<trading::TakeProfitLevel>& takeProfits) {
+    m_side->setCurrentIndex(m_side->findData(static_cast<int>(side)));
+    // The type first: changing it fills an empty limit with the market price, overwritten below.
+    m_type->setCurrentIndex(m_type->findData(static_cast<int>(entry ? OrderType::Limit : OrderType::Market)));
+    if (entry) m_limit->setText(qs(entry->toString()));
+    m_slOn->setChecked(stopLoss.has_value());
+    m_sl->setText(stopLoss ? qs(stopLoss->toString()) : QString());
+    const std::size_t n = std::min<std::size_t>(takeProfits.size(), 3);
+    m_tpOn->setChecked(n >= 1);
+    m_tp->setText(n >= 1 ? qs(takeProfits[0].price.toString()) : QString());
+    m_tpShare[0]->setText(n >= 2 ? QString::number(takeProfits[0].percent) : QStringLiteral("100"));
+    for (std::size_t i = 0; i < 2; ++i) {
+        const bool on = n >= i + 2;
+        m_tpMoreOn[i]->setChecked(on);
+        m_tpMore[i]->setText(on ? qs(takeProfits[i + 1].price.toString()) : QString());
+        m_tpShare[i + 1]->setText(on ? QString::number(takeProfits[i + 1].percent) : QString());
+    }
+    updateForm();
+}
+
 std::optional<Price> OrderTicketDialog::referencePrice(Side side) const {
     if (auto q = m_venue.lastQuote(m_instrument)) {
         const Price& p = side == Side::Buy ? q->ask : q->bid;

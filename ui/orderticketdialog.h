@@ -18,6 +18,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -45,6 +46,12 @@ public:
 
     void setInstrument(const InstrumentId& id);
     InstrumentId instrument() const { return m_instrument; }
+    /// Fills the ticket with a known plan (a signal's): `side`; a limit order at `entry` (a market
+    /// order when empty); the stop-loss (none when empty); the take-profits (none; one for the whole
+    /// position; two or three as a ladder with their shares in percent adding up to 100). The
+    /// quantity and the other fields keep their values.
+    void prefill(Side side, const std::optional<Price>& entry, const std::optional<Price>& stopLoss,
+                 const std::vector<trading::TakeProfitLevel>& takeProfits);
     /// The order as the fields describe it, or the first field error ("Quantity: ...").
     Result<trading::OrderRequest> request() const;
     /// The plain-words confirmation of the current order ("Buy 0.01000 BTCUSDT at market on PAPER").

@@ -2,8 +2,12 @@
 
 #include "domain/timeframe.h"
 
+#include <QAction>
 #include <QColor>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QPushButton>
 #include <QLabel>
 #include <QLocale>
 #include <QSplitter>
@@ -191,10 +195,49 @@ SignalsWidget::SignalsWidget(QWidget* parent) : QWidget(parent), m_model(new Sig
     split->addWidget(m_accuracy);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    // Trade this signal: context menu, the button, Enter (double-click stays "show the instrument").
+    m_trade = new QAction(tr("Trade this signal…"), this);
+    m_trade->setObjectName(QStringLiteral("TradeSignalAction"));
+    m_trade->setToolTip(tr("Open the order ticket with this signal's side, entry, stop-loss and take-profits as a bracket"));
+    m_trade->setShortcut(QKeySequence(Qt::Key_Return));
+    m_trade->setShortcutContext(Qt::WidgetShortcut);
+    m_trade->setEnabled(false);
+    m_table->addAction(m_trade);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_trade, &QAction::triggered, this, [this] {
+        const QModelIndex i = m_table->currentIndex();
+        if (i.isValid()) requestTrade(i.row());
+    });
+    m_tradeButton = new QPushButton(tr("Trade this signal…"));
+    m_tradeButton->setObjectName(QStringLiteral("TradeSignalButton"));
+    m_tradeButton->setToolTip(m_trade->toolTip());
+    m_tradeButton->setEnabled(false);
+    connect(m_tradeButton, &QPushButton::clicked, m_trade, &QAction::trigger);
+    auto updateTrade = [this] {
+        const QModelIndex i = m_table->currentIndex();
+        const bool ok = i.isValid() && m_model->at(i.row()).signal.side != signal::Direction::Hold;
+        m_trade->setEnabled(ok);
+        m_tradeButton->setEnabled(ok);
+    };
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, updateTrade);
+    connect(m_model, &QAbstractItemModel::modelReset, this, updateTrade);
+
     auto* l = new QVBoxLayout(this);
     l->setContentsMargins(2, 2, 2, 2);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_tradeButton);
+    bar->addStretch(1);
+    l->addLayout(bar);
     l->addWidget(split);
     l->addWidget(m_message);
+}
+
+bool SignalsWidget::requestTrade(int row) {
+    if (row < 0 || row >= m_model->rowCount()) return false;
+    const signal::StoredSignal s = m_model->at(row);  // a copy: the slot may change the model
+    if (s.signal.side == signal::Direction::Hold) return false;
+    Q_EMIT tradeRequested(s);
+    return true;
 }
 
 void SignalsWidget::setAccuracy(const std::map<std::string, signal::AccuracyBucket>& buckets) {

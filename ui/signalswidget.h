@@ -3,7 +3,9 @@
 // bar, newest first, with its levels and its outcome so far (open, TP1/TP2 reached, TP3, stop,
 // expired; R achieved), and the accuracy statistics over the whole stored history (all, per side,
 // per instrument, per timeframe, per confidence band). Reads and writes nothing itself: the main
-// window feeds it from the SignalTracker and the SignalStore.
+// window feeds it from the SignalTracker and the SignalStore. "Trade this signal…" (context menu,
+// the button above the table, or Enter) asks for an order ticket prefilled with the selected
+// signal's side, entry, stop-loss and take-profits (tradeRequested).
 
 #include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
 #include "signals/signalstore.h"
@@ -16,7 +18,9 @@
 #include <functional>
 #include <vector>
 
+class QAction;
 class QLabel;
+class QPushButton;
 class QTableView;
 class QTableWidget;
 
@@ -75,12 +79,22 @@ public:
     QTableWidget* accuracyTable() const { return m_accuracy; }
     void setAccuracy(const std::map<std::string, signal::AccuracyBucket>& buckets);
     void setMessage(const QString& text);
+    QTableView* table() const { return m_table; }
+    /// "Trade this signal…": enabled when the selected row is a LONG/SHORT signal.
+    QAction* tradeAction() const { return m_trade; }
+    QPushButton* tradeButton() const { return m_tradeButton; }
+    /// Asks to trade the signal in `row` (emits tradeRequested); false when the row is not one.
+    bool requestTrade(int row);
 
 Q_SIGNALS:
     /// Double-click on a signal: show its instrument.
     void instrumentActivated(const kairos::InstrumentId& id);
+    /// "Trade this signal…" on this signal (a copy: the row may move when the model changes).
+    void tradeRequested(const kairos::signal::StoredSignal& s);
 
 private:
+    QAction* m_trade = nullptr;
+    QPushButton* m_tradeButton = nullptr;
     SignalHistoryModel* m_model;
     QTableView* m_table;
     QTableWidget* m_accuracy;

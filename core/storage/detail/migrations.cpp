@@ -338,6 +338,29 @@ DROP TABLE paper_account;
 -- "key=value;..." text read and written by trading::PaperStore; '' for plain orders.
 ALTER TABLE account_orders ADD COLUMN advanced TEXT NOT NULL DEFAULT '';
 )sql"},
+    Migration{10, "trade journal",
+              R"sql(
+-- What opened an order (trading::TradeJournal): "manual", "signal #12", "strategy NAME", "alert #3".
+-- Keyed with the order's creation time so that an account reset (ids start again) cannot give an
+-- old origin to a new order.
+CREATE TABLE order_origins (
+    account_id       INTEGER NOT NULL,
+    order_id         INTEGER NOT NULL,
+    order_created_ms INTEGER NOT NULL,
+    origin           TEXT NOT NULL CHECK (length(origin) BETWEEN 1 AND 200),
+    PRIMARY KEY (account_id, order_id, order_created_ms)
+) STRICT;
+-- The user's notes and tags (comma-separated) of a closed trade, keyed like TradeJournal's trades:
+-- the fill id of the trade's first fill and its time.
+CREATE TABLE trade_annotations (
+    account_id    INTEGER NOT NULL,
+    trade_id      INTEGER NOT NULL,
+    entry_time_ms INTEGER NOT NULL,
+    notes         TEXT NOT NULL DEFAULT '',
+    tags          TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (account_id, trade_id, entry_time_ms)
+) STRICT;
+)sql"},
     // Next: journal, ... append here.
 };
 }  // namespace
