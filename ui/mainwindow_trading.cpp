@@ -159,6 +159,8 @@ void MainWindow::bindTradingAccount() {
     m_tradingPanel = nullptr;
     delete contents->findChild<QLabel*>(QStringLiteral("TradingConnecting"), Qt::FindDirectChildrenOnly);
     if (!account) {
+        for (int i = 0; i < m_charts->grid(); ++i)
+            if (charts::CandleChart* c = m_charts->chart(i)) c->setOrderLines({});
         const auto info = m_accounts->info(m_accounts->activeId());
         const QString why = m_accounts->problemOf(m_accounts->activeId());
         auto* wait =

@@ -69,6 +69,7 @@ private Q_SLOTS:
         QVERIFY(fake.listen());
         fake.addSymbol({QStringLiteral("BTCUSDT"), QStringLiteral("BTC"), QStringLiteral("USDT")});
         fake.setBalance(QStringLiteral("USDT"), units(QStringLiteral("10000")));
+        fake.setBalance(QStringLiteral("BTC"), units(QStringLiteral("0.5")));  // the buy's commission is taken in BTC
         const Price close = firstClose();
         QVERIFY(!close.isZero());
         fake.setLastPrice(QStringLiteral("BTCUSDT"), units(QString::fromStdString(close.toString())));
@@ -163,7 +164,7 @@ private Q_SLOTS:
         QCOMPARE(panel->positions()->index(0, PositionsModel::Side).data().toString(), QStringLiteral("Long"));
         QCOMPARE(fake.orders().size(), std::size_t{1});
         QCOMPARE(fake.orders()[0].status, QStringLiteral("FILLED"));
-        QVERIFY(fake.balance(QStringLiteral("BTC")).free > 0);
+        QVERIFY(fake.balance(QStringLiteral("BTC")).free > units(QStringLiteral("0.5")));
         ticket->close();
 
         // WHEN the kill switch runs on the live account (Ctrl+Shift+K's action, its report dialog)
@@ -184,7 +185,8 @@ private Q_SLOTS:
         QVERIFY(w.paperAccount()->portfolio().openPositions().empty());
         QCOMPARE(fake.orders().size(), std::size_t{2});
         QCOMPARE(fake.orders()[1].side, QStringLiteral("SELL"));
-        QCOMPARE(fake.balance(QStringLiteral("BTC")).free, test::Units{0});
+        QCOMPARE(fake.orders()[1].status, QStringLiteral("FILLED"));
+        QCOMPARE(fake.orders()[1].executedQty, units(QStringLiteral("0.01")));
         QTRY_COMPARE_WITH_TIMEOUT(panel->fills()->rowCount(), 2, kWaitMs);
         kill->close();
 

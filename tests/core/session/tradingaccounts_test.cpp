@@ -181,7 +181,7 @@ TEST(TradingAccounts, TheSecondAccountsRiskLimitsRefuseItsOrdersWithTheRuleAndTh
     alerts::MemorySecretStore secrets;
     Profile p(secrets);
     p.open();
-    auto second = p.add(paperInfo("Small"), "1000");
+    auto second = p.add(paperInfo("Small"), "5000");
     ASSERT_TRUE(second.ok()) << second.message();
     AccountSettings s;
     s.limits.maxOrderValue = money("100");
@@ -242,8 +242,7 @@ TEST(KillSwitch, CancelsEveryOrderAndClosesEveryPositionOfEveryPaperAccount) {
 }
 
 TEST(KillSwitch, ACloseRefusedByTheVenueIsReportedWithItsReason) {
-    // GIVEN a paper account long BTC whose price feed has not priced ETH: a short ETH position cannot exist,
-    // so use the gateway: a risk rule of 0 orders per minute refuses the closing order
+    // GIVEN a paper account long BTC whose risk limit of one order per minute is used up
     alerts::MemorySecretStore secrets;
     Profile p(secrets);
     p.open();
@@ -251,10 +250,10 @@ TEST(KillSwitch, ACloseRefusedByTheVenueIsReportedWithItsReason) {
     p.price(closes[0], 1'747'699'200'000);
     trading::Account* a = p.accounts->account(1);
     ASSERT_EQ(a->submit(order(Side::Buy, OrderType::Market, "0.01")).back().kind, OrderEventKind::Filled);
+    // (the buy above counts for the minute: a limit of 1 order per minute refuses the next one)
     AccountSettings s;
     s.limits.maxOrdersPerMinute = 1;
     ASSERT_TRUE(p.accounts->setSettings(1, s).ok());
-    ASSERT_EQ(a->submit(order(Side::Buy, OrderType::Market, "0.001")).back().kind, OrderEventKind::Filled);
     // WHEN the kill switch runs
     const trading::KillReport report = kill({a});
     // THEN the refusal is on the report with the rule's words, and the position is still there
@@ -286,6 +285,8 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
     ASSERT_TRUE(fake.listen());
     fake.addSymbol({QStringLiteral("BTCUSDT"), QStringLiteral("BTC"), QStringLiteral("USDT")});
     fake.setBalance(QStringLiteral("USDT"), *test::parseUnits(QStringLiteral("10000")));
+    // Binance takes the commission of a buy in the asset bought: the account's BTC covers the ledger's 0.01
+    fake.setBalance(QStringLiteral("BTC"), *test::parseUnits(QStringLiteral("0.5")));
     const auto closes = realCloses();
     const auto units = [](const Price& p) { return *test::parseUnits(QString::fromStdString(p.toString())); };
     fake.setLastPrice(QStringLiteral("BTCUSDT"), units(closes[0]));
@@ -324,7 +325,10 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
     EXPECT_EQ(report.summary(), "1 order cancelled, 1 position closed, 0 failed");
     EXPECT_EQ(fake.orderByClientId(QStringLiteral("acc-rest-1"))->status, QStringLiteral("CANCELED"));
     EXPECT_TRUE(a->portfolio().openPositions().empty());
-    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).free, 0);
+    ASSERT_EQ(fake.orders().size(), 3u);
+    EXPECT_EQ(fake.orders()[2].side, QStringLiteral("SELL"));
+    EXPECT_EQ(fake.orders()[2].status, QStringLiteral("FILLED"));
+    EXPECT_EQ(fake.orders()[2].executedQty, *test::parseUnits(QStringLiteral("0.01")));
     // AND after a restart the account opens again on the keys read back from the keychain
     p.open();
     ASSERT_TRUE(
