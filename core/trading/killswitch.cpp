@@ -69,13 +69,14 @@ bool KillSwitch::run(const std::vector<Account*>& accounts) {
             m_pending.push_back(pending);
             auto r = a->cancel(o.id);
             if (!r) {
-                // Gone meanwhile (a sibling's cancel took it along) is not a failure.
+                // Gone meanwhile (a sibling's cancel took it along) is not a failure; an order the
+                // venue has not acknowledged yet is cancelled again at its next update.
                 auto after = a->order(o.id);
                 if (after && !after->isOpen()) {
                     settle(m_pending.back(), *after);
                 } else {
-                    result(line, false, r.message());
-                    m_pending.pop_back();
+                    m_pending.back().retry = true;
+                    m_pending.back().lastError = r.message();
                 }
                 continue;
             }
@@ -91,7 +92,19 @@ void KillSwitch::onOrder(Account* account, const Order& order) {
     for (Pending& p : m_pending) {
         if (p.account != account) continue;
         const bool match = p.closing ? order.request.clientOrderId == p.cid : order.id == p.order;
-        if (match && !order.isOpen()) settle(p, order);
+        if (!match || p.done) continue;
+        if (!order.isOpen()) {
+            settle(p, order);
+        } else if (p.retry && order.status != OrderStatus::New) {
+            p.retry = false;  // acknowledged now: cancel once more
+            if (auto r = p.account->cancel(order.id); !r) {
+                auto after = p.account->order(order.id);
+                if (!after || after->isOpen()) {
+                    p.done = true;
+                    result(p.line, false, r.message());
+                }
+            }
+        }
     }
     checkDone();
 }
@@ -182,6 +195,10 @@ void KillSwitch::timeOut() {
     for (Pending& p : m_pending) {
         if (p.done) continue;
         p.done = true;
+        if (p.retry) {
+            result(p.line, false, p.lastError);
+            continue;
+        }
         result(p.line, false,
                "no answer from the venue within " + std::to_string(m_deadlineMs / 1000) + " s (check the venue's open orders)");
     }

@@ -68,6 +68,8 @@ private:
         bool closing = false;  ///< a closing market order (else a cancel)
         std::string cid;       ///< closing: its client order id
         bool done = false;
+        bool retry = false;     ///< the cancel was refused while the order was being sent: try again once acknowledged
+        std::string lastError;  ///< the refusal, reported when no retry succeeds
     };
     void onOrder(Account* account, const Order& order);
     void settle(Pending& p, const Order& order);

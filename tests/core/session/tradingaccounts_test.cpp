@@ -127,7 +127,9 @@ trading::KillReport kill(const std::vector<trading::Account*>& accounts) {
     trading::KillSwitch ks;
     QSignalSpy done(&ks, &trading::KillSwitch::finished);
     EXPECT_TRUE(ks.run(accounts));
-    if (done.isEmpty()) EXPECT_TRUE(done.wait(kWaitMs));
+    if (done.isEmpty()) {
+        EXPECT_TRUE(done.wait(kWaitMs));
+    }
     return ks.report();
 }
 
