@@ -387,7 +387,10 @@ void TradingAccounts::addAccount(const AccountInfo& requested, const Money& star
             makeError("a " + accountKindLabel(info.kind).toLower().toStdString() + " account needs an API key and secret"));
     if (isLive && !m_options.secrets) return done(makeError("there is no keychain to keep the API key in"));
     if (!m_options.db) return done(makeError("accounts cannot be added without a profile database"));
-    auto added = trading::PaperStore::addAccount(*m_options.db, info, startingCash, clock().nowMs());
+    // An exchange account's ledger counts from zero at Binance's 8 decimals (its money scale: a scale-0
+    // zero would round every cost and fee to whole units).
+    const Money cash = isLive && startingCash.isZero() ? Money::fromRaw(0, 8) : startingCash;
+    auto added = trading::PaperStore::addAccount(*m_options.db, info, cash, clock().nowMs());
     if (!added) return done(added.error());
     info = *added;
     auto e = std::make_unique<Entry>();

@@ -25,6 +25,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
@@ -151,7 +152,7 @@ private Q_SLOTS:
             asked << text;
             return true;
         });
-        screenshot(&w, QStringLiteral("trading_live_dock"));
+        screenshot(ticket, QStringLiteral("trading_live_ticket"));
         ticket->submit();
         // THEN the confirmation said LIVE in words, and the order went to the server
         QCOMPARE(asked.size(), 1);
@@ -163,9 +164,15 @@ private Q_SLOTS:
         QCOMPARE(panel->fills()->at(0).price, close);
         QTRY_COMPARE_WITH_TIMEOUT(panel->positions()->rowCount(), 1, kWaitMs);
         QCOMPARE(panel->positions()->index(0, PositionsModel::Side).data().toString(), QStringLiteral("Long"));
+        // the ledger keeps Binance's 8 decimals: the entry is the fill price exactly, not rounded
+        QCOMPARE(w.paperAccount()->portfolio().position(kBtc)->averageEntry(2), close);
         QCOMPARE(fake.orders().size(), std::size_t{1});
         QCOMPARE(fake.orders()[0].status, QStringLiteral("FILLED"));
         QVERIFY(fake.balance(QStringLiteral("BTC")).free > units(QStringLiteral("0.5")));
+        if (QDockWidget* dock = w.dock(QStringLiteral("OrdersDock"))) {
+            dock->raise();
+            screenshot(dock, QStringLiteral("trading_live_dock"));
+        }
         ticket->close();
 
         // WHEN the kill switch runs on the live account (Ctrl+Shift+K's action, its report dialog)
