@@ -131,7 +131,7 @@ TradingAccountsDialog::TradingAccountsDialog(session::TradingAccounts& accounts,
     m_status->setObjectName(QStringLiteral("TradingAccountsStatus"));
     m_status->setWordWrap(true);
 
-    auto button = [this](const QString& text, const char* name) {
+    auto button = [](const QString& text, const char* name) {
         auto* b = new QPushButton(text);
         b->setObjectName(QLatin1String(name));
         return b;
@@ -284,7 +284,8 @@ void TradingAccountsDialog::onKeys() {
     if (d.exec() != QDialog::Accepted) return;
     QPointer<TradingAccountsDialog> self(this);
     m_accounts.setApiKeys(
-        id, d.keyEdit()->text().trimmed().toStdString(), d.secretEdit()->text().trimmed().toStdString(), [self](Status st) {
+        id, d.keyEdit()->text().trimmed().toStdString(), d.secretEdit()->text().trimmed().toStdString(),
+        [self](const Status& st) {
             if (!self) return;
             self->say(st ? tr("Keys stored in the keychain; reconnecting.") : QString::fromStdString(st.message()), !st);
         });

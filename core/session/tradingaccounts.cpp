@@ -376,7 +376,7 @@ Status TradingAccounts::setActive(std::int64_t id) {
 }
 
 void TradingAccounts::addAccount(const AccountInfo& requested, const Money& startingCash, const std::string& apiKey,
-                                 const std::string& apiSecret, std::function<void(Result<AccountInfo>)> done) {
+                                 const std::string& apiSecret, const std::function<void(Result<AccountInfo>)>& done) {
     AccountInfo info = requested;
     info.id = 0;
     const bool isLive = info.kind == AccountKind::Testnet || info.kind == AccountKind::Live;
@@ -405,16 +405,16 @@ void TradingAccounts::addAccount(const AccountInfo& requested, const Money& star
     // Keys first into the keychain; the account row is removed again when the keychain refuses.
     QPointer<TradingAccounts> self(this);
     const std::int64_t id = info.id;
-    m_options.secrets->write(apiKeyName(id), apiKey, [self, id, info, apiSecret, done](Status st) {
+    m_options.secrets->write(apiKeyName(id), apiKey, [self, id, info, apiSecret, done](const Status& st) {
         if (!self) return;
         auto undo = [self, id](const Status& why) {
             (void)storage::sql::execSql(self->m_options.db->handle(),
                                         ("DELETE FROM trading_accounts WHERE account_id = " + std::to_string(id)).c_str());
-            self->m_options.secrets->remove(apiKeyName(id), [](Status) {});
+            self->m_options.secrets->remove(apiKeyName(id), [](const Status&) {});
             return makeError("the keychain did not store the API key: " + why.message());
         };
         if (!st) return done(undo(st));
-        self->m_options.secrets->write(apiSecretName(id), apiSecret, [self, id, info, done, undo](Status st2) {
+        self->m_options.secrets->write(apiSecretName(id), apiSecret, [self, info, done, undo](const Status& st2) {
             if (!self) return;
             if (!st2) return done(undo(st2));
             auto entry = std::make_unique<Entry>();
@@ -429,7 +429,7 @@ void TradingAccounts::addAccount(const AccountInfo& requested, const Money& star
 }
 
 void TradingAccounts::setApiKeys(std::int64_t id, const std::string& apiKey, const std::string& apiSecret,
-                                 std::function<void(Status)> done) {
+                                 const std::function<void(Status)>& done) {
     Entry* e = entry(id);
     if (!e) return done(makeError("there is no account " + std::to_string(id)));
     if (e->info.kind != AccountKind::Testnet && e->info.kind != AccountKind::Live)
@@ -437,10 +437,10 @@ void TradingAccounts::setApiKeys(std::int64_t id, const std::string& apiKey, con
     if (apiKey.empty() || apiSecret.empty()) return done(makeError("enter both the API key and the secret"));
     if (!m_options.secrets) return done(makeError("there is no keychain to keep the API key in"));
     QPointer<TradingAccounts> self(this);
-    m_options.secrets->write(apiKeyName(id), apiKey, [self, id, apiSecret, done](Status st) {
+    m_options.secrets->write(apiKeyName(id), apiKey, [self, id, apiSecret, done](const Status& st) {
         if (!self) return;
         if (!st) return done(makeError("the keychain did not store the API key: " + st.message()));
-        self->m_options.secrets->write(apiSecretName(id), apiSecret, [self, id, done](Status st2) {
+        self->m_options.secrets->write(apiSecretName(id), apiSecret, [self, id, done](const Status& st2) {
             if (!self) return;
             if (!st2) return done(makeError("the keychain did not store the API secret: " + st2.message()));
             if (Entry* e = self->entry(id)) {
@@ -497,8 +497,8 @@ Status TradingAccounts::remove(std::int64_t id) {
     const bool isLive = e->info.kind == AccountKind::Testnet || e->info.kind == AccountKind::Live;
     std::erase_if(m_entries, [id](const auto& x) { return x->info.id == id; });
     if (isLive && m_options.secrets) {
-        m_options.secrets->remove(apiKeyName(id), [](Status) {});
-        m_options.secrets->remove(apiSecretName(id), [](Status) {});
+        m_options.secrets->remove(apiKeyName(id), [](const Status&) {});
+        m_options.secrets->remove(apiSecretName(id), [](const Status&) {});
     }
     Q_EMIT accountsChanged();
     return {};
@@ -515,7 +515,7 @@ Status TradingAccounts::setSettings(std::int64_t id, const AccountSettings& sett
 }
 
 void TradingAccounts::testConnection(AccountKind kind, const std::string& apiKey, const std::string& apiSecret,
-                                     std::function<void(bool, QString)> done) {
+                                     const std::function<void(bool, QString)>& done) {
     if (kind != AccountKind::Testnet && kind != AccountKind::Live) return done(false, tr("a paper account has no connection"));
     if (apiKey.empty() || apiSecret.empty()) return done(false, tr("enter both the API key and the secret"));
     live::BinanceRest::Options o;

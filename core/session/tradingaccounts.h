@@ -123,9 +123,10 @@ public:
     /// `apiSecret` are written to the keychain first (never elsewhere); the account is opened when
     /// they are stored. `done` gets the new account or why not (name taken, keychain refused).
     void addAccount(const trading::AccountInfo& info, const Money& startingCash, const std::string& apiKey,
-                    const std::string& apiSecret, std::function<void(Result<trading::AccountInfo>)> done);
+                    const std::string& apiSecret, const std::function<void(Result<trading::AccountInfo>)>& done);
     /// Replaces the keys of a testnet/live account in the keychain and reopens it on them.
-    void setApiKeys(std::int64_t id, const std::string& apiKey, const std::string& apiSecret, std::function<void(Status)> done);
+    void setApiKeys(std::int64_t id, const std::string& apiKey, const std::string& apiSecret,
+                    const std::function<void(Status)>& done);
     Status rename(std::int64_t id, const std::string& name);
     /// Removes the account, its orders and fills, its settings and its keys. Error when it has open
     /// orders or positions (use the kill switch first) or is the last account.
@@ -144,7 +145,7 @@ public:
     /// Binance's answer in words ("Connected: 3 assets, USDT 10000.00 free" or "Binance refused:
     /// ..."). The keys are not stored.
     void testConnection(trading::AccountKind kind, const std::string& apiKey, const std::string& apiSecret,
-                        std::function<void(bool ok, QString answer)> done);
+                        const std::function<void(bool ok, QString answer)>& done);
 
     /// Keychain names of an account's key and secret.
     static std::string apiKeyName(std::int64_t id);
