@@ -100,7 +100,8 @@ struct Profile {
         db.reset();
     }
     /// Adds an account and waits for the answer (the keychain answers from the event loop).
-    Result<AccountInfo> add(AccountInfo info, const char* cash, const std::string& key = {}, const std::string& secret = {}) {
+    Result<AccountInfo> add(const AccountInfo& info, const char* cash, const std::string& key = {},
+                            const std::string& secret = {}) {
         std::optional<Result<AccountInfo>> out;
         accounts->addAccount(info, money(cash), key, secret, [&](Result<AccountInfo> r) { out = std::move(r); });
         EXPECT_TRUE(waitUntil([&] { return out.has_value(); }, kWaitMs));
@@ -345,7 +346,7 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
     EXPECT_FALSE(bytes.contains(QByteArray::fromStdString(kSecret)));
     // (clean the throwaway keychain)
     bool removed = false;
-    keychain.remove(TradingAccounts::apiSecretName(added->id), [&](Status) { removed = true; });
+    keychain.remove(TradingAccounts::apiSecretName(added->id), [&](const Status&) { removed = true; });
     waitUntil([&] { return removed; }, kWaitMs);
 }
 
