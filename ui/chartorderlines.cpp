@@ -16,6 +16,7 @@
 
 #include "session/eventhub.h"
 #include "session/papertrading.h"
+#include "session/tradingaccounts.h"
 #include "trading/account.h"
 
 #include <QTimer>
@@ -99,6 +100,10 @@ std::vector<charts::OrderLine> linesFor(const trading::Account& paper, const Ins
             lines.push_back(b);
         }
     }
+    // Orders that trade on an exchange say so on the chart: "LIVE · Buy LIMIT 0.01", "TESTNET · SL 0.01".
+    if (paper.info().kind != trading::AccountKind::Paper)
+        for (charts::OrderLine& l : lines)
+            l.label = session::accountKindLabel(paper.info().kind) + QStringLiteral(" · ") + l.label;
     return lines;
 }
 }  // namespace

@@ -28,7 +28,8 @@ class CandleChart;
 }
 namespace kairos::session {
 class TerminalServices;
-}
+class TradingAccounts;
+}  // namespace kairos::session
 namespace kairos::trading {
 class Account;
 class PaperAccount;
@@ -81,9 +82,12 @@ public:
     /// Opens this instrument in the active chart.
     void showInstrument(const InstrumentId& id);
 
-    /// Paper trading (Trade menu, F9, the watchlist's "Order ticket…", the Trading dock).
-    /// The paper account the Trading dock, the order ticket and the chart order lines trade on.
+    /// Trading (Trade menu, F9, the watchlist's "Order ticket…", the Trading dock).
+    /// The active account the Trading dock, the order ticket and the chart order lines trade on
+    /// (named for its first use: the paper account); nullptr while a live account connects.
     trading::Account* paperAccount() const;
+    /// Every trading account of the profile (paper, testnet, live) and the active one.
+    session::TradingAccounts* tradingAccounts() const { return m_accounts; }
     TradingPanel* tradingPanel() const { return m_tradingPanel; }
     /// Opens a (non-modal) order ticket for `id`; an empty id takes the watchlist's current
     /// symbol, else the active chart's.
@@ -129,6 +133,8 @@ private:
     void setupTrading();
     /// The Journal dock and the Signals panel's "Trade this signal…" (mainwindow_journal.cpp).
     void setupJournal();
+    /// Binds the Trading dock, open tickets and chart order lines to the active account.
+    void bindTradingAccount();
     /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
     void setupBacktest();
     /// Alerts: the Alerts dock, delivery (status bar, pop-up, tray, sound), Alt+A on a chart.
@@ -152,7 +158,8 @@ private:
     TerminalStatusBar* m_status = nullptr;
     QString m_theme;
     QByteArray m_defaultState;
-    trading::PaperAccount* m_paper = nullptr;
+    session::TradingAccounts* m_accounts = nullptr;
+    std::unique_ptr<alerts::ISecretStore> m_tradingSecrets;
     TradingPanel* m_tradingPanel = nullptr;
     ChartOrderLines* m_orderLines = nullptr;
     AlertCenter* m_alerts = nullptr;

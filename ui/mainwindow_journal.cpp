@@ -1,5 +1,5 @@
 // MainWindow's Journal dock and "Trade this signal", kept apart from mainwindow.cpp: the dock
-// (journalwidget.h) refreshed when the paper account fills or is reset, its View menu entry, and
+// (journalwidget.h) refreshed when the active trading account fills or is reset, its View menu entry, and
 // the Signals panel's "Trade this signal…" opening the order ticket prefilled with the signal's
 // plan and recording "signal #id" as the origin of the order it sends.
 #include "mainwindow.h"
@@ -12,6 +12,7 @@
 
 #include "domain/timeframe.h"
 #include "session/papertrading.h"
+#include "session/tradingaccounts.h"
 #include "trading/account.h"
 #include "trading/tradejournal.h"
 
@@ -41,9 +42,20 @@ void MainWindow::setupJournal() {
             break;
         }
     connect(journal, &JournalWidget::message, this, [this](const QString& m) { m_status->showMessage(m, 10000); });
-    if (trading::Account* account = paperAccount()) {
-        connect(account, &trading::Account::filled, journal, &JournalWidget::scheduleRefresh);
-        connect(account, &trading::Account::accountReset, journal, &JournalWidget::scheduleRefresh);
+    // The active account's fills and resets refresh the dock (it lists every account's trades);
+    // switching accounts follows the new one.
+    auto follow = [this, journal] {
+        if (trading::Account* account = paperAccount()) {
+            connect(account, &trading::Account::filled, journal, &JournalWidget::scheduleRefresh, Qt::UniqueConnection);
+            connect(account, &trading::Account::accountReset, journal, &JournalWidget::scheduleRefresh, Qt::UniqueConnection);
+        }
+    };
+    follow();
+    if (m_accounts) {
+        connect(m_accounts, &session::TradingAccounts::activeChanged, journal, [journal, follow] {
+            follow();
+            journal->scheduleRefresh();
+        });
     }
     connect(m_signalsPanel, &SignalsWidget::tradeRequested, this, [this](const signal::StoredSignal& s) {
         trading::Account* account = paperAccount();

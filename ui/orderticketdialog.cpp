@@ -1,5 +1,8 @@
 #include "orderticketdialog.h"
 
+#include "tradingaccountsdialog.h"
+
+#include "session/tradingaccounts.h"
 #include "trading/account.h"
 #include "trading/sizing.h"
 #include "trading/venuerules.h"
@@ -51,15 +54,26 @@ QString typeWords(OrderType t) {
 }  // namespace
 
 OrderTicketDialog::OrderTicketDialog(trading::Account& venue, const InstrumentId& instrument, QWidget* parent)
-    : QDialog(parent), m_venue(venue) {
+    : QDialog(parent), m_venue(&venue) {
     setObjectName(QStringLiteral("OrderTicket"));
-    setWindowTitle(tr("New order — paper trading"));
     m_confirm = [this](const QString& text) {
         return QMessageBox::question(this, tr("Confirm order"), text + QLatin1Char('?'), QMessageBox::Yes | QMessageBox::No,
                                      QMessageBox::No) == QMessageBox::Yes;
     };
 
     auto* layout = new QVBoxLayout(this);
+    // The account the order goes to, its kind in a badge (LIVE red, TESTNET purple, PAPER neutral).
+    auto* accountRow = new QHBoxLayout;
+    m_accountBadge = new QLabel;
+    m_accountBadge->setObjectName(QStringLiteral("TicketAccountKind"));
+    m_accountBox = new QComboBox;
+    m_accountBox->setObjectName(QStringLiteral("TicketAccountBox"));
+    m_accountBox->setVisible(false);
+    connect(m_accountBox, &QComboBox::activated, this,
+            [this](int index) { Q_EMIT accountChosen(m_accountBox->itemData(index).toLongLong()); });
+    accountRow->addWidget(m_accountBadge);
+    accountRow->addWidget(m_accountBox, 1);
+    layout->addLayout(accountRow);
     auto* form = new QFormLayout;
     m_symbol = new QLineEdit;
     m_symbol->setObjectName(QStringLiteral("TicketSymbol"));
@@ -253,10 +267,38 @@ OrderTicketDialog::OrderTicketDialog(trading::Account& venue, const InstrumentId
     m_priceTimer->setSingleShot(true);
     m_priceTimer->setInterval(100);
     connect(m_priceTimer, &QTimer::timeout, this, &OrderTicketDialog::updatePrices);
-    connect(&m_venue, &trading::Account::priceChanged, this, [this](const InstrumentId& id) {
+    bindAccount();
+    setInstrument(instrument);
+}
+
+void OrderTicketDialog::bindAccount() {
+    disconnect(m_priceConnection);
+    m_priceConnection = connect(m_venue, &trading::Account::priceChanged, this, [this](const InstrumentId& id) {
         if (id == m_instrument && !m_priceTimer->isActive()) m_priceTimer->start();
     });
-    setInstrument(instrument);
+    const trading::AccountKind kind = m_venue->info().kind;
+    setWindowTitle(tr("New order — %1").arg(accountName()));
+    m_accountBadge->setText(session::accountKindLabel(kind));
+    m_accountBadge->setStyleSheet(accountBadgeStyle(kind));
+    m_accountBadge->setToolTip(kind == trading::AccountKind::Live ? tr("Orders on this account trade real money") : QString());
+}
+
+QString OrderTicketDialog::accountName() const { return session::accountLabel(m_venue->info()); }
+
+void OrderTicketDialog::setAccount(trading::Account& account) {
+    if (&account == m_venue) return;
+    m_venue = &account;
+    bindAccount();
+    const int at = m_accountBox->findData(QVariant::fromValue<qlonglong>(account.info().id));
+    if (at >= 0) m_accountBox->setCurrentIndex(at);
+    setInstrument(m_instrument);
+}
+
+void OrderTicketDialog::setAccountChoices(const std::vector<std::pair<qint64, QString>>& choices, qint64 current) {
+    m_accountBox->clear();
+    for (const auto& [id, label] : choices) m_accountBox->addItem(label, QVariant::fromValue<qlonglong>(id));
+    m_accountBox->setCurrentIndex(m_accountBox->findData(QVariant::fromValue<qlonglong>(current)));
+    m_accountBox->setVisible(choices.size() > 1);
 }
 
 OrderTicketDialog::~OrderTicketDialog() = default;
@@ -272,7 +314,7 @@ void OrderTicketDialog::setInstrument(const InstrumentId& id) {
     for (QLineEdit* e : {m_trail, m_ocoStop, m_ocoLimit, m_tpMore[0], m_tpMore[1], m_tpShare[1], m_tpShare[2]}) e->clear();
     m_sizeNote->clear();
     m_result->clear();
-    if (const Instrument* inst = m_venue.instrument(id)) {
+    if (const Instrument* inst = m_venue->instrument(id)) {
         const std::string quote = inst->quoteAsset.empty() ? std::string() : " " + inst->quoteAsset;
         m_rules->setText(tr("Tick %1 · lot %2 · minimum value %3")
                              .arg(qs(inst->tickSize.toTrimmedString()), qs(inst->lotSize.toTrimmedString()),
@@ -307,16 +349,16 @@ void OrderTicketDialog::prefill(Side side, const std::optional<Price>& entry, co
 }
 
 std::optional<Price> OrderTicketDialog::referencePrice(Side side) const {
-    if (auto q = m_venue.lastQuote(m_instrument)) {
+    if (auto q = m_venue->lastQuote(m_instrument)) {
         const Price& p = side == Side::Buy ? q->ask : q->bid;
         if (!p.isZero()) return p;
     }
-    return m_venue.lastPrice(m_instrument);
+    return m_venue->lastPrice(m_instrument);
 }
 
 void OrderTicketDialog::updatePrices() {
-    const auto q = m_venue.lastQuote(m_instrument);
-    const auto t = m_venue.lastTrade(m_instrument);
+    const auto q = m_venue->lastQuote(m_instrument);
+    const auto t = m_venue->lastTrade(m_instrument);
     auto show = [](const std::optional<Price>& p) { return p && !p->isZero() ? qs(p->toString()) : QStringLiteral("—"); };
     m_quote->setText(tr("Bid %1 · Ask %2 · Last %3")
                          .arg(show(q ? std::optional<Price>(q->bid) : std::nullopt),
@@ -327,7 +369,7 @@ void OrderTicketDialog::updatePrices() {
 }
 
 void OrderTicketDialog::prefill(bool force) {
-    const Instrument* inst = m_venue.instrument(m_instrument);
+    const Instrument* inst = m_venue->instrument(m_instrument);
     const Side side = static_cast<Side>(m_side->currentData().toInt());
     const auto ref = referencePrice(side);
     if (!inst || !ref) return;
@@ -467,7 +509,7 @@ void OrderTicketDialog::updateForm() {
     m_send->setText(side == Side::Buy ? tr("Buy") : tr("Sell"));
 
     auto r = request();
-    const Instrument* inst = m_venue.instrument(m_instrument);
+    const Instrument* inst = m_venue->instrument(m_instrument);
     QString problem;
     if (!r) {
         problem = qs(r.message());
@@ -476,7 +518,7 @@ void OrderTicketDialog::updateForm() {
             tr("No trading rules for %1: it needs a price first (add it to the watchlist).").arg(qs(m_instrument.toString()));
     } else if (auto st = trading::validateOrder(*r, *inst, referencePrice(side)); !st) {
         problem = qs(st.message());
-    } else if (!m_venue.lastPrice(m_instrument)) {
+    } else if (!m_venue->lastPrice(m_instrument)) {
         problem = tr("No price for %1 yet.").arg(qs(m_instrument.toString()));
     }
     m_validation->setText(problem);
@@ -487,7 +529,7 @@ void OrderTicketDialog::updateForm() {
     if (r && inst) {
         std::optional<Price> px = r->limitPrice ? r->limitPrice : (r->stopPrice ? r->stopPrice : referencePrice(side));
         if (px) {
-            const auto& rules = m_venue.venue().rules();
+            const auto& rules = m_venue->venue().rules();
             const auto liq = type == OrderType::Limit ? trading::Liquidity::Maker : trading::Liquidity::Taker;
             auto value = rules.notional(*px, r->quantity);
             auto fee = rules.fee(*px, r->quantity, liq);
@@ -532,7 +574,12 @@ QString OrderTicketDialog::confirmationText() const {
         break;
     }
     }
-    QString text = tr("%1 %2 %3 on %4").arg(side, what, how, m_venue.name());
+    QString text = tr("%1 %2 %3 on %4").arg(side, what, how, accountName());
+    // The kind first, in words no one misreads: real money, or the exchange's test environment.
+    if (m_venue->info().kind == trading::AccountKind::Live)
+        text = tr("LIVE ORDER — REAL MONEY: %1").arg(text);
+    else if (m_venue->info().kind == trading::AccountKind::Testnet)
+        text = tr("TESTNET order: %1").arg(text);
     if (r->bracket.stopLoss) text += tr(", stop-loss %1").arg(qs(r->bracket.stopLoss->toString()));
     if (r->bracket.takeProfit) text += tr(", take-profit %1").arg(qs(r->bracket.takeProfit->toString()));
     if (!r->bracket.takeProfits.empty()) {
@@ -562,7 +609,7 @@ trading::OrderEvents OrderTicketDialog::submit() {
         m_result->setText(tr("Not sent."));
         return {};
     }
-    trading::OrderEvents events = m_venue.submit(*r);
+    trading::OrderEvents events = m_venue->submit(*r);
     const QString summary = describe(events);
     m_result->setText(summary);
     Q_EMIT orderSent(summary);
@@ -570,7 +617,12 @@ trading::OrderEvents OrderTicketDialog::submit() {
 }
 
 QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
-    if (events.empty()) return tr("Nothing happened.");
+    if (events.empty()) {
+        // A network venue answers later: the order was sent; its fills arrive as events.
+        if (m_venue->info().kind == trading::AccountKind::Live || m_venue->info().kind == trading::AccountKind::Testnet)
+            return tr("Sent to %1; the exchange's answer and fills show in the Trading dock.").arg(accountName());
+        return tr("Nothing happened.");
+    }
     const trading::Order& first = events.front().order;
     if (events.front().kind == trading::OrderEventKind::Rejected) return tr("Rejected: %1").arg(qs(first.rejectReason));
     // The entry order's final state in this batch, and its fills.
@@ -586,7 +638,7 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
             any = true;
         }
     }
-    const Instrument* inst = m_venue.instrument(m_instrument);
+    const Instrument* inst = m_venue->instrument(m_instrument);
     const QString quote = inst && !inst->quoteAsset.empty() ? QLatin1Char(' ') + qs(inst->quoteAsset) : QString();
     QString text;
     const QString symbol = qs(m_instrument.symbol);
@@ -594,7 +646,7 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
         const int scale = inst ? std::max(inst->tickSize.scale(), 2) : 2;
         text = tr("%1 %2 %3 at %4 on %5, fee %6%7.")
                    .arg(entry.request.side == Side::Buy ? tr("Bought") : tr("Sold"), qs(filled.toString()), symbol,
-                        qs(entry.averageFillPrice(scale).toString()), m_venue.name(), qs(fees.toTrimmedString()), quote);
+                        qs(entry.averageFillPrice(scale).toString()), accountName(), qs(fees.toTrimmedString()), quote);
         if (entry.isOpen())
             text += tr(" The rest (%1) waits.").arg(qs(entry.remaining().toString()));
         else if (entry.status == trading::OrderStatus::Cancelled)
@@ -603,10 +655,10 @@ QString OrderTicketDialog::describe(const trading::OrderEvents& events) const {
         text = tr("Not filled: %1.").arg(qs(entry.rejectReason));
     } else {
         text = tr("Order %1 placed on %2: %3 %4 %5 %6; it fills when the price gets there.")
-                   .arg(qs(entry.request.clientOrderId), m_venue.name(), entry.request.side == Side::Buy ? tr("buy") : tr("sell"),
+                   .arg(qs(entry.request.clientOrderId), accountName(), entry.request.side == Side::Buy ? tr("buy") : tr("sell"),
                         qs(entry.request.quantity.toString()), symbol, typeWords(entry.request.type));
     }
-    if (const trading::Position* p = m_venue.portfolio().position(m_instrument)) {
+    if (const trading::Position* p = m_venue->portfolio().position(m_instrument)) {
         if (p->isFlat()) {
             text += tr(" No open position in %1.").arg(symbol);
         } else {
@@ -625,7 +677,7 @@ Status OrderTicketDialog::applySizing() {
         m_sizeNote->setText(why);
         return makeError(why.toStdString());
     };
-    const Instrument* inst = m_venue.instrument(m_instrument);
+    const Instrument* inst = m_venue->instrument(m_instrument);
     if (!inst) return fail(tr("No trading rules for %1 yet.").arg(qs(m_instrument.toString())));
     const Side side = static_cast<Side>(m_side->currentData().toInt());
     // The price the order is sized at: its limit, else its stop, else the market.
@@ -636,7 +688,7 @@ Status OrderTicketDialog::applySizing() {
     if (!price || price->isZero()) price = referencePrice(side);
     if (!price) return fail(tr("No price for %1 yet.").arg(qs(m_instrument.toString())));
     const QString text = m_sizeValue->text().trimmed();
-    const int scale = m_venue.venue().rules().moneyScale;
+    const int scale = m_venue->venue().rules().moneyScale;
     Result<trading::Sizing> s = makeError("");
     if (m_sizeMode->currentIndex() == 0) {
         auto amount = Money::parse(text.toStdString());
@@ -645,7 +697,7 @@ Status OrderTicketDialog::applySizing() {
     } else {
         auto pct = trading::Percent::parse(text.toStdString());
         if (!pct) return fail(tr("Size: enter a percentage"));
-        const Money equity = m_venue.portfolio().equity();
+        const Money equity = m_venue->portfolio().equity();
         if (m_sizeMode->currentIndex() == 1) {
             s = trading::sizeByEquityPercent(equity, *pct, *price, *inst, scale);
         } else {

@@ -1,5 +1,6 @@
 #pragma once
-// OrderTicketDialog: places one paper order (MetaTrader's F9 ticket, also opened from the
+// OrderTicketDialog: places one order on the active trading account (paper, testnet or live; the
+// kind is on the title, a badge and the confirmation, and the account can be switched in the ticket) (MetaTrader's F9 ticket, also opened from the
 // watchlist's context menu). Shows the instrument's bid/ask/last as they arrive, the estimated
 // value and fee, checks the order against the instrument's filters as it is typed, confirms in
 // plain words before sending ("Buy 0.01000 BTCUSDT at market on PAPER") and says what happened
@@ -18,6 +19,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 class QCheckBox;
@@ -43,6 +45,14 @@ public:
     /// Asks the user to confirm `text`; true = send. Default: a Yes/No message box. Tests and
     /// the "do not ask for paper orders" setting replace it.
     void setConfirmer(std::function<bool(const QString& text)> confirmer) { m_confirm = std::move(confirmer); }
+
+    /// Sends the next orders to `account` (title, kind badge and prices follow; it must outlive the dialog).
+    void setAccount(trading::Account& account);
+    trading::Account& account() const { return *m_venue; }
+    /// The accounts offered in the ticket's selector (shown when there are several): id and label.
+    void setAccountChoices(const std::vector<std::pair<qint64, QString>>& choices, qint64 current);
+    QComboBox* accountBox() const { return m_accountBox; }
+    QLabel* accountBadge() const { return m_accountBadge; }
 
     void setInstrument(const InstrumentId& id);
     InstrumentId instrument() const { return m_instrument; }
@@ -106,15 +116,23 @@ public:
 Q_SIGNALS:
     /// After an order was sent: the result line's text (for the status bar).
     void orderSent(const QString& summary);
+    /// The user picked another account in the ticket's selector.
+    void accountChosen(qint64 id);
 
 private:
+    void bindAccount();
+    /// "PAPER", "LIVE · Binance": the account as orders are confirmed and reported with.
+    QString accountName() const;
     void updatePrices();
     void updateForm();
     void prefill(bool force);
     std::optional<Price> referencePrice(Side side) const;
     QString describe(const trading::OrderEvents& events) const;
 
-    trading::Account& m_venue;
+    trading::Account* m_venue;
+    QMetaObject::Connection m_priceConnection;
+    QComboBox* m_accountBox = nullptr;
+    QLabel* m_accountBadge = nullptr;
     InstrumentId m_instrument;
     std::function<bool(const QString&)> m_confirm;
     QLineEdit* m_symbol = nullptr;

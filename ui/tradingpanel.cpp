@@ -2,6 +2,9 @@
 
 #include "tradingmodels.h"
 
+#include "tradingaccountsdialog.h"
+
+#include "session/tradingaccounts.h"
 #include "trading/account.h"
 
 #include <QHBoxLayout>
@@ -65,6 +68,7 @@ TradingPanel::TradingPanel(trading::Account& venue, QWidget* parent) : QWidget(p
     top->addWidget(m_close);
     top->addWidget(m_cancel);
     top->addWidget(reset);
+    reset->setVisible(venue.info().kind == trading::AccountKind::Paper);  // an exchange account cannot be reset
     layout->addLayout(top);
 
     m_tabs = new QTabWidget;
@@ -147,9 +151,16 @@ void TradingPanel::updateSummary() {
         return QStringLiteral("<span style=\"color:%1\">%2</span>")
             .arg(m.isNegative() ? QStringLiteral("#ef5350") : QStringLiteral("#26a69a"), t);
     };
-    m_summary->setText(tr("<b>PAPER</b> · cash %1 · equity %2 · realized %3 · unrealized %4 · fees %5%6")
+    // The account's kind first, in its colour: LIVE white on red, TESTNET white on purple, PAPER plain.
+    const trading::AccountKind kind = m_venue.info().kind;
+    const QString label = session::accountLabel(m_venue.info()).toHtmlEscaped();
+    const QString badge = kind == trading::AccountKind::Paper
+        ? QStringLiteral("<b>%1</b>").arg(label)
+        : QStringLiteral("<span style=\"background:%1; color:white; font-weight:bold\">&nbsp;%2&nbsp;</span>")
+              .arg(accountKindColor(kind).name(), label);
+    m_summary->setText(tr("%7 · cash %1 · equity %2 · realized %3 · unrealized %4 · fees %5%6")
                            .arg(moneyText(p.cash()), moneyText(p.equity()), coloured(realized), coloured(unrealized),
-                                moneyText(p.feesPaid(), 4), m_venue.isPersistent() ? QString() : tr(" · not saved")));
+                                moneyText(p.feesPaid(), 4), m_venue.isPersistent() ? QString() : tr(" · not saved"), badge));
     m_summary->setToolTip(tr("Paper account in the quote currency of its symbols (one account currency: USDT for the bundled "
                              "symbols). Started with %1.")
                               .arg(moneyText(p.startingCash())));
@@ -171,8 +182,8 @@ bool TradingPanel::closeSelectedPosition() {
     const trading::Position pos = m_positions->at(idx.row());
     const QString qty = qs((pos.isLong() ? pos.quantity : pos.quantity.negated()).toString());
     const QString text = tr("%1 %2 %3 at market on %4 to close the %5 position")
-                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol), m_venue.name(),
-                                  pos.isLong() ? tr("long") : tr("short"));
+                             .arg(pos.isLong() ? tr("Sell") : tr("Buy"), qty, qs(pos.instrument.symbol),
+                                  session::accountLabel(m_venue.info()), pos.isLong() ? tr("long") : tr("short"));
     if (m_confirm && !m_confirm(text)) return false;
     auto r = m_venue.closePosition(pos.instrument);
     if (!r) {

@@ -338,6 +338,26 @@ DROP TABLE paper_account;
 -- "key=value;..." text read and written by trading::PaperStore; '' for plain orders.
 ALTER TABLE account_orders ADD COLUMN advanced TEXT NOT NULL DEFAULT '';
 )sql"},
+    Migration{9, "account settings",
+              R"sql(
+-- Per trading account: whether its orders are confirmed before they are sent, and its risk limits
+-- (trading::RiskLimits; NULL = the rule is off). Secrets (API keys) are never stored here: they are
+-- in the OS keychain. Written by session::TradingAccounts.
+CREATE TABLE account_settings (
+    account_id              INTEGER PRIMARY KEY,
+    confirm_orders          INTEGER NOT NULL DEFAULT 1 CHECK (confirm_orders IN (0, 1)),
+    allowed_symbols         TEXT NOT NULL DEFAULT '',  -- comma-separated; '' = every instrument
+    max_orders_per_minute   INTEGER CHECK (max_orders_per_minute >= 0),
+    max_order_value_raw     INTEGER,
+    max_order_value_scale   INTEGER CHECK (max_order_value_scale BETWEEN 0 AND 18),
+    max_position_qty_raw    INTEGER,
+    max_position_qty_scale  INTEGER CHECK (max_position_qty_scale BETWEEN 0 AND 18),
+    max_position_percent    INTEGER CHECK (max_position_percent >= 0),
+    max_open_positions      INTEGER CHECK (max_open_positions >= 0),
+    max_daily_loss_raw      INTEGER,
+    max_daily_loss_scale    INTEGER CHECK (max_daily_loss_scale BETWEEN 0 AND 18)
+) STRICT;
+)sql"},
     Migration{10, "trade journal",
               R"sql(
 -- What opened an order (trading::TradeJournal): "manual", "signal #12", "strategy NAME", "alert #3".
@@ -361,7 +381,7 @@ CREATE TABLE trade_annotations (
     PRIMARY KEY (account_id, trade_id, entry_time_ms)
 ) STRICT;
 )sql"},
-    // Next: journal, ... append here.
+    // Next: append here.
 };
 }  // namespace
 
