@@ -29,6 +29,7 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QCursor>
+#include <QDialog>
 #include <QDockWidget>
 #include <QInputDialog>
 #include <QLabel>
@@ -131,8 +132,10 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
-    // The docks' widgets hold references to the services (created first, so deleted first among
-    // the children): the widgets go before them.
+    // The docks' widgets and open dialogs (order tickets, the accounts and alert dialogs) hold
+    // references to the services (created first, so deleted first among the children): the
+    // widgets go before them.
+    qDeleteAll(findChildren<QDialog*>(Qt::FindDirectChildrenOnly));
     qDeleteAll(findChildren<QDockWidget*>(Qt::FindDirectChildrenOnly));
 }
 

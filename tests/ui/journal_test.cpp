@@ -135,7 +135,7 @@ private Q_SLOTS:
         now += hour;
         session.feed()->advanceTo(now);
 
-        delete ticket;  // (a ticket still open when the window goes outlives the paper account it reads)
+        // (the ticket stays open: the window must close it before the accounts it reads go)
 
         // THEN the Journal dock shows the closed trade with its origin, P&L and R
         QTRY_COMPARE_WITH_TIMEOUT(journal->model()->rowCount(), 1, 20000);
