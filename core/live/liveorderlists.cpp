@@ -395,16 +395,20 @@ OrderEvents LiveVenue::submitBracket(Tracked entry) {
     } else {
         const Instrument* inst = instrument(r.instrument);
         if (!inst) return refuse("not sent: no trading rules for " + r.instrument.symbol + " yet");
-        Quantity given = Quantity::fromRaw(0, r.quantity.scale());
+        // Shares at the lot's precision (a quantity typed as "0.05" splits into 0.025 / 0.015 / 0.01).
+        const int scale = std::max(r.quantity.scale(), inst->lotSize.scale());
+        auto exact = r.quantity.rescaled(scale, RoundingMode::Exact);
+        const Quantity total = exact ? *exact : r.quantity;
+        Quantity given = Quantity::fromRaw(0, total.scale());
         for (std::size_t i = 0; i < b.takeProfits.size(); ++i) {
-            Quantity part = Quantity::fromRaw(0, r.quantity.scale());
+            Quantity part = Quantity::fromRaw(0, total.scale());
             if (i + 1 < b.takeProfits.size()) {
-                auto share = r.quantity.mulInt(b.takeProfits[i].percent);
-                auto raw = share ? share->divInt(100, r.quantity.scale(), RoundingMode::Floor) : share;
+                auto share = total.mulInt(b.takeProfits[i].percent);
+                auto raw = share ? share->divInt(100, total.scale(), RoundingMode::Floor) : share;
                 auto lot = raw ? trading::floorToLot(*raw, *inst) : raw;
-                auto scaled = lot ? lot->rescaled(r.quantity.scale(), RoundingMode::Floor) : lot;
+                auto scaled = lot ? lot->rescaled(total.scale(), RoundingMode::Floor) : lot;
                 if (scaled) part = *scaled;
-            } else if (auto rest = r.quantity.sub(given)) {
+            } else if (auto rest = total.sub(given)) {
                 part = *rest;
             }
             if (part.raw() <= 0)

@@ -195,8 +195,8 @@ TEST_F(AdvancedOrderTest, AnOcoWhoseAnswerIsLostIsLookedUpNotResent) {
     auto s = startStack();
     s->account->submit(market(Side::Buy, "0.02", "ocl-buy"));
     ASSERT_TRUE(s->waitStatus("ocl-buy", OrderStatus::Filled));
-    // GIVEN the stream is down and Binance accepts the list but its answer never comes
-    fake.dropStreams();
+    // GIVEN Binance accepts the list but neither its answer nor its events come
+    fake.holdEvents();
     fake.failNext("POST", QStringLiteral("/api/v3/orderList/oco"),
                   FakeBinanceTrading::RequestFault::of(Kind::TimeoutAfterAccept));
     s->account->submit(oco(Side::Sell, "0.01", "107000", "104000", "ocl-1"));
@@ -225,12 +225,13 @@ TEST_F(AdvancedOrderTest, OnRestartAnOcoJournaledAsSendingIsFoundAndOneThatFille
         s->account->submit(oco(Side::Sell, "0.01", "107000", "104000", "ocr-1"));
         ASSERT_TRUE(s->waitStatus("ocr-1-S", OrderStatus::Accepted));
         // An OCO accepted by Binance whose answer and events never arrive before the terminal dies
-        fake.dropStreams();
+        fake.holdEvents();
         fake.failNext("POST", QStringLiteral("/api/v3/orderList/oco"),
                       FakeBinanceTrading::RequestFault::of(Kind::TimeoutAfterAccept));
         s->account->submit(oco(Side::Sell, "0.01", "108000", "103000", "ocr-2"));
         ASSERT_TRUE(waitUntil([&] { return fake.listPlaceAttempts(QStringLiteral("ocr-2-L")) == 1; }, kWaitMs));
     }
+    fake.releaseHeldEventsReversed();  // to nobody: that connection is gone
     // WHILE away the price falls through the first pair's stop (not the second's)
     fake.setLastPrice(QStringLiteral("BTCUSDT"), units("103500"));
     ASSERT_EQ(fake.orderByClientId(QStringLiteral("ocr-1-S"))->status, QStringLiteral("FILLED"));
