@@ -139,9 +139,11 @@ TEST_F(AdvancedOrderTest, AnOcoGoesAsOneOrderListAndItsStopLegExpiresTheLimitLeg
     EXPECT_EQ(limitLeg->ocoSiblingId, stopLeg->id);
     EXPECT_EQ(stopLeg->ocoSiblingId, limitLeg->id);
     EXPECT_EQ(journal().openOrders().size(), 2u) << "both legs journaled";
-    // WHEN the price falls through the stop
+    // WHEN the price falls through the stop, and every event (list status included) comes twice
+    fake.duplicateNextEvents(100);
     fake.setLastPrice(QStringLiteral("BTCUSDT"), units("103990"));
-    // THEN the stop leg sells at the market, the limit leg ends with the one-cancels-the-other reason
+    // THEN the stop leg sells at the market, the limit leg ends with the one-cancels-the-other reason,
+    // each once
     ASSERT_TRUE(s->waitStatus("oco-1-S", OrderStatus::Filled));
     ASSERT_TRUE(s->waitStatus("oco-1", OrderStatus::Cancelled));
     EXPECT_EQ(s->byClientId("oco-1")->rejectReason, "one-cancels-the-other: the other leg executed");
