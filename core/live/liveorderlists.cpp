@@ -227,7 +227,12 @@ void LiveVenue::onListPlaced(const std::string& listClientId, const BinanceRest:
         if (!list || list->orderReports.empty()) return lookUpList(listClientId, {});
         for (const OrderState& s : list->orderReports) {
             if (s.status == "PENDING_NEW") continue;  // a bracket's child waits for the entry's full fill
-            if (Tracked* t = trackedOrChild(s.clientOrderId)) applyState(t->order.id, s, {});
+            const bool seen = byClientId(s.clientOrderId) != nullptr;
+            Tracked* t = trackedOrChild(s.clientOrderId);
+            if (!t) continue;
+            // A child first seen already expired never worked: Binance could not place it on the fill.
+            if (!seen && t->order.role != trading::OrderRole::Entry && s.status == "EXPIRED") notPlacedOnFill(*t);
+            applyState(t->order.id, s, {});
         }
         return;
     }
@@ -511,6 +516,16 @@ LiveVenue::Tracked* LiveVenue::bracketChild(const std::string& clientOrderId) {
     m_byClientId[clientOrderId] = id;
     m_lists[c.listClientOrderId].push_back(id);
     return &(m_orders[id] = std::move(c));
+}
+
+void LiveVenue::notPlacedOnFill(Tracked& child) {
+    if (!child.order.isOpen()) return;
+    // enums.md REJECTED: a contingent order the matching engine could not put on the book.
+    const std::string why = "Binance could not place it when its entry filled (e.g. not enough free " +
+        std::string(child.order.request.side == Side::Sell ? "base asset" : "quote asset") +
+        " after the commission): the position is not protected by it";
+    m_cancelReasons[child.order.id] = why;
+    Q_EMIT problem(QString::fromStdString("Order " + child.order.request.clientOrderId + ": " + why));
 }
 
 LiveVenue::Tracked* LiveVenue::trackedOrChild(const std::string& clientOrderId) {

@@ -577,6 +577,7 @@ void LiveVenue::onExecution(const ExecutionReport& e) {
     std::string reason = e.execType == "REJECTED" ? "Binance rejected the order: " + e.rejectReason : std::string();
     if (e.expiryReason == "OCO_TRIGGER" && !m_cancelReasons.count(id))
         m_cancelReasons[id] = "one-cancels-the-other: the other leg executed";
+    if (e.expiryReason == "REJECTED") notPlacedOnFill(*t);
     const std::string status = e.status;
     auto counted = e.cumQty.add(t->baseFilled);
     if (counted && *counted > t->order.filledQuantity)

@@ -213,6 +213,9 @@ private:
     /// The bracket child "<entry>-SL" / "<entry>-TP" of a known bracket entry, created on first
     /// sight (Binance put it on the book); nullptr when `clientOrderId` is not one.
     Tracked* bracketChild(const std::string& clientOrderId);
+    /// A bracket child Binance could not put on the book when its entry filled (lack of funds, a
+    /// filter): its end says so and problem() warns that the position is not protected by it.
+    void notPlacedOnFill(Tracked& child);
     /// A tracked order, or the bracket child of that id created now; nullptr when neither.
     Tracked* trackedOrChild(const std::string& clientOrderId);
     /// DELETE orderList for the list of leg `id` (cancelling one leg cancels the list).

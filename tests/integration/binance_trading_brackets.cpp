@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <QSignalSpy>
+
 namespace kairos::live {
 namespace {
 
@@ -167,6 +169,26 @@ TEST_F(BracketTest, BracketsBinanceCannotPlaceNativelyAreRefusedUnsent) {
     s->account->submit(stopOnly);
     ASSERT_TRUE(s->waitStatus("brx-3-SL", OrderStatus::Accepted));
     EXPECT_EQ(listOf(fake, QStringLiteral("brx-3-L"))->orderIds.size(), 2u);
+}
+
+TEST_F(BracketTest, ChildrenBinanceCannotPlaceOnTheFillEndWithAWarningThatThePositionIsUnprotected) {
+    // GIVEN no BTC before the entry: the commission taken from the 0.01 BTC bought leaves less than
+    // the 0.01 the stop-loss / take-profit pair must lock
+    fake.setBalance(QStringLiteral("BTC"), 0);
+    auto s = startStack();
+    QSignalSpy problems(s->venue.get(), &LiveVenue::problem);
+    s->account->submit(bracketBuy("0.01", "106000", "brr-1"));
+    ASSERT_TRUE(s->waitStatus("brr-1", OrderStatus::Filled));
+    // THEN Binance expires both children (REJECTED) and the kernel says why, with the consequence
+    ASSERT_TRUE(s->waitStatus("brr-1-SL", OrderStatus::Cancelled));
+    ASSERT_TRUE(s->waitStatus("brr-1-TP", OrderStatus::Cancelled));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("brr-1-SL"))->expiryReason, QStringLiteral("REJECTED"));
+    EXPECT_NE(s->byClientId("brr-1-SL")->rejectReason.find("the position is not protected"), std::string::npos)
+        << s->byClientId("brr-1-SL")->rejectReason;
+    bool warned = false;
+    for (const auto& args : problems) warned = warned || args.at(0).toString().contains(QStringLiteral("brr-1-SL"));
+    EXPECT_TRUE(warned);
+    EXPECT_EQ(s->account->portfolio().position(kBtc)->quantity, qty("0.01"));
 }
 
 }  // namespace
