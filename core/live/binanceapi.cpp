@@ -63,6 +63,8 @@ Result<OrderState> orderFrom(const QJsonObject& o) {
     s.timeInForce = str(o, "timeInForce");
     s.status = str(o, "status");
     s.orderId = integer(o, "orderId");
+    s.orderListId = integer(o, "orderListId", -1);
+    s.trailingDelta = integer(o, "trailingDelta");
     if (s.symbol.empty() || s.orderId == 0) return makeError("an order without symbol or orderId");
     KAIROS_TRY_FIELD(s.price, decimalField<Price>(o, "price", false));
     KAIROS_TRY_FIELD(s.stopPrice, decimalField<Price>(o, "stopPrice", false));
@@ -81,6 +83,9 @@ Result<ExecutionReport> executionFrom(const QJsonObject& e) {
     r.orderId = integer(e, "i");
     r.tradeId = integer(e, "t", -1);
     r.executionId = integer(e, "I");
+    r.orderListId = integer(e, "g", -1);
+    r.trailingDelta = integer(e, "d");
+    r.expiryReason = str(e, "eR");
     r.symbol = str(e, "s");
     r.clientOrderId = str(e, "c");
     r.origClientOrderId = str(e, "C");
@@ -121,7 +126,59 @@ Result<std::vector<AssetBalance>> balancesFrom(const QJsonArray& arr, const char
     return out;
 }
 
+/// An order list; REST answers use long names, the `listStatus` event one-letter keys.
+Result<OrderListState> orderListFrom(const QJsonObject& o, bool event) {
+    OrderListState l;
+    l.orderListId = integer(o, event ? "g" : "orderListId", -1);
+    l.contingencyType = str(o, event ? "c" : "contingencyType");
+    l.listStatusType = str(o, event ? "l" : "listStatusType");
+    l.listOrderStatus = str(o, event ? "L" : "listOrderStatus");
+    l.listRejectReason = str(o, event ? "r" : "listRejectReason");
+    l.listClientOrderId = str(o, event ? "C" : "listClientOrderId");
+    l.symbol = str(o, event ? "s" : "symbol");
+    l.transactionTime = integer(o, event ? "T" : "transactionTime");
+    if (l.orderListId < 0 || l.listOrderStatus.empty()) return makeError("an order list without orderListId or status");
+    for (const auto& v : o.value(QLatin1String(event ? "O" : "orders")).toArray()) {
+        const QJsonObject leg = v.toObject();
+        OrderListState::Leg g;
+        g.symbol = str(leg, event ? "s" : "symbol");
+        g.orderId = integer(leg, event ? "i" : "orderId");
+        g.clientOrderId = str(leg, event ? "c" : "clientOrderId");
+        if (g.orderId == 0 && g.clientOrderId.empty()) return makeError("an order list leg without orderId or clientOrderId");
+        l.orders.push_back(std::move(g));
+    }
+    if (!event) {
+        for (const auto& v : o.value(QLatin1String("orderReports")).toArray()) {
+            auto r = orderFrom(v.toObject());
+            if (!r) return r.error();
+            l.orderReports.push_back(std::move(*r));
+        }
+    }
+    return l;
+}
+
 }  // namespace
+
+Result<OrderListState> parseOrderList(std::string_view json) {
+    QJsonParseError err{};
+    const QJsonDocument doc = parseJson(json, err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError("an order list answer that is not a JSON object");
+    return orderListFrom(doc.object(), false);
+}
+
+Result<std::vector<OrderListState>> parseOrderLists(std::string_view json) {
+    QJsonParseError err{};
+    const QJsonDocument doc = parseJson(json, err);
+    if (err.error != QJsonParseError::NoError || !doc.isArray()) return makeError("order lists that are not a JSON array");
+    std::vector<OrderListState> out;
+    for (const auto& v : doc.array()) {
+        auto l = orderListFrom(v.toObject(), false);
+        if (!l) return l.error();
+        out.push_back(std::move(*l));
+    }
+    return out;
+}
 
 std::string hmacSha256Hex(std::string_view secret, std::string_view payload) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
@@ -214,6 +271,14 @@ Result<std::vector<SymbolRules>> parseExchangeInfo(std::string_view json) {
                 KAIROS_TRY_FIELD(r.maxQty, decimalField<Quantity>(f, "maxQty"));
             } else if (type == "MIN_NOTIONAL" || type == "NOTIONAL") {
                 KAIROS_TRY_FIELD(r.minNotional, decimalField<Price>(f, "minNotional"));
+            } else if (type == "TRAILING_DELTA") {
+                const auto bips = [&f](const char* key) {
+                    return static_cast<int>(std::clamp<std::int64_t>(integer(f, key), 0, 1'000'000));
+                };
+                r.minTrailingAboveDelta = bips("minTrailingAboveDelta");
+                r.maxTrailingAboveDelta = bips("maxTrailingAboveDelta");
+                r.minTrailingBelowDelta = bips("minTrailingBelowDelta");
+                r.maxTrailingBelowDelta = bips("maxTrailingBelowDelta");
             }
         }
         out.push_back(std::move(r));
@@ -336,6 +401,11 @@ Result<WsMessage> parseWsMessage(std::string_view json) {
             ev.kind = UserEvent::Kind::BalanceUpdate;
             ev.balanceAsset = str(e, "a");
             ev.balanceDelta = str(e, "d");
+        } else if (ev.eventType == "listStatus") {
+            auto l = orderListFrom(e, true);
+            if (!l) return l.error();
+            ev.kind = UserEvent::Kind::ListStatus;
+            ev.list = std::move(*l);
         } else if (ev.eventType == "eventStreamTerminated") {
             ev.kind = UserEvent::Kind::StreamTerminated;
         } else if (ev.eventType.empty()) {

@@ -58,6 +58,9 @@ struct SymbolRules {
     Quantity stepSize, minQty, maxQty;
     Price minNotional;  ///< MIN_NOTIONAL or NOTIONAL's minNotional, in the quote asset
     bool trailingAllowed = false;
+    /// TRAILING_DELTA filter (BIPS); 0 when the symbol has none. "Above": STOP_LOSS(_LIMIT) BUY and
+    /// TAKE_PROFIT(_LIMIT) SELL; "below": the other two.
+    int minTrailingAboveDelta = 0, maxTrailingAboveDelta = 0, minTrailingBelowDelta = 0, maxTrailingBelowDelta = 0;
 };
 Result<std::vector<SymbolRules>> parseExchangeInfo(std::string_view json);
 
@@ -69,6 +72,8 @@ std::string describeRejection(const ApiError& error, const SymbolRules* rules = 
 struct OrderState {
     std::string symbol, clientOrderId, side, type, timeInForce, status;
     std::int64_t orderId = 0;
+    std::int64_t orderListId = -1;   ///< the order list (OCO, OTOCO) it belongs to; -1 when none
+    std::int64_t trailingDelta = 0;  ///< BIPS; 0 when it does not trail
     Price price, stopPrice;
     Quantity origQty, executedQty;
     Price cumQuote;  ///< cummulativeQuoteQty
@@ -98,7 +103,10 @@ Result<std::vector<AssetBalance>> parseAccountBalances(std::string_view json);
 /// executionReport (user data stream).
 struct ExecutionReport {
     std::int64_t eventTime = 0, transactTime = 0, orderId = 0, tradeId = -1;
-    std::int64_t executionId = 0;  ///< `I`: unique per event of the account; a repeated one is a duplicate
+    std::int64_t executionId = 0;    ///< `I`: unique per event of the account; a repeated one is a duplicate
+    std::int64_t orderListId = -1;   ///< `g`: the order list (OCO, OTOCO) of the order; -1 when none
+    std::int64_t trailingDelta = 0;  ///< `d`: BIPS when it trails
+    std::string expiryReason;        ///< `eR`: why it expired ("OCO_TRIGGER", ...), when sent
     std::string symbol;
     std::string clientOrderId;      ///< `c`: for a cancel, the cancel request's id
     std::string origClientOrderId;  ///< `C`: for a cancel, the cancelled order's id; else empty
@@ -112,13 +120,35 @@ struct ExecutionReport {
     const std::string& orderClientId() const { return origClientOrderId.empty() ? clientOrderId : origClientOrderId; }
 };
 
+/// An order list (OCO, OTO, OTOCO) as Binance reports it: the answer of POST orderList/*, GET
+/// orderList, GET openOrderList, DELETE orderList, and the `listStatus` user-data event.
+struct OrderListState {
+    std::int64_t orderListId = -1;
+    std::string contingencyType;   ///< "OCO", "OTO"
+    std::string listStatusType;    ///< RESPONSE, EXEC_STARTED, UPDATED, ALL_DONE
+    std::string listOrderStatus;   ///< EXECUTING, ALL_DONE, REJECT
+    std::string listRejectReason;  ///< "NONE" or Binance's reason
+    std::string listClientOrderId;
+    std::string symbol;
+    std::int64_t transactionTime = 0;
+    struct Leg {
+        std::string symbol, clientOrderId;
+        std::int64_t orderId = 0;
+    };
+    std::vector<Leg> orders;
+    std::vector<OrderState> orderReports;  ///< POST answers with RESULT/FULL: each leg's state
+};
+Result<OrderListState> parseOrderList(std::string_view json);
+Result<std::vector<OrderListState>> parseOrderLists(std::string_view json);
+
 /// One user-data message: {"subscriptionId":N,"event":{...}}.
 struct UserEvent {
-    enum class Kind : std::uint8_t { Execution = 1, AccountPosition, BalanceUpdate, StreamTerminated, Other };
+    enum class Kind : std::uint8_t { Execution = 1, AccountPosition, BalanceUpdate, StreamTerminated, ListStatus, Other };
     Kind kind = Kind::Other;
     int subscriptionId = -1;
     std::string eventType;  ///< `e`
     ExecutionReport execution;
+    OrderListState list;                 ///< ListStatus
     std::vector<AssetBalance> balances;  ///< AccountPosition
     std::string balanceAsset;            ///< BalanceUpdate
     std::string balanceDelta;            ///< BalanceUpdate, as sent

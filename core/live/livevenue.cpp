@@ -20,8 +20,6 @@ using trading::OrderType;
 
 namespace {
 
-constexpr int kLookUpAttempts = 5;
-
 std::string sideText(Side s) { return s == Side::Buy ? "BUY" : "SELL"; }
 
 template <class To, class From>
@@ -198,8 +196,7 @@ void LiveVenue::emitChange(Tracked& t, OrderEventKind kind, std::optional<Fill> 
 // --- orders out ---------------------------------------------------------------------------------
 
 Result<Params> LiveVenue::orderParams(const OrderRequest& r) const {
-    if (!r.bracket.empty())
-        return makeError("brackets are not placed on Binance yet: send the entry, then its stop and target as separate orders");
+    if (r.trailing && !trading::isStopType(r.type)) return makeError("only stop and stop-limit orders can trail");
     Params p{{"symbol", r.instrument.symbol}, {"side", sideText(r.side)}};
     auto tif = [&r]() -> Result<std::string> {
         switch (r.timeInForce) {
@@ -207,9 +204,12 @@ Result<Params> LiveVenue::orderParams(const OrderRequest& r) const {
             return std::string("GTC");
         case trading::TimeInForce::Ioc:
             return std::string("IOC");
-        default:
-            return makeError("time in force " + std::string(toString(r.timeInForce)) + " is not supported on Binance yet");
+        case trading::TimeInForce::Fok:
+            return std::string("FOK");
+        case trading::TimeInForce::PostOnly:
+            break;
         }
+        return makeError("post-only applies to limit orders only (Binance's LIMIT_MAKER)");
     };
     auto needs = [](const std::optional<Price>& v, const char* what) -> Status {
         if (!v) return makeError(std::string("the order has no ") + what);
@@ -217,35 +217,56 @@ Result<Params> LiveVenue::orderParams(const OrderRequest& r) const {
     };
     switch (r.type) {
     case OrderType::Market:
+        if (r.timeInForce == trading::TimeInForce::PostOnly)
+            return makeError("post-only applies to limit orders only (Binance's LIMIT_MAKER); a market order always takes");
         p.emplace_back("type", "MARKET");
         p.emplace_back("quantity", r.quantity.toTrimmedString());
         break;
     case OrderType::Limit: {
         if (auto s = needs(r.limitPrice, "limit price"); !s) return s.error();
-        auto t = tif();
-        if (!t) return t.error();
-        p.emplace_back("type", "LIMIT");
-        p.emplace_back("timeInForce", *t);
+        if (r.timeInForce == trading::TimeInForce::PostOnly) {
+            // Post-only is its own order type on Binance, without a time in force.
+            p.emplace_back("type", "LIMIT_MAKER");
+        } else {
+            auto t = tif();
+            if (!t) return t.error();
+            p.emplace_back("type", "LIMIT");
+            p.emplace_back("timeInForce", *t);
+        }
         p.emplace_back("quantity", r.quantity.toTrimmedString());
         p.emplace_back("price", r.limitPrice->toTrimmedString());
         break;
     }
     case OrderType::Stop:
-        if (auto s = needs(r.stopPrice, "stop price"); !s) return s.error();
-        p.emplace_back("type", "STOP_LOSS");
-        p.emplace_back("quantity", r.quantity.toTrimmedString());
-        p.emplace_back("stopPrice", r.stopPrice->toTrimmedString());
-        break;
     case OrderType::StopLimit: {
-        if (auto s = needs(r.limitPrice, "limit price"); !s) return s.error();
-        if (auto s = needs(r.stopPrice, "stop price"); !s) return s.error();
-        auto t = tif();
-        if (!t) return t.error();
-        p.emplace_back("type", "STOP_LOSS_LIMIT");
-        p.emplace_back("timeInForce", *t);
+        const bool limit = r.type == OrderType::StopLimit;
+        if (limit)
+            if (auto s = needs(r.limitPrice, "limit price"); !s) return s.error();
+        // A trailing stop's stop price is optional (its activation price).
+        if (!r.trailing)
+            if (auto s = needs(r.stopPrice, "stop price"); !s) return s.error();
+        if (r.timeInForce == trading::TimeInForce::PostOnly)
+            return makeError("post-only applies to limit orders only (Binance's LIMIT_MAKER); a stop cannot be post-only");
+        std::optional<int> delta;
+        if (r.trailing) {
+            auto d = trailingDelta(r);
+            if (!d) return d.error();
+            delta = *d;
+        }
+        // With an activation price Binance's trailing order is a TAKE_PROFIT: a SELL activates once
+        // the price rises to it, a BUY once it falls to it (trailing-stop-faq.md).
+        const bool activated = delta && r.stopPrice;
+        p.emplace_back("type",
+                       activated ? (limit ? "TAKE_PROFIT_LIMIT" : "TAKE_PROFIT") : (limit ? "STOP_LOSS_LIMIT" : "STOP_LOSS"));
+        if (limit) {
+            auto t = tif();
+            if (!t) return t.error();
+            p.emplace_back("timeInForce", *t);
+        }
         p.emplace_back("quantity", r.quantity.toTrimmedString());
-        p.emplace_back("price", r.limitPrice->toTrimmedString());
-        p.emplace_back("stopPrice", r.stopPrice->toTrimmedString());
+        if (limit) p.emplace_back("price", r.limitPrice->toTrimmedString());
+        if (r.stopPrice) p.emplace_back("stopPrice", r.stopPrice->toTrimmedString());
+        if (delta) p.emplace_back("trailingDelta", std::to_string(*delta));
         break;
     }
     default:
@@ -275,6 +296,8 @@ OrderEvents LiveVenue::submit(const OrderRequest& request) {
     if (!isValidClientOrderId(cid))
         return refuse("not sent: the client order id '" + cid + "' is not one Binance accepts (1 to 36 of A-Z a-z 0-9 _ -)");
     if (m_byClientId.count(cid)) return refuse("not sent: the client order id " + cid + " is already used by another order");
+    if (request.ocoStop) return submitOco(std::move(t));
+    if (!request.bracket.empty()) return submitBracket(std::move(t));
     auto params = orderParams(request);
     if (!params) return refuse("not sent: " + params.message());
     // Durable before it leaves: after a crash from here on, reconciliation finds this order by its
@@ -331,6 +354,7 @@ Result<OrderEvents> LiveVenue::cancel(OrderId id) {
     if (t.placing)
         return makeError("order " + t.order.request.clientOrderId +
                          " is still being sent to Binance; cancel it once Binance has acknowledged it");
+    if (!t.listClientOrderId.empty()) return cancelList(id);
     const Params p{{"symbol", t.order.request.instrument.symbol}, {"origClientOrderId", t.order.request.clientOrderId}};
     ++m_inFlight;
     m_rest->signedRequest("DELETE", QStringLiteral("/api/v3/order"), p, 1, [this, id](const BinanceRest::Reply& r) {
@@ -382,6 +406,12 @@ Result<OrderEvents> LiveVenue::amend(OrderId id, const Price& price) {
     if (!t.order.isOpen() || t.order.status == OrderStatus::New)
         return makeError("order " + t.order.request.clientOrderId + " cannot be moved now (" +
                          std::string(toString(t.order.status)) + ")");
+    if (!t.listClientOrderId.empty())
+        return makeError("order " + t.order.request.clientOrderId +
+                         " is part of a Binance order list (a one-cancels-the-other pair or a bracket); Binance cannot "
+                         "move one of its orders: cancel it and place it again");
+    if (t.order.request.trailing)
+        return makeError("order " + t.order.request.clientOrderId + " is a trailing stop; it moves with the price by itself");
     OrderRequest moved = t.order.request;
     if (moved.type == OrderType::Limit || moved.type == OrderType::StopLimit)
         moved.limitPrice = price;
@@ -463,6 +493,8 @@ Status LiveVenue::restore(const std::vector<Order>& openOrders, OrderId nextOrde
     for (const Order& o : openOrders) {
         Tracked t;
         t.order = o;
+        t.listClientOrderId = listClientIdOf(o);
+        if (!t.listClientOrderId.empty()) m_lists[t.listClientOrderId].push_back(o.id);
         m_nextOrderId = std::max(m_nextOrderId, o.id + 1);
         m_byClientId[o.request.clientOrderId] = o.id;
         m_orders[o.id] = std::move(t);
@@ -482,6 +514,9 @@ void LiveVenue::onUserEvent(const UserEvent& event) {
     case UserEvent::Kind::Execution:
         onExecution(event.execution);
         break;
+    case UserEvent::Kind::ListStatus:
+        onListStatus(event.list);
+        break;
     case UserEvent::Kind::AccountPosition:
         for (const AssetBalance& b : event.balances) m_balances[b.asset] = b;
         Q_EMIT balancesChanged();
@@ -495,7 +530,9 @@ void LiveVenue::onExecution(const ExecutionReport& e) {
     // Exactly once: Binance's execution id is unique per event; a repeat is a duplicate.
     if (e.executionId > 0 && !m_seenExecutions.insert(e.executionId).second) return;
     if (e.execType == "CANCELED" && m_replacedClientIds.count(e.orderClientId())) return;  // our amend
-    Tracked* t = byClientId(e.orderClientId());
+    // A pending order of an order list is not on the book yet: it counts once Binance places it.
+    if (e.status == "PENDING_NEW" && !byClientId(e.orderClientId())) return;
+    Tracked* t = trackedOrChild(e.orderClientId());
     if (!t) {
         // Placed elsewhere (the exchange's website, another program): adopt it.
         OrderState s;
@@ -509,6 +546,8 @@ void LiveVenue::onExecution(const ExecutionReport& e) {
         s.price = e.price;
         s.stopPrice = e.stopPrice;
         s.origQty = e.qty;
+        s.orderListId = e.orderListId;
+        s.trailingDelta = e.trailingDelta;
         s.time = s.updateTime = e.transactTime;
         t = &adopt(s);
     }
@@ -536,6 +575,9 @@ void LiveVenue::onExecution(const ExecutionReport& e) {
     // CANCELED, EXPIRED, TRADE_PREVENTION, REJECTED: final. Fills this event counts that have not
     // arrived (reordered, or lost in a gap) are fetched first, so the order ends with all of them.
     std::string reason = e.execType == "REJECTED" ? "Binance rejected the order: " + e.rejectReason : std::string();
+    if (e.expiryReason == "OCO_TRIGGER" && !m_cancelReasons.count(id))
+        m_cancelReasons[id] = "one-cancels-the-other: the other leg executed";
+    if (e.expiryReason == "REJECTED") notPlacedOnFill(*t);
     const std::string status = e.status;
     auto counted = e.cumQty.add(t->baseFilled);
     if (counted && *counted > t->order.filledQuantity)
@@ -570,16 +612,8 @@ bool LiveVenue::bookTrade(Tracked& t, std::int64_t tradeId, const Price& price, 
     f.liquidity = maker ? trading::Liquidity::Maker : trading::Liquidity::Taker;
     f.timeMs = timeMs;
     f.fillId = m_nextFillId++;
-    // The fee in the quote asset: Binance charges it in the asset received (or BNB, not valued here).
-    f.fee = Money::fromRaw(0, rules.moneyScale);
-    const SymbolRules* sr = symbolRules(symbol);
-    if (commission.raw() > 0 && sr) {
-        if (commissionAsset == sr->quoteAsset) {
-            if (auto m = convert<Money>(commission).rescaled(rules.moneyScale, RoundingMode::HalfEven)) f.fee = *m;
-        } else if (commissionAsset == sr->baseAsset) {
-            if (auto m = rules.notional(price, commission)) f.fee = *m;
-        }
-    }
+    // The fee in the quote asset: Binance charges it in the asset received, or in BNB.
+    f.fee = feeInQuote(t, price, commission, commissionAsset, timeMs);
     Order& o = t.order;
     if (auto q = o.filledQuantity.add(f.quantity)) o.filledQuantity = atScale(*q, o.request.quantity.scale());
     if (auto n = rules.notional(price, qty))
@@ -620,314 +654,6 @@ void LiveVenue::setFinalStatus(Tracked& t, const std::string& binanceStatus, con
         o.status = OrderStatus::Rejected;
         o.rejectReason = reason.empty() ? "Binance rejected the order" : reason;
         emitChange(t, OrderEventKind::Rejected);
-    }
-}
-
-// --- REST catch-up ------------------------------------------------------------------------------
-
-void LiveVenue::applyState(OrderId id, const OrderState& s, std::function<void()> done) {
-    auto it = m_orders.find(id);
-    if (it == m_orders.end()) {
-        if (done) done();
-        return;
-    }
-    Tracked& t = it->second;
-    t.binanceId = s.orderId;
-    if (t.order.status == OrderStatus::New && s.status != "REJECTED") {
-        t.order.status = OrderStatus::Accepted;
-        emitChange(t, OrderEventKind::Accepted);
-    }
-    auto finish = [this, id, status = s.status, done = std::move(done)] {
-        if (auto found = m_orders.find(id); found != m_orders.end() && status != "NEW" && status != "PARTIALLY_FILLED")
-            setFinalStatus(found->second, status, {});
-        if (done) done();
-    };
-    auto counted = s.executedQty.add(t.baseFilled);
-    if (counted && *counted > t.order.filledQuantity) return fetchTrades(id, std::move(finish));
-    finish();
-}
-
-void LiveVenue::lookUp(OrderId id, std::function<void()> done, int attempt) {
-    auto it = m_orders.find(id);
-    if (it == m_orders.end()) {
-        if (done) done();
-        return;
-    }
-    const Order& o = it->second.order;
-    const Params p{{"symbol", o.request.instrument.symbol}, {"origClientOrderId", o.request.clientOrderId}};
-    ++m_inFlight;
-    m_rest->signedRequest(
-        "GET", QStringLiteral("/api/v3/order"), p, 4,
-        [this, id, done = std::move(done), attempt](const BinanceRest::Reply& r) mutable {
-            --m_inFlight;
-            auto found = m_orders.find(id);
-            if (found == m_orders.end()) {
-                if (done) done();
-                return;
-            }
-            Tracked& t = found->second;
-            if (r.outcome == Outcome::Done) {
-                if (auto s = parseOrder(r.body.toStdString())) return applyState(id, *s, std::move(done));
-            }
-            if (r.error && r.error->code == -2013) {
-                // Still being placed (its request is on the way): the answer will tell. After an
-                // unknown outcome Binance's engine may still be late: ask again before concluding.
-                if (t.placing) {
-                    if (done) done();
-                    return;
-                }
-                if (t.order.status == OrderStatus::New && attempt < kLookUpAttempts) {
-                    QTimer::singleShot(m_options.unknownRetryMs, this, [this, id, done = std::move(done), attempt]() mutable {
-                        lookUp(id, std::move(done), attempt + 1);
-                    });
-                    return;
-                }
-                if (t.order.status == OrderStatus::New) {
-                    t.neverArrived = true;
-                    // Journaled as sending, unknown to Binance: it never arrived.
-                    t.order.status = OrderStatus::Rejected;
-                    t.order.rejectReason =
-                        "never reached Binance (the request was lost before Binance "
-                        "accepted it); nothing was placed";
-                    if (m_reconciling) {
-                        ++m_pendingReport.ordersNeverArrived;
-                        m_pendingReport.changes.push_back({t.order.request.clientOrderId, "never reached Binance"});
-                    }
-                    emitChange(t, OrderEventKind::Rejected);
-                } else if (t.order.isOpen()) {
-                    t.order.status = OrderStatus::Cancelled;
-                    t.order.rejectReason = "Binance no longer knows this order";
-                    if (m_reconciling) m_pendingReport.changes.push_back({t.order.request.clientOrderId, "no longer on Binance"});
-                    emitChange(t, OrderEventKind::Cancelled);
-                }
-                if (done) done();
-                return;
-            }
-            // The lookup itself failed: ask again later — the order is never sent twice.
-            if (attempt >= kLookUpAttempts) {
-                const std::string why =
-                    "order " + t.order.request.clientOrderId + " could not be checked: " + r.failure.toStdString();
-                if (m_reconciling) m_pendingReport.error = why;
-                Q_EMIT problem(QString::fromStdString(why));
-                if (done) done();
-                return;
-            }
-            QTimer::singleShot(m_options.unknownRetryMs, this, [this, id, done = std::move(done), attempt]() mutable {
-                lookUp(id, std::move(done), attempt + 1);
-            });
-        });
-}
-
-void LiveVenue::fetchTrades(OrderId id, std::function<void()> done) {
-    auto it = m_orders.find(id);
-    if (it == m_orders.end() || it->second.binanceId == 0) {
-        if (done) done();
-        return;
-    }
-    const Params p{{"symbol", it->second.order.request.instrument.symbol}, {"orderId", std::to_string(it->second.binanceId)}};
-    ++m_inFlight;
-    m_rest->signedRequest(
-        "GET", QStringLiteral("/api/v3/myTrades"), p, 5, [this, id, done = std::move(done)](const BinanceRest::Reply& r) {
-            --m_inFlight;
-            auto trades = r.outcome == Outcome::Done ? parseTrades(r.body.toStdString())
-                                                     : Result<std::vector<AccountTrade>>(makeError(r.failure.toStdString()));
-            auto found = m_orders.find(id);
-            if (!trades) {
-                const std::string why = "the trades of an order could not be read: " + trades.message();
-                if (m_reconciling) m_pendingReport.error = why;
-                Q_EMIT problem(QString::fromStdString(why));
-            } else if (found != m_orders.end()) {
-                std::sort(trades->begin(), trades->end(),
-                          [](const AccountTrade& a, const AccountTrade& b) { return a.id < b.id; });
-                for (const AccountTrade& tr : *trades)
-                    bookTrade(found->second, tr.id, tr.price, tr.qty, tr.commission, tr.commissionAsset, tr.isMaker, tr.time);
-            }
-            if (done) done();
-        });
-}
-
-LiveVenue::Tracked& LiveVenue::adopt(const OrderState& s) {
-    Tracked t;
-    t.order.id = m_nextOrderId++;
-    t.binanceId = s.orderId;
-    OrderRequest& r = t.order.request;
-    r.instrument = InstrumentId{m_options.venue, s.symbol};
-    r.side = s.side == "SELL" ? Side::Sell : Side::Buy;
-    r.quantity = s.origQty;
-    r.clientOrderId = s.clientOrderId;
-    r.timeInForce = s.timeInForce == "IOC" ? trading::TimeInForce::Ioc : trading::TimeInForce::Gtc;
-    if (s.type == "MARKET") {
-        r.type = OrderType::Market;
-    } else if (s.type == "STOP_LOSS" || s.type == "TAKE_PROFIT") {
-        r.type = OrderType::Stop;
-        r.stopPrice = s.stopPrice;
-    } else if (s.type == "STOP_LOSS_LIMIT" || s.type == "TAKE_PROFIT_LIMIT") {
-        r.type = OrderType::StopLimit;
-        r.stopPrice = s.stopPrice;
-        r.limitPrice = s.price;
-    } else {
-        r.type = OrderType::Limit;  // LIMIT, LIMIT_MAKER
-        r.limitPrice = s.price;
-    }
-    t.order.status = OrderStatus::New;
-    t.order.filledQuantity = Quantity::fromRaw(0, r.quantity.scale());
-    t.order.createdMs = s.time;
-    const OrderId id = t.order.id;
-    m_byClientId[s.clientOrderId] = id;
-    Tracked& stored = m_orders[id] = std::move(t);
-    if (m_reconciling) {
-        ++m_pendingReport.ordersAdopted;
-        m_pendingReport.changes.push_back(
-            {s.clientOrderId,
-             "placed elsewhere (" + s.type + " " + s.side + " " + s.origQty.toTrimmedString() + " " + s.symbol + "), adopted"});
-    }
-    stored.order.status = OrderStatus::Accepted;
-    emitChange(stored, OrderEventKind::Accepted);
-    return stored;
-}
-
-// --- reconciliation -----------------------------------------------------------------------------
-
-void LiveVenue::loadFillPool() {
-    m_fillPoolLoaded = true;
-    auto snap = m_journal->load();
-    if (!snap) {
-        Q_EMIT problem(QStringLiteral("the account's journal could not be read for reconciliation: %1")
-                           .arg(QString::fromStdString(snap.message())));
-        return;
-    }
-    for (const Fill& f : snap->fills) {
-        m_fillPool[f.clientOrderId].push_back(f);
-        m_lastJournaledFillMs = std::max(m_lastJournaledFillMs, f.timeMs);
-    }
-    for (const Order& o : snap->orders) {
-        m_journaledClientIds.insert(o.request.clientOrderId);
-        if (o.request.instrument.venue == m_options.venue) m_journaledSymbols.insert(o.request.instrument.symbol);
-    }
-    m_nextFillId = std::max(m_nextFillId, snap->nextFillId);
-    m_nextOrderId = std::max(m_nextOrderId, snap->nextOrderId);
-}
-
-void LiveVenue::reconcile() {
-    if (m_reconciling) {
-        m_reconcileAgain = true;
-        return;
-    }
-    m_reconciling = true;
-    m_pendingReport = {};
-    m_reconcileSteps = 1;  // released at the end of this function
-    auto step = [this] {
-        if (--m_reconcileSteps == 0) finishReconcile();
-    };
-    std::vector<OrderId> toCheck;
-    for (const auto& [id, t] : m_orders)
-        if (t.order.isOpen()) toCheck.push_back(id);
-    for (OrderId id : toCheck) {
-        ++m_reconcileSteps;
-        ++m_pendingReport.ordersChecked;
-        lookUp(id, step);
-    }
-    ++m_reconcileSteps;
-    ++m_inFlight;
-    m_rest->signedRequest("GET", QStringLiteral("/api/v3/openOrders"), {}, 80, [this, step](const BinanceRest::Reply& r) {
-        --m_inFlight;
-        auto open = r.outcome == Outcome::Done ? parseOrders(r.body.toStdString())
-                                               : Result<std::vector<OrderState>>(makeError(r.failure.toStdString()));
-        if (!open) {
-            m_pendingReport.error = "Binance's open orders could not be read: " + open.message();
-        } else {
-            for (const OrderState& s : *open) {
-                if (byClientId(s.clientOrderId)) continue;
-                Tracked& t = adopt(s);
-                if (s.executedQty.raw() > 0) {
-                    ++m_reconcileSteps;
-                    fetchTrades(t.order.id, step);
-                }
-            }
-        }
-        step();
-    });
-    if (m_lastJournaledFillMs > 0) {
-        std::set<std::string> symbols = m_journaledSymbols;
-        for (const auto& [id, t] : m_orders) symbols.insert(t.order.request.instrument.symbol);
-        for (const std::string& symbol : symbols) catchUpTrades(symbol, step);
-    }
-    ++m_reconcileSteps;
-    ++m_inFlight;
-    m_rest->signedRequest(
-        "GET", QStringLiteral("/api/v3/account"), {{"omitZeroBalances", "true"}}, 20, [this, step](const BinanceRest::Reply& r) {
-            --m_inFlight;
-            auto b = r.outcome == Outcome::Done ? parseAccountBalances(r.body.toStdString())
-                                                : Result<std::vector<AssetBalance>>(makeError(r.failure.toStdString()));
-            if (!b) {
-                m_pendingReport.error = "Binance's balances could not be read: " + b.message();
-            } else {
-                m_balances.clear();
-                for (const AssetBalance& a : *b) m_balances[a.asset] = a;
-                Q_EMIT balancesChanged();
-            }
-            step();
-        });
-    step();
-}
-
-void LiveVenue::catchUpTrades(const std::string& symbol, const std::function<void()>& step) {
-    ++m_reconcileSteps;
-    ++m_inFlight;
-    // Binance returns at most 24 h from startTime; older gaps need the open-order checks above.
-    const Params p{{"symbol", symbol}, {"startTime", std::to_string(m_lastJournaledFillMs)}, {"limit", "1000"}};
-    m_rest->signedRequest("GET", QStringLiteral("/api/v3/myTrades"), p, 20, [this, symbol, step](const BinanceRest::Reply& r) {
-        --m_inFlight;
-        auto trades = r.outcome == Outcome::Done ? parseTrades(r.body.toStdString())
-                                                 : Result<std::vector<AccountTrade>>(makeError(r.failure.toStdString()));
-        if (!trades) {
-            m_pendingReport.error = "the trades of " + symbol + " could not be read: " + trades.message();
-            return step();
-        }
-        std::set<std::int64_t> unknown;
-        for (const AccountTrade& tr : *trades) {
-            if (m_seenTrades.count({symbol, tr.id})) continue;
-            const bool tracked = std::any_of(m_orders.begin(), m_orders.end(),
-                                             [&tr](const auto& kv) { return kv.second.binanceId == tr.orderId; });
-            if (!tracked) unknown.insert(tr.orderId);
-        }
-        for (std::int64_t orderId : unknown) {
-            ++m_reconcileSteps;
-            ++m_inFlight;
-            m_rest->signedRequest(
-                "GET", QStringLiteral("/api/v3/order"), {{"symbol", symbol}, {"orderId", std::to_string(orderId)}}, 4,
-                [this, step](const BinanceRest::Reply& answer) {
-                    --m_inFlight;
-                    auto s = answer.outcome == Outcome::Done ? parseOrder(answer.body.toStdString())
-                                                             : Result<OrderState>(makeError(answer.failure.toStdString()));
-                    if (!s) {
-                        m_pendingReport.error = "an order of a recent trade could not be read: " + s.message();
-                        return step();
-                    }
-                    if (Tracked* t = byClientId(s->clientOrderId)) return applyState(t->order.id, *s, step);
-                    // In the journal and final there: its fills were journaled with it.
-                    if (m_journaledClientIds.count(s->clientOrderId)) return step();
-                    const OrderId id = adopt(*s).order.id;
-                    applyState(id, *s, step);
-                });
-        }
-        step();
-    });
-}
-
-void LiveVenue::finishReconcile() {
-    m_pendingReport.balances = balances();
-    m_report = std::move(m_pendingReport);
-    m_pendingReport = {};
-    m_reconciling = false;
-    Q_EMIT reconciled(m_report);
-    if (!m_ready) {
-        m_ready = true;
-        Q_EMIT ready();
-    }
-    if (m_reconcileAgain) {
-        m_reconcileAgain = false;
-        reconcile();
     }
 }
 

@@ -2,11 +2,39 @@
 // LiveVenue: the trading kernel's venue port (trading/venue.h) on Binance spot — the same Account
 // and OrderGateway as paper and backtest, with the orders on the exchange.
 //
-// - Orders: market, limit (GTC/IOC), stop (STOP_LOSS) and stop-limit (STOP_LOSS_LIMIT) go out as
-//   signed REST requests (BinanceRest) with the gateway's client order id as `newClientOrderId`;
-//   cancel, cancel all (per symbol) and amend (`order/cancelReplace`, STOP_ON_FAILURE: the order
-//   keeps its local id and gets a new client order id) likewise. Brackets are refused (not placed
-//   natively yet).
+// - Orders: market, limit (GTC/IOC/FOK; post-only as LIMIT_MAKER), stop (STOP_LOSS) and stop-limit
+//   (STOP_LOSS_LIMIT) go out as signed REST requests (BinanceRest) with the gateway's client order
+//   id as `newClientOrderId`; cancel, cancel all (per symbol) and amend (`order/cancelReplace`,
+//   STOP_ON_FAILURE: the order keeps its local id and gets a new client order id) likewise.
+// - Trailing stops go natively with `trailingDelta` (BIPS): without an activation price as
+//   STOP_LOSS(_LIMIT), with one (the kernel's stopPrice) as TAKE_PROFIT(_LIMIT), Binance's reading
+//   of "start trailing once the price reaches it". A trailing distance given as an amount is refused:
+//   Binance trails by a share of the price only, so no BIPS value expresses it exactly.
+// - OCO (a limit order with `ocoStop`) goes as one order list (`POST /api/v3/orderList/oco`): SELL =
+//   LIMIT_MAKER above + STOP_LOSS(_LIMIT) below; BUY = TAKE_PROFIT_LIMIT below (stop = limit price,
+//   Binance has no resting plain limit there) + STOP_LOSS(_LIMIT) above. The legs' client ids are
+//   "<cid>" and "<cid>-S", the list's "<cid>-L" — all derived from the journaled limit leg, so both
+//   legs are journaled before the request leaves. Cancelling a leg cancels the list
+//   (`DELETE /api/v3/orderList`); a leg cannot be moved. An unknown outcome is resolved by looking
+//   the list up (`GET /api/v3/orderList`, origClientOrderId = the list's id), never by resending.
+// - Brackets go as one order list per take-profit so that Binance itself protects the position if
+//   the terminal dies: a limit entry (GTC or post-only; Binance's working order is LIMIT or
+//   LIMIT_MAKER) with a stop-loss and one take-profit is an OTOCO (`POST /api/v3/orderList/otoco`:
+//   the entry works, its full fill places the stop-loss / take-profit OCO pair); with only one of
+//   them an OTO (`orderList/oto`). A ladder of 2-3 take-profits is split into one OTOCO per tranche
+//   (the entry's quantity by the levels' shares, rounded down to the lot, the last takes the rest;
+//   entries "<cid>", "<cid>-2", "<cid>-3"), each with the stop-loss for its own quantity: a
+//   take-profit fill expires only its tranche's stop, so the stops left always cover the position
+//   left (the paper "stop follows the remaining quantity", made of native orders). Children are
+//   "<entry>-SL" / "<entry>-TP" (role StopLoss / TakeProfit, parent the entry), created when Binance
+//   puts them on the book (after the entry's full fill — unlike paper, a partly filled entry is not
+//   protected until it fills in full). Market and stop entries with a bracket, and IOC/FOK entries,
+//   are refused (Binance's working order rests; use a marketable limit).
+// - Fees: Binance charges the received asset or, with BNB fee payment, BNB. The fill's fee (in the
+//   quote asset) is the commission itself (quote), valued at the fill's price (base), or valued at
+//   the latest <asset><quote> price the venue knows (its own fills or updatePrice(), e.g. BNBUSDT);
+//   with no such price the fee is booked as 0, kept in its own asset (unvaluedFees()) and a
+//   problem() says so.
 // - Durable before sent: an order is written to the journal (the account's IJournal, status New =
 //   "sending") before its request leaves; when that write fails the order is rejected unsent.
 // - Unknown outcomes (timeout, 5xx, -1006/-1007, a dropped connection) are never resent: the order
@@ -116,6 +144,15 @@ public:
     std::vector<AssetBalance> balances() const;
     /// A price from the terminal's market data (for lastPrice and pre-trade checks).
     void updatePrice(const InstrumentId& id, const Price& price);
+    /// A commission that could not be valued in the quote asset (no price of its asset known):
+    /// booked as a fee of 0, kept here in its own asset.
+    struct UnvaluedFee {
+        std::string clientOrderId;
+        std::string asset;
+        Quantity amount;
+        std::int64_t timeMs = 0;
+    };
+    const std::vector<UnvaluedFee>& unvaluedFees() const { return m_unvaluedFees; }
     /// Requests sent whose answer has not come yet.
     int requestsInFlight() const { return m_inFlight; }
     BinanceRest& rest() { return *m_rest; }
@@ -151,9 +188,10 @@ private:
     struct Tracked {
         trading::Order order;
         std::int64_t binanceId = 0;
-        Quantity baseFilled;        ///< filled before the current Binance order (an amend replaces the order)
-        bool placing = false;       ///< its placing request has not been answered yet
-        bool neverArrived = false;  ///< rejected because Binance did not know it (a late arrival revives it)
+        Quantity baseFilled;            ///< filled before the current Binance order (an amend replaces the order)
+        bool placing = false;           ///< its placing request has not been answered yet
+        bool neverArrived = false;      ///< rejected because Binance did not know it (a late arrival revives it)
+        std::string listClientOrderId;  ///< an order list's leg (OCO): the list's client id; else empty
     };
     /// Journal fills of before a restart, by client order id, not yet matched to Binance trades.
     using FillPool = std::map<std::string, std::vector<trading::Fill>>;
@@ -163,6 +201,37 @@ private:
     Tracked* byClientId(const std::string& clientOrderId);
     const SymbolRules* symbolRules(const std::string& symbol) const;
     Result<Params> orderParams(const trading::OrderRequest& r) const;
+    /// The request's trailing distance as Binance's trailingDelta (BIPS), or why it cannot be.
+    Result<int> trailingDelta(const trading::OrderRequest& r) const;
+    /// POST orderList/oco parameters of a limit order with an OCO stop leg.
+    Result<Params> ocoParams(const trading::OrderRequest& r, const std::string& stopClientId,
+                             const std::string& listClientId) const;
+    trading::OrderEvents submitOco(Tracked limitLeg);
+    trading::OrderEvents submitBracket(Tracked entry);
+    /// POST orderList/otoco (stop-loss and take-profit) or orderList/oto (one of them) parameters.
+    Result<Params> bracketParams(const trading::OrderRequest& r, const std::string& listClientId, QString& path) const;
+    /// The bracket child "<entry>-SL" / "<entry>-TP" of a known bracket entry, created on first
+    /// sight (Binance put it on the book); nullptr when `clientOrderId` is not one.
+    Tracked* bracketChild(const std::string& clientOrderId);
+    /// A bracket child Binance could not put on the book when its entry filled (lack of funds, a
+    /// filter): its end says so and problem() warns that the position is not protected by it.
+    void notPlacedOnFill(Tracked& child);
+    /// A tracked order, or the bracket child of that id created now; nullptr when neither.
+    Tracked* trackedOrChild(const std::string& clientOrderId);
+    /// DELETE orderList for the list of leg `id` (cancelling one leg cancels the list).
+    Result<trading::OrderEvents> cancelList(trading::OrderId id);
+    /// The list client id of a journaled OCO leg ("<limit leg's id>-L"); empty for other orders.
+    static std::string listClientIdOf(const trading::Order& o);
+    void onListPlaced(const std::string& listClientId, const BinanceRest::Reply& reply);
+    /// GET orderList by its client id; resolves an unknown outcome of a list (never resent).
+    void lookUpList(const std::string& listClientId, std::function<void()> done, int attempt = 1);
+    void onListStatus(const OrderListState& list);
+    std::vector<trading::OrderId> legsOf(const std::string& listClientId) const;
+    /// Journaled as sending, unknown to Binance: rejected as never arrived.
+    void markNeverArrived(Tracked& t);
+    /// The commission in the quote asset (see the file comment), at the money scale.
+    Money feeInQuote(const Tracked& t, const Price& price, const Quantity& commission, const std::string& asset,
+                     std::int64_t timeMs);
     std::string describe(const ApiError& error, const std::string& symbol) const;
 
     void onPlaced(trading::OrderId id, const BinanceRest::Reply& reply);
@@ -202,6 +271,9 @@ private:
     std::set<std::pair<std::string, std::int64_t>> m_seenTrades;
     std::set<std::string> m_replacedClientIds;  ///< cancelled by an amend: their CANCELED is not the order's end
     std::map<trading::OrderId, std::string> m_cancelReasons;
+    std::map<std::string, std::vector<trading::OrderId>> m_lists;  ///< list client id -> its legs
+    std::vector<UnvaluedFee> m_unvaluedFees;
+    std::map<std::string, trading::Order> m_bracketEntries;  ///< journaled bracket entries by client id (final ones too)
     FillPool m_fillPool;
     std::set<std::string> m_journaledClientIds;  ///< every order the journal held at restore
     std::set<std::string> m_journaledSymbols;

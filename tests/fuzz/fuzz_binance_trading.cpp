@@ -13,6 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)parseWsMessage(text);
     (void)parseOrder(text);
     (void)parseOrders(text);
+    (void)parseOrderList(text);
+    (void)parseOrderLists(text);
     (void)parseTrades(text);
     (void)parseAccountBalances(text);
     auto rules = parseExchangeInfo(text);

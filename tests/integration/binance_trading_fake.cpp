@@ -384,5 +384,104 @@ TEST_F(FakeBinanceTradingTest, EventsCanBeDuplicatedReorderedAndTheStreamDropped
     EXPECT_EQ(fake.activeSubscriptions(), 0);
 }
 
+TEST_F(FakeBinanceTradingTest, AnOcoOrderListIsCheckedAsDocumentedAndOneLegsExecutionExpiresTheOther) {
+    auto ws = subscribe();
+    fake.setLastPrice(QStringLiteral("BTCUSDT"), u("100000"));
+    auto oco = [&](const QByteArray& params) {
+        return send("POST", "/api/v3/orderList/oco",
+                    signedParams("symbol=BTCUSDT&side=SELL&quantity=0.01&" + params + "&timestamp=" + QByteArray::number(now)));
+    };
+    // Mandatory parameters, the type pairing and the price relationship (rest-api.md "New Order list - OCO")
+    Answer missing = oco("aboveType=LIMIT_MAKER&abovePrice=101000");
+    EXPECT_EQ(missing.status, 400);
+    EXPECT_EQ(missing.json().value(QStringLiteral("code")).toInt(), -1102);
+    Answer twoStops = oco("aboveType=STOP_LOSS&aboveStopPrice=101000&belowType=STOP_LOSS&belowStopPrice=99000");
+    EXPECT_EQ(twoStops.json().value(QStringLiteral("code")).toInt(), -1116);
+    Answer wrongSides = oco("aboveType=LIMIT_MAKER&abovePrice=99500&belowType=STOP_LOSS&belowStopPrice=99000");
+    EXPECT_EQ(wrongSides.json().value(QStringLiteral("code")).toInt(), -2010);
+    EXPECT_EQ(wrongSides.json().value(QStringLiteral("msg")).toString(),
+              QStringLiteral("The relationship of the prices for the orders is not correct."));
+    Answer badTick = oco("aboveType=LIMIT_MAKER&abovePrice=101000.001&belowType=STOP_LOSS&belowStopPrice=99000");
+    EXPECT_EQ(badTick.json().value(QStringLiteral("msg")).toString(), QStringLiteral("Filter failure: PRICE_FILTER"));
+    EXPECT_TRUE(fake.orders().empty());
+    // A valid pair: one list, two orders, one lock of the quantity
+    Answer placed =
+        oco("listClientOrderId=L1&aboveType=LIMIT_MAKER&abovePrice=101000&aboveClientOrderId=A1&belowType=STOP_LOSS_LIMIT&"
+            "belowStopPrice=99000&belowPrice=98900&belowTimeInForce=GTC&belowClientOrderId=B1");
+    ASSERT_EQ(placed.status, 200) << placed.body.toStdString();
+    EXPECT_EQ(placed.json().value(QStringLiteral("listClientOrderId")).toString(), QStringLiteral("L1"));
+    EXPECT_EQ(placed.json().value(QStringLiteral("listOrderStatus")).toString(), QStringLiteral("EXECUTING"));
+    EXPECT_EQ(placed.json().value(QStringLiteral("orderReports")).toArray().size(), 2);
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).locked, u("0.01"));
+    // WHEN the stop triggers, the limit maker expires (OCO_TRIGGER) and the list is ALL_DONE
+    fake.setLastPrice(QStringLiteral("BTCUSDT"), u("98950"));
+    ASSERT_TRUE(waitUntil([&] {
+        for (const QJsonObject& e : events())
+            if (e.value(QStringLiteral("e")).toString() == QLatin1String("listStatus") &&
+                e.value(QStringLiteral("L")).toString() == QLatin1String("ALL_DONE"))
+                return true;
+        return false;
+    }));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("A1"))->status, QStringLiteral("EXPIRED"));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("A1"))->expiryReason, QStringLiteral("OCO_TRIGGER"));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("B1"))->status, QStringLiteral("FILLED"));
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).locked, 0);
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).free, u("0.99"));
+    bool legReport = false;
+    for (const QJsonObject& e : events())
+        legReport = legReport ||
+            (e.value(QStringLiteral("c")).toString() == QLatin1String("A1") &&
+             e.value(QStringLiteral("g")).toInteger() == placed.json().value(QStringLiteral("orderListId")).toInteger() &&
+             e.value(QStringLiteral("eR")).toString() == QLatin1String("OCO_TRIGGER"));
+    EXPECT_TRUE(legReport);
+    // The list is found by its client id; cancelling a finished list is refused
+    Answer found = send("GET", "/api/v3/orderList?" + signedParams("origClientOrderId=L1&timestamp=" + QByteArray::number(now)));
+    EXPECT_EQ(found.json().value(QStringLiteral("listOrderStatus")).toString(), QStringLiteral("ALL_DONE"));
+    Answer cancel =
+        send("DELETE",
+             "/api/v3/orderList?" + signedParams("symbol=BTCUSDT&listClientOrderId=L1&timestamp=" + QByteArray::number(now)));
+    EXPECT_EQ(cancel.json().value(QStringLiteral("code")).toInt(), -2011);
+}
+
+TEST_F(FakeBinanceTradingTest, AnOtocoPlacesItsPendingPairOnlyWhenTheWorkingOrderIsFilledInFull) {
+    auto ws = subscribe();
+    fake.setLastPrice(QStringLiteral("BTCUSDT"), u("100000"));
+    auto otoco = [&](const QByteArray& params) {
+        return send("POST", "/api/v3/orderList/otoco",
+                    signedParams("symbol=BTCUSDT&workingType=LIMIT&workingSide=BUY&workingPrice=99000&workingQuantity=0.02&"
+                                 "workingTimeInForce=GTC&pendingSide=SELL&pendingQuantity=0.02&" +
+                                 params + "&timestamp=" + QByteArray::number(now)));
+    };
+    // The pending pair follows the OCO rules around the working price
+    Answer wrong =
+        otoco("pendingAboveType=LIMIT_MAKER&pendingAbovePrice=98000&pendingBelowType=STOP_LOSS&pendingBelowStopPrice=97000");
+    EXPECT_EQ(wrong.json().value(QStringLiteral("code")).toInt(), -2010);
+    Answer noBelow = otoco("pendingAboveType=LIMIT_MAKER&pendingAbovePrice=101000");
+    EXPECT_EQ(noBelow.json().value(QStringLiteral("code")).toInt(), -1102);
+    Answer placed = otoco(
+        "listClientOrderId=T1&workingClientOrderId=W1&pendingAboveType=LIMIT_MAKER&pendingAbovePrice=101000&"
+        "pendingAboveClientOrderId=TP1&pendingBelowType=STOP_LOSS&pendingBelowStopPrice=97000&pendingBelowClientOrderId=SL1");
+    ASSERT_EQ(placed.status, 200) << placed.body.toStdString();
+    EXPECT_EQ(placed.json().value(QStringLiteral("orderReports")).toArray().size(), 3);
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("TP1"))->status, QStringLiteral("PENDING_NEW"));
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).locked, 0) << "pending orders lock nothing";
+    // A partial fill of the working order places nothing yet
+    ASSERT_TRUE(fake.fillPart(QStringLiteral("W1"), u("0.01")));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("SL1"))->status, QStringLiteral("PENDING_NEW"));
+    // The full fill places the pair, locked once
+    ASSERT_TRUE(fake.fillPart(QStringLiteral("W1"), u("0.01")));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("SL1"))->status, QStringLiteral("NEW"));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("TP1"))->status, QStringLiteral("NEW"));
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).locked, u("0.02"));
+    // The take-profit fills, the stop expires, the list is done
+    fake.setLastPrice(QStringLiteral("BTCUSDT"), u("101000"));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("TP1"))->status, QStringLiteral("FILLED"));
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("SL1"))->status, QStringLiteral("EXPIRED"));
+    EXPECT_EQ(fake.balance(QStringLiteral("BTC")).locked, 0);
+    ASSERT_EQ(fake.orderLists().size(), 1u);
+    EXPECT_EQ(fake.orderLists()[0].listOrderStatus, QStringLiteral("ALL_DONE"));
+    EXPECT_EQ(fake.orderLists()[0].contingencyType, QStringLiteral("OTO"));
+}
+
 }  // namespace
 }  // namespace kairos::test

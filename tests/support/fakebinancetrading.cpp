@@ -9,6 +9,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 namespace kairos::test {
@@ -82,7 +83,8 @@ FakeBinanceTrading::FakeBinanceTrading(QByteArray apiKey, QByteArray secretKey, 
       m_secret(std::move(secretKey)),
       m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
     for (const char* path : {"/api/v3/time", "/api/v3/exchangeInfo", "/api/v3/order", "/api/v3/order/cancelReplace",
-                             "/api/v3/openOrders", "/api/v3/myTrades", "/api/v3/account"}) {
+                             "/api/v3/openOrders", "/api/v3/myTrades", "/api/v3/account", "/api/v3/orderList/oco",
+                             "/api/v3/orderList/otoco", "/api/v3/orderList/oto", "/api/v3/orderList", "/api/v3/openOrderList"}) {
         const QString p = QString::fromLatin1(path);
         http.route(p, [this, p](const HttpRequest& req) { return handle(req, p); });
     }
@@ -119,6 +121,11 @@ const FakeBinanceTrading::Order* FakeBinanceTrading::orderByClientId(const QStri
     for (auto it = m_orders.rbegin(); it != m_orders.rend(); ++it)
         if (it->clientOrderId == clientOrderId) return &*it;
     return nullptr;
+}
+
+int FakeBinanceTrading::listPlaceAttempts(const QString& listClientOrderId) const {
+    auto it = m_listPlaceAttempts.find(listClientOrderId);
+    return it == m_listPlaceAttempts.end() ? 0 : it->second;
 }
 
 int FakeBinanceTrading::placeAttempts(const QString& clientOrderId) const {
@@ -190,7 +197,26 @@ std::optional<HttpReply> FakeBinanceTrading::authenticate(const HttpRequest& req
     return std::nullopt;
 }
 
+namespace {
+/// Adds the time of its scope to a counter (the server's own handling time).
+class BusyTimer {
+public:
+    explicit BusyTimer(std::atomic<std::int64_t>& into) : m_into(into), m_t0(std::chrono::steady_clock::now()) {}
+    ~BusyTimer() {
+        m_into.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - m_t0).count(),
+                         std::memory_order_relaxed);
+    }
+    BusyTimer(const BusyTimer&) = delete;
+    BusyTimer& operator=(const BusyTimer&) = delete;
+
+private:
+    std::atomic<std::int64_t>& m_into;
+    std::chrono::steady_clock::time_point m_t0;
+};
+}  // namespace
+
 HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path) {
+    const BusyTimer busy(m_busyNs);
     const QByteArray method = req.method;
     static const std::map<QString, int> weights{{QStringLiteral("/api/v3/order"), 1},
                                                 {QStringLiteral("/api/v3/openOrders"), 6},
@@ -198,7 +224,13 @@ HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path
                                                 {QStringLiteral("/api/v3/account"), 20},
                                                 {QStringLiteral("/api/v3/time"), 1},
                                                 {QStringLiteral("/api/v3/exchangeInfo"), 20},
-                                                {QStringLiteral("/api/v3/order/cancelReplace"), 1}};
+                                                {QStringLiteral("/api/v3/order/cancelReplace"), 1},
+                                                {QStringLiteral("/api/v3/orderList/oco"), 1},
+                                                {QStringLiteral("/api/v3/orderList/otoco"), 1},
+                                                {QStringLiteral("/api/v3/orderList/oto"), 1},
+                                                {QStringLiteral("/api/v3/orderList"), 4},
+                                                {QStringLiteral("/api/v3/openOrderList"), 6}};
+    if (!weights.count(path)) return error(404, -1000, QStringLiteral("An unknown error occurred while processing the request."));
     m_usedWeight += weights.at(path);
     auto finishReply = [this](HttpReply r) {
         r.headers.append({"X-MBX-USED-WEIGHT-1M", QByteArray::number(m_usedWeight)});
@@ -237,6 +269,19 @@ HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path
             reply.headers.append({"X-MBX-ORDER-COUNT-10S", QByteArray::number(in10s)});
             reply.headers.append({"X-MBX-ORDER-COUNT-1D", QByteArray::number(static_cast<int>(m_recentOrders.size()))});
         }
+    } else if (path == QLatin1String("/api/v3/orderList/oco") && method == "POST") {
+        reply = newOco(p, accepted);
+    } else if (path == QLatin1String("/api/v3/orderList/otoco") && method == "POST") {
+        reply = newOtoco(p, accepted);
+    } else if (path == QLatin1String("/api/v3/orderList/oto") && method == "POST") {
+        reply = newOto(p, accepted);
+    } else if (path == QLatin1String("/api/v3/orderList") && method == "DELETE") {
+        reply = cancelList(p);
+        accepted = reply.status == 200;
+    } else if (path == QLatin1String("/api/v3/orderList") && method == "GET") {
+        reply = queryList(p);
+    } else if (path == QLatin1String("/api/v3/openOrderList") && method == "GET") {
+        reply = openLists();
     } else if (path == QLatin1String("/api/v3/order/cancelReplace") && method == "POST") {
         reply = cancelReplace(p, accepted);
     } else if (path == QLatin1String("/api/v3/order") && method == "DELETE") {
@@ -293,6 +338,11 @@ QByteArray FakeBinanceTrading::exchangeInfo() const {
                         {QStringLiteral("minNotional"), formatUnits(s.minNotional)},
                         {QStringLiteral("applyToMarket"), true},
                         {QStringLiteral("avgPriceMins"), 5}},
+            QJsonObject{{QStringLiteral("filterType"), QStringLiteral("TRAILING_DELTA")},
+                        {QStringLiteral("minTrailingAboveDelta"), 10},
+                        {QStringLiteral("maxTrailingAboveDelta"), 2000},
+                        {QStringLiteral("minTrailingBelowDelta"), 10},
+                        {QStringLiteral("maxTrailingBelowDelta"), 2000}},
         };
         symbols.append(QJsonObject{{QStringLiteral("symbol"), s.symbol},
                                    {QStringLiteral("status"), QStringLiteral("TRADING")},
@@ -320,15 +370,13 @@ QByteArray FakeBinanceTrading::exchangeInfo() const {
     return QJsonDocument(info).toJson(QJsonDocument::Compact);
 }
 
-HttpReply FakeBinanceTrading::newOrder(const Params& p, bool& accepted) {
-    accepted = false;
+std::optional<HttpReply> FakeBinanceTrading::buildOrder(const Params& p, Order& o) {
     for (const char* name : {"symbol", "side", "type"})
         if (!has(p, name)) return error(400, -1102, mandatoryMessage(QString::fromLatin1(name)));
     const QString symbol = param(p, "symbol");
     auto sym = m_symbols.find(symbol);
     if (sym == m_symbols.end()) return error(400, -1121, QStringLiteral("Invalid symbol."));
     const Symbol& s = sym->second;
-    Order o;
     o.symbol = symbol;
     o.side = param(p, "side");
     o.type = param(p, "type");
@@ -403,10 +451,22 @@ HttpReply FakeBinanceTrading::newOrder(const Params& p, bool& accepted) {
         return error(400, -1013, QStringLiteral("Filter failure: LOT_SIZE"));
     const Units notionalPrice = isLimitPriced ? o.price : (o.stopPrice != 0 ? o.stopPrice : lastPrice);
     if (mul(notionalPrice, o.origQty) < s.minNotional) return error(400, -1013, QStringLiteral("Filter failure: MIN_NOTIONAL"));
-
     for (const Order& other : m_orders)
-        if (other.isOpen() && other.clientOrderId == o.clientOrderId)
+        if (other.isLive() && other.clientOrderId == o.clientOrderId)
             return error(400, -2010, QStringLiteral("Duplicate order sent."));
+    return std::nullopt;
+}
+
+HttpReply FakeBinanceTrading::newOrder(const Params& p, bool& accepted) {
+    accepted = false;
+    Order o;
+    if (auto refused = buildOrder(p, o)) return *refused;
+    const QString symbol = o.symbol;
+    const Symbol& s = m_symbols.at(symbol);
+    const bool isLimitPriced =
+        o.type == QLatin1String("LIMIT") || o.type.endsWith(QLatin1String("_LIMIT")) || o.type == QLatin1String("LIMIT_MAKER");
+    const bool isStop = o.type.startsWith(QLatin1String("STOP_LOSS")) || o.type.startsWith(QLatin1String("TAKE_PROFIT"));
+    const Units lastPrice = m_last.count(symbol) ? m_last.at(symbol) : 0;
 
     const std::int64_t now = m_now();
     while (!m_recentOrders.empty() && m_recentOrders.front() <= now - 24LL * 3600 * 1000) m_recentOrders.pop_front();
@@ -490,6 +550,7 @@ bool FakeBinanceTrading::lock(Order& o) {
 }
 
 void FakeBinanceTrading::unlockRest(const Order& o) {
+    if (!o.holdsLock) return;
     const Symbol& s = m_symbols.at(o.symbol);
     const bool buy = o.side == QLatin1String("BUY");
     Balance& b = m_balances[buy ? s.quote : s.base];
@@ -501,7 +562,9 @@ void FakeBinanceTrading::unlockRest(const Order& o) {
 
 bool FakeBinanceTrading::fillPart(const QString& clientOrderId, Units qty) {
     for (Order& o : m_orders) {
-        if (o.clientOrderId != clientOrderId || !o.isOpen() || o.type != QLatin1String("LIMIT")) continue;
+        if (o.clientOrderId != clientOrderId || !o.isOpen() ||
+            (o.type != QLatin1String("LIMIT") && o.type != QLatin1String("LIMIT_MAKER")))
+            continue;
         if (qty <= 0 || qty > o.origQty - o.executedQty) return false;
         fill(o, o.price, qty, true);
         return true;
@@ -510,6 +573,7 @@ bool FakeBinanceTrading::fillPart(const QString& clientOrderId, Units qty) {
 }
 
 void FakeBinanceTrading::fill(Order& o, Units price, Units qty, bool maker) {
+    ocoExecute(o);
     const Symbol& s = m_symbols.at(o.symbol);
     const bool buy = o.side == QLatin1String("BUY");
     const Units quote = mul(price, qty);
@@ -526,16 +590,24 @@ void FakeBinanceTrading::fill(Order& o, Units price, Units qty, bool maker) {
     t.isMaker = maker;
     t.commissionAsset = buy ? s.base : s.quote;
     t.commission = (buy ? qty : quote) * bps / 10'000;
+    const bool thirdAsset = !m_feeAsset.isEmpty() && m_feeAssetPrice > 0;
+    if (thirdAsset) {
+        // Paid in another asset (BNB): the commission's quote value at the asset's price.
+        t.commissionAsset = m_feeAsset;
+        t.commission = static_cast<Units>(static_cast<Wide>(quote) * bps / 10'000 * kOne / m_feeAssetPrice);
+        m_balances[m_feeAsset].free -= t.commission;
+    }
+    const Units keptCommission = thirdAsset ? 0 : t.commission;
     Balance& base = m_balances[s.base];
     Balance& quoteBal = m_balances[s.quote];
     if (buy) {
         const Units reserved = mul(o.reserve, qty);
         quoteBal.locked -= reserved;
         quoteBal.free += reserved - quote;
-        base.free += qty - t.commission;
+        base.free += qty - keptCommission;
     } else {
         base.locked -= qty;
-        quoteBal.free += quote - t.commission;
+        quoteBal.free += quote - keptCommission;
     }
     o.executedQty += qty;
     o.cumQuote += quote;
@@ -543,7 +615,10 @@ void FakeBinanceTrading::fill(Order& o, Units price, Units qty, bool maker) {
     o.status = o.executedQty == o.origQty ? QStringLiteral("FILLED") : QStringLiteral("PARTIALLY_FILLED");
     m_trades.push_back(t);
     emitExecution(o, QStringLiteral("TRADE"), &m_trades.back());
-    emitAccountPosition({s.base, s.quote});
+    emitAccountPosition(thirdAsset ? QStringList{s.base, s.quote, m_feeAsset} : QStringList{s.base, s.quote});
+    if (const OrderList* l = listOf(o); l && l->workingOrderId == o.orderId && o.status == QLatin1String("FILLED"))
+        activatePending(l->orderListId);
+    ocoSettle(o);
 }
 
 void FakeBinanceTrading::finish(Order& o, const QString& status, const QString& execType) {
@@ -553,6 +628,19 @@ void FakeBinanceTrading::finish(Order& o, const QString& status, const QString& 
     emitExecution(o, execType, nullptr);
     const Symbol& s = m_symbols.at(o.symbol);
     emitAccountPosition({o.side == QLatin1String("BUY") ? s.quote : s.base});
+    if (const OrderList* l = listOf(o); l && l->workingOrderId == o.orderId) {
+        // enums.md OTO_PHASE_ONE_EXPIRED: the working order expired, so does the list.
+        const std::vector<std::int64_t> ids = l->orderIds;
+        for (std::int64_t legId : ids)
+            for (Order& leg : m_orders)
+                if (leg.orderId == legId && leg.isPending()) {
+                    leg.status = QStringLiteral("EXPIRED");
+                    leg.expiryReason = QStringLiteral("OTO_PHASE_ONE_EXPIRED");
+                    leg.updateTime = m_now();
+                    emitExecution(leg, QStringLiteral("EXPIRED"), nullptr);
+                }
+    }
+    ocoSettle(o);
 }
 
 void FakeBinanceTrading::match(Order& o, bool onPlacement) {
@@ -581,6 +669,7 @@ void FakeBinanceTrading::match(Order& o, bool onPlacement) {
         }
         if (!trigger) return;
         o.triggered = true;
+        ocoExecute(o);  // a triggered OCO leg expires the other
         if (!o.type.endsWith(QLatin1String("_LIMIT"))) {
             fill(o, last, o.origQty - o.executedQty, false);
             return;
@@ -624,7 +713,7 @@ FakeBinanceTrading::Order* FakeBinanceTrading::findOrder(const QString& symbol, 
 QJsonObject FakeBinanceTrading::orderJson(const Order& o) const {
     return QJsonObject{{QStringLiteral("symbol"), o.symbol},
                        {QStringLiteral("orderId"), static_cast<qint64>(o.orderId)},
-                       {QStringLiteral("orderListId"), -1},
+                       {QStringLiteral("orderListId"), static_cast<qint64>(o.orderListId)},
                        {QStringLiteral("clientOrderId"), o.clientOrderId},
                        {QStringLiteral("price"), formatUnits(o.price)},
                        {QStringLiteral("origQty"), formatUnits(o.origQty)},
@@ -650,13 +739,26 @@ HttpReply FakeBinanceTrading::cancelOrder(const Params& p) {
         return error(400, -1102,
                      QStringLiteral("Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"));
     Order* o = findOrder(param(p, "symbol"), p);
-    if (!o || !o->isOpen()) return error(400, -2011, QStringLiteral("Unknown order sent."));
+    if (!o || !o->isLive()) return error(400, -2011, QStringLiteral("Unknown order sent."));
     const QString cancelId =
         has(p, "newClientOrderId") ? param(p, "newClientOrderId") : QStringLiteral("fakecancel%1").arg(o->orderId);
     unlockRest(*o);
     o->status = QStringLiteral("CANCELED");
     o->updateTime = m_now();
     emitExecution(*o, QStringLiteral("CANCELED"), nullptr, cancelId);
+    // rest-api.md: cancelling one order of an order list cancels the whole list.
+    if (OrderList* l = listOf(*o)) {
+        for (std::int64_t legId : l->orderIds) {
+            for (Order& leg : m_orders) {
+                if (leg.orderId != legId || !leg.isLive()) continue;
+                unlockRest(leg);
+                leg.status = QStringLiteral("CANCELED");
+                leg.updateTime = m_now();
+                emitExecution(leg, QStringLiteral("CANCELED"), nullptr);
+            }
+        }
+        ocoSettle(*o);
+    }
     const Symbol& s = m_symbols.at(o->symbol);
     emitAccountPosition({o->side == QLatin1String("BUY") ? s.quote : s.base});
     QJsonObject out = orderJson(*o);
@@ -715,7 +817,7 @@ HttpReply FakeBinanceTrading::cancelAll(const Params& p) {
     if (!has(p, "symbol")) return error(400, -1102, mandatoryMessage(QStringLiteral("symbol")));
     QJsonArray out;
     for (Order& o : m_orders) {
-        if (o.symbol != param(p, "symbol") || !o.isOpen()) continue;
+        if (o.symbol != param(p, "symbol") || !o.isLive()) continue;
         Params one{{QStringLiteral("symbol"), o.symbol}, {QStringLiteral("orderId"), QString::number(o.orderId)}};
         out.append(QJsonDocument::fromJson(cancelOrder(one).body).object());
     }
@@ -802,6 +904,7 @@ HttpReply FakeBinanceTrading::account() const {
 // User data stream (WebSocket API)
 
 void FakeBinanceTrading::onWsText(FakeWsServer::Client& c, const QString& text) {
+    const BusyTimer busy(m_busyNs);
     const QJsonObject req = QJsonDocument::fromJson(text.toUtf8()).object();
     const QJsonValue id = req.value(QStringLiteral("id"));
     const QString method = req.value(QStringLiteral("method")).toString();
@@ -871,7 +974,7 @@ void FakeBinanceTrading::emitExecution(const Order& o, const QString& execType, 
                   {QStringLiteral("p"), formatUnits(o.price)},
                   {QStringLiteral("P"), formatUnits(o.stopPrice)},
                   {QStringLiteral("F"), formatUnits(0)},
-                  {QStringLiteral("g"), -1},
+                  {QStringLiteral("g"), static_cast<qint64>(o.orderListId)},
                   {QStringLiteral("C"), cancelClientId.isEmpty() ? QString() : o.clientOrderId},
                   {QStringLiteral("x"), execType},
                   {QStringLiteral("X"), o.status},
@@ -895,6 +998,7 @@ void FakeBinanceTrading::emitExecution(const Order& o, const QString& execType, 
                   {QStringLiteral("W"), static_cast<qint64>(o.time)},
                   {QStringLiteral("V"), QStringLiteral("EXPIRE_MAKER")}};
     if (o.trailingDelta > 0) e.insert(QStringLiteral("d"), static_cast<qint64>(o.trailingDelta));
+    if (!o.expiryReason.isEmpty()) e.insert(QStringLiteral("eR"), o.expiryReason);
     emitEvent(e);
 }
 

@@ -13,6 +13,12 @@
 //   matched against a last price per symbol that the test moves (setLastPrice): market orders fill
 //   at once, limit orders when the price reaches them, stop and take-profit orders (also with
 //   `trailingDelta`) trigger as Binance documents.
+// - Order lists: OCO (`orderList/oco`: the two legs' rules and price relationship, one lock, a leg's
+//   execution expires the other with eR OCO_TRIGGER), OTO and OTOCO (`orderList/oto`, `/otoco`: the
+//   working order's full fill places the pending order(s) as NEW; before that they are PENDING_NEW),
+//   `listStatus` events, `DELETE orderList` (and cancelling one leg cancels the list), `GET
+//   orderList` by listClientOrderId, `GET openOrderList`. Commission optionally paid in a third
+//   asset (BNB, payCommissionIn), without Binance's 25 % discount.
 // - The user data stream by the current method (WebSocket API, `userDataStream.subscribe.signature`,
 //   params signed sorted by name): `executionReport` and `outboundAccountPosition` events.
 // - Faults a test asks for: a request rejected with any code, answered only after the order was
@@ -30,6 +36,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -68,8 +75,14 @@ public:
         Units trailRef = 0;              ///< best price seen since trailing started
         Units reserve = 0;               ///< price at which a BUY's quote was locked
         bool triggered = false;          ///< stop reached (STOP_LOSS*, TAKE_PROFIT*)
+        std::int64_t orderListId = -1;   ///< its order list (OCO), -1 when none
+        bool holdsLock = true;           ///< an OCO locks once: only one leg holds the balance
+        QString expiryReason;            ///< `eR` of its final event ("OCO_TRIGGER")
         std::int64_t time = 0, updateTime = 0;
         bool isOpen() const { return status == QLatin1String("NEW") || status == QLatin1String("PARTIALLY_FILLED"); }
+        /// A pending order of an OTO/OTOCO list: placed when its working order is fully filled.
+        bool isPending() const { return status == QLatin1String("PENDING_NEW"); }
+        bool isLive() const { return isOpen() || isPending(); }
     };
 
     struct Trade {
@@ -81,6 +94,17 @@ public:
 
     struct Balance {
         Units free = 0, locked = 0;
+    };
+
+    /// An order list: OCO (two orders where the execution of one expires the other) or OTO/OTOCO
+    /// (a working order whose full fill places one pending order or a pending OCO pair).
+    struct OrderList {
+        std::int64_t orderListId = 0;
+        QString listClientOrderId, symbol, contingencyType = QStringLiteral("OCO");
+        QString listStatusType, listOrderStatus;  ///< EXEC_STARTED/ALL_DONE, EXECUTING/ALL_DONE
+        std::vector<std::int64_t> orderIds;       ///< OCO: below, above; OTO(CO): working, then pending below, above
+        std::int64_t workingOrderId = 0;          ///< OTO(CO): the working order; 0 for an OCO
+        std::int64_t transactionTime = 0;
     };
 
     /// What happens to the next request matching a method and path.
@@ -123,6 +147,13 @@ public:
     Balance balance(const QString& asset) const;
     /// Commission in basis points of the received amount (default 10 = 0.1 %, Binance's base rate).
     void setCommissionBps(int makerBps, int takerBps);
+    /// Commission paid in `asset` (BNB) instead of the received asset: the commission's value in the
+    /// quote asset, divided by `priceInQuote` (the asset's price in the quote), taken from that
+    /// balance. An empty asset restores the default.
+    void payCommissionIn(const QString& asset, Units priceInQuote) {
+        m_feeAsset = asset;
+        m_feeAssetPrice = priceInQuote;
+    }
     /// Orders per 10 s before 429 / -1015 (default 50, as Binance's example).
     void setOrderLimitPer10s(int n) { m_orderLimit10s = n; }
 
@@ -148,12 +179,18 @@ public:
     QJsonObject placeOrderElsewhere(const std::map<QString, QString>& params);
 
     const std::vector<Order>& orders() const { return m_orders; }
+    const std::vector<OrderList>& orderLists() const { return m_lists; }
+    /// Order-list requests (POST orderList/oco) that reached the placing logic with this list id.
+    int listPlaceAttempts(const QString& listClientOrderId) const;
     const Order* orderByClientId(const QString& clientOrderId) const;
     const std::vector<Trade>& trades() const { return m_trades; }
     /// Requests that reached the order-placing logic with this client order id (accepted or not).
     int placeAttempts(const QString& clientOrderId) const;
     /// Requests refused with this Binance error code so far.
     int refusals(int code) const;
+    /// Time spent handling requests and WebSocket messages so far (ns, steady clock): the trading
+    /// logic, its answer and the events it sends. Readable from any thread (benches).
+    std::int64_t busyNanos() const { return m_busyNs.load(std::memory_order_relaxed); }
     /// User-data events sent so far (duplicates counted).
     int eventsSent() const { return m_eventsSent; }
     /// Open user-data subscriptions.
@@ -169,7 +206,37 @@ private:
     HttpReply handle(const HttpRequest& req, const QString& path);
     HttpReply error(int status, int code, const QString& msg);
     std::optional<HttpReply> authenticate(const HttpRequest& req, std::map<QString, QString>& params);
+    /// Parses and checks one order's parameters and filters (nothing placed); the refusal if any.
+    std::optional<HttpReply> buildOrder(const std::map<QString, QString>& p, Order& o);
     HttpReply newOrder(const std::map<QString, QString>& p, bool& accepted);
+    /// POST /api/v3/orderList/oco (rest-api.md "New Order list - OCO").
+    HttpReply newOco(const std::map<QString, QString>& p, bool& accepted);
+    /// POST /api/v3/orderList/otoco (rest-api.md "New Order list - OTOCO"); `oto`: the request came
+    /// as an OTO (newOto) with its one pending order as "pendingAbove".
+    HttpReply newOtoco(const std::map<QString, QString>& p, bool& accepted, bool oto = false);
+    /// POST /api/v3/orderList/oto: one pending order (`pending*` parameters), any type but MARKET.
+    HttpReply newOto(const std::map<QString, QString>& p, bool& accepted);
+    /// One leg of a list from its prefixed parameters ("above", "pendingBelow", ...).
+    std::map<QString, QString> legParams(const std::map<QString, QString>& p, const QString& prefix, const QString& side,
+                                         const QString& type, const QString& quantity);
+    /// The OCO pair rules: one STOP_LOSS* and one LIMIT_MAKER/TAKE_PROFIT*, prices on the right
+    /// sides of `reference` (the last price; an OTOCO's working price).
+    std::optional<HttpReply> checkOcoPair(const Order& above, const Order& below, bool buy, Units reference);
+    /// The working order of an OTO(CO) filled in full: its pending orders go on the book.
+    void activatePending(std::int64_t orderListId);
+    /// DELETE /api/v3/orderList.
+    HttpReply cancelList(const std::map<QString, QString>& p);
+    /// GET /api/v3/orderList (by orderListId or origClientOrderId = listClientOrderId).
+    HttpReply queryList(const std::map<QString, QString>& p);
+    HttpReply openLists() const;
+    QJsonObject listJson(const OrderList& l, bool withReports) const;
+    void emitListStatus(const OrderList& l);
+    OrderList* listOf(const Order& o);
+    /// An OCO leg starts executing (fills or triggers): the other leg expires (OCO_TRIGGER) and
+    /// hands the list's locked balance over.
+    void ocoExecute(Order& o);
+    /// After a leg ended: the list is ALL_DONE once no leg is open.
+    void ocoSettle(const Order& o);
     HttpReply cancelOrder(const std::map<QString, QString>& p);
     HttpReply cancelAll(const std::map<QString, QString>& p);
     /// POST /api/v3/order/cancelReplace, STOP_ON_FAILURE only: -2022 when the cancel fails (nothing
@@ -201,6 +268,11 @@ private:
     std::map<QString, Units> m_last;
     std::vector<Order> m_orders;
     std::vector<Trade> m_trades;
+    std::vector<OrderList> m_lists;
+    std::map<QString, int> m_listPlaceAttempts;
+    QString m_feeAsset;
+    Units m_feeAssetPrice = 0;
+    std::int64_t m_nextListId = 700;
     std::map<std::pair<QByteArray, QString>, std::deque<RequestFault>> m_faults;
     std::map<QString, int> m_placeAttempts;
     std::map<int, int> m_refusals;
@@ -218,6 +290,7 @@ private:
     int m_nextSubscription = 0;
     std::int64_t m_nextOrderId = 1000, m_nextTradeId = 5000;
     int m_usedWeight = 0;
+    std::atomic<std::int64_t> m_busyNs{0};
 };
 
 }  // namespace kairos::test

@@ -161,5 +161,64 @@ TEST(BinanceAnswers, ExecutionReportsDecodeAsUserDataStreamDocumentsThem) {
     EXPECT_EQ(refused->id, "7");
 }
 
+TEST(BinanceAnswers, OrderListsAndListStatusEventsDecodeAsDocumented) {
+    // user-data-stream.md's listStatus event shape (one-letter keys), our own values
+    auto m = parseWsMessage(
+        R"({"subscriptionId":2,"event":{"e":"listStatus","E":1700000000100,"s":"BTCUSDT","g":42,"c":"OCO","l":"ALL_DONE",
+        "L":"ALL_DONE","r":"NONE","C":"k-7-L","T":1700000000099,"O":[{"s":"BTCUSDT","i":1001,"c":"k-7-S"},
+        {"s":"BTCUSDT","i":1002,"c":"k-7"}]}})");
+    ASSERT_TRUE(m.ok()) << m.message();
+    ASSERT_EQ(m->event.kind, UserEvent::Kind::ListStatus);
+    const OrderListState& l = m->event.list;
+    EXPECT_EQ(l.orderListId, 42);
+    EXPECT_EQ(l.listClientOrderId, "k-7-L");
+    EXPECT_EQ(l.listOrderStatus, "ALL_DONE");
+    ASSERT_EQ(l.orders.size(), 2u);
+    EXPECT_EQ(l.orders[1].clientOrderId, "k-7");
+    EXPECT_EQ(l.orders[0].orderId, 1001);
+    // rest-api.md's POST orderList/oco answer shape (long names, orderReports with RESULT)
+    auto placed = parseOrderList(
+        R"({"orderListId":42,"contingencyType":"OCO","listStatusType":"EXEC_STARTED","listOrderStatus":"EXECUTING",
+        "listClientOrderId":"k-7-L","transactionTime":1700000000000,"symbol":"BTCUSDT",
+        "orders":[{"symbol":"BTCUSDT","orderId":1001,"clientOrderId":"k-7-S"},{"symbol":"BTCUSDT","orderId":1002,"clientOrderId":"k-7"}],
+        "orderReports":[{"symbol":"BTCUSDT","orderId":1001,"orderListId":42,"clientOrderId":"k-7-S","transactTime":1700000000000,
+        "price":"0.00000000","origQty":"0.01000000","executedQty":"0.00000000","cummulativeQuoteQty":"0.00000000","status":"NEW",
+        "timeInForce":"GTC","type":"STOP_LOSS","side":"SELL","stopPrice":"104000.00000000"}]})");
+    ASSERT_TRUE(placed.ok()) << placed.message();
+    ASSERT_EQ(placed->orderReports.size(), 1u);
+    EXPECT_EQ(placed->orderReports[0].orderListId, 42);
+    EXPECT_EQ(placed->orderReports[0].stopPrice.toTrimmedString(), "104000");
+    EXPECT_EQ(placed->listStatusType, "EXEC_STARTED");
+    auto open = parseOrderLists(R"([{"orderListId":1,"listOrderStatus":"EXECUTING","listClientOrderId":"a","orders":[]}])");
+    ASSERT_TRUE(open.ok()) << open.message();
+    EXPECT_EQ(open->size(), 1u);
+    // A leg's executionReport carries its list (g), its trailing delta (d) and why it expired (eR)
+    auto leg = parseWsMessage(
+        R"({"subscriptionId":2,"event":{"e":"executionReport","s":"BTCUSDT","c":"k-7","S":"SELL","o":"LIMIT_MAKER","q":"0.01",
+        "p":"107000","x":"EXPIRED","X":"EXPIRED","i":1002,"l":"0","z":"0","L":"0","t":-1,"g":42,"d":150,"eR":"OCO_TRIGGER"}})");
+    ASSERT_TRUE(leg.ok()) << leg.message();
+    EXPECT_EQ(leg->event.execution.orderListId, 42);
+    EXPECT_EQ(leg->event.execution.trailingDelta, 150);
+    EXPECT_EQ(leg->event.execution.expiryReason, "OCO_TRIGGER");
+    // Malformed lists are errors, never a crash
+    EXPECT_FALSE(parseOrderList(R"({"orderListId":1})").ok()) << "no status";
+    EXPECT_FALSE(parseWsMessage(R"({"subscriptionId":2,"event":{"e":"listStatus","g":1,"L":"EXECUTING","O":[{"s":"X"}]}})").ok());
+    EXPECT_FALSE(parseOrderLists("{}").ok());
+}
+
+TEST(BinanceAnswers, TheTrailingDeltaFilterIsRead) {
+    auto rules = parseExchangeInfo(
+        R"({"symbols":[{"symbol":"BTCUSDT","baseAsset":"BTC","quoteAsset":"USDT","allowTrailingStop":true,"filters":[
+        {"filterType":"TRAILING_DELTA","minTrailingAboveDelta":10,"maxTrailingAboveDelta":2000,"minTrailingBelowDelta":20,
+        "maxTrailingBelowDelta":1500}]}]})");
+    ASSERT_TRUE(rules.ok()) << rules.message();
+    ASSERT_EQ(rules->size(), 1u);
+    EXPECT_TRUE((*rules)[0].trailingAllowed);
+    EXPECT_EQ((*rules)[0].minTrailingAboveDelta, 10);
+    EXPECT_EQ((*rules)[0].maxTrailingAboveDelta, 2000);
+    EXPECT_EQ((*rules)[0].minTrailingBelowDelta, 20);
+    EXPECT_EQ((*rules)[0].maxTrailingBelowDelta, 1500);
+}
+
 }  // namespace
 }  // namespace kairos::live
