@@ -50,20 +50,6 @@ Status RiskManager::check(const OrderRequest& r, const IVenue& venue) {
     const std::string quote = inst && !inst->quoteAsset.empty() ? " " + inst->quoteAsset : "";
     const std::string base = inst && !inst->baseAsset.empty() ? " " + inst->baseAsset : "";
 
-    if (!m_limits.allowedSymbols.empty() &&
-        std::find(m_limits.allowedSymbols.begin(), m_limits.allowedSymbols.end(), r.instrument.symbol) ==
-            m_limits.allowedSymbols.end()) {
-        std::string list;
-        for (const auto& s : m_limits.allowedSymbols) list += (list.empty() ? "" : ", ") + s;
-        return makeError("risk rule 'allowed instruments': " + r.instrument.symbol +
-                         " is not one of this account's instruments (" + list + ")");
-    }
-
-    while (!m_recentOrders.empty() && m_recentOrders.front() <= now - 60'000) m_recentOrders.pop_front();
-    if (m_limits.maxOrdersPerMinute && static_cast<int>(m_recentOrders.size()) >= *m_limits.maxOrdersPerMinute)
-        return makeError("risk rule 'max orders per minute': " + std::to_string(m_recentOrders.size()) +
-                         " orders in the last minute reached the limit of " + std::to_string(*m_limits.maxOrdersPerMinute));
-
     // The position before and after the order, signed.
     const Position* pos = m_account.portfolio().position(r.instrument);
     const Quantity before = pos ? pos->quantity : Quantity{};
@@ -74,6 +60,27 @@ Status RiskManager::check(const OrderRequest& r, const IVenue& venue) {
     const auto abs = [](const Quantity& q) { return q.isNegative() ? q.negated() : q; };
     const bool sameSign = before.isZero() || after.isZero() || (before.isNegative() == after.isNegative());
     const bool reducing = !before.isZero() && sameSign && abs(after) < abs(before);
+
+    // An order that only reduces the position passes every rule (the kill switch, a stop-loss or a
+    // manual close must always be able to flatten); it still counts for the orders-per-minute window.
+    while (!m_recentOrders.empty() && m_recentOrders.front() <= now - 60'000) m_recentOrders.pop_front();
+    if (reducing) {
+        m_recentOrders.push_back(now);
+        return {};
+    }
+
+    if (!m_limits.allowedSymbols.empty() &&
+        std::find(m_limits.allowedSymbols.begin(), m_limits.allowedSymbols.end(), r.instrument.symbol) ==
+            m_limits.allowedSymbols.end()) {
+        std::string list;
+        for (const auto& s : m_limits.allowedSymbols) list += (list.empty() ? "" : ", ") + s;
+        return makeError("risk rule 'allowed instruments': " + r.instrument.symbol +
+                         " is not one of this account's instruments (" + list + ")");
+    }
+
+    if (m_limits.maxOrdersPerMinute && static_cast<int>(m_recentOrders.size()) >= *m_limits.maxOrdersPerMinute)
+        return makeError("risk rule 'max orders per minute': " + std::to_string(m_recentOrders.size()) +
+                         " orders in the last minute reached the limit of " + std::to_string(*m_limits.maxOrdersPerMinute));
 
     std::optional<Price> price = r.limitPrice ? r.limitPrice : r.stopPrice;
     if (!price) price = venue.lastPrice(r.instrument);
@@ -86,33 +93,31 @@ Status RiskManager::check(const OrderRequest& r, const IVenue& venue) {
                              ", above the limit of " + m_limits.maxOrderValue->toTrimmedString() + quote);
     }
 
-    if (!reducing) {
-        if (m_limits.maxDailyLoss) {
-            const Money loss = dailyLoss();
-            if (loss >= *m_limits.maxDailyLoss)
-                return makeError("risk rule 'max daily loss': the day's loss of " + loss.toTrimmedString() + quote +
-                                 " reached the limit of " + m_limits.maxDailyLoss->toTrimmedString() + quote +
-                                 "; new entries are blocked until 00:00 UTC or a manual reset");
-        }
-        if (m_limits.maxPositionQuantity && abs(after) > *m_limits.maxPositionQuantity)
-            return makeError("risk rule 'max position': the position would be " + abs(after).toTrimmedString() + base +
-                             ", above the limit of " + m_limits.maxPositionQuantity->toTrimmedString() + base);
-        if (m_limits.maxPositionPercent && price) {
-            auto value = venue.rules().notional(*price, abs(after));
-            const Money equity = m_account.portfolio().equity();
-            if (!value) return makeError("risk: the position's value cannot be computed: " + value.message());
-            const double pct = equity.isNegative() || equity.isZero() ? 1e9 : value->toDouble() * 100.0 / equity.toDouble();
-            if (pct > *m_limits.maxPositionPercent)
-                return makeError("risk rule 'max position % of equity': the position would be worth " + value->toTrimmedString() +
-                                 quote + ", " + percent(pct) + "% of the equity of " + equity.toTrimmedString() + quote +
-                                 ", above the limit of " + std::to_string(*m_limits.maxPositionPercent) + "%");
-        }
-        if (m_limits.maxOpenPositions && before.isZero()) {
-            const int open = static_cast<int>(m_account.portfolio().openPositions().size());
-            if (open >= *m_limits.maxOpenPositions)
-                return makeError("risk rule 'max open positions': " + std::to_string(open) +
-                                 " positions are open, the limit is " + std::to_string(*m_limits.maxOpenPositions));
-        }
+    if (m_limits.maxDailyLoss) {
+        const Money loss = dailyLoss();
+        if (loss >= *m_limits.maxDailyLoss)
+            return makeError("risk rule 'max daily loss': the day's loss of " + loss.toTrimmedString() + quote +
+                             " reached the limit of " + m_limits.maxDailyLoss->toTrimmedString() + quote +
+                             "; new entries are blocked until 00:00 UTC or a manual reset");
+    }
+    if (m_limits.maxPositionQuantity && abs(after) > *m_limits.maxPositionQuantity)
+        return makeError("risk rule 'max position': the position would be " + abs(after).toTrimmedString() + base +
+                         ", above the limit of " + m_limits.maxPositionQuantity->toTrimmedString() + base);
+    if (m_limits.maxPositionPercent && price) {
+        auto value = venue.rules().notional(*price, abs(after));
+        const Money equity = m_account.portfolio().equity();
+        if (!value) return makeError("risk: the position's value cannot be computed: " + value.message());
+        const double pct = equity.isNegative() || equity.isZero() ? 1e9 : value->toDouble() * 100.0 / equity.toDouble();
+        if (pct > *m_limits.maxPositionPercent)
+            return makeError("risk rule 'max position % of equity': the position would be worth " + value->toTrimmedString() +
+                             quote + ", " + percent(pct) + "% of the equity of " + equity.toTrimmedString() + quote +
+                             ", above the limit of " + std::to_string(*m_limits.maxPositionPercent) + "%");
+    }
+    if (m_limits.maxOpenPositions && before.isZero()) {
+        const int open = static_cast<int>(m_account.portfolio().openPositions().size());
+        if (open >= *m_limits.maxOpenPositions)
+            return makeError("risk rule 'max open positions': " + std::to_string(open) + " positions are open, the limit is " +
+                             std::to_string(*m_limits.maxOpenPositions));
     }
     m_recentOrders.push_back(now);
     return {};

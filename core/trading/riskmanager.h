@@ -7,8 +7,9 @@
 // Rules (each off when unset): allowed instruments, max orders per minute, max order value, max
 // position (absolute quantity and % of equity, per instrument), max open positions, and max daily
 // loss (equity now against equity at the first check of the UTC day, so unrealised losses count;
-// it blocks new entries and increases, never an order that only reduces a position). Orders that
-// only reduce a position pass every position and loss rule, so a trader can always get out.
+// it blocks new entries and increases). An order that only reduces a position passes every rule,
+// instrument list, order rate and order value included, so a trader, a stop-loss or the kill switch
+// can always get out; it still counts in the orders-per-minute window.
 //
 // Thread: the account's.
 

@@ -146,5 +146,40 @@ TEST(RiskManager, MaxDailyLossBlocksNewEntriesUntilTheNextUtcDayOrAManualReset) 
     EXPECT_LE(risk.dailyLoss(), money("0"));
 }
 
+TEST(RiskManager, AnOrderThatOnlyReducesPassesEveryRuleSoAPositionCanAlwaysBeClosed) {
+    Rig rig;
+    rig.advanceTo(rig.barTime(0));  // bar 0's open trade: 11080.64
+    RiskManager risk(*rig.account, {});
+    rig.account->gateway().addCheck(risk.asCheck());
+    // GIVEN a long 0.5 BTC position, then limits that it breaks on every count: BTC not allowed,
+    // the minute's one order used, an order value cap far below the position's value
+    ASSERT_EQ(fillsOf(rig.account->submit(request(Side::Buy, OrderType::Market, "0.5"))).size(), 1u);
+    RiskLimits limits;
+    limits.allowedSymbols = {"ETHUSDT"};
+    limits.maxOrdersPerMinute = 1;
+    limits.maxOrderValue = money("100");
+    risk.setLimits(limits);
+    // WHEN a new entry and then closes are sent
+    const OrderEvents more = rig.account->submit(request(Side::Buy, OrderType::Market, "0.01"));
+    ASSERT_EQ(more.size(), 1u);
+    EXPECT_NE(more[0].order.rejectReason.find("risk rule 'allowed instruments'"), std::string::npos)
+        << more[0].order.rejectReason;
+    // THEN the closes pass (a partial one, then the rest), and the position is flat
+    EXPECT_EQ(fillsOf(rig.account->submit(request(Side::Sell, OrderType::Market, "0.2"))).size(), 1u);
+    EXPECT_EQ(fillsOf(rig.account->submit(request(Side::Sell, OrderType::Market, "0.3"))).size(), 1u);
+    const Position* p = rig.account->portfolio().position(request(Side::Sell, OrderType::Market, "0.3").instrument);
+    EXPECT_TRUE(!p || p->isFlat());
+    // and they counted for the minute: with BTC allowed again, an entry is refused by the rate rule
+    limits.allowedSymbols.clear();
+    limits.maxOrderValue.reset();
+    risk.setLimits(limits);
+    const OrderEvents entry = rig.account->submit(request(Side::Buy, OrderType::Market, "0.01"));
+    ASSERT_EQ(entry.size(), 1u);
+    EXPECT_NE(entry[0].order.rejectReason.find("risk rule 'max orders per minute'"), std::string::npos)
+        << entry[0].order.rejectReason;
+    // A sell that flips the (now flat) position short is an entry, not a reduction
+    EXPECT_FALSE(risk.check(request(Side::Sell, OrderType::Market, "0.01"), rig.account->venue()).ok());
+}
+
 }  // namespace
 }  // namespace kairos::trading
