@@ -135,7 +135,9 @@ TEST_P(DatabaseTest, AStatementRunManyTimesStillSeesASchemaChangedUnderIt) {
             columns = (*row)->size();
             return {};
         });
-        if (!st.ok()) EXPECT_EQ(attempt, 0) << st.message();
+        if (!st.ok()) {
+            EXPECT_EQ(attempt, 0) << st.message();
+        }
     }
     EXPECT_EQ(columns, 4U);
 }
