@@ -103,8 +103,11 @@ public:
         }
         const int n = static_cast<int>(params.size());
         std::unique_ptr<PGresult, void (*)(PGresult*)> guard(nullptr, PQclear);
-        const std::string* name = preparedName(text, n);
-        if (name) {
+        const std::string* name = preparedName(text, n, guard);
+        if (guard) {
+            // Preparing failed (no such table, a syntax error, an aborted transaction): that is the
+            // statement's error; running it unprepared now would only report the aborted transaction.
+        } else if (name) {
             guard.reset(PQexecPrepared(m_c, name->c_str(), n, ptrs.data(), nullptr, nullptr, 0));
             const auto st = PQresultStatus(guard.get());
             if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
@@ -112,10 +115,10 @@ public:
                 forget(text);
                 // Outside a transaction the statement simply runs again; inside one the transaction
                 // is aborted now, so the error goes to the caller (whose retry then prepares afresh).
-                if (PQtransactionStatus(m_c) == PQTRANS_IDLE) name = nullptr;
+                if (PQtransactionStatus(m_c) == PQTRANS_IDLE) guard.reset();
             }
         }
-        if (!name) guard.reset(PQexecParams(m_c, text.c_str(), n, nullptr, ptrs.data(), nullptr, nullptr, 0));
+        if (!guard) guard.reset(PQexecParams(m_c, text.c_str(), n, nullptr, ptrs.data(), nullptr, nullptr, 0));
         PGresult* res = guard.get();
         const auto st = PQresultStatus(res);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -160,14 +163,18 @@ private:
     static constexpr std::size_t kMaxPrepared = 512;
 
     /// The name `text` is prepared under on this connection, preparing it first; nullptr when it
-    /// is not a data statement, the cache is full, or the server refused to prepare it (inside a
-    /// failed transaction, say: the unprepared run then reports the real error).
-    const std::string* preparedName(const std::string& text, int nParams) {
+    /// is not a data statement or the cache is full (it then runs unprepared), or when the server
+    /// refused to prepare it: `failure` then holds the server's answer, the statement's error.
+    const std::string* preparedName(const std::string& text, int nParams,
+                                    std::unique_ptr<PGresult, void (*)(PGresult*)>& failure) {
         if (auto it = m_prepared.find(text); it != m_prepared.end()) return &it->second;
         if (m_prepared.size() >= kMaxPrepared || !preparable(text)) return nullptr;
         std::string name = "k" + std::to_string(++m_nextStatement);
         std::unique_ptr<PGresult, void (*)(PGresult*)> res(PQprepare(m_c, name.c_str(), text.c_str(), nParams, nullptr), PQclear);
-        if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return nullptr;
+        if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+            failure = std::move(res);
+            return nullptr;
+        }
         return &m_prepared.emplace(text, std::move(name)).first->second;
     }
 
