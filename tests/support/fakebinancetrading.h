@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <vector>
@@ -209,6 +210,10 @@ private:
     /// Parses and checks one order's parameters and filters (nothing placed); the refusal if any.
     std::optional<HttpReply> buildOrder(const std::map<QString, QString>& p, Order& o);
     HttpReply newOrder(const std::map<QString, QString>& p, bool& accepted);
+    /// The checks every list placement starts with: mandatory parameters, the symbol, the list's
+    /// client id (generated when absent; counted as an attempt). The refusal if any.
+    std::optional<HttpReply> startList(const std::map<QString, QString>& p, std::initializer_list<const char*> mandatory,
+                                       QString& symbol, QString& listCid);
     /// POST /api/v3/orderList/oco (rest-api.md "New Order list - OCO").
     HttpReply newOco(const std::map<QString, QString>& p, bool& accepted);
     /// POST /api/v3/orderList/otoco (rest-api.md "New Order list - OTOCO"); `oto`: the request came

@@ -26,10 +26,38 @@ QString mandatoryMessage(const QString& name) {
     return QStringLiteral("Mandatory parameter '%1' was not sent, was empty/null, or malformed.").arg(name);
 }
 
+// The leg types rest-api.md allows above and below the price in an OCO pair.
+const QStringList& aboveTypes() {
+    static const QStringList types{QStringLiteral("STOP_LOSS_LIMIT"), QStringLiteral("STOP_LOSS"), QStringLiteral("LIMIT_MAKER"),
+                                   QStringLiteral("TAKE_PROFIT"), QStringLiteral("TAKE_PROFIT_LIMIT")};
+    return types;
+}
+const QStringList& belowTypes() {
+    static const QStringList types{QStringLiteral("STOP_LOSS"), QStringLiteral("STOP_LOSS_LIMIT"), QStringLiteral("TAKE_PROFIT"),
+                                   QStringLiteral("TAKE_PROFIT_LIMIT")};
+    return types;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Order lists: rest-api.md "New Order list - OCO / OTO / OTOCO", "Cancel Order list", "Query Order list"
+
+std::optional<HttpReply> FakeBinanceTrading::startList(const Params& p, std::initializer_list<const char*> mandatory,
+                                                       QString& symbol, QString& listCid) {
+    for (const char* name : mandatory)
+        if (!has(p, name)) return error(400, -1102, mandatoryMessage(QString::fromLatin1(name)));
+    symbol = param(p, "symbol");
+    if (!m_symbols.count(symbol)) return error(400, -1121, QStringLiteral("Invalid symbol."));
+    static const QRegularExpression idRe(QStringLiteral("^[a-zA-Z0-9-_]{1,36}$"));
+    listCid = has(p, "listClientOrderId") ? param(p, "listClientOrderId") : QStringLiteral("fakelist%1").arg(m_nextListId);
+    if (!idRe.match(listCid).hasMatch())
+        return error(400, -1100,
+                     QStringLiteral("Illegal characters found in parameter 'listClientOrderId'; legal range is "
+                                    "'^[a-zA-Z0-9-_]{1,36}$'."));
+    ++m_listPlaceAttempts[listCid];
+    return std::nullopt;
+}
 
 FakeBinanceTrading::OrderList* FakeBinanceTrading::listOf(const Order& o) {
     if (o.orderListId < 0) return nullptr;
@@ -40,26 +68,12 @@ FakeBinanceTrading::OrderList* FakeBinanceTrading::listOf(const Order& o) {
 
 HttpReply FakeBinanceTrading::newOco(const Params& p, bool& accepted) {
     accepted = false;
-    for (const char* name : {"symbol", "side", "quantity", "aboveType", "belowType"})
-        if (!has(p, name)) return error(400, -1102, mandatoryMessage(QString::fromLatin1(name)));
-    const QString symbol = param(p, "symbol");
-    if (!m_symbols.count(symbol)) return error(400, -1121, QStringLiteral("Invalid symbol."));
-    static const QRegularExpression idRe(QStringLiteral("^[a-zA-Z0-9-_]{1,36}$"));
-    const QString listCid =
-        has(p, "listClientOrderId") ? param(p, "listClientOrderId") : QStringLiteral("fakelist%1").arg(m_nextListId);
-    if (!idRe.match(listCid).hasMatch())
-        return error(400, -1100,
-                     QStringLiteral("Illegal characters found in parameter 'listClientOrderId'; legal range is "
-                                    "'^[a-zA-Z0-9-_]{1,36}$'."));
-    ++m_listPlaceAttempts[listCid];
+    QString symbol;
+    QString listCid;
+    if (auto refused = startList(p, {"symbol", "side", "quantity", "aboveType", "belowType"}, symbol, listCid)) return *refused;
     const QString aboveType = param(p, "aboveType");
     const QString belowType = param(p, "belowType");
-    static const QStringList aboveTypes{QStringLiteral("STOP_LOSS_LIMIT"), QStringLiteral("STOP_LOSS"),
-                                        QStringLiteral("LIMIT_MAKER"), QStringLiteral("TAKE_PROFIT"),
-                                        QStringLiteral("TAKE_PROFIT_LIMIT")};
-    static const QStringList belowTypes{QStringLiteral("STOP_LOSS"), QStringLiteral("STOP_LOSS_LIMIT"),
-                                        QStringLiteral("TAKE_PROFIT"), QStringLiteral("TAKE_PROFIT_LIMIT")};
-    if (!aboveTypes.contains(aboveType) || !belowTypes.contains(belowType))
+    if (!aboveTypes().contains(aboveType) || !belowTypes().contains(belowType))
         return error(400, -1116, QStringLiteral("Invalid orderType."));
     const auto isStopLoss = [](const QString& t) { return t.startsWith(QLatin1String("STOP_LOSS")); };
     Order above;
@@ -179,27 +193,16 @@ HttpReply FakeBinanceTrading::newOto(const Params& p, bool& accepted) {
 
 HttpReply FakeBinanceTrading::newOtoco(const Params& p, bool& accepted, bool oto) {
     accepted = false;
-    for (const char* name : {"symbol", "workingType", "workingSide", "workingPrice", "workingQuantity", "pendingSide",
-                             "pendingQuantity", "pendingAboveType"})
-        if (!has(p, name)) return error(400, -1102, mandatoryMessage(QString::fromLatin1(name)));
-    const QString symbol = param(p, "symbol");
-    if (!m_symbols.count(symbol)) return error(400, -1121, QStringLiteral("Invalid symbol."));
-    static const QRegularExpression idRe(QStringLiteral("^[a-zA-Z0-9-_]{1,36}$"));
-    const QString listCid =
-        has(p, "listClientOrderId") ? param(p, "listClientOrderId") : QStringLiteral("fakelist%1").arg(m_nextListId);
-    if (!idRe.match(listCid).hasMatch())
-        return error(400, -1100,
-                     QStringLiteral("Illegal characters found in parameter 'listClientOrderId'; legal range is "
-                                    "'^[a-zA-Z0-9-_]{1,36}$'."));
-    ++m_listPlaceAttempts[listCid];
+    QString symbol;
+    QString listCid;
+    if (auto refused = startList(p,
+                                 {"symbol", "workingType", "workingSide", "workingPrice", "workingQuantity", "pendingSide",
+                                  "pendingQuantity", "pendingAboveType"},
+                                 symbol, listCid))
+        return *refused;
     const QString workingType = param(p, "workingType");
     if (workingType != QLatin1String("LIMIT") && workingType != QLatin1String("LIMIT_MAKER"))
         return error(400, -1116, QStringLiteral("Invalid orderType."));
-    static const QStringList aboveTypes{QStringLiteral("STOP_LOSS_LIMIT"), QStringLiteral("STOP_LOSS"),
-                                        QStringLiteral("LIMIT_MAKER"), QStringLiteral("TAKE_PROFIT"),
-                                        QStringLiteral("TAKE_PROFIT_LIMIT")};
-    static const QStringList belowTypes{QStringLiteral("STOP_LOSS"), QStringLiteral("STOP_LOSS_LIMIT"),
-                                        QStringLiteral("TAKE_PROFIT"), QStringLiteral("TAKE_PROFIT_LIMIT")};
     const QString aboveType = param(p, "pendingAboveType");
     const bool pair = !oto && has(p, "pendingBelowType");
     static const QStringList otoTypes{QStringLiteral("LIMIT"),       QStringLiteral("MARKET"),
@@ -209,7 +212,7 @@ HttpReply FakeBinanceTrading::newOtoco(const Params& p, bool& accepted, bool oto
     if (!oto && !pair) return error(400, -1102, mandatoryMessage(QStringLiteral("pendingBelowType")));
     if (oto && !otoTypes.contains(aboveType)) return error(400, -1116, QStringLiteral("Invalid orderType."));
     const QString belowType = param(p, "pendingBelowType");
-    if ((!oto && !aboveTypes.contains(aboveType)) || (pair && !belowTypes.contains(belowType)))
+    if ((!oto && !aboveTypes().contains(aboveType)) || (pair && !belowTypes().contains(belowType)))
         return error(400, -1116, QStringLiteral("Invalid orderType."));
 
     Order working;
