@@ -9,6 +9,7 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -274,22 +275,14 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
 
 backtest::StrategyFactory strategyFactory(const PreparedBacktest& p) {
     const std::string name = p.info->name;
-    const backtest::StrategyInfo info = *p.info;
-    const auto fixed = p.fixed;
     const backtest::OrderSizing sizing = p.sizing;
-    return [name, info, fixed, sizing](const backtest::ParamValues& values) -> Result<std::unique_ptr<backtest::Strategy>> {
-        auto params = backtest::resolveParams(info, fixed);
-        if (!params) return params.error();
-        for (const auto& [k, v] : values) (*params)[k] = v;
-        return backtest::makeBuiltin(name, *params, sizing);
-    };
+    return [name, sizing](const backtest::ParamValues& values) { return backtest::makeBuiltin(name, values, sizing); };
 }
 
 backtest::ParamCheck paramCheck(const PreparedBacktest& p) {
     const backtest::StrategyInfo info = *p.info;
-    const auto fixed = p.fixed;
-    return [info, fixed](const backtest::ParamValues& values) -> Status {
-        auto given = fixed;
+    return [info](const backtest::ParamValues& values) -> Status {
+        std::vector<std::pair<std::string, std::string>> given;
         for (const auto& [k, v] : values) given.emplace_back(k, formatNumber(v));
         auto r = backtest::resolveParams(info, given);
         if (!r) return r.error();

@@ -42,15 +42,13 @@ struct PreparedBacktest {
     Timeframe timeframe = Timeframe::H1;
     const backtest::StrategyInfo* info = nullptr;
     backtest::OrderSizing sizing;
-    /// KEY=VALUE parameters held fixed (resolved against `info` with every combination).
-    std::vector<std::pair<std::string, std::string>> fixed;
 };
 
 /// Checks the options (usage errors: exit 2) and loads the bars (data errors: exit 1) for the
 /// command `command`; prints the error and returns its exit code, or kOk.
 int prepareBacktest(const char* command, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out);
 
-/// Makes the strategy for a combination: the fixed parameters, then the combination's.
+/// Makes the strategy for a combination (parameters not in it at their defaults).
 backtest::StrategyFactory strategyFactory(const PreparedBacktest& p);
 /// Whether the strategy accepts a combination (its range and cross-parameter rules).
 backtest::ParamCheck paramCheck(const PreparedBacktest& p);

@@ -13,6 +13,7 @@
 #include "backtest_common.h"
 #include "montecarlo_print.h"
 
+#include "backtest/indicatorcache.h"
 #include "backtest/montecarlo.h"
 #include "backtest/optimizer.h"
 
@@ -216,7 +217,10 @@ int runOptimize(Context& ctx) {
         if (auto st = backtest::validate(spec); !st) return usage(st.message());
     if (const int rc = prepareBacktest(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
 
-    const backtest::Optimizer optimizer(prepared.settings, strategyFactory(prepared), paramCheck(prepared));
+    // Moving averages shared by the combinations (computed once per period; sma_cross).
+    auto cache = std::make_shared<backtest::IndicatorCache>(prepared.bars);
+    const backtest::Optimizer optimizer(
+        prepared.settings, backtest::sharedIndicatorFactory(prepared.info->name, prepared.sizing, cache), paramCheck(prepared));
     std::mutex rowsMutex;
     std::map<std::size_t, Row> rowsByIndex;
     const backtest::TrialHook hook = [&](const backtest::Trial& t, const backtest::BacktestResult& r) {
@@ -281,6 +285,7 @@ int runOptimize(Context& ctx) {
         std::vector<Money> pnl;
         for (const auto& t : r->trades) pnl.push_back(t.netPnl);
         std::printf("\n# Monte Carlo of the best combination's %zu closed trades\n", pnl.size());
+        if (pnl.empty()) return kOk;
         backtest::MonteCarloSettings ms;
         ms.runs = static_cast<int>(mcRuns);
         ms.seed = spec.seed;

@@ -85,7 +85,7 @@ Result<ParamAxis> parseParamAxis(std::string_view text, const StrategyInfo* info
         const auto parts = split(values, ':');
         if (parts.size() != 3)
             return makeError("--param " + axis.name + ": a range is START:STOP:STEP, inclusive (got \"" + values + "\")");
-        double v[3];
+        double v[3] = {0, 0, 0};
         for (int i = 0; i < 3; ++i) {
             auto n = parseNumber(axis.name, parts[static_cast<std::size_t>(i)]);
             if (!n) return n.error();

@@ -1,5 +1,6 @@
 #include "backtest/walkforward.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -53,13 +54,13 @@ std::int64_t addSpan(std::int64_t timeMs, const Span& span, int times) {
     using namespace std::chrono;
     std::int64_t t = timeMs + span.ms * times;
     if (span.months == 0) return t;
-    const sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(timeMs)));
-    const std::int64_t timeOfDay = timeMs - duration_cast<milliseconds>(day.time_since_epoch()).count();
-    year_month_day ymd(day);
+    const sys_days date = floor<days>(sys_time<milliseconds>(milliseconds(timeMs)));
+    const std::int64_t timeOfDay = timeMs - duration_cast<milliseconds>(date.time_since_epoch()).count();
+    const year_month_day ymd(date);
     const year_month ym = year_month(ymd.year(), ymd.month()) + months(span.months * times);
     const unsigned lastDay = static_cast<unsigned>(year_month_day_last(ym.year(), month_day_last(ym.month())).day());
     const unsigned d = std::min(static_cast<unsigned>(ymd.day()), lastDay);
-    const sys_days moved{ym.year() / ym.month() / std::chrono::day(d)};
+    const sys_days moved = year_month_day(ym.year(), ym.month(), std::chrono::day(d));
     return duration_cast<milliseconds>(moved.time_since_epoch()).count() + timeOfDay;
 }
 

@@ -2,6 +2,8 @@
 // and the same results on any number of threads, over real BTCUSDT days.
 #include "backtest/optimizer.h"
 
+#include "backtest/indicatorcache.h"
+
 #include "marketdata/csvimport.h"
 #include "testdata.h"
 
@@ -240,4 +242,30 @@ TEST(OptimizerSpecChecks, BadValuesAreNamed) {
     spec.shard = {};
     spec.population = 1;
     EXPECT_NE(validate(spec).message().find("--population"), std::string::npos);
+}
+
+TEST(OptimizerSharedIndicators, SmaCrossOverCachedAveragesGivesExactlyTheBuiltinsResults) {
+    // GIVEN one SMA per period for all combinations instead of two per combination
+    OptimizerSpec spec;
+    spec.axes = {axis("fast=5:25:5"), axis("slow=20:60:20"), axis("short=0,1")};
+    spec.threads = 2;
+    auto cache = std::make_shared<IndicatorCache>(btcDays());
+    const Optimizer shared(dailySettings(), sharedIndicatorFactory("sma_cross", OrderSizing{}, cache), [](const ParamValues& p) {
+        return p.at("fast") < p.at("slow") ? Status{} : Status{makeError("fast >= slow")};
+    });
+    auto a = shared.run(spec, btcDays());
+    auto b = smaOptimizer().run(spec, btcDays());
+    ASSERT_TRUE(a.ok() && b.ok());
+    // THEN every row is the same, bit for bit, and each period was computed once
+    ASSERT_EQ(a->trials.size(), 26U);
+    EXPECT_EQ(table(*a), table(*b));
+    EXPECT_EQ(cache->computed(), 7U);  // 5, 10, 15, 20, 25, 40, 60
+    // a cached strategy shown other bars than the cache's never trades on the wrong values
+    const std::vector<Bar> later(btcDays().begin() + 100, btcDays().end());
+    auto strategy = sharedIndicatorFactory("sma_cross", OrderSizing{}, cache)({{"fast", 5}, {"slow", 20}});
+    ASSERT_TRUE(strategy.ok());
+    auto r = BacktestEngine(dailySettings()).run(**strategy, later);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->trades.empty());
+    EXPECT_FALSE(r->openPosition.has_value());
 }
