@@ -480,9 +480,9 @@ Result<OptimizerResult> Optimizer::run(const OptimizerSpec& spec, const std::vec
         validity.emplace(c, ok);
         return ok;
     };
-    const auto evaluate = [&](const std::vector<Choice>& population) -> Status {
+    const auto evaluate = [&](const std::vector<Choice>& members) -> Status {
         std::vector<Job> jobs;
-        for (const Choice& c : population)
+        for (const Choice& c : members)
             if (!evaluated.count(c)) jobs.push_back({c, all.size() + jobs.size()});
         std::vector<Trial> out;
         if (auto st = runner.run(jobs, out, threads, all.size(), planned, progress, result.cancelled); !st) return st;
