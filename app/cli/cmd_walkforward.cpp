@@ -94,7 +94,8 @@ int runWalkForwardCommand(Context& ctx) {
     std::printf("%s", describeRun(prepared).c_str());
     std::printf(
         "# walk-forward, %s: in-sample %s, out-of-sample %s, %zu windows; %s search by %s; each out-of-sample window "
-        "starts flat from the last one's equity, with fresh indicators, and closes its position at its end\n",
+        "starts flat from the last one's equity, indicators warmed up on its in-sample bars (no orders there), and closes "
+        "its position at its end\n",
         anchored ? "anchored" : "rolling", backtest::toString(wf.inSample).c_str(), backtest::toString(wf.outOfSample).c_str(),
         r->windows.size(), backtest::toString(spec.method).c_str(), spec.objective.c_str());
     std::printf("%s\n", table.c_str());
@@ -121,7 +122,8 @@ const CommandRegistration kWalkForwardCommand{
      "SPAN: a whole number and y, m (months), w or d: 2y, 6m, 90d. Windows start at the first bar: rolling windows\n"
      "move the in-sample window on by one out-of-sample length, anchored ones keep its start and grow it. Each window\n"
      "optimises over its in-sample bars, then trades the best combination over its out-of-sample bars, from the\n"
-     "previous window's equity, with fresh indicators, closing any position at the window's end. Prints the windows\n"
+     "previous window's equity, its indicators warmed up on the in-sample bars (no orders there), closing any\n"
+     "position at the window's end. Prints the windows\n"
      "(dates, bars, chosen parameters, in- and out-of-sample objective and returns), the stitched out-of-sample\n"
      "metrics and the walk-forward efficiency (out-of-sample CAGR / mean in-sample CAGR; empty when that mean is not\n"
      "above 0). --results: the windows table; --equity: the stitched out-of-sample equity (time,equity); --trades:\n"

@@ -92,6 +92,49 @@ Result<std::vector<WindowRange>> walkForwardWindows(const WalkForwardSettings& s
 
 namespace {
 
+/// The account as a strategy sees it during warm-up: everything readable, no order accepted.
+class WarmupContext final : public StrategyContext {
+public:
+    explicit WarmupContext(StrategyContext& inner) : m_inner(inner) {}
+    const Instrument& instrument() const override { return m_inner.instrument(); }
+    std::int64_t nowMs() const override { return m_inner.nowMs(); }
+    Quantity position() const override { return m_inner.position(); }
+    Money equity() const override { return m_inner.equity(); }
+    std::vector<trading::Order> openOrders() const override { return m_inner.openOrders(); }
+    Result<trading::OrderId> submit(const trading::OrderRequest&) override {
+        return makeError("warm-up: no orders before the out-of-sample window");
+    }
+    Status cancel(trading::OrderId id) override { return m_inner.cancel(id); }
+
+private:
+    StrategyContext& m_inner;
+};
+
+/// Feeds `inner` every bar, but lets it trade only on bars opening at or after `tradeFromMs`, so its
+/// indicators are warm when the out-of-sample window starts.
+class WarmedUp final : public Strategy {
+public:
+    WarmedUp(std::unique_ptr<Strategy> inner, std::int64_t tradeFromMs) : m_inner(std::move(inner)), m_from(tradeFromMs) {}
+    std::string name() const override { return m_inner->name(); }
+    void onStart(StrategyContext& ctx) override {
+        WarmupContext warm(ctx);
+        m_inner->onStart(warm);
+    }
+    void onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyContext& ctx) override {
+        if (bar.openTimeMs >= m_from) {
+            m_inner->onBar(bar, closeTimeMs, ctx);
+            return;
+        }
+        WarmupContext warm(ctx);
+        m_inner->onBar(bar, closeTimeMs, warm);
+    }
+    void onOrderUpdate(const trading::Order& order, StrategyContext& ctx) override { m_inner->onOrderUpdate(order, ctx); }
+
+private:
+    std::unique_ptr<Strategy> m_inner;
+    std::int64_t m_from;
+};
+
 std::vector<Bar> barsIn(const std::vector<Bar>& bars, std::int64_t fromMs, std::int64_t toMs) {
     std::vector<Bar> out;
     for (const Bar& b : bars)
@@ -145,13 +188,28 @@ Result<WalkForwardResult> runWalkForward(const BacktestSettings& settings, const
         inCagrSum += best.metrics.cagrPct;
         w.outScore = std::numeric_limits<double>::quiet_NaN();
         if (!out.empty()) {
+            // The chosen strategy sees the in-sample bars first (warm-up, no orders), then trades the
+            // out-of-sample bars; only those count.
             BacktestSettings os = settings;
             os.initialCapital = capital;
             os.atEnd = AtEnd::Close;
-            auto strategy = factory(best.params);
-            if (!strategy) return strategy.error();
-            auto r = BacktestEngine(os).run(**strategy, out, {}, stop);
+            auto made = factory(best.params);
+            if (!made) return made.error();
+            WarmedUp strategy(std::move(*made), w.range.outStartMs);
+            std::vector<Bar> run = in;
+            run.insert(run.end(), out.begin(), out.end());
+            auto r = BacktestEngine(os).run(strategy, run, {}, stop);
             if (!r) return makeError("window " + std::to_string(k + 1) + " (out-of-sample): " + r.message());
+            if (r->cancelled || r->equity.size() < out.size()) {
+                result.cancelled = true;
+                break;
+            }
+            std::vector<EquityPoint> equity(r->equity.end() - static_cast<std::ptrdiff_t>(out.size()), r->equity.end());
+            r->equity = std::move(equity);
+            const double buyHold = (out.back().close.toDouble() / out.front().open.toDouble() - 1.0) * 100.0;
+            auto m = computeMetrics(r->trades, r->equity, capital, out.front().openTimeMs, buyHold);
+            if (!m) return m.error();
+            r->metrics = *m;
             w.outScore = objective->value(*r);
             result.equity.insert(result.equity.end(), r->equity.begin(), r->equity.end());
             result.outTrades.insert(result.outTrades.end(), r->trades.begin(), r->trades.end());

@@ -11,11 +11,12 @@
 // last day (Jan 31 + 1m = Feb 28/29).
 //
 // Each window: the optimizer (OptimizerSpec; sharding not allowed) ranks the combinations over the
-// in-sample bars; the best qualified one (none qualified: the best one) is backtested on the
-// out-of-sample bars alone, with fresh indicators (so its first bars are warm-up), starting from
-// the previous window's final equity (the first from the initial capital), its position closed at
-// the window's last close (AtEnd::Close) so the windows chain. The stitched out-of-sample equity
-// is the windows' equity points in order.
+// in-sample bars; the best qualified one (none qualified: the best one) then runs over the
+// in-sample bars as warm-up (it sees them, its indicators fill, but every order it sends there is
+// refused) and trades the out-of-sample bars, starting from the previous window's final equity (the
+// first from the initial capital), its position closed at the window's last close (AtEnd::Close) so
+// the windows chain. The window's result and metrics cover its out-of-sample bars only; the
+// stitched out-of-sample equity is the windows' equity points in order.
 //
 // Walk-forward efficiency = the stitched out-of-sample CAGR % / the mean in-sample CAGR % of the
 // chosen combinations (Pardo's annualised OOS / IS return); NaN when that mean is not above 0.

@@ -119,6 +119,13 @@ TEST(WalkForwardRun, RollingSmaCrossOverRealDaysChainsItsOutOfSampleWindows) {
         EXPECT_EQ(w.out->metrics.initialCapital, carry);
         carry = w.out->metrics.finalEquity;
         EXPECT_FALSE(w.out->openPosition.has_value());  // closed at the window's end
+        // the in-sample bars only warm the indicators up: every trade lies in the out-of-sample window
+        for (const TradeRecord& t : w.out->trades) {
+            EXPECT_GE(t.entryTimeMs, w.range.outStartMs);
+            EXPECT_LE(t.exitTimeMs, w.range.outEndMs);  // at the latest the close of its last bar
+        }
+        EXPECT_EQ(w.out->equity.size(), w.outBars);
+        EXPECT_EQ(w.out->metrics.startMs, w.range.outStartMs);
         EXPECT_EQ(w.combinations, 12U);
         EXPECT_LT(w.chosen.at("fast"), w.chosen.at("slow"));
     }
