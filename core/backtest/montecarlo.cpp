@@ -49,7 +49,8 @@ Path walk(const std::vector<std::int64_t>& pnl, const std::vector<std::size_t>& 
     std::size_t next = 0;
     if (next < steps.size() && steps[next] == 0) row[next++] = static_cast<double>(equity);
     for (std::size_t i = 0; i < order.size(); ++i) {
-        equity += pnl[order[i]];
+        // An account at 0 cannot trade on: the run stays there (ruined, -100 %).
+        equity = equity > 0 ? std::max<std::int64_t>(equity + pnl[order[i]], 0) : 0;
         peak = std::max(peak, equity);
         const double dd = peak > 0 ? static_cast<double>(peak - equity) / static_cast<double>(peak) * 100.0 : 0.0;
         p.maxDrawdownPct = std::max(p.maxDrawdownPct, dd);

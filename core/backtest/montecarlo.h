@@ -4,12 +4,16 @@
 //
 // - Shuffle: each run replays the same trades' net P&L in a random order (Fisher-Yates). Every
 //   run ends at the same final equity (initial capital + the sum of the P&L: the sums are exact,
-//   in the P&L's fixed-point units), only the path and so the drawdowns differ.
+//   in the P&L's fixed-point units), only the path and so the drawdowns differ -- unless the path
+//   reaches 0 first (see below).
 // - Bootstrap: each run draws as many trades as there are, with replacement; final equity and
 //   path both vary.
 // Randomness: SplitMix64 seeded with `seed` (the same numbers for a seed on every platform); the
 // runs are made one after another, so a seed always gives the same result.
 //
+// The P&L are replayed as the money amounts they were (not rescaled to the equity of the moment);
+// a run whose equity reaches 0 stops there (no account trades on from nothing): it stays at 0, a
+// -100 % return and a 100 % drawdown.
 // Per run: the equity after each trade (starting at the capital), its maximum drawdown in % of the
 // running peak (and in money), and its final return in %. Ruin: a run whose maximum drawdown
 // reaches `ruinDrawdownPct` (or whose equity reaches 0) at any point. Percentiles are linearly

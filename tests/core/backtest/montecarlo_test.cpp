@@ -90,6 +90,19 @@ TEST(MonteCarlo, SyntheticRuinCountsRunsThatReachTheDrawdownLimit) {
     auto at60 = runMonteCarlo(trades, *Money::parse("1000"), s);
     ASSERT_TRUE(at60.ok());
     EXPECT_EQ(at60->ruinProbability, 0.0);
+    // an account at 0 stops trading: two losses of 600 first leave nothing for the +1000 (1 order in 3)
+    const auto deep = pnl({"-600", "-600", "1000"});
+    MonteCarloSettings z;
+    z.runs = 3000;
+    z.seed = 3;
+    z.ruinDrawdownPct = 100;
+    auto zero = runMonteCarlo(deep, *Money::parse("1000"), z);
+    ASSERT_TRUE(zero.ok());
+    EXPECT_EQ(zero->finalEquity.p5, 0.0);     // not -200
+    EXPECT_EQ(zero->finalEquity.p95, 800.0);  // the other orders all end at 1000 - 1200 + 1000
+    EXPECT_EQ(zero->maxDrawdownPct.p95, 100.0);
+    EXPECT_GT(zero->ruinProbability, 0.28);
+    EXPECT_LT(zero->ruinProbability, 0.39);
     // bad settings are named
     s.runs = 0;
     auto bad = runMonteCarlo(trades, *Money::parse("1000"), s);
