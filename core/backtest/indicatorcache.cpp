@@ -73,7 +73,7 @@ private:
 }  // namespace
 
 StrategyFactory sharedIndicatorFactory(const std::string& name, const OrderSizing& sizing,
-                                       std::shared_ptr<IndicatorCache> cache) {
+                                       const std::shared_ptr<IndicatorCache>& cache) {
     return [name, sizing, cache](const ParamValues& given) -> Result<std::unique_ptr<Strategy>> {
         auto made = makeBuiltin(name, given, sizing);  // checks the values (and is the fallback)
         if (!made || name != "sma_cross" || !cache) return made;

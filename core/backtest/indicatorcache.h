@@ -43,6 +43,7 @@ private:
 /// A factory for the built-in `name` that reads `cache` where it can (sma_cross) and is
 /// makeBuiltin() otherwise. The strategies it makes must run over the cache's bars (a strategy
 /// shown another bar stops deciding).
-StrategyFactory sharedIndicatorFactory(const std::string& name, const OrderSizing& sizing, std::shared_ptr<IndicatorCache> cache);
+StrategyFactory sharedIndicatorFactory(const std::string& name, const OrderSizing& sizing,
+                                       const std::shared_ptr<IndicatorCache>& cache);
 
 }  // namespace kairos::backtest
