@@ -150,29 +150,38 @@ TEST(OptimizerGrid, BestRowIsIdenticalOnOneAndTwoThreadsAndMatchesAPlainBacktest
 }
 
 TEST(OptimizerGrid, ThreeShardsTogetherRunExactlyTheSingleRunsTrials) {
-    OptimizerSpec spec;
-    spec.axes = {axis("fast=5:25:5"), axis("slow=20:60:20")};
-    spec.objective = "total_return_pct";
-    const Optimizer opt = smaOptimizer();
-    auto single = opt.run(spec, btcDays());
-    ASSERT_TRUE(single.ok()) << single.message();
-    std::vector<Trial> merged;
-    std::set<std::size_t> indices;
-    for (int k = 1; k <= 3; ++k) {
-        spec.shard = {k, 3};
-        auto part = opt.run(spec, btcDays());
-        ASSERT_TRUE(part.ok()) << part.message();
-        EXPECT_EQ(part->combinations, single->combinations);
-        for (const Trial& t : part->trials) {
-            EXPECT_EQ(static_cast<int>(t.index % 3), k - 1);
-            EXPECT_TRUE(indices.insert(t.index).second) << "trial " << t.index << " in two shards";
-            merged.push_back(t);
+    for (const SearchMethod method : {SearchMethod::Grid, SearchMethod::Random}) {
+        OptimizerSpec spec;
+        spec.axes = {axis("fast=5:25:5"), axis("slow=20:60:20")};
+        if (method == SearchMethod::Random) {
+            spec.axes = {axis("fast=2:60:1"), axis("slow=20:200:1")};
+            spec.method = method;
+            spec.samples = 14;
+            spec.seed = 5;
         }
+        spec.objective = "total_return_pct";
+        const Optimizer opt = smaOptimizer();
+        auto single = opt.run(spec, btcDays());
+        ASSERT_TRUE(single.ok()) << single.message();
+        ASSERT_EQ(single->trials.size(), 13U + (method == SearchMethod::Random ? 1 : 0));
+        std::vector<Trial> merged;
+        std::set<std::size_t> indices;
+        for (int k = 1; k <= 3; ++k) {
+            spec.shard = {k, 3};
+            auto part = opt.run(spec, btcDays());
+            ASSERT_TRUE(part.ok()) << part.message();
+            EXPECT_EQ(part->combinations, single->combinations);
+            for (const Trial& t : part->trials) {
+                EXPECT_EQ(static_cast<int>(t.index % 3), k - 1);
+                EXPECT_TRUE(indices.insert(t.index).second) << "trial " << t.index << " in two shards";
+                merged.push_back(t);
+            }
+        }
+        rankTrials(merged, *findObjective("total_return_pct"));
+        OptimizerResult m;
+        m.trials = merged;
+        EXPECT_EQ(table(m), table(*single)) << toString(method);
     }
-    rankTrials(merged, *findObjective("total_return_pct"));
-    OptimizerResult m;
-    m.trials = merged;
-    EXPECT_EQ(table(m), table(*single));
 }
 
 TEST(OptimizerRandom, TheSameSeedDrawsTheSameDistinctValidCombinations) {
