@@ -102,10 +102,7 @@ BacktestOptions takeBacktestOptions(Args& a) {
     return o;
 }
 
-int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out) {
-    if (o.inputs.empty() == !o.store)
-        return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
-                    kUsageError);
+int requireBuiltin(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
     if (!o.strategy || o.entry || o.exit || o.stop || o.target || *o.strategy == QLatin1String("formula"))
         return fail(kName,
                     QStringLiteral("needs --strategy NAME, a built-in with parameters to optimise (%1); formula strategies "
@@ -118,7 +115,13 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
                     QStringLiteral("unknown strategy \"%1\" (built-ins: %2)")
                         .arg(*o.strategy, QString::fromStdString(backtest::builtinNames())),
                     kUsageError);
+    return kOk;
+}
 
+int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out) {
+    if (o.inputs.empty() == !o.store)
+        return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
+                    kUsageError);
     backtest::OrderSizing& sizing = out.sizing;
     if (static_cast<int>(o.size.has_value()) + static_cast<int>(o.notional.has_value()) +
             static_cast<int>(o.percent.has_value()) >

@@ -44,8 +44,12 @@ struct PreparedBacktest {
     backtest::OrderSizing sizing;
 };
 
-/// Checks the options (usage errors: exit 2) and loads the bars (data errors: exit 1) for the
-/// command `command`; prints the error and returns its exit code, or kOk.
+/// Sets `out.info` to the --strategy built-in (optimize and walkforward need one with parameters);
+/// prints the usage error and returns kUsageError, or kOk.
+int requireBuiltin(const char* command, const BacktestOptions& o, PreparedBacktest& out);
+/// Checks the sizing and convention options (usage errors: exit 2) and loads the bars (data errors:
+/// exit 1) for the command `command`; prints the error and returns its exit code, or kOk. The
+/// strategy options are not looked at.
 int prepareBacktest(const char* command, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out);
 
 /// Makes the strategy for a combination (parameters not in it at their defaults).

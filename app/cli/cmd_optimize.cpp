@@ -201,10 +201,8 @@ int runOptimize(Context& ctx) {
     // Flags before data: a bad --param or --method is reported without reading the bars.
     backtest::OptimizerSpec spec;
     {
-        PreparedBacktest probe;
-        probe.info = bo.strategy ? backtest::findBuiltin(bo.strategy->toStdString()) : nullptr;
-        if (probe.info)
-            if (const int rc = parseSearchOptions(kOptimize, so, probe, spec); rc != kOk) return rc;
+        if (const int rc = requireBuiltin(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = parseSearchOptions(kOptimize, so, prepared, spec); rc != kOk) return rc;
     }
     if (shardText) {
         auto s = backtest::parseShard(shardText->toStdString());

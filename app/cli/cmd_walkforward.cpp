@@ -65,10 +65,8 @@ int runWalkForwardCommand(Context& ctx) {
     backtest::OptimizerSpec spec;
     PreparedBacktest prepared;
     {
-        PreparedBacktest probe;
-        probe.info = bo.strategy ? backtest::findBuiltin(bo.strategy->toStdString()) : nullptr;
-        if (probe.info)
-            if (const int rc = parseSearchOptions(kName, so, probe, spec); rc != kOk) return rc;
+        if (const int rc = requireBuiltin(kName, bo, prepared); rc != kOk) return rc;
+        if (const int rc = parseSearchOptions(kName, so, prepared, spec); rc != kOk) return rc;
         if (!spec.axes.empty())
             if (auto st = backtest::validate(spec); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
     }
