@@ -5,6 +5,8 @@
 // - without them: the original form, the signal strategy with --capital/--fee-bps/--trades (flag).
 #include "command.h"
 
+#include "backtest_common.h"
+
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
 #include "backtest/formulastrategy.h"
@@ -281,6 +283,9 @@ std::string jsonString(const std::string& s) {
     return out + "\"";
 }
 
+}  // namespace
+
+// writeFile() to summaryFields(): shared with optimize and walkforward (backtest_common.h).
 /// Writes `text` to `path` atomically (a failed write leaves any old file as it was).
 Status writeFile(const QString& path, const std::string& text) {
     QSaveFile f(path);
@@ -372,6 +377,8 @@ std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::B
     }
     return f;
 }
+
+namespace {
 
 std::string summaryJson(const backtest::BacktestResult& r) {
     std::string out = "{\n";
