@@ -41,6 +41,24 @@ Result<T> parseDecimalOption(const QString& option, const QString& text) {
     return *v;
 }
 
+/// --from/--to as [fromMs, toMs) (open-ended when a flag is absent); Error naming the flag.
+Result<std::pair<std::int64_t, std::int64_t>> parseDateRange(const std::optional<QString>& fromText,
+                                                             const std::optional<QString>& toText) {
+    std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
+                                                std::numeric_limits<std::int64_t>::max()};
+    if (fromText) {
+        auto t = parseUtc(fromText->toStdString());
+        if (!t) return makeError("--from: " + t.message());
+        range.first = *t;
+    }
+    if (toText) {
+        auto t = parseUtc(toText->toStdString());
+        if (!t) return makeError("--to: " + t.message());
+        range.second = *t;
+    }
+    return range;
+}
+
 void printMetrics(const backtest::Metrics& m) {
     std::printf("metric,value\n");
     auto row = [](const char* k, const std::string& v) { std::printf("%s,%s\n", k, v.c_str()); };
@@ -191,18 +209,10 @@ int runBacktest(Context& ctx) {
     }
     ss.allowShort = !longOnly;
     if (auto st = backtest::validate(ss); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
-    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
-    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
-    if (fromText) {
-        auto t = parseUtc(fromText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        fromMs = *t;
-    }
-    if (toText) {
-        auto t = parseUtc(toText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        toMs = *t;
-    }
+    const auto range = parseDateRange(fromText, toText);
+    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
+    const std::int64_t fromMs = range->first;
+    const std::int64_t toMs = range->second;
 
     auto csv = marketdata::readBarsCsv(input->toStdString());
     if (!csv) return fail(kName, QString::fromStdString(csv.message()), kDataError);
@@ -554,18 +564,10 @@ int runStrategy(Context& ctx) {
         else
             return fail(kName, QStringLiteral("--at-end takes keep or close (got \"%1\")").arg(*atEndText), kUsageError);
     }
-    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
-    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
-    if (fromText) {
-        auto t = parseUtc(fromText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        fromMs = *t;
-    }
-    if (toText) {
-        auto t = parseUtc(toText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        toMs = *t;
-    }
+    const auto range = parseDateRange(fromText, toText);
+    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
+    const std::int64_t fromMs = range->first;
+    const std::int64_t toMs = range->second;
     std::optional<Timeframe> tf;
     if (tfText) {
         auto t = parseTimeframe(tfText->toStdString());

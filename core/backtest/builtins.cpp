@@ -74,9 +74,6 @@ std::string describe(const OrderSizing& s) {
     return "?";
 }
 
-// ---------------------------------------------------------------------------------------------
-// Rule strategies
-
 RuleStrategy::RuleStrategy(std::string name, OrderSizing sizing, bool allowShort)
     : m_name(std::move(name)), m_sizing(sizing), m_allowShort(allowShort) {}
 
@@ -92,7 +89,7 @@ bool RuleStrategy::enter(Side side, const Bar& bar, StrategyContext& ctx) {
     return ctx.submit(r).ok();
 }
 
-void RuleStrategy::closePosition(StrategyContext& ctx) {
+void closePositionAtMarket(StrategyContext& ctx) {
     for (const trading::Order& o : ctx.openOrders())
         if (o.role != trading::OrderRole::Entry) (void)ctx.cancel(o.id);
     const Quantity pos = ctx.position();
@@ -105,6 +102,11 @@ void RuleStrategy::closePosition(StrategyContext& ctx) {
     r.clientOrderId = "exit";
     (void)ctx.submit(r);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule strategies
+
+void RuleStrategy::closePosition(StrategyContext& ctx) { closePositionAtMarket(ctx); }
 
 void RuleStrategy::onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyContext& ctx) {
     const Decision d = decide(bar, closeTimeMs);

@@ -59,6 +59,11 @@ std::optional<Quantity> entryQuantity(const OrderSizing& sizing, const Price& pr
                                       const Instrument& instrument);
 std::string describe(const OrderSizing& sizing);
 
+/// Flattens: cancels the strategy's protective orders (every working order that is not an entry)
+/// and sends a market order for the whole position (client id "exit"); nothing to send when flat.
+/// A rejection leaves the position as it was. Shared by every strategy that closes on a signal.
+void closePositionAtMarket(StrategyContext& ctx);
+
 /// One parameter of a strategy.
 struct ParamSpec {
     std::string name;

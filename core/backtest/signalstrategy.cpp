@@ -1,5 +1,6 @@
 #include "backtest/signalstrategy.h"
 
+#include "backtest/builtins.h"
 #include "trading/venuerules.h"
 
 #include <cmath>
@@ -33,8 +34,6 @@ std::optional<Price> toPrice(double v, const Bar& bar, const Instrument& instrum
     if (!p || p->isZero() || p->isNegative()) return std::nullopt;
     return *p;
 }
-
-bool isProtective(const trading::Order& o) { return o.role != trading::OrderRole::Entry; }
 
 }  // namespace
 
@@ -91,20 +90,6 @@ std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyCo
     return *lots;
 }
 
-void SignalStrategy::closePosition(StrategyContext& ctx) {
-    for (const trading::Order& o : ctx.openOrders())
-        if (isProtective(o)) (void)ctx.cancel(o.id);
-    const Quantity pos = ctx.position();
-    if (pos.isZero()) return;
-    trading::OrderRequest r;
-    r.instrument = ctx.instrument().id;
-    r.side = pos.isNegative() ? Side::Buy : Side::Sell;
-    r.type = trading::OrderType::Market;
-    r.quantity = pos.isNegative() ? pos.negated() : pos;
-    r.clientOrderId = "exit";
-    (void)ctx.submit(r);  // a rejection leaves the position and its protection as they were
-}
-
 void SignalStrategy::enter(const signal::Signal& sig, const Bar& bar, StrategyContext& ctx) {
     const bool isLong = sig.side == signal::Direction::Long;
     auto qty = entryQuantity(bar, ctx);
@@ -136,7 +121,7 @@ void SignalStrategy::onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyCon
     // An entry still waiting for its fill counts as being on its side.
     for (const trading::Order& o : ctx.openOrders())
         if (o.role == trading::OrderRole::Entry && (o.request.side == Side::Buy) == wantLong) return;
-    if (!pos.isZero()) closePosition(ctx);
+    if (!pos.isZero()) closePositionAtMarket(ctx);
     if (wantLong || m_settings.allowShort) enter(*sig, bar, ctx);
 }
 

@@ -48,7 +48,6 @@ public:
 
 private:
     std::optional<Quantity> entryQuantity(const Bar& bar, StrategyContext& ctx) const;
-    void closePosition(StrategyContext& ctx);
     void enter(const signal::Signal& sig, const Bar& bar, StrategyContext& ctx);
 
     SignalStrategySettings m_settings;

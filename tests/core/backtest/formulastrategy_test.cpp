@@ -3,6 +3,7 @@
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
 #include "backtest/formulastrategy.h"
+#include "syntheticseries.h"
 
 #include <gtest/gtest.h>
 
@@ -10,39 +11,12 @@
 
 using namespace kairos;
 using namespace kairos::backtest;
+using namespace kairos::backtest::synth;
 
 namespace {
 
-constexpr std::int64_t kDay = 86400000;
-constexpr std::int64_t kT0 = 1704067200000;  // 2024-01-01T00:00:00Z
-const int kCloses[] = {10, 10, 10, 10, 10, 11, 12, 13, 14, 15, 14, 13, 12, 11, 10, 9, 8, 9, 10, 11, 12, 11, 10, 9, 8, 8};
-
-Price px(double v) { return Price::fromRaw(static_cast<std::int64_t>(std::llround(v * 100)), 2); }
-
-std::vector<Bar> syntheticBars() {
-    std::vector<Bar> bars;
-    double prev = kCloses[0] - 0.25;
-    for (std::size_t i = 0; i < std::size(kCloses); ++i) {
-        const double c = kCloses[i], o = prev + 0.25;
-        Bar b;
-        b.openTimeMs = kT0 + static_cast<std::int64_t>(i) * kDay;
-        b.open = px(o);
-        b.close = px(c);
-        b.high = px(std::max(o, c) + 0.5);
-        b.low = px(std::min(o, c) - 0.5);
-        b.volume = *Quantity::parse("100");
-        bars.push_back(b);
-        prev = c;
-    }
-    return bars;
-}
-
 BacktestResult run(const FormulaStrategySettings& fs) {
-    BacktestSettings s;
-    s.instrument = instrumentForFile({"TEST", "SYNTH"}, 2);
-    s.timeframe = Timeframe::D1;
-    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
-    s.atEnd = AtEnd::Keep;
+    const BacktestSettings s = syntheticSettings();
     auto strategy = FormulaStrategy::create(fs);
     EXPECT_TRUE(strategy.ok()) << strategy.message();
     auto r = BacktestEngine(s).run(**strategy, syntheticBars());
