@@ -44,6 +44,10 @@ Status validate(const SignalStrategySettings& s) {
     if (s.sizing.kind == Sizing::Kind::FractionOfEquity) {
         if (!(s.sizing.fraction > 0 && s.sizing.fraction <= 1))
             return makeError("fraction of equity must be above 0 and at most 1 (is " + std::to_string(s.sizing.fraction) + ")");
+    } else if (s.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        if (!(s.sizing.riskPercent > 0 && s.sizing.riskPercent <= 100))
+            return makeError("risk per trade must be above 0 and at most 100 % (is " + std::to_string(s.sizing.riskPercent) +
+                             ")");
     } else if (s.sizing.quantity.isZero() || s.sizing.quantity.isNegative()) {
         return makeError("fixed quantity must be above 0 (is " + s.sizing.quantity.toTrimmedString() + ")");
     }
@@ -58,6 +62,10 @@ std::string SignalStrategy::name() const {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g %% of equity", m_settings.sizing.fraction * 100.0);
         size = buf;
+    } else if (m_settings.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "risk %g %% of equity a trade", m_settings.sizing.riskPercent);
+        size = buf;
     } else {
         size = "fixed quantity " + m_settings.sizing.quantity.toTrimmedString();
     }
@@ -70,8 +78,15 @@ std::string SignalStrategy::name() const {
     return out;
 }
 
-std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyContext& ctx) const {
+std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyContext& ctx,
+                                                      const std::optional<Price>& stop) const {
     const Instrument& inst = ctx.instrument();
+    if (m_settings.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        OrderSizing risk;
+        risk.kind = OrderSizing::Kind::RiskPerTrade;
+        risk.riskPercent = m_settings.sizing.riskPercent;
+        return backtest::entryQuantity(risk, bar.close, ctx.equity(), inst, stop);
+    }
     Quantity q;
     if (m_settings.sizing.kind == Sizing::Kind::FixedQuantity) {
         q = m_settings.sizing.quantity;
@@ -92,13 +107,13 @@ std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyCo
 
 void SignalStrategy::enter(const signal::Signal& sig, const Bar& bar, StrategyContext& ctx) {
     const bool isLong = sig.side == signal::Direction::Long;
-    auto qty = entryQuantity(bar, ctx);
-    if (!qty) return;
     const Instrument& inst = ctx.instrument();
     // Stops and targets are rounded away from the entry.
     auto stop = toPrice(sig.stopLoss, bar, inst, isLong ? RoundingMode::Floor : RoundingMode::Ceiling);
     auto target = toPrice(sig.takeProfits[static_cast<std::size_t>(m_settings.takeProfitLevel - 1)], bar, inst,
                           isLong ? RoundingMode::Ceiling : RoundingMode::Floor);
+    auto qty = entryQuantity(bar, ctx, stop);
+    if (!qty) return;
     trading::OrderRequest r;
     r.instrument = inst.id;
     r.side = isLong ? Side::Buy : Side::Sell;

@@ -347,3 +347,32 @@ TEST(BuiltinStrategies, SmaCrossMatchesBacktradersPublishedLogOnItsOwnSampleData
     EXPECT_EQ(formatUtc(r->fills[2].timeMs), "2006-04-21T00:00:00.000Z");
     EXPECT_EQ(r->fills[2].price, *Price::parse("3863.57"));
 }
+
+TEST(BuiltinStrategies, RiskPerTradeSizingKnownAnswersAndItsCap) {
+    const Instrument inst = instrumentForFile({"TEST", "SYNTH"}, 2);
+    OrderSizing risk;
+    risk.kind = OrderSizing::Kind::RiskPerTrade;
+    risk.riskPercent = 2;
+    const Money equity = *Money::parse("5000");
+    // 2 % of 5,000 = 100 at risk over 50 - 48 = 2: 50 units (a short's stop above works the same)
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("48")), *Quantity::parse("50"));
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("52.5")), *Quantity::parse("40"));
+    // a stop 0.01 away would need 10,000 units (500,000): capped at the equity, 5,000 / 50 = 100
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("49.99")), *Quantity::parse("100"));
+    // no stop, or a stop at the price: no entry
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst, std::nullopt).has_value());
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("50")).has_value());
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst).has_value());
+    risk.riskPercent = 0;
+    EXPECT_FALSE(validate(risk).ok());
+}
+
+TEST(BuiltinStrategies, RiskPerTradeIsRefusedByStrategiesWithoutAStop) {
+    OrderSizing risk;
+    risk.kind = OrderSizing::Kind::RiskPerTrade;
+    auto sma = makeBuiltin("sma_cross", params("sma_cross", {}), risk);
+    ASSERT_FALSE(sma.ok());
+    EXPECT_NE(sma.message().find("sma_cross sets no stop"), std::string::npos) << sma.message();
+    // the signal strategy's entries carry the signal's stop loss
+    EXPECT_TRUE(makeBuiltin("signal", params("signal", {}), risk).ok());
+}

@@ -104,3 +104,60 @@ TEST(FormulaStrategy, SyntaxErrorsNameTheFormulaAndTheColumn) {
     fs.entry.clear();
     EXPECT_FALSE(FormulaStrategy::create(fs).ok());
 }
+
+TEST(FormulaStrategy, SyntheticMarketEntryPaysTakerAndTheRestingTargetPaysMaker) {
+    // GIVEN maker 2 bp and taker 10 bp, 100 units an entry, the target trade above: bought at bar
+    // 19's open 10.25 (market: taker), sold at the resting target 11.5 in bar 20 (limit: maker)
+    BacktestSettings s = syntheticSettings();
+    s.rules.fees.makerBps = *trading::Bps::parse("2");
+    s.rules.fees.takerBps = *trading::Bps::parse("10");
+    FormulaStrategySettings fs = smaCross();
+    fs.exit.clear();
+    fs.stop = "close - 1";
+    fs.target = "close + 1.5";
+    fs.sizing.quantity = *Quantity::parse("100");
+    auto strategy = FormulaStrategy::create(fs);
+    ASSERT_TRUE(strategy.ok()) << strategy.message();
+    auto r = BacktestEngine(s).run(**strategy, syntheticBars());
+    ASSERT_TRUE(r.ok()) << r.message();
+    ASSERT_EQ(r->fills.size(), 2u);
+    // THEN the entry pays 1025 x 10 bp = 1.025, the target 1150 x 2 bp = 0.23
+    EXPECT_EQ(r->fills[0].liquidity, trading::Liquidity::Taker);
+    EXPECT_EQ(r->fills[0].fee, *Money::parse("1.025"));
+    EXPECT_EQ(r->fills[1].liquidity, trading::Liquidity::Maker);
+    EXPECT_EQ(r->fills[1].fee, *Money::parse("0.23"));
+    ASSERT_EQ(r->trades.size(), 1u);
+    EXPECT_EQ(r->trades[0].fees, *Money::parse("1.255"));
+    EXPECT_EQ(r->trades[0].netPnl, *Money::parse("123.745"));  // 125 gross
+}
+
+TEST(FormulaStrategy, SyntheticRiskPerTradeSizesByTheStopDistanceAndGivesR) {
+    // GIVEN 1 % of 10,000 at risk; decided on bar 18 (close 10) with the stop at 10 - 1 = 9: a
+    // distance of 1 from the close, so 100 / 1 = 100 units
+    FormulaStrategySettings fs = smaCross();
+    fs.exit.clear();
+    fs.stop = "close - 1";
+    fs.target = "close + 1.5";
+    fs.sizing = OrderSizing{};
+    fs.sizing.kind = OrderSizing::Kind::RiskPerTrade;
+    fs.sizing.riskPercent = 1;
+    const BacktestResult r = run(fs);
+    ASSERT_EQ(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].quantity, *Quantity::parse("100"));
+    // THEN bought at 10.25 with the stop at 9: 125 at risk; the target 11.5 makes 125: 1 R
+    EXPECT_DOUBLE_EQ(r.trades[0].initialRisk, 125.0);
+    EXPECT_EQ(r.trades[0].netPnl, *Money::parse("125"));
+    EXPECT_EQ(r.metrics.tradesWithR, 1);
+    EXPECT_DOUBLE_EQ(r.metrics.averageR, 1.0);
+}
+
+TEST(FormulaStrategy, RiskPerTradeWithoutAStopIsRefusedNamingTheFix) {
+    FormulaStrategySettings fs = smaCross();
+    fs.sizing.kind = OrderSizing::Kind::RiskPerTrade;
+    auto f = FormulaStrategy::create(fs);
+    ASSERT_FALSE(f.ok());
+    EXPECT_NE(f.message().find("--risk-per-trade"), std::string::npos) << f.message();
+    EXPECT_NE(f.message().find("--stop"), std::string::npos) << f.message();
+    fs.stop = "close - 1";
+    EXPECT_TRUE(FormulaStrategy::create(fs).ok());
+}
