@@ -1,5 +1,7 @@
 #include "backtest/report.h"
 
+#include "domain/timeframe.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -99,9 +101,9 @@ constexpr const char* kOrange = "#ea580c";
 /// Background for a value on a diverging green/red scale; `scale` is the magnitude of full colour.
 std::string heat(double v, double scale, bool higherIsBetter = true) {
     if (!std::isfinite(v) || scale <= 0) return "background:#f1f5f9";
-    double t = std::min(std::abs(v) / scale, 1.0);
+    if (v == 0) return "background:#f8fafc";  // a flat period (no position) is neutral
+    const double t = std::min(std::abs(v) / scale, 1.0);
     const bool good = (v >= 0) == higherIsBetter;
-    if (v == 0) t = 0;
     char buf[80];
     std::snprintf(buf, sizeof buf, "background:rgba(%s,%.3f)", good ? "22,163,74" : "220,38,38", 0.08 + 0.72 * t);
     return buf;
@@ -648,7 +650,7 @@ Result<std::string> renderReport(const ReportInput& in) {
     h += card("Sharpe", fixed(m.sharpe, 2), "Sortino " + fixed(m.sortino, 2) + " · Calmar " + fixed(m.calmar, 2), 0);
     h += card(
         "Max drawdown", pct(m.maxDrawdownPct),
-        m.maxDrawdown.toTrimmedString() + " · " + fixed(static_cast<double>(m.maxDrawdownDurationMs) / 86400000.0, 0) + " days",
+        grouped(m.maxDrawdown.toDouble()) + " · " + fixed(static_cast<double>(m.maxDrawdownDurationMs) / 86400000.0, 0) + " days",
         m.maxDrawdownPct > 0 ? -1 : 0);
     h += card("Final equity", grouped(m.finalEquity.toDouble()), "from " + grouped(m.initialCapital.toDouble()), 0);
     h += card("Trades", std::to_string(m.trades), std::to_string(m.wins) + " won · " + std::to_string(m.losses) + " lost", 0);
