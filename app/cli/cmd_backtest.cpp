@@ -10,6 +10,7 @@
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
 #include "backtest/formulastrategy.h"
+#include "backtest/report.h"
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
 #include "signals/rulesfile.h"
@@ -23,6 +24,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <tuple>
 
 namespace kairos::cli {
 namespace {
@@ -41,6 +43,24 @@ Result<T> parseDecimalOption(const QString& option, const QString& text) {
     auto v = T::parse(text.trimmed().toStdString());
     if (!v) return makeError(QStringLiteral("%1 takes a plain decimal number (got \"%2\")").arg(option, text).toStdString());
     return *v;
+}
+
+/// --from/--to as [fromMs, toMs) (open-ended when a flag is absent); Error naming the flag.
+Result<std::pair<std::int64_t, std::int64_t>> parseDateRange(const std::optional<QString>& fromText,
+                                                             const std::optional<QString>& toText) {
+    std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
+                                                std::numeric_limits<std::int64_t>::max()};
+    if (fromText) {
+        auto t = parseUtc(fromText->toStdString());
+        if (!t) return makeError("--from: " + t.message());
+        range.first = *t;
+    }
+    if (toText) {
+        auto t = parseUtc(toText->toStdString());
+        if (!t) return makeError("--to: " + t.message());
+        range.second = *t;
+    }
+    return range;
 }
 
 void printMetrics(const backtest::Metrics& m) {
@@ -193,18 +213,10 @@ int runBacktest(Context& ctx) {
     }
     ss.allowShort = !longOnly;
     if (auto st = backtest::validate(ss); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
-    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
-    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
-    if (fromText) {
-        auto t = parseUtc(fromText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        fromMs = *t;
-    }
-    if (toText) {
-        auto t = parseUtc(toText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        toMs = *t;
-    }
+    const auto range = parseDateRange(fromText, toText);
+    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
+    const std::int64_t fromMs = range->first;
+    const std::int64_t toMs = range->second;
 
     auto csv = marketdata::readBarsCsv(input->toStdString());
     if (!csv) return fail(kName, QString::fromStdString(csv.message()), kDataError);
@@ -365,6 +377,12 @@ std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::B
     money("total_fees", m.totalFees);
     real("exposure_pct", m.exposurePct);
     real("buy_hold_return_pct", m.buyHoldReturnPct);
+    real("excess_return_pct", m.excessReturnPct);
+    if (m.tradesWithR > 0)
+        real("average_r", m.averageR);
+    else
+        f.emplace_back("average_r", "null");
+    integer("trades_with_r", m.tradesWithR);
     integer("rejected_orders", r.rejectedOrders);
     if (r.openPosition) {
         const auto& p = *r.openPosition;
@@ -375,6 +393,17 @@ std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::B
     } else {
         f.emplace_back("open_position", "null");
     }
+    auto periods = [](const std::vector<backtest::PeriodReturn>& list, bool months) {
+        std::string out = "[";
+        for (const backtest::PeriodReturn& p : list) {
+            out += std::string(out.size() > 1 ? ", " : "") + "{\"year\": " + std::to_string(p.year) +
+                (months ? ", \"month\": " + std::to_string(p.month) : std::string()) +
+                ", \"return_pct\": " + jsonNumber(p.returnPct) + ", \"end_equity\": " + p.endEquity.toTrimmedString() + "}";
+        }
+        return out + "]";
+    };
+    f.emplace_back("monthly_returns", periods(m.monthlyReturns, true));
+    f.emplace_back("yearly_returns", periods(m.yearlyReturns, false));
     return f;
 }
 
@@ -431,6 +460,9 @@ int runStrategy(Context& ctx) {
     const auto sizeText = a.takeOption(QStringLiteral("--size"));
     const auto notionalText = a.takeOption(QStringLiteral("--notional"));
     const auto percentText = a.takeOption(QStringLiteral("--percent-equity"));
+    const auto riskText = a.takeOption(QStringLiteral("--risk-per-trade"));
+    const auto makerText = a.takeOption(QStringLiteral("--maker-bps"));
+    const auto takerText = a.takeOption(QStringLiteral("--taker-bps"));
     const auto fillText = a.takeOption(QStringLiteral("--fill"));
     const auto atEndText = a.takeOption(QStringLiteral("--at-end"));
     const auto fromText = a.takeOption(QStringLiteral("--from"));
@@ -442,7 +474,6 @@ int runStrategy(Context& ctx) {
     if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
     if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
-    if (reportOut) return fail(kName, QStringLiteral("--report (the HTML report) is not implemented yet"), kUsageError);
     if (inputs.empty() == !storeText)
         return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
                     kUsageError);
@@ -461,9 +492,10 @@ int runStrategy(Context& ctx) {
     }
     backtest::OrderSizing sizing;
     if (static_cast<int>(sizeText.has_value()) + static_cast<int>(notionalText.has_value()) +
-            static_cast<int>(percentText.has_value()) >
+            static_cast<int>(percentText.has_value()) + static_cast<int>(riskText.has_value()) >
         1)
-        return fail(kName, QStringLiteral("--size, --notional and --percent-equity exclude each other"), kUsageError);
+        return fail(kName, QStringLiteral("--size, --notional, --percent-equity and --risk-per-trade exclude each other"),
+                    kUsageError);
     if (sizeText) {
         auto q = positiveDecimal<Quantity>(QStringLiteral("--size"), *sizeText);
         if (!q) return fail(kName, QString::fromStdString(q.message()), kUsageError);
@@ -480,6 +512,15 @@ int runStrategy(Context& ctx) {
         if (!ok || !(sizing.percent > 0 && sizing.percent <= 100))
             return fail(kName,
                         QStringLiteral("--percent-equity takes a number above 0 and at most 100 (got \"%1\")").arg(*percentText),
+                        kUsageError);
+    } else if (riskText) {
+        bool ok = false;
+        sizing.kind = backtest::OrderSizing::Kind::RiskPerTrade;
+        sizing.riskPercent = riskText->toDouble(&ok);
+        if (!ok || !(sizing.riskPercent > 0 && sizing.riskPercent <= 100))
+            return fail(kName,
+                        QStringLiteral("--risk-per-trade takes a percentage of equity above 0 and at most 100 (got \"%1\")")
+                            .arg(*riskText),
                         kUsageError);
     }
     std::unique_ptr<backtest::Strategy> strategy;
@@ -537,6 +578,20 @@ int runStrategy(Context& ctx) {
         if (!bps) return fail(kName, QString::fromStdString(bps.message()), kUsageError);
         settings.rules.fees.makerBps = settings.rules.fees.takerBps = *bps;
     }
+    if (commissionText && (makerText || takerText))
+        return fail(kName, QStringLiteral("--commission and --maker-bps/--taker-bps exclude each other"), kUsageError);
+    // Per-venue fees: market (and triggered stop) fills pay taker, resting limit fills maker.
+    for (const auto& [flag, text, bps] : {std::tuple{"--maker-bps", &makerText, &settings.rules.fees.makerBps},
+                                          std::tuple{"--taker-bps", &takerText, &settings.rules.fees.takerBps}}) {
+        if (!*text) continue;
+        auto f = parseDecimalOption<trading::Bps>(QLatin1String(flag), **text);
+        if (!f || f->isNegative() || f->toDouble() >= 10000)
+            return fail(kName,
+                        QStringLiteral("%1 takes basis points of the traded value, 0 to below 10000 (e.g. 7.5); got \"%2\"")
+                            .arg(QLatin1String(flag), **text),
+                        kUsageError);
+        *bps = *f;
+    }
     if (slippageText) {
         auto f = parseDecimalOption<trading::Bps>(QStringLiteral("--slippage-bps"), *slippageText);
         if (!f || f->isNegative())
@@ -561,18 +616,10 @@ int runStrategy(Context& ctx) {
         else
             return fail(kName, QStringLiteral("--at-end takes keep or close (got \"%1\")").arg(*atEndText), kUsageError);
     }
-    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
-    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
-    if (fromText) {
-        auto t = parseUtc(fromText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        fromMs = *t;
-    }
-    if (toText) {
-        auto t = parseUtc(toText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        toMs = *t;
-    }
+    const auto range = parseDateRange(fromText, toText);
+    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
+    const std::int64_t fromMs = range->first;
+    const std::int64_t toMs = range->second;
     std::optional<Timeframe> tf;
     if (tfText) {
         auto t = parseTimeframe(tfText->toStdString());
@@ -653,20 +700,45 @@ int runStrategy(Context& ctx) {
     if (equityOut)
         if (auto st = writeFile(*equityOut, equityCsv(r->equity)); !st)
             return fail(kName, QString::fromStdString(st.message()), kDataError);
+    const std::string feeText = settings.rules.fees.makerBps == settings.rules.fees.takerBps
+        ? settings.rules.fees.takerBps.toTrimmedString() + " bp a side"
+        : "maker " + settings.rules.fees.makerBps.toTrimmedString() + " bp, taker " +
+            settings.rules.fees.takerBps.toTrimmedString() + " bp";
+    if (reportOut) {
+        backtest::ReportInput report;
+        report.result = &*r;
+        report.instrument = id->toString();
+        report.timeframe = toString(*tf);
+        report.title = name + " · " + report.instrument + " " + report.timeframe;
+        report.bars = bars;
+        report.settings = {
+            {"Cash", settings.initialCapital.toTrimmedString()},
+            {"Commission", feeText},
+            {"Slippage", settings.rules.slippageBps.toTrimmedString() + " bp"},
+            {"Sizing", backtest::describe(sizing)},
+            {"Fills", settings.fillAt == backtest::FillAt::NextOpen ? "next bar's open" : "decision bar's close"},
+            {"At the end",
+             settings.atEnd == backtest::AtEnd::Keep ? "keep (marked at the last close)" : "close at the last close"},
+        };
+        for (const auto& [k, v] : given) report.settings.emplace_back("Parameter " + k, v);
+        auto html = backtest::renderReport(report);
+        if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
+        if (auto st = writeFile(*reportOut, *html); !st) return fail(kName, QString::fromStdString(st.message()), kDataError);
+    }
 
     std::printf("# %s %s, %zu bars, %s to %s\n", id->toString().c_str(), toString(*tf).c_str(), bars.size(),
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
     std::printf("# strategy: %s\n", r->strategyName.c_str());
     std::printf(
-        "# commission %s bp a side, slippage %s bp; fills at %s; at the end: %s\n",
-        settings.rules.fees.takerBps.toTrimmedString().c_str(), settings.rules.slippageBps.toTrimmedString().c_str(),
+        "# commission %s, slippage %s bp; fills at %s; at the end: %s\n", feeText.c_str(),
+        settings.rules.slippageBps.toTrimmedString().c_str(),
         settings.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close",
         settings.atEnd == backtest::AtEnd::Keep ? "open position kept, marked at the last close" : "closed at the last close");
     std::printf("metric,value\n");
     for (const auto& [k, v] : summaryFields(*r)) {
         std::string value = v;
         if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
-        if (k == "open_position" || k == "strategy") continue;
+        if (k == "open_position" || k == "strategy" || k == "monthly_returns" || k == "yearly_returns") continue;
         std::printf("%s,%s\n", k.c_str(), value.c_str());
     }
     if (r->openPosition)
@@ -700,9 +772,10 @@ const CommandRegistration kBacktest{
      "Strategy form (used when --strategy or --entry is given):\n"
      "  kairos-cli backtest --input FILE [--input FILE...] | --store \"INSTRUMENT TF\"\n"
      "         --strategy NAME [--param KEY=VALUE...] | [--strategy formula] --entry F [--exit F] [--stop F] [--target F]\n"
-     "         [--cash AMOUNT] [--commission FRACTION] [--slippage-bps N] [--size QTY | --notional AMOUNT | --percent-equity P]\n"
+     "         [--cash AMOUNT] [--commission FRACTION | --maker-bps N --taker-bps N] [--slippage-bps N]\n"
+     "         [--size QTY | --notional AMOUNT | --percent-equity P | --risk-per-trade P]\n"
      "         [--fill next-open|this-close] [--at-end keep|close] [--from T] [--to T] [--instrument VENUE:SYMBOL]\n"
-     "         [--timeframe TF] [--trades OUT.csv] [--summary OUT.json] [--equity OUT.csv]\n"
+     "         [--timeframe TF] [--trades OUT.csv] [--summary OUT.json] [--equity OUT.csv] [--report OUT.html]\n"
      "Built-ins: sma_cross (fast 10, slow 30), ema_cross (fast 12, slow 26), macd_cross (fast 12, slow 26, signal 9),\n"
      "rsi_reversion (period 14, lower 30, upper 70), rsi3 / rsi7 (lower, upper), bollinger_breakout (period 20, k 2),\n"
      "donchian_breakout (entry 20, exit 10), signal (tp 2, short 1); each takes short=0|1 (default 0: long only).\n"
@@ -710,7 +783,11 @@ const CommandRegistration kBacktest{
      "Defaults: cash 10000, commission 0, slippage 0, 95 % of equity per entry, fills at the next open, at the end the\n"
      "open position is kept and marked at the last close. Several --input files of one series are read in order.\n"
      "--trades: entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held;\n"
-     "--summary: every metric as JSON with final_equity, final_cash, closed_trades, open_position; --equity: time,equity.",
+     "--summary: every metric as JSON with final_equity, final_cash, closed_trades, open_position, monthly_returns,\n"
+     "yearly_returns; --equity: time,equity; --report: one self-contained HTML file (charts inline, opens offline).\n"
+     "--maker-bps/--taker-bps: per-venue fees (market fills pay taker, resting limit fills such as a target pay maker;\n"
+     "one not given is 0). --risk-per-trade P: the size that loses P % of equity at the strategy's stop (formula --stop,\n"
+     "signal), at most 100 % of equity; strategies without a stop refuse it.",
      runBacktest}};
 
 }  // namespace kairos::cli

@@ -121,6 +121,9 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             Status st = ev.order.id == 0 ? trades.onFill(f, std::nullopt, barIndex, endReason)
                                          : trades.onFill(f, ev.order.role, barIndex);
             if (!st) failure = st;
+            // The entry's bracket stop is the trade's initial risk (for R multiples).
+            if (ev.order.id != 0 && ev.order.role == trading::OrderRole::Entry && ev.order.request.bracket.stopLoss)
+                trades.noteStop(*ev.order.request.bracket.stopLoss);
         }
     });
     for (const trading::PreTradeCheck& c : s.checks) account.gateway().addCheck(c);

@@ -4,6 +4,7 @@
 #include "indicators/indicators.h"
 #include "trading/venuerules.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -38,11 +39,39 @@ Status validate(const OrderSizing& s) {
         if (!(s.percent > 0 && s.percent <= 100))
             return makeError("--percent-equity must be above 0 and at most 100 (is " + num(s.percent) + ")");
         break;
+    case OrderSizing::Kind::RiskPerTrade:
+        if (!(s.riskPercent > 0 && s.riskPercent <= 100))
+            return makeError("--risk-per-trade must be above 0 and at most 100 (is " + num(s.riskPercent) + ")");
+        break;
     }
     return {};
 }
 
+Status requireStopForRiskSizing(const OrderSizing& sizing, const std::string& strategy) {
+    if (sizing.kind != OrderSizing::Kind::RiskPerTrade) return {};
+    return makeError("--risk-per-trade sizes by the distance to the strategy's stop, and " + strategy +
+                     " sets no stop (use --strategy formula with --stop FORMULA, or --strategy signal; or size with "
+                     "--size, --notional or --percent-equity)");
+}
+
+std::optional<Quantity> entryQuantity(const OrderSizing& s, const Price& price, const Money& equity, const Instrument& inst,
+                                      const std::optional<Price>& stop) {
+    if (s.kind != OrderSizing::Kind::RiskPerTrade) return entryQuantity(s, price, equity, inst);
+    if (!stop) return std::nullopt;
+    // The money at risk over the distance to the stop, as a notional at `price`, at most the equity.
+    const double distance = std::abs(price.toDouble() - stop->toDouble());
+    if (!(distance > 0)) return std::nullopt;
+    const double e = equity.toDouble();
+    const double px = price.toDouble();
+    const double notional = std::min(e * s.riskPercent / 100.0 / distance * px, e);
+    OrderSizing asPercent;
+    asPercent.kind = OrderSizing::Kind::PercentEquity;
+    asPercent.percent = e > 0 ? notional / e * 100.0 : 0;
+    return entryQuantity(asPercent, price, equity, inst);
+}
+
 std::optional<Quantity> entryQuantity(const OrderSizing& s, const Price& price, const Money& equity, const Instrument& inst) {
+    if (s.kind == OrderSizing::Kind::RiskPerTrade) return std::nullopt;  // needs the stop (the overload above)
     Quantity q;
     if (s.kind == OrderSizing::Kind::Quantity) {
         q = s.quantity;
@@ -70,12 +99,11 @@ std::string describe(const OrderSizing& s) {
         return "notional " + s.notional.toTrimmedString();
     case OrderSizing::Kind::PercentEquity:
         return num(s.percent) + " % of equity";
+    case OrderSizing::Kind::RiskPerTrade:
+        return "risk " + num(s.riskPercent) + " % of equity a trade";
     }
     return "?";
 }
-
-// ---------------------------------------------------------------------------------------------
-// Rule strategies
 
 RuleStrategy::RuleStrategy(std::string name, OrderSizing sizing, bool allowShort)
     : m_name(std::move(name)), m_sizing(sizing), m_allowShort(allowShort) {}
@@ -92,7 +120,7 @@ bool RuleStrategy::enter(Side side, const Bar& bar, StrategyContext& ctx) {
     return ctx.submit(r).ok();
 }
 
-void RuleStrategy::closePosition(StrategyContext& ctx) {
+void closePositionAtMarket(StrategyContext& ctx) {
     for (const trading::Order& o : ctx.openOrders())
         if (o.role != trading::OrderRole::Entry) (void)ctx.cancel(o.id);
     const Quantity pos = ctx.position();
@@ -105,6 +133,11 @@ void RuleStrategy::closePosition(StrategyContext& ctx) {
     r.clientOrderId = "exit";
     (void)ctx.submit(r);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule strategies
+
+void RuleStrategy::closePosition(StrategyContext& ctx) { closePositionAtMarket(ctx); }
 
 void RuleStrategy::onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyContext& ctx) {
     const Decision d = decide(bar, closeTimeMs);
@@ -391,8 +424,11 @@ const std::vector<Builtin>& registry() {
                  ss.sizing.quantity = s.quantity;
              } else if (s.kind == OrderSizing::Kind::PercentEquity) {
                  ss.sizing.fraction = s.percent / 100.0;
+             } else if (s.kind == OrderSizing::Kind::RiskPerTrade) {
+                 ss.sizing.kind = Sizing::Kind::RiskOfEquity;
+                 ss.sizing.riskPercent = s.riskPercent;
              } else {
-                 return makeError("the signal strategy sizes by --size or --percent-equity, not --notional");
+                 return makeError("the signal strategy sizes by --size, --percent-equity or --risk-per-trade, not --notional");
              }
              if (auto st = validate(ss); !st) return st.error();
              return std::unique_ptr<Strategy>(std::make_unique<SignalStrategy>(ss));
@@ -479,6 +515,8 @@ Result<std::unique_ptr<Strategy>> makeBuiltin(std::string_view name, const Param
     if (b->check)
         if (auto st = b->check(p); !st) return st.error();
     if (auto st = validate(sizing); !st) return st.error();
+    if (name != "signal")  // the signal strategy's entries carry the signal's stop loss
+        if (auto st = requireStopForRiskSizing(sizing, b->info.name); !st) return st.error();
     return b->make(p, sizing);
 }
 

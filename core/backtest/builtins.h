@@ -28,8 +28,10 @@
 //   signal                          the signal engine's strategy (SignalStrategy; tp=1..3 picks its
 //                                   take-profit, short=0 makes it long only).
 //
-// Size of an entry: OrderSizing (a fixed quantity, a fixed notional or a percentage of equity, at
-// the decision bar's close), rounded down to the instrument's lot size; no entry when that is 0.
+// Size of an entry: OrderSizing (a fixed quantity, a fixed notional, a percentage of equity at the
+// decision bar's close, or risk per trade for strategies with a stop: formula --stop and signal),
+// rounded down to the instrument's lot size; no entry when that is 0. The rule strategies above set
+// no stop, so they refuse risk-per-trade sizing.
 
 #include "backtest/strategy.h"
 
@@ -44,11 +46,15 @@ namespace kairos::backtest {
 
 /// How big an entry is.
 struct OrderSizing {
-    enum class Kind : std::uint8_t { Quantity = 1, Notional, PercentEquity };
+    /// RiskPerTrade: the quantity that loses `riskPercent` of equity if the entry's stop is hit,
+    /// measured from the decision bar's close to the stop (equity x riskPercent / 100 / |close -
+    /// stop|), capped at 100 % of equity (no leverage). Only strategies with a stop can use it.
+    enum class Kind : std::uint8_t { Quantity = 1, Notional, PercentEquity, RiskPerTrade };
     Kind kind = Kind::PercentEquity;
     kairos::Quantity quantity;  ///< Quantity: > 0
     Money notional;             ///< Notional: > 0, in the quote asset
     double percent = 95;        ///< PercentEquity: 0 < percent <= 100 (default leaves 5 % for fees and gaps)
+    double riskPercent = 1;     ///< RiskPerTrade: 0 < riskPercent <= 100
 };
 
 /// Error naming the sizing value that is out of range.
@@ -57,7 +63,18 @@ Status validate(const OrderSizing& sizing);
 /// lot size; nullopt when that is zero or the inputs are not positive.
 std::optional<Quantity> entryQuantity(const OrderSizing& sizing, const Price& price, const Money& equity,
                                       const Instrument& instrument);
+/// The same for an entry protected by `stop` (RiskPerTrade needs it: nullopt without a stop, or
+/// with the stop at `price`).
+std::optional<Quantity> entryQuantity(const OrderSizing& sizing, const Price& price, const Money& equity,
+                                      const Instrument& instrument, const std::optional<Price>& stop);
+/// Error when `sizing` is RiskPerTrade, for a strategy (`strategy` names it) that sets no stop.
+Status requireStopForRiskSizing(const OrderSizing& sizing, const std::string& strategy);
 std::string describe(const OrderSizing& sizing);
+
+/// Flattens: cancels the strategy's protective orders (every working order that is not an entry)
+/// and sends a market order for the whole position (client id "exit"); nothing to send when flat.
+/// A rejection leaves the position as it was. Shared by every strategy that closes on a signal.
+void closePositionAtMarket(StrategyContext& ctx);
 
 /// One parameter of a strategy.
 struct ParamSpec {

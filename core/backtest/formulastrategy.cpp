@@ -51,6 +51,8 @@ Result<std::unique_ptr<FormulaStrategy>> FormulaStrategy::create(const FormulaSt
     auto target = parseOptional("target", s.target);
     if (!target) return target.error();
     if (auto st = validate(s.sizing); !st) return st.error();
+    if (!*stop)
+        if (auto st = requireStopForRiskSizing(s.sizing, "this formula strategy (no --stop)"); !st) return st.error();
     return std::make_unique<FormulaStrategy>(s, std::move(*entry), std::move(*exit), std::move(*stop), std::move(*target));
 }
 
@@ -94,18 +96,18 @@ Decision FormulaStrategy::decide(const Bar& bar, std::int64_t closeTimeMs) {
 }
 
 bool FormulaStrategy::enter(Side side, const Bar& bar, StrategyContext& ctx) {
-    auto qty = entryQuantity(sizing(), bar.close, ctx.equity(), ctx.instrument());
-    if (!qty) return false;
     const bool isLong = side == Side::Buy;
     const Instrument& inst = ctx.instrument();
     trading::OrderRequest r;
+    // Stops and targets are rounded away from the entry.
+    if (m_stop) r.bracket.stopLoss = toPrice(m_stopValue, bar, inst, isLong ? RoundingMode::Floor : RoundingMode::Ceiling);
+    if (m_target) r.bracket.takeProfit = toPrice(m_targetValue, bar, inst, isLong ? RoundingMode::Ceiling : RoundingMode::Floor);
+    auto qty = entryQuantity(sizing(), bar.close, ctx.equity(), inst, r.bracket.stopLoss);
+    if (!qty) return false;
     r.instrument = inst.id;
     r.side = side;
     r.type = trading::OrderType::Market;
     r.quantity = *qty;
-    // Stops and targets are rounded away from the entry.
-    if (m_stop) r.bracket.stopLoss = toPrice(m_stopValue, bar, inst, isLong ? RoundingMode::Floor : RoundingMode::Ceiling);
-    if (m_target) r.bracket.takeProfit = toPrice(m_targetValue, bar, inst, isLong ? RoundingMode::Ceiling : RoundingMode::Floor);
     r.clientOrderId = isLong ? "entry-long" : "entry-short";
     return ctx.submit(r).ok();  // rejected (e.g. a stop on the wrong side of the price): no trade
 }

@@ -17,6 +17,63 @@ Status accumulate(Money& sum, const Money& v) {
 }
 }  // namespace
 
+CivilDate civilDate(std::int64_t ms) {
+    // Howard Hinnant's days -> civil algorithm (proleptic Gregorian, UTC).
+    std::int64_t days = ms / 86400000;
+    if (ms % 86400000 < 0) --days;
+    const std::int64_t z = days + 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const std::int64_t doe = z - era * 146097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    CivilDate d;
+    d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    d.year = static_cast<int>(yoe + era * 400 + (d.month <= 2 ? 1 : 0));
+    return d;
+}
+
+std::int64_t utcMs(int year, int month, int day) {
+    const std::int64_t y = year - (month <= 2 ? 1 : 0);
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const std::int64_t yoe = y - era * 400;
+    const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (era * 146097 + doe - 719468) * 86400000;
+}
+
+std::vector<PeriodReturn> periodReturns(const std::vector<EquityPoint>& equity, const Money& initialCapital, bool byYear) {
+    std::vector<PeriodReturn> out;
+    double before = initialCapital.toDouble();  // equity at the end of the previous period
+    std::int64_t periodEndMs = 0;               // the current period holds close times in (.., periodEndMs]
+    for (const EquityPoint& p : equity) {
+        if (out.empty() || p.timeMs > periodEndMs) {
+            const CivilDate d = civilDate(p.timeMs - 1);
+            const int year = d.year;
+            const int month = byYear ? 0 : d.month;
+            periodEndMs = byYear ? utcMs(year + 1, 1, 1) : (month == 12 ? utcMs(year + 1, 1, 1) : utcMs(year, month + 1, 1));
+            if (!out.empty()) before = out.back().endEquity.toDouble();
+            // Months (years) without a bar in between get a 0 % row so the table has no holes.
+            while (!out.empty()) {
+                int y = out.back().year, m = out.back().month;
+                if (byYear) {
+                    ++y;
+                } else if (++m > 12) {
+                    m = 1;
+                    ++y;
+                }
+                if (y == year && m == month) break;
+                out.push_back({y, m, 0.0, out.back().endEquity});
+            }
+            out.push_back({year, month, 0.0, p.equity});
+        }
+        out.back().endEquity = p.equity;
+        out.back().returnPct = before != 0 ? (p.equity.toDouble() / before - 1.0) * 100.0 : 0.0;
+    }
+    return out;
+}
+
 Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std::vector<EquityPoint>& equity,
                                const Money& initialCapital, std::int64_t firstOpenMs, double buyHoldReturnPct) {
     if (initialCapital.isNegative() || initialCapital.isZero())
@@ -138,6 +195,16 @@ Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std
             m.sortino = std::numeric_limits<double>::infinity();
     }
     if (m.maxDrawdownPct > 0) m.calmar = m.cagrPct / m.maxDrawdownPct;
+    m.excessReturnPct = m.totalReturnPct - m.buyHoldReturnPct;
+    double sumMultiples = 0;
+    for (const TradeRecord& t : trades) {
+        if (!(t.initialRisk > 0)) continue;
+        sumMultiples += t.netPnl.toDouble() / t.initialRisk;
+        ++m.tradesWithR;
+    }
+    if (m.tradesWithR > 0) m.averageR = sumMultiples / m.tradesWithR;
+    m.monthlyReturns = periodReturns(equity, initialCapital, false);
+    m.yearlyReturns = periodReturns(equity, initialCapital, true);
     return m;
 }
 

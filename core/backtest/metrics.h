@@ -25,7 +25,15 @@
 //   +inf with no loss, 0 with neither); win rate = wins / trades; expectancy = net P&L summed
 //   over trades / trades (the average trade).
 // - exposure % = bars that ended with a position open / bars.
-// - buy & hold % = last bar's close / first bar's open - 1 (no fees), for comparison.
+// - buy & hold % = last bar's close / first bar's open - 1 (no fees), for comparison; excess
+//   return % = total return % - buy & hold %.
+// - R multiple of a trade = net P&L / initial risk, initial risk = |average entry - the entry's
+//   bracket stop| x quantity (trades whose entry carried a stop: formula --stop, signal); average
+//   R = their mean (0 and tradesWithR = 0 when no trade had a stop).
+// - monthly / yearly returns: a bar belongs to the UTC month (year) its close time minus 1 ms falls
+//   in (the period it ends in); a period's return % = its last equity point / the equity at the end
+//   of the period before (the initial capital for the first) - 1. Every period from the first bar's
+//   to the last bar's is listed, in time order.
 
 #include "domain/decimal.h"
 #include "util/result.h"
@@ -61,6 +69,8 @@ struct TradeRecord {
     Money netPnl;                  ///< grossPnl - fees
     ExitReason exitReason = ExitReason::Signal;
     int barsHeld = 0;  ///< bars from the entry fill bar to the exit fill bar
+    /// |average entry - the entry's bracket stop| x quantity (quote asset); 0 when it had no stop.
+    double initialRisk = 0;
 };
 
 /// A position still open at the end of a run (BacktestSettings::atEnd = Keep).
@@ -69,6 +79,14 @@ struct OpenPosition {
     Quantity quantity;             ///< > 0
     Price entryPrice;              ///< average entry fill price (4 more decimals than the fills)
     std::int64_t entryTimeMs = 0;  ///< the first entry fill's time
+};
+
+/// The return of one calendar month, or of one year (month = 0), in UTC.
+struct PeriodReturn {
+    int year = 0;
+    int month = 0;  ///< 1..12; 0 for a whole year
+    double returnPct = 0;
+    Money endEquity;  ///< equity at the period's last bar close
 };
 
 /// Equity marked to market at one bar's close.
@@ -111,8 +129,13 @@ struct Metrics {
     int losses = 0;
     double exposurePct = 0;
     double buyHoldReturnPct = 0;
-    std::int64_t startMs = 0;  ///< first bar's open
-    std::int64_t endMs = 0;    ///< last bar's close
+    double excessReturnPct = 0;  ///< totalReturnPct - buyHoldReturnPct
+    double averageR = 0;         ///< mean R multiple of the trades with a stop (see above)
+    int tradesWithR = 0;
+    std::vector<PeriodReturn> monthlyReturns;  ///< in time order
+    std::vector<PeriodReturn> yearlyReturns;   ///< in time order
+    std::int64_t startMs = 0;                  ///< first bar's open
+    std::int64_t endMs = 0;                    ///< last bar's close
     std::int64_t bars = 0;
 };
 
@@ -121,6 +144,21 @@ struct Metrics {
 /// sums overflow or the capital is not positive.
 Result<Metrics> computeMetrics(const std::vector<TradeRecord>& trades, const std::vector<EquityPoint>& equity,
                                const Money& initialCapital, std::int64_t firstOpenMs, double buyHoldReturnPct);
+
+/// A UTC calendar date.
+struct CivilDate {
+    int year = 1970;
+    int month = 1;  ///< 1..12
+    int day = 1;    ///< 1..31
+};
+/// The UTC date of a time in ms since the epoch (any sign).
+CivilDate civilDate(std::int64_t ms);
+/// Midnight UTC of a date, in ms since the epoch.
+std::int64_t utcMs(int year, int month, int day);
+
+/// Monthly (byYear = false) or yearly returns of an equity curve that starts at `initialCapital`
+/// (definition above); empty for an empty curve.
+std::vector<PeriodReturn> periodReturns(const std::vector<EquityPoint>& equity, const Money& initialCapital, bool byYear);
 
 std::string toString(ExitReason r);
 std::string toString(PositionSide s);

@@ -1,5 +1,6 @@
 #include "backtest/signalstrategy.h"
 
+#include "backtest/builtins.h"
 #include "trading/venuerules.h"
 
 #include <cmath>
@@ -34,8 +35,6 @@ std::optional<Price> toPrice(double v, const Bar& bar, const Instrument& instrum
     return *p;
 }
 
-bool isProtective(const trading::Order& o) { return o.role != trading::OrderRole::Entry; }
-
 }  // namespace
 
 Status validate(const SignalStrategySettings& s) {
@@ -45,6 +44,10 @@ Status validate(const SignalStrategySettings& s) {
     if (s.sizing.kind == Sizing::Kind::FractionOfEquity) {
         if (!(s.sizing.fraction > 0 && s.sizing.fraction <= 1))
             return makeError("fraction of equity must be above 0 and at most 1 (is " + std::to_string(s.sizing.fraction) + ")");
+    } else if (s.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        if (!(s.sizing.riskPercent > 0 && s.sizing.riskPercent <= 100))
+            return makeError("risk per trade must be above 0 and at most 100 % (is " + std::to_string(s.sizing.riskPercent) +
+                             ")");
     } else if (s.sizing.quantity.isZero() || s.sizing.quantity.isNegative()) {
         return makeError("fixed quantity must be above 0 (is " + s.sizing.quantity.toTrimmedString() + ")");
     }
@@ -59,6 +62,10 @@ std::string SignalStrategy::name() const {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g %% of equity", m_settings.sizing.fraction * 100.0);
         size = buf;
+    } else if (m_settings.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "risk %g %% of equity a trade", m_settings.sizing.riskPercent);
+        size = buf;
     } else {
         size = "fixed quantity " + m_settings.sizing.quantity.toTrimmedString();
     }
@@ -71,8 +78,15 @@ std::string SignalStrategy::name() const {
     return out;
 }
 
-std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyContext& ctx) const {
+std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyContext& ctx,
+                                                      const std::optional<Price>& stop) const {
     const Instrument& inst = ctx.instrument();
+    if (m_settings.sizing.kind == Sizing::Kind::RiskOfEquity) {
+        OrderSizing risk;
+        risk.kind = OrderSizing::Kind::RiskPerTrade;
+        risk.riskPercent = m_settings.sizing.riskPercent;
+        return backtest::entryQuantity(risk, bar.close, ctx.equity(), inst, stop);
+    }
     Quantity q;
     if (m_settings.sizing.kind == Sizing::Kind::FixedQuantity) {
         q = m_settings.sizing.quantity;
@@ -91,29 +105,15 @@ std::optional<Quantity> SignalStrategy::entryQuantity(const Bar& bar, StrategyCo
     return *lots;
 }
 
-void SignalStrategy::closePosition(StrategyContext& ctx) {
-    for (const trading::Order& o : ctx.openOrders())
-        if (isProtective(o)) (void)ctx.cancel(o.id);
-    const Quantity pos = ctx.position();
-    if (pos.isZero()) return;
-    trading::OrderRequest r;
-    r.instrument = ctx.instrument().id;
-    r.side = pos.isNegative() ? Side::Buy : Side::Sell;
-    r.type = trading::OrderType::Market;
-    r.quantity = pos.isNegative() ? pos.negated() : pos;
-    r.clientOrderId = "exit";
-    (void)ctx.submit(r);  // a rejection leaves the position and its protection as they were
-}
-
 void SignalStrategy::enter(const signal::Signal& sig, const Bar& bar, StrategyContext& ctx) {
     const bool isLong = sig.side == signal::Direction::Long;
-    auto qty = entryQuantity(bar, ctx);
-    if (!qty) return;
     const Instrument& inst = ctx.instrument();
     // Stops and targets are rounded away from the entry.
     auto stop = toPrice(sig.stopLoss, bar, inst, isLong ? RoundingMode::Floor : RoundingMode::Ceiling);
     auto target = toPrice(sig.takeProfits[static_cast<std::size_t>(m_settings.takeProfitLevel - 1)], bar, inst,
                           isLong ? RoundingMode::Ceiling : RoundingMode::Floor);
+    auto qty = entryQuantity(bar, ctx, stop);
+    if (!qty) return;
     trading::OrderRequest r;
     r.instrument = inst.id;
     r.side = isLong ? Side::Buy : Side::Sell;
@@ -136,7 +136,7 @@ void SignalStrategy::onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyCon
     // An entry still waiting for its fill counts as being on its side.
     for (const trading::Order& o : ctx.openOrders())
         if (o.role == trading::OrderRole::Entry && (o.request.side == Side::Buy) == wantLong) return;
-    if (!pos.isZero()) closePosition(ctx);
+    if (!pos.isZero()) closePositionAtMarket(ctx);
     if (wantLong || m_settings.allowShort) enter(*sig, bar, ctx);
 }
 

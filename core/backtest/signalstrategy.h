@@ -5,8 +5,8 @@
 // - An opposite signal while in a position closes it at market (exit reason "signal") and, when
 //   that side may be traded, opens the other way at the same time. A signal in the direction
 //   already held changes nothing (no pyramiding). HOLD changes nothing.
-// - Size: a fixed fraction of equity at the signal bar's close, or a fixed quantity, rounded
-//   down to the instrument's lot size.
+// - Size: a fixed fraction of equity at the signal bar's close, a fixed quantity, or the risk of a
+//   share of equity at the signal's stop loss, rounded down to the instrument's lot size.
 // The strategy decides only on closed bars; its orders fill from the next bar on.
 
 #include "backtest/strategy.h"
@@ -17,12 +17,15 @@
 namespace kairos::backtest {
 
 struct Sizing {
-    enum class Kind : std::uint8_t { FractionOfEquity = 1, FixedQuantity };
+    enum class Kind : std::uint8_t { FractionOfEquity = 1, FixedQuantity, RiskOfEquity };
     Kind kind = Kind::FractionOfEquity;
     /// FractionOfEquity: notional = equity x fraction (0 < fraction <= 1). The default leaves
     /// 5 % for fees and for the gap between the signal's close and the next bar's open.
     double fraction = 0.95;
     Quantity quantity;  ///< FixedQuantity: > 0
+    /// RiskOfEquity: lose riskPercent of equity at the signal's stop loss (0 < riskPercent <= 100),
+    /// as OrderSizing::Kind::RiskPerTrade (builtins.h): distance from the signal bar's close.
+    double riskPercent = 1;
 };
 
 struct SignalStrategySettings {
@@ -47,8 +50,7 @@ public:
     int directionalSignals() const { return m_directional; }
 
 private:
-    std::optional<Quantity> entryQuantity(const Bar& bar, StrategyContext& ctx) const;
-    void closePosition(StrategyContext& ctx);
+    std::optional<Quantity> entryQuantity(const Bar& bar, StrategyContext& ctx, const std::optional<Price>& stop) const;
     void enter(const signal::Signal& sig, const Bar& bar, StrategyContext& ctx);
 
     SignalStrategySettings m_settings;

@@ -3,6 +3,7 @@
 #include "testdata.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -365,7 +366,20 @@ TEST(CliBacktestStrategy, BadFlagsAndParametersExitTwoNamingThemAndDataErrorsExi
     expectError(
         sma + QStringList{QStringLiteral("--size"), QStringLiteral("1"), QStringLiteral("--notional"), QStringLiteral("5")}, 2,
         QStringLiteral("exclude each other"));
-    expectError(sma + QStringList{QStringLiteral("--report"), QStringLiteral("x.html")}, 2, QStringLiteral("not implemented"));
+    expectError(sma + QStringList{QStringLiteral("--risk-per-trade"), QStringLiteral("1")}, 2,
+                QStringLiteral("sma_cross sets no stop"));
+    expectError(sma + QStringList{QStringLiteral("--risk-per-trade"), QStringLiteral("0")}, 2,
+                QStringLiteral("--risk-per-trade takes"));
+    expectError(
+        sma + QStringList{QStringLiteral("--size"), QStringLiteral("1"), QStringLiteral("--risk-per-trade"), QStringLiteral("1")},
+        2, QStringLiteral("exclude each other"));
+    expectError(sma +
+                    QStringList{QStringLiteral("--commission"), QStringLiteral("0.001"), QStringLiteral("--taker-bps"),
+                                QStringLiteral("10")},
+                2, QStringLiteral("--commission and --maker-bps/--taker-bps exclude each other"));
+    expectError(sma + QStringList{QStringLiteral("--maker-bps"), QStringLiteral("-1")}, 2, QStringLiteral("--maker-bps takes"));
+    expectError(sma + QStringList{QStringLiteral("--report"), QStringLiteral("/nonexistent/dir/x.html")}, 1,
+                QStringLiteral("cannot write"));
     expectError({QStringLiteral("--input"), btcDaily(), QStringLiteral("--entry"), QStringLiteral("crossover(close, )")}, 2,
                 QStringLiteral("entry: column 18:"));
     expectError({QStringLiteral("--input"), QStringLiteral("/nonexistent/x_1d.csv"), QStringLiteral("--strategy"),
@@ -401,4 +415,51 @@ TEST(CliBacktestStrategy, SeveralInputFilesOfOneSeriesAreReadInOrder) {
                              QStringLiteral("ema_cross")});
     EXPECT_EQ(wrong.code, 1);
     EXPECT_TRUE(wrong.err.contains(QStringLiteral("part1.csv"))) << wrong.err.toStdString();
+}
+
+TEST(CliBacktestStrategy, MakerTakerFeesAndRiskPerTradeOnRealDays) {
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QString trades = dir + QStringLiteral("/trades.csv"), summary = dir + QStringLiteral("/summary.json");
+    // GIVEN a formula strategy with an ATR stop and target over real BTCUSDT days, sized to risk 1 %
+    // of equity a trade, maker 2 bp (its resting targets) and taker 10 bp (market entries, stops)
+    Out r = cliBacktest({QStringLiteral("--input"), btcDaily(), QStringLiteral("--entry"),
+                         QStringLiteral("crossover(ema(close,9), ema(close,21))"), QStringLiteral("--stop"),
+                         QStringLiteral("close - 2*atr(14)"), QStringLiteral("--target"), QStringLiteral("close + 4*atr(14)"),
+                         QStringLiteral("--risk-per-trade"), QStringLiteral("1"), QStringLiteral("--maker-bps"),
+                         QStringLiteral("2"), QStringLiteral("--taker-bps"), QStringLiteral("10"), QStringLiteral("--trades"),
+                         trades, QStringLiteral("--summary"), summary});
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("# commission maker 2 bp, taker 10 bp"))) << r.out.left(400).toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("risk 1 % of equity a trade"))) << r.out.left(400).toStdString();
+    // THEN every trade's commission is 10 bp of its entry plus 2 bp (take profit) or 10 bp (stop) of its exit
+    const QStringList rows = csvRows(trades);
+    ASSERT_GT(rows.size(), 5);
+    int targets = 0, stops = 0;
+    for (int i = 1; i < rows.size(); ++i) {
+        const QStringList t = rows[i].split(QLatin1Char(','));
+        const double qty = t[5].toDouble(), entry = t[1].toDouble(), exit = t[3].toDouble();
+        const double exitBps = t[9] == QStringLiteral("take_profit") ? 2 : 10;
+        targets += t[9] == QStringLiteral("take_profit") ? 1 : 0;
+        stops += t[9] == QStringLiteral("stop_loss") ? 1 : 0;
+        EXPECT_NEAR(t[7].toDouble(), qty * entry * 10e-4 + qty * exit * exitBps * 1e-4, 2e-8) << rows[i].toStdString();
+    }
+    EXPECT_GT(targets, 0);
+    EXPECT_GT(stops, 0);
+    // and the summary has an average R over the trades (each had a stop), between the stop's -1 R
+    // (less fees and gaps) and the target's about +2 R
+    const QJsonObject s = QJsonDocument::fromJson(readText(summary).toUtf8()).object();
+    EXPECT_EQ(s.value(QStringLiteral("trades_with_r")).toInt(), s.value(QStringLiteral("closed_trades")).toInt());
+    const double avgR = s.value(QStringLiteral("average_r")).toDouble();
+    EXPECT_GT(avgR, -1.5);
+    EXPECT_LT(avgR, 2.5);
+    for (const char* key : {"excess_return_pct", "monthly_returns", "yearly_returns"})
+        EXPECT_TRUE(s.contains(QLatin1String(key))) << key;
+    const QJsonArray years = s.value(QStringLiteral("yearly_returns")).toArray();
+    ASSERT_EQ(years.size(), 6);  // 2020..2025
+    EXPECT_EQ(years[0].toObject().value(QStringLiteral("year")).toInt(), 2020);
+    EXPECT_EQ(s.value(QStringLiteral("monthly_returns")).toArray().size(), 61);  // Sep 2020 .. Sep 2025
+    // the years chain to the total return
+    double growth = 1;
+    for (const auto& y : years) growth *= 1 + y.toObject().value(QStringLiteral("return_pct")).toDouble() / 100;
+    EXPECT_NEAR((growth - 1) * 100, s.value(QStringLiteral("total_return_pct")).toDouble(), 1e-6);
 }

@@ -1,6 +1,7 @@
 #include "backtest/detail/tradebuilder.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kairos::backtest::detail {
 
@@ -69,6 +70,10 @@ Price TradeBuilder::ExactSum::average(const Quantity& qty, int out) const {
     return Price::fromRaw(r ? *r : 0, out);
 }
 
+void TradeBuilder::noteStop(const Price& stop) {
+    if (m_open && !m_open->stop) m_open->stop = stop;
+}
+
 std::optional<OpenPosition> TradeBuilder::openPosition() const {
     if (!m_open) return std::nullopt;
     OpenPosition p;
@@ -118,6 +123,7 @@ Status TradeBuilder::finish(const trading::Fill& fill, std::size_t barIndex, Exi
     t.netPnl = *net;
     t.exitReason = reason;
     t.barsHeld = static_cast<int>(barIndex - o.entryBar);
+    if (o.stop) t.initialRisk = std::abs(t.entryPrice.toDouble() - o.stop->toDouble()) * t.quantity.toDouble();
     m_done.push_back(t);
     m_open.reset();
     return {};

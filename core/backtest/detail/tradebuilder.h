@@ -21,6 +21,9 @@ public:
     /// gives the exit reason unless `reason` says otherwise. `barIndex`: the bar of the fill.
     Status onFill(const trading::Fill& fill, std::optional<trading::OrderRole> role, std::size_t barIndex,
                   std::optional<ExitReason> reason = std::nullopt);
+    /// The open trade's initial stop (the first one noted wins): its risk, |average entry - stop| x
+    /// quantity, goes into TradeRecord::initialRisk. No effect when flat.
+    void noteStop(const Price& stop);
     bool isOpen() const { return m_open.has_value(); }
     /// The trade still open (side, open quantity, average entry price, first entry fill's time);
     /// nullopt when flat.
@@ -49,6 +52,7 @@ private:
         ExactSum exitExact;
         Money fees;
         int entryPriceScale = 0;
+        std::optional<Price> stop;
     };
     Status open(const trading::Fill& fill, const Quantity& qty, const Money& fee, std::size_t barIndex);
     Status finish(const trading::Fill& fill, std::size_t barIndex, ExitReason reason);

@@ -2,14 +2,12 @@
 // Synthetic), the registry's parameter checks, the fill/size/at-end conventions, and no look-ahead
 // for every built-in on real daily bars.
 //
-// The synthetic series (26 daily bars from 2024-01-01): closes
-//   i:  0  1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25
-//   C: 10 10 10 10 10 11 12 13 14 15 14 13 12 11 10  9  8  9 10 11 12 11 10  9  8  8
-// open(i) = C(i-1) + 0.25 (open(0) = 10), high = max(open, close) + 0.5, low = min(open, close) - 0.5.
+// The synthetic series and its settings: syntheticseries.h.
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
 #include "backtest/formulastrategy.h"
 #include "marketdata/csvimport.h"
+#include "syntheticseries.h"
 #include "testdata.h"
 
 #include <gtest/gtest.h>
@@ -20,43 +18,9 @@
 
 using namespace kairos;
 using namespace kairos::backtest;
+using namespace kairos::backtest::synth;
 
 namespace {
-
-constexpr std::int64_t kDay = 86400000;
-constexpr std::int64_t kT0 = 1704067200000;  // 2024-01-01T00:00:00Z
-const int kCloses[] = {10, 10, 10, 10, 10, 11, 12, 13, 14, 15, 14, 13, 12, 11, 10, 9, 8, 9, 10, 11, 12, 11, 10, 9, 8, 8};
-
-Price px(double v) { return Price::fromRaw(static_cast<std::int64_t>(std::llround(v * 100)), 2); }
-
-std::vector<Bar> syntheticBars() {
-    std::vector<Bar> bars;
-    double prev = kCloses[0] - 0.25;
-    for (std::size_t i = 0; i < std::size(kCloses); ++i) {
-        const double c = kCloses[i];
-        const double o = prev + 0.25;
-        Bar b;
-        b.openTimeMs = kT0 + static_cast<std::int64_t>(i) * kDay;
-        b.open = px(o);
-        b.close = px(c);
-        b.high = px(std::max(o, c) + 0.5);
-        b.low = px(std::min(o, c) - 0.5);
-        b.volume = *Quantity::parse("100");
-        bars.push_back(b);
-        prev = c;
-    }
-    return bars;
-}
-
-BacktestSettings syntheticSettings() {
-    BacktestSettings s;
-    s.instrument = instrumentForFile({"TEST", "SYNTH"}, 2);
-    s.timeframe = Timeframe::D1;
-    s.initialCapital = *Money::parse("10000");
-    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
-    s.atEnd = AtEnd::Keep;
-    return s;
-}
 
 OrderSizing one() {
     OrderSizing z;
@@ -382,4 +346,33 @@ TEST(BuiltinStrategies, SmaCrossMatchesBacktradersPublishedLogOnItsOwnSampleData
     ASSERT_GE(r->fills.size(), 3u);
     EXPECT_EQ(formatUtc(r->fills[2].timeMs), "2006-04-21T00:00:00.000Z");
     EXPECT_EQ(r->fills[2].price, *Price::parse("3863.57"));
+}
+
+TEST(BuiltinStrategies, RiskPerTradeSizingKnownAnswersAndItsCap) {
+    const Instrument inst = instrumentForFile({"TEST", "SYNTH"}, 2);
+    OrderSizing risk;
+    risk.kind = OrderSizing::Kind::RiskPerTrade;
+    risk.riskPercent = 2;
+    const Money equity = *Money::parse("5000");
+    // 2 % of 5,000 = 100 at risk over 50 - 48 = 2: 50 units (a short's stop above works the same)
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("48")), *Quantity::parse("50"));
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("52.5")), *Quantity::parse("40"));
+    // a stop 0.01 away would need 10,000 units (500,000): capped at the equity, 5,000 / 50 = 100
+    EXPECT_EQ(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("49.99")), *Quantity::parse("100"));
+    // no stop, or a stop at the price: no entry
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst, std::nullopt).has_value());
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst, *Price::parse("50")).has_value());
+    EXPECT_FALSE(entryQuantity(risk, *Price::parse("50"), equity, inst).has_value());
+    risk.riskPercent = 0;
+    EXPECT_FALSE(validate(risk).ok());
+}
+
+TEST(BuiltinStrategies, RiskPerTradeIsRefusedByStrategiesWithoutAStop) {
+    OrderSizing risk;
+    risk.kind = OrderSizing::Kind::RiskPerTrade;
+    auto sma = makeBuiltin("sma_cross", params("sma_cross", {}), risk);
+    ASSERT_FALSE(sma.ok());
+    EXPECT_NE(sma.message().find("sma_cross sets no stop"), std::string::npos) << sma.message();
+    // the signal strategy's entries carry the signal's stop loss
+    EXPECT_TRUE(makeBuiltin("signal", params("signal", {}), risk).ok());
 }

@@ -3,6 +3,7 @@
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
 #include "backtest/formulastrategy.h"
+#include "syntheticseries.h"
 
 #include <gtest/gtest.h>
 
@@ -10,39 +11,12 @@
 
 using namespace kairos;
 using namespace kairos::backtest;
+using namespace kairos::backtest::synth;
 
 namespace {
 
-constexpr std::int64_t kDay = 86400000;
-constexpr std::int64_t kT0 = 1704067200000;  // 2024-01-01T00:00:00Z
-const int kCloses[] = {10, 10, 10, 10, 10, 11, 12, 13, 14, 15, 14, 13, 12, 11, 10, 9, 8, 9, 10, 11, 12, 11, 10, 9, 8, 8};
-
-Price px(double v) { return Price::fromRaw(static_cast<std::int64_t>(std::llround(v * 100)), 2); }
-
-std::vector<Bar> syntheticBars() {
-    std::vector<Bar> bars;
-    double prev = kCloses[0] - 0.25;
-    for (std::size_t i = 0; i < std::size(kCloses); ++i) {
-        const double c = kCloses[i], o = prev + 0.25;
-        Bar b;
-        b.openTimeMs = kT0 + static_cast<std::int64_t>(i) * kDay;
-        b.open = px(o);
-        b.close = px(c);
-        b.high = px(std::max(o, c) + 0.5);
-        b.low = px(std::min(o, c) - 0.5);
-        b.volume = *Quantity::parse("100");
-        bars.push_back(b);
-        prev = c;
-    }
-    return bars;
-}
-
 BacktestResult run(const FormulaStrategySettings& fs) {
-    BacktestSettings s;
-    s.instrument = instrumentForFile({"TEST", "SYNTH"}, 2);
-    s.timeframe = Timeframe::D1;
-    s.rules.fees.makerBps = s.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
-    s.atEnd = AtEnd::Keep;
+    const BacktestSettings s = syntheticSettings();
     auto strategy = FormulaStrategy::create(fs);
     EXPECT_TRUE(strategy.ok()) << strategy.message();
     auto r = BacktestEngine(s).run(**strategy, syntheticBars());
@@ -129,4 +103,61 @@ TEST(FormulaStrategy, SyntaxErrorsNameTheFormulaAndTheColumn) {
     fs = smaCross();
     fs.entry.clear();
     EXPECT_FALSE(FormulaStrategy::create(fs).ok());
+}
+
+TEST(FormulaStrategy, SyntheticMarketEntryPaysTakerAndTheRestingTargetPaysMaker) {
+    // GIVEN maker 2 bp and taker 10 bp, 100 units an entry, the target trade above: bought at bar
+    // 19's open 10.25 (market: taker), sold at the resting target 11.5 in bar 20 (limit: maker)
+    BacktestSettings s = syntheticSettings();
+    s.rules.fees.makerBps = *trading::Bps::parse("2");
+    s.rules.fees.takerBps = *trading::Bps::parse("10");
+    FormulaStrategySettings fs = smaCross();
+    fs.exit.clear();
+    fs.stop = "close - 1";
+    fs.target = "close + 1.5";
+    fs.sizing.quantity = *Quantity::parse("100");
+    auto strategy = FormulaStrategy::create(fs);
+    ASSERT_TRUE(strategy.ok()) << strategy.message();
+    auto r = BacktestEngine(s).run(**strategy, syntheticBars());
+    ASSERT_TRUE(r.ok()) << r.message();
+    ASSERT_EQ(r->fills.size(), 2u);
+    // THEN the entry pays 1025 x 10 bp = 1.025, the target 1150 x 2 bp = 0.23
+    EXPECT_EQ(r->fills[0].liquidity, trading::Liquidity::Taker);
+    EXPECT_EQ(r->fills[0].fee, *Money::parse("1.025"));
+    EXPECT_EQ(r->fills[1].liquidity, trading::Liquidity::Maker);
+    EXPECT_EQ(r->fills[1].fee, *Money::parse("0.23"));
+    ASSERT_EQ(r->trades.size(), 1u);
+    EXPECT_EQ(r->trades[0].fees, *Money::parse("1.255"));
+    EXPECT_EQ(r->trades[0].netPnl, *Money::parse("123.745"));  // 125 gross
+}
+
+TEST(FormulaStrategy, SyntheticRiskPerTradeSizesByTheStopDistanceAndGivesR) {
+    // GIVEN 1 % of 10,000 at risk; decided on bar 18 (close 10) with the stop at 10 - 1 = 9: a
+    // distance of 1 from the close, so 100 / 1 = 100 units
+    FormulaStrategySettings fs = smaCross();
+    fs.exit.clear();
+    fs.stop = "close - 1";
+    fs.target = "close + 1.5";
+    fs.sizing = OrderSizing{};
+    fs.sizing.kind = OrderSizing::Kind::RiskPerTrade;
+    fs.sizing.riskPercent = 1;
+    const BacktestResult r = run(fs);
+    ASSERT_EQ(r.trades.size(), 1u);
+    EXPECT_EQ(r.trades[0].quantity, *Quantity::parse("100"));
+    // THEN bought at 10.25 with the stop at 9: 125 at risk; the target 11.5 makes 125: 1 R
+    EXPECT_DOUBLE_EQ(r.trades[0].initialRisk, 125.0);
+    EXPECT_EQ(r.trades[0].netPnl, *Money::parse("125"));
+    EXPECT_EQ(r.metrics.tradesWithR, 1);
+    EXPECT_DOUBLE_EQ(r.metrics.averageR, 1.0);
+}
+
+TEST(FormulaStrategy, RiskPerTradeWithoutAStopIsRefusedNamingTheFix) {
+    FormulaStrategySettings fs = smaCross();
+    fs.sizing.kind = OrderSizing::Kind::RiskPerTrade;
+    auto f = FormulaStrategy::create(fs);
+    ASSERT_FALSE(f.ok());
+    EXPECT_NE(f.message().find("--risk-per-trade"), std::string::npos) << f.message();
+    EXPECT_NE(f.message().find("--stop"), std::string::npos) << f.message();
+    fs.stop = "close - 1";
+    EXPECT_TRUE(FormulaStrategy::create(fs).ok());
 }

@@ -134,3 +134,62 @@ TEST(BacktestMetrics, SyntheticDrawdownNeverRecoveredLastsToTheEnd) {
     EXPECT_EQ(m->maxDrawdownDurationBars, 4);
     EXPECT_EQ(m->maxDrawdown, money("100"));
 }
+
+TEST(BacktestMetrics, SyntheticMonthlyAndYearlyReturnsChainFromTheInitialCapital) {
+    // GIVEN 1,000 of capital and daily closes (close time = the next midnight) on
+    //   2023-12-30 -> 1100 (bar of Dec 29), 2024-01-01 00:00 -> 1210 (bar of Dec 31: still December),
+    //   2024-01-15 -> 1089, 2024-03-02 -> 1306.8 (February has no bar)
+    auto day = [](int y, int m, int d) { return utcMs(y, m, d); };
+    ASSERT_EQ(day(2024, 1, 1), 1704067200000);  // the calendar helpers against a known epoch time
+    ASSERT_EQ(civilDate(1704067200000 - 1).day, 31);
+    ASSERT_EQ(civilDate(day(2024, 2, 29)).month, 2);
+    const std::vector<EquityPoint> equity = {{day(2023, 12, 30), money("1100"), true},
+                                             {day(2024, 1, 1), money("1210"), true},
+                                             {day(2024, 1, 15), money("1089"), false},
+                                             {day(2024, 3, 2), money("1306.8"), true}};
+    // WHEN the statistics are computed
+    auto m = computeMetrics({}, equity, money("1000"), day(2023, 12, 29), 0);
+    ASSERT_TRUE(m.ok()) << m.message();
+    // THEN December 2023: 1000 -> 1210 = +21 %; January: 1210 -> 1089 = -10 %; February: no bar, 0 %;
+    // March: 1089 -> 1306.8 = +20 %
+    ASSERT_EQ(m->monthlyReturns.size(), 4u);
+    const int months[][2] = {{2023, 12}, {2024, 1}, {2024, 2}, {2024, 3}};
+    const double pct[] = {21.0, -10.0, 0.0, 20.0};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(m->monthlyReturns[i].year, months[i][0]) << i;
+        EXPECT_EQ(m->monthlyReturns[i].month, months[i][1]) << i;
+        EXPECT_NEAR(m->monthlyReturns[i].returnPct, pct[i], 1e-9) << i;
+    }
+    EXPECT_EQ(m->monthlyReturns[2].endEquity, money("1089"));
+    // and the years: 2023 +21 %, 2024 1210 -> 1306.8 = +8 %
+    ASSERT_EQ(m->yearlyReturns.size(), 2u);
+    EXPECT_EQ(m->yearlyReturns[0].year, 2023);
+    EXPECT_EQ(m->yearlyReturns[0].month, 0);
+    EXPECT_NEAR(m->yearlyReturns[0].returnPct, 21.0, 1e-9);
+    EXPECT_EQ(m->yearlyReturns[1].year, 2024);
+    EXPECT_NEAR(m->yearlyReturns[1].returnPct, 8.0, 1e-9);
+    EXPECT_EQ(m->yearlyReturns[1].endEquity, money("1306.8"));
+    // the months compound to the whole: 1.21 x 0.9 x 1.2 = 1.3068
+    EXPECT_NEAR(m->totalReturnPct, 30.68, 1e-9);
+    EXPECT_TRUE(periodReturns({}, money("1000"), false).empty());
+}
+
+TEST(BacktestMetrics, SyntheticAverageRCountsOnlyTradesWithAStopAndExcessIsOverBuyAndHold) {
+    // GIVEN three trades: +30 risking 10 (3R), -5 risking 10 (-0.5R), +100 without a stop
+    std::vector<TradeRecord> trades = {trade("30", "0"), trade("-5", "0"), trade("100", "0")};
+    trades[0].initialRisk = 10;
+    trades[1].initialRisk = 10;
+    const std::vector<EquityPoint> equity = {{86400000, money("1125"), false}};
+    // WHEN computed with buy & hold at 20 %
+    auto m = computeMetrics(trades, equity, money("1000"), 0, 20);
+    ASSERT_TRUE(m.ok()) << m.message();
+    // THEN average R = (3 - 0.5) / 2 over the two trades with a stop; 12.5 % - 20 % = -7.5 % excess
+    EXPECT_EQ(m->tradesWithR, 2);
+    EXPECT_DOUBLE_EQ(m->averageR, 1.25);
+    EXPECT_DOUBLE_EQ(m->excessReturnPct, -7.5);
+    // and without any stop there is no R
+    auto none = computeMetrics({trade("100", "0")}, equity, money("1000"), 0, 0);
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none->tradesWithR, 0);
+    EXPECT_EQ(none->averageR, 0);
+}
