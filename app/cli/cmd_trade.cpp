@@ -8,9 +8,13 @@
 #include "live/livevenue.h"
 #include "trading/killswitch.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace kairos::cli::trade {
 namespace {
@@ -64,9 +68,11 @@ QJsonArray balancesJson(Session& s, std::int64_t id) {
     if (live::LiveVenue* v = s.accounts().liveVenue(id)) {
         for (const auto& b : v->balances())
             if (!b.free.isZero() || !b.locked.isZero())
-                out.append(QJsonObject{{"asset", QString::fromStdString(b.asset)}, {"free", text(b.free)}, {"locked", text(b.locked)}});
+                out.append(
+                    QJsonObject{{"asset", QString::fromStdString(b.asset)}, {"free", text(b.free)}, {"locked", text(b.locked)}});
     } else if (trading::Account* a = s.accounts().account(id)) {
-        out.append(QJsonObject{{"asset", QStringLiteral("cash")}, {"free", text(a->portfolio().cash())}, {"locked", QStringLiteral("0")}});
+        out.append(QJsonObject{
+            {"asset", QStringLiteral("cash")}, {"free", text(a->portfolio().cash())}, {"locked", QStringLiteral("0")}});
     }
     return out;
 }
@@ -75,7 +81,8 @@ QString balancesText(const QJsonArray& balances) {
     QStringList parts;
     for (const auto& v : balances) {
         const QJsonObject b = v.toObject();
-        QString part = b.value(QStringLiteral("asset")).toString() + QLatin1Char(' ') + b.value(QStringLiteral("free")).toString();
+        QString part =
+            b.value(QStringLiteral("asset")).toString() + QLatin1Char(' ') + b.value(QStringLiteral("free")).toString();
         if (b.value(QStringLiteral("locked")).toString() != QLatin1String("0"))
             part += QStringLiteral(" (+%1 locked)").arg(b.value(QStringLiteral("locked")).toString());
         parts << part;
@@ -90,7 +97,8 @@ int runAccounts(Context& ctx) {
     Args a(ctx.args);
     Parsed p = parseCommon(cmd, a, false);
     if (!p.ok) return p.code;
-    if (!p.account.isEmpty()) return fail(cmd, QStringLiteral("lists every account; use balances --account NAME for one"), kUsageError);
+    if (!p.account.isEmpty())
+        return fail(cmd, QStringLiteral("lists every account; use balances --account NAME for one"), kUsageError);
     int code = kOk;
     if (!noLeftovers(cmd, a, code)) return code;
     Session s(cmd, ctx, p.common);
@@ -112,7 +120,8 @@ int runAccounts(Context& ctx) {
             j.insert(QStringLiteral("equity"), text(acc->portfolio().equity()));
         }
         list.append(j);
-        rows.push_back({QString::fromStdString(info.name), session::accountKindLabel(info.kind), QString::fromStdString(info.venue),
+        rows.push_back({QString::fromStdString(info.name), session::accountKindLabel(info.kind),
+                        QString::fromStdString(info.venue),
                         isOpen ? QStringLiteral("open") : QStringLiteral("closed: ") + problem, balancesText(balances)});
     }
     if (p.common.json)
@@ -174,10 +183,11 @@ int runPositions(Context& ctx) {
     for (const auto& pos : pf.openPositions()) {
         const QJsonObject j = positionJson(pos, pf.moneyScale());
         list.append(j);
-        rows.push_back({j.value(QStringLiteral("symbol")).toString(), j.value(QStringLiteral("side")).toString(),
-                        j.value(QStringLiteral("quantity")).toString(), j.value(QStringLiteral("average_entry")).toString(),
-                        j.value(QStringLiteral("mark")).isNull() ? QStringLiteral("-") : j.value(QStringLiteral("mark")).toString(),
-                        j.value(QStringLiteral("unrealized_pnl")).toString(), j.value(QStringLiteral("realized_pnl")).toString()});
+        rows.push_back(
+            {j.value(QStringLiteral("symbol")).toString(), j.value(QStringLiteral("side")).toString(),
+             j.value(QStringLiteral("quantity")).toString(), j.value(QStringLiteral("average_entry")).toString(),
+             j.value(QStringLiteral("mark")).isNull() ? QStringLiteral("-") : j.value(QStringLiteral("mark")).toString(),
+             j.value(QStringLiteral("unrealized_pnl")).toString(), j.value(QStringLiteral("realized_pnl")).toString()});
     }
     if (p.common.json) {
         QJsonObject out = accountHeader(s.info());
@@ -229,14 +239,21 @@ Result<Price> priceArg(const char* option, const QString& v) {
     return *p;
 }
 
-/// Waits until a network venue has answered for order `id` (accepted, filled, rejected...). A
-/// market order waits for its end. True when answered.
-bool waitAnswered(Session& s, trading::OrderId id) {
+/// The account's order with this client order id, as last announced.
+std::optional<trading::Order> byClientId(const trading::Account& account, const std::string& clientOrderId) {
+    std::optional<trading::Order> found;
+    for (auto& o : account.orders())
+        if (o.request.clientOrderId == clientOrderId) found = std::move(o);
+    return found;
+}
+
+/// Waits until the venue has answered for the order (accepted, filled, rejected...); a market order
+/// waits for its end. Paper venues have answered in the call already. True when answered.
+bool waitAnswered(Session& s, const std::string& clientOrderId) {
     return Session::waitFor(
         [&] {
-            const auto o = s.account()->order(id);
-            if (!o) return false;
-            if (o->status == trading::OrderStatus::New) return false;
+            const auto o = byClientId(*s.account(), clientOrderId);
+            if (!o || o->status == trading::OrderStatus::New) return false;
             return o->request.type != trading::OrderType::Market || !o->isOpen();
         },
         s.options().timeoutMs);
@@ -270,7 +287,8 @@ int runOrder(Context& ctx) {
         return usage("the side is buy or sell, not \"" + a.rest[0].toStdString() + "\"");
     r.side = sideText == QLatin1String("buy") ? Side::Buy : Side::Sell;
     auto q = Quantity::parse(a.rest[2].trimmed().toStdString());
-    if (!q || q->isNegative() || q->isZero()) return usage("the quantity must be a positive number, not \"" + a.rest[2].toStdString() + "\"");
+    if (!q || q->isNegative() || q->isZero())
+        return usage("the quantity must be a positive number, not \"" + a.rest[2].toStdString() + "\"");
     r.quantity = *q;
     const QString type = typeText.value_or(QStringLiteral("market")).toLower();
     if (priceText) {
@@ -380,23 +398,27 @@ int runOrder(Context& ctx) {
         (void)s.primePaperPrice(r.instrument);
     }
 
+    // The client order id is known before the order leaves, so the answer can be found by it (a network
+    // venue answers later, from its event loop).
+    if (r.clientOrderId.empty())
+        r.clientOrderId =
+            "kc" + std::to_string(QDateTime::currentMSecsSinceEpoch()) + "-" + std::to_string(QCoreApplication::applicationPid());
     const trading::OrderEvents events = s.account()->submit(r);
-    if (events.empty()) return fail(cmd, QStringLiteral("the venue gave no answer"), kDataError);
-    trading::Order order = events.back().order;
-    if (order.id != 0 && !s.isLive()) {
-        if (auto o = s.account()->order(order.id)) order = *o;
-    } else if (order.id != 0) {
-        if (!waitAnswered(s, order.id)) {
-            order = s.account()->order(order.id).value_or(order);
-            if (p.common.json) printJson(QJsonObject{{"ok", false}, {"order", orderJson(order)}});
-            return fail(cmd,
-                        QStringLiteral("no answer from Binance within %1 s for order %2; its state is unknown until "
-                                       "kairos-cli reconcile --account %3")
-                            .arg(p.common.timeoutMs / 1000.0)
-                            .arg(QString::fromStdString(order.request.clientOrderId), p.account),
-                        kDataError);
-        }
-        order = *s.account()->order(order.id);
+    trading::Order order;
+    if (!events.empty() && events.back().order.id == 0) {
+        order = events.back().order;  // refused before the venue (risk manager, no price)
+    } else if (!waitAnswered(s, r.clientOrderId)) {
+        order.request = r;
+        if (auto known = byClientId(*s.account(), r.clientOrderId)) order = *known;
+        if (p.common.json) printJson(QJsonObject{{"ok", false}, {"order", orderJson(order)}});
+        return fail(cmd,
+                    QStringLiteral("no answer from the venue within %1 s for order %2; its state is unknown until "
+                                   "kairos-cli reconcile --account %3")
+                        .arg(p.common.timeoutMs / 1000.0)
+                        .arg(QString::fromStdString(r.clientOrderId), p.account),
+                    kDataError);
+    } else {
+        order = *byClientId(*s.account(), r.clientOrderId);
     }
     const bool ok = order.status != trading::OrderStatus::Rejected && order.status != trading::OrderStatus::New;
     if (p.common.json)
@@ -437,9 +459,13 @@ int runCancel(Context& ctx) {
         std::optional<trading::Order> found;
         for (const auto& o : acc->orders())
             if ((numeric && o.id == asId) || o.request.clientOrderId == target.toStdString()) found = o;
-        if (!found) return fail(cmd, QStringLiteral("there is no order %1 on %2").arg(target, session::accountLabel(s.info())), kDataError);
+        if (!found)
+            return fail(cmd, QStringLiteral("there is no order %1 on %2").arg(target, session::accountLabel(s.info())),
+                        kDataError);
         if (!found->isOpen())
-            return fail(cmd, QStringLiteral("order %1 is already %2").arg(target, orderJson(*found).value(QStringLiteral("status")).toString()),
+            return fail(cmd,
+                        QStringLiteral("order %1 is already %2")
+                            .arg(target, orderJson(*found).value(QStringLiteral("status")).toString()),
                         kDataError);
         auto r = acc->cancel(found->id);
         if (!r) return fail(cmd, QStringLiteral("cancel refused: %1").arg(QString::fromStdString(r.message())), kDataError);
@@ -470,7 +496,10 @@ int runCancel(Context& ctx) {
     else
         printTable(rows);
     if (stillOpen > 0)
-        return fail(cmd, QStringLiteral("%1 order(s) still open: the venue did not confirm the cancel within %2 s").arg(stillOpen).arg(p.common.timeoutMs / 1000.0),
+        return fail(cmd,
+                    QStringLiteral("%1 order(s) still open: the venue did not confirm the cancel within %2 s")
+                        .arg(stillOpen)
+                        .arg(p.common.timeoutMs / 1000.0),
                     kDataError);
     return kOk;
 }
@@ -504,7 +533,8 @@ int runReconcile(Context& ctx) {
     QJsonArray changes;
     std::vector<QStringList> rows{{"CLIENT ID", "WHAT"}};
     for (const auto& c : report.changes) {
-        changes.append(QJsonObject{{"client_order_id", QString::fromStdString(c.clientOrderId)}, {"what", QString::fromStdString(c.what)}});
+        changes.append(
+            QJsonObject{{"client_order_id", QString::fromStdString(c.clientOrderId)}, {"what", QString::fromStdString(c.what)}});
         rows.push_back({QString::fromStdString(c.clientOrderId), QString::fromStdString(c.what)});
     }
     QJsonArray closed;
@@ -534,7 +564,8 @@ int runReconcile(Context& ctx) {
                     static_cast<long long>(closed.size()));
         if (rows.size() > 1) printTable(rows);
     }
-    if (!report.ok()) return fail(cmd, QStringLiteral("reconciliation incomplete: %1").arg(QString::fromStdString(report.error)), kDataError);
+    if (!report.ok())
+        return fail(cmd, QStringLiteral("reconciliation incomplete: %1").arg(QString::fromStdString(report.error)), kDataError);
     return kOk;
 }
 
@@ -583,8 +614,8 @@ int runKillSwitch(Context& ctx) {
                                  {"what", QString::fromStdString(l.what)},
                                  {"ok", l.ok},
                                  {"detail", QString::fromStdString(l.detail)}});
-        rows.push_back({QString::fromStdString(l.account), QString::fromStdString(l.what), l.ok ? QStringLiteral("done") : QStringLiteral("FAILED"),
-                        QString::fromStdString(l.detail)});
+        rows.push_back({QString::fromStdString(l.account), QString::fromStdString(l.what),
+                        l.ok ? QStringLiteral("done") : QStringLiteral("FAILED"), QString::fromStdString(l.detail)});
     }
     const bool ok = finished && report.ok() && notOpen.isEmpty();
     if (p.common.json) {
@@ -600,7 +631,8 @@ int runKillSwitch(Context& ctx) {
         std::printf("kill switch: %s\n", report.summary().c_str());
     }
     for (const QString& n : notOpen) std::fprintf(stderr, "kairos-cli %s: not open, nothing done: %s\n", cmd, qPrintable(n));
-    if (!finished) return fail(cmd, QStringLiteral("the venues did not answer in time; check with kairos-cli orders"), kDataError);
+    if (!finished)
+        return fail(cmd, QStringLiteral("the venues did not answer in time; check with kairos-cli orders"), kDataError);
     if (!ok) return fail(cmd, QStringLiteral("some steps failed (see above)"), kDataError);
     return kOk;
 }
@@ -612,16 +644,18 @@ const CommandRegistration kAccounts{
      "balances (paper: cash; Binance: the account's assets). Testnet/live accounts are opened on Binance (keys from\n"
      "the keychain or --key-file)." KAIROS_TRADE_COMMON_USAGE,
      runAccounts}};
-const CommandRegistration kBalances{{"balances", "balances of one trading account",
-                                     "Usage: kairos-cli balances --account NAME [--json] [--key-file FILE] [--timeout S]" KAIROS_TRADE_COMMON_USAGE,
-                                     runBalances}};
+const CommandRegistration kBalances{
+    {"balances", "balances of one trading account",
+     "Usage: kairos-cli balances --account NAME [--json] [--key-file FILE] [--timeout S]" KAIROS_TRADE_COMMON_USAGE,
+     runBalances}};
 const CommandRegistration kPositions{{"positions", "open positions of one trading account",
                                       "Usage: kairos-cli positions --account NAME [--json] [--key-file FILE] [--timeout S]\n"
                                       "Paper accounts are marked at the profile's latest candle close." KAIROS_TRADE_COMMON_USAGE,
                                       runPositions}};
-const CommandRegistration kOrders{{"orders", "open (or all) orders of one trading account",
-                                   "Usage: kairos-cli orders --account NAME [--all] [--json] [--key-file FILE] [--timeout S]" KAIROS_TRADE_COMMON_USAGE,
-                                   runOrders}};
+const CommandRegistration kOrders{
+    {"orders", "open (or all) orders of one trading account",
+     "Usage: kairos-cli orders --account NAME [--all] [--json] [--key-file FILE] [--timeout S]" KAIROS_TRADE_COMMON_USAGE,
+     runOrders}};
 const CommandRegistration kOrder{
     {"order", "send an order through the account's risk manager",
      "Usage: kairos-cli order --account NAME buy|sell SYMBOL QTY [--type market|limit|stop|stop-limit|trailing]\n"
@@ -634,14 +668,15 @@ const CommandRegistration kOrder{
      "profile's latest candle close (the terminal's replay data) for market orders. Prints the order's outcome;\n"
      "exit 1 with the reason when the risk manager or the venue refuses it." KAIROS_TRADE_COMMON_USAGE,
      runOrder}};
-const CommandRegistration kCancel{{"cancel", "cancel one order or every open order of an account",
-                                   "Usage: kairos-cli cancel --account NAME (ID | CLIENT_ORDER_ID | --all) [--json]" KAIROS_TRADE_COMMON_USAGE,
-                                   runCancel}};
+const CommandRegistration kCancel{
+    {"cancel", "cancel one order or every open order of an account",
+     "Usage: kairos-cli cancel --account NAME (ID | CLIENT_ORDER_ID | --all) [--json]" KAIROS_TRADE_COMMON_USAGE, runCancel}};
 const CommandRegistration kReconcile{
     {"reconcile", "reconcile a Binance account's journal with Binance and print what changed",
      "Usage: kairos-cli reconcile --account NAME [--json] [--key-file FILE] [--timeout S]\n"
      "Compares the account's journal with Binance by client order id (as the terminal does at start) and prints\n"
-     "what it adopted (orders placed elsewhere), caught up (fills), found never sent, or found closed on Binance." KAIROS_TRADE_COMMON_USAGE,
+     "what it adopted (orders placed elsewhere), caught up (fills), found never sent, or found closed on "
+     "Binance." KAIROS_TRADE_COMMON_USAGE,
      runReconcile}};
 const CommandRegistration kKillSwitch{
     {"kill-switch", "cancel every order and close every position of an account (or all)",

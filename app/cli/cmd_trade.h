@@ -28,12 +28,12 @@
 #include <vector>
 
 // Appended to every trading command's usage.
-#define KAIROS_TRADE_COMMON_USAGE \
+#define KAIROS_TRADE_COMMON_USAGE                                                                                     \
     "\nCommon options: --profile DIR, --json (machine-readable output), --timeout SECONDS (default 30: how long to\n" \
-    "wait for Binance), --key-file FILE (API key and secret for testnet/live accounts on a machine without a\n" \
-    "keychain: lines \"api_key = ...\" and \"api_secret = ...\", readable only by its owner (chmod 600); also\n" \
-    "kairos.ini [binance] keyFile=FILE). Without a key file the keys come from the OS keychain, where the\n" \
-    "terminal stores them. Keys are never taken from the command line.\n" \
+    "wait for Binance), --key-file FILE (API key and secret for testnet/live accounts on a machine without a\n"       \
+    "keychain: lines \"api_key = ...\" and \"api_secret = ...\", readable only by its owner (chmod 600); also\n"      \
+    "kairos.ini [binance] keyFile=FILE). Without a key file the keys come from the OS keychain, where the\n"          \
+    "terminal stores them. Keys are never taken from the command line.\n"                                             \
     "Exit codes: 0 ok, 1 refused or failed (with the venue's or the risk manager's reason), 2 usage."
 
 namespace kairos::cli::trade {

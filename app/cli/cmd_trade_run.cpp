@@ -95,12 +95,13 @@ private:
             if (m_bot.m_warmUp) return makeError("warming up: no orders");
             trading::OrderRequest r = request;
             r.clientOrderId = m_bot.m_tag + "-" + std::to_string(nowMs() / 1000) + "-" + std::to_string(++m_bot.m_sequence);
-            const QString what = QStringLiteral("%1 %2 %3 %4").arg(QString::fromLatin1(trading::toString(r.side).data()),
-                                                                   text(r.quantity), QString::fromStdString(r.instrument.symbol),
-                                                                   QString::fromLatin1(trading::toString(r.type).data()));
+            const QString what =
+                QStringLiteral("%1 %2 %3 %4")
+                    .arg(QString::fromLatin1(trading::toString(r.side).data()), text(r.quantity),
+                         QString::fromStdString(r.instrument.symbol), QString::fromLatin1(trading::toString(r.type).data()));
             m_bot.m_out.line(QStringLiteral("decision %1 %2 (%3, %4)")
-                                 .arg(QString::fromStdString(formatUtc(nowMs())), what, QString::fromStdString(request.clientOrderId),
-                                      QString::fromStdString(r.clientOrderId)),
+                                 .arg(QString::fromStdString(formatUtc(nowMs())), what,
+                                      QString::fromStdString(request.clientOrderId), QString::fromStdString(r.clientOrderId)),
                              QJsonObject{{"event", "decision"},
                                          {"time", QString::fromStdString(formatUtc(nowMs()))},
                                          {"side", QString::fromLatin1(trading::toString(r.side).data())},
@@ -144,13 +145,15 @@ Result<std::vector<Bar>> replayBars(storage::Database& db, const InstrumentId& i
     auto stored = store.range(id, tf, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
     if (stored && !stored->empty()) return stored;
     const QDir data(bundledDataDir());
-    const QString prefix = QStringLiteral("binance_spot_%1_%2_").arg(QString::fromStdString(id.symbol), QString::fromStdString(toString(tf)));
+    const QString prefix =
+        QStringLiteral("binance_spot_%1_%2_").arg(QString::fromStdString(id.symbol), QString::fromStdString(toString(tf)));
     for (const QString& f : data.entryList({prefix + QStringLiteral("*.csv")}, QDir::Files, QDir::Name)) {
         auto csv = marketdata::readBarsCsv(data.filePath(f).toStdString());
         if (csv && !csv->bars.empty()) return std::move(csv->bars);
     }
-    return makeError("no " + toString(tf) + " bars of " + id.toString() +
-                     " in the profile or the bundled replay data (import some with kairos-cli data, or record them in the terminal)");
+    return makeError(
+        "no " + toString(tf) + " bars of " + id.toString() +
+        " in the profile or the bundled replay data (import some with kairos-cli data, or record them in the terminal)");
 }
 
 int runRun(Context& ctx) {
@@ -247,11 +250,11 @@ int runRun(Context& ctx) {
     if (!s.waitReady()) return s.code();
     auto id = s.instrumentOf(*symbol);
     if (!id) return fail(cmd, QString::fromStdString(id.message()), kUsageError);
-    trading::Account& account_ = *s.account();
+    trading::Account& acct = *s.account();
 
     // The bot's tag: who it is, stable across restarts (Binance client ids: [A-Za-z0-9_-], <= 36).
-    const QByteArray identity = QByteArray::number(static_cast<qint64>(acc.id)) + '/' + QByteArray::fromStdString(info->name) + '/' +
-        QByteArray::fromStdString(id->toString()) + '/' + QByteArray::fromStdString(toString(tf));
+    const QByteArray identity = QByteArray::number(static_cast<qint64>(acc.id)) + '/' + QByteArray::fromStdString(info->name) +
+        '/' + QByteArray::fromStdString(id->toString()) + '/' + QByteArray::fromStdString(toString(tf));
     const std::string tag = "kb" + QCryptographicHash::hash(identity, QCryptographicHash::Sha256).toHex().left(6).toStdString();
     const QString cursorKey = QStringLiteral("run/%1/lastBarCloseMs").arg(QString::fromStdString(tag));
 
@@ -263,12 +266,16 @@ int runRun(Context& ctx) {
         bars = std::move(*b);
         replayClock.advanceTo(bars.front().openTimeMs);
     }
-    const Instrument* instrument = account_.instrument(*id);
-    if (!instrument) return fail(cmd, QStringLiteral("%1 has no trading rules on %2").arg(QString::fromStdString(id->toString()), session::accountLabel(acc)), kDataError);
+    const Instrument* instrument = acct.instrument(*id);
+    if (!instrument)
+        return fail(cmd,
+                    QStringLiteral("%1 has no trading rules on %2")
+                        .arg(QString::fromStdString(id->toString()), session::accountLabel(acc)),
+                    kDataError);
 
-    BotStrategy bot(**made, account_, tag, out);
-    backtest::StrategyRunner runner(bot, account_, *instrument);
-    account_.addObserver([&out, instId = *id](const trading::OrderEvent& e) {
+    BotStrategy bot(**made, acct, tag, out);
+    backtest::StrategyRunner runner(bot, acct, *instrument);
+    acct.addObserver([&out, instId = *id](const trading::OrderEvent& e) {
         if (e.order.request.instrument != instId) return;
         if (e.fill) {
             const trading::Fill& f = *e.fill;
@@ -285,18 +292,19 @@ int runRun(Context& ctx) {
                                  {"fee", text(f.fee)},
                                  {"client_order_id", QString::fromStdString(f.clientOrderId)}});
         } else if (e.kind == trading::OrderEventKind::Rejected || e.kind == trading::OrderEventKind::Cancelled) {
-            out.line(QStringLiteral("%1 %2: %3")
-                         .arg(QString::fromLatin1(trading::toString(e.kind).data()),
-                              QString::fromStdString(e.order.request.clientOrderId), QString::fromStdString(e.order.rejectReason)),
-                     QJsonObject{{"event", QString::fromLatin1(trading::toString(e.kind).data())},
-                                 {"client_order_id", QString::fromStdString(e.order.request.clientOrderId)},
-                                 {"reason", QString::fromStdString(e.order.rejectReason)}});
+            out.line(
+                QStringLiteral("%1 %2: %3")
+                    .arg(QString::fromLatin1(trading::toString(e.kind).data()),
+                         QString::fromStdString(e.order.request.clientOrderId), QString::fromStdString(e.order.rejectReason)),
+                QJsonObject{{"event", QString::fromLatin1(trading::toString(e.kind).data())},
+                            {"client_order_id", QString::fromStdString(e.order.request.clientOrderId)},
+                            {"reason", QString::fromStdString(e.order.rejectReason)}});
         }
     });
 
-    const trading::Position* pos = account_.portfolio().position(*id);
+    const trading::Position* pos = acct.portfolio().position(*id);
     int adopted = 0;
-    for (const auto& o : account_.openOrders())
+    for (const auto& o : acct.openOrders())
         if (bot.isOwn(o)) ++adopted;
     std::fprintf(stderr, "kairos-cli run: %s on %s, %s %s; position %s, %d open order(s) of this bot (Ctrl-C to stop)\n",
                  (**made).name().c_str(), qPrintable(session::accountLabel(acc)), id->toString().c_str(), toString(tf).c_str(),
@@ -333,8 +341,9 @@ int runRun(Context& ctx) {
             replayClock.advanceTo(nextBucketStart(tf, bars[first - 1].openTimeMs));
             venue->onBar(*id, tf, bars[first - 1]);
         }
-        if (first > 0) std::fprintf(stderr, "kairos-cli run: %zu earlier bars warmed the indicators up; replaying from %s\n", first,
-                                    first < bars.size() ? formatUtc(bars[first].openTimeMs).c_str() : "the end");
+        if (first > 0)
+            std::fprintf(stderr, "kairos-cli run: %zu earlier bars warmed the indicators up; replaying from %s\n", first,
+                         first < bars.size() ? formatUtc(bars[first].openTimeMs).c_str() : "the end");
         std::vector<Bar> rest(bars.begin() + static_cast<std::ptrdiff_t>(first), bars.end());
         if (untilMs) std::erase_if(rest, [&](const Bar& b) { return nextBucketStart(tf, b.openTimeMs) > *untilMs; });
         replay = std::make_unique<marketdata::ReplayFeed>();
@@ -369,15 +378,17 @@ int runRun(Context& ctx) {
         if (!created) return fail(cmd, QString::fromStdString(created.message()), kDataError);
         feed = std::move(*created);
         live::LiveVenue* venue = s.accounts().liveVenue(s.accountId());
-        runner.start(account_.clock().nowMs());
-        QObject::connect(feed.get(), &marketdata::MarketDataFeed::tradeReceived, [venue, &id](const InstrumentId& i, const Trade& t) {
-            if (i == *id) venue->updatePrice(i, t.price);
-        });
-        QObject::connect(feed.get(), &marketdata::MarketDataFeed::barUpdated, [&](const InstrumentId& i, Timeframe t, const Bar& bar) {
-            if (!bar.closed || i != *id || t != tf) return;
-            venue->updatePrice(i, bar.close);
-            runner.onBar(bar, nextBucketStart(t, bar.openTimeMs));
-        });
+        runner.start(acct.clock().nowMs());
+        QObject::connect(feed.get(), &marketdata::MarketDataFeed::tradeReceived,
+                         [venue, &id](const InstrumentId& i, const Trade& t) {
+                             if (i == *id) venue->updatePrice(i, t.price);
+                         });
+        QObject::connect(feed.get(), &marketdata::MarketDataFeed::barUpdated,
+                         [&](const InstrumentId& i, Timeframe t, const Bar& bar) {
+                             if (!bar.closed || i != *id || t != tf) return;
+                             venue->updatePrice(i, bar.close);
+                             runner.onBar(bar, nextBucketStart(t, bar.openTimeMs));
+                         });
         QObject::connect(feed.get(), &marketdata::MarketDataFeed::errorOccurred,
                          [](const QString& m) { std::fprintf(stderr, "kairos-cli run: market data: %s\n", qPrintable(m)); });
         feed->subscribeTrades(*id);
@@ -390,10 +401,10 @@ int runRun(Context& ctx) {
 
     int exitCode = kOk;
     if (flattenOnStop && !dataEnded) {
-        for (const auto& o : account_.openOrders())
-            if (bot.isOwn(o) || o.request.instrument == *id) (void)account_.cancel(o.id);
-        if (auto* p = account_.portfolio().position(*id); p && !p->isFlat()) {
-            auto closed = account_.closePosition(*id);
+        for (const auto& o : acct.openOrders())
+            if (bot.isOwn(o) || o.request.instrument == *id) (void)acct.cancel(o.id);
+        if (auto* p = acct.portfolio().position(*id); p && !p->isFlat()) {
+            auto closed = acct.closePosition(*id);
             if (!closed) {
                 std::fprintf(stderr, "kairos-cli run: could not flatten: %s\n", closed.message().c_str());
                 exitCode = kDataError;
@@ -402,13 +413,15 @@ int runRun(Context& ctx) {
         if (live)
             (void)Session::waitFor(
                 [&] {
-                    const auto* p = account_.portfolio().position(*id);
-                    return (!p || p->isFlat()) && std::none_of(account_.openOrders().begin(), account_.openOrders().end(),
-                                                               [&](const trading::Order& o) { return o.request.instrument == *id; });
+                    const auto* p = acct.portfolio().position(*id);
+                    const std::vector<trading::Order> open = acct.openOrders();
+                    return (!p || p->isFlat()) && std::none_of(open.begin(), open.end(), [&](const trading::Order& o) {
+                               return o.request.instrument == *id;
+                           });
                 },
                 common.timeoutMs);
     }
-    const trading::Position* endPos = account_.portfolio().position(*id);
+    const trading::Position* endPos = acct.portfolio().position(*id);
     std::fprintf(stderr, "kairos-cli run: stopped; position %s %s%s, %d order(s) rejected\n",
                  endPos ? endPos->quantity.toTrimmedString().c_str() : "0", id->symbol.c_str(),
                  flattenOnStop ? "" : " (left as it is; --flatten-on-stop closes it)", runner.rejected());

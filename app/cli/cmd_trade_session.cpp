@@ -41,8 +41,8 @@ Result<KeyFile> readKeyFile(const QString& path) {
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        return makeError(where + " can be read or changed by others (mode " + mode +
-                         "); refusing to use it: run chmod 600 " + path.toStdString());
+        return makeError(where + " can be read or changed by others (mode " + mode + "); refusing to use it: run chmod 600 " +
+                         path.toStdString());
     }
 #endif
     QFile f(path);
@@ -88,9 +88,7 @@ void SelectedSecrets::write(const std::string&, const std::string&, WriteCallbac
     done(makeError("kairos-cli does not store keys; add the account in the terminal (Trade › Accounts…)"));
 }
 
-void SelectedSecrets::remove(const std::string&, WriteCallback done) {
-    done(makeError("kairos-cli does not remove keys"));
-}
+void SelectedSecrets::remove(const std::string&, WriteCallback done) { done(makeError("kairos-cli does not remove keys")); }
 
 // ---- options -----------------------------------------------------------------------------------
 
@@ -107,9 +105,9 @@ bool takeCommon(const char* cmd, Args& a, CommonOptions& out, int& code) {
         out.timeoutMs = static_cast<int>(s * 1000);
     }
     for (const char* secretFlag : {"--api-key", "--api-secret", "--secret", "--key"}) {
-        if (a.rest.contains(QLatin1String(secretFlag)) ||
-            std::any_of(a.rest.begin(), a.rest.end(),
-                        [&](const QString& s) { return s.startsWith(QLatin1String(secretFlag) + QLatin1Char('=')); })) {
+        if (a.rest.contains(QString::fromLatin1(secretFlag)) || std::any_of(a.rest.begin(), a.rest.end(), [&](const QString& s) {
+                return s.startsWith(QString::fromLatin1(secretFlag) + QLatin1Char('='));
+            })) {
             code = fail(cmd,
                         QStringLiteral("API keys are never taken from the command line (they would stay in the shell "
                                        "history and the process list); use the keychain or --key-file FILE"),
@@ -235,15 +233,12 @@ bool Session::waitReady() {
     auto readyOrFailed = [&](std::int64_t id) {
         const auto i = m_accounts->info(id);
         if (!i) return true;
-        if (i->kind != trading::AccountKind::Testnet && i->kind != trading::AccountKind::Live) return m_accounts->account(id) != nullptr;
+        if (i->kind != trading::AccountKind::Testnet && i->kind != trading::AccountKind::Live)
+            return m_accounts->account(id) != nullptr;
         if (live::LiveVenue* v = m_accounts->liveVenue(id)) return v->isReady();
         return !m_accounts->problemOf(id).isEmpty();
     };
-    const bool ready = waitFor(
-        [&] {
-            return std::all_of(ids.begin(), ids.end(), readyOrFailed);
-        },
-        m_options.timeoutMs);
+    const bool ready = waitFor([&] { return std::all_of(ids.begin(), ids.end(), readyOrFailed); }, m_options.timeoutMs);
     for (const QString& p : m_problems) std::fprintf(stderr, "kairos-cli %s: %s\n", m_cmd, qPrintable(p));
     m_problems.clear();
     if (m_all) return true;  // each account's state is reported by the command
@@ -339,9 +334,7 @@ void printTable(const std::vector<QStringList>& rows) {
     }
 }
 
-void printJson(const QJsonObject& o) {
-    std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Indented).constData());
-}
+void printJson(const QJsonObject& o) { std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Indented).constData()); }
 
 QString text(const Price& p) { return QString::fromStdString(p.toTrimmedString()); }
 QString text(const Quantity& q) { return QString::fromStdString(q.toTrimmedString()); }
@@ -384,8 +377,7 @@ QJsonObject orderJson(const trading::Order& o) {
                   {"created", QString::fromStdString(formatUtc(o.createdMs))}};
     j.insert(QStringLiteral("price"), r.limitPrice ? QJsonValue(text(*r.limitPrice)) : QJsonValue());
     j.insert(QStringLiteral("stop"), r.stopPrice ? QJsonValue(text(*r.stopPrice)) : QJsonValue());
-    j.insert(QStringLiteral("average_price"), o.filledQuantity.isZero() ? QJsonValue()
-                                                                        : QJsonValue(text(o.averageFillPrice(8))));
+    j.insert(QStringLiteral("average_price"), o.filledQuantity.isZero() ? QJsonValue() : QJsonValue(text(o.averageFillPrice(8))));
     if (r.trailing && r.trailing->kind == trading::TrailingKind::Bips) j.insert(QStringLiteral("trail_bps"), r.trailing->bips);
     j.insert(QStringLiteral("reason"), QString::fromStdString(o.rejectReason));
     return j;

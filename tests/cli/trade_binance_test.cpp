@@ -102,7 +102,8 @@ TEST_F(BinanceProfile, ATestnetMarketBuyFillsOnBinanceAndBalancesAndPositionsCom
     Cli buy;
     ASSERT_EQ(prof.run(buy, on("bn-test", {"order", "buy", "BTCUSDT", "0.01", "--client-id", "cli-buy-1"})), 0)
         << buy.err.toStdString();
-    EXPECT_EQ(buy.out.trimmed(), QStringLiteral("TESTNET · bn-test: order 1 (cli-buy-1) buy 0.01 BTCUSDT market: filled 0.01 at 115613.21"))
+    EXPECT_EQ(buy.out.trimmed(),
+              QStringLiteral("TESTNET · bn-test: order 1 (cli-buy-1) buy 0.01 BTCUSDT market: filled 0.01 at 115613.21"))
         << buy.out.toStdString();
     // On Binance: one order, filled, with the client order id given
     ASSERT_NE(fake.orderByClientId(QStringLiteral("cli-buy-1")), nullptr);
@@ -112,7 +113,8 @@ TEST_F(BinanceProfile, ATestnetMarketBuyFillsOnBinanceAndBalancesAndPositionsCom
     Cli bal;
     ASSERT_EQ(prof.run(bal, on("bn-test", {"balances", "--json"})), 0) << bal.err.toStdString();
     std::map<QString, QString> free;
-    for (const auto& v : bal.json().value("balances").toArray()) free[v.toObject().value("asset").toString()] = v.toObject().value("free").toString();
+    for (const auto& v : bal.json().value("balances").toArray())
+        free[v.toObject().value("asset").toString()] = v.toObject().value("free").toString();
     EXPECT_EQ(free[QStringLiteral("BTC")], QStringLiteral("0.50999"));
     EXPECT_EQ(free[QStringLiteral("USDT")], QStringLiteral("8843.8679"));
     EXPECT_EQ(bal.json().value("kind").toString(), QStringLiteral("testnet"));
@@ -157,8 +159,8 @@ TEST_F(BinanceProfile, RefusalsOfBinanceAndOfTheRiskManagerExitWith1AndTheirReas
 }
 
 TEST_F(BinanceProfile, AKeyFileOthersCanReadIsRefusedBeforeAnyConnection) {
-    ASSERT_TRUE(QFile::setPermissions(keyFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
-                                                   QFileDevice::ReadOther));
+    ASSERT_TRUE(QFile::setPermissions(
+        keyFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
     Cli c;
     EXPECT_EQ(prof.run(c, on("bn-test", {"balances"})), 1);
     EXPECT_TRUE(c.err.contains(QStringLiteral("can be read or changed by others (mode 0644); refusing to use it: run chmod 600")))
@@ -170,7 +172,8 @@ TEST_F(BinanceProfile, AKeyFileOthersCanReadIsRefusedBeforeAnyConnection) {
 TEST_F(BinanceProfile, ALiveAccountOrderNeedsYes) {
     Cli no;
     EXPECT_EQ(prof.run(no, on("bn-live", {"order", "buy", "BTCUSDT", "0.001", "--client-id", "cli-live"})), 1);
-    EXPECT_TRUE(no.err.contains(QStringLiteral("refused: LIVE · bn-live is a LIVE account (real money); add --yes to send this order")))
+    EXPECT_TRUE(
+        no.err.contains(QStringLiteral("refused: LIVE · bn-live is a LIVE account (real money); add --yes to send this order")))
         << no.err.toStdString();
     EXPECT_EQ(fake.placeAttempts(QStringLiteral("cli-live")), 0);
     Cli yes;
@@ -183,7 +186,10 @@ TEST_F(BinanceProfile, ReconcileReportsOrdersPlacedCancelledAndFilledBehindItsBa
     // GIVEN two resting buys placed from the command line
     for (const char* cid : {"cli-rest-1", "cli-rest-2"}) {
         Cli c;
-        ASSERT_EQ(prof.run(c, on("bn-test", {"order", "buy", "BTCUSDT", "0.001", "--type", "limit", "--price", "60000", "--client-id", cid})), 0)
+        ASSERT_EQ(prof.run(c,
+                           on("bn-test",
+                              {"order", "buy", "BTCUSDT", "0.001", "--type", "limit", "--price", "60000", "--client-id", cid})),
+                  0)
             << c.err.toStdString();
         EXPECT_TRUE(c.out.trimmed().endsWith(QStringLiteral("limit: accepted"))) << c.out.toStdString();
     }

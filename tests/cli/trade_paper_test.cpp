@@ -30,7 +30,8 @@ TEST(CliTradePaper, AMarketBuyFillsAtTheProfilesLatestCloseAndShowsInPositionsBa
     ASSERT_EQ(prof.run(buy, {"order", "--account", "PAPER", "buy", "BTCUSDT", "0.01"}), 0) << buy.err.toStdString();
     // THEN it fills at once at the latest close
     EXPECT_TRUE(buy.out.contains(QStringLiteral("PAPER: order 1 ("))) << buy.out.toStdString();
-    EXPECT_TRUE(buy.out.trimmed().endsWith(QStringLiteral("buy 0.01 BTCUSDT market: filled 0.01 at 115613.21"))) << buy.out.toStdString();
+    EXPECT_TRUE(buy.out.trimmed().endsWith(QStringLiteral("buy 0.01 BTCUSDT market: filled 0.01 at 115613.21")))
+        << buy.out.toStdString();
     // AND positions shows it (JSON parsed)
     Cli pos;
     ASSERT_EQ(prof.run(pos, {"positions", "--account", "PAPER", "--json"}), 0) << pos.err.toStdString();
@@ -76,7 +77,10 @@ TEST(CliTradePaper, AMarketBuyFillsAtTheProfilesLatestCloseAndShowsInPositionsBa
 TEST(CliTradePaper, ARestingLimitOrderIsCancelledByIdAndTheAccountsListShowsThePaperAccount) {
     TempProfile prof;
     Cli limit;
-    ASSERT_EQ(prof.run(limit, {"order", "--account", "paper", "buy", "BTCUSDT", "0.01", "--type", "limit", "--price", "60000", "--json"}), 0)
+    ASSERT_EQ(
+        prof.run(limit,
+                 {"order", "--account", "paper", "buy", "BTCUSDT", "0.01", "--type", "limit", "--price", "60000", "--json"}),
+        0)
         << limit.err.toStdString();
     const QJsonObject placed = limit.json();
     EXPECT_TRUE(placed.value("ok").toBool());
@@ -112,7 +116,8 @@ TEST(CliTradePaper, ARestingLimitOrderIsCancelledByIdAndTheAccountsListShowsTheP
     Cli accountsText;
     ASSERT_EQ(prof.run(accountsText, {"accounts"}), 0);
     ASSERT_EQ(accountsText.lines().size(), 2);
-    EXPECT_TRUE(accountsText.lines()[1].startsWith(QStringLiteral("PAPER  PAPER  PAPER  open  cash 10000"))) << accountsText.out.toStdString();
+    EXPECT_TRUE(accountsText.lines()[1].startsWith(QStringLiteral("PAPER  PAPER  PAPER  open  cash 10000")))
+        << accountsText.out.toStdString();
 }
 
 TEST(CliTradePaper, TheRiskManagerRefusesAnOrderOverTheAccountsLimitWithItsReasonAndExitCode1) {
@@ -131,7 +136,8 @@ TEST(CliTradePaper, TheRiskManagerRefusesAnOrderOverTheAccountsLimitWithItsReaso
     Cli refused;
     EXPECT_EQ(prof.run(refused, {"order", "--account", "PAPER", "buy", "BTCUSDT", "0.01"}), 1);
     // THEN the risk manager's rule and numbers are the reason, and nothing was booked
-    EXPECT_TRUE(refused.err.contains(QStringLiteral("order refused: Refused: risk rule 'max order value': the order is worth 1156.1321")))
+    EXPECT_TRUE(
+        refused.err.contains(QStringLiteral("order refused: Refused: risk rule 'max order value': the order is worth 1156.1321")))
         << refused.err.toStdString();
     Cli pos;
     ASSERT_EQ(prof.run(pos, {"positions", "--account", "PAPER", "--json"}), 0);
@@ -158,7 +164,8 @@ TEST(CliTradePaper, BadUsageExitsWith2AndNamesTheProblem) {
         {{"kill-switch", "--yes"}, "needs --account NAME or --all"},
         {{"balances", "--account", "PAPER", "--api-key", "abc"}, "API keys are never taken from the command line"},
         {{"run", "--account", "PAPER", "--strategy", "nope", "--symbol", "BTCUSDT"}, "unknown strategy \"nope\""},
-        {{"run", "--account", "PAPER", "--strategy", "sma_cross", "--symbol", "BTCUSDT", "--param", "fast=50", "--param", "slow=20"},
+        {{"run", "--account", "PAPER", "--strategy", "sma_cross", "--symbol", "BTCUSDT", "--param", "fast=50", "--param",
+          "slow=20"},
          "fast"},
     };
     for (const auto& [args, message] : cases) {
@@ -172,7 +179,8 @@ TEST(CliTradePaper, TheKillSwitchNeedsYesThenCancelsAndFlattens) {
     TempProfile prof;
     Cli buy, rest;
     ASSERT_EQ(prof.run(buy, {"order", "--account", "PAPER", "buy", "BTCUSDT", "0.02"}), 0) << buy.err.toStdString();
-    ASSERT_EQ(prof.run(rest, {"order", "--account", "PAPER", "sell", "BTCUSDT", "0.01", "--type", "limit", "--price", "150000"}), 0)
+    ASSERT_EQ(prof.run(rest, {"order", "--account", "PAPER", "sell", "BTCUSDT", "0.01", "--type", "limit", "--price", "150000"}),
+              0)
         << rest.err.toStdString();
     // WHEN the kill switch is asked without --yes THEN it refuses and does nothing
     Cli no;

@@ -10,7 +10,8 @@
 namespace kairos::test::cli {
 namespace {
 
-const QStringList kBot{"run", "--account", "PAPER", "--strategy", "sma_cross", "--symbol", "ETHUSDT", "--timeframe", "1h", "--speed", "max"};
+const QStringList kBot{"run",     "--account",   "PAPER", "--strategy", "sma_cross", "--symbol",
+                       "ETHUSDT", "--timeframe", "1h",    "--speed",    "max"};
 
 QStringList fillLines(const QString& out) {
     QStringList fills;
@@ -35,8 +36,9 @@ QJsonArray allOrders(const TempProfile& prof) {
 /// Starts the bot replaying up to `until`, waits until it says it is waiting there.
 void runUntil(const TempProfile& prof, Cli& bot, const QString& until, const QStringList& extra = {}) {
     prof.start(bot, kBot + QStringList{"--until", until} + extra);
-    ASSERT_TRUE(waitUntil([&] { return bot.err.contains(QStringLiteral("waiting until stopped")) || bot.p.state() == QProcess::NotRunning; },
-                          120'000))
+    ASSERT_TRUE(waitUntil(
+        [&] { return bot.err.contains(QStringLiteral("waiting until stopped")) || bot.p.state() == QProcess::NotRunning; },
+        120'000))
         << bot.err.toStdString();
     ASSERT_EQ(bot.p.state(), QProcess::Running) << bot.err.toStdString();
 }
