@@ -320,7 +320,7 @@ int runRun(Context& ctx) {
 
     std::unique_ptr<marketdata::ReplayFeed> replay;
     std::unique_ptr<marketdata::ExchangeFeed> feed;
-    bool dataEnded = false;
+    std::optional<Bar> lastBar;  // paper: the last bar handled (the venue's price)
     if (!live) {
         // Resume after the last bar handled before; the bars before feed the indicators only.
         const std::int64_t cursor = s.settings().value(cursorKey, 0).toLongLong();
@@ -340,6 +340,7 @@ int runRun(Context& ctx) {
         if (first > 0) {
             replayClock.advanceTo(nextBucketStart(tf, bars[first - 1].openTimeMs));
             venue->onBar(*id, tf, bars[first - 1]);
+            lastBar = bars[first - 1];
         }
         if (first > 0)
             std::fprintf(stderr, "kairos-cli run: %zu earlier bars warmed the indicators up; replaying from %s\n", first,
@@ -359,11 +360,11 @@ int runRun(Context& ctx) {
                              replayClock.advanceTo(closeMs);
                              venue->onBar(i, t, bar);  // the venue matches the bar first: no look-ahead
                              runner.onBar(bar, closeMs);
+                             lastBar = bar;
                              s.settings().setValue(cursorKey, static_cast<qlonglong>(closeMs));
                              s.settings().sync();
                          });
         auto ended = [&] {
-            dataEnded = true;
             std::fprintf(stderr, "kairos-cli run: the replay reached its end%s\n",
                          untilMs ? " (--until); waiting until stopped" : "");
             if (!untilMs) QCoreApplication::quit();
@@ -400,7 +401,13 @@ int runRun(Context& ctx) {
     if (feed) feed->stop();
 
     int exitCode = kOk;
-    if (flattenOnStop && !dataEnded) {
+    // Stopped by a signal (not by the end of the data): flatten when asked to.
+    if (flattenOnStop && g_stop) {
+        if (trading::PaperVenue* venue = s.accounts().paperVenue(s.accountId()); venue && lastBar) {
+            // A paper market order fills at the next price: the last bar's close, as a trade.
+            const Bar& b = *lastBar;
+            venue->onTrade(*id, Trade{nextBucketStart(tf, b.openTimeMs), b.close, b.volume, Side::Sell, "kairos-cli"});
+        }
         for (const auto& o : acct.openOrders())
             if (bot.isOwn(o) || o.request.instrument == *id) (void)acct.cancel(o.id);
         if (auto* p = acct.portfolio().position(*id); p && !p->isFlat()) {

@@ -8,6 +8,7 @@
 #include "storage/database.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace kairos::test::cli {
 namespace {
@@ -116,8 +117,10 @@ TEST(CliTradePaper, ARestingLimitOrderIsCancelledByIdAndTheAccountsListShowsTheP
     Cli accountsText;
     ASSERT_EQ(prof.run(accountsText, {"accounts"}), 0);
     ASSERT_EQ(accountsText.lines().size(), 2);
-    EXPECT_TRUE(accountsText.lines()[1].startsWith(QStringLiteral("PAPER  PAPER  PAPER  open  cash 10000")))
+    EXPECT_EQ(accountsText.lines()[1].split(QRegularExpression(QStringLiteral("\\s+"))),
+              (QStringList{"PAPER", "PAPER", "PAPER", "open", "cash", "10000"}))
         << accountsText.out.toStdString();
+    << accountsText.out.toStdString();
 }
 
 TEST(CliTradePaper, TheRiskManagerRefusesAnOrderOverTheAccountsLimitWithItsReasonAndExitCode1) {
