@@ -28,6 +28,7 @@
 #include <QJsonDocument>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -350,7 +351,9 @@ int runRun(Context& ctx) {
         replay = std::make_unique<marketdata::ReplayFeed>();
         replay->setSpeed(speed);
         if (!rest.empty()) {
+            const std::int64_t startMs = rest.front().openTimeMs;
             replay->addSeries(*id, tf, std::move(rest));
+            replay->seek(startMs);
             replay->subscribeBars(*id, tf);
         }
         QObject::connect(replay.get(), &marketdata::ReplayFeed::barUpdated,
@@ -403,13 +406,13 @@ int runRun(Context& ctx) {
     int exitCode = kOk;
     // Stopped by a signal (not by the end of the data): flatten when asked to.
     if (flattenOnStop && g_stop) {
+        for (const auto& o : acct.openOrders())
+            if (bot.isOwn(o) || o.request.instrument == *id) (void)acct.cancel(o.id);
         if (trading::PaperVenue* venue = s.accounts().paperVenue(s.accountId()); venue && lastBar) {
             // A paper market order fills at the next price: the last bar's close, as a trade.
             const Bar& b = *lastBar;
             venue->onTrade(*id, Trade{nextBucketStart(tf, b.openTimeMs), b.close, b.volume, Side::Sell, "kairos-cli"});
         }
-        for (const auto& o : acct.openOrders())
-            if (bot.isOwn(o) || o.request.instrument == *id) (void)acct.cancel(o.id);
         if (auto* p = acct.portfolio().position(*id); p && !p->isFlat()) {
             auto closed = acct.closePosition(*id);
             if (!closed) {

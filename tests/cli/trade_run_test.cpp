@@ -5,6 +5,8 @@
 // the position unless --flatten-on-stop.
 #include "trade_support.h"
 
+#include "domain/timeframe.h"
+
 #include <QJsonArray>
 
 namespace kairos::test::cli {
