@@ -451,7 +451,9 @@ int runCancel(Context& ctx) {
     s.primePaperPrices();
     std::vector<trading::OrderId> ids;
     if (all) {
-        for (const auto& o : acc->openOrders()) ids.push_back(o.id);
+        const auto open = acc->openOrders();
+        ids.reserve(open.size());
+        for (const auto& o : open) ids.push_back(o.id);
         (void)acc->cancelAll(std::nullopt, "cancelled from kairos-cli");
     } else {
         bool numeric = false;

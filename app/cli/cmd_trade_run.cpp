@@ -43,7 +43,7 @@ extern "C" void onStopSignal(int) { g_stop = true; }
 /// Prints one event line: text, or one JSON object per line with --json.
 struct Printer {
     bool json = false;
-    void line(const QString& textLine, QJsonObject j) const {
+    void line(const QString& textLine, const QJsonObject& j) const {
         if (json)
             std::printf("%s\n", QJsonDocument(j).toJson(QJsonDocument::Compact).constData());
         else

@@ -39,7 +39,7 @@ Result<KeyFile> readKeyFile(const QString& path) {
     if (!S_ISREG(st.st_mode)) return makeError(where + ": not a regular file");
     if (st.st_uid != ::geteuid()) return makeError(where + " belongs to another user; it must be yours and readable only by you");
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-        char mode[8];
+        char mode[8] = {};
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
         return makeError(where + " can be read or changed by others (mode " + mode + "); refusing to use it: run chmod 600 " +
                          path.toStdString());
@@ -225,11 +225,13 @@ bool Session::isLive() const {
 }
 
 bool Session::waitReady() {
-    auto ids = std::vector<std::int64_t>{};
-    if (m_all)
-        for (const auto& i : m_accounts->accounts()) ids.push_back(i.id);
-    else
-        ids.push_back(m_accountId);
+    std::vector<std::int64_t> ids{m_accountId};
+    if (m_all) {
+        ids.clear();
+        const auto all = m_accounts->accounts();
+        ids.reserve(all.size());
+        for (const auto& i : all) ids.push_back(i.id);
+    }
     auto readyOrFailed = [&](std::int64_t id) {
         const auto i = m_accounts->info(id);
         if (!i) return true;
