@@ -112,11 +112,11 @@ TEST_F(BinanceProfile, ATestnetMarketBuyFillsOnBinanceAndBalancesAndPositionsCom
     // Balances are Binance's: 0.5 + 0.01 - 0.00001 commission BTC; 10000 - 1156.1321 USDT
     Cli bal;
     ASSERT_EQ(prof.run(bal, on("bn-test", {"balances", "--json"})), 0) << bal.err.toStdString();
-    std::map<QString, QString> free;
+    std::map<QString, QString> freeOf;
     for (const auto& v : bal.json().value("balances").toArray())
-        free[v.toObject().value("asset").toString()] = v.toObject().value("free").toString();
-    EXPECT_EQ(free[QStringLiteral("BTC")], QStringLiteral("0.50999"));
-    EXPECT_EQ(free[QStringLiteral("USDT")], QStringLiteral("8843.8679"));
+        freeOf[v.toObject().value("asset").toString()] = v.toObject().value("free").toString();
+    EXPECT_EQ(freeOf[QStringLiteral("BTC")], QStringLiteral("0.50999"));
+    EXPECT_EQ(freeOf[QStringLiteral("USDT")], QStringLiteral("8843.8679"));
     EXPECT_EQ(bal.json().value("kind").toString(), QStringLiteral("testnet"));
     // The position is the account's ledger, restored from its journal
     Cli pos;
