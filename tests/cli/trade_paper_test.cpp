@@ -120,7 +120,6 @@ TEST(CliTradePaper, ARestingLimitOrderIsCancelledByIdAndTheAccountsListShowsTheP
     EXPECT_EQ(accountsText.lines()[1].split(QRegularExpression(QStringLiteral("\\s+"))),
               (QStringList{"PAPER", "PAPER", "PAPER", "open", "cash", "10000"}))
         << accountsText.out.toStdString();
-    << accountsText.out.toStdString();
 }
 
 TEST(CliTradePaper, TheRiskManagerRefusesAnOrderOverTheAccountsLimitWithItsReasonAndExitCode1) {
