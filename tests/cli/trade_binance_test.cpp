@@ -6,9 +6,13 @@
 #include "trade_support.h"
 
 #include "alerts/secretstore.h"
+#include "backtest/backtestengine.h"
+#include "backtest/builtins.h"
+#include "fakebinance.h"
 #include "fakebinancetrading.h"
 #include "session/tradingaccounts.h"
 #include "storage/database.h"
+#include "trading/instrumentdefaults.h"
 #include "trading/paperstore.h"
 
 #include <QDateTime>
@@ -233,6 +237,86 @@ TEST_F(BinanceProfile, ReconcileReportsOrdersPlacedCancelledAndFilledBehindItsBa
     Cli cancel;
     ASSERT_EQ(prof.run(cancel, on("bn-test", {"cancel", "--all", "--json"})), 0) << cancel.err.toStdString();
     EXPECT_EQ(fake.orderByClientId(QStringLiteral("web-1"))->status, QStringLiteral("CANCELED"));
+}
+
+TEST_F(BinanceProfile, ATestnetBotTradesBinancesLiveCandlesAndFlattensOnSigterm) {
+    // GIVEN Binance's market data on a local server too: real BTCUSDT 1m candles of 2025-05-20, moved to
+    // end a minute ago
+    auto bars = readKlineCsv(resourcesData("binance_spot_BTCUSDT_1m_2025-05-20_2025-05-26.csv"));
+    ASSERT_GE(bars.size(), 300u);
+    bars.resize(300);
+    const std::int64_t minute = 60'000;
+    const std::int64_t shift = (QDateTime::currentMSecsSinceEpoch() / minute - 1) * minute - bars.back().openTimeMs;
+    for (Bar& b : bars) b.openTimeMs += shift;
+    FakeBinance market;
+    market.setKlines(QStringLiteral("BTCUSDT"), Timeframe::M1, {});
+    {
+        QSettings s(prof.settingsPath(), QSettings::IniFormat);
+        s.setValue(QStringLiteral("marketdata/BINANCE/restUrl"), market.http.url().toString());
+        s.setValue(QStringLiteral("marketdata/BINANCE/wsUrl"), market.ws.url().toString());
+    }
+    // WHEN an SMA-cross bot runs on the testnet account
+    Cli bot;
+    prof.start(bot,
+               on("bn-test",
+                  {"run", "--strategy", "sma_cross", "--symbol", "BTCUSDT", "--timeframe", "1m", "--size", "0.01",
+                   "--flatten-on-stop"}));
+    ASSERT_TRUE(waitUntil(
+        [&] { return market.liveStreams().contains(QStringLiteral("btcusdt@kline_1m")) || bot.p.state() != QProcess::Running; },
+        30'000))
+        << bot.err.toStdString();
+    ASSERT_EQ(bot.p.state(), QProcess::Running) << bot.err.toStdString();
+    // AND the candles close up to the bar on which the backtest of the same strategy first buys, the
+    // trading server's price following them
+    backtest::BacktestSettings bs;
+    bs.instrument = *trading::bundledInstrumentRules(InstrumentId{"BINANCE", "BTCUSDT"});
+    bs.timeframe = Timeframe::M1;
+    backtest::OrderSizing sizing;
+    sizing.kind = backtest::OrderSizing::Kind::Quantity;
+    sizing.quantity = *Quantity::parse("0.01");
+    auto strategy = backtest::makeBuiltin("sma_cross", {}, sizing);
+    ASSERT_TRUE(strategy.ok());
+    auto tested = backtest::BacktestEngine(bs).run(**strategy, bars);
+    ASSERT_TRUE(tested.ok()) << tested.message();
+    ASSERT_FALSE(tested->orders.empty());
+    const std::int64_t decidedAt = tested->orders.front().decidedMs;
+    for (const Bar& b : bars) {
+        if (nextBucketStart(Timeframe::M1, b.openTimeMs) > decidedAt) break;
+        fake.setLastPrice(QStringLiteral("BTCUSDT"), *parseUnits(QString::fromStdString(b.close.toString())));
+        const QByteArray k =
+            QStringLiteral(R"({"e":"kline","E":%1,"s":"BTCUSDT","k":{"t":%2,"T":%3,"s":"BTCUSDT","i":"1m","f":1,"L":2,)"
+                           R"("o":"%4","c":"%5","h":"%6","l":"%7","v":"%8","n":2,"x":true,"q":"0","V":"0","Q":"0","B":"0"}})")
+                .arg(b.openTimeMs + minute)
+                .arg(b.openTimeMs)
+                .arg(b.openTimeMs + minute - 1)
+                .arg(QString::fromStdString(b.open.toString()), QString::fromStdString(b.close.toString()),
+                     QString::fromStdString(b.high.toString()), QString::fromStdString(b.low.toString()),
+                     QString::fromStdString(b.volume.toString()))
+                .toUtf8();
+        ASSERT_EQ(market.publish(QStringLiteral("btcusdt@kline_1m"), k), 1);
+    }
+    ASSERT_TRUE(
+        waitUntil([&] { return bot.out.contains(QStringLiteral("fill ")) || bot.p.state() != QProcess::Running; }, 30'000))
+        << bot.out.toStdString() << bot.err.toStdString();
+    EXPECT_EQ(bot.out.count(QStringLiteral("decision ")), 1) << bot.out.toStdString();
+    EXPECT_TRUE(bot.out.startsWith(QStringLiteral("decision ") + QString::fromStdString(formatUtc(decidedAt)) +
+                                   QStringLiteral(" buy 0.01 BTCUSDT market")))
+        << bot.out.toStdString();
+    // THEN it bought on Binance with its own client order id
+    ASSERT_FALSE(fake.orders().empty());
+    EXPECT_TRUE(fake.orders().back().clientOrderId.startsWith(QStringLiteral("kb")))
+        << fake.orders().back().clientOrderId.toStdString();
+    EXPECT_EQ(fake.orders().back().side, QStringLiteral("BUY"));
+    EXPECT_EQ(fake.orders().back().status, QStringLiteral("FILLED"));
+    // AND SIGTERM stops it, selling the position on Binance first (--flatten-on-stop)
+    const std::size_t ordersBefore = fake.orders().size();
+    bot.p.terminate();
+    ASSERT_EQ(bot.finish(), 0) << bot.err.toStdString();
+    ASSERT_EQ(fake.orders().size(), ordersBefore + 1);
+    EXPECT_EQ(fake.orders().back().side, QStringLiteral("SELL"));
+    EXPECT_EQ(fake.orders().back().status, QStringLiteral("FILLED"));
+    EXPECT_EQ(fake.orders().back().executedQty, units("0.01"));
+    EXPECT_TRUE(bot.err.contains(QStringLiteral("stopped; position 0 BTCUSDT"))) << bot.err.toStdString();
 }
 
 TEST_F(BinanceProfile, WithoutAKeyFileTheKeysComeFromTheKeychainAsInTheTerminal) {
