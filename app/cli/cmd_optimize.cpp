@@ -202,6 +202,8 @@ int runOptimize(Context& ctx) {
     backtest::OptimizerSpec spec;
     {
         if (const int rc = requireBuiltin(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = parseBacktestOptions(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = requireSizingFits(kOptimize, prepared); rc != kOk) return rc;
         if (const int rc = parseSearchOptions(kOptimize, so, prepared, spec); rc != kOk) return rc;
     }
     if (shardText) {
@@ -213,7 +215,7 @@ int runOptimize(Context& ctx) {
     }
     if (!spec.axes.empty())
         if (auto st = backtest::validate(spec); !st) return usage(st.message());
-    if (const int rc = prepareBacktest(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
+    if (const int rc = loadBars(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
 
     // Moving averages shared by the combinations (computed once per period; sma_cross).
     auto cache = std::make_shared<backtest::IndicatorCache>(prepared.bars);
@@ -393,8 +395,9 @@ const CommandRegistration kOptimizeCommand{
      "         --param NAME=START:STOP:STEP | NAME=A,B,C [--param ...] [--method grid|random|genetic]\n"
      "         [--samples N] [--generations N --population N] [--seed S] [--objective METRIC] [--min-trades N]\n"
      "         [--threads N] [--shard K/N] [--results OUT.csv] [--top N] [--montecarlo RUNS [--ruin-drawdown P]]\n"
-     "         and the conventions of backtest: [--cash AMOUNT] [--commission FRACTION] [--slippage-bps N]\n"
-     "         [--size QTY | --notional AMOUNT | --percent-equity P] [--fill next-open|this-close] [--at-end keep|close]\n"
+     "         and the conventions of backtest: [--cash AMOUNT] [--commission FRACTION | --maker-bps N --taker-bps N]\n"
+     "         [--slippage-bps N] [--size QTY | --notional AMOUNT | --percent-equity P | --risk-per-trade P]\n"
+     "         [--fill next-open|this-close] [--at-end keep|close]\n"
      "         [--from T] [--to T] [--instrument VENUE:SYMBOL] [--timeframe TF]\n"
      "Runs the strategy once per combination of the --param values (ranges inclusive; a parameter not given keeps\n"
      "its default) on every core (--threads N), and ranks them by --objective (default sharpe; drawdowns, volatility,\n"
