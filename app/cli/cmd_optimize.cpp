@@ -3,7 +3,8 @@
 // merge-results: the shards of a --shard K/N search merged into the single run's table.
 //
 // The results table: a column per --param (as named there), then every metric of the backtest
-// summary JSON under its key (all but "strategy" and "open_position"; null is written empty).
+// summary JSON under its key (all but "strategy", "open_position" and the monthly and yearly return
+// lists, which are not single values; null is written empty).
 // Rows are ranked on the table's own text, so merge-results can rank merged shards exactly as a
 // single run does: rows with closed_trades >= --min-trades and a number in the objective's column
 // first, by the objective (higher first, or lower for the minimised ones), then by the parameter
@@ -34,18 +35,23 @@ const char* kMerge = "merge-results";
 
 using Row = std::vector<std::string>;
 
+/// Whether a summary key is a column of the table (single values only).
+bool tableColumn(const std::string& k) {
+    return k != "strategy" && k != "open_position" && k != "monthly_returns" && k != "yearly_returns";
+}
+
 /// The summary keys the table has, in order.
 std::vector<std::string> metricKeys() {
     std::vector<std::string> keys;
     for (const auto& [k, v] : summaryFields(backtest::BacktestResult{}))
-        if (k != "strategy" && k != "open_position") keys.push_back(k);
+        if (tableColumn(k)) keys.push_back(k);
     return keys;
 }
 
 Row metricCells(const backtest::BacktestResult& r) {
     Row row;
     for (const auto& [k, v] : summaryFields(r)) {
-        if (k == "strategy" || k == "open_position") continue;
+        if (!tableColumn(k)) continue;
         if (v == "null")
             row.emplace_back();
         else if (v.size() >= 2 && v.front() == '"')
