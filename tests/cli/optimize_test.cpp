@@ -179,7 +179,7 @@ TEST(CliOptimize, TakesBacktestsMakerTakerFeesAndRiskPerTradeFlags) {
     // --commission with maker/taker, a bad fee and --risk-per-trade for a strategy without a stop exit 2 naming the fix
     struct Case {
         QStringList args;
-        const char* message;
+        const char* message = nullptr;
     };
     for (const Case& c :
          {Case{{QStringLiteral("--commission"), QStringLiteral("0.001"), QStringLiteral("--taker-bps"), QStringLiteral("10")},
