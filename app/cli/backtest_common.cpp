@@ -1,5 +1,5 @@
-// The data and convention flags of the strategy form of `backtest`, for optimize and walkforward
-// (and, once merged, for backtest itself: the same checks and messages).
+// The data and convention flags of the strategy form of `backtest`, shared by backtest, optimize and
+// walkforward (one implementation: the same checks and messages).
 #include "backtest_common.h"
 
 #include "marketdata/csvimport.h"
@@ -13,16 +13,10 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <tuple>
 
 namespace kairos::cli {
 namespace {
-
-template <class T>
-Result<T> parseDecimalOption(const QString& option, const QString& text) {
-    auto v = T::parse(text.trimmed().toStdString());
-    if (!v) return makeError(QStringLiteral("%1 takes a plain decimal number (got \"%2\")").arg(option, text).toStdString());
-    return *v;
-}
 
 template <class T>
 Result<T> positiveDecimal(const QString& option, const QString& text) {
@@ -47,6 +41,23 @@ std::optional<Timeframe> timeframeFromSteps(const std::vector<Bar>& bars) {
 }
 
 }  // namespace
+
+Result<std::pair<std::int64_t, std::int64_t>> parseDateRange(const std::optional<QString>& fromText,
+                                                             const std::optional<QString>& toText) {
+    std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
+                                                std::numeric_limits<std::int64_t>::max()};
+    if (fromText) {
+        auto t = parseUtc(fromText->toStdString());
+        if (!t) return makeError("--from: " + t.message());
+        range.first = *t;
+    }
+    if (toText) {
+        auto t = parseUtc(toText->toStdString());
+        if (!t) return makeError("--to: " + t.message());
+        range.second = *t;
+    }
+    return range;
+}
 
 std::string formatNumber(double v) {
     if (std::isnan(v)) return "nan";
@@ -91,10 +102,13 @@ BacktestOptions takeBacktestOptions(Args& a) {
     o.target = a.takeOption(QStringLiteral("--target"));
     o.cash = a.takeOption(QStringLiteral("--cash"));
     o.commission = a.takeOption(QStringLiteral("--commission"));
+    o.maker = a.takeOption(QStringLiteral("--maker-bps"));
+    o.taker = a.takeOption(QStringLiteral("--taker-bps"));
     o.slippage = a.takeOption(QStringLiteral("--slippage-bps"));
     o.size = a.takeOption(QStringLiteral("--size"));
     o.notional = a.takeOption(QStringLiteral("--notional"));
     o.percent = a.takeOption(QStringLiteral("--percent-equity"));
+    o.risk = a.takeOption(QStringLiteral("--risk-per-trade"));
     o.fill = a.takeOption(QStringLiteral("--fill"));
     o.atEnd = a.takeOption(QStringLiteral("--at-end"));
     o.from = a.takeOption(QStringLiteral("--from"));
@@ -118,15 +132,16 @@ int requireBuiltin(const char* kName, const BacktestOptions& o, PreparedBacktest
     return kOk;
 }
 
-int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out) {
+int parseBacktestOptions(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
     if (o.inputs.empty() == !o.store)
         return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
                     kUsageError);
     backtest::OrderSizing& sizing = out.sizing;
     if (static_cast<int>(o.size.has_value()) + static_cast<int>(o.notional.has_value()) +
-            static_cast<int>(o.percent.has_value()) >
+            static_cast<int>(o.percent.has_value()) + static_cast<int>(o.risk.has_value()) >
         1)
-        return fail(kName, QStringLiteral("--size, --notional and --percent-equity exclude each other"), kUsageError);
+        return fail(kName, QStringLiteral("--size, --notional, --percent-equity and --risk-per-trade exclude each other"),
+                    kUsageError);
     if (o.size) {
         auto q = positiveDecimal<Quantity>(QStringLiteral("--size"), *o.size);
         if (!q) return fail(kName, QString::fromStdString(q.message()), kUsageError);
@@ -144,7 +159,17 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
             return fail(kName,
                         QStringLiteral("--percent-equity takes a number above 0 and at most 100 (got \"%1\")").arg(*o.percent),
                         kUsageError);
+    } else if (o.risk) {
+        bool ok = false;
+        sizing.kind = backtest::OrderSizing::Kind::RiskPerTrade;
+        sizing.riskPercent = o.risk->toDouble(&ok);
+        if (!ok || !(sizing.riskPercent > 0 && sizing.riskPercent <= 100))
+            return fail(
+                kName,
+                QStringLiteral("--risk-per-trade takes a percentage of equity above 0 and at most 100 (got \"%1\")").arg(*o.risk),
+                kUsageError);
     }
+    if (auto st = backtest::validate(sizing); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
 
     backtest::BacktestSettings& settings = out.settings;
     settings.atEnd = backtest::AtEnd::Keep;
@@ -165,6 +190,20 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
         auto bps = c->mulInt(10000);
         if (!bps) return fail(kName, QString::fromStdString(bps.message()), kUsageError);
         settings.rules.fees.makerBps = settings.rules.fees.takerBps = *bps;
+    }
+    if (o.commission && (o.maker || o.taker))
+        return fail(kName, QStringLiteral("--commission and --maker-bps/--taker-bps exclude each other"), kUsageError);
+    // Per-venue fees: market (and triggered stop) fills pay taker, resting limit fills maker.
+    for (const auto& [flag, text, bps] : {std::tuple{"--maker-bps", &o.maker, &settings.rules.fees.makerBps},
+                                          std::tuple{"--taker-bps", &o.taker, &settings.rules.fees.takerBps}}) {
+        if (!*text) continue;
+        auto f = parseDecimalOption<trading::Bps>(QLatin1String(flag), **text);
+        if (!f || f->isNegative() || f->toDouble() >= 10000)
+            return fail(kName,
+                        QStringLiteral("%1 takes basis points of the traded value, 0 to below 10000 (e.g. 7.5); got \"%2\"")
+                            .arg(QLatin1String(flag), **text),
+                        kUsageError);
+        *bps = *f;
     }
     if (o.slippage) {
         auto f = parseDecimalOption<trading::Bps>(QStringLiteral("--slippage-bps"), *o.slippage);
@@ -190,34 +229,20 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
         else
             return fail(kName, QStringLiteral("--at-end takes keep or close (got \"%1\")").arg(*o.atEnd), kUsageError);
     }
-    std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
-    std::int64_t toMs = std::numeric_limits<std::int64_t>::max();
-    if (o.from) {
-        auto t = parseUtc(o.from->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--from: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        fromMs = *t;
-    }
-    if (o.to) {
-        auto t = parseUtc(o.to->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--to: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        toMs = *t;
-    }
-    std::optional<Timeframe> tf;
+    const auto range = parseDateRange(o.from, o.to);
+    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
+    out.fromMs = range->first;
+    out.toMs = range->second;
     if (o.timeframe) {
         auto t = parseTimeframe(o.timeframe->toStdString());
         if (!t) return fail(kName, QStringLiteral("--timeframe: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        tf = *t;
+        out.givenTimeframe = *t;
     }
-    std::optional<InstrumentId> id;
     if (o.instrument) {
         auto p = InstrumentId::parse(o.instrument->toStdString());
         if (!p) return fail(kName, QStringLiteral("--instrument: %1").arg(QString::fromStdString(p.message())), kUsageError);
-        id = *p;
+        out.givenId = *p;
     }
-
-    // Bars.
-    std::vector<Bar>& bars = out.bars;
-    int priceScale = 0;
     if (o.store) {
         const QStringList parts = o.store->split(QLatin1Char(' '), Qt::SkipEmptyParts);
         auto sid = InstrumentId::parse(parts.value(0).toStdString());
@@ -225,14 +250,24 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
         if (parts.size() != 2 || !sid || !stf)
             return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
                         kUsageError);
-        id = *sid;
-        tf = *stf;
+        out.givenId = *sid;
+        out.givenTimeframe = *stf;
+    }
+    return kOk;
+}
+
+int loadBars(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out) {
+    std::optional<Timeframe> tf = out.givenTimeframe;
+    std::optional<InstrumentId> id = out.givenId;
+    std::vector<Bar>& bars = out.bars;
+    int priceScale = 0;
+    if (o.store) {
         auto dir = storage::resolveProfileDir(profileDir);
         if (!dir) return fail(kName, QString::fromStdString(dir.message()), kDataError);
         auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
         if (!db) return fail(kName, QString::fromStdString(db.message()), kDataError);
         storage::CandleStore store(**db);
-        auto stored = store.range(*id, *tf, fromMs, toMs);
+        auto stored = store.range(*id, *tf, out.fromMs, out.toMs);
         if (!stored) return fail(kName, QString::fromStdString(stored.message()), kDataError);
         bars = std::move(*stored);
         for (const Bar& b : bars) priceScale = std::max({priceScale, b.open.scale(), b.close.scale()});
@@ -249,7 +284,7 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
             if (!csv) return fail(kName, QString::fromStdString(csv.message()), kDataError);
             priceScale = std::max(priceScale, csv->priceScale);
             for (const Bar& b : csv->bars) {
-                if (b.openTimeMs < fromMs || b.openTimeMs >= toMs) continue;
+                if (b.openTimeMs < out.fromMs || b.openTimeMs >= out.toMs) continue;
                 if (!bars.empty() && b.openTimeMs <= bars.back().openTimeMs)
                     return fail(kName,
                                 QStringLiteral("%1: its bar at %2 does not come after the bars before it (give several files "
@@ -267,13 +302,26 @@ int prepareBacktest(const char* kName, const BacktestOptions& o, const QString& 
                         kUsageError);
         if (!id) id = InstrumentId{"FILE", QFileInfo(o.inputs.front()).completeBaseName().toStdString()};
     }
-    settings.timeframe = *tf;
+    out.settings.timeframe = *tf;
     out.timeframe = *tf;
     out.id = *id;
+    // The same rules as paper trading for the bundled Binance symbols; else what the data says.
     const auto known = trading::bundledInstrumentRules(*id);
-    settings.instrument = known ? *known : backtest::instrumentForFile(*id, priceScale);
-    if (auto st = backtest::validate(sizing); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
+    out.settings.instrument = known ? *known : backtest::instrumentForFile(*id, priceScale);
     return kOk;
+}
+
+int requireSizingFits(const char* kName, const PreparedBacktest& p) {
+    auto made = backtest::makeBuiltin(p.info->name, {}, p.sizing);
+    if (!made) return fail(kName, QString::fromStdString(made.message()), kUsageError);
+    return kOk;
+}
+
+std::string describeFees(const backtest::BacktestSettings& s) {
+    const auto& fees = s.rules.fees;
+    return fees.makerBps == fees.takerBps
+        ? fees.takerBps.toTrimmedString() + " bp a side"
+        : "maker " + fees.makerBps.toTrimmedString() + " bp, taker " + fees.takerBps.toTrimmedString() + " bp";
 }
 
 backtest::StrategyFactory strategyFactory(const PreparedBacktest& p) {
@@ -358,10 +406,9 @@ std::string describeRun(const PreparedBacktest& p) {
     const auto& s = p.settings;
     return "# " + p.id.toString() + " " + toString(p.timeframe) + ", " + std::to_string(p.bars.size()) + " bars, " +
         formatUtc(p.bars.front().openTimeMs) + " to " + formatUtc(p.bars.back().openTimeMs) + "; " + p.info->name + ", " +
-        backtest::describe(p.sizing) + "; commission " + s.rules.fees.takerBps.toTrimmedString() + " bp a side, slippage " +
-        s.rules.slippageBps.toTrimmedString() + " bp; fills at " +
-        (s.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close") + "; at the end " +
-        (s.atEnd == backtest::AtEnd::Keep ? "open positions kept" : "positions closed") + "\n";
+        backtest::describe(p.sizing) + "; commission " + describeFees(s) + ", slippage " + s.rules.slippageBps.toTrimmedString() +
+        " bp; fills at " + (s.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close") +
+        "; at the end " + (s.atEnd == backtest::AtEnd::Keep ? "open positions kept" : "positions closed") + "\n";
 }
 
 }  // namespace kairos::cli

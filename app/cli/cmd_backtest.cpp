@@ -14,8 +14,6 @@
 #include "backtest/signalstrategy.h"
 #include "marketdata/csvimport.h"
 #include "signals/rulesfile.h"
-#include "storage/candlestore.h"
-#include "storage/database.h"
 #include "trading/instrumentdefaults.h"
 
 #include <QFileInfo>
@@ -23,45 +21,11 @@
 
 #include <cmath>
 #include <cstdio>
-#include <limits>
-#include <tuple>
 
 namespace kairos::cli {
 namespace {
 
 const char* kName = "backtest";
-
-std::string number(double v) {
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
-template <class T>
-Result<T> parseDecimalOption(const QString& option, const QString& text) {
-    auto v = T::parse(text.trimmed().toStdString());
-    if (!v) return makeError(QStringLiteral("%1 takes a plain decimal number (got \"%2\")").arg(option, text).toStdString());
-    return *v;
-}
-
-/// --from/--to as [fromMs, toMs) (open-ended when a flag is absent); Error naming the flag.
-Result<std::pair<std::int64_t, std::int64_t>> parseDateRange(const std::optional<QString>& fromText,
-                                                             const std::optional<QString>& toText) {
-    std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
-                                                std::numeric_limits<std::int64_t>::max()};
-    if (fromText) {
-        auto t = parseUtc(fromText->toStdString());
-        if (!t) return makeError("--from: " + t.message());
-        range.first = *t;
-    }
-    if (toText) {
-        auto t = parseUtc(toText->toStdString());
-        if (!t) return makeError("--to: " + t.message());
-        range.second = *t;
-    }
-    return range;
-}
 
 void printMetrics(const backtest::Metrics& m) {
     std::printf("metric,value\n");
@@ -69,28 +33,28 @@ void printMetrics(const backtest::Metrics& m) {
     row("initial_capital", m.initialCapital.toTrimmedString());
     row("final_equity", m.finalEquity.toTrimmedString());
     row("net_profit", m.netProfit.toTrimmedString());
-    row("total_return_pct", number(m.totalReturnPct));
-    row("cagr_pct", number(m.cagrPct));
+    row("total_return_pct", formatNumber(m.totalReturnPct));
+    row("cagr_pct", formatNumber(m.cagrPct));
     row("max_drawdown", m.maxDrawdown.toTrimmedString());
-    row("max_drawdown_pct", number(m.maxDrawdownPct));
+    row("max_drawdown_pct", formatNumber(m.maxDrawdownPct));
     row("max_drawdown_peak", m.maxDrawdown.isZero() ? "" : formatUtc(m.maxDrawdownPeakMs));
     row("max_drawdown_trough", m.maxDrawdown.isZero() ? "" : formatUtc(m.maxDrawdownTroughMs));
-    row("sharpe", number(m.sharpe));
-    row("sortino", number(m.sortino));
-    row("periods_per_year", number(m.periodsPerYear));
-    row("profit_factor", number(m.profitFactor));
-    row("win_rate_pct", number(m.winRatePct));
-    row("average_win", number(m.averageWin));
-    row("average_loss", number(m.averageLoss));
-    row("expectancy", number(m.expectancy));
+    row("sharpe", formatNumber(m.sharpe));
+    row("sortino", formatNumber(m.sortino));
+    row("periods_per_year", formatNumber(m.periodsPerYear));
+    row("profit_factor", formatNumber(m.profitFactor));
+    row("win_rate_pct", formatNumber(m.winRatePct));
+    row("average_win", formatNumber(m.averageWin));
+    row("average_loss", formatNumber(m.averageLoss));
+    row("expectancy", formatNumber(m.expectancy));
     row("trades", std::to_string(m.trades));
     row("wins", std::to_string(m.wins));
     row("losses", std::to_string(m.losses));
     row("gross_profit", m.grossProfit.toTrimmedString());
     row("gross_loss", m.grossLoss.toTrimmedString());
     row("total_fees", m.totalFees.toTrimmedString());
-    row("exposure_pct", number(m.exposurePct));
-    row("buy_hold_return_pct", number(m.buyHoldReturnPct));
+    row("exposure_pct", formatNumber(m.exposurePct));
+    row("buy_hold_return_pct", formatNumber(m.buyHoldReturnPct));
 }
 
 void printTrades(const std::vector<backtest::TradeRecord>& trades) {
@@ -276,7 +240,7 @@ const char* exitReasonKey(backtest::ExitReason r) {
 }
 
 /// A JSON number for a double; null when not finite (JSON has no infinity).
-std::string jsonNumber(double v) { return std::isfinite(v) ? number(v) : std::string("null"); }
+std::string jsonNumber(double v) { return std::isfinite(v) ? formatNumber(v) : std::string("null"); }
 
 std::string jsonString(const std::string& s) {
     std::string out = "\"";
@@ -417,56 +381,12 @@ std::string summaryJson(const backtest::BacktestResult& r) {
     return out + "}\n";
 }
 
-/// The timeframe of bars read from a file without a hint: the smallest step between two bars,
-/// when it is a fixed-length timeframe.
-std::optional<Timeframe> timeframeFromSteps(const std::vector<Bar>& bars) {
-    std::int64_t step = 0;
-    for (std::size_t i = 1; i < bars.size(); ++i) {
-        const std::int64_t d = bars[i].openTimeMs - bars[i - 1].openTimeMs;
-        if (d > 0 && (step == 0 || d < step)) step = d;
-    }
-    for (Timeframe tf : kAllTimeframes)
-        if (fixedDurationMs(tf) == step) return tf;
-    return std::nullopt;
-}
-
-template <class T>
-Result<T> positiveDecimal(const QString& option, const QString& text) {
-    auto v = parseDecimalOption<T>(option, text);
-    if (!v) return v.error();
-    if (v->isNegative() || v->isZero())
-        return makeError(option.toStdString() + " must be above 0 (got " + text.toStdString() + ")");
-    return *v;
-}
-
 int runStrategy(Context& ctx) {
     Args a(ctx.args);
-    std::vector<QString> inputs;
-    while (auto in = a.takeOption(QStringLiteral("--input"))) inputs.push_back(*in);
+    const BacktestOptions o = takeBacktestOptions(a);
     std::vector<std::pair<std::string, std::string>> given;
     std::vector<QString> paramTexts;
     while (auto p = a.takeOption(QStringLiteral("--param"))) paramTexts.push_back(*p);
-    const auto storeText = a.takeOption(QStringLiteral("--store"));
-    const auto instText = a.takeOption(QStringLiteral("--instrument"));
-    const auto tfText = a.takeOption(QStringLiteral("--timeframe"));
-    const auto strategyText = a.takeOption(QStringLiteral("--strategy"));
-    const auto entryText = a.takeOption(QStringLiteral("--entry"));
-    const auto exitText = a.takeOption(QStringLiteral("--exit"));
-    const auto stopText = a.takeOption(QStringLiteral("--stop"));
-    const auto targetText = a.takeOption(QStringLiteral("--target"));
-    const auto cashText = a.takeOption(QStringLiteral("--cash"));
-    const auto commissionText = a.takeOption(QStringLiteral("--commission"));
-    const auto slippageText = a.takeOption(QStringLiteral("--slippage-bps"));
-    const auto sizeText = a.takeOption(QStringLiteral("--size"));
-    const auto notionalText = a.takeOption(QStringLiteral("--notional"));
-    const auto percentText = a.takeOption(QStringLiteral("--percent-equity"));
-    const auto riskText = a.takeOption(QStringLiteral("--risk-per-trade"));
-    const auto makerText = a.takeOption(QStringLiteral("--maker-bps"));
-    const auto takerText = a.takeOption(QStringLiteral("--taker-bps"));
-    const auto fillText = a.takeOption(QStringLiteral("--fill"));
-    const auto atEndText = a.takeOption(QStringLiteral("--at-end"));
-    const auto fromText = a.takeOption(QStringLiteral("--from"));
-    const auto toText = a.takeOption(QStringLiteral("--to"));
     const auto tradesOut = a.takeOption(QStringLiteral("--trades"));
     const auto summaryOut = a.takeOption(QStringLiteral("--summary"));
     const auto equityOut = a.takeOption(QStringLiteral("--equity"));
@@ -474,62 +394,30 @@ int runStrategy(Context& ctx) {
     if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
     if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
-    if (inputs.empty() == !storeText)
-        return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
-                    kUsageError);
+    // Flags before data: every usage error is reported without reading the bars.
+    PreparedBacktest prepared;
+    if (const int rc = parseBacktestOptions(kName, o, prepared); rc != kOk) return rc;
+    const backtest::OrderSizing& sizing = prepared.sizing;
 
     // Strategy and parameters.
-    const std::string name = strategyText ? strategyText->toStdString() : std::string("formula");
+    const std::string name = o.strategy ? o.strategy->toStdString() : std::string("formula");
     const bool formula = name == "formula";
-    if (!formula && (entryText || exitText || stopText || targetText))
+    if (!formula && (o.entry || o.exit || o.stop || o.target))
         return fail(kName, QStringLiteral("--entry/--exit/--stop/--target go with --strategy formula (or no --strategy)"),
                     kUsageError);
-    if (formula && !entryText) return fail(kName, QStringLiteral("--strategy formula needs --entry FORMULA"), kUsageError);
+    if (formula && !o.entry) return fail(kName, QStringLiteral("--strategy formula needs --entry FORMULA"), kUsageError);
     for (const QString& p : paramTexts) {
         const int eq = p.indexOf(QLatin1Char('='));
         if (eq <= 0) return fail(kName, QStringLiteral("--param takes KEY=VALUE (got \"%1\")").arg(p), kUsageError);
         given.emplace_back(p.left(eq).trimmed().toStdString(), p.mid(eq + 1).trimmed().toStdString());
     }
-    backtest::OrderSizing sizing;
-    if (static_cast<int>(sizeText.has_value()) + static_cast<int>(notionalText.has_value()) +
-            static_cast<int>(percentText.has_value()) + static_cast<int>(riskText.has_value()) >
-        1)
-        return fail(kName, QStringLiteral("--size, --notional, --percent-equity and --risk-per-trade exclude each other"),
-                    kUsageError);
-    if (sizeText) {
-        auto q = positiveDecimal<Quantity>(QStringLiteral("--size"), *sizeText);
-        if (!q) return fail(kName, QString::fromStdString(q.message()), kUsageError);
-        sizing.kind = backtest::OrderSizing::Kind::Quantity;
-        sizing.quantity = *q;
-    } else if (notionalText) {
-        auto m = positiveDecimal<Money>(QStringLiteral("--notional"), *notionalText);
-        if (!m) return fail(kName, QString::fromStdString(m.message()), kUsageError);
-        sizing.kind = backtest::OrderSizing::Kind::Notional;
-        sizing.notional = *m;
-    } else if (percentText) {
-        bool ok = false;
-        sizing.percent = percentText->toDouble(&ok);
-        if (!ok || !(sizing.percent > 0 && sizing.percent <= 100))
-            return fail(kName,
-                        QStringLiteral("--percent-equity takes a number above 0 and at most 100 (got \"%1\")").arg(*percentText),
-                        kUsageError);
-    } else if (riskText) {
-        bool ok = false;
-        sizing.kind = backtest::OrderSizing::Kind::RiskPerTrade;
-        sizing.riskPercent = riskText->toDouble(&ok);
-        if (!ok || !(sizing.riskPercent > 0 && sizing.riskPercent <= 100))
-            return fail(kName,
-                        QStringLiteral("--risk-per-trade takes a percentage of equity above 0 and at most 100 (got \"%1\")")
-                            .arg(*riskText),
-                        kUsageError);
-    }
     std::unique_ptr<backtest::Strategy> strategy;
     if (formula) {
         backtest::FormulaStrategySettings fs;
-        fs.entry = entryText->toStdString();
-        fs.exit = exitText ? exitText->toStdString() : std::string();
-        fs.stop = stopText ? stopText->toStdString() : std::string();
-        fs.target = targetText ? targetText->toStdString() : std::string();
+        fs.entry = o.entry->toStdString();
+        fs.exit = o.exit ? o.exit->toStdString() : std::string();
+        fs.stop = o.stop ? o.stop->toStdString() : std::string();
+        fs.target = o.target ? o.target->toStdString() : std::string();
         fs.sizing = sizing;
         for (const auto& [k, v] : given) {
             if (k != "short" || (v != "0" && v != "1"))
@@ -557,138 +445,11 @@ int runStrategy(Context& ctx) {
         strategy = std::move(*made);
     }
 
-    // Conventions.
-    backtest::BacktestSettings settings;
-    settings.atEnd = backtest::AtEnd::Keep;
-    if (cashText) {
-        auto c = positiveDecimal<Money>(QStringLiteral("--cash"), *cashText);
-        if (!c) return fail(kName, QString::fromStdString(c.message()), kUsageError);
-        settings.initialCapital = *c;
-    }
-    settings.rules.fees.makerBps = settings.rules.fees.takerBps = trading::Bps::fromRaw(0, 0);
-    if (commissionText) {
-        auto c = parseDecimalOption<trading::Bps>(QStringLiteral("--commission"), *commissionText);
-        if (!c || c->isNegative() || c->toDouble() >= 1)
-            return fail(kName,
-                        QStringLiteral("--commission takes a fraction of the traded value per side, 0 to below 1 (e.g. 0.001 "
-                                       "= 0.1 %); got \"%1\"")
-                            .arg(*commissionText),
-                        kUsageError);
-        auto bps = c->mulInt(10000);
-        if (!bps) return fail(kName, QString::fromStdString(bps.message()), kUsageError);
-        settings.rules.fees.makerBps = settings.rules.fees.takerBps = *bps;
-    }
-    if (commissionText && (makerText || takerText))
-        return fail(kName, QStringLiteral("--commission and --maker-bps/--taker-bps exclude each other"), kUsageError);
-    // Per-venue fees: market (and triggered stop) fills pay taker, resting limit fills maker.
-    for (const auto& [flag, text, bps] : {std::tuple{"--maker-bps", &makerText, &settings.rules.fees.makerBps},
-                                          std::tuple{"--taker-bps", &takerText, &settings.rules.fees.takerBps}}) {
-        if (!*text) continue;
-        auto f = parseDecimalOption<trading::Bps>(QLatin1String(flag), **text);
-        if (!f || f->isNegative() || f->toDouble() >= 10000)
-            return fail(kName,
-                        QStringLiteral("%1 takes basis points of the traded value, 0 to below 10000 (e.g. 7.5); got \"%2\"")
-                            .arg(QLatin1String(flag), **text),
-                        kUsageError);
-        *bps = *f;
-    }
-    if (slippageText) {
-        auto f = parseDecimalOption<trading::Bps>(QStringLiteral("--slippage-bps"), *slippageText);
-        if (!f || f->isNegative())
-            return fail(
-                kName, QStringLiteral("--slippage-bps takes a number of basis points, 0 or more (got \"%1\")").arg(*slippageText),
-                kUsageError);
-        settings.rules.slippageBps = *f;
-    }
-    if (fillText) {
-        if (*fillText == QLatin1String("next-open"))
-            settings.fillAt = backtest::FillAt::NextOpen;
-        else if (*fillText == QLatin1String("this-close"))
-            settings.fillAt = backtest::FillAt::ThisClose;
-        else
-            return fail(kName, QStringLiteral("--fill takes next-open or this-close (got \"%1\")").arg(*fillText), kUsageError);
-    }
-    if (atEndText) {
-        if (*atEndText == QLatin1String("keep"))
-            settings.atEnd = backtest::AtEnd::Keep;
-        else if (*atEndText == QLatin1String("close"))
-            settings.atEnd = backtest::AtEnd::Close;
-        else
-            return fail(kName, QStringLiteral("--at-end takes keep or close (got \"%1\")").arg(*atEndText), kUsageError);
-    }
-    const auto range = parseDateRange(fromText, toText);
-    if (!range) return fail(kName, QString::fromStdString(range.message()), kUsageError);
-    const std::int64_t fromMs = range->first;
-    const std::int64_t toMs = range->second;
-    std::optional<Timeframe> tf;
-    if (tfText) {
-        auto t = parseTimeframe(tfText->toStdString());
-        if (!t) return fail(kName, QStringLiteral("--timeframe: %1").arg(QString::fromStdString(t.message())), kUsageError);
-        tf = *t;
-    }
-    std::optional<InstrumentId> id;
-    if (instText) {
-        auto p = InstrumentId::parse(instText->toStdString());
-        if (!p) return fail(kName, QStringLiteral("--instrument: %1").arg(QString::fromStdString(p.message())), kUsageError);
-        id = *p;
-    }
-
-    // Bars.
-    std::vector<Bar> bars;
-    int priceScale = 0;
-    if (storeText) {
-        const QStringList parts = storeText->split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        auto sid = InstrumentId::parse(parts.value(0).toStdString());
-        auto stf = parseTimeframe(parts.value(1).toStdString());
-        if (parts.size() != 2 || !sid || !stf)
-            return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
-                        kUsageError);
-        id = *sid;
-        tf = *stf;
-        auto dir = storage::resolveProfileDir(ctx.profileDir);
-        if (!dir) return fail(kName, QString::fromStdString(dir.message()), kDataError);
-        auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
-        if (!db) return fail(kName, QString::fromStdString(db.message()), kDataError);
-        storage::CandleStore store(**db);
-        auto stored = store.range(*id, *tf, fromMs, toMs);
-        if (!stored) return fail(kName, QString::fromStdString(stored.message()), kDataError);
-        bars = std::move(*stored);
-        for (const Bar& b : bars) priceScale = std::max({priceScale, b.open.scale(), b.close.scale()});
-        if (bars.empty()) return fail(kName, QStringLiteral("no bars stored for %1 in that range").arg(*storeText), kDataError);
-    } else {
-        for (const QString& input : inputs) {
-            if (QFileInfo(input).isDir())
-                return fail(kName, QStringLiteral("%1: is a folder, not a candle file").arg(input), kDataError);
-            if (!QFileInfo::exists(input)) return fail(kName, QStringLiteral("%1: no such file").arg(input), kDataError);
-            const auto hints = marketdata::inferFromFileName(input.toStdString());
-            if (!tf && hints.timeframe) tf = hints.timeframe;
-            if (!id && hints.instrument) id = hints.instrument;
-            auto csv = marketdata::readBarsCsv(input.toStdString());
-            if (!csv) return fail(kName, QString::fromStdString(csv.message()), kDataError);
-            priceScale = std::max(priceScale, csv->priceScale);
-            for (const Bar& b : csv->bars) {
-                if (b.openTimeMs < fromMs || b.openTimeMs >= toMs) continue;
-                if (!bars.empty() && b.openTimeMs <= bars.back().openTimeMs)
-                    return fail(kName,
-                                QStringLiteral("%1: its bar at %2 does not come after the bars before it (give several files "
-                                               "of one series in time order)")
-                                    .arg(input, QString::fromStdString(formatUtc(b.openTimeMs))),
-                                kDataError);
-                bars.push_back(b);
-            }
-        }
-        if (bars.empty()) return fail(kName, QStringLiteral("no bars fall in the chosen dates"), kDataError);
-        if (!tf) tf = timeframeFromSteps(bars);
-        if (!tf)
-            return fail(kName,
-                        QStringLiteral("cannot tell the timeframe from the file name or the bars; pass --timeframe (e.g. 1d)"),
-                        kUsageError);
-        if (!id) id = InstrumentId{"FILE", QFileInfo(inputs.front()).completeBaseName().toStdString()};
-    }
-    settings.timeframe = *tf;
-    const auto known = trading::bundledInstrumentRules(*id);
-    settings.instrument = known ? *known : backtest::instrumentForFile(*id, priceScale);
-
+    if (const int rc = loadBars(kName, o, ctx.profileDir, prepared); rc != kOk) return rc;
+    const backtest::BacktestSettings& settings = prepared.settings;
+    const std::vector<Bar>& bars = prepared.bars;
+    const InstrumentId& id = prepared.id;
+    const Timeframe tf = prepared.timeframe;
     auto r = backtest::BacktestEngine(settings).run(*strategy, bars);
     if (!r) return fail(kName, QString::fromStdString(r.message()), kDataError);
     if (tradesOut)
@@ -700,15 +461,12 @@ int runStrategy(Context& ctx) {
     if (equityOut)
         if (auto st = writeFile(*equityOut, equityCsv(r->equity)); !st)
             return fail(kName, QString::fromStdString(st.message()), kDataError);
-    const std::string feeText = settings.rules.fees.makerBps == settings.rules.fees.takerBps
-        ? settings.rules.fees.takerBps.toTrimmedString() + " bp a side"
-        : "maker " + settings.rules.fees.makerBps.toTrimmedString() + " bp, taker " +
-            settings.rules.fees.takerBps.toTrimmedString() + " bp";
+    const std::string feeText = describeFees(settings);
     if (reportOut) {
         backtest::ReportInput report;
         report.result = &*r;
-        report.instrument = id->toString();
-        report.timeframe = toString(*tf);
+        report.instrument = id.toString();
+        report.timeframe = toString(tf);
         report.title = name + " · " + report.instrument + " " + report.timeframe;
         report.bars = bars;
         report.settings = {
@@ -726,7 +484,7 @@ int runStrategy(Context& ctx) {
         if (auto st = writeFile(*reportOut, *html); !st) return fail(kName, QString::fromStdString(st.message()), kDataError);
     }
 
-    std::printf("# %s %s, %zu bars, %s to %s\n", id->toString().c_str(), toString(*tf).c_str(), bars.size(),
+    std::printf("# %s %s, %zu bars, %s to %s\n", id.toString().c_str(), toString(tf).c_str(), bars.size(),
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
     std::printf("# strategy: %s\n", r->strategyName.c_str());
     std::printf(

@@ -3,7 +3,8 @@
 // merge-results: the shards of a --shard K/N search merged into the single run's table.
 //
 // The results table: a column per --param (as named there), then every metric of the backtest
-// summary JSON under its key (all but "strategy" and "open_position"; null is written empty).
+// summary JSON under its key (all but "strategy", "open_position" and the monthly and yearly return
+// lists, which are not single values; null is written empty).
 // Rows are ranked on the table's own text, so merge-results can rank merged shards exactly as a
 // single run does: rows with closed_trades >= --min-trades and a number in the objective's column
 // first, by the objective (higher first, or lower for the minimised ones), then by the parameter
@@ -34,18 +35,23 @@ const char* kMerge = "merge-results";
 
 using Row = std::vector<std::string>;
 
+/// Whether a summary key is a column of the table (single values only).
+bool tableColumn(const std::string& k) {
+    return k != "strategy" && k != "open_position" && k != "monthly_returns" && k != "yearly_returns";
+}
+
 /// The summary keys the table has, in order.
 std::vector<std::string> metricKeys() {
     std::vector<std::string> keys;
     for (const auto& [k, v] : summaryFields(backtest::BacktestResult{}))
-        if (k != "strategy" && k != "open_position") keys.push_back(k);
+        if (tableColumn(k)) keys.push_back(k);
     return keys;
 }
 
 Row metricCells(const backtest::BacktestResult& r) {
     Row row;
     for (const auto& [k, v] : summaryFields(r)) {
-        if (k == "strategy" || k == "open_position") continue;
+        if (!tableColumn(k)) continue;
         if (v == "null")
             row.emplace_back();
         else if (v.size() >= 2 && v.front() == '"')
@@ -202,6 +208,8 @@ int runOptimize(Context& ctx) {
     backtest::OptimizerSpec spec;
     {
         if (const int rc = requireBuiltin(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = parseBacktestOptions(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = requireSizingFits(kOptimize, prepared); rc != kOk) return rc;
         if (const int rc = parseSearchOptions(kOptimize, so, prepared, spec); rc != kOk) return rc;
     }
     if (shardText) {
@@ -213,7 +221,7 @@ int runOptimize(Context& ctx) {
     }
     if (!spec.axes.empty())
         if (auto st = backtest::validate(spec); !st) return usage(st.message());
-    if (const int rc = prepareBacktest(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
+    if (const int rc = loadBars(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
 
     // Moving averages shared by the combinations (computed once per period; sma_cross).
     auto cache = std::make_shared<backtest::IndicatorCache>(prepared.bars);
@@ -393,8 +401,9 @@ const CommandRegistration kOptimizeCommand{
      "         --param NAME=START:STOP:STEP | NAME=A,B,C [--param ...] [--method grid|random|genetic]\n"
      "         [--samples N] [--generations N --population N] [--seed S] [--objective METRIC] [--min-trades N]\n"
      "         [--threads N] [--shard K/N] [--results OUT.csv] [--top N] [--montecarlo RUNS [--ruin-drawdown P]]\n"
-     "         and the conventions of backtest: [--cash AMOUNT] [--commission FRACTION] [--slippage-bps N]\n"
-     "         [--size QTY | --notional AMOUNT | --percent-equity P] [--fill next-open|this-close] [--at-end keep|close]\n"
+     "         and the conventions of backtest: [--cash AMOUNT] [--commission FRACTION | --maker-bps N --taker-bps N]\n"
+     "         [--slippage-bps N] [--size QTY | --notional AMOUNT | --percent-equity P | --risk-per-trade P]\n"
+     "         [--fill next-open|this-close] [--at-end keep|close]\n"
      "         [--from T] [--to T] [--instrument VENUE:SYMBOL] [--timeframe TF]\n"
      "Runs the strategy once per combination of the --param values (ranges inclusive; a parameter not given keeps\n"
      "its default) on every core (--threads N), and ranks them by --objective (default sharpe; drawdowns, volatility,\n"

@@ -66,11 +66,13 @@ int runWalkForwardCommand(Context& ctx) {
     PreparedBacktest prepared;
     {
         if (const int rc = requireBuiltin(kName, bo, prepared); rc != kOk) return rc;
+        if (const int rc = parseBacktestOptions(kName, bo, prepared); rc != kOk) return rc;
+        if (const int rc = requireSizingFits(kName, prepared); rc != kOk) return rc;
         if (const int rc = parseSearchOptions(kName, so, prepared, spec); rc != kOk) return rc;
         if (!spec.axes.empty())
             if (auto st = backtest::validate(spec); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
     }
-    if (const int rc = prepareBacktest(kName, bo, ctx.profileDir, prepared); rc != kOk) return rc;
+    if (const int rc = loadBars(kName, bo, ctx.profileDir, prepared); rc != kOk) return rc;
 
     const backtest::WalkForwardProgress progress = [](std::size_t k, std::size_t n) {
         if (k < n) std::fprintf(stderr, "walkforward: window %zu/%zu\n", k + 1, n);

@@ -111,7 +111,8 @@ TEST(CliBacktestReport, RealDataReportHoldsTheSummarysFigures) {
 
 TEST(CliBacktestReport, RendersInHeadlessChromium) {
     const QString chromium = QStandardPaths::findExecutable(QStringLiteral("chromium"));
-    if (chromium.isEmpty()) GTEST_SKIP() << "no chromium on PATH (scripts/bootstrap.sh installs Debian's chromium)";
+    // The test command installs chromium (scripts/deps-debian.txt): its absence is a broken setup, not a skip.
+    ASSERT_FALSE(chromium.isEmpty()) << "no chromium on PATH: install Debian's chromium: scripts/bootstrap.sh";
     const QString dir = QString::fromStdString(kairos::test::tempDir());
     const Report r = makeReport(dir);
     ASSERT_FALSE(r.html.isEmpty());

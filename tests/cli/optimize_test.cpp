@@ -154,6 +154,54 @@ TEST(CliOptimize, BadFlagsAndParametersExitTwoNamingThem) {
     EXPECT_EQ(missing.code, 1) << missing.err.toStdString();
 }
 
+TEST(CliOptimize, TakesBacktestsMakerTakerFeesAndRiskPerTradeFlags) {
+    const QString dir = QString::fromStdString(kairos::test::tempDir());
+    const QStringList sma = {QStringLiteral("--input"),    btcDays(),
+                             QStringLiteral("--strategy"), QStringLiteral("sma_cross"),
+                             QStringLiteral("--param"),    QStringLiteral("fast=5,10"),
+                             QStringLiteral("--param"),    QStringLiteral("slow=20,40")};
+    auto run = [&](const QStringList& fees, const QString& results) {
+        return cli(QStringList{QStringLiteral("optimize")} + sma + fees + QStringList{QStringLiteral("--results"), results});
+    };
+    // GIVEN sma_cross, which enters and exits with market orders (taker fills only)
+    const QString commission = dir + QStringLiteral("/commission.csv"), taker = dir + QStringLiteral("/taker.csv"),
+                  dearer = dir + QStringLiteral("/dearer.csv");
+    ASSERT_EQ(run({QStringLiteral("--commission"), QStringLiteral("0.001")}, commission).code, 0);
+    // WHEN optimised with maker 2 bp and taker 10 bp
+    Out r = run({QStringLiteral("--maker-bps"), QStringLiteral("2"), QStringLiteral("--taker-bps"), QStringLiteral("10")}, taker);
+    ASSERT_EQ(r.code, 0) << r.err.toStdString();
+    // THEN the run says so, and every row is the one a 0.001 (10 bp) commission gives; 20 bp taker costs more
+    EXPECT_TRUE(r.out.contains(QStringLiteral("commission maker 2 bp, taker 10 bp"))) << r.out.toStdString();
+    EXPECT_EQ(lines(taker).size(), 5);
+    EXPECT_EQ(text(taker), text(commission));
+    ASSERT_EQ(run({QStringLiteral("--taker-bps"), QStringLiteral("20")}, dearer).code, 0);
+    EXPECT_NE(text(dearer), text(commission));
+    // --commission with maker/taker, a bad fee and --risk-per-trade for a strategy without a stop exit 2 naming the fix
+    struct Case {
+        QStringList args;
+        const char* message = nullptr;
+    };
+    for (const Case& c :
+         {Case{{QStringLiteral("--commission"), QStringLiteral("0.001"), QStringLiteral("--taker-bps"), QStringLiteral("10")},
+               "--commission and --maker-bps/--taker-bps exclude each other"},
+          Case{{QStringLiteral("--maker-bps"), QStringLiteral("-1")}, "--maker-bps takes"},
+          Case{{QStringLiteral("--risk-per-trade"), QStringLiteral("1")}, "sma_cross sets no stop (use --strategy formula"},
+          Case{{QStringLiteral("--risk-per-trade"), QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("1")},
+               "exclude each other"}}) {
+        Out bad = cli(QStringList{QStringLiteral("optimize")} + sma + c.args);
+        EXPECT_EQ(bad.code, 2) << c.message << ": " << bad.err.toStdString();
+        EXPECT_TRUE(bad.err.contains(QString::fromUtf8(c.message))) << c.message << ": " << bad.err.toStdString();
+    }
+    // AND the signal strategy, whose entries carry a stop, is sized by --risk-per-trade
+    const QString risk = dir + QStringLiteral("/risk.csv");
+    Out s = cli({QStringLiteral("optimize"), QStringLiteral("--input"), btcDays(), QStringLiteral("--strategy"),
+                 QStringLiteral("signal"), QStringLiteral("--param"), QStringLiteral("tp=1,2"),
+                 QStringLiteral("--risk-per-trade"), QStringLiteral("1"), QStringLiteral("--results"), risk});
+    ASSERT_EQ(s.code, 0) << s.err.toStdString();
+    EXPECT_TRUE(s.out.contains(QStringLiteral("risk 1 % of equity a trade"))) << s.out.toStdString();
+    EXPECT_EQ(lines(risk).size(), 3);
+}
+
 TEST(CliWalkForward, RollingWindowsOverRealDaysPrintTheChosenParametersAndTheEfficiency) {
     const QString dir = QString::fromStdString(kairos::test::tempDir());
     const QString windows = dir + QStringLiteral("/w.csv"), equity = dir + QStringLiteral("/e.csv"),
