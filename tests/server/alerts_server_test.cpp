@@ -20,8 +20,9 @@
 #include "testdata.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 using kairos::server::testing::AccountsTest;
@@ -46,12 +47,13 @@ std::array<unsigned char, 32> testKey() {
 
 std::string hmacHex(const std::string& key, const std::string& data) {
     unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         out, &len);
+    std::size_t len = 0;
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, sizeof out, &len))
+        return {};
     static const char* hex = "0123456789abcdef";
     std::string s;
-    for (unsigned int i = 0; i < len; ++i) {
+    for (std::size_t i = 0; i < len; ++i) {
         s += hex[out[i] >> 4];
         s += hex[out[i] & 15];
     }

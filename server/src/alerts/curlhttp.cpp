@@ -53,7 +53,10 @@ CurlResponse curlRequest(const std::string& url, const std::string& body, const 
     curl_slist* list = nullptr;
     for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
     const std::string type = "Content-Type: " + contentType;
-    if (!body.empty()) list = curl_slist_append(list, type.c_str());
+    if (!body.empty()) {
+        list = curl_slist_append(list, type.c_str());
+        list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    }
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeoutMs));
