@@ -74,7 +74,6 @@ protected:
     void SetUp() override {
         AccountsTest::SetUp();
         if (HasFatalFailure()) return;
-        ASSERT_TRUE(m_binance.http.listen());
         ASSERT_TRUE(m_hook.listen());
         m_server = std::make_unique<kairos::test::TestServer>();
         kairos::server::accounts::registerAccountRoutes(m_server->server->router(), service());
@@ -279,7 +278,7 @@ TEST_P(ServerAlerts, ThePlanLimitRefusesMoreServerRulesWithAClearMessage) {
     ASSERT_EQ(pushRules(token, {{"a", btcRule(level)}, {"b", btcRule(level)}, {"c", btcRule(level, false)}}).result_int(), 200);
     kairos::alerts::AlertRule third = btcRule(level);
     json change = {{"kind", "alert_rule"}, {"id", "c"}, {"base_revision", 3}, {"payload", json::parse(kairos::sync::alertRulePayload(third))}};
-    EXPECT_EQ(request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", {change}}}.dump()).result_int(), 403);
+    EXPECT_EQ(request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", json::array({change})}}.dump()).result_int(), 403);
 
     // AND on Pro (3 here) the third is accepted
     const std::int64_t account = countRows("SELECT id FROM accounts WHERE email = ?", {std::string("free@example.com")});
@@ -290,7 +289,7 @@ TEST_P(ServerAlerts, ThePlanLimitRefusesMoreServerRulesWithAClearMessage) {
                                              {account, m_now.load()})
                         .ok());
     }
-    auto ok = request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", {change}}}.dump());
+    auto ok = request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", json::array({change})}}.dump());
     EXPECT_EQ(ok.result_int(), 200) << ok.body();
     const json status = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/status", token));
     EXPECT_EQ(status["plan"], "pro");

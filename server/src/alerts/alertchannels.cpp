@@ -49,6 +49,12 @@ DeliveryOutcome classify(const CurlResponse& r, const std::string& secret) {
 
 }  // namespace
 
+bool isServerPayload(const nlohmann::json& payload) {
+    if (!payload.is_object()) return false;
+    const auto it = payload.find("server");
+    return it != payload.end() && it->is_boolean() && it->get<bool>();
+}
+
 bool needsSecret(core::ChannelKind kind) { return kind != core::ChannelKind::Email; }
 
 std::string settingsJson(const ServerChannel& c) {

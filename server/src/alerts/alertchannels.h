@@ -13,6 +13,9 @@
 
 namespace kairos::server::alerts {
 
+/// Whether an `alert_rule` sync payload is marked "keep running on the server" ("server": true).
+bool isServerPayload(const nlohmann::json& payload);
+
 /// A stored server channel, without its secret.
 struct ServerChannel {
     std::int64_t id = 0;

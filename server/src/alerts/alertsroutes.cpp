@@ -49,8 +49,7 @@ Result<std::set<std::string>> serverRuleIds(db::IConnection& c, std::int64_t acc
     if (!rows) return rows.error();
     std::set<std::string> out;
     for (const auto& r : *rows) {
-        const auto p = nlohmann::json::parse(r.text(1), nullptr, false);
-        if (p.is_object() && p.value("server", false)) out.insert(r.text(0));
+        if (isServerPayload(nlohmann::json::parse(r.text(1), nullptr, false))) out.insert(r.text(0));
     }
     return out;
 }
@@ -91,11 +90,15 @@ void AlertsModule::addRoutes(http::Router& router) {
         if (!ids || !plan) return internalError();
         const std::size_t before = ids->size();
         for (const auto& ch : *changes) {
-            if (!ch.is_object() || ch.value("kind", "") != "alert_rule" || !ch.contains("id") || !ch["id"].is_string()) continue;
-            const std::string id = ch["id"].get<std::string>();
+            if (!ch.is_object()) continue;
+            const auto kind = ch.find("kind");
+            const auto idIt = ch.find("id");
+            if (kind == ch.end() || *kind != "alert_rule" || idIt == ch.end() || !idIt->is_string()) continue;
+            const std::string id = idIt->get<std::string>();
+            const auto del = ch.find("deleted");
+            const bool deleted = del != ch.end() && del->is_boolean() && del->get<bool>();
             const auto payload = ch.find("payload");
-            const bool server = !ch.value("deleted", false) && payload != ch.end() && payload->is_object() &&
-                payload->value("server", false);
+            const bool server = !deleted && payload != ch.end() && isServerPayload(*payload);
             if (server)
                 ids->insert(id);
             else

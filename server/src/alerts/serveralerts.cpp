@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -202,7 +203,7 @@ Status AlertsModule::evaluateOnce() {
         const std::string ruleId = row.text(1);
         const std::int64_t revision = row.i64(2);
         const auto payload = nlohmann::json::parse(row.text(3), nullptr, false);
-        if (!payload.is_object() || !payload.value("server", false)) continue;
+        if (!isServerPayload(payload)) continue;
         AccountRound& round = rounds[account];
         auto rule = ::kairos::sync::alertRuleFromPayload(row.text(3));
         if (!rule) {
@@ -274,10 +275,10 @@ Status AlertsModule::evaluateOnce() {
                 if (b.openTimeMs <= run->cursorMs) continue;
                 // The bar as prices in the order they most likely came (the nearer extreme first).
                 const bool up = !(b.close < b.open);
-                const Price ticks[4] = {b.open, up ? b.low : b.high, up ? b.high : b.low, b.close};
-                const std::int64_t times[4] = {b.openTimeMs, b.openTimeMs + dur / 3, b.openTimeMs + 2 * dur / 3,
-                                               b.openTimeMs + dur - 1};
-                for (int i = 0; i < 4; ++i) {
+                const std::array<Price, 4> ticks = {b.open, up ? b.low : b.high, up ? b.high : b.low, b.close};
+                const std::array<std::int64_t, 4> times = {b.openTimeMs, b.openTimeMs + dur / 3, b.openTimeMs + 2 * dur / 3,
+                                                           b.openTimeMs + dur - 1};
+                for (std::size_t i = 0; i < ticks.size(); ++i) {
                     auto ev = run->engine->onPrice(instrument, times[i], ticks[i]);
                     events.insert(events.end(), ev.begin(), ev.end());
                 }
