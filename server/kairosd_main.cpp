@@ -167,6 +167,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kairosd: %s received\n", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.shutdown(std::chrono::milliseconds(config.shutdownDeadlineMs));
     (*serverAlerts).reset();  // its thread stops before the database goes
-    (*accounts).reset();  // after the server: no request uses the database any more
+    (*accounts).reset();      // after the server: no request uses the database any more
     return 0;
 }

@@ -243,9 +243,10 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
 
     m_server = new QCheckBox(tr("Keep running on the server"));
     m_server->setObjectName(QStringLiteral("AlertServer"));
-    m_server->setToolTip(tr("Your Kairos server evaluates this alert on the exchange's candles and sends it to the server's "
-                            "channels, also while the terminal is closed. The terminal then shows the server's firings "
-                            "(marked [server]) instead of firing it itself."));
+    m_server->setToolTip(
+        tr("Your Kairos server evaluates this alert on the exchange's candles and sends it to the server's "
+           "channels, also while the terminal is closed. The terminal then shows the server's firings "
+           "(marked [server]) instead of firing it itself."));
     m_serverNote = new QLabel;
     m_serverNote->setObjectName(QStringLiteral("AlertServerNote"));
     m_serverNote->setWordWrap(true);

@@ -160,7 +160,8 @@ void AlertLogModel::setEvents(std::vector<AlertEvent> events) {
 void AlertLogModel::setServerEvents(std::vector<AlertEvent> events) {
     beginResetModel();
     m_server = std::move(events);
-    std::stable_sort(m_server.begin(), m_server.end(), [](const AlertEvent& a, const AlertEvent& b) { return a.timeMs > b.timeMs; });
+    std::stable_sort(m_server.begin(), m_server.end(),
+                     [](const AlertEvent& a, const AlertEvent& b) { return a.timeMs > b.timeMs; });
     rebuild();
     endResetModel();
 }

@@ -425,7 +425,8 @@ void CloudClient::serverAlertFirings(qint64 sinceId, int limit, Callback<ServerF
             out.firings.push_back({o.value(QLatin1String("id")).toInteger(), o.value(QLatin1String("rule_id")).toString(),
                                    o.value(QLatin1String("kind")).toString(), o.value(QLatin1String("instrument")).toString(),
                                    o.value(QLatin1String("time_ms")).toInteger(), o.value(QLatin1String("price")).toString(),
-                                   o.value(QLatin1String("message")).toString(), o.value(QLatin1String("created_at")).toInteger()});
+                                   o.value(QLatin1String("message")).toString(),
+                                   o.value(QLatin1String("created_at")).toInteger()});
         }
         out.next = page.value(QLatin1String("next")).toInteger();
         out.more = page.value(QLatin1String("more")).toBool();

@@ -91,12 +91,12 @@ struct ServerFiringPage {
 
 /// What kairosd says about the account's server-side alerts (GET /api/v1/alerts/status).
 struct ServerAlertStatus {
-    QString plan;              ///< "free" or "pro"
-    int limit = 0;             ///< server-side rules the plan allows
-    int serverRules = 0;       ///< rules marked "keep running on the server"
-    int rulesRunning = 0;      ///< of them, running at the last evaluation
+    QString plan;          ///< "free" or "pro"
+    int limit = 0;         ///< server-side rules the plan allows
+    int serverRules = 0;   ///< rules marked "keep running on the server"
+    int rulesRunning = 0;  ///< of them, running at the last evaluation
     qint64 lastEvaluationMs = 0;
-    QStringList errors;        ///< rules the server cannot run and why, market-data errors
+    QStringList errors;  ///< rules the server cannot run and why, market-data errors
 };
 
 /// The start of TOTP enrolment: show otpauthUri as a QR code (or the secret for typing in).

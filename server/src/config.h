@@ -48,9 +48,10 @@ struct ServerConfig {
     // --- server-side alerts (server/src/alerts)
     std::string alertsBinanceUrl = "https://api.binance.com";  ///< `alerts_binance_url`: Binance spot REST base (klines)
     int alertsPollMs = 15000;                                  ///< `alerts_poll_ms`: how often rules are evaluated
-    std::string alertsSecretKeyFile;  ///< `alerts_secret_key_file`: 64 hex digits (32-byte key) sealing channel secrets (mode 600)
-    int planFreeAlerts = 5;           ///< `plan_free_alerts`: server-side alert rules of a Free account
-    int planProAlerts = 100;          ///< `plan_pro_alerts`: server-side alert rules of a Pro account
+    std::string
+        alertsSecretKeyFile;  ///< `alerts_secret_key_file`: 64 hex digits (32-byte key) sealing channel secrets (mode 600)
+    int planFreeAlerts = 5;   ///< `plan_free_alerts`: server-side alert rules of a Free account
+    int planProAlerts = 100;  ///< `plan_pro_alerts`: server-side alert rules of a Pro account
     // --- secrets, never printed or logged; read from the files above or from the environment only
     std::string smtpPassword;  ///< contents of smtp_password_file (trailing newline dropped) or KAIROSD_SMTP_PASSWORD
     std::string jwtKey;        ///< contents of jwt_key_file or KAIROSD_JWT_KEY

@@ -41,7 +41,8 @@ const std::string kKeyHex = "8c1f2a7d4b6e9c0f1a3d5b7e9f2c4a6d8e0b1c3d5f7a9b2c4e6
 
 std::array<unsigned char, 32> testKey() {
     std::array<unsigned char, 32> k{};
-    for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<unsigned char>(std::stoi(kKeyHex.substr(2 * i, 2), nullptr, 16));
+    for (std::size_t i = 0; i < k.size(); ++i)
+        k[i] = static_cast<unsigned char>(std::stoi(kKeyHex.substr(2 * i, 2), nullptr, 16));
     return k;
 }
 
@@ -117,7 +118,8 @@ protected:
         return kairos::test::httpRequest(port ? port : m_server->port(), verb, target, body, headers);
     }
     /// Pushes alert rules as the terminal's sync does; the answer.
-    HttpResponse pushRules(const std::string& token, const std::vector<std::pair<std::string, kairos::alerts::AlertRule>>& rules) {
+    HttpResponse pushRules(const std::string& token,
+                           const std::vector<std::pair<std::string, kairos::alerts::AlertRule>>& rules) {
         json changes = json::array();
         for (const auto& [id, rule] : rules)
             changes.push_back({{"kind", "alert_rule"},
@@ -155,7 +157,8 @@ protected:
 TEST_P(ServerAlerts, ARuleFiresOnRealCandlesWithNoTerminalAndIsDeliveredOnceEvenWithTwoServersAndARestart) {
     // GIVEN real BTCUSDT 1h candles, of which the venue has served the first 200 so far, and a
     // level: the highest high of those 200, first reached again at bar j
-    const auto bars = kairos::test::readKlineCsv(kairos::test::realData("candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
+    const auto bars =
+        kairos::test::readKlineCsv(kairos::test::realData("candles/binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv"));
     ASSERT_GT(bars.size(), 400u);
     Price level = bars[0].high;
     for (std::size_t i = 0; i < 200; ++i)
@@ -277,8 +280,13 @@ TEST_P(ServerAlerts, ThePlanLimitRefusesMoreServerRulesWithAClearMessage) {
     // AND two are accepted, a third that runs in the terminal too, but not a third on the server
     ASSERT_EQ(pushRules(token, {{"a", btcRule(level)}, {"b", btcRule(level)}, {"c", btcRule(level, false)}}).result_int(), 200);
     kairos::alerts::AlertRule third = btcRule(level);
-    json change = {{"kind", "alert_rule"}, {"id", "c"}, {"base_revision", 3}, {"payload", json::parse(kairos::sync::alertRulePayload(third))}};
-    EXPECT_EQ(request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", json::array({change})}}.dump()).result_int(), 403);
+    json change = {{"kind", "alert_rule"},
+                   {"id", "c"},
+                   {"base_revision", 3},
+                   {"payload", json::parse(kairos::sync::alertRulePayload(third))}};
+    EXPECT_EQ(
+        request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", json::array({change})}}.dump()).result_int(),
+        403);
 
     // AND on Pro (3 here) the third is accepted
     const std::int64_t account = countRows("SELECT id FROM accounts WHERE email = ?", {std::string("free@example.com")});
@@ -334,9 +342,8 @@ TEST_P(ServerAlerts, ChannelSecretsAreSealedAtRestAndNeverReturned) {
 
 TEST_P(ServerAlerts, WithoutAKeyASecretIsRefusedClearly) {
     // GIVEN a kairosd with no alerts secret key
+    auto noKey = makeModule(false);  // outlives the server whose routes point at it
     kairos::test::TestServer other;
-    kairos::server::accounts::registerAccountRoutes(other.server->router(), service());
-    auto noKey = makeModule(false);
     noKey->addRoutes(other.server->router());
     ASSERT_EQ(other.start(), "");
     const std::string token = tokenFor("nokey@example.com");
@@ -377,16 +384,16 @@ TEST(ServerAlertsConfig, AMalformedAlertsKeyIsRefusedAndAGoodOneRead) {
         std::ofstream out(file);
         out << kKeyHex << "\n";
     }
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                                           std::filesystem::perms::others_read);
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::others_read);
     auto open = kairos::server::loadConfig({"--alerts-secret-key-file", file}, envOf({}));
     ASSERT_FALSE(open.ok());
     EXPECT_NE(open.error.find("chmod 600"), std::string::npos) << open.error;
     // A good one is read; the other alerts keys too
     std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    auto good = kairos::server::loadConfig({"--alerts-secret-key-file", file, "--alerts-poll-ms", "5000",
-                                            "--alerts-binance-url", "http://127.0.0.1:9/"},
-                                           envOf({{"KAIROSD_PLAN_FREE_ALERTS", "7"}}));
+    auto good = kairos::server::loadConfig(
+        {"--alerts-secret-key-file", file, "--alerts-poll-ms", "5000", "--alerts-binance-url", "http://127.0.0.1:9/"},
+        envOf({{"KAIROSD_PLAN_FREE_ALERTS", "7"}}));
     ASSERT_TRUE(good.ok()) << good.error;
     EXPECT_EQ(good.config.alertsSecretKey, kKeyHex);
     EXPECT_EQ(good.config.alertsPollMs, 5000);

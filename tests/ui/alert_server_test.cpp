@@ -84,8 +84,9 @@ private slots:
             QCOMPARE(log.data(log.index(row, AlertLogModel::Message), Qt::DisplayRole).toString(), order[row]);
             const bool server = order[row].startsWith(QStringLiteral("server"));
             QCOMPARE(log.isServerRow(row), server);
-            QCOMPARE(log.data(log.index(row, AlertLogModel::Event), Qt::DisplayRole).toString().endsWith(QStringLiteral("[server]")),
-                     server);
+            QCOMPARE(
+                log.data(log.index(row, AlertLogModel::Event), Qt::DisplayRole).toString().endsWith(QStringLiteral("[server]")),
+                server);
         }
         // AND a new local firing is placed by its time, the server's rows kept
         log.prepend(event(5'000, "local newest"));

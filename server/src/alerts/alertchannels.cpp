@@ -24,7 +24,8 @@ std::optional<std::int64_t> retryAfterInBody(const std::string& body) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (!j.is_object()) return std::nullopt;
     if (auto p = j.find("parameters"); p != j.end() && p->is_object())
-        if (auto r = p->find("retry_after"); r != p->end() && r->is_number()) return static_cast<std::int64_t>(r->get<double>() * 1000);
+        if (auto r = p->find("retry_after"); r != p->end() && r->is_number())
+            return static_cast<std::int64_t>(r->get<double>() * 1000);
     if (auto r = j.find("retry_after"); r != j.end() && r->is_number()) return static_cast<std::int64_t>(r->get<double>() * 1000);
     return std::nullopt;
 }
@@ -42,8 +43,10 @@ DeliveryOutcome classify(const CurlResponse& r, const std::string& secret) {
         return o;
     }
     o.transient = r.status == 429 || r.status == 408 || r.status >= 500;
-    if (r.status == 429) o.retryAfterMs = r.retryAfterMs ? r.retryAfterMs : retryAfterInBody(r.body);
-    else o.retryAfterMs = r.retryAfterMs;
+    if (r.status == 429)
+        o.retryAfterMs = r.retryAfterMs ? r.retryAfterMs : retryAfterInBody(r.body);
+    else
+        o.retryAfterMs = r.retryAfterMs;
     return o;
 }
 
@@ -86,8 +89,8 @@ void readSettings(const std::string& json, ServerChannel& c) {
 }
 
 nlohmann::json channelJson(const ServerChannel& c) {
-    nlohmann::json j = {{"id", c.id}, {"kind", core::toString(c.kind)}, {"name", c.name}, {"enabled", c.enabled},
-                        {"has_secret", c.hasSecret}};
+    nlohmann::json j = {
+        {"id", c.id}, {"kind", core::toString(c.kind)}, {"name", c.name}, {"enabled", c.enabled}, {"has_secret", c.hasSecret}};
     switch (c.kind) {
     case core::ChannelKind::Webhook:
         j["url"] = c.url;
@@ -119,8 +122,11 @@ std::string parseChannelBody(const nlohmann::json& body, ServerChannel& c, std::
     const auto k = core::channelKindFromString(kind);
     if (!k) return "kind is email, telegram, discord or webhook";
     c.kind = *k;
-    for (auto [key, out] : {std::pair<const char*, std::string*>{"name", &c.name}, {"url", &c.url}, {"chat_id", &c.chatId},
-                            {"api_base", &c.apiBase}, {"to", &c.mailTo}})
+    for (auto [key, out] : {std::pair<const char*, std::string*>{"name", &c.name},
+                            {"url", &c.url},
+                            {"chat_id", &c.chatId},
+                            {"api_base", &c.apiBase},
+                            {"to", &c.mailTo}})
         if (auto e = text(key, *out); !e.empty()) return e;
     if (const auto it = body.find("enabled"); it != body.end() && !it->is_null()) {
         if (!it->is_boolean()) return "enabled is true or false";
@@ -156,18 +162,17 @@ DeliveryOutcome sendThrough(const ServerChannel& channel, const std::string& sec
     switch (channel.kind) {
     case core::ChannelKind::Webhook: {
         const std::string body = core::toJson(payload, deliveryId);
-        const std::vector<std::string> headers = {
-            "X-Kairos-Signature: " + core::webhookSignature(secret, unixSeconds, body),
-            "X-Kairos-Delivery: " + std::to_string(deliveryId)};
+        const std::vector<std::string> headers = {"X-Kairos-Signature: " + core::webhookSignature(secret, unixSeconds, body),
+                                                  "X-Kairos-Delivery: " + std::to_string(deliveryId)};
         return classify(curlRequest(channel.url, body, headers, timeoutMs), secret);
     }
     case core::ChannelKind::Telegram: {
         core::ChannelConfig cfg;
         cfg.kind = channel.kind;
         cfg.chatId = channel.chatId;
-        return classify(curlRequest(channel.apiBase + "/bot" + secret + "/sendMessage", core::telegramBody(cfg, payload), {},
-                                    timeoutMs),
-                        secret);
+        return classify(
+            curlRequest(channel.apiBase + "/bot" + secret + "/sendMessage", core::telegramBody(cfg, payload), {}, timeoutMs),
+            secret);
     }
     case core::ChannelKind::Discord:
         return classify(curlRequest(secret, core::discordBody(payload), {}, timeoutMs), secret);

@@ -23,10 +23,10 @@ struct ServerChannel {
     ::kairos::alerts::ChannelKind kind = ::kairos::alerts::ChannelKind::Webhook;
     std::string name;
     bool enabled = true;
-    std::string url;      ///< webhook: where to POST
-    std::string chatId;   ///< telegram
+    std::string url;                                   ///< webhook: where to POST
+    std::string chatId;                                ///< telegram
     std::string apiBase = "https://api.telegram.org";  ///< telegram
-    std::string mailTo;   ///< e-mail: recipient(s)
+    std::string mailTo;                                ///< e-mail: recipient(s)
     bool hasSecret = false;
 };
 
@@ -52,8 +52,8 @@ struct DeliveryOutcome {
 
 /// Sends `payload` through `channel` (with its opened `secret`) once. `deliveryId` goes into the
 /// webhook body and X-Kairos-Delivery; `unixSeconds` into the signature.
-DeliveryOutcome sendThrough(const ServerChannel& channel, const std::string& secret, const ::kairos::alerts::AlertPayload& payload,
-                            std::int64_t deliveryId, std::int64_t unixSeconds, const accounts::MailSender& mail,
-                            std::int64_t nowMs, int timeoutMs);
+DeliveryOutcome sendThrough(const ServerChannel& channel, const std::string& secret,
+                            const ::kairos::alerts::AlertPayload& payload, std::int64_t deliveryId, std::int64_t unixSeconds,
+                            const accounts::MailSender& mail, std::int64_t nowMs, int timeoutMs);
 
 }  // namespace kairos::server::alerts

@@ -106,20 +106,21 @@ void AlertsModule::addRoutes(http::Router& router) {
         }
         const int limit = *plan == "pro" ? self->m_options.proAlerts : self->m_options.freeAlerts;
         if (ids->size() <= static_cast<std::size_t>(limit) || ids->size() <= before) return std::nullopt;
-        return http::Response::error(
-            403, "plan_limit",
-            "Your " + planName(*plan) + " plan runs at most " + std::to_string(limit) + " alerts on the server; this change would make it " +
-                std::to_string(ids->size()) + ". Turn off \"Keep running on the server\" on some alerts" +
-                (*plan == "pro" ? "." : ", or upgrade to Pro."),
-            {{"plan", *plan}, {"limit", limit}, {"requested", ids->size()}});
+        return http::Response::error(403, "plan_limit",
+                                     "Your " + planName(*plan) + " plan runs at most " + std::to_string(limit) +
+                                         " alerts on the server; this change would make it " + std::to_string(ids->size()) +
+                                         ". Turn off \"Keep running on the server\" on some alerts" +
+                                         (*plan == "pro" ? "." : ", or upgrade to Pro."),
+                                     {{"plan", *plan}, {"limit", limit}, {"requested", ids->size()}});
     });
 
     router.add("GET", "/api/v1/alerts/channels", [database](http::RequestContext& ctx) {
         auto c = database->acquire();
         if (!c) return internalError();
-        auto rows = (*c)->query("SELECT id, kind, name, enabled, settings, secret_enc FROM alert_channels WHERE account_id = ? "
-                                "ORDER BY id",
-                                {*ctx.accountId});
+        auto rows = (*c)->query(
+            "SELECT id, kind, name, enabled, settings, secret_enc FROM alert_channels WHERE account_id = ? "
+            "ORDER BY id",
+            {*ctx.accountId});
         if (!rows) return internalError();
         nlohmann::json list = nlohmann::json::array();
         for (const auto& r : *rows) {
@@ -142,8 +143,9 @@ void AlertsModule::addRoutes(http::Router& router) {
         if (!c) return internalError();
         std::optional<std::string> storedSecret;
         if (id > 0) {
-            auto row = db::queryOne(**c, "SELECT kind, name, enabled, settings, secret_enc FROM alert_channels WHERE id = ? AND account_id = ?",
-                                    {id, *ctx.accountId});
+            auto row = db::queryOne(
+                **c, "SELECT kind, name, enabled, settings, secret_enc FROM alert_channels WHERE id = ? AND account_id = ?",
+                {id, *ctx.accountId});
             if (!row) return internalError();
             if (!*row) return http::Response::error(404, "not_found", "there is no such channel");
             ch.kind = ::kairos::alerts::channelKindFromString((*row)->text(0)).value_or(::kairos::alerts::ChannelKind::Webhook);
@@ -170,21 +172,22 @@ void AlertsModule::addRoutes(http::Router& router) {
         const std::int64_t nowMs = self->now();
         const db::Param secretParam = sealed ? db::Param(*sealed) : db::Param(nullptr);
         if (id > 0) {
-            if (auto st = db::exec(**c,
-                                   "UPDATE alert_channels SET kind = ?, name = ?, enabled = ?, settings = ?, secret_enc = ?, "
-                                   "updated_ms = ? WHERE id = ? AND account_id = ?",
-                                   {std::string(::kairos::alerts::toString(ch.kind)), ch.name,
-                                    static_cast<std::int64_t>(ch.enabled ? 1 : 0), settingsJson(ch), secretParam, nowMs, id,
-                                    *ctx.accountId});
+            if (auto st = db::exec(
+                    **c,
+                    "UPDATE alert_channels SET kind = ?, name = ?, enabled = ?, settings = ?, secret_enc = ?, "
+                    "updated_ms = ? WHERE id = ? AND account_id = ?",
+                    {std::string(::kairos::alerts::toString(ch.kind)), ch.name, static_cast<std::int64_t>(ch.enabled ? 1 : 0),
+                     settingsJson(ch), secretParam, nowMs, id, *ctx.accountId});
                 !st)
                 return internalError();
             ch.id = id;
         } else {
-            auto row = db::queryOne(**c,
-                                    "INSERT INTO alert_channels (account_id, kind, name, enabled, settings, secret_enc, created_ms, "
-                                    "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                    {*ctx.accountId, std::string(::kairos::alerts::toString(ch.kind)), ch.name,
-                                     static_cast<std::int64_t>(ch.enabled ? 1 : 0), settingsJson(ch), secretParam, nowMs, nowMs});
+            auto row =
+                db::queryOne(**c,
+                             "INSERT INTO alert_channels (account_id, kind, name, enabled, settings, secret_enc, created_ms, "
+                             "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                             {*ctx.accountId, std::string(::kairos::alerts::toString(ch.kind)), ch.name,
+                              static_cast<std::int64_t>(ch.enabled ? 1 : 0), settingsJson(ch), secretParam, nowMs, nowMs});
             if (!row || !*row) return internalError();
             ch.id = (*row)->i64(0);
         }
@@ -262,15 +265,15 @@ void AlertsModule::addRoutes(http::Router& router) {
             auto parsed = nlohmann::json::parse((*status)->text(2), nullptr, false);
             if (parsed.is_array()) errors = parsed;
         }
-        return http::Response::withJson(
-            200, {{"plan", *plan},
-                  {"limit", *plan == "pro" ? self->m_options.proAlerts : self->m_options.freeAlerts},
-                  {"server_rules", ids->size()},
-                  {"rules_running", *status ? (*status)->i64(0) : 0},
-                  {"last_evaluation_ms", *status ? (*status)->i64(1) : 0},
-                  {"errors", std::move(errors)},
-                  {"deliveries", std::move(counts)},
-                  {"secret_key", self->m_box != nullptr}});
+        return http::Response::withJson(200,
+                                        {{"plan", *plan},
+                                         {"limit", *plan == "pro" ? self->m_options.proAlerts : self->m_options.freeAlerts},
+                                         {"server_rules", ids->size()},
+                                         {"rules_running", *status ? (*status)->i64(0) : 0},
+                                         {"last_evaluation_ms", *status ? (*status)->i64(1) : 0},
+                                         {"errors", std::move(errors)},
+                                         {"deliveries", std::move(counts)},
+                                         {"secret_key", self->m_box != nullptr}});
     });
 }
 

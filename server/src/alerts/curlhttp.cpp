@@ -42,8 +42,8 @@ void globalInit() {
 
 }  // namespace
 
-CurlResponse curlRequest(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
-                         int timeoutMs, const std::string& contentType) {
+CurlResponse curlRequest(const std::string& url, const std::string& body, const std::vector<std::string>& headers, int timeoutMs,
+                         const std::string& contentType) {
     globalInit();
     CurlResponse resp;
     CURL* curl = curl_easy_init();

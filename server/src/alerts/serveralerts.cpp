@@ -262,8 +262,7 @@ Status AlertsModule::evaluateOnce() {
                 std::vector<Bar> history;
                 for (const Bar& b : *bars)
                     if (b.openTimeMs <= run->cursorMs) history.push_back(b);
-                run->engine = std::make_unique<core::AlertEngine>(
-                    [history](const InstrumentId&, Timeframe) { return history; });
+                run->engine = std::make_unique<core::AlertEngine>([history](const InstrumentId&, Timeframe) { return history; });
                 if (auto st = run->engine->setRule(run->rule); !st) {
                     rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": " + st.message());
                     run->engine.reset();
@@ -323,8 +322,7 @@ Status AlertsModule::evaluateOnce() {
                     "excluded.fire_count THEN alert_rule_state.fire_count ELSE excluded.fire_count END, "
                     "last_fired_ms = excluded.last_fired_ms, revision = excluded.revision, updated_ms = excluded.updated_ms",
                     {run->accountId, run->ruleId, run->revision, run->cursorMs,
-                     static_cast<std::int64_t>(engineRule.enabled ? 1 : 0), engineRule.fireCount, engineRule.lastFiredMs,
-                     nowMs});
+                     static_cast<std::int64_t>(engineRule.enabled ? 1 : 0), engineRule.fireCount, engineRule.lastFiredMs, nowMs});
             });
             if (!st) rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": cannot store: " + st.message());
         }
@@ -390,12 +388,14 @@ Result<int> AlertsModule::deliverDue() {
             bool ready = true;
             if (!row.isNull(6)) {
                 if (!m_box) {
-                    outcome.reply = "kairosd has no alerts secret key (alerts_secret_key_file or KAIROSD_ALERTS_SECRET_KEY) to "
-                                    "decrypt this channel's secret";
+                    outcome.reply =
+                        "kairosd has no alerts secret key (alerts_secret_key_file or KAIROSD_ALERTS_SECRET_KEY) to "
+                        "decrypt this channel's secret";
                     ready = false;
                 } else if (auto open = m_box->open(row.text(6)); !open) {
-                    outcome.reply = "cannot decrypt the channel's secret: kairosd's alerts secret key is not the one it was "
-                                    "stored with (was alerts_secret_key_file changed?); store the secret again";
+                    outcome.reply =
+                        "cannot decrypt the channel's secret: kairosd's alerts secret key is not the one it was "
+                        "stored with (was alerts_secret_key_file changed?); store the secret again";
                     ready = false;
                 } else {
                     secret = *open;
@@ -405,8 +405,8 @@ Result<int> AlertsModule::deliverDue() {
                 ready = false;
             }
             if (ready)
-                outcome = sendThrough(channel, secret, *payload, id, nowMs / 1000, m_options.mail, nowMs,
-                                      m_options.httpTimeoutMs);
+                outcome =
+                    sendThrough(channel, secret, *payload, id, nowMs / 1000, m_options.mail, nowMs, m_options.httpTimeoutMs);
         }
         Status st;
         if (outcome.ok) {

@@ -64,7 +64,7 @@ struct AlertsOptions {
     int pollMs = 15000;
     /// Seals channel secrets; nullopt: channels with a secret are refused.
     std::optional<std::array<unsigned char, accounts::SecretBox::kKeyBytes>> secretKey;
-    int freeAlerts = 5;  ///< server-side rules of a Free account
+    int freeAlerts = 5;   ///< server-side rules of a Free account
     int proAlerts = 100;  ///< of a Pro account
     /// Sends the e-mail of an e-mail channel (kairosd's SMTP or mail directory). Empty: e-mail
     /// channels fail with "kairosd has no e-mail configured".

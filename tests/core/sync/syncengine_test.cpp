@@ -492,8 +492,9 @@ TEST_F(SyncEngineTest, EveryConditionKindReachesTheOtherProfileWithAllItsSetting
     EXPECT_TRUE(onB->problems.empty());
     ASSERT_EQ(onB->rules.size(), rules.size());
     for (const auto& want : rules) {
-        auto got = std::find_if(onB->rules.begin(), onB->rules.end(), [&](const alerts::AlertRule& r) { return r.note == want.note &&
-            r.watchlistId == want.watchlistId && r.windowBars == want.windowBars; });
+        auto got = std::find_if(onB->rules.begin(), onB->rules.end(), [&](const alerts::AlertRule& r) {
+            return r.note == want.note && r.watchlistId == want.watchlistId && r.windowBars == want.windowBars;
+        });
         ASSERT_NE(got, onB->rules.end()) << alerts::toString(want.condition);
         alerts::AlertRule expected = want;
         expected.id = got->id;
