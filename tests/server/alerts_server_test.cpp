@@ -14,6 +14,7 @@
 #include "sync/routes.h"
 
 #include "alerts/alertrule.h"
+#include "alerts/channel.h"
 #include "sync/alertrulesource.h"
 
 #include "fakebinance.h"
@@ -93,11 +94,12 @@ protected:
     }
 
     /// A kairosd alerts module on the test database (another "process" when called again).
-    std::unique_ptr<salerts::AlertsModule> makeModule(bool withKey) {
+    std::unique_ptr<salerts::AlertsModule> makeModule(bool withKey,
+                                                      std::optional<std::array<unsigned char, 32>> key = std::nullopt) {
         salerts::AlertsOptions o;
         o.binanceUrl = m_binance.http.url().toString().toStdString();
         o.pollMs = 20;
-        if (withKey) o.secretKey = testKey();
+        if (withKey) o.secretKey = key ? *key : testKey();
         o.freeAlerts = 2;
         o.proAlerts = 3;
         o.mail = kairos::server::accounts::mailDirSender(m_mailDir, "Kairos <no-reply@localhost>");
@@ -360,6 +362,50 @@ TEST_P(ServerAlerts, WithoutAKeyASecretIsRefusedClearly) {
     // AND an e-mail channel, which has no secret, is stored
     const json mail = {{"kind", "email"}, {"name", "Inbox"}, {"to", "nokey@example.com"}};
     EXPECT_EQ(request(bhttp::verb::post, "/api/v1/alerts/channels", token, mail.dump(), other.port()).result_int(), 201);
+}
+
+TEST_P(ServerAlerts, ASecretSealedWithAnotherKeyFailsItsDeliveryWithTheReason) {
+    // GIVEN a webhook channel stored under this server's key, and a firing queued for it
+    const std::string token = tokenFor("rotated@example.com");
+    const json hook = {{"kind", "webhook"}, {"name", "Hook"}, {"url", "http://127.0.0.1:9/hook"}, {"secret", kWebhookSecret}};
+    ASSERT_EQ(request(bhttp::verb::post, "/api/v1/alerts/channels", token, hook.dump()).result_int(), 201);
+    const std::int64_t account = countRows("SELECT id FROM accounts WHERE email = ?", {std::string("rotated@example.com")});
+    kairos::alerts::AlertPayload payload;
+    payload.alertId = 1;
+    payload.symbol = "BINANCE:BTCUSDT";
+    payload.price = "105000.50";
+    {
+        auto c = database().acquire();
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(
+            kairos::server::db::exec(**c,
+                                     "INSERT INTO alert_firings (account_id, rule_id, event_key, kind, instrument, time_ms, "
+                                     "price, message, payload, created_ms) VALUES (?, 'r', 'r:fired:1', 'fired', "
+                                     "'BINANCE:BTCUSDT', 1, '105000.50', 'm', ?, ?)",
+                                     {account, kairos::alerts::toJson(payload), m_now.load()})
+                .ok());
+        ASSERT_TRUE(
+            kairos::server::db::exec(**c,
+                                     "INSERT INTO alert_deliveries (firing_id, channel_id, status, attempts, next_attempt_ms, "
+                                     "created_ms, updated_ms) SELECT f.id, ch.id, 'pending', 0, 0, 0, 0 FROM alert_firings "
+                                     "f, alert_channels ch")
+                .ok());
+    }
+    // WHEN a kairosd configured with another key delivers it
+    std::array<unsigned char, 32> other{};
+    other.fill(0x42);
+    auto rotated = makeModule(true, other);
+    auto sent = rotated->deliverDue();
+
+    // THEN nothing is sent and the job failed saying the key is not the one the secret was stored with
+    ASSERT_TRUE(sent.ok()) << sent.message();
+    EXPECT_EQ(*sent, 0);
+    auto c = database().acquire();
+    ASSERT_TRUE(c.ok());
+    auto row = kairos::server::db::queryOne(**c, "SELECT status, last_error FROM alert_deliveries");
+    ASSERT_TRUE(row.ok() && row->has_value());
+    EXPECT_EQ((*row)->text(0), "failed");
+    EXPECT_NE((*row)->text(1).find("not the one it was stored with"), std::string::npos) << (*row)->text(1);
 }
 
 KAIROS_INSTANTIATE_BACKENDS(Backends, ServerAlerts);
