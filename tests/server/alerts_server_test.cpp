@@ -26,6 +26,9 @@
 #include <fstream>
 #include <mutex>
 
+using kairos::InstrumentId;
+using kairos::Price;
+using kairos::Timeframe;
 using kairos::server::testing::AccountsTest;
 using kairos::test::HttpResponse;
 using kairos::test::jsonBody;
