@@ -15,7 +15,7 @@ using namespace kairos::ui;
 
 namespace {
 
-alerts::AlertEvent event(std::int64_t timeMs, const std::string& message) {
+alerts::AlertEvent firing(std::int64_t timeMs, const std::string& message) {
     alerts::AlertEvent e;
     e.ruleId = 1;
     e.instrument = {"BINANCE", "BTCUSDT"};
@@ -73,9 +73,9 @@ private slots:
         // GIVEN the log with two local events
         AlertLogModel log;
         QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        log.setEvents({event(3'000, "local late"), event(1'000, "local early")});
+        log.setEvents({firing(3'000, "local late"), firing(1'000, "local early")});
         // WHEN the server's firings arrive (oldest first, as the API pages them)
-        log.setServerEvents({event(2'000, "server middle"), event(4'000, "server newest")});
+        log.setServerEvents({firing(2'000, "server middle"), firing(4'000, "server newest")});
         // THEN all four are shown newest first, the server's marked in the Event column
         QCOMPARE(log.rowCount(), 4);
         const QStringList order = {QStringLiteral("server newest"), QStringLiteral("local late"), QStringLiteral("server middle"),
@@ -89,7 +89,7 @@ private slots:
                 server);
         }
         // AND a new local firing is placed by its time, the server's rows kept
-        log.prepend(event(5'000, "local newest"));
+        log.prepend(firing(5'000, "local newest"));
         QCOMPARE(log.rowCount(), 5);
         QCOMPARE(log.data(log.index(0, AlertLogModel::Message), Qt::DisplayRole).toString(), QStringLiteral("local newest"));
         QVERIFY(log.isServerRow(1));
