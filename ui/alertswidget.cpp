@@ -517,7 +517,7 @@ void AlertsWidget::setCloudClient(cloud::CloudClient* client) {
 void AlertsWidget::refreshServerFirings() {
     if (!m_cloud || !m_cloud->isSignedIn()) return;
     QPointer<AlertsWidget> self(this);
-    m_cloud->serverAlertFirings(m_serverNext, 500, [self](cloud::Outcome<cloud::ServerFiringPage> page) {
+    m_cloud->serverAlertFirings(m_serverNext, 500, [self](const cloud::Outcome<cloud::ServerFiringPage>& page) {
         if (!self) return;
         if (!page) {
             self->showMessage(tr("Server alerts could not be read: %1").arg(page.error().message));
