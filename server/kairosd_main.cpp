@@ -1,5 +1,6 @@
 // kairosd: the Kairos companion server.
 #include "accounts/accountsmodule.h"
+#include "alerts/serveralerts.h"
 #include "config.h"
 #include "db/backup.h"
 #include "httpserver.h"
@@ -144,6 +145,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "kairosd: %s\n", accounts.message().c_str());
         return 1;
     }
+    auto serverAlerts = alerts::startForServer(config, server.router(), (*accounts)->database(), (*accounts)->service());
+    if (!serverAlerts) {
+        std::fprintf(stderr, "kairosd: %s\n", serverAlerts.message().c_str());
+        return 1;
+    }
     if (std::string err = server.start(); !err.empty()) {
         std::fprintf(stderr, "kairosd: %s\n", err.c_str());
         return 1;
@@ -160,6 +166,7 @@ int main(int argc, char** argv) {
     signals.run();  // until SIGTERM or SIGINT
     std::fprintf(stderr, "kairosd: %s received\n", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.shutdown(std::chrono::milliseconds(config.shutdownDeadlineMs));
-    (*accounts).reset();  // after the server: no request uses the database any more
+    (*serverAlerts).reset();  // its thread stops before the database goes
+    (*accounts).reset();      // after the server: no request uses the database any more
     return 0;
 }

@@ -241,6 +241,24 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
     m_now->setWordWrap(true);
     form->addRow(tr("Now"), m_now);
 
+    m_server = new QCheckBox(tr("Keep running on the server"));
+    m_server->setObjectName(QStringLiteral("AlertServer"));
+    m_server->setToolTip(
+        tr("Your Kairos server evaluates this alert on the exchange's candles and sends it to the server's "
+           "channels, also while the terminal is closed. The terminal then shows the server's firings "
+           "(marked [server]) instead of firing it itself."));
+    m_serverNote = new QLabel;
+    m_serverNote->setObjectName(QStringLiteral("AlertServerNote"));
+    m_serverNote->setWordWrap(true);
+    m_serverNote->setEnabled(false);
+    auto* serverBox = new QWidget;
+    auto* sl = new QVBoxLayout(serverBox);
+    sl->setContentsMargins(0, 0, 0, 0);
+    sl->addWidget(m_server);
+    sl->addWidget(m_serverNote);
+    form->addRow(tr("Server"), serverBox);
+    setServerAvailable(false);
+
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("AlertError"));
     m_error->setWordWrap(true);
@@ -312,8 +330,18 @@ void AlertDialog::setLevel(double price) {
     m_level->setText(QString::number(price, 'f', m_precision));
 }
 
+void AlertDialog::setServerAvailable(bool available, const QString& whyNot) {
+    m_server->setEnabled(available);
+    m_serverNote->setText(available ? QString()
+                                    : (whyNot.isEmpty() ? tr("Sign in to your Kairos account (File › Account…) to keep alerts "
+                                                             "running on the server while the terminal is closed.")
+                                                        : whyNot));
+    m_serverNote->setVisible(!available);
+}
+
 void AlertDialog::setRule(const alerts::AlertRule& r) {
     m_base = r;
+    m_server->setChecked(r.server);
     setWindowTitle(tr("Edit alert on %1").arg(QString::fromStdString(r.instrument.toString())));
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Save"));
     setCondition(r.condition);
@@ -417,6 +445,8 @@ Result<alerts::AlertRule> AlertDialog::rule() const {
     r.expiresAtMs = m_expires->isChecked() ? m_expiry->dateTime().toMSecsSinceEpoch() : 0;
     r.note = m_message->text().trimmed().toStdString();
     r.messageTemplate = m_template->text().trimmed().toStdString();
+    // Signed out, the rule keeps where it ran: the box shows it but cannot change it.
+    r.server = m_server->isEnabled() ? m_server->isChecked() : m_base.server;
     r.channelIds.clear();
     for (const auto& [id, box] : m_channelBoxes)
         if (box->isChecked()) r.channelIds.push_back(id);

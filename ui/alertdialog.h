@@ -10,7 +10,8 @@
 // a number of bars or a time, a volume spike, the 24h change, a drawn line of the chart; the price
 // source (last, bid, ask, mid) of level conditions; "Apply to" this symbol or a whole watchlist. A
 // "Now" line says whether the condition holds on the current data (setMarketSnapshot), evaluated as
-// the user edits (alerts::evaluateNow).
+// the user edits (alerts::evaluateNow). "Keep running on the server" (signed in only) hands the rule
+// to kairosd, which evaluates it while the terminal is closed.
 
 #include "alerts/alertrule.h"
 #include "alerts/channel.h"
@@ -54,6 +55,9 @@ public:
     void setWatchlists(const std::vector<std::pair<std::int64_t, QString>>& lists);
     /// The chart's drawings of this instrument; lines (trend, ray, horizontal) are offered.
     void setDrawings(const std::vector<storage::Drawing>& drawings);
+    /// Whether "Keep running on the server" may be ticked: only with a signed-in account (kairosd
+    /// runs the synced rule); otherwise it is disabled and `whyNot` says why.
+    void setServerAvailable(bool available, const QString& whyNot = {});
     /// The alert as entered, or the reason it is not valid.
     Result<alerts::AlertRule> rule() const;
 
@@ -90,6 +94,10 @@ public:
     /// The check box of a channel, or nullptr.
     QCheckBox* channelBox(std::int64_t channelId) const;
     QDialogButtonBox* buttons() const { return m_buttons; }
+    /// "Keep running on the server" (AlertRule::server).
+    QCheckBox* serverBox() const { return m_server; }
+    /// Why the server check box is disabled ("" when it is available).
+    QLabel* serverNoteLabel() const { return m_serverNote; }
     /// Selects a condition in the combo box.
     void setCondition(alerts::Condition c);
 
@@ -136,6 +144,8 @@ private:
     alerts::MarketSnapshot m_snapshot;
     QList<QWidget*> m_channelRows, m_sourceRows, m_percentRows, m_windowRows, m_directionRows, m_volumeRows, m_drawingRows;
     QDialogButtonBox* m_buttons;
+    QCheckBox* m_server;
+    QLabel* m_serverNote;
     QList<QWidget*> m_priceRows, m_formulaRows, m_signalRows;
 };
 

@@ -4,6 +4,8 @@
 
 #include "alertcenter.h"
 
+#include "cloud/cloudclient.h"
+
 #include <QCheckBox>
 #include <QColor>
 #include <QDateTime>
@@ -12,6 +14,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMouseEvent>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -134,15 +137,50 @@ QVariant AlertRulesModel::headerData(int section, Qt::Orientation orientation, i
 
 // ---- log --------------------------------------------------------------------------------------
 
+void AlertLogModel::rebuild() {
+    m_events.clear();
+    m_isServer.clear();
+    std::size_t l = 0;
+    std::size_t s = 0;
+    // Both lists are newest first; merged by market time (a tie shows the terminal's first).
+    while (l < m_local.size() || s < m_server.size()) {
+        const bool takeServer = l == m_local.size() || (s < m_server.size() && m_server[s].timeMs > m_local[l].timeMs);
+        m_events.push_back(takeServer ? m_server[s++] : m_local[l++]);
+        m_isServer.push_back(takeServer);
+    }
+}
+
 void AlertLogModel::setEvents(std::vector<AlertEvent> events) {
     beginResetModel();
-    m_events = std::move(events);
+    m_local = std::move(events);
+    rebuild();
     endResetModel();
 }
 
+void AlertLogModel::setServerEvents(std::vector<AlertEvent> events) {
+    beginResetModel();
+    m_server = std::move(events);
+    std::stable_sort(m_server.begin(), m_server.end(),
+                     [](const AlertEvent& a, const AlertEvent& b) { return a.timeMs > b.timeMs; });
+    rebuild();
+    endResetModel();
+}
+
+bool AlertLogModel::isServerRow(int row) const {
+    return row >= 0 && static_cast<std::size_t>(row) < m_isServer.size() && m_isServer[static_cast<std::size_t>(row)];
+}
+
 void AlertLogModel::prepend(const AlertEvent& e) {
+    m_local.insert(m_local.begin(), e);
+    if (!m_server.empty()) {  // it may sort below newer server firings
+        beginResetModel();
+        rebuild();
+        endResetModel();
+        return;
+    }
     beginInsertRows({}, 0, 0);
     m_events.insert(m_events.begin(), e);
+    m_isServer.insert(m_isServer.begin(), false);
     endInsertRows();
 }
 
@@ -163,10 +201,12 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
         return localTime(e.timeMs);
     case Symbol:
         return QString::fromStdString(e.instrument.toString());
-    case Event:
-        return e.kind == alerts::EventKind::Fired  ? tr("fired")
-            : e.kind == alerts::EventKind::Expired ? tr("expired")
-                                                   : tr("disabled");
+    case Event: {
+        const QString kind = e.kind == alerts::EventKind::Fired ? tr("fired")
+            : e.kind == alerts::EventKind::Expired              ? tr("expired")
+                                                                : tr("disabled");
+        return isServerRow(index.row()) ? kind + QStringLiteral(" [server]") : kind;
+    }
     case Price:
         return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
     case Message:
@@ -439,6 +479,64 @@ void AlertToast::place() {
     if (!parentWidget()) return;
     const QRect r = parentWidget()->rect();
     move(r.right() - width() - 16, r.bottom() - height() - 40);
+}
+
+}  // namespace kairos::ui
+
+namespace kairos::ui {
+
+void AlertsWidget::setCloudClient(cloud::CloudClient* client) {
+    if (m_cloud) disconnect(m_cloud, nullptr, this, nullptr);
+    m_cloud = client;
+    m_serverEvents.clear();
+    m_serverNext = 0;
+    m_log->setServerEvents({});
+    if (!m_cloud) return;
+    if (!m_serverTimer) {
+        m_serverTimer = new QTimer(this);
+        m_serverTimer->setInterval(3 * 60 * 1000);
+        connect(m_serverTimer, &QTimer::timeout, this, &AlertsWidget::refreshServerFirings);
+    }
+    connect(m_cloud, &cloud::CloudClient::stateChanged, this, [this](cloud::CloudState state) {
+        if (state == cloud::CloudState::SignedIn) {
+            refreshServerFirings();
+            m_serverTimer->start();
+        } else if (state == cloud::CloudState::SignedOut) {
+            m_serverTimer->stop();
+            m_serverEvents.clear();
+            m_serverNext = 0;
+            m_log->setServerEvents({});
+        }
+    });
+    if (m_cloud->isSignedIn()) {
+        refreshServerFirings();
+        m_serverTimer->start();
+    }
+}
+
+void AlertsWidget::refreshServerFirings() {
+    if (!m_cloud || !m_cloud->isSignedIn()) return;
+    QPointer<AlertsWidget> self(this);
+    m_cloud->serverAlertFirings(m_serverNext, 500, [self](const cloud::Outcome<cloud::ServerFiringPage>& page) {
+        if (!self) return;
+        if (!page) {
+            self->showMessage(tr("Server alerts could not be read: %1").arg(page.error().message));
+            return;
+        }
+        for (const auto& f : page->firings) {
+            AlertEvent e;
+            auto instrument = InstrumentId::parse(f.instrument.toStdString());
+            if (instrument) e.instrument = *instrument;
+            e.kind = alerts::eventKindFromString(f.kind.toStdString()).value_or(alerts::EventKind::Fired);
+            e.timeMs = f.timeMs;
+            if (auto price = Price::parse(f.price.toStdString())) e.price = *price;
+            e.message = f.message.toStdString();
+            self->m_serverEvents.push_back(std::move(e));
+        }
+        self->m_serverNext = page->next;
+        self->m_log->setServerEvents(self->m_serverEvents);
+        if (page->more) self->refreshServerFirings();
+    });
 }
 
 }  // namespace kairos::ui

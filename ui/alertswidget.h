@@ -29,6 +29,9 @@ class QTimer;
 namespace kairos::alerts {
 class DeliveryQueue;
 }
+namespace kairos::cloud {
+class CloudClient;
+}
 
 namespace kairos::ui {
 
@@ -70,6 +73,11 @@ public:
     /// A new event at the top.
     void prepend(const alerts::AlertEvent& e);
     const alerts::AlertEvent& at(int row) const { return m_events.at(static_cast<std::size_t>(row)); }
+    /// Firings of rules kairosd runs ("keep running on the server"), shown among the terminal's own
+    /// events by market time, their Event column marked "[server]" (replacing the previous ones).
+    void setServerEvents(std::vector<alerts::AlertEvent> events);
+    /// Whether a row is a server firing.
+    bool isServerRow(int row) const;
     /// The Delivery column: per firing (rule id, market time), one line per channel.
     void setDeliveries(std::map<std::pair<std::int64_t, std::int64_t>, QStringList> byFiring);
 
@@ -79,7 +87,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
-    std::vector<alerts::AlertEvent> m_events;
+    void rebuild();
+
+    std::vector<alerts::AlertEvent> m_events;  ///< shown: m_local and m_server merged, newest first
+    std::vector<bool> m_isServer;              ///< per shown row
+    std::vector<alerts::AlertEvent> m_local;
+    std::vector<alerts::AlertEvent> m_server;
     std::map<std::pair<std::int64_t, std::int64_t>, QStringList> m_deliveries;
 };
 
@@ -105,6 +118,10 @@ public:
     QPushButton* channelsButton() const { return m_channels; }
     /// Reads the delivery jobs again (called on every job change).
     void refreshDeliveries();
+    /// Shows the firings of the account's server-side alerts in the log, fetched through `client`
+    /// when it signs in and every few minutes while signed in (and on refreshServerFirings()); may be null.
+    void setCloudClient(cloud::CloudClient* client);
+    void refreshServerFirings();
     /// One delivery's status in words: "Phone: retrying (next attempt at 10:41:05): HTTP 500: ...".
     static QString deliveryText(const alerts::DeliveryJob& job, const QString& channelName);
 
@@ -131,6 +148,10 @@ private:
     QPushButton* m_delete;
     QPushButton* m_channels;
     alerts::DeliveryQueue* m_queue = nullptr;
+    cloud::CloudClient* m_cloud = nullptr;
+    QTimer* m_serverTimer = nullptr;
+    std::vector<alerts::AlertEvent> m_serverEvents;  ///< every server firing fetched so far
+    qint64 m_serverNext = 0;                         ///< the last server firing id fetched
 };
 
 class AlertToast : public QFrame {

@@ -3,6 +3,7 @@
 #include "alertchannelsdialog.h"
 #include "alertdialog.h"
 #include "alertswidget.h"
+#include "cloud/cloudclient.h"
 #include "apptheme.h"
 #include "backtestwidget.h"
 #include "candlechart.h"
@@ -496,6 +497,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     if (level) dlg->setLevel(*level);
     fillAlertDialog(dlg, id, m_watchlist->model(), m_services->router(), m_session);
+    dlg->setServerAvailable(m_cloud && m_cloud->isSignedIn());
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();
         if (!rule) return;
@@ -524,6 +526,7 @@ void MainWindow::editAlert(std::int64_t id) {
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     fillAlertDialog(dlg, r->instrument, m_watchlist->model(), m_services->router(), m_session);
+    dlg->setServerAvailable(m_cloud && m_cloud->isSignedIn());
     dlg->setRule(*r);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();

@@ -3,6 +3,7 @@
 #include "accountdialog.h"
 #include "accountstatuslabel.h"
 #include "admindock.h"
+#include "alertswidget.h"
 #include "mainwindow.h"
 
 #include "alerts/secretstore.h"
@@ -30,6 +31,7 @@ void MainWindow::setupAccount() {
     const QUrl server(m_session.settings().value(QString::fromLatin1(kServerUrlKey), fallback).toString());
     m_cloudSecrets = std::make_unique<alerts::KeychainSecretStore>("Kairos account");
     m_cloud = new cloud::CloudClient(server, *m_cloudSecrets, this);
+    if (m_alertsPanel) m_alertsPanel->setCloudClient(m_cloud);  // server-side alerts' firings in the log
 
     QMenu* file = menuBar()->actions().isEmpty() ? nullptr : menuBar()->actions().constFirst()->menu();
     if (file) {

@@ -294,6 +294,7 @@ void AlertEngine::warm(State& s) {
 
 void AlertEngine::index(State* s) {
     const AlertRule& r = s->rule;
+    if (r.server) return;  // kairosd evaluates it (AlertRule::server); the terminal shows the server's firings
     if (isTickCondition(r.condition)) {
         auto& map = r.priceSource == PriceSource::Last || !isPriceCondition(r.condition) ? m_priceRules : m_quoteRules;
         map[r.instrument].push_back(s);
@@ -731,7 +732,7 @@ std::vector<AlertEvent> AlertEngine::expireUntil(std::int64_t nowMs) {
 std::vector<AlertEvent> AlertEngine::expireDue(const std::function<std::int64_t(const InstrumentId&)>& nowOf) {
     std::vector<AlertEvent> out;
     for (auto& [id, s] : m_rules) {
-        if (!s->rule.enabled || s->rule.expiresAtMs <= 0) continue;
+        if (!s->rule.enabled || s->rule.server || s->rule.expiresAtMs <= 0) continue;
         if (s->rule.watchlistId > 0) {
             // One Expired event for the rule, on the first symbol whose clock reached the expiry.
             for (auto& m : s->members)

@@ -150,6 +150,11 @@ struct AlertRule {
     /// The message the channels send, with placeholders {symbol} {price} {condition} {time} {note}
     /// {timeframe} (renderTemplate); empty = the firing's own text.
     std::string messageTemplate;
+    /// "Keep running on the server": kairosd evaluates the rule from its synced copy (and delivers
+    /// it through the account's server channels) while the terminal keeps it but does not evaluate
+    /// it (AlertEngine skips it), and shows kairosd's firings in its log instead, so one event
+    /// never fires on both sides. Stored in the profile (alert_rule_server) and synced ("server").
+    bool server = false;
 
     friend bool operator==(const AlertRule&, const AlertRule&) = default;
 };

@@ -95,6 +95,25 @@ std::optional<std::string> loadConditionRow(sqlite3* db, AlertRule& r) {
     return std::nullopt;
 }
 
+/// The "keep running on the server" flag (profile migration 11, table alert_rule_server).
+Status saveServerFlag(sqlite3* db, const AlertRule& r) {
+    Statement st;
+    const char* sql = r.server ? "INSERT OR IGNORE INTO alert_rule_server (rule_id, marked_at) VALUES (?1, ?2)"
+                               : "DELETE FROM alert_rule_server WHERE rule_id = ?1";
+    if (auto s = st.prepare(db, sql); !s) return s;
+    st.bindInt64(1, r.id);
+    if (r.server) st.bindInt64(2, QDateTime::currentMSecsSinceEpoch());
+    if (st.step() != SQLITE_DONE) return sqlError(db, "cannot store where alert " + std::to_string(r.id) + " runs");
+    return {};
+}
+
+bool loadServerFlag(sqlite3* db, std::int64_t id) {
+    Statement q;
+    if (!q.prepare(db, "SELECT 1 FROM alert_rule_server WHERE rule_id = ?1")) return false;
+    q.bindInt64(1, id);
+    return q.step() == SQLITE_ROW;
+}
+
 void bindRule(Statement& st, const AlertRule& r) {
     sqlite3_stmt* raw = st.get();
     st.bindText(1, r.instrument.venue);
@@ -203,6 +222,7 @@ Result<AlertLoad> AlertStore::load() const {
             out.problems.push_back(where + ": " + *problem + "; left in the profile, not run");
             continue;
         }
+        r.server = loadServerFlag(d->db, r.id);
         if (auto st = DeliveryStore::loadRuleDelivery(d->db, r); !st) {
             out.problems.push_back(where + ": " + st.message() + "; runs without its channels");
             r.channelIds.clear();
@@ -227,6 +247,7 @@ Result<std::int64_t> AlertStore::save(const AlertRule& rule) {
     stored.id = *id;
     if (auto st = DeliveryStore::saveRuleDelivery(d->db, stored); !st) return st.error();
     if (auto st = saveConditionRow(d->db, stored); !st) return st.error();
+    if (auto st = saveServerFlag(d->db, stored); !st) return st.error();
     if (auto st = tx->commit(); !st) return st.error();
     return id;
 }
@@ -274,7 +295,9 @@ Status AlertStore::remove(std::int64_t id) {
     if (auto s = delCondition.prepare(d->db, "DELETE FROM alert_rule_conditions WHERE alert_id = ?1"); !s) return s;
     delCondition.bindInt64(1, id);
     if (delCondition.step() != SQLITE_DONE) return sqlError(d->db, "cannot delete the condition of alert " + std::to_string(id));
-    return {};
+    AlertRule gone;
+    gone.id = id;
+    return saveServerFlag(d->db, gone);
 }
 
 Status AlertStore::record(const std::vector<AlertEvent>& events, const std::vector<AlertRule>& changed) {

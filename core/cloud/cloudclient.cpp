@@ -414,6 +414,41 @@ void CloudClient::listSessions(Callback<std::vector<SessionInfo>> done) {
     });
 }
 
+void CloudClient::serverAlertFirings(qint64 sinceId, int limit, Callback<ServerFiringPage> done) {
+    const QString path = QStringLiteral("/api/v1/alerts/firings?since_id=%1&limit=%2").arg(sinceId).arg(limit);
+    authed("GET", path, nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
+        if (!r) return call<ServerFiringPage>(done, r.error());
+        const QJsonObject page = objectOf(r->body);
+        ServerFiringPage out;
+        for (const auto& v : page.value(QLatin1String("firings")).toArray()) {
+            const QJsonObject o = v.toObject();
+            out.firings.push_back({o.value(QLatin1String("id")).toInteger(), o.value(QLatin1String("rule_id")).toString(),
+                                   o.value(QLatin1String("kind")).toString(), o.value(QLatin1String("instrument")).toString(),
+                                   o.value(QLatin1String("time_ms")).toInteger(), o.value(QLatin1String("price")).toString(),
+                                   o.value(QLatin1String("message")).toString(),
+                                   o.value(QLatin1String("created_at")).toInteger()});
+        }
+        out.next = page.value(QLatin1String("next")).toInteger();
+        out.more = page.value(QLatin1String("more")).toBool();
+        call<ServerFiringPage>(done, std::move(out));
+    });
+}
+
+void CloudClient::serverAlertStatus(Callback<ServerAlertStatus> done) {
+    authed("GET", QStringLiteral("/api/v1/alerts/status"), nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
+        if (!r) return call<ServerAlertStatus>(done, r.error());
+        const QJsonObject o = objectOf(r->body);
+        ServerAlertStatus out;
+        out.plan = o.value(QLatin1String("plan")).toString();
+        out.limit = o.value(QLatin1String("limit")).toInt();
+        out.serverRules = o.value(QLatin1String("server_rules")).toInt();
+        out.rulesRunning = o.value(QLatin1String("rules_running")).toInt();
+        out.lastEvaluationMs = o.value(QLatin1String("last_evaluation_ms")).toInteger();
+        for (const auto& e : o.value(QLatin1String("errors")).toArray()) out.errors.push_back(e.toString());
+        call<ServerAlertStatus>(done, std::move(out));
+    });
+}
+
 void CloudClient::revokeSession(qint64 sessionId, Callback<Done> done) {
     doneOnly("DELETE", QStringLiteral("/api/v1/me/sessions/%1").arg(sessionId), nullptr, true, std::move(done));
 }

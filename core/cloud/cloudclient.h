@@ -105,6 +105,12 @@ public:
     void confirmTotp(const QString& code, Callback<QStringList> done);
     void disableTotp(const QString& password, const QString& code, Callback<Done> done);
 
+    // --- server-side alerts (GET /api/v1/alerts/…)
+    /// Firings of the account's server-side rules with an id above `sinceId`, at most `limit` (1..500).
+    void serverAlertFirings(qint64 sinceId, int limit, Callback<ServerFiringPage> done);
+    /// The plan limit and the evaluation status of the account's server-side rules.
+    void serverAlertStatus(Callback<ServerAlertStatus> done);
+
     // --- admin role (403 otherwise)
     void adminListAccounts(const QString& query, int limit, int offset, Callback<std::vector<AccountInfo>> done);
     void adminSetActive(qint64 accountId, bool active, Callback<Done> done);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace kairos::cloud {
 
@@ -66,6 +67,36 @@ struct SessionInfo {
     qint64 createdMs = 0;
     qint64 lastUsedMs = 0;
     bool current = false;  ///< the session this client uses
+};
+
+/// A firing of an alert rule that kairosd runs ("keep running on the server"), as the terminal
+/// shows it in its Alerts log (GET /api/v1/alerts/firings).
+struct ServerFiring {
+    qint64 id = 0;         ///< increasing per account; the next page starts after the last one
+    QString ruleId;        ///< the rule's sync id (kind alert_rule)
+    QString kind;          ///< "fired", "expired", "disabled"
+    QString instrument;    ///< "BINANCE:BTCUSDT"
+    qint64 timeMs = 0;     ///< market time of the event (UTC ms)
+    QString price;         ///< exact decimal text
+    QString message;       ///< the engine's text, as the terminal would have written it
+    qint64 createdMs = 0;  ///< when kairosd stored it
+};
+
+/// One page of server firings.
+struct ServerFiringPage {
+    std::vector<ServerFiring> firings;  ///< oldest first
+    qint64 next = 0;                    ///< pass as sinceId for the next page
+    bool more = false;
+};
+
+/// What kairosd says about the account's server-side alerts (GET /api/v1/alerts/status).
+struct ServerAlertStatus {
+    QString plan;          ///< "free" or "pro"
+    int limit = 0;         ///< server-side rules the plan allows
+    int serverRules = 0;   ///< rules marked "keep running on the server"
+    int rulesRunning = 0;  ///< of them, running at the last evaluation
+    qint64 lastEvaluationMs = 0;
+    QStringList errors;  ///< rules the server cannot run and why, market-data errors
 };
 
 /// The start of TOTP enrolment: show otpauthUri as a QR code (or the secret for typing in).

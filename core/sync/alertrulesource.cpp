@@ -30,9 +30,19 @@ QString q(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<q
 std::string str(const QJsonObject& o, const char* key) { return o.value(QLatin1String(key)).toString().toStdString(); }
 
 QJsonObject payloadOf(const alerts::AlertRule& r) {
+    const bool channel = alerts::isChannelCondition(r.condition);
     return {{QStringLiteral("instrument"), q(r.instrument.toString())},
             {QStringLiteral("condition"), q(alerts::toString(r.condition))},
             {QStringLiteral("level"), alerts::isPriceCondition(r.condition) ? q(r.level.toString()) : QString()},
+            {QStringLiteral("level2"), channel ? q(r.level2.toString()) : QString()},
+            {QStringLiteral("price_source"), q(alerts::toString(r.priceSource))},
+            {QStringLiteral("percent"), r.percent},
+            {QStringLiteral("window_bars"), r.windowBars},
+            {QStringLiteral("window_ms"), static_cast<qint64>(r.windowMs)},
+            {QStringLiteral("volume_factor"), r.volumeFactor},
+            {QStringLiteral("volume_bars"), r.volumeBars},
+            {QStringLiteral("drawing_id"), static_cast<qint64>(r.drawingId)},
+            {QStringLiteral("watchlist_id"), static_cast<qint64>(r.watchlistId)},
             {QStringLiteral("formula"), q(r.formula)},
             {QStringLiteral("timeframe"), q(toString(r.timeframe))},
             {QStringLiteral("signal_side"), q(alerts::toString(r.signalSide))},
@@ -43,14 +53,29 @@ QJsonObject payloadOf(const alerts::AlertRule& r) {
             {QStringLiteral("enabled"), r.enabled},
             {QStringLiteral("note"), q(r.note)},
             {QStringLiteral("message_template"), q(r.messageTemplate)},
-            {QStringLiteral("created_at"), static_cast<qint64>(r.createdAtMs)}};
+            {QStringLiteral("created_at"), static_cast<qint64>(r.createdAtMs)},
+            {QStringLiteral("server"), r.server}};
 }
 
-/// Fills the definition fields of `r` from a payload; the first bad field is named.
+/// A key's value, or `fallback` when the payload lacks it (written by an older Kairos).
+QJsonValue valueOr(const QJsonObject& o, const char* key, const QJsonValue& fallback) {
+    const auto it = o.constFind(QLatin1String(key));
+    return it == o.constEnd() || it->isNull() ? fallback : *it;
+}
+
+/// Fills the definition fields of `r` from a payload; the first bad field is named. Keys added
+/// after the first version (level2, price_source, percent, window_*, volume_*, drawing_id,
+/// watchlist_id, server) keep the rule's defaults when absent.
 Status readPayload(const QJsonObject& o, alerts::AlertRule& r) {
+    const alerts::AlertRule defaults;
+    const std::int64_t watchlist = valueOr(o, "watchlist_id", static_cast<qint64>(defaults.watchlistId)).toInteger();
     auto instrument = InstrumentId::parse(str(o, "instrument"));
-    if (!instrument) return makeError("instrument: " + instrument.message());
-    r.instrument = *instrument;
+    if (instrument)
+        r.instrument = *instrument;
+    else if (watchlist > 0)
+        r.instrument = {};  // a watchlist rule has no instrument of its own
+    else
+        return makeError("instrument: " + instrument.message());
     const auto condition = alerts::conditionFromString(str(o, "condition"));
     if (!condition) return makeError("condition: not a condition this Kairos knows");
     r.condition = *condition;
@@ -59,6 +84,22 @@ Status readPayload(const QJsonObject& o, alerts::AlertRule& r) {
         if (!level) return makeError("level: " + level.message());
         r.level = *level;
     }
+    if (alerts::isChannelCondition(r.condition)) {
+        auto level2 = Price::parse(str(o, "level2"));
+        if (!level2) return makeError("level2: " + level2.message());
+        r.level2 = *level2;
+    }
+    const auto source = alerts::priceSourceFromString(
+        valueOr(o, "price_source", q(alerts::toString(defaults.priceSource))).toString().toStdString());
+    if (!source) return makeError("price_source: not last, bid, ask or mid");
+    r.priceSource = *source;
+    r.percent = valueOr(o, "percent", defaults.percent).toDouble();
+    r.windowBars = valueOr(o, "window_bars", defaults.windowBars).toInt();
+    r.windowMs = valueOr(o, "window_ms", static_cast<qint64>(defaults.windowMs)).toInteger();
+    r.volumeFactor = valueOr(o, "volume_factor", defaults.volumeFactor).toDouble();
+    r.volumeBars = valueOr(o, "volume_bars", defaults.volumeBars).toInt();
+    r.drawingId = valueOr(o, "drawing_id", static_cast<qint64>(defaults.drawingId)).toInteger();
+    r.watchlistId = watchlist;
     r.formula = str(o, "formula");
     auto timeframe = parseTimeframe(str(o, "timeframe"));
     if (!timeframe) return makeError("timeframe: " + timeframe.message());
@@ -76,10 +117,21 @@ Status readPayload(const QJsonObject& o, alerts::AlertRule& r) {
     r.note = str(o, "note");
     r.messageTemplate = str(o, "message_template");
     r.createdAtMs = o.value(QStringLiteral("created_at")).toInteger();
+    r.server = valueOr(o, "server", false).toBool();
     return alerts::validate(r);
 }
 
 }  // namespace
+
+std::string alertRulePayload(const alerts::AlertRule& rule) { return canonicalJson(payloadOf(rule)); }
+
+Result<alerts::AlertRule> alertRuleFromPayload(std::string_view payload) {
+    auto obj = parsePayload(payload);
+    if (!obj) return obj.error();
+    alerts::AlertRule rule;
+    if (auto st = readPayload(*obj, rule); !st) return st.error();
+    return rule;
+}
 
 Result<std::unique_ptr<AlertRuleSource>> AlertRuleSource::create(storage::Database& db, alerts::AlertStore& store) {
     if (auto st = storage::sql::execSql(db.handle(), kSchema); !st) return makeError("sync ids: " + st.message());
@@ -140,7 +192,7 @@ Result<Snapshot> AlertRuleSource::snapshot() {
             if (auto st = link(rule.id, fresh); !st) return st.error();
             it = ids.emplace(rule.id, fresh).first;
         }
-        out[it->second] = canonicalJson(payloadOf(rule));
+        out[it->second] = alertRulePayload(rule);
     }
     // Ids of deleted rules go (their items become tombstones through the engine's diff).
     for (const auto& [local, syncId] : ids)

@@ -175,6 +175,21 @@ const std::vector<Key>& keys() {
              c.mailFrom = v;
              return {};
          }},
+        {"alerts_binance_url", "--alerts-binance-url", "Binance spot REST base URL the server-side alerts read klines from",
+         [](ServerConfig& c, const std::string& v) -> std::string {
+             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return quoted(v) + " is not an http(s) URL";
+             c.alertsBinanceUrl = v.back() == '/' ? v.substr(0, v.size() - 1) : v;
+             return {};
+         }},
+        {"alerts_poll_ms", "--alerts-poll-ms", "how often server-side alerts are evaluated, ms (default 15000)",
+         [](ServerConfig& c, const std::string& v) { return setInt(c.alertsPollMs, v, 10, 3600000, "milliseconds"); }},
+        {"alerts_secret_key_file", "--alerts-secret-key-file",
+         "file holding the key (64 hex digits, mode 600) that encrypts alert channel secrets",
+         [](ServerConfig& c, const std::string& v) { return setPath(c.alertsSecretKeyFile, v); }},
+        {"plan_free_alerts", "", "server-side alerts of a Free account (default 5)",
+         [](ServerConfig& c, const std::string& v) { return setInt(c.planFreeAlerts, v, 0, 1000000, "alerts"); }},
+        {"plan_pro_alerts", "", "server-side alerts of a Pro account (default 100)",
+         [](ServerConfig& c, const std::string& v) { return setInt(c.planProAlerts, v, 0, 1000000, "alerts"); }},
         {"public_url", "--public-url", "base URL of the links in e-mails, e.g. https://kairos.example (default http://BIND:PORT)",
          [](ServerConfig& c, const std::string& v) -> std::string {
              if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return quoted(v) + " is not an http(s) URL";
@@ -236,6 +251,21 @@ std::string checkDirectory(const std::string& key, const std::string& path) {
     return {};
 }
 
+/// The alerts secret key must be exactly 32 bytes written as 64 hex digits; lower-cases it.
+std::string normaliseAlertsKey(std::string& key) {
+    key = trim(key);
+    bool hex = key.size() == 64;
+    for (char& ch : key) {
+        if (ch >= 'A' && ch <= 'F') ch = static_cast<char>(ch - 'A' + 'a');
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) hex = false;
+    }
+    if (!hex)
+        return "the alerts secret key must be 64 hex digits (a 32-byte key; make one with: head -c 32 /dev/urandom | od -An -tx1 "
+               "| tr -d ' \\n'), got " +
+            std::to_string(key.size()) + " characters";
+    return {};
+}
+
 /// Whole-config rules that no single value can check.
 std::string validate(ServerConfig& c, const EnvLookup& env) {
     if (c.tlsCert.empty() != c.tlsKey.empty()) return "tls_cert and tls_key go together: set both for https, or neither";
@@ -269,6 +299,20 @@ std::string validate(ServerConfig& c, const EnvLookup& env) {
         if (!error.empty()) return error;
     } else if (auto k = env("KAIROSD_JWT_KEY")) {
         c.jwtKey = *k;
+    }
+    std::string alertsKey;
+    std::string alertsKeySource;
+    if (!c.alertsSecretKeyFile.empty()) {
+        alertsKey = readSecretFile("alerts_secret_key_file", c.alertsSecretKeyFile, error);
+        if (!error.empty()) return error;
+        alertsKeySource = "alerts_secret_key_file: " + c.alertsSecretKeyFile;
+    } else if (auto k = env("KAIROSD_ALERTS_SECRET_KEY")) {
+        alertsKey = trim(*k);
+        alertsKeySource = "KAIROSD_ALERTS_SECRET_KEY";
+    }
+    if (!alertsKey.empty() || !alertsKeySource.empty()) {
+        if (std::string err = normaliseAlertsKey(alertsKey); !err.empty()) return alertsKeySource + ": " + err;
+        c.alertsSecretKey = alertsKey;
     }
     return {};
 }
@@ -448,8 +492,14 @@ std::string describeConfig(const ServerConfig& c) {
         << "smtp_ca_file = " << c.smtpCaFile << "\n"
         << "mail_from = " << c.mailFrom << "\n"
         << "public_url = " << c.publicUrl << "\n"
+        << "alerts_binance_url = " << c.alertsBinanceUrl << "\n"
+        << "alerts_poll_ms = " << c.alertsPollMs << "\n"
+        << "alerts_secret_key_file = " << c.alertsSecretKeyFile << "\n"
+        << "plan_free_alerts = " << c.planFreeAlerts << "\n"
+        << "plan_pro_alerts = " << c.planProAlerts << "\n"
         << "# smtp password: " << secret(c.smtpPassword) << "\n"
-        << "# jwt key: " << secret(c.jwtKey) << "\n";
+        << "# jwt key: " << secret(c.jwtKey) << "\n"
+        << "# alerts secret key: " << secret(c.alertsSecretKey) << "\n";
     return out.str();
 }
 
@@ -469,7 +519,7 @@ std::string configHelp() {
         out << left << (left.size() < 40 ? std::string(40 - left.size(), ' ') : std::string(" ")) << k.help << "\n";
     }
     out << "Secrets come from files readable by the server's user only (smtp_password_file, jwt_key_file) or from\n"
-           "the environment (KAIROSD_SMTP_PASSWORD, KAIROSD_JWT_KEY); never from flags.\n"
+           "the environment (KAIROSD_SMTP_PASSWORD, KAIROSD_JWT_KEY, KAIROSD_ALERTS_SECRET_KEY); never from flags.\n"
            "Endpoints: GET /health, GET /ready, GET /metrics, GET /api/v1/ws (WebSocket)\n";
     return out.str();
 }

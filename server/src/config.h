@@ -45,9 +45,19 @@ struct ServerConfig {
     std::string smtpCaFile;                ///< `smtp_ca_file`: extra CA bundle (PEM) trusted for the SMTP server
     std::string mailFrom = "Kairos <no-reply@localhost>";  ///< `mail_from`: From of outgoing e-mail
     std::string publicUrl;                                 ///< `public_url`: base of links in e-mails; "" = http(s)://BIND:PORT
+    // --- server-side alerts (server/src/alerts)
+    std::string alertsBinanceUrl = "https://api.binance.com";  ///< `alerts_binance_url`: Binance spot REST base (klines)
+    int alertsPollMs = 15000;                                  ///< `alerts_poll_ms`: how often rules are evaluated
+    std::string
+        alertsSecretKeyFile;  ///< `alerts_secret_key_file`: 64 hex digits (32-byte key) sealing channel secrets (mode 600)
+    int planFreeAlerts = 5;   ///< `plan_free_alerts`: server-side alert rules of a Free account
+    int planProAlerts = 100;  ///< `plan_pro_alerts`: server-side alert rules of a Pro account
     // --- secrets, never printed or logged; read from the files above or from the environment only
     std::string smtpPassword;  ///< contents of smtp_password_file (trailing newline dropped) or KAIROSD_SMTP_PASSWORD
     std::string jwtKey;        ///< contents of jwt_key_file or KAIROSD_JWT_KEY
+    /// The alerts secret key as 64 lower-case hex digits: contents of alerts_secret_key_file or
+    /// KAIROSD_ALERTS_SECRET_KEY; "" = none (channel secrets are then refused).
+    std::string alertsSecretKey;
 
     /// True when both TLS files are configured (the server then speaks https only).
     bool hasTls() const { return !tlsCert.empty() && !tlsKey.empty(); }

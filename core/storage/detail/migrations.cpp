@@ -381,6 +381,16 @@ CREATE TABLE trade_annotations (
     PRIMARY KEY (account_id, trade_id, entry_time_ms)
 ) STRICT;
 )sql"},
+    Migration{11, "server-side alerts",
+              R"sql(
+-- Alert rules the user asked to "keep running on the server" (alerts::AlertRule::server): kairosd
+-- evaluates them from the synced copy and the terminal shows its firings instead of firing them
+-- itself. One row per such rule; a rule without a row runs in the terminal. Written by AlertStore.
+CREATE TABLE alert_rule_server (
+    rule_id    INTEGER PRIMARY KEY,
+    marked_at  INTEGER NOT NULL
+) STRICT;
+)sql"},
     // Next: append here.
 };
 }  // namespace

@@ -119,6 +119,73 @@ const std::vector<Migration>& migrations() {
                 PRIMARY KEY (account_id, kind, item_id)))",
              "CREATE UNIQUE INDEX sync_items_feed ON sync_items(account_id, revision)",
          }},
+        // 4: server-side alerts (server/src/alerts). account_plans: an account's plan ("free" when
+        // it has no row, "pro"), which bounds its server-side rules. alert_channels: delivery
+        // channels, settings as JSON, the secret sealed (secret_enc). alert_rule_state: per synced
+        // rule the last bar evaluated and its firing state. alert_firings: one row per event key
+        // (rule + kind + market time), so a restart or a second kairosd never stores one twice.
+        // alert_deliveries: one durable job per (firing, channel). alert_status: per account the
+        // last evaluation and its errors.
+        {4,
+         {
+             R"(CREATE TABLE account_plans (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                plan TEXT NOT NULL,
+                updated_ms BIGINT NOT NULL))",
+             R"(CREATE TABLE alert_channels (
+                id {ID},
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                settings TEXT NOT NULL,
+                secret_enc TEXT,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL))",
+             "CREATE INDEX alert_channels_account ON alert_channels(account_id)",
+             R"(CREATE TABLE alert_rule_state (
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                rule_id TEXT NOT NULL,
+                revision BIGINT NOT NULL,
+                cursor_ms BIGINT NOT NULL,
+                enabled INTEGER NOT NULL,
+                fire_count BIGINT NOT NULL DEFAULT 0,
+                last_fired_ms BIGINT NOT NULL DEFAULT 0,
+                updated_ms BIGINT NOT NULL,
+                PRIMARY KEY (account_id, rule_id)))",
+             R"(CREATE TABLE alert_firings (
+                id {ID},
+                account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                rule_id TEXT NOT NULL,
+                event_key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                instrument TEXT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                price TEXT NOT NULL,
+                message TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                UNIQUE (account_id, event_key)))",
+             "CREATE INDEX alert_firings_feed ON alert_firings(account_id, id)",
+             R"(CREATE TABLE alert_deliveries (
+                id {ID},
+                firing_id BIGINT NOT NULL REFERENCES alert_firings(id) ON DELETE CASCADE,
+                channel_id BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms BIGINT NOT NULL,
+                last_error TEXT,
+                last_reply TEXT,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                UNIQUE (firing_id, channel_id)))",
+             "CREATE INDEX alert_deliveries_due ON alert_deliveries(status, next_attempt_ms)",
+             R"(CREATE TABLE alert_status (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                rules_running INTEGER NOT NULL,
+                last_eval_ms BIGINT NOT NULL,
+                errors TEXT NOT NULL))",
+         }},
     };
     return kMigrations;
 }

@@ -488,3 +488,41 @@ TEST(AlertEngine, FormulaOnCoarserTimeframesAggregatesRealHoursLikeAPlainGroupin
     for (std::size_t i = cut; i < b.size(); ++i) append(lateEvents, later.onBar(kBtc, Timeframe::H1, b[i]));
     EXPECT_EQ(firedTimes(lateEvents, 3), expectedFor(86'400'000, cut - 1));
 }
+
+namespace {
+
+TEST(AlertEngineServerRules, ARuleKeptRunningOnTheServerNeverFiresInTheTerminal) {
+    // GIVEN two identical "goes above" rules on real BTC 1m closes, one of them marked "keep running
+    // on the server" (and expiring during the data)
+    const auto data = btc1m();
+    ASSERT_GT(data.size(), 100u);
+    const Price level = data[0].close;
+    AlertEngine engine;
+    AlertRule local = priceRule(1, Condition::GoesAbove, level.toString().c_str(), Trigger::EveryTime);
+    AlertRule server = local;
+    server.id = 2;
+    server.server = true;
+    server.expiresAtMs = data[50].openTimeMs;
+    ASSERT_TRUE(engine.setRule(local).ok());
+    ASSERT_TRUE(engine.setRule(server).ok());
+
+    // WHEN the closes are fed and the rules' expiry passes
+    std::vector<AlertEvent> events;
+    for (const Bar& b : data) append(events, engine.onPrice(kBtc, b.openTimeMs + 60'000, b.close));
+    append(events, engine.expireUntil(data.back().openTimeMs));
+    ASSERT_TRUE(engine.setEnabled(2, true));
+    append(events, engine.onPrice(kBtc, data.back().openTimeMs + 120'000, data.back().high));
+
+    // THEN the terminal's rule fired where a plain comparison says, the server's never (nor expired here)
+    std::vector<std::int64_t> expected;
+    for (const Bar& b : data)
+        if (level < b.close) expected.push_back(b.openTimeMs + 60'000);
+    if (level < data.back().high) expected.push_back(data.back().openTimeMs + 120'000);
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(firedTimes(events, 1), expected);
+    for (const auto& e : events) EXPECT_NE(e.ruleId, 2) << e.message;
+    ASSERT_NE(engine.rule(2), nullptr);
+    EXPECT_TRUE(engine.rule(2)->enabled);
+}
+
+}  // namespace

@@ -208,3 +208,41 @@ TEST(AlertStore, SyntheticRecordIsOneTransaction) {
     EXPECT_EQ(count(*db, "SELECT count(*) FROM alert_history"), 0);
     EXPECT_EQ(count(*db, "SELECT enabled FROM alert_rules"), 1);
 }
+
+TEST(AlertStore, TheServerFlagIsStoredInItsOwnTableAndSurvivesReopening) {
+    const std::string dir = test::tempDir();
+    AlertRule rule;
+    rule.instrument = kBtc;
+    rule.condition = Condition::GoesAbove;
+    rule.level = *parseLevel("107000.25", 2);
+    rule.server = true;
+    std::int64_t id = 0;
+    {
+        // GIVEN a rule saved as "keep running on the server"
+        auto db = openDb(dir);
+        ASSERT_TRUE(db);
+        AlertStore store(*db);
+        auto saved = store.save(rule);
+        ASSERT_TRUE(saved.ok()) << saved.message();
+        id = *saved;
+        EXPECT_EQ(count(*db, "SELECT count(*) FROM alert_rule_server"), 1);
+    }
+    // WHEN the profile is opened again THEN it still runs on the server
+    auto db = openDb(dir);
+    ASSERT_TRUE(db);
+    AlertStore store(*db);
+    auto load = store.load();
+    ASSERT_TRUE(load.ok());
+    ASSERT_EQ(load->rules.size(), 1u);
+    EXPECT_TRUE(load->rules[0].server);
+    // AND taken back to the terminal, then deleted, it leaves no row behind
+    AlertRule back = load->rules[0];
+    back.server = false;
+    ASSERT_TRUE(store.save(back).ok());
+    EXPECT_FALSE(store.load()->rules[0].server);
+    EXPECT_EQ(count(*db, "SELECT count(*) FROM alert_rule_server"), 0);
+    back.server = true;
+    ASSERT_TRUE(store.save(back).ok());
+    ASSERT_TRUE(store.remove(id).ok());
+    EXPECT_EQ(count(*db, "SELECT count(*) FROM alert_rule_server"), 0);
+}

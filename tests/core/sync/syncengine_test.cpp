@@ -26,6 +26,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace kairos;
@@ -396,6 +397,138 @@ TEST_F(SyncEngineTest, SignedOutOrUnreachableRoundsFailClearlyAndKeepTheEdits) {
     ASSERT_EQ(m_a->sync(), "");
     ASSERT_EQ(m_b->sync(), "");
     EXPECT_EQ(m_b->listItems("Pending"), std::vector<storage::WatchlistItem>{item("BINANCE:BTCUSDT")});
+}
+
+}  // namespace
+
+namespace {
+
+/// One rule of each condition kind with every setting away from its default.
+std::vector<alerts::AlertRule> oneRuleOfEachKind() {
+    const auto btc = InstrumentId::parse("BINANCE:BTCUSDT").value();
+    auto base = [&](alerts::Condition c) {
+        alerts::AlertRule r;
+        r.instrument = btc;
+        r.condition = c;
+        r.timeframe = Timeframe::H4;
+        r.trigger = alerts::Trigger::OncePerBar;
+        r.cooldownMs = 90'000;
+        r.expiresAtMs = 1'800'000'000'000;
+        r.note = "note of " + std::string(alerts::toString(c));
+        r.messageTemplate = "{symbol} {condition} at {price}";
+        r.createdAtMs = 1'765'000'050'000;
+        return r;
+    };
+    std::vector<alerts::AlertRule> out;
+    for (auto c : {alerts::Condition::CrossesAbove, alerts::Condition::CrossesBelow, alerts::Condition::GoesAbove,
+                   alerts::Condition::GoesBelow}) {
+        auto r = base(c);
+        r.level = Price::parse("105000.50").value();
+        r.priceSource = alerts::PriceSource::Ask;
+        out.push_back(r);
+    }
+    for (auto c : {alerts::Condition::EntersChannel, alerts::Condition::LeavesChannel}) {
+        auto r = base(c);
+        r.level = Price::parse("98000.25").value();
+        r.level2 = Price::parse("101500.75").value();
+        r.priceSource = alerts::PriceSource::Mid;
+        r.server = true;
+        out.push_back(r);
+    }
+    auto formula = base(alerts::Condition::Formula);
+    formula.formula = "rsi(close, 14) < 30 and close@1d > sma(close@1d, 20)";
+    formula.timeframe = Timeframe::H1;
+    out.push_back(formula);
+    auto signal = base(alerts::Condition::Signal);
+    signal.signalSide = alerts::SignalSide::Short;
+    signal.minConfidence = 75;
+    out.push_back(signal);
+    auto move = base(alerts::Condition::MovePercent);
+    move.percent = 2.5;
+    move.windowBars = 0;
+    move.windowMs = 3 * 3'600'000;
+    move.signalSide = alerts::SignalSide::Long;
+    move.server = true;
+    out.push_back(move);
+    auto moveBars = base(alerts::Condition::MovePercent);
+    moveBars.percent = 7.25;
+    moveBars.windowBars = 6;
+    out.push_back(moveBars);
+    auto spike = base(alerts::Condition::VolumeSpike);
+    spike.volumeFactor = 4.5;
+    spike.volumeBars = 30;
+    spike.server = true;
+    out.push_back(spike);
+    auto change = base(alerts::Condition::Change24h);
+    change.percent = 12;
+    change.signalSide = alerts::SignalSide::Short;
+    out.push_back(change);
+    auto drawing = base(alerts::Condition::CrossesDrawing);
+    drawing.drawingId = 42;
+    drawing.signalSide = alerts::SignalSide::Long;
+    out.push_back(drawing);
+    auto watchlist = base(alerts::Condition::GoesAbove);
+    watchlist.instrument = {};
+    watchlist.watchlistId = 3;
+    watchlist.level = Price::parse("1.5").value();
+    out.push_back(watchlist);
+    return out;
+}
+
+TEST_F(SyncEngineTest, EveryConditionKindReachesTheOtherProfileWithAllItsSettings) {
+    // GIVEN A with one rule of each condition kind, every setting changed from its default, some
+    // of them kept running on the server
+    const auto rules = oneRuleOfEachKind();
+    for (const auto& r : rules) ASSERT_TRUE(m_a->alerts->save(r).ok()) << alerts::toString(r.condition);
+    ASSERT_EQ(m_a->alerts->load()->rules.size(), rules.size());
+
+    // WHEN both sync
+    ASSERT_EQ(m_a->sync(), "");
+    ASSERT_EQ(m_b->sync(), "");
+
+    // THEN B has every rule exactly as defined on A (only the local id differs)
+    auto onB = m_b->alerts->load();
+    ASSERT_TRUE(onB.ok());
+    EXPECT_TRUE(onB->problems.empty());
+    ASSERT_EQ(onB->rules.size(), rules.size());
+    for (const auto& want : rules) {
+        auto got = std::find_if(onB->rules.begin(), onB->rules.end(), [&](const alerts::AlertRule& r) {
+            return r.note == want.note && r.watchlistId == want.watchlistId && r.windowBars == want.windowBars;
+        });
+        ASSERT_NE(got, onB->rules.end()) << alerts::toString(want.condition);
+        alerts::AlertRule expected = want;
+        expected.id = got->id;
+        EXPECT_EQ(*got, expected) << alerts::toString(want.condition) << ": " << sync::alertRulePayload(*got) << " vs "
+                                  << sync::alertRulePayload(expected);
+    }
+    // AND a second round changes nothing (the payload reads back to the same text)
+    ASSERT_EQ(m_b->sync(), "");
+    ASSERT_EQ(m_a->sync(), "");
+    EXPECT_EQ(m_a->alerts->load()->rules.size(), rules.size());
+    EXPECT_TRUE(m_b->engine->problems().isEmpty()) << m_b->engine->problems().join(QStringLiteral("; ")).toStdString();
+}
+
+TEST(AlertRulePayload, APayloadWithoutTheLaterKeysReadsWithTheDefaults) {
+    // GIVEN a payload written by a Kairos before channel/move/volume settings and the server flag
+    const std::string old =
+        R"({"condition":"crosses_above","cooldown_ms":60000,"created_at":1765000050000,"enabled":true,"expires_at":0,)"
+        R"("formula":"","instrument":"BINANCE:BTCUSDT","level":"105000.50","message_template":"","min_confidence":60,)"
+        R"("note":"","signal_side":"either","timeframe":"1h","trigger":"once"})";
+    // WHEN it is read
+    auto rule = sync::alertRulePayload(sync::alertRuleFromPayload(old).value());
+    auto back = sync::alertRuleFromPayload(rule);
+    // THEN the rule has the defaults for them, and runs in the terminal
+    ASSERT_TRUE(back.ok()) << back.message();
+    EXPECT_FALSE(back->server);
+    EXPECT_EQ(back->volumeBars, 20);
+    EXPECT_EQ(back->priceSource, alerts::PriceSource::Last);
+    EXPECT_EQ(back->level.toString(), "105000.50");
+    // AND a channel payload without level2 is refused naming the field
+    std::string channel = old;
+    channel.replace(channel.find("crosses_above"), 13, "enters_channel");
+    auto refused = sync::alertRuleFromPayload(channel);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.message().find("level2"), std::string::npos) << refused.message();
 }
 
 }  // namespace
