@@ -305,6 +305,7 @@ void LiveVenue::reconcile() {
             } else {
                 m_balances.clear();
                 for (const AssetBalance& a : *b) m_balances[a.asset] = a;
+                m_balancesRead = true;
                 Q_EMIT balancesChanged();
             }
             step();
