@@ -187,7 +187,8 @@ void KillSwitch::startClosing() {
             r.clientOrderId = "KILL" + std::to_string(a->clock().nowMs()) + "-" + std::to_string(++m_sequence);
             const std::size_t line = addLine(*a,
                                              std::string("close ") + (pos.isLong() ? "long " : "short ") +
-                                                 r.quantity.toTrimmedString() + " " + pos.instrument.symbol + " at market");
+                                                 (r.quantity.isZero() ? pos.quantity : r.quantity).toTrimmedString() + " " +
+                                                 pos.instrument.symbol + " at market");
             if (!dust.empty()) m_report.dust.push_back(dust);
             if (r.quantity.isZero()) {
                 // Nothing sellable: the whole position is dust (not a failure; the report names it).
