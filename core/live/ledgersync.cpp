@@ -11,6 +11,11 @@ LedgerSync::LedgerSync(LiveVenue& venue, trading::Account& account, std::string 
     connect(&venue, &LiveVenue::balancesChanged, this, [this] {
         if (!m_venue.isReconciling()) apply();
     });
+    // A fill booked after the balance update that already counts it (Binance does not promise the order
+    // of the two events) would count twice: the balances are applied again over it.
+    connect(&account, &trading::Account::filled, this, [this](const trading::Fill& f) {
+        if (!m_venue.isReconciling() && m_venue.balancesRead() && f.timeMs <= m_venue.balancesTimeMs()) apply();
+    });
     connect(&account, &trading::Account::priceChanged, this, [this](const InstrumentId& id) {
         if (m_unpriced.count(id)) apply();
     });

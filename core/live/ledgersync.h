@@ -10,8 +10,9 @@
 //   the website flattens it); a holding the ledger did not have is valued at the venue's latest price
 //   and left out until there is one (the account's next price for it adds it).
 // - When: after every reconciliation (start, re-subscription: REST balances, after the missed fills
-//   were booked) and on every balance update of the user data stream (outboundAccountPosition),
-//   never before Binance's balances were first read.
+//   were booked), on every balance update of the user data stream (outboundAccountPosition), and
+//   after a fill that the balances already count (its time is not after their update time `u`: the
+//   balance update came first), never before Binance's balances were first read.
 //
 // So equity, % of equity sizing and the risk manager's checks see the real balance. Thread: the
 // venue's (GUI thread).

@@ -528,6 +528,7 @@ void LiveVenue::onUserEvent(const UserEvent& event) {
         break;
     case UserEvent::Kind::AccountPosition:
         for (const AssetBalance& b : event.balances) m_balances[b.asset] = b;
+        m_balancesTimeMs = std::max(m_balancesTimeMs, event.updateTimeMs);
         Q_EMIT balancesChanged();
         break;
     default:

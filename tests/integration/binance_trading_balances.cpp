@@ -92,6 +92,25 @@ TEST_F(LedgerSyncTest, AfterAFillCashAndHoldingsAreBinancesIncludingTheCommissio
     ASSERT_TRUE(waitUntil([&] { return s->account->portfolio().cash() == binanceCash(); }, kWaitMs));
 }
 
+TEST_F(LedgerSyncTest, ABalanceUpdateThatArrivesBeforeItsFillIsNotCountedTwice) {
+    // GIVEN no BTC on Binance, a synced ledger and a resting limit buy of 0.01 BTC
+    fake.setBalance(QStringLiteral("BTC"), 0);
+    auto s = startSynced();
+    s->venue->updatePrice(kBtc, price(closes[0]));
+    s->account->submit(limit(Side::Buy, "0.01", "100000", "ls-order-1"));
+    ASSERT_TRUE(s->waitStatus("ls-order-1", OrderStatus::Accepted));
+    // WHEN it fills and Binance sends the execution report after the balance update that counts it
+    fake.reorderNextEvent();
+    ASSERT_TRUE(fake.fillPart(QStringLiteral("ls-order-1"), units("0.01")));
+    ASSERT_TRUE(s->waitStatus("ls-order-1", OrderStatus::Filled));
+    ASSERT_EQ(s->account->fills().size(), 1u);
+    // THEN the ledger holds what Binance holds, not the balance plus the fill again
+    EXPECT_EQ(binanceBtc(), qty("0.00999"));
+    EXPECT_EQ(s->account->portfolio().position(kBtc)->quantity, qty("0.00999"));
+    EXPECT_EQ(s->account->portfolio().cash(), binanceCash());
+    EXPECT_EQ(binanceCash(), money("9000"));
+}
+
 TEST_F(LedgerSyncTest, PercentOfEquityRiskLimitsMeasureBinancesBalance) {
     // GIVEN Binance holds 1000 USDT, while the journal's account started with 10000, and a limit of
     // 50 % of equity per position
