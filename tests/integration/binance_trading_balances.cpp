@@ -159,7 +159,9 @@ TEST_F(LedgerSyncTest, TheKillSwitchSellsWhatBinanceHoldsFreeRoundedToTheLotAndN
     });
     QSignalSpy finished(&kill, &trading::KillSwitch::finished);
     ASSERT_TRUE(kill.run({s->account.get()}));
-    if (finished.isEmpty()) ASSERT_TRUE(finished.wait(kWaitMs));
+    if (finished.isEmpty()) {
+        ASSERT_TRUE(finished.wait(kWaitMs));
+    }
     const trading::KillReport report = kill.report();
     // THEN it sold 0.01228 (0.0122877 rounded down to the 0.00001 step) and Binance filled it
     EXPECT_TRUE(report.ok()) << report.summary();
@@ -188,7 +190,9 @@ TEST_F(LedgerSyncTest, TheKillSwitchReportsAPositionBelowOneLotAsDustWithoutSend
     kill.setDeadlineMs(kWaitMs);
     QSignalSpy finished(&kill, &trading::KillSwitch::finished);
     ASSERT_TRUE(kill.run({s->account.get()}));
-    if (finished.isEmpty()) ASSERT_TRUE(finished.wait(kWaitMs));
+    if (finished.isEmpty()) {
+        ASSERT_TRUE(finished.wait(kWaitMs));
+    }
     // THEN nothing is sent, and the report says the dust stays
     EXPECT_TRUE(fake.orders().empty());
     EXPECT_TRUE(kill.report().ok());
