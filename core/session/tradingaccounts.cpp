@@ -351,8 +351,7 @@ void TradingAccounts::startLive(Entry& e, const std::string& key, const std::str
         const QString who = en ? accountLabel(en->info) : QString::number(accountId);
         qCInfo(lcTrading).noquote() << who << "reconciled with Binance:" << QString::fromStdString(report.summary());
         for (const auto& c : report.changes)
-            qCInfo(lcTrading).noquote() << who << " " << QString::fromStdString(c.clientOrderId)
-                                        << QString::fromStdString(c.what);
+            qCInfo(lcTrading).noquote() << who << QString::fromStdString(c.clientOrderId) << QString::fromStdString(c.what);
         Q_EMIT reconciled(accountId, report);
     });
     if (m_options.hub) {
