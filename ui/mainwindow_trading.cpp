@@ -4,7 +4,9 @@
 // active account with its account selector, the order ticket (F9, Trade menu, watchlist context
 // menu), the orders on the charts (chartorderlines.h), Trade › Accounts… and the kill switch
 // (toolbar, Trade menu, Ctrl+Shift+K). Switching accounts rebinds the dock, open tickets and the
-// chart order lines.
+// chart order lines; renaming one relabels them at once. Each reconciliation of an exchange account
+// with Binance that changed something shows as a notice under the account bar (ReconciliationNotice,
+// "Details…") and in the status bar; TradingAccounts logs every one.
 #include "mainwindow.h"
 
 #include "chartorderlines.h"
@@ -14,6 +16,7 @@
 #include "terminalsession.h"
 #include "terminalstatusbar.h"
 #include "tradingaccountsdialog.h"
+#include "tradingnotice.h"
 #include "tradingpanel.h"
 #include "watchlistmodel.h"
 #include "watchlistproxy.h"
@@ -34,6 +37,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -42,7 +46,15 @@ namespace kairos::ui {
 
 namespace {
 const char* const kBound = "kairosBoundAccount";
+
+/// The accounts a ticket can switch to: the open ones, labelled.
+std::vector<std::pair<qint64, QString>> ticketAccountChoices(const session::TradingAccounts& accounts) {
+    std::vector<std::pair<qint64, QString>> choices;
+    for (const trading::AccountInfo& info : accounts.accounts())
+        if (accounts.account(info.id)) choices.emplace_back(info.id, session::accountLabel(info));
+    return choices;
 }
+}  // namespace
 
 trading::Account* MainWindow::paperAccount() const { return m_accounts ? m_accounts->active() : nullptr; }
 
@@ -70,6 +82,16 @@ void MainWindow::setupTrading() {
     m_accounts->open();
     auto* bar = new AccountBar(*m_accounts);
     layout->addWidget(bar);
+    auto* notice = new ReconciliationNotice;
+    layout->addWidget(notice);
+    connect(m_accounts, &session::TradingAccounts::reconciled, notice,
+            [this, notice](qint64 id, const live::ReconciliationReport& report) {
+                const auto info = m_accounts->info(id);
+                const QString label = info ? session::accountLabel(*info) : QString::number(id);
+                notice->showReport(label, report);
+                if (notice->isVisibleTo(notice->parentWidget()))
+                    m_status->showMessage(ReconciliationNotice::lineFor(label, report), 20000);
+            });
     if (QDockWidget* d = dock(QStringLiteral("OrdersDock"))) {
         QWidget* old = d->widget();
         d->setWidget(contents);
@@ -99,6 +121,11 @@ void MainWindow::setupTrading() {
     connect(killAction, &QAction::triggered, this, [this] {
         auto* d = new KillSwitchDialog(*m_accounts, m_accounts->activeId(), this);
         d->setAttribute(Qt::WA_DeleteOnClose);
+        // An exchange sells at most what it holds free (its commission may have been taken in the asset).
+        QPointer<session::TradingAccounts> accounts(m_accounts);
+        d->killSwitch().setFreeQuantity([accounts](const trading::Account& a, const InstrumentId& id) -> std::optional<Quantity> {
+            return accounts ? accounts->freeQuantity(a, id) : std::nullopt;
+        });
         connect(d, &KillSwitchDialog::finished, this, [this](const trading::KillReport& r) {
             m_status->showMessage(tr("Kill switch: %1").arg(QString::fromStdString(r.summary())), 20000);
         });
@@ -123,6 +150,11 @@ void MainWindow::setupTrading() {
 
     connect(m_watchlist, &WatchlistWidget::orderTicketRequested, this, [this](const InstrumentId& id) { openOrderTicket(id); });
     connect(m_accounts, &session::TradingAccounts::activeChanged, this, &MainWindow::bindTradingAccount);
+    // A rename (or an account added or removed) shows at once in open tickets' account choices.
+    connect(m_accounts, &session::TradingAccounts::accountsChanged, this, [this] {
+        for (auto* t : findChildren<OrderTicketDialog*>())
+            t->setAccountChoices(ticketAccountChoices(*m_accounts), t->account().info().id);
+    });
     connect(m_accounts, &session::TradingAccounts::accountOpened, this, [this](qint64 id) {
         if (id == m_accounts->activeId()) bindTradingAccount();
     });
@@ -204,10 +236,7 @@ OrderTicketDialog* MainWindow::openOrderTicket(const InstrumentId& requested) {
     }
     auto* ticket = new OrderTicketDialog(*account, id, this);
     ticket->setAttribute(Qt::WA_DeleteOnClose);
-    std::vector<std::pair<qint64, QString>> choices;
-    for (const trading::AccountInfo& info : m_accounts->accounts())
-        if (m_accounts->account(info.id)) choices.emplace_back(info.id, session::accountLabel(info));
-    ticket->setAccountChoices(choices, m_accounts->activeId());
+    ticket->setAccountChoices(ticketAccountChoices(*m_accounts), m_accounts->activeId());
     connect(ticket, &OrderTicketDialog::accountChosen, this, [this](qint64 chosen) {
         if (auto st = m_accounts->setActive(chosen); !st) m_status->showMessage(QString::fromStdString(st.message()), 10000);
     });

@@ -276,6 +276,8 @@ void OrderTicketDialog::bindAccount() {
     m_priceConnection = connect(m_venue, &trading::Account::priceChanged, this, [this](const InstrumentId& id) {
         if (id == m_instrument && !m_priceTimer->isActive()) m_priceTimer->start();
     });
+    disconnect(m_infoConnection);
+    m_infoConnection = connect(m_venue, &trading::Account::infoChanged, this, &OrderTicketDialog::bindAccount);  // a rename
     const trading::AccountKind kind = m_venue->info().kind;
     setWindowTitle(tr("New order — %1").arg(accountName()));
     m_accountBadge->setText(session::accountKindLabel(kind));

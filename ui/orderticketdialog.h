@@ -131,6 +131,7 @@ private:
 
     trading::Account* m_venue;
     QMetaObject::Connection m_priceConnection;
+    QMetaObject::Connection m_infoConnection;
     QComboBox* m_accountBox = nullptr;
     QLabel* m_accountBadge = nullptr;
     InstrumentId m_instrument;

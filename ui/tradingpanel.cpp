@@ -124,6 +124,7 @@ TradingPanel::TradingPanel(trading::Account& venue, QWidget* parent) : QWidget(p
     m_summaryTimer->setInterval(200);
     connect(m_summaryTimer, &QTimer::timeout, this, &TradingPanel::updateSummary);
     connect(&venue, &trading::Account::portfolioChanged, this, &TradingPanel::updateSummary);
+    connect(&venue, &trading::Account::infoChanged, this, &TradingPanel::updateSummary);  // a rename
     connect(&venue, &trading::Account::marksChanged, m_summaryTimer, [this] {
         if (!m_summaryTimer->isActive()) m_summaryTimer->start();
     });

@@ -6,10 +6,23 @@ StrategyRunner::StrategyRunner(Strategy& strategy, trading::Account& account, In
     : m_strategy(strategy), m_account(account), m_instrument(std::move(instrument)), m_equity(account.portfolio().equity()) {
     m_account.addObserver([this](const trading::OrderEvent& e) {
         // What the venue says during our own submit is about our order.
-        if (m_submitting && e.order.role == trading::OrderRole::Entry) m_mine.insert(e.order.id);
+        if (m_submitting && e.order.role == trading::OrderRole::Entry) {
+            m_mine.insert(e.order.id);
+            recordOrigin(e.order);
+        }
         if (e.kind == trading::OrderEventKind::Accepted || !isMine(e.order)) return;
         m_strategy.onOrderUpdate(e.order, *this);
     });
+}
+
+void StrategyRunner::setOriginRecorder(OriginRecorder recorder, std::string origin) {
+    m_recordOrigin = std::move(recorder);
+    m_origin = origin.empty() ? "strategy " + m_strategy.name() : std::move(origin);
+}
+
+void StrategyRunner::recordOrigin(const trading::Order& o) {
+    if (!m_recordOrigin || o.id == 0 || !m_recorded.insert(o.id).second) return;
+    m_recordOrigin(o, m_origin);
 }
 
 bool StrategyRunner::isMine(const trading::Order& o) const {
@@ -47,6 +60,7 @@ Result<trading::OrderId> StrategyRunner::submit(const trading::OrderRequest& req
     if (ev.empty()) return makeError("the venue gave no answer");
     const trading::Order& o = ev.front().order;
     if (o.id != 0) m_mine.insert(o.id);
+    recordOrigin(o);
     if (o.status == trading::OrderStatus::Rejected) {
         ++m_rejected;
         return makeError(o.rejectReason);

@@ -8,6 +8,10 @@
 // The driver calls onBar() for every closed bar of the instrument, after the venue has matched the
 // bar (so a decision on bar t's close can only fill from bar t+1 on, as in a backtest).
 //
+// Origins: with setOriginRecorder() the runner tells, once per order it submits, what opened it
+// ("strategy sma_cross(fast=10,slow=30)"), so that the trade journal (order_origins) names the strategy
+// as it names "signal #id" for the ticket. A backtest sets none.
+//
 // Thread: the account's.
 
 #include "backtest/strategy.h"
@@ -16,6 +20,8 @@
 #include "trading/account.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <unordered_set>
 
 namespace kairos::backtest {
@@ -32,6 +38,12 @@ public:
     /// Orders the venue or a pre-trade check rejected.
     int rejected() const { return m_rejected; }
 
+    /// Called once for each order the runner submits (its entries, with their id and creation time),
+    /// with the origin text: `origin`, or "strategy <Strategy::name()>" when empty.
+    using OriginRecorder = std::function<void(const trading::Order& order, const std::string& origin)>;
+    void setOriginRecorder(OriginRecorder recorder, std::string origin = {});
+    const std::string& origin() const { return m_origin; }
+
     // StrategyContext
     const Instrument& instrument() const override { return m_instrument; }
     std::int64_t nowMs() const override { return m_nowMs; }
@@ -43,6 +55,7 @@ public:
 
 private:
     bool isMine(const trading::Order& o) const;
+    void recordOrigin(const trading::Order& o);
 
     Strategy& m_strategy;
     trading::Account& m_account;
@@ -52,6 +65,9 @@ private:
     std::int64_t m_nowMs = 0;
     Money m_equity;
     int m_rejected = 0;
+    OriginRecorder m_recordOrigin;
+    std::string m_origin;
+    std::unordered_set<trading::OrderId> m_recorded;
 };
 
 }  // namespace kairos::backtest

@@ -397,6 +397,7 @@ Result<WsMessage> parseWsMessage(std::string_view json) {
             if (!b) return b.error();
             ev.kind = UserEvent::Kind::AccountPosition;
             ev.balances = std::move(*b);
+            ev.updateTimeMs = integer(e, "u", 0);
         } else if (ev.eventType == "balanceUpdate") {
             ev.kind = UserEvent::Kind::BalanceUpdate;
             ev.balanceAsset = str(e, "a");

@@ -150,6 +150,7 @@ struct UserEvent {
     ExecutionReport execution;
     OrderListState list;                 ///< ListStatus
     std::vector<AssetBalance> balances;  ///< AccountPosition
+    std::int64_t updateTimeMs = 0;       ///< AccountPosition `u`: time of the account's last update
     std::string balanceAsset;            ///< BalanceUpdate
     std::string balanceDelta;            ///< BalanceUpdate, as sent
 };

@@ -305,6 +305,8 @@ void LiveVenue::reconcile() {
             } else {
                 m_balances.clear();
                 for (const AssetBalance& a : *b) m_balances[a.asset] = a;
+                m_balancesRead = true;
+                m_balancesTimeMs = std::max(m_balancesTimeMs, m_rest->serverNowMs());
                 Q_EMIT balancesChanged();
             }
             step();

@@ -129,11 +129,20 @@ std::vector<AssetBalance> LiveVenue::balances() const {
     return out;
 }
 
+std::optional<Quantity> LiveVenue::freeBalance(const std::string& asset) const {
+    if (!m_balancesRead) return std::nullopt;
+    auto it = m_balances.find(asset);
+    if (it == m_balances.end()) return Quantity::fromRaw(0, 8);
+    return it->second.free;
+}
+
 void LiveVenue::updatePrice(const InstrumentId& id, const Price& price) {
     Trade t;
     t.timeMs = m_clock.nowMs();
     t.price = price;
     m_lastTrade[id] = t;
+    // The account marks its positions (equity) with the market's price; a holding waiting for one is valued.
+    if (m_listener) m_listener->onPrice(id, price);
 }
 
 const Instrument* LiveVenue::instrument(const InstrumentId& id) const {
@@ -519,6 +528,7 @@ void LiveVenue::onUserEvent(const UserEvent& event) {
         break;
     case UserEvent::Kind::AccountPosition:
         for (const AssetBalance& b : event.balances) m_balances[b.asset] = b;
+        m_balancesTimeMs = std::max(m_balancesTimeMs, event.updateTimeMs);
         Q_EMIT balancesChanged();
         break;
     default:

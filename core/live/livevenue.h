@@ -142,6 +142,13 @@ public:
 
     /// Balances as last reported (account answer, then outboundAccountPosition events).
     std::vector<AssetBalance> balances() const;
+    /// Whether Binance's account (balances) has been read at least once.
+    bool balancesRead() const { return m_balancesRead; }
+    bool isReconciling() const { return m_reconciling; }
+    /// Binance's time of the balances (the account's last update they include, ms since the epoch).
+    std::int64_t balancesTimeMs() const { return m_balancesTimeMs; }
+    /// What can be sold of `asset` now (its free balance); nullopt before the balances were read.
+    std::optional<Quantity> freeBalance(const std::string& asset) const;
     /// A price from the terminal's market data (for lastPrice and pre-trade checks).
     void updatePrice(const InstrumentId& id, const Price& price);
     /// A commission that could not be valued in the quote asset (no price of its asset known):
@@ -286,6 +293,8 @@ private:
     bool m_started = false;
     bool m_ready = false;
     bool m_reconciling = false;
+    bool m_balancesRead = false;
+    std::int64_t m_balancesTimeMs = 0;
     bool m_reconcileAgain = false;
     int m_reconcileSteps = 0;
     ReconciliationReport m_report;

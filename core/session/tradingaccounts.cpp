@@ -10,12 +10,17 @@
 #include "trading/instrumentdefaults.h"
 #include "trading/paperstore.h"
 
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QStringList>
 
 #include <algorithm>
 
 namespace kairos::session {
+
+namespace {
+Q_LOGGING_CATEGORY(lcTrading, "kairos.trading")
+}  // namespace
 
 using storage::sql::Statement;
 using trading::AccountInfo;
@@ -139,13 +144,17 @@ struct TradingAccounts::Entry {
     std::unique_ptr<live::LiveVenue> live;
     std::unique_ptr<trading::Account> account;
     std::unique_ptr<trading::RiskManager> risk;
+    std::unique_ptr<live::LedgerSync> ledger;
     bool open = false;
 };
 
-TradingAccounts::TradingAccounts(Options options, QObject* parent) : QObject(parent), m_options(std::move(options)) {}
+TradingAccounts::TradingAccounts(Options options, QObject* parent) : QObject(parent), m_options(std::move(options)) {
+    qRegisterMetaType<kairos::live::ReconciliationReport>();
+}
 
 TradingAccounts::TradingAccounts(TerminalSession& session, EventHub& hub, alerts::ISecretStore& secrets, QObject* parent)
     : QObject(parent) {
+    qRegisterMetaType<kairos::live::ReconciliationReport>();
     QStringList problems;
     m_options.db = session.database();
     m_options.secrets = &secrets;
@@ -329,9 +338,22 @@ void TradingAccounts::startLive(Entry& e, const std::string& key, const std::str
     live::LiveVenue* venue = e.live.get();
     venue->setJournal(e.store.get());
     e.account = std::make_unique<trading::Account>(e.info, *venue, c, e.store.get(), m_options.paper.startingCash);
+    const QString quote = m_options.settings
+        ? m_options.settings->value(QStringLiteral("binance/quoteAsset"), QStringLiteral("USDT")).toString().trimmed().toUpper()
+        : QStringLiteral("USDT");
+    e.ledger = std::make_unique<live::LedgerSync>(*venue, *e.account, quote.isEmpty() ? "USDT" : quote.toStdString());
     const QString label = accountLabel(e.info);
     connect(venue, &live::LiveVenue::problem, this,
             [this, label](const QString& what) { Q_EMIT problem(label + QStringLiteral(": ") + what); });
+    const std::int64_t accountId = e.info.id;
+    connect(venue, &live::LiveVenue::reconciled, this, [this, accountId](const live::ReconciliationReport& report) {
+        const Entry* en = entry(accountId);
+        const QString who = en ? accountLabel(en->info) : QString::number(accountId);
+        qCInfo(lcTrading).noquote() << who << "reconciled with Binance:" << QString::fromStdString(report.summary());
+        for (const auto& c : report.changes)
+            qCInfo(lcTrading).noquote() << who << QString::fromStdString(c.clientOrderId) << QString::fromStdString(c.what);
+        Q_EMIT reconciled(accountId, report);
+    });
     if (m_options.hub) {
         const std::string venueName = o.venue;
         connect(m_options.hub, &EventHub::tradeReceived, venue, [venue, venueName](const InstrumentId& id, const Trade& t) {
@@ -359,11 +381,28 @@ void TradingAccounts::fail(Entry& e, const QString& why) {
 
 void TradingAccounts::close(Entry& e) {
     e.open = false;
+    e.ledger.reset();
     e.risk.reset();
     e.account.reset();
     e.live.reset();
     e.paper.reset();
     e.store.reset();
+}
+
+const live::ReconciliationReport* TradingAccounts::lastReconciliation(std::int64_t id) const {
+    const Entry* e = entry(id);
+    if (!e || !e->live || !e->live->isReady()) return nullptr;
+    return &e->live->lastReport();
+}
+
+std::optional<Quantity> TradingAccounts::freeQuantity(const trading::Account& account, const InstrumentId& instrument) const {
+    for (const auto& e : m_entries) {
+        if (e->account.get() != &account || !e->live) continue;
+        const Instrument* in = e->live->instrument(instrument);
+        if (!in || in->baseAsset.empty()) return std::nullopt;
+        return e->live->freeBalance(in->baseAsset);
+    }
+    return std::nullopt;
 }
 
 Status TradingAccounts::setActive(std::int64_t id) {
@@ -469,6 +508,9 @@ Status TradingAccounts::rename(std::int64_t id, const std::string& name) {
     st.bindInt64(2, id);
     if (st.step() != SQLITE_DONE) return sqlError(m_options.db->handle(), "account not renamed");
     e->info.name = trimmed;
+    // The open account carries its info too (ticket titles, dock, kill switch report read it).
+    if (e->account) e->account->setName(trimmed);
+    Q_EMIT accountRenamed(id, accountLabel(e->info));
     Q_EMIT accountsChanged();
     return {};
 }

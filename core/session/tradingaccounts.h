@@ -11,6 +11,11 @@
 // confirmed before they are sent (on by default; a live account always asks unless the user turned
 // it off for that account).
 //
+// Exchange accounts' ledgers follow Binance's balances (live::LedgerSync: cash = the quote asset's
+// balance, holdings = the base assets' balances), so equity, sizing and risk limits see the real
+// account. Each reconciliation with Binance (at open, after every re-subscription of the user data
+// stream) is logged (category kairos.trading) and announced (reconciled) for the UI to show.
+//
 // Secrets: the key and secret live only in the keychain (ISecretStore, keys "binance-api-key/<id>"
 // and "binance-api-secret/<id>"); they are never written to SQLite, the settings file, logs or an
 // error message (messages name the account, never the value).
@@ -18,11 +23,13 @@
 // Settings (profile settings file, group "binance"; no secrets):
 //   testnetRestUrl / testnetWsApiUrl   default https://testnet.binance.vision, wss://ws-api.testnet.binance.vision/ws-api/v3
 //   liveRestUrl / liveWsApiUrl         default https://api.binance.com, wss://ws-api.binance.com:443/ws-api/v3
+//   quoteAsset                         default USDT: an exchange account's cash (its instruments' quote)
 //   activeAccount (group "trading")    the id of the active account
 //
 // Thread: the GUI thread (or a headless event loop).
 
 #include "alerts/secretstore.h"
+#include "live/ledgersync.h"
 #include "live/livevenue.h"
 #include "trading/account.h"
 #include "trading/accountinfo.h"
@@ -111,6 +118,12 @@ public:
     /// The paper venue of a paper account.
     trading::PaperVenue* paperVenue(std::int64_t id) const;
     trading::RiskManager* risk(std::int64_t id) const;
+    /// The last reconciliation of a testnet/live account with Binance (nullptr before the first).
+    const live::ReconciliationReport* lastReconciliation(std::int64_t id) const;
+    /// What `account` can sell of `instrument`'s base asset now: an exchange account's free balance
+    /// (nullopt for paper accounts, or before Binance's balances were read). The kill switch's
+    /// KillSwitch::FreeQuantity.
+    std::optional<Quantity> freeQuantity(const trading::Account& account, const InstrumentId& instrument) const;
 
     /// The active account's id (the stored one when it still exists, else the first account).
     std::int64_t activeId() const { return m_activeId; }
@@ -162,6 +175,10 @@ Q_SIGNALS:
     void activeChanged(qint64 id);
     /// Something the user should know ("Account LIVE · main: no API key in the keychain").
     void problem(const QString& text);
+    /// A testnet/live account was reconciled with Binance (at open, after a re-subscription).
+    void reconciled(qint64 id, const kairos::live::ReconciliationReport& report);
+    /// An account's name changed (rename); accountsChanged follows.
+    void accountRenamed(qint64 id, const QString& label);
 
 private:
     struct Entry;

@@ -54,6 +54,12 @@ Status Account::open() {
     return {};
 }
 
+void Account::setName(const std::string& name) {
+    if (m_info.name == name) return;
+    m_info.name = name;
+    Q_EMIT infoChanged();
+}
+
 OrderEvents Account::submit(OrderRequest request) { return m_gateway.submit(std::move(request)); }
 
 Result<OrderEvents> Account::cancel(OrderId id) { return m_gateway.cancel(id); }
@@ -91,6 +97,48 @@ Status Account::reset(const Money& startingCash) {
     Q_EMIT accountReset();
     Q_EMIT portfolioChanged();
     return {};
+}
+
+void Account::syncBalances(const Money& cash, const std::vector<Holding>& holdings) {
+    const int ms = m_portfolio.moneyScale();
+    auto newCash = cash.rescaled(ms, RoundingMode::HalfEven);
+    bool changed = newCash && *newCash != m_portfolio.cash();
+    std::map<InstrumentId, Position> positions;
+    for (const Position& p : m_portfolio.allPositions()) positions[p.instrument] = p;
+    for (const Holding& h : holdings) {
+        auto it = positions.find(h.instrument);
+        if (it != positions.end() && it->second.quantity == h.quantity) continue;
+        if (it != positions.end() && !it->second.isFlat()) {
+            // Same average entry for what is held now.
+            Position& p = it->second;
+            const Price entry = p.averageEntry(ms + 4);
+            auto basis = notional(entry, h.quantity, ms, RoundingMode::HalfEven);
+            if (!basis) continue;
+            p.quantity = h.quantity;
+            p.costBasis = *basis;
+            changed = true;
+            continue;
+        }
+        if (h.quantity.isZero() || !h.price) continue;
+        auto basis = notional(*h.price, h.quantity, ms, RoundingMode::HalfEven);
+        if (!basis) continue;
+        Position& p = positions[h.instrument];
+        if (it == positions.end()) {
+            p.instrument = h.instrument;
+            p.realizedPnl = Money::fromRaw(0, ms);
+            p.feesPaid = Money::fromRaw(0, ms);
+        }
+        p.quantity = h.quantity;
+        p.costBasis = *basis;
+        p.markPrice = *h.price;
+        changed = true;
+    }
+    if (!changed) return;
+    std::vector<Position> list;
+    list.reserve(positions.size());
+    for (auto& [id, p] : positions) list.push_back(std::move(p));
+    m_portfolio.restore(m_portfolio.startingCash(), newCash ? *newCash : m_portfolio.cash(), list);
+    Q_EMIT portfolioChanged();
 }
 
 std::vector<Order> Account::orders() const {

@@ -55,6 +55,8 @@ public:
     Status open();
 
     const AccountInfo& info() const { return m_info; }
+    /// Renames the account in memory (storing the name is the caller's); emits infoChanged().
+    void setName(const std::string& name);
     /// The account's name as orders are confirmed with ("PAPER").
     QString name() const { return QString::fromStdString(m_info.name); }
     /// The venue, to read prices and rules (orders go through gateway()).
@@ -75,6 +77,21 @@ public:
     Result<OrderEvents> closePosition(const InstrumentId& id);
     /// Deletes every order and fill and starts again with `startingCash` (simulated venues only).
     Status reset(const Money& startingCash);
+
+    /// One asset an exchange holds for the account, as a position of `instrument` (<asset><quote>).
+    struct Holding {
+        InstrumentId instrument;
+        Quantity quantity;           ///< what the exchange holds (free + locked)
+        std::optional<Price> price;  ///< values a holding the ledger did not have (else it is left out)
+    };
+    /// Exchange accounts: the exchange is the truth of cash and holdings. Sets the ledger's cash to
+    /// `cash` (the quote asset's balance) and each holding's position to its quantity: a position that
+    /// changes keeps its average entry (a commission taken in the base asset, a sale elsewhere); a new
+    /// one is valued at its price (no unrealized P&L at adoption). Realized P&L and fees are kept, so
+    /// the paper identity equity = start + realized + unrealized - fees no longer holds for such an
+    /// account. Not journaled: the venue reads the balances again at every start. Emits
+    /// portfolioChanged() when something changed.
+    void syncBalances(const Money& cash, const std::vector<Holding>& holdings);
 
     // State.
     const Portfolio& portfolio() const { return m_portfolio; }
@@ -110,6 +127,8 @@ Q_SIGNALS:
     void marksChanged();
     /// reset() emptied every order and fill.
     void accountReset();
+    /// The account's info (its name) changed.
+    void infoChanged();
     /// A new price for `id` from the venue.
     void priceChanged(const kairos::InstrumentId& id);
     /// Writing the journal (or booking a fill) failed; the account keeps running in memory and

@@ -1,5 +1,7 @@
 #include "trading/killswitch.h"
 
+#include "trading/venuerules.h"
+
 #include <algorithm>
 
 namespace kairos::trading {
@@ -20,8 +22,10 @@ std::string describeOrder(const Order& o) {
 }  // namespace
 
 std::string KillReport::summary() const {
-    return plural(ordersCancelled, "order cancelled", "orders cancelled") + ", " +
+    std::string s = plural(ordersCancelled, "order cancelled", "orders cancelled") + ", " +
         plural(positionsClosed, "position closed", "positions closed") + ", " + std::to_string(failures) + " failed";
+    for (std::size_t i = 0; i < dust.size(); ++i) s += (i == 0 ? ", dust left: " : ", ") + dust[i];
+    return s;
 }
 
 KillSwitch::KillSwitch(QObject* parent) : QObject(parent) {
@@ -131,13 +135,40 @@ void KillSwitch::settle(Pending& p, const Order& o) {
         ++m_report.positionsClosed;
         const int scale = o.request.quantity.scale() + 2;
         std::string detail = std::string(o.request.side == Side::Sell ? "sold " : "bought ") +
-            o.filledQuantity.toTrimmedString() + " at " + o.averageFillPrice(std::max(scale, 2)).toTrimmedString();
+            o.filledQuantity.toTrimmedString() + " at " + o.averageFillPrice(std::max(scale, 2)).toTrimmedString() + p.note;
         result(p.line, true, detail);
     } else {
         result(p.line, false,
                std::string(toString(o.status)) + (o.rejectReason.empty() ? "" : ": " + o.rejectReason) +
                    (o.filledQuantity.isZero() ? "" : " (" + o.filledQuantity.toTrimmedString() + " filled)"));
     }
+}
+
+Quantity KillSwitch::closingQuantity(const Account& a, const Position& pos, std::string& note, std::string& dust) const {
+    const Quantity held = pos.quantity.isNegative() ? pos.quantity.negated() : pos.quantity;
+    const Instrument* in = a.instrument(pos.instrument);
+    const std::string asset = in && !in->baseAsset.empty() ? in->baseAsset : pos.instrument.symbol;
+    // What the account can sell: the ledger's quantity, or the venue's free balance when smaller.
+    Quantity avail = held;
+    std::string why;
+    if (pos.isLong() && m_free) {
+        if (auto free = m_free(a, pos.instrument); free && *free < avail) {
+            avail = free->isNegative() ? Quantity::fromRaw(0, free->scale()) : *free;
+            why = a.venue().name() + " holds " + avail.toTrimmedString() + " " + asset + " free of the ledger's " +
+                held.toTrimmedString() + "; ";
+        }
+    }
+    Quantity q = avail;
+    if (in && in->lotSize.raw() > 0)
+        if (auto lots = floorToLot(avail, *in); lots) q = *lots;
+    if (auto left = avail.sub(q); left && !left->isZero()) {
+        note = "; dust left: " + left->toTrimmedString() + " " + asset + " (" + why + "below the lot step " +
+            (in ? in->lotSize.toTrimmedString() : std::string("?")) + ")";
+        dust = left->toTrimmedString() + " " + asset + " (" + a.info().name + ")";
+    } else if (!why.empty()) {
+        note = "; " + why.substr(0, why.size() - 2);
+    }
+    return q;
 }
 
 void KillSwitch::startClosing() {
@@ -150,16 +181,26 @@ void KillSwitch::startClosing() {
             r.instrument = pos.instrument;
             r.side = pos.isLong() ? Side::Sell : Side::Buy;
             r.type = OrderType::Market;
-            r.quantity = pos.quantity.isNegative() ? pos.quantity.negated() : pos.quantity;
+            std::string note;
+            std::string dust;
+            r.quantity = closingQuantity(*a, pos, note, dust);
             r.clientOrderId = "KILL" + std::to_string(a->clock().nowMs()) + "-" + std::to_string(++m_sequence);
             const std::size_t line = addLine(*a,
                                              std::string("close ") + (pos.isLong() ? "long " : "short ") +
-                                                 r.quantity.toTrimmedString() + " " + pos.instrument.symbol + " at market");
+                                                 (r.quantity.isZero() ? pos.quantity : r.quantity).toTrimmedString() + " " +
+                                                 pos.instrument.symbol + " at market");
+            if (!dust.empty()) m_report.dust.push_back(dust);
+            if (r.quantity.isZero()) {
+                // Nothing sellable: the whole position is dust (not a failure; the report names it).
+                result(line, true, "nothing to sell" + note);
+                continue;
+            }
             Pending p;
             p.account = a;
             p.line = line;
             p.closing = true;
             p.cid = r.clientOrderId;
+            p.note = note;
             m_pending.push_back(p);
             const OrderEvents events = a->submit(r);
             Pending& mine = m_pending.back();

@@ -10,6 +10,11 @@
 // closing sell needs). finished() carries the report; a line the venue did not answer within the
 // deadline says so.
 //
+// What is sold: the ledger's quantity, or less when the venue holds less of the asset free (an
+// exchange that took its commission in the base asset, setFreeQuantity), rounded down to the
+// instrument's lot step. What cannot be sold (below one lot step) is dust: it stays on the account
+// and the report names it (KillReport::dust, the position's line).
+//
 // Thread: the accounts' (the GUI thread).
 
 #include "trading/account.h"
@@ -20,7 +25,9 @@
 #include <QTimer>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,9 +44,11 @@ struct KillReport {
     int ordersCancelled = 0;
     int positionsClosed = 0;
     int failures = 0;
+    /// What was left because it is below the lot step: "0.0000077 BTCUSDT (PAPER)", one per position.
+    std::vector<std::string> dust;
 
     bool ok() const { return failures == 0; }
-    /// "2 orders cancelled, 1 position closed, 0 failed".
+    /// "2 orders cancelled, 1 position closed, 0 failed" (+ ", dust left: 0.0000077 BTCUSDT").
     std::string summary() const;
 };
 
@@ -50,6 +59,10 @@ public:
 
     /// How long to wait for a network venue's answers (default 15 s).
     void setDeadlineMs(int ms) { m_deadlineMs = ms; }
+    /// How much of `instrument`'s base asset `account` can sell now (an exchange's free balance);
+    /// nullopt (or no function): the ledger's quantity. A long position sells at most this.
+    using FreeQuantity = std::function<std::optional<Quantity>(const Account& account, const InstrumentId& instrument)>;
+    void setFreeQuantity(FreeQuantity free) { m_free = std::move(free); }
 
     /// Starts on `accounts` (which must stay alive until finished()). Cancels at once; returns
     /// false when a run is already going.
@@ -70,7 +83,10 @@ private:
         bool done = false;
         bool retry = false;     ///< the cancel was refused while the order was being sent: try again once acknowledged
         std::string lastError;  ///< the refusal, reported when no retry succeeds
+        std::string note;       ///< closing: added to its line's detail (dust left)
     };
+    /// The closing quantity of `pos` (see the file comment); `note` says what is left, if anything.
+    Quantity closingQuantity(const Account& a, const Position& pos, std::string& note, std::string& dust) const;
     void onOrder(Account* account, const Order& order);
     void settle(Pending& p, const Order& order);
     void startClosing();
@@ -85,6 +101,7 @@ private:
     KillReport m_report;
     QTimer m_deadline;
     int m_deadlineMs = 15'000;
+    FreeQuantity m_free;
     std::uint64_t m_sequence = 0;
     bool m_running = false;
     bool m_closing = false;

@@ -71,7 +71,7 @@ private Q_SLOTS:
         QVERIFY(fake.listen());
         fake.addSymbol({QStringLiteral("BTCUSDT"), QStringLiteral("BTC"), QStringLiteral("USDT")});
         fake.setBalance(QStringLiteral("USDT"), units(QStringLiteral("10000")));
-        fake.setBalance(QStringLiteral("BTC"), units(QStringLiteral("0.5")));  // the buy's commission is taken in BTC
+        fake.setBalance(QStringLiteral("BTC"), 0);  // the buy's commission is taken in BTC: 0.01 bought, 0.00999 held
         const Price close = firstClose();
         QVERIFY(!close.isZero());
         fake.setLastPrice(QStringLiteral("BTCUSDT"), units(QString::fromStdString(close.toString())));
@@ -168,7 +168,10 @@ private Q_SLOTS:
         QCOMPARE(w.paperAccount()->portfolio().position(kBtc)->averageEntry(2), close);
         QCOMPARE(fake.orders().size(), std::size_t{1});
         QCOMPARE(fake.orders()[0].status, QStringLiteral("FILLED"));
-        QVERIFY(fake.balance(QStringLiteral("BTC")).free > units(QStringLiteral("0.5")));
+        QCOMPARE(fake.balance(QStringLiteral("BTC")).free, units(QStringLiteral("0.00999")));
+        // the ledger follows Binance's balances: the BTC held after the commission, the USDT left
+        QTRY_COMPARE_WITH_TIMEOUT(w.paperAccount()->portfolio().position(kBtc)->quantity, *Quantity::parse("0.00999"), kWaitMs);
+        QCOMPARE(w.paperAccount()->portfolio().cash(), Money::fromRaw(fake.balance(QStringLiteral("USDT")).free, 8));
         if (QDockWidget* dock = w.dock(QStringLiteral("OrdersDock"))) {
             dock->raise();
             screenshot(dock, QStringLiteral("trading_live_dock"));
@@ -194,7 +197,7 @@ private Q_SLOTS:
         QCOMPARE(fake.orders().size(), std::size_t{2});
         QCOMPARE(fake.orders()[1].side, QStringLiteral("SELL"));
         QCOMPARE(fake.orders()[1].status, QStringLiteral("FILLED"));
-        QCOMPARE(fake.orders()[1].executedQty, units(QStringLiteral("0.01")));
+        QCOMPARE(fake.orders()[1].executedQty, units(QStringLiteral("0.00999")));
         QTRY_COMPARE_WITH_TIMEOUT(panel->fills()->rowCount(), 2, kWaitMs);
         kill->close();
 

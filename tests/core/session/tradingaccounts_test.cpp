@@ -156,8 +156,15 @@ TEST(TradingAccounts, AccountsAreReopenedAfterARestartWithTheirSettingsAndTheAct
     s.limits.maxDailyLoss = money("75");
     ASSERT_TRUE(p.accounts->setSettings(added->id, s).ok());
     ASSERT_TRUE(p.accounts->setActive(added->id).ok());
+    QSignalSpy infoChanged(p.accounts->account(added->id), &trading::Account::infoChanged);
+    QSignalSpy renamed(p.accounts.get(), &TradingAccounts::accountRenamed);
     ASSERT_TRUE(p.accounts->rename(added->id, "Scalps").ok());
     EXPECT_EQ(p.accounts->rename(added->id, "PAPER").message(), "there is already an account named PAPER");
+    // (the open account knows its new name at once, and says so)
+    EXPECT_EQ(p.accounts->account(added->id)->info().name, "Scalps");
+    EXPECT_EQ(infoChanged.count(), 1);
+    ASSERT_EQ(renamed.count(), 1);
+    EXPECT_EQ(renamed.first().at(1).toString(), QStringLiteral("PAPER · Scalps"));
     // AND the terminal restarts
     p.open();
     // THEN both accounts are back with their cash, the settings exactly as stored, and the same active one
@@ -290,8 +297,8 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
     ASSERT_TRUE(fake.listen());
     fake.addSymbol({QStringLiteral("BTCUSDT"), QStringLiteral("BTC"), QStringLiteral("USDT")});
     fake.setBalance(QStringLiteral("USDT"), *test::parseUnits(QStringLiteral("10000")));
-    // Binance takes the commission of a buy in the asset bought: the account's BTC covers the ledger's 0.01
-    fake.setBalance(QStringLiteral("BTC"), *test::parseUnits(QStringLiteral("0.5")));
+    // No BTC: Binance takes the commission of a buy in the asset bought, so a buy of 0.01 holds 0.00999
+    fake.setBalance(QStringLiteral("BTC"), 0);
     const auto closes = realCloses();
     const auto units = [](const Price& p) { return *test::parseUnits(QString::fromStdString(p.toString())); };
     fake.setLastPrice(QStringLiteral("BTCUSDT"), units(closes[0]));
@@ -303,6 +310,7 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
         s.setValue(QStringLiteral("binance/testnetWsApiUrl"), fake.wsApiUrl().toString());
     }
     p.open();
+    QSignalSpy reconciled(p.accounts.get(), &TradingAccounts::reconciled);
     // WHEN a testnet account is added with its keys
     AccountInfo info = paperInfo("Binance testnet");
     info.kind = AccountKind::Testnet;
@@ -314,11 +322,20 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
         << p.accounts->problemOf(added->id).toStdString();
     trading::Account* a = p.accounts->account(added->id);
     EXPECT_EQ(accountLabel(a->info()), QStringLiteral("TESTNET · Binance testnet"));
+    // THEN it was reconciled with Binance (announced), and its ledger's cash is Binance's USDT, not 0
+    ASSERT_GE(reconciled.count(), 1);
+    EXPECT_EQ(reconciled.first().at(0).toLongLong(), added->id);
+    ASSERT_NE(p.accounts->lastReconciliation(added->id), nullptr);
+    EXPECT_TRUE(p.accounts->lastReconciliation(added->id)->ok());
+    EXPECT_EQ(a->portfolio().cash(), *Money::parse("10000"));
     // AND it buys at market and rests a limit buy far below the price
     OrderRequest buy = order(Side::Buy, OrderType::Market, "0.01");
     buy.clientOrderId = "acc-buy-1";
     a->submit(buy);
     ASSERT_TRUE(waitUntil([&] { return a->portfolio().position(kBtc) && !a->portfolio().position(kBtc)->isFlat(); }, kWaitMs));
+    // (the ledger follows Binance's balance update: what Binance holds after its commission)
+    ASSERT_TRUE(waitUntil([&] { return a->portfolio().position(kBtc)->quantity == *Quantity::parse("0.00999"); }, kWaitMs));
+    EXPECT_EQ(p.accounts->freeQuantity(*a, kBtc), *Quantity::parse("0.00999"));
     OrderRequest rest = order(Side::Buy, OrderType::Limit, "0.001", *closes[0].sub(*Price::parse("5000")));
     rest.clientOrderId = "acc-rest-1";
     a->submit(rest);
@@ -333,7 +350,7 @@ TEST(TradingAccounts, ATestnetAccountTradesOnBinanceWithKeysOnlyInTheKeychainAnd
     ASSERT_EQ(fake.orders().size(), 3u);
     EXPECT_EQ(fake.orders()[2].side, QStringLiteral("SELL"));
     EXPECT_EQ(fake.orders()[2].status, QStringLiteral("FILLED"));
-    EXPECT_EQ(fake.orders()[2].executedQty, *test::parseUnits(QStringLiteral("0.01")));
+    EXPECT_EQ(fake.orders()[2].executedQty, *test::parseUnits(QStringLiteral("0.00999")));
     // AND after a restart the account opens again on the keys read back from the keychain
     p.open();
     ASSERT_TRUE(
