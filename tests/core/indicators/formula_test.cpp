@@ -76,6 +76,26 @@ TEST(Formula, StreamingWithRevisionsEqualsBatch) {
     }
 }
 
+// Revisions of the bar that completes a coarser bucket redo the expression's step on it: streaming
+// (each real ETH hour first pushed as a flat placeholder, then revised) equals batch.
+TEST(Formula, ExpressionTimeframeStreamingWithRevisionsEqualsBatch) {
+    const Columns c = eth();
+    const char* text = "rsi(close, 14)@4h + (high - low)@1d + sma(close@4h, 3)";
+    auto f = Formula::parse(text);
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto batch = f->evaluate(c);
+    auto live = Formula::parse(text);
+    std::size_t defined = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        live->push({c.timeMs[i], c.open[i], c.open[i], c.open[i], c.open[i], 0});
+        live->updateLast({c.timeMs[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]});
+        const double v = live->value();
+        ASSERT_TRUE((std::isnan(v) && std::isnan(batch[i])) || v == batch[i]) << i;
+        defined += std::isnan(v) ? 0 : 1;
+    }
+    EXPECT_GT(defined, 1000u);
+}
+
 TEST(Formula, ArithmeticAndSafety) {
     EXPECT_EQ(eval1("1 + 2 * 3"), 7.0);
     EXPECT_EQ(eval1("-(1 - 3)"), 2.0);
