@@ -492,7 +492,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         if (i.id == id) precision = i.pricePrecision;
     auto* dlg = new AlertDialog(id, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
-    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    dlg->setBarTimeframes(alertBarTimeframes(), alertBarTimeframes());
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     if (level) dlg->setLevel(*level);
@@ -522,7 +522,7 @@ void MainWindow::editAlert(std::int64_t id) {
     const int precision = alerts::isPriceCondition(r->condition) ? r->level.scale() : (last ? last->scale() : 8);
     auto* dlg = new AlertDialog(r->instrument, last, precision, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
-    dlg->setBarTimeframes(alertBarTimeframes(), {Timeframe::H1});
+    dlg->setBarTimeframes(alertBarTimeframes(), alertBarTimeframes());
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     fillAlertDialog(dlg, r->instrument, m_watchlist->model(), m_services->router(), m_session);

@@ -99,6 +99,7 @@ struct AlertEngine::State {
     std::deque<std::pair<std::int64_t, double>> closes;  ///< move / 24h change: (close time, close) of closed bars
     std::deque<double> volumes;                          ///< volume spike: the last volumeBars + 1 volumes
     std::optional<storage::Drawing> drawing;             ///< drawing rules: the drawing as last read
+    std::optional<signal::SignalEngine> signals;         ///< signal rules on aggregated bars: their own engine
 
     /// Move and volume-spike rules: takes a closed bar; whether the condition holds on it, and
     /// the words saying what happened.
@@ -259,6 +260,19 @@ void AlertEngine::warm(State& s) {
         break;
     }
     case Condition::Signal: {
+        if (sourceOf(r.timeframe) != r.timeframe) {
+            // Bars aggregated from the base: the rule runs the signal engine on them itself, warmed
+            // up on the history; the signal on the last bar is its state, not a new one.
+            s.signals.emplace();
+            for (const Bar& b : historyFor(r)) {
+                if (!b.closed || b.openTimeMs <= s.lastBarOpen) continue;
+                s.lastBarOpen = b.openTimeMs;
+                if (auto sig = s.signals->onBar(b, nextBucketStart(r.timeframe, b.openTimeMs)))
+                    s.prevHeld = signalMatches(r, *sig);
+            }
+            break;
+        }
+        s.signals.reset();
         // Bars already signalled before the rule existed do not count as new.
         auto it = m_lastSignal.find({r.instrument, r.timeframe});
         if (it != m_lastSignal.end()) {
@@ -634,7 +648,16 @@ void AlertEngine::evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& b
     std::vector<State*> gone;  // drawing rules whose drawing disappeared
     for (State* s : it->second) {
         const Condition c = s->rule.condition;
-        if (c == Condition::Signal || bar.openTimeMs <= s->lastBarOpen) continue;
+        if ((c == Condition::Signal && !s->signals) || bar.openTimeMs <= s->lastBarOpen) continue;
+        if (c == Condition::Signal) {
+            // Its own engine (aggregated bars); the signal is judged as the service's are.
+            auto sig = s->signals->onBar(bar, closeMs);
+            if (!sig)
+                s->lastBarOpen = bar.openTimeMs;  // still warming up
+            else if (signalStep(*s, tf, *sig, out) && !s->rule.enabled)
+                disabled = true;
+            continue;
+        }
         s->lastBarOpen = bar.openTimeMs;
         if (c == Condition::Change24h) {
             s->closes.emplace_back(closeMs, close);
@@ -692,37 +715,38 @@ std::vector<AlertEvent> AlertEngine::onSignal(const InstrumentId& id, Timeframe 
     m_lastSignal.insert_or_assign({id, tf}, sig);
     auto it = m_barRules.find({id, tf});
     if (it == m_barRules.end()) return out;
-    const Price entry = priceOf(sig.entry);
     bool disabled = false;
-    for (State* s : it->second) {
-        if (s->rule.condition != Condition::Signal || sig.barOpenMs <= s->lastBarOpen) continue;
-        s->lastBarOpen = sig.barOpenMs;
-        if (expireIfDue(*s, sig.timeMs, entry, out)) {
+    for (State* s : it->second)
+        if (s->rule.condition == Condition::Signal && !s->signals && signalStep(*s, tf, sig, out) && !s->rule.enabled)
             disabled = true;
-            continue;
-        }
-        const bool held = signalMatches(s->rule, sig);
-        const bool wasHeld = s->prevHeld;
-        s->prevHeld = held;
-        if (!held || (s->rule.trigger != Trigger::OncePerBar && wasHeld)) continue;
-        std::string what = signal::toString(sig.side) + " signal, confidence " + std::to_string(sig.confidence) + ", on the ";
-        what.append(toString(tf))
-            .append(" bar closing ")
-            .append(minuteUtc(sig.timeMs))
-            .append(" (entry ")
-            .append(entry.toTrimmedString());
-        if (!sig.reasons.empty()) {
-            what.append("; ");
-            for (std::size_t i = 0; i < sig.reasons.size() && i < 3; ++i) what.append(i ? ", " : "").append(sig.reasons[i]);
-        }
-        what.append(")");
-        if (fire(*s, sig.timeMs, sig.barOpenMs, entry, what, out) && !s->rule.enabled) disabled = true;
-    }
     if (disabled) {
         std::erase_if(it->second, [](const State* s) { return !s->rule.enabled; });
         if (it->second.empty()) m_barRules.erase(it);
     }
     return out;
+}
+
+bool AlertEngine::signalStep(State& s, Timeframe tf, const signal::Signal& sig, std::vector<AlertEvent>& out) {
+    if (sig.barOpenMs <= s.lastBarOpen) return false;
+    s.lastBarOpen = sig.barOpenMs;
+    const Price entry = priceOf(sig.entry);
+    if (expireIfDue(s, sig.timeMs, entry, out)) return true;
+    const bool held = signalMatches(s.rule, sig);
+    const bool wasHeld = s.prevHeld;
+    s.prevHeld = held;
+    if (!held || (s.rule.trigger != Trigger::OncePerBar && wasHeld)) return false;
+    std::string what = signal::toString(sig.side) + " signal, confidence " + std::to_string(sig.confidence) + ", on the ";
+    what.append(toString(tf))
+        .append(" bar closing ")
+        .append(minuteUtc(sig.timeMs))
+        .append(" (entry ")
+        .append(entry.toTrimmedString());
+    if (!sig.reasons.empty()) {
+        what.append("; ");
+        for (std::size_t i = 0; i < sig.reasons.size() && i < 3; ++i) what.append(i ? ", " : "").append(sig.reasons[i]);
+    }
+    what.append(")");
+    return fire(s, sig.timeMs, sig.barOpenMs, entry, what, out);
 }
 
 std::vector<AlertEvent> AlertEngine::expireUntil(std::int64_t nowMs) {

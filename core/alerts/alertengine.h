@@ -39,7 +39,8 @@ public:
 
     /// Bars of this timeframe are what the caller feeds; formula rules on a coarser timeframe that
     /// it tiles (1h -> 2h, 4h, 6h, 12h, 1d, 1w) get bars aggregated from them, live and for their
-    /// warm-up (the history provider is then asked for this timeframe). A coarser bar is complete
+    /// warm-up; so do signal rules on such a timeframe, which run their own signal::SignalEngine
+    /// on those bars (default rules) instead of waiting for onSignal() (the history provider is then asked for this timeframe). A coarser bar is complete
     /// when the fed bar that ends its bucket closes; when bars are missing at the end of a bucket,
     /// it is evaluated when the first bar of the next bucket arrives. Default: no aggregation.
     void setBaseTimeframe(std::optional<Timeframe> tf) { m_base = tf; }
@@ -108,6 +109,8 @@ private:
     /// Disables a rule (all the symbols of a watchlist rule), unindexing every member but `keep`.
     void disableGroup(State& s, const State* keep);
     void buildMembers(State& parent);
+    /// Judges a signal for a signal rule (new bar, expiry, trigger mode); true when it fired or expired.
+    bool signalStep(State& s, Timeframe tf, const signal::Signal& sig, std::vector<AlertEvent>& out);
     /// Evaluates the formula rules of one series on a closed bar.
     void evaluateBar(const InstrumentId& id, Timeframe tf, const Bar& bar, std::vector<AlertEvent>& out);
     /// The timeframe a rule's bars come from: the base when it tiles the rule's, else its own.

@@ -109,10 +109,13 @@ struct FieldNode : FormulaNode {
     void addCost(FormulaCost& c) const override { c.perBar += kOperatorCost; }
 };
 
-/// A field of a coarser timeframe: the last complete bucket's value (formula.h, "Timeframes").
+/// A field, or an expression (`child`), of a coarser timeframe: the last complete bucket's value
+/// (formula.h, "Timeframes"). The expression is stepped once per completed bucket, on its bar.
 struct TfFieldNode : FormulaNode {
     Field f;
     Timeframe tf;
+    NodePtr child;      // an expression "(...)@4h" / "rsi(close, 14)@4h"; null for a field
+    bool redo = false;  // this step revises the child's last step
     struct Agg {
         bool forming = false;
         std::int64_t bucket = 0;
@@ -122,15 +125,26 @@ struct TfFieldNode : FormulaNode {
         std::int64_t lastTimeMs = 0, stepMs = 0;
     };
     Agg now, saved;  // saved: before the last step, for revisions
-    TfFieldNode(Field x, Timeframe t) : f(x), tf(t) {}
+    TfFieldNode(Field x, Timeframe t, NodePtr c = nullptr) : f(x), tf(t), child(std::move(c)) {}
     void complete() {
-        FieldNode n(f);
-        n.step(now.bar, false);
-        now.v = n.value();
+        if (child) {
+            FormulaBar b = now.bar;
+            b.timeMs = now.bucket;
+            b.closeTimeMs = nextBucketStart(tf, now.bucket);
+            child->step(b, redo);
+            redo = false;
+            now.v = child->value();
+        } else {
+            FieldNode n(f);
+            n.step(now.bar, false);
+            now.v = n.value();
+        }
         now.fresh = true;
         now.forming = false;
     }
     void step(const FormulaBar& b, bool revise) override {
+        // A revision re-does the child's step when the revised step completed a bucket.
+        redo = revise && now.fresh;
         if (revise)
             now = saved;
         else
@@ -153,10 +167,14 @@ struct TfFieldNode : FormulaNode {
         }
         const std::int64_t closeMs = b.closeTimeMs != 0 ? b.closeTimeMs : now.stepMs != 0 ? b.timeMs + now.stepMs : 0;
         if (closeMs != 0 && closeMs >= nextBucketStart(tf, now.bucket)) complete();
+        redo = false;
     }
     double value() const override { return now.v; }
-    NodePtr clone() const override { return std::make_unique<TfFieldNode>(f, tf); }
-    void addCost(FormulaCost& c) const override { c.perBar += 4 * kOperatorCost; }
+    NodePtr clone() const override { return std::make_unique<TfFieldNode>(f, tf, child ? child->clone() : nullptr); }
+    void addCost(FormulaCost& c) const override {
+        c.perBar += 4 * kOperatorCost;
+        if (child) child->addCost(c);  // over-estimated: the child steps once per bucket, not per bar
+    }
     bool timed() const override { return true; }
     bool fresh() const override { return now.fresh; }
 };
@@ -602,7 +620,7 @@ private:
             auto e = expr();
             if (!e) return e;
             if (!eat(')')) return err("expected ')'");
-            return e;
+            return atTimeframe(std::move(*e));
         }
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
             const std::size_t start = m_pos;
@@ -628,17 +646,8 @@ private:
         if (m_pos >= m_t.size() || m_t[m_pos] != '(') {
             if (auto f = fields.find(name); f != fields.end()) {
                 if (m_pos < m_t.size() && m_t[m_pos] == '@') {
-                    ++m_pos;
-                    const std::size_t tfStart = m_pos;
-                    while (m_pos < m_t.size() && std::isalnum(static_cast<unsigned char>(m_t[m_pos]))) ++m_pos;
-                    const std::string_view tfText = m_t.substr(tfStart, m_pos - tfStart);
-                    auto tf = parseTimeframe(tfText);
-                    if (tfText.empty() || !tf) {
-                        m_pos = tfStart;
-                        return err("expected a timeframe after '@' (1m 5m 15m 1h 4h 1d 1w 1M ...)");
-                    }
-                    if (std::find(m_timeframes.begin(), m_timeframes.end(), *tf) == m_timeframes.end())
-                        m_timeframes.push_back(*tf);
+                    auto tf = timeframeAfterAt();
+                    if (!tf) return tf.error();
                     return NodePtr(std::make_unique<TfFieldNode>(f->second, *tf));
                 }
                 return NodePtr(std::make_unique<FieldNode>(f->second));
@@ -646,7 +655,32 @@ private:
             m_pos = start;
             return err("unknown name \"" + name + "\" (fields: open high low close volume hl2 hlc3 ohlc4)");
         }
-        return call(name, start);
+        auto fn = call(name, start);
+        if (!fn) return fn;
+        return atTimeframe(std::move(*fn));
+    }
+    /// After '@': a timeframe ("4h"), noted in m_timeframes; the error's column is the timeframe's.
+    Result<Timeframe> timeframeAfterAt() {
+        ++m_pos;  // '@'
+        const std::size_t tfStart = m_pos;
+        while (m_pos < m_t.size() && std::isalnum(static_cast<unsigned char>(m_t[m_pos]))) ++m_pos;
+        const std::string_view tfText = m_t.substr(tfStart, m_pos - tfStart);
+        auto tf = parseTimeframe(tfText);
+        if (tfText.empty() || !tf) {
+            m_pos = tfStart;
+            return err("expected a timeframe after '@' (1m 5m 15m 1h 4h 1d 1w 1M ...)");
+        }
+        if (std::find(m_timeframes.begin(), m_timeframes.end(), *tf) == m_timeframes.end()) m_timeframes.push_back(*tf);
+        return *tf;
+    }
+    /// A parenthesised expression or a function call, optionally followed by '@' and a timeframe:
+    /// "rsi(close, 14)@4h", "(high - low)@1d" evaluate it on the coarser bars.
+    Result<NodePtr> atTimeframe(NodePtr e) {
+        skip();
+        if (m_pos >= m_t.size() || m_t[m_pos] != '@') return e;
+        auto tf = timeframeAfterAt();
+        if (!tf) return tf.error();
+        return NodePtr(std::make_unique<TfFieldNode>(Field::Close, *tf, std::move(e)));
     }
     Result<int> period() {
         skip();

@@ -5,7 +5,7 @@
 // Grammar: expr = conj {('or'|'||') conj}; conj = comparison {('and'|'&&') comparison};
 // comparison = sum [('<'|'<='|'>'|'>='|'=='|'!=') sum]; sum = term {('+'|'-') term};
 // term = unary {('*'|'/') unary}; unary = '-' unary | primary;
-// primary = number | field | function '(' args ')' | '(' expr ')'.
+// primary = number | field ['@' timeframe] | (function '(' args ')' | '(' expr ')') ['@' timeframe].
 // Comparisons and and/or give 1 (true) or 0 (false), and NaN while an operand is undefined (in
 // its warm-up), e.g. "rsi(close, 14) < 30 and close > ema(close, 50)"; they do not chain (a < b < c
 // is an error). and/or treat any non-zero operand as true.
@@ -18,6 +18,11 @@
 // plus the smallest step between bar times seen) reaches the bucket's end, or else when a bar of a
 // later bucket arrives. A function whose input uses such fields steps once per new value of that
 // input, so "rsi(close@4h, 14)" is the RSI of 4h closes, not of 1h repeats of them.
+// A parenthesised expression or a function call may be followed by '@' and a timeframe too:
+// "rsi(close, 14)@4h" is rsi(close@4h, 14), "(high - low)@1d" the range of the last complete day;
+// the expression is evaluated on the coarser bars (its fields are theirs), stepped once per
+// completed bucket, and its value is the one of the last complete bucket (no look-ahead: the
+// forming bucket is never used, so a value never changes after the fact).
 // Revisions (updateLast) of a bar that completes no bucket leave such fields unchanged.
 // Functions over a series x with a whole-number period n: sma ema wma dema tema hma rsi roc mom
 // stddev linreg stochrsi (x, n); over the bar itself: atr adx cci willr mfi (n), tr obv vwap ();

@@ -313,11 +313,16 @@ private Q_SLOTS:
         QCOMPARE(int(r->condition), int(alerts::Condition::Formula));
         QCOMPARE(int(r->timeframe), int(Timeframe::H1));
         QCOMPARE(r->formula, std::string("ema(close, 9) > ema(close, 21)"));
+        const std::vector<Timeframe> tfs{Timeframe::H1, Timeframe::H4, Timeframe::D1};
+        d.setBarTimeframes(tfs, tfs);
         d.setCondition(alerts::Condition::Signal);
         d.confidenceBox()->setValue(75);
+        QCOMPARE(d.timeframeBox()->count(), 3);  // a signal alert may run on 4h or 1d bars
+        d.timeframeBox()->setCurrentIndex(d.timeframeBox()->findData(int(Timeframe::H4)));
         r = d.rule();
         QVERIFY(r.ok());
         QCOMPARE(r->minConfidence, 75);
+        QCOMPARE(int(r->timeframe), int(Timeframe::H4));
         QVERIFY(r->formula.empty());
     }
 

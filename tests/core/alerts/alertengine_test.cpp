@@ -409,6 +409,79 @@ TEST(AlertEngine, SignalConditionOnRealBarsFollowsTheSignalEngine) {
     EXPECT_NE(first->message.find("LONG signal, confidence "), std::string::npos) << first->message;
 }
 
+// GIVEN real SOL 1h bars, about 1,000 hours as the rule's history (ending inside a 4h bar) and the
+// rest fed live as 1h bars, WHEN signal alerts run on 4h (the engine aggregates the hours), THEN
+// they fire at exactly the 4h closes where signal::generateSignals over 4h bars built by a plain
+// loop here gives a matching LONG ("once per bar": every one; "every time": when it becomes one),
+// and a 1h signal alert of the same engine still waits for the service's signals (onSignal).
+TEST(AlertEngine, SignalConditionOn4hBarsAggregatedFromRealHoursFollowsTheSignalEngine) {
+    const auto b = bars("binance_spot_SOLUSDT_1h_2025-06-21_2025-09-19.csv");
+    ASSERT_GT(b.size(), 2000u);
+    const std::int64_t len = 4 * 3'600'000;
+    std::vector<Bar> h4;  // plain aggregation: epoch-aligned 4h buckets
+    for (const Bar& x : b) {
+        const std::int64_t bucket = x.openTimeMs / len * len;
+        if (h4.empty() || h4.back().openTimeMs != bucket) {
+            h4.push_back(x);
+            h4.back().openTimeMs = bucket;
+            continue;
+        }
+        Bar& a = h4.back();
+        if (x.high > a.high) a.high = x.high;
+        if (x.low < a.low) a.low = x.low;
+        a.close = x.close;
+        a.volume = *a.volume.add(x.volume);
+        a.quoteVolume = *a.quoteVolume.add(x.quoteVolume);
+        a.tradeCount += x.tradeCount;
+    }
+    std::size_t split = 1000;  // the history ends inside a 4h bar
+    while (split < b.size() && b[split].openTimeMs % len == 0) ++split;
+    ASSERT_LT(split, b.size() / 2);
+    const std::int64_t firstLive = bucketStart(Timeframe::H4, b[split].openTimeMs);
+    ASSERT_NE(firstLive, b[split].openTimeMs);
+    const auto sigs = signal::generateSignals(h4, Timeframe::H4);
+    const int minConf = 30;
+    std::vector<std::int64_t> every, transitions;
+    bool prev = false;
+    for (const auto& s : sigs) {
+        const bool m = s.side == signal::Direction::Long && s.confidence >= minConf;
+        if (s.barOpenMs >= firstLive && m) every.push_back(s.timeMs);
+        if (s.barOpenMs >= firstLive && m && !prev) transitions.push_back(s.timeMs);
+        prev = m;
+    }
+    ASSERT_GT(transitions.size(), 2u);
+    ASSERT_LT(transitions.size(), every.size());
+
+    const std::vector<Bar> history(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(split));
+    AlertEngine engine(
+        [&](const InstrumentId& id, Timeframe tf) { return id == kSol && tf == Timeframe::H1 ? history : std::vector<Bar>{}; });
+    engine.setBaseTimeframe(Timeframe::H1);
+    AlertRule r;
+    r.instrument = kSol;
+    r.condition = Condition::Signal;
+    r.signalSide = SignalSide::Long;
+    r.minConfidence = minConf;
+    r.cooldownMs = 0;
+    r.timeframe = Timeframe::H4;
+    r.id = 1;
+    r.trigger = Trigger::OncePerBar;
+    ASSERT_TRUE(engine.setRule(r).ok());
+    r.id = 2;
+    r.trigger = Trigger::EveryTime;
+    ASSERT_TRUE(engine.setRule(r).ok());
+    r.id = 3;
+    r.timeframe = Timeframe::H1;  // the service's timeframe: fed by onSignal only
+    ASSERT_TRUE(engine.setRule(r).ok());
+    std::vector<AlertEvent> events;
+    for (std::size_t i = split; i < b.size(); ++i) append(events, engine.onBar(kSol, Timeframe::H1, b[i]));
+    EXPECT_EQ(firedTimes(events, 1), every);
+    EXPECT_EQ(firedTimes(events, 2), transitions);
+    EXPECT_TRUE(firedTimes(events, 3).empty());
+    const auto first = std::find_if(events.begin(), events.end(), [](const AlertEvent& e) { return e.ruleId == 2; });
+    ASSERT_NE(first, events.end());
+    EXPECT_NE(first->message.find("on the 4h bar closing"), std::string::npos) << first->message;
+}
+
 TEST(AlertRule, ParseLevelUsesTheInstrumentPrecision) {
     auto p = parseLevel(" 105000.5 ", 2);
     ASSERT_TRUE(p.ok()) << p.message();

@@ -403,6 +403,25 @@ TEST(AlertConditions, MultiTimeframeFormulaMatchesBarsAggregatedInTheTest) {
     EXPECT_EQ(firedTimes(events, 7), expected);
 }
 
+// GIVEN real BTC 1h bars, WHEN the same condition is written with whole expressions on the coarser
+// timeframes ("rsi(close, 14)@4h < 30 and close@1d > sma(close, 200)@1d"), THEN it fires at exactly
+// the 1h closes of the field form checked against bars aggregated in the test above.
+TEST(AlertConditions, ExpressionTimeframeFormulaFiresLikeTheFieldForm) {
+    const auto b = bars("binance_spot_BTCUSDT_1h_2020-09-20_2025-09-19.csv");
+    ASSERT_GT(b.size(), 40000u);
+    AlertRule fields = baseRule(7, kBtc, Condition::Formula);
+    fields.formula = "rsi(close@4h, 14) < 30 and close@1d > sma(close@1d, 200)";
+    AlertRule exprs = baseRule(8, kBtc, Condition::Formula);
+    exprs.formula = "rsi(close, 14)@4h < 30 and close@1d > sma(close, 200)@1d";
+    AlertEngine engine;
+    ASSERT_TRUE(engine.setRule(fields).ok());
+    ASSERT_TRUE(engine.setRule(exprs).ok());
+    std::vector<AlertEvent> events;
+    for (const Bar& bar : b) append(events, engine.onBar(kBtc, Timeframe::H1, bar));
+    ASSERT_GT(firedTimes(events, 7).size(), 2u);
+    EXPECT_EQ(firedTimes(events, 8), firedTimes(events, 7));
+}
+
 // A formula naming a timeframe the rule's bars cannot build is refused with the reason.
 TEST(AlertConditions, SyntheticFormulaTimeframeFinerThanTheRuleIsRefused) {
     AlertRule r = baseRule(1, kBtc, Condition::Formula);

@@ -76,6 +76,26 @@ TEST(Formula, StreamingWithRevisionsEqualsBatch) {
     }
 }
 
+// Revisions of the bar that completes a coarser bucket redo the expression's step on it: streaming
+// (each real ETH hour first pushed as a flat placeholder, then revised) equals batch.
+TEST(Formula, ExpressionTimeframeStreamingWithRevisionsEqualsBatch) {
+    const Columns c = eth();
+    const char* text = "rsi(close, 14)@4h + (high - low)@1d + sma(close@4h, 3)";
+    auto f = Formula::parse(text);
+    ASSERT_TRUE(f.ok()) << f.message();
+    const auto batch = f->evaluate(c);
+    auto live = Formula::parse(text);
+    std::size_t defined = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        live->push({c.timeMs[i], c.open[i], c.open[i], c.open[i], c.open[i], 0});
+        live->updateLast({c.timeMs[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]});
+        const double v = live->value();
+        ASSERT_TRUE((std::isnan(v) && std::isnan(batch[i])) || v == batch[i]) << i;
+        defined += std::isnan(v) ? 0 : 1;
+    }
+    EXPECT_GT(defined, 1000u);
+}
+
 TEST(Formula, ArithmeticAndSafety) {
     EXPECT_EQ(eval1("1 + 2 * 3"), 7.0);
     EXPECT_EQ(eval1("-(1 - 3)"), 2.0);
@@ -258,4 +278,68 @@ TEST(Formula, SyntheticTimeframeSuffixErrors) {
     EXPECT_NE(error("close@").find("column 7: expected a timeframe after '@'"), std::string::npos) << error("close@");
     EXPECT_NE(error("close@9q > 1").find("expected a timeframe"), std::string::npos);
     EXPECT_EQ(error("close@1M > close@1w and rsi(close@4h, 14) < 30"), "(parsed)");
+}
+
+// GIVEN real ETH 1h bars, WHEN whole expressions are put on 4h / 1d ("rsi(close, 14)@4h",
+// "sma(high - low, 3)@1d"), THEN at every hour they equal the RSI of the last complete 4h closes
+// grouped here (the library's batch RSI over them) and a plain 3-day mean of the daily ranges of
+// complete days grouped here; and "rsi(close, 14)@4h" is exactly "rsi(close@4h, 14)".
+TEST(Formula, ExpressionOnAHigherTimeframeEqualsBarsGroupedInTheTest) {
+    const Columns c = eth();
+    ASSERT_GT(c.size(), 2000u);
+    const std::int64_t h = 3'600'000;
+    auto rsiAt = Formula::parse("rsi(close, 14)@4h");
+    auto rsiOf = Formula::parse("rsi(close@4h, 14)");
+    auto range = Formula::parse("sma(high - low, 3)@1d");
+    ASSERT_TRUE(rsiAt.ok() && rsiOf.ok() && range.ok()) << rsiAt.message() << range.message();
+    EXPECT_EQ(rsiAt->timeframes(), std::vector<Timeframe>{Timeframe::H4});
+    EXPECT_EQ(range->timeframes(), std::vector<Timeframe>{Timeframe::D1});
+    const auto gr = rsiAt->evaluate(c), go = rsiOf->evaluate(c), gd = range->evaluate(c);
+    std::vector<double> closes4, ranges1d;
+    std::vector<std::size_t> known4(c.size()), known1d(c.size());  // complete buckets after bar i
+    double hi = 0, lo = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        const std::int64_t t = c.timeMs[i];
+        if (i == 0 || t / (24 * h) != c.timeMs[i - 1] / (24 * h)) {
+            hi = c.high[i];
+            lo = c.low[i];
+        }
+        hi = std::max(hi, c.high[i]);
+        lo = std::min(lo, c.low[i]);
+        if ((t + h) % (4 * h) == 0) closes4.push_back(c.close[i]);
+        if ((t + h) % (24 * h) == 0) ranges1d.push_back(hi - lo);
+        known4[i] = closes4.size();
+        known1d[i] = ranges1d.size();
+    }
+    std::vector<double> rsi4(closes4.size());
+    rsi(closes4, 14, rsi4);
+    std::size_t checkedRsi = 0, checkedRange = 0;
+    for (std::size_t i = 1; i < c.size(); ++i) {  // from the second bar (see the test above)
+        ASSERT_TRUE(gr[i] == go[i] || (std::isnan(gr[i]) && std::isnan(go[i]))) << i;
+        const double want = known4[i] > 0 ? rsi4[known4[i] - 1] : std::nan("");
+        if (std::isnan(want)) {
+            ASSERT_TRUE(std::isnan(gr[i])) << i;
+        } else {
+            ASSERT_NEAR(gr[i], want, 1e-9) << i;
+            ++checkedRsi;
+        }
+        if (known1d[i] >= 3) {
+            const std::size_t k = known1d[i];
+            const double mean = (ranges1d[k - 1] + ranges1d[k - 2] + ranges1d[k - 3]) / 3;
+            ASSERT_NEAR(gd[i], mean, 1e-9 * mean) << i;
+            ++checkedRange;
+        } else {
+            ASSERT_TRUE(std::isnan(gd[i])) << i;
+        }
+    }
+    EXPECT_GT(checkedRsi, 1000u);
+    EXPECT_GT(checkedRange, 1000u);
+}
+
+TEST(Formula, SyntheticExpressionTimeframeSuffixErrors) {
+    EXPECT_NE(error("rsi(close, 14)@7x < 30").find("column 16: expected a timeframe after '@'"), std::string::npos)
+        << error("rsi(close, 14)@7x < 30");
+    EXPECT_NE(error("(high - low)@").find("column 14: expected a timeframe"), std::string::npos) << error("(high - low)@");
+    EXPECT_NE(error("5@4h").find("column 2: unexpected '@'"), std::string::npos) << error("5@4h");
+    EXPECT_EQ(error("rsi(close, 14)@4h < 30 and (close - sma(close, 20))@1d > 0"), "(parsed)");
 }
