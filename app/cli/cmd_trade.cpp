@@ -7,6 +7,7 @@
 
 #include "live/livevenue.h"
 #include "trading/killswitch.h"
+#include "trading/tradejournal.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -212,10 +213,16 @@ int runOrders(Context& ctx) {
     Session s(cmd, ctx, p.common);
     if (!s.open(p.account) || !s.waitReady()) return s.code();
     const std::vector<trading::Order> orders = all ? s.account()->orders() : s.account()->openOrders();
+    const trading::TradeJournal journal(s.db());
     QJsonArray list;
     std::vector<QStringList> rows{orderHeader()};
     for (const auto& o : orders) {
-        list.append(orderJson(o));
+        QJsonObject json = orderJson(o);
+        // What sent it ("manual", "signal #12", "strategy sma_cross"), as the Journal shows it.
+        auto origin = journal.origin(s.info().id, o);
+        if (!origin) return fail(cmd, QString::fromStdString(origin.message()), kDataError);
+        json.insert(QStringLiteral("origin"), QString::fromStdString(origin->value_or("manual")));
+        list.append(json);
         rows.push_back(orderRow(o));
     }
     if (p.common.json) {

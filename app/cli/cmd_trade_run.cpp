@@ -20,6 +20,7 @@
 #include "marketdata/replayfeed.h"
 #include "storage/candlestore.h"
 #include "trading/papervenue.h"
+#include "trading/tradejournal.h"
 #include "util/datapaths.h"
 
 #include <QCoreApplication>
@@ -73,6 +74,29 @@ public:
     }
     void setWarmUp(bool on) { m_warmUp = on; }
     bool isOwn(const trading::Order& o) const { return o.request.clientOrderId.starts_with(m_tag + "-"); }
+    /// The bot's own position in `instrument`: the net of the fills of its own orders (by client id),
+    /// never more than the account holds on that side. An exchange account's ledger mirrors every asset
+    /// the exchange holds, and the trader may trade by hand: none of that is the bot's to sell.
+    Quantity ownPosition(const InstrumentId& instrument) const {
+        Quantity own{};
+        for (const trading::Fill& f : m_account.fills()) {
+            if (f.instrument != instrument || !f.clientOrderId.starts_with(m_tag + "-")) continue;
+            auto next = f.side == Side::Buy ? own.add(f.quantity) : own.sub(f.quantity);
+            if (next) own = *next;
+        }
+        const trading::Position* p = m_account.portfolio().position(instrument);
+        const Quantity held = p ? p->quantity : Quantity{};
+        // Binance may have taken its commission in the asset bought: the account then holds a little less.
+        if (!own.isNegative() && held < own) return held.isNegative() ? Quantity{} : held;
+        if (own.isNegative() && held > own) return held.isNegative() ? held : Quantity{};
+        return own;
+    }
+    /// Cancels the bot's own open orders and closes its own position at market (a stop with --flatten-on-stop).
+    void flatten(backtest::StrategyContext& runner) {
+        Ctx c(*this, runner);
+        for (const trading::Order& o : c.openOrders()) (void)c.cancel(o.id);
+        backtest::closePositionAtMarket(c);
+    }
 
 private:
     class Ctx final : public backtest::StrategyContext {
@@ -80,7 +104,7 @@ private:
         Ctx(BotStrategy& bot, backtest::StrategyContext& runner) : m_bot(bot), m_runner(runner) {}
         const Instrument& instrument() const override { return m_runner.instrument(); }
         std::int64_t nowMs() const override { return m_runner.nowMs(); }
-        Quantity position() const override { return m_runner.position(); }
+        Quantity position() const override { return m_bot.ownPosition(instrument().id); }
         Money equity() const override { return m_runner.equity(); }
         std::vector<trading::Order> openOrders() const override {
             if (m_bot.m_warmUp) return {};
@@ -112,7 +136,18 @@ private:
                                          {"reason", QString::fromStdString(request.clientOrderId)},
                                          {"client_order_id", QString::fromStdString(r.clientOrderId)}});
             auto id = m_runner.submit(r);
-            if (!id)
+            // A live venue answers later: the order is in the journal (sending), not refused.
+            const auto orders = m_bot.m_account.orders();
+            const bool sent = !id && std::any_of(orders.begin(), orders.end(), [&](const trading::Order& o) {
+                return o.request.clientOrderId == r.clientOrderId && o.status != trading::OrderStatus::Rejected;
+            });
+            if (sent)
+                m_bot.m_out.line(QStringLiteral("sent %1 %2: waiting for the venue's answer")
+                                     .arg(QString::fromStdString(formatUtc(nowMs())), QString::fromStdString(r.clientOrderId)),
+                                 QJsonObject{{"event", "sent"},
+                                             {"time", QString::fromStdString(formatUtc(nowMs()))},
+                                             {"client_order_id", QString::fromStdString(r.clientOrderId)}});
+            else if (!id)
                 m_bot.m_out.line(QStringLiteral("rejected %1 %2: %3")
                                      .arg(QString::fromStdString(formatUtc(nowMs())), QString::fromStdString(r.clientOrderId),
                                           QString::fromStdString(id.message())),
@@ -276,6 +311,14 @@ int runRun(Context& ctx) {
 
     BotStrategy bot(**made, acct, tag, out);
     backtest::StrategyRunner runner(bot, acct, *instrument);
+    // The journal names the bot's strategy as the origin of every order it sends (the terminal's
+    // Journal tab, `kairos-cli orders --json`).
+    trading::TradeJournal journal(s.db());
+    runner.setOriginRecorder([&journal, accountId = acc.id](const trading::Order& o, const std::string& origin) {
+        if (const Status st = journal.setOrigin(accountId, o, origin); !st)
+            std::fprintf(stderr, "kairos-cli run: the origin of order %s was not recorded: %s\n", o.request.clientOrderId.c_str(),
+                         st.message().c_str());
+    });
     acct.addObserver([&out, instId = *id](const trading::OrderEvent& e) {
         if (e.order.request.instrument != instId) return;
         if (e.fill) {
@@ -303,13 +346,13 @@ int runRun(Context& ctx) {
         }
     });
 
-    const trading::Position* pos = acct.portfolio().position(*id);
+    const Quantity startPosition = bot.ownPosition(*id);
     int adopted = 0;
     for (const auto& o : acct.openOrders())
         if (bot.isOwn(o)) ++adopted;
     std::fprintf(stderr, "kairos-cli run: %s on %s, %s %s; position %s, %d open order(s) of this bot (Ctrl-C to stop)\n",
                  (**made).name().c_str(), qPrintable(session::accountLabel(acc)), id->toString().c_str(), toString(tf).c_str(),
-                 pos ? pos->quantity.toTrimmedString().c_str() : "0", adopted);
+                 startPosition.toTrimmedString().c_str(), adopted);
 
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
@@ -406,34 +449,29 @@ int runRun(Context& ctx) {
     int exitCode = kOk;
     // Stopped by a signal (not by the end of the data): flatten when asked to.
     if (flattenOnStop && g_stop) {
-        for (const auto& o : acct.openOrders())
-            if (bot.isOwn(o) || o.request.instrument == *id) (void)acct.cancel(o.id);
         if (trading::PaperVenue* venue = s.accounts().paperVenue(s.accountId()); venue && lastBar) {
             // A paper market order fills at the next price: the last bar's close, as a trade.
             const Bar& b = *lastBar;
             venue->onTrade(*id, Trade{nextBucketStart(tf, b.openTimeMs), b.close, b.volume, Side::Sell, "kairos-cli"});
         }
-        if (auto* p = acct.portfolio().position(*id); p && !p->isFlat()) {
-            auto closed = acct.closePosition(*id);
-            if (!closed) {
-                std::fprintf(stderr, "kairos-cli run: could not flatten: %s\n", closed.message().c_str());
-                exitCode = kDataError;
-            }
+        bot.setWarmUp(false);
+        const int rejectedBefore = runner.rejected();
+        bot.flatten(runner);
+        if (runner.rejected() != rejectedBefore) {
+            std::fprintf(stderr, "kairos-cli run: could not flatten the bot's position (see the rejection above)\n");
+            exitCode = kDataError;
         }
         if (live)
             (void)Session::waitFor(
                 [&] {
-                    const auto* p = acct.portfolio().position(*id);
                     const std::vector<trading::Order> open = acct.openOrders();
-                    return (!p || p->isFlat()) && std::none_of(open.begin(), open.end(), [&](const trading::Order& o) {
-                               return o.request.instrument == *id;
-                           });
+                    return bot.ownPosition(*id).isZero() &&
+                        std::none_of(open.begin(), open.end(), [&](const trading::Order& o) { return bot.isOwn(o); });
                 },
                 common.timeoutMs);
     }
-    const trading::Position* endPos = acct.portfolio().position(*id);
     std::fprintf(stderr, "kairos-cli run: stopped; position %s %s%s, %d order(s) rejected\n",
-                 endPos ? endPos->quantity.toTrimmedString().c_str() : "0", id->symbol.c_str(),
+                 bot.ownPosition(*id).toTrimmedString().c_str(), id->symbol.c_str(),
                  flattenOnStop ? "" : " (left as it is; --flatten-on-stop closes it)", runner.rejected());
     return exitCode;
 }
@@ -449,7 +487,8 @@ const CommandRegistration kRun{
      "replay data) at --speed (default 3600 = an hour per second; max = as fast as possible), from --from or the\n"
      "first bar, up to --until (then it waits until stopped) or the end; testnet/live accounts trade on Binance's\n"
      "live candles (a LIVE account needs --yes). SIGINT/SIGTERM stop it cleanly; positions are left as they are\n"
-     "unless --flatten-on-stop. On the next start it resumes: its position from the account, its open orders adopted\n"
+     "unless --flatten-on-stop. The bot trades only its own position (the fills of its own orders), never other\n"
+     "holdings of the account. On the next start it resumes: its position from its fills, its open orders adopted\n"
      "by client order id, a paper replay from the bar after the last one it handled, so a restart never doubles a\n"
      "position." KAIROS_TRADE_COMMON_USAGE,
      runRun}};

@@ -122,12 +122,13 @@ TEST_F(BinanceProfile, ATestnetMarketBuyFillsOnBinanceAndBalancesAndPositionsCom
     EXPECT_EQ(freeOf[QStringLiteral("BTC")], QStringLiteral("0.50999"));
     EXPECT_EQ(freeOf[QStringLiteral("USDT")], QStringLiteral("8843.8679"));
     EXPECT_EQ(bal.json().value("kind").toString(), QStringLiteral("testnet"));
-    // The position is the account's ledger, restored from its journal
+    // The position is what Binance holds (an exchange account's ledger follows its balances): the 0.5 BTC
+    // the account had plus the 0.00999 bought
     Cli pos;
     ASSERT_EQ(prof.run(pos, on("bn-test", {"positions", "--json"})), 0) << pos.err.toStdString();
     const QJsonArray positions = pos.json().value("positions").toArray();
     ASSERT_EQ(positions.size(), 1);
-    EXPECT_EQ(positions[0].toObject().value("quantity").toString(), QStringLiteral("0.01"));
+    EXPECT_EQ(positions[0].toObject().value("quantity").toString(), QStringLiteral("0.50999"));
     // And the kill switch sells it on Binance
     Cli kill;
     ASSERT_EQ(prof.run(kill, on("bn-test", {"kill-switch", "--yes", "--json"})), 0) << kill.err.toStdString();
@@ -308,7 +309,8 @@ TEST_F(BinanceProfile, ATestnetBotTradesBinancesLiveCandlesAndFlattensOnSigterm)
         << fake.orders().back().clientOrderId.toStdString();
     EXPECT_EQ(fake.orders().back().side, QStringLiteral("BUY"));
     EXPECT_EQ(fake.orders().back().status, QStringLiteral("FILLED"));
-    // AND SIGTERM stops it, selling the position on Binance first (--flatten-on-stop)
+    // AND SIGTERM stops it, selling its own position on Binance first (--flatten-on-stop): the 0.01 it
+    // bought, not the 0.5 BTC the account held before it started
     const std::size_t ordersBefore = fake.orders().size();
     bot.p.terminate();
     ASSERT_EQ(bot.finish(), 0) << bot.err.toStdString();

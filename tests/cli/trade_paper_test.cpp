@@ -67,6 +67,7 @@ TEST(CliTradePaper, AMarketBuyFillsAtTheProfilesLatestCloseAndShowsInPositionsBa
     EXPECT_EQ(o.value("type").toString(), QStringLiteral("market"));
     EXPECT_EQ(o.value("filled").toString(), QStringLiteral("0.01"));
     EXPECT_FALSE(o.value("client_order_id").toString().isEmpty());
+    EXPECT_EQ(o.value("origin").toString(), QStringLiteral("manual"));  // sent by hand, not by a strategy
     // AND the text listing is aligned columns under a header
     Cli text;
     ASSERT_EQ(prof.run(text, {"orders", "--account", "PAPER", "--all"}), 0);

@@ -87,6 +87,11 @@ TEST(CliTradeRun, APaperBotKilledMidPositionResumesWithoutDoublingAndMatchesAnUn
     for (qsizetype i = 0; i < a.size(); ++i)
         for (const char* field : {"side", "quantity", "filled", "status", "average_price", "created", "type"})
             EXPECT_EQ(a[i].toObject().value(field), b[i].toObject().value(field)) << "order " << i << " " << field;
+    // AND the journal names the bot's strategy (its name with its parameters) as the origin of every order
+    // it sent, before and after the kill
+    for (const QJsonValue& o : b)
+        EXPECT_TRUE(o.toObject().value("origin").toString().startsWith(QStringLiteral("strategy SMA cross 10/30")))
+            << o.toObject().value("origin").toString().toStdString();
 }
 
 TEST(CliTradeRun, SigtermStopsCleanlyLeavingThePositionAndFlattenOnStopClosesIt) {
