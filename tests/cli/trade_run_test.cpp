@@ -89,7 +89,7 @@ TEST(CliTradeRun, APaperBotKilledMidPositionResumesWithoutDoublingAndMatchesAnUn
             EXPECT_EQ(a[i].toObject().value(field), b[i].toObject().value(field)) << "order " << i << " " << field;
     // AND the journal names the bot's strategy (its name with its parameters) as the origin of every order
     // it sent, before and after the kill
-    for (const QJsonValue& o : b)
+    for (const auto& o : b)
         EXPECT_TRUE(o.toObject().value("origin").toString().startsWith(QStringLiteral("strategy SMA cross 10/30")))
             << o.toObject().value("origin").toString().toStdString();
 }
