@@ -141,6 +141,14 @@ int main(int argc, char** argv) {
         const std::int64_t busy0 = server->busyNanos();
         const auto t0 = std::chrono::steady_clock::now();
         account.submit(r);
+        // A fill that never comes is reported, not waited for forever.
+        QTimer timeout;
+        timeout.setSingleShot(true);
+        QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
+            reason = "no fill or rejection within 10 s";
+            loop.quit();
+        });
+        timeout.start(10'000);
         if (!filled) loop.exec();
         const auto t1 = std::chrono::steady_clock::now();
         if (!filled) {
