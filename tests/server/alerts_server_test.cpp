@@ -413,7 +413,7 @@ TEST_P(ServerAlerts, ASecretSealedWithAnotherKeyFailsItsDeliveryWithTheReason) {
 
 KAIROS_INSTANTIATE_BACKENDS(Backends, ServerAlerts);
 
-kairos::server::EnvLookup envOf(std::map<std::string, std::string> vars) {
+kairos::server::EnvLookup envOf(const std::map<std::string, std::string>& vars) {
     return [vars](const std::string& name) -> std::optional<std::string> {
         auto it = vars.find(name);
         return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
