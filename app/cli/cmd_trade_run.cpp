@@ -430,8 +430,9 @@ int runRun(Context& ctx) {
                          [venue, &id](const InstrumentId& i, const Trade& t) {
                              if (i == *id) venue->updatePrice(i, t.price);
                          });
+        // `venue` is this block's local: captured by value, the rest (alive until exec() returns) by reference.
         QObject::connect(feed.get(), &marketdata::MarketDataFeed::barUpdated,
-                         [&](const InstrumentId& i, Timeframe t, const Bar& bar) {
+                         [&, venue](const InstrumentId& i, Timeframe t, const Bar& bar) {
                              if (!bar.closed || i != *id || t != tf) return;
                              venue->updatePrice(i, bar.close);
                              runner.onBar(bar, nextBucketStart(t, bar.openTimeMs));

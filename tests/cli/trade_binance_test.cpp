@@ -299,7 +299,7 @@ TEST_F(BinanceProfile, ATestnetBotTradesBinancesLiveCandlesAndFlattensOnSigterm)
     ASSERT_TRUE(
         waitUntil([&] { return bot.out.contains(QStringLiteral("fill ")) || bot.p.state() != QProcess::Running; }, 30'000))
         << bot.out.toStdString() << bot.err.toStdString();
-    EXPECT_EQ(bot.out.count(QStringLiteral("decision ")), 1) << bot.out.toStdString();
+    EXPECT_EQ(bot.out.count(QStringLiteral("decision ")), 1) << bot.out.toStdString() << bot.err.toStdString();
     EXPECT_TRUE(bot.out.startsWith(QStringLiteral("decision ") + QString::fromStdString(formatUtc(decidedAt)) +
                                    QStringLiteral(" buy 0.01 BTCUSDT market")))
         << bot.out.toStdString();
