@@ -60,7 +60,8 @@ bool isServerPayload(const nlohmann::json& payload) {
 
 bool needsSecret(core::ChannelKind kind) { return kind != core::ChannelKind::Email; }
 
-std::string settingsJson(const ServerChannel& c) {
+/// The kind's own settings (no secret), as stored in the settings column and shown by the API.
+nlohmann::json settings(const ServerChannel& c) {
     nlohmann::json j = nlohmann::json::object();
     switch (c.kind) {
     case core::ChannelKind::Webhook:
@@ -76,8 +77,10 @@ std::string settingsJson(const ServerChannel& c) {
     case core::ChannelKind::Discord:
         break;
     }
-    return j.dump();
+    return j;
 }
+
+std::string settingsJson(const ServerChannel& c) { return settings(c).dump(); }
 
 void readSettings(const std::string& json, ServerChannel& c) {
     const auto j = nlohmann::json::parse(json, nullptr, false);
@@ -89,22 +92,9 @@ void readSettings(const std::string& json, ServerChannel& c) {
 }
 
 nlohmann::json channelJson(const ServerChannel& c) {
-    nlohmann::json j = {
-        {"id", c.id}, {"kind", core::toString(c.kind)}, {"name", c.name}, {"enabled", c.enabled}, {"has_secret", c.hasSecret}};
-    switch (c.kind) {
-    case core::ChannelKind::Webhook:
-        j["url"] = c.url;
-        break;
-    case core::ChannelKind::Telegram:
-        j["chat_id"] = c.chatId;
-        j["api_base"] = c.apiBase;
-        break;
-    case core::ChannelKind::Email:
-        j["to"] = c.mailTo;
-        break;
-    case core::ChannelKind::Discord:
-        break;
-    }
+    nlohmann::json j = settings(c);
+    j.update(
+        {{"id", c.id}, {"kind", core::toString(c.kind)}, {"name", c.name}, {"enabled", c.enabled}, {"has_secret", c.hasSecret}});
     return j;
 }
 
