@@ -327,8 +327,11 @@ TEST(KairosdDaemon, BackupUnderWriteLoadRestoresIntoAWorkingServer) {
     std::string output;
     const int backupExit =
         runKairosd({"--data-dir", QString::fromStdString(dataDir), "backup", QString::fromStdString(backup)}, output);
+    // Writers are never blocked by a backup (WAL): one more sign-up completes afterwards. One, not
+    // several: each sign-up hashes a password with Argon2id, which takes seconds under ASan on a
+    // loaded 2-core machine (three of them once did not fit the 30 s bound).
     const int writtenAtBackup = written;
-    ASSERT_TRUE(eventually([&] { return written >= writtenAtBackup + 3; })) << "writes stopped during the backup";
+    ASSERT_TRUE(eventually([&] { return written >= writtenAtBackup + 1; })) << "writes stopped during the backup";
     stop = true;
     writer.join();
     ASSERT_EQ(backupExit, 0) << output;
