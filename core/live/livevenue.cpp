@@ -391,7 +391,9 @@ Result<OrderEvents> LiveVenue::cancel(OrderId id) {
     Tracked& t = it->second;
     if (!t.order.isOpen())
         return makeError("order " + t.order.request.clientOrderId + " is already " + std::string(toString(t.order.status)));
-    if (t.placing)
+    // Still being sent and not yet seen by Binance. Once the stream reported it (its NEW can come
+    // before the answer to the request), Binance has it and a cancel by client order id is safe.
+    if (t.placing && t.order.status == OrderStatus::New)
         return makeError("order " + t.order.request.clientOrderId +
                          " is still being sent to Binance; cancel it once Binance has acknowledged it");
     if (!t.listClientOrderId.empty()) return cancelList(id);

@@ -174,6 +174,26 @@ TEST_F(LiveVenueTest, PreTradeChecksOfTheGatewayStopAnOrderBeforeBinance) {
     EXPECT_EQ(fake.placeAttempts(QStringLiteral("risk-1")), 0);
 }
 
+TEST_F(LiveVenueTest, AnOrderTheStreamReportedBeforeItsAnswerCanBeCancelled) {
+    // GIVEN an order whose answer does not come (it times out), while the stream reports it NEW
+    auto s = startStack();
+    fake.failNext("POST", QStringLiteral("/api/v3/order"),
+                  FakeBinanceTrading::RequestFault::of(FakeBinanceTrading::RequestFault::Kind::TimeoutAfterAccept));
+    s->account->submit(limit(Side::Buy, "0.01", "100000", "early-1"));
+    ASSERT_TRUE(s->waitStatus("early-1", OrderStatus::Accepted));
+    ASSERT_EQ(s->venue->requestsInFlight(), 1) << "the answer must still be on its way";
+    // WHEN the user cancels it: Binance has it, so the cancel goes (it used to be refused as "still being sent")
+    auto cancelled = s->account->cancel(s->byClientId("early-1")->id);
+    ASSERT_TRUE(cancelled.ok()) << cancelled.message();
+    ASSERT_TRUE(s->waitStatus("early-1", OrderStatus::Cancelled));
+    // THEN after the answer's timeout the lookup agrees: placed once, cancelled once
+    ASSERT_TRUE(waitUntil([&] { return s->venue->requestsInFlight() == 0; }, kWaitMs));
+    EXPECT_EQ(fake.placeAttempts(QStringLiteral("early-1")), 1);
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("early-1"))->status, QStringLiteral("CANCELED"));
+    EXPECT_EQ(s->count(OrderEventKind::Cancelled), 1);
+    EXPECT_EQ(s->byClientId("early-1")->status, OrderStatus::Cancelled);
+}
+
 TEST_F(LiveVenueTest, CancelCancelAllAndAmendReachBinance) {
     auto s = startStack();
     s->account->submit(limit(Side::Buy, "0.01", "100000", "c-1"));
