@@ -73,6 +73,17 @@ Result<OrderState> orderFrom(const QJsonObject& o) {
     KAIROS_TRY_FIELD(s.cumQuote, decimalField<Price>(o, "cummulativeQuoteQty", false));
     s.time = integer(o, "time", integer(o, "transactTime"));
     s.updateTime = integer(o, "updateTime", s.time);
+    for (const auto& v : o.value(QLatin1String("fills")).toArray()) {
+        const QJsonObject f = v.toObject();
+        OrderState::PlacementFill fill;
+        fill.tradeId = integer(f, "tradeId", -1);
+        if (fill.tradeId < 0) return makeError("a fill without tradeId");
+        fill.commissionAsset = str(f, "commissionAsset");
+        KAIROS_TRY_FIELD(fill.price, decimalField<Price>(f, "price"));
+        KAIROS_TRY_FIELD(fill.qty, decimalField<Quantity>(f, "qty"));
+        KAIROS_TRY_FIELD(fill.commission, decimalField<Quantity>(f, "commission", false));
+        s.fills.push_back(std::move(fill));
+    }
     return s;
 }
 

@@ -78,6 +78,14 @@ struct OrderState {
     Quantity origQty, executedQty;
     Price cumQuote;  ///< cummulativeQuoteQty
     std::int64_t time = 0, updateTime = 0;
+    /// A FULL answer to a new order: the trades it made on arrival (always as the taker).
+    struct PlacementFill {
+        std::int64_t tradeId = 0;
+        Price price;
+        Quantity qty, commission;
+        std::string commissionAsset;
+    };
+    std::vector<PlacementFill> fills;
 };
 Result<OrderState> parseOrder(std::string_view json);
 Result<std::vector<OrderState>> parseOrders(std::string_view json);

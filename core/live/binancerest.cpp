@@ -70,6 +70,7 @@ BinanceRest::Answer BinanceRest::curlPerform(const QByteArray& method, const QBy
     curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeoutMs));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);  // libcurl's default since 7.50.2; the request is one small write
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, appendHeader);
@@ -150,6 +151,14 @@ std::int64_t BinanceRest::holdMs(const Request& r) const {
     return wait;
 }
 
+QString BinanceRest::budgetText() const {
+    return QStringLiteral("weight %1 of %2 this minute, %3 of %4 orders in 10 s")
+        .arg(m_usedWeight)
+        .arg(m_options.weightLimit1m)
+        .arg(m_orderCount10s)
+        .arg(m_options.orderLimit10s);
+}
+
 void BinanceRest::send(const std::shared_ptr<Request>& r) {
     if (const std::int64_t blocked = blockedUntilMs(); blocked > 0) {
         Reply reply;
@@ -159,8 +168,20 @@ void BinanceRest::send(const std::shared_ptr<Request>& r) {
         return finish(r, reply);
     }
     if (const std::int64_t wait = holdMs(*r); wait > 0) {
+        if (r->isOrder) {
+            // An order is never sent late: a market order held for the next window would reach
+            // Binance up to a minute after the user (or strategy) decided, at another price, while
+            // the terminal showed nothing. It is refused now, in words, and nothing is sent.
+            Reply reply;
+            reply.outcome = Outcome::RateLimited;
+            reply.failure = QStringLiteral("not sent: Binance's request budget is used up (%1); the next window opens in %2 s")
+                                .arg(budgetText(), QString::number((wait + 999) / 1000));
+            Q_EMIT rateLimited(wait, reply.failure);
+            return finish(r, reply);
+        }
         Q_EMIT rateLimited(wait,
-                           QStringLiteral("Binance's request budget is used up; waiting %1 ms for the next window").arg(wait));
+                           QStringLiteral("Binance's request budget is used up (%1); waiting %2 ms for the next window")
+                               .arg(budgetText(), QString::number(wait)));
         QPointer<BinanceRest> self(this);
         QTimer::singleShot(static_cast<int>(wait), this, [self, r] {
             if (self) self->send(r);

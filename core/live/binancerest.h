@@ -5,7 +5,10 @@
 //   the local clock corrected by the offset measured with GET /api/v3/time) and `recvWindow`
 //   appended, HMAC-SHA256 of exactly the bytes sent, `X-MBX-APIKEY` header.
 // - Rate limits: `X-MBX-USED-WEIGHT-1M` and `X-MBX-ORDER-COUNT-10S` are read from every answer;
-//   a request that would exceed the budget waits for the next window; 429/418 block every request
+//   a read or cancel that would exceed the budget waits for the next window (rateLimited() says
+//   so); an order (POST order, order list, cancel-replace) that would exceed it is never held: it
+//   fails at once as RateLimited, unsent, saying which budget and when the window opens — an order
+//   sent up to a minute after it was decided is a different order. 429/418 block every request
 //   for the `Retry-After` time (requests during a block fail at once as RateLimited, they are
 //   never queued behind a ban).
 // - A -1021 (clock drift) answer re-syncs the time and sends the request once more (it never
@@ -113,6 +116,8 @@ private:
     void onAnswer(const std::shared_ptr<Request>& r, const Answer& a);
     void finish(const std::shared_ptr<Request>& r, const Reply& reply);
     std::int64_t holdMs(const Request& r) const;
+    /// "weight 5990 of 6000 this minute, 3 of 50 orders in 10 s" (for messages).
+    QString budgetText() const;
 
     Options m_options;
     BinanceCredentials m_credentials;

@@ -540,7 +540,7 @@ Result<OrderEvents> LiveVenue::cancelList(OrderId id) {
     for (OrderId leg : legsOf(listCid)) {
         auto it = m_orders.find(leg);
         if (it == m_orders.end()) continue;
-        if (it->second.placing)
+        if (it->second.placing && it->second.order.status == OrderStatus::New)
             return makeError("order " + it->second.order.request.clientOrderId +
                              " is still being sent to Binance; cancel it once Binance has acknowledged it");
         if (leg != id && it->second.order.isOpen()) m_cancelReasons[leg] = "one-cancels-the-other: the other leg was cancelled";

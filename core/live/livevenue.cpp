@@ -69,7 +69,10 @@ LiveVenue::LiveVenue(Options options, BinanceCredentials credentials, const trad
     ro.baseUrl = m_options.endpoints.restUrl;
     ro.timeoutMs = m_options.timeoutMs;
     ro.orderLimit10s = m_options.orderLimit10s;
+    ro.weightLimit1m = m_options.weightLimit1m;
     m_rest = std::make_unique<BinanceRest>(ro, credentials);
+    // Requests held for the next window (or an order refused for it) are said, never silent.
+    connect(m_rest.get(), &BinanceRest::rateLimited, this, [this](qint64, const QString& why) { Q_EMIT problem(why); });
     BinanceUserStream::Options so;
     so.wsApiUrl = m_options.endpoints.wsApiUrl;
     so.reconnectMinMs = m_options.reconnectMinMs;
@@ -194,7 +197,21 @@ LiveVenue::Tracked* LiveVenue::byClientId(const std::string& clientOrderId) {
 // --- events -------------------------------------------------------------------------------------
 
 void LiveVenue::deliver(const OrderEvents& events) {
+    if (m_batch) {
+        m_batch->insert(m_batch->end(), events.begin(), events.end());
+        return;
+    }
     if (m_listener && !events.empty()) m_listener->onOrderEvents(events);
+}
+
+LiveVenue::Batch::Batch(LiveVenue& venue) : m_venue(venue), m_outer(venue.m_batch != nullptr) {
+    if (!m_outer) venue.m_batch = &m_events;
+}
+
+LiveVenue::Batch::~Batch() {
+    if (m_outer) return;
+    m_venue.m_batch = nullptr;
+    m_venue.deliver(m_events);
 }
 
 void LiveVenue::emitChange(Tracked& t, OrderEventKind kind, std::optional<Fill> fill) {
@@ -282,7 +299,9 @@ Result<Params> LiveVenue::orderParams(const OrderRequest& r) const {
         return makeError(std::string(toString(r.type)) + " orders are not supported on Binance yet");
     }
     p.emplace_back("newClientOrderId", r.clientOrderId);
-    p.emplace_back("newOrderRespType", "RESULT");
+    // FULL: the answer carries the trades the order made on arrival, so they are booked from it
+    // without another request (myTrades) whichever of the answer and the stream's events comes first.
+    p.emplace_back("newOrderRespType", "FULL");
     return p;
 }
 
@@ -326,6 +345,7 @@ OrderEvents LiveVenue::submit(const OrderRequest& request) {
         --m_inFlight;
         onPlaced(id, r);
     });
+    if (m_trace) m_trace(TracePoint::Sent, cid);
     return {};
 }
 
@@ -334,10 +354,21 @@ void LiveVenue::onPlaced(OrderId id, const BinanceRest::Reply& reply) {
     if (it == m_orders.end()) return;
     Tracked& t = it->second;
     t.placing = false;
+    if (m_trace) m_trace(TracePoint::Answered, t.order.request.clientOrderId);
     switch (reply.outcome) {
     case Outcome::Done: {
         auto s = parseOrder(reply.body.toStdString());
         if (!s) return lookUp(id, {});  // accepted, but the answer is unreadable: ask for the order
+        // Accepted and the trades of the answer reach the account as one batch: one journal
+        // transaction. A trade the stream already brought (same trade id) is not booked again.
+        const Batch batch(*this);
+        if (t.order.status == OrderStatus::New && s->status != "REJECTED") {
+            t.binanceId = s->orderId;
+            t.order.status = OrderStatus::Accepted;
+            emitChange(t, OrderEventKind::Accepted);
+        }
+        for (const OrderState::PlacementFill& f : s->fills)
+            bookTrade(t, f.tradeId, f.price, f.qty, f.commission, f.commissionAsset, false, s->time);
         return applyState(id, *s, {});
     }
     case Outcome::Rejected:
@@ -360,7 +391,9 @@ Result<OrderEvents> LiveVenue::cancel(OrderId id) {
     Tracked& t = it->second;
     if (!t.order.isOpen())
         return makeError("order " + t.order.request.clientOrderId + " is already " + std::string(toString(t.order.status)));
-    if (t.placing)
+    // Still being sent and not yet seen by Binance. Once the stream reported it (its NEW can come
+    // before the answer to the request), Binance has it and a cancel by client order id is safe.
+    if (t.placing && t.order.status == OrderStatus::New)
         return makeError("order " + t.order.request.clientOrderId +
                          " is still being sent to Binance; cancel it once Binance has acknowledged it");
     if (!t.listClientOrderId.empty()) return cancelList(id);
@@ -537,6 +570,7 @@ void LiveVenue::onUserEvent(const UserEvent& event) {
 }
 
 void LiveVenue::onExecution(const ExecutionReport& e) {
+    if (m_trace && e.execType == "TRADE") m_trace(TracePoint::StreamTrade, e.orderClientId());
     // Exactly once: Binance's execution id is unique per event; a repeat is a duplicate.
     if (e.executionId > 0 && !m_seenExecutions.insert(e.executionId).second) return;
     if (e.execType == "CANCELED" && m_replacedClientIds.count(e.orderClientId())) return;  // our amend
@@ -606,6 +640,11 @@ bool LiveVenue::bookTrade(Tracked& t, std::int64_t tradeId, const Price& price, 
         auto& fills = pool->second;
         auto same = std::find_if(fills.begin(), fills.end(),
                                  [&](const Fill& f) { return f.timeMs == timeMs && f.price == price && f.quantity == qty; });
+        // A fill booked from the order's answer carries the answer's time, which need not be the
+        // trade's own to the millisecond: then the same price and quantity of the same order is
+        // it. Each journal fill stands for one trade, so the count booked stays exact.
+        if (same == fills.end())
+            same = std::find_if(fills.begin(), fills.end(), [&](const Fill& f) { return f.price == price && f.quantity == qty; });
         if (same != fills.end()) {
             fills.erase(same);
             return false;

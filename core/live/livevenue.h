@@ -120,6 +120,7 @@ public:
         int unknownRetryMs = 1000;      ///< wait before asking again about an order whose lookup failed
         int reconnectMinMs = 1000;      ///< user data stream reconnect back-off start
         int orderLimit10s = 50;         ///< the account's ORDERS per 10 s (exchangeInfo.rateLimits)
+        int weightLimit1m = 6000;       ///< the IP's REQUEST_WEIGHT per minute (exchangeInfo.rateLimits)
     };
 
     /// `clock` must outlive the venue.
@@ -165,6 +166,14 @@ public:
     BinanceRest& rest() { return *m_rest; }
     BinanceUserStream& userStream() { return *m_stream; }
 
+    /// Where an order's round trip is, for bench_live_roundtrip's breakdown: Sent = its placing
+    /// request was signed and handed to the transport; Answered = Binance's answer to it arrived;
+    /// StreamTrade = a TRADE executionReport of it arrived on the user data stream.
+    enum class TracePoint : std::uint8_t { Sent = 1, Answered, StreamTrade };
+    using Trace = std::function<void(TracePoint point, const std::string& clientOrderId)>;
+    /// Called at each TracePoint on the venue's thread; none by default (then nothing is done).
+    void setTrace(Trace trace) { m_trace = std::move(trace); }
+
     // IVenue
     std::string name() const override { return m_options.venue; }
     void setListener(trading::IVenueListener* listener) override { m_listener = listener; }
@@ -179,7 +188,8 @@ public:
 Q_SIGNALS:
     void ready();
     void reconciled(const kairos::live::ReconciliationReport& report);
-    /// Something the user should know that is not an order event (a cancel refused, the stream refused).
+    /// Something the user should know that is not an order event (a cancel refused, the stream
+    /// refused, requests waiting for Binance's next rate-limit window).
     void problem(const QString& what);
     void balancesChanged();
 
@@ -204,6 +214,20 @@ private:
     using FillPool = std::map<std::string, std::vector<trading::Fill>>;
 
     void deliver(const trading::OrderEvents& events);
+    /// While one exists, delivered events are collected and reach the listener together when it
+    /// ends (one journal transaction for an answer's Accepted and fills). Nested ones join the outer.
+    class Batch {
+    public:
+        explicit Batch(LiveVenue& venue);
+        ~Batch();
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+
+    private:
+        LiveVenue& m_venue;
+        bool m_outer;
+        trading::OrderEvents m_events;
+    };
     void emitChange(Tracked& t, trading::OrderEventKind kind, std::optional<trading::Fill> fill = std::nullopt);
     Tracked* byClientId(const std::string& clientOrderId);
     const SymbolRules* symbolRules(const std::string& symbol) const;
@@ -268,6 +292,8 @@ private:
     std::unique_ptr<BinanceUserStream> m_stream;
     trading::IVenueListener* m_listener = nullptr;
     trading::IJournal* m_journal = nullptr;
+    Trace m_trace;
+    trading::OrderEvents* m_batch = nullptr;  ///< collecting events (Batch), else null
     std::map<trading::OrderId, Tracked> m_orders;
     std::map<std::string, trading::OrderId> m_byClientId;
     std::map<std::string, SymbolRules> m_rules;

@@ -162,12 +162,59 @@ TEST_F(BinanceTradingTest, A429BlocksEveryRequestForRetryAfterWithoutSendingThem
 }
 
 TEST_F(BinanceTradingTest, UsedWeightAndOrderCountHeadersAreTracked) {
+    // Within one minute of Binance's clock (pinned: a minute boundary would start the weight afresh)
+    const std::int64_t midMinute = 1'767'225'630'000;  // 2026-01-01 00:00:30 UTC
+    fake.setClock([=] { return midMinute; });
+    rest->setClock([=] { return midMinute; });
     ASSERT_EQ(call("POST", QStringLiteral("/api/v3/order"), limitBuy("w-1")).outcome, Outcome::Done);
     ASSERT_EQ(call("POST", QStringLiteral("/api/v3/order"), limitBuy("w-2")).outcome, Outcome::Done);
     EXPECT_EQ(rest->orderCount10s(), 2);
-    EXPECT_EQ(rest->usedWeight1m(), 2);
+    EXPECT_EQ(rest->usedWeight1m(), 0) << "successful orders cost no weight since 2026-04-02";
     ASSERT_EQ(call("GET", QStringLiteral("/api/v3/account"), {}).outcome, Outcome::Done);
-    EXPECT_EQ(rest->usedWeight1m(), 22);
+    EXPECT_EQ(rest->usedWeight1m(), 20);
+    ASSERT_EQ(call("GET", QStringLiteral("/api/v3/myTrades"), {{"symbol", "BTCUSDT"}, {"orderId", "1000"}}).outcome,
+              Outcome::Done);
+    EXPECT_EQ(rest->usedWeight1m(), 25) << "myTrades of one order weighs 5";
+    // The next minute starts from zero
+    fake.setClock([=] { return midMinute + 60'000; });
+    rest->setClock([=] { return midMinute + 60'000; });
+    ASSERT_EQ(call("GET", QStringLiteral("/api/v3/account"), {}).outcome, Outcome::Done);
+    EXPECT_EQ(rest->usedWeight1m(), 20);
+}
+
+TEST_F(BinanceTradingTest, AnOrderOverTheRequestBudgetIsRefusedUnsentWhileAReadWaitsForTheNextWindow) {
+    // GIVEN a budget of 20 weight per minute, used up by one account read (clocks pinned mid-minute)
+    const std::int64_t midMinute = 1'767'225'630'000;
+    fake.setClock([=] { return midMinute; });
+    BinanceRest::Options o;
+    o.baseUrl = fake.restUrl();
+    o.weightLimit1m = 20;
+    BinanceRest small(o, credentials());
+    small.setClock([=] { return midMinute; });
+    std::optional<BinanceRest::Reply> account;
+    small.signedRequest("GET", QStringLiteral("/api/v3/account"), {}, 20, [&](const BinanceRest::Reply& r) { account = r; });
+    ASSERT_TRUE(waitUntil([&] { return account.has_value(); }));
+    ASSERT_EQ(small.usedWeight1m(), 20);
+    QSignalSpy limited(&small, &BinanceRest::rateLimited);
+    // WHEN an order would go out in the same minute
+    std::optional<BinanceRest::Reply> order;
+    small.signedRequest("POST", QStringLiteral("/api/v3/order"), limitBuy("b-1"), 1,
+                        [&](const BinanceRest::Reply& r) { order = r; });
+    // THEN it is refused at once, in words, and never sent — not held for the next window
+    ASSERT_TRUE(order.has_value()) << "an order must not wait silently for the next window";
+    EXPECT_EQ(order->outcome, Outcome::RateLimited);
+    EXPECT_NE(order->failure.indexOf(QLatin1String("not sent")), -1) << order->failure.toStdString();
+    EXPECT_NE(order->failure.indexOf(QLatin1String("weight 20 of 20")), -1) << order->failure.toStdString();
+    EXPECT_NE(order->failure.indexOf(QLatin1String("in 30 s")), -1) << order->failure.toStdString();
+    EXPECT_EQ(fake.placeAttempts(QStringLiteral("b-1")), 0);
+    EXPECT_EQ(small.sentCount(), 1);
+    // while a read waits for the next window (neither sent nor failed), and both were said
+    std::optional<BinanceRest::Reply> read;
+    small.signedRequest("GET", QStringLiteral("/api/v3/openOrders"), {{"symbol", "BTCUSDT"}}, 6,
+                        [&](const BinanceRest::Reply& r) { read = r; });
+    EXPECT_FALSE(read.has_value());
+    EXPECT_EQ(small.sentCount(), 1);
+    EXPECT_EQ(limited.size(), 2);
 }
 
 TEST_F(BinanceTradingTest, TheUserDataStreamDeliversExecutionsAndResubscribesAfterADrop) {

@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,13 +68,16 @@ inline AccountInfo testnetAccount() {
 
 /// One process's trading stack on a profile: PaperStore journal, LiveVenue, Account.
 struct Stack {
-    Stack(storage::Database& db, const AccountInfo& info, const FakeBinanceTrading& fake, trading::IJournal* journal = nullptr) {
+    /// `configure` changes the venue's options before it is made (limits of a test).
+    Stack(storage::Database& db, const AccountInfo& info, const FakeBinanceTrading& fake, trading::IJournal* journal = nullptr,
+          const std::function<void(LiveVenue::Options&)>& configure = {}) {
         store = std::make_unique<trading::PaperStore>(db, info);
         LiveVenue::Options o;
         o.endpoints = {fake.restUrl(), fake.wsApiUrl()};
         o.timeoutMs = 1500;
         o.unknownRetryMs = 50;
         o.reconnectMinMs = 50;
+        if (configure) configure(o);
         venue = std::make_unique<LiveVenue>(o, BinanceCredentials{kApiKey.toStdString(), kSecret.toStdString()}, clock);
         venue->setJournal(journal ? journal : store.get());
         account = std::make_unique<Account>(info, *venue, clock, journal ? journal : store.get(), *Money::parse("10000"));

@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace kairos::live {
 namespace {
@@ -173,6 +174,26 @@ TEST_F(LiveVenueTest, PreTradeChecksOfTheGatewayStopAnOrderBeforeBinance) {
     EXPECT_EQ(fake.placeAttempts(QStringLiteral("risk-1")), 0);
 }
 
+TEST_F(LiveVenueTest, AnOrderTheStreamReportedBeforeItsAnswerCanBeCancelled) {
+    // GIVEN an order whose answer does not come (it times out), while the stream reports it NEW
+    auto s = startStack();
+    fake.failNext("POST", QStringLiteral("/api/v3/order"),
+                  FakeBinanceTrading::RequestFault::of(FakeBinanceTrading::RequestFault::Kind::TimeoutAfterAccept));
+    s->account->submit(limit(Side::Buy, "0.01", "100000", "early-1"));
+    ASSERT_TRUE(s->waitStatus("early-1", OrderStatus::Accepted));
+    ASSERT_EQ(s->venue->requestsInFlight(), 1) << "the answer must still be on its way";
+    // WHEN the user cancels it: Binance has it, so the cancel goes (it used to be refused as "still being sent")
+    auto cancelled = s->account->cancel(s->byClientId("early-1")->id);
+    ASSERT_TRUE(cancelled.ok()) << cancelled.message();
+    ASSERT_TRUE(s->waitStatus("early-1", OrderStatus::Cancelled));
+    // THEN after the answer's timeout the lookup agrees: placed once, cancelled once
+    ASSERT_TRUE(waitUntil([&] { return s->venue->requestsInFlight() == 0; }, kWaitMs));
+    EXPECT_EQ(fake.placeAttempts(QStringLiteral("early-1")), 1);
+    EXPECT_EQ(fake.orderByClientId(QStringLiteral("early-1"))->status, QStringLiteral("CANCELED"));
+    EXPECT_EQ(s->count(OrderEventKind::Cancelled), 1);
+    EXPECT_EQ(s->byClientId("early-1")->status, OrderStatus::Cancelled);
+}
+
 TEST_F(LiveVenueTest, CancelCancelAllAndAmendReachBinance) {
     auto s = startStack();
     s->account->submit(limit(Side::Buy, "0.01", "100000", "c-1"));
@@ -245,6 +266,78 @@ TEST_F(LiveVenueTest, OnRestartAnOrderPlacedAndFilledElsewhereWhileAwayIsAdopted
     EXPECT_EQ(s->account->fills().size(), 2u);
     EXPECT_TRUE(s->account->portfolio().position(kBtc)->isFlat());
     EXPECT_EQ(journal().fills.size(), 2u);
+}
+
+// --- Binance's request budget --------------------------------------------------------------------
+
+TEST_F(LiveVenueTest, HundredsOfOrdersInOneMinuteWithTheAnswerBeforeTheEventsAllFill) {
+    // The stall of bench_live_roundtrip (session 9: order #294 of 320 got neither a fill nor a
+    // rejection): when Binance's answer came before the order's events, the venue read the
+    // order's trades (myTrades, 20 weight in this local Binance), which charged every request of
+    // the run to one never-ending minute, orders included; past 6000 the venue held the next order
+    // for "the next window" without a word. Here every answer comes first, in one minute of
+    // Binance's clock (pinned: no new minute rescues the run), and every order must fill.
+    const std::int64_t midMinute = 1'767'225'630'000;  // 2026-01-01 00:00:30 UTC
+    constexpr int kOrders = 300;
+    fake.setClock([=] { return midMinute; });
+    fake.setOrderLimitPer10s(1'000'000);
+    Stack s(*db, info, fake, nullptr, [](LiveVenue::Options& o) { o.orderLimit10s = 1'000'000; });
+    s.venue->rest().setClock([=] { return midMinute; });
+    ASSERT_TRUE(s.start());
+    const int tradeReadsBefore = fake.http.requestCount(QStringLiteral("/api/v3/myTrades"));
+    for (int i = 0; i < kOrders; ++i) {
+        const std::string cid = "many-" + std::to_string(i);
+        fake.holdEvents();  // the answer first; the order's events after it
+        s.account->submit(market(i % 2 == 0 ? Side::Buy : Side::Sell, "0.001", cid));
+        ASSERT_TRUE(s.waitStatus(cid, OrderStatus::Filled))
+            << "order " << i << " never filled: " << (s.byClientId(cid) ? s.byClientId(cid)->rejectReason : "unknown")
+            << "; weight used " << s.venue->rest().usedWeight1m();
+        fake.releaseHeldEventsReversed();
+    }
+    ASSERT_TRUE(waitUntil([&] { return s.venue->requestsInFlight() == 0; }, kWaitMs));
+    // THEN each order was placed once and booked once, within Binance's budget
+    EXPECT_EQ(fake.orders().size(), static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(s.account->fills().size(), static_cast<std::size_t>(kOrders));
+    EXPECT_EQ(s.count(OrderEventKind::Filled), kOrders);
+    EXPECT_EQ(s.count(OrderEventKind::Rejected), 0);
+    EXPECT_LT(fake.usedWeight(), 6000);
+    // the fills came with Binance's answers (FULL): no order needed its trades read
+    EXPECT_EQ(fake.http.requestCount(QStringLiteral("/api/v3/myTrades")), tradeReadsBefore);
+    EXPECT_EQ(journal().fills.size(), static_cast<std::size_t>(kOrders));
+}
+
+TEST_F(LiveVenueTest, AnOrderOverBinancesRequestBudgetIsRejectedAtOnceInWordsNotHeld) {
+    auto s = startStack();
+    // GIVEN Binance's clock pinned mid-minute and this minute's weight of the IP used up by
+    // another program, which the venue learned from the answer to a read
+    const std::int64_t midMinute = 1'767'225'630'000;
+    fake.setClock([=] { return midMinute; });
+    s->venue->rest().setClock([=] { return midMinute; });
+    fake.useWeight(6000);
+    std::optional<BinanceRest::Reply> read;
+    s->venue->rest().publicGet(QStringLiteral("/api/v3/time"), {}, 1, [&](const BinanceRest::Reply& r) { read = r; });
+    ASSERT_TRUE(waitUntil([&] { return read.has_value(); }));
+    ASSERT_GE(s->venue->rest().usedWeight1m(), 6000);
+    QSignalSpy problems(s->venue.get(), &LiveVenue::problem);
+    // WHEN a market order is sent
+    s->account->submit(market(Side::Buy, "0.01", "budget-1"));
+    // THEN it is rejected before submit() returns, saying why, and nothing reached Binance: it is
+    // not held to be sent up to a minute later at another price
+    auto o = s->byClientId("budget-1");
+    ASSERT_TRUE(o.has_value());
+    EXPECT_EQ(o->status, OrderStatus::Rejected);
+    EXPECT_NE(o->rejectReason.find("not sent: Binance's request budget is used up (weight 6001 of 6000 this minute"),
+              std::string::npos)
+        << o->rejectReason;
+    EXPECT_NE(o->rejectReason.find("the next window opens in"), std::string::npos) << o->rejectReason;
+    EXPECT_EQ(fake.placeAttempts(QStringLiteral("budget-1")), 0);
+    EXPECT_EQ(s->count(OrderEventKind::Rejected), 1);
+    ASSERT_EQ(problems.size(), 1);
+    EXPECT_NE(problems[0][0].toString().indexOf(QLatin1String("not sent")), -1) << problems[0][0].toString().toStdString();
+    // and the journal holds it as rejected, not as an order still being sent
+    const auto j = journal();
+    ASSERT_EQ(j.orders.size(), 1u);
+    EXPECT_EQ(j.orders[0].status, OrderStatus::Rejected);
 }
 
 // --- kill -9 ----------------------------------------------------------------------------------

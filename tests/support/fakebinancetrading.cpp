@@ -231,8 +231,14 @@ HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path
                                                 {QStringLiteral("/api/v3/orderList"), 4},
                                                 {QStringLiteral("/api/v3/openOrderList"), 6}};
     if (!weights.count(path)) return error(404, -1000, QStringLiteral("An unknown error occurred while processing the request."));
-    m_usedWeight += weights.at(path);
-    auto finishReply = [this](HttpReply r) {
+    int weight = weights.at(path);
+    if (path == QLatin1String("/api/v3/myTrades") && req.query.hasQueryItem(QStringLiteral("orderId"))) weight = 5;
+    // Since 2026-04-02 a successful place, cancel, cancel-replace or order-list request costs no
+    // weight; a failed one is charged (CHANGELOG 2026-03-27). Every other request is charged.
+    const bool freeWhenDone = method != "GET";
+    useWeight(freeWhenDone ? 0 : weight);
+    auto finishReply = [this, weight, freeWhenDone](HttpReply r) {
+        useWeight(freeWhenDone && r.status != 200 ? weight : 0);
         r.headers.append({"X-MBX-USED-WEIGHT-1M", QByteArray::number(m_usedWeight)});
         return r;
     };
@@ -320,6 +326,15 @@ HttpReply FakeBinanceTrading::handle(const HttpRequest& req, const QString& path
         }
     }
     return finishReply(reply);
+}
+
+void FakeBinanceTrading::useWeight(int weight) {
+    // REQUEST_WEIGHT is counted per minute (rest-api.md "LIMITS"): a new minute starts from 0.
+    if (const std::int64_t minute = m_now() / 60'000; minute != m_weightMinute) {
+        m_weightMinute = minute;
+        m_usedWeight = 0;
+    }
+    m_usedWeight += weight;
 }
 
 QByteArray FakeBinanceTrading::exchangeInfo() const {
@@ -910,7 +925,7 @@ void FakeBinanceTrading::onWsText(FakeWsServer::Client& c, const QString& text) 
     const QString method = req.value(QStringLiteral("method")).toString();
     const QJsonObject params = req.value(QStringLiteral("params")).toObject();
     auto answer = [&](int status, const QJsonObject& resultOrError, bool isError) {
-        ++m_usedWeight;
+        useWeight(1);
         QJsonObject out{{QStringLiteral("id"), id}, {QStringLiteral("status"), status}};
         out.insert(isError ? QStringLiteral("error") : QStringLiteral("result"), resultOrError);
         out.insert(QStringLiteral("rateLimits"),

@@ -8,7 +8,8 @@
 //   (-1102), symbol filters PRICE_FILTER / LOT_SIZE / MIN_NOTIONAL (-1013 "Filter failure: NAME"),
 //   `newClientOrderId` format (-1100) and uniqueness among open orders (-2010 "Duplicate order
 //   sent."), balances (-2010 insufficient balance), LIMIT_MAKER that would take, stops that would
-//   trigger at once, the orders-per-10 s limit (429, -1015). Used-weight and order-count headers.
+//   trigger at once, the orders-per-10 s limit (429, -1015). Used-weight (per minute of its clock;
+//   successful orders and cancels free, as since 2026-04-02) and order-count headers.
 // - The account: balances (free/locked), open orders, trades with commission in the received asset,
 //   matched against a last price per symbol that the test moves (setLastPrice): market orders fill
 //   at once, limit orders when the price reaches them, stop and take-profit orders (also with
@@ -157,6 +158,10 @@ public:
     }
     /// Orders per 10 s before 429 / -1015 (default 50, as Binance's example).
     void setOrderLimitPer10s(int n) { m_orderLimit10s = n; }
+    /// Adds `weight` to this minute's REQUEST_WEIGHT (per IP: another program on the same IP used it).
+    void useWeight(int weight);
+    /// This minute's REQUEST_WEIGHT so far (what X-MBX-USED-WEIGHT-1M says).
+    int usedWeight() const { return m_usedWeight; }
 
     /// The market moves: resting orders of `symbol` are triggered and filled against `price`.
     void setLastPrice(const QString& symbol, Units price);
@@ -294,7 +299,8 @@ private:
     std::int64_t m_executionIds = 0;  ///< `I` of the last executionReport (unique, as Binance's)
     int m_nextSubscription = 0;
     std::int64_t m_nextOrderId = 1000, m_nextTradeId = 5000;
-    int m_usedWeight = 0;
+    int m_usedWeight = 0;              ///< REQUEST_WEIGHT of the current minute
+    std::int64_t m_weightMinute = -1;  ///< the minute (server clock) m_usedWeight belongs to
     std::atomic<std::int64_t> m_busyNs{0};
 };
 

@@ -59,6 +59,8 @@ QByteArray reasonPhrase(int status) {
 FakeHttpServer::FakeHttpServer(QObject* parent) : QObject(parent), m_server(new QTcpServer(this)) {
     connect(m_server, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket* s = m_server->nextPendingConnection()) {
+            // Answers are small writes: none may wait for the ACK of the one before (Nagle).
+            s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadyRead(s); });
             connect(s, &QTcpSocket::disconnected, this, [this, s] {
                 m_buffers.remove(s);
@@ -172,7 +174,18 @@ void FakeHttpServer::onReadyRead(QTcpSocket* s) {
 // WebSocket
 
 FakeWsServer::FakeWsServer(QObject* parent)
-    : QObject(parent), m_server(new QWebSocketServer(QStringLiteral("fake"), QWebSocketServer::NonSecureMode, this)) {
+    : QObject(parent),
+      m_tcp(new QTcpServer(this)),
+      m_server(new QWebSocketServer(QStringLiteral("fake"), QWebSocketServer::NonSecureMode, this)) {
+    // The TCP connections are accepted here and handed to the WebSocket server, so that they get
+    // TCP_NODELAY first: events are small writes, and without it one sent while the client has not
+    // yet ACKed the one before waits for that ACK (Nagle), which the client may delay by 40 ms.
+    connect(m_tcp, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket* s = m_tcp->nextPendingConnection()) {
+            s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_server->handleConnection(s);
+        }
+    });
     connect(m_server, &QWebSocketServer::newConnection, this, [this] {
         while (QWebSocket* s = m_server->nextPendingConnection()) {
             // The caller owns accepted sockets (Qt gives them no parent): tie them to the server so
@@ -204,8 +217,8 @@ FakeWsServer::~FakeWsServer() {
         if (c->open && c->socket) c->socket->disconnect(this);
 }
 
-bool FakeWsServer::listen() { return m_server->listen(QHostAddress::LocalHost, 0); }
-quint16 FakeWsServer::port() const { return m_server->serverPort(); }
+bool FakeWsServer::listen() { return m_tcp->listen(QHostAddress::LocalHost, 0); }
+quint16 FakeWsServer::port() const { return m_tcp->serverPort(); }
 QUrl FakeWsServer::url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port())); }
 
 QList<FakeWsServer::Client*> FakeWsServer::openClients() const {

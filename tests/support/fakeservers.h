@@ -142,6 +142,7 @@ Q_SIGNALS:
     void textReceived();
 
 private:
+    QTcpServer* m_tcp = nullptr;
     QWebSocketServer* m_server = nullptr;
     std::vector<std::unique_ptr<Client>> m_clients;
 };
