@@ -452,26 +452,35 @@ struct Outputs {
     MonteCarloOptions monteCarlo;
 };
 
-/// Prints the Monte Carlo block of `trades` (the block kairos-cli montecarlo prints) after a blank line and
-/// fills `report` with the bootstrap bands; kOk or the error's exit code.
-int monteCarloBlock(const std::vector<backtest::TradeRecord>& trades, const Money& capital, const MonteCarloOptions& mc,
-                    std::optional<backtest::ReportMonteCarlo>& report) {
-    if (mc.runs == 0) return kOk;
+std::vector<Money> netPnlOf(const std::vector<backtest::TradeRecord>& trades) {
     std::vector<Money> pnl;
     pnl.reserve(trades.size());
     for (const auto& t : trades) pnl.push_back(t.netPnl);
-    std::printf("\n# Monte Carlo of the %zu closed trades\n", pnl.size());
-    if (pnl.empty()) {
+    return pnl;
+}
+
+/// The report's Monte Carlo section (bootstrap: the same numbers printMonteCarloBlock() prints for it, each
+/// method being its own run from the seed); nullopt without --montecarlo or without closed trades.
+std::optional<backtest::ReportMonteCarlo> monteCarloBands(const std::vector<backtest::TradeRecord>& trades, const Money& capital,
+                                                          const MonteCarloOptions& mc) {
+    if (mc.runs == 0 || trades.empty()) return std::nullopt;
+    backtest::MonteCarloSettings s = mc.settings;
+    s.method = backtest::MonteCarloMethod::Bootstrap;
+    auto r = backtest::runMonteCarlo(netPnlOf(trades), capital, s);
+    if (!r) return std::nullopt;  // printMonteCarloBlock() reports the error
+    return reportMonteCarlo(*r, s);
+}
+
+/// Prints the Monte Carlo block of `trades` (the block kairos-cli montecarlo prints) after a blank line;
+/// kOk or the error's exit code.
+int printMonteCarloBlock(const std::vector<backtest::TradeRecord>& trades, const Money& capital, const MonteCarloOptions& mc) {
+    if (mc.runs == 0) return kOk;
+    std::printf("\n# Monte Carlo of the %zu closed trades\n", trades.size());
+    if (trades.empty()) {
         std::printf("# no closed trades to resample\n");
         return kOk;
     }
-    std::vector<backtest::MonteCarloResult> results;
-    if (const int rc = printMonteCarlo(kName, pnl, capital, mc.settings, mc.bandsOut,
-                                       {backtest::MonteCarloMethod::Shuffle, backtest::MonteCarloMethod::Bootstrap}, &results);
-        rc != kOk)
-        return rc;
-    report = reportMonteCarlo(results.back(), mc.settings);
-    return kOk;
+    return printMonteCarlo(kName, netPnlOf(trades), capital, mc.settings, mc.bandsOut);
 }
 
 std::vector<std::pair<std::string, std::string>> reportSettings(const backtest::BacktestSettings& settings,
@@ -529,29 +538,7 @@ int runPortfolio(Context& ctx, const BacktestOptions& o, PreparedBacktest& prepa
     const backtest::BacktestSettings& settings = prepared.settings;
     std::string names;
     for (const auto& s : series) names += (names.empty() ? "" : ", ") + s.instrument.id.toString();
-    std::printf("# portfolio of %zu: %s; %s, %lld bars, %s to %s\n", series.size(), names.c_str(),
-                toString(prepared.timeframe).c_str(), static_cast<long long>(c.barsTotal), formatUtc(c.metrics.startMs).c_str(),
-                formatUtc(c.metrics.endMs).c_str());
-    std::printf("# strategy: %s, one instance per instrument, one account\n", c.strategyName.c_str());
-    std::printf("# allocation: %s (at most the cash left); bars with the same open time in the order above\n",
-                allocationText.c_str());
-    std::printf(
-        "# commission %s, slippage %s bp; fills at the next bar's open; at the end: %s\n", describeFees(settings).c_str(),
-        settings.rules.slippageBps.toTrimmedString().c_str(),
-        settings.atEnd == backtest::AtEnd::Keep ? "open positions kept, marked at the last close" : "closed at the last close");
-    printMetricBlock(summaryFields(c));
-    std::printf("\nsymbol,bars,closed_trades,wins,losses,pnl_net,commission,buy_hold_return_pct,open_position\n");
-    for (const auto& i : r->instruments)
-        std::printf("%s,%lld,%zu,%d,%d,%s,%s,%s,%s\n", i.instrument.toString().c_str(), static_cast<long long>(i.bars),
-                    i.trades.size(), i.wins, i.losses, i.netPnl.toTrimmedString().c_str(), i.fees.toTrimmedString().c_str(),
-                    formatNumber(i.buyHoldReturnPct).c_str(),
-                    i.openPosition
-                        ? (backtest::toString(i.openPosition->side) + " " + i.openPosition->quantity.toTrimmedString() +
-                           " from " + i.openPosition->entryPrice.toTrimmedString())
-                              .c_str()
-                        : "none");
-    std::optional<backtest::ReportMonteCarlo> mcReport;
-    if (const int rc = monteCarloBlock(c.trades, settings.initialCapital, out.monteCarlo, mcReport); rc != kOk) return rc;
+    // Every file before stdout: a file error leaves stdout empty.
     if (out.report) {
         backtest::ReportInput report;
         report.result = &c;
@@ -560,7 +547,7 @@ int runPortfolio(Context& ctx, const BacktestOptions& o, PreparedBacktest& prepa
         report.title = name + " · portfolio of " + std::to_string(series.size()) + " · " + report.timeframe;
         report.settings = reportSettings(settings, allocationText, given);
         report.settings.insert(report.settings.begin(), {"Instruments", names});
-        report.monteCarlo = std::move(mcReport);
+        report.monteCarlo = monteCarloBands(c.trades, settings.initialCapital, out.monteCarlo);
         backtest::ReportPortfolio breakdown;
         breakdown.allocation = allocationText;
         for (const auto& i : r->instruments) {
@@ -583,7 +570,28 @@ int runPortfolio(Context& ctx, const BacktestOptions& o, PreparedBacktest& prepa
         if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
         if (const int rc = writeOutput(out.report, *html); rc != kOk) return rc;
     }
-    return kOk;
+    std::printf("# portfolio of %zu: %s; %s, %lld bars, %s to %s\n", series.size(), names.c_str(),
+                toString(prepared.timeframe).c_str(), static_cast<long long>(c.barsTotal), formatUtc(c.metrics.startMs).c_str(),
+                formatUtc(c.metrics.endMs).c_str());
+    std::printf("# strategy: %s, one instance per instrument, one account\n", c.strategyName.c_str());
+    std::printf("# allocation: %s (at most the cash left); bars with the same open time in the order above\n",
+                allocationText.c_str());
+    std::printf(
+        "# commission %s, slippage %s bp; fills at the next bar's open; at the end: %s\n", describeFees(settings).c_str(),
+        settings.rules.slippageBps.toTrimmedString().c_str(),
+        settings.atEnd == backtest::AtEnd::Keep ? "open positions kept, marked at the last close" : "closed at the last close");
+    printMetricBlock(summaryFields(c));
+    std::printf("\nsymbol,bars,closed_trades,wins,losses,pnl_net,commission,buy_hold_return_pct,open_position\n");
+    for (const auto& i : r->instruments)
+        std::printf("%s,%lld,%zu,%d,%d,%s,%s,%s,%s\n", i.instrument.toString().c_str(), static_cast<long long>(i.bars),
+                    i.trades.size(), i.wins, i.losses, i.netPnl.toTrimmedString().c_str(), i.fees.toTrimmedString().c_str(),
+                    formatNumber(i.buyHoldReturnPct).c_str(),
+                    i.openPosition
+                        ? (backtest::toString(i.openPosition->side) + " " + i.openPosition->quantity.toTrimmedString() +
+                           " from " + i.openPosition->entryPrice.toTrimmedString())
+                              .c_str()
+                        : "none");
+    return printMonteCarloBlock(c.trades, settings.initialCapital, out.monteCarlo);
 }
 
 int runStrategy(Context& ctx) {
@@ -716,6 +724,19 @@ int runStrategy(Context& ctx) {
     if (const int rc = writeOutput(out.trades, tradesCsv(r->trades)); rc != kOk) return rc;
     if (const int rc = writeOutput(out.summary, summaryJson(*r)); rc != kOk) return rc;
     if (const int rc = writeOutput(out.equity, equityCsv(r->equity)); rc != kOk) return rc;
+    if (out.report) {
+        backtest::ReportInput report;
+        report.result = &*r;
+        report.instrument = id.toString();
+        report.timeframe = toString(tf);
+        report.title = name + " · " + report.instrument + " " + report.timeframe;
+        report.bars = bars;
+        report.settings = reportSettings(settings, backtest::describe(sizing), given);
+        report.monteCarlo = monteCarloBands(r->trades, settings.initialCapital, out.monteCarlo);
+        auto html = backtest::renderReport(report);
+        if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
+        if (const int rc = writeOutput(out.report, *html); rc != kOk) return rc;
+    }
     const std::string feeText = describeFees(settings);
 
     std::printf("# %s %s, %zu bars, %s to %s\n", id.toString().c_str(), toString(tf).c_str(), bars.size(),
@@ -733,22 +754,7 @@ int runStrategy(Context& ctx) {
                     formatUtc(r->openPosition->entryTimeMs).c_str());
     else
         std::printf("open_position,none\n");
-    std::optional<backtest::ReportMonteCarlo> mcReport;
-    if (const int rc = monteCarloBlock(r->trades, settings.initialCapital, out.monteCarlo, mcReport); rc != kOk) return rc;
-    if (out.report) {
-        backtest::ReportInput report;
-        report.result = &*r;
-        report.instrument = id.toString();
-        report.timeframe = toString(tf);
-        report.title = name + " · " + report.instrument + " " + report.timeframe;
-        report.bars = bars;
-        report.settings = reportSettings(settings, backtest::describe(sizing), given);
-        report.monteCarlo = std::move(mcReport);
-        auto html = backtest::renderReport(report);
-        if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
-        if (const int rc = writeOutput(out.report, *html); rc != kOk) return rc;
-    }
-    return kOk;
+    return printMonteCarloBlock(r->trades, settings.initialCapital, out.monteCarlo);
 }
 
 }  // namespace
