@@ -5,6 +5,7 @@
 #include "marketdata/csvimport.h"
 #include "storage/candlestore.h"
 #include "storage/database.h"
+#include "storage/watchliststore.h"
 #include "trading/instrumentdefaults.h"
 
 #include <QFileInfo>
@@ -13,6 +14,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
+#include <set>
 #include <tuple>
 
 namespace kairos::cli {
@@ -67,6 +70,15 @@ std::string formatNumber(double v) {
     return buf;
 }
 
+Result<double> parsePercentOption(const QString& option, const QString& what, const QString& text) {
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || !(v > 0 && v <= 100))
+        return makeError(
+            QStringLiteral("%1 takes %2 above 0 and at most 100 (got \"%3\")").arg(option, what, text).toStdString());
+    return v;
+}
+
 Result<long long> parseIntegerOption(const QString& option, const QString& text, long long min, long long max) {
     bool ok = false;
     const long long v = text.trimmed().toLongLong(&ok);
@@ -92,7 +104,10 @@ Result<std::uint64_t> parseSeedOption(const QString& text) {
 BacktestOptions takeBacktestOptions(Args& a) {
     BacktestOptions o;
     while (auto in = a.takeOption(QStringLiteral("--input"))) o.inputs.push_back(*in);
-    o.store = a.takeOption(QStringLiteral("--store"));
+    while (auto st = a.takeOption(QStringLiteral("--store"))) o.stores.push_back(*st);
+    if (!o.stores.empty()) o.store = o.stores.front();
+    o.watchlist = a.takeOption(QStringLiteral("--watchlist"));
+    o.allocation = a.takeOption(QStringLiteral("--allocation"));
     o.instrument = a.takeOption(QStringLiteral("--instrument"));
     o.timeframe = a.takeOption(QStringLiteral("--timeframe"));
     o.strategy = a.takeOption(QStringLiteral("--strategy"));
@@ -116,13 +131,30 @@ BacktestOptions takeBacktestOptions(Args& a) {
     return o;
 }
 
-int requireBuiltin(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
-    if (!o.strategy || o.entry || o.exit || o.stop || o.target || *o.strategy == QLatin1String("formula"))
+int requireStrategy(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
+    const bool formulas = o.entry || o.exit || o.stop || o.target;
+    if ((!o.strategy && !formulas) || (o.strategy && *o.strategy == QLatin1String("formula") && !o.entry))
         return fail(kName,
-                    QStringLiteral("needs --strategy NAME, a built-in with parameters to optimise (%1); formula strategies "
-                                   "have none")
+                    QStringLiteral("needs --strategy NAME, a built-in with parameters to optimise (%1), or formulas with "
+                                   "placeholders: --entry F [--exit F] [--stop F] [--target F], e.g. --entry "
+                                   "\"crossover(ema(close,{fast}), ema(close,{slow}))\" --param fast=5:20:5")
                         .arg(QString::fromStdString(backtest::builtinNames())),
                     kUsageError);
+    if (formulas || *o.strategy == QLatin1String("formula")) {
+        if (o.strategy && *o.strategy != QLatin1String("formula"))
+            return fail(kName, QStringLiteral("--entry/--exit/--stop/--target go with --strategy formula (or no --strategy)"),
+                        kUsageError);
+        if (!o.entry) return fail(kName, QStringLiteral("--strategy formula needs --entry FORMULA"), kUsageError);
+        backtest::FormulaStrategySettings fs;
+        fs.entry = o.entry->toStdString();
+        fs.exit = o.exit ? o.exit->toStdString() : std::string();
+        fs.stop = o.stop ? o.stop->toStdString() : std::string();
+        fs.target = o.target ? o.target->toStdString() : std::string();
+        auto names = backtest::formulaPlaceholders(fs);
+        if (!names) return fail(kName, QString::fromStdString(names.message()), kUsageError);
+        out.formula = fs;
+        return kOk;
+    }
     out.info = backtest::findBuiltin(o.strategy->toStdString());
     if (!out.info)
         return fail(kName,
@@ -132,9 +164,23 @@ int requireBuiltin(const char* kName, const BacktestOptions& o, PreparedBacktest
     return kOk;
 }
 
+std::string strategyLabel(const PreparedBacktest& p) { return p.info ? p.info->name : std::string("formula"); }
+
+namespace {
+
+/// The conventions and dates (everything but the sources, the sizing and --instrument).
+int parseConventions(const char* kName, const BacktestOptions& o, PreparedBacktest& out);
+
+}  // namespace
+
 int parseBacktestOptions(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
     if (o.inputs.empty() == !o.store)
         return fail(kName, QStringLiteral("give the bars with --input FILE (one or more) or --store \"INSTRUMENT TF\", not both"),
+                    kUsageError);
+    if (o.stores.size() > 1 || o.watchlist || o.allocation)
+        return fail(kName,
+                    QStringLiteral("several --store, --watchlist and --allocation are for portfolio backtests (kairos-cli "
+                                   "backtest)"),
                     kUsageError);
     backtest::OrderSizing& sizing = out.sizing;
     if (static_cast<int>(o.size.has_value()) + static_cast<int>(o.notional.has_value()) +
@@ -153,24 +199,38 @@ int parseBacktestOptions(const char* kName, const BacktestOptions& o, PreparedBa
         sizing.kind = backtest::OrderSizing::Kind::Notional;
         sizing.notional = *m;
     } else if (o.percent) {
-        bool ok = false;
-        sizing.percent = o.percent->toDouble(&ok);
-        if (!ok || !(sizing.percent > 0 && sizing.percent <= 100))
-            return fail(kName,
-                        QStringLiteral("--percent-equity takes a number above 0 and at most 100 (got \"%1\")").arg(*o.percent),
-                        kUsageError);
+        auto p = parsePercentOption(QStringLiteral("--percent-equity"), QStringLiteral("a number"), *o.percent);
+        if (!p) return fail(kName, QString::fromStdString(p.message()), kUsageError);
+        sizing.percent = *p;
     } else if (o.risk) {
-        bool ok = false;
+        auto p = parsePercentOption(QStringLiteral("--risk-per-trade"), QStringLiteral("a percentage of equity"), *o.risk);
+        if (!p) return fail(kName, QString::fromStdString(p.message()), kUsageError);
         sizing.kind = backtest::OrderSizing::Kind::RiskPerTrade;
-        sizing.riskPercent = o.risk->toDouble(&ok);
-        if (!ok || !(sizing.riskPercent > 0 && sizing.riskPercent <= 100))
-            return fail(
-                kName,
-                QStringLiteral("--risk-per-trade takes a percentage of equity above 0 and at most 100 (got \"%1\")").arg(*o.risk),
-                kUsageError);
+        sizing.riskPercent = *p;
     }
     if (auto st = backtest::validate(sizing); !st) return fail(kName, QString::fromStdString(st.message()), kUsageError);
+    if (const int rc = parseConventions(kName, o, out); rc != kOk) return rc;
+    if (o.instrument) {
+        auto p = InstrumentId::parse(o.instrument->toStdString());
+        if (!p) return fail(kName, QStringLiteral("--instrument: %1").arg(QString::fromStdString(p.message())), kUsageError);
+        out.givenId = *p;
+    }
+    if (o.store) {
+        const QStringList parts = o.store->split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        auto sid = InstrumentId::parse(parts.value(0).toStdString());
+        auto stf = parseTimeframe(parts.value(1).toStdString());
+        if (parts.size() != 2 || !sid || !stf)
+            return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
+                        kUsageError);
+        out.givenId = *sid;
+        out.givenTimeframe = *stf;
+    }
+    return kOk;
+}
 
+namespace {
+
+int parseConventions(const char* kName, const BacktestOptions& o, PreparedBacktest& out) {
     backtest::BacktestSettings& settings = out.settings;
     settings.atEnd = backtest::AtEnd::Keep;
     if (o.cash) {
@@ -238,23 +298,10 @@ int parseBacktestOptions(const char* kName, const BacktestOptions& o, PreparedBa
         if (!t) return fail(kName, QStringLiteral("--timeframe: %1").arg(QString::fromStdString(t.message())), kUsageError);
         out.givenTimeframe = *t;
     }
-    if (o.instrument) {
-        auto p = InstrumentId::parse(o.instrument->toStdString());
-        if (!p) return fail(kName, QStringLiteral("--instrument: %1").arg(QString::fromStdString(p.message())), kUsageError);
-        out.givenId = *p;
-    }
-    if (o.store) {
-        const QStringList parts = o.store->split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        auto sid = InstrumentId::parse(parts.value(0).toStdString());
-        auto stf = parseTimeframe(parts.value(1).toStdString());
-        if (parts.size() != 2 || !sid || !stf)
-            return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
-                        kUsageError);
-        out.givenId = *sid;
-        out.givenTimeframe = *stf;
-    }
     return kOk;
 }
+
+}  // namespace
 
 int loadBars(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out) {
     std::optional<Timeframe> tf = out.givenTimeframe;
@@ -311,7 +358,159 @@ int loadBars(const char* kName, const BacktestOptions& o, const QString& profile
     return kOk;
 }
 
+bool isPortfolio(const BacktestOptions& o) {
+    if (o.stores.size() > 1 || o.watchlist || o.allocation) return true;
+    std::set<InstrumentId> named;
+    for (const QString& input : o.inputs)
+        if (const auto hints = marketdata::inferFromFileName(input.toStdString()); hints.instrument)
+            named.insert(*hints.instrument);
+    return named.size() > 1;
+}
+
+int parsePortfolioOptions(const char* kName, const BacktestOptions& o, PreparedBacktest& out, backtest::Allocation& allocation) {
+    const int sources =
+        static_cast<int>(!o.inputs.empty()) + static_cast<int>(!o.stores.empty()) + static_cast<int>(o.watchlist.has_value());
+    if (sources != 1)
+        return fail(kName,
+                    QStringLiteral("give the portfolio's bars with --input FILE..., --store \"INSTRUMENT TF\"... or --watchlist "
+                                   "NAME, one of them"),
+                    kUsageError);
+    if (o.size || o.notional || o.percent || o.risk)
+        return fail(kName,
+                    QStringLiteral("in a portfolio backtest --allocation sizes the entries (equal, notional:AMOUNT or "
+                                   "percent:P); drop --size, --notional, --percent-equity and --risk-per-trade"),
+                    kUsageError);
+    if (o.instrument)
+        return fail(kName,
+                    QStringLiteral("--instrument names one series; a portfolio's instruments come from the file names, --store "
+                                   "or the watchlist"),
+                    kUsageError);
+    if (o.allocation) {
+        auto a = backtest::parseAllocation(o.allocation->trimmed().toStdString());
+        if (!a) return fail(kName, QString::fromStdString(a.message()), kUsageError);
+        allocation = *a;
+    }
+    // Each strategy sizes against its budget, all of it (the header of portfolioengine.h).
+    out.sizing.kind = backtest::OrderSizing::Kind::PercentEquity;
+    out.sizing.percent = 100;
+    if (const int rc = parseConventions(kName, o, out); rc != kOk) return rc;
+    if (out.settings.fillAt == backtest::FillAt::ThisClose)
+        return fail(kName, QStringLiteral("--fill this-close is not supported in a portfolio backtest (fills at the next open)"),
+                    kUsageError);
+    if (o.watchlist && !out.givenTimeframe)
+        return fail(kName, QStringLiteral("--watchlist needs --timeframe TF (the stored bars to use, e.g. 1d)"), kUsageError);
+    std::set<InstrumentId> seen;
+    for (const QString& text : o.stores) {
+        const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        auto sid = InstrumentId::parse(parts.value(0).toStdString());
+        auto stf = parseTimeframe(parts.value(1).toStdString());
+        if (parts.size() != 2 || !sid || !stf)
+            return fail(kName, QStringLiteral("--store takes \"INSTRUMENT TIMEFRAME\", e.g. --store \"BINANCE:BTCUSDT 1h\""),
+                        kUsageError);
+        if (!seen.insert(*sid).second)
+            return fail(kName, QStringLiteral("--store %1 is given twice").arg(QString::fromStdString(sid->toString())),
+                        kUsageError);
+        if (out.givenTimeframe && *out.givenTimeframe != *stf)
+            return fail(kName,
+                        QStringLiteral("--store %1: every series of a portfolio has one timeframe (%2)")
+                            .arg(text, QString::fromStdString(toString(*out.givenTimeframe))),
+                        kUsageError);
+        out.givenTimeframe = *stf;
+    }
+    return kOk;
+}
+
+int loadPortfolio(const char* kName, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out,
+                  std::vector<backtest::PortfolioSeries>& series) {
+    // The sources, each as the options of one single series (loaded by loadBars, with its checks).
+    std::vector<BacktestOptions> parts;
+    std::vector<std::optional<InstrumentId>> ids;
+    if (!o.inputs.empty()) {
+        std::map<InstrumentId, std::size_t> group;
+        for (const QString& input : o.inputs) {
+            const auto hints = marketdata::inferFromFileName(input.toStdString());
+            const InstrumentId id =
+                hints.instrument ? *hints.instrument : InstrumentId{"FILE", QFileInfo(input).completeBaseName().toStdString()};
+            auto [it, fresh] = group.emplace(id, parts.size());
+            if (fresh) {
+                parts.emplace_back();
+                ids.emplace_back(id);
+            }
+            parts[it->second].inputs.push_back(input);
+        }
+    } else {
+        std::vector<QString> stores = o.stores;
+        if (o.watchlist) {
+            auto dir = storage::resolveProfileDir(profileDir);
+            if (!dir) return fail(kName, QString::fromStdString(dir.message()), kDataError);
+            auto db = storage::Database::openProfile(*dir, storage::OpenMode::ReadOnly);
+            if (!db) return fail(kName, QString::fromStdString(db.message()), kDataError);
+            auto lists = storage::WatchlistStore(**db).all();
+            if (!lists) return fail(kName, QString::fromStdString(lists.message()), kDataError);
+            const storage::Watchlist* found = nullptr;
+            QStringList names;
+            for (const storage::Watchlist& w : *lists) {
+                names << QString::fromStdString(w.name);
+                if (QString::fromStdString(w.name) == *o.watchlist) found = &w;
+            }
+            if (!found)
+                return fail(kName,
+                            QStringLiteral("no watchlist \"%1\" in the profile (it has: %2)")
+                                .arg(*o.watchlist, names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "))),
+                            kDataError);
+            storage::CandleStore store(**db);
+            for (const storage::WatchlistItem& item : found->items) {
+                auto bars = store.range(item.instrument, *out.givenTimeframe, out.fromMs, out.toMs);
+                if (!bars) return fail(kName, QString::fromStdString(bars.message()), kDataError);
+                if (bars->empty()) {
+                    std::fprintf(stderr, "%s: skipped %s: no stored %s bars in the chosen dates\n", kName,
+                                 item.instrument.toString().c_str(), toString(*out.givenTimeframe).c_str());
+                    continue;
+                }
+                stores.push_back(QString::fromStdString(item.instrument.toString() + " " + toString(*out.givenTimeframe)));
+            }
+            if (stores.empty())
+                return fail(
+                    kName,
+                    QStringLiteral("watchlist \"%1\": none of its instruments has stored bars to run on").arg(*o.watchlist),
+                    kDataError);
+        }
+        for (const QString& text : stores) {
+            BacktestOptions part;
+            part.store = text;
+            part.stores = {text};
+            parts.push_back(part);
+            const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            ids.emplace_back(*InstrumentId::parse(words.value(0).toStdString()));
+        }
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        PreparedBacktest p = out;
+        p.givenId = ids[i];
+        if (const int rc = loadBars(kName, parts[i], profileDir, p); rc != kOk) return rc;
+        if (!series.empty() && p.timeframe != out.timeframe)
+            return fail(kName,
+                        QStringLiteral("%1 is %2 bars, %3 %4: a portfolio's series must share one timeframe (pass --timeframe)")
+                            .arg(QString::fromStdString(p.id.toString()), QString::fromStdString(toString(p.timeframe)),
+                                 QString::fromStdString(series.front().instrument.id.toString()),
+                                 QString::fromStdString(toString(out.timeframe))),
+                        kDataError);
+        out.timeframe = p.timeframe;
+        out.settings.timeframe = p.timeframe;
+        series.push_back({p.settings.instrument, std::move(p.bars)});
+    }
+    out.id = series.front().instrument.id;
+    out.bars.clear();
+    return kOk;
+}
+
 int requireSizingFits(const char* kName, const PreparedBacktest& p) {
+    if (p.formula) {
+        if (p.formula->stop.empty())
+            if (auto st = backtest::requireStopForRiskSizing(p.sizing, "this formula strategy (no --stop)"); !st)
+                return fail(kName, QString::fromStdString(st.message()), kUsageError);
+        return kOk;
+    }
     auto made = backtest::makeBuiltin(p.info->name, {}, p.sizing);
     if (!made) return fail(kName, QString::fromStdString(made.message()), kUsageError);
     return kOk;
@@ -325,12 +524,31 @@ std::string describeFees(const backtest::BacktestSettings& s) {
 }
 
 backtest::StrategyFactory strategyFactory(const PreparedBacktest& p) {
+    if (p.formula) {
+        backtest::FormulaStrategySettings fs = *p.formula;
+        fs.sizing = p.sizing;
+        return [fs](const backtest::ParamValues& values) -> Result<std::unique_ptr<backtest::Strategy>> {
+            auto filled = backtest::fillPlaceholders(fs, values);
+            if (!filled) return filled.error();
+            auto made = backtest::FormulaStrategy::create(*filled);
+            if (!made) return made.error();
+            return std::unique_ptr<backtest::Strategy>(std::move(*made));
+        };
+    }
     const std::string name = p.info->name;
     const backtest::OrderSizing sizing = p.sizing;
     return [name, sizing](const backtest::ParamValues& values) { return backtest::makeBuiltin(name, values, sizing); };
 }
 
 backtest::ParamCheck paramCheck(const PreparedBacktest& p) {
+    if (p.formula) {
+        const backtest::StrategyFactory make = strategyFactory(p);
+        return [make](const backtest::ParamValues& values) -> Status {
+            auto made = make(values);
+            if (!made) return made.error();
+            return {};
+        };
+    }
     const backtest::StrategyInfo info = *p.info;
     return [info](const backtest::ParamValues& values) -> Status {
         std::vector<std::pair<std::string, std::string>> given;
@@ -399,13 +617,50 @@ int parseSearchOptions(const char* command, const SearchOptions& o, const Prepar
             if (existing.name == axis->name) return usage("--param " + axis->name + " is given twice");
         spec.axes.push_back(std::move(*axis));
     }
+    if (prepared.formula) {
+        // Every placeholder filled by a --param, every --param filling one (or `short`).
+        auto names = backtest::formulaPlaceholders(*prepared.formula);
+        if (!names) return usage(names.message());
+        std::string unknown, listed;
+        for (const std::string& n : *names) {
+            listed += (listed.empty() ? "{" : ", {") + n + "}";
+            if (std::none_of(spec.axes.begin(), spec.axes.end(), [&](const auto& a) { return a.name == n; }))
+                unknown += (unknown.empty() ? "{" : ", {") + n + "}";
+        }
+        if (!unknown.empty())
+            return usage("unknown placeholder " + unknown +
+                         " in the formulas: give each a --param NAME=RANGE (the --param "
+                         "names: " +
+                         [&] {
+                             std::string p;
+                             for (const auto& a : spec.axes) p += (p.empty() ? "" : ", ") + a.name;
+                             return p;
+                         }() +
+                         ")");
+        for (const auto& a : spec.axes) {
+            if (a.name == "short") {
+                for (double v : a.values)
+                    if (v != 0 && v != 1) return usage("--param short takes 0 and/or 1 (1: the entry opens a short)");
+                continue;
+            }
+            if (std::find(names->begin(), names->end(), a.name) == names->end())
+                return usage("--param " + a.name + " fills no placeholder of the formulas (" +
+                             (listed.empty() ? std::string("they have none") : "they have " + listed) + "; write {" + a.name +
+                             "} where its value goes)");
+        }
+        // The formulas with the first value of every axis: syntax errors now, before any data is read.
+        backtest::ParamValues first;
+        for (const auto& a : spec.axes) first[a.name] = a.values.front();
+        if (auto made = strategyFactory(prepared)(first); !made)
+            return usage(made.message() + " (with the first --param values filled in)");
+    }
     return kOk;
 }
 
 std::string describeRun(const PreparedBacktest& p) {
     const auto& s = p.settings;
     return "# " + p.id.toString() + " " + toString(p.timeframe) + ", " + std::to_string(p.bars.size()) + " bars, " +
-        formatUtc(p.bars.front().openTimeMs) + " to " + formatUtc(p.bars.back().openTimeMs) + "; " + p.info->name + ", " +
+        formatUtc(p.bars.front().openTimeMs) + " to " + formatUtc(p.bars.back().openTimeMs) + "; " + strategyLabel(p) + ", " +
         backtest::describe(p.sizing) + "; commission " + describeFees(s) + ", slippage " + s.rules.slippageBps.toTrimmedString() +
         " bp; fills at " + (s.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close") +
         "; at the end " + (s.atEnd == backtest::AtEnd::Keep ? "open positions kept" : "positions closed") + "\n";

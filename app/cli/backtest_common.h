@@ -6,7 +6,9 @@
 
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
+#include "backtest/formulastrategy.h"
 #include "backtest/optimizer.h"
+#include "backtest/portfolioengine.h"
 
 #include <cstdint>
 #include <limits>
@@ -22,6 +24,9 @@ namespace kairos::cli {
 std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::BacktestResult& r);
 /// `--trades` CSV text.
 std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades);
+/// `--trades` CSV text of a portfolio run: a first column `symbol` (symbols[i] for trades[i]), then
+/// the columns of tradesCsv().
+std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades, const std::vector<std::string>& symbols);
 /// `--equity` CSV text (time,equity).
 std::string equityCsv(const std::vector<backtest::EquityPoint>& equity);
 /// Writes `text` to `path` atomically.
@@ -30,11 +35,17 @@ Status writeFile(const QString& path, const std::string& text);
 /// The data, strategy and convention flags of the strategy form of `backtest`, as given.
 struct BacktestOptions {
     std::vector<QString> inputs;
+    /// Every --store, in order (`store` is the first).
+    std::vector<QString> stores;
+    std::optional<QString> watchlist, allocation;
     std::optional<QString> store, instrument, timeframe, strategy, entry, exit, stop, target, cash, commission, maker, taker,
         slippage, size, notional, percent, risk, fill, atEnd, from, to;
 };
 /// Takes those flags out of `a` (call before checking `a` for unknown options).
 BacktestOptions takeBacktestOptions(Args& a);
+/// Whether the options ask for a portfolio backtest: several --store, a --watchlist, an --allocation,
+/// or --input files whose names tell two or more instruments. Reads no file.
+bool isPortfolio(const BacktestOptions& o);
 
 /// A built-in strategy with its conventions and bars, ready to run for any parameters.
 struct PreparedBacktest {
@@ -43,6 +54,9 @@ struct PreparedBacktest {
     InstrumentId id;
     Timeframe timeframe = Timeframe::H1;
     const backtest::StrategyInfo* info = nullptr;
+    /// A formula strategy instead of a built-in (optimize, walkforward): its formulas with their
+    /// `{NAME}` placeholders (backtest/formulastrategy.h), filled per combination.
+    std::optional<backtest::FormulaStrategySettings> formula;
     backtest::OrderSizing sizing;
     /// What parseBacktestOptions() read for loadBars(): [fromMs, toMs), and the series when given.
     std::int64_t fromMs = std::numeric_limits<std::int64_t>::min();
@@ -51,9 +65,12 @@ struct PreparedBacktest {
     std::optional<Timeframe> givenTimeframe;
 };
 
-/// Sets `out.info` to the --strategy built-in (optimize and walkforward need one with parameters);
+/// Sets `out.info` to the --strategy built-in, or `out.formula` to the --entry/--exit/--stop/--target
+/// formulas (optimize and walkforward: their parameters are `{NAME}` placeholders that --param fills);
 /// prints the usage error and returns kUsageError, or kOk.
-int requireBuiltin(const char* command, const BacktestOptions& o, PreparedBacktest& out);
+int requireStrategy(const char* command, const BacktestOptions& o, PreparedBacktest& out);
+/// "sma_cross", or "formula".
+std::string strategyLabel(const PreparedBacktest& p);
 /// Checks the data, sizing and convention options into `out` (sizing, settings but the instrument and
 /// timeframe, the dates and series) for the command `command`; prints the usage error and returns
 /// kUsageError, or kOk. Reads no file; the strategy options are not looked at.
@@ -61,13 +78,27 @@ int parseBacktestOptions(const char* command, const BacktestOptions& o, Prepared
 /// Loads the bars after parseBacktestOptions() and settles the series and instrument rules; prints the
 /// error and returns its exit code (kDataError, or kUsageError when the timeframe cannot be told), or kOk.
 int loadBars(const char* command, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out);
+/// Portfolio form of parseBacktestOptions() (backtest only): the same checks of the conventions and
+/// dates, the sources (--input files, several --store or one --watchlist with --timeframe) and
+/// --allocation into `allocation`; the sizing flags are refused (the allocation sizes the entries,
+/// each strategy is built at 100 % of its budget). Prints the usage error and returns kUsageError, or kOk.
+int parsePortfolioOptions(const char* command, const BacktestOptions& o, PreparedBacktest& out, backtest::Allocation& allocation);
+/// Loads every series of a portfolio after parsePortfolioOptions(): the --input files grouped by the
+/// instrument their names tell (else FILE:<name>; files of one instrument are read in order as one
+/// series), each --store, or each instrument of the --watchlist (those without stored bars in the range
+/// are skipped with a note on stderr). Sets `out`'s timeframe and settings. Prints the error and returns
+/// its exit code, or kOk.
+int loadPortfolio(const char* command, const BacktestOptions& o, const QString& profileDir, PreparedBacktest& out,
+                  std::vector<backtest::PortfolioSeries>& series);
 /// For optimize and walkforward (the strategy already found): whether its built-in takes the sizing
 /// (e.g. --risk-per-trade needs a stop); prints the usage error and returns kUsageError, or kOk.
 int requireSizingFits(const char* command, const PreparedBacktest& p);
 
-/// Makes the strategy for a combination (parameters not in it at their defaults).
+/// Makes the strategy for a combination (parameters not in it at their defaults; a formula's placeholders
+/// filled with the combination's values).
 backtest::StrategyFactory strategyFactory(const PreparedBacktest& p);
-/// Whether the strategy accepts a combination (its range and cross-parameter rules).
+/// Whether the strategy accepts a combination (its range and cross-parameter rules; for formulas: that
+/// the filled formulas parse).
 backtest::ParamCheck paramCheck(const PreparedBacktest& p);
 
 /// The search flags optimize and walkforward share, as given.
@@ -76,8 +107,9 @@ struct SearchOptions {
     std::optional<QString> method, samples, generations, population, seed, objective, minTrades, threads;
 };
 SearchOptions takeSearchOptions(Args& a);
-/// Checks them into `spec` (its axes against the prepared strategy's parameters); prints the error
-/// and returns kUsageError, or kOk.
+/// Checks them into `spec` (its axes against the prepared strategy's parameters: a built-in's, or the
+/// formulas' placeholders and `short`, every placeholder filled by a --param and every --param filling
+/// one; the errors name them); prints the error and returns kUsageError, or kOk.
 int parseSearchOptions(const char* command, const SearchOptions& o, const PreparedBacktest& prepared,
                        backtest::OptimizerSpec& spec);
 
@@ -98,6 +130,9 @@ Result<std::pair<std::int64_t, std::int64_t>> parseDateRange(const std::optional
 
 /// "%.10g"; "inf"/"-inf"/"nan" for non-finite values.
 std::string formatNumber(double v);
+/// A percentage above 0 and at most 100 given to `option` (`what` says what it is, e.g. "a number",
+/// "a drawdown in %"); the error names the option, what it takes and the text.
+Result<double> parsePercentOption(const QString& option, const QString& what, const QString& text);
 /// A whole number from `min` to `max` given to `option`; the error names the option and the range.
 Result<long long> parseIntegerOption(const QString& option, const QString& text, long long min, long long max);
 /// A seed: a whole number from 0 to 2^64 - 1.

@@ -6,6 +6,7 @@
 #include "command.h"
 
 #include "backtest_common.h"
+#include "montecarlo_print.h"
 
 #include "backtest/backtestengine.h"
 #include "backtest/builtins.h"
@@ -19,8 +20,10 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 namespace kairos::cli {
 namespace {
@@ -272,15 +275,29 @@ Status writeFile(const QString& path, const std::string& text) {
     return {};
 }
 
+namespace {
+
+constexpr const char* kTradesHeader =
+    "entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held\n";
+
+std::string tradeRow(const backtest::TradeRecord& t) {
+    return formatUtc(t.entryTimeMs) + "," + t.entryPrice.toTrimmedString() + "," + formatUtc(t.exitTimeMs) + "," +
+        t.exitPrice.toTrimmedString() + "," + (t.side == backtest::PositionSide::Long ? "long" : "short") + "," +
+        t.quantity.toTrimmedString() + "," + t.grossPnl.toTrimmedString() + "," + t.fees.toTrimmedString() + "," +
+        t.netPnl.toTrimmedString() + "," + exitReasonKey(t.exitReason) + "," + std::to_string(t.barsHeld) + "\n";
+}
+
+}  // namespace
+
 std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades) {
-    std::string out =
-        "entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held\n";
-    for (const auto& t : trades) {
-        out += formatUtc(t.entryTimeMs) + "," + t.entryPrice.toTrimmedString() + "," + formatUtc(t.exitTimeMs) + "," +
-            t.exitPrice.toTrimmedString() + "," + (t.side == backtest::PositionSide::Long ? "long" : "short") + "," +
-            t.quantity.toTrimmedString() + "," + t.grossPnl.toTrimmedString() + "," + t.fees.toTrimmedString() + "," +
-            t.netPnl.toTrimmedString() + "," + exitReasonKey(t.exitReason) + "," + std::to_string(t.barsHeld) + "\n";
-    }
+    std::string out = kTradesHeader;
+    for (const auto& t : trades) out += tradeRow(t);
+    return out;
+}
+
+std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades, const std::vector<std::string>& symbols) {
+    std::string out = std::string("symbol,") + kTradesHeader;
+    for (std::size_t i = 0; i < trades.size(); ++i) out += symbols.at(i) + "," + tradeRow(trades[i]);
     return out;
 }
 
@@ -373,12 +390,208 @@ std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::B
 
 namespace {
 
-std::string summaryJson(const backtest::BacktestResult& r) {
+std::string jsonFields(const std::vector<std::pair<std::string, std::string>>& fields) {
     std::string out = "{\n";
-    const auto fields = summaryFields(r);
     for (std::size_t i = 0; i < fields.size(); ++i)
         out += "  \"" + fields[i].first + "\": " + fields[i].second + (i + 1 < fields.size() ? ",\n" : "\n");
     return out + "}\n";
+}
+
+std::string summaryJson(const backtest::BacktestResult& r) { return jsonFields(summaryFields(r)); }
+
+std::string openPositionJson(const backtest::OpenPosition& p) {
+    return "{\"side\": " + jsonString(p.side == backtest::PositionSide::Long ? "long" : "short") +
+        ", \"quantity\": " + p.quantity.toTrimmedString() + ", \"entry_price\": " + p.entryPrice.toTrimmedString() +
+        ", \"entry_time\": " + jsonString(formatUtc(p.entryTimeMs)) + "}";
+}
+
+/// The --summary of a portfolio run: the combined fields (open_position replaced by open_positions, each
+/// with its symbol), then allocation and the per-instrument breakdown.
+std::string portfolioSummaryJson(const backtest::PortfolioResult& r, const std::string& allocation) {
+    auto fields = summaryFields(r.combined);
+    std::string open = "[";
+    for (const auto& i : r.instruments) {
+        if (!i.openPosition) continue;
+        std::string one = openPositionJson(*i.openPosition);
+        open += std::string(open.size() > 1 ? ", " : "") + "{\"symbol\": " + jsonString(i.instrument.toString()) + ", " +
+            one.substr(1);
+    }
+    open += "]";
+    for (auto& [k, v] : fields)
+        if (k == "open_position") {
+            k = "open_positions";
+            v = open;
+        }
+    fields.emplace_back("allocation", jsonString(allocation));
+    std::string list = "[";
+    for (const auto& i : r.instruments) {
+        const int n = static_cast<int>(i.trades.size());
+        list += std::string(list.size() > 1 ? "," : "") + "\n    {\"symbol\": " + jsonString(i.instrument.toString()) +
+            ", \"bars\": " + std::to_string(i.bars) + ", \"closed_trades\": " + std::to_string(n) +
+            ", \"wins\": " + std::to_string(i.wins) + ", \"losses\": " + std::to_string(i.losses) +
+            ", \"win_rate_pct\": " + jsonNumber(n ? 100.0 * i.wins / n : 0.0) +
+            ", \"pnl_gross\": " + i.grossPnl.toTrimmedString() + ", \"commission\": " + i.fees.toTrimmedString() +
+            ", \"pnl_net\": " + i.netPnl.toTrimmedString() + ", \"rejected_orders\": " + std::to_string(i.rejectedOrders) +
+            ", \"buy_hold_return_pct\": " + jsonNumber(i.buyHoldReturnPct) +
+            ", \"open_position\": " + (i.openPosition ? openPositionJson(*i.openPosition) : std::string("null")) + "}";
+    }
+    fields.emplace_back("instruments", list + "\n  ]");
+    return jsonFields(fields);
+}
+
+/// The `backtest --montecarlo` flags.
+struct MonteCarloOptions {
+    long long runs = 0;  ///< 0: none
+    backtest::MonteCarloSettings settings;
+    std::optional<QString> bandsOut;
+};
+
+/// The output files and extras of the strategy form.
+struct Outputs {
+    std::optional<QString> trades, summary, equity, report;
+    MonteCarloOptions monteCarlo;
+};
+
+std::vector<Money> netPnlOf(const std::vector<backtest::TradeRecord>& trades) {
+    std::vector<Money> pnl;
+    pnl.reserve(trades.size());
+    for (const auto& t : trades) pnl.push_back(t.netPnl);
+    return pnl;
+}
+
+/// The report's Monte Carlo section (bootstrap: the same numbers printMonteCarloBlock() prints for it, each
+/// method being its own run from the seed); nullopt without --montecarlo or without closed trades.
+std::optional<backtest::ReportMonteCarlo> monteCarloBands(const std::vector<backtest::TradeRecord>& trades, const Money& capital,
+                                                          const MonteCarloOptions& mc) {
+    if (mc.runs == 0 || trades.empty()) return std::nullopt;
+    backtest::MonteCarloSettings s = mc.settings;
+    s.method = backtest::MonteCarloMethod::Bootstrap;
+    auto r = backtest::runMonteCarlo(netPnlOf(trades), capital, s);
+    if (!r) return std::nullopt;  // printMonteCarloBlock() reports the error
+    return reportMonteCarlo(*r, s);
+}
+
+/// Prints the Monte Carlo block of `trades` (the block kairos-cli montecarlo prints) after a blank line;
+/// kOk or the error's exit code.
+int printMonteCarloBlock(const std::vector<backtest::TradeRecord>& trades, const Money& capital, const MonteCarloOptions& mc) {
+    if (mc.runs == 0) return kOk;
+    std::printf("\n# Monte Carlo of the %zu closed trades\n", trades.size());
+    if (trades.empty()) {
+        std::printf("# no closed trades to resample\n");
+        return kOk;
+    }
+    return printMonteCarlo(kName, netPnlOf(trades), capital, mc.settings, mc.bandsOut);
+}
+
+std::vector<std::pair<std::string, std::string>> reportSettings(const backtest::BacktestSettings& settings,
+                                                                const std::string& sizing,
+                                                                const std::vector<std::pair<std::string, std::string>>& given) {
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"Cash", settings.initialCapital.toTrimmedString()},
+        {"Commission", describeFees(settings)},
+        {"Slippage", settings.rules.slippageBps.toTrimmedString() + " bp"},
+        {"Sizing", sizing},
+        {"Fills", settings.fillAt == backtest::FillAt::NextOpen ? "next bar's open" : "decision bar's close"},
+        {"At the end", settings.atEnd == backtest::AtEnd::Keep ? "keep (marked at the last close)" : "close at the last close"},
+    };
+    for (const auto& [k, v] : given) out.emplace_back("Parameter " + k, v);
+    return out;
+}
+
+int writeOutput(const std::optional<QString>& path, const std::string& text) {
+    if (!path) return kOk;
+    if (auto st = writeFile(*path, text); !st) return fail(kName, QString::fromStdString(st.message()), kDataError);
+    return kOk;
+}
+
+/// The metric,value block of a run on stdout (summary fields that are single values).
+void printMetricBlock(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::printf("metric,value\n");
+    for (const auto& [k, v] : fields) {
+        std::string value = v;
+        if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+        if (k == "open_position" || k == "strategy" || k == "monthly_returns" || k == "yearly_returns") continue;
+        std::printf("%s,%s\n", k.c_str(), value.c_str());
+    }
+}
+
+using MakeStrategy = std::function<Result<std::unique_ptr<backtest::Strategy>>()>;
+
+int runPortfolio(Context& ctx, const BacktestOptions& o, PreparedBacktest& prepared, const backtest::Allocation& allocation,
+                 const MakeStrategy& make, const std::string& name, const std::vector<std::pair<std::string, std::string>>& given,
+                 const Outputs& out) {
+    std::vector<backtest::PortfolioSeries> series;
+    if (const int rc = loadPortfolio(kName, o, ctx.profileDir, prepared, series); rc != kOk) return rc;
+    backtest::PortfolioSettings ps;
+    ps.base = prepared.settings;
+    ps.allocation = allocation;
+    auto r = backtest::PortfolioEngine(ps).run([&](const Instrument&) { return make(); }, series);
+    if (!r) return fail(kName, QString::fromStdString(r.message()), kDataError);
+    const backtest::BacktestResult& c = r->combined;
+    const std::string allocationText = backtest::describe(allocation, series.size());
+    std::vector<std::string> symbols;
+    for (std::size_t k : r->tradeInstrument) symbols.push_back(r->instruments[k].instrument.toString());
+    if (const int rc = writeOutput(out.trades, tradesCsv(c.trades, symbols)); rc != kOk) return rc;
+    if (const int rc = writeOutput(out.summary, portfolioSummaryJson(*r, allocationText)); rc != kOk) return rc;
+    if (const int rc = writeOutput(out.equity, equityCsv(c.equity)); rc != kOk) return rc;
+
+    const backtest::BacktestSettings& settings = prepared.settings;
+    std::string names;
+    for (const auto& s : series) names += (names.empty() ? "" : ", ") + s.instrument.id.toString();
+    // Every file before stdout: a file error leaves stdout empty.
+    if (out.report) {
+        backtest::ReportInput report;
+        report.result = &c;
+        report.instrument = names;
+        report.timeframe = toString(prepared.timeframe);
+        report.title = name + " · portfolio of " + std::to_string(series.size()) + " · " + report.timeframe;
+        report.settings = reportSettings(settings, allocationText, given);
+        report.settings.insert(report.settings.begin(), {"Instruments", names});
+        report.monteCarlo = monteCarloBands(c.trades, settings.initialCapital, out.monteCarlo);
+        backtest::ReportPortfolio breakdown;
+        breakdown.allocation = allocationText;
+        for (const auto& i : r->instruments) {
+            backtest::ReportPortfolioInstrument row;
+            row.symbol = i.instrument.toString();
+            row.bars = i.bars;
+            row.trades = static_cast<int>(i.trades.size());
+            row.wins = i.wins;
+            row.losses = i.losses;
+            row.netPnl = i.netPnl.toTrimmedString();
+            row.fees = i.fees.toTrimmedString();
+            row.buyHoldReturnPct = i.buyHoldReturnPct;
+            if (i.openPosition)
+                row.openPosition = backtest::toString(i.openPosition->side) + " " + i.openPosition->quantity.toTrimmedString() +
+                    " from " + i.openPosition->entryPrice.toTrimmedString();
+            breakdown.instruments.push_back(std::move(row));
+        }
+        report.portfolio = std::move(breakdown);
+        auto html = backtest::renderReport(report);
+        if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
+        if (const int rc = writeOutput(out.report, *html); rc != kOk) return rc;
+    }
+    std::printf("# portfolio of %zu: %s; %s, %lld bars, %s to %s\n", series.size(), names.c_str(),
+                toString(prepared.timeframe).c_str(), static_cast<long long>(c.barsTotal), formatUtc(c.metrics.startMs).c_str(),
+                formatUtc(c.metrics.endMs).c_str());
+    std::printf("# strategy: %s, one instance per instrument, one account\n", c.strategyName.c_str());
+    std::printf("# allocation: %s (at most the cash left); bars with the same open time in the order above\n",
+                allocationText.c_str());
+    std::printf(
+        "# commission %s, slippage %s bp; fills at the next bar's open; at the end: %s\n", describeFees(settings).c_str(),
+        settings.rules.slippageBps.toTrimmedString().c_str(),
+        settings.atEnd == backtest::AtEnd::Keep ? "open positions kept, marked at the last close" : "closed at the last close");
+    printMetricBlock(summaryFields(c));
+    std::printf("\nsymbol,bars,closed_trades,wins,losses,pnl_net,commission,buy_hold_return_pct,open_position\n");
+    for (const auto& i : r->instruments)
+        std::printf("%s,%lld,%zu,%d,%d,%s,%s,%s,%s\n", i.instrument.toString().c_str(), static_cast<long long>(i.bars),
+                    i.trades.size(), i.wins, i.losses, i.netPnl.toTrimmedString().c_str(), i.fees.toTrimmedString().c_str(),
+                    formatNumber(i.buyHoldReturnPct).c_str(),
+                    i.openPosition
+                        ? (backtest::toString(i.openPosition->side) + " " + i.openPosition->quantity.toTrimmedString() +
+                           " from " + i.openPosition->entryPrice.toTrimmedString())
+                              .c_str()
+                        : "none");
+    return printMonteCarloBlock(c.trades, settings.initialCapital, out.monteCarlo);
 }
 
 int runStrategy(Context& ctx) {
@@ -387,17 +600,46 @@ int runStrategy(Context& ctx) {
     std::vector<std::pair<std::string, std::string>> given;
     std::vector<QString> paramTexts;
     while (auto p = a.takeOption(QStringLiteral("--param"))) paramTexts.push_back(*p);
-    const auto tradesOut = a.takeOption(QStringLiteral("--trades"));
-    const auto summaryOut = a.takeOption(QStringLiteral("--summary"));
-    const auto equityOut = a.takeOption(QStringLiteral("--equity"));
-    const auto reportOut = a.takeOption(QStringLiteral("--report"));
+    Outputs out;
+    out.trades = a.takeOption(QStringLiteral("--trades"));
+    out.summary = a.takeOption(QStringLiteral("--summary"));
+    out.equity = a.takeOption(QStringLiteral("--equity"));
+    out.report = a.takeOption(QStringLiteral("--report"));
+    const auto mcText = a.takeOption(QStringLiteral("--montecarlo"));
+    const auto seedText = a.takeOption(QStringLiteral("--seed"));
+    const auto ruinText = a.takeOption(QStringLiteral("--ruin-drawdown"));
+    out.monteCarlo.bandsOut = a.takeOption(QStringLiteral("--bands"));
     if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
     if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
+    if (mcText) {
+        auto v = parseIntegerOption(QStringLiteral("--montecarlo"), *mcText, 1, 10'000'000);
+        if (!v) return fail(kName, QString::fromStdString(v.message()), kUsageError);
+        out.monteCarlo.runs = *v;
+        out.monteCarlo.settings.runs = static_cast<int>(*v);
+    } else if (seedText || ruinText || out.monteCarlo.bandsOut) {
+        return fail(kName, QStringLiteral("--seed, --ruin-drawdown and --bands go with --montecarlo RUNS"), kUsageError);
+    }
+    if (seedText) {
+        auto v = parseSeedOption(*seedText);
+        if (!v) return fail(kName, QString::fromStdString(v.message()), kUsageError);
+        out.monteCarlo.settings.seed = *v;
+    }
+    if (ruinText) {
+        auto v = parsePercentOption(QStringLiteral("--ruin-drawdown"), QStringLiteral("a drawdown in %"), *ruinText);
+        if (!v) return fail(kName, QString::fromStdString(v.message()), kUsageError);
+        out.monteCarlo.settings.ruinDrawdownPct = *v;
+    }
     // Flags before data: every usage error is reported without reading the bars.
+    const bool portfolio = isPortfolio(o);
     PreparedBacktest prepared;
-    if (const int rc = parseBacktestOptions(kName, o, prepared); rc != kOk) return rc;
-    const backtest::OrderSizing& sizing = prepared.sizing;
+    backtest::Allocation allocation;
+    if (portfolio) {
+        if (const int rc = parsePortfolioOptions(kName, o, prepared, allocation); rc != kOk) return rc;
+    } else {
+        if (const int rc = parseBacktestOptions(kName, o, prepared); rc != kOk) return rc;
+    }
+    const backtest::OrderSizing sizing = prepared.sizing;
 
     // Strategy and parameters.
     const std::string name = o.strategy ? o.strategy->toStdString() : std::string("formula");
@@ -411,7 +653,7 @@ int runStrategy(Context& ctx) {
         if (eq <= 0) return fail(kName, QStringLiteral("--param takes KEY=VALUE (got \"%1\")").arg(p), kUsageError);
         given.emplace_back(p.left(eq).trimmed().toStdString(), p.mid(eq + 1).trimmed().toStdString());
     }
-    std::unique_ptr<backtest::Strategy> strategy;
+    MakeStrategy make;
     if (formula) {
         backtest::FormulaStrategySettings fs;
         fs.entry = o.entry->toStdString();
@@ -419,18 +661,43 @@ int runStrategy(Context& ctx) {
         fs.stop = o.stop ? o.stop->toStdString() : std::string();
         fs.target = o.target ? o.target->toStdString() : std::string();
         fs.sizing = sizing;
+        // `{NAME}` placeholders (as in optimize) take their value from --param NAME=VALUE.
+        auto placeholders = backtest::formulaPlaceholders(fs);
+        if (!placeholders) return fail(kName, QString::fromStdString(placeholders.message()), kUsageError);
+        backtest::ParamValues values;
         for (const auto& [k, v] : given) {
+            const bool isPlaceholder = std::find(placeholders->begin(), placeholders->end(), k) != placeholders->end();
+            bool number = false;
+            const double value = QString::fromStdString(v).toDouble(&number);
+            if (isPlaceholder && number && std::isfinite(value)) {
+                values[k] = value;
+                continue;
+            }
             if (k != "short" || (v != "0" && v != "1"))
-                return fail(kName,
-                            QStringLiteral("unknown parameter \"%1\" for formula (it takes: short 0..1 (default 0), 1: the "
-                                           "entry opens a short)")
-                                .arg(QString::fromStdString(k)),
-                            kUsageError);
+                return fail(
+                    kName,
+                    QStringLiteral("unknown parameter \"%1\" for formula (it takes: short 0..1 (default 0), 1: the "
+                                   "entry opens a short%2)")
+                        .arg(QString::fromStdString(k),
+                             placeholders->empty() ? QString()
+                                                   : QStringLiteral("; and a number for each placeholder of the formulas: %1")
+                                                         .arg(QString::fromStdString([&] {
+                                                             std::string l;
+                                                             for (const auto& n : *placeholders)
+                                                                 l += (l.empty() ? "{" : ", {") + n + "}";
+                                                             return l;
+                                                         }()))),
+                    kUsageError);
             fs.shortEntries = v == "1";
         }
-        auto f = backtest::FormulaStrategy::create(fs);
-        if (!f) return fail(kName, QString::fromStdString(f.message()), kUsageError);
-        strategy = std::move(*f);
+        auto filled = backtest::fillPlaceholders(fs, values);
+        if (!filled) return fail(kName, QString::fromStdString(filled.message()), kUsageError);
+        fs = *filled;
+        make = [fs]() -> Result<std::unique_ptr<backtest::Strategy>> {
+            auto f = backtest::FormulaStrategy::create(fs);
+            if (!f) return f.error();
+            return std::unique_ptr<backtest::Strategy>(std::move(*f));
+        };
     } else {
         const backtest::StrategyInfo* info = backtest::findBuiltin(name);
         if (!info)
@@ -440,10 +707,12 @@ int runStrategy(Context& ctx) {
                         kUsageError);
         auto params = backtest::resolveParams(*info, given);
         if (!params) return fail(kName, QString::fromStdString(params.message()), kUsageError);
-        auto made = backtest::makeBuiltin(name, *params, sizing);
-        if (!made) return fail(kName, QString::fromStdString(made.message()), kUsageError);
-        strategy = std::move(*made);
+        make = [name, values = *params, sizing]() { return backtest::makeBuiltin(name, values, sizing); };
     }
+    auto made = make();
+    if (!made) return fail(kName, QString::fromStdString(made.message()), kUsageError);
+    std::unique_ptr<backtest::Strategy> strategy = std::move(*made);
+    if (portfolio) return runPortfolio(ctx, o, prepared, allocation, make, name, given, out);
 
     if (const int rc = loadBars(kName, o, ctx.profileDir, prepared); rc != kOk) return rc;
     const backtest::BacktestSettings& settings = prepared.settings;
@@ -452,37 +721,23 @@ int runStrategy(Context& ctx) {
     const Timeframe tf = prepared.timeframe;
     auto r = backtest::BacktestEngine(settings).run(*strategy, bars);
     if (!r) return fail(kName, QString::fromStdString(r.message()), kDataError);
-    if (tradesOut)
-        if (auto st = writeFile(*tradesOut, tradesCsv(r->trades)); !st)
-            return fail(kName, QString::fromStdString(st.message()), kDataError);
-    if (summaryOut)
-        if (auto st = writeFile(*summaryOut, summaryJson(*r)); !st)
-            return fail(kName, QString::fromStdString(st.message()), kDataError);
-    if (equityOut)
-        if (auto st = writeFile(*equityOut, equityCsv(r->equity)); !st)
-            return fail(kName, QString::fromStdString(st.message()), kDataError);
-    const std::string feeText = describeFees(settings);
-    if (reportOut) {
+    if (const int rc = writeOutput(out.trades, tradesCsv(r->trades)); rc != kOk) return rc;
+    if (const int rc = writeOutput(out.summary, summaryJson(*r)); rc != kOk) return rc;
+    if (const int rc = writeOutput(out.equity, equityCsv(r->equity)); rc != kOk) return rc;
+    if (out.report) {
         backtest::ReportInput report;
         report.result = &*r;
         report.instrument = id.toString();
         report.timeframe = toString(tf);
         report.title = name + " · " + report.instrument + " " + report.timeframe;
         report.bars = bars;
-        report.settings = {
-            {"Cash", settings.initialCapital.toTrimmedString()},
-            {"Commission", feeText},
-            {"Slippage", settings.rules.slippageBps.toTrimmedString() + " bp"},
-            {"Sizing", backtest::describe(sizing)},
-            {"Fills", settings.fillAt == backtest::FillAt::NextOpen ? "next bar's open" : "decision bar's close"},
-            {"At the end",
-             settings.atEnd == backtest::AtEnd::Keep ? "keep (marked at the last close)" : "close at the last close"},
-        };
-        for (const auto& [k, v] : given) report.settings.emplace_back("Parameter " + k, v);
+        report.settings = reportSettings(settings, backtest::describe(sizing), given);
+        report.monteCarlo = monteCarloBands(r->trades, settings.initialCapital, out.monteCarlo);
         auto html = backtest::renderReport(report);
         if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
-        if (auto st = writeFile(*reportOut, *html); !st) return fail(kName, QString::fromStdString(st.message()), kDataError);
+        if (const int rc = writeOutput(out.report, *html); rc != kOk) return rc;
     }
+    const std::string feeText = describeFees(settings);
 
     std::printf("# %s %s, %zu bars, %s to %s\n", id.toString().c_str(), toString(tf).c_str(), bars.size(),
                 formatUtc(bars.front().openTimeMs).c_str(), formatUtc(r->metrics.endMs).c_str());
@@ -492,20 +747,14 @@ int runStrategy(Context& ctx) {
         settings.rules.slippageBps.toTrimmedString().c_str(),
         settings.fillAt == backtest::FillAt::NextOpen ? "the next bar's open" : "the decision bar's close",
         settings.atEnd == backtest::AtEnd::Keep ? "open position kept, marked at the last close" : "closed at the last close");
-    std::printf("metric,value\n");
-    for (const auto& [k, v] : summaryFields(*r)) {
-        std::string value = v;
-        if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
-        if (k == "open_position" || k == "strategy" || k == "monthly_returns" || k == "yearly_returns") continue;
-        std::printf("%s,%s\n", k.c_str(), value.c_str());
-    }
+    printMetricBlock(summaryFields(*r));
     if (r->openPosition)
         std::printf("open_position,%s %s from %s at %s\n", backtest::toString(r->openPosition->side).c_str(),
                     r->openPosition->quantity.toTrimmedString().c_str(), r->openPosition->entryPrice.toTrimmedString().c_str(),
                     formatUtc(r->openPosition->entryTimeMs).c_str());
     else
         std::printf("open_position,none\n");
-    return kOk;
+    return printMonteCarloBlock(r->trades, settings.initialCapital, out.monteCarlo);
 }
 
 }  // namespace
@@ -534,6 +783,9 @@ const CommandRegistration kBacktest{
      "         [--size QTY | --notional AMOUNT | --percent-equity P | --risk-per-trade P]\n"
      "         [--fill next-open|this-close] [--at-end keep|close] [--from T] [--to T] [--instrument VENUE:SYMBOL]\n"
      "         [--timeframe TF] [--trades OUT.csv] [--summary OUT.json] [--equity OUT.csv] [--report OUT.html]\n"
+     "         [--montecarlo RUNS [--seed S] [--ruin-drawdown P] [--bands OUT.csv]]\n"
+     "         [--input FILE --input FILE... | --store \"INSTRUMENT TF\"... | --watchlist NAME --timeframe TF]\n"
+     "         [--allocation equal|notional:AMOUNT|percent:P]   (portfolio form, below)\n"
      "Built-ins: sma_cross (fast 10, slow 30), ema_cross (fast 12, slow 26), macd_cross (fast 12, slow 26, signal 9),\n"
      "rsi_reversion (period 14, lower 30, upper 70), rsi3 / rsi7 (lower, upper), bollinger_breakout (period 20, k 2),\n"
      "donchian_breakout (entry 20, exit 10), signal (tp 2, short 1); each takes short=0|1 (default 0: long only).\n"
@@ -545,7 +797,26 @@ const CommandRegistration kBacktest{
      "yearly_returns; --equity: time,equity; --report: one self-contained HTML file (charts inline, opens offline).\n"
      "--maker-bps/--taker-bps: per-venue fees (market fills pay taker, resting limit fills such as a target pay maker;\n"
      "one not given is 0). --risk-per-trade P: the size that loses P % of equity at the strategy's stop (formula --stop,\n"
-     "signal), at most 100 % of equity; strategies without a stop refuse it.",
+     "signal), at most 100 % of equity; strategies without a stop refuse it.\n"
+     "Formula placeholders: {NAME} in a formula takes its number from --param NAME=VALUE (optimize fills ranges).\n"
+     "--montecarlo RUNS [--seed S] [--ruin-drawdown P] [--bands OUT.csv]: after the metrics, the Monte Carlo block of\n"
+     "kairos-cli montecarlo over the closed trades (the same numbers as montecarlo --trades on the --trades file, same\n"
+     "--runs, --seed and --cash); --report adds its bootstrap bands.\n"
+     "\n"
+     "Portfolio form: one strategy over several instruments in one account (cash shared), used when the --input files\n"
+     "name two or more instruments (Binance-style file names; files of one instrument are read in order as one\n"
+     "series, a file whose name tells none is FILE:<name>), with several --store \"INSTRUMENT TF\", with --watchlist NAME\n"
+     "--timeframe TF (the profile's watchlist; instruments without stored bars are skipped), or with --allocation:\n"
+     "  --allocation equal | notional:AMOUNT | percent:P   what one entry may use, decided at its decision close:\n"
+     "  equal (default) = equity / N (N series), notional:AMOUNT = AMOUNT, percent:P = P % of equity; each at most the\n"
+     "  cash left after entries not yet filled. The entry's quantity = that budget / the decision close, rounded down\n"
+     "  to the lot (--size/--notional/--percent-equity/--risk-per-trade are refused). Bars are processed in time\n"
+     "  order; bars with the same open time fill first (in the order the series were given), then one equity point,\n"
+     "  then the strategies decide in that order. Fills at the next open only (--fill this-close is refused).\n"
+     "  --trades gains a first column symbol; --summary has the combined metrics, open_positions (with symbol),\n"
+     "  allocation and instruments (per instrument: bars, closed_trades, wins, losses, win_rate_pct, pnl_gross,\n"
+     "  commission, pnl_net, rejected_orders, buy_hold_return_pct, open_position); --equity the combined equity;\n"
+     "  buy_hold_return_pct is the mean of the instruments' buy & hold returns.",
      runBacktest}};
 
 }  // namespace kairos::cli

@@ -14,52 +14,6 @@ namespace {
 
 const char* kName = "montecarlo";
 
-std::string pct(double v) { return formatNumber(v); }
-
-}  // namespace
-
-int printMonteCarlo(const char* command, const std::vector<Money>& netPnl, const Money& capital,
-                    const backtest::MonteCarloSettings& settings, const std::optional<QString>& bandsOut,
-                    const std::vector<backtest::MonteCarloMethod>& methods) {
-    std::vector<backtest::MonteCarloResult> results;
-    for (backtest::MonteCarloMethod m : methods) {
-        backtest::MonteCarloSettings s = settings;
-        s.method = m;
-        auto r = backtest::runMonteCarlo(netPnl, capital, s);
-        if (!r) return fail(command, QString::fromStdString(r.message()), netPnl.empty() ? kDataError : kUsageError);
-        results.push_back(std::move(*r));
-    }
-    const auto& first = results.front();
-    std::printf("# %zu trades, capital %s, %d runs per method, seed %llu; ruin = a drawdown of %s %% of the peak\n", first.trades,
-                capital.toTrimmedString().c_str(), settings.runs, static_cast<unsigned long long>(settings.seed),
-                pct(settings.ruinDrawdownPct).c_str());
-    std::printf("# as traded: final return %s %%, max drawdown %s %%\n", pct(first.originalFinalReturnPct).c_str(),
-                pct(first.originalMaxDrawdownPct).c_str());
-    std::printf("method,statistic,p5,p25,p50,p75,p95,mean\n");
-    for (const auto& r : results) {
-        const auto row = [&](const char* name, const backtest::Distribution& d) {
-            std::printf("%s,%s,%s,%s,%s,%s,%s,%s\n", backtest::toString(r.method).c_str(), name, pct(d.p5).c_str(),
-                        pct(d.p25).c_str(), pct(d.p50).c_str(), pct(d.p75).c_str(), pct(d.p95).c_str(), pct(d.mean).c_str());
-        };
-        row("final_return_pct", r.finalReturnPct);
-        row("max_drawdown_pct", r.maxDrawdownPct);
-        row("final_equity", r.finalEquity);
-    }
-    std::printf("\nmethod,ruin_probability\n");
-    for (const auto& r : results) std::printf("%s,%s\n", backtest::toString(r.method).c_str(), pct(r.ruinProbability).c_str());
-    if (bandsOut) {
-        std::string text = "method,trade,p5,p50,p95\n";
-        for (const auto& r : results)
-            for (const auto& b : r.bands)
-                text += backtest::toString(r.method) + "," + std::to_string(b.trade) + "," + pct(b.p5) + "," + pct(b.p50) + "," +
-                    pct(b.p95) + "\n";
-        if (auto st = writeFile(*bandsOut, text); !st) return fail(command, QString::fromStdString(st.message()), kDataError);
-    }
-    return kOk;
-}
-
-namespace {
-
 int runMonteCarloCommand(Context& ctx) {
     Args a(ctx.args);
     const auto tradesIn = a.takeOption(QStringLiteral("--trades"));
@@ -86,13 +40,9 @@ int runMonteCarloCommand(Context& ctx) {
         s.seed = *v;
     }
     if (ruinText) {
-        bool ok = false;
-        s.ruinDrawdownPct = ruinText->toDouble(&ok);
-        if (!ok || !(s.ruinDrawdownPct > 0 && s.ruinDrawdownPct <= 100))
-            return fail(
-                kName,
-                QStringLiteral("--ruin-drawdown takes a drawdown in % above 0 and at most 100 (got \"%1\")").arg(*ruinText),
-                kUsageError);
+        auto v = parsePercentOption(QStringLiteral("--ruin-drawdown"), QStringLiteral("a drawdown in %"), *ruinText);
+        if (!v) return fail(kName, QString::fromStdString(v.message()), kUsageError);
+        s.ruinDrawdownPct = *v;
     }
     Money capital = Money::fromRaw(10000, 0);
     if (cashText) {

@@ -17,6 +17,7 @@
 #include "backtest/indicatorcache.h"
 #include "backtest/montecarlo.h"
 #include "backtest/optimizer.h"
+#include "backtest/report.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -178,6 +179,8 @@ int runOptimize(Context& ctx) {
     const auto topText = a.takeOption(QStringLiteral("--top"));
     const auto mcText = a.takeOption(QStringLiteral("--montecarlo"));
     const auto ruinText = a.takeOption(QStringLiteral("--ruin-drawdown"));
+    const auto reportOut = a.takeOption(QStringLiteral("--report"));
+    const auto heatmapText = a.takeOption(QStringLiteral("--heatmap"));
     if (!a.error.isEmpty()) return fail(kOptimize, a.error, kUsageError);
     if (!a.unknownOption().isEmpty())
         return fail(kOptimize, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
@@ -196,18 +199,16 @@ int runOptimize(Context& ctx) {
     }
     double ruin = 50;
     if (ruinText) {
-        bool ok = false;
-        ruin = ruinText->toDouble(&ok);
-        if (!ok || !(ruin > 0 && ruin <= 100))
-            return usage("--ruin-drawdown takes a drawdown in % above 0 and at most 100 (got \"" + ruinText->toStdString() +
-                         "\")");
+        auto v = parsePercentOption(QStringLiteral("--ruin-drawdown"), QStringLiteral("a drawdown in %"), *ruinText);
+        if (!v) return usage(v.message());
+        ruin = *v;
     }
 
     PreparedBacktest prepared;
     // Flags before data: a bad --param or --method is reported without reading the bars.
     backtest::OptimizerSpec spec;
     {
-        if (const int rc = requireBuiltin(kOptimize, bo, prepared); rc != kOk) return rc;
+        if (const int rc = requireStrategy(kOptimize, bo, prepared); rc != kOk) return rc;
         if (const int rc = parseBacktestOptions(kOptimize, bo, prepared); rc != kOk) return rc;
         if (const int rc = requireSizingFits(kOptimize, prepared); rc != kOk) return rc;
         if (const int rc = parseSearchOptions(kOptimize, so, prepared, spec); rc != kOk) return rc;
@@ -221,20 +222,40 @@ int runOptimize(Context& ctx) {
     }
     if (!spec.axes.empty())
         if (auto st = backtest::validate(spec); !st) return usage(st.message());
+    // The heatmap's two axes: --heatmap X,Y or the first two --param.
+    std::optional<std::pair<std::size_t, std::size_t>> heatAxes;
+    if (heatmapText) {
+        if (!reportOut) return usage("--heatmap goes with --report OUT.html");
+        const QStringList names = heatmapText->split(QLatin1Char(','));
+        std::vector<std::size_t> idx;
+        for (const QString& n : names)
+            for (std::size_t i = 0; i < spec.axes.size(); ++i)
+                if (spec.axes[i].name == n.trimmed().toStdString()) idx.push_back(i);
+        if (names.size() != 2 || idx.size() != 2 || idx[0] == idx[1])
+            return usage("--heatmap takes two of the --param names, X,Y (got \"" + heatmapText->toStdString() + "\")");
+        heatAxes = std::pair{idx[0], idx[1]};
+    } else if (reportOut && spec.axes.size() >= 2) {
+        heatAxes = std::pair<std::size_t, std::size_t>{0, 1};
+    }
     if (const int rc = loadBars(kOptimize, bo, ctx.profileDir, prepared); rc != kOk) return rc;
 
     // Moving averages shared by the combinations (computed once per period; sma_cross).
     auto cache = std::make_shared<backtest::IndicatorCache>(prepared.bars);
-    const backtest::Optimizer optimizer(
-        prepared.settings, backtest::sharedIndicatorFactory(prepared.info->name, prepared.sizing, cache), paramCheck(prepared));
+    const backtest::Optimizer optimizer(prepared.settings,
+                                        prepared.formula
+                                            ? strategyFactory(prepared)
+                                            : backtest::sharedIndicatorFactory(prepared.info->name, prepared.sizing, cache),
+                                        paramCheck(prepared));
     std::mutex rowsMutex;
     std::map<std::size_t, Row> rowsByIndex;
+    std::map<std::size_t, std::pair<std::vector<std::size_t>, double>> scores;  // index -> (choice, objective)
     const backtest::TrialHook hook = [&](const backtest::Trial& t, const backtest::BacktestResult& r) {
         Row row;
         for (std::size_t i = 0; i < spec.axes.size(); ++i) row.push_back(spec.axes[i].texts[t.choice[i]]);
         for (std::string& c : metricCells(r)) row.push_back(std::move(c));
         const std::lock_guard lock(rowsMutex);
         rowsByIndex[t.index] = std::move(row);
+        scores[t.index] = {t.choice, t.score};
     };
     QElapsedTimer clock;
     clock.start();
@@ -250,7 +271,7 @@ int runOptimize(Context& ctx) {
     auto result = optimizer.run(spec, prepared.bars, progress, hook);
     if (!result) return fail(kOptimize, QString::fromStdString(result.message()), kDataError);
     if (result->combinations == 0)
-        return usage("no combination of the --param values is accepted by " + prepared.info->name + " (" +
+        return usage("no combination of the --param values is accepted by " + strategyLabel(prepared) + " (" +
                      std::to_string(result->skipped) + " refused, e.g. fast must be below slow)");
 
     Row header;
@@ -279,25 +300,75 @@ int runOptimize(Context& ctx) {
     if (!rows.empty() && !ranking->qualified(rows.front()))
         std::printf("# no combination has %d closed trades and a finite %s\n", spec.minTrades, spec.objective.c_str());
 
-    if (mcRuns > 0 && !rows.empty()) {
-        // Monte Carlo of the best combination's trades.
+    if ((mcRuns > 0 || reportOut) && !rows.empty()) {
+        // The best combination's backtest: its Monte Carlo and the report's body.
         backtest::ParamValues best;
-        for (std::size_t i = 0; i < spec.axes.size(); ++i)
+        std::string bestText;
+        for (std::size_t i = 0; i < spec.axes.size(); ++i) {
             best[spec.axes[i].name] = std::strtod(rows.front()[i].c_str(), nullptr);
+            bestText += (bestText.empty() ? "" : " ") + spec.axes[i].name + "=" + rows.front()[i];
+        }
         auto strategy = strategyFactory(prepared)(best);
         if (!strategy) return fail(kOptimize, QString::fromStdString(strategy.message()), kDataError);
         auto r = backtest::BacktestEngine(prepared.settings).run(**strategy, prepared.bars);
         if (!r) return fail(kOptimize, QString::fromStdString(r.message()), kDataError);
-        std::vector<Money> pnl;
-        for (const auto& t : r->trades) pnl.push_back(t.netPnl);
-        std::printf("\n# Monte Carlo of the best combination's %zu closed trades\n", pnl.size());
-        if (pnl.empty()) return kOk;
-        backtest::MonteCarloSettings ms;
-        ms.runs = static_cast<int>(mcRuns);
-        ms.seed = spec.seed;
-        ms.ruinDrawdownPct = ruin;
-        if (const int rc = printMonteCarlo(kOptimize, pnl, prepared.settings.initialCapital, ms, std::nullopt); rc != kOk)
-            return rc;
+        std::optional<backtest::ReportMonteCarlo> mcReport;
+        if (mcRuns > 0) {
+            std::vector<Money> pnl;
+            for (const auto& t : r->trades) pnl.push_back(t.netPnl);
+            std::printf("\n# Monte Carlo of the best combination's %zu closed trades\n", pnl.size());
+            if (!pnl.empty()) {
+                backtest::MonteCarloSettings ms;
+                ms.runs = static_cast<int>(mcRuns);
+                ms.seed = spec.seed;
+                ms.ruinDrawdownPct = ruin;
+                std::vector<backtest::MonteCarloResult> mc;
+                if (const int rc =
+                        printMonteCarlo(kOptimize, pnl, prepared.settings.initialCapital, ms, std::nullopt,
+                                        {backtest::MonteCarloMethod::Shuffle, backtest::MonteCarloMethod::Bootstrap}, &mc);
+                    rc != kOk)
+                    return rc;
+                mcReport = reportMonteCarlo(mc.back(), ms);
+            }
+        }
+        if (reportOut) {
+            backtest::ReportInput report;
+            report.result = &*r;
+            report.instrument = prepared.id.toString();
+            report.timeframe = toString(prepared.timeframe);
+            report.title = "optimize " + strategyLabel(prepared) + " · " + report.instrument + " " + report.timeframe;
+            report.bars = prepared.bars;
+            report.settings = {{"Strategy", r->strategyName},
+                               {"Best combination", bestText + " (by " + spec.objective + ")"},
+                               {"Search", backtest::toString(spec.method) + ", " + std::to_string(rows.size()) + " combinations"},
+                               {"Cash", prepared.settings.initialCapital.toTrimmedString()},
+                               {"Commission", describeFees(prepared.settings)},
+                               {"Sizing", backtest::describe(prepared.sizing)}};
+            if (heatAxes) {
+                const auto [hx, hy] = *heatAxes;
+                backtest::ReportHeatmap h;
+                h.xParam = spec.axes[hx].name;
+                h.yParam = spec.axes[hy].name;
+                h.metric = spec.objective;
+                h.xValues = spec.axes[hx].values;
+                h.yValues = spec.axes[hy].values;
+                h.higherIsBetter = !ranking->minimise;
+                h.values.assign(h.xValues.size() * h.yValues.size(), std::nan(""));
+                // A cell shows the best finite objective of the combinations with its two values.
+                for (const auto& [index, entry] : scores) {
+                    const auto& [choice, score] = entry;
+                    if (!std::isfinite(score)) continue;
+                    double& cell = h.values[choice[hy] * h.xValues.size() + choice[hx]];
+                    if (std::isnan(cell) || (h.higherIsBetter ? score > cell : score < cell)) cell = score;
+                }
+                report.heatmap = std::move(h);
+            }
+            report.monteCarlo = std::move(mcReport);
+            auto html = backtest::renderReport(report);
+            if (!html) return fail(kOptimize, QString::fromStdString(html.message()), kDataError);
+            if (auto st = writeFile(*reportOut, *html); !st)
+                return fail(kOptimize, QString::fromStdString(st.message()), kDataError);
+        }
     }
     return kOk;
 }
@@ -401,6 +472,7 @@ const CommandRegistration kOptimizeCommand{
      "         --param NAME=START:STOP:STEP | NAME=A,B,C [--param ...] [--method grid|random|genetic]\n"
      "         [--samples N] [--generations N --population N] [--seed S] [--objective METRIC] [--min-trades N]\n"
      "         [--threads N] [--shard K/N] [--results OUT.csv] [--top N] [--montecarlo RUNS [--ruin-drawdown P]]\n"
+     "         [--report OUT.html [--heatmap X,Y]]   (or --entry F [--exit F] [--stop F] [--target F] for --strategy)\n"
      "         and the conventions of backtest: [--cash AMOUNT] [--commission FRACTION | --maker-bps N --taker-bps N]\n"
      "         [--slippage-bps N] [--size QTY | --notional AMOUNT | --percent-equity P | --risk-per-trade P]\n"
      "         [--fill next-open|this-close] [--at-end keep|close]\n"
@@ -414,6 +486,12 @@ const CommandRegistration kOptimizeCommand{
      "--shard K/N runs the K-th of N slices of a grid or random search (combination i when i mod N = K-1); join the\n"
      "slices with kairos-cli merge-results. Prints the --top N (default 10) rows; progress goes to stderr.\n"
      "--montecarlo RUNS: a Monte Carlo analysis of the best combination's trades (see kairos-cli montecarlo).\n"
+     "--report OUT.html: the best combination's backtest report with the optimisation heatmap of two parameters\n"
+     "(--heatmap X,Y, default the first two --param; a cell shows the best objective of the combinations with those two\n"
+     "values, empty when none ran) and, with --montecarlo, the Monte Carlo bands (bootstrap).\n"
+     "Formula strategies: --entry/--exit/--stop/--target with {NAME} placeholders that the --param ranges fill, e.g.\n"
+     "--entry \"crossover(ema(close,{fast}), ema(close,{slow}))\" --param fast=5:20:5 --param slow=30,50; every placeholder\n"
+     "needs a --param and every --param a placeholder (or short=0,1); a combination whose formulas do not parse is skipped.\n"
      "Results are the same for any --threads. Exit codes: 0 ok, 1 data error, 2 bad flag or parameter.",
      runOptimize}};
 

@@ -3,6 +3,7 @@
 
 #include "backtest_common.h"
 
+#include "backtest/report.h"
 #include "backtest/walkforward.h"
 
 #include <cmath>
@@ -36,6 +37,53 @@ std::string windowsCsv(const backtest::WalkForwardResult& r, const backtest::Opt
     return out;
 }
 
+/// The stitched out-of-sample run as a report, with the walk-forward section.
+int writeReport(const QString& path, const backtest::WalkForwardResult& r, const backtest::OptimizerSpec& spec,
+                const backtest::WalkForwardSettings& wf, const PreparedBacktest& prepared) {
+    backtest::BacktestResult stitched;
+    stitched.strategyName = strategyLabel(prepared) + " (walk-forward, out-of-sample)";
+    stitched.trades = r.outTrades;
+    stitched.equity = r.equity;
+    stitched.metrics = r.outMetrics;
+    stitched.finalCash = r.outMetrics.finalEquity;  // every window closes its position at its end
+    backtest::ReportWalkForward w;
+    w.objective = spec.objective;
+    w.anchored = wf.anchored;
+    w.stitchedEquity = r.equity;
+    w.efficiency = r.efficiency;
+    for (const auto& x : r.windows) {
+        backtest::ReportWalkForwardWindow row;
+        row.inSampleStartMs = x.range.inStartMs;
+        row.inSampleEndMs = x.range.inEndMs;
+        row.outOfSampleStartMs = x.range.outStartMs;
+        row.outOfSampleEndMs = x.range.outEndMs;
+        for (std::size_t i = 0; i < spec.axes.size() && i < x.chosenValues.size(); ++i)
+            row.parameters += (row.parameters.empty() ? "" : " ") + spec.axes[i].name + "=" + formatNumber(x.chosenValues[i]);
+        row.inSampleObjective = x.inScore;
+        row.outOfSampleObjective = x.out ? x.outScore : std::nan("");
+        row.outOfSampleReturnPct = x.out ? x.out->metrics.totalReturnPct : 0;
+        row.outOfSampleTrades = x.out ? static_cast<int>(x.out->trades.size()) : 0;
+        w.windows.push_back(std::move(row));
+    }
+    backtest::ReportInput report;
+    report.result = &stitched;
+    report.instrument = prepared.id.toString();
+    report.timeframe = toString(prepared.timeframe);
+    report.title = "walkforward " + strategyLabel(prepared) + " · " + report.instrument + " " + report.timeframe;
+    report.settings = {{"In-sample", backtest::toString(wf.inSample)},
+                       {"Out-of-sample", backtest::toString(wf.outOfSample)},
+                       {"Windows", std::string(wf.anchored ? "anchored" : "rolling")},
+                       {"Search", backtest::toString(spec.method) + " by " + spec.objective},
+                       {"Cash", prepared.settings.initialCapital.toTrimmedString()},
+                       {"Commission", describeFees(prepared.settings)},
+                       {"Sizing", backtest::describe(prepared.sizing)}};
+    report.walkForward = std::move(w);
+    auto html = backtest::renderReport(report);
+    if (!html) return fail(kName, QString::fromStdString(html.message()), kDataError);
+    if (auto st = writeFile(path, *html); !st) return fail(kName, QString::fromStdString(st.message()), kDataError);
+    return kOk;
+}
+
 int runWalkForwardCommand(Context& ctx) {
     Args a(ctx.args);
     const BacktestOptions bo = takeBacktestOptions(a);
@@ -46,6 +94,7 @@ int runWalkForwardCommand(Context& ctx) {
     const auto resultsOut = a.takeOption(QStringLiteral("--results"));
     const auto equityOut = a.takeOption(QStringLiteral("--equity"));
     const auto tradesOut = a.takeOption(QStringLiteral("--trades"));
+    const auto reportOut = a.takeOption(QStringLiteral("--report"));
     if (!a.error.isEmpty()) return fail(kName, a.error, kUsageError);
     if (!a.unknownOption().isEmpty()) return fail(kName, QStringLiteral("unknown option %1").arg(a.unknownOption()), kUsageError);
     if (!a.rest.isEmpty()) return fail(kName, QStringLiteral("unexpected argument \"%1\"").arg(a.rest.first()), kUsageError);
@@ -65,7 +114,7 @@ int runWalkForwardCommand(Context& ctx) {
     backtest::OptimizerSpec spec;
     PreparedBacktest prepared;
     {
-        if (const int rc = requireBuiltin(kName, bo, prepared); rc != kOk) return rc;
+        if (const int rc = requireStrategy(kName, bo, prepared); rc != kOk) return rc;
         if (const int rc = parseBacktestOptions(kName, bo, prepared); rc != kOk) return rc;
         if (const int rc = requireSizingFits(kName, prepared); rc != kOk) return rc;
         if (const int rc = parseSearchOptions(kName, so, prepared, spec); rc != kOk) return rc;
@@ -90,6 +139,9 @@ int runWalkForwardCommand(Context& ctx) {
     if (tradesOut)
         if (auto st = writeFile(*tradesOut, tradesCsv(r->outTrades)); !st)
             return fail(kName, QString::fromStdString(st.message()), kDataError);
+
+    if (reportOut)
+        if (const int rc = writeReport(*reportOut, *r, spec, wf, prepared); rc != kOk) return rc;
 
     std::printf("%s", describeRun(prepared).c_str());
     std::printf(
@@ -117,6 +169,7 @@ const CommandRegistration kWalkForwardCommand{
     {kName, "walk-forward analysis: optimise in-sample, trade out-of-sample, rolling or anchored windows",
      "Usage: kairos-cli walkforward --input FILE... | --store \"INSTRUMENT TF\" --strategy NAME --param NAME=RANGE...\n"
      "         --in-sample SPAN --out-of-sample SPAN [--anchored] [--results OUT.csv] [--equity OUT.csv] [--trades OUT.csv]\n"
+     "         [--report OUT.html]   (or formulas with {NAME} placeholders: --entry F [--exit F] ..., as optimize)\n"
      "         and the search flags of optimize (--method, --samples, --generations, --population, --seed, --objective,\n"
      "         --min-trades, --threads) and the conventions of backtest (--cash, --commission, --size, ...)\n"
      "SPAN: a whole number and y, m (months), w or d: 2y, 6m, 90d. Windows start at the first bar: rolling windows\n"
@@ -127,7 +180,9 @@ const CommandRegistration kWalkForwardCommand{
      "(dates, bars, chosen parameters, in- and out-of-sample objective and returns), the stitched out-of-sample\n"
      "metrics and the walk-forward efficiency (out-of-sample CAGR / mean in-sample CAGR; empty when that mean is not\n"
      "above 0). --results: the windows table; --equity: the stitched out-of-sample equity (time,equity); --trades:\n"
-     "its trades (as backtest --trades, for kairos-cli montecarlo). Exit codes: 0 ok, 1 data error, 2 bad flag.",
+     "its trades (as backtest --trades, for kairos-cli montecarlo); --report: the stitched out-of-sample run as an HTML\n"
+     "report with the walk-forward section (window timeline, stitched equity, parameters per window).\n"
+     "Exit codes: 0 ok, 1 data error, 2 bad flag.",
      runWalkForwardCommand}};
 
 }  // namespace kairos::cli

@@ -2,7 +2,11 @@
 
 #include "trading/venuerules.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <utility>
 
 namespace kairos::backtest {
 
@@ -31,6 +35,97 @@ Result<std::optional<indicators::Formula>> parseOptional(const std::string& what
 }
 
 }  // namespace
+
+namespace {
+
+bool nameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool nameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+/// Walks the placeholders of `text`: `onText(piece)` for the text between them, `onName(name)` for
+/// each; Error at a '{' that opens none.
+template <class OnText, class OnName>
+Status walkPlaceholders(std::string_view text, OnText onText, OnName onName) {
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '{') continue;
+        std::size_t j = i + 1;
+        if (j < text.size() && nameStart(text[j]))
+            while (j < text.size() && nameChar(text[j])) ++j;
+        if (j == i + 1 || j >= text.size() || text[j] != '}')
+            return makeError("column " + std::to_string(i + 1) +
+                             ": '{' opens no parameter placeholder (write {NAME}, NAME a letter or _ then letters, digits or _)");
+        onText(text.substr(from, i - from));
+        onName(std::string(text.substr(i + 1, j - i - 1)));
+        from = j + 1;
+        i = j;
+    }
+    onText(text.substr(from));
+    return {};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> formulaPlaceholders(std::string_view text) {
+    std::vector<std::string> names;
+    auto st = walkPlaceholders(
+        text, [](std::string_view) {},
+        [&](const std::string& n) {
+            if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+        });
+    if (!st) return st.error();
+    return names;
+}
+
+Result<std::vector<std::string>> formulaPlaceholders(const FormulaStrategySettings& s) {
+    std::vector<std::string> names;
+    for (const auto& [what, text] :
+         {std::pair{"entry", &s.entry}, std::pair{"exit", &s.exit}, std::pair{"stop", &s.stop}, std::pair{"target", &s.target}}) {
+        auto found = formulaPlaceholders(*text);
+        if (!found) return makeError(std::string(what) + ": " + found.message());
+        for (std::string& n : *found)
+            if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
+    }
+    return names;
+}
+
+Result<std::string> fillPlaceholders(std::string_view text, const ParamValues& values) {
+    std::string out;
+    std::vector<std::string> missing;
+    auto st = walkPlaceholders(
+        text, [&](std::string_view piece) { out += piece; },
+        [&](const std::string& n) {
+            const auto it = values.find(n);
+            if (it == values.end()) {
+                if (std::find(missing.begin(), missing.end(), n) == missing.end()) missing.push_back(n);
+                return;
+            }
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.10g", it->second);
+            out += buf;
+        });
+    if (!st) return st.error();
+    if (!missing.empty()) {
+        std::string list;
+        for (const std::string& n : missing) list += (list.empty() ? "{" : ", {") + n + "}";
+        return makeError("no value for the placeholder" + std::string(missing.size() > 1 ? "s " : " ") + list);
+    }
+    return out;
+}
+
+Result<FormulaStrategySettings> fillPlaceholders(const FormulaStrategySettings& s, const ParamValues& values) {
+    FormulaStrategySettings out = s;
+    for (const auto& [what, text] : {std::pair{"entry", &out.entry}, std::pair{"exit", &out.exit}, std::pair{"stop", &out.stop},
+                                     std::pair{"target", &out.target}}) {
+        auto filled = fillPlaceholders(*text, values);
+        if (!filled) return makeError(std::string(what) + ": " + filled.message());
+        *text = std::move(*filled);
+    }
+    if (const auto it = values.find("short"); it != values.end()) {
+        if (it->second != 0 && it->second != 1) return makeError("short takes 0 or 1");
+        out.shortEntries = it->second == 1;
+    }
+    return out;
+}
 
 std::string FormulaStrategy::label(const FormulaStrategySettings& s) {
     std::string out = "formula: entry \"" + s.entry + "\"";

@@ -19,6 +19,8 @@
 #include "indicators/formula.h"
 
 #include <optional>
+#include <string_view>
+#include <vector>
 
 namespace kairos::backtest {
 
@@ -30,6 +32,24 @@ struct FormulaStrategySettings {
     bool shortEntries = false;
     OrderSizing sizing;
 };
+
+// Parameter placeholders (kairos-cli optimize and walkforward): a formula may hold `{NAME}` where a
+// number goes, NAME a letter or '_' then letters, digits or '_' (e.g. "crossover(ema(close,{fast}),
+// ema(close,{slow}))"). Each combination of the search replaces every `{NAME}` by its value written
+// as "%.10g" (5 -> "5", 2.5 -> "2.5"), then parses the formulas as usual. A '{' that does not open
+// such a placeholder is an error naming its column.
+
+/// The placeholder names of `text`, each once, in order of first appearance; Error naming the
+/// column of a '{' that opens none (no name, or no closing '}').
+Result<std::vector<std::string>> formulaPlaceholders(std::string_view text);
+/// The placeholder names of the four formulas of `s`, each once, in order.
+Result<std::vector<std::string>> formulaPlaceholders(const FormulaStrategySettings& s);
+/// `text` with every placeholder replaced by its value in `values`; Error naming the placeholders
+/// that `values` does not give.
+Result<std::string> fillPlaceholders(std::string_view text, const ParamValues& values);
+/// The settings with every formula filled (the errors name the formula: "entry: ..."); the value
+/// "short", when present, sets shortEntries (0 or 1).
+Result<FormulaStrategySettings> fillPlaceholders(const FormulaStrategySettings& s, const ParamValues& values);
 
 class FormulaStrategy final : public RuleStrategy {
 public:

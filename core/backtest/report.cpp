@@ -485,8 +485,8 @@ std::string heatmapSection(const ReportHeatmap& h) {
         }
     const double mid = std::isfinite(lo) ? (lo + hi) / 2 : 0;
     const double scale = std::isfinite(lo) ? std::max((hi - lo) / 2, 1e-12) : 1;
-    std::string out = "<section><h2>Optimisation <small>" + htmlEscape(h.metric) + " by " + htmlEscape(h.yParam) +
-        " (rows) and " + htmlEscape(h.xParam) +
+    std::string out = "<section id=\"optimisation\"><h2>Optimisation <small>" + htmlEscape(h.metric) + " by " +
+        htmlEscape(h.yParam) + " (rows) and " + htmlEscape(h.xParam) +
         " (columns)</small></h2><div class=\"scroll\"><table class=\"heat\"><tr><th class=\"l\">" + htmlEscape(h.yParam) +
         " \\ " + htmlEscape(h.xParam) + "</th>";
     for (double x : h.xValues) out += "<th>" + htmlEscape(fixed(x, x == std::floor(x) ? 0 : 2)) + "</th>";
@@ -506,8 +506,8 @@ std::string heatmapSection(const ReportHeatmap& h) {
 }
 
 std::string walkForwardSection(const ReportWalkForward& w, bool intraday) {
-    std::string out = "<section><h2>Walk-forward <small>" + std::string(w.anchored ? "anchored" : "rolling") + ", " +
-        std::to_string(w.windows.size()) + " windows, objective " + htmlEscape(w.objective) + ", efficiency " +
+    std::string out = "<section id=\"walk-forward\"><h2>Walk-forward <small>" + std::string(w.anchored ? "anchored" : "rolling") +
+        ", " + std::to_string(w.windows.size()) + " windows, objective " + htmlEscape(w.objective) + ", efficiency " +
         fixed(w.efficiency, 3) + "</small></h2>";
     // Timeline: one row per window, in-sample grey-blue, out-of-sample orange.
     if (!w.windows.empty()) {
@@ -568,8 +568,8 @@ std::string walkForwardSection(const ReportWalkForward& w, bool intraday) {
 }
 
 std::string monteCarloSection(const ReportMonteCarlo& mc) {
-    std::string out = "<section><h2>Monte Carlo <small>" + htmlEscape(mc.method) + ", " + std::to_string(mc.runs) +
-        " runs, seed " + std::to_string(mc.seed) + "</small></h2>";
+    std::string out = "<section id=\"monte-carlo\"><h2>Monte Carlo <small>" + htmlEscape(mc.method) + ", " +
+        std::to_string(mc.runs) + " runs, seed " + std::to_string(mc.seed) + "</small></h2>";
     const std::size_t n = std::min({mc.p5.size(), mc.p50.size(), mc.p95.size()});
     if (n > 0) {
         Series band, median, low, high;
@@ -609,6 +609,22 @@ std::string monteCarloSection(const ReportMonteCarlo& mc) {
     if (mc.ruinDrawdownPct > 0)
         out += kvRow("Probability of a " + pct(mc.ruinDrawdownPct, 0) + " drawdown", pct(mc.probabilityOfRuin * 100.0));
     return out + "</table></section>";
+}
+
+std::string portfolioSection(const ReportPortfolio& p) {
+    std::string out = "<section id=\"portfolio\"><h2>Instruments <small>" + std::to_string(p.instruments.size()) +
+        " in one account, " + htmlEscape(p.allocation) +
+        "</small></h2><div class=\"scroll\"><table><tr><th class=\"l\">Symbol</th><th>Bars</th><th>Trades</th><th>Wins</th>"
+        "<th>Losses</th><th>Net P&amp;L</th><th>Fees</th><th>Buy &amp; hold</th><th class=\"l\">Open position</th></tr>";
+    for (const ReportPortfolioInstrument& i : p.instruments) {
+        const bool negative = !i.netPnl.empty() && i.netPnl.front() == '-';
+        out += "<tr><td class=\"l\">" + htmlEscape(i.symbol) + "</td><td>" + std::to_string(i.bars) + "</td><td>" +
+            std::to_string(i.trades) + "</td><td>" + std::to_string(i.wins) + "</td><td>" + std::to_string(i.losses) +
+            "</td><td class=\"" + (negative ? "neg" : "pos") + "\">" + htmlEscape(i.netPnl) + "</td><td>" + htmlEscape(i.fees) +
+            "</td><td>" + signedPct(i.buyHoldReturnPct) + "</td><td class=\"l\">" +
+            (i.openPosition.empty() ? std::string("–") : htmlEscape(i.openPosition)) + "</td></tr>";
+    }
+    return out + "</table></div></section>";
 }
 
 }  // namespace
@@ -718,6 +734,7 @@ Result<std::string> renderReport(const ReportInput& in) {
         for (const auto& [k, v] : in.settings) h += kvRow(k, v);
         h += "</table></section>\n";
     }
+    if (in.portfolio) h += portfolioSection(*in.portfolio) + "\n";
     if (in.heatmap) h += heatmapSection(*in.heatmap) + "\n";
     if (in.walkForward) h += walkForwardSection(*in.walkForward, intraday) + "\n";
     if (in.monteCarlo) h += monteCarloSection(*in.monteCarlo) + "\n";

@@ -6,7 +6,9 @@
 // curve (with buy & hold when the bars are given), the drawdown curve, the monthly return table
 // (heat-coloured, one row per year with the year's return), every metric, and the trade list. Three
 // optional sections follow when their data is passed: an optimisation heatmap over two parameters,
-// walk-forward windows (with the stitched out-of-sample equity) and Monte Carlo percentile bands.
+// walk-forward windows (with the stitched out-of-sample equity) and Monte Carlo percentile bands,
+// as <section id="optimisation">, <section id="walk-forward"> and <section id="monte-carlo">; a portfolio
+// backtest adds its per-instrument table (<section id="portfolio">) after the metrics.
 // Callers that produce those (the optimizer, walk-forward and Monte Carlo) fill the structs below.
 //
 // Every text that comes from the caller (names, parameters, formulas) is HTML-escaped. Pure
@@ -69,6 +71,23 @@ struct ReportMonteCarlo {
     double probabilityOfRuin = 0;  ///< share of the runs that reached it, 0..1
 };
 
+/// One instrument of a portfolio backtest (PortfolioEngine): its share of the combined run.
+struct ReportPortfolioInstrument {
+    std::string symbol;  ///< "BINANCE:BTCUSDT"
+    std::int64_t bars = 0;
+    int trades = 0, wins = 0, losses = 0;
+    std::string netPnl;  ///< exact decimal text
+    std::string fees;    ///< exact decimal text
+    double buyHoldReturnPct = 0;
+    std::string openPosition;  ///< e.g. "long 0.5 from 61234.5"; empty when flat
+};
+
+/// The per-instrument breakdown of a portfolio backtest.
+struct ReportPortfolio {
+    std::string allocation;  ///< e.g. "equal weight (equity / 2 per entry)"
+    std::vector<ReportPortfolioInstrument> instruments;
+};
+
 struct ReportInput {
     const BacktestResult* result = nullptr;  ///< required
     std::string title;                       ///< e.g. "sma_cross on BINANCE:BTCUSDT 1d"
@@ -81,6 +100,7 @@ struct ReportInput {
     std::optional<ReportHeatmap> heatmap;
     std::optional<ReportWalkForward> walkForward;
     std::optional<ReportMonteCarlo> monteCarlo;
+    std::optional<ReportPortfolio> portfolio;
     /// At most this many trades are listed (the first ones; the rest are counted). 0 = all.
     std::size_t maxTradeRows = 2000;
 };
