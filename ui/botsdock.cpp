@@ -376,7 +376,7 @@ BotsDock::BotsDock(bots::BotManager& manager, session::TradingAccounts& accounts
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    auto button = [this](const QString& name, const QString& text, const QString& tip) {
+    auto button = [](const QString& name, const QString& text, const QString& tip) {
         auto* b = new QPushButton(text);
         b->setObjectName(name);
         b->setToolTip(tip);
