@@ -126,6 +126,7 @@ MainWindow::MainWindow(TerminalSession& session, QWidget* parent)
     wireServices();
     setupTrading();
     setupJournal();
+    setupBots();
     m_defaultState = saveState(kLayoutVersion);
     restoreLayout();
     setupAccount();

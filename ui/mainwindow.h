@@ -38,6 +38,9 @@ class PaperAccount;
 namespace kairos::cloud {
 class CloudClient;
 }
+namespace kairos::bots {
+class BotManager;
+}
 namespace kairos::alerts {
 class ISecretStore;
 }
@@ -45,6 +48,7 @@ class ISecretStore;
 namespace kairos::ui {
 
 class BacktestWidget;
+class BotsDock;
 class ChartOrderLines;
 class SignalsPanelAdapter;
 class SignalsWidget;
@@ -89,6 +93,9 @@ public:
     /// Every trading account of the profile (paper, testnet, live) and the active one.
     session::TradingAccounts* tradingAccounts() const { return m_accounts; }
     TradingPanel* tradingPanel() const { return m_tradingPanel; }
+    /// The Bots dock and the manager running the profile's bots (nullptr without a profile database).
+    BotsDock* botsDock() const { return m_botsDock; }
+    bots::BotManager* botManager() const { return m_botManager; }
     /// Opens a (non-modal) order ticket for `id`; an empty id takes the watchlist's current
     /// symbol, else the active chart's.
     OrderTicketDialog* openOrderTicket(const InstrumentId& id);
@@ -137,6 +144,8 @@ private:
     void bindTradingAccount();
     /// The Backtest dock and the watchlist's "Backtest…" (everything backtest-related is here).
     void setupBacktest();
+    /// The Bots dock, its manager, the bars that drive it and its status-bar label (mainwindow_bots.cpp).
+    void setupBots();
     /// Alerts: the Alerts dock, delivery (status bar, pop-up, tray, sound), Alt+A on a chart.
     void setupAlerts();
     void editAlert(std::int64_t id);
@@ -169,6 +178,8 @@ private:
     cloud::CloudClient* m_cloud = nullptr;
     AccountDialog* m_accountDialog = nullptr;
     WorkspaceSync* m_sync = nullptr;
+    bots::BotManager* m_botManager = nullptr;
+    BotsDock* m_botsDock = nullptr;
 };
 
 }  // namespace kairos::ui

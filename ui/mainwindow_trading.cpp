@@ -25,6 +25,7 @@
 #include "candlechart.h"
 #include "chartworkspace.h"
 #include "alerts/secretstore.h"
+#include "bots/botmanager.h"
 #include "session/papertrading.h"
 #include "session/terminalservices.h"
 #include "session/tradingaccounts.h"
@@ -38,6 +39,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -121,6 +123,14 @@ void MainWindow::setupTrading() {
     connect(killAction, &QAction::triggered, this, [this] {
         auto* d = new KillSwitchDialog(*m_accounts, m_accounts->activeId(), this);
         d->setAttribute(Qt::WA_DeleteOnClose);
+        // Every bot stops before anything is flattened (pressed comes before the dialog's confirmation
+        // and run, so no bot can send an order between the kill switch's cancels and its closes).
+        connect(d->runButton(), &QPushButton::pressed, this, [this] {
+            if (m_botManager) {
+                const int n = m_botManager->stopAll("stopped by the kill switch (before it flattens)");
+                if (n > 0) m_status->showMessage(tr("Kill switch: %n bot(s) stopped", "", n), 20000);
+            }
+        });
         // An exchange sells at most what it holds free (its commission may have been taken in the asset).
         QPointer<session::TradingAccounts> accounts(m_accounts);
         d->killSwitch().setFreeQuantity([accounts](const trading::Account& a, const InstrumentId& id) -> std::optional<Quantity> {

@@ -391,6 +391,50 @@ CREATE TABLE alert_rule_server (
     marked_at  INTEGER NOT NULL
 ) STRICT;
 )sql"},
+    Migration{12, "strategy bots",
+              R"sql(
+-- Strategy bots saved in the profile (bots::BotStore). strategy_kind 'builtin' names a built-in of
+-- core/backtest/builtins.h in strategy (the signal strategy is the built-in "signal"); 'formula'
+-- keeps its formulas in formula_* columns. params: "key=value;..." (numbers, checked against the
+-- built-in's ranges when read). symbols: comma-separated. sizing_value: decimal text whose meaning
+-- sizing_kind gives. last_bar_ms: close time of the last bar the bot handled (resume point).
+CREATE TABLE bots (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 80),
+    strategy_kind   TEXT NOT NULL CHECK (strategy_kind IN ('builtin', 'formula')),
+    strategy        TEXT NOT NULL,
+    params          TEXT NOT NULL DEFAULT '',
+    formula_entry   TEXT NOT NULL DEFAULT '',
+    formula_exit    TEXT NOT NULL DEFAULT '',
+    formula_stop    TEXT NOT NULL DEFAULT '',
+    formula_target  TEXT NOT NULL DEFAULT '',
+    formula_short   INTEGER NOT NULL DEFAULT 0 CHECK (formula_short IN (0, 1)),
+    symbols         TEXT NOT NULL CHECK (length(symbols) >= 1),
+    timeframe       TEXT NOT NULL,
+    account_id      INTEGER NOT NULL,
+    sizing_kind     TEXT NOT NULL CHECK (sizing_kind IN ('quantity', 'notional', 'percent_equity', 'risk_per_trade')),
+    sizing_value    TEXT NOT NULL,
+    flatten_on_stop INTEGER NOT NULL DEFAULT 0 CHECK (flatten_on_stop IN (0, 1)),
+    state           TEXT NOT NULL DEFAULT 'stopped' CHECK (state IN ('stopped', 'running', 'paused', 'error')),
+    last_error      TEXT NOT NULL DEFAULT '',
+    last_bar_ms     INTEGER,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL
+) STRICT;
+-- Everything a bot did, oldest first: its decisions (with the bar they were taken on and the
+-- reason), orders sent, rejected or cancelled, fills, state changes and errors.
+CREATE TABLE bot_log (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    bot_id          INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+    time_ms         INTEGER NOT NULL,
+    bar_ms          INTEGER,
+    kind            TEXT NOT NULL,
+    symbol          TEXT NOT NULL DEFAULT '',
+    text            TEXT NOT NULL,
+    client_order_id TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX bot_log_by_bot ON bot_log (bot_id, seq);
+)sql"},
     // Next: append here.
 };
 }  // namespace
