@@ -9,7 +9,6 @@
 #include "trading/portfolio.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace kairos::backtest {
 
@@ -31,14 +30,18 @@ Quantity positionOf(const trading::Portfolio& p, const InstrumentId& id) {
     return pos ? pos->quantity : Quantity{};
 }
 
-Status checkBars(const std::vector<Bar>& bars, Timeframe tf) {
+/// Checks the series and gives each bar's close time (the end of its bucket) in `closeMs`.
+Status checkBars(const std::vector<Bar>& bars, Timeframe tf, std::vector<std::int64_t>& closeMs) {
     if (bars.empty()) return makeError("no bars to run on");
+    closeMs.resize(bars.size());
+    closeMs[0] = nextBucketStart(tf, bars[0].openTimeMs);
     for (std::size_t i = 1; i < bars.size(); ++i) {
+        closeMs[i] = nextBucketStart(tf, bars[i].openTimeMs);
         if (bars[i].openTimeMs <= bars[i - 1].openTimeMs)
             return makeError("bars are not in time order at " + formatUtc(bars[i].openTimeMs));
         // A decision is timed at its bar's close: a bar that opens before the previous one closed
         // means the bars are not of this timeframe.
-        if (bars[i].openTimeMs < nextBucketStart(tf, bars[i - 1].openTimeMs))
+        if (bars[i].openTimeMs < closeMs[i - 1])
             return makeError("the bar at " + formatUtc(bars[i].openTimeMs) + " opens before the " + toString(tf) + " bar at " +
                              formatUtc(bars[i - 1].openTimeMs) + " closes: are these " + toString(tf) + " bars?");
     }
@@ -61,7 +64,8 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const storage::Ca
 
 Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector<Bar>& bars, const ProgressFn& progress,
                                            const std::stop_token& stop) const {
-    if (auto st = checkBars(bars, m_settings.timeframe); !st) return st.error();
+    std::vector<std::int64_t> closeTimes;  // each bar's close time
+    if (auto st = checkBars(bars, m_settings.timeframe, closeTimes); !st) return st.error();
     const BacktestSettings& s = m_settings;
     if (s.initialCapital.isNegative() || s.initialCapital.isZero())
         return makeError("initial capital must be positive (is " + s.initialCapital.toTrimmedString() + ")");
@@ -93,7 +97,9 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
 
     // The order log (every order as it ended, decided at the backtest time it was first seen) and
     // the trade list, from the account's announcements.
-    std::unordered_map<trading::OrderId, std::size_t> logIndex;
+    // Order id -> its row in result.orders + 1 (0: not seen yet). The venue is fresh, so its ids
+    // run 1, 2, 3, ... and a vector indexed by id is enough.
+    std::vector<std::size_t> logIndex;
     std::size_t barIndex = 0;
     ExitReason endReason = ExitReason::EndOfData;
     // FillAt::ThisClose: while the one-price close bar is matched, the close time its fills carry
@@ -101,14 +107,17 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     std::int64_t closeFillMs = 0;
     std::vector<std::int64_t> closeFillTimes;
     Status failure;
+    bool sawFill = false;  // a fill was booked since the engine last read the position
     account.addObserver([&](const trading::OrderEvent& ev) {
+        if (ev.fill) sawFill = true;
         if (ev.order.id != 0) {
-            auto it = logIndex.find(ev.order.id);
-            if (it == logIndex.end()) {
+            const auto slot = static_cast<std::size_t>(ev.order.id);
+            if (slot >= logIndex.size()) logIndex.resize(std::max(slot + 1, logIndex.size() * 2), 0);
+            if (logIndex[slot] == 0) {
                 result.orders.push_back({ev.order, clock.nowMs()});
-                logIndex[ev.order.id] = result.orders.size() - 1;
+                logIndex[slot] = result.orders.size();
             } else {
-                result.orders[it->second].order = ev.order;
+                result.orders[logIndex[slot] - 1].order = ev.order;
             }
         }
         if (ev.fill && failure) {
@@ -134,11 +143,23 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
         return {};
     };
 
-    const Timeframe tf = s.timeframe;
     const bool atClose = s.fillAt == FillAt::ThisClose;
     const std::int64_t step = std::max<std::int64_t>(1, result.barsTotal / 200);
     runner.start(bars.front().openTimeMs);
     if (auto st = check(); !st) return st.error();
+    // Whether the position is open; it changes only when a fill is booked (sawFill).
+    bool inMarket = false;
+    const auto readPosition = [&] {
+        if (!sawFill) return;
+        sawFill = false;
+        inMarket = !positionOf(portfolio, id).isZero();
+    };
+    // The fast path (most bars): no order is working, so nothing can fill, and the position is flat,
+    // so the close changes no value in the ledger. The venue then only notes the bar (onQuietBar:
+    // the simulator sees it before the next order, the account is not told the close) and the
+    // equity point is the cash, which the ledger keeps cached. Everything a bar on the full path
+    // does beyond that has no effect in this state, so the results are the same bit for bit.
+    const auto quiet = [&] { return !inMarket && !venue.hasOpenOrders(); };
     std::size_t i = 0;
     for (; i < bars.size(); ++i) {
         if (stop.stop_requested()) {
@@ -146,17 +167,23 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             break;
         }
         const Bar& bar = bars[i];
-        const std::int64_t closeMs = nextBucketStart(tf, bar.openTimeMs);
+        const std::int64_t closeMs = closeTimes[i];
         barIndex = i;
         // 1. Orders decided before this bar fill against it; 2. marked at the close.
         clock.advanceTo(bar.openTimeMs);
-        venue.onBar(id, bar);
-        if (auto st = check(); !st) return st.error();
-        result.equity.push_back({closeMs, portfolio.equity(), !positionOf(portfolio, id).isZero()});
+        if (quiet()) {
+            venue.onQuietBar(id, bar);
+        } else {
+            venue.onBar(id, bar);
+            if (auto st = check(); !st) return st.error();
+            readPosition();
+        }
+        result.equity.push_back({closeMs, portfolio.equity(), inMarket});
         // 3. The strategy sees the closed bar; what it sends can fill from the next bar on.
         clock.advanceTo(atClose ? closeMs - 1 : closeMs);
         runner.onBar(bar, closeMs);
         if (auto st = check(); !st) return st.error();
+        readPosition();
         if (atClose) {
             // 4. (FillAt::ThisClose) what it just decided fills at this close.
             Bar flat = bar;
@@ -168,11 +195,15 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
             flat.high = up ? std::max(*up, bar.close) : bar.close;
             flat.low = down ? std::min(*down, bar.close) : bar.close;
             closeFillMs = closeMs;
-            venue.onBar(id, flat);
+            if (quiet())
+                venue.onQuietBar(id, flat);
+            else
+                venue.onBar(id, flat);
             closeFillMs = 0;
             if (auto st = check(); !st) return st.error();
+            readPosition();
             result.equity.back().equity = portfolio.equity();
-            result.equity.back().inMarket = !positionOf(portfolio, id).isZero();
+            result.equity.back().inMarket = inMarket;
         }
         if (progress && ((i + 1) % static_cast<std::size_t>(step) == 0))
             progress(static_cast<std::int64_t>(i + 1), result.barsTotal);
@@ -182,7 +213,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     // Whatever is still open is closed at the last processed close (taker fee, no slippage).
     if (i > 0) {
         const Bar& last = bars[i - 1];
-        const std::int64_t closeMs = nextBucketStart(tf, last.openTimeMs);
+        const std::int64_t closeMs = closeTimes[i - 1];
         barIndex = i - 1;
         clock.advanceTo(closeMs);
         (void)account.cancelAll(id, result.cancelled ? "backtest cancelled" : "end of data");
@@ -219,7 +250,7 @@ Result<BacktestResult> BacktestEngine::run(Strategy& strategy, const std::vector
     result.finalCash = portfolio.cash();
     if (atClose)  // decisions were taken a millisecond before the close (see above): report the close
         for (OrderLogEntry& e : result.orders)
-            if (nextBucketStart(tf, e.decidedMs) == e.decidedMs + 1) ++e.decidedMs;
+            if (nextBucketStart(s.timeframe, e.decidedMs) == e.decidedMs + 1) ++e.decidedMs;
     for (trading::Fill& f : result.fills)
         if (std::binary_search(closeFillTimes.begin(), closeFillTimes.end(), f.timeMs)) ++f.timeMs;
     result.rejectedOrders = runner.rejected();

@@ -141,6 +141,9 @@ void RuleStrategy::closePosition(StrategyContext& ctx) { closePositionAtMarket(c
 
 void RuleStrategy::onBar(const Bar& bar, std::int64_t closeTimeMs, StrategyContext& ctx) {
     const Decision d = decide(bar, closeTimeMs);
+    // Nothing wanted: whatever the position and the working orders, nothing below would act (and
+    // most bars of a backtest end here, so the account is not asked).
+    if (!d.enterLong && !d.exitLong && !d.enterShort && !d.exitShort) return;
     // An entry still waiting for its fill (submitted on this bar by an earlier call) blocks another.
     for (const trading::Order& o : ctx.openOrders())
         if (o.role == trading::OrderRole::Entry) return;

@@ -3,6 +3,13 @@
 // backtest engine one bar at a time on a backtest clock. The engine's Account books its events
 // exactly as a paper account books the paper venue's.
 //
+// Fast path: a bar that arrives while the simulator holds no open order cannot fill anything; the
+// simulator would only note it (the instrument's last bar time and close, its reference price for
+// the next order). Such bars are not handed over one by one: the venue keeps the newest of them per
+// instrument and gives it to the simulator before the next call that could read it (submit, cancel,
+// amend, restore, or a bar that meets open orders), so the simulator ends in the very state the
+// bar-by-bar calls give and every event is the same. The listener still hears every close.
+//
 // Thread: the backtest's worker thread; not thread-safe.
 
 #include "domain/bar.h"
@@ -12,7 +19,7 @@
 #include "trading/venue.h"
 
 #include <optional>
-#include <unordered_map>
+#include <vector>
 
 namespace kairos::trading {
 
@@ -26,6 +33,13 @@ public:
     /// Matches the working orders against a closed bar (fills go to the listener), then reports
     /// the bar's close as the mark price.
     void onBar(const InstrumentId& id, const Bar& bar);
+    /// Whether any order is working (a bar can fill something only then).
+    bool hasOpenOrders() const { return m_sim.hasOpenOrders(); }
+    /// A bar for a caller whose listener holds no position in `id` (so the close values nothing
+    /// in its ledger): with no order working, noted as onBar notes it (lastPrice, the simulator's
+    /// state) without telling the listener the close; with one working, onBar. The backtest
+    /// engine's fast path.
+    void onQuietBar(const InstrumentId& id, const Bar& bar);
 
     std::string name() const override { return "BACKTEST"; }
     void setListener(IVenueListener* listener) override { m_listener = listener; }
@@ -46,10 +60,28 @@ private:
     Status resetOrders() override;
     void deliver(const OrderEvents& events);
 
+    /// One instrument's prices: its last close and the newest bar the simulator has not seen yet
+    /// (its open time and close: all a simulator without open orders reads of a bar).
+    struct Market {
+        InstrumentId id;
+        Price close;
+        bool hasPending = false;
+        std::int64_t pendingOpenMs = 0;
+        Price pendingClose;
+    };
+    Market& market(const InstrumentId& id);
+    const Market* findMarket(const InstrumentId& id) const;
+    /// Keeps `bar` for the simulator (see the file comment).
+    void defer(Market& m, const Bar& bar);
+    /// Hands the deferred bars to the simulator.
+    void flush();
+
     const IClock& m_clock;
     IVenueListener* m_listener = nullptr;
     FillSimulator m_sim;
-    std::unordered_map<InstrumentId, Price> m_closes;
+    std::vector<Market> m_markets;  // by first bar; a backtest has one or a few
+    std::size_t m_lastMarket = 0;   // the one used last (bars come in runs of one instrument)
+    bool m_hasPending = false;
 };
 
 }  // namespace kairos::trading

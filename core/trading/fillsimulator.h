@@ -141,6 +141,8 @@ public:
     OrderEvents onTrade(const InstrumentId& instrument, const Trade& trade);
 
     std::optional<Order> order(OrderId id) const;
+    /// Whether any order is open (a bar can fill something only then).
+    bool hasOpenOrders() const { return !m_open.empty(); }
     /// Open orders (New/Accepted/PartiallyFilled), by id.
     std::vector<Order> openOrders() const;
     /// Every order this simulator holds (including final ones), by id.

@@ -14,6 +14,26 @@ Money atScale(const Money& m, int scale) {
     auto r = m.rescaled(scale, RoundingMode::HalfEven);
     return r ? *r : m;
 }
+
+/// notional(price, quantity, scale, HalfEven), in 64-bit arithmetic when the product fits (real
+/// prices and sizes always do): the same value without 128-bit division, for equity(), which a
+/// backtest reads on every bar.
+Result<Money> markedValue(const Price& price, const Quantity& qty, int scale) {
+    const int drop = price.scale() + qty.scale() - scale;
+    std::int64_t prod = 0;
+    if (drop < 0 || drop > kairos::detail::kMaxScale || __builtin_mul_overflow(price.raw(), qty.raw(), &prod) ||
+        prod == INT64_MIN)
+        return notional(price, qty, scale, RoundingMode::HalfEven);
+    const std::int64_t den = kairos::detail::pow10(drop);
+    std::int64_t q = prod / den;
+    const std::int64_t r = prod % den;
+    if (r != 0) {
+        // Half to even, as detail::divRound: |r| < den <= 10^18, so 2|r| fits.
+        const std::int64_t twice = (r < 0 ? -r : r) * 2;
+        if (twice > den || (twice == den && (q & 1) != 0)) q += prod < 0 ? -1 : 1;
+    }
+    return Money::fromRaw(q, scale);
+}
 }  // namespace
 
 Price Position::averageEntry(int scale) const {
@@ -112,12 +132,15 @@ Status Portfolio::applyFill(const Fill& f) {
     p.markPrice = f.price;
     m_cash = atScale(*c, m_scale);
     m_positions[f.instrument] = p;
+    m_equity.reset();
     return {};
 }
 
 void Portfolio::mark(const InstrumentId& instrument, const Price& price) {
     auto it = m_positions.find(instrument);
-    if (it != m_positions.end()) it->second.markPrice = price;
+    if (it == m_positions.end()) return;
+    it->second.markPrice = price;
+    m_equity.reset();
 }
 
 Money Portfolio::realizedPnl() const {
@@ -142,15 +165,17 @@ Money Portfolio::feesPaid() const {
 }
 
 Money Portfolio::equity() const {
+    if (m_equity) return *m_equity;
     Money total = m_cash;
     for (const auto& [id, p] : m_positions) {
         if (p.isFlat()) continue;
         Money v = p.costBasis;
         if (p.markPrice)
-            if (auto n = notional(*p.markPrice, p.quantity, m_scale, RoundingMode::HalfEven)) v = *n;
+            if (auto n = markedValue(*p.markPrice, p.quantity, m_scale)) v = *n;
         if (auto r = total.add(v)) total = *r;
     }
-    return atScale(total, m_scale);
+    m_equity = atScale(total, m_scale);
+    return *m_equity;
 }
 
 const Position* Portfolio::position(const InstrumentId& instrument) const {
@@ -177,6 +202,7 @@ void Portfolio::restore(Money startingCash, Money cash, const std::vector<Positi
     m_cash = atScale(cash, m_scale);
     m_positions.clear();
     for (const Position& p : positions) m_positions[p.instrument] = p;
+    m_equity.reset();
 }
 
 }  // namespace kairos::trading

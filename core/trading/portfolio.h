@@ -88,6 +88,9 @@ private:
     Money m_cash;
     int m_scale;
     std::map<InstrumentId, Position> m_positions;
+    // equity() until the next change (a backtest reads it twice per bar: the equity curve and the
+    // strategy's context). Like the rest of the ledger, used from its account's thread only.
+    mutable std::optional<Money> m_equity;
 };
 
 }  // namespace kairos::trading
