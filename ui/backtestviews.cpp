@@ -265,7 +265,7 @@ void fillSummary(QTableWidget* table, const backtest::BacktestResult& r) {
     auto tr = [](const char* s) { return QTableWidget::tr(s); };
     const QString annualised = tr("Annualised with %1 bars a year (the bars per year in this data), risk-free rate 0")
                                    .arg(QLocale().toString(m.periodsPerYear, 'f', 0));
-    auto pct = [](double v) { return QLocale().toString(v, 'f', 2) + QStringLiteral(" %"); };
+    auto pct = [](double v) -> QString { return QLocale().toString(v, 'f', 2) + QStringLiteral(" %"); };
     auto moneyRow = [](const char* key, const QString& label, const Money& v, QVariant colour = {}, QString tip = {}) {
         return Row{key, label, money(v), QString::fromStdString(v.toTrimmedString()), std::move(colour), std::move(tip)};
     };

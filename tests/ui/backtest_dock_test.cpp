@@ -331,15 +331,32 @@ private Q_SLOTS:
         dock->raise();
         QTRY_VERIFY(tradesView->isVisible());
         const QModelIndex first = tradesView->model()->index(0, 0);
+        QSignalSpy activated(bt, &BacktestWidget::tradeActivated);
+        // a double-click as a user makes it: press and release, then the second press
+        QTest::mouseClick(tradesView->viewport(), Qt::LeftButton, {}, tradesView->visualRect(first).center());
         QTest::mouseDClick(tradesView->viewport(), Qt::LeftButton, {}, tradesView->visualRect(first).center());
+        QCOMPARE(activated.count(), 1);
         charts::CandleChart* chart = w.chart();
         auto framed = [&] {
             const BacktestTradeMarkers* m = BacktestTradeMarkers::of(chart);
             if (!m || !m->isShowing() || m->mark().entryMs != trade.entryTimeMs || chart->series().empty()) return false;
             const double at = chart->series().indexOfTime(trade.entryTimeMs, Timeframe::H1);
-            return chart->series().time().front() <= trade.entryTimeMs && chart->visibleLeft() <= at && at <= chart->visibleRight();
+            return chart->series().time().front() <= trade.entryTimeMs && chart->visibleLeft() <= at &&
+                at <= chart->visibleRight();
         };
-        QTRY_VERIFY_WITH_TIMEOUT(framed(), 120000);
+        auto state = [&] {
+            const BacktestTradeMarkers* m = BacktestTradeMarkers::of(chart);
+            return QStringLiteral("markers %1, showing %2, chart %3, %4 bars from %5, view %6..%7, trade at %8")
+                .arg(m != nullptr)
+                .arg(m && m->isShowing())
+                .arg(QString::fromStdString(chart->instrument().toString()))
+                .arg(chart->series().size())
+                .arg(chart->series().empty() ? QString() : QString::fromStdString(formatUtc(chart->series().time().front())))
+                .arg(chart->visibleLeft())
+                .arg(chart->visibleRight())
+                .arg(QString::fromStdString(formatUtc(trade.entryTimeMs)));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(framed(), qPrintable(state()), 120000);
         QCOMPARE(chart->instrument(), (InstrumentId{"BINANCE", "BTCUSDT"}));
         QCOMPARE(BacktestTradeMarkers::of(chart)->mark().exitPrice, trade.exitPrice.toDouble());
         QCOMPARE(BacktestTradeMarkers::of(chart)->mark().isLong, true);
