@@ -219,6 +219,7 @@ BacktestWidget::BacktestWidget(QString databasePath, QWidget* parent)
     m_metrics->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_chart = new charts::EquityChart;
     m_chart->setObjectName(QStringLiteral("BacktestEquity"));
+    m_chart->setMinimumHeight(60);  // the bottom dock may be short: the chart drops its drawdown pane there
     m_trades = new BacktestTradesModel(this);
     m_tradesView = new QTableView;
     m_tradesView->setObjectName(QStringLiteral("BacktestTrades"));
@@ -270,6 +271,7 @@ BacktestWidget::BacktestWidget(QString databasePath, QWidget* parent)
     m_wfSummary = new QLabel;
     m_wfSummary->setObjectName(QStringLiteral("BacktestWalkForwardSummary"));
     m_wfChart = new charts::EquityChart;
+    m_wfChart->setMinimumHeight(60);
     auto* wfLeft = new QWidget;
     auto* wl = new QVBoxLayout(wfLeft);
     wl->setContentsMargins(0, 0, 0, 0);
@@ -281,6 +283,7 @@ BacktestWidget::BacktestWidget(QString databasePath, QWidget* parent)
 
     m_mcPlot = new QCustomPlot;
     m_mcPlot->setObjectName(QStringLiteral("BacktestMonteCarloPlot"));
+    m_mcPlot->setMinimumHeight(60);
     m_mcSummary = new QLabel;
     m_mcSummary->setObjectName(QStringLiteral("BacktestMonteCarloSummary"));
     m_mcSummary->setWordWrap(true);
