@@ -314,6 +314,8 @@ void MainWindow::setupBacktest() {
         d->raise();
         m_backtest->runFor(id);
     });
+    connect(m_backtest, &BacktestWidget::tradeActivated, this,
+            [this](const BacktestTradeMark& m) { showBacktestTrade(*m_charts, m); });
 }
 
 void MainWindow::showInstrument(const InstrumentId& id) { m_charts->showInstrument(id); }
