@@ -1,11 +1,13 @@
 #include "alertchannelsdialog.h"
 
 #include "alerts/deliveryqueue.h"
+#include "cloud/cloudclient.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -15,6 +17,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace kairos::ui {
 
@@ -29,7 +33,16 @@ QString kindName(ChannelKind k) { return QString::fromUtf8(alerts::displayName(k
 AlertChannelsDialog::AlertChannelsDialog(alerts::DeliveryQueue& queue, QWidget* parent) : QDialog(parent), m_queue(queue) {
     setWindowTitle(tr("Alert channels"));
     setObjectName(QStringLiteral("AlertChannelsDialog"));
-    auto* layout = new QHBoxLayout(this);
+    auto* outer = new QVBoxLayout(this);
+    auto* layout = new QHBoxLayout;
+    outer->addLayout(layout);
+    m_serverBox = new QGroupBox(tr("Server (alerts kept running on your Kairos server)"));
+    m_serverBox->setObjectName(QStringLiteral("ServerChannels"));
+    auto* serverLayout = new QVBoxLayout(m_serverBox);
+    m_serverPanel = new ServerChannelsPanel;
+    serverLayout->addWidget(m_serverPanel);
+    m_serverBox->setVisible(false);
+    outer->addWidget(m_serverBox);
     auto* left = new QVBoxLayout;
     m_list = new QListWidget;
     m_list->setObjectName(QStringLiteral("ChannelList"));
@@ -285,6 +298,219 @@ void AlertChannelsDialog::sendTest() {
                         show(ok, reply);
                     });
     m_queue.sendTest(id);
+}
+
+void AlertChannelsDialog::setCloudClient(cloud::CloudClient* client) {
+    m_serverPanel->setCloudClient(client);
+    auto showSection = [this, client] { m_serverBox->setVisible(client && client->isSignedIn()); };
+    showSection();
+    if (client) connect(client, &cloud::CloudClient::stateChanged, this, showSection);
+}
+
+// ---- the account's channels on kairosd --------------------------------------------------------
+
+ServerChannelsPanel::ServerChannelsPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* left = new QVBoxLayout;
+    m_list = new QListWidget;
+    m_list->setObjectName(QStringLiteral("ServerChannelList"));
+    m_list->setMinimumWidth(200);
+    left->addWidget(m_list);
+    auto* add = new QPushButton(tr("New server channel"));
+    left->addWidget(add);
+    layout->addLayout(left);
+    auto* right = new QVBoxLayout;
+    auto* form = new QFormLayout;
+    right->addLayout(form);
+    m_kind = new QComboBox;
+    m_kind->setObjectName(QStringLiteral("ServerChannelKind"));
+    for (ChannelKind k : {ChannelKind::Email, ChannelKind::Telegram, ChannelKind::Discord, ChannelKind::Webhook})
+        m_kind->addItem(kindName(k), QString::fromUtf8(alerts::toString(k).data()));
+    form->addRow(tr("Kind"), m_kind);
+    m_name = new QLineEdit;
+    m_name->setPlaceholderText(tr("e.g. My phone"));
+    form->addRow(tr("Name"), m_name);
+    m_enabled = new QCheckBox(tr("Send server alerts through this channel"));
+    m_enabled->setChecked(true);
+    form->addRow(QString(), m_enabled);
+    m_targetLabel = new QLabel;
+    m_target = new QLineEdit;
+    form->addRow(m_targetLabel, m_target);
+    m_secret = new QLineEdit;
+    m_secret->setObjectName(QStringLiteral("ServerChannelSecret"));
+    m_secret->setEchoMode(QLineEdit::Password);
+    form->addRow(tr("Secret"), m_secret);
+    m_secretHint = new QLabel;
+    m_secretHint->setWordWrap(true);
+    m_secretHint->setEnabled(false);
+    form->addRow(QString(), m_secretHint);
+    auto* buttons = new QHBoxLayout;
+    m_save = new QPushButton(tr("Save on server"));
+    m_delete = new QPushButton(tr("Delete"));
+    m_test = new QPushButton(tr("Send test"));
+    m_test->setObjectName(QStringLiteral("ServerSendTest"));
+    buttons->addWidget(m_save);
+    buttons->addWidget(m_delete);
+    buttons->addStretch();
+    buttons->addWidget(m_test);
+    right->addLayout(buttons);
+    m_result = new QLabel;
+    m_result->setObjectName(QStringLiteral("ServerChannelResult"));
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    right->addWidget(m_result);
+    layout->addLayout(right, 1);
+
+    connect(add, &QPushButton::clicked, this, [this] { select(0); });
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < static_cast<int>(m_channels.size())) select(m_channels[static_cast<std::size_t>(row)].id);
+    });
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ServerChannelsPanel::updateForm);
+    for (QLineEdit* e : {m_name, m_target, m_secret}) connect(e, &QLineEdit::textChanged, this, &ServerChannelsPanel::updateForm);
+    connect(m_save, &QPushButton::clicked, this, &ServerChannelsPanel::save);
+    connect(m_delete, &QPushButton::clicked, this, &ServerChannelsPanel::remove);
+    connect(m_test, &QPushButton::clicked, this, &ServerChannelsPanel::sendTest);
+    select(0);
+}
+
+void ServerChannelsPanel::setCloudClient(cloud::CloudClient* client) {
+    if (m_cloud) disconnect(m_cloud, nullptr, this, nullptr);
+    m_cloud = client;
+    m_channels.clear();
+    m_list->clear();
+    select(0);
+    if (!m_cloud) return;
+    connect(m_cloud, &cloud::CloudClient::stateChanged, this, [this](cloud::CloudState state) {
+        if (state == cloud::CloudState::SignedIn) reload();
+    });
+    if (m_cloud->isSignedIn()) reload();
+}
+
+QString ServerChannelsPanel::kind() const { return m_kind->currentData().toString(); }
+
+void ServerChannelsPanel::reload() {
+    if (!m_cloud || !m_cloud->isSignedIn()) return;
+    QPointer<ServerChannelsPanel> self(this);
+    m_cloud->serverAlertChannels([self](const cloud::Outcome<std::vector<cloud::ServerChannelInfo>>& r) {
+        if (!self) return;
+        if (!r) {
+            self->m_result->setText(tr("The server's channels could not be read: %1").arg(r.error().message));
+            return;
+        }
+        self->m_channels = *r;
+        const QSignalBlocker block(self->m_list);
+        self->m_list->clear();
+        for (const auto& c : self->m_channels)
+            self->m_list->addItem(QStringLiteral("%1 — %2%3").arg(c.name, c.kind, c.enabled ? QString() : tr(" (off)")));
+        const qint64 keep = self->m_currentId;
+        self->select(std::any_of(self->m_channels.begin(), self->m_channels.end(), [keep](const auto& c) { return c.id == keep; })
+                         ? keep
+                         : (self->m_channels.empty() ? 0 : self->m_channels.front().id));
+        Q_EMIT self->channelsLoaded();
+    });
+}
+
+void ServerChannelsPanel::select(qint64 id) {
+    cloud::ServerChannelInfo c;
+    c.kind = QStringLiteral("webhook");
+    for (std::size_t i = 0; i < m_channels.size(); ++i)
+        if (m_channels[i].id == id) {
+            c = m_channels[i];
+            const QSignalBlocker block(m_list);
+            m_list->setCurrentRow(static_cast<int>(i));
+        }
+    if (id == 0) {
+        const QSignalBlocker block(m_list);
+        m_list->clearSelection();
+        m_list->setCurrentRow(-1);
+    }
+    m_currentId = c.id;
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(c.kind)));
+    m_kind->setEnabled(c.id == 0);  // kairosd keeps a channel's kind
+    m_name->setText(c.name);
+    m_enabled->setChecked(c.enabled);
+    m_target->setText(c.kind == QLatin1String("webhook") ? c.url : c.kind == QLatin1String("telegram") ? c.chatId : c.mailTo);
+    m_secret->clear();  // never shown back
+    updateForm();
+}
+
+void ServerChannelsPanel::updateForm() {
+    const QString k = kind();
+    const bool stored =
+        std::any_of(m_channels.begin(), m_channels.end(), [this](const auto& c) { return c.id == m_currentId && c.hasSecret; });
+    m_targetLabel->setVisible(k != QLatin1String("discord"));
+    m_target->setVisible(k != QLatin1String("discord"));
+    m_targetLabel->setText(k == QLatin1String("webhook")        ? tr("Webhook URL")
+                               : k == QLatin1String("telegram") ? tr("Chat id")
+                                                                : tr("To"));
+    const bool secretKind = k != QLatin1String("email");
+    m_secret->setEnabled(secretKind);
+    m_secret->setPlaceholderText(k == QLatin1String("webhook")        ? tr("signing secret")
+                                     : k == QLatin1String("telegram") ? tr("bot token")
+                                     : k == QLatin1String("discord")  ? tr("Discord webhook URL")
+                                                                      : QString());
+    m_secretHint->setText(!secretKind  ? tr("kairosd sends e-mail itself; no secret needed.")
+                              : stored ? tr("A secret is stored on the server (never shown). Leave empty to keep it.")
+                                       : tr("Sent to your server once, kept there encrypted, never shown again."));
+    const bool needsSecret = secretKind && !stored;
+    m_save->setEnabled(m_cloud && !m_name->text().trimmed().isEmpty() &&
+                       (k == QLatin1String("discord") || !m_target->text().trimmed().isEmpty()) &&
+                       (!needsSecret || !m_secret->text().isEmpty()));
+    m_delete->setEnabled(m_currentId > 0);
+    m_test->setEnabled(m_currentId > 0);
+}
+
+void ServerChannelsPanel::save() {
+    if (!m_cloud) return;
+    cloud::ServerChannelInfo c;
+    c.id = m_currentId;
+    c.kind = kind();
+    c.name = m_name->text().trimmed();
+    c.enabled = m_enabled->isChecked();
+    const QString target = m_target->text().trimmed();
+    if (c.kind == QLatin1String("webhook")) c.url = target;
+    if (c.kind == QLatin1String("telegram")) c.chatId = target;
+    if (c.kind == QLatin1String("email")) c.mailTo = target;
+    const QString secret = m_secret->text();
+    m_secret->clear();  // it leaves the terminal once
+    QPointer<ServerChannelsPanel> self(this);
+    m_cloud->saveServerAlertChannel(c, secret, [self](const cloud::Outcome<cloud::ServerChannelInfo>& r) {
+        if (!self) return;
+        if (!r) {
+            self->m_result->setText(tr("Not saved: %1").arg(r.error().message));
+            return;
+        }
+        self->m_result->setText(tr("Saved on the server."));
+        self->m_currentId = r->id;
+        self->reload();
+    });
+}
+
+void ServerChannelsPanel::remove() {
+    if (!m_cloud || m_currentId <= 0) return;
+    QPointer<ServerChannelsPanel> self(this);
+    m_cloud->removeServerAlertChannel(m_currentId, [self](const cloud::Outcome<cloud::Done>& r) {
+        if (!self) return;
+        self->m_result->setText(r ? tr("Deleted from the server.") : tr("Not deleted: %1").arg(r.error().message));
+        self->m_currentId = 0;
+        self->reload();
+    });
+}
+
+void ServerChannelsPanel::sendTest() {
+    if (!m_cloud || m_currentId <= 0) return;
+    m_result->setText(tr("Sending a test through the server…"));
+    m_test->setEnabled(false);
+    QPointer<ServerChannelsPanel> self(this);
+    m_cloud->testServerAlertChannel(m_currentId, [self](const cloud::Outcome<cloud::ServerChannelTest>& r) {
+        if (!self) return;
+        self->m_test->setEnabled(self->m_currentId > 0);
+        if (!r)
+            self->m_result->setText(tr("Failed: %1").arg(r.error().message));
+        else
+            self->m_result->setText((r->ok ? tr("Sent: %1") : tr("Failed: %1")).arg(r->reply));
+    });
 }
 
 }  // namespace kairos::ui

@@ -1,5 +1,8 @@
 #include "alertdialog.h"
 
+#include "alerts/serverrules.h"
+#include "cloud/cloudclient.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -9,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimeZone>
@@ -243,6 +247,7 @@ AlertDialog::AlertDialog(const InstrumentId& instrument, std::optional<Price> la
 
     m_server = new QCheckBox(tr("Keep running on the server"));
     m_server->setObjectName(QStringLiteral("AlertServer"));
+    connect(m_server, &QCheckBox::toggled, this, [this] { updateState(); });
     m_server->setToolTip(
         tr("Your Kairos server evaluates this alert on the exchange's candles and sends it to the server's "
            "channels, also while the terminal is closed. The terminal then shows the server's firings "
@@ -337,6 +342,27 @@ void AlertDialog::setServerAvailable(bool available, const QString& whyNot) {
                                                              "running on the server while the terminal is closed.")
                                                         : whyNot));
     m_serverNote->setVisible(!available);
+}
+
+void AlertDialog::setServerLimit(int limit, const QString& plan, const std::vector<std::int64_t>& serverRuleIds) {
+    m_serverLimit = limit;
+    m_plan = plan;
+    m_serverRuleIds = serverRuleIds;
+    updateState();
+}
+
+void AlertDialog::setServerAccount(cloud::CloudClient* client, const std::vector<alerts::AlertRule>& rules) {
+    const bool signedIn = client && client->isSignedIn();
+    setServerAvailable(signedIn);
+    if (!signedIn) return;
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rules)
+        if (r.server) ids.push_back(r.id);
+    QPointer<AlertDialog> self(this);
+    client->serverAlertStatus([self, ids](const cloud::Outcome<cloud::ServerAlertStatus>& status) {
+        if (!self || !status) return;  // not known: kairosd still checks the push
+        self->setServerLimit(status->limit, status->plan, ids);
+    });
 }
 
 void AlertDialog::setRule(const alerts::AlertRule& r) {
@@ -454,6 +480,21 @@ Result<alerts::AlertRule> AlertDialog::rule() const {
         QString msg = QString::fromStdString(st.message());
         if (msg.startsWith(QStringLiteral("formula: "))) msg = tr("Formula: %1").arg(msg.mid(9));
         return makeError(msg.toStdString());
+    }
+    if (r.server) {
+        // Refused here rather than silently not run by kairosd, or refused with the whole sync push.
+        if (const std::string why = alerts::serverUnsupported(r); !why.empty())
+            return makeError(
+                tr("Cannot keep this alert running on the server: %1.").arg(QString::fromStdString(why)).toStdString());
+        if (!m_base.server)
+            if (const std::string over = alerts::serverLimitProblem(
+                    m_serverLimit,
+                    static_cast<int>(std::count_if(m_serverRuleIds.begin(), m_serverRuleIds.end(),
+                                                   [this](std::int64_t id) { return m_base.id == 0 || id != m_base.id; })),
+                    m_plan.toStdString());
+                !over.empty())
+                return makeError(
+                    tr("Cannot keep this alert running on the server: %1.").arg(QString::fromStdString(over)).toStdString());
     }
     return r;
 }

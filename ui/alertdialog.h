@@ -31,6 +31,10 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
+namespace kairos::cloud {
+class CloudClient;
+}
+
 namespace kairos::ui {
 
 class AlertDialog : public QDialog {
@@ -58,6 +62,13 @@ public:
     /// Whether "Keep running on the server" may be ticked: only with a signed-in account (kairosd
     /// runs the synced rule); otherwise it is disabled and `whyNot` says why.
     void setServerAvailable(bool available, const QString& whyNot = {});
+    /// The plan's number of server alerts (`limit`; negative: not known) and the ids of the
+    /// profile's rules that run there: ticking "Keep running on the server" on one more than the
+    /// plan allows is refused with the reason (kairosd would refuse the sync push).
+    void setServerLimit(int limit, const QString& plan, const std::vector<std::int64_t>& serverRuleIds);
+    /// Signed in: setServerAvailable(true) and the limit asked of kairosd (GET /api/v1/alerts/status)
+    /// for setServerLimit; signed out or null: setServerAvailable(false). `rules` are the profile's.
+    void setServerAccount(cloud::CloudClient* client, const std::vector<alerts::AlertRule>& rules);
     /// The alert as entered, or the reason it is not valid.
     Result<alerts::AlertRule> rule() const;
 
@@ -146,6 +157,9 @@ private:
     QDialogButtonBox* m_buttons;
     QCheckBox* m_server;
     QLabel* m_serverNote;
+    int m_serverLimit = -1;                     ///< the plan's server alerts; negative: not known
+    std::vector<std::int64_t> m_serverRuleIds;  ///< the profile's rules on the server
+    QString m_plan;
     QList<QWidget*> m_priceRows, m_formulaRows, m_signalRows;
 };
 

@@ -21,6 +21,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace kairos::ui {
 
 using alerts::AlertEvent;
@@ -140,11 +142,13 @@ QVariant AlertRulesModel::headerData(int section, Qt::Orientation orientation, i
 void AlertLogModel::rebuild() {
     m_events.clear();
     m_isServer.clear();
+    m_rowDeliveries.clear();
     std::size_t l = 0;
     std::size_t s = 0;
     // Both lists are newest first; merged by market time (a tie shows the terminal's first).
     while (l < m_local.size() || s < m_server.size()) {
         const bool takeServer = l == m_local.size() || (s < m_server.size() && m_server[s].timeMs > m_local[l].timeMs);
+        m_rowDeliveries.push_back(takeServer && s < m_serverDeliveries.size() ? m_serverDeliveries[s] : QStringList());
         m_events.push_back(takeServer ? m_server[s++] : m_local[l++]);
         m_isServer.push_back(takeServer);
     }
@@ -157,11 +161,21 @@ void AlertLogModel::setEvents(std::vector<AlertEvent> events) {
     endResetModel();
 }
 
-void AlertLogModel::setServerEvents(std::vector<AlertEvent> events) {
+void AlertLogModel::setServerEvents(std::vector<AlertEvent> events) { setServerEvents(std::move(events), {}); }
+
+void AlertLogModel::setServerEvents(std::vector<AlertEvent> events, std::vector<QStringList> deliveries) {
     beginResetModel();
-    m_server = std::move(events);
-    std::stable_sort(m_server.begin(), m_server.end(),
-                     [](const AlertEvent& a, const AlertEvent& b) { return a.timeMs > b.timeMs; });
+    deliveries.resize(events.size());
+    std::vector<std::size_t> order(events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return events[a].timeMs > events[b].timeMs; });
+    m_server.clear();
+    m_serverDeliveries.clear();
+    for (std::size_t i : order) {
+        m_server.push_back(std::move(events[i]));
+        m_serverDeliveries.push_back(std::move(deliveries[i]));
+    }
     rebuild();
     endResetModel();
 }
@@ -192,6 +206,10 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
     const AlertEvent& e = m_events[static_cast<std::size_t>(index.row())];
     if (role == Qt::ForegroundRole && index.column() == Event) return e.kind == alerts::EventKind::Fired ? kFired : kNeutral;
     if (role == Qt::ToolTipRole && index.column() == Message) return QString::fromStdString(e.message);
+    const bool server = isServerRow(index.row());
+    if (server && index.column() == Delivery && (role == Qt::ToolTipRole || role == Qt::DisplayRole))
+        return m_rowDeliveries[static_cast<std::size_t>(index.row())].join(role == Qt::ToolTipRole ? QStringLiteral("\n")
+                                                                                                   : QStringLiteral(" · "));
     if (role == Qt::ToolTipRole && index.column() == Delivery)
         if (auto it = m_deliveries.find({e.ruleId, e.timeMs}); it != m_deliveries.end())
             return it->second.join(QLatin1Char('\n'));
@@ -205,7 +223,7 @@ QVariant AlertLogModel::data(const QModelIndex& index, int role) const {
         const QString kind = e.kind == alerts::EventKind::Fired ? tr("fired")
             : e.kind == alerts::EventKind::Expired              ? tr("expired")
                                                                 : tr("disabled");
-        return isServerRow(index.row()) ? kind + QStringLiteral(" [server]") : kind;
+        return server ? kind + QStringLiteral(" [server]") : kind;
     }
     case Price:
         return e.price.isZero() ? QString() : QString::fromStdString(e.price.toString());
@@ -375,6 +393,16 @@ QString AlertsWidget::deliveryText(const alerts::DeliveryJob& job, const QString
     return {};
 }
 
+QString AlertsWidget::serverDeliveryText(const cloud::ServerDelivery& d) {
+    const QString name = d.channel.isEmpty() ? tr("deleted channel %1").arg(d.channelId) : d.channel;
+    if (d.status == QLatin1String("sent")) return tr("%1: sent").arg(name);
+    if (d.status == QLatin1String("in_flight")) return tr("%1: sending…").arg(name);
+    if (d.status == QLatin1String("failed")) return tr("%1: failed: %2").arg(name, d.error);
+    if (d.attempts == 0 && d.error.isEmpty()) return tr("%1: queued").arg(name);
+    return tr("%1: retrying (next attempt at %2): %3")
+        .arg(name, QDateTime::fromMSecsSinceEpoch(d.nextAttemptMs).toString(QStringLiteral("HH:mm:ss")), d.error);
+}
+
 void AlertsWidget::refreshDeliveries() {
     std::map<std::pair<std::int64_t, std::int64_t>, QStringList> byFiring;
     if (m_queue) {
@@ -488,8 +516,9 @@ namespace kairos::ui {
 void AlertsWidget::setCloudClient(cloud::CloudClient* client) {
     if (m_cloud) disconnect(m_cloud, nullptr, this, nullptr);
     m_cloud = client;
-    m_serverEvents.clear();
+    m_serverFirings.clear();
     m_serverNext = 0;
+    m_serverFrom = 0;
     m_log->setServerEvents({});
     if (!m_cloud) return;
     if (!m_serverTimer) {
@@ -503,8 +532,9 @@ void AlertsWidget::setCloudClient(cloud::CloudClient* client) {
             m_serverTimer->start();
         } else if (state == cloud::CloudState::SignedOut) {
             m_serverTimer->stop();
-            m_serverEvents.clear();
+            m_serverFirings.clear();
             m_serverNext = 0;
+            m_serverFrom = 0;
             m_log->setServerEvents({});
         }
     });
@@ -517,26 +547,46 @@ void AlertsWidget::setCloudClient(cloud::CloudClient* client) {
 void AlertsWidget::refreshServerFirings() {
     if (!m_cloud || !m_cloud->isSignedIn()) return;
     QPointer<AlertsWidget> self(this);
-    m_cloud->serverAlertFirings(m_serverNext, 500, [self](const cloud::Outcome<cloud::ServerFiringPage>& page) {
+    // From the oldest firing still being delivered, so its channels' progress is read again.
+    const qint64 from = std::min(m_serverFrom, m_serverNext);
+    m_cloud->serverAlertFirings(from, 500, [self](const cloud::Outcome<cloud::ServerFiringPage>& page) {
         if (!self) return;
         if (!page) {
             self->showMessage(tr("Server alerts could not be read: %1").arg(page.error().message));
             return;
         }
-        for (const auto& f : page->firings) {
-            AlertEvent e;
-            auto instrument = InstrumentId::parse(f.instrument.toStdString());
-            if (instrument) e.instrument = *instrument;
-            e.kind = alerts::eventKindFromString(f.kind.toStdString()).value_or(alerts::EventKind::Fired);
-            e.timeMs = f.timeMs;
-            if (auto price = Price::parse(f.price.toStdString())) e.price = *price;
-            e.message = f.message.toStdString();
-            self->m_serverEvents.push_back(std::move(e));
+        for (const auto& f : page->firings) self->m_serverFirings.insert_or_assign(f.id, f);
+        self->m_serverNext = std::max(self->m_serverNext, page->next);
+        self->showServerFirings();
+        if (page->more) {
+            self->m_serverFrom = page->next;
+            self->refreshServerFirings();
         }
-        self->m_serverNext = page->next;
-        self->m_log->setServerEvents(self->m_serverEvents);
-        if (page->more) self->refreshServerFirings();
     });
+}
+
+void AlertsWidget::showServerFirings() {
+    std::vector<AlertEvent> events;
+    std::vector<QStringList> deliveries;
+    m_serverFrom = m_serverNext;
+    for (const auto& [id, f] : m_serverFirings) {
+        AlertEvent e;
+        if (auto instrument = InstrumentId::parse(f.instrument.toStdString())) e.instrument = *instrument;
+        e.kind = alerts::eventKindFromString(f.kind.toStdString()).value_or(alerts::EventKind::Fired);
+        e.timeMs = f.timeMs;
+        if (auto price = Price::parse(f.price.toStdString())) e.price = *price;
+        e.message = f.message.toStdString();
+        QStringList lines;
+        bool open = false;
+        for (const auto& d : f.deliveries) {
+            lines << serverDeliveryText(d);
+            open = open || d.status == QLatin1String("pending") || d.status == QLatin1String("in_flight");
+        }
+        if (open) m_serverFrom = std::min(m_serverFrom, id - 1);
+        events.push_back(std::move(e));
+        deliveries.push_back(std::move(lines));
+    }
+    m_log->setServerEvents(std::move(events), std::move(deliveries));
 }
 
 }  // namespace kairos::ui

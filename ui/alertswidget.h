@@ -11,9 +11,11 @@
 
 #include "alerts/alertrule.h"
 #include "alerts/deliverystore.h"
+#include "cloud/cloudtypes.h"
 #include "marketdata/marketdatafeed.h"  // InstrumentId as a Qt meta type
 
 #include <QAbstractTableModel>
+#include <QStringList>
 #include <QFrame>
 #include <QWidget>
 
@@ -76,6 +78,8 @@ public:
     /// Firings of rules kairosd runs ("keep running on the server"), shown among the terminal's own
     /// events by market time, their Event column marked "[server]" (replacing the previous ones).
     void setServerEvents(std::vector<alerts::AlertEvent> events);
+    /// The same with each firing's delivery lines on the server's channels (parallel to `events`).
+    void setServerEvents(std::vector<alerts::AlertEvent> events, std::vector<QStringList> deliveries);
     /// Whether a row is a server firing.
     bool isServerRow(int row) const;
     /// The Delivery column: per firing (rule id, market time), one line per channel.
@@ -93,6 +97,8 @@ private:
     std::vector<bool> m_isServer;              ///< per shown row
     std::vector<alerts::AlertEvent> m_local;
     std::vector<alerts::AlertEvent> m_server;
+    std::vector<QStringList> m_serverDeliveries;  ///< parallel to m_server
+    std::vector<QStringList> m_rowDeliveries;     ///< per shown row: a server firing's lines (empty for the terminal's)
     std::map<std::pair<std::int64_t, std::int64_t>, QStringList> m_deliveries;
 };
 
@@ -124,6 +130,8 @@ public:
     void refreshServerFirings();
     /// One delivery's status in words: "Phone: retrying (next attempt at 10:41:05): HTTP 500: ...".
     static QString deliveryText(const alerts::DeliveryJob& job, const QString& channelName);
+    /// The same for a delivery on one of kairosd's channels ("[server] Desk bot: sent").
+    static QString serverDeliveryText(const cloud::ServerDelivery& d);
 
 Q_SIGNALS:
     void createRequested();
@@ -150,8 +158,12 @@ private:
     alerts::DeliveryQueue* m_queue = nullptr;
     cloud::CloudClient* m_cloud = nullptr;
     QTimer* m_serverTimer = nullptr;
-    std::vector<alerts::AlertEvent> m_serverEvents;  ///< every server firing fetched so far
-    qint64 m_serverNext = 0;                         ///< the last server firing id fetched
+    std::map<qint64, cloud::ServerFiring> m_serverFirings;  ///< every server firing fetched so far, by id
+    qint64 m_serverNext = 0;                                ///< the last server firing id fetched
+    /// Where the next refresh starts: before the oldest firing whose deliveries were not done yet
+    /// (pending, in flight), so their progress is read again.
+    qint64 m_serverFrom = 0;
+    void showServerFirings();
 };
 
 class AlertToast : public QFrame {

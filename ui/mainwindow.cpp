@@ -435,6 +435,7 @@ void MainWindow::setupAlerts() {
         if (!m_services->deliveryQueue()) return;
         auto* dlg = new AlertChannelsDialog(*m_services->deliveryQueue(), this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
+        dlg->setCloudClient(m_cloud);
         connect(dlg, &AlertChannelsDialog::channelsChanged, m_alertsPanel, &AlertsWidget::refreshDeliveries);
         dlg->open();
     });
@@ -500,7 +501,7 @@ void MainWindow::requestAlert(const InstrumentId& id, std::optional<double> leve
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     if (level) dlg->setLevel(*level);
     fillAlertDialog(dlg, id, m_watchlist->model(), m_services->router(), m_session);
-    dlg->setServerAvailable(m_cloud && m_cloud->isSignedIn());
+    dlg->setServerAccount(m_cloud, m_alerts->rules());
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();
         if (!rule) return;
@@ -529,7 +530,7 @@ void MainWindow::editAlert(std::int64_t id) {
     if (auto* q = m_services->deliveryQueue())
         if (auto channels = q->store().channels()) dlg->setChannels(*channels);
     fillAlertDialog(dlg, r->instrument, m_watchlist->model(), m_services->router(), m_session);
-    dlg->setServerAvailable(m_cloud && m_cloud->isSignedIn());
+    dlg->setServerAccount(m_cloud, m_alerts->rules());
     dlg->setRule(*r);
     connect(dlg, &QDialog::accepted, this, [this, dlg] {
         auto rule = dlg->rule();

@@ -422,11 +422,24 @@ void CloudClient::serverAlertFirings(qint64 sinceId, int limit, Callback<ServerF
         ServerFiringPage out;
         for (const auto& v : page.value(QLatin1String("firings")).toArray()) {
             const QJsonObject o = v.toObject();
-            out.firings.push_back({o.value(QLatin1String("id")).toInteger(), o.value(QLatin1String("rule_id")).toString(),
-                                   o.value(QLatin1String("kind")).toString(), o.value(QLatin1String("instrument")).toString(),
-                                   o.value(QLatin1String("time_ms")).toInteger(), o.value(QLatin1String("price")).toString(),
+            out.firings.push_back({o.value(QLatin1String("id")).toInteger(),
+                                   o.value(QLatin1String("rule_id")).toString(),
+                                   o.value(QLatin1String("kind")).toString(),
+                                   o.value(QLatin1String("instrument")).toString(),
+                                   o.value(QLatin1String("time_ms")).toInteger(),
+                                   o.value(QLatin1String("price")).toString(),
                                    o.value(QLatin1String("message")).toString(),
-                                   o.value(QLatin1String("created_at")).toInteger()});
+                                   o.value(QLatin1String("created_at")).toInteger(),
+                                   {}});
+            for (const auto& dv : o.value(QLatin1String("deliveries")).toArray()) {
+                const QJsonObject d = dv.toObject();
+                out.firings.back().deliveries.push_back(
+                    {d.value(QLatin1String("id")).toInteger(), d.value(QLatin1String("channel_id")).toInteger(),
+                     d.value(QLatin1String("channel")).toString(), d.value(QLatin1String("kind")).toString(),
+                     d.value(QLatin1String("status")).toString(), d.value(QLatin1String("attempts")).toInt(),
+                     d.value(QLatin1String("next_attempt_ms")).toInteger(), d.value(QLatin1String("error")).toString(),
+                     d.value(QLatin1String("reply")).toString()});
+            }
         }
         out.next = page.value(QLatin1String("next")).toInteger();
         out.more = page.value(QLatin1String("more")).toBool();
@@ -447,6 +460,66 @@ void CloudClient::serverAlertStatus(Callback<ServerAlertStatus> done) {
         for (const auto& e : o.value(QLatin1String("errors")).toArray()) out.errors.push_back(e.toString());
         call<ServerAlertStatus>(done, std::move(out));
     });
+}
+
+namespace {
+ServerChannelInfo channelOf(const QJsonObject& o) {
+    ServerChannelInfo c;
+    c.id = o.value(QLatin1String("id")).toInteger();
+    c.kind = o.value(QLatin1String("kind")).toString();
+    c.name = o.value(QLatin1String("name")).toString();
+    c.enabled = o.value(QLatin1String("enabled")).toBool(true);
+    c.url = o.value(QLatin1String("url")).toString();
+    c.chatId = o.value(QLatin1String("chat_id")).toString();
+    c.apiBase = o.value(QLatin1String("api_base")).toString();
+    c.mailTo = o.value(QLatin1String("to")).toString();
+    c.hasSecret = o.value(QLatin1String("has_secret")).toBool();
+    return c;
+}
+}  // namespace
+
+void CloudClient::serverAlertChannels(Callback<std::vector<ServerChannelInfo>> done) {
+    authed("GET", QStringLiteral("/api/v1/alerts/channels"), nullptr, [done = std::move(done)](const Outcome<Raw>& r) {
+        if (!r) return call<std::vector<ServerChannelInfo>>(done, r.error());
+        std::vector<ServerChannelInfo> out;
+        for (const auto& v : objectOf(r->body).value(QLatin1String("channels")).toArray()) out.push_back(channelOf(v.toObject()));
+        call<std::vector<ServerChannelInfo>>(done, std::move(out));
+    });
+}
+
+void CloudClient::saveServerAlertChannel(const ServerChannelInfo& channel, const QString& secret,
+                                         Callback<ServerChannelInfo> done) {
+    QJsonObject body{{QStringLiteral("kind"), channel.kind},
+                     {QStringLiteral("name"), channel.name},
+                     {QStringLiteral("enabled"), channel.enabled}};
+    if (channel.kind == QLatin1String("webhook")) body.insert(QStringLiteral("url"), channel.url);
+    if (channel.kind == QLatin1String("telegram")) {
+        body.insert(QStringLiteral("chat_id"), channel.chatId);
+        if (!channel.apiBase.isEmpty()) body.insert(QStringLiteral("api_base"), channel.apiBase);
+    }
+    if (channel.kind == QLatin1String("email")) body.insert(QStringLiteral("to"), channel.mailTo);
+    if (!secret.isEmpty()) body.insert(QStringLiteral("secret"), secret);  // sent once; never read back
+    const QByteArray verb = channel.id > 0 ? "PUT" : "POST";
+    const QString path =
+        channel.id > 0 ? QStringLiteral("/api/v1/alerts/channels/%1").arg(channel.id) : QStringLiteral("/api/v1/alerts/channels");
+    authed(verb, path, &body, [done = std::move(done)](const Outcome<Raw>& r) {
+        if (!r) return call<ServerChannelInfo>(done, r.error());
+        call<ServerChannelInfo>(done, channelOf(objectOf(r->body)));
+    });
+}
+
+void CloudClient::removeServerAlertChannel(qint64 id, Callback<Done> done) {
+    doneOnly("DELETE", QStringLiteral("/api/v1/alerts/channels/%1").arg(id), nullptr, true, std::move(done));
+}
+
+void CloudClient::testServerAlertChannel(qint64 id, Callback<ServerChannelTest> done) {
+    authed("POST", QStringLiteral("/api/v1/alerts/channels/%1/test").arg(id), nullptr,
+           [done = std::move(done)](const Outcome<Raw>& r) {
+               if (!r) return call<ServerChannelTest>(done, r.error());
+               const QJsonObject o = objectOf(r->body);
+               call<ServerChannelTest>(
+                   done, ServerChannelTest{o.value(QLatin1String("ok")).toBool(), o.value(QLatin1String("reply")).toString()});
+           });
 }
 
 void CloudClient::revokeSession(qint64 sessionId, Callback<Done> done) {

@@ -110,6 +110,14 @@ public:
     void serverAlertFirings(qint64 sinceId, int limit, Callback<ServerFiringPage> done);
     /// The plan limit and the evaluation status of the account's server-side rules.
     void serverAlertStatus(Callback<ServerAlertStatus> done);
+    /// The account's channels on kairosd (never their secrets).
+    void serverAlertChannels(Callback<std::vector<ServerChannelInfo>> done);
+    /// Stores a channel (id 0: a new one); `secret` empty keeps the stored one. The answer is the
+    /// channel as stored.
+    void saveServerAlertChannel(const ServerChannelInfo& channel, const QString& secret, Callback<ServerChannelInfo> done);
+    void removeServerAlertChannel(qint64 id, Callback<Done> done);
+    /// kairosd sends a sample firing through the channel now and says what its server answered.
+    void testServerAlertChannel(qint64 id, Callback<ServerChannelTest> done);
 
     // --- admin role (403 otherwise)
     void adminListAccounts(const QString& query, int limit, int offset, Callback<std::vector<AccountInfo>> done);

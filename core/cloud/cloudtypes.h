@@ -69,17 +69,51 @@ struct SessionInfo {
     bool current = false;  ///< the session this client uses
 };
 
+/// One channel's delivery of a server firing.
+struct ServerDelivery {
+    qint64 id = 0;
+    qint64 channelId = 0;
+    QString channel;  ///< the channel's name ("" when it was deleted)
+    QString kind;     ///< "webhook", "telegram", "discord", "email"
+    QString status;   ///< "pending" (retrying at nextAttemptMs), "in_flight", "sent", "failed"
+    int attempts = 0;
+    qint64 nextAttemptMs = 0;
+    QString error;  ///< the last failure: the channel server's answer or the reason
+    QString reply;  ///< the answer of the send that succeeded
+};
+
 /// A firing of an alert rule that kairosd runs ("keep running on the server"), as the terminal
 /// shows it in its Alerts log (GET /api/v1/alerts/firings).
 struct ServerFiring {
-    qint64 id = 0;         ///< increasing per account; the next page starts after the last one
-    QString ruleId;        ///< the rule's sync id (kind alert_rule)
-    QString kind;          ///< "fired", "expired", "disabled"
-    QString instrument;    ///< "BINANCE:BTCUSDT"
-    qint64 timeMs = 0;     ///< market time of the event (UTC ms)
-    QString price;         ///< exact decimal text
-    QString message;       ///< the engine's text, as the terminal would have written it
-    qint64 createdMs = 0;  ///< when kairosd stored it
+    qint64 id = 0;                           ///< increasing per account; the next page starts after the last one
+    QString ruleId;                          ///< the rule's sync id (kind alert_rule)
+    QString kind;                            ///< "fired", "expired", "disabled"
+    QString instrument;                      ///< "BINANCE:BTCUSDT"
+    qint64 timeMs = 0;                       ///< market time of the event (UTC ms)
+    QString price;                           ///< exact decimal text
+    QString message;                         ///< the engine's text, as the terminal would have written it
+    qint64 createdMs = 0;                    ///< when kairosd stored it
+    std::vector<ServerDelivery> deliveries;  ///< one per server channel the firing went to
+};
+
+/// A delivery channel stored on kairosd (GET /api/v1/alerts/channels); its secret (bot token,
+/// Discord webhook URL, webhook signing secret) is sent once and never shown back.
+struct ServerChannelInfo {
+    qint64 id = 0;  ///< 0: not stored yet
+    QString kind;   ///< "webhook", "telegram", "discord", "email"
+    QString name;
+    bool enabled = true;
+    QString url;      ///< webhook
+    QString chatId;   ///< telegram
+    QString apiBase;  ///< telegram ("" : the server's default)
+    QString mailTo;   ///< email
+    bool hasSecret = false;
+};
+
+/// The answer of a channel's "Send test" on kairosd.
+struct ServerChannelTest {
+    bool ok = false;
+    QString reply;  ///< the channel server's answer or the reason
 };
 
 /// One page of server firings.

@@ -3,7 +3,9 @@
 #include "alerts/alertstore.h"
 #include "storage/database.h"
 #include "storage/sqlite.h"
+#include "storage/watchliststore.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QUuid>
 
@@ -125,6 +127,86 @@ Status readPayload(const QJsonObject& o, alerts::AlertRule& r) {
 
 std::string alertRulePayload(const alerts::AlertRule& rule) { return canonicalJson(payloadOf(rule)); }
 
+std::string alertRulePayload(const alerts::AlertRule& rule, const AlertRuleContext& context) {
+    QJsonObject o = payloadOf(rule);
+    if (context.drawing) {
+        QJsonArray anchors;
+        for (const auto& a : context.drawing->anchors) anchors.append(QJsonArray{static_cast<qint64>(a.timeMs), a.price});
+        o.insert(QStringLiteral("drawing"),
+                 QJsonObject{{QStringLiteral("kind"), q(storage::toString(context.drawing->kind))},
+                             {QStringLiteral("anchors"), anchors}});
+    }
+    if (context.hasWatchlist) {
+        QJsonArray symbols;
+        for (const auto& id : context.watchlistSymbols) symbols.append(q(id.toString()));
+        o.insert(QStringLiteral("watchlist"),
+                 QJsonObject{{QStringLiteral("name"), q(context.watchlistName)}, {QStringLiteral("symbols"), symbols}});
+    }
+    return canonicalJson(o);
+}
+
+Result<AlertRuleContext> alertRuleContextFromPayload(std::string_view payload) {
+    auto obj = parsePayload(payload);
+    if (!obj) return obj.error();
+    AlertRuleContext out;
+    if (const QJsonValue d = obj->value(QStringLiteral("drawing")); d.isObject()) {
+        const QJsonObject o = d.toObject();
+        storage::Drawing drawing;
+        const auto kind = storage::drawingKindFromString(str(o, "kind"));
+        if (!kind) return makeError("drawing.kind: not a drawing this Kairos knows");
+        drawing.kind = *kind;
+        for (const auto& v : o.value(QStringLiteral("anchors")).toArray()) {
+            const QJsonArray pair = v.toArray();
+            if (pair.size() != 2 || !pair.at(0).isDouble() || !pair.at(1).isDouble())
+                return makeError("drawing.anchors: each anchor is [time ms, price]");
+            drawing.anchors.push_back({pair.at(0).toInteger(), pair.at(1).toDouble()});
+        }
+        if (auto st = storage::validate(drawing); !st) return makeError("drawing: " + st.message());
+        out.drawing = std::move(drawing);
+    }
+    if (const QJsonValue w = obj->value(QStringLiteral("watchlist")); w.isObject()) {
+        const QJsonObject o = w.toObject();
+        out.hasWatchlist = true;
+        out.watchlistName = str(o, "name");
+        for (const auto& v : o.value(QStringLiteral("symbols")).toArray()) {
+            auto id = InstrumentId::parse(v.toString().toStdString());
+            if (!id) return makeError("watchlist.symbols: " + id.message());
+            out.watchlistSymbols.push_back(*id);
+        }
+    }
+    return out;
+}
+
+AlertRuleSource::AlertRuleSource(storage::Database& db, alerts::AlertStore& store)
+    : m_db(db),
+      m_store(store),
+      m_drawings(std::make_unique<storage::DrawingStore>(db)),
+      m_watchlists(std::make_unique<storage::WatchlistStore>(db)) {}
+
+AlertRuleSource::~AlertRuleSource() = default;
+
+AlertRuleContext AlertRuleSource::contextOf(const alerts::AlertRule& rule) const {
+    AlertRuleContext out;
+    if (!rule.server) return out;
+    if (rule.condition == alerts::Condition::CrossesDrawing && rule.drawingId > 0) {
+        if (auto load = m_drawings->load(rule.instrument))
+            for (const auto& d : load->drawings)
+                if (d.id == rule.drawingId) {
+                    out.drawing = storage::Drawing{};
+                    out.drawing->kind = d.kind;
+                    out.drawing->anchors = d.anchors;
+                }
+    }
+    if (rule.watchlistId > 0) {
+        if (auto list = m_watchlists->get(rule.watchlistId)) {
+            out.hasWatchlist = true;
+            out.watchlistName = list->name;
+            for (const auto& item : list->items) out.watchlistSymbols.push_back(item.instrument);
+        }
+    }
+    return out;
+}
+
 Result<alerts::AlertRule> alertRuleFromPayload(std::string_view payload) {
     auto obj = parsePayload(payload);
     if (!obj) return obj.error();
@@ -192,7 +274,7 @@ Result<Snapshot> AlertRuleSource::snapshot() {
             if (auto st = link(rule.id, fresh); !st) return st.error();
             it = ids.emplace(rule.id, fresh).first;
         }
-        out[it->second] = alertRulePayload(rule);
+        out[it->second] = alertRulePayload(rule, contextOf(rule));
     }
     // Ids of deleted rules go (their items become tombstones through the engine's diff).
     for (const auto& [local, syncId] : ids)

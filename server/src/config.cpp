@@ -181,6 +181,12 @@ const std::vector<Key>& keys() {
              c.alertsBinanceUrl = v.back() == '/' ? v.substr(0, v.size() - 1) : v;
              return {};
          }},
+        {"alerts_bybit_url", "--alerts-bybit-url", "Bybit v5 REST base URL the server-side alerts read spot klines from",
+         [](ServerConfig& c, const std::string& v) -> std::string {
+             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) return quoted(v) + " is not an http(s) URL";
+             c.alertsBybitUrl = v.back() == '/' ? v.substr(0, v.size() - 1) : v;
+             return {};
+         }},
         {"alerts_poll_ms", "--alerts-poll-ms", "how often server-side alerts are evaluated, ms (default 15000)",
          [](ServerConfig& c, const std::string& v) { return setInt(c.alertsPollMs, v, 10, 3600000, "milliseconds"); }},
         {"alerts_secret_key_file", "--alerts-secret-key-file",
@@ -493,6 +499,7 @@ std::string describeConfig(const ServerConfig& c) {
         << "mail_from = " << c.mailFrom << "\n"
         << "public_url = " << c.publicUrl << "\n"
         << "alerts_binance_url = " << c.alertsBinanceUrl << "\n"
+        << "alerts_bybit_url = " << c.alertsBybitUrl << "\n"
         << "alerts_poll_ms = " << c.alertsPollMs << "\n"
         << "alerts_secret_key_file = " << c.alertsSecretKeyFile << "\n"
         << "plan_free_alerts = " << c.planFreeAlerts << "\n"

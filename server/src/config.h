@@ -47,6 +47,7 @@ struct ServerConfig {
     std::string publicUrl;                                 ///< `public_url`: base of links in e-mails; "" = http(s)://BIND:PORT
     // --- server-side alerts (server/src/alerts)
     std::string alertsBinanceUrl = "https://api.binance.com";  ///< `alerts_binance_url`: Binance spot REST base (klines)
+    std::string alertsBybitUrl = "https://api.bybit.com";      ///< `alerts_bybit_url`: Bybit v5 REST base (spot klines)
     int alertsPollMs = 15000;                                  ///< `alerts_poll_ms`: how often rules are evaluated
     std::string
         alertsSecretKeyFile;  ///< `alerts_secret_key_file`: 64 hex digits (32-byte key) sealing channel secrets (mode 600)

@@ -14,17 +14,25 @@
 #include "sync/routes.h"
 
 #include "alerts/alertrule.h"
+#include "signals/signalengine.h"
 #include "alerts/channel.h"
 #include "sync/alertrulesource.h"
 
 #include "fakebinance.h"
+#include "fakebybit.h"
 #include "testdata.h"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
+#include <tuple>
 
 using kairos::InstrumentId;
 using kairos::Price;
@@ -100,7 +108,8 @@ protected:
     std::unique_ptr<salerts::AlertsModule> makeModule(bool withKey,
                                                       std::optional<std::array<unsigned char, 32>> key = std::nullopt) {
         salerts::AlertsOptions o;
-        o.binanceUrl = m_binance.http.url().toString().toStdString();
+        o.venues.binance = m_binance.http.url().toString().toStdString();
+        o.venues.bybit = m_bybit.http.url().toString().toStdString();
         o.pollMs = 20;
         if (withKey) o.secretKey = key ? *key : testKey();
         o.freeAlerts = 2;
@@ -152,7 +161,48 @@ protected:
         return kairos::test::waitUntil([&] { return m.rounds() >= target; }, 20'000);
     }
 
+    /// Pushes one rule with its context (drawing, watchlist) on top of `base` (0: new); the answer.
+    HttpResponse pushRule(const std::string& token, const std::string& id, const kairos::alerts::AlertRule& rule,
+                          const kairos::sync::AlertRuleContext& context, std::int64_t base = 0) {
+        json change = {{"kind", "alert_rule"},
+                       {"id", id},
+                       {"base_revision", base},
+                       {"payload", json::parse(kairos::sync::alertRulePayload(rule, context))}};
+        return request(bhttp::verb::post, "/api/v1/sync/changes", token, json{{"changes", json::array({change})}}.dump());
+    }
+    /// The stored firings (instrument, time, price), oldest first.
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> firings() {
+        std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
+        auto c = database().acquire();
+        EXPECT_TRUE(c.ok());
+        if (!c.ok()) return out;
+        auto rows = (*c)->query("SELECT instrument, time_ms, price FROM alert_firings WHERE kind = 'fired' ORDER BY id", {});
+        EXPECT_TRUE(rows.ok());
+        if (rows.ok())
+            for (const auto& r : *rows) out.emplace_back(r.text(0), r.i64(1), r.text(2));
+        return out;
+    }
+    static std::vector<kairos::Bar> realHours(const std::string& symbol) {
+        return kairos::test::readKlineCsv(
+            kairos::test::realData("candles/binance_spot_" + symbol + "_1h_2020-09-20_2025-09-19.csv"));
+    }
+
+    /// Runs `f` on another thread while this one serves the fake receiver (its event loop); f's result.
+    template <class F>
+    static auto offLoop(F f) {
+        std::atomic<bool> done{false};
+        std::optional<decltype(f())> out;
+        std::thread worker([&] {
+            out.emplace(f());
+            done = true;
+        });
+        EXPECT_TRUE(kairos::test::waitUntil([&] { return done.load(); }, 30'000));
+        worker.join();
+        return std::move(*out);
+    }
+
     kairos::test::FakeBinance m_binance;
+    kairos::test::FakeBybit m_bybit;
     kairos::test::FakeHttpServer m_hook;
     std::unique_ptr<kairos::test::TestServer> m_server;
     std::unique_ptr<salerts::AlertsModule> m_alerts;
@@ -409,6 +459,260 @@ TEST_P(ServerAlerts, ASecretSealedWithAnotherKeyFailsItsDeliveryWithTheReason) {
     ASSERT_TRUE(row.ok() && row->has_value());
     EXPECT_EQ((*row)->text(0), "failed");
     EXPECT_NE((*row)->text(1).find("not the one it was stored with"), std::string::npos) << (*row)->text(1);
+}
+
+TEST_P(ServerAlerts, ASignalRuleFiresOnTheServerWhereTheSignalEngineFirstGivesAMatchingSignal) {
+    // GIVEN real BTCUSDT hours, 300 served so far (the clock after the last one the test serves)
+    const auto bars = realHours("BTCUSDT");
+    constexpr std::size_t kStart = 300, kEnd = 520;
+    ASSERT_GT(bars.size(), kEnd);
+    m_now = bars[kEnd].openTimeMs + 3'600'000;
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {bars.begin(), bars.begin() + kStart + 1});
+
+    // AND the plain expectation: the signals of the whole series; the rule (LONG, confidence >= 60,
+    // once) fires on the first bar after the start whose signal matches when the one before did not
+    const auto sigs = kairos::signal::generateSignals({bars.begin(), bars.begin() + kEnd + 1}, Timeframe::H1);
+    std::map<std::int64_t, bool> matches;
+    for (const auto& sg : sigs) matches[sg.barOpenMs] = sg.side == kairos::signal::Direction::Long && sg.confidence >= 60;
+    std::optional<std::size_t> expected;
+    for (std::size_t k = kStart + 1; k <= kEnd && !expected; ++k)
+        if (matches[bars[k].openTimeMs] && !matches[bars[k - 1].openTimeMs]) expected = k;
+    ASSERT_TRUE(expected.has_value()) << "the window holds a new LONG signal";
+
+    // AND a signal rule kept running on the server
+    const std::string token = tokenFor("signals@example.com");
+    kairos::alerts::AlertRule rule = btcRule(Price::parse("1").value());
+    rule.condition = kairos::alerts::Condition::Signal;
+    rule.signalSide = kairos::alerts::SignalSide::Long;
+    rule.minConfidence = 60;
+    ASSERT_EQ(pushRules(token, {{"rule-signal", rule}}).result_int(), 200);
+
+    // WHEN kairosd starts the rule and the next hours arrive
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+    EXPECT_TRUE(firings().empty());
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {bars.begin(), bars.begin() + kEnd + 1});
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+
+    // THEN it fired once, at the close of the expected bar, at its close price
+    const auto fired = firings();
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_EQ(std::get<0>(fired[0]), "BINANCE:BTCUSDT");
+    EXPECT_EQ(std::get<1>(fired[0]), bars[*expected].openTimeMs + 3'600'000);
+    EXPECT_DOUBLE_EQ(Price::parse(std::get<2>(fired[0])).value().toDouble(), bars[*expected].close.toDouble());
+    const json status = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/status", token));
+    EXPECT_TRUE(status["errors"].empty()) << status.dump();
+}
+
+TEST_P(ServerAlerts, ADrawingRuleRunsOnTheLineItsPayloadCarriesAndFollowsTheLineWhenMoved) {
+    // GIVEN real BTCUSDT hours, 300 served, and the level the later hours first reach: the highest
+    // high of those 300 (a plain scan finds the bar)
+    const auto bars = realHours("BTCUSDT");
+    constexpr std::size_t kStart = 300;
+    Price level = bars[0].high;
+    for (std::size_t i = 0; i <= kStart; ++i)
+        if (level < bars[i].high) level = bars[i].high;
+    std::size_t j = kStart + 1;
+    while (j < bars.size() && bars[j].high < level) ++j;
+    ASSERT_LT(j + 5, bars.size());
+    ASSERT_GT(j, kStart + 3);
+    m_now = bars[j + 5].openTimeMs + 3'600'000;
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {bars.begin(), bars.begin() + kStart + 1});
+
+    // AND a rule on a horizontal line drawn far above every price, kept running on the server
+    const std::string token = tokenFor("drawing@example.com");
+    kairos::alerts::AlertRule rule = btcRule(Price::parse("1").value());
+    rule.condition = kairos::alerts::Condition::CrossesDrawing;
+    rule.drawingId = 17;
+    rule.signalSide = kairos::alerts::SignalSide::Long;
+    kairos::sync::AlertRuleContext context;
+    context.drawing = kairos::storage::Drawing{};
+    context.drawing->kind = kairos::storage::DrawingKind::HorizontalLine;
+    context.drawing->anchors = {{bars[kStart].openTimeMs, level.toDouble() * 10}};
+    const auto first = pushRule(token, "rule-line", rule, context);
+    ASSERT_EQ(first.result_int(), 200);
+    const std::int64_t revision = jsonBody(first)["results"][0]["revision"].get<std::int64_t>();
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+
+    // WHEN hours up to just before the crossing arrive, nothing fires (the line is far away)
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {bars.begin(), bars.begin() + static_cast<long>(j)});
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+    EXPECT_TRUE(firings().empty());
+
+    // AND the user moves the line down to the level (the terminal syncs the rule again)
+    context.drawing->anchors = {{bars[kStart].openTimeMs, level.toDouble()}};
+    const auto moved = pushRule(token, "rule-line", rule, context, revision);
+    ASSERT_EQ(moved.result_int(), 200);
+    ASSERT_EQ(jsonBody(moved)["results"][0]["status"], "applied") << moved.body();
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {bars.begin(), bars.begin() + static_cast<long>(j) + 5});
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+
+    // THEN it fires once, within bar j, at a price at or above the moved line
+    const auto fired = firings();
+    ASSERT_EQ(fired.size(), 1u);
+    EXPECT_GE(std::get<1>(fired[0]), bars[j].openTimeMs);
+    EXPECT_LT(std::get<1>(fired[0]), bars[j].openTimeMs + 3'600'000);
+    EXPECT_FALSE(Price::parse(std::get<2>(fired[0])).value() < level);
+    const json status = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/status", token));
+    EXPECT_TRUE(status["errors"].empty()) << status.dump();
+}
+
+TEST_P(ServerAlerts, AWatchlistRuleRunsOnEverySymbolOfTheListOnBinanceAndBybitAndNamesTheOnesItCannotRead) {
+    // GIVEN real BTCUSDT hours on Binance and real ETHUSDT hours served by a local Bybit in its format
+    const auto btc = realHours("BTCUSDT");
+    const auto eth = realHours("ETHUSDT");
+    constexpr std::size_t kStart = 300;
+    ASSERT_EQ(btc[kStart].openTimeMs, eth[kStart].openTimeMs);
+    m_now = btc[kStart + 3].openTimeMs + 3'600'000;
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {btc.begin(), btc.begin() + kStart + 1});
+    m_bybit.setBars(QStringLiteral("ETHUSDT"), Timeframe::H1, {eth.begin(), eth.begin() + kStart + 1});
+
+    // AND one rule on a watchlist of both and a Kraken pair: every 10 days at most per symbol,
+    // when the price is above 1 (so each symbol fires on its first price)
+    const std::string token = tokenFor("watchlist@example.com");
+    kairos::alerts::AlertRule rule = btcRule(Price::parse("1").value());
+    rule.instrument = {};
+    rule.watchlistId = 4;
+    rule.condition = kairos::alerts::Condition::GoesAbove;
+    rule.trigger = kairos::alerts::Trigger::EveryTime;
+    rule.cooldownMs = 10LL * 86'400'000;
+    kairos::sync::AlertRuleContext context;
+    context.hasWatchlist = true;
+    context.watchlistName = "Majors";
+    context.watchlistSymbols = {InstrumentId::parse("BINANCE:BTCUSDT").value(), InstrumentId::parse("BYBIT:ETHUSDT").value(),
+                                InstrumentId::parse("KRAKEN:XBTUSD").value()};
+    ASSERT_EQ(pushRule(token, "rule-list", rule, context).result_int(), 200);
+
+    // WHEN kairosd starts it and the next hours arrive on both venues
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+    EXPECT_TRUE(firings().empty());
+    m_binance.setKlines(QStringLiteral("BTCUSDT"), Timeframe::H1, {btc.begin(), btc.begin() + kStart + 3});
+    m_bybit.setBars(QStringLiteral("ETHUSDT"), Timeframe::H1, {eth.begin(), eth.begin() + kStart + 3});
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+
+    // THEN each readable symbol fired once, on the open of the first new hour, at its own price
+    auto fired = firings();
+    std::sort(fired.begin(), fired.end());
+    ASSERT_EQ(fired.size(), 2u);
+    EXPECT_EQ(fired[0],
+              std::make_tuple(std::string("BINANCE:BTCUSDT"), btc[kStart + 1].openTimeMs, btc[kStart + 1].open.toString()));
+    EXPECT_EQ(fired[1],
+              std::make_tuple(std::string("BYBIT:ETHUSDT"), eth[kStart + 1].openTimeMs, eth[kStart + 1].open.toString()));
+    // AND the status runs the rule and names the pair it cannot read
+    const json status = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/status", token));
+    EXPECT_EQ(status["rules_running"], 1) << status.dump();
+    ASSERT_EQ(status["errors"].size(), 1u) << status.dump();
+    EXPECT_NE(status["errors"][0].get<std::string>().find("KRAKEN:XBTUSD left out"), std::string::npos) << status.dump();
+}
+
+TEST_P(ServerAlerts, ABidAskRuleIsNotRunAndTheStatusSaysWhy) {
+    const std::string token = tokenFor("quotes@example.com");
+    kairos::alerts::AlertRule rule = btcRule(Price::parse("120000").value());
+    rule.priceSource = kairos::alerts::PriceSource::Bid;
+    ASSERT_EQ(pushRules(token, {{"rule-bid", rule}}).result_int(), 200);
+    ASSERT_TRUE(offLoop([&] { return m_alerts->evaluateOnce(); }).ok());
+    const json status = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/status", token));
+    EXPECT_EQ(status["rules_running"], 0) << status.dump();
+    ASSERT_EQ(status["errors"].size(), 1u) << status.dump();
+    EXPECT_NE(status["errors"][0].get<std::string>().find("bid/ask alerts run in the terminal only"), std::string::npos);
+}
+
+TEST_P(ServerAlerts, TheFiringsShowEachChannelsDeliveryStatusAndAChannelCanBeTested) {
+    // GIVEN a webhook receiver that fails first (500), and a channel for it
+    std::mutex mutex;
+    int status = 500;
+    std::vector<std::string> bodies;
+    m_hook.route(QStringLiteral("/hook"), [&](const kairos::test::HttpRequest& req) {
+        std::lock_guard lock(mutex);
+        bodies.push_back(req.body.toStdString());
+        return kairos::test::HttpReply::json(status == 200 ? "{\"ok\":true}" : "{\"error\":\"busy\"}", status);
+    });
+    const std::string token = tokenFor("status@example.com");
+    const json hook = {{"kind", "webhook"},
+                       {"name", "Desk bot"},
+                       {"url", m_hook.url().toString().toStdString() + "/hook"},
+                       {"secret", kWebhookSecret}};
+    auto created = request(bhttp::verb::post, "/api/v1/alerts/channels", token, hook.dump());
+    ASSERT_EQ(created.result_int(), 201) << created.body();
+    const std::int64_t channelId = jsonBody(created)["id"].get<std::int64_t>();
+
+    // WHEN the channel is tested while the receiver fails, and again when it answers
+    json tested;
+    tested = offLoop([&] {
+        return jsonBody(request(bhttp::verb::post, "/api/v1/alerts/channels/" + std::to_string(channelId) + "/test", token));
+    });
+    EXPECT_EQ(tested["ok"], false) << tested.dump();
+    EXPECT_NE(tested["reply"].get<std::string>().find("HTTP 500"), std::string::npos) << tested.dump();
+    {
+        std::lock_guard lock(mutex);
+        status = 200;
+    }
+    tested = offLoop([&] {
+        return jsonBody(request(bhttp::verb::post, "/api/v1/alerts/channels/" + std::to_string(channelId) + "/test", token));
+    });
+    EXPECT_EQ(tested["ok"], true) << tested.dump();
+    {
+        std::lock_guard lock(mutex);
+        ASSERT_EQ(bodies.size(), 2u);
+        EXPECT_EQ(tested.dump().find(kWebhookSecret), std::string::npos);
+        status = 500;
+    }
+
+    // AND a firing is queued for it and its first attempt fails
+    const std::int64_t account = countRows("SELECT id FROM accounts WHERE email = ?", {std::string("status@example.com")});
+    kairos::alerts::AlertPayload payload;
+    payload.alertId = 1;
+    payload.symbol = "BINANCE:BTCUSDT";
+    payload.price = "105000.50";
+    {
+        auto c = database().acquire();
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(
+            kairos::server::db::exec(**c,
+                                     "INSERT INTO alert_firings (account_id, rule_id, event_key, kind, instrument, time_ms, "
+                                     "price, message, payload, created_ms) VALUES (?, 'r', 'r:fired:1', 'fired', "
+                                     "'BINANCE:BTCUSDT', 1, '105000.50', 'm', ?, ?)",
+                                     {account, kairos::alerts::toJson(payload), m_now.load()})
+                .ok());
+        ASSERT_TRUE(
+            kairos::server::db::exec(**c,
+                                     "INSERT INTO alert_deliveries (firing_id, channel_id, status, attempts, next_attempt_ms, "
+                                     "created_ms, updated_ms) SELECT f.id, ch.id, 'pending', 0, 0, 0, 0 FROM alert_firings "
+                                     "f, alert_channels ch")
+                .ok());
+    }
+    auto sent = offLoop([&] { return m_alerts->deliverDue(); });
+    ASSERT_TRUE(sent.ok());
+    EXPECT_EQ(*sent, 0);
+
+    // THEN the firing shows the delivery retrying, with the receiver's answer and the next attempt
+    json page = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/firings?since_id=0", token));
+    ASSERT_EQ(page["firings"].size(), 1u) << page.dump();
+    json d = page["firings"][0]["deliveries"];
+    ASSERT_EQ(d.size(), 1u) << page.dump();
+    EXPECT_EQ(d[0]["status"], "pending");
+    EXPECT_EQ(d[0]["channel"], "Desk bot");
+    EXPECT_EQ(d[0]["kind"], "webhook");
+    EXPECT_EQ(d[0]["attempts"], 1);
+    EXPECT_GT(d[0]["next_attempt_ms"].get<std::int64_t>(), m_now.load());
+    EXPECT_NE(d[0]["error"].get<std::string>().find("HTTP 500"), std::string::npos) << d.dump();
+
+    // WHEN the receiver answers and the next attempt is due
+    {
+        std::lock_guard lock(mutex);
+        status = 200;
+    }
+    m_now = d[0]["next_attempt_ms"].get<std::int64_t>();
+    sent = offLoop([&] { return m_alerts->deliverDue(); });
+    ASSERT_TRUE(sent.ok());
+    EXPECT_EQ(*sent, 1);
+
+    // THEN it is sent (a fresh token: the clock moved)
+    auto again = service().login("status@example.com", kPassword, "", m_meta);
+    ASSERT_TRUE(again.ok());
+    page = jsonBody(request(bhttp::verb::get, "/api/v1/alerts/firings?since_id=0", again.value().accessToken));
+    EXPECT_EQ(page["firings"][0]["deliveries"][0]["status"], "sent") << page.dump();
+    EXPECT_EQ(page["firings"][0]["deliveries"][0]["attempts"], 2);
 }
 
 KAIROS_INSTANTIATE_BACKENDS(Backends, ServerAlerts);

@@ -7,7 +7,11 @@
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QtTest>
 
 using namespace kairos;
@@ -50,6 +54,66 @@ private slots:
         auto r = d.rule();
         QVERIFY(r.ok());
         QVERIFY(r->server);
+    }
+
+    void whatTheServerCannotRunIsRefusedWithTheReason() {
+        // GIVEN a signed-in user ticking "Keep running on the server" on a bid alert
+        AlertDialog d({"BINANCE", "BTCUSDT"}, Price::parse("105573.73").value(), 2);
+        d.setServerAvailable(true);
+        d.setCondition(alerts::Condition::CrossesAbove);
+        d.levelEdit()->setText(QStringLiteral("110000.00"));
+        d.priceSourceBox()->setCurrentIndex(d.priceSourceBox()->findData(static_cast<int>(alerts::PriceSource::Bid)));
+        d.serverBox()->setChecked(true);
+        // THEN the alert is refused, saying why, and OK is off
+        auto r = d.rule();
+        QVERIFY(!r.ok());
+        QVERIFY2(QString::fromStdString(r.message()).contains(QStringLiteral("bid/ask alerts run in the terminal only")),
+                 r.message().c_str());
+        QVERIFY(!d.buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+        QCOMPARE(d.errorLabel()->text(), QString::fromStdString(r.message()));
+        // AND on the last price it is accepted
+        d.priceSourceBox()->setCurrentIndex(d.priceSourceBox()->findData(static_cast<int>(alerts::PriceSource::Last)));
+        QVERIFY(d.rule().ok());
+        QVERIFY(d.rule()->server);
+
+        // GIVEN an alert on a venue the server does not read
+        AlertDialog k({"KRAKEN", "XBTUSD"}, Price::parse("105573.7").value(), 1);
+        k.setServerAvailable(true);
+        k.serverBox()->setChecked(true);
+        // THEN it is refused naming the venue, and accepted when it runs in the terminal
+        QVERIFY2(QString::fromStdString(k.rule().message()).contains(QStringLiteral("not KRAKEN")), k.rule().message().c_str());
+        k.serverBox()->setChecked(false);
+        QVERIFY(k.rule().ok());
+    }
+
+    void thePlanLimitIsCheckedBeforeAnAlertIsMarked() {
+        // GIVEN a Free plan of 2 server alerts, both used by other rules
+        AlertDialog d({"BINANCE", "BTCUSDT"}, Price::parse("105573.73").value(), 2);
+        d.setServerAvailable(true);
+        d.setServerLimit(2, QStringLiteral("free"), {11, 12});
+        // WHEN a new alert is marked
+        d.serverBox()->setChecked(true);
+        // THEN it is refused with the plan and what to do
+        auto r = d.rule();
+        QVERIFY(!r.ok());
+        QVERIFY2(
+            QString::fromStdString(r.message()).contains(QStringLiteral("your Free plan runs at most 2 alerts on the server")),
+            r.message().c_str());
+        QVERIFY(QString::fromStdString(r.message()).contains(QStringLiteral("upgrade to Pro")));
+        // AND an edit of one of those two stays allowed (it is already counted)
+        AlertDialog e({"BINANCE", "BTCUSDT"}, std::nullopt, 2);
+        alerts::AlertRule rule;
+        rule.id = 12;
+        rule.instrument = {"BINANCE", "BTCUSDT"};
+        rule.level = Price::parse("110000.00").value();
+        rule.server = true;
+        e.setRule(rule);
+        e.setServerAvailable(true);
+        e.setServerLimit(2, QStringLiteral("free"), {11, 12});
+        QVERIFY(e.rule().ok());
+        // AND with one rule free on the plan, a new one is accepted
+        d.setServerLimit(2, QStringLiteral("free"), {11});
+        QVERIFY(d.rule().ok());
     }
 
     void anEditedServerRuleKeepsItsPlaceWhileSignedOut() {

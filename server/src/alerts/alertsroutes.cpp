@@ -3,9 +3,14 @@
 //   POST   /api/v1/alerts/channels                 {"kind","name","enabled"?,"url"|"chat_id"+"api_base"|"to","secret"?} -> 201 channel
 //   PUT    /api/v1/alerts/channels/{id}            same body; a missing secret keeps the stored one -> 200 channel
 //   DELETE /api/v1/alerts/channels/{id}            204
+//   POST   /api/v1/alerts/channels/{id}/test       sends a sample firing through the channel now (not
+//          queued): 200 {"ok": bool, "reply": the channel server's answer or the reason, without the secret}
 //   GET    /api/v1/alerts/firings?since_id=N&since=MS&limit=M
-//          {"firings": [{"id","rule_id","kind","instrument","time_ms","price","message","created_at"}…],
-//           "next": last id, "more": bool}   oldest first; page on with since_id=next while more
+//          {"firings": [{"id","rule_id","kind","instrument","time_ms","price","message","created_at",
+//                        "deliveries": [{"id","channel_id","channel","kind","status" (pending, in_flight,
+//                                        sent, failed),"attempts","next_attempt_ms","error","reply"}…]}…],
+//           "next": last id, "more": bool}   oldest first; page on with since_id=next while more.
+//          A page may be asked again (since_id of an earlier page) to see its deliveries' progress.
 //   GET    /api/v1/alerts/status               {"plan","limit","server_rules","rules_running","last_evaluation_ms",
 //                                                 "errors": […], "deliveries": {"pending","sent","failed"}}
 // and the plan limit on sync pushes: a push that would leave the account with more alert rules
@@ -15,8 +20,11 @@
 #include "alerts/serveralerts.h"
 
 #include "accounts/routes.h"
+#include "alerts/deliveryqueue.h"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 namespace kairos::server::alerts {
@@ -215,6 +223,51 @@ void AlertsModule::addRoutes(http::Router& router) {
         return http::Response::withText(204, "", "text/plain");
     });
 
+    router.add("POST", "/api/v1/alerts/channels/{id}/test", [database, self](http::RequestContext& ctx) {
+        std::int64_t id = 0;
+        const std::string text = ctx.param("id");
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), id);
+        if (r.ec != std::errc() || id <= 0) return http::Response::error(404, "not_found", "there is no such channel");
+        ServerChannel ch;
+        std::optional<std::string> sealed;
+        {
+            auto c = database->acquire();
+            if (!c) return internalError();
+            auto row = db::queryOne(
+                **c, "SELECT kind, name, enabled, settings, secret_enc FROM alert_channels WHERE id = ? AND account_id = ?",
+                {id, *ctx.accountId});
+            if (!row) return internalError();
+            if (!*row) return http::Response::error(404, "not_found", "there is no such channel");
+            ch.id = id;
+            ch.kind = ::kairos::alerts::channelKindFromString((*row)->text(0)).value_or(::kairos::alerts::ChannelKind::Webhook);
+            ch.name = (*row)->text(1);
+            ch.enabled = (*row)->i64(2) != 0;
+            readSettings((*row)->text(3), ch);
+            sealed = (*row)->optText(4);
+        }
+        std::string secret;
+        if (sealed) {
+            auto open = self->m_box ? self->m_box->open(*sealed) : Result<std::string>(makeError("no key"));
+            if (!open)
+                return http::Response::withJson(
+                    200,
+                    {{"ok", false},
+                     {"reply",
+                      "kairosd cannot decrypt the channel's secret (its alerts secret key is missing or not the one "
+                      "it was stored with); store the secret again"}});
+            secret = *open;
+        }
+        const std::int64_t nowMs = self->now();
+        ::kairos::alerts::ChannelConfig cfg;
+        cfg.id = ch.id;
+        cfg.kind = ch.kind;
+        cfg.name = ch.name;
+        const auto payload = ::kairos::alerts::DeliveryQueue::testPayload(cfg, nowMs);
+        const DeliveryOutcome out =
+            sendThrough(ch, secret, payload, 0, nowMs / 1000, self->m_options.mail, nowMs, self->m_options.httpTimeoutMs);
+        return http::Response::withJson(200, {{"ok", out.ok}, {"reply", out.reply}});
+    });
+
     router.add("GET", "/api/v1/alerts/firings", [database](http::RequestContext& ctx) {
         const auto sinceId = queryInt(ctx.query, "since_id").value_or(0);
         const auto sinceMs = queryInt(ctx.query, "since").value_or(0);
@@ -231,6 +284,28 @@ void AlertsModule::addRoutes(http::Router& router) {
         nlohmann::json list = nlohmann::json::array();
         std::int64_t next = sinceId;
         const bool more = static_cast<std::int64_t>(rows->size()) > limit;
+        // Each firing's deliveries, per channel (a deleted channel keeps its job, unnamed).
+        std::map<std::int64_t, nlohmann::json> deliveries;
+        if (!rows->empty()) {
+            const std::int64_t last = (*rows)[std::min<std::size_t>(rows->size(), static_cast<std::size_t>(limit)) - 1].i64(0);
+            auto d = (*c)->query(
+                "SELECT d.firing_id, d.id, d.channel_id, ch.name, ch.kind, d.status, d.attempts, d.next_attempt_ms, "
+                "d.last_error, "
+                "d.last_reply FROM alert_deliveries d JOIN alert_firings f ON f.id = d.firing_id LEFT JOIN alert_channels ch ON "
+                "ch.id = d.channel_id WHERE f.account_id = ? AND f.id > ? AND f.id <= ? ORDER BY d.id",
+                {*ctx.accountId, sinceId, last});
+            if (!d) return internalError();
+            for (const auto& r : *d)
+                deliveries[r.i64(0)].push_back({{"id", r.i64(1)},
+                                                {"channel_id", r.isNull(2) ? 0 : r.i64(2)},
+                                                {"channel", r.isNull(3) ? std::string() : r.text(3)},
+                                                {"kind", r.isNull(4) ? std::string() : r.text(4)},
+                                                {"status", r.text(5)},
+                                                {"attempts", r.i64(6)},
+                                                {"next_attempt_ms", r.i64(7)},
+                                                {"error", r.isNull(8) ? std::string() : r.text(8)},
+                                                {"reply", r.isNull(9) ? std::string() : r.text(9)}});
+        }
         for (std::size_t i = 0; i < rows->size() && static_cast<std::int64_t>(i) < limit; ++i) {
             const auto& r = (*rows)[i];
             list.push_back({{"id", r.i64(0)},
@@ -240,7 +315,8 @@ void AlertsModule::addRoutes(http::Router& router) {
                             {"time_ms", r.i64(4)},
                             {"price", r.text(5)},
                             {"message", r.text(6)},
-                            {"created_at", r.i64(7)}});
+                            {"created_at", r.i64(7)},
+                            {"deliveries", deliveries.count(r.i64(0)) ? deliveries[r.i64(0)] : nlohmann::json::array()}});
             next = r.i64(0);
         }
         return http::Response::withJson(200, {{"firings", std::move(list)}, {"next", next}, {"more", more}});

@@ -10,7 +10,8 @@ namespace kairos::server::alerts {
 
 namespace {
 
-constexpr std::size_t kBodyCap = 64 * 1024;
+// A page of 1,000 candles is ~150 KB; replies of channels are cut much shorter where they are kept.
+constexpr std::size_t kBodyCap = 4 * 1024 * 1024;
 
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) {
     auto* out = static_cast<std::string*>(user);

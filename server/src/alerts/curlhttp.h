@@ -12,7 +12,7 @@ namespace kairos::server::alerts {
 
 struct CurlResponse {
     int status = 0;                            ///< HTTP status; 0 = no answer (the transport failed, see error)
-    std::string body;                          ///< at most 64 KiB kept
+    std::string body;                          ///< at most 4 MiB kept
     std::string error;                         ///< the transport's reason when status is 0
     std::optional<std::int64_t> retryAfterMs;  ///< Retry-After (seconds) of the answer
 };

@@ -2,17 +2,22 @@
 
 #include "alerts/alertchannels.h"
 #include "alerts/curlhttp.h"
+#include "alerts/venuecandles.h"
 
 #include "alerts/alertengine.h"
 #include "alerts/channel.h"
 #include "alerts/deliveryqueue.h"
+#include "alerts/serverrules.h"
 #include "domain/timeframe.h"
+#include "signals/signalengine.h"
 #include "sync/alertrulesource.h"
 
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -30,56 +35,25 @@ std::int64_t systemMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-/// Why the server cannot run a rule ("" when it can).
-std::string unsupported(const core::AlertRule& r) {
-    if (r.watchlistId > 0) return "watchlist alerts run in the terminal only";
-    if (r.condition == core::Condition::Signal) return "signal alerts run in the terminal only";
-    if (r.condition == core::Condition::CrossesDrawing) return "drawing alerts run in the terminal only";
-    if (core::isPriceCondition(r.condition) && r.priceSource != core::PriceSource::Last)
-        return "bid/ask alerts run in the terminal only (the server reads candles)";
-    if (r.instrument.venue != "BINANCE") return "the server reads market data from Binance only (not " + r.instrument.venue + ")";
-    if (!fixedDurationMs(r.timeframe)) return "the " + toString(r.timeframe) + " timeframe runs in the terminal only";
-    return {};
-}
-
-Price parsePrice(const nlohmann::json& v) {
-    if (!v.is_string()) return {};
-    auto p = Price::parse(v.get<std::string>());
-    return p ? *p : Price{};
-}
-
-/// Closed bars of a Binance klines answer, oldest first.
-Result<std::vector<Bar>> fetchKlines(const std::string& base, const InstrumentId& id, Timeframe tf, std::int64_t nowMs,
-                                     int timeoutMs) {
-    const std::string url = base + "/api/v3/klines?symbol=" + id.symbol + "&interval=" + toString(tf) + "&limit=1000";
-    const CurlResponse r = curlRequest(url, {}, {}, timeoutMs);
-    if (r.status == 0) return makeError("klines: no answer from " + base + ": " + r.error);
-    if (r.status != 200) return makeError("klines: HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200));
-    const auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (!j.is_array()) return makeError("klines: the answer is not a JSON array");
-    const std::int64_t dur = fixedDurationMs(tf).value_or(0);
-    std::vector<Bar> out;
-    for (const auto& row : j) {
-        if (!row.is_array() || row.size() < 6 || !row[0].is_number_integer()) return makeError("klines: a row is not a kline");
-        Bar b;
-        b.openTimeMs = row[0].get<std::int64_t>();
-        b.open = parsePrice(row[1]);
-        b.high = parsePrice(row[2]);
-        b.low = parsePrice(row[3]);
-        b.close = parsePrice(row[4]);
-        if (row[5].is_string())
-            if (auto v = Quantity::parse(row[5].get<std::string>())) b.volume = *v;
-        b.closed = b.openTimeMs + dur <= nowMs;
-        if (!b.validate()) return makeError("klines: a row has bad prices");
-        if (!b.closed) continue;
-        if (!out.empty() && b.openTimeMs <= out.back().openTimeMs) continue;
-        out.push_back(b);
+/// Why the server cannot run a rule at all ("" when it can). Watchlist members the server cannot
+/// read are reported per symbol instead (venueUnsupported).
+std::string unsupported(const core::AlertRule& r, const ::kairos::sync::AlertRuleContext& context) {
+    if (std::string why = core::serverUnsupported(r); !why.empty()) return why;  // what the terminal refuses too
+    if (r.condition == core::Condition::CrossesDrawing && !context.drawing)
+        return "the drawn line did not reach the server (sync it again from a current terminal)";
+    if (r.watchlistId > 0) {
+        if (!context.hasWatchlist)
+            return "the watchlist's symbols did not reach the server (sync it again from a current terminal)";
+        return {};
     }
-    return out;
+    return venueUnsupported(r.instrument.venue, r.timeframe);
 }
 
-std::string eventKey(const std::string& ruleId, const core::AlertEvent& e) {
-    return ruleId + ":" + std::string(core::toString(e.kind)) + ":" + std::to_string(e.timeMs);
+/// A watchlist rule fires per symbol, so its key names the symbol too.
+std::string eventKey(const std::string& ruleId, const core::AlertEvent& e, bool watchlist) {
+    std::string key = ruleId + ":" + std::string(core::toString(e.kind)) + ":" + std::to_string(e.timeMs);
+    if (watchlist) key += ":" + e.instrument.toString();
+    return key;
 }
 
 struct RuleState {
@@ -96,14 +70,20 @@ struct AlertsModule::Run {
     std::int64_t accountId = 0;
     std::string ruleId;
     std::int64_t revision = 0;
-    core::AlertRule rule;  ///< engine id kEngineRuleId, server flag cleared (it runs here)
+    core::AlertRule definition;               ///< as synced (an edit of it starts the rule afresh)
+    core::AlertRule rule;                     ///< engine id kEngineRuleId, server flag cleared (it runs here)
+    std::optional<storage::Drawing> drawing;  ///< a drawing rule's line, from the payload (the engine's lookup)
+    std::vector<InstrumentId> instruments;    ///< what it runs on: its instrument, or the list's symbols it can read
     std::unique_ptr<core::AlertEngine> engine;
-    std::int64_t cursorMs = 0;  ///< open time of the last bar fed; 0 = not started
+    std::int64_t cursorMs = 0;                     ///< open time of the last bar fed (the least over symbols); 0 = not started
+    std::map<InstrumentId, std::int64_t> cursors;  ///< per symbol, while running
+    std::map<InstrumentId, signal::SignalEngine> signalEngines;  ///< signal rules: the signal service's engine per symbol
 };
 
 Result<AlertsOptions> optionsFromConfig(const ServerConfig& config) {
     AlertsOptions o;
-    o.binanceUrl = config.alertsBinanceUrl;
+    o.venues.binance = config.alertsBinanceUrl;
+    o.venues.bybit = config.alertsBybitUrl;
     o.pollMs = config.alertsPollMs;
     o.freeAlerts = config.planFreeAlerts;
     o.proAlerts = config.planProAlerts;
@@ -210,23 +190,67 @@ Status AlertsModule::evaluateOnce() {
             round.errors.push_back("alert " + ruleId + ": " + rule.message());
             continue;
         }
-        const std::string why = unsupported(*rule);
-        if (!why.empty()) {
-            round.errors.push_back("alert " + ruleId + " on " + rule->instrument.toString() + ": " + why);
+        auto context = ::kairos::sync::alertRuleContextFromPayload(row.text(3));
+        if (!context) {
+            round.errors.push_back("alert " + ruleId + ": " + context.message());
             continue;
+        }
+        const std::string where =
+            rule->watchlistId > 0 ? "watchlist \"" + context->watchlistName + "\"" : rule->instrument.toString();
+        const std::string why = unsupported(*rule, *context);
+        if (!why.empty()) {
+            round.errors.push_back("alert " + ruleId + " on " + where + ": " + why);
+            continue;
+        }
+        // What it runs on: a watchlist rule on the symbols the server can read (the others are named).
+        std::vector<InstrumentId> instruments;
+        if (rule->watchlistId > 0) {
+            for (const InstrumentId& id : context->watchlistSymbols) {
+                if (std::string no = venueUnsupported(id.venue, rule->timeframe); !no.empty())
+                    round.errors.push_back("alert " + ruleId + " on " + where + ": " + id.toString() + " left out: " + no);
+                else
+                    instruments.push_back(id);
+            }
+        } else {
+            instruments.push_back(rule->instrument);
         }
         const auto key = std::make_pair(account, ruleId);
         seen.insert(key);
         const auto state = states.find(key);
         auto& run = m_runs[key];
-        if (!run || run->revision != revision) {
+        core::AlertRule definition = *rule;
+        definition.server = false;
+        if (run && run->revision != revision && run->engine && run->definition == definition) {
+            // Only what the ids name changed (the line was moved, the list edited): the engine
+            // follows it as the terminal's does, keeping the rule's state.
+            run->revision = revision;
+            std::optional<storage::Drawing> line = context->drawing;
+            if (line) line->id = definition.drawingId;
+            if (definition.condition == core::Condition::CrossesDrawing && run->drawing != line) {
+                run->drawing = line;
+                (void)run->engine->drawingChanged(definition.instrument, definition.drawingId);
+            }
+            if (definition.watchlistId > 0 && run->instruments != instruments) {
+                const std::int64_t from = run->cursorMs;
+                for (const InstrumentId& id : instruments)
+                    if (!run->cursors.count(id)) run->cursors[id] = from;  // a new symbol joins at the rule's cursor
+                std::erase_if(run->cursors, [&](const auto& c) {
+                    return std::find(instruments.begin(), instruments.end(), c.first) == instruments.end();
+                });
+                run->instruments = instruments;
+                run->engine->setWatchlist(definition.watchlistId, instruments);
+            }
+        } else if (!run || run->revision != revision) {
             run = std::make_unique<Run>();
             run->accountId = account;
             run->ruleId = ruleId;
             run->revision = revision;
-            run->rule = *rule;
+            run->definition = definition;
+            run->rule = definition;
             run->rule.id = kEngineRuleId;
-            run->rule.server = false;  // runs here
+            run->drawing = context->drawing;
+            if (run->drawing) run->drawing->id = definition.drawingId;
+            run->instruments = instruments;
             if (state != states.end() && state->second.revision == revision) {
                 run->cursorMs = state->second.cursorMs;
                 run->rule.enabled = run->rule.enabled && state->second.enabled;
@@ -241,91 +265,139 @@ Status AlertsModule::evaluateOnce() {
     }
     for (auto it = m_runs.begin(); it != m_runs.end();) it = seen.count(it->first) ? std::next(it) : m_runs.erase(it);
 
-    // One klines request per series serves every rule on it.
-    std::map<std::pair<std::string, Timeframe>, std::vector<Run*>> series;
-    for (auto& [key, run] : m_runs) series[{run->rule.instrument.symbol, run->rule.timeframe}].push_back(run.get());
-    for (auto& [s, runs] : series) {
-        const InstrumentId instrument = runs.front()->rule.instrument;
-        auto bars = fetchKlines(m_options.binanceUrl, instrument, s.second, nowMs, m_options.httpTimeoutMs);
-        if (!bars) {
-            for (Run* run : runs)
-                rounds[run->accountId].errors.push_back(instrument.toString() + " " + toString(s.second) + ": " + bars.message());
-            continue;
+    // One candle request per series serves every rule on it.
+    std::map<std::pair<InstrumentId, Timeframe>, Result<std::vector<Bar>>> series;
+    for (auto& [key, run] : m_runs)
+        for (const InstrumentId& id : run->instruments)
+            series.try_emplace(std::make_pair(id, run->rule.timeframe), std::vector<Bar>{});
+    for (auto& [s, bars] : series) bars = fetchClosedBars(m_options.venues, s.first, s.second, nowMs, m_options.httpTimeoutMs);
+
+    for (auto& entry : m_runs) {
+        std::unique_ptr<Run>& run = entry.second;  // not a structured binding: the store below captures it
+        const Timeframe tf = run->rule.timeframe;
+        const std::int64_t dur = fixedDurationMs(tf).value_or(0);
+        const bool watchlist = run->rule.watchlistId > 0;
+        const bool isSignal = run->rule.condition == core::Condition::Signal;
+        std::map<InstrumentId, const std::vector<Bar>*> barsOf;
+        for (const InstrumentId& id : run->instruments) {
+            const auto& got = series.at({id, tf});
+            if (got)
+                barsOf[id] = &*got;
+            else
+                rounds[run->accountId].errors.push_back(id.toString() + " " + toString(tf) + ": " + got.message());
         }
-        const std::int64_t dur = fixedDurationMs(s.second).value_or(0);
-        for (Run* run : runs) {
-            std::vector<core::AlertEvent> events;
-            bool changed = false;
-            if (!run->engine) {
-                if (bars->empty()) continue;
-                if (run->cursorMs == 0) run->cursorMs = bars->back().openTimeMs;  // a new rule starts now
-                std::vector<Bar> history;
+        std::vector<core::AlertEvent> events;
+        bool changed = false;
+        if (!run->engine) {
+            std::int64_t newest = 0;
+            for (const auto& [id, bars] : barsOf)
+                if (!bars->empty()) newest = std::max(newest, bars->back().openTimeMs);
+            if (newest == 0) continue;                       // nothing to start from yet
+            if (run->cursorMs == 0) run->cursorMs = newest;  // a new rule starts now
+            std::map<InstrumentId, std::vector<Bar>> history;
+            for (const auto& [id, bars] : barsOf)
                 for (const Bar& b : *bars)
-                    if (b.openTimeMs <= run->cursorMs) history.push_back(b);
-                run->engine = std::make_unique<core::AlertEngine>([history](const InstrumentId&, Timeframe) { return history; });
-                if (auto st = run->engine->setRule(run->rule); !st) {
-                    rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": " + st.message());
-                    run->engine.reset();
-                    continue;
+                    if (b.openTimeMs <= run->cursorMs) history[id].push_back(b);
+            run->cursors.clear();
+            for (const InstrumentId& id : run->instruments) run->cursors[id] = run->cursorMs;
+            run->engine = std::make_unique<core::AlertEngine>([history](const InstrumentId& id, Timeframe) {
+                auto it = history.find(id);
+                return it == history.end() ? std::vector<Bar>{} : it->second;
+            });
+            Run* self = run.get();  // the engine is the run's: the lookup never outlives it
+            run->engine->setDrawingLookup([self](const InstrumentId&, std::int64_t) { return self->drawing; });
+            if (watchlist) run->engine->setWatchlist(run->rule.watchlistId, run->instruments);
+            if (isSignal) {
+                // As the terminal's signal service: the engine warmed on the history; its last
+                // signal is the state the rule starts in, not a new one.
+                run->signalEngines.clear();
+                for (const InstrumentId& id : run->instruments) {
+                    signal::SignalEngine& se = run->signalEngines.try_emplace(id).first->second;
+                    std::optional<signal::Signal> last;
+                    for (const Bar& b : history[id])
+                        if (auto sig = se.onBar(b, nextBucketStart(tf, b.openTimeMs))) last = sig;
+                    if (last) (void)run->engine->onSignal(id, tf, *last);
                 }
-                changed = true;
             }
+            if (auto st = run->engine->setRule(run->rule); !st) {
+                rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": " + st.message());
+                run->engine.reset();
+                continue;
+            }
+            changed = true;
+        }
+        for (const auto& [id, bars] : barsOf) {
+            std::int64_t& cursor = run->cursors[id];
             for (const Bar& b : *bars) {
-                if (b.openTimeMs <= run->cursorMs) continue;
+                if (b.openTimeMs <= cursor) continue;
                 // The bar as prices in the order they most likely came (the nearer extreme first).
                 const bool up = !(b.close < b.open);
                 const std::array<Price, 4> ticks = {b.open, up ? b.low : b.high, up ? b.high : b.low, b.close};
                 const std::array<std::int64_t, 4> times = {b.openTimeMs, b.openTimeMs + dur / 3, b.openTimeMs + 2 * dur / 3,
                                                            b.openTimeMs + dur - 1};
                 for (std::size_t i = 0; i < ticks.size(); ++i) {
-                    auto ev = run->engine->onPrice(instrument, times[i], ticks[i]);
+                    auto ev = run->engine->onPrice(id, times[i], ticks[i]);
                     events.insert(events.end(), ev.begin(), ev.end());
                 }
-                auto ev = run->engine->onBar(instrument, s.second, b);
+                auto ev = run->engine->onBar(id, tf, b);
                 events.insert(events.end(), ev.begin(), ev.end());
-                run->cursorMs = b.openTimeMs;
+                if (isSignal) {
+                    auto it = run->signalEngines.try_emplace(id).first;
+                    if (auto sig = it->second.onBar(b, nextBucketStart(tf, b.openTimeMs))) {
+                        auto sev = run->engine->onSignal(id, tf, *sig);
+                        events.insert(events.end(), sev.begin(), sev.end());
+                    }
+                }
+                cursor = b.openTimeMs;
                 changed = true;
             }
-            auto expired = run->engine->expireUntil(nowMs);
-            events.insert(events.end(), expired.begin(), expired.end());
-            if (!changed && events.empty()) continue;
-            const core::AlertRule engineRule = *run->engine->rule(kEngineRuleId);
-            auto st = m_db.transact([&](db::IConnection& c) -> Status {
-                for (const auto& e : events) {
-                    const std::string payload = core::toJson(core::payloadFor(e, engineRule));
-                    auto inserted = c.query(
-                        "INSERT INTO alert_firings (account_id, rule_id, event_key, kind, instrument, time_ms, price, message, "
-                        "payload, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, event_key) DO "
-                        "NOTHING RETURNING id",
-                        {run->accountId, run->ruleId, eventKey(run->ruleId, e), std::string(core::toString(e.kind)),
-                         e.instrument.toString(), e.timeMs, e.price.toString(), e.message, payload, nowMs});
-                    if (!inserted) return inserted.error();
-                    if (inserted->empty() || e.kind != core::EventKind::Fired) continue;  // stored before: not again
-                    if (auto d = db::exec(c,
-                                          "INSERT INTO alert_deliveries (firing_id, channel_id, status, attempts, "
-                                          "next_attempt_ms, created_ms, updated_ms) SELECT CAST(? AS BIGINT), id, 'pending', 0, "
-                                          "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM "
-                                          "alert_channels WHERE account_id = ? AND enabled = 1",
-                                          {inserted->front().i64(0), nowMs, nowMs, nowMs, run->accountId});
-                        !d)
-                        return d;
-                }
-                return db::exec(
-                    c,
-                    "INSERT INTO alert_rule_state (account_id, rule_id, revision, cursor_ms, enabled, fire_count, last_fired_ms, "
-                    "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, rule_id) DO UPDATE SET "
-                    "enabled = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.enabled = 0 THEN 0 "
-                    "ELSE excluded.enabled END, "
-                    "cursor_ms = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.cursor_ms > "
-                    "excluded.cursor_ms THEN alert_rule_state.cursor_ms ELSE excluded.cursor_ms END, "
-                    "fire_count = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.fire_count > "
-                    "excluded.fire_count THEN alert_rule_state.fire_count ELSE excluded.fire_count END, "
-                    "last_fired_ms = excluded.last_fired_ms, revision = excluded.revision, updated_ms = excluded.updated_ms",
-                    {run->accountId, run->ruleId, run->revision, run->cursorMs,
-                     static_cast<std::int64_t>(engineRule.enabled ? 1 : 0), engineRule.fireCount, engineRule.lastFiredMs, nowMs});
-            });
-            if (!st) rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": cannot store: " + st.message());
         }
+        if (!run->cursors.empty()) {
+            std::int64_t least = std::numeric_limits<std::int64_t>::max();
+            for (const auto& [id, c] : run->cursors) least = std::min(least, c);
+            run->cursorMs = least;
+        }
+        auto expired = run->engine->expireUntil(nowMs);
+        events.insert(events.end(), expired.begin(), expired.end());
+        if (!changed && events.empty()) continue;
+        const core::AlertRule engineRule = *run->engine->rule(kEngineRuleId);
+        auto st = m_db.transact([&](db::IConnection& c) -> Status {
+            for (const auto& e : events) {
+                core::AlertRule firingRule = engineRule;
+                if (watchlist) firingRule.instrument = e.instrument;
+                const std::string payload = core::toJson(core::payloadFor(e, firingRule));
+                auto inserted = c.query(
+                    "INSERT INTO alert_firings (account_id, rule_id, event_key, kind, instrument, time_ms, price, message, "
+                    "payload, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, event_key) DO "
+                    "NOTHING RETURNING id",
+                    {run->accountId, run->ruleId, eventKey(run->ruleId, e, watchlist), std::string(core::toString(e.kind)),
+                     e.instrument.toString(), e.timeMs, e.price.toString(), e.message, payload, nowMs});
+                if (!inserted) return inserted.error();
+                if (inserted->empty() || e.kind != core::EventKind::Fired) continue;  // stored before: not again
+                if (auto d = db::exec(c,
+                                      "INSERT INTO alert_deliveries (firing_id, channel_id, status, attempts, "
+                                      "next_attempt_ms, created_ms, updated_ms) SELECT CAST(? AS BIGINT), id, 'pending', 0, "
+                                      "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM "
+                                      "alert_channels WHERE account_id = ? AND enabled = 1",
+                                      {inserted->front().i64(0), nowMs, nowMs, nowMs, run->accountId});
+                    !d)
+                    return d;
+            }
+            return db::exec(
+                c,
+                "INSERT INTO alert_rule_state (account_id, rule_id, revision, cursor_ms, enabled, fire_count, last_fired_ms, "
+                "updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, rule_id) DO UPDATE SET "
+                "enabled = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.enabled = 0 THEN 0 "
+                "ELSE excluded.enabled END, "
+                "cursor_ms = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.cursor_ms > "
+                "excluded.cursor_ms THEN alert_rule_state.cursor_ms ELSE excluded.cursor_ms END, "
+                "fire_count = CASE WHEN alert_rule_state.revision = excluded.revision AND alert_rule_state.fire_count > "
+                "excluded.fire_count THEN alert_rule_state.fire_count ELSE excluded.fire_count END, "
+                "last_fired_ms = excluded.last_fired_ms, revision = excluded.revision, updated_ms = excluded.updated_ms",
+                {run->accountId, run->ruleId, run->revision, run->cursorMs, static_cast<std::int64_t>(engineRule.enabled ? 1 : 0),
+                 engineRule.fireCount, engineRule.lastFiredMs, nowMs});
+        });
+        if (!st) rounds[run->accountId].errors.push_back("alert " + run->ruleId + ": cannot store: " + st.message());
     }
 
     auto c = m_db.acquire();

@@ -4,18 +4,30 @@
 // terminal is closed, and delivers their firings through the account's server channels.
 //
 // Evaluation. Each such rule gets its own core alerts::AlertEngine (the terminal's evaluation
-// code, not a second implementation), fed from the venue's public market data: Binance spot
-// klines over REST (alerts_binance_url, polled every alerts_poll_ms). A rule starts at the newest
+// code, not a second implementation), fed from the venue's public market data: closed candles over
+// REST of the instrument's venue (venuecandles.h: Binance at alerts_binance_url, Bybit at
+// alerts_bybit_url), polled every alerts_poll_ms. A rule starts at the newest
 // closed bar when it is first seen (its formula/volume/move history is warmed from the bars up to
 // there) and from then on every newly closed bar of its timeframe is fed as four prices (open,
 // the nearer extreme, the other extreme, close, at open, +1/3, +2/3 and the close time of the bar)
 // and then as a closed bar. The last bar fed and the rule's firing state (a "once" rule disabled)
 // are stored per rule (alert_rule_state), so a restart continues where it stopped and catches up
-// bars it missed. Not run on the server (the status lists why): signal and drawing conditions,
-// watchlist rules, bid/ask price sources, venues other than BINANCE.
+// bars it missed. Every condition kind runs here:
+// - signal rules: a signal::SignalEngine per symbol with the terminal's rules (as its signal
+//   service runs them), warmed on the history; each closed bar's signal goes to the engine's
+//   onSignal, so "becomes true", confidence and side are judged by core as in the terminal;
+// - drawing rules: the line travels in the rule's payload ("drawing", sync/alertrulesource.h) and
+//   is the engine's drawing lookup; a payload whose only change is the line (it was moved) keeps
+//   the rule's state and calls drawingChanged, as the terminal does;
+// - watchlist rules: the list's symbols travel in the payload ("watchlist"); the engine gets them
+//   through setWatchlist (an edited list keeps the state of the symbols that stay), each symbol's
+//   candles from its own venue; a firing's event key names the symbol.
+// Not run (the status lists why, and the terminal refuses to mark them): bid/ask price sources
+// (candles have no quotes), venues other than Binance and Bybit (a watchlist rule runs on the
+// symbols it can read and names the others), timeframes without a fixed length.
 //
 // Exactly one firing per event. A firing is stored under its event key
-//   <sync id of the rule>:<fired|expired|disabled>:<market time ms>
+//   <sync id of the rule>:<fired|expired|disabled>:<market time ms>[:<VENUE:SYMBOL> of a watchlist rule]
 // with UNIQUE (account_id, event_key), and only the process whose INSERT stored it creates the
 // deliveries, so a restart or a second kairosd on the same PostgreSQL never fires one twice. The
 // terminal does not evaluate a server rule at all (AlertEngine skips AlertRule::server rules): it
@@ -40,6 +52,7 @@
 #include "accounts/accountservice.h"
 #include "accounts/crypto.h"
 #include "accounts/mailqueue.h"
+#include "alerts/venuecandles.h"
 #include "config.h"
 #include "db/database.h"
 #include "http/router.h"
@@ -60,7 +73,7 @@
 namespace kairos::server::alerts {
 
 struct AlertsOptions {
-    std::string binanceUrl = "https://api.binance.com";  ///< no trailing slash
+    VenueUrls venues;  ///< where candles are read (alerts_binance_url, alerts_bybit_url)
     int pollMs = 15000;
     /// Seals channel secrets; nullopt: channels with a secret are refused.
     std::optional<std::array<unsigned char, accounts::SecretBox::kKeyBytes>> secretKey;

@@ -532,3 +532,87 @@ TEST(AlertRulePayload, APayloadWithoutTheLaterKeysReadsWithTheDefaults) {
 }
 
 }  // namespace
+
+TEST(AlertRulePayload, AServerRuleCarriesItsDrawnLineAndItsListsSymbolsAndFollowsTheirEdits) {
+    // GIVEN a profile with a watchlist, a horizontal line on BTCUSDT's chart, and a rule on each
+    // kept running on the server (and a drawing rule that is not)
+    QTemporaryDir dir;
+    auto db = storage::Database::openProfile(dir.path());
+    ASSERT_TRUE(db.ok()) << db.message();
+    storage::WatchlistStore lists(**db);
+    storage::DrawingStore drawings(**db);
+    alerts::AlertStore store(**db);
+    const InstrumentId btc = InstrumentId::parse("BINANCE:BTCUSDT").value();
+    const InstrumentId eth = InstrumentId::parse("BYBIT:ETHUSDT").value();
+    const auto list = lists.create("Majors");
+    ASSERT_TRUE(list.ok());
+    ASSERT_TRUE(lists.setItems(*list, {{btc, false}, {eth, true}}).ok());
+    storage::Drawing line;
+    line.kind = storage::DrawingKind::HorizontalLine;
+    line.anchors = {{1'700'000'000'000, 64'000.5}};
+    const auto lineId = drawings.save(btc, line);
+    ASSERT_TRUE(lineId.ok()) << lineId.message();
+    alerts::AlertRule onLine;
+    onLine.instrument = btc;
+    onLine.condition = alerts::Condition::CrossesDrawing;
+    onLine.drawingId = *lineId;
+    onLine.server = true;
+    alerts::AlertRule onList;
+    onList.watchlistId = *list;
+    onList.condition = alerts::Condition::GoesAbove;
+    onList.level = Price::parse("1").value();
+    onList.server = true;
+    alerts::AlertRule local = onLine;
+    local.server = false;
+    local.note = "terminal only";
+    for (const auto& r : {onLine, onList, local}) ASSERT_TRUE(store.save(r).ok());
+    auto source = sync::AlertRuleSource::create(**db, store);
+    ASSERT_TRUE(source.ok());
+
+    // WHEN the rules are read for sync
+    auto snap = (*source)->snapshot();
+    ASSERT_TRUE(snap.ok());
+    ASSERT_EQ(snap->size(), 3u);
+    std::map<std::string, sync::AlertRuleContext> contexts;
+    for (const auto& [id, payload] : *snap) {
+        auto rule = sync::alertRuleFromPayload(payload);
+        ASSERT_TRUE(rule.ok()) << rule.message();
+        auto ctx = sync::alertRuleContextFromPayload(payload);
+        ASSERT_TRUE(ctx.ok()) << ctx.message();
+        contexts[rule->watchlistId > 0 ? "list" : rule->server ? "line" : "local"] = *ctx;
+    }
+
+    // THEN the server's drawing rule carries the line, the watchlist rule the list's symbols, the
+    // terminal's rule nothing more
+    ASSERT_TRUE(contexts["line"].drawing.has_value());
+    EXPECT_EQ(contexts["line"].drawing->kind, storage::DrawingKind::HorizontalLine);
+    EXPECT_EQ(contexts["line"].drawing->anchors, line.anchors);
+    EXPECT_FALSE(contexts["line"].hasWatchlist);
+    ASSERT_TRUE(contexts["list"].hasWatchlist);
+    EXPECT_EQ(contexts["list"].watchlistName, "Majors");
+    EXPECT_EQ(contexts["list"].watchlistSymbols, (std::vector<InstrumentId>{btc, eth}));
+    EXPECT_FALSE(contexts["local"].drawing.has_value());
+    EXPECT_FALSE(contexts["local"].hasWatchlist);
+
+    // WHEN the line is moved and a symbol leaves the list
+    line.id = *lineId;
+    line.anchors = {{1'700'000'000'000, 65'250.0}};
+    ASSERT_TRUE(drawings.save(btc, line).ok());
+    ASSERT_TRUE(lists.setItems(*list, {{eth, true}}).ok());
+    auto after = (*source)->snapshot();
+    ASSERT_TRUE(after.ok());
+
+    // THEN those two payloads change (so the rules sync again) and carry the edits; the other is unchanged
+    int changed = 0;
+    for (const auto& [id, payload] : *after) {
+        if (payload == snap->at(id)) continue;
+        ++changed;
+        auto ctx = sync::alertRuleContextFromPayload(payload).value();
+        if (ctx.drawing) EXPECT_EQ(ctx.drawing->anchors.front().price, 65'250.0);
+        if (ctx.hasWatchlist) EXPECT_EQ(ctx.watchlistSymbols, std::vector<InstrumentId>{eth});
+    }
+    EXPECT_EQ(changed, 2);
+    // AND applying such a payload on another profile reads the rule as before (the context is the server's)
+    auto reread = sync::alertRuleFromPayload(after->begin()->second);
+    EXPECT_TRUE(reread.ok()) << reread.message();
+}
