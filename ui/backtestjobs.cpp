@@ -538,7 +538,8 @@ void BacktestWidget::requestPaperTrade() {
     } else {
         for (const auto& [k, v] : s.params) params.insert(QString::fromStdString(k), v);
     }
-    Q_EMIT paperTradeRequested(s.name, params, QString::fromStdString(m_resultRequest->id.toString()),
+    // A formula strategy goes out as "formula" with its formulas in `params` (what a bot stores).
+    Q_EMIT paperTradeRequested(s.isFormula ? QStringLiteral("formula") : s.name, params, QString::fromStdString(m_resultRequest->id.toString()),
                                QString::fromStdString(toString(m_resultRequest->tf)));
 }
 

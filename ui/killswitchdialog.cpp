@@ -86,6 +86,7 @@ void KillSwitchDialog::run() {
     for (const trading::AccountInfo& info : m_accounts.accounts())
         if (id == 0 || info.id == id)
             if (trading::Account* a = m_accounts.account(info.id)) list.push_back(a);
+    Q_EMIT aboutToRun();
     m_run->setEnabled(false);
     m_scope->setEnabled(false);
     m_summary->setText(tr("Running…"));

@@ -36,6 +36,9 @@ public:
     void run();
 
 Q_SIGNALS:
+    /// Emitted by run() after the confirmation, before anything is cancelled or closed (the terminal
+    /// stops every bot here, so no bot sends an order between the cancels and the closes).
+    void aboutToRun();
     void finished(const kairos::trading::KillReport& report);
 
 private:

@@ -5,6 +5,7 @@
 // every bot before it flattens (mainwindow_trading.cpp).
 #include "mainwindow.h"
 
+#include "backtestwidget.h"
 #include "botsdock.h"
 #include "terminalsession.h"
 #include "terminalstatusbar.h"
@@ -58,6 +59,17 @@ void MainWindow::setupBots() {
             a->menu()->insertAction(first, d->toggleViewAction());
             break;
         }
+    // "Paper trade this" in the Backtest dock opens the bot dialog prefilled, on the Bots tab.
+    if (m_backtest)
+        connect(m_backtest, &BacktestWidget::paperTradeRequested, this,
+                [this, d](const QString& strategy, const QVariantMap& params, const QString& symbol, const QString& tf) {
+                    d->show();
+                    d->raise();
+                    // A bot's symbol names its venue only when it is not the paper venue's (Binance).
+                    const QString binance = QStringLiteral("BINANCE:");
+                    m_botsDock->createPrefilled(strategy, params,
+                                                symbol.startsWith(binance) ? symbol.mid(binance.size()) : symbol, tf);
+                });
     connect(m_botsDock, &BotsDock::message, this, [this](const QString& m) { m_status->showMessage(m, 15000); });
 
     // Closed bars drive the bots (a paper account's venue fills on the hub's prices meanwhile).

@@ -123,9 +123,9 @@ void MainWindow::setupTrading() {
     connect(killAction, &QAction::triggered, this, [this] {
         auto* d = new KillSwitchDialog(*m_accounts, m_accounts->activeId(), this);
         d->setAttribute(Qt::WA_DeleteOnClose);
-        // Every bot stops before anything is flattened (pressed comes before the dialog's confirmation
-        // and run, so no bot can send an order between the kill switch's cancels and its closes).
-        connect(d->runButton(), &QPushButton::pressed, this, [this] {
+        // Every bot stops before anything is flattened, once the user confirmed (no bot can send an order
+        // between the kill switch's cancels and its closes; answering No leaves the bots running).
+        connect(d, &KillSwitchDialog::aboutToRun, this, [this] {
             if (m_botManager) {
                 const int n = m_botManager->stopAll("stopped by the kill switch (before it flattens)");
                 if (n > 0) m_status->showMessage(tr("Kill switch: %n bot(s) stopped", "", n), 20000);

@@ -4,6 +4,7 @@
 // flatten; its row shows its state, account label, position, trades and last signal, and its log
 // (double-click) has every decision with its bar and reason and every fill. The kill switch's run
 // button stops every bot first.
+#include "backtestwidget.h"
 #include "botsdock.h"
 #include "killswitchdialog.h"
 #include "mainwindow.h"
@@ -62,11 +63,13 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(90000));
         QVERIFY(w.paperAccount());
 
-        // GIVEN the create dialog, prefilled as the Backtest dock's "Paper trade this" opens it
-        bots->createPrefilled(QStringLiteral("sma_cross"), QVariantMap{{"fast", 5}, {"slow", 20}}, QStringLiteral("btcusdt"),
-                              QStringLiteral("1h"));
+        // GIVEN the create dialog, opened by the Backtest dock's "Paper trade this" (its signal, as the
+        // button emits it after a backtest of sma_cross 5/20 on BINANCE:BTCUSDT 1h)
+        Q_EMIT w.backtest()->paperTradeRequested(QStringLiteral("sma_cross"), QVariantMap{{"fast", 5}, {"slow", 20}},
+                                                 QStringLiteral("BINANCE:BTCUSDT"), QStringLiteral("1h"));
         BotDialog* dialog = bots->openDialog();
         QVERIFY(dialog);
+        QVERIFY(dock->isVisible());
         QCOMPARE(dialog->findChild<QComboBox*>(QStringLiteral("BotStrategy"))->currentData().toString(),
                  QStringLiteral("sma_cross"));
         QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("BotSymbols"))->text(), QStringLiteral("BTCUSDT"));
@@ -142,15 +145,20 @@ private Q_SLOTS:
         QVERIFY2(details.join('\n').contains(QStringLiteral("entry-long")), qPrintable(details.join('\n')));
         QVERIFY(details.join('\n').contains(QStringLiteral("paused: no new entries")));
 
-        // WHEN it runs again and the kill switch's run button is pressed
+        // WHEN it runs again and the kill switch runs (as after its confirmation)
         bots->view()->selectRow(0);
         QTest::mouseClick(bots->button(QStringLiteral("BotStart")), Qt::LeftButton);
         QVERIFY(w.botManager()->isRunning(botId));
         w.findChild<QAction*>(QStringLiteral("KillSwitchAction"))->trigger();
         auto* kill = w.findChild<KillSwitchDialog*>();
         QVERIFY(kill);
+        // Pressing the button alone (the confirmation not answered yet) stops nothing.
         Q_EMIT kill->runButton()->pressed();
+        QVERIFY(w.botManager()->isRunning(botId));
+        QSignalSpy aboutToRun(kill, &KillSwitchDialog::aboutToRun);
+        kill->run();
         // THEN the bot was stopped before anything else happened
+        QCOMPARE(aboutToRun.count(), 1);
         QVERIFY(!w.botManager()->isRunning(botId));
         QCOMPARE(cell(model, 0, BotsModel::State), QStringLiteral("Stopped"));
         kill->close();

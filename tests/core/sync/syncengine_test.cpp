@@ -608,8 +608,12 @@ TEST(AlertRulePayload, AServerRuleCarriesItsDrawnLineAndItsListsSymbolsAndFollow
         if (payload == snap->at(id)) continue;
         ++changed;
         auto ctx = sync::alertRuleContextFromPayload(payload).value();
-        if (ctx.drawing) EXPECT_EQ(ctx.drawing->anchors.front().price, 65'250.0);
-        if (ctx.hasWatchlist) EXPECT_EQ(ctx.watchlistSymbols, std::vector<InstrumentId>{eth});
+        if (ctx.drawing) {
+            EXPECT_EQ(ctx.drawing->anchors.front().price, 65'250.0);
+        }
+        if (ctx.hasWatchlist) {
+            EXPECT_EQ(ctx.watchlistSymbols, std::vector<InstrumentId>{eth});
+        }
     }
     EXPECT_EQ(changed, 2);
     // AND applying such a payload on another profile reads the rule as before (the context is the server's)
