@@ -539,7 +539,8 @@ void BacktestWidget::requestPaperTrade() {
         for (const auto& [k, v] : s.params) params.insert(QString::fromStdString(k), v);
     }
     // A formula strategy goes out as "formula" with its formulas in `params` (what a bot stores).
-    Q_EMIT paperTradeRequested(s.isFormula ? QStringLiteral("formula") : s.name, params, QString::fromStdString(m_resultRequest->id.toString()),
+    Q_EMIT paperTradeRequested(s.isFormula ? QStringLiteral("formula") : s.name, params,
+                               QString::fromStdString(m_resultRequest->id.toString()),
                                QString::fromStdString(toString(m_resultRequest->tf)));
 }
 
