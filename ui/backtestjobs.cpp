@@ -3,6 +3,7 @@
 #include "equitychart.h"
 
 #include "backtest/report.h"
+#include "backtest/tradescsv.h"
 #include "storage/candlestore.h"
 #include "storage/database.h"
 
@@ -640,7 +641,7 @@ Status BacktestWidget::exportHtml(const QString& path) const {
 
 Status BacktestWidget::exportTradesCsv(const QString& path) const {
     if (!m_result) return makeError(tr("Run a backtest first.").toStdString());
-    return writeText(path, tradesCsv(m_result->trades));
+    return writeText(path, backtest::tradesCsv(m_result->trades));
 }
 
 Status BacktestWidget::exportOptimisationCsv(const QString& path) const {

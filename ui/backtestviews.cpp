@@ -49,22 +49,6 @@ QColor heat(double t) {
                             static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * u));
 }
 
-const char* exitReasonKey(backtest::ExitReason r) {
-    switch (r) {
-    case backtest::ExitReason::StopLoss:
-        return "stop_loss";
-    case backtest::ExitReason::TakeProfit:
-        return "take_profit";
-    case backtest::ExitReason::Signal:
-        return "signal";
-    case backtest::ExitReason::EndOfData:
-        return "end_of_data";
-    case backtest::ExitReason::Cancelled:
-        return "cancelled";
-    }
-    return "?";
-}
-
 QTableWidgetItem* cell(const QString& text, const QVariant& exactValue = {}) {
     auto* item = new QTableWidgetItem(text);
     item->setData(Qt::UserRole, exactValue.isValid() ? exactValue : QVariant(text));
@@ -533,18 +517,6 @@ void plotMonteCarlo(QCustomPlot* plot, const backtest::MonteCarloResult& r, doub
     plot->legend->setVisible(true);
     plot->rescaleAxes();
     plot->replot();
-}
-
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades) {
-    std::string out =
-        "entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held\n";
-    for (const auto& t : trades) {
-        out += formatUtc(t.entryTimeMs) + "," + t.entryPrice.toTrimmedString() + "," + formatUtc(t.exitTimeMs) + "," +
-            t.exitPrice.toTrimmedString() + "," + (t.side == backtest::PositionSide::Long ? "long" : "short") + "," +
-            t.quantity.toTrimmedString() + "," + t.grossPnl.toTrimmedString() + "," + t.fees.toTrimmedString() + "," +
-            t.netPnl.toTrimmedString() + "," + exitReasonKey(t.exitReason) + "," + std::to_string(t.barsHeld) + "\n";
-    }
-    return out;
 }
 
 std::string trialsCsv(const BacktestTrialsModel& model) {

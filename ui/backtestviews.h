@@ -90,8 +90,6 @@ void fillWalkForward(QTableWidget* table, const backtest::WalkForwardResult& r, 
 /// The 5 / 50 / 95 % bands of a Monte Carlo analysis over trade number.
 void plotMonteCarlo(QCustomPlot* plot, const backtest::MonteCarloResult& r, double capital);
 
-/// Trades as CSV with the CLI's `--trades` header (exact decimals, UTC times).
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades);
 /// An optimisation's table as CSV: a column per parameter, the objective, then the metrics.
 std::string trialsCsv(const BacktestTrialsModel& model);
 

@@ -9,6 +9,7 @@
 #include "backtest/formulastrategy.h"
 #include "backtest/optimizer.h"
 #include "backtest/portfolioengine.h"
+#include "backtest/tradescsv.h"
 
 #include <cstdint>
 #include <limits>
@@ -22,11 +23,8 @@ namespace kairos::cli {
 // Defined in cmd_backtest.cpp (the backtest command owns these formats).
 /// Every metric of a run, in a fixed order: (summary JSON key, JSON value).
 std::vector<std::pair<std::string, std::string>> summaryFields(const backtest::BacktestResult& r);
-/// `--trades` CSV text.
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades);
-/// `--trades` CSV text of a portfolio run: a first column `symbol` (symbols[i] for trades[i]), then
-/// the columns of tradesCsv().
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades, const std::vector<std::string>& symbols);
+/// `--trades` CSV text (core/backtest/tradescsv.h: one format for the CLI and the terminal).
+using backtest::tradesCsv;
 /// `--equity` CSV text (time,equity).
 std::string equityCsv(const std::vector<backtest::EquityPoint>& equity);
 /// Writes `text` to `path` atomically.

@@ -226,22 +226,6 @@ int runBacktest(Context& ctx) {
 // ---------------------------------------------------------------------------------------------
 // The strategy form.
 
-const char* exitReasonKey(backtest::ExitReason r) {
-    switch (r) {
-    case backtest::ExitReason::StopLoss:
-        return "stop_loss";
-    case backtest::ExitReason::TakeProfit:
-        return "take_profit";
-    case backtest::ExitReason::Signal:
-        return "signal";
-    case backtest::ExitReason::EndOfData:
-        return "end_of_data";
-    case backtest::ExitReason::Cancelled:
-        return "cancelled";
-    }
-    return "?";
-}
-
 /// A JSON number for a double; null when not finite (JSON has no infinity).
 std::string jsonNumber(double v) { return std::isfinite(v) ? formatNumber(v) : std::string("null"); }
 
@@ -273,32 +257,6 @@ Status writeFile(const QString& path, const std::string& text) {
     f.write(text.data(), static_cast<qint64>(text.size()));
     if (!f.commit()) return makeError(path.toStdString() + ": cannot write (" + f.errorString().toStdString() + ")");
     return {};
-}
-
-namespace {
-
-constexpr const char* kTradesHeader =
-    "entry_time,entry_price,exit_time,exit_price,side,quantity,pnl_gross,commission,pnl_net,exit_reason,bars_held\n";
-
-std::string tradeRow(const backtest::TradeRecord& t) {
-    return formatUtc(t.entryTimeMs) + "," + t.entryPrice.toTrimmedString() + "," + formatUtc(t.exitTimeMs) + "," +
-        t.exitPrice.toTrimmedString() + "," + (t.side == backtest::PositionSide::Long ? "long" : "short") + "," +
-        t.quantity.toTrimmedString() + "," + t.grossPnl.toTrimmedString() + "," + t.fees.toTrimmedString() + "," +
-        t.netPnl.toTrimmedString() + "," + exitReasonKey(t.exitReason) + "," + std::to_string(t.barsHeld) + "\n";
-}
-
-}  // namespace
-
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades) {
-    std::string out = kTradesHeader;
-    for (const auto& t : trades) out += tradeRow(t);
-    return out;
-}
-
-std::string tradesCsv(const std::vector<backtest::TradeRecord>& trades, const std::vector<std::string>& symbols) {
-    std::string out = std::string("symbol,") + kTradesHeader;
-    for (std::size_t i = 0; i < trades.size(); ++i) out += symbols.at(i) + "," + tradeRow(trades[i]);
-    return out;
 }
 
 std::string equityCsv(const std::vector<backtest::EquityPoint>& equity) {
